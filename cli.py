@@ -1,0 +1,42 @@
+"""The `inbeeld` command: one entry point for scripts, cron and people.
+
+Each area keeps its click commands in its own `commands.py` (thin wrappers over plain
+functions); this module only assembles them. Exit status: 0 success, 1 refused input,
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import click
+
+from settings import load_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Data directory (staging, registers, letters, reports). Env: INBEELD_DATA_DIR.")
+@click.option("--db-url", default=None, help="Register database URL. Env: INBEELD_DB_URL.")
+@click.option("--gemeenten", default=None,
+              help="Municipality codes served, comma separated. Env: INBEELD_GEMEENTEN.")
+@click.version_option(package_name="inbeeld")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten: str | None) -> None:
+    """InBeeld: leerplicht and RMC administration for Dutch municipalities.
+
+    Loads the weekly BRP and DUO deliveries, applies the Leerplichtwet on a peildatum, finds
+    absoluut verzuim and early school leavers, and keeps the cases, registers, letters and figures.
+    """
+    ctx.obj = load_settings(data_dir=data_dir, db_url=db_url, gemeenten=gemeenten)
+
+
+def _register_commands() -> None:
+    """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
+    commands: list[click.Command] = []
+    for command in commands:
+        main.add_command(command)
+
+
+_register_commands()
+
+if __name__ == "__main__":
+    main()

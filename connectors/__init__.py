@@ -1,0 +1,1 @@
+"""Readers of the outside world (BRP, DUO, verzuimmeldingen, vrijstellingen) and the staging store."""

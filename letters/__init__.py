@@ -1,0 +1,1 @@
+"""Letters to parents and young people, rendered from Word templates (docxtpl)."""

@@ -1,0 +1,1 @@
+"""The system of record: cases, vrijstellingen, thuiszitters, VSV, verzuimmeldingen, audit."""

@@ -1,0 +1,1 @@
+"""Work lists, VSV figures, the Leerplichttelling, KPIs and the policy report."""
