@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum, StrEnum
+from typing import Literal
 
 from rules.dates import MaandDag, PartialDate, anniversary, first_of_next_month, schooljaar_einde
 from rules.parameters import PARAMETERS, Parameters, ParameterValue
@@ -159,11 +160,16 @@ def _min_dag(d: date | None) -> date | None:
 
 @dataclass(frozen=True)
 class Periode:
+    """First and last day on which a rule holds (None: never)."""
+
     start: date | None
     einde: date | None
 
 
-def _periode(soort: str, geboortedatum: date, sk_datum: date | None, pro_vso_datum: date | None,
+Soort = Literal["leerplicht", "kwalificatieplicht", "rmc"]
+
+
+def _periode(soort: Soort, geboortedatum: date, sk_datum: date | None, pro_vso_datum: date | None,
              twaalf: date | None, parameters: Parameters) -> Periode:
     """First and last day on which `soort` holds, over all stretches of constant parameter values.
 
