@@ -133,18 +133,13 @@ def suppress_table(table: pd.DataFrame, row_totals: bool = True, column_totals: 
     # A line without a published total reveals nothing by subtraction, so it is not a line.
     out = suppress_lines(values, lines, shown)
 
-    result = pd.DataFrame(
-        [[out[cell(r, c)] for c in range(n_cols)] for r in range(n_rows)],
-        index=list(counts.index), columns=list(counts.columns), dtype=object,
-    )
-    if row_totals:
-        result[total_label] = [out[row_total_at + r] for r in range(n_rows)]
+    body = [[out[cell(r, c)] for c in range(n_cols)] + ([out[row_total_at + r]] if row_totals else [])
+            for r in range(n_rows)]
+    index, columns = list(counts.index), list(counts.columns) + ([total_label] if row_totals else [])
     if column_totals:
-        total_row = [out[col_total_at + c] for c in range(n_cols)]
-        if row_totals:
-            total_row.append(out[grand_at])
-        result.loc[total_label] = total_row
-    return result.astype(object)
+        body.append([out[col_total_at + c] for c in range(n_cols)] + ([out[grand_at]] if row_totals else []))
+        index.append(total_label)
+    return pd.DataFrame(body, index=index, columns=columns, dtype=object)
 
 
 def suppress_breakdown(counts: Mapping[Any, int], with_total: bool = True) -> dict[Any, int | str]:
