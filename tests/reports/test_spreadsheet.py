@@ -41,7 +41,8 @@ ROWS = [
 
 @pytest.fixture()
 def workbook_path(tmp_path: Path) -> Path:
-    return write_xlsx(tmp_path / "lijst.xlsx", [Table("Werklijst", COLUMNS, ROWS, notes=("een toelichting",))])
+    table = Table("Werklijst", COLUMNS, ROWS, notes=("een toelichting",))
+    return write_xlsx(tmp_path / "lijst.xlsx", [table])
 
 
 def test_header_is_frozen_and_filtered(workbook_path: Path) -> None:

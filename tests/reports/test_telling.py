@@ -11,7 +11,8 @@ from reports.telling import DURATIONS, Schooljaar, duration_class, leerplichttel
 
 CASES = [
     # open all year from the previous year, still open: > 3 months, not closed
-    {"case_id": 1, "soort": "ABSOLUUT_VERZUIM", "geopend": "2024-05-01", "gesloten": None, "reden_sluiting": None},
+    {"case_id": 1, "soort": "ABSOLUUT_VERZUIM", "geopend": "2024-05-01", "gesloten": None,
+     "reden_sluiting": None},
     # 2 weeks: enrolment found
     {"case_id": 2, "soort": "ABSOLUUT_VERZUIM", "geopend": "2024-09-02", "gesloten": "2024-09-16",
      "reden_sluiting": "inschrijving_gevonden"},
@@ -28,15 +29,16 @@ CASES = [
     {"case_id": 6, "soort": "GEEN_INSCHRIJVING_18_23", "geopend": "2024-09-01", "gesloten": None,
      "reden_sluiting": None},
     # opened after the school year: not counted
-    {"case_id": 7, "soort": "ABSOLUUT_VERZUIM", "geopend": "2025-08-01", "gesloten": None, "reden_sluiting": None},
+    {"case_id": 7, "soort": "ABSOLUUT_VERZUIM", "geopend": "2025-08-01", "gesloten": None,
+     "reden_sluiting": None},
 ]
 MELDINGEN = [
     {"meldingsnummer": "M1", "soort_verzuim": "16U_4W", "meldingsdatum": "2024-09-10", "status": "afgesloten",
      "reden_afsluiting": "terug_naar_school"},
     {"meldingsnummer": "M2", "soort_verzuim": "16U_4W", "meldingsdatum": "2024-11-10", "status": "afgesloten",
      "reden_afsluiting": "terug_naar_school"},
-    {"meldingsnummer": "M3", "soort_verzuim": "16U_4W", "meldingsdatum": "2025-07-31", "status": "in_behandeling",
-     "reden_afsluiting": None},
+    {"meldingsnummer": "M3", "soort_verzuim": "16U_4W", "meldingsdatum": "2025-07-31",
+     "status": "in_behandeling", "reden_afsluiting": None},
     {"meldingsnummer": "M4", "soort_verzuim": "LRV", "meldingsdatum": "2025-01-15", "status": "geregistreerd",
      "reden_afsluiting": None},
     {"meldingsnummer": "M5", "soort_verzuim": "LUXE", "meldingsdatum": "2025-05-20",

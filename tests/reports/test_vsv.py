@@ -19,11 +19,12 @@ from reports.vsv import (
 
 
 def enrolment(nummer: str, soort: str, niveau: str, begin: str, eind: str | None, *, geboren: str,
-              brin: str = "10AA", geslacht: str = "M", gemeente: str = "0363", bekostigd: str = "J",
-              diploma: str | None = None, sk: str = "N") -> dict:
-    return {"persoonsnummer": nummer, "geboortedatum": geboren, "geslacht": geslacht, "gemeentecode": gemeente,
-            "brin": brin, "onderwijssoort": soort, "niveau": niveau, "datum_inschrijving": begin,
-            "datum_uitschrijving": eind, "bekostigd": bekostigd, "diploma_datum": diploma, "startkwalificatie": sk}
+              brin: str = "10AA", geslacht: str = "M", gemeente: str = "0363",
+              bekostigd: str = "J", diploma: str | None = None, sk: str = "N") -> dict:
+    return {"persoonsnummer": nummer, "geboortedatum": geboren, "geslacht": geslacht,
+            "gemeentecode": gemeente, "brin": brin, "onderwijssoort": soort, "niveau": niveau,
+            "datum_inschrijving": begin, "datum_uitschrijving": eind, "bekostigd": bekostigd,
+            "diploma_datum": diploma, "startkwalificatie": sk}
 
 
 # Convenantjaar 2024-2025: startset on 1 October 2024, vsv'ers measured on 1 October 2025.
@@ -38,17 +39,19 @@ ENROLMENTS = pd.DataFrame([
     # P04 praktijkonderwijs: not in the startset
     enrolment("P04", "PRO", "PRO", "2021-08-01", "2025-07-31", geboren="2009-03-03", brin="40DD"),
     # P05 unfunded school: not in the startset
-    enrolment("P05", "VO", "VMBO", "2021-08-01", "2025-07-31", geboren="2009-03-03", brin="50EE", bekostigd="N"),
+    enrolment("P05", "VO", "VMBO", "2021-08-01", "2025-07-31", geboren="2009-03-03", brin="50EE",
+              bekostigd="N"),
     # P06 vavo, 22 on 1 Oct 2024 (in the startset), left in January, 23 on 1 Oct 2025: not a vsv'er
-    enrolment("P06", "VAVO", "VAVO", "2023-08-01", "2025-01-31", geboren="2002-03-01", brin="30CC", geslacht="V"),
+    enrolment("P06", "VAVO", "VAVO", "2023-08-01", "2025-01-31", geboren="2002-03-01", brin="30CC",
+              geslacht="V"),
     # P07 23 on 1 Oct 2024: not in the startset
     enrolment("P07", "MBO", "MBO4", "2020-08-01", "2025-06-30", geboren="2001-09-01", brin="20BB"),
     # P08 mbo 1, left in March, enrolled elsewhere from 1 September 2025: not a vsv'er
     enrolment("P08", "MBO", "MBO1", "2024-08-01", "2025-03-01", geboren="2007-07-07", brin="20BB"),
     enrolment("P08", "MBO", "MBO2", "2025-09-01", None, geboren="2007-07-07", brin="60FF"),
     # P09 mbo 1 in gemeente 0518, left in February: vsv'er
-    enrolment("P09", "MBO", "MBO1", "2024-08-01", "2025-02-01", geboren="2006-06-06", brin="20BB", geslacht="V",
-              gemeente="0518"),
+    enrolment("P09", "MBO", "MBO1", "2024-08-01", "2025-02-01", geboren="2006-06-06", brin="20BB",
+              geslacht="V", gemeente="0518"),
     # P10 enrolled after 1 October 2024: not in the startset
     enrolment("P10", "VO", "VWO", "2024-10-02", None, geboren="2010-01-01", brin="10AA"),
     # P11 left the day before 1 October 2024: not in the startset

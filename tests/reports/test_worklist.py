@@ -39,7 +39,8 @@ def test_surname_letter_ignores_the_voorvoegsel() -> None:
 
 def test_rules_are_read_from_the_configuration_and_checked() -> None:
     rules = Toewijzingen.from_settings(CONFIG)
-    assert [r.naam for r in rules.regels] == ["Ria RMC", "Piet Postcode", "Wim Wijk", "Anna Alfabet", "Lotte Rest"]
+    assert [r.naam for r in rules.regels] == ["Ria RMC", "Piet Postcode", "Wim Wijk", "Anna Alfabet",
+                                              "Lotte Rest"]
     assert rules.regels[3].gemeenten == ("0363",)
     with pytest.raises(ValueError, match="unknown key"):
         Toewijzing.from_config({"naam": "X", "postcode": "1000-1099"})
@@ -52,7 +53,7 @@ def test_assignment_and_order() -> None:
         case(1, "VSV", "Sam Smit", "Smit", "1010AB"),  # RMC type → Ria, before the postcode rule
         case(2, "ABSOLUUT_VERZUIM", "Ben Bos", "Bos", "1020CD", volgende="2025-11-10"),  # postcode → Piet
         case(3, "ABSOLUUT_VERZUIM", "Eva van Dam", "Dam", "2000AA", wijk="noord"),  # wijk → Wim
-        case(4, "THUISZITTER", "Karel de Kok", "Kok", "2000AA", volgende="2025-10-20"),  # K → Anna, overdue 12
+        case(4, "THUISZITTER", "Karel de Kok", "Kok", "2000AA", volgende="2025-10-20"),  # K: Anna, 12 late
         case(5, "ABSOLUUT_VERZUIM", "Lies Maas", "Maas", "2000AA", volgende="2025-10-30"),  # M → Lotte
         case(6, "ABSOLUUT_VERZUIM", "Ada Aap", "Aap", "2000AA", volgende="2025-10-31"),  # A → Anna, overdue 1
         case(7, "ABSOLUUT_VERZUIM", "Ali Arts", "Arts", "2000AA", volgende="2025-11-05",
