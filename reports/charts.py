@@ -49,8 +49,10 @@ def _render(figure: Figure) -> str:
     return buffer.getvalue()
 
 
-def _percent_axis(value: float, _position: int) -> str:
-    return format_percent(value, decimals=0 if value * 100 == round(value * 100) else 1)
+def _percent_axis(top: float) -> FuncFormatter:
+    """Tick labels with one decimal on a small scale (up to 5 %), whole percents above."""
+    decimals = 1 if top <= 0.05 else 0
+    return FuncFormatter(lambda value, _position: format_percent(value, decimals=decimals))
 
 
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | str | None],
@@ -72,7 +74,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | str | 
         axes.set_ylabel(ylabel)
         axes.set_ylim(0, top * 1.15)
         if percent:
-            axes.yaxis.set_major_formatter(FuncFormatter(_percent_axis))
+            axes.yaxis.set_major_formatter(_percent_axis(top * 1.15))
         axes.set_title(title)
         axes.spines[["top", "right"]].set_visible(False)
     shown = ", ".join(
@@ -92,11 +94,14 @@ def line_chart(title: str, x_labels: Sequence[str], series: Mapping[str, Sequenc
         for (name, values), colour in zip(series.items(), LINE_COLOURS * 10, strict=False):
             points = [v if isinstance(v, int | float) else float("nan") for v in values]
             axes.plot(positions, points, marker="o", color=colour, label=name)
+            for x, value in zip(positions, values, strict=False):
+                if isinstance(value, str):
+                    axes.annotate(value, (x, 0), xytext=(0, 3), textcoords="offset points", ha="center")
         axes.set_xticks(positions, list(x_labels))
         axes.set_ylabel(ylabel)
         axes.set_ylim(bottom=0)
         if percent:
-            axes.yaxis.set_major_formatter(FuncFormatter(_percent_axis))
+            axes.yaxis.set_major_formatter(_percent_axis(axes.get_ylim()[1]))
         if len(series) > 1:
             axes.legend(frameon=False)
         axes.set_title(title)

@@ -79,10 +79,10 @@ def vsv_tables(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: b
         rows = table.to_dict("records")
         if dimension == "gemeentecode":
             for row in rows:
-                row["naam"] = names.get(str(row["waarde"]), "")
+                row["gemeentenaam"] = names.get(str(row["waarde"]), "")
         columns = [Column("waarde", DIMENSIONS[dimension])]
         if dimension == "gemeentecode":
-            columns.append(Column("naam", "Gemeentenaam"))
+            columns.append(Column("gemeentenaam", "Gemeentenaam"))
         columns += [Column("startset", "Startset", "int"), Column("vsv", "Nieuwe vsv'ers", "int"),
                     Column("percentage", "VSV-percentage", "percent")]
         tables.append(Table(SHEET_TITLES[dimension], columns, rows))
