@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 
 from reports import disclosure
 from reports.inputs import dates, frame, stamp, texts
+from rules.dates import add_months
+from rules.parameters import value
 
 CASE_COLUMNS = ("case_id", "soort", "geopend", "gesloten", "reden_sluiting")
 MELDING_COLUMNS = ("meldingsnummer", "soort_verzuim", "meldingsdatum", "status", "reden_afsluiting")
@@ -85,17 +86,18 @@ SECTION_HANDHAVING = "5. Halt en proces-verbaal"
 
 @dataclass(frozen=True)
 class Schooljaar:
-    """1 August `year` to 31 July `year + 1`."""
+    """1 August `year` to 31 July `year + 1` (the start day is the dated parameter
+    `schooljaar_start` of `rules/parameters.toml`)."""
 
     year: int
 
     @property
     def start(self) -> dt.date:
-        return dt.date(self.year, 8, 1)
+        return value("schooljaar_start", dt.date(self.year, 12, 31)).in_jaar(self.year)
 
     @property
     def end(self) -> dt.date:
-        return dt.date(self.year + 1, 7, 31)
+        return Schooljaar(self.year + 1).start - dt.timedelta(days=1)
 
     @property
     def label(self) -> str:
@@ -151,7 +153,7 @@ def duration_class(begin: dt.date, end: dt.date) -> str:
     """The form's duration class of a period from `begin` to `end` (both included)."""
     if end <= begin + dt.timedelta(days=28):
         return DURATIONS[0]
-    if end <= begin + relativedelta(months=3):
+    if end <= add_months(begin, 3):
         return DURATIONS[1]
     return DURATIONS[2]
 
