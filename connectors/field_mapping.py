@@ -1,11 +1,10 @@
 """Declared mappings: which source column (or XML element) feeds which typed staging field.
 
 Why: DUO's layouts are not published and suppliers differ (docs/domain-notes.md §2.1), so the
-readers never hard-code a column name. A mapping is a TOML file in `connectors/mappings/`; a
-municipality whose supplier names a column differently puts its own copy of the file in the
-directory named by `INBEELD_MAPPINGS_DIR` (checked first) and changes `source` or adds `aliases`.
+readers never hard-code a column name. A mapping is a TOML file in `connectors/mappings/`.
 The field names and types are the staging contract the rest of InBeeld reads; the sources are
-configuration.
+configuration: a municipality whose supplier names a column differently copies the file, changes
+`source` or adds `aliases`, and passes it with `--mapping FILE` (as for the BRP readers).
 
 File layout::
 
@@ -28,13 +27,11 @@ File layout::
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
-OVERRIDE_ENV = "INBEELD_MAPPINGS_DIR"
 
 # field type -> DuckDB column type
 TYPES: dict[str, str] = {
@@ -105,22 +102,19 @@ class Mapping:
         return f"CREATE TABLE IF NOT EXISTS {self.table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
-def mapping_path(name: str, directory: str | Path | None = None) -> Path:
-    """The mapping file for `name`: the override directory first, then the shipped one."""
-    candidates = []
-    override = directory or os.environ.get(OVERRIDE_ENV)
-    if override:
-        candidates.append(Path(override) / f"{name}.toml")
-    candidates.append(MAPPINGS_DIR / f"{name}.toml")
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise MappingError(f"no mapping {name!r} in {', '.join(str(c.parent) for c in candidates)}")
+def mapping_path(name_or_path: str | Path) -> Path:
+    """A shipped mapping by name (`duo_clevering`), or a path to a `.toml` file (`--mapping FILE`)."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = MAPPINGS_DIR / f"{name_or_path}.toml"
+    if not path.is_file():
+        raise MappingError(f"no mapping file {path}")
+    return path
 
 
-def load_mapping(name: str, directory: str | Path | None = None) -> Mapping:
-    """Read and check `<name>.toml`; errors name the file and the field."""
-    path = mapping_path(name, directory)
+def load_mapping(name_or_path: str | Path) -> Mapping:
+    """Read and check a mapping (by name or path); errors name the file and the field."""
+    path = mapping_path(name_or_path)
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     head = data.get("mapping", {})
@@ -168,3 +162,26 @@ def load_mapping(name: str, directory: str | Path | None = None) -> Mapping:
         if key not in names:
             raise MappingError(f"{path.name}: key field {key!r} is not declared")
     return mapping
+
+
+def load_declared(name: str, override: str | Path | None = None) -> Mapping:
+    """The shipped mapping `name`, or a municipality's `override` of it (`--mapping FILE`).
+
+    An override may change sources, aliases, requiredness and allowed values, but its fields must be
+    fields of the shipped mapping with the same type: the staging tables are the contract.
+    """
+    shipped = load_mapping(name)
+    if override is None:
+        return shipped
+    mapping = load_mapping(override)
+    known = {f.name: f for f in shipped.fields}
+    for item in mapping.fields:
+        if item.name not in known:
+            raise MappingError(f"{mapping.path}: field {item.name!r} is not a field of {name}")
+        if item.type != known[item.name].type:
+            expected = known[item.name].type
+            raise MappingError(f"{mapping.path}: field {item.name!r} must keep type {expected!r}")
+    if mapping.table != shipped.table or mapping.format != shipped.format:
+        raise MappingError(f"{mapping.path}: format/table must stay {shipped.format}/{shipped.table}")
+    return mapping
+
