@@ -17,7 +17,7 @@ import duckdb
 
 from connectors.delimited import CsvDelivery, check_csv
 from connectors.errors import RefusedFile
-from connectors.field_mapping import load_mapping
+from connectors.field_mapping import load_declared
 from connectors.staging import ReaderResult
 from connectors.staging_duo import KEY, changes, ensure_tables
 from connectors.typed_rows import RowCheck
@@ -61,10 +61,11 @@ def _refuse_duplicate_keys(delivery: CsvDelivery) -> None:
 
 
 def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
-                    encoding: str | None = None, progress: Progress = _quiet) -> ReaderResult:
+                    encoding: str | None = None, mapping: str | Path | None = None,
+                    progress: Progress = _quiet) -> ReaderResult:
     """Load a C-levering into `duo_clevering`; it becomes the base of the enrolment state."""
     path = Path(path)
-    mapping = load_mapping("duo_clevering")
+    mapping = load_declared("duo_clevering", mapping)
     ensure_tables(con)
     progress("reading and checking")
     delivery = check_csv(path, con, mapping, encoding=encoding)
@@ -77,19 +78,19 @@ def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     progress(f"loading {delivery.rows:,} rows")
     loaded = checked.load(import_id)
     checked.drop()
-    progress("comparing with the previous state")
     return ReaderResult(
         rows_read=delivery.rows, rows_loaded=loaded, format="duo_c", encoding=delivery.info.encoding,
-        gemeenten=_gemeenten(path), details={"changes": changes(con, import_id)},
+        gemeenten=_gemeenten(path),
     )
 
 
 def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
-                    encoding: str | None = None, progress: Progress = _quiet) -> ReaderResult:
+                    encoding: str | None = None, mapping: str | Path | None = None,
+                    progress: Progress = _quiet) -> ReaderResult:
     """Load a P-levering into `duo_plevering`, checking each mutation against the state before it."""
     path = Path(path)
-    mapping = load_mapping("duo_plevering")
-    full = load_mapping("duo_clevering")
+    mapping = load_declared("duo_plevering", mapping)
+    full = load_declared("duo_clevering")
     ensure_tables(con)
     # a T or W carries the full new row: what the C-levering requires, it requires
     needed = tuple(
@@ -115,17 +116,23 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     checked.quarantine()
     progress(f"loading {delivery.rows:,} mutations")
     loaded = checked.load(import_id)
+    checked.drop()
+    con.execute("DROP TABLE IF EXISTS p_existence")
+    return ReaderResult(
+        rows_read=delivery.rows, rows_loaded=loaded, format="duo_p", encoding=delivery.info.encoding,
+        gemeenten=_gemeenten(path),
+    )
+
+
+def enrolment_changes(con: duckdb.DuckDBPyConnection, import_id: int, previous: int | None) -> dict:
+    """A `summarize` for `Staging.import_file`: what this C- or P-levering changed in the state."""
+    summary = changes(con, import_id)
     counts = dict(con.execute(
         "SELECT mutatiesoort, count(*) FROM duo_plevering WHERE import_id = ? GROUP BY ALL", [import_id]
     ).fetchall())
-    checked.drop()
-    con.execute("DROP TABLE IF EXISTS p_existence")
-    summary = changes(con, import_id)
-    summary["mutations"] = {k: counts.get(k, 0) for k in ("T", "W", "V")}
-    return ReaderResult(
-        rows_read=delivery.rows, rows_loaded=loaded, format="duo_p", encoding=delivery.info.encoding,
-        gemeenten=_gemeenten(path), details={"changes": summary},
-    )
+    if counts:
+        summary["mutations"] = {k: counts.get(k, 0) for k in ("T", "W", "V")}
+    return summary
 
 
 def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id: int) -> None:

@@ -1,11 +1,12 @@
 """Declared mappings: which source column (or XML element) feeds which typed staging field.
 
 Why: DUO's layouts are not published and suppliers differ (docs/domain-notes.md §2.1), so the
-readers never hard-code a column name. A mapping is a TOML file in `connectors/mappings/`; a
-municipality whose supplier names a column differently puts its own copy of the file in the
-directory named by `INBEELD_MAPPINGS_DIR` (checked first) and changes `source` or adds `aliases`.
+readers never hard-code a column name. A mapping is a TOML file in `connectors/mappings/` (found
+by `connectors.mappings.load_mapping`, like the BRP mappings); this module reads the typed layout
+the DUO, verzuim and vrijstellingen readers share.
 The field names and types are the staging contract the rest of InBeeld reads; the sources are
-configuration.
+configuration: a municipality whose supplier names a column differently copies the file, changes
+`source` or adds `aliases`, and passes it with `--mapping FILE` (as for the BRP readers).
 
 File layout::
 
@@ -20,6 +21,9 @@ File layout::
     source = "PERSOONSGEBONDENNUMMER"   # CSV header (case-insensitive) or XML path
     type = "persoonsnummer"       # see TYPES
     required = true               # empty value -> quarantine; missing column -> file refused
+    required_column = true        # the column must be in the header, its value may be empty
+                                  # (for columns whose absence would silently change meaning,
+                                  # such as an EINDDATUM that would make everything open-ended)
     aliases = ["PGN"]             # other header spellings (optional)
     values = ["M", "V", "O"]      # allowed codes (optional; others -> quarantine)
     pattern = "[0-9]{2}[A-Z0-9]{2}"   # full-match regex (optional; others -> quarantine)
@@ -28,13 +32,10 @@ File layout::
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
-OVERRIDE_ENV = "INBEELD_MAPPINGS_DIR"
+from connectors.mappings import load_mapping as read_mapping_file
 
 # field type -> DuckDB column type
 TYPES: dict[str, str] = {
@@ -62,6 +63,7 @@ class Field:
     source: str
     type: str = "text"
     required: bool = False
+    required_column: bool = False
     aliases: tuple[str, ...] = ()
     values: tuple[str, ...] | None = None
     pattern: str | None = None
@@ -105,24 +107,13 @@ class Mapping:
         return f"CREATE TABLE IF NOT EXISTS {self.table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
-def mapping_path(name: str, directory: str | Path | None = None) -> Path:
-    """The mapping file for `name`: the override directory first, then the shipped one."""
-    candidates = []
-    override = directory or os.environ.get(OVERRIDE_ENV)
-    if override:
-        candidates.append(Path(override) / f"{name}.toml")
-    candidates.append(MAPPINGS_DIR / f"{name}.toml")
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise MappingError(f"no mapping {name!r} in {', '.join(str(c.parent) for c in candidates)}")
-
-
-def load_mapping(name: str, directory: str | Path | None = None) -> Mapping:
-    """Read and check `<name>.toml`; errors name the file and the field."""
-    path = mapping_path(name, directory)
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
+def load_mapping(name_or_path: str | Path) -> Mapping:
+    """Read and check a mapping (by name or path, via `connectors.mappings`); errors name file and field."""
+    try:
+        data = read_mapping_file(name_or_path)
+    except FileNotFoundError as exc:
+        raise MappingError(f"no mapping file {exc.filename}") from exc
+    path = Path(data["source"])
     head = data.get("mapping", {})
     fields = []
     for number, raw in enumerate(data.get("field", []), start=1):
@@ -133,6 +124,7 @@ def load_mapping(name: str, directory: str | Path | None = None) -> Mapping:
                 source=raw["source"],
                 type=raw.get("type", "text"),
                 required=bool(raw.get("required", False)),
+                required_column=bool(raw.get("required_column", raw.get("required", False))),
                 aliases=tuple(raw.get("aliases", ())),
                 values=tuple(raw["values"]) if "values" in raw else None,
                 pattern=raw.get("pattern"),
@@ -168,3 +160,26 @@ def load_mapping(name: str, directory: str | Path | None = None) -> Mapping:
         if key not in names:
             raise MappingError(f"{path.name}: key field {key!r} is not declared")
     return mapping
+
+
+def load_declared(name: str, override: str | Path | None = None) -> Mapping:
+    """The shipped mapping `name`, or a municipality's `override` of it (`--mapping FILE`).
+
+    An override may change sources, aliases, requiredness and allowed values, but its fields must be
+    fields of the shipped mapping with the same type: the staging tables are the contract.
+    """
+    shipped = load_mapping(name)
+    if override is None:
+        return shipped
+    mapping = load_mapping(override)
+    known = {f.name: f for f in shipped.fields}
+    for item in mapping.fields:
+        if item.name not in known:
+            raise MappingError(f"{mapping.path}: field {item.name!r} is not a field of {name}")
+        if item.type != known[item.name].type:
+            expected = known[item.name].type
+            raise MappingError(f"{mapping.path}: field {item.name!r} must keep type {expected!r}")
+    if mapping.table != shipped.table or mapping.format != shipped.format:
+        raise MappingError(f"{mapping.path}: format/table must stay {shipped.format}/{shipped.table}")
+    return mapping
+
