@@ -433,8 +433,8 @@ def immigratie_zonder_school(ctx: PlantContext, g: Gezin, p: Persoon | None) -> 
     g.woningen = [Woning(g.home, day, ctx.addresses.draw(g.home))]
     for child in g.kinderen:
         child.geboorteplaats = "buitenland"
-        child.inschrijvingen = [] if child is p else cut_at(child.inschrijvingen, day - timedelta(days=400))
-        if child is not p and child.inschrijvingen == [] and 5 <= (day - child.geboortedatum).days // 365 < 18:
+        child.inschrijvingen = []
+        if child is not p and (day - child.geboortedatum).days >= 4 * 365:
             soort, niveau, leerweg = _kind_for(child, day)
             _enrol(ctx, child, soort, niveau, day + timedelta(days=ctx.rng.randint(3, 10)), leerweg=leerweg)
 

@@ -157,7 +157,7 @@ def schooljaar(d: date) -> int:
 
 def onderwijscode(soort: str, niveau: str, leerweg: str, leerjaar: int, vaste_code: str) -> str:
     """The elementcode of a VO enrolment in this leerjaar (onderbouw/bovenbouw), else the fixed code."""
-    if soort == VO or soort == VAVO:
+    if soort in (VO, VAVO):
         bovenbouw = leerjaar >= 3 if niveau == "VMBO" else leerjaar >= 4
         if soort == VAVO:
             bovenbouw = True

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from rules.dates import anniversary
 from synthetic.schools import schooljaar
+from synthetic.vsv import convenantjaar_start
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,3 @@ class Window:
     def oldest_birth(self) -> date:
         """Nobody turns 24 before the last peildatum: the 0-23 selection keeps everyone it starts with."""
         return anniversary(self.last, -24) + timedelta(days=1)
-
-
-def convenantjaar_start(d: date) -> date:
-    """1 October opening the convenantjaar (VSV year, 1 October - 30 September) that contains `d`."""
-    return date(d.year, 10, 1) if d >= date(d.year, 10, 1) else date(d.year - 1, 10, 1)
