@@ -81,11 +81,17 @@ def duo_delivery_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 
 
 def enrolments_after(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
-    """The enrolment state right after an import, in the columns `reports.vsv` takes."""
+    """The enrolment state right after an import, in the columns `reports.vsv` takes, with each
+    person's `woongemeente`: the gemeentecode of the row DUO delivered last for them (a move or an
+    emigration comes as a new or changed row, older rows keep the old code)."""
     if not _has_macro(con, "duo_inschrijvingen_op"):
         raise NoData("the staging store holds no DUO enrolment deliveries")
     columns = ", ".join(ENROLMENT_SELECT)
-    return con.execute(f"SELECT {columns} FROM duo_inschrijvingen_op(?)", [import_id]).df()
+    return con.execute(
+        f"SELECT {columns}, first(gemeentecode ORDER BY import_id DESC, line DESC) "
+        "OVER (PARTITION BY persoonsnummer) AS woongemeente FROM duo_inschrijvingen_op(?)",
+        [import_id],
+    ).df()
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class VsvBasis:
     jaar: Convenantjaar
     delivery: Delivery
     peildatum: dt.date | None  # None: final (1 October t+1); else the provisional date
+    as_of: dt.date  # deliveries dated after this day are not used (DUO nor BRP)
 
     @property
     def vaststellingsdatum(self) -> dt.date:
@@ -115,15 +122,43 @@ def vsv_basis(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None =
         raise NoData(f"no DUO enrolment delivery dated after {format_nl(jaar.start)} and on or before "
                      f"{format_nl(as_of)}: convenantjaar {jaar.label} cannot be computed")
     provisional = delivery.peildatum if delivery.peildatum < jaar.next_start else None
-    return VsvBasis(jaar, delivery, provisional)
+    return VsvBasis(jaar, delivery, provisional, as_of)
+
+
+def deceased(con: duckdb.DuckDBPyConnection, as_of: dt.date, before: dt.date) -> set[str]:
+    """BSNs of persons who died on or before `before`, by any BRP delivery dated on or before
+    `as_of` (DUO's deliveries do not say who died; a BRP delivery carries a death once, in the
+    delivery after it, so every delivery counts)."""
+    if not has_table(con, "brp_personen"):
+        return set()
+    rows = con.execute(
+        """
+        SELECT DISTINCT bsn FROM brp_personen
+        WHERE import_id IN (SELECT import_id FROM imports WHERE kind = 'brp' AND status = 'loaded'
+                            AND coalesce(peildatum, finished_at::DATE) <= ?)
+          AND overleden AND (datum_overlijden IS NULL OR datum_overlijden <= ?)
+        """,
+        [as_of, before],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def vsv_population(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None,
+                   gemeenten: Sequence[str] = ()) -> tuple[pd.DataFrame, VsvBasis]:
+    """The startset of convenantjaar `year` with its vsv'ers (one row per person) and its basis."""
+    basis = vsv_basis(con, year, stand)
+    end = basis.peildatum or basis.jaar.next_start
+    population = startset_and_leavers(
+        enrolments_after(con, basis.delivery.import_id), year, basis.peildatum, gemeenten=gemeenten,
+        overleden=deceased(con, basis.as_of, end),
+    )
+    return population, basis
 
 
 def vsv_from_staging(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None,
                      gemeenten: Sequence[str] = ()) -> tuple[VsvFigures, VsvBasis]:
-    """The VSV figures of convenantjaar `year` from the staged DUO deliveries."""
-    basis = vsv_basis(con, year, stand)
-    population = startset_and_leavers(enrolments_after(con, basis.delivery.import_id), year,
-                                      basis.peildatum, gemeenten=gemeenten)
+    """The VSV figures of convenantjaar `year` from the staged DUO (and BRP) deliveries."""
+    population, basis = vsv_population(con, year, stand, gemeenten)
     return summarise(population, year, basis.peildatum), basis
 
 
