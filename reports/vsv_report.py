@@ -33,6 +33,8 @@ DEFINITIONS = (
     "en nog geen 23 jaar.",
     "VSV-percentage: nieuwe vsv'ers gedeeld door de startset.",
     "Een voorlopig cijfer telt wie op de peildatum niet (meer) ingeschreven is.",
+    "Een nagekomen cijfer is berekend op de eerste DUO-levering van het convenantjaar erna; wie "
+    "vóór die levering verhuisde, ontbreekt erin.",
 )
 
 
@@ -73,7 +75,7 @@ def vsv_tables(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: b
         tables.append(Table("Trend", [
             Column("convenantjaar", "Convenantjaar"), Column("startset", "Startset", "int"),
             Column("vsv", "Nieuwe vsv'ers", "int"), Column("percentage", "VSV-percentage", "percent"),
-            Column("voorlopig", "Voorlopig"),
+            Column("voorlopig", "Voorlopig"), Column("nagekomen", "Nagekomen"),
         ], shown.to_dict("records")))
     for dimension, table in _breakdowns(figures, beleid).items():
         rows = table.to_dict("records")
