@@ -105,6 +105,9 @@ def vsv_html(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: boo
              gemaakt_op: dt.date | None = None) -> str:
     """The policy report on early school leaving: key figures, trend, breakdowns, charts."""
     breakdowns = _breakdowns(figures, beleid)
+    if beleid:
+        for table in breakdowns.values():
+            disclosure.check_aggregate(table)
     shown_trend = None
     figuren = []
     if trend is not None and not trend.empty:
