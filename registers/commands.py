@@ -293,11 +293,19 @@ def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op:
 
 @vrijstelling.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--encoding", type=click.Choice(["utf-8", "cp1252"]), default=None,
+              help="Declare the file's encoding (default: detected).")
 @click.pass_context
-def vrijstelling_import(ctx: click.Context, file: Path) -> None:
-    """Import the vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])."""
+def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) -> None:
+    """Import a vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])
+    into staging and the register; bad rows are reported and skipped, a broken file is refused whole."""
+    settings: Settings = ctx.obj
     with _register(ctx) as session:
-        summary = vrijstelling_register.import_vrijstellingen(session, vrijstelling_register.read_csv(file))
+        summary = vrijstelling_register.import_delivery(session, settings.staging_path, file,
+                                                        gemeenten=settings.gemeenten, encoding=encoding)
+        if summary.duplicate:
+            click.echo(f"{file.name}: already in staging (import {summary.import_id}); "
+                       "the register is brought up to date")
         click.echo(f"{file.name}: {summary.new} nieuw, {summary.updated} bijgewerkt, "
                    f"{summary.unchanged} ongewijzigd, {len(summary.quarantined)} in quarantaine")
         for fault in summary.quarantined:
