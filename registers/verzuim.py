@@ -18,11 +18,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from connectors.errors import StagingLocked
 from connectors.persoonsnummer import is_persoonsnummer
+from connectors.staging import Staging
 from registers.audit import AuditEvent, trail
 from registers.codes import MeldingStatus, RedenAfsluiting, ToelichtingAfsluiting, VerzuimSoort, parse_code
 from registers.errors import Refused
@@ -67,7 +70,8 @@ DATE_FIELDS = ("meldingsdatum", "begindatum", "einddatum")
 
 
 def _school_values(row: Mapping[str, Any], where: str) -> dict[str, Any]:
-    values = {name: row.get(name) or None for name in SCHOOL_FIELDS}
+    values = {name: None if row.get(name) in (None, "") else row.get(name) for name in SCHOOL_FIELDS}
+    values["soort"] = values["soort"] or row.get("soort_verzuim")  # staging's name
     for name in DATE_FIELDS:
         if isinstance(values[name], str):
             try:
@@ -130,6 +134,25 @@ def register_meldingen(session: Session, rows: Iterable[Mapping[str, Any]], *,
             updated += 1
     session.flush()
     return RegisterSummary(new=new, updated=updated, unchanged=len(checked) - new - updated)
+
+
+def register_from_staging(session: Session, staging_path: Path, *, import_id: int | None = None,
+                          today: date | None = None) -> RegisterSummary:
+    """The meldingen of one verzuim import in staging (`connectors.verzuim_xml`), or by default the
+    current version of every melding there, into the register (see `register_meldingen`)."""
+    source = "verzuimmeldingen" if import_id is not None else "verzuimmeldingen_actueel"
+    columns = ["meldingsnummer", *(("soort_verzuim AS soort" if c == "soort" else c) for c in SCHOOL_FIELDS)]
+    query = f"SELECT {', '.join(columns)} FROM {source}"
+    if import_id is not None:
+        query += " WHERE import_id = ?"
+    try:
+        with Staging(staging_path, read_only=True) as staging:
+            cursor = staging.con.execute(query, [import_id] if import_id is not None else [])
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    except (duckdb.Error, StagingLocked) as exc:
+        raise Refused(f"cannot read the verzuimmeldingen in staging {staging_path}: {exc}") from None
+    return register_meldingen(session, rows, today=today)
 
 
 def get_melding(session: Session, meldingsnummer: str) -> Verzuimmelding:
