@@ -42,7 +42,7 @@ from connectors.persoonsnummer import is_persoonsnummer
 from registers import thuiszitters, vsv
 from registers.audit import AuditEvent, trail
 from registers.codes import ActionType, CaseStatus, CloseReason, Signal
-from registers.db import bulk_insert
+from registers.db import bulk_insert, writer_connection
 from registers.errors import Refused
 from registers.models import Case, CaseAction
 
@@ -173,8 +173,8 @@ def sync_cases(
         except ValueError:
             raise Refused(f"gone_reasons: unknown close reason {reason!r}") from None
     audit = trail(session)
+    connection = writer_connection(session)
     session.flush()  # the set-based statements below bypass the ORM: pending changes go first
-    connection = session.connection()
     now = datetime.now(UTC).replace(tzinfo=None)
 
     # Temp tables live in the transaction: a failure rolls them back with everything else.
