@@ -108,7 +108,7 @@ def read_verzuim(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
         con.unregister("verzuim_records")
     checked = check_rows(
         con, declared, "verzuim_raw", {f.name: f.name for f in declared.fields},
-        line_column="line", extra_column="extra_json",
+        extra_column="extra_json",
         row_checks=(RowCheck("einddatum", "einddatum < begindatum", "einddatum before begindatum"),),
     )
     checked.add_fault(
