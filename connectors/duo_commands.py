@@ -9,7 +9,7 @@ never printed.
 
 from __future__ import annotations
 
-import time
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,47 +21,50 @@ from connectors.duo_kinds import KINDS, describe, detect_kind
 from connectors.duo_reports import read_report, report_changes
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.field_mapping import MappingError
+from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
 from connectors.verzuim_xml import read_verzuim, verzuim_changes
 from connectors.vrijstellingen_csv import read_vrijstellingen, vrijstellingen_changes
 from settings import Settings, load_settings
 
-PROGRESS_FROM_BYTES = 20 * 1024 * 1024
 ENCODINGS = click.Choice(["auto", "utf-8", "cp1252"], case_sensitive=False)
+PROGRESS = click.option("--progress/--no-progress", default=None,
+                        help="Progress bar for large files (default: when stderr is a terminal).")
 
 
 def _settings(ctx: click.Context) -> Settings:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else load_settings()
+    obj = ctx.find_object(Settings)
+    return obj if obj is not None else load_settings()
 
 
 def _encoding(value: str) -> str | None:
     return None if value.lower() == "auto" else value.lower()
 
 
-def _progress(path: Path) -> Callable[[str], None]:
-    """Stage messages on stderr for large files, so a 4-million-row import is visibly alive."""
-    if path.stat().st_size < PROGRESS_FROM_BYTES:
-        return lambda _message: None
-    start = time.monotonic()
-    return lambda message: click.echo(f"  [{time.monotonic() - start:5.1f}s] {message}…", err=True)
+def _refused(exc: Exception) -> None:
+    """The same two lines `inbeeld import brp` prints: the fault (file, line, field), and no change."""
+    click.echo(f"Error: {exc}", err=True)
+    click.echo("Nothing was changed in staging.", err=True)
+
+
+TOTALS = ("enrolments", "persons", "rows", "aantal_vsv")
 
 
 def _describe_changes(summary: dict) -> str:
-    if not summary:
-        return ""
-    parts = [f"{value:,} {key.replace('_', ' ')}" for key, value in summary.items()
-             if isinstance(value, int) and not key.startswith("previous")]
-    for key, value in summary.items():
-        if isinstance(value, dict) and value:
-            parts.append(f"{key.replace('_', ' ')} " + ", ".join(f"{k} {v:,}" for k, v in value.items()))
-    return "; changes since the previous delivery: " + ", ".join(parts) if parts else ""
+    """'; changes since the previous delivery: 3 added, 1 changed; now 5 enrolments' (counts only)."""
+    changes = [f"{value:,} {key.replace('_', ' ')}" for key, value in summary.items()
+               if isinstance(value, int) and key not in TOTALS and not key.startswith("previous")]
+    changes += [f"{key.replace('_', ' ')} " + ", ".join(f"{k} {v:,}" for k, v in value.items())
+                for key, value in summary.items() if isinstance(value, dict) and value]
+    totals = [f"{summary[key]:,} {key.replace('_', ' ')}" for key in TOTALS if key in summary]
+    text = "; changes since the previous delivery: " + ", ".join(changes) if changes else ""
+    return text + ("; now " + ", ".join(totals) if totals else "")
 
 
 def _report(result: ImportResult, label: str, st: Staging) -> None:
     if result.status == "duplicate":
-        click.echo(f"{result.file_name}: {label} already imported as import {result.duplicate_of} "
-                   "(same content): nothing changed")
+        click.echo(f"{result.file_name}: {label}, same content as import {result.duplicate_of}, "
+                   "already loaded; nothing changed.")
         return
     click.echo(f"{result.file_name}: {label} loaded as import {result.import_id}: "
                f"{result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
@@ -73,24 +76,28 @@ def _report(result: ImportResult, label: str, st: Staging) -> None:
         ).fetchall()
         for field, reason, count in reasons:
             click.echo(f"  quarantined {count:,} × {field}: {reason}")
+        click.echo(f"  details: inbeeld quarantine list --import {result.import_id}")
 
 
-def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, str]]) -> None:
+def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, str]],
+         progress: bool | None) -> None:
     """Import each (kind, path, reader, summarize, label) in order; exit 1 if any was refused."""
     settings = _settings(ctx)
+    show = sys.stderr.isatty() if progress is None else progress
     refused = 0
     try:
         with Staging(settings.staging_path, gemeenten=settings.gemeenten) as st:
             for kind, path, reader, summarize, label in imports:
                 try:
-                    result = st.import_file(kind, path, reader, summarize=summarize)
+                    with file_progress(path, show):
+                        result = st.import_file(kind, path, reader, summarize=summarize)
                 except RefusedFile as exc:
-                    click.echo(str(exc), err=True)
+                    _refused(exc)
                     refused += 1
                     continue
                 _report(result, label, st)
     except StagingLocked as exc:
-        click.echo(str(exc), err=True)
+        _refused(exc)
         ctx.exit(1)
     except MappingError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -98,17 +105,17 @@ def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, 
         ctx.exit(1)
 
 
-def duo_import(path: Path, kind: str, encoding: str | None = None, mapping: Path | None = None,
-               progress: Callable[[str], None] | None = None) -> tuple[str, Callable, Callable, str]:
+def duo_import(path: Path, kind: str, encoding: str | None = None,
+               mapping: Path | None = None) -> tuple[str, Callable, Callable, str]:
     """(staging kind, reader, summarize, label) for a DUO file of `kind` ('auto', 'c', 'p', 'a01' …)."""
     if kind == "auto":
         kind = detect_kind(path, encoding)
     options = {"encoding": encoding, "mapping": mapping}
     if kind == "c":
-        reader = partial(read_c_levering, **options, progress=progress or (lambda _m: None))
+        reader = partial(read_c_levering, **options)
         return "duo_c", reader, enrolment_changes, "C-levering"
     if kind == "p":
-        reader = partial(read_p_levering, **options, progress=progress or (lambda _m: None))
+        reader = partial(read_p_levering, **options)
         return "duo_p", reader, enrolment_changes, "P-levering"
     return f"duo_{kind}", partial(read_report, kind, **options), report_changes(kind), describe(kind)
 
@@ -122,8 +129,10 @@ def duo_import(path: Path, kind: str, encoding: str | None = None, mapping: Path
               help="Declare the encoding (cp1252 is also detected).")
 @click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="A municipality's own copy of the declared mapping (connectors/mappings/duo_*.toml).")
+@PROGRESS
 @click.pass_context
-def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping: Path | None) -> None:
+def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping: Path | None,
+               progress: bool | None) -> None:
     """Load a DUO C-levering, P-levering or monthly report (A01, A02, A04, A05, A06) into staging.
 
     A C-levering replaces the enrolment state (a duplicate key refuses it); a P-levering applies
@@ -131,12 +140,12 @@ def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping
     a broken file is refused whole (exit 1). The same file twice is a no-op.
     """
     try:
-        kind_name, reader, summarize, label = duo_import(file, kind.lower(), _encoding(encoding), mapping,
-                                                         _progress(file) if file.is_file() else None)
+        kind_name, reader, summarize, label = duo_import(file, kind.lower(), _encoding(encoding), mapping)
     except RefusedFile as exc:
-        click.echo(str(exc), err=True)
+        _refused(exc)
         ctx.exit(1)
-    _run(ctx, [(kind_name, file, reader, summarize, label)])
+        return
+    _run(ctx, [(kind_name, file, reader, summarize, label)], progress)
 
 
 @click.command("verzuim")
@@ -145,8 +154,10 @@ def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping
               help="Declare the encoding when the XML declaration does not.")
 @click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="A municipality's own copy of connectors/mappings/verzuimmelding.toml.")
+@PROGRESS
 @click.pass_context
-def import_verzuim(ctx: click.Context, source: Path, encoding: str, mapping: Path | None) -> None:
+def import_verzuim(ctx: click.Context, source: Path, encoding: str, mapping: Path | None,
+                   progress: bool | None) -> None:
     """Load verzuimmeldingen XML: one file, or every *.xml in a folder (in name order).
 
     Each file is validated against connectors/schemas/verzuimmelding.xsd and refused whole when it
@@ -156,10 +167,10 @@ def import_verzuim(ctx: click.Context, source: Path, encoding: str, mapping: Pat
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.suffix.lower() == ".xml")
     if not files:
-        click.echo(f"{source}: no .xml files", err=True)
+        _refused(RefusedFile(source, None, None, "no .xml files in this folder"))
         ctx.exit(1)
     reader = partial(read_verzuim, encoding=_encoding(encoding), mapping=mapping)
-    _run(ctx, [("verzuim", f, reader, verzuim_changes, "verzuimmeldingen") for f in files])
+    _run(ctx, [("verzuim", f, reader, verzuim_changes, "verzuimmeldingen") for f in files], progress)
 
 
 @click.command("vrijstellingen")
@@ -168,15 +179,17 @@ def import_verzuim(ctx: click.Context, source: Path, encoding: str, mapping: Pat
               help="Declare the encoding (cp1252 is also detected).")
 @click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="A municipality's own copy of connectors/mappings/vrijstellingen.toml.")
+@PROGRESS
 @click.pass_context
-def import_vrijstellingen(ctx: click.Context, file: Path, encoding: str, mapping: Path | None) -> None:
+def import_vrijstellingen(ctx: click.Context, file: Path, encoding: str, mapping: Path | None,
+                          progress: bool | None) -> None:
     """Load a vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING]).
 
     GRONDSLAG must be one of LPW_5_A, LPW_5_B, LPW_5_C, LPW_5A, LPW_3A, LPW_3B, LPW_15; an unknown
     ground or an EINDDATUM before BEGINDATUM is quarantined.
     """
     reader = partial(read_vrijstellingen, encoding=_encoding(encoding), mapping=mapping)
-    _run(ctx, [("vrijstellingen", file, reader, vrijstellingen_changes, "vrijstellingen")])
+    _run(ctx, [("vrijstellingen", file, reader, vrijstellingen_changes, "vrijstellingen")], progress)
 
 
 COMMANDS = (import_duo, import_verzuim, import_vrijstellingen)
