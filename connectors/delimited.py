@@ -50,14 +50,14 @@ def read_header(path: Path, info: TextInfo, delimiter: str = ";") -> list[str]:
 
 def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str, int], dict[str, int]]:
     """(field -> column index, unknown column name -> index), or `RefusedFile` for a wrong header."""
+    if header and re.fullmatch(r"[0-9]{6,}", header[0]):
+        raise RefusedFile(path, 1, None, "no header row: the first line holds data")
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         key = name.upper()
         if key and key in seen:
             raise RefusedFile(path, 1, name, f"column {name!r} appears twice in the header")
         seen[key] = index
-    if header and re.fullmatch(r"[0-9]{6,}", header[0]):
-        raise RefusedFile(path, 1, None, "no header row: the first line holds data")
     positions: dict[str, int] = {}
     for item in mapping.fields:
         found = [seen[s] for s in item.spellings if s in seen]
