@@ -32,8 +32,9 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from rules.commands import status
+    from synthetic.commands import demo
 
-    commands: list[click.Command] = [status]
+    commands: list[click.Command] = [status, demo]
     for command in commands:
         main.add_command(command)
 

@@ -43,12 +43,14 @@ def verzuimmelding(m: Verzuimmelding, p: Persoon, d: date) -> str:
     school = m.inschrijving.school
     parts = [" <verzuimmelding>", _t("meldingsnummer", m.meldingsnummer),
              _t("meldingsdatum", m.meldingsdatum.isoformat()),
-             "<school>" + _t("brin", school.brin) + _t("vestiging", school.vestiging) + _t("naam", school.naam)
-             + "</school>",
+             "<school>" + _t("brin", school.brin) + _t("vestiging", school.vestiging)
+             + _t("naam", school.naam) + "</school>",
              "<leerling>" + _t("persoonsgebondennummer", p.duo_nummer or "") + _t("voornamen", p.voornamen)
-             + (_t("voorvoegsel", p.voorvoegsel) if p.voorvoegsel else "") + _t("geslachtsnaam", p.geslachtsnaam)
+             + (_t("voorvoegsel", p.voorvoegsel) if p.voorvoegsel else "")
+             + _t("geslachtsnaam", p.geslachtsnaam)
              + _t("geboortedatum", p.geboortedatum.isoformat()) + _t("geslacht", p.geslacht) + "</leerling>",
-             _t("soortVerzuim", m.soort), _t("vermoedelijkeReden", m.reden), _t("begindatum", m.begin.isoformat())]
+             _t("soortVerzuim", m.soort), _t("vermoedelijkeReden", m.reden),
+             _t("begindatum", m.begin.isoformat())]
     einde = m.einde_bekend(d)
     if einde is not None:
         parts.append(_t("einddatum", einde.isoformat()))
