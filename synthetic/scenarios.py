@@ -244,10 +244,11 @@ def vrijstelling(grond: str) -> Apply:
             _enrol(ctx, p, MBO, "MBO2", sy, leerweg="BBL")
             p.vrijstellingen.append(Vrijstelling(grond, sy, end_of_year, "laatste leerplichtjaar op mbo"))
         elif grond == "LPW_15":
-            _leave(p, sy - timedelta(days=40))
+            # Left school before the teldatum (so no vsv'er of this convenantjaar); in-company
+            # training since, a vrijstelling art. 15 once leerplicht ended.
+            _leave(p, w.teldatum - timedelta(days=30))
             strip_diplomas(p.inschrijvingen)
-            p.vrijstellingen.append(Vrijstelling(grond, sy - timedelta(days=39), None,
-                                                 "voldoende ander onderwijs (bedrijfsopleiding)"))
+            p.vrijstellingen.append(Vrijstelling(grond, sy, None, "voldoende ander onderwijs (bedrijfsopleiding)"))
     return apply
 
 
