@@ -248,7 +248,8 @@ def vrijstelling(grond: str) -> Apply:
             # training since, a vrijstelling art. 15 once leerplicht ended.
             _leave(p, w.teldatum - timedelta(days=30))
             strip_diplomas(p.inschrijvingen)
-            p.vrijstellingen.append(Vrijstelling(grond, sy, None, "voldoende ander onderwijs (bedrijfsopleiding)"))
+            p.vrijstellingen.append(Vrijstelling(grond, sy, None,
+                                                 "voldoende ander onderwijs (bedrijfsopleiding)"))
     return apply
 
 

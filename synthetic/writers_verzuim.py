@@ -1,4 +1,5 @@
-"""Verzuimmeldingen (XML, connectors/schemas/verzuimmelding.xsd) and the vrijstellingen CSV.
+"""Verzuimmeldingen (XML, valid against connectors/schemas/verzuimmelding-strikt.xsd and so against
+verzuimmelding.xsd) and the vrijstellingen CSV.
 
 A melding is sent in the week of its meldingsdatum and sent again, with the same meldingsnummer,
 in the week its einddatum becomes known; the first week's file also carries every melding still

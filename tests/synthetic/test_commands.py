@@ -12,9 +12,9 @@ from synthetic import commands
 
 def test_demo_generate_writes_and_summarises(tmp_path: Path) -> None:
     out = tmp_path / "m"
-    result = CliRunner().invoke(main, ["demo", "generate", "--out", str(out), "--persons", "300", "--seed", "5",
-                                       "--gemeente", "363", "--gemeente", "0599", "--weeks", "2",
-                                       "--start", "2026-09-14", "--workers", "1"])
+    result = CliRunner().invoke(main, ["demo", "generate", "--out", str(out), "--persons", "300",
+                                       "--seed", "5", "--gemeente", "363", "--gemeente", "0599",
+                                       "--weeks", "2", "--start", "2026-09-14", "--workers", "1"])
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["gemeenten"] == ["0363", "0599"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from synthetic import generate
+from synthetic import generate, population
 from synthetic.population import CHUNK_SIZE, chunk_sizes
 
 
@@ -15,9 +15,11 @@ def _files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def test_same_seed_gives_identical_bytes_with_any_number_of_workers(tmp_path: Path) -> None:
-    # two chunks, so that the parallel run really interleaves them
-    persons = CHUNK_SIZE + 300
+def test_same_seed_gives_identical_bytes_with_any_number_of_workers(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(population, "CHUNK_SIZE", 200)  # small chunks, so that workers interleave them
+    persons = 700
+    assert len(chunk_sizes(persons)) == 4
     a = generate(tmp_path / "a", persons, 11, ["0363"], weeks=2, workers=1)
     b = generate(tmp_path / "b", persons, 11, ["0363"], weeks=2, workers=2)
     assert a.files == b.files

@@ -14,7 +14,9 @@ from synthetic.writers_brp import LO3_COLUMNS
 
 from .conftest import GEMEENTEN, PERSONS, WEEKS, Generated
 
-XSD = Path(__file__).resolve().parents[2] / "connectors" / "schemas" / "verzuimmelding.xsd"
+SCHEMAS = Path(__file__).resolve().parents[2] / "connectors" / "schemas"
+STRICT = SCHEMAS / "verzuimmelding-strikt.xsd"      # the contract for senders (value rules)
+STRUCTURE = SCHEMAS / "verzuimmelding.xsd"          # what the reader validates (values per melding)
 STUF = "{http://www.egem.nl/StUF/sector/bg/0310}"
 
 
@@ -65,7 +67,7 @@ def test_haalcentraal_json_parses_with_both_date_styles_and_street_names(generat
                 if p.get("verblijfplaats", {}).get("type") == "Adres"]
     assert any("officieleStraatnaam" in a for a in adressen) and any("straat" in a for a in adressen)
     assert any(p.get("verblijfplaats", {}).get("type") == "VerblijfplaatsBuitenland" for p in personen)
-    assert any(p["gemeenteVanInschrijving"]["code"] == "1999" for p in personen if "gemeenteVanInschrijving" in p)
+    assert any(p.get("gemeenteVanInschrijving", {}).get("code") == "1999" for p in personen)
     assert all(None not in p.values() for p in personen)  # absent fields are absent
     text = " ".join(json.dumps(p, ensure_ascii=False) for p in personen)
     assert "&" in text and any(ch in text for ch in "ÇÖıŞë")
@@ -101,21 +103,32 @@ def test_brp_formats_carry_the_same_persons(generated: Generated) -> None:
             assert all(is_bsn(n) for n in bsn_hc)
 
 
-def test_verzuim_xml_validates_against_the_xsd(generated: Generated) -> None:
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
+def test_verzuim_xml_validates_against_both_schemas(generated: Generated) -> None:
+    schemas = [etree.XMLSchema(etree.parse(str(path))) for path in (STRICT, STRUCTURE)]
     count = 0
     for path in generated.paths("*/verzuim/*.xml"):
         doc = etree.parse(str(path))
-        assert schema.validate(doc), (path, schema.error_log)
+        for schema in schemas:
+            assert schema.validate(doc), (path, schema.error_log)
         count += len(doc.getroot())
     assert count > 0
 
 
-def test_xsd_rejects_a_wrong_soort_verzuim(generated: Generated) -> None:
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
+def test_the_strict_schema_rejects_bad_values_the_structural_one_leaves_to_the_reader(
+        generated: Generated) -> None:
+    strict = etree.XMLSchema(etree.parse(str(STRICT)))
+    structure = etree.XMLSchema(etree.parse(str(STRUCTURE)))
     path = next(p for p in generated.paths("*/verzuim/*.xml") if b"<soortVerzuim>" in p.read_bytes())
-    broken = path.read_bytes().replace(b"<soortVerzuim>", b"<soortVerzuim>X", 1)
-    assert not schema.validate(etree.fromstring(broken).getroottree())
+    original = path.read_bytes()
+    for old, new in ((b"<soortVerzuim>", b"<soortVerzuim>X"),
+                     (b"<begindatum>2026-", b"<begindatum>2026-13-")):
+        broken = etree.fromstring(original.replace(old, new, 1)).getroottree()
+        assert not strict.validate(broken)
+    wrong_value = etree.fromstring(original.replace(b"<soortVerzuim>", b"<soortVerzuim>X", 1)).getroottree()
+    assert structure.validate(wrong_value)
+    missing = etree.fromstring(original.replace(b"<begindatum>", b"<begin>", 1)
+                               .replace(b"</begindatum>", b"</begin>", 1)).getroottree()
+    assert not strict.validate(missing) and not structure.validate(missing)
 
 
 def test_every_person_number_passes_its_check(generated: Generated) -> None:
