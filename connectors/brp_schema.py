@@ -241,7 +241,7 @@ def typed_select_sql(import_id: int) -> str:
         "overleden": "(datum_overlijden IS NOT NULL OR coalesce(opschorting_reden = 'O', false))",
         "datum_overlijden": f"{d}(datum_overlijden)",
         "opschorting_datum": f"{d}(opschorting_datum)",
-        "geheimhouding": "brp_geheim(geheimhouding)",
+        "geheimhouding": "coalesce(brp_geheim(geheimhouding), 0)",  # absent: no indication
         "rni": "coalesce(gemeente_inschrijving = '1999', false)",
         "ouder1_geboortedatum": "brp_gba(ouder1_geboortedatum)",
         "ouder2_geboortedatum": "brp_gba(ouder2_geboortedatum)",
