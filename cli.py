@@ -36,10 +36,11 @@ def _register_commands() -> None:
     from registers.commands import cases, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
+    from synthetic.commands import demo
 
     register_duo_commands(import_group)
-    commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
-                                     report]
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
+                                     verzuim, report]
     for command in commands:
         main.add_command(command)
 
