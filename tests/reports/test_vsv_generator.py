@@ -22,7 +22,7 @@ from connectors.duo_reports import parse_report_name, read_report
 from connectors.staging import Staging
 from reports.staging_queries import duo_report_rows, vsv_from_staging, vsv_population
 from reports.vsv import Convenantjaar, duo_workload, reconcile
-from synthetic.generate import generate
+from synthetic import generate
 
 pytestmark = pytest.mark.slow
 GEMEENTE = "0363"
