@@ -31,9 +31,16 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 
 def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
+    from connectors.commands import import_group, quarantine_group
+    from connectors.duo_commands import register as register_duo_commands
+    from registers.commands import cases, verzuim, vrijstelling
+    from reports.commands import report
     from rules.commands import status
+    from synthetic.commands import demo
 
-    commands: list[click.Command] = [status]
+    register_duo_commands(import_group)
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
+                                     verzuim, report]
     for command in commands:
         main.add_command(command)
 
