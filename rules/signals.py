@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import pyarrow as pa
 
 from rules.parameters import value
 from rules.sql import install_macros
@@ -122,8 +123,8 @@ def _enrolments_sql(con: duckdb.DuckDBPyConnection, upto: str) -> str:
     return f"SELECT * FROM duo_inschrijvingen_op({upto})"
 
 
-def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
-    """The SQL of every signal on `peildatum` for the served `gemeenten` (macros must be installed)."""
+def _ctes(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
+    """The WITH clauses the signals and the person state share (macros must be installed)."""
     served = ", ".join(_sql_str(g) for g in gemeenten) or "NULL"
     d = f"DATE '{peildatum.isoformat()}'"
     teldatum = date(peildatum.year if peildatum.month >= 10 else peildatum.year - 1, 10, 1)
@@ -138,22 +139,24 @@ def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: It
     vsv_soorten = ", ".join(_sql_str(s) for s in VSV_ONDERWIJSSOORTEN)
     # Policy values of the peildatum (constants of this query, from the dated parameters).
     drempel = int(value("thuiszitter_drempel", peildatum)) * 7
-    lang = int(value("thuiszitter_lang", peildatum))
     marge_start = int(value("marge_leerplicht_start", peildatum)) * 7
     marge_vestiging = int(value("marge_na_vestiging", peildatum)) * 7
-    venster = int(value("bijna_leerplichtig_venster", peildatum))
     obliged = f"('{StatusCode.LEERPLICHTIG.value}', '{StatusCode.KWALIFICATIEPLICHTIG.value}')"
     return f"""
 WITH
-brp AS (SELECT * FROM brp_personen WHERE import_id = {brp_upto}),
-ingezetenen AS (
+brp AS (
+    SELECT *, gemeente_inschrijving IN ({served}) AND NOT rni AND NOT overleden
+              AND coalesce(opschorting_reden, '') = '' AS resident
+    FROM brp_personen WHERE import_id = {brp_upto}
+),
+personen AS (
     SELECT bsn, gemeente_inschrijving AS gemeentecode, geboortedatum_vroegst AS vroegst,
            geboortedatum_laatst AS laatst, coalesce(datum_inschrijving_gemeente, {d}) AS ingeschreven,
-           adres_in_onderzoek, coalesce(geheimhouding, 0) > 0 AS geheimhouding
+           adres_in_onderzoek, coalesce(geheimhouding, 0) > 0 AS geheimhouding, resident, overleden,
+           rni OR coalesce(opschorting_reden, '') = 'E' AS geemigreerd
     FROM brp
-    WHERE gemeente_inschrijving IN ({served}) AND NOT rni AND NOT overleden
-      AND coalesce(opschorting_reden, '') = ''
 ),
+ingezetenen AS (SELECT * FROM personen WHERE resident),
 duo AS (
     SELECT *, coalesce(nullif(bsn, ''), persoonsnummer) AS sleutel
     FROM ({_enrolments_sql(con, duo_upto)})
@@ -219,6 +222,16 @@ onbekend AS (
     WHERE {valid} AND gemeentecode IN ({served}) AND sleutel NOT IN (SELECT bsn FROM ingezetenen)
     GROUP BY persoonsnummer
 ),
+"""
+
+
+def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
+    """The SQL of every signal on `peildatum` for the served `gemeenten` (macros must be installed)."""
+    gemeenten = tuple(gemeenten)
+    d = f"DATE '{peildatum.isoformat()}'"
+    lang = int(value("thuiszitter_lang", peildatum))
+    venster = int(value("bijna_leerplichtig_venster", peildatum))
+    return _ctes(con, peildatum, gemeenten) + f"""
 alle AS (
     SELECT '{ABSOLUUT_VERZUIM}' AS signal, bsn AS persoonsnummer, gemeentecode, sinds, status,
            adres_in_onderzoek, geheimhouding, false AS thuiszitter_lang
@@ -256,6 +269,40 @@ SELECT signal, persoonsnummer, gemeentecode, {d} AS peildatum, CAST(sinds AS DAT
 FROM alle
 ORDER BY signal, persoonsnummer
 """
+
+
+def person_state_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
+    """Per BRP person of the delivery: the facts that explain why a signal is gone (resident, died,
+    emigrated, the gemeente, status, enrolled, SK, covered by a vrijstelling) on `peildatum`."""
+    return _ctes(con, peildatum, tuple(gemeenten)) + f"""
+status AS (
+    SELECT p.bsn,
+           lpw_status_zeker(p.vroegst, p.laatst, DATE '{peildatum.isoformat()}', x.sk, x.pro) AS status,
+           coalesce(x.geldig, false) AS geldig, x.sk
+    FROM personen p LEFT JOIN inschr x ON x.sleutel = p.bsn
+)
+SELECT p.bsn AS persoonsnummer, p.gemeentecode, p.resident, p.overleden, p.geemigreerd, s.status,
+       s.geldig, s.sk IS NOT NULL AS startkwalificatie, coalesce(v.gedekt, false) AS vrijstelling
+FROM personen p JOIN status s USING (bsn) LEFT JOIN vrij_p v ON v.persoonsnummer = p.bsn
+"""
+
+
+def person_state(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
+                 persoonsnummers: Iterable[str]) -> dict[str, dict[str, object]]:
+    """`person_state_query` for the given persons only (e.g. those whose open case lost its signal)."""
+    wanted = sorted(set(persoonsnummers))
+    if not wanted:
+        return {}
+    install_macros(con)
+    con.register("gezochte_personen", pa.table({"persoonsnummer": wanted}))
+    try:
+        rel = con.sql(f"SELECT * FROM ({person_state_query(con, peildatum, gemeenten)}) s "
+                      "WHERE persoonsnummer IN (SELECT persoonsnummer FROM gezochte_personen)")
+        columns = rel.columns
+        rows = rel.fetchall()
+    finally:
+        con.unregister("gezochte_personen")
+    return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
 def compute_signals(con: duckdb.DuckDBPyConnection, peildatum: date,

@@ -26,6 +26,7 @@ from rules.signals import (
     THUISZITTER,
     VSV,
     compute_signals,
+    person_state,
     signals_as_list,
 )
 from synthetic.generate import generate
@@ -202,3 +203,17 @@ def test_partial_birth_date_that_leaves_the_status_open_is_flagged_not_signalled
     # born in 2008, day and month unknown: 17 or 18 on the peildatum
     _person(staging, "2008-12-31", vroegst="2008-01-01")
     assert _signals(staging) == {"CONTROLE_GEBOORTEDATUM": None}
+
+
+def test_person_state_explains_why_a_signal_is_gone(staging) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", None)
+    staging.execute("""INSERT INTO brp_personen (import_id, bsn, geboortedatum_vroegst, geboortedatum_laatst,
+                           gemeente_inschrijving, adres_in_onderzoek, overleden, rni)
+                       VALUES (1, '999990639', '2012-01-01', '2012-01-01', '0599', false, false, false),
+                              (1, '999991425', '2012-01-01', '2012-01-01', '0363', false, true, false)""")
+    state = person_state(staging, PEIL, [GEMEENTE], [BSN, "999990639", "999991425", "123456782"])
+    assert set(state) == {BSN, "999990639", "999991425"}
+    assert state[BSN]["resident"] and state[BSN]["geldig"] and state[BSN]["status"] == "leerplichtig"
+    assert not state["999990639"]["resident"] and state["999990639"]["gemeentecode"] == "0599"
+    assert state["999991425"]["overleden"] and not state["999991425"]["resident"]
