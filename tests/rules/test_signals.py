@@ -1,0 +1,219 @@
+"""The signals of SPEC §4.2 against the generator's independent truth, and hand-made edge cases."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from connectors.brp import import_brp
+from connectors.brp_schema import create_tables
+from connectors.duo_enrolments import read_c_levering, read_p_levering
+from connectors.staging import Staging
+from connectors.staging_duo import ensure_tables as ensure_duo
+from connectors.verzuim_xml import read_verzuim
+from connectors.vrijstellingen_csv import ensure_tables as ensure_vrijstellingen
+from connectors.vrijstellingen_csv import read_vrijstellingen
+from rules.signals import (
+    ABSOLUUT_VERZUIM,
+    BIJNA_LEERPLICHTIG,
+    GEEN_INSCHRIJVING_18_23,
+    ONBEKEND_IN_BRP,
+    SIGNALS,
+    THUISZITTER,
+    VSV,
+    compute_signals,
+    person_state,
+    signals_as_list,
+)
+from synthetic.generate import generate
+
+GEMEENTE = "0363"
+BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml", "lo3.csv")
+
+
+def _import_week(st: Staging, week: Path, brp_format: str) -> None:
+    for path in sorted((week / "brp").glob(f"*.{brp_format}")):
+        import_brp(st, path)
+    for path in sorted((week / "duo").glob("duo-*.csv")):
+        full = "-C-" in path.name
+        st.import_file("duo_c" if full else "duo_p", path, read_c_levering if full else read_p_levering)
+    for path in sorted((week / "verzuim").glob("*.xml")):
+        st.import_file("verzuim", path, read_verzuim)
+    for path in sorted((week / "vrijstellingen").glob("*.csv")):
+        st.import_file("vrijstellingen", path, read_vrijstellingen)
+
+
+def _truth(week: Path) -> set[tuple[str, str, str, str]]:
+    with next((week / "truth").glob("signals-*.csv")).open(newline="", encoding="utf-8") as handle:
+        return {(r["SIGNAL"], r["PERSOONSNUMMER"], r["GEMEENTECODE"], r["SINDS"])
+                for r in csv.DictReader(handle, delimiter=";")}
+
+
+@pytest.fixture(scope="module")
+def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[date, set, set]]:
+    """Four weekly deliveries of a generated municipality, imported week by week (each BRP format
+    in turn); per week the signals computed and the truth file."""
+    out = tmp_path_factory.mktemp("gemeente")
+    manifest = generate(out / "data", persons=1500, seed=11, gemeenten=[GEMEENTE], weeks=4)
+    results = []
+    for week_index, peildatum in enumerate(manifest.peildatums):
+        folder = out / "data" / peildatum.isoformat()
+        with Staging(out / "staging.duckdb", gemeenten=(GEMEENTE,)) as st:
+            _import_week(st, folder, BRP_FORMATS[week_index])
+            got = {(s.signal, s.persoonsnummer, s.gemeentecode, s.sinds.isoformat() if s.sinds else "")
+                   for s in signals_as_list(st.con, peildatum, [GEMEENTE])}
+        results.append((peildatum, got, _truth(folder)))
+    return results
+
+
+def test_signals_equal_the_truth_every_person_every_week(weeks: list[tuple[date, set, set]]) -> None:
+    for peildatum, got, truth in weeks:
+        assert got - truth == set(), f"{peildatum}: signals the truth does not expect"
+        assert truth - got == set(), f"{peildatum}: expected signals not found"
+
+
+def test_the_generated_weeks_exercise_the_signals(weeks: list[tuple[date, set, set]]) -> None:
+    seen = {row[0] for _, got, _ in weeks for row in got}
+    for signal in (ABSOLUUT_VERZUIM, GEEN_INSCHRIJVING_18_23, ONBEKEND_IN_BRP, BIJNA_LEERPLICHTIG):
+        assert signal in seen
+    assert seen <= set(SIGNALS)
+
+
+# -- hand-made staging: one person at a time ------------------------------------------------------
+
+PEIL = date(2026, 10, 20)
+BSN = "999993653"
+
+
+@pytest.fixture()
+def staging(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    with Staging(tmp_path / "staging.duckdb", gemeenten=(GEMEENTE,)) as st:
+        con = st.con
+        create_tables(con)
+        ensure_duo(con)
+        ensure_vrijstellingen(con)
+        con.execute("""INSERT INTO imports (import_id, kind, file_name, sha256, status, peildatum, started_at)
+                       VALUES (1, 'brp', 'b', 'h1', 'loaded', DATE '2026-10-01', now()),
+                              (2, 'duo_c', 'c', 'h2', 'loaded', DATE '2026-10-01', now()),
+                              (3, 'vrijstellingen', 'v', 'h3', 'loaded', DATE '2026-10-01', now())""")
+        yield con
+
+
+def _person(con: duckdb.DuckDBPyConnection, geboren: str, *, ingeschreven: str = "2015-01-01",
+            gemeente: str = GEMEENTE, vroegst: str | None = None) -> None:
+    con.execute("""INSERT INTO brp_personen (import_id, bsn, geboortedatum_vroegst, geboortedatum_laatst,
+                       gemeente_inschrijving, datum_inschrijving_gemeente, adres_in_onderzoek, overleden, rni)
+                   VALUES (1, ?, ?, ?, ?, ?, false, false, false)""",
+                [BSN, vroegst or geboren, geboren, gemeente, ingeschreven])
+
+
+def _enrolment(con: duckdb.DuckDBPyConnection, begin: str, einde: str | None, soort: str = "VO",
+               gemeente: str = GEMEENTE, nummer: str = BSN) -> None:
+    con.execute("""INSERT INTO duo_clevering (import_id, line, persoonsnummer, gemeentecode, brin, volgnummer,
+                       onderwijssoort, datum_inschrijving, datum_uitschrijving, bekostigd, startkwalificatie,
+                       pro_vso_getuigschrift)
+                   VALUES (2, 2, ?, ?, '12AB', '1', ?, ?, ?, true, false, false)""",
+                [nummer, gemeente, soort, begin, einde])
+
+
+def _vrijstelling(con: duckdb.DuckDBPyConnection, grond: str, begin: str, einde: str | None = None) -> None:
+    con.execute("""INSERT INTO vrijstellingen_import (import_id, line, persoonsnummer, grondslag, begindatum,
+                       einddatum) VALUES (3, 2, ?, ?, ?, ?)""", [BSN, grond, begin, einde])
+
+
+def _signals(con: duckdb.DuckDBPyConnection, peildatum: date = PEIL) -> dict[str, date | None]:
+    return {s.signal: s.sinds for s in signals_as_list(con, peildatum, [GEMEENTE])}
+
+
+def test_unenrolled_leerplichtige_is_absoluut_verzuim_since_the_day_after_leaving(staging) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", "2026-09-30")
+    assert _signals(staging) == {ABSOLUUT_VERZUIM: date(2026, 10, 1)}
+
+
+def test_leaving_after_the_first_of_october_is_also_vsv(staging) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", "2026-10-09")
+    assert _signals(staging) == {ABSOLUUT_VERZUIM: date(2026, 10, 10), VSV: date(2026, 10, 10)}
+
+
+def test_absoluut_verzuim_longer_than_four_weeks_makes_a_thuiszitter(staging) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", "2026-09-30")
+    assert _signals(staging, date(2026, 10, 29)) == {ABSOLUUT_VERZUIM: date(2026, 10, 1)}
+    assert _signals(staging, date(2026, 10, 30)) == {ABSOLUUT_VERZUIM: date(2026, 10, 1),
+                                                      THUISZITTER: date(2026, 10, 1)}
+
+
+def test_enrolment_valid_on_the_peildatum_means_no_signal(staging) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", PEIL.isoformat())  # the last day enrolled is the peildatum
+    assert _signals(staging) == {}
+
+
+@pytest.mark.parametrize("grond,expected", [
+    ("LPW_5_A", {}),                                   # art. 5 onder a covers leerplicht
+    ("LPW_15", {ABSOLUUT_VERZUIM: date(2026, 10, 1)}),  # art. 15 only covers kwalificatieplicht
+])
+def test_vrijstelling_counts_only_against_what_it_covers(staging, grond: str, expected: dict) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", "2026-09-30")
+    _vrijstelling(staging, grond, "2026-10-01")
+    assert _signals(staging) == expected
+
+
+@pytest.mark.parametrize("peildatum,expected", [
+    (date(2026, 10, 26), {}),                                         # trekkend seizoen: March-October
+    (date(2026, 11, 2), {ABSOLUUT_VERZUIM: date(2026, 10, 1),        # not in November
+                         THUISZITTER: date(2026, 10, 1)}),
+])
+def test_trekkend_bestaan_covers_only_march_to_october(staging, peildatum: date, expected: dict) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", "2026-09-30")
+    _vrijstelling(staging, "LPW_5A", "2026-03-01")
+    assert _signals(staging, peildatum) == expected
+
+
+@pytest.mark.parametrize("peildatum,expected", [
+    (date(2026, 10, 28), {}),                                   # 27 days after moving in: grace
+    (date(2026, 10, 29), {ABSOLUUT_VERZUIM: date(2026, 10, 1)}),  # 4 weeks after: the signal
+])
+def test_grace_after_moving_in(staging, peildatum: date, expected: dict) -> None:
+    _person(staging, "2014-05-10", ingeschreven="2026-10-01")
+    assert _signals(staging, peildatum) == expected
+
+
+def test_eighteen_to_twenty_three_without_enrolment(staging) -> None:
+    _person(staging, "2007-03-15")
+    _enrolment(staging, "2023-08-20", "2025-07-31", soort="MBO")
+    assert _signals(staging) == {GEEN_INSCHRIJVING_18_23: date(2025, 8, 1)}
+
+
+def test_enrolment_of_a_non_resident_is_onbekend_in_brp(staging) -> None:
+    _enrolment(staging, "2024-08-20", None, nummer="101234567")
+    rows = compute_signals(staging, PEIL, [GEMEENTE]).fetchall()
+    assert [(r[0], r[1], r[4]) for r in rows] == [(ONBEKEND_IN_BRP, "101234567", date(2024, 8, 20))]
+
+
+def test_partial_birth_date_that_leaves_the_status_open_is_flagged_not_signalled(staging) -> None:
+    # born in 2008, day and month unknown: 17 or 18 on the peildatum
+    _person(staging, "2008-12-31", vroegst="2008-01-01")
+    assert _signals(staging) == {"CONTROLE_GEBOORTEDATUM": None}
+
+
+def test_person_state_explains_why_a_signal_is_gone(staging) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", None)
+    staging.execute("""INSERT INTO brp_personen (import_id, bsn, geboortedatum_vroegst, geboortedatum_laatst,
+                           gemeente_inschrijving, adres_in_onderzoek, overleden, rni)
+                       VALUES (1, '999990639', '2012-01-01', '2012-01-01', '0599', false, false, false),
+                              (1, '999991425', '2012-01-01', '2012-01-01', '0363', false, true, false)""")
+    state = person_state(staging, PEIL, [GEMEENTE], [BSN, "999990639", "999991425", "123456782"])
+    assert set(state) == {BSN, "999990639", "999991425"}
+    assert state[BSN]["resident"] and state[BSN]["geldig"] and state[BSN]["status"] == "leerplichtig"
+    assert not state["999990639"]["resident"] and state["999990639"]["gemeentecode"] == "0599"
+    assert state["999991425"]["overleden"] and not state["999991425"]["resident"]
