@@ -29,7 +29,7 @@ from rules.signals import (
     person_state,
     signals_as_list,
 )
-from synthetic.generate import generate
+from synthetic import generate
 
 GEMEENTE = "0363"
 BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml", "lo3.csv")
