@@ -31,7 +31,9 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 
 def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
-    commands: list[click.Command] = []
+    from rules.commands import status
+
+    commands: list[click.Command] = [status]
     for command in commands:
         main.add_command(command)
 
