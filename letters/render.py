@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import Environment, StrictUndefined, Template, nodes
 from markupsafe import Markup, escape
 
 from letters.docx_package import Part, build_zip, read_parts
@@ -87,6 +87,28 @@ class PreparedTemplate:
     document_tail: str  # </w:body></w:document>
     unescape: bool  # the template uses docxtpl's {_{ escapes
     frame: tuple[tuple[str, int, int], ...]  # identity of the non-document parts (styles, rels, …)
+    sources: Mapping[str, str]  # the patched Jinja source per templated part
+
+    def fields(self) -> set[str]:
+        """Every field the template reads: `datum`, `jongere.naam` (loop variables excluded).
+
+        Lets a run check an edited template against the documented fields before printing.
+        """
+        environment = make_environment()
+        found: set[str] = set()
+        for source in self.sources.values():
+            tree = environment.parse(source)
+            assigned = {name.name for loop in tree.find_all(nodes.For)
+                        for name in [loop.target, *loop.target.find_all(nodes.Name)]
+                        if isinstance(name, nodes.Name)}
+            for node in tree.find_all((nodes.Getattr, nodes.Name)):
+                if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
+                    if node.node.name not in assigned:
+                        found.add(f"{node.node.name}.{node.attr}")
+                elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in assigned:
+                    found.add(node.name)
+        parents = {name.split(".")[0] for name in found if "." in name}
+        return found - parents
 
     def render_part(self, part_name: str, context: Mapping[str, Any]) -> str:
         xml = self.compiled[part_name].render(context)
@@ -110,6 +132,7 @@ def prepare(path: Path | str, environment: Environment | None = None) -> Prepare
     if "word/document.xml" not in texts:
         raise TemplateProblem(f"{path}: no word/document.xml, not a Word document")
     compiled: dict[str, Template] = {}
+    sources: dict[str, str] = {}
     patched_document = ""
     uses_escapes = False
     for name, data in texts.items():
@@ -123,6 +146,7 @@ def prepare(path: Path | str, environment: Environment | None = None) -> Prepare
         uses_escapes = uses_escapes or any(escaped in patched for escaped, _ in _DOCXTPL_ESCAPES)
         try:
             compiled[name] = environment.from_string(patched)
+            sources[name] = patched
         except Exception as exc:  # jinja2.TemplateSyntaxError and friends: name the file and part
             raise TemplateProblem(f"{path}: {name}: {exc}") from exc
         if name == "word/document.xml":
@@ -135,7 +159,7 @@ def prepare(path: Path | str, environment: Environment | None = None) -> Prepare
     frame = tuple((p.name, p.crc, p.size) for p in parts
                   if p.name != "word/document.xml" and not p.name.startswith("docProps/"))
     return PreparedTemplate(path.stem, tuple(parts), compiled, body_template, head, section, tail,
-                            uses_escapes, frame)
+                            uses_escapes, frame, sources)
 
 
 def _split_body(path: Path, xml: str) -> tuple[str, str, str, str]:
@@ -231,12 +255,13 @@ def merged_document_xml(items: Sequence[tuple[PreparedTemplate, Mapping[str, Any
     if not items:
         raise ValueError("no letters to merge")
     first = items[0][0]
-    chunks = [first.document_head]
-    last = len(items) - 1
-    for index, (template, context) in enumerate(items):
+    for template, _ in items:
         if template.frame != first.frame:
             raise TemplateProblem(f"{template.name} and {first.name} have different styles or parts; "
                                   "merge them into separate print files")
+    chunks = [first.document_head]
+    last = len(items) - 1
+    for index, (template, context) in enumerate(items):
         chunks.append(template.render_body(context))
         section = _section_with_restart(template.section)
         chunks.append(section if index == last else _SECTION_BREAK.format(section=section))
