@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -156,13 +158,15 @@ def prepare(path: Path | str, environment: Environment | None = None) -> Prepare
         body_template = environment.from_string(body)
     except Exception as exc:
         raise TemplateProblem(f"{path}: the body cannot be compiled on its own: {exc}") from exc
-    frame = tuple((p.name, p.crc, p.size) for p in parts
-                  if p.name != "word/document.xml" and not p.name.startswith("docProps/"))
+    frame = (*((p.name, p.crc, p.size) for p in parts
+               if p.name != "word/document.xml" and not p.name.startswith("docProps/")),
+             _head_identity(head))
     return PreparedTemplate(path.stem, tuple(parts), compiled, body_template, head, section, tail,
                             uses_escapes, frame, sources)
 
 
-def _split_body(path: Path, xml: str) -> tuple[str, str, str, str]:
+def _split_body(path: Path, xml: str, allow_tags: bool = False) -> tuple[str, str, str, str]:
+    """head (up to <w:body>), body, the final <w:sectPr>, tail; tags only in the body."""
     body_open = re.search(r"<w:body\s*>", xml)
     section_start = xml.rfind("<w:sectPr")
     body_close = xml.rfind("</w:body>")
@@ -170,7 +174,7 @@ def _split_body(path: Path, xml: str) -> tuple[str, str, str, str]:
         raise TemplateProblem(f"{path}: document.xml has no <w:body> ending in a <w:sectPr>")
     head, body = xml[: body_open.end()], xml[body_open.end(): section_start]
     section, tail = xml[section_start:body_close], xml[body_close:]
-    if "{{" in head + section + tail or "{%" in head + section + tail:
+    if not allow_tags and ("{{" in head + section + tail or "{%" in head + section + tail):
         raise TemplateProblem(f"{path}: template tags outside the document body")
     return head, body, section, tail
 
@@ -250,6 +254,23 @@ def _section_with_restart(section: str) -> str:
     return re.sub(r"(<w:pgSz[^>]*/>)", r'\1<w:pgNumType w:start="1"/>', section, count=1)
 
 
+def _merge_pieces(head: str, tail: str, pieces: Iterable[tuple[str, str]]) -> str:
+    """document.xml from (body, section) pieces: every piece its own section on a new page."""
+    pieces = list(pieces)
+    chunks = [head]
+    last = len(pieces) - 1
+    for index, (body, section) in enumerate(pieces):
+        chunks.append(body)
+        section = _section_with_restart(section)
+        chunks.append(section if index == last else _SECTION_BREAK.format(section=section))
+    chunks.append(tail)
+    document = "".join(chunks)
+    if "docPr" in document:  # pictures repeated per letter need unique drawing ids
+        counter = iter(range(1000, 1 << 30))
+        document = _DOC_PR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}", document)
+    return document
+
+
 def merged_document_xml(items: Sequence[tuple[PreparedTemplate, Mapping[str, Any]]]) -> str:
     """document.xml with every letter in its own section, each starting on a new page."""
     if not items:
@@ -259,18 +280,8 @@ def merged_document_xml(items: Sequence[tuple[PreparedTemplate, Mapping[str, Any
         if template.frame != first.frame:
             raise TemplateProblem(f"{template.name} and {first.name} have different styles or parts; "
                                   "merge them into separate print files")
-    chunks = [first.document_head]
-    last = len(items) - 1
-    for index, (template, context) in enumerate(items):
-        chunks.append(template.render_body(context))
-        section = _section_with_restart(template.section)
-        chunks.append(section if index == last else _SECTION_BREAK.format(section=section))
-    chunks.append(first.document_tail)
-    document = "".join(chunks)
-    if "docPr" in document:  # pictures repeated per letter need unique drawing ids
-        counter = iter(range(1000, 1 << 30))
-        document = _DOC_PR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}", document)
-    return document
+    return _merge_pieces(first.document_head, first.document_tail,
+                         ((template.render_body(context), template.section) for template, context in items))
 
 
 def render_merged(items: Sequence[tuple[PreparedTemplate, Mapping[str, Any]]], level: int = 1) -> bytes:
@@ -286,6 +297,55 @@ def render_merged(items: Sequence[tuple[PreparedTemplate, Mapping[str, Any]]], l
         if name != "word/document.xml":
             rendered[name] = first_template.render_part(name, first_context).encode("utf-8")
     return build_zip(list(first_template.parts), rendered, level=level)
+
+
+def _head_identity(head: str) -> tuple[str, int, int]:
+    """The document root with its namespace declarations: bodies merge only under the same root."""
+    return ("word/document.xml#head", zlib.crc32(head.encode("utf-8")), len(head))
+
+
+def file_frame(path: Path | str) -> tuple[tuple[str, int, int], ...]:
+    """Identity of a letter file's parts other than its text: files with equal frames can be merged."""
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+        body_open = re.search(r"<w:body\s*>", xml)
+        head = xml[: body_open.end()] if body_open else xml
+        return (*((info.filename, info.CRC, info.file_size) for info in archive.infolist()
+                  if info.filename != "word/document.xml" and not info.filename.startswith("docProps/")),
+                _head_identity(head))
+
+
+def merge_files(paths: Sequence[Path | str], level: int = 1) -> bytes:
+    """One print file from letter files written by this renderer, in the order given.
+
+    Merging the files (not re-rendering) makes the print file exactly the letters on record. The
+    files must share their frame (`file_frame`); headers and footers are the first file's.
+    """
+    if not paths:
+        raise ValueError("no letters to merge")
+    frame = file_frame(paths[0])
+    head = tail = ""
+    pieces: list[tuple[str, str]] = []
+    for path in paths:
+        if file_frame(path) != frame:
+            raise TemplateProblem(f"{path} has other styles or parts than {paths[0]}; "
+                                  "merge them into separate print files")
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8")
+        head_, body, section, tail_ = _split_body(Path(path), xml, allow_tags=True)
+        head, tail = head or head_, tail or tail_
+        pieces.append((body, section))
+    parts, _ = read_parts(paths[0])
+    document = _merge_pieces(head, tail, pieces)
+    return build_zip(parts, {"word/document.xml": document.encode("utf-8")}, level=level)
+
+
+def group_files_by_frame(paths: Sequence[Path | str]) -> list[list[Path | str]]:
+    """Split letter files into groups that can share one print file, keeping their order."""
+    groups: dict[tuple, list[Path | str]] = {}
+    for path in paths:
+        groups.setdefault(file_frame(path), []).append(path)
+    return list(groups.values())
 
 
 def group_by_frame(items: Sequence[tuple[PreparedTemplate, Mapping[str, Any]]]
