@@ -31,9 +31,10 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 
 def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
+    from registers.commands import cases, verzuim, vrijstelling
     from rules.commands import status
 
-    commands: list[click.Command] = [status]
+    commands: list[click.Command] = [status, cases, vrijstelling, verzuim]
     for command in commands:
         main.add_command(command)
 
