@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from letter_people import context_for, kind
 
 from letters.kinds import Soort
 from letters.pdf import page_count, soffice_path, to_pdf
 from letters.render import load, render_merged
+from tests.letters.letter_people import context_for, kind
 
 pytestmark = [
     pytest.mark.slow,

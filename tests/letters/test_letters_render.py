@@ -10,7 +10,6 @@ from pathlib import Path
 import docx
 import pytest
 from jinja2 import UndefinedError
-from letter_people import context_for, kind, moeder, ouders, vader
 
 from letters.kinds import Soort
 from letters.render import (
@@ -22,6 +21,7 @@ from letters.render import (
     render_files,
     render_merged,
 )
+from tests.letters.letter_people import context_for, kind, moeder, ouders, vader
 
 
 def _paragraphs(data: bytes) -> list[str]:

@@ -9,11 +9,21 @@ from pathlib import Path
 
 import docx
 import pytest
-from letter_people import DORPSWEG, KIND_BSN, MOEDER_BSN, VADER_BSN, context_for, kind, moeder, ouders, vader
 
 from letters import build_templates
 from letters.kinds import Soort
 from letters.render import TEMPLATE_DIR, load, prepare
+from tests.letters.letter_people import (
+    DORPSWEG,
+    KIND_BSN,
+    MOEDER_BSN,
+    VADER_BSN,
+    context_for,
+    kind,
+    moeder,
+    ouders,
+    vader,
+)
 
 README = (Path(__file__).resolve().parents[2] / "letters" / "README.md").read_text(encoding="utf-8")
 
