@@ -32,10 +32,12 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from connectors.commands import import_group, quarantine_group
+    from letters.commands import letters_group
     from registers.commands import cases, verzuim, vrijstelling
     from rules.commands import status
 
-    commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim]
+    commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
+                                     letters_group]
     for command in commands:
         main.add_command(command)
 
