@@ -42,9 +42,14 @@ def _paragraphs(data: bytes) -> list[str]:
     return [paragraph.text for paragraph in docx.Document(io.BytesIO(data)).paragraphs]
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("templates")
+    return {path.name: path.read_bytes() for path in build_templates.build_all(folder)}
+
+
 @pytest.mark.parametrize("soort", list(Soort))
-def test_committed_template_is_what_the_script_builds(soort: Soort, tmp_path: Path) -> None:
-    built = {path.name: path.read_bytes() for path in build_templates.build_all(tmp_path)}
+def test_committed_template_is_what_the_script_builds(soort: Soort, built: dict[str, bytes]) -> None:
     assert built[f"{soort.value}.docx"] == (TEMPLATE_DIR / f"{soort.value}.docx").read_bytes()
 
 
