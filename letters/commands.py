@@ -18,6 +18,7 @@ import click
 import duckdb
 from sqlalchemy import select
 
+from connectors.errors import StagingLocked
 from letters.kinds import Soort
 from letters.pdf import page_count
 from letters.run import LetterRunBusy, letter_config, run_letters
@@ -89,7 +90,7 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
         result = run_letters(sessions, settings.staging_path, out_dir, peildatum,
                              gemeenten=settings.gemeenten, config=letter_config(settings), pdf=not no_pdf,
                              workers=workers)
-    except LetterRunBusy as exc:
+    except (LetterRunBusy, StagingLocked) as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.CatalogException as exc:
         raise click.ClickException(f"the staging database has no BRP persons yet ({exc}); "

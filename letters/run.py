@@ -41,7 +41,7 @@ from letters.kinds import Soort
 from letters.pdf import PdfConversionError, soffice_path, to_pdf
 from letters.persons import Persoon
 from letters.planning import plan
-from letters.render import LetterJob, group_files_by_frame, merge_files, render_files
+from letters.render import LetterJob, merge_files_grouped, render_files
 from letters.suppression import Reden
 from registers.audit import AuditEvent, trail
 from registers.codes import ActionType, LetterStatus, Signal
@@ -299,12 +299,12 @@ def _render(planned: list[Planned], run_dir: Path, config: LetterConfig, workers
 
 def _print_files(files: list[Path], run_dir: Path, pdf: bool, result: RunResult) -> None:
     """Step 4b: the merged print file(s), and their PDF with one LibreOffice call each."""
-    groups = group_files_by_frame(files)
-    for index, group in enumerate(groups, start=1):
+    groups = merge_files_grouped(files)
+    for index, (_, data) in enumerate(groups, start=1):
         name = PRINT_FILE if len(groups) == 1 else f"{PRINT_FILE}-{index}"
         target = run_dir / f"{name}.docx"
         partial = target.with_name(target.name + ".part")
-        partial.write_bytes(merge_files(group))
+        partial.write_bytes(data)
         partial.replace(target)
         result.print_files.append(target)
     if not pdf:

@@ -398,3 +398,12 @@ def test_counts_in_the_log_match_the_files(world: World) -> None:
         by_status = dict(session.execute(select(Letter.status, func.count()).where(Letter.run == result.run)
                                          .group_by(Letter.status)).all())
     assert by_status == {LetterStatus.AANGEMAAKT: len(result.files), LetterStatus.ONDERDRUKT: 3}
+
+
+def test_the_registers_store_exactly_the_letter_codes() -> None:
+    from letters.kinds import Soort
+    from letters.suppression import Reden
+    from registers.codes import LetterKind, SuppressionReason
+
+    assert [k.value for k in Soort] == [k.value for k in LetterKind]
+    assert [r.value for r in Reden] == [r.value for r in SuppressionReason]
