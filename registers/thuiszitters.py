@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, bindparam, func, insert, literal, null, or_, select, update
+from sqlalchemy import Date, Integer, bindparam, func, literal, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditEvent, trail
 from registers.codes import CaseStatus, MeldingStatus, Signal, ThuiszitterBron, VerzuimSoort
+from registers.db import bulk_insert
 from registers.models import Case, Thuiszitter, Verzuimmelding
 from rules.dates import add_months
 from rules.parameters import value
@@ -97,8 +98,7 @@ def sync_thuiszitters(session: Session, peildatum: date) -> ThuiszitterSummary:
             continued.append({"entry_id": entry.id})
     ending = [e for key, e in existing.items() if key not in seen and e.einddatum is None]
 
-    if new_rows:
-        session.execute(insert(Thuiszitter), new_rows)
+    bulk_insert(session.connection(), Thuiszitter.__table__, new_rows)
     if continued:
         session.execute(
             update(Thuiszitter.__table__).where(Thuiszitter.__table__.c.id == bindparam("entry_id"))
@@ -107,6 +107,7 @@ def sync_thuiszitters(session: Session, peildatum: date) -> ThuiszitterSummary:
         )
     if ending:
         _end(session, peildatum, [e.id for e in ending])
+    session.expire_all()  # the statements above bypass the ORM: loaded entries must reload
 
     audit = trail(session)
     audit.record_many(session, [
