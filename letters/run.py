@@ -45,6 +45,7 @@ from letters.render import LetterJob, merge_files_grouped, render_files
 from letters.suppression import Reden
 from registers.audit import AuditEvent, trail
 from registers.codes import ActionType, LetterStatus, Signal
+from registers.db import writer_connection
 from registers.models import CaseAction, Letter
 from rules.status import StatusCode, bepaal_status, leerplicht_start
 from settings import Settings
@@ -244,6 +245,7 @@ def recover(sessions: sessionmaker[Session], out_dir: Path) -> int:
     """Undo what a killed run left: its `gepland` rows and its unfinished folder. Returns the number
     of letters that will be planned again."""
     with sessions.begin() as session:
+        writer_connection(session)
         rows = session.execute(select(Letter.id).where(Letter.status == LetterStatus.GEPLAND)).all()
         session.execute(delete(Letter).where(Letter.status == LetterStatus.GEPLAND))
         finished = {run for (run,) in session.execute(
@@ -279,6 +281,7 @@ def _insert_planned(sessions: sessionmaker[Session], run: str, peildatum: date,
     """Step 3: the `gepland` rows, with their reference and file name, in one transaction."""
     recorded_at = _now()
     with sessions.begin() as session:
+        writer_connection(session)
         for number, letter in enumerate(planned, start=1):
             letter.kenmerk = f"{letter.soort.kenmerk_prefix}-{run}-{number:04d}"
             letter.bestand = f"{number:04d}-{letter.soort.value}-{letter.kenmerk}.docx"
@@ -327,6 +330,7 @@ def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, p
     """
     recorded_at = _now()
     with sessions.begin() as session:
+        writer_connection(session)  # one writer at a time: the weekly case sync waits, and we for it
         audit = trail(session)
         if run is not None:
             session.execute(update(Letter).where(Letter.run == run, Letter.status == LetterStatus.GEPLAND)
