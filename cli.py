@@ -35,8 +35,9 @@ def _register_commands() -> None:
     from letters.commands import letters_group
     from registers.commands import cases, verzuim, vrijstelling
     from rules.commands import status
+    from synthetic.commands import demo
 
-    commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling, verzuim,
                                      letters_group]
     for command in commands:
         main.add_command(command)

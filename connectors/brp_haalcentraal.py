@@ -9,6 +9,7 @@ string; `hc_datum` turns both into the GBA form the shared typing understands.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -163,6 +164,15 @@ def read_haalcentraal(
 
 
 def _refusal(path: Path, exc: duckdb.Error) -> RefusedFile:
-    """DuckDB's JSON parse error as a refusal (its message has no personal data beyond a position)."""
+    """DuckDB's JSON parse error as a refusal naming the person record (1-based in `personen`).
+
+    DuckDB counts the array's opening as value 1, so its "record/value N" is person N - 1.
+    """
     text = str(exc).splitlines()[0]
+    match = re.search(r"at byte (\d+) in record/value (\d+): (.*)", text)
+    if match:
+        record = max(1, int(match[2]) - 1)
+        return RefusedFile(path, record, "personen",
+                           f"not well-formed JSON in person record {record} (byte {match[1]} of the record): "
+                           f"{match[3].strip()}")
     return RefusedFile(path, None, "personen", "not well-formed JSON: " + text.split(": ", 1)[-1][:200])
