@@ -37,8 +37,8 @@ def _register_commands() -> None:
     from rules.commands import status
     from synthetic.commands import demo
 
-    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling, verzuim,
-                                     letters_group]
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
+                                     verzuim, letters_group]
     for command in commands:
         main.add_command(command)
 
