@@ -33,7 +33,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.staging import Staging
-from letters.addressing import Geadresseerde
+from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
 from letters.context import Afzender, Gesprek, Kantoor, Melding, VrijstellingInfo, build_context
 from letters.due import Subject, due_subjects
@@ -204,6 +204,9 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
             if first_rang is not None:
                 suppressed.append(Suppressed(subject, first_rang, HEEL_ONDERWERP, Reden.NIET_IN_BRP))
             continue
+        if (subject.soort is Soort.RMC_18_23 and jongere.geboortedatum is not None
+                and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
+            continue  # a VSV case of a minor: the kwalificatieplicht letters (absoluut verzuim) apply
         if subject.case is not None and subject.case.adres_in_onderzoek and not jongere.adres_in_onderzoek:
             jongere = replace(jongere, adres_in_onderzoek=True)  # the case's flag from the weekly sync
         result = plan(jongere, personen, peildatum, gemeenten)

@@ -50,9 +50,9 @@ PG_URL = os.environ.get("INBEELD_TEST_PG_URL", "postgresql+psycopg://postgres@12
 CONFIG = LetterConfig(leerplicht=Afzender(naam="A. Jansen", telefoon="020 123 4567"))
 
 # Synthetic BSNs (elfproef) for the second family and the others.
-TIM, TIM_VADER, TIM_MOEDER, DAAN, LOTTE, BRAM, EVA, ONBEKEND, JOOST = (
+TIM, TIM_VADER, TIM_MOEDER, DAAN, LOTTE, BRAM, EVA, ONBEKEND, JOOST, NOOR = (
     "999900006", "999900018", "999900031", "999900043", "999900055", "999900067", "999900079",
-    "999900080", "999900092")
+    "999900080", "999900092", "999900109")
 SINGEL = Adres(straat="Singel", huisnummer=40, postcode="1015AB", woonplaats="Amsterdam")
 
 
@@ -73,6 +73,8 @@ def _brp_rows() -> list[dict[str, str]]:
                      adres_in_onderzoek=True)),
         lo3_row(kind(persoonsnummer=JOOST, voornamen="Joost", geslacht="M", geboortedatum=date(2012, 6, 1),
                      adres=KERKSTRAAT, ouders=())),
+        lo3_row(kind(persoonsnummer=NOOR, voornamen="Noor", geboortedatum=date(2009, 5, 5), adres=DORPSWEG,
+                     ouders=())),
     ]
 
 
@@ -151,6 +153,7 @@ def make_world(tmp_path: Path, request, backend: str = "sqlite") -> World:
             "lotte": _open_case(session, LOTTE, Signal.BIJNA_LEERPLICHTIG),
             "eva": _open_case(session, EVA, Signal.ABSOLUUT_VERZUIM, adres_in_onderzoek=True),
             "onbekend": _open_case(session, ONBEKEND, Signal.ABSOLUUT_VERZUIM),
+            "noor_vsv": _open_case(session, NOOR, Signal.VSV),  # 17: no RMC letter for a minor
         }
         session.add(Verzuimmelding(
             meldingsnummer="VM2026-000123", meldingsdatum=P - timedelta(days=3), brin="12AB", vestiging="00",
