@@ -4,7 +4,9 @@ Order of work, so that a run killed at any point is completed by the next one an
 ever recorded twice:
 
 1. recovery: a run folder still marked `ONVOLLEDIG` whose letters were never recorded as written
-   is removed, and its `gepland` log rows are deleted, so those letters are planned again;
+   is emptied and renamed `<run>.afgebroken` (a name never reused, so nothing a killed process
+   left running can write into a later run), and its `gepland` log rows are deleted, so those
+   letters are planned again;
 2. plan: the subjects due (letters.due), their persons from the staged BRP, addressing and
    suppression (letters.planning) — nothing is written yet;
 3. the log rows are inserted as `gepland` in one transaction (the database's partial unique
@@ -55,6 +57,9 @@ log = logging.getLogger(__name__)
 MARKER = "ONVOLLEDIG.txt"
 MARKER_TEXT = ("Deze briefrun is niet afgemaakt. Druk niets uit deze map af: de volgende "
                "`inbeeld letters run` ruimt de map op en maakt de brieven opnieuw.\n")
+ABORTED_SUFFIX = ".afgebroken"
+ABORTED_TEXT = ("Deze briefrun is afgebroken en opgeruimd; de brieven zijn in een volgende run opnieuw "
+                "gemaakt. De map blijft staan zodat haar naam niet opnieuw wordt gebruikt.\n")
 PRINT_FILE = "drukwerk"
 LOCK = ".letters.lock"
 HEEL_ONDERWERP = "*"  # the addressee of a suppression that stops every letter about the subject
@@ -257,8 +262,14 @@ def recover(sessions: sessionmaker[Session], out_dir: Path) -> int:
         for marker in out_dir.glob(f"*/{MARKER}"):
             if marker.parent.name in finished:
                 marker.unlink()  # killed after the final commit: the run is complete
-            else:
-                shutil.rmtree(marker.parent)
+                continue
+            # Renamed, never reused: a worker or LibreOffice process the kill left behind cannot
+            # write into a later run's folder of the same name.
+            tombstone = marker.parent.with_name(marker.parent.name + ABORTED_SUFFIX)
+            marker.parent.rename(tombstone)
+            shutil.rmtree(tombstone)
+            tombstone.mkdir()
+            (tombstone / "AFGEBROKEN.txt").write_text(ABORTED_TEXT, encoding="utf-8")
     if rows:
         log.warning("Recovered %d letters of an interrupted letter run; they are planned again", len(rows))
     return len(rows)
@@ -269,7 +280,8 @@ def _run_name(session: Session, out_dir: Path, peildatum: date) -> str:
     query = select(Letter.run).where(Letter.run.like(f"{prefix}-%")).distinct()
     used = {run for (run,) in session.execute(query)}
     used |= {path.name for path in out_dir.glob(f"{prefix}-*")} if out_dir.is_dir() else set()
-    numbers = [int(m.group(1)) for name in used if (m := re.fullmatch(rf"{prefix}-(\d+)", name or ""))]
+    pattern = re.compile(rf"{prefix}-(\d+)(?:{re.escape(ABORTED_SUFFIX)})?")
+    numbers = [int(m.group(1)) for name in used if (m := pattern.fullmatch(name or ""))]
     return f"{prefix}-{max(numbers, default=0) + 1}"
 
 

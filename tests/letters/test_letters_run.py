@@ -331,7 +331,10 @@ def test_a_run_killed_halfway_is_completed_by_the_next(tmp_path: Path, request, 
     result = world.run()
     assert result.hersteld == 5
     assert _final_state(world) == _final_state(reference)
-    assert [path.name for path in world.out.iterdir() if path.is_dir()] == [result.run]
+    assert sorted(path.name for path in world.out.iterdir() if path.is_dir()) == [
+        "260907-1.afgebroken", "260907-2"]
+    assert result.run == "260907-2"  # the killed run's name is never used again
+    assert [path.name for path in (world.out / "260907-1.afgebroken").iterdir()] == ["AFGEBROKEN.txt"]
     assert len(world.actions(ActionType.BRIEF_VERSTUURD)) == 4
     assert world.run().brieven == 0
 
