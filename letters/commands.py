@@ -85,10 +85,14 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
     if not settings.staging_path.is_file():
         raise click.ClickException(f"no staging database at {settings.staging_path}: "
                                    "import a BRP delivery first (inbeeld import brp FILE)")
+    try:
+        config = letter_config(settings)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     sessions = _sessions(settings)
     try:
         result = run_letters(sessions, settings.staging_path, out_dir, peildatum,
-                             gemeenten=settings.gemeenten, config=letter_config(settings), pdf=not no_pdf,
+                             gemeenten=settings.gemeenten, config=config, pdf=not no_pdf,
                              workers=workers)
     except (LetterRunBusy, StagingLocked) as exc:
         raise click.ClickException(str(exc)) from None

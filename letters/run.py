@@ -26,7 +26,7 @@ import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,15 @@ class LetterConfig:
     template_dir: Path | None = None
 
 
+def _with(default: Any, values: Mapping[str, Any], table: str) -> Any:
+    known = {f.name for f in fields(default)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"inbeeld.toml [inbeeld.letters.{table}]: unknown field(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(known))}")
+    return replace(default, **{key: str(value) for key, value in values.items()})
+
+
 def letter_config(settings: Settings) -> LetterConfig:
     """`[inbeeld.letters]` with sub-tables `kantoor`, `leerplicht` and `rmc` (field names as in
     letters/context.py); anything missing keeps the placeholder default."""
@@ -91,9 +100,9 @@ def letter_config(settings: Settings) -> LetterConfig:
     defaults = LetterConfig()
     template_dir = section.get("template_dir")
     return LetterConfig(
-        kantoor=replace(defaults.kantoor, **section.get("kantoor", {})),
-        leerplicht=replace(defaults.leerplicht, **section.get("leerplicht", {})),
-        rmc=replace(defaults.rmc, **section.get("rmc", {})),
+        kantoor=_with(defaults.kantoor, section.get("kantoor", {}), "kantoor"),
+        leerplicht=_with(defaults.leerplicht, section.get("leerplicht", {}), "leerplicht"),
+        rmc=_with(defaults.rmc, section.get("rmc", {}), "rmc"),
         gesprek_tijd=section.get("gesprek_tijd", defaults.gesprek_tijd),
         gesprek_na_dagen=int(section.get("gesprek_na_dagen", defaults.gesprek_na_dagen)),
         template_dir=Path(template_dir) if template_dir else None,

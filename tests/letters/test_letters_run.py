@@ -413,3 +413,21 @@ def test_the_registers_store_exactly_the_letter_codes() -> None:
 
     assert [k.value for k in Soort] == [k.value for k in LetterKind]
     assert [r.value for r in Reden] == [r.value for r in SuppressionReason]
+
+
+def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
+    from letters.run import letter_config
+    from settings import load_settings
+
+    config_file = tmp_path / "inbeeld.toml"
+    config_file.write_text(
+        '[inbeeld.letters]\ngesprek_tijd = "09:30 uur"\n'
+        '[inbeeld.letters.kantoor]\ngemeente = "Utrecht"\n'
+        '[inbeeld.letters.rmc]\nnaam = "B. de Boer"\n', encoding="utf-8")
+    config = letter_config(load_settings(environ={"INBEELD_CONFIG": str(config_file)}))
+    assert (config.kantoor.gemeente, config.rmc.naam, config.gesprek_tijd) == (
+        "Utrecht", "B. de Boer", "09:30 uur")
+    assert config.rmc.functie == "trajectbegeleider" and config.leerplicht.naam == "Team Leerplicht"
+    config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown field.*burgemeester"):
+        letter_config(load_settings(environ={"INBEELD_CONFIG": str(config_file)}))
