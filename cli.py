@@ -33,6 +33,7 @@ def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
+    from letters.commands import letters_group
     from registers.commands import cases, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
@@ -40,7 +41,7 @@ def _register_commands() -> None:
 
     register_duo_commands(import_group)
     commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
-                                     verzuim, report]
+                                     verzuim, letters_group, report]
     for command in commands:
         main.add_command(command)
 
