@@ -34,14 +34,14 @@ def _register_commands() -> None:
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
     from letters.commands import letters_group
-    from registers.commands import cases, verzuim, vrijstelling
+    from registers.commands import cases, signals, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
     from synthetic.commands import demo
 
     register_duo_commands(import_group)
-    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
-                                     verzuim, letters_group, report]
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group, signals, cases,
+                                     vrijstelling, verzuim, letters_group, report]
     for command in commands:
         main.add_command(command)
 

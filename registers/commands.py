@@ -19,6 +19,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from connectors.staging import Staging
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
@@ -34,8 +35,11 @@ from registers.codes import (
 )
 from registers.db import open_registers, writer_connection
 from registers.errors import Refused
+from registers.matching import week_signals
 from registers.models import Case, Verzuimmelding, Vrijstelling
 from rules.dates import format_nl, parse_date
+from rules.signals import COLUMNS as SIGNAL_COLUMNS
+from rules.signals import SIGNALS
 from settings import Settings
 
 FORMATS = click.Choice(["table", "csv", "json"])
@@ -386,3 +390,28 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
         count = verzuim_register.export_feedback_xml(session, out, since=since)
         click.echo(f"{out}: {count} terugkoppelingen")
 
+
+@click.command("signals")
+@click.option("--peildatum", type=DATE, default=None, help="The peildatum (default: today).")
+@click.option("--type", "types", multiple=True, type=click.Choice(SIGNALS),
+              help="Only this signal type (repeatable).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], fmt: str) -> None:
+    """The signals of SPEC §4.2 on a peildatum, over the staged deliveries and the vrijstellingen register.
+
+    Read only: cases change in the weekly run. JSON: an array of objects with signal, persoonsnummer,
+    gemeentecode, peildatum, sinds, status, adres_in_onderzoek, geheimhouding, thuiszitter_lang.
+    """
+    settings: Settings = ctx.obj
+    peildatum = peildatum or date.today()
+    if not settings.gemeenten:
+        raise click.ClickException("which gemeenten are served? Set INBEELD_GEMEENTEN (e.g. 0363), "
+                                   "`gemeenten` in inbeeld.toml or --gemeenten")
+    if not settings.staging_path.is_file():
+        raise click.ClickException(f"no deliveries imported yet ({settings.staging_path} does not exist): "
+                                   "run `inbeeld import brp …` and `inbeeld import duo …` first")
+    with Staging(settings.staging_path, read_only=True) as st, _register(ctx, write=False) as session:
+        found = week_signals(st.con, session, peildatum, settings.gemeenten, types)
+    rows = [s.as_dict() for s in found]
+    _emit(rows, list(SIGNAL_COLUMNS), fmt)
