@@ -26,25 +26,11 @@ from registers.audit import AuditTrail, load_key
 from registers.codes import LetterStatus
 from registers.db import open_registers
 from registers.models import Letter
-from rules.dates import parse_date
+from rules.commands import DATUM
 from settings import Settings
 
 LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadresseerde", "status", "reden",
                 "antwoord_voor", "run", "bestand")
-
-
-class _Date(click.ParamType):
-    """A date as `jjjj-mm-dd`, `dd-mm-jjjj` or `jjjjmmdd`."""
-
-    name = "datum"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
 
 
 def _sessions(settings: Settings):
@@ -61,7 +47,7 @@ def letters_group() -> None:
 
 
 @letters_group.command("run")
-@click.option("--peildatum", type=_Date(), default=None,
+@click.option("--peildatum", type=DATUM, default=None,
               help="The letters' date; letters due on this day are written (default today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder that receives one run folder per run (default: DATA_DIR/letters).")

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from registers.errors import Refused
+from rules.signals import SIGNALS
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -28,16 +29,9 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
     raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}")
 
 
-class Signal(StrEnum):
-    """The signals of SPEC §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for."""
-
-    ABSOLUUT_VERZUIM = "ABSOLUUT_VERZUIM"
-    GEEN_INSCHRIJVING_18_23 = "GEEN_INSCHRIJVING_18_23"
-    VSV = "VSV"
-    THUISZITTER = "THUISZITTER"
-    ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
-    BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
-    CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
+# The signals of SPEC §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
+# the codes are those of the matching (rules.signals), the one place they are defined.
+Signal = StrEnum("Signal", [(code, code) for code in SIGNALS])
 
 
 class CaseStatus(StrEnum):

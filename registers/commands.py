@@ -37,7 +37,8 @@ from registers.db import open_registers, writer_connection
 from registers.errors import Refused
 from registers.matching import week_signals
 from registers.models import Case, Verzuimmelding, Vrijstelling
-from rules.dates import format_nl, parse_date
+from rules.commands import DATUM
+from rules.dates import format_nl
 from rules.signals import COLUMNS as SIGNAL_COLUMNS
 from rules.signals import SIGNALS
 from settings import Settings
@@ -45,21 +46,6 @@ from settings import Settings
 FORMATS = click.Choice(["table", "csv", "json"])
 
 
-class _Date(click.ParamType):
-    """A date as `jjjj-mm-dd`, `dd-mm-jjjj` or `jjjjmmdd` (rules.dates.parse_date)."""
-
-    name = "datum"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-DATE = _Date()
 
 
 def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
@@ -194,7 +180,7 @@ def describe_case(case: Case) -> list[str]:
 @cases.command("act")
 @click.argument("case_id", type=int)
 @click.argument("action")
-@click.option("--date", "on", type=DATE, default=None, help="Date of the action (default today).")
+@click.option("--date", "on", type=DATUM, default=None, help="Date of the action (default today).")
 @click.option("--by", default=None, help="Who did it (default the logged-in user).")
 @click.option("--note", default=None, help="Note or gespreksverslag.")
 @click.option("--reason", type=_choices(CloseReason), default=None,
@@ -252,9 +238,9 @@ def vrijstelling() -> None:
 @vrijstelling.command("add")
 @click.argument("persoonsnummer")
 @click.option("--grond", required=True, help="LPW_5_A, LPW_5_B, LPW_5_C, LPW_5A, LPW_3A, LPW_3B or LPW_15.")
-@click.option("--begin", "begindatum", type=DATE, required=True)
-@click.option("--eind", "einddatum", type=DATE, default=None, help="Empty: open-ended.")
-@click.option("--verklaring-datum", type=DATE, default=None,
+@click.option("--begin", "begindatum", type=DATUM, required=True)
+@click.option("--eind", "einddatum", type=DATUM, default=None, help="Empty: open-ended.")
+@click.option("--verklaring-datum", type=DATUM, default=None,
               help="Date of the statement: doctor/psychologist (LPW_5_A, art. 7) or foreign school "
                    "(LPW_5_C, art. 9).")
 @click.option("--nooit-geschikt", is_flag=True, help="LPW_5_A: will never be fit (no yearly renewal).")
@@ -277,7 +263,7 @@ def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begind
 
 @vrijstelling.command("end")
 @click.argument("vrijstelling_id", type=int)
-@click.option("--eind", "einddatum", type=DATE, required=True)
+@click.option("--eind", "einddatum", type=DATUM, required=True)
 @click.pass_context
 def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) -> None:
     """Give vrijstelling ID its einddatum."""
@@ -288,7 +274,7 @@ def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) 
 
 @vrijstelling.command("list")
 @click.option("--persoonsnummer", default=None)
-@click.option("--geldig-op", type=DATE, default=None, help="Only those valid on this date.")
+@click.option("--geldig-op", type=DATUM, default=None, help="Only those valid on this date.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
@@ -357,7 +343,7 @@ def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt:
               help="Reden afsluiting (with afgesloten).")
 @click.option("--toelichting", type=_choices(ToelichtingAfsluiting), default=None,
               help="Toelichting afsluiting (with afgesloten).")
-@click.option("--date", "on", type=DATE, default=None, help="Date of the status (default today).")
+@click.option("--date", "on", type=DATUM, default=None, help="Date of the status (default today).")
 @click.option("--by", default=None,
               help="Who handles it: the contact for the school (default the logged-in user).")
 @click.option("--functie", default=None, help="Contact's function.")
@@ -382,7 +368,7 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
 
 @verzuim.command("export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--since", type=DATE, default=None, help="Only statuses set on or after this date.")
+@click.option("--since", type=DATUM, default=None, help="Only statuses set on or after this date.")
 @click.pass_context
 def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
     """Write the status feedback for DUO as XML (valid against verzuim_terugkoppeling.xsd)."""
@@ -392,7 +378,7 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
 
 
 @click.command("signals")
-@click.option("--peildatum", type=DATE, default=None, help="The peildatum (default: today).")
+@click.option("--peildatum", type=DATUM, default=None, help="The peildatum (default: today).")
 @click.option("--type", "types", multiple=True, type=click.Choice(SIGNALS),
               help="Only this signal type (repeatable).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
