@@ -1,0 +1,75 @@
+"""The weekly flow, Monday 06:00: import the inbox, match, update cases, write letters, summarise.
+
+Crash safety comes from the steps, not from Prefect: each import is idempotent (content hash) and
+a file is archived only after its import committed; the case sync and the letter run are
+idempotent on the register (one open case per person and type, one first letter per case). So a
+run killed anywhere is simply run again. The run lock keeps a second run out meanwhile.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipelines import inbox as inbox_folder
+from pipelines.lock import RunLock
+from pipelines.run_settings import run_catalog, run_settings, summary_line, today
+from pipelines.schedules import FlowSchedule
+
+SCHEDULE = FlowSchedule("0 6 * * 1")
+
+
+@task(retries=2, retry_delay_seconds=[10, 60], persist_result=False, cache_policy=NO_CACHE,
+      task_run_name="import-{kind}")
+def import_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | None) -> dict[str, int]:
+    """Import one delivery into staging (idempotent); counts only."""
+    from pipelines.imports import import_delivery as run_import
+
+    settings = run_settings(data_dir, gemeente)
+    return run_import(settings, Path(path), kind).as_counts()
+
+
+@task(retries=2, retry_delay_seconds=[5, 30], persist_result=False, cache_policy=NO_CACHE)
+def archive_delivery(path: str, inbox: str, archive: str, run_date: date) -> str:
+    return str(inbox_folder.archive(Path(path), Path(inbox), Path(archive), run_date))
+
+
+@flow(name="weekly", persist_result=False, log_prints=False)
+def weekly_flow(
+    peildatum: date | None = None,
+    inbox: str | None = None,
+    data_dir: str | None = None,
+    gemeente: str | None = None,
+) -> dict[str, int]:
+    """Import the deliveries waiting in the inbox, then signals → cases → letters on `peildatum`."""
+    logger = get_run_logger()
+    settings = run_settings(data_dir, gemeente)
+    catalog = run_catalog(settings, inbox)
+    day = peildatum or today()
+    counts: dict[str, int] = {}
+    lock = RunLock(settings.data_dir, catalog.register_url, purpose="weekly", lock_file=catalog.run_lock)
+    with lock:
+        if lock.taken_over:
+            logger.warning("resuming after a run that ended without releasing the lock (%s)",
+                           lock.taken_over.describe())
+        scan = inbox_folder.scan(catalog.inbox)
+        counts["unrecognised_files"] = len(scan.unrecognised)
+        if scan.unrecognised:
+            logger.warning("%d file(s) in the inbox are not a known delivery and were left there",
+                           len(scan.unrecognised))
+        for delivery in scan.deliveries:
+            result = import_delivery(str(delivery.path), delivery.kind, str(settings.data_dir), gemeente)
+            archive_delivery(str(delivery.path), str(catalog.inbox), str(catalog.archive), today())
+            counts[f"files_{delivery.kind}"] = counts.get(f"files_{delivery.kind}", 0) + 1
+            for key, value in result.items():
+                counts[key] = counts.get(key, 0) + value
+        counts.update(_after_imports(str(settings.data_dir), gemeente, day))
+    logger.info(summary_line("weekly", counts))
+    return counts
+
+
+def _after_imports(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
+    raise NotImplementedError("signals → case sync → letters are wired once those branches have landed")
