@@ -25,7 +25,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     "verzuim": re.compile(r"^verzuim.*\.xml$", re.IGNORECASE),
     "vrijstellingen": re.compile(r"^vrijstellingen.*\.csv$", re.IGNORECASE),
 }
-_DATE = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)")
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d(?:0[1-9]|1[0-2])(?:[0-3]\d)?)(?!\d)")
 # Files still being written by a transfer (SFTP, the verzuim sync) carry these; never touch them.
 _IN_TRANSIT = (".part", ".tmp", ".filepart", ".partial")
 # Folders in the generator's output that are not deliveries.
