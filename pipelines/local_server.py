@@ -30,6 +30,20 @@ class ServerStartError(RuntimeError):
     """The local Prefect server did not become healthy in time; the message points at its log."""
 
 
+def scheduler_problem(sqlalchemy_version: str) -> str | None:
+    """Why a Prefect server with this SQLAlchemy would never schedule a run, or None.
+
+    Measured with Prefect 3.8.8: under SQLAlchemy 2.1 its scheduler service fails on every loop
+    ("Can't evaluate bulk DML statement; please supply a bulk_dml decorated function"), the server
+    stays healthy and no scheduled run is ever created. constraints.txt locks SQLAlchemy 2.0.
+    """
+    major, minor = (int(part) for part in sqlalchemy_version.split(".")[:2])
+    if (major, minor) >= (2, 1):
+        return (f"SQLAlchemy {sqlalchemy_version} breaks the Prefect server's scheduler (no scheduled run "
+                "would ever be created); install the locked set: pip install -c constraints.txt -e .")
+    return None
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
@@ -57,6 +71,7 @@ class LocalPrefectServer:
         self.max_restarts = max_restarts
         self.extra_env = extra_env or {}
         self.log_path = self.home / "server.log"
+        self.pid_path = self.home / "server.pid"
         self.restarts = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
@@ -85,6 +100,11 @@ class LocalPrefectServer:
     def start(self) -> str:
         """Start the server and wait until it is healthy; returns the API URL."""
         self.home.mkdir(parents=True, exist_ok=True)
+        probe = subprocess.run([sys.executable, "-c", "import sqlalchemy; print(sqlalchemy.__version__)"],
+                               env=self.environment(), capture_output=True, text=True, check=True)
+        problem = scheduler_problem(probe.stdout.strip())
+        if problem:
+            raise ServerStartError(problem)
         self._spawn()
         self._wait_healthy()
         self._watchdog = threading.Thread(target=self._watch, name="prefect-server-watchdog", daemon=True)
@@ -103,6 +123,7 @@ class LocalPrefectServer:
         """Stop the server and everything it started (it runs in its own process group)."""
         self._stopping.set()
         process, self._process = self._process, None
+        self.pid_path.unlink(missing_ok=True)
         if process is None or process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -130,6 +151,7 @@ class LocalPrefectServer:
                 command, env=self.environment(), stdout=server_log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
+        self.pid_path.write_text(f"{self._process.pid}\n")
 
     def _wait_healthy(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
