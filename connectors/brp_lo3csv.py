@@ -1,0 +1,230 @@
+"""Reader for the LO3-element CSV (GBA-V style selectie, docs/formats.md §1.2).
+
+A row whose first column holds a label (`Lg01_716`) starts a persoonslijst and carries its current
+values; the unlabelled rows after it are that persoonslijst's history (earlier addresses, earlier
+gemeenten, further occurrences of repeating categories). History rows go to `brp_historie` and are
+never counted as persons. Everything happens in DuckDB: `read_csv` with every column as text and
+positional names (the real header repeats `06.88.10`), row numbers for the file lines, and an ASOF
+join attaching each history row to the last labelled row before it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import duckdb
+
+from connectors.brp_schema import FIELD_BY_NAME, create_tables, load_persons
+from connectors.csv_errors import refusal_from_csv_error
+from connectors.errors import RefusedFile
+from connectors.mappings import load_mapping
+from connectors.staging import ReaderResult
+from connectors.textfile import as_utf8, check_text
+
+ELEMENT = re.compile(r"^(\d{2})\.(\d{2})\.(\d{2})$")
+MARKER = re.compile(r"^(\d{2})\.H$")
+FORMAT = "lo3csv"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_header(path: Path, delimiter: str = ";", quote: str = '"') -> list[str]:
+    """The header row as a list (BOM stripped), or RefusedFile when there is none."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    if not first.strip():
+        raise RefusedFile(path, 1, None, "no header row")
+    return next(csv.reader(io.StringIO(first), delimiter=delimiter, quotechar=quote))
+
+
+def _check_header(path: Path, header: list[str], mapping: dict) -> None:
+    if header[0].strip():
+        raise RefusedFile(path, 1, header[0][:40],
+                          "the first column must be the persoonslijst label column with an empty header")
+    fields = mapping["fields"]
+    present = set(header)
+    for name, element in fields.items():
+        if FIELD_BY_NAME[name].required and element not in present:
+            raise RefusedFile(path, 1, element, f"missing column {element} ({name}): not an LO3 selectie?")
+    if not any(ELEMENT.match(h) for h in header[1:]):
+        raise RefusedFile(path, 1, None, "the header names no LO3 elements (CC.GG.EE)")
+
+
+def read_lo3csv(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    *,
+    mapping: dict | None = None,
+    encoding: str | None = None,
+    duplicates: str = "refuse",
+) -> ReaderResult:
+    """Load an LO3-element CSV into `brp_personen` (labelled rows) and `brp_historie` (the others)."""
+    mapping = mapping or load_mapping("brp_lo3csv")
+    unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
+    if unknown:
+        raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
+    info = check_text(path, encoding)
+    with as_utf8(path, info) as utf8_path:
+        header = read_header(utf8_path, mapping.get("delimiter", ";"), mapping.get("quote", '"'))
+        _check_header(path, header, mapping)
+        create_tables(con)
+        columns = [f"c{i:03d}" for i in range(len(header))]
+        first_index: dict[str, int] = {}
+        for i, name in enumerate(header):
+            first_index.setdefault(name, i)
+        col_of = {f: columns[first_index[el]] for f, el in mapping["fields"].items() if el in first_index}
+        mapped_cols = set(col_of.values())
+        label = columns[0]
+
+        delim = _sql_text(mapping.get("delimiter", ";"))
+        quote = _sql_text(mapping.get("quote", '"'))
+        spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
+        con.execute(f"""
+            CREATE OR REPLACE TEMP VIEW lo3_rows AS
+            SELECT row_number() OVER () + 1 AS line, *
+            FROM read_csv({_sql_text(str(utf8_path))}, delim={delim}, quote={quote}, escape={quote},
+                          header=false, skip=1, columns={spec}, auto_detect=false, strict_mode=true)
+        """)
+        # extra: every column the mapping does not name, with its header (duplicates numbered)
+        seen: dict[str, int] = {}
+        extra_items = []
+        for i, name in enumerate(header[1:], start=1):
+            seen[name] = seen.get(name, 0) + 1
+            if columns[i] in mapped_cols:
+                continue
+            key = name if seen[name] == 1 else f"{name}#{seen[name]}"
+            extra_items.append((key, columns[i]))
+        extra = _json_of_nonempty(extra_items)
+
+        select = ", ".join(
+            f"nullif(trim({col_of[f]}), '') AS {f}" if f in col_of else f"NULL::VARCHAR AS {f}"
+            for f in FIELD_BY_NAME
+        )
+        con.execute(f"""
+            CREATE OR REPLACE TEMP VIEW lo3_personen AS
+            SELECT line AS bron_regel, {select}, {extra} AS extra
+            FROM lo3_rows WHERE nullif(trim({label}), '') IS NOT NULL
+        """)
+        try:
+            counts = load_persons(con, import_id, path, "lo3_personen", keep_checked=True,
+                                  duplicates=duplicates)
+            history_rows = _load_history(con, import_id, path, header, columns, mapping)
+        except duckdb.InvalidInputException as exc:
+            raise refusal_from_csv_error(path, exc) from exc
+        con.execute("DROP VIEW lo3_personen; DROP VIEW lo3_rows")
+    if counts.rows_read == 0:
+        raise RefusedFile(path, 2, header[0] or "label", "no persoonslijsten (no labelled rows)")
+    return ReaderResult(
+        rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
+        format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten,
+        details={"history_rows": history_rows},
+    )
+
+
+def _nz(column: str) -> str:
+    """SQL: the column's value with blanks as NULL."""
+    return f"nullif(trim({column}), '')"
+
+
+def _date_sql(column: str | None) -> str:
+    return f"brp_datum({_nz(column)})" if column else "NULL::DATE"
+
+
+def _json_of_nonempty(items: list[tuple[str, str]]) -> str:
+    """SQL for a JSON object of the non-empty columns in `items` ((key, column) pairs), else NULL."""
+    if not items:
+        return "NULL::JSON"
+    entries = ", ".join(f"{{'k': {_sql_text(k)}, 'v': nullif(trim({c}), '')}}" for k, c in items)
+    any_value = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for _, c in items) + ")" \
+        if len(items) > 1 else f"nullif(trim({items[0][1]}), '')"
+    return (f"CASE WHEN {any_value} IS NOT NULL THEN to_json(map_from_entries("
+            f"list_filter([{entries}], lambda x: x.v IS NOT NULL))) END")
+
+
+def _load_history(
+    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, header: list[str], columns: list[str],
+    mapping: dict,
+) -> int:
+    """Insert the unlabelled rows, one `brp_historie` row per category with values; return the row count."""
+    label = columns[0]
+    markers = {MARKER.match(h)[1]: columns[i] for i, h in enumerate(header) if MARKER.match(h)}
+    marker_cols = ", ".join(f"{c} AS h_{cat}" for cat, c in markers.items())
+    marker_any = " OR ".join(f"{c} IS NOT NULL" for c in markers.values()) or "false"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE lo3_hist AS
+        SELECT line, nullif(trim({label}), '') IS NOT NULL AS is_label,
+               CASE WHEN nullif(trim({label}), '') IS NULL
+                    THEN COLUMNS(lambda c: c LIKE 'c%' AND c <> '{label}') END
+               {', ' + marker_cols if marker_cols else ''}
+        FROM lo3_rows
+        WHERE nullif(trim({label}), '') IS NULL OR ({marker_any})
+    """)
+    first = con.execute("""
+        SELECT min(h.line) FROM lo3_hist h WHERE NOT is_label
+          AND h.line < (SELECT min(bron_regel) FROM brp_checked)
+    """).fetchone()[0]
+    if first is not None:
+        raise RefusedFile(path, first, header[0] or "label",
+                          "history row before the first labelled row: which persoonslijst does it belong to?")
+
+    field_of = {el: f for f, el in mapping["fields"].items()}
+    hist = mapping.get("history", {})
+    by_category: dict[str, list[tuple[str, str]]] = {}
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header[1:], start=1):
+        seen[name] = seen.get(name, 0) + 1
+        match = ELEMENT.match(name)
+        if not match:
+            continue
+        key = field_of.get(name, name) if seen[name] == 1 else f"{name}#{seen[name]}"
+        by_category.setdefault(match[1], []).append((key, columns[i], name))
+    parts = []
+    for cat, items in sorted(by_category.items()):
+        cols = [c for _, c, _ in items]
+        any_value = " OR ".join(f"nullif(trim({c}), '') IS NOT NULL" for c in cols)
+        by_element = {el: c for _, c, el in items}
+        van = by_element.get(f"{cat}.{hist.get('geldig_van', '85.10')}")
+        opn = by_element.get(f"{cat}.{hist.get('opneming', '86.10')}")
+        marker = f"h_prev_{cat}" if cat in markers else "NULL::VARCHAR"
+        parts.append(f"""
+            SELECT line, '{cat}' AS categorie, {marker} AS lo3_categorie,
+                   {_date_sql(van)} AS geldig_van,
+                   {_date_sql(opn)} AS opneming,
+                   {_json_of_nonempty([(k, c) for k, c, _ in items])} AS waarden
+            FROM hist_rows WHERE {any_value}""")
+    if not parts:
+        con.execute("DROP TABLE lo3_hist; DROP TABLE IF EXISTS brp_checked")
+        return 0
+    prev_markers = ", ".join(
+        f"CASE WHEN lag(line) OVER w = line - 1 THEN lag(h_{cat}) OVER w END AS h_prev_{cat}"
+        for cat in markers
+    )
+    con.execute(f"""
+        INSERT INTO brp_historie
+        WITH hist_rows AS (
+            SELECT * FROM (
+                SELECT *{', ' + prev_markers if prev_markers else ''} FROM lo3_hist
+                {'WINDOW w AS (ORDER BY line)' if prev_markers else ''}
+            ) WHERE NOT is_label
+        ),
+        per_category AS ({" UNION ALL ".join(parts)}),
+        attached AS (
+            SELECT p.bsn, p.bron_regel AS pl_regel, h.*
+            FROM per_category h ASOF JOIN brp_checked p ON h.line >= p.bron_regel
+        )
+        SELECT {int(import_id)}, bsn, pl_regel, line, categorie, lo3_categorie, geldig_van,
+               CASE WHEN categorie IN ('01', '02', '03', '06', '07', '08', '11') THEN
+                   lag(geldig_van) OVER (PARTITION BY pl_regel, categorie ORDER BY line) END,
+               opneming, waarden
+        FROM attached
+        ORDER BY line, categorie
+    """)
+    count = con.execute("SELECT count(*) FROM lo3_hist WHERE NOT is_label").fetchone()[0]
+    con.execute("DROP TABLE lo3_hist; DROP TABLE IF EXISTS brp_checked")
+    return count

@@ -1,0 +1,370 @@
+"""The one typed BRP person table, its history table and views, and the load step the three
+BRP readers share.
+
+Why one module: the three formats carry the same facts (docs/formats.md §1), so each reader only
+turns its format into a relation of *raw* canonical fields (text, GBA dates `jjjjmmdd`); typing,
+validation, quarantine and the insert happen here, once, in SQL. A new supplier layout is a
+mapping file (`connectors/mappings/`), not code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from connectors.errors import RefusedFile
+
+# -- the raw canonical fields a reader delivers (all VARCHAR), with the kind of check each gets --
+# kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
+OUDER_FIELDS = ("bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "geslacht")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str = "text"
+    required: bool = False
+
+
+RAW_FIELDS: tuple[Field, ...] = (
+    Field("bsn", "bsn", required=True),
+    Field("a_nummer"),
+    Field("voornamen"),
+    Field("voorvoegsel"),
+    Field("geslachtsnaam"),
+    Field("geboortedatum", "date", required=True),
+    Field("geslacht"),
+    Field("gemeente_inschrijving", "gemeente"),
+    Field("datum_inschrijving_gemeente", "date"),
+    Field("verblijfplaats_type"),
+    Field("adres_functie"),
+    Field("straat"),
+    Field("huisnummer", "int"),
+    Field("huisletter"),
+    Field("huisnummertoevoeging"),
+    Field("postcode"),
+    Field("woonplaats"),
+    Field("datum_aanvang_adres", "date"),
+    Field("adres_in_onderzoek", "flag"),
+    Field("onderzoek_aanduiding"),
+    Field("onderzoek_datum", "date"),
+    Field("datum_overlijden", "date"),
+    Field("opschorting_reden"),
+    Field("opschorting_datum", "date"),
+    Field("geheimhouding", "geheim"),
+    *(Field(f"ouder{n}_{f}", {"bsn": "bsn", "geboortedatum": "date"}.get(f, "text"))
+      for n in (1, 2) for f in OUDER_FIELDS),
+    Field("gezag"),
+)
+RAW_NAMES = tuple(f.name for f in RAW_FIELDS)
+FIELD_BY_NAME = {f.name: f for f in RAW_FIELDS}
+
+# -- the typed table --------------------------------------------------------------------------
+PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("import_id", "BIGINT NOT NULL"),
+    ("bron_regel", "BIGINT"),          # CSV/XML line, JSON record number
+    ("bsn", "VARCHAR NOT NULL"),
+    ("a_nummer", "VARCHAR"),
+    ("voornamen", "VARCHAR"),
+    ("voorvoegsel", "VARCHAR"),
+    ("geslachtsnaam", "VARCHAR"),
+    ("geboortedatum", "VARCHAR"),      # as delivered, normalised to jjjjmmdd (00 = unknown)
+    ("geboortedatum_vroegst", "DATE"),
+    ("geboortedatum_laatst", "DATE"),
+    ("geboortedatum_precisie", "VARCHAR"),  # dag | maand | jaar | onbekend
+    ("geslacht", "VARCHAR"),
+    ("gemeente_inschrijving", "VARCHAR"),
+    ("datum_inschrijving_gemeente", "DATE"),
+    ("verblijfplaats_type", "VARCHAR"),
+    ("adres_functie", "VARCHAR"),
+    ("straat", "VARCHAR"),
+    ("huisnummer", "INTEGER"),
+    ("huisletter", "VARCHAR"),
+    ("huisnummertoevoeging", "VARCHAR"),
+    ("postcode", "VARCHAR"),
+    ("woonplaats", "VARCHAR"),
+    ("datum_aanvang_adres", "DATE"),
+    ("adres_in_onderzoek", "BOOLEAN NOT NULL"),
+    ("onderzoek_aanduiding", "VARCHAR"),
+    ("onderzoek_datum", "DATE"),
+    ("overleden", "BOOLEAN NOT NULL"),
+    ("datum_overlijden", "DATE"),
+    ("opschorting_reden", "VARCHAR"),
+    ("opschorting_datum", "DATE"),
+    ("geheimhouding", "INTEGER"),
+    ("rni", "BOOLEAN NOT NULL"),
+    *((f"ouder{n}_{f}", "VARCHAR") for n in (1, 2) for f in OUDER_FIELDS),
+    ("gezag", "VARCHAR"),
+    ("extra", "JSON"),
+)
+PERSON_NAMES = tuple(name for name, _ in PERSON_COLUMNS)
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS brp_personen (
+    {", ".join(f"{n} {t}" for n, t in PERSON_COLUMNS)}
+);
+CREATE TABLE IF NOT EXISTS brp_historie (
+    import_id     BIGINT NOT NULL,
+    bsn           VARCHAR,           -- the persoonslijst the row belongs to
+    pl_regel      BIGINT,            -- line of the labelled row that starts the persoonslijst
+    bron_regel    BIGINT,            -- line of the history row
+    categorie     VARCHAR,           -- LO3 category of the element group ('08')
+    lo3_categorie VARCHAR,           -- as marked in the file ('58' history, '09' next occurrence), if marked
+    geldig_van    DATE,              -- CC.85.10 ingangsdatum geldigheid
+    geldig_tot    DATE,              -- the geldig_van of the next newer row of the category (exclusive)
+    opneming      DATE,              -- CC.86.10 datum van opneming
+    waarden       JSON               -- field (or element number when unmapped) -> value
+);
+CREATE OR REPLACE VIEW brp_personen_actueel AS
+    SELECT * FROM brp_personen
+    WHERE import_id = (SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded');
+CREATE OR REPLACE VIEW brp_historie_actueel AS
+    SELECT * FROM brp_historie
+    WHERE import_id = (SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded');
+CREATE OR REPLACE MACRO brp_import_op(d) AS (
+    SELECT max(import_id) FROM imports
+    WHERE kind = 'brp' AND status = 'loaded' AND coalesce(peildatum, finished_at::DATE) <= d
+);
+CREATE OR REPLACE MACRO brp_personen_op(d) AS TABLE
+    SELECT * FROM brp_personen WHERE import_id = brp_import_op(d);
+"""
+
+# GBA dates: jjjjmmdd with 00 for unknown parts; ISO and dd-mm-jjjj are accepted and normalised.
+DATE_MACROS = r"""
+CREATE OR REPLACE TEMP MACRO brp_gba(s) AS (
+    CASE WHEN length(s) = 8 THEN s
+         WHEN length(s) = 10 AND s[5] = '-' AND s[8] = '-' THEN s[1:4] || s[6:7] || s[9:10]
+         WHEN length(s) = 10 AND s[3] = '-' AND s[6] = '-' THEN s[7:10] || s[4:5] || s[1:2]
+    END);
+CREATE OR REPLACE TEMP MACRO brp_precisie(g) AS (
+    CASE WHEN g IS NULL THEN NULL
+         WHEN g = '00000000' THEN 'onbekend'
+         WHEN g[5:8] = '0000' THEN 'jaar'
+         WHEN g[7:8] = '00' THEN 'maand'
+         ELSE 'dag' END);
+CREATE OR REPLACE TEMP MACRO brp_vroegst(g) AS (
+    CASE WHEN g[1:4] = '0000' OR NOT regexp_full_match(g, '[0-9]{8}') THEN NULL
+         WHEN g[5:8] = '0000' THEN try_strptime(g[1:4] || '0101', '%Y%m%d')::DATE
+         WHEN g[7:8] = '00' THEN try_strptime(g[1:6] || '01', '%Y%m%d')::DATE
+         ELSE try_strptime(g, '%Y%m%d')::DATE END);
+CREATE OR REPLACE TEMP MACRO brp_laatst(g) AS (
+    CASE WHEN g[5:8] = '0000' THEN try_strptime(g[1:4] || '1231', '%Y%m%d')::DATE
+         WHEN g[7:8] = '00' THEN last_day(brp_vroegst(g))
+         ELSE brp_vroegst(g) END);
+CREATE OR REPLACE TEMP MACRO brp_datum_fout(s) AS (
+    s IS NOT NULL AND (brp_gba(s) IS NULL
+        OR (brp_gba(s) <> '00000000' AND brp_vroegst(brp_gba(s)) IS NULL)));
+CREATE OR REPLACE TEMP MACRO brp_datum(s) AS brp_vroegst(brp_gba(s));
+CREATE OR REPLACE TEMP MACRO brp_geheim(s) AS (
+    CASE lower(s) WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE try_cast(s AS INTEGER) END);
+CREATE OR REPLACE TEMP MACRO brp_vlag(s) AS (
+    coalesce(lower(s) IN ('j', 'ja', 'true', '1', 'y'), false));
+"""
+
+REASONS = {
+    "missing": "missing required field",
+    "bsn": "fails the elfproef (not a BSN)",
+    "date": "not a date (jjjjmmdd, 00 for an unknown day or month)",
+    "gemeente": "not a gemeentecode (4 digits)",
+    "int": "not a whole number",
+    "geheim": "not an indicatie geheim (0-9, true/false)",
+}
+
+
+def _fault_checks(field: Field) -> list[tuple[str, str]]:
+    """(SQL condition on the raw value `v`, reason key) pairs for one field."""
+    checks = []
+    if field.required:
+        checks.append(("v IS NULL", "missing"))
+    if field.kind == "bsn":
+        checks.append(("v IS NOT NULL AND NOT is_bsn(v)", "bsn"))
+    elif field.kind == "date":
+        checks.append(("brp_datum_fout(v)", "date"))
+    elif field.kind == "gemeente":
+        checks.append(("v IS NOT NULL AND NOT regexp_full_match(v, '[0-9]{4}')", "gemeente"))
+    elif field.kind == "int":
+        checks.append(("v IS NOT NULL AND try_cast(v AS INTEGER) IS NULL", "int"))
+    elif field.kind == "geheim":
+        checks.append(("v IS NOT NULL AND brp_geheim(v) IS NULL", "geheim"))
+    return checks
+
+
+def faults_sql() -> str:
+    """One SQL list expression of the faults of a raw row (NULL entries for passed checks)."""
+    items = []
+    for field in RAW_FIELDS:
+        for condition, reason in _fault_checks(field):
+            cond = re.sub(r"\bv\b", f'"{field.name}"', condition)
+            items.append(
+                f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': \"{field.name}\", "
+                f"'reason': '{REASONS[reason]}'}} END"
+            )
+    return "list_filter([" + ",\n        ".join(items) + "], lambda x: x IS NOT NULL)"
+
+
+def typed_select_sql(import_id: int) -> str:
+    """The SELECT list turning raw canonical fields into the typed `brp_personen` columns."""
+    d = "brp_datum"
+    cols = {
+        "import_id": f"{int(import_id)}::BIGINT",
+        "bron_regel": "bron_regel",
+        "geboortedatum": "brp_gba(geboortedatum)",
+        "geboortedatum_vroegst": "brp_vroegst(brp_gba(geboortedatum))",
+        "geboortedatum_laatst": "brp_laatst(brp_gba(geboortedatum))",
+        "geboortedatum_precisie": "brp_precisie(brp_gba(geboortedatum))",
+        "datum_inschrijving_gemeente": f"{d}(datum_inschrijving_gemeente)",
+        "huisnummer": "try_cast(huisnummer AS INTEGER)",
+        "datum_aanvang_adres": f"{d}(datum_aanvang_adres)",
+        "adres_in_onderzoek":
+            "(brp_vlag(adres_in_onderzoek) OR coalesce(starts_with(onderzoek_aanduiding, '08'), false))",
+        "onderzoek_datum": f"{d}(onderzoek_datum)",
+        "overleden": "(datum_overlijden IS NOT NULL OR coalesce(opschorting_reden = 'O', false))",
+        "datum_overlijden": f"{d}(datum_overlijden)",
+        "opschorting_datum": f"{d}(opschorting_datum)",
+        "geheimhouding": "brp_geheim(geheimhouding)",
+        "rni": "coalesce(gemeente_inschrijving = '1999', false)",
+        "ouder1_geboortedatum": "brp_gba(ouder1_geboortedatum)",
+        "ouder2_geboortedatum": "brp_gba(ouder2_geboortedatum)",
+        "extra": "extra",
+    }
+    return ",\n    ".join(f"{cols.get(name, name)} AS {name}" for name in PERSON_NAMES)
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The BRP tables, views and SQL helpers (idempotent; needs the staging core tables)."""
+    con.execute(DDL)
+    register_macros(con)
+
+
+def register_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DATE_MACROS)
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    gemeenten: tuple[str, ...]
+
+
+DUPLICATE_POLICIES = ("refuse", "quarantine")
+
+
+def load_persons(
+    con: duckdb.DuckDBPyConnection, import_id: int, file: Path, source: str, *,
+    keep_checked: bool = False, duplicates: str = "refuse",
+) -> LoadCounts:
+    """Validate and insert the raw relation `source` (a view or temp table with `bron_regel`,
+    every name of RAW_NAMES and `extra`) into `brp_personen`.
+
+    Reads the source twice (faults first, then the insert without the faulty rows) rather than
+    materialising a typed copy: for a re-scannable file that is cheaper than a second write.
+    A duplicate BSN refuses the whole delivery (a full delivery has one persoonslijst per person);
+    with `duplicates="quarantine"` (a test set or a selectie across gemeenten, such as the public
+    GBA-V test set) every persoonslijst carrying a duplicated BSN is quarantined instead.
+    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller.
+    """
+    create_tables(con)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE brp_checked AS
+        SELECT bron_regel, bsn, {faults_sql()} AS faults
+        FROM {source}
+    """)
+    if duplicates not in DUPLICATE_POLICIES:
+        raise ValueError(f"duplicates must be one of {DUPLICATE_POLICIES}")
+    if duplicates == "quarantine":
+        con.execute("""
+            UPDATE brp_checked SET faults = list_append(faults, {'field': 'bsn', 'value': brp_checked.bsn,
+                'reason': 'duplicate BSN: also on line/record ' || array_to_string(
+                    list_filter(d.lines, lambda l: l <> brp_checked.bron_regel), ', ')})
+            FROM (SELECT bsn, list(bron_regel ORDER BY bron_regel) AS lines FROM brp_checked
+                  WHERE bsn IS NOT NULL GROUP BY bsn HAVING count(*) > 1) d
+            WHERE brp_checked.bsn = d.bsn
+        """)
+    dup = None if duplicates == "quarantine" else con.execute("""
+        SELECT bsn, list(bron_regel ORDER BY bron_regel) FROM brp_checked
+        WHERE bsn IS NOT NULL GROUP BY bsn HAVING count(*) > 1 ORDER BY min(bron_regel) LIMIT 1
+    """).fetchone()
+    if dup:
+        lines = dup[1]
+        raise RefusedFile(file, lines[1], "bsn",
+                          f"duplicate BSN: the persoonslijst of line/record {lines[0]} appears again "
+                          f"({len(lines)} times in all); a full delivery has one per person")
+    con.execute("""
+        INSERT INTO quarantine_pending
+        SELECT bron_regel, f.field, f.value, f.reason
+        FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked WHERE len(faults) > 0)
+        ORDER BY bron_regel
+    """)
+    con.execute(f"""
+        INSERT INTO brp_personen
+        SELECT {typed_select_sql(import_id)}
+        FROM {source}
+        WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked WHERE len(faults) > 0)
+    """)
+    read, bad = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE len(faults) > 0) FROM brp_checked").fetchone()
+    gemeenten = tuple(
+        g for (g,) in con.execute(
+            "SELECT DISTINCT gemeente_inschrijving FROM brp_personen WHERE import_id = ? "
+            "AND gemeente_inschrijving IS NOT NULL ORDER BY 1", [import_id]).fetchall()
+    )
+    if not keep_checked:
+        con.execute("DROP TABLE brp_checked")
+    return LoadCounts(read, read - bad, bad, gemeenten)
+
+
+# -- residents: the shrink guard and the change summary ---------------------------------------
+def _resident_condition(gemeenten: tuple[str, ...]) -> str:
+    served = (
+        "gemeente_inschrijving IN (" + ", ".join(f"'{g}'" for g in gemeenten if g.isdigit()) + ")"
+        if gemeenten else "gemeente_inschrijving IS NOT NULL"
+    )
+    return f"({served} AND NOT rni AND NOT overleden AND opschorting_reden IS NULL)"
+
+
+def count_residents(con: duckdb.DuckDBPyConnection, import_id: int, gemeenten: tuple[str, ...]) -> int:
+    """Residents (SPEC §4.2) of the served gemeenten (any gemeente when none are configured)."""
+    return con.execute(
+        f"SELECT count(*) FROM brp_personen WHERE import_id = ? AND {_resident_condition(gemeenten)}",
+        [import_id],
+    ).fetchone()[0]
+
+
+def change_summary(gemeenten: tuple[str, ...]):
+    """A summarize hook for `Staging.import_file`: new residents, residents who left, changed addresses."""
+
+    def summarize(con: duckdb.DuckDBPyConnection, import_id: int, previous: int | None) -> dict:
+        resident = _resident_condition(gemeenten)
+        if previous is None:
+            total = count_residents(con, import_id, gemeenten)
+            return {"eerste_levering": True, "ingezetenen": total, "nieuw": total, "vertrokken": 0,
+                    "adres_gewijzigd": 0}
+        row = con.execute(f"""
+            WITH nu AS (SELECT bsn, straat, huisnummer, huisletter, huisnummertoevoeging, postcode
+                        FROM brp_personen WHERE import_id = $new AND {resident}),
+                 toen AS (SELECT bsn, straat, huisnummer, huisletter, huisnummertoevoeging, postcode
+                          FROM brp_personen WHERE import_id = $old AND {resident})
+            SELECT (SELECT count(*) FROM nu),
+                   (SELECT count(*) FROM nu ANTI JOIN toen USING (bsn)),
+                   (SELECT count(*) FROM toen ANTI JOIN nu USING (bsn)),
+                   (SELECT count(*) FROM nu JOIN toen USING (bsn)
+                    WHERE (nu.straat, nu.huisnummer, nu.huisletter, nu.huisnummertoevoeging, nu.postcode)
+                          IS DISTINCT FROM
+                          (toen.straat, toen.huisnummer, toen.huisletter, toen.huisnummertoevoeging,
+                           toen.postcode))
+        """, {"new": import_id, "old": previous}).fetchone()
+        return {"eerste_levering": False, "vorige_import": previous, "ingezetenen": row[0],
+                "nieuw": row[1], "vertrokken": row[2], "adres_gewijzigd": row[3]}
+
+    return summarize
+
+
+def extra_json(pairs: dict[str, str]) -> str | None:
+    """Unmapped source values as the `extra` JSON text (None when there are none)."""
+    return json.dumps(pairs, ensure_ascii=False) if pairs else None

@@ -1,0 +1,411 @@
+"""The staging store: one DuckDB file holding every imported delivery, typed, with its import id.
+
+Why: every figure must be recomputable from raw data, week-to-week changes must be visible, and a
+bad or half-read delivery must never change anything (SPEC §3, §6).
+
+How a reader plugs in
+---------------------
+A reader is a plain function ``reader(path, con, import_id) -> ReaderResult``:
+
+* it runs inside the one transaction `Staging.import_file` opened on `con`; it must not commit,
+  roll back or open another connection;
+* it creates its own typed tables idempotently (``CREATE TABLE IF NOT EXISTS``) and inserts its
+  rows with ``import_id`` on every row (do the work in SQL: ``INSERT INTO t SELECT ... FROM
+  read_csv(...)``; never build millions of Python objects);
+* row-level faults (a BSN failing the elfproef, an impossible date, a missing required field) go
+  to quarantine and the row is not loaded: insert them in bulk into the temp table
+  ``quarantine_pending(line, field, value, reason)`` and/or return them as `QuarantineRow`s;
+  staging adds the import id and the file name;
+* a file-level fault (missing or wrong header, truncated, empty, binary junk, undecodable or
+  undeclared encoding, XML not well-formed, duplicate keys in a full delivery) raises
+  `connectors.errors.RefusedFile(file, line, field, reason)`: the transaction is rolled back and
+  staging is exactly as before;
+* it returns `ReaderResult` with the counts (and the gemeenten / delivery date when known).
+
+Example (a DUO reader)::
+
+    def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int) -> ReaderResult:
+        con.execute(DDL_DUO_INSCHRIJVINGEN)              # CREATE TABLE IF NOT EXISTS ...
+        con.execute("INSERT INTO quarantine_pending SELECT line, 'PERSOONSGEBONDENNUMMER', pgn, "
+                    "'fails the elfproef' FROM raw WHERE NOT is_persoonsnummer(pgn)")
+        ...
+        return ReaderResult(rows_read=n, rows_loaded=m)
+
+    with Staging(settings.staging_path) as st:
+        result = st.import_file("duo_c", path, reader=read_c_levering)
+
+The same content twice (same kind and sha256) is a no-op that says so (`ImportResult.status ==
+"duplicate"`). A `population` callable turns on the shrink guard: when the count it returns is more
+than `shrink_limit` (10 %) below the previous import of the same kind, the import is refused with
+`SuspiciousShrink` unless ``force=True``. One writing process per file: `Staging` takes an
+exclusive lock on ``<file>.lock`` and raises `StagingLocked` when another process holds it.
+SQL helpers available on every staging connection: `is_bsn(n)`, `is_onderwijsnummer(n)`,
+`is_persoonsnummer(n)` (see `connectors.persoonsnummer`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from connectors.errors import RefusedFile, StagingLocked, SuspiciousShrink
+from connectors.persoonsnummer import register_macros
+
+DEFAULT_SHRINK_LIMIT = 0.10
+
+CORE_DDL = """
+CREATE TABLE IF NOT EXISTS imports (
+    import_id        BIGINT PRIMARY KEY,
+    kind             VARCHAR NOT NULL,   -- 'brp', 'duo_c', 'duo_p', 'verzuim', ...
+    format           VARCHAR,            -- 'lo3csv', 'haalcentraal', 'stufbg', ...
+    file_name        VARCHAR NOT NULL,
+    file_path        VARCHAR,
+    sha256           VARCHAR NOT NULL,
+    encoding         VARCHAR,
+    started_at       TIMESTAMP NOT NULL,
+    finished_at      TIMESTAMP,
+    rows_read        BIGINT,
+    rows_loaded      BIGINT,
+    rows_quarantined BIGINT,
+    status           VARCHAR NOT NULL,   -- 'loaded' (refused imports leave no trace)
+    forced           BOOLEAN NOT NULL DEFAULT false,
+    gemeenten        VARCHAR[],
+    peildatum        DATE,               -- delivery date, when the file or its name says
+    population       BIGINT,             -- residents counted for the shrink guard
+    summary          JSON                -- what changed since the previous import of this kind
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    import_id BIGINT NOT NULL,
+    file      VARCHAR NOT NULL,
+    line      BIGINT,                    -- CSV/XML: line in the file; JSON: record number
+    field     VARCHAR,
+    value     VARCHAR,
+    reason    VARCHAR NOT NULL
+);
+"""
+
+PENDING_DDL = """
+CREATE OR REPLACE TEMP TABLE quarantine_pending (
+    line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR
+);
+"""
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    """One row-level fault: the row is not loaded, the fault is kept with its reason."""
+
+    line: int | None
+    field: str | None
+    value: str | None
+    reason: str
+
+
+@dataclass
+class ReaderResult:
+    """What a reader reports back to staging.
+
+    `rows_read` counts the records of the delivery (persons, enrolments, meldingen), not helper rows
+    such as LO3 history rows; `rows_quarantined` defaults to the number of distinct quarantined lines.
+    """
+
+    rows_read: int
+    rows_loaded: int
+    quarantine: list[QuarantineRow] = field(default_factory=list)
+    rows_quarantined: int | None = None
+    format: str | None = None
+    encoding: str | None = None
+    gemeenten: tuple[str, ...] = ()
+    peildatum: date | None = None
+    details: dict = field(default_factory=dict)
+
+
+Reader = Callable[[Path, duckdb.DuckDBPyConnection, int], ReaderResult]
+# (con, import_id, gemeenten served) -> number of residents, for the shrink guard
+PopulationCounter = Callable[[duckdb.DuckDBPyConnection, int, tuple[str, ...]], int]
+# (con, import_id, previous import_id or None) -> a JSON-able summary of what changed
+ChangeSummary = Callable[[duckdb.DuckDBPyConnection, int, int | None], dict]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of `Staging.import_file`, for the command-line summary and the weekly flow."""
+
+    status: Literal["loaded", "duplicate"]
+    kind: str
+    file_name: str
+    sha256: str
+    import_id: int | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    duplicate_of: int | None = None
+    forced: bool = False
+    population: int | None = None
+    previous_population: int | None = None
+    previous_import_id: int | None = None
+    summary: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_file_name(path: str | Path) -> date | None:
+    """The delivery date in a file name such as `brp-G0363-20260907.lo3.csv`, if there is one."""
+    match = _DATE_IN_NAME.search(Path(path).name)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash that makes a second import of the same file a no-op."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Staging:
+    """The open staging file: `with Staging(path) as st: st.import_file(...)`.
+
+    `gemeenten` are the municipality codes served (settings); they are passed to the population
+    counter of the shrink guard. `memory_limit` keeps DuckDB inside the 2 GB a national run may use.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        gemeenten: tuple[str, ...] = (),
+        shrink_limit: float = DEFAULT_SHRINK_LIMIT,
+        read_only: bool = False,
+        memory_limit: str | None = "1200MB",
+        threads: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.gemeenten = tuple(gemeenten)
+        self.shrink_limit = shrink_limit
+        self.read_only = read_only
+        self.memory_limit = memory_limit
+        self.threads = threads
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock_handle = None
+
+    # -- opening and closing -------------------------------------------------------------------
+    def __enter__(self) -> Staging:
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._take_lock()
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=self.read_only)
+        except duckdb.IOException as exc:
+            self._release_lock()
+            if "lock" in str(exc).lower():
+                raise StagingLocked(f"staging file {self.path} is in use by another process") from exc
+            raise
+        con = self._con
+        con.execute("SET enable_progress_bar = false")
+        if self.memory_limit:
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
+        if self.threads:
+            con.execute(f"SET threads = {int(self.threads)}")
+        if not self.read_only:
+            con.execute(f"SET temp_directory = '{self.path}.tmp'")
+            con.execute(CORE_DDL)
+        register_macros(con)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._release_lock()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            raise RuntimeError("Staging is not open: use `with Staging(path) as st:`")
+        return self._con
+
+    def _take_lock(self) -> None:
+        lock_path = Path(f"{self.path}.lock")
+        handle = lock_path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise StagingLocked(
+                f"staging file {self.path} is being written by another process (pid {holder}); "
+                "wait for it to finish: one writer per staging file"
+            ) from exc
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock_handle = handle
+
+    def _release_lock(self) -> None:
+        if self._lock_handle is not None:
+            fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    # -- importing ------------------------------------------------------------------------------
+    def import_file(
+        self,
+        kind: str,
+        path: str | Path,
+        reader: Reader,
+        *,
+        force: bool = False,
+        population: PopulationCounter | None = None,
+        summarize: ChangeSummary | None = None,
+    ) -> ImportResult:
+        """Load one delivery in one transaction: all of it, or (on any exception) nothing."""
+        if self.read_only:
+            raise RuntimeError("staging opened read-only")
+        path = Path(path)
+        if not path.is_file():
+            raise RefusedFile(path, None, None, "no such file")
+        if path.stat().st_size == 0:
+            raise RefusedFile(path, None, None, "empty file")
+        sha256 = file_sha256(path)
+        con = self.con
+        earlier = con.execute(
+            "SELECT import_id FROM imports WHERE kind = ? AND sha256 = ? AND status = 'loaded' "
+            "ORDER BY import_id LIMIT 1",
+            [kind, sha256],
+        ).fetchone()
+        if earlier:
+            return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0])
+
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = self._import_in_transaction(kind, path, sha256, reader, force, population, summarize)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.execute("DROP TABLE IF EXISTS temp.quarantine_pending")
+        return result
+
+    def _import_in_transaction(
+        self,
+        kind: str,
+        path: Path,
+        sha256: str,
+        reader: Reader,
+        force: bool,
+        population: PopulationCounter | None,
+        summarize: ChangeSummary | None,
+    ) -> ImportResult:
+        con = self.con
+        import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+        previous = self.latest_import_id(kind)
+        con.execute(
+            "INSERT INTO imports (import_id, kind, file_name, file_path, sha256, started_at, status, forced) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'loading', ?)",
+            [import_id, kind, path.name, str(path.resolve()), sha256, datetime.now(), force],
+        )
+        con.execute(PENDING_DDL)
+        outcome = reader(path, con, import_id)
+
+        if outcome.quarantine:
+            con.executemany(
+                "INSERT INTO quarantine_pending VALUES (?, ?, ?, ?)",
+                [(q.line, q.field, q.value, q.reason) for q in outcome.quarantine],
+            )
+        con.execute(
+            "INSERT INTO quarantine SELECT ?, ?, line, field, value, reason FROM quarantine_pending "
+            "ORDER BY line NULLS FIRST",
+            [import_id, path.name],
+        )
+        rows_quarantined = outcome.rows_quarantined
+        if rows_quarantined is None:
+            rows_quarantined = con.execute(
+                "SELECT count(DISTINCT coalesce(line, -1)) FROM quarantine_pending"
+            ).fetchone()[0]
+
+        count = previous_count = None
+        if population is not None:
+            count = population(con, import_id, self.gemeenten)
+            previous_count = self._population_of(previous)
+            if previous_count and count < previous_count * (1 - self.shrink_limit) and not force:
+                raise SuspiciousShrink(
+                    path, None, "gemeente_inschrijving",
+                    f"{count} residents of the served gemeenten against {previous_count} in the previous "
+                    f"delivery (import {previous}): more than {self.shrink_limit:.0%} fewer; a truncated "
+                    "delivery must not trigger letters. Import with --force if the shrink is real",
+                )
+        summary = summarize(con, import_id, previous) if summarize else {}
+        con.execute(
+            "UPDATE imports SET format = ?, encoding = ?, finished_at = ?, rows_read = ?, rows_loaded = ?, "
+            "rows_quarantined = ?, status = 'loaded', gemeenten = ?, peildatum = ?, population = ?, "
+            "summary = ? WHERE import_id = ?",
+            [
+                outcome.format, outcome.encoding, datetime.now(), outcome.rows_read, outcome.rows_loaded,
+                rows_quarantined, list(outcome.gemeenten) or None,
+                outcome.peildatum or date_in_file_name(path), count, json.dumps(summary), import_id,
+            ],
+        )
+        return ImportResult(
+            "loaded", kind, path.name, sha256, import_id,
+            rows_read=outcome.rows_read, rows_loaded=outcome.rows_loaded,
+            rows_quarantined=rows_quarantined, forced=force, population=count,
+            previous_population=previous_count, previous_import_id=previous,
+            summary=summary, details=outcome.details,
+        )
+
+    # -- looking things up ----------------------------------------------------------------------
+    def latest_import_id(self, kind: str) -> int | None:
+        """The newest loaded import of `kind`, the one the `*_actueel` views show."""
+        row = self.con.execute(
+            "SELECT max(import_id) FROM imports WHERE kind = ? AND status = 'loaded'", [kind]
+        ).fetchone()
+        return row[0] if row else None
+
+    def _population_of(self, import_id: int | None) -> int | None:
+        if import_id is None:
+            return None
+        row = self.con.execute("SELECT population FROM imports WHERE import_id = ?", [import_id]).fetchone()
+        return row[0] if row else None
+
+    def imports(self, kind: str | None = None) -> list[dict]:
+        """Every loaded import (newest last), as dicts."""
+        sql = "SELECT * FROM imports" + (" WHERE kind = ?" if kind else "") + " ORDER BY import_id"
+        cur = self.con.execute(sql, [kind] if kind else [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def quarantine(self, import_id: int | None = None) -> list[dict]:
+        """Quarantined rows of one import (default: all), in file order."""
+        if not self._has_table("quarantine"):
+            return []
+        sql = "SELECT * FROM quarantine" + (" WHERE import_id = ?" if import_id is not None else "")
+        sql += " ORDER BY import_id, line NULLS FIRST, field"
+        cur = self.con.execute(sql, [import_id] if import_id is not None else [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def _has_table(self, name: str) -> bool:
+        return bool(
+            self.con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [name]
+            ).fetchone()[0]
+        )

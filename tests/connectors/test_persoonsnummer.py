@@ -1,0 +1,35 @@
+"""The elfproef in Python and in SQL agree, and known numbers come out right."""
+
+from __future__ import annotations
+
+import duckdb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from connectors.persoonsnummer import is_bsn, is_onderwijsnummer, is_persoonsnummer, register_macros
+
+
+def test_known_numbers() -> None:
+    assert is_bsn("999993653") and is_bsn("111222333")
+    assert not is_bsn("999993654") and not is_bsn("000000000") and not is_bsn("99999365")
+    assert not is_bsn("99999365a") and not is_bsn(None) and not is_bsn("９９９９９３６５３")
+    # 101234503: 9+0+7+12+15+16+15+0-3 = 71, 71 % 11 = 5
+    assert is_onderwijsnummer("101234503") and not is_bsn("101234503")
+    assert not is_onderwijsnummer("101234504") and not is_onderwijsnummer("999993653")
+    assert is_persoonsnummer("101234503") and is_persoonsnummer("999993653")
+    assert not is_onderwijsnummer("201234503")
+
+
+_CON = duckdb.connect()
+register_macros(_CON)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.from_regex(r"[0-9]{9}", fullmatch=True), st.text(max_size=10)), min_size=1))
+def test_sql_and_python_agree(numbers: list[str]) -> None:
+    rows = _CON.execute(
+        "SELECT n, is_bsn(n), is_onderwijsnummer(n) FROM unnest(?::VARCHAR[]) t(n)", [numbers]
+    ).fetchall()
+    for n, bsn, onderwijs in rows:
+        assert bsn == is_bsn(n), n
+        assert onderwijs == is_onderwijsnummer(n), n
