@@ -1,0 +1,179 @@
+"""Reading a semicolon CSV delivery into a raw text table, refusing a structurally broken file.
+
+Why: DUO deliveries and the vrijstellingen list share one shape (docs/formats.md: `;`, a header
+row, `"` quotes, CRLF or LF) and the same file-level faults, which must refuse the whole file with
+the file, line and field named (SPEC §6): undecodable bytes, binary junk, an empty file, a missing
+or wrong header, a row with too few or too many fields (a truncated file). DuckDB's CSV reader does
+the bulk work with every dialect option fixed, so nothing is guessed; this module checks the header
+against the mapping itself and turns DuckDB's errors into `RefusedFile`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from connectors.errors import RefusedFile
+from connectors.field_mapping import Mapping
+from connectors.textfile import BLOCK, TextInfo, as_utf8, check_text
+from connectors.typed_rows import Checked, RowCheck, check_rows, sql_str
+
+MAX_HEADER_BYTES = 1 << 20
+
+
+@dataclass
+class CsvDelivery:
+    """What a reader needs to know about a CSV delivery once it has been checked and typed."""
+
+    path: Path
+    info: TextInfo
+    header: list[str]
+    rows: int
+    checked: Checked
+    labels: dict[str, str] = field(default_factory=dict)  # field name -> header spelling
+
+
+def read_header(path: Path, info: TextInfo, delimiter: str = ";") -> list[str]:
+    """The column names of the first line (BOM and surrounding blanks removed)."""
+    with path.open("rb") as handle:
+        first = handle.readline(MAX_HEADER_BYTES)
+    text = first.decode(info.encoding, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    if not text.strip():
+        raise RefusedFile(path, 1, None, "missing header: the first line is empty")
+    return [name.strip() for name in next(csv.reader([text], delimiter=delimiter, quotechar='"'))]
+
+
+def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str, int], dict[str, int]]:
+    """(field -> column index, unknown column name -> index), or `RefusedFile` for a wrong header."""
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = name.upper()
+        if key and key in seen:
+            raise RefusedFile(path, 1, name, f"column {name!r} appears twice in the header")
+        seen[key] = index
+    if header and re.fullmatch(r"[0-9]{6,}", header[0]):
+        raise RefusedFile(path, 1, None, "no header row: the first line holds data")
+    positions: dict[str, int] = {}
+    for item in mapping.fields:
+        found = [seen[s] for s in item.spellings if s in seen]
+        if len(found) > 1:
+            raise RefusedFile(path, 1, item.source, f"two columns feed field {item.name}")
+        if found:
+            positions[item.name] = found[0]
+        elif item.required:
+            hint = ""
+            if len(header) == 1 and mapping.delimiter not in header[0]:
+                hint = f" (the header has one column: is the separator {mapping.delimiter!r}?)"
+            raise RefusedFile(path, 1, item.source, f"missing column {item.source} in the header{hint}")
+    used = set(positions.values())
+    extra = {}
+    for index, name in enumerate(header):
+        if index not in used:
+            extra[name or f"column_{index + 1}"] = index
+    return positions, extra
+
+
+def _duckdb_refusal(path: Path, exc: duckdb.Error) -> RefusedFile:
+    """Turn a DuckDB CSV error into a refusal naming the line and the fault in plain words."""
+    message = str(exc)
+    line = None
+    if match := re.search(r"CSV Error on Line: (\d+)", message):
+        line = int(match[1])
+    if match := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message):
+        expected, found = int(match[1]), int(match[2])
+        reason = (f"row has {found} fields where the header has {expected} "
+                  f"({'truncated or cut-off line' if found < expected else 'too many separators'})")
+    elif "unterminated quote" in message:
+        reason = "a quoted value is not closed (truncated file or stray quote)"
+    elif "maximum line size" in message.lower():
+        reason = "line too long: not a CSV delivery (binary content?)"
+    elif "unicode" in message.lower():
+        reason = "invalid UTF-8"
+    else:
+        reason = "not a valid CSV file: " + message.splitlines()[0][:200]
+    return RefusedFile(path, line, None, reason)
+
+
+def _count_lines(path: Path) -> tuple[int, int]:
+    """(physical lines, blank lines at the end) — only newlines are counted, one read."""
+    newlines = 0
+    last = b""
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            newlines += block.count(b"\n")
+            last = block
+    lines = newlines + (0 if last.endswith(b"\n") or not last else 1)
+    tail = last.rstrip(b"\r\n\t ")
+    trailing_blank = last[len(tail):].count(b"\n") - 1 if last.endswith(b"\n") else 0
+    return lines, max(trailing_blank, 0)
+
+
+def _line_map(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, name: str) -> None:
+    """The slow path for files with blank lines or quoted line breaks: record number -> first line."""
+    starts: list[int] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, quotechar='"')
+        next(reader, None)
+        end = reader.line_num
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if record:
+                starts.append(start)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (idx BIGINT, line BIGINT)")
+    if starts:
+        con.execute(f"INSERT INTO {name} SELECT unnest(range(?)), unnest(?)", [len(starts), starts])
+
+
+def check_csv(
+    path: str | Path,
+    con: duckdb.DuckDBPyConnection,
+    mapping: Mapping,
+    *,
+    encoding: str | None = None,
+    row_checks: tuple[RowCheck, ...] = (),
+    name: str = "checked_rows",
+) -> CsvDelivery:
+    """Check encoding, header and structure of `path`, then type and check its rows in one pass.
+
+    Raises `RefusedFile` for a file-level fault; row-level faults are in `checked` (see typed_rows).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RefusedFile(path, None, None, "no such file")
+    if path.stat().st_size == 0:
+        raise RefusedFile(path, None, None, "empty file")
+    info = check_text(path, encoding)
+    header = read_header(path, info, mapping.delimiter)
+    positions, extra = match_header(path, header, mapping)
+    labels = {name_: header[index] for name_, index in positions.items()}
+
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    with as_utf8(path, info) as utf8:
+        relation = (
+            f"read_csv({sql_str(str(utf8))}, delim = {sql_str(mapping.delimiter)}, quote = '\"', "
+            "escape = '\"', header = false, skip = 1, auto_detect = false, strict_mode = true, "
+            f"null_padding = false, columns = {columns})"
+        )
+        try:
+            checked = check_rows(
+                con, mapping, relation,
+                {name_: f"c{index}" for name_, index in positions.items()},
+                extra_sources={name_: f"c{index}" for name_, index in extra.items()},
+                row_checks=row_checks, name=name,
+            )
+        except duckdb.Error as exc:
+            if "CSV" not in str(exc) and "unicode" not in str(exc).lower():
+                raise
+            raise _duckdb_refusal(path, exc) from exc
+        rows, first = con.execute(f"SELECT count(*), min(rowid) FROM {checked.table}").fetchone()
+        lines, trailing_blank = _count_lines(utf8)
+        if rows == lines - 1 - trailing_blank:
+            checked.number_lines(f"(t.rowid - {int(first or 0)} + 2)")
+        else:
+            _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
+            checked.number_lines("m.line", f"JOIN {name}_lines m ON m.idx = t.rowid - {int(first or 0)}")
+    return CsvDelivery(path=path, info=info, header=header, rows=rows, checked=checked, labels=labels)
