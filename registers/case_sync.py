@@ -1,0 +1,287 @@
+"""The weekly case sync: turn the signals of a peildatum into opened, updated and closed cases.
+
+SPEC §4.3: a signal opens at most one open case per person and type; the same signal next week
+updates that case (never a second case, never a second first letter); a case whose signal
+disappeared closes with the reason the matching computed. Running the same week twice changes
+nothing. The work is set-based (a temp table of the week's signals, then one UPDATE / INSERT …
+SELECT each) because a national run brings millions of signals and row-by-row ORM work would take
+hours; the partial unique index is the last line of defence if two runs ever race.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    and_,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from connectors.persoonsnummer import is_persoonsnummer
+from registers import thuiszitters, vsv
+from registers.audit import AuditEvent, trail
+from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.errors import Refused
+from registers.models import Case, CaseAction
+
+log = logging.getLogger(__name__)
+
+SYSTEM = "inbeeld"  # who the timeline names for what the sync did
+FLAGS = ("adres_in_onderzoek", "controle_nodig")
+
+_tmp = MetaData()
+_SIGNALS = Table(
+    "tmp_sync_signals", _tmp,
+    Column("persoonsnummer", String(9), primary_key=True),
+    Column("signal", String(32), primary_key=True),
+    Column("gemeentecode", String(4), nullable=False),
+    Column("sinds", Date),
+    Column("adres_in_onderzoek", Boolean, nullable=False),
+    Column("controle_nodig", Boolean, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+_GONE = Table(
+    "tmp_sync_gone", _tmp,
+    Column("persoonsnummer", String(9), primary_key=True),
+    Column("reason", String(32), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+_OPEN = literal_column("'open'")  # a literal, so SQLite's planner can use the partial index
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What one sync did. `updated` counts open cases seen again on a later peildatum (or changed)."""
+
+    opened: int = 0
+    updated: int = 0
+    closed: int = 0
+    unchanged: int = 0
+    closed_by_reason: Mapping[str, int] = field(default_factory=dict)
+    thuiszitters: thuiszitters.ThuiszitterSummary = field(default_factory=thuiszitters.ThuiszitterSummary)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.opened or self.updated or self.closed or self.thuiszitters.changed)
+
+
+def _as_date(value: Any, what: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Refused(f"{what}: {value!r} is not an ISO date") from None
+
+
+def _as_mapping(row: Any) -> Mapping[str, Any]:
+    if isinstance(row, Mapping):
+        return row
+    if hasattr(row, "_asdict"):
+        return row._asdict()
+    raise TypeError(f"a signal row must be a mapping or a named tuple, not {type(row).__name__}")
+
+
+def _normalise(signals: Iterable[Any], peildatum: date, gemeenten: frozenset[str] | None) -> list[dict]:
+    """Check every row and fold duplicates (earliest `sinds`, flags or-ed): one row per person and signal."""
+    rows: dict[tuple[str, str], dict] = {}
+    for number, raw in enumerate(signals, start=1):
+        row = _as_mapping(raw)
+        where = f"signal row {number}"
+        pn = str(row.get("persoonsnummer") or "").strip()
+        if not is_persoonsnummer(pn):
+            raise Refused(f"{where}: persoonsnummer fails the elfproef (BSN or onderwijsnummer)")
+        try:
+            signal = Signal(str(row.get("signal")))
+        except ValueError:
+            raise Refused(f"{where}: unknown signal {row.get('signal')!r}") from None
+        gemeentecode = str(row.get("gemeentecode") or "").strip().zfill(4)
+        if not gemeentecode.isdigit() or len(gemeentecode) != 4:
+            raise Refused(f"{where}: gemeentecode {row.get('gemeentecode')!r} is not 4 digits")
+        if gemeenten is not None and gemeentecode not in gemeenten:
+            raise Refused(f"{where}: gemeente {gemeentecode} is outside this sync "
+                          f"({', '.join(sorted(gemeenten))})")
+        row_peildatum = _as_date(row.get("peildatum"), where)
+        if row_peildatum is not None and row_peildatum != peildatum:
+            raise Refused(f"{where}: peildatum {row_peildatum} differs from the sync's {peildatum}")
+        sinds = _as_date(row.get("sinds"), where)
+        flags = {flag: bool(row.get(flag)) for flag in FLAGS}
+        key = (pn, signal.value)
+        if key in rows:
+            kept = rows[key]
+            if sinds is not None and (kept["sinds"] is None or sinds < kept["sinds"]):
+                kept["sinds"] = sinds
+            for flag in FLAGS:
+                kept[flag] = kept[flag] or flags[flag]
+            continue
+        rows[key] = {"persoonsnummer": pn, "signal": signal.value, "gemeentecode": gemeentecode,
+                     "sinds": sinds, **flags, "_row": row}
+    return list(rows.values())
+
+
+def sync_cases(
+    session: Session,
+    peildatum: date,
+    signals: Iterable[Mapping[str, Any]],
+    gone_reasons: Mapping[str, CloseReason | str],
+    *,
+    gemeenten: Iterable[str] | None = None,
+) -> SyncSummary:
+    """Bring the cases in line with the signals of `peildatum`; return what changed.
+
+    `signals`: rows with `persoonsnummer`, `gemeentecode`, `signal`, `sinds`, `peildatum` and the
+    optional flags `adres_in_onderzoek` / `controle_nodig` (VSV rows may add `brin`, `niveau`,
+    `datum_uitschrijving` for the VSV register). `gone_reasons`: persoonsnummer → close reason for
+    persons whose signal disappeared; an open case whose signal is gone and whose person has no
+    reason closes as `signaal_vervallen`. `gemeenten`: when the region's municipalities sync
+    separately, each sync only closes cases of its own gemeenten.
+
+    Refuses the whole batch (nothing changes) on a bad row. Does not commit: the caller decides.
+    """
+    scope = frozenset(code.zfill(4) for code in gemeenten) if gemeenten is not None else None
+    rows = _normalise(signals, peildatum, scope)
+    reasons = {}
+    for pn, reason in gone_reasons.items():
+        try:
+            reasons[str(pn)] = CloseReason(reason).value
+        except ValueError:
+            raise Refused(f"gone_reasons: unknown close reason {reason!r}") from None
+    audit = trail(session)
+    connection = session.connection()
+    cases = Case.__table__
+    now = datetime.now(UTC).replace(tzinfo=None)
+
+    _SIGNALS.create(connection)
+    _GONE.create(connection)
+    try:
+        if rows:
+            connection.execute(insert(_SIGNALS), [{k: v for k, v in r.items() if k != "_row"} for r in rows])
+        if reasons:
+            connection.execute(insert(_GONE),
+                               [{"persoonsnummer": pn, "reason": r} for pn, r in reasons.items()])
+        s = _SIGNALS.c
+        matches = and_(cases.c.status == _OPEN, cases.c.persoonsnummer == s.persoonsnummer,
+                       cases.c.signal == s.signal)
+
+        # 1. Open cases seen again: note the peildatum; a change of gemeente or flags is a timeline event.
+        changed_facts = or_(cases.c.gemeentecode != s.gemeentecode,
+                            cases.c.adres_in_onderzoek != s.adres_in_onderzoek,
+                            cases.c.controle_nodig != s.controle_nodig)
+        events = connection.execute(
+            select(cases.c.id, cases.c.gemeentecode, cases.c.adres_in_onderzoek, cases.c.controle_nodig,
+                   s.gemeentecode.label("new_gemeentecode"), s.adres_in_onderzoek.label("new_adres"),
+                   s.controle_nodig.label("new_controle"))
+            .where(matches, cases.c.last_seen <= peildatum, changed_facts)
+        ).all()
+        updated = connection.execute(
+            update(cases)
+            .where(matches, cases.c.last_seen <= peildatum,
+                   or_(cases.c.last_seen < peildatum, changed_facts,
+                       and_(cases.c.sinds.is_(None), s.sinds.is_not(None))))
+            .values(last_seen=peildatum, gemeentecode=s.gemeentecode,
+                    sinds=func.coalesce(cases.c.sinds, s.sinds),
+                    adres_in_onderzoek=s.adres_in_onderzoek, controle_nodig=s.controle_nodig)
+            .returning(cases.c.id, cases.c.persoonsnummer)
+        ).all()
+
+        # 2. Open cases whose signal is gone: closed with the person's reason.
+        signal_present = exists().where(s.persoonsnummer == cases.c.persoonsnummer,
+                                        s.signal == cases.c.signal)
+        reason = (select(_GONE.c.reason).where(_GONE.c.persoonsnummer == cases.c.persoonsnummer)
+                  .scalar_subquery())
+        close_where = [cases.c.status == _OPEN, cases.c.last_seen <= peildatum,
+                       cases.c.opened_on <= peildatum, ~signal_present]
+        if scope is not None:
+            close_where.append(cases.c.gemeentecode.in_(sorted(scope)))
+        closed = connection.execute(
+            update(cases).where(*close_where)
+            .values(status=CaseStatus.CLOSED.value, closed_on=peildatum,
+                    close_reason=func.coalesce(reason, CloseReason.SIGNAAL_VERVALLEN.value))
+            .returning(cases.c.id, cases.c.persoonsnummer, cases.c.signal, cases.c.close_reason)
+        ).all()
+
+        # 3. Signals without an open case: new cases (a signal that returns after closure opens a new one).
+        no_open_case = ~exists().where(matches)
+        opened = connection.execute(
+            insert(cases)
+            .from_select(
+                ["persoonsnummer", "gemeentecode", "signal", "status", "opened_on", "sinds", "last_seen",
+                 "legal_hold", "adres_in_onderzoek", "controle_nodig"],
+                select(s.persoonsnummer, s.gemeentecode, s.signal, literal(CaseStatus.OPEN.value),
+                       literal(peildatum, Date), s.sinds, literal(peildatum, Date), false(),
+                       s.adres_in_onderzoek, s.controle_nodig).where(no_open_case),
+            )
+            .returning(cases.c.id, cases.c.persoonsnummer)
+        ).all()
+    finally:
+        _GONE.drop(connection)
+        _SIGNALS.drop(connection)
+
+    timeline = [_action(case_id, ActionType.GEOPEND, peildatum, None, now) for case_id, _ in opened]
+    timeline += [_action(e.id, ActionType.BIJGEWERKT, peildatum, _describe_change(e), now) for e in events]
+    timeline += [_action(c.id, ActionType.GESLOTEN, peildatum, CloseReason(c.close_reason).label, now)
+                 for c in closed]
+    if timeline:
+        connection.execute(insert(CaseAction), timeline)
+
+    audit.record_many(session, [
+        *(AuditEvent("case.opened", pn, "cases", case_id) for case_id, pn in opened),
+        *(AuditEvent("case.updated", pn, "cases", case_id) for case_id, pn in updated),
+        *(AuditEvent("case.closed", c.persoonsnummer, "cases", c.id, f"reason={c.close_reason}")
+          for c in closed),
+    ])
+
+    vsv.record_signals(session, peildatum, [r["_row"] for r in rows if r["signal"] == Signal.VSV])
+    vsv.record_outcomes(session, peildatum, [(c.persoonsnummer, CloseReason(c.close_reason))
+                                             for c in closed if c.signal == Signal.VSV])
+    ts = thuiszitters.sync_thuiszitters(session, peildatum)
+
+    by_reason: dict[str, int] = {}
+    for c in closed:
+        by_reason[c.close_reason] = by_reason.get(c.close_reason, 0) + 1
+    summary = SyncSummary(opened=len(opened), updated=len(updated), closed=len(closed),
+                          unchanged=len(rows) - len(opened) - len(updated), closed_by_reason=by_reason,
+                          thuiszitters=ts)
+    log.info("Case sync %s: %d opened, %d updated, %d closed, %d unchanged", peildatum.isoformat(),
+             summary.opened, summary.updated, summary.closed, summary.unchanged)
+    return summary
+
+
+def _action(case_id: int, action: ActionType, on: date, note: str | None, now: datetime) -> dict:
+    return {"case_id": case_id, "action": action, "on_date": on, "by": SYSTEM, "note": note,
+            "recorded_at": now}
+
+
+def _describe_change(event: Any) -> str:
+    """The timeline note of a sync update; names what changed, never personal data."""
+    parts = []
+    if event.gemeentecode != event.new_gemeentecode:
+        parts.append(f"gemeente {event.gemeentecode} → {event.new_gemeentecode}")
+    if bool(event.adres_in_onderzoek) != bool(event.new_adres):
+        parts.append("adres in onderzoek" if event.new_adres else "adresonderzoek afgerond")
+    if bool(event.controle_nodig) != bool(event.new_controle):
+        parts.append("handmatige controle nodig" if event.new_controle else "controle niet meer nodig")
+    return "; ".join(parts)

@@ -1,0 +1,219 @@
+"""The code lists the registers store: every status, reason and action is enumerated, never free text.
+
+The values are what the database holds (checked there too), so renaming a member is harmless but
+changing a value needs a migration.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Signal(StrEnum):
+    """The signals of SPEC §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for."""
+
+    ABSOLUUT_VERZUIM = "ABSOLUUT_VERZUIM"
+    GEEN_INSCHRIJVING_18_23 = "GEEN_INSCHRIJVING_18_23"
+    VSV = "VSV"
+    THUISZITTER = "THUISZITTER"
+    ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
+    BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
+    CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CloseReason(StrEnum):
+    """Why a case closed (SPEC §4.3): the signal's disappearance explained, or a hand decision."""
+
+    INSCHRIJVING_GEVONDEN = "inschrijving_gevonden"
+    VRIJSTELLING = "vrijstelling"
+    VERHUISD = "verhuisd"
+    ACHTTIEN_GEWORDEN = "achttien_geworden"
+    DRIEENTWINTIG_GEWORDEN = "drieentwintig_geworden"
+    STARTKWALIFICATIE = "startkwalificatie"
+    OVERLEDEN = "overleden"
+    GEEMIGREERD = "geemigreerd"
+    BRP_GECORRIGEERD = "brp_gecorrigeerd"
+    SIGNAAL_VERVALLEN = "signaal_vervallen"
+    HANDMATIG = "handmatig"
+
+    @property
+    def label(self) -> str:
+        return _CLOSE_REASON_LABELS[self]
+
+
+_CLOSE_REASON_LABELS = {
+    CloseReason.INSCHRIJVING_GEVONDEN: "inschrijving gevonden",
+    CloseReason.VRIJSTELLING: "vrijstelling geregistreerd",
+    CloseReason.VERHUISD: "verhuisd naar een andere gemeente",
+    CloseReason.ACHTTIEN_GEWORDEN: "18 jaar geworden",
+    CloseReason.DRIEENTWINTIG_GEWORDEN: "23 jaar geworden",
+    CloseReason.STARTKWALIFICATIE: "startkwalificatie behaald",
+    CloseReason.OVERLEDEN: "overleden",
+    CloseReason.GEEMIGREERD: "geëmigreerd",
+    CloseReason.BRP_GECORRIGEERD: "BRP-gegevens gecorrigeerd",
+    CloseReason.SIGNAAL_VERVALLEN: "signaal vervallen (reden onbekend)",
+    CloseReason.HANDMATIG: "handmatig gesloten",
+}
+
+
+class ActionType(StrEnum):
+    """The dated steps on a case's timeline (SPEC §4.3); `geopend`/`bijgewerkt` are written by the sync."""
+
+    GEOPEND = "geopend"
+    BIJGEWERKT = "bijgewerkt"
+    BRIEF_VERSTUURD = "brief_verstuurd"
+    ANTWOORD_ONTVANGEN = "antwoord_ontvangen"
+    HUISBEZOEK = "huisbezoek"
+    GESPREK = "gesprek"
+    WAARSCHUWING = "waarschuwing"
+    HALT_VERWIJZING = "halt_verwijzing"
+    PROCES_VERBAAL = "proces_verbaal"
+    DOORVERWIJZING = "doorverwijzing"
+    NOTITIE = "notitie"
+    GESLOTEN = "gesloten"
+
+    @property
+    def label(self) -> str:
+        return _ACTION_LABELS[self]
+
+    @property
+    def is_system(self) -> bool:
+        """Written by the case sync, never entered by hand."""
+        return self in (ActionType.GEOPEND, ActionType.BIJGEWERKT)
+
+    @classmethod
+    def parse(cls, text: str) -> ActionType:
+        """Accept the code or a common word for it (`letter`, `reply`, `halt`, `pv`, `note`, `close`)."""
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        found = _ACTION_ALIASES.get(key) or next((a for a in cls if a.value == key), None)
+        if found is None:
+            raise ValueError(f"unknown action {text!r}")
+        return found
+
+
+_ACTION_LABELS = {
+    ActionType.GEOPEND: "geopend",
+    ActionType.BIJGEWERKT: "bijgewerkt",
+    ActionType.BRIEF_VERSTUURD: "brief verstuurd",
+    ActionType.ANTWOORD_ONTVANGEN: "antwoord ontvangen",
+    ActionType.HUISBEZOEK: "huisbezoek",
+    ActionType.GESPREK: "gesprek",
+    ActionType.WAARSCHUWING: "waarschuwing",
+    ActionType.HALT_VERWIJZING: "Halt-verwijzing",
+    ActionType.PROCES_VERBAAL: "proces-verbaal",
+    ActionType.DOORVERWIJZING: "doorverwijzing",
+    ActionType.NOTITIE: "notitie",
+    ActionType.GESLOTEN: "gesloten",
+}
+
+_ACTION_ALIASES = {
+    "letter": ActionType.BRIEF_VERSTUURD,
+    "brief": ActionType.BRIEF_VERSTUURD,
+    "reply": ActionType.ANTWOORD_ONTVANGEN,
+    "antwoord": ActionType.ANTWOORD_ONTVANGEN,
+    "halt": ActionType.HALT_VERWIJZING,
+    "pv": ActionType.PROCES_VERBAAL,
+    "note": ActionType.NOTITIE,
+    "close": ActionType.GESLOTEN,
+    "sluiten": ActionType.GESLOTEN,
+}
+
+
+class VerzuimSoort(StrEnum):
+    """DUO's kinds of verzuimmelding (domain-notes §1.9)."""
+
+    ZESTIEN_UUR_VIER_WEKEN = "16U_4W"
+    LRV = "LRV"
+    LUXE = "LUXE"
+    RMC = "RMC"
+    OVERIG = "OVERIG"
+
+
+class MeldingStatus(StrEnum):
+    """DUO's verzuimmelding statuses since 12 August 2020 (domain-notes §2.3)."""
+
+    GEREGISTREERD = "geregistreerd"
+    IN_BEHANDELING = "in_behandeling"
+    AFGESLOTEN = "afgesloten"
+    TER_KENNISGEVING_AANGENOMEN = "ter_kennisgeving_aangenomen"
+    INGETROKKEN = "ingetrokken"
+
+    @property
+    def label(self) -> str:
+        return _MELDING_STATUS_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self in (MeldingStatus.AFGESLOTEN, MeldingStatus.TER_KENNISGEVING_AANGENOMEN,
+                        MeldingStatus.INGETROKKEN)
+
+
+_MELDING_STATUS_LABELS = {
+    MeldingStatus.GEREGISTREERD: "Geregistreerd",
+    MeldingStatus.IN_BEHANDELING: "In behandeling",
+    MeldingStatus.AFGESLOTEN: "Afgesloten",
+    MeldingStatus.TER_KENNISGEVING_AANGENOMEN: "Ter kennisgeving aangenomen",
+    MeldingStatus.INGETROKKEN: "Ingetrokken",
+}
+
+
+class RedenAfsluiting(StrEnum):
+    """Why the gemeente closed a verzuimmelding (Besluit verzuimmelding, domain-notes §2.3)."""
+
+    TERUG_NAAR_SCHOOL = "terug_naar_school"
+    BEEINDIGD_ANDERE_OPLEIDING = "inschrijving_beeindigd_andere_opleiding"
+    BEEINDIGD_WERK = "inschrijving_beeindigd_werk"
+    BEEINDIGD_OVERIGE_REDENEN = "inschrijving_beeindigd_overige_redenen"
+    BEEINDIGD_LEERLING_OVERLEDEN = "inschrijving_beeindigd_leerling_overleden"
+    GEEN_VERZUIM_LANGDURIG_ZIEK = "geen_verzuim_langdurig_ziek"
+    GEEN_VERZUIM_LEGITIEM_AFWEZIG = "geen_verzuim_legitiem_afwezig"
+
+    @property
+    def label(self) -> str:
+        return _REDEN_LABELS[self]
+
+
+_REDEN_LABELS = {
+    RedenAfsluiting.TERUG_NAAR_SCHOOL: "Terug naar school",
+    RedenAfsluiting.BEEINDIGD_ANDERE_OPLEIDING: "Inschrijving beëindigd – andere opleiding",
+    RedenAfsluiting.BEEINDIGD_WERK: "Inschrijving beëindigd – werk",
+    RedenAfsluiting.BEEINDIGD_OVERIGE_REDENEN: "Inschrijving beëindigd – overige redenen",
+    RedenAfsluiting.BEEINDIGD_LEERLING_OVERLEDEN: "Inschrijving beëindigd – leerling overleden",
+    RedenAfsluiting.GEEN_VERZUIM_LANGDURIG_ZIEK: "Geen verzuim – langdurig ziek",
+    RedenAfsluiting.GEEN_VERZUIM_LEGITIEM_AFWEZIG: "Geen verzuim – legitiem afwezig",
+}
+
+
+class ToelichtingAfsluiting(StrEnum):
+    """The Besluit verzuimmelding's explanation of a closure: a choice, so no personal text goes to DUO."""
+
+    LEERLING_GEZIEN = "leerling_gezien"
+    ACTIE_LOOPT = "actie_loopt"
+    GEEN_ACTIE_MEER = "geen_actie_meer"
+
+
+class ThuiszitterBron(StrEnum):
+    """What made someone a thuiszitter (Kamerstuk 26 695 nr. 108): LRV or absoluut verzuim."""
+
+    ABSOLUUT_VERZUIM = "absoluut_verzuim"
+    LRV = "lrv"
+
+
+class VsvUitkomst(StrEnum):
+    """Where an early school leaver went, as the RMC registers it."""
+
+    TERUG_NAAR_SCHOOL = "terug_naar_school"
+    WERK = "werk"
+    SK_BEHAALD = "sk_behaald"
+    DRIEENTWINTIG = "drieentwintig"
+    VERHUISD = "verhuisd"
+    BUITENLAND = "buitenland"
+    OVERLEDEN = "overleden"
+    ZORG_OF_DAGBESTEDING = "zorg_of_dagbesteding"
+    NIET_BEREIKT = "niet_bereikt"
+    OVERIG = "overig"

@@ -1,0 +1,103 @@
+"""Connections to the register database (SQLite embedded, PostgreSQL in production) and its migrations.
+
+SQLite needs three things per connection that PostgreSQL has by default: foreign keys enforced,
+WAL (readers never block the weekly writer) and a busy timeout (a second writer waits instead of
+failing). pysqlite also only opens a transaction before DML, so DDL and temp tables would escape a
+rollback; we take over BEGIN ourselves, the recipe SQLAlchemy documents for that driver.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from registers.audit import AuditTrail
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# An arbitrary constant: the PostgreSQL advisory lock that serialises concurrent upgrades.
+_UPGRADE_LOCK = 0x1B_EE_1D
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine for `url`; for SQLite with the pragmas above and the directory created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, **kwargs)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this code."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(url: str | Engine, revision: str = "head") -> None:
+    """Bring the database at `url` to `revision` (default the newest), in one transaction."""
+    engine = url if isinstance(url, Engine) else make_engine(url)
+    config = _alembic_config()
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        if engine is not url:
+            engine.dispose()
+
+
+def session_factory(engine: Engine, audit: AuditTrail) -> sessionmaker[Session]:
+    """Sessions that carry the audit trail every register function writes to."""
+    return sessionmaker(bind=engine, info={"audit": audit}, expire_on_commit=False)
+
+
+def open_registers(url: str, audit: AuditTrail) -> sessionmaker[Session]:
+    """The register database at `url`, migrated to the newest revision when it is behind."""
+    engine = make_engine(url)
+    if current_revision(engine) != head_revision():
+        log.info("Upgrading the register database to revision %s", head_revision())
+        upgrade(engine)
+    return session_factory(engine, audit)

@@ -1,0 +1,8 @@
+"""The one way a register says no: a refused change, with a message meant for the person at the keyboard.
+
+The command line turns it into exit status 1 (SPEC §7); callers in flows can catch it per record.
+"""
+
+
+class Refused(ValueError):
+    """A change the register refuses: an unknown id, a closed case, an impossible date, a bad code."""

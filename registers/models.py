@@ -1,0 +1,286 @@
+"""The register tables: cases and their timeline, vrijstellingen, verzuimmeldingen, thuiszitters, VSV, audit.
+
+Portable between SQLite and PostgreSQL: enumerations are VARCHAR with a CHECK constraint (not native
+PostgreSQL enums, which SQLite lacks and which are awkward to migrate), dates are DATE, and the
+"one open case per person and signal" rule is a partial unique index on both databases. Constraint
+names follow one convention so that migrations can name them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    false,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from registers.codes import (
+    ActionType,
+    CaseStatus,
+    CloseReason,
+    MeldingStatus,
+    RedenAfsluiting,
+    Signal,
+    ThuiszitterBron,
+    ToelichtingAfsluiting,
+    VerzuimSoort,
+    VsvUitkomst,
+)
+from rules.vrijstellingen import Vrijstellingsgrond
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PERSOONSNUMMER = String(9)
+NAME = String(100)
+
+
+def code(enum: type[StrEnum], name: str) -> Enum:
+    """A VARCHAR column holding the enum's values, checked by the database."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+OPEN_ONLY = text("status = 'open'")
+
+
+class Case(Base):
+    """A signal being followed up: at most one open case per person and signal (SPEC §4.3)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
+    gemeentecode: Mapped[str] = mapped_column(String(4))
+    signal: Mapped[Signal] = mapped_column(code(Signal, "signal"))
+    status: Mapped[CaseStatus] = mapped_column(code(CaseStatus, "case_status"), default=CaseStatus.OPEN)
+    opened_on: Mapped[date] = mapped_column(Date)
+    sinds: Mapped[date | None] = mapped_column(Date)
+    last_seen: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_reason: Mapped[CloseReason | None] = mapped_column(code(CloseReason, "close_reason"))
+    assigned_to: Mapped[str | None] = mapped_column(NAME)
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Revision 0002: the signal's flags. No letter while the address is under investigation.
+    adres_in_onderzoek: Mapped[bool] = mapped_column(default=False, server_default=false())
+    controle_nodig: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    actions: Mapped[list[CaseAction]] = relationship(
+        back_populates="case", order_by=lambda: (CaseAction.on_date, CaseAction.id),
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        Index("uq_cases_open_persoonsnummer_signal", "persoonsnummer", "signal", unique=True,
+              sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY),
+        Index("ix_cases_status_signal", "status", "signal"),
+        CheckConstraint(
+            "(status = 'open' AND closed_on IS NULL AND close_reason IS NULL)"
+            " OR (status = 'closed' AND closed_on IS NOT NULL AND close_reason IS NOT NULL)",
+            name="closed_has_date_and_reason",
+        ),
+    )
+
+
+class CaseAction(Base):
+    """One dated step on a case's timeline, with who did it and the gespreksverslag."""
+
+    __tablename__ = "case_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    action: Mapped[ActionType] = mapped_column(code(ActionType, "action_type"))
+    on_date: Mapped[date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(NAME)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship(back_populates="actions")
+
+
+class Vrijstelling(Base):
+    """An exemption with its legal ground (SPEC §4.4) and the statement the ground needs.
+
+    `verklaring_datum` is the date of the statement the ground asks for: the designated doctor's or
+    psychologist's (art. 7, LPW_5_A) or the foreign school's (art. 9, LPW_5_C); empty while it is
+    still asked for. `nooit_geschikt` (LPW_5_A only) spares the yearly renewal before 1 July.
+    """
+
+    __tablename__ = "vrijstellingen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
+    grond: Mapped[Vrijstellingsgrond] = mapped_column(code(Vrijstellingsgrond, "grond"))
+    begindatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    verklaring_datum: Mapped[date | None] = mapped_column(Date)
+    nooit_geschikt: Mapped[bool] = mapped_column(default=False, server_default=false())
+    toelichting: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("uq_vrijstellingen_persoonsnummer_grond_begindatum", "persoonsnummer", "grond", "begindatum",
+              unique=True),
+        CheckConstraint("einddatum IS NULL OR einddatum >= begindatum", name="eind_not_before_begin"),
+        CheckConstraint("NOT nooit_geschikt OR grond = 'LPW_5_A'", name="nooit_geschikt_only_5_a"),
+    )
+
+
+class Verzuimmelding(Base):
+    """A school's verzuimmelding as DUO routes it to us, with the gemeente's current handling status."""
+
+    __tablename__ = "verzuimmeldingen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meldingsnummer: Mapped[str] = mapped_column(String(40), unique=True)
+    meldingsdatum: Mapped[date | None] = mapped_column(Date)
+    brin: Mapped[str] = mapped_column(String(4))
+    vestiging: Mapped[str | None] = mapped_column(String(2))
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
+    soort: Mapped[VerzuimSoort] = mapped_column(code(VerzuimSoort, "verzuim_soort"))
+    vermoedelijke_reden: Mapped[str | None] = mapped_column(String(200))
+    begindatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    verzuimdagen: Mapped[int | None] = mapped_column(Integer)
+    verzuimuren: Mapped[int | None] = mapped_column(Integer)
+    toelichting: Mapped[str | None] = mapped_column(Text)
+    melder_naam: Mapped[str | None] = mapped_column(NAME)
+    melder_functie: Mapped[str | None] = mapped_column(NAME)
+    melder_telefoon: Mapped[str | None] = mapped_column(String(30))
+    melder_email: Mapped[str | None] = mapped_column(NAME)
+    status: Mapped[MeldingStatus] = mapped_column(code(MeldingStatus, "melding_status"))
+    status_datum: Mapped[date] = mapped_column(Date)
+    reden_afsluiting: Mapped[RedenAfsluiting | None] = mapped_column(
+        code(RedenAfsluiting, "reden_afsluiting"))
+    toelichting_afsluiting: Mapped[ToelichtingAfsluiting | None] = mapped_column(
+        code(ToelichtingAfsluiting, "toelichting_afsluiting"))
+    contact_naam: Mapped[str | None] = mapped_column(NAME)
+    contact_functie: Mapped[str | None] = mapped_column(NAME)
+    contact_telefoon: Mapped[str | None] = mapped_column(String(30))
+    contact_email: Mapped[str | None] = mapped_column(NAME)
+
+    changes: Mapped[list[VerzuimStatusChange]] = relationship(
+        back_populates="melding", order_by=lambda: (VerzuimStatusChange.on_date, VerzuimStatusChange.id),
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'afgesloten' AND reden_afsluiting IS NOT NULL)"
+            " OR (status <> 'afgesloten' AND reden_afsluiting IS NULL)",
+            name="reden_iff_afgesloten",
+        ),
+        CheckConstraint("einddatum IS NULL OR einddatum >= begindatum", name="eind_not_before_begin"),
+    )
+
+
+class VerzuimStatusChange(Base):
+    """A dated status change of a verzuimmelding: the history behind its current status."""
+
+    __tablename__ = "verzuim_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    melding_id: Mapped[int] = mapped_column(ForeignKey("verzuimmeldingen.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MeldingStatus] = mapped_column(code(MeldingStatus, "melding_status"))
+    on_date: Mapped[date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(NAME)
+    reden_afsluiting: Mapped[RedenAfsluiting | None] = mapped_column(
+        code(RedenAfsluiting, "reden_afsluiting"))
+    toelichting_afsluiting: Mapped[ToelichtingAfsluiting | None] = mapped_column(
+        code(ToelichtingAfsluiting, "toelichting_afsluiting"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    melding: Mapped[Verzuimmelding] = relationship(back_populates="changes")
+
+
+class Thuiszitter(Base):
+    """A thuiszitter register entry: an LRV melding or an absoluut-verzuim case open more than 4 weeks.
+
+    One entry per source (the case or the melding); `einddatum` is set when the source no longer
+    qualifies. The duration and the "> 3 months" flag derive from the dates (see registers.thuiszitters).
+    """
+
+    __tablename__ = "thuiszitters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
+    bron: Mapped[ThuiszitterBron] = mapped_column(code(ThuiszitterBron, "thuiszitter_bron"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    verzuimmelding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("verzuimmeldingen.id", ondelete="CASCADE"), unique=True)
+    startdatum: Mapped[date] = mapped_column(Date)
+    last_seen: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(
+            "(bron = 'absoluut_verzuim' AND case_id IS NOT NULL AND verzuimmelding_id IS NULL)"
+            " OR (bron = 'lrv' AND verzuimmelding_id IS NOT NULL AND case_id IS NULL)",
+            name="one_source",
+        ),
+    )
+
+
+class VsvEntry(Base):
+    """A voortijdig schoolverlater in the VSV register of one convenantjaar (1 October – 30 September)."""
+
+    __tablename__ = "vsv_register"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER)
+    convenantjaar: Mapped[int] = mapped_column(Integer)  # the year of its 1 October
+    startset_datum: Mapped[date] = mapped_column(Date)
+    datum_uitschrijving: Mapped[date | None] = mapped_column(Date)
+    brin: Mapped[str | None] = mapped_column(String(4))
+    niveau: Mapped[str | None] = mapped_column(String(10))
+    sk_datum: Mapped[date | None] = mapped_column(Date)
+    uitkomst: Mapped[VsvUitkomst | None] = mapped_column(code(VsvUitkomst, "vsv_uitkomst"))
+    uitkomst_datum: Mapped[date | None] = mapped_column(Date)
+    toelichting: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("uq_vsv_register_persoonsnummer_convenantjaar", "persoonsnummer", "convenantjaar", unique=True),
+    )
+
+
+class AuditEntry(Base):
+    """Who did what when, to which person (as a keyed hash: see registers.audit)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(NAME)
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    person_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    detail: Mapped[str | None] = mapped_column(String(200))

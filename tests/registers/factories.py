@@ -1,0 +1,32 @@
+"""Test data for the register tests: valid person numbers and signal rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from connectors.persoonsnummer import is_bsn
+from registers.codes import Signal
+
+WEEK1, WEEK2, WEEK3 = date(2026, 9, 7), date(2026, 9, 14), date(2026, 9, 21)
+
+
+def _bsns(count: int, start: int = 99999000) -> list[str]:
+    """The first `count` 9-digit numbers from `start`·10 that pass the elfproef (test BSNs, 9999…)."""
+    found: list[str] = []
+    candidate = start * 10
+    while len(found) < count:
+        number = f"{candidate:09d}"
+        if is_bsn(number):
+            found.append(number)
+        candidate += 1
+    return found
+
+
+BSNS = _bsns(20)
+
+
+def signal_row(persoonsnummer: str, signal: Signal, *, peildatum: date = WEEK1, sinds: date | None = None,
+               gemeentecode: str = "0363", **extra: Any) -> dict[str, Any]:
+    return {"persoonsnummer": persoonsnummer, "gemeentecode": gemeentecode, "signal": signal.value,
+            "sinds": sinds, "peildatum": peildatum, **extra}

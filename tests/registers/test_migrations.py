@@ -1,0 +1,72 @@
+"""Migrations: an empty database to head, a database of the previous revision (with data) to head, and
+the migrated schema equal to the models on both databases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from registers.db import current_revision, head_revision, make_engine, upgrade
+from registers.models import Base
+
+
+def test_head_is_the_newest_revision() -> None:
+    assert head_revision() == "0002"
+
+
+def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
+    upgrade(fresh_db_url)
+    engine = make_engine(fresh_db_url)
+    try:
+        assert current_revision(engine) == head_revision()
+        tables = set(inspect(engine).get_table_names())
+        assert {"cases", "case_actions", "vrijstellingen", "verzuimmeldingen", "verzuim_status_changes",
+                "thuiszitters", "vsv_register", "audit_log"} <= tables
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                    Base.metadata)
+        assert diff == [], f"the migrations and registers/models.py disagree: {diff}"
+        upgrade(fresh_db_url)  # a second upgrade is a no-op
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_a_database_of_the_previous_revision_keeps_its_data(fresh_db_url: str) -> None:
+    upgrade(fresh_db_url, "0001")
+    engine = make_engine(fresh_db_url)
+    try:
+        assert current_revision(engine) == "0001"
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, opened_on, sinds, "
+                "last_seen, legal_hold) "
+                "VALUES ('999993653', '0363', 'ABSOLUUT_VERZUIM', 'open', :d, :d, :d, :f)"),
+                {"d": date(2026, 9, 7), "f": False})
+            case_id = connection.execute(text("SELECT id FROM cases")).scalar_one()
+            connection.execute(text(
+                "INSERT INTO case_actions (case_id, action, on_date, by, note, recorded_at) "
+                "VALUES (:id, 'brief_verstuurd', :d, 'LPA', 'eerste brief', CURRENT_TIMESTAMP)"),
+                {"id": case_id, "d": date(2026, 9, 8)})
+
+        upgrade(fresh_db_url)
+
+        assert current_revision(engine) == head_revision()
+        with engine.begin() as connection:
+            row = connection.execute(text(
+                "SELECT persoonsnummer, status, adres_in_onderzoek, controle_nodig FROM cases")).one()
+            assert (row.persoonsnummer, row.status) == ("999993653", "open")
+            assert not row.adres_in_onderzoek and not row.controle_nodig
+            assert connection.execute(text("SELECT note FROM case_actions")).scalar_one() == "eerste brief"
+        # The partial unique index survived the upgrade: a second open case is still refused.
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, opened_on, last_seen) "
+                "VALUES ('999993653', '0363', 'ABSOLUUT_VERZUIM', 'open', :d, :d)"), {"d": date(2026, 9, 14)})
+    finally:
+        engine.dispose()
