@@ -1,0 +1,205 @@
+"""The monthly work list of each leerplichtambtenaar (LPA) and RMC trajectbegeleider.
+
+Every open case goes to one person, by the office's own assignment rules (SPEC §1): by gemeente,
+wijk, postcode range or the first letter of the surname. The rules live in `inbeeld.toml`:
+
+```toml
+[[reports.werklijst.toewijzing]]
+naam = "A. de Boer"        # the LPA / counsellor; the list is named after them
+rol = "LPA"                # LPA: leerplicht cases; RMC: 18-23 cases (VSV, no enrolment 18-23)
+gemeenten = ["0363"]       # optional: woongemeente codes
+wijken = ["Noord"]         # optional: wijk names (case-insensitive)
+postcodes = ["1000-1049"]  # optional: ranges of the 4 digits (a single "1050" is a range of one)
+letters = "A-K"            # optional: first letter of the surname, voorvoegsel ignored
+soorten = ["VSV"]          # optional: case types; default by rol
+```
+
+The first rule (in file order) whose every given criterion matches a case gets it; a case with
+a `behandelaar` already set stays with them; the rest land on the list "(niet toegewezen)".
+Each list has every open case with age, school status, days open, the last action, the next
+action and its due date; overdue cases first (most overdue at the top), then by due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from reports.inputs import ages_on, dates, frame, stamp, texts
+
+CASE_COLUMNS = (
+    "case_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
+    "wijk", "postcode", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
+    "volgende_actie", "volgende_actie_datum",
+)
+OPTIONAL_COLUMNS = ("behandelaar",)
+UNASSIGNED = "(niet toegewezen)"
+RMC_CASE_TYPES = frozenset({"VSV", "GEEN_INSCHRIJVING_18_23"})
+ROLES = ("LPA", "RMC")
+CASE_TYPE_LABELS = {
+    "ABSOLUUT_VERZUIM": "Absoluut verzuim",
+    "GEEN_INSCHRIJVING_18_23": "Geen inschrijving 18-23",
+    "VSV": "Voortijdig schoolverlater",
+    "THUISZITTER": "Thuiszitter",
+    "ONBEKEND_IN_BRP": "Onbekend in BRP",
+    "BIJNA_LEERPLICHTIG": "Bijna leerplichtig",
+    "CONTROLE_GEBOORTEDATUM": "Controle geboortedatum",
+}
+SURNAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "op", "'t", "d'",
+                              "la", "le", "du"})
+_RANGE = re.compile(r"^\s*(\w+)\s*(?:-\s*(\w+)\s*)?$")
+
+
+def _range(text: str, what: str) -> tuple[str, str]:
+    match = _RANGE.match(text)
+    if not match:
+        raise ValueError(f"werklijst: {what} {text!r} is not a value or a range like 1000-1099")
+    low, high = match.group(1), match.group(2) or match.group(1)
+    return low.upper(), high.upper()
+
+
+def surname_letter(geslachtsnaam: str) -> str:
+    """The first letter a surname is filed under (the BRP keeps the voorvoegsel apart; strip any
+    that came along, as in "van der Berg" → B)."""
+    words = geslachtsnaam.strip().split()
+    while len(words) > 1 and words[0].lower() in SURNAME_PREFIXES:
+        words = words[1:]
+    name = "".join(words)
+    return name[:1].upper() if name else ""
+
+
+@dataclass(frozen=True)
+class Toewijzing:
+    """One assignment rule (see the module docstring)."""
+
+    naam: str
+    rol: str = "LPA"
+    gemeenten: tuple[str, ...] = ()
+    wijken: tuple[str, ...] = ()
+    postcodes: tuple[tuple[str, str], ...] = ()
+    letters: tuple[str, str] | None = None
+    soorten: tuple[str, ...] = ()
+
+    @classmethod
+    def from_config(cls, entry: Mapping[str, Any]) -> Toewijzing:
+        """A rule from one `[[reports.werklijst.toewijzing]]` table; a clear error when malformed."""
+        unknown = set(entry) - {"naam", "rol", "gemeenten", "wijken", "postcodes", "letters", "soorten"}
+        if unknown:
+            raise ValueError(f"werklijst: unknown key(s) {', '.join(sorted(unknown))} in a toewijzing")
+        if not str(entry.get("naam", "")).strip():
+            raise ValueError("werklijst: every toewijzing needs a naam")
+        rol = str(entry.get("rol", "LPA")).upper()
+        if rol not in ROLES:
+            raise ValueError(f"werklijst: rol {rol!r} is not one of {', '.join(ROLES)}")
+
+        def listed(key: str) -> list[str]:
+            value = entry.get(key, [])
+            return [value] if isinstance(value, str) else [str(v) for v in value]
+
+        letters = entry.get("letters")
+        return cls(
+            naam=str(entry["naam"]).strip(),
+            rol=rol,
+            gemeenten=tuple(g.strip().zfill(4) for g in listed("gemeenten")),
+            wijken=tuple(w.strip().lower() for w in listed("wijken")),
+            postcodes=tuple(_range(p, "postcode range") for p in listed("postcodes")),
+            letters=_range(str(letters), "letter range") if letters else None,
+            soorten=tuple(s.strip().upper() for s in listed("soorten")),
+        )
+
+    def handles(self, soort: str) -> bool:
+        if self.soorten:
+            return soort in self.soorten
+        return (soort in RMC_CASE_TYPES) == (self.rol == "RMC")
+
+    def matches(self, case: Mapping[str, Any]) -> bool:
+        """True when every criterion this rule gives holds for the case."""
+        if not self.handles(str(case.get("soort", "")).upper()):
+            return False
+        if self.gemeenten and str(case.get("gemeentecode", "")).zfill(4) not in self.gemeenten:
+            return False
+        if self.wijken and str(case.get("wijk", "")).strip().lower() not in self.wijken:
+            return False
+        if self.postcodes:
+            digits = str(case.get("postcode", ""))[:4]
+            if not digits.isdigit() or not any(low <= digits <= high for low, high in self.postcodes):
+                return False
+        if self.letters:
+            letter = surname_letter(str(case.get("geslachtsnaam", "")))
+            if not letter or not self.letters[0] <= letter <= self.letters[1]:
+                return False
+        return True
+
+
+@dataclass
+class Toewijzingen:
+    """The ordered assignment rules of the office."""
+
+    regels: list[Toewijzing] = field(default_factory=list)
+
+    @classmethod
+    def from_settings(cls, extra: Mapping[str, Any]) -> Toewijzingen:
+        """Rules from `Settings.extra` (the `[reports.werklijst]` part of inbeeld.toml)."""
+        section = extra.get("reports", {}).get("werklijst", {})
+        return cls([Toewijzing.from_config(entry) for entry in section.get("toewijzing", [])])
+
+    def assign(self, case: Mapping[str, Any]) -> str:
+        behandelaar = str(case.get("behandelaar") or "").strip()
+        if behandelaar:
+            return behandelaar
+        return next((rule.naam for rule in self.regels if rule.matches(case)), UNASSIGNED)
+
+
+def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzingen,
+              peildatum: dt.date) -> dict[str, pd.DataFrame]:
+    """The open cases split per assignee and ordered (overdue first), with computed columns:
+    leeftijd, dagen_open, te_laat (bool), dagen_te_laat, soort_label."""
+    data = frame(cases, CASE_COLUMNS, "open cases")
+    for column in ("geboortedatum", "geopend", "laatste_actie_datum", "volgende_actie_datum"):
+        data[column] = dates(data[column])
+    for column in ("soort", "persoonsnummer", "naam", "geslachtsnaam", "gemeentecode", "wijk", "postcode",
+                   "schoolstatus", "laatste_actie", "volgende_actie"):
+        data[column] = texts(data[column])
+    data["behandelaar"] = texts(data["behandelaar"]) if "behandelaar" in data else ""
+    today = stamp(peildatum)
+    data["soort"] = data["soort"].str.upper()
+    data["soort_label"] = data["soort"].map(
+        lambda s: CASE_TYPE_LABELS.get(s, s.replace("_", " ").capitalize()))
+    data["leeftijd"] = ages_on(data["geboortedatum"], peildatum).astype("Int64")
+    data["dagen_open"] = (today - data["geopend"]).dt.days.astype("Int64")
+    overdue_days = (today - data["volgende_actie_datum"]).dt.days
+    data["te_laat"] = (overdue_days > 0).fillna(False).astype(bool)
+    data["dagen_te_laat"] = overdue_days.where(data["te_laat"]).astype("Int64")
+    data["toegewezen_aan"] = [rules.assign(row) for row in data.to_dict("records")]
+    data = data.sort_values(
+        ["te_laat", "volgende_actie_datum", "dagen_open", "case_id"],
+        ascending=[False, True, False, True], na_position="last", kind="stable",
+    )
+    return {name: group.reset_index(drop=True) for name, group in data.groupby("toegewezen_aan", sort=True)}
+
+
+#: The columns of a work list as shown: key, Dutch header, kind (see reports.spreadsheet.Column).
+WORKLIST_COLUMNS: Sequence[tuple[str, str, str]] = (
+    ("te_laat", "Te laat", "text"),
+    ("dagen_te_laat", "Dagen te laat", "int"),
+    ("volgende_actie", "Volgende actie", "text"),
+    ("volgende_actie_datum", "Uiterste datum", "date"),
+    ("soort_label", "Soort", "text"),
+    ("naam", "Naam", "text"),
+    ("persoonsnummer", "Persoonsnummer", "text"),
+    ("geboortedatum", "Geboortedatum", "date"),
+    ("leeftijd", "Leeftijd", "int"),
+    ("schoolstatus", "Schoolstatus", "text"),
+    ("geopend", "Geopend op", "date"),
+    ("dagen_open", "Dagen open", "int"),
+    ("laatste_actie", "Laatste actie", "text"),
+    ("laatste_actie_datum", "Datum laatste actie", "date"),
+    ("postcode", "Postcode", "text"),
+    ("wijk", "Wijk", "text"),
+    ("case_id", "Dossier", "text"),
+)

@@ -1,0 +1,71 @@
+"""KPIs on verzuimmeldingen: school days, undecided meldingen, shares and traffic lights."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reports.kpi import add_school_days, fill_for, kpi_table, traffic_light
+
+PEIL = dt.date(2025, 12, 1)
+
+
+def melding(nummer: str, ontvangen: str, start: str | None, dicht: str | None, lpa: str, team: str) -> dict:
+    return {"meldingsnummer": nummer, "meldingsdatum": ontvangen, "datum_in_behandeling": start,
+            "datum_afgesloten": dicht, "lpa": lpa, "team": team}
+
+
+def test_school_days_skip_weekends_and_configured_days_off() -> None:
+    friday = dt.date(2025, 10, 3)
+    assert add_school_days(friday, 5) == dt.date(2025, 10, 10)
+    assert add_school_days(friday, 5, {dt.date(2025, 10, 6)}) == dt.date(2025, 10, 13)
+    assert add_school_days(dt.date(2025, 10, 4), 1) == dt.date(2025, 10, 6)  # Saturday → Monday
+
+
+def test_traffic_lights() -> None:
+    assert [traffic_light(x) for x in (0.95, 0.90, 0.899, 0.80, 0.7999, None)] == [
+        "groen", "groen", "oranje", "oranje", "rood", None]
+    assert fill_for(0.5) == "FFC7CE" and fill_for("x") is None
+
+
+def test_shares_per_lpa_team_and_total() -> None:
+    rows = [
+        # Anna: 3 on time out of 4 (75 % red); melding received Friday 3 Oct, due Friday 10 Oct
+        melding("A1", "2025-10-03", "2025-10-10", "2025-10-20", "Anna", "Noord"),
+        melding("A2", "2025-10-03", "2025-10-13", None, "Anna", "Noord"),  # 1 school day late
+        melding("A3", "2025-10-06", "2025-10-06", "2026-01-10", "Anna", "Noord"),  # closed late
+        melding("A4", "2025-10-07", None, "2025-10-08", "Anna", "Noord"),  # closed at once: on time
+        # Bram: 1 of 1 on time (green); one still undecided (received 28 Nov, due 5 Dec)
+        melding("B1", "2025-10-01", "2025-10-02", "2025-11-01", "Bram", "Noord"),
+        melding("B2", "2025-11-28", None, None, "Bram", "Noord"),
+        # Cor in team Zuid: never started, deadline passed: late
+        melding("C1", "2025-09-01", None, None, "Cor", "Zuid"),
+    ]
+    table = kpi_table(rows, PEIL, period=(dt.date(2025, 9, 1), dt.date(2025, 11, 30)), weeks_to_close=6)
+    by = {(r["team"], r["lpa"]): r for r in table.to_dict("records")}
+    anna = by[("Noord", "Anna")]
+    assert (anna["gemeten_in_behandeling"], anna["tijdig_in_behandeling"]) == (4, 3)
+    assert anna["aandeel_in_behandeling"] == pytest.approx(0.75) and anna["kleur_in_behandeling"] == "rood"
+    # closing within 6 weeks: A1 yes (17 days), A2 open and its deadline (14 Nov) passed: no,
+    # A3 no (closed after 17 Nov), A4 yes
+    assert (anna["gemeten_afgesloten"], anna["tijdig_afgesloten"]) == (4, 2)
+    bram = by[("Noord", "Bram")]
+    assert (bram["meldingen"], bram["gemeten_in_behandeling"], bram["tijdig_in_behandeling"]) == (2, 1, 1)
+    assert bram["kleur_in_behandeling"] == "groen"
+    # B2's closing deadline (9 Jan 2026) lies after the peildatum: undecided
+    assert bram["gemeten_afgesloten"] == 1
+    team = by[("Noord", "Totaal team")]
+    assert (team["gemeten_in_behandeling"], team["tijdig_in_behandeling"]) == (5, 4)
+    assert team["aandeel_in_behandeling"] == pytest.approx(0.8) and team["kleur_in_behandeling"] == "oranje"
+    total = by[("Alle teams", "Totaal")]
+    assert (total["gemeten_in_behandeling"], total["tijdig_in_behandeling"]) == (6, 4)
+    assert by[("Zuid", "Cor")]["aandeel_in_behandeling"] == 0.0
+
+
+def test_period_filters_on_meldingsdatum() -> None:
+    rows = [melding("A1", "2025-10-03", "2025-10-03", None, "Anna", "Noord"),
+            melding("A2", "2025-08-29", "2025-09-20", None, "Anna", "Noord")]
+    table = kpi_table(rows, PEIL, period=(dt.date(2025, 9, 1), dt.date(2025, 9, 30)))
+    assert table.iloc[-1]["meldingen"] == 0
+    assert table.iloc[-1]["aandeel_in_behandeling"] is None

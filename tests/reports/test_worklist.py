@@ -1,0 +1,75 @@
+"""Work lists: assignment rules from the configuration, computed columns, overdue first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reports.worklist import UNASSIGNED, Toewijzing, Toewijzingen, surname_letter, worklists
+
+PEIL = dt.date(2025, 11, 1)
+
+
+def case(case_id: int, soort: str, naam: str, geslachtsnaam: str, postcode: str, *, wijk: str = "Centrum",
+         gemeente: str = "0363", geopend: str = "2025-10-01", volgende: str | None = None,
+         behandelaar: str | None = None) -> dict:
+    return {"case_id": case_id, "soort": soort, "persoonsnummer": f"99999{case_id:04d}", "naam": naam,
+            "geslachtsnaam": geslachtsnaam, "geboortedatum": "2012-11-02", "gemeentecode": gemeente,
+            "wijk": wijk, "postcode": postcode, "geopend": geopend, "schoolstatus": "niet ingeschreven",
+            "laatste_actie": "brief verstuurd", "laatste_actie_datum": "2025-10-02",
+            "volgende_actie": "huisbezoek", "volgende_actie_datum": volgende, "behandelaar": behandelaar}
+
+
+CONFIG = {"reports": {"werklijst": {"toewijzing": [
+    {"naam": "Ria RMC", "rol": "RMC"},
+    {"naam": "Piet Postcode", "postcodes": ["1000-1049"]},
+    {"naam": "Wim Wijk", "wijken": ["Noord"]},
+    {"naam": "Anna Alfabet", "letters": "A-K", "gemeenten": ["363"]},
+    {"naam": "Lotte Rest", "letters": "L-Z"},
+]}}}
+
+
+def test_surname_letter_ignores_the_voorvoegsel() -> None:
+    assert surname_letter("van der Berg") == "B"
+    assert surname_letter("Vries") == "V"
+    assert surname_letter("de") == "D"  # a surname that is only a prefix word stays itself
+    assert surname_letter("") == ""
+
+
+def test_rules_are_read_from_the_configuration_and_checked() -> None:
+    rules = Toewijzingen.from_settings(CONFIG)
+    assert [r.naam for r in rules.regels] == ["Ria RMC", "Piet Postcode", "Wim Wijk", "Anna Alfabet",
+                                              "Lotte Rest"]
+    assert rules.regels[3].gemeenten == ("0363",)
+    with pytest.raises(ValueError, match="unknown key"):
+        Toewijzing.from_config({"naam": "X", "postcode": "1000-1099"})
+    with pytest.raises(ValueError, match="rol"):
+        Toewijzing.from_config({"naam": "X", "rol": "BOA"})
+
+
+def test_assignment_and_order() -> None:
+    rows = [
+        case(1, "VSV", "Sam Smit", "Smit", "1010AB"),  # RMC type → Ria, before the postcode rule
+        case(2, "ABSOLUUT_VERZUIM", "Ben Bos", "Bos", "1020CD", volgende="2025-11-10"),  # postcode → Piet
+        case(3, "ABSOLUUT_VERZUIM", "Eva van Dam", "Dam", "2000AA", wijk="noord"),  # wijk → Wim
+        case(4, "THUISZITTER", "Karel de Kok", "Kok", "2000AA", volgende="2025-10-20"),  # K: Anna, 12 late
+        case(5, "ABSOLUUT_VERZUIM", "Lies Maas", "Maas", "2000AA", volgende="2025-10-30"),  # M → Lotte
+        case(6, "ABSOLUUT_VERZUIM", "Ada Aap", "Aap", "2000AA", volgende="2025-10-31"),  # A → Anna, overdue 1
+        case(7, "ABSOLUUT_VERZUIM", "Ali Arts", "Arts", "2000AA", volgende="2025-11-05",
+             geopend="2025-06-01"),  # A → Anna, not yet due
+        case(8, "ABSOLUUT_VERZUIM", "Ans Appel", "Appel", "2000AA", volgende=None),  # no next action: last
+        case(9, "ABSOLUUT_VERZUIM", "Otto Os", "Os", "2000AA", gemeente="0518", behandelaar="Piet Postcode"),
+        case(10, "ABSOLUUT_VERZUIM", "Bo Berk", "Berk", "2000AA", gemeente="0518"),  # B outside 0363: nobody
+    ]
+    lists = worklists(rows, Toewijzingen.from_settings(CONFIG), PEIL)
+    assert set(lists) == {"Anna Alfabet", "Lotte Rest", "Piet Postcode", "Ria RMC", "Wim Wijk", UNASSIGNED}
+    anna = lists["Anna Alfabet"]
+    assert list(anna["case_id"]) == [4, 6, 7, 8]
+    assert list(anna["te_laat"]) == [True, True, False, False]
+    assert list(anna["dagen_te_laat"].astype(object).fillna(-1)) == [12, 1, -1, -1]
+    assert anna.loc[0, "leeftijd"] == 12  # born 2 November 2012: 13 the day after the peildatum
+    assert anna.loc[2, "dagen_open"] == 153  # 1 June to 1 November
+    assert list(lists["Piet Postcode"]["case_id"]) == [2, 9]
+    assert list(lists[UNASSIGNED]["case_id"]) == [10]
+    assert lists["Ria RMC"].loc[0, "soort_label"] == "Voortijdig schoolverlater"
