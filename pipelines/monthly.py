@@ -2,9 +2,9 @@
 reconciliation, KPIs.
 
 A cron cannot say "first working day", so the schedule fires at 07:00 on days 1–7 and the deployment
-sets `only_on_first_working_day`; the guard task lets through only the first working day (weekends,
-Dutch public holidays and the municipality's own `closing_days` skipped). Run by hand
-(`inbeeld run monthly`) the guard is off.
+sets `only_on_first_working_day`; the guard task lets through only a peildatum (default today) that
+is the first working day (weekends, Dutch public holidays and the municipality's own `closing_days`
+skipped). Run by hand (`inbeeld run monthly`) the guard is off.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def monthly_flow(
     logger = get_run_logger()
     settings = run_settings(data_dir, gemeente)
     day = peildatum or today()
-    if only_on_first_working_day and not first_working_day_guard(today(), closing_days(settings)):
-        logger.info("monthly: today is not the first working day of the month; nothing to do")
+    if only_on_first_working_day and not first_working_day_guard(day, closing_days(settings)):
+        logger.info("monthly: %s is not the first working day of the month; nothing to do", day)
         return {"skipped": 1}
     catalog = run_catalog(settings)
     with RunLock(settings.data_dir, catalog.register_url, purpose="monthly", lock_file=catalog.run_lock):

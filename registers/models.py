@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from rules.vrijstellingen import Vrijstellingsgrond
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -39,7 +40,6 @@ from registers.codes import (
     VerzuimSoort,
     VsvUitkomst,
 )
-from rules.vrijstellingen import Vrijstellingsgrond
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
