@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from connectors.errors import RefusedFile
 from pipelines import inbox as inbox_folder
+from pipelines.imports import import_delivery as run_import
 from pipelines.lock import RunLock
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
@@ -22,14 +25,28 @@ from pipelines.schedules import FlowSchedule
 SCHEDULE = FlowSchedule("0 6 * * 1")
 
 
-@task(retries=2, retry_delay_seconds=[10, 60], persist_result=False, cache_policy=NO_CACHE,
-      task_run_name="import-{kind}")
-def import_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | None) -> dict[str, int]:
-    """Import one delivery into staging (idempotent); counts only."""
-    from pipelines.imports import import_delivery as run_import
+class StepNotWired(RuntimeError):
+    """A step of the weekly flow whose module is not part of this installation yet."""
 
+
+def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry I/O trouble (a locked staging file, a full disk, a flaky share), never a refused file."""
+    try:
+        state.result()
+    except RefusedFile:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+@task(retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=_worth_retrying, persist_result=False,
+      cache_policy=NO_CACHE, task_run_name="import-{kind}")
+def import_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | None) -> dict[str, int]:
+    """Import one delivery into staging (idempotent: a file seen before is a no-op); counts only."""
     settings = run_settings(data_dir, gemeente)
-    return run_import(settings, Path(path), kind).as_counts()
+    catalog = run_catalog(settings)
+    return run_import(catalog.staging, Path(path), kind, settings.gemeenten).as_counts()
 
 
 @task(retries=2, retry_delay_seconds=[5, 30], persist_result=False, cache_policy=NO_CACHE)
@@ -66,10 +83,13 @@ def weekly_flow(
             counts[f"files_{delivery.kind}"] = counts.get(f"files_{delivery.kind}", 0) + 1
             for key, value in result.items():
                 counts[key] = counts.get(key, 0) + value
+        logger.info(summary_line("weekly imports", counts))
         counts.update(_after_imports(str(settings.data_dir), gemeente, day))
     logger.info(summary_line("weekly", counts))
     return counts
 
 
 def _after_imports(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
-    raise NotImplementedError("signals → case sync → letters are wired once those branches have landed")
+    """Signals → case sync → letters. The matching (signals) module is not on main yet."""
+    raise StepNotWired("the weekly flow's matching step (signals → case sync → letters) is not installed "
+                       "yet; the imports above are done and archived, a rerun picks up from here")
