@@ -141,7 +141,13 @@ def write_haalcentraal(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             THEN json_object('officieleStraatnaam', straat, 'huisnummer', huisnummer::INT, 'postcode', postcode,
                              'woonplaats', woonplaats)
             ELSE json_object('straat', straat, 'huisnummer', huisnummer::INT, 'postcode', postcode,
-                             'woonplaats', woonplaats) END) AS verblijfplaats,
+                             'woonplaats', woonplaats) END,
+          'inOnderzoek', CASE WHEN onderzoek IS NOT NULL THEN json_object('type', true,
+              'datumIngangOnderzoek', {_HC_DATE.format(col='onderzoek_datum')}) END) AS verblijfplaats,
+        CASE WHEN overlijden IS NOT NULL THEN json_object('datum', {_HC_DATE.format(col='overlijden')}) END
+          AS overlijden,
+        CASE WHEN opschorting_reden IS NOT NULL THEN json_object('reden', json_object('code', opschorting_reden),
+          'datum', {_HC_DATE.format(col='opschorting_datum')}) END AS opschortingBijhouding,
         CASE WHEN geheim = '1' THEN true END AS geheimhoudingPersoonsgegevens,
         [json_object('ouderAanduiding', '1', 'burgerservicenummer', ouder1_bsn,
             'naam', json_object('voornamen', ouder1_voornamen, 'geslachtsnaam', geslachtsnaam),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,50 +258,43 @@ DUPLICATE_POLICIES = ("refuse", "quarantine")
 
 def load_persons(
     con: duckdb.DuckDBPyConnection, import_id: int, file: Path, source: str, *,
-    keep_checked: bool = False, duplicates: str = "refuse",
+    keep_checked: bool = False, duplicates: str = "refuse", rescan: Callable[[], None] | None = None,
 ) -> LoadCounts:
     """Validate and insert the raw relation `source` (a view or temp table with `bron_regel`,
-    every name of RAW_NAMES and `extra`) into `brp_personen`.
+    every name of RAW_NAMES and `extra`) into `brp_personen`, then check duplicate BSNs.
+
+    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller;
+    `rescan` is called before each scan (a streamed source can be read once per setup).
+    """
+    read, _ = load_batch(con, import_id, source, keep_checked=keep_checked, rescan=rescan)
+    return finish_persons(con, import_id, file, read, duplicates)
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection, import_id: int, source: str, *,
+    keep_checked: bool = False, rescan: Callable[[], None] | None = None,
+) -> tuple[int, int]:
+    """Quarantine the faulty rows of `source` and insert the others; returns (read, quarantined).
 
     Reads the source twice (faults first, then the insert without the faulty rows) rather than
     materialising a typed copy: for a re-scannable file that is cheaper than a second write.
-    A duplicate BSN refuses the whole delivery (a full delivery has one persoonslijst per person);
-    with `duplicates="quarantine"` (a test set or a selectie across gemeenten, such as the public
-    GBA-V test set) every persoonslijst carrying a duplicated BSN is quarantined instead.
-    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller.
     """
     create_tables(con)
+    if rescan:
+        rescan()
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE brp_checked AS
         SELECT bron_regel, bsn, {faults_sql()} AS faults
         FROM {source}
     """)
-    if duplicates not in DUPLICATE_POLICIES:
-        raise ValueError(f"duplicates must be one of {DUPLICATE_POLICIES}")
-    if duplicates == "quarantine":
-        con.execute("""
-            UPDATE brp_checked SET faults = list_append(faults, {'field': 'bsn', 'value': brp_checked.bsn,
-                'reason': 'duplicate BSN: also on line/record ' || array_to_string(
-                    list_filter(d.lines, lambda l: l <> brp_checked.bron_regel), ', ')})
-            FROM (SELECT bsn, list(bron_regel ORDER BY bron_regel) AS lines FROM brp_checked
-                  WHERE bsn IS NOT NULL GROUP BY bsn HAVING count(*) > 1) d
-            WHERE brp_checked.bsn = d.bsn
-        """)
-    dup = None if duplicates == "quarantine" else con.execute("""
-        SELECT bsn, list(bron_regel ORDER BY bron_regel) FROM brp_checked
-        WHERE bsn IS NOT NULL GROUP BY bsn HAVING count(*) > 1 ORDER BY min(bron_regel) LIMIT 1
-    """).fetchone()
-    if dup:
-        lines = dup[1]
-        raise RefusedFile(file, lines[1], "bsn",
-                          f"duplicate BSN: the persoonslijst of line/record {lines[0]} appears again "
-                          f"({len(lines)} times in all); a full delivery has one per person")
     con.execute("""
         INSERT INTO quarantine_pending
         SELECT bron_regel, f.field, f.value, f.reason
         FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked WHERE len(faults) > 0)
         ORDER BY bron_regel
     """)
+    if rescan:
+        rescan()
     con.execute(f"""
         INSERT INTO brp_personen
         SELECT {typed_select_sql(import_id)}
@@ -309,14 +303,50 @@ def load_persons(
     """)
     read, bad = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE len(faults) > 0) FROM brp_checked").fetchone()
+    if not keep_checked:
+        con.execute("DROP TABLE brp_checked")
+    return read, bad
+
+
+def finish_persons(
+    con: duckdb.DuckDBPyConnection, import_id: int, file: Path, rows_read: int, duplicates: str = "refuse"
+) -> LoadCounts:
+    """The duplicate check over the loaded persons of the import, and the final counts.
+
+    A duplicate BSN refuses the whole delivery (a full delivery has one persoonslijst per person);
+    with `duplicates="quarantine"` (a test set or a selectie across gemeenten, such as the public
+    GBA-V test set) every persoonslijst carrying a duplicated BSN is quarantined instead.
+    """
+    if duplicates not in DUPLICATE_POLICIES:
+        raise ValueError(f"duplicates must be one of {DUPLICATE_POLICIES}")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE brp_dups AS
+        SELECT bsn, list(bron_regel ORDER BY bron_regel) AS lines FROM brp_personen
+        WHERE import_id = ? GROUP BY bsn HAVING count(*) > 1
+    """, [import_id])
+    first = con.execute("SELECT bsn, lines FROM brp_dups ORDER BY lines[1] LIMIT 1").fetchone()
+    if first and duplicates == "refuse":
+        lines = first[1]
+        raise RefusedFile(file, lines[1], "bsn",
+                          f"duplicate BSN: the persoonslijst of line/record {lines[0]} appears again "
+                          f"({len(lines)} times in all); a full delivery has one per person")
+    if first:
+        con.execute("""
+            INSERT INTO quarantine_pending
+            SELECT l, 'bsn', d.bsn, 'duplicate BSN: also on line/record '
+                   || array_to_string(list_filter(d.lines, lambda x: x <> l), ', ')
+            FROM (SELECT bsn, lines, unnest(lines) AS l FROM brp_dups) d ORDER BY l
+        """)
+        con.execute("DELETE FROM brp_personen WHERE import_id = ? AND bsn IN (SELECT bsn FROM brp_dups)",
+                    [import_id])
+    con.execute("DROP TABLE brp_dups")
+    loaded = con.execute("SELECT count(*) FROM brp_personen WHERE import_id = ?", [import_id]).fetchone()[0]
     gemeenten = tuple(
         g for (g,) in con.execute(
             "SELECT DISTINCT gemeente_inschrijving FROM brp_personen WHERE import_id = ? "
             "AND gemeente_inschrijving IS NOT NULL ORDER BY 1", [import_id]).fetchall()
     )
-    if not keep_checked:
-        con.execute("DROP TABLE brp_checked")
-    return LoadCounts(read, read - bad, bad, gemeenten)
+    return LoadCounts(rows_read, loaded, rows_read - loaded, gemeenten)
 
 
 # -- residents: the shrink guard and the change summary ---------------------------------------

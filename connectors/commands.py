@@ -1,0 +1,152 @@
+"""`inbeeld import …` and `inbeeld quarantine …`: thin click wrappers over `connectors.brp` and
+`connectors.staging`.
+
+Other readers add their subcommands to `import_group` (`inbeeld import duo`, `verzuim`,
+`vrijstellingen`). Exit status: 0 loaded (or the same file again: nothing to do), 1 refused
+input (the message names the file, the line or record and the field; staging is unchanged).
+Nothing here prints or logs a BSN or a name; `quarantine list` shows the delivered values on
+request of the user, to stdout only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from connectors.brp import FORMATS, import_brp
+from connectors.brp_schema import DUPLICATE_POLICIES
+from connectors.errors import RefusedFile, StagingLocked
+from connectors.progress import file_progress
+from connectors.staging import ImportResult, Staging
+from settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj = ctx.find_object(Settings)
+    return obj if obj is not None else load_settings()
+
+
+def refuse(ctx: click.Context, exc: Exception) -> None:
+    """Report a refused file (exit 1): the message has file, line/record and field, no personal data."""
+    log.info("import refused: %s", exc)
+    click.echo(f"Error: {exc}", err=True)
+    click.echo("Nothing was changed in staging.", err=True)
+    ctx.exit(1)
+
+
+def print_result(result: ImportResult) -> None:
+    """The summary an application manager reads in the cron mail."""
+    if result.status == "duplicate":
+        click.echo(f"{result.file_name}: same content as import {result.duplicate_of}, already loaded; "
+                   "nothing changed.")
+        return
+    click.echo(f"{result.file_name}: loaded as import {result.import_id}"
+               + (" (forced past the shrink guard)" if result.forced else ""))
+    hint = f" (inbeeld quarantine list --import {result.import_id})" if result.rows_quarantined else ""
+    click.echo(f"  rows read {result.rows_read}, loaded {result.rows_loaded}, "
+               f"quarantined {result.rows_quarantined}{hint}")
+    if "history_rows" in result.details:
+        click.echo(f"  history rows {result.details['history_rows']} "
+                   "(kept in brp_historie, not counted as persons)")
+    if result.population is not None:
+        previous = (f" (previous delivery: {result.previous_population}, import {result.previous_import_id})"
+                    if result.previous_population is not None else "")
+        click.echo(f"  residents of the served gemeenten {result.population}{previous}")
+    summary = result.summary
+    if summary and not summary.get("eerste_levering"):
+        click.echo(f"  changed since import {summary['vorige_import']}: {summary['nieuw']} new, "
+                   f"{summary['vertrokken']} left, {summary['adres_gewijzigd']} changed address")
+    elif summary:
+        click.echo("  first BRP delivery: nothing to compare with")
+    log.info("import %s: %s read=%s loaded=%s quarantined=%s", result.import_id, result.file_name,
+             result.rows_read, result.rows_loaded, result.rows_quarantined)
+
+
+@click.group(name="import")
+def import_group() -> None:
+    """Load a delivery into staging: one transaction per file, all of it or nothing.
+
+    The same file twice is a no-op. Exit status 1 when the file is refused (the message names the
+    file, the line or record and the field); staging is then unchanged.
+    """
+
+
+@import_group.command("brp")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+              help="Delivery format; auto decides by content (JSON, XML, LO3 CSV header).")
+@click.option("--force", is_flag=True,
+              help="Load even when the delivery has more than 10 % fewer residents than the previous one.")
+@click.option("--encoding", type=click.Choice(["utf-8", "cp1252"]), default=None,
+              help="Declare the encoding (default: UTF-8, cp1252 when detected).")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A mapping file (.toml) for another supplier's layout (see connectors/mappings/).")
+@click.option("--duplicates", type=click.Choice(DUPLICATE_POLICIES), default="refuse", show_default=True,
+              help="A BSN on two persoonslijsten: refuse the file, or quarantine those persoonslijsten "
+                   "(test sets, selecties across gemeenten).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar for large files (default: when stderr is a terminal).")
+@click.pass_context
+def import_brp_command(ctx: click.Context, file: Path, fmt: str, force: bool, encoding: str | None,
+                       mapping: Path | None, duplicates: str, progress: bool | None) -> None:
+    """Load a BRP delivery: Haal Centraal JSON, LO3-element CSV or StUF-BG npsLa01 XML."""
+    settings = _settings(ctx)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with Staging(settings.staging_path, gemeenten=settings.gemeenten) as staging, \
+                file_progress(file, show):
+            result = import_brp(staging, file, fmt=fmt, force=force, encoding=encoding, mapping=mapping,
+                                duplicates=duplicates)
+    except (RefusedFile, StagingLocked) as exc:
+        refuse(ctx, exc)
+        return
+    print_result(result)
+
+
+@click.group(name="quarantine")
+def quarantine_group() -> None:
+    """Rows kept out of staging because of a row-level fault, with file, line, field and reason."""
+
+
+@quarantine_group.command("list")
+@click.option("--import", "import_id", type=int, default=None, help="Only this import (see `imports`).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.pass_context
+def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str) -> None:
+    """List quarantined rows: import, file, line (JSON: record), field, value, reason."""
+    settings = _settings(ctx)
+    path = settings.staging_path
+    rows: list[dict] = []
+    if path.exists():
+        try:
+            with Staging(path, read_only=True) as staging:
+                rows = staging.quarantine(import_id)
+        except StagingLocked as exc:
+            refuse(ctx, exc)
+            return
+    columns = ["import_id", "file", "line", "field", "value", "reason"]
+    if fmt == "json":
+        click.echo(json.dumps([{c: r[c] for c in columns} for r in rows], ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[r[c] for c in columns] for r in rows])
+        return
+    if not rows:
+        click.echo("No quarantined rows" + (f" for import {import_id}." if import_id is not None else "."))
+        return
+    table = [[str(r[c]) if r[c] is not None else "" for c in columns] for r in rows]
+    widths = [min(60, max(len(c), *(len(row[i]) for row in table))) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in table:
+        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
+    click.echo(f"{len(rows)} quarantined value(s)")

@@ -1,0 +1,75 @@
+"""A progress bar for long imports that needs nothing from the reader.
+
+The readers hand the file to DuckDB or lxml, which read it through their own file descriptors;
+on Linux `/proc/self/fdinfo` shows how far each descriptor has read. A thread polls that and moves
+a click progress bar (one sweep per pass over the file). Elsewhere, or for small files, nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+MIN_SIZE = 20 * 1024 * 1024
+
+
+def _read_position(target: str) -> int | None:
+    best = None
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") != target:
+                continue
+            with open(f"/proc/self/fdinfo/{fd}") as info:
+                for line in info:
+                    if line.startswith("pos:"):
+                        pos = int(line.split()[1])
+                        best = pos if best is None else max(best, pos)
+        except (OSError, ValueError):
+            continue
+    return best
+
+
+@contextmanager
+def file_progress(path: Path, enabled: bool = True, label: str | None = None) -> Iterator[None]:
+    """Show how far the import has read `path` (stderr), while the body runs."""
+    size = path.stat().st_size if path.is_file() else 0
+    if not enabled or size < MIN_SIZE or not Path("/proc/self/fdinfo").is_dir():
+        yield
+        return
+    target = str(path.resolve())
+    stop = threading.Event()
+
+    def poll() -> None:
+        done = 0
+        passes = 1
+        with click.progressbar(length=size, label=label or path.name, file=click.get_text_stream("stderr"),
+                               show_eta=False) as bar:
+            while not stop.wait(0.5):
+                pos = _read_position(target)
+                if pos is None:
+                    continue
+                if pos < done - size // 10:
+                    passes += 1
+                    bar.label = f"{label or path.name} (pass {passes})"
+                    bar.pos = 0
+                    done = 0
+                if pos > done:
+                    bar.update(pos - done)
+                    done = pos
+
+    thread = threading.Thread(target=poll, name="inbeeld-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
