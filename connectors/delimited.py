@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.csv_errors import refusal_from_csv_error
 from connectors.errors import RefusedFile
 from connectors.field_mapping import Mapping
 from connectors.textfile import BLOCK, TextInfo, as_utf8, check_text
@@ -64,7 +65,7 @@ def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[
             raise RefusedFile(path, 1, item.source, f"two columns feed field {item.name}")
         if found:
             positions[item.name] = found[0]
-        elif item.required:
+        elif item.required or item.required_column:
             hint = ""
             if len(header) == 1 and mapping.delimiter not in header[0]:
                 hint = f" (the header has one column: is the separator {mapping.delimiter!r}?)"
@@ -75,27 +76,6 @@ def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[
         if index not in used:
             extra[name or f"column_{index + 1}"] = index
     return positions, extra
-
-
-def _duckdb_refusal(path: Path, exc: duckdb.Error) -> RefusedFile:
-    """Turn a DuckDB CSV error into a refusal naming the line and the fault in plain words."""
-    message = str(exc)
-    line = None
-    if match := re.search(r"CSV Error on Line: (\d+)", message):
-        line = int(match[1])
-    if match := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message):
-        expected, found = int(match[1]), int(match[2])
-        reason = (f"row has {found} fields where the header has {expected} "
-                  f"({'truncated or cut-off line' if found < expected else 'too many separators'})")
-    elif "unterminated quote" in message:
-        reason = "a quoted value is not closed (truncated file or stray quote)"
-    elif "maximum line size" in message.lower():
-        reason = "line too long: not a CSV delivery (binary content?)"
-    elif "unicode" in message.lower():
-        reason = "invalid UTF-8"
-    else:
-        reason = "not a valid CSV file: " + message.splitlines()[0][:200]
-    return RefusedFile(path, line, None, reason)
 
 
 def _count_lines(path: Path) -> tuple[int, int]:
@@ -168,7 +148,7 @@ def check_csv(
         except duckdb.Error as exc:
             if "CSV" not in str(exc) and "unicode" not in str(exc).lower():
                 raise
-            raise _duckdb_refusal(path, exc) from exc
+            raise refusal_from_csv_error(path, exc) from exc
         rows, first = con.execute(f"SELECT count(*), min(rowid) FROM {checked.table}").fetchone()
         lines, trailing_blank = _count_lines(utf8)
         if rows == lines - 1 - trailing_blank:

@@ -1,7 +1,9 @@
 """Declared mappings: which source column (or XML element) feeds which typed staging field.
 
 Why: DUO's layouts are not published and suppliers differ (docs/domain-notes.md §2.1), so the
-readers never hard-code a column name. A mapping is a TOML file in `connectors/mappings/`.
+readers never hard-code a column name. A mapping is a TOML file in `connectors/mappings/` (found
+by `connectors.mappings.load_mapping`, like the BRP mappings); this module reads the typed layout
+the DUO, verzuim and vrijstellingen readers share.
 The field names and types are the staging contract the rest of InBeeld reads; the sources are
 configuration: a municipality whose supplier names a column differently copies the file, changes
 `source` or adds `aliases`, and passes it with `--mapping FILE` (as for the BRP readers).
@@ -19,6 +21,9 @@ File layout::
     source = "PERSOONSGEBONDENNUMMER"   # CSV header (case-insensitive) or XML path
     type = "persoonsnummer"       # see TYPES
     required = true               # empty value -> quarantine; missing column -> file refused
+    required_column = true        # the column must be in the header, its value may be empty
+                                  # (for columns whose absence would silently change meaning,
+                                  # such as an EINDDATUM that would make everything open-ended)
     aliases = ["PGN"]             # other header spellings (optional)
     values = ["M", "V", "O"]      # allowed codes (optional; others -> quarantine)
     pattern = "[0-9]{2}[A-Z0-9]{2}"   # full-match regex (optional; others -> quarantine)
@@ -27,11 +32,10 @@ File layout::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+from connectors.mappings import load_mapping as read_mapping_file
 
 # field type -> DuckDB column type
 TYPES: dict[str, str] = {
@@ -59,6 +63,7 @@ class Field:
     source: str
     type: str = "text"
     required: bool = False
+    required_column: bool = False
     aliases: tuple[str, ...] = ()
     values: tuple[str, ...] | None = None
     pattern: str | None = None
@@ -102,21 +107,13 @@ class Mapping:
         return f"CREATE TABLE IF NOT EXISTS {self.table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
-def mapping_path(name_or_path: str | Path) -> Path:
-    """A shipped mapping by name (`duo_clevering`), or a path to a `.toml` file (`--mapping FILE`)."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = MAPPINGS_DIR / f"{name_or_path}.toml"
-    if not path.is_file():
-        raise MappingError(f"no mapping file {path}")
-    return path
-
-
 def load_mapping(name_or_path: str | Path) -> Mapping:
-    """Read and check a mapping (by name or path); errors name the file and the field."""
-    path = mapping_path(name_or_path)
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
+    """Read and check a mapping (by name or path, via `connectors.mappings`); errors name file and field."""
+    try:
+        data = read_mapping_file(name_or_path)
+    except FileNotFoundError as exc:
+        raise MappingError(f"no mapping file {exc.filename}") from exc
+    path = Path(data["source"])
     head = data.get("mapping", {})
     fields = []
     for number, raw in enumerate(data.get("field", []), start=1):
@@ -127,6 +124,7 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
                 source=raw["source"],
                 type=raw.get("type", "text"),
                 required=bool(raw.get("required", False)),
+                required_column=bool(raw.get("required_column", raw.get("required", False))),
                 aliases=tuple(raw.get("aliases", ())),
                 values=tuple(raw["values"]) if "values" in raw else None,
                 pattern=raw.get("pattern"),

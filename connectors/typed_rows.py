@@ -22,13 +22,17 @@ from connectors.field_mapping import Field, Mapping
 DATE_FORMATS = "jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj"
 FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
-# Dates in the three spellings of docs/formats.md. `inbeeld_date_parse` only reads the spelling;
-# `inbeeld_date` also refuses dates outside 1900-2099 (such as the BRP's 00000000). NULL = no date.
+# Dates in the spellings `rules.dates.parse_date` reads (jjjj-mm-dd, jjjjmmdd, d-m-jjjj / dd-mm-jjjj;
+# tests prove both agree). `inbeeld_date_parse` only reads the spelling; `inbeeld_date` also refuses
+# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. The length and
+# position tests come first so that the common spellings never reach a regular expression.
 SQL_MACROS = f"""
-CREATE OR REPLACE TEMP MACRO inbeeld_date_parse(v) AS CAST(CASE length(v)
-    WHEN 8 THEN try_strptime(v, '%Y%m%d')
-    WHEN 10 THEN CASE WHEN v[3] = '-' AND v[6] = '-' THEN try_strptime(v, '%d-%m-%Y')
-                      WHEN v[5] = '-' AND v[8] = '-' THEN try_strptime(v, '%Y-%m-%d') END
+CREATE OR REPLACE TEMP MACRO inbeeld_date_parse(v) AS CAST(CASE
+    WHEN contains(v, ' ') THEN NULL
+    WHEN length(v) = 8 AND NOT contains(v, '-') THEN try_strptime(v, '%Y%m%d')
+    WHEN length(v) = 10 AND v[5] = '-' AND v[8] = '-' THEN try_strptime(v, '%Y-%m-%d')
+    WHEN length(v) = 10 AND v[3] = '-' AND v[6] = '-' THEN try_strptime(v, '%d-%m-%Y')
+    WHEN regexp_full_match(v, '[0-9]{{1,2}}-[0-9]{{1,2}}-[0-9]{{4}}') THEN try_strptime(v, '%d-%m-%Y')
 END AS DATE);
 CREATE OR REPLACE TEMP MACRO inbeeld_date_bounded(d) AS
     CASE WHEN d BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}' THEN d END;
@@ -222,13 +226,15 @@ def check_rows(
     row_checks: tuple[RowCheck, ...] = (),
     name: str = "checked_rows",
     line_column: str | None = None,
+    extra_column: str | None = None,
 ) -> Checked:
     """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`.
 
     `sources` maps field name -> column of `relation` (fields absent from the file are NULL),
     `extra_sources` maps an unknown column's original name -> column (kept in the `extra` JSON),
     `labels` names each field in quarantine (default: the typed field name, as the core does), and
-    `line_column` is the column holding the line number (else call `number_lines` afterwards).
+    `line_column` is the column holding the line number (else call `number_lines` afterwards) and
+    `extra_column` a column already holding the unknown values as JSON text (XML readers).
     """
     register_macros(con)
     extra_sources = extra_sources or {}
@@ -240,7 +246,9 @@ def check_rows(
     for f in fields:
         raw = sources.get(f.name)
         cleaned.append(f"nullif(trim({raw}), '') AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
-    if extra_sources:
+    if extra_column:
+        cleaned.append(f"CAST({extra_column} AS JSON) AS extra")
+    elif extra_sources:
         pairs = ", ".join(f"{sql_str(k)}, nullif(trim({v}), '')" for k, v in extra_sources.items())
         cleaned.append(f"json_object({pairs}) AS extra")
     else:
