@@ -33,9 +33,11 @@ def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from connectors.commands import import_group, quarantine_group
     from pipelines.commands import run_command, serve_command
+    from registers.commands import cases, verzuim, vrijstelling
     from rules.commands import status
 
-    commands: list[click.Command] = [status, import_group, quarantine_group, serve_command, run_command]
+    commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
+                                     serve_command, run_command]
     for command in commands:
         main.add_command(command)
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registers.audit import AuditEvent, trail
-from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.codes import ActionType, CaseStatus, CloseReason, Signal, parse_code
 from registers.errors import Refused
 from registers.models import Case, CaseAction
 from rules.dates import format_nl
@@ -46,9 +46,9 @@ def list_cases(
     """Cases, oldest first, filtered by status, signal type and assignee (`-` means unassigned)."""
     query = select(Case).order_by(Case.opened_on, Case.id)
     if status is not None:
-        query = query.where(Case.status == _parse(CaseStatus, status, "status"))
+        query = query.where(Case.status == parse_code(CaseStatus, status, "status"))
     if signal is not None:
-        query = query.where(Case.signal == _parse(Signal, str(signal).upper(), "signal type"))
+        query = query.where(Case.signal == parse_code(Signal, signal, "signal type"))
     if assigned_to == "-":
         query = query.where(Case.assigned_to.is_(None))
     elif assigned_to is not None:
@@ -91,7 +91,7 @@ def record_action(
     by = by or audit.actor
     detail = None
     if kind is ActionType.GESLOTEN:
-        close_reason = _parse(CloseReason, reason or CloseReason.HANDMATIG, "close reason")
+        close_reason = parse_code(CloseReason, reason or CloseReason.HANDMATIG, "close reason")
         case.status, case.closed_on, case.close_reason = CaseStatus.CLOSED, on, close_reason
         detail = f"reason={close_reason.value}"
     entry = CaseAction(case=case, action=kind, on_date=on, by=by, note=note,
@@ -120,9 +120,3 @@ def set_legal_hold(session: Session, case_id: int, hold: bool) -> Case:
     session.flush()
     return case
 
-
-def _parse(enum, value, what: str):
-    try:
-        return enum(value)
-    except ValueError:
-        raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}") from None

@@ -7,6 +7,25 @@ changing a value needs a migration.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+from registers.errors import Refused
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_code(enum: type[E], value: object, what: str) -> E:
+    """The member for a code typed by a person or read from a file (`In behandeling`, `lrv`, `LPW_5_A`);
+    Refused with the valid codes otherwise."""
+    if isinstance(value, enum):
+        return value
+    text = str(value).strip()
+    for candidate in (text, text.lower(), text.upper(), text.lower().replace(" ", "_").replace("-", "_")):
+        try:
+            return enum(candidate)
+        except ValueError:
+            continue
+    raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}")
 
 
 class Signal(StrEnum):

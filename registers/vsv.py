@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditEvent, trail
-from registers.codes import CloseReason, VsvUitkomst
+from registers.codes import CloseReason, VsvUitkomst, parse_code
 from registers.errors import Refused
 from registers.models import VsvEntry
 
@@ -105,12 +105,10 @@ def set_outcome(session: Session, entry_id: int, uitkomst: VsvUitkomst | str, on
     entry = session.get(VsvEntry, entry_id)
     if entry is None:
         raise Refused(f"no VSV register entry with id {entry_id}")
-    try:
-        entry.uitkomst = VsvUitkomst(uitkomst)
-    except ValueError:
-        raise Refused(f"unknown VSV outcome {uitkomst!r}; use one of: {', '.join(VsvUitkomst)}") from None
+    outcome = parse_code(VsvUitkomst, uitkomst, "VSV outcome")
     if on < entry.startset_datum:
         raise Refused(f"the outcome date {on} lies before the startset of {entry.startset_datum}")
+    entry.uitkomst = outcome
     entry.uitkomst_datum = on
     entry.toelichting = toelichting
     trail(session).record(session, AuditEvent("vsv.outcome", entry.persoonsnummer, "vsv_register", entry.id,

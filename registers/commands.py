@@ -1,0 +1,374 @@
+"""`inbeeld cases …`, `inbeeld vrijstelling …`, `inbeeld verzuim …`: working the registers (SPEC §7).
+
+Thin wrappers over the plain functions in `registers/`: parse the options, open the register
+database of the settings in `ctx.obj` (migrating it when it is behind), run one function in one
+transaction, print. A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from registers import cases as case_register
+from registers import verzuim as verzuim_register
+from registers import vrijstellingen as vrijstelling_register
+from registers.audit import AuditTrail, load_key
+from registers.codes import (
+    CaseStatus,
+    CloseReason,
+    MeldingStatus,
+    RedenAfsluiting,
+    Signal,
+    ToelichtingAfsluiting,
+    VerzuimSoort,
+)
+from registers.db import open_registers
+from registers.errors import Refused
+from registers.models import Case, Verzuimmelding, Vrijstelling
+from rules.dates import format_nl, parse_date
+from settings import Settings
+
+FORMATS = click.Choice(["table", "csv", "json"])
+
+
+class _Date(click.ParamType):
+    """A date as `jjjj-mm-dd`, `dd-mm-jjjj` or `jjjjmmdd` (rules.dates.parse_date)."""
+
+    name = "datum"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = _Date()
+
+
+def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
+    return click.Choice([m.value for m in enum if m not in skip], case_sensitive=False)
+
+
+@contextmanager
+def _register(ctx: click.Context) -> Iterator[Session]:
+    """One transaction on the settings' register database; a refusal rolls back and exits with 1."""
+    settings: Settings = ctx.obj
+    settings.ensure_data_dir()
+    try:
+        factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir)))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except Refused as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
+    finally:
+        session.close()
+        factory.kw["bind"].dispose()
+
+
+def _neutralise(value: Any) -> Any:
+    """A cell that a spreadsheet would run as a formula gets a leading quote (SPEC §6)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        return value.value if hasattr(value, "value") else value
+
+    records = [{c: plain(row.get(c)) for c in columns} for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow(["" if record[c] is None else _neutralise(record[c]) for c in columns])
+    else:
+        cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in records]
+        widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        for row in cells:
+            click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        click.echo(f"({len(records)})")
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+CASE_COLUMNS = ("id", "persoonsnummer", "signal", "status", "gemeentecode", "sinds", "opened_on", "last_seen",
+                "assigned_to", "closed_on", "close_reason", "adres_in_onderzoek", "controle_nodig",
+                "legal_hold")
+
+
+def _case_row(case: Case) -> dict[str, Any]:
+    return {column: getattr(case, column) for column in CASE_COLUMNS}
+
+
+@click.group("cases")
+def cases() -> None:
+    """Cases: list, show the dossier, record actions (letters, visits, talks, sanctions), close."""
+
+
+@cases.command("list")
+@click.option("--status", type=_choices(CaseStatus), default=None, help="open or closed.")
+@click.option("--type", "signal", type=_choices(Signal), default=None,
+              help="Signal type, e.g. ABSOLUUT_VERZUIM.")
+@click.option("--assigned", default=None, help="Assigned to this person; '-' for unassigned cases.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def cases_list(ctx: click.Context, status: str | None, signal: str | None, assigned: str | None,
+               fmt: str) -> None:
+    """List cases, oldest first."""
+    with _register(ctx) as session:
+        found = case_register.list_cases(session, status=status, signal=signal, assigned_to=assigned)
+        _emit([_case_row(c) for c in found], CASE_COLUMNS, fmt)
+
+
+@cases.command("show")
+@click.argument("case_id", type=int)
+@click.pass_context
+def cases_show(ctx: click.Context, case_id: int) -> None:
+    """Show one case and its timeline (dates in Dutch)."""
+    with _register(ctx) as session:
+        case = case_register.read_case(session, case_id)
+        click.echo("\n".join(describe_case(case)))
+
+
+def describe_case(case: Case) -> list[str]:
+    """The dossier as a leerplichtambtenaar reads it: facts first, then the dated timeline."""
+    state = "open" if case.status == CaseStatus.OPEN else "gesloten"
+    lines = [f"Zaak {case.id} · {case.signal.value} · {state}",
+             f"Persoonsnummer:   {case.persoonsnummer}",
+             f"Gemeente:         {case.gemeentecode}"]
+    if case.sinds:
+        lines.append(f"Sinds:            {format_nl(case.sinds)}")
+    lines.append(f"Geopend:          {format_nl(case.opened_on)} (laatst gezien {format_nl(case.last_seen)})")
+    if case.closed_on:
+        lines.append(f"Gesloten:         {format_nl(case.closed_on)}: {case.close_reason.label}")
+    lines.append(f"Toegewezen aan:   {case.assigned_to or '-'}")
+    if case.adres_in_onderzoek:
+        lines.append("Let op:           adres in onderzoek (BRP): geen brief tot het onderzoek is afgerond")
+    if case.controle_nodig:
+        lines.append("Let op:           handmatige controle nodig (onvolledige geboortedatum)")
+    if case.legal_hold:
+        lines.append("Bewaren:          juridische bewaarplicht (legal hold)")
+    lines.append("Tijdlijn:")
+    dates = [format_nl(a.on_date) for a in case.actions]
+    width = max([len(d) for d in dates] + [0])
+    for action, when in zip(case.actions, dates, strict=True):
+        line = f"  {when.ljust(width)}  {action.action.label:<17} {action.by}"
+        lines.append(line + (f": {action.note}" if action.note else ""))
+    return lines
+
+
+@cases.command("act")
+@click.argument("case_id", type=int)
+@click.argument("action")
+@click.option("--date", "on", type=DATE, default=None, help="Date of the action (default today).")
+@click.option("--by", default=None, help="Who did it (default the logged-in user).")
+@click.option("--note", default=None, help="Note or gespreksverslag.")
+@click.option("--reason", type=_choices(CloseReason), default=None,
+              help="With close: why the case closes (default handmatig).")
+@click.pass_context
+def cases_act(ctx: click.Context, case_id: int, action: str, on: date | None, by: str | None,
+              note: str | None, reason: str | None) -> None:
+    """Record ACTION on a case: letter, reply, huisbezoek, gesprek, waarschuwing, halt, proces-verbaal,
+    doorverwijzing, note or close (the codes: brief_verstuurd, antwoord_ontvangen, halt_verwijzing, …)."""
+    with _register(ctx) as session:
+        entry = case_register.record_action(session, case_id, action, on=on, by=by, note=note, reason=reason)
+        click.echo(f"Zaak {case_id}: {entry.action.label} op {format_nl(entry.on_date)} door {entry.by}")
+
+
+@cases.command("assign")
+@click.argument("case_id", type=int)
+@click.argument("name")
+@click.pass_context
+def cases_assign(ctx: click.Context, case_id: int, name: str) -> None:
+    """Assign a case to a leerplichtambtenaar or RMC counsellor ('-' to unassign)."""
+    with _register(ctx) as session:
+        case = case_register.assign(session, case_id, None if name == "-" else name)
+        click.echo(f"Zaak {case.id}: toegewezen aan {case.assigned_to or '-'}")
+
+
+@cases.command("hold")
+@click.argument("case_id", type=int)
+@click.option("--release", is_flag=True, help="Lift the legal hold.")
+@click.pass_context
+def cases_hold(ctx: click.Context, case_id: int, release: bool) -> None:
+    """Put a legal hold on a case (kept past its retention period), or lift it with --release."""
+    with _register(ctx) as session:
+        case = case_register.set_legal_hold(session, case_id, not release)
+        click.echo(f"Zaak {case.id}: legal hold {'aan' if case.legal_hold else 'uit'}")
+
+
+# --- vrijstellingen --------------------------------------------------------------------------------
+
+VRIJSTELLING_COLUMNS = ("id", "persoonsnummer", "grond", "artikel", "begindatum", "einddatum",
+                        "verklaring_datum", "nooit_geschikt", "verlengen_voor")
+
+
+def _vrijstelling_row(entry: Vrijstelling, today: date) -> dict[str, Any]:
+    return {"id": entry.id, "persoonsnummer": entry.persoonsnummer, "grond": entry.grond,
+            "artikel": entry.grond.artikel, "begindatum": entry.begindatum, "einddatum": entry.einddatum,
+            "verklaring_datum": entry.verklaring_datum, "nooit_geschikt": entry.nooit_geschikt,
+            "verlengen_voor": vrijstelling_register.renewal_due(entry, today)}
+
+
+@click.group("vrijstelling")
+def vrijstelling() -> None:
+    """Vrijstellingen: add, end, list and import exemptions (grounds of SPEC §4.4)."""
+
+
+@vrijstelling.command("add")
+@click.argument("persoonsnummer")
+@click.option("--grond", required=True, help="LPW_5_A, LPW_5_B, LPW_5_C, LPW_5A, LPW_3A, LPW_3B or LPW_15.")
+@click.option("--begin", "begindatum", type=DATE, required=True)
+@click.option("--eind", "einddatum", type=DATE, default=None, help="Empty: open-ended.")
+@click.option("--verklaring-datum", type=DATE, default=None,
+              help="Date of the statement: doctor/psychologist (LPW_5_A, art. 7) or foreign school "
+                   "(LPW_5_C, art. 9).")
+@click.option("--nooit-geschikt", is_flag=True, help="LPW_5_A: will never be fit (no yearly renewal).")
+@click.option("--toelichting", default=None)
+@click.pass_context
+def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begindatum: date,
+                     einddatum: date | None, verklaring_datum: date | None, nooit_geschikt: bool,
+                     toelichting: str | None) -> None:
+    """Register a vrijstelling for PERSOONSNUMMER."""
+    with _register(ctx) as session:
+        entry = vrijstelling_register.add_vrijstelling(
+            session, persoonsnummer, grond, begindatum, einddatum=einddatum,
+            verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt, toelichting=toelichting)
+        until = format_nl(entry.einddatum) if entry.einddatum else "open einde"
+        click.echo(f"Vrijstelling {entry.id}: {entry.grond.value} ({entry.grond.artikel}), "
+                   f"{format_nl(entry.begindatum)} – {until}")
+        if entry.grond in vrijstelling_register.NEEDS_STATEMENT and entry.verklaring_datum is None:
+            click.echo(f"Nog op te vragen: {vrijstelling_register.NEEDS_STATEMENT[entry.grond]}")
+
+
+@vrijstelling.command("end")
+@click.argument("vrijstelling_id", type=int)
+@click.option("--eind", "einddatum", type=DATE, required=True)
+@click.pass_context
+def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) -> None:
+    """Give vrijstelling ID its einddatum."""
+    with _register(ctx) as session:
+        entry = vrijstelling_register.end_vrijstelling(session, vrijstelling_id, einddatum)
+        click.echo(f"Vrijstelling {entry.id}: eindigt op {format_nl(entry.einddatum)}")
+
+
+@vrijstelling.command("list")
+@click.option("--persoonsnummer", default=None)
+@click.option("--geldig-op", type=DATE, default=None, help="Only those valid on this date.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
+                      fmt: str) -> None:
+    """List vrijstellingen, with the 1 July by which the yearly renewal is due."""
+    with _register(ctx) as session:
+        found = vrijstelling_register.list_vrijstellingen(session, persoonsnummer=persoonsnummer,
+                                                          geldig_op=geldig_op)
+        today = date.today()
+        _emit([_vrijstelling_row(v, today) for v in found], VRIJSTELLING_COLUMNS, fmt)
+
+
+@vrijstelling.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def vrijstelling_import(ctx: click.Context, file: Path) -> None:
+    """Import the vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])."""
+    with _register(ctx) as session:
+        summary = vrijstelling_register.import_vrijstellingen(session, vrijstelling_register.read_csv(file))
+        click.echo(f"{file.name}: {summary.new} nieuw, {summary.updated} bijgewerkt, "
+                   f"{summary.unchanged} ongewijzigd, {len(summary.quarantined)} in quarantaine")
+        for fault in summary.quarantined:
+            click.echo(f"  line {fault.line}, field {fault.field}: {fault.reason}", err=True)
+
+
+# --- verzuimmeldingen ------------------------------------------------------------------------------
+
+VERZUIM_COLUMNS = ("meldingsnummer", "persoonsnummer", "brin", "soort", "begindatum", "einddatum", "status",
+                   "status_datum", "reden_afsluiting")
+
+
+def _melding_row(melding: Verzuimmelding) -> dict[str, Any]:
+    return {column: getattr(melding, column) for column in VERZUIM_COLUMNS}
+
+
+@click.group("verzuim")
+def verzuim() -> None:
+    """Verzuimmeldingen: list, handle (status for DUO) and export the feedback XML."""
+
+
+@verzuim.command("list")
+@click.option("--status", type=_choices(MeldingStatus), default=None)
+@click.option("--soort", type=_choices(VerzuimSoort), default=None)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt: str) -> None:
+    """List verzuimmeldingen by begindatum."""
+    with _register(ctx) as session:
+        _emit([_melding_row(m) for m in verzuim_register.list_meldingen(session, status=status, soort=soort)],
+              VERZUIM_COLUMNS, fmt)
+
+
+@verzuim.command("handle")
+@click.argument("meldingsnummer")
+@click.option("--status", required=True,
+              type=_choices(MeldingStatus, skip=(MeldingStatus.GEREGISTREERD, MeldingStatus.INGETROKKEN)))
+@click.option("--reden", type=_choices(RedenAfsluiting), default=None,
+              help="Reden afsluiting (with afgesloten).")
+@click.option("--toelichting", type=_choices(ToelichtingAfsluiting), default=None,
+              help="Toelichting afsluiting (with afgesloten).")
+@click.option("--date", "on", type=DATE, default=None, help="Date of the status (default today).")
+@click.option("--by", default=None,
+              help="Who handles it: the contact for the school (default the logged-in user).")
+@click.option("--functie", default=None, help="Contact's function.")
+@click.option("--telefoon", default=None, help="Contact's phone number.")
+@click.option("--email", default=None, help="Contact's e-mail address.")
+@click.pass_context
+def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: str | None,
+                   toelichting: str | None, on: date | None, by: str | None, functie: str | None,
+                   telefoon: str | None, email: str | None) -> None:
+    """Set the gemeente's status of verzuimmelding MELDINGSNUMMER, as DUO allows it."""
+    with _register(ctx) as session:
+        contact = None
+        if by or functie or telefoon or email:
+            contact = verzuim_register.Contactpersoon(naam=by or "", functie=functie, telefoon=telefoon,
+                                                      email=email)
+        melding = verzuim_register.handle_melding(session, meldingsnummer, status, on=on, by=by, reden=reden,
+                                                  toelichting=toelichting, contact=contact)
+        extra = f" ({melding.reden_afsluiting.label})" if melding.reden_afsluiting else ""
+        click.echo(f"Melding {melding.meldingsnummer}: {melding.status.label}{extra} "
+                   f"op {format_nl(melding.status_datum)}")
+
+
+@verzuim.command("export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--since", type=DATE, default=None, help="Only statuses set on or after this date.")
+@click.pass_context
+def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
+    """Write the status feedback for DUO as XML (valid against verzuim_terugkoppeling.xsd)."""
+    with _register(ctx) as session:
+        count = verzuim_register.export_feedback_xml(session, out, since=since)
+        click.echo(f"{out}: {count} terugkoppelingen")
+

@@ -1,0 +1,301 @@
+"""The verzuimmeldingen register: DUO's meldingen, their handling by the gemeente, and the feedback to DUO.
+
+A melding arrives `geregistreerd` (by the school). The gemeente takes it `in_behandeling`, closes it
+(`afgesloten`, always with a reden afsluiting) or takes note of it (`ter_kennisgeving_aangenomen`);
+only the school withdraws it (`ingetrokken`). A closed, noted or withdrawn melding is final. Every
+change is a dated row in its history. `export_feedback_xml` writes the gemeente's statuses for DUO,
+valid against `registers/schemas/verzuim_terugkoppeling.xsd` (checked before the file is written).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from connectors.persoonsnummer import is_persoonsnummer
+from registers.audit import AuditEvent, trail
+from registers.codes import MeldingStatus, RedenAfsluiting, ToelichtingAfsluiting, VerzuimSoort, parse_code
+from registers.errors import Refused
+from registers.models import Verzuimmelding, VerzuimStatusChange
+from rules.dates import format_nl, parse_date
+
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "verzuim_terugkoppeling.xsd"
+NAMESPACE = "urn:inbeeld:verzuimterugkoppeling:1"
+
+S = MeldingStatus
+# What the gemeente may do from each status (the school's statuses are not ours to set).
+GEMEENTE_TRANSITIONS: Mapping[MeldingStatus, frozenset[MeldingStatus]] = {
+    S.GEREGISTREERD: frozenset({S.IN_BEHANDELING, S.AFGESLOTEN, S.TER_KENNISGEVING_AANGENOMEN}),
+    S.IN_BEHANDELING: frozenset({S.AFGESLOTEN}),
+}
+FEEDBACK_STATUSES = (S.IN_BEHANDELING, S.AFGESLOTEN, S.TER_KENNISGEVING_AANGENOMEN)
+SCHOOL = "school"  # who the history names for the school's own statuses
+
+
+@dataclass(frozen=True)
+class Contactpersoon:
+    """The gemeente's contact for the school, sent to DUO with the status."""
+
+    naam: str
+    functie: str | None = None
+    telefoon: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterSummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+# The school's fields of a melding as the reader delivers them (docs/formats.md §3).
+SCHOOL_FIELDS = ("meldingsdatum", "brin", "vestiging", "persoonsnummer", "soort", "vermoedelijke_reden",
+                 "begindatum", "einddatum", "verzuimdagen", "verzuimuren", "toelichting", "melder_naam",
+                 "melder_functie", "melder_telefoon", "melder_email")
+DATE_FIELDS = ("meldingsdatum", "begindatum", "einddatum")
+
+
+def _school_values(row: Mapping[str, Any], where: str) -> dict[str, Any]:
+    values = {name: row.get(name) or None for name in SCHOOL_FIELDS}
+    for name in DATE_FIELDS:
+        if isinstance(values[name], str):
+            try:
+                values[name] = parse_date(values[name])
+            except ValueError as exc:
+                raise Refused(f"{where}: {name}: {exc}") from None
+    if not is_persoonsnummer(str(values["persoonsnummer"] or "")):
+        raise Refused(f"{where}: persoonsnummer fails the elfproef (BSN or onderwijsnummer)")
+    try:
+        values["soort"] = parse_code(VerzuimSoort, values["soort"], "soort verzuim")
+    except Refused as exc:
+        raise Refused(f"{where}: {exc}") from None
+    if not values["brin"] or values["begindatum"] is None:
+        raise Refused(f"{where}: brin and begindatum are required")
+    if values["einddatum"] is not None and values["einddatum"] < values["begindatum"]:
+        raise Refused(f"{where}: einddatum {format_nl(values['einddatum'])} lies before "
+                      f"begindatum {format_nl(values['begindatum'])}")
+    return values
+
+
+def register_meldingen(session: Session, rows: Iterable[Mapping[str, Any]], *,
+                       today: date | None = None) -> RegisterSummary:
+    """Take in parsed meldingen (from the verzuim reader): new ones as `geregistreerd`, known ones updated
+    with the school's latest facts (an einddatum, more hours) without touching the gemeente's status.
+
+    Refuses the whole batch on a bad row, so a half-read delivery changes nothing.
+    """
+    today = today or date.today()
+    checked: dict[str, dict[str, Any]] = {}
+    for number, row in enumerate(rows, start=1):
+        meldingsnummer = str(row.get("meldingsnummer") or "").strip()
+        if not meldingsnummer:
+            raise Refused(f"melding {number}: meldingsnummer is required")
+        checked[meldingsnummer] = _school_values(row, f"melding {meldingsnummer}")
+    known = {m.meldingsnummer: m for m in session.scalars(
+        select(Verzuimmelding).where(Verzuimmelding.meldingsnummer.in_(list(checked))))} if checked else {}
+    audit = trail(session)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    new = updated = 0
+    for meldingsnummer, values in checked.items():
+        melding = known.get(meldingsnummer)
+        if melding is None:
+            on = values["meldingsdatum"] or today
+            melding = Verzuimmelding(meldingsnummer=meldingsnummer, status=S.GEREGISTREERD, status_datum=on,
+                                     **values)
+            melding.changes.append(VerzuimStatusChange(status=S.GEREGISTREERD, on_date=on, by=SCHOOL,
+                                                       recorded_at=now))
+            session.add(melding)
+            session.flush()
+            audit.record(session, AuditEvent("verzuim.registered", melding.persoonsnummer, "verzuimmeldingen",
+                                             melding.id, f"soort={melding.soort.value}"))
+            new += 1
+            continue
+        changed = {name: value for name, value in values.items() if getattr(melding, name) != value}
+        if changed:
+            for name, value in changed.items():
+                setattr(melding, name, value)
+            audit.record(session, AuditEvent("verzuim.updated", melding.persoonsnummer, "verzuimmeldingen",
+                                             melding.id, "fields=" + ",".join(sorted(changed))))
+            updated += 1
+    session.flush()
+    return RegisterSummary(new=new, updated=updated, unchanged=len(checked) - new - updated)
+
+
+def get_melding(session: Session, meldingsnummer: str) -> Verzuimmelding:
+    melding = session.scalars(select(Verzuimmelding).options(selectinload(Verzuimmelding.changes))
+                              .where(Verzuimmelding.meldingsnummer == meldingsnummer)).first()
+    if melding is None:
+        raise Refused(f"there is no verzuimmelding {meldingsnummer!r}")
+    return melding
+
+
+def handle_melding(
+    session: Session,
+    meldingsnummer: str,
+    status: MeldingStatus | str,
+    *,
+    on: date | None = None,
+    by: str | None = None,
+    reden: RedenAfsluiting | str | None = None,
+    toelichting: ToelichtingAfsluiting | str | None = None,
+    contact: Contactpersoon | None = None,
+    today: date | None = None,
+) -> Verzuimmelding:
+    """The gemeente's status change, as DUO allows it; a closure needs its reden afsluiting.
+
+    The feedback DUO will get for it is checked against the XSD now, so a bad phone number or
+    e-mail address is refused here and not at the weekly export.
+    """
+    today = today or date.today()
+    on = on or today
+    new = parse_code(MeldingStatus, status, "status")
+    melding = get_melding(session, meldingsnummer)
+    current = melding.status
+    allowed = GEMEENTE_TRANSITIONS.get(current, frozenset())
+    if new not in allowed:
+        if current.is_final:
+            raise Refused(f"melding {meldingsnummer} is {current.label.lower()} since "
+                          f"{format_nl(melding.status_datum)}: DUO allows no further status")
+        choices = ", ".join(s.value for s in sorted(allowed)) or "none"
+        raise Refused(f"DUO does not allow {current.label!r} → {new.label!r}; from here: {choices}")
+    reden_code = parse_code(RedenAfsluiting, reden, "reden afsluiting") if reden else None
+    toelichting_code = (parse_code(ToelichtingAfsluiting, toelichting, "toelichting afsluiting")
+                        if toelichting else None)
+    if new == S.AFGESLOTEN and reden_code is None:
+        raise Refused(f"closing needs a reden afsluiting: {', '.join(RedenAfsluiting)}")
+    if new != S.AFGESLOTEN and (reden_code or toelichting_code):
+        raise Refused("a reden or toelichting afsluiting belongs to closing (status afgesloten)")
+    if on > today:
+        raise Refused(f"the date {format_nl(on)} lies in the future")
+    if on < melding.status_datum:
+        raise Refused(f"the date {format_nl(on)} lies before the current status "
+                      f"of {format_nl(melding.status_datum)}")
+    audit = trail(session)
+    by = by or audit.actor
+    contact = replace(contact, naam=contact.naam or by) if contact else Contactpersoon(naam=by)
+    feedback = _feedback_root(today)
+    feedback.append(_terugkoppeling(meldingsnummer, new, on, reden_code, toelichting_code, contact))
+    check_feedback(feedback)
+
+    melding.status, melding.status_datum = new, on
+    melding.reden_afsluiting, melding.toelichting_afsluiting = reden_code, toelichting_code
+    melding.contact_naam, melding.contact_functie = contact.naam, contact.functie
+    melding.contact_telefoon, melding.contact_email = contact.telefoon, contact.email
+    melding.changes.append(VerzuimStatusChange(status=new, on_date=on, by=by, reden_afsluiting=reden_code,
+                                               toelichting_afsluiting=toelichting_code,
+                                               recorded_at=datetime.now(UTC).replace(tzinfo=None)))
+    session.flush()
+    detail = f"status={new.value}" + (f" reden={reden_code.value}" if reden_code else "")
+    audit.record(session, AuditEvent("verzuim.status", melding.persoonsnummer, "verzuimmeldingen", melding.id,
+                                     detail))
+    return melding
+
+
+def withdraw(session: Session, meldingsnummer: str, on: date) -> Verzuimmelding:
+    """The school withdrew the melding (as DUO reports it): final, whatever the gemeente's status was."""
+    melding = get_melding(session, meldingsnummer)
+    if melding.status == S.INGETROKKEN:
+        return melding
+    if melding.status in (S.AFGESLOTEN, S.TER_KENNISGEVING_AANGENOMEN):
+        raise Refused(f"melding {meldingsnummer} is already {melding.status.label.lower()}")
+    melding.status, melding.status_datum = S.INGETROKKEN, on
+    melding.reden_afsluiting = melding.toelichting_afsluiting = None
+    melding.changes.append(VerzuimStatusChange(status=S.INGETROKKEN, on_date=on, by=SCHOOL,
+                                               recorded_at=datetime.now(UTC).replace(tzinfo=None)))
+    session.flush()
+    trail(session).record(session, AuditEvent("verzuim.withdrawn", melding.persoonsnummer, "verzuimmeldingen",
+                                              melding.id))
+    return melding
+
+
+def list_meldingen(session: Session, *, status: MeldingStatus | str | None = None,
+                   soort: VerzuimSoort | str | None = None) -> list[Verzuimmelding]:
+    query = select(Verzuimmelding).order_by(Verzuimmelding.begindatum, Verzuimmelding.id)
+    if status is not None:
+        query = query.where(Verzuimmelding.status == parse_code(MeldingStatus, status, "status"))
+    if soort is not None:
+        query = query.where(Verzuimmelding.soort == parse_code(VerzuimSoort, soort, "soort"))
+    return list(session.scalars(query))
+
+
+_NS = f"{{{NAMESPACE}}}"
+
+
+def _feedback_root(today: date | None) -> etree._Element:
+    return etree.Element(_NS + "verzuimterugkoppelingen", nsmap={None: NAMESPACE},
+                         aangemaakt=(today or date.today()).isoformat())
+
+
+def _terugkoppeling(meldingsnummer: str, status: MeldingStatus, on: date, reden: RedenAfsluiting | None,
+                    toelichting: ToelichtingAfsluiting | None, contact: Contactpersoon) -> etree._Element:
+    item = etree.Element(_NS + "terugkoppeling")
+    etree.SubElement(item, _NS + "meldingsnummer").text = meldingsnummer
+    etree.SubElement(item, _NS + "statusdatum").text = on.isoformat()
+    if status == S.AFGESLOTEN:
+        closed = etree.SubElement(item, _NS + "afgesloten")
+        etree.SubElement(closed, _NS + "redenAfsluiting").text = reden.value if reden else ""
+        if toelichting is not None:
+            etree.SubElement(closed, _NS + "toelichtingAfsluiting").text = toelichting.value
+    elif status == S.IN_BEHANDELING:
+        etree.SubElement(item, _NS + "inBehandeling")
+    elif status == S.TER_KENNISGEVING_AANGENOMEN:
+        etree.SubElement(item, _NS + "terKennisgevingAangenomen")
+    else:
+        raise ValueError(f"{status.label} is the school's status, not feedback from the gemeente")
+    element = etree.SubElement(item, _NS + "contactpersoon")
+    for tag in ("naam", "functie", "telefoon", "email"):
+        value = getattr(contact, tag)
+        if value:
+            etree.SubElement(element, _NS + tag).text = value
+    return item
+
+
+@cache
+def load_schema() -> etree.XMLSchema:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(SCHEMA), parser))
+
+
+def check_feedback(root: etree._Element) -> None:
+    """Raise Refused naming what breaks the XSD: an invalid file never leaves InBeeld."""
+    schema = load_schema()
+    if not schema.validate(root):
+        error = schema.error_log[0]
+        raise Refused(f"the feedback for DUO breaks {SCHEMA.name}: {error.message}")
+
+
+def export_feedback_xml(session: Session, out: str | Path, *, since: date | None = None,
+                        today: date | None = None) -> int:
+    """Write the gemeente's current status of every melding it handled (status set on or after `since`)
+    for DUO to `out`: validated first, replaced atomically. Returns the number of terugkoppelingen."""
+    query = (select(Verzuimmelding).where(Verzuimmelding.status.in_(FEEDBACK_STATUSES))
+             .order_by(Verzuimmelding.status_datum, Verzuimmelding.meldingsnummer))
+    if since is not None:
+        query = query.where(Verzuimmelding.status_datum >= since)
+    root = _feedback_root(today)
+    for m in session.scalars(query):
+        contact = Contactpersoon(m.contact_naam or "", m.contact_functie, m.contact_telefoon, m.contact_email)
+        root.append(_terugkoppeling(m.meldingsnummer, m.status, m.status_datum, m.reden_afsluiting,
+                                    m.toelichting_afsluiting, contact))
+    check_feedback(root)
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(document)
+    os.replace(tmp, out)
+    trail(session).record(session, AuditEvent("verzuim.exported", None, "verzuimmeldingen", None,
+                                              f"terugkoppelingen={len(root)}"))
+    return len(root)

@@ -1,0 +1,300 @@
+"""The vrijstellingen register: exemptions with their legal ground (SPEC §4.4) and what makes one valid.
+
+The grounds and their articles are `rules.vrijstellingen.Vrijstellingsgrond`; what this module adds
+is what the register must check before it holds one (the rules module leaves that here):
+
+- the einddatum is not before the begindatum; the ground is one of the seven codes;
+- LPW_5_A (art. 5 onder a): the statement of the designated doctor or psychologist is at most
+  3 months old at the begindatum (art. 7); "never fit" exists only for this ground and spares the
+  yearly renewal (art. 6 lid 3);
+- LPW_5A (art. 5a, trekkend bestaan): only March to October (Besluit vrijstelling leerplicht
+  trekkende bevolking), so it needs an einddatum within the season of its begindatum;
+- LPW_3A (art. 3a): granted per school year, so it ends at the latest on the last day of the
+  school year it starts in;
+- a statement date (`verklaring_datum`) only for the grounds that ask for one: LPW_5_A (art. 7)
+  and LPW_5_C (art. 9, the foreign school's statement);
+- no two vrijstellingen of one person on one ground overlap.
+
+Art. 5 (a, b, c) kennisgevingen are renewed every year before 1 July (art. 6 lid 2 onder b):
+`renewal_due` says by when. Art. 8 (5 onder b is void if the child went to a school of that
+direction the year before) needs enrolment history the register does not hold: the LPA checks it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from connectors.errors import RefusedFile
+from connectors.persoonsnummer import is_persoonsnummer
+from connectors.textfile import check_text
+from registers.audit import AuditEvent, trail
+from registers.codes import CloseReason
+from registers.errors import Refused
+from registers.models import Vrijstelling
+from rules.dates import MaandDag, add_months, format_nl, parse_date, schooljaar_einde
+from rules.parameters import value
+from rules.vrijstellingen import TREKKEND_SEIZOEN, Vrijstellingsgrond
+
+G = Vrijstellingsgrond
+STATEMENT_MAX_AGE_MONTHS = 3  # art. 7: "niet ouder dan drie maanden"
+NEEDS_STATEMENT = {G.LPW_5_A: "verklaring van arts of psycholoog (art. 7)",
+                   G.LPW_5_C: "verklaring van de buitenlandse school (art. 9)"}
+YEARLY_RENEWAL = (G.LPW_5_A, G.LPW_5_B, G.LPW_5_C)  # art. 6 lid 2 onder b
+RENEWAL_BEFORE = MaandDag(7, 1)  # "telkens vóór 1 juli"
+CSV_COLUMNS = ("PERSOONSGEBONDENNUMMER", "GRONDSLAG", "BEGINDATUM", "EINDDATUM")
+
+
+def parse_grond(code: str | Vrijstellingsgrond) -> Vrijstellingsgrond:
+    try:
+        return code if isinstance(code, Vrijstellingsgrond) else Vrijstellingsgrond.from_code(code)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
+
+
+def check(grond: Vrijstellingsgrond, begindatum: date, einddatum: date | None, *,
+          verklaring_datum: date | None = None, nooit_geschikt: bool = False) -> None:
+    """Refuse a vrijstelling the law does not allow (see the module docstring); pure, no database."""
+    if einddatum is not None and einddatum < begindatum:
+        raise Refused(f"the einddatum {format_nl(einddatum)} lies before the begindatum "
+                      f"{format_nl(begindatum)}")
+    if nooit_geschikt and grond != G.LPW_5_A:
+        raise Refused(f"'nooit geschikt' belongs to LPW_5_A (art. 5 onder a), not to {grond.value}")
+    if verklaring_datum is not None:
+        if grond not in NEEDS_STATEMENT:
+            raise Refused(f"{grond.value} ({grond.artikel}) asks for no statement: leave the verklaring out")
+        if verklaring_datum > begindatum:
+            raise Refused(f"the statement of {format_nl(verklaring_datum)} is dated after the begindatum "
+                          f"{format_nl(begindatum)}")
+        oldest = add_months(begindatum, -STATEMENT_MAX_AGE_MONTHS)
+        if grond == G.LPW_5_A and verklaring_datum < oldest:
+            raise Refused(f"the statement of {format_nl(verklaring_datum)} is more than 3 months old at the "
+                          f"begindatum {format_nl(begindatum)} (art. 7: at the earliest {format_nl(oldest)})")
+    if grond == G.LPW_5A:
+        first = date(begindatum.year, TREKKEND_SEIZOEN.start, 1)
+        last = date(begindatum.year, TREKKEND_SEIZOEN.stop, 1) - timedelta(days=1)
+        if begindatum.month not in TREKKEND_SEIZOEN:
+            raise Refused(f"LPW_5A (art. 5a, trekkend bestaan) holds only March to October: "
+                          f"{format_nl(begindatum)} is outside the season")
+        if einddatum is None or einddatum > last:
+            raise Refused(f"LPW_5A (art. 5a, trekkend bestaan) holds only March to October: give an "
+                          f"einddatum within {format_nl(first)} – {format_nl(last)}")
+    if grond == G.LPW_3A:
+        last = schooljaar_einde(begindatum, value("schooljaar_start", begindatum))
+        if einddatum is None or einddatum > last:
+            raise Refused(f"LPW_3A (art. 3a) is granted per school year: give an einddatum on or before "
+                          f"{format_nl(last)}")
+
+
+def _check_overlap(session: Session, persoonsnummer: str, grond: Vrijstellingsgrond, begindatum: date,
+                   einddatum: date | None, exclude_id: int | None = None) -> None:
+    query = select(Vrijstelling).where(
+        Vrijstelling.persoonsnummer == persoonsnummer, Vrijstelling.grond == grond,
+        or_(Vrijstelling.einddatum.is_(None), Vrijstelling.einddatum >= begindatum))
+    if einddatum is not None:
+        query = query.where(Vrijstelling.begindatum <= einddatum)
+    if exclude_id is not None:
+        query = query.where(Vrijstelling.id != exclude_id)
+    other = session.scalars(query).first()
+    if other is not None:
+        until = format_nl(other.einddatum) if other.einddatum else "open end"
+        raise Refused(f"it overlaps vrijstelling {other.id} ({grond.value}, {format_nl(other.begindatum)} – "
+                      f"{until}) of the same person")
+
+
+def add_vrijstelling(
+    session: Session,
+    persoonsnummer: str,
+    grond: Vrijstellingsgrond | str,
+    begindatum: date,
+    *,
+    einddatum: date | None = None,
+    verklaring_datum: date | None = None,
+    nooit_geschikt: bool = False,
+    toelichting: str | None = None,
+) -> Vrijstelling:
+    """Register a vrijstelling after the checks of the module docstring. The next case sync closes the
+    person's absoluut-verzuim case with reason `vrijstelling` once the matching sees it."""
+    persoonsnummer = persoonsnummer.strip()
+    if not is_persoonsnummer(persoonsnummer):
+        raise Refused("the persoonsnummer fails the elfproef (not a BSN or onderwijsnummer)")
+    grond = parse_grond(grond)
+    check(grond, begindatum, einddatum, verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt)
+    _check_overlap(session, persoonsnummer, grond, begindatum, einddatum)
+    entry = Vrijstelling(persoonsnummer=persoonsnummer, grond=grond, begindatum=begindatum,
+                         einddatum=einddatum,
+                         verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt,
+                         toelichting=(toelichting or "").strip() or None)
+    session.add(entry)
+    session.flush()
+    trail(session).record(session, AuditEvent("vrijstelling.added", persoonsnummer, "vrijstellingen",
+                                              entry.id, f"grond={grond.value}"))
+    return entry
+
+
+def end_vrijstelling(session: Session, vrijstelling_id: int, einddatum: date) -> Vrijstelling:
+    """Give an open vrijstelling its einddatum (the child goes back to school, moves abroad, ...)."""
+    entry = session.get(Vrijstelling, vrijstelling_id)
+    if entry is None:
+        raise Refused(f"there is no vrijstelling {vrijstelling_id}")
+    if entry.einddatum is not None:
+        raise Refused(f"vrijstelling {entry.id} already ends on {format_nl(entry.einddatum)}")
+    check(entry.grond, entry.begindatum, einddatum)
+    entry.einddatum = einddatum
+    session.flush()
+    trail(session).record(session, AuditEvent("vrijstelling.ended", entry.persoonsnummer, "vrijstellingen",
+                                              entry.id))
+    return entry
+
+
+def is_valid_on(entry: Vrijstelling, d: date) -> bool:
+    """docs/formats.md §4: valid when begindatum <= d <= einddatum (an empty einddatum is open-ended)."""
+    return entry.begindatum <= d and (entry.einddatum is None or d <= entry.einddatum)
+
+
+def renewal_due(entry: Vrijstelling, on: date) -> date | None:
+    """The 1 July before which the next yearly kennisgeving is due (art. 6 lid 2 onder b), or None when
+    none is: not an art. 5 ground, "never fit", or ending before the next school year starts."""
+    if entry.grond not in YEARLY_RENEWAL or entry.nooit_geschikt:
+        return None
+    reference = max(on, entry.begindatum)
+    deadline = RENEWAL_BEFORE.in_jaar(reference.year)
+    if reference >= deadline:
+        deadline = RENEWAL_BEFORE.in_jaar(reference.year + 1)
+    school_year_end = schooljaar_einde(deadline, value("schooljaar_start", deadline))
+    if entry.einddatum is not None and entry.einddatum <= school_year_end:
+        return None
+    return deadline
+
+
+def list_vrijstellingen(session: Session, *, persoonsnummer: str | None = None,
+                        geldig_op: date | None = None) -> list[Vrijstelling]:
+    query = select(Vrijstelling).order_by(Vrijstelling.begindatum, Vrijstelling.id)
+    if persoonsnummer is not None:
+        query = query.where(Vrijstelling.persoonsnummer == persoonsnummer)
+    if geldig_op is not None:
+        query = query.where(Vrijstelling.begindatum <= geldig_op,
+                            or_(Vrijstelling.einddatum.is_(None), Vrijstelling.einddatum >= geldig_op))
+    return list(session.scalars(query))
+
+
+def close_reasons(session: Session, peildatum: date,
+                  persoonsnummers: Iterable[str]) -> dict[str, CloseReason]:
+    """`vrijstelling` for each of `persoonsnummers` holding a vrijstelling valid on `peildatum`.
+
+    The weekly flow hands the register's vrijstellingen (`list_vrijstellingen`) to the matching, whose
+    signals then no longer include these persons; merged into `gone_reasons`, this closes their cases
+    with the right reason.
+    """
+    wanted = set(persoonsnummers)
+    valid = list_vrijstellingen(session, geldig_op=peildatum)
+    return {v.persoonsnummer: CloseReason.VRIJSTELLING for v in valid if v.persoonsnummer in wanted}
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    line: int
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: tuple[Quarantined, ...] = field(default_factory=tuple)
+
+
+def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The vrijstellingen CSV of docs/formats.md §4 as (line, row) pairs; refuses a broken file whole.
+
+    A stopgap until the duo-readers branch's staging reader lands; then `import_vrijstellingen` takes
+    its rows instead.
+    """
+    try:
+        info = check_text(path)
+    except RefusedFile as exc:
+        raise Refused(str(exc)) from None
+    with path.open(encoding="utf-8-sig" if info.encoding == "utf-8" else info.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=";", quotechar='"')
+        header = [name.strip().upper() for name in next(reader, [])]
+        if tuple(header[:4]) != CSV_COLUMNS:
+            raise Refused(f"refused {path.name}, line 1: the header must start with {';'.join(CSV_COLUMNS)}")
+        rows = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                raise Refused(f"refused {path.name}, line {reader.line_num}: {len(row)} fields, "
+                              f"the header has {len(header)}")
+            rows.append((reader.line_num, dict(zip(header, (c.strip() for c in row), strict=False))))
+    return rows
+
+
+def import_vrijstellingen(session: Session, rows: list[tuple[int, Mapping[str, Any]]]) -> ImportSummary:
+    """Take in vrijstellingen from a delivery: new ones added, known ones (same person, ground and
+    begindatum) given the delivered einddatum / toelichting; bad rows quarantined with their reason.
+    Importing the same rows twice changes nothing."""
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    quarantined: list[Quarantined] = []
+    for line, row in rows:
+        try:
+            counts[_import_row(session, row)] += 1
+        except _RowFault as fault:
+            quarantined.append(Quarantined(line, fault.field, fault.reason))
+    return ImportSummary(**counts, quarantined=tuple(quarantined))
+
+
+class _RowFault(Exception):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field_name, reason
+
+
+def _parsed(row: Mapping[str, Any], name: str, parse):
+    try:
+        return parse(str(row.get(name) or ""))
+    except (Refused, ValueError) as exc:
+        raise _RowFault(name, str(exc)) from None
+
+
+def _import_row(session: Session, row: Mapping[str, Any]) -> str:
+    persoonsnummer = str(row.get("PERSOONSGEBONDENNUMMER") or "")
+    if not is_persoonsnummer(persoonsnummer):
+        raise _RowFault("PERSOONSGEBONDENNUMMER", "fails the elfproef (not a BSN or onderwijsnummer)")
+    grond = _parsed(row, "GRONDSLAG", parse_grond)
+    begindatum = _parsed(row, "BEGINDATUM", parse_date)
+    einddatum = _parsed(row, "EINDDATUM", parse_date) if row.get("EINDDATUM") else None
+    toelichting = str(row.get("TOELICHTING") or "").strip() or None
+    known = session.scalars(select(Vrijstelling).where(
+        Vrijstelling.persoonsnummer == persoonsnummer, Vrijstelling.grond == grond,
+        Vrijstelling.begindatum == begindatum)).first()
+    if known is not None and (known.einddatum, known.toelichting) == (einddatum, toelichting):
+        return "unchanged"
+    try:
+        check(grond, begindatum, einddatum)
+        _check_overlap(session, persoonsnummer, grond, begindatum, einddatum,
+                       exclude_id=known.id if known is not None else None)
+    except Refused as exc:
+        raise _RowFault("BEGINDATUM/EINDDATUM", str(exc)) from None
+    audit = trail(session)
+    if known is None:
+        entry = Vrijstelling(persoonsnummer=persoonsnummer, grond=grond, begindatum=begindatum,
+                             einddatum=einddatum, toelichting=toelichting)
+        session.add(entry)
+        session.flush()
+        audit.record(session, AuditEvent("vrijstelling.imported", persoonsnummer, "vrijstellingen", entry.id,
+                                         f"grond={grond.value}"))
+        return "new"
+    known.einddatum, known.toelichting = einddatum, toelichting
+    session.flush()
+    audit.record(session, AuditEvent("vrijstelling.updated", persoonsnummer, "vrijstellingen", known.id))
+    return "updated"

@@ -1,0 +1,110 @@
+"""Working a case by hand: the timeline, closing, and the refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from registers.case_sync import sync_cases
+from registers.cases import assign, list_cases, read_case, record_action, set_legal_hold
+from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.errors import Refused
+from tests.registers.factories import BSNS, WEEK1, WEEK2, signal_row
+
+AV = Signal.ABSOLUUT_VERZUIM
+TODAY = date(2026, 10, 1)
+
+
+@pytest.fixture
+def case_ids(session: Session) -> list[int]:
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], AV), signal_row(BSNS[1], Signal.GEEN_INSCHRIJVING_18_23),
+                                signal_row(BSNS[2], AV)], {})
+    return [c.id for c in list_cases(session)]
+
+
+def test_the_escalation_path_is_a_dated_timeline(session: Session, case_ids: list[int]) -> None:
+    case_id = case_ids[0]
+    steps = [("letter", date(2026, 9, 8), "Eerste brief met antwoordformulier"),
+             ("huisbezoek", date(2026, 9, 22), "Niemand thuis"),
+             ("gesprek", date(2026, 9, 24), "Moeder: kind zit thuis sinds de zomer"),
+             ("waarschuwing", date(2026, 9, 25), None),
+             ("halt", date(2026, 9, 28), None),
+             ("proces-verbaal", date(2026, 9, 29), None)]
+    for action, on, note in steps:
+        record_action(session, case_id, action, on=on, by="J. Jansen", note=note, today=TODAY)
+
+    case = read_case(session, case_id)
+
+    assert [(a.action, a.on_date, a.by) for a in case.actions] == [
+        (ActionType.GEOPEND, WEEK1, "inbeeld"),
+        (ActionType.BRIEF_VERSTUURD, date(2026, 9, 8), "J. Jansen"),
+        (ActionType.HUISBEZOEK, date(2026, 9, 22), "J. Jansen"),
+        (ActionType.GESPREK, date(2026, 9, 24), "J. Jansen"),
+        (ActionType.WAARSCHUWING, date(2026, 9, 25), "J. Jansen"),
+        (ActionType.HALT_VERWIJZING, date(2026, 9, 28), "J. Jansen"),
+        (ActionType.PROCES_VERBAAL, date(2026, 9, 29), "J. Jansen")]
+    assert case.actions[3].note == "Moeder: kind zit thuis sinds de zomer"
+
+
+def test_closing_by_hand_records_the_reason_and_a_closed_case_takes_only_notes(session: Session,
+                                                                                case_ids: list[int]) -> None:
+    record_action(session, case_ids[0], "close", on=date(2026, 9, 10), reason="vrijstelling", today=TODAY)
+    case = read_case(session, case_ids[0])
+    assert (case.status, case.closed_on, case.close_reason) == (CaseStatus.CLOSED, date(2026, 9, 10),
+                                                                 CloseReason.VRIJSTELLING)
+
+    with pytest.raises(Refused, match="closed on 10 september 2026"):
+        record_action(session, case_ids[0], "close", on=date(2026, 9, 11), today=TODAY)
+    with pytest.raises(Refused, match="only a note"):
+        record_action(session, case_ids[0], "gesprek", on=date(2026, 9, 11), today=TODAY)
+    record_action(session, case_ids[0], "note", on=date(2026, 9, 12), note="Vrijstelling ontvangen",
+                  today=TODAY)
+    assert read_case(session, case_ids[0]).actions[-1].note == "Vrijstelling ontvangen"
+
+
+def test_close_without_a_reason_is_handmatig(session: Session, case_ids: list[int]) -> None:
+    record_action(session, case_ids[1], ActionType.GESLOTEN, on=WEEK2, today=TODAY)
+    assert read_case(session, case_ids[1]).close_reason == CloseReason.HANDMATIG
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"action": "spijbelen"}, "unknown action"),
+    ({"action": "geopend"}, "written by the case sync"),
+    ({"action": "gesprek", "on": date(2026, 10, 2)}, "in the future"),
+    ({"action": "gesprek", "on": date(2026, 9, 6)}, "before case"),
+    ({"action": "gesprek", "reason": "verhuisd"}, "reason belongs to closing"),
+    ({"action": "close", "reason": "weggelopen"}, "unknown close reason"),
+])
+def test_impossible_actions_are_refused(session: Session, case_ids: list[int], kwargs: dict,
+                                        message: str) -> None:
+    options = {k: v for k, v in kwargs.items() if k != "action"}
+    with pytest.raises(Refused, match=message):
+        record_action(session, case_ids[0], kwargs["action"], today=TODAY, **options)
+
+
+def test_an_unknown_case_is_refused(session: Session, case_ids: list[int]) -> None:
+    with pytest.raises(Refused, match="there is no case 999"):
+        record_action(session, 999, "letter", today=TODAY)
+    with pytest.raises(Refused, match="there is no case 999"):
+        read_case(session, 999)
+
+
+def test_list_filters_by_status_type_and_assignee(session: Session, case_ids: list[int]) -> None:
+    assign(session, case_ids[0], "J. Jansen")
+    assign(session, case_ids[1], "P. de Vries")
+    record_action(session, case_ids[2], "close", on=WEEK2, today=TODAY)
+
+    assert [c.id for c in list_cases(session, status="open")] == case_ids[:2]
+    assert [c.id for c in list_cases(session, status="closed")] == case_ids[2:]
+    assert [c.id for c in list_cases(session, signal="absoluut_verzuim")] == [case_ids[0], case_ids[2]]
+    assert [c.id for c in list_cases(session, assigned_to="J. Jansen")] == case_ids[:1]
+    assert [c.id for c in list_cases(session, assigned_to="-")] == case_ids[2:]
+    with pytest.raises(Refused, match="unknown signal type"):
+        list_cases(session, signal="SPIJBELEN")
+
+
+def test_legal_hold_can_be_set_and_lifted(session: Session, case_ids: list[int]) -> None:
+    assert set_legal_hold(session, case_ids[0], True).legal_hold
+    assert not set_legal_hold(session, case_ids[0], False).legal_hold
