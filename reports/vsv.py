@@ -130,8 +130,11 @@ def _counts_for_vsv(data: pd.DataFrame) -> pd.Series:
 
 
 def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]], year: int,
-                         peildatum: dt.date | None = None, max_age: int = MAX_AGE) -> pd.DataFrame:
+                         peildatum: dt.date | None = None, max_age: int = MAX_AGE,
+                         gemeenten: Sequence[str] = ()) -> pd.DataFrame:
     """One row per person in the startset of convenantjaar `year`, with `vsv` True for the leavers.
+
+    `gemeenten` limits the startset to the woongemeenten served (by the enrolment of 1 October).
 
     Columns: persoonsnummer, brin, niveau (VSV level), gemeentecode, leeftijd, geslacht,
     startkwalificatie (obtained by the end date), ingeschreven_einde (enrolled on the end date),
@@ -144,6 +147,8 @@ def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]],
     data = _normalised(enrolments)
     ages = ages_on(data["geboortedatum"], jaar.start)
     eligible = data[_valid_on(data, jaar.start) & _counts_for_vsv(data) & (ages < max_age)].copy()
+    if gemeenten:
+        eligible = eligible[eligible["gemeentecode"].isin([str(g).zfill(4) for g in gemeenten])]
     eligible["leeftijd"] = ages[eligible.index].astype(int)
     eligible = eligible.sort_values(
         ["persoonsnummer", "datum_inschrijving", "brin"], ascending=[True, False, True], kind="stable"
@@ -222,7 +227,12 @@ def vsv_figures(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]], year: in
                 peildatum: dt.date | None = None,
                 dimensions: Sequence[str] = tuple(DIMENSIONS)) -> VsvFigures:
     """The VSV figures of convenantjaar `year` (final, or provisional on `peildatum`)."""
-    population = startset_and_leavers(enrolments, year, peildatum)
+    return summarise(startset_and_leavers(enrolments, year, peildatum), year, peildatum, dimensions)
+
+
+def summarise(population: pd.DataFrame, year: int, peildatum: dt.date | None = None,
+              dimensions: Sequence[str] = tuple(DIMENSIONS)) -> VsvFigures:
+    """The figures of a startset computed by `startset_and_leavers`."""
     jaar = Convenantjaar(year)
     return VsvFigures(
         jaar=jaar,
@@ -271,16 +281,18 @@ def duo_workload(reports: pd.DataFrame | Iterable[Mapping[str, Any]], jaar: Conv
     """The persons DUO counts as potential vsv'ers in the convenantjaar, one row each.
 
     `reports` holds rows of A01, A02 and A04 reports (`rapport`, `maand` as `jjjjmm`,
-    `persoonsnummer`, and the report's other columns). The latest A04 of the convenantjaar is
-    DUO's own workload and is used when present; otherwise the A01 and A02 rows are replayed
-    month by month (an A02 in the same month as an A01 follows it).
+    `persoonsnummer`, and the report's other columns). A report of month m gives DUO's facts on
+    the first day of m, so the months November t up to and including October t+1 belong to
+    convenantjaar t. The latest A04 of the convenantjaar is DUO's own workload and is used when
+    present; otherwise the A01 and A02 rows are replayed month by month (an A02 in the same month
+    as an A01 follows it).
     """
     data = frame(reports, REPORT_COLUMNS, "DUO reports")
     data["rapport"] = texts(data["rapport"]).str.upper()
     data["maand"] = texts(data["maand"])
     data["persoonsnummer"] = texts(data["persoonsnummer"])
-    first = f"{jaar.year}10"
-    last = f"{jaar.year + 1}09"
+    first = f"{jaar.year}11"
+    last = f"{jaar.year + 1}10"
     data = data[(data["maand"] >= first) & (data["maand"] <= last)]
     a04 = data[data["rapport"] == "A04"]
     if not a04.empty:

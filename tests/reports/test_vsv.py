@@ -136,7 +136,7 @@ def test_reconciliation_with_duo_workload() -> None:
         {"rapport": "A01", "maand": "202411", "persoonsnummer": "X99"},
         {"rapport": "A01", "maand": "202502", "persoonsnummer": "100000004"},
         {"rapport": "A02", "maand": "202412", "persoonsnummer": "X99"},
-        {"rapport": "A01", "maand": "202409", "persoonsnummer": "OLD"},  # earlier convenantjaar
+        {"rapport": "A01", "maand": "202410", "persoonsnummer": "OLD"},  # facts of 1 Oct 2024: 2023-2024
     ])
     workload = duo_workload(reports, jaar)
     assert sorted(workload["persoonsnummer"]) == ["100000004", "P01"]

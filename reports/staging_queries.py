@@ -1,0 +1,247 @@
+"""What the reports read from the staging store (DuckDB): DUO enrolments as known on a date,
+DUO's monthly A-reports, and BRP facts for the work lists.
+
+Why "as known on a date": staging keeps every delivery (SPEC §3), and
+`duo_inschrijvingen_op(import_id)` gives the enrolment state right after any import. The VSV
+figure of convenantjaar t is computed on the state after the newest DUO delivery dated on or
+before its *vaststellingsdatum*, 1 October t+1 plus `VASTSTELLING_DAGEN` (late enrolments of
+1 October are in by then). Deliveries after that date are ignored, so the figure of a finished
+convenantjaar never changes however often it is recomputed. Before the vaststellingsdatum (or
+with an earlier `stand`) the newest delivery gives a provisional figure on its own date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from reports.vsv import Convenantjaar, VsvFigures, startset_and_leavers, summarise
+from rules.dates import format_nl
+
+VASTSTELLING_DAGEN = 31
+DUO_ENROLMENT_KINDS = ("duo_c", "duo_p")
+ENROLMENT_SELECT = (
+    "persoonsnummer", "bsn", "geboortedatum", "geslacht", "postcode", "gemeentecode", "brin",
+    "onderwijssoort", "onderwijscode", "niveau", "datum_inschrijving", "datum_uitschrijving", "bekostigd",
+    "diploma_datum", "startkwalificatie",
+)
+
+
+class NoData(LookupError):
+    """The staging store holds no delivery that can answer the question."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
+    return bool(found[0])
+
+
+def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = ?",
+                            [name]).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One loaded import: its id and the date it describes."""
+
+    import_id: int
+    peildatum: dt.date
+
+
+def duo_delivery_as_of(con: duckdb.DuckDBPyConnection, day: dt.date) -> Delivery | None:
+    """The newest DUO enrolment import (C- or P-levering) dated on or before `day`."""
+    if not has_table(con, "imports"):
+        return None
+    row = con.execute(
+        "SELECT import_id, coalesce(peildatum, finished_at::DATE) FROM imports "
+        "WHERE kind IN ('duo_c', 'duo_p') AND status = 'loaded' "
+        "AND coalesce(peildatum, finished_at::DATE) <= ? ORDER BY import_id DESC LIMIT 1",
+        [day],
+    ).fetchone()
+    return Delivery(int(row[0]), row[1]) if row else None
+
+
+def duo_delivery_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """The dates of every loaded DUO enrolment delivery, oldest first."""
+    if not has_table(con, "imports"):
+        return []
+    rows = con.execute(
+        "SELECT DISTINCT coalesce(peildatum, finished_at::DATE) AS d FROM imports "
+        "WHERE kind IN ('duo_c', 'duo_p') AND status = 'loaded' ORDER BY d"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def enrolments_after(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
+    """The enrolment state right after an import, in the columns `reports.vsv` takes."""
+    if not _has_macro(con, "duo_inschrijvingen_op"):
+        raise NoData("the staging store holds no DUO enrolment deliveries")
+    columns = ", ".join(ENROLMENT_SELECT)
+    return con.execute(f"SELECT {columns} FROM duo_inschrijvingen_op(?)", [import_id]).df()
+
+
+@dataclass(frozen=True)
+class VsvBasis:
+    """Which delivery a VSV figure rests on, and whether it is final."""
+
+    jaar: Convenantjaar
+    delivery: Delivery
+    peildatum: dt.date | None  # None: final (1 October t+1); else the provisional date
+
+    @property
+    def vaststellingsdatum(self) -> dt.date:
+        return vaststellingsdatum(self.jaar)
+
+
+def vaststellingsdatum(jaar: Convenantjaar) -> dt.date:
+    return jaar.next_start + dt.timedelta(days=VASTSTELLING_DAGEN)
+
+
+def vsv_basis(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None) -> VsvBasis:
+    """The delivery the figure of convenantjaar `year` is computed on (see the module docstring)."""
+    jaar = Convenantjaar(year)
+    cutoff = vaststellingsdatum(jaar)
+    as_of = min(stand, cutoff) if stand else cutoff
+    delivery = duo_delivery_as_of(con, as_of)
+    if delivery is None or delivery.peildatum <= jaar.start:
+        raise NoData(f"no DUO enrolment delivery dated after {format_nl(jaar.start)} and on or before "
+                     f"{format_nl(as_of)}: convenantjaar {jaar.label} cannot be computed")
+    provisional = delivery.peildatum if delivery.peildatum < jaar.next_start else None
+    return VsvBasis(jaar, delivery, provisional)
+
+
+def vsv_from_staging(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None,
+                     gemeenten: Sequence[str] = ()) -> tuple[VsvFigures, VsvBasis]:
+    """The VSV figures of convenantjaar `year` from the staged DUO deliveries."""
+    basis = vsv_basis(con, year, stand)
+    population = startset_and_leavers(enrolments_after(con, basis.delivery.import_id), year,
+                                      basis.peildatum, gemeenten=gemeenten)
+    return summarise(population, year, basis.peildatum), basis
+
+
+def vsv_trend_from_staging(con: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None,
+                           stand: dt.date | None = None, gemeenten: Sequence[str] = ()) -> pd.DataFrame:
+    """Startset, new vsv'ers and VSV % per convenantjaar, each on its own delivery.
+
+    Without `years`: every convenantjaar the deliveries (up to `stand`) can answer."""
+    if years is None:
+        dates = [d for d in duo_delivery_dates(con) if stand is None or d <= stand]
+        years = sorted({Convenantjaar.of(d - dt.timedelta(days=1)).year for d in dates})
+    rows = []
+    for year in years:
+        try:
+            figures, basis = vsv_from_staging(con, year, stand, gemeenten)
+        except NoData:
+            continue
+        rows.append({"convenantjaar": figures.jaar.label, "startset": figures.startset, "vsv": figures.vsv,
+                     "percentage": figures.percentage, "voorlopig": basis.peildatum is not None})
+    return pd.DataFrame(rows, columns=["convenantjaar", "startset", "vsv", "percentage", "voorlopig"])
+
+
+def duo_report_rows(con: duckdb.DuckDBPyConnection,
+                    reports: Sequence[str] = ("a01", "a02", "a04")) -> pd.DataFrame:
+    """The rows of DUO's A01 / A02 / A04 reports with `rapport` and `maand` (`jjjjmm`)."""
+    parts = []
+    for report in reports:
+        table = f"duo_{report}"
+        if has_table(con, table):
+            parts.append(con.execute(
+                f"SELECT '{report.upper()}' AS rapport, strftime(rapportmaand, '%Y%m') AS maand, "
+                f"persoonsnummer, geboortedatum, gemeentecode, brin, onderwijssoort, niveau, "
+                f"datum_inschrijving, datum_uitschrijving FROM {table}"
+            ).df())
+    if not parts:
+        return pd.DataFrame(columns=["rapport", "maand", "persoonsnummer"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def koppeling(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> dict[str, str]:
+    """Onderwijsnummer → BSN where DUO delivered both (the BSN column of an enrolment)."""
+    if not _has_macro(con, "duo_inschrijvingen_op"):
+        return {}
+    upto = import_id if import_id is not None else 9223372036854775807
+    rows = con.execute(
+        "SELECT DISTINCT persoonsnummer, bsn FROM duo_inschrijvingen_op(?) "
+        "WHERE bsn IS NOT NULL AND bsn <> persoonsnummer", [upto]
+    ).fetchall()
+    return {number: bsn for number, bsn in rows}
+
+
+# --- BRP and DUO facts for the work lists ----------------------------------------------------
+
+def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFrame:
+    """Name, birth date and address of persons in the newest BRP delivery (by BSN)."""
+    wanted = sorted({str(n) for n in numbers if n})
+    columns = ["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "postcode", "woonplaats"]
+    if not wanted or not has_table(con, "brp_personen"):
+        return pd.DataFrame(columns=columns)
+    frame = con.execute(
+        """
+        SELECT bsn AS persoonsnummer,
+               concat_ws(' ', nullif(voornamen, ''), nullif(voorvoegsel, ''),
+                         nullif(geslachtsnaam, '')) AS naam,
+               geslachtsnaam,
+               CASE WHEN geboortedatum_precisie = 'dag' THEN geboortedatum_vroegst END AS geboortedatum,
+               postcode, woonplaats
+        FROM brp_personen
+        WHERE import_id = (SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded')
+          AND bsn IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [wanted],
+    ).df()
+    return frame[columns]
+
+
+def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt.date) -> dict[str, str]:
+    """A short Dutch description of each person's enrolment on `on` in the newest DUO state."""
+    wanted = sorted({str(n) for n in numbers if n})
+    if not wanted or not _has_macro(con, "duo_inschrijvingen_op"):
+        return {}
+    rows = con.execute(
+        """
+        SELECT persoonsnummer, bsn, brin, onderwijssoort, niveau, datum_inschrijving, datum_uitschrijving
+        FROM duo_inschrijvingen_op(9223372036854775807)
+        WHERE persoonsnummer IN (SELECT unnest(?::VARCHAR[])) OR bsn IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY datum_inschrijving
+        """,
+        [wanted, wanted],
+    ).fetchall()
+    current: dict[str, list[str]] = {}
+    last_end: dict[str, tuple[dt.date, str]] = {}
+    for number, bsn, brin, soort, niveau, begin, end in rows:
+        key = number if number in wanted else bsn
+        what = " ".join(part for part in (brin, soort, niveau) if part)
+        if begin <= on and (end is None or end >= on):
+            current.setdefault(key, []).append(what)
+        elif end is not None and end < on and (key not in last_end or end > last_end[key][0]):
+            last_end[key] = (end, what)
+    status = {}
+    for number in wanted:
+        if number in current:
+            status[number] = "ingeschreven: " + ", ".join(current[number])
+        elif number in last_end:
+            end, what = last_end[number]
+            status[number] = f"uitgeschreven sinds {format_nl(end + dt.timedelta(days=1))} ({what})"
+        else:
+            status[number] = "geen inschrijving bekend"
+    return status
+
+
+def wijk_of(postcode: str, wijken: Mapping[str, str]) -> str:
+    """The wijk of a postcode from the configured ranges (`"1000-1049" = "Centrum"`)."""
+    digits = str(postcode or "")[:4]
+    if not digits.isdigit():
+        return ""
+    for span, name in wijken.items():
+        low, _, high = str(span).partition("-")
+        if low.strip() <= digits <= (high or low).strip():
+            return str(name)
+    return ""
