@@ -8,7 +8,6 @@ file seen before, a refused file leaving staging as it was.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -19,7 +18,7 @@ from connectors.errors import RefusedFile
 
 
 class ReaderNotAvailable(RefusedFile):
-    """No reader for this kind or format is installed (the file stays in the inbox)."""
+    """No reader for this kind of file (the file stays in the inbox)."""
 
 
 @dataclass(frozen=True)
@@ -51,38 +50,8 @@ class ImportOutcome:
         }
 
 
-# BRP format by file name suffix -> (module, reader function)
-BRP_READERS = {
-    ".lo3.csv": ("connectors.brp_lo3csv", "read_lo3csv"),
-    ".haalcentraal.json": ("connectors.brp_haalcentraal", "read_haalcentraal"),
-    ".stufbg.xml": ("connectors.brp_stufbg", "read_stufbg"),
-}
-# Inbox kinds whose readers live in one module each -> (staging kind, module, reader function)
-SIMPLE_READERS = {
-    "verzuim": ("verzuim", "connectors.verzuim", "read_verzuimmeldingen"),
-    "vrijstellingen": ("vrijstellingen", "connectors.vrijstellingen", "read_vrijstellingen"),
-}
-
-
-def _load(module: str, function: str, path: Path, what: str) -> Callable[..., Any]:
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ModuleNotFoundError, AttributeError):
-        reason = f"no reader for {what} is installed ({module}.{function})"
-        raise ReaderNotAvailable(path, None, None, reason) from None
-
-
 def plan(path: Path, kind: str, gemeenten: tuple[str, ...]) -> ImportPlan:
-    """The import plan of a file of inbox kind `kind` (see `pipelines.inbox.KINDS`)."""
-    name = path.name.lower()
-    if kind == "brp":
-        suffix = next((s for s in BRP_READERS if name.endswith(s)), None)
-        if suffix is None:
-            raise ReaderNotAvailable(path, None, None, "unknown BRP format")
-        reader = _load(*BRP_READERS[suffix], path, f"BRP {suffix}")
-        from connectors.brp_schema import change_summary, count_residents
-
-        return ImportPlan("brp", reader, population=count_residents, summarize=change_summary(gemeenten))
+    """The import plan of a file of inbox kind `kind` (see `pipelines.inbox.KINDS`), BRP excepted."""
     if kind in ("duo_c", "duo_p"):
         from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
 
@@ -96,19 +65,28 @@ def plan(path: Path, kind: str, gemeenten: tuple[str, ...]) -> ImportPlan:
             raise ReaderNotAvailable(path, None, None, "not a DUO report file name")
         return ImportPlan(f"duo_{report.report}", partial(read_report, report.report),
                           summarize=report_changes(report.report))
-    if kind in SIMPLE_READERS:
-        staging_kind, module, function = SIMPLE_READERS[kind]
-        return ImportPlan(staging_kind, _load(module, function, path, kind))
+    if kind == "verzuim":
+        from connectors.verzuim_xml import KIND, read_verzuim, verzuim_changes
+
+        return ImportPlan(KIND, read_verzuim, summarize=verzuim_changes)
+    if kind == "vrijstellingen":
+        from connectors.vrijstellingen_csv import KIND, read_vrijstellingen, vrijstellingen_changes
+
+        return ImportPlan(KIND, read_vrijstellingen, summarize=vrijstellingen_changes)
     raise ReaderNotAvailable(path, None, None, f"unknown delivery kind {kind!r}")
 
 
 def import_delivery(staging_path: Path, path: Path, kind: str, gemeenten: tuple[str, ...] = (),
                     force: bool = False) -> ImportOutcome:
     """Import `path` into the staging file; refused files raise `RefusedFile` and change nothing."""
+    from connectors.brp import import_brp
     from connectors.staging import Staging
 
-    chosen = plan(path, kind, gemeenten)
+    chosen = None if kind == "brp" else plan(path, kind, gemeenten)
     with Staging(staging_path, gemeenten=gemeenten) as staging:
-        result = staging.import_file(chosen.staging_kind, path, chosen.reader, force=force,
-                                     population=chosen.population, summarize=chosen.summarize)
-    return ImportOutcome(chosen.staging_kind, result.status, result.rows_loaded, result.rows_quarantined)
+        if chosen is None:  # the BRP's own import: format detection and the shrink guard
+            result = import_brp(staging, path, force=force)
+        else:
+            result = staging.import_file(chosen.staging_kind, path, chosen.reader, force=force,
+                                         population=chosen.population, summarize=chosen.summarize)
+    return ImportOutcome(result.kind, result.status, result.rows_loaded, result.rows_quarantined)

@@ -12,6 +12,9 @@ from connectors.errors import RefusedFile, SuspiciousShrink
 from pipelines.imports import ReaderNotAvailable, import_delivery
 from pipelines.weekly import StepNotWired, _worth_retrying, weekly_flow
 
+# the message the verzuim sync test endpoint serves (conftest.py): what the sync saves is importable
+from tests.pipelines.conftest import MESSAGE as VERZUIM
+
 DUO_HEADER = ("PERSOONSGEBONDENNUMMER;BSN;GEBOORTEDATUM;GESLACHT;POSTCODE;GEMEENTECODE;BRIN_NR;"
               "VESTIGINGSNUMMER;INSCHRIJVINGSVOLGNUMMER;ONDERWIJSSOORT;ONDERWIJSCODE;NIVEAU;LEERWEG;"
               "DATUM_INSCHRIJVING;DATUM_UITSCHRIJVING;BEKOSTIGD;DIPLOMA_DATUM;INDICATIE_STARTKWALIFICATIE;"
@@ -76,8 +79,10 @@ def test_a_broken_file_and_a_missing_reader_are_refused(tmp_path: Path) -> None:
         import_delivery(tmp_path / "staging.duckdb", broken, "duo_c")
     stufbg = tmp_path / "brp-G0363-20260907.stufbg.xml"
     stufbg.write_text("<x/>")
-    with pytest.raises(ReaderNotAvailable, match="brp_stufbg"):
+    with pytest.raises(RefusedFile):
         import_delivery(tmp_path / "staging.duckdb", stufbg, "brp")
+    with pytest.raises(ReaderNotAvailable, match="unknown delivery kind"):
+        import_delivery(tmp_path / "staging.duckdb", stufbg, "brp_xml")
 
 
 def test_a_refused_file_is_not_retried_but_io_trouble_is() -> None:
@@ -93,6 +98,7 @@ def _inbox(data: Path) -> Path:
     _lo3(inbox / "2026-09-07" / "brp-G0363-20260907.lo3.csv", 3)
     _duo_c(inbox / "2026-09-07" / "duo-C-G0363-20260907.csv")
     (inbox / "notes.txt").write_text("not a delivery")
+    (inbox / "verzuim-https-VM2026-000001.xml").write_text(VERZUIM.format(nummer="VM2026-000001"))
     return inbox
 
 
@@ -106,8 +112,11 @@ def test_weekly_imports_and_archives_the_inbox_then_stops_at_the_unwired_matchin
         state.result()
     assert [p.name for p in inbox.rglob("*") if p.is_file()] == ["notes.txt"]
     archived = sorted(p.name for p in (tmp_path / "archive").rglob("*") if p.is_file())
-    assert archived == ["brp-G0363-20260907.lo3.csv", "duo-C-G0363-20260907.csv"]
-    assert [kind for kind, _, _ in _imports(tmp_path / "staging.duckdb")] == ["brp", "duo_c"]
+    assert archived == ["brp-G0363-20260907.lo3.csv", "duo-C-G0363-20260907.csv",
+                        "verzuim-https-VM2026-000001.xml"]
+    assert _imports(tmp_path / "staging.duckdb") == [
+        ("brp", "brp-G0363-20260907.lo3.csv", 3), ("duo_c", "duo-C-G0363-20260907.csv", 2),
+        ("verzuim", "verzuim-https-VM2026-000001.xml", 1)]
     assert (tmp_path / "inbeeld.lock").read_text() == ""  # released on failure too
 
 
