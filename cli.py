@@ -34,10 +34,11 @@ def _register_commands() -> None:
     from connectors.commands import import_group, quarantine_group
     from pipelines.commands import run_command, serve_command
     from registers.commands import cases, verzuim, vrijstelling
+    from reports.commands import report
     from rules.commands import status
 
     commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
-                                     serve_command, run_command]
+                                     report, serve_command, run_command]
     for command in commands:
         main.add_command(command)
 

@@ -153,7 +153,8 @@ CREATE OR REPLACE TEMP MACRO brp_vroegst(g) AS (
          WHEN g[7:8] = '00' THEN try_strptime(g[1:6] || '01', '%Y%m%d')::DATE
          ELSE try_strptime(g, '%Y%m%d')::DATE END);
 CREATE OR REPLACE TEMP MACRO brp_laatst(g) AS (
-    CASE WHEN g[5:8] = '0000' THEN try_strptime(g[1:4] || '1231', '%Y%m%d')::DATE
+    CASE WHEN g[1:4] = '0000' OR NOT regexp_full_match(g, '[0-9]{8}') THEN NULL
+         WHEN g[5:8] = '0000' THEN try_strptime(g[1:4] || '1231', '%Y%m%d')::DATE
          WHEN g[7:8] = '00' THEN last_day(brp_vroegst(g))
          ELSE brp_vroegst(g) END);
 CREATE OR REPLACE TEMP MACRO brp_datum_fout(s) AS (

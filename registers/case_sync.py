@@ -170,6 +170,7 @@ def sync_cases(
         except ValueError:
             raise Refused(f"gone_reasons: unknown close reason {reason!r}") from None
     audit = trail(session)
+    session.flush()  # the set-based statements below bypass the ORM: pending changes go first
     connection = session.connection()
     cases = Case.__table__
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -259,6 +260,7 @@ def sync_cases(
                                              for c in closed if c.signal == Signal.VSV])
     ts = thuiszitters.sync_thuiszitters(session, peildatum)
 
+    session.expire_all()  # objects loaded before the sync reload what the statements changed
     by_reason: dict[str, int] = {}
     for c in closed:
         by_reason[c.close_reason] = by_reason.get(c.close_reason, 0) + 1

@@ -107,6 +107,7 @@ def sync_thuiszitters(session: Session, peildatum: date) -> ThuiszitterSummary:
         )
     if ending:
         _end(session, peildatum, [e.id for e in ending])
+    session.expire_all()  # the statements above bypass the ORM: loaded entries must reload
 
     audit = trail(session)
     audit.record_many(session, [

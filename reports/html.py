@@ -8,6 +8,7 @@ archived or printed as it is. Dates are written by `rules.dates.format_nl`, numb
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from reports.inputs import to_date
 from reports.kpi import COLOURS
 from reports.numbers import MISSING, format_count, format_percent
+from reports.spreadsheet import Table
 from rules.dates import format_nl
 
 
@@ -48,6 +50,16 @@ def render(template: str, **context: Any) -> str:
     """Render one template of `reports/templates/` with the context."""
     context.setdefault("gemaakt_op", dt.date.today())
     return ENVIRONMENT.get_template(template).render(**context)
+
+
+def tables_html(titel: str, tables: Sequence[Table], ondertitel: str = "",
+                gemaakt_op: dt.date | None = None) -> str:
+    """Any spreadsheet tables as one HTML page (for lists that have no page of their own)."""
+    shown = [{"titel": table.title, "id": f"tabel-{i}", "kolommen": list(table.columns),
+              "rijen": [dict(row) for row in table.rows], "toelichting": list(table.notes)}
+             for i, table in enumerate(tables, start=1)]
+    return render("tabellen.html.j2", titel=titel, ondertitel=ondertitel, tabellen=shown,
+                  gemaakt_op=gemaakt_op or dt.date.today())
 
 
 def write_html(path: str | Path, text: str) -> Path:

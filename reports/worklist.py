@@ -12,6 +12,7 @@ wijken = ["Noord"]         # optional: wijk names (case-insensitive)
 postcodes = ["1000-1049"]  # optional: ranges of the 4 digits (a single "1050" is a range of one)
 letters = "A-K"            # optional: first letter of the surname, voorvoegsel ignored
 soorten = ["VSV"]          # optional: case types; default by rol
+team = "Noord"             # optional: the team, for the KPIs per team
 ```
 
 The first rule (in file order) whose every given criterion matches a case gets it; a case with
@@ -84,11 +85,13 @@ class Toewijzing:
     postcodes: tuple[tuple[str, str], ...] = ()
     letters: tuple[str, str] | None = None
     soorten: tuple[str, ...] = ()
+    team: str = ""
 
     @classmethod
     def from_config(cls, entry: Mapping[str, Any]) -> Toewijzing:
         """A rule from one `[[reports.werklijst.toewijzing]]` table; a clear error when malformed."""
-        unknown = set(entry) - {"naam", "rol", "gemeenten", "wijken", "postcodes", "letters", "soorten"}
+        known = {"naam", "rol", "gemeenten", "wijken", "postcodes", "letters", "soorten", "team"}
+        unknown = set(entry) - known
         if unknown:
             raise ValueError(f"werklijst: unknown key(s) {', '.join(sorted(unknown))} in a toewijzing")
         if not str(entry.get("naam", "")).strip():
@@ -110,6 +113,7 @@ class Toewijzing:
             postcodes=tuple(_range(p, "postcode range") for p in listed("postcodes")),
             letters=_range(str(letters), "letter range") if letters else None,
             soorten=tuple(s.strip().upper() for s in listed("soorten")),
+            team=str(entry.get("team", "")).strip(),
         )
 
     def handles(self, soort: str) -> bool:
@@ -147,6 +151,10 @@ class Toewijzingen:
         """Rules from `Settings.extra` (the `[reports.werklijst]` part of inbeeld.toml)."""
         section = extra.get("reports", {}).get("werklijst", {})
         return cls([Toewijzing.from_config(entry) for entry in section.get("toewijzing", [])])
+
+    def teams(self) -> dict[str, str]:
+        """Person → team, for the KPIs."""
+        return {rule.naam: rule.team for rule in self.regels if rule.team}
 
     def assign(self, case: Mapping[str, Any]) -> str:
         behandelaar = str(case.get("behandelaar") or "").strip()

@@ -207,3 +207,12 @@ def test_open_cases_always_mirror_the_latest_signals(engine, audit: AuditTrail,
         rerun = sync_cases(session, peildatum, rows, {})
         assert (rerun.opened, rerun.updated, rerun.closed) == (0, 0, 0)
         session.rollback()
+
+
+def test_cases_loaded_before_a_sync_show_what_the_sync_changed(session: Session) -> None:
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], AV)], {})
+    case = _cases(session)[0]
+
+    sync_cases(session, WEEK2, [], {BSNS[0]: CloseReason.VERHUISD})
+
+    assert (case.status, case.close_reason) == (CaseStatus.CLOSED, CloseReason.VERHUISD)

@@ -1,0 +1,288 @@
+"""`inbeeld report …`: work lists, VSV figures, the Leerplichttelling, KPIs and the reconciliation
+with DUO, as .xlsx, .csv or HTML (SPEC §5, §7).
+
+Thin wrappers: the stores are opened here, `reports.gather` collects the inputs and the pure
+report functions compute. Figures for policy (vsv, telling) hide small counts unless `--exact`
+is given (the exact figures are for the office itself and for DUO's Leerplichttelling form).
+Exit status: 0 written, 1 nothing to report from (no delivery, no register), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from reports import gather, staging_queries
+from reports.html import format_date, tables_html, write_html
+from reports.kpi import kpi_table
+from reports.kpi_report import kpi_html, kpi_tables
+from reports.spreadsheet import Column, Table, write_csv, write_xlsx
+from reports.telling import Schooljaar
+from reports.telling_report import telling_html, telling_tables
+from reports.vsv import Convenantjaar
+from reports.vsv_report import vsv_html, vsv_tables
+from reports.worklist_report import file_stem, worklist_html, worklist_table
+from rules.dates import parse_date
+from settings import Settings
+
+FORMATS = ("xlsx", "html", "csv")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class _Datum(click.ParamType):
+    name = "datum"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Maand(click.ParamType):
+    name = "jjjj-mm"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        match = _MONTH.match(str(value).strip())
+        if not match:
+            self.fail(f"{value!r} is not a month: use jjjj-mm, e.g. 2026-10", param, ctx)
+        return dt.date(int(match[1]), int(match[2]), 1)
+
+
+DATUM, MAAND = _Datum(), _Maand()
+
+
+def _format_option(function):
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="xlsx", show_default=True,
+        help="Output format: a workbook, an HTML page with charts, or CSV for Dutch Excel.")(function)
+
+
+def _out_option(function):
+    return click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Folder for the files (default: reports/ in the data directory).")(function)
+
+
+def _out_dir(settings: Settings, out: Path | None) -> Path:
+    folder = out or settings.data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _write_tables(folder: Path, stem: str, tables: Sequence[Table], fmt: str, title: str,
+                  subtitle: str = "") -> list[Path]:
+    """Tables as one workbook, one CSV per table, or one HTML page."""
+    if fmt == "xlsx":
+        return [write_xlsx(folder / f"{stem}.xlsx", tables)]
+    if fmt == "csv":
+        if len(tables) == 1:
+            return [write_csv(folder / f"{stem}.csv", tables[0])]
+        return [write_csv(folder / f"{stem}-{_slug(table.title)}.csv", table) for table in tables]
+    return [write_html(folder / f"{stem}.html", tables_html(title, tables, subtitle))]
+
+
+def _echo(paths: Sequence[Path]) -> None:
+    for path in paths:
+        click.echo(str(path))
+
+
+@contextmanager
+def _staging(settings: Settings) -> Iterator:
+    """The staging store, read-only; a clear refusal when there is none yet."""
+    from connectors.staging import Staging
+
+    if not settings.staging_path.is_file():
+        raise click.ClickException(f"no staging store at {settings.staging_path}: import deliveries first")
+    with Staging(settings.staging_path, read_only=True) as staging:
+        yield staging.con
+
+
+@contextmanager
+def _registers(settings: Settings) -> Iterator[Session]:
+    """A register session whose reads of personal data are audited."""
+    from registers.audit import AuditTrail, load_key
+    from registers.db import open_registers
+
+    settings.ensure_data_dir()
+    factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir)))
+    with factory() as session:
+        yield session
+
+
+@click.group("report")
+def report() -> None:
+    """Work lists, VSV figures, the Leerplichttelling and KPIs as .xlsx, .csv or HTML."""
+
+
+@report.command("worklist")
+@click.option("--maand", type=MAAND, default=None,
+              help="The month the list is for (jjjj-mm); names the files.")
+@click.option("--peildatum", type=DATUM, default=None,
+              help="Date for ages, days open and overdue (default today).")
+@click.option("--voor", "only", multiple=True, help="Only the list of this LPA / counsellor (repeatable).")
+@_format_option
+@_out_option
+@click.pass_obj
+def worklist_command(settings: Settings, maand: dt.date | None, peildatum: dt.date | None,
+                     only: tuple[str, ...], fmt: str, out: Path | None) -> None:
+    """The monthly work list of every LPA and RMC counsellor: each open case with its next action,
+    overdue cases first. One file per person, assigned by the rules in inbeeld.toml
+    ([[reports.werklijst.toewijzing]])."""
+    peildatum = peildatum or dt.date.today()
+    label = f"{(maand or peildatum):%Y-%m}"
+    folder = _out_dir(settings, out)
+    with _registers(settings) as session:
+        if settings.staging_path.is_file():
+            with _staging(settings) as con:
+                lists = gather.worklists_for(session, con, peildatum, settings.extra, only)
+        else:
+            lists = gather.worklists_for(session, None, peildatum, settings.extra, only)
+    if not lists:
+        click.echo("Geen open dossiers.")
+    written = []
+    for name, rows in lists.items():
+        stem = folder / file_stem(name, label)
+        if fmt == "xlsx":
+            written.append(write_xlsx(stem.with_suffix(".xlsx"), [worklist_table(name, rows, peildatum)]))
+        elif fmt == "csv":
+            written.append(write_csv(stem.with_suffix(".csv"), worklist_table(name, rows, peildatum)))
+        else:
+            written.append(write_html(stem.with_suffix(".html"), worklist_html(name, rows, peildatum)))
+    _echo(written)
+
+
+@report.command("vsv")
+@click.option("--jaar", type=int, default=None,
+              help="Convenantjaar by the year of its 1 October (2024 = 2024-2025); default the current one.")
+@click.option("--stand", type=DATUM, default=None,
+              help="Use only the DUO deliveries up to this date (default: up to the vaststellingsdatum).")
+@click.option("--exact", is_flag=True, help="Exact counts for the office (no small-count suppression).")
+@_format_option
+@_out_option
+@click.pass_obj
+def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exact: bool, fmt: str,
+                out: Path | None) -> None:
+    """VSV figures of a convenantjaar from the staged DUO deliveries: startset, new vsv'ers and VSV %
+    per school, level, gemeente, age and sex, and the trend over the years (HTML: with charts)."""
+    year = jaar if jaar is not None else Convenantjaar.of(stand or dt.date.today()).year
+    with _staging(settings) as con:
+        try:
+            figures, basis = staging_queries.vsv_from_staging(con, year, stand, settings.gemeenten)
+        except staging_queries.NoData as exc:
+            raise click.ClickException(str(exc)) from None
+        trend = staging_queries.vsv_trend_from_staging(con, stand=stand, gemeenten=settings.gemeenten)
+    stem = f"vsv-{figures.jaar.label}" + ("-exact" if exact else "")
+    folder = _out_dir(settings, out)
+    if fmt == "html":
+        paths = [write_html(folder / f"{stem}.html", vsv_html(figures, trend, beleid=not exact))]
+    else:
+        tables = vsv_tables(figures, trend, beleid=not exact)
+        paths = _write_tables(folder, stem, tables, fmt, f"VSV {figures.jaar.label}")
+    status = "voorlopig, DUO-levering van " if basis.peildatum else "definitief, DUO-levering van "
+    click.echo(f"Convenantjaar {figures.jaar.label} ({status}{format_date(basis.delivery.peildatum)}): "
+               f"startset {figures.startset}, nieuwe vsv'ers {figures.vsv}.", err=True)
+    _echo(paths)
+
+
+@report.command("telling")
+@click.option("--jaar", type=int, default=None,
+              help="School year by the year of its 1 August (2024 = 2024-2025); default the last "
+                   "finished one.")
+@click.option("--peildatum", type=DATUM, default=None, help="Count up to this date (for a running year).")
+@click.option("--exact", is_flag=True, help="Exact counts, as DUO's form asks (no small-count suppression).")
+@_format_option
+@_out_option
+@click.pass_obj
+def telling_command(settings: Settings, jaar: int | None, peildatum: dt.date | None, exact: bool, fmt: str,
+                    out: Path | None) -> None:
+    """The Leerplichttelling of a school year (Leerplichtwet article 25) from the registers, laid
+    out like DUO's form: absoluut and relatief verzuim, vrijstellingen, thuiszitters, Halt and PV."""
+    year = jaar if jaar is not None else Schooljaar.of(dt.date.today()).year - 1
+    with _registers(settings) as session:
+        result = gather.telling(session, year, peildatum)
+    stem = f"leerplichttelling-{result.schooljaar.label}" + ("-exact" if exact else "")
+    folder = _out_dir(settings, out)
+    if fmt == "html":
+        paths = [write_html(folder / f"{stem}.html", telling_html(result, beleid=not exact))]
+    else:
+        paths = _write_tables(folder, stem, telling_tables(result, beleid=not exact), fmt,
+                              f"Leerplichttelling {result.schooljaar.label}")
+    _echo(paths)
+
+
+@report.command("kpi")
+@click.option("--maand", type=MAAND, default=None, help="The meldingen of this month (jjjj-mm).")
+@click.option("--jaar", type=int, default=None, help="The meldingen of this school year (2025 = 2025-2026).")
+@click.option("--peildatum", type=DATUM, default=None, help="Measure on this date (default today).")
+@_format_option
+@_out_option
+@click.pass_obj
+def kpi_command(settings: Settings, maand: dt.date | None, jaar: int | None, peildatum: dt.date | None,
+                fmt: str, out: Path | None) -> None:
+    """KPIs per LPA and team: verzuimmeldingen in behandeling within 5 school days and closed within
+    the configured weeks, coloured green (>= 90 %), orange (80-90 %) and red (< 80 %)."""
+    if maand is not None and jaar is not None:
+        raise click.UsageError("give --maand or --jaar, not both")
+    peildatum = peildatum or dt.date.today()
+    if maand is not None:
+        following = dt.date(maand.year + maand.month // 12, maand.month % 12 + 1, 1)
+        period, label = (maand, following - dt.timedelta(days=1)), f"{maand:%Y-%m}"
+    else:
+        school_year = Schooljaar(jaar) if jaar is not None else Schooljaar.of(peildatum)
+        period, label = (school_year.start, school_year.end), school_year.label
+    school_days, weeks, days_off = gather.kpi_settings(settings.extra)
+    with _registers(settings) as session:
+        meldingen = gather.kpi_input(session, settings.extra)
+    table = kpi_table(meldingen, peildatum, period, school_days, weeks, days_off)
+    folder = _out_dir(settings, out)
+    if fmt == "html":
+        page = kpi_html(table, period, peildatum, school_days, weeks)
+        paths = [write_html(folder / f"kpi-{label}.html", page)]
+    else:
+        paths = _write_tables(folder, f"kpi-{label}", kpi_tables(table, period, school_days, weeks), fmt,
+                              "KPI's verzuimmeldingen")
+    _echo(paths)
+
+
+RECONCILIATION_COLUMNS = (
+    Column("persoonsnummer", "Persoonsnummer"), Column("brin", "School (BRIN)"), Column("niveau", "Niveau"),
+    Column("datum_uitschrijving", "Datum uitschrijving", "date"),
+)
+
+
+@report.command("afstemming")
+@click.option("--jaar", type=int, default=None,
+              help="Convenantjaar (2024 = 2024-2025); default the current one.")
+@_format_option
+@_out_option
+@click.pass_obj
+def reconciliation_command(settings: Settings, jaar: int | None, fmt: str, out: Path | None) -> None:
+    """Reconcile the VSV register with DUO's A01/A02/A04 lists: who is on DUO's list but not in
+    ours, and the reverse (person-level: for the RMC office, not for policy)."""
+    year = jaar if jaar is not None else Convenantjaar.of(dt.date.today()).year
+    with _registers(settings) as session, _staging(settings) as con:
+        result = gather.vsv_reconciliation(session, con, year)
+    label = Convenantjaar(year).label
+    tables = [
+        Table("Alleen bij DUO", RECONCILIATION_COLUMNS, result.alleen_duo.to_dict("records"),
+              notes=("Op de werkvoorraad van DUO (A04, anders A01 min A02), niet in het VSV-register.",)),
+        Table("Alleen in InBeeld", [*RECONCILIATION_COLUMNS, Column("uitkomst", "Uitkomst")],
+              result.alleen_inbeeld.to_dict("records"),
+              notes=("In het VSV-register van InBeeld, niet op de werkvoorraad van DUO.",)),
+        Table("In beide", RECONCILIATION_COLUMNS, result.beide.to_dict("records")),
+    ]
+    paths = _write_tables(_out_dir(settings, out), f"vsv-afstemming-{label}", tables, fmt,
+                          f"Afstemming VSV-register met DUO {label}", f"Convenantjaar {label}.")
+    _echo(paths)

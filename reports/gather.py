@@ -1,0 +1,117 @@
+"""Gathering each report's inputs from the two stores (staging DuckDB and the registers) and
+handing them to the pure report functions.
+
+Kept apart from `reports.commands` so that a Prefect flow can make the same reports without the
+command line, and apart from the query modules so that those stay one store each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from registers.audit import AuditEvent, trail
+from reports import follow_up, register_queries, staging_queries
+from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
+from reports.telling import Leerplichttelling, Schooljaar, leerplichttelling
+from reports.vsv import Convenantjaar, Reconciliation, duo_workload, reconcile
+from reports.worklist import Toewijzingen, worklists
+
+
+def report_config(extra: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The `[reports]` part of inbeeld.toml (Settings.extra)."""
+    section = extra.get("reports", {})
+    if not isinstance(section, Mapping):
+        raise ValueError("inbeeld.toml: [reports] must be a table")
+    return section
+
+
+def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Leerplichttelling:
+    """The Leerplichttelling of school year `year` from the registers."""
+    jaar = Schooljaar(year)
+    einde = min(jaar.end, peildatum) if peildatum else jaar.end
+    return leerplichttelling(
+        year,
+        cases=register_queries.cases(session),
+        meldingen=register_queries.meldingen_on(session, einde),
+        vrijstellingen=register_queries.vrijstellingen(session),
+        thuiszitters=register_queries.thuiszitters(session),
+        acties=register_queries.actions(session),
+        peildatum=peildatum,
+        close_reason_labels=register_queries.CLOSE_REASON_LABELS,
+        melding_reason_labels=register_queries.MELDING_REASON_LABELS,
+    )
+
+
+def kpi_settings(extra: Mapping[str, Any]) -> tuple[int, int, set[dt.date]]:
+    """School days to take a melding in behandeling, weeks to close it, and the days off."""
+    section = report_config(extra).get("kpi", {})
+    days_off = {day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+                for day in section.get("vrije_dagen", [])}
+    return (int(section.get("in_behandeling_binnen_schooldagen", DEFAULT_SCHOOL_DAYS)),
+            int(section.get("afsluiten_binnen_weken", DEFAULT_WEEKS_TO_CLOSE)), days_off)
+
+
+def kpi_input(session: Session, extra: Mapping[str, Any]) -> pd.DataFrame:
+    """The verzuimmeldingen for the KPIs, with each LPA's team from the work-list rules."""
+    return register_queries.kpi_meldingen(session, Toewijzingen.from_settings(extra).teams())
+
+
+def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
+                   extra: Mapping[str, Any]) -> pd.DataFrame:
+    """Every open case with the person, school status and next step (reports.worklist columns).
+
+    Making a list shows personal data, so each case on it is written to the audit trail."""
+    config = report_config(extra).get("werklijst", {})
+    plan = follow_up.schedule(config.get("vervolg"))
+    wijken = config.get("wijken", {})
+    cases = register_queries.open_cases(session)
+    numbers = list(cases["persoonsnummer"])
+    people = staging_queries.persons(con, numbers) if con is not None else pd.DataFrame(
+        columns=["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "postcode", "woonplaats"])
+    status = staging_queries.school_status(con, numbers, peildatum) if con is not None else {}
+    people = people.drop_duplicates("persoonsnummer").set_index("persoonsnummer")
+    rows = []
+    for case in cases.to_dict("records"):
+        number = case["persoonsnummer"]
+        person = people.loc[number].to_dict() if number in people.index else {}
+        action, due = follow_up.next_step(case["stap"], case["stap_datum"], plan=plan,
+                                          adres_in_onderzoek=case["adres_in_onderzoek"],
+                                          controle_nodig=case["controle_nodig"])
+        postcode = person.get("postcode") or ""
+        rows.append({
+            "case_id": case["case_id"], "soort": case["soort"], "persoonsnummer": number,
+            "naam": person.get("naam") or "", "geslachtsnaam": person.get("geslachtsnaam") or "",
+            "geboortedatum": person.get("geboortedatum"), "gemeentecode": case["gemeentecode"],
+            "wijk": staging_queries.wijk_of(postcode, wijken), "postcode": postcode,
+            "geopend": case["geopend"], "schoolstatus": status.get(number, ""),
+            "laatste_actie": register_queries.ACTION_LABELS.get(case["laatste_actie"], case["laatste_actie"]),
+            "laatste_actie_datum": case["laatste_actie_datum"],
+            "volgende_actie": action, "volgende_actie_datum": due, "behandelaar": case["behandelaar"],
+        })
+    trail(session).record_many(session, [
+        AuditEvent("werklijst.gemaakt", row["persoonsnummer"], "cases", int(row["case_id"])) for row in rows])
+    session.commit()
+    columns = ["case_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
+               "wijk", "postcode", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
+               "volgende_actie", "volgende_actie_datum", "behandelaar"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
+                  extra: Mapping[str, Any], only: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+    """The work list of each LPA / counsellor (or only of the names in `only`)."""
+    cases = worklist_cases(session, con, peildatum, extra)
+    lists = worklists(cases, Toewijzingen.from_settings(extra), peildatum)
+    return {name: rows for name, rows in lists.items() if not only or name in only}
+
+
+def vsv_reconciliation(session: Session, con: duckdb.DuckDBPyConnection, year: int) -> Reconciliation:
+    """DUO's workload (A04, else A01 − A02) against our VSV register of convenantjaar `year`."""
+    workload = duo_workload(staging_queries.duo_report_rows(con), Convenantjaar(year))
+    return reconcile(workload, register_queries.vsv_register(session, year), staging_queries.koppeling(con))

@@ -1,0 +1,182 @@
+"""What the reports read from the registers (SQLAlchemy): the inputs of the Leerplichttelling,
+the KPIs and the work lists, and the VSV register for the reconciliation with DUO.
+
+Each function returns plain DataFrames in the columns the pure report functions document, so
+the figures are computed the same way in the tests and in production. Figures for a past
+period use the registers' history (status changes, action dates), not today's state: the
+Leerplichttelling of a school year gives the same counts when made again later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, RedenAfsluiting, Signal
+from registers.models import (
+    Case,
+    CaseAction,
+    Thuiszitter,
+    Verzuimmelding,
+    VerzuimStatusChange,
+    Vrijstelling,
+    VsvEntry,
+)
+
+CLOSE_REASON_LABELS = {reason.value: reason.label for reason in CloseReason}
+MELDING_REASON_LABELS = {reason.value: reason.label for reason in RedenAfsluiting}
+ACTION_LABELS = {action.value: action.label for action in ActionType}
+FINAL_STATUSES = (MeldingStatus.AFGESLOTEN.value, MeldingStatus.TER_KENNISGEVING_AANGENOMEN.value)
+
+
+def _value(item: object) -> str | None:
+    return None if item is None else str(getattr(item, "value", item))
+
+
+def cases(session: Session) -> pd.DataFrame:
+    """Every case: `case_id, soort, geopend, gesloten, reden_sluiting` (reports.telling)."""
+    rows = session.execute(
+        select(Case.id, Case.signal, Case.opened_on, Case.closed_on, Case.close_reason)).all()
+    return pd.DataFrame(
+        [{"case_id": r[0], "soort": _value(r[1]), "geopend": r[2], "gesloten": r[3],
+          "reden_sluiting": _value(r[4])} for r in rows],
+        columns=["case_id", "soort", "geopend", "gesloten", "reden_sluiting"],
+    )
+
+
+def _status_history(session: Session) -> dict[int, list[tuple[dt.date, int, str, str | None, str]]]:
+    history: dict[int, list[tuple[dt.date, int, str, str | None, str]]] = {}
+    query = select(VerzuimStatusChange.melding_id, VerzuimStatusChange.on_date, VerzuimStatusChange.id,
+                   VerzuimStatusChange.status, VerzuimStatusChange.reden_afsluiting, VerzuimStatusChange.by)
+    for melding_id, on_date, change_id, status, reason, by in session.execute(query):
+        history.setdefault(melding_id, []).append((on_date, change_id, _value(status), _value(reason), by))
+    for changes in history.values():
+        changes.sort()
+    return history
+
+
+def meldingen_on(session: Session, einde: dt.date) -> pd.DataFrame:
+    """Every verzuimmelding with its status and reden afsluiting as they stood on `einde`
+    (the last status change on or before it; `geregistreerd` before any change)."""
+    history = _status_history(session)
+    rows = []
+    query = select(Verzuimmelding.id, Verzuimmelding.meldingsnummer, Verzuimmelding.soort,
+                   Verzuimmelding.meldingsdatum, Verzuimmelding.begindatum)
+    for melding_id, nummer, soort, meldingsdatum, begindatum in session.execute(query):
+        changes = [c for c in history.get(melding_id, []) if c[0] <= einde]
+        status, reason = (changes[-1][2], changes[-1][3]) if changes else (
+            MeldingStatus.GEREGISTREERD.value, None)
+        first = history.get(melding_id, [(None,)])[0][0]
+        rows.append({"meldingsnummer": nummer, "soort_verzuim": _value(soort),
+                     "meldingsdatum": meldingsdatum or first or begindatum, "status": status,
+                     "reden_afsluiting": reason if status == MeldingStatus.AFGESLOTEN.value else None})
+    return pd.DataFrame(rows, columns=["meldingsnummer", "soort_verzuim", "meldingsdatum", "status",
+                                       "reden_afsluiting"])
+
+
+def vrijstellingen(session: Session) -> pd.DataFrame:
+    """`grondslag, begindatum, einddatum` of every vrijstelling."""
+    rows = session.execute(select(Vrijstelling.grond, Vrijstelling.begindatum, Vrijstelling.einddatum)).all()
+    return pd.DataFrame([{"grondslag": _value(g), "begindatum": b, "einddatum": e} for g, b, e in rows],
+                        columns=["grondslag", "begindatum", "einddatum"])
+
+
+def thuiszitters(session: Session) -> pd.DataFrame:
+    """`bron, begindatum, einddatum` of every thuiszitter register entry."""
+    rows = session.execute(select(Thuiszitter.bron, Thuiszitter.startdatum, Thuiszitter.einddatum)).all()
+    return pd.DataFrame([{"bron": _value(s), "begindatum": b, "einddatum": e} for s, b, e in rows],
+                        columns=["bron", "begindatum", "einddatum"])
+
+
+def actions(session: Session) -> pd.DataFrame:
+    """`case_id, soort, datum` of every action on every case."""
+    rows = session.execute(select(CaseAction.case_id, CaseAction.action, CaseAction.on_date)).all()
+    return pd.DataFrame([{"case_id": c, "soort": _value(a), "datum": d} for c, a, d in rows],
+                        columns=["case_id", "soort", "datum"])
+
+
+def kpi_meldingen(session: Session, teams: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per verzuimmelding: `meldingsnummer, meldingsdatum, datum_in_behandeling, datum_afgesloten,
+    lpa, team` (reports.kpi). Meldingen the school withdrew (`ingetrokken`) are left out: there was
+    nothing to handle.
+
+    The LPA is who took the melding in behandeling (else who closed it, else the gemeentelijke
+    contactpersoon); the team comes from `teams` (LPA name → team, from the work-list rules).
+    """
+    teams = teams or {}
+    history = _status_history(session)
+    rows = []
+    query = select(Verzuimmelding.id, Verzuimmelding.meldingsnummer, Verzuimmelding.meldingsdatum,
+                   Verzuimmelding.begindatum, Verzuimmelding.status, Verzuimmelding.contact_naam)
+    for melding_id, nummer, meldingsdatum, begindatum, status, contact in session.execute(query):
+        if _value(status) == MeldingStatus.INGETROKKEN.value:
+            continue
+        changes = history.get(melding_id, [])
+        started = [c for c in changes if c[2] == MeldingStatus.IN_BEHANDELING.value]
+        closed = [c for c in changes if c[2] in FINAL_STATUSES]
+        lpa = (started[0][4] if started else closed[0][4] if closed else contact) or ""
+        rows.append({
+            "meldingsnummer": nummer,
+            "meldingsdatum": meldingsdatum or (changes[0][0] if changes else begindatum),
+            "datum_in_behandeling": started[0][0] if started else None,
+            "datum_afgesloten": closed[0][0] if closed else None,
+            "lpa": lpa,
+            "team": teams.get(lpa, ""),
+        })
+    return pd.DataFrame(rows, columns=["meldingsnummer", "meldingsdatum", "datum_in_behandeling",
+                                       "datum_afgesloten", "lpa", "team"])
+
+
+def open_cases(session: Session) -> pd.DataFrame:
+    """Every open case with its latest action (the sync's `bijgewerkt` left out) and the latest
+    step that sets the next one (`notitie` left out too).
+
+    Columns: case_id, soort, persoonsnummer, gemeentecode, geopend, behandelaar, adres_in_onderzoek,
+    controle_nodig, laatste_actie (code), laatste_actie_datum, stap (code), stap_datum.
+    """
+    open_rows = session.execute(
+        select(Case.id, Case.signal, Case.persoonsnummer, Case.gemeentecode, Case.opened_on, Case.assigned_to,
+               Case.adres_in_onderzoek, Case.controle_nodig).where(Case.status == CaseStatus.OPEN)
+    ).all()
+    ids = [row[0] for row in open_rows]
+    timeline: dict[int, list[tuple[dt.date, int, str]]] = {}
+    if ids:
+        query = select(CaseAction.case_id, CaseAction.on_date, CaseAction.id, CaseAction.action).where(
+            CaseAction.case_id.in_(ids))
+        for case_id, on_date, action_id, action in session.execute(query):
+            timeline.setdefault(case_id, []).append((on_date, action_id, _value(action) or ""))
+    rows = []
+    for case_id, signal, number, gemeente, opened, assigned, onderzoek, controle in open_rows:
+        steps = sorted(timeline.get(case_id, []))
+        shown = [s for s in steps if s[2] != ActionType.BIJGEWERKT.value]
+        driving = [s for s in shown if s[2] != ActionType.NOTITIE.value]
+        last = shown[-1] if shown else (opened, 0, ActionType.GEOPEND.value)
+        step = driving[-1] if driving else (opened, 0, ActionType.GEOPEND.value)
+        rows.append({
+            "case_id": case_id, "soort": _value(signal), "persoonsnummer": number, "gemeentecode": gemeente,
+            "geopend": opened, "behandelaar": assigned or "", "adres_in_onderzoek": bool(onderzoek),
+            "controle_nodig": bool(controle), "laatste_actie": last[2], "laatste_actie_datum": last[0],
+            "stap": step[2], "stap_datum": step[0],
+        })
+    return pd.DataFrame(rows, columns=[
+        "case_id", "soort", "persoonsnummer", "gemeentecode", "geopend", "behandelaar", "adres_in_onderzoek",
+        "controle_nodig", "laatste_actie", "laatste_actie_datum", "stap", "stap_datum"])
+
+
+def vsv_register(session: Session, year: int) -> pd.DataFrame:
+    """The VSV register of convenantjaar `year`: persoonsnummer, brin, niveau, datum_uitschrijving,
+    uitkomst, and whether the person still has an open VSV case."""
+    entries = session.execute(
+        select(VsvEntry.persoonsnummer, VsvEntry.brin, VsvEntry.niveau, VsvEntry.datum_uitschrijving,
+               VsvEntry.uitkomst).where(VsvEntry.convenantjaar == year)
+    ).all()
+    open_vsv = set(session.scalars(select(Case.persoonsnummer).where(
+        Case.status == CaseStatus.OPEN, Case.signal == Signal.VSV)))
+    return pd.DataFrame(
+        [{"persoonsnummer": n, "brin": b, "niveau": lvl, "datum_uitschrijving": d, "uitkomst": _value(u),
+          "open_dossier": n in open_vsv} for n, b, lvl, d, u in entries],
+        columns=["persoonsnummer", "brin", "niveau", "datum_uitschrijving", "uitkomst", "open_dossier"],
+    )

@@ -1,0 +1,152 @@
+"""`inbeeld cases / vrijstelling / verzuim` on both databases: the output, and exit status 1 on refusal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from lxml import etree
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from cli import main
+from registers.audit import AuditTrail, load_key
+from registers.case_sync import sync_cases
+from registers.codes import Signal
+from registers.db import make_engine
+from registers.verzuim import load_schema, register_meldingen
+from tests.registers.factories import BSNS, WEEK1, signal_row
+
+
+@pytest.fixture
+def run(db_url: str, tmp_path: Path):
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "--db-url", db_url, *args])
+    return invoke
+
+
+@pytest.fixture
+def case_id(session: Session) -> int:
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
+    session.commit()
+    return session.scalar(text("SELECT id FROM cases"))
+
+
+def test_a_case_is_worked_from_the_command_line(run, case_id: int) -> None:
+    acted = run("cases", "act", str(case_id), "letter", "--date", "08-09-2026", "--by", "J. Jansen",
+                "--note", "Eerste brief met antwoordformulier")
+    assert acted.exit_code == 0, acted.output
+    assert run("cases", "assign", str(case_id), "J. Jansen").exit_code == 0
+
+    shown = run("cases", "show", str(case_id))
+
+    assert shown.exit_code == 0, shown.output
+    assert "Sinds:            24 augustus 2026" in shown.output
+    assert "8 september 2026  brief verstuurd   J. Jansen: Eerste brief met antwoordformulier" in shown.output
+    listed = json.loads(run("cases", "list", "--assigned", "J. Jansen", "--format", "json").output)
+    assert [(c["id"], c["persoonsnummer"], c["signal"], c["sinds"]) for c in listed] == [
+        (case_id, BSNS[0], "ABSOLUUT_VERZUIM", "2026-08-24")]
+
+    closed = run("cases", "act", str(case_id), "close", "--reason", "verhuisd", "--date", "2026-09-10")
+    assert closed.exit_code == 0, closed.output
+    again = run("cases", "act", str(case_id), "close")
+    assert again.exit_code == 1
+    assert "closed on 10 september 2026" in again.output
+    assert json.loads(run("cases", "list", "--status", "open", "--format", "json").output) == []
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["cases", "show", "4242"], 1, "there is no case 4242"),
+    (["cases", "act", "4242", "letter"], 1, "there is no case 4242"),
+    (["cases", "act", "{id}", "spijbelen"], 1, "unknown action"),
+    (["cases", "act", "{id}", "letter", "--date", "2026-02-30"], 2, "not a real date"),
+    (["cases", "list", "--status", "half"], 2, "half"),
+])
+def test_refusals_exit_1_and_usage_errors_exit_2(run, case_id: int, args: list[str], code: int,
+                                                 message: str) -> None:
+    result = run(*[a.format(id=case_id) for a in args])
+    assert result.exit_code == code, result.output
+    assert message in result.output
+
+
+def test_csv_output_neutralises_spreadsheet_formulas(run, case_id: int) -> None:
+    run("cases", "assign", str(case_id), "=HYPERLINK(\"http://evil\")")
+    rows = list(csv.DictReader(io.StringIO(run("cases", "list", "--format", "csv").output), delimiter=";"))
+    assert rows[0]["assigned_to"].startswith("'=")
+
+
+def test_vrijstelling_add_end_list_and_refusals(run) -> None:
+    added = run("vrijstelling", "add", BSNS[1], "--grond", "LPW_5_A", "--begin", "2026-09-01")
+    assert added.exit_code == 0, added.output
+    assert "Nog op te vragen: verklaring van arts of psycholoog (art. 7)" in added.output
+
+    assert run("vrijstelling", "end", "1", "--eind", "2026-08-01").exit_code == 1
+    unknown = run("vrijstelling", "add", BSNS[1], "--grond", "5a", "--begin", "2026-09-01")
+    assert unknown.exit_code == 1 and "unknown vrijstellingsgrond" in unknown.output
+    backwards = run("vrijstelling", "add", BSNS[2], "--grond", "LPW_5_B", "--begin", "2026-09-01",
+                    "--eind", "2026-08-31")
+    assert backwards.exit_code == 1 and "lies before the begindatum" in backwards.output
+
+    listed = json.loads(run("vrijstelling", "list", "--format", "json").output)
+    assert [(v["persoonsnummer"], v["grond"], v["einddatum"]) for v in listed] == [(BSNS[1], "LPW_5_A", None)]
+    assert run("vrijstelling", "end", str(listed[0]["id"]), "--eind", "2027-07-31").exit_code == 0
+    assert json.loads(run("vrijstelling", "list", "--format", "json").output)[0]["einddatum"] == "2027-07-31"
+
+
+def test_vrijstelling_import_reports_quarantined_rows(run, tmp_path: Path) -> None:
+    path = tmp_path / "vrijstellingen.csv"
+    path.write_text("PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM\n"
+                    f"{BSNS[0]};LPW_5_C;01-09-2026;\n123456789;LPW_5_C;01-09-2026;\n", encoding="utf-8")
+    result = run("vrijstelling", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "1 nieuw, 0 bijgewerkt, 0 ongewijzigd, 1 in quarantaine" in result.output
+    assert "line 3, field PERSOONSGEBONDENNUMMER" in result.output
+
+    path.write_text("BSN;GROND\n", encoding="utf-8")
+    refused = run("vrijstelling", "import", str(path))
+    assert refused.exit_code == 1 and "header must start with" in refused.output
+
+
+def test_verzuim_handle_and_export(run, session: Session, tmp_path: Path) -> None:
+    register_meldingen(session, [{"meldingsnummer": "VM-1", "brin": "12AB", "persoonsnummer": BSNS[0],
+                                  "soort": "LRV", "begindatum": date(2026, 8, 24),
+                                  "meldingsdatum": date(2026, 9, 1)}])
+    session.commit()
+
+    handled = run("verzuim", "handle", "VM-1", "--status", "afgesloten", "--reden", "terug_naar_school",
+                  "--toelichting", "leerling_gezien", "--date", "2026-09-20", "--by", "P. de Vries",
+                  "--telefoon", "020-1234567")
+    assert handled.exit_code == 0, handled.output
+    assert "Afgesloten (Terug naar school) op 20 september 2026" in handled.output
+    denied = run("verzuim", "handle", "VM-1", "--status", "in_behandeling")
+    assert denied.exit_code == 1 and "DUO allows no further status" in denied.output
+    assert run("verzuim", "handle", "VM-1", "--status", "ingetrokken").exit_code == 2  # not the gemeente's
+
+    listed = json.loads(run("verzuim", "list", "--format", "json").output)
+    assert [(m["meldingsnummer"], m["status"], m["reden_afsluiting"]) for m in listed] == [
+        ("VM-1", "afgesloten", "terug_naar_school")]
+    out = tmp_path / "terugkoppeling.xml"
+    exported = run("verzuim", "export", "--out", str(out))
+    assert exported.exit_code == 0, exported.output
+    assert load_schema().validate(etree.parse(str(out)))
+
+
+def test_the_commands_migrate_a_new_database_and_audit_with_the_data_dirs_key(
+        fresh_db_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    args = ["--data-dir", str(data), "--db-url", fresh_db_url,
+            "vrijstelling", "add", BSNS[3], "--grond", "LPW_15", "--begin", "2026-09-01"]
+    result = CliRunner().invoke(main, args, env={"INBEELD_AUDIT_KEY": ""})
+    assert result.exit_code == 0, result.output
+    engine = make_engine(fresh_db_url)
+    try:
+        with engine.connect() as connection:
+            hashes = connection.execute(text("SELECT person_hash FROM audit_log")).scalars().all()
+    finally:
+        engine.dispose()
+    assert hashes == [AuditTrail(load_key(data, {})).person_hash(BSNS[3])]
