@@ -3,16 +3,18 @@
 The endpoint contract (a verzuimloket or a supplier's gateway; the base URL is configured):
 
 - `GET  {url}/meldingen?status=nieuw` → JSON `{"meldingen": ["VM2026-000123", ...]}`: new messages.
-- `GET  {url}/meldingen/{nummer}` → the message as XML (`docs/formats.md` §3, one `<verzuimmelding>`).
-- `POST {url}/meldingen/{nummer}/status` with a `<verzuimmeldingStatus>` XML body: feedback.
-  `IN_BEHANDELING` is posted once a message is safely in the inbox (it then leaves the "nieuw" list);
-  `AFGESLOTEN` (with reden afsluiting) and `TER_KENNISGEVING_AANGENOMEN` are queued in the outbox by
-  the registers and posted by the next sync.
+- `GET  {url}/meldingen/{nummer}` → the message as XML (`docs/formats.md` §3).
+- `POST {url}/meldingen/{nummer}/ontvangen` (no body): received and safely stored; the message
+  leaves the "nieuw" list. A receipt, not a status: "in behandeling" is the gemeente's own decision.
+- `POST {url}/terugkoppelingen` with one `<verzuimterugkoppelingen>` document holding one
+  `<terugkoppeling>` (the registers' feedback, valid against
+  `registers/schemas/verzuim_terugkoppeling.xsd`): the gemeente's status of one melding.
 
-Each message is fetched, saved and acknowledged on its own, with its own retries: one failing
-message does not stop the others, and one that keeps failing stays "nieuw" on the server for the
-next sync. Saving is atomic (a hidden temporary name, then a rename), so the weekly import never
-sees half a file. Only counts are logged; message numbers are not personal data, contents are.
+Each message is fetched, saved and acknowledged on its own, and each feedback posted on its own,
+with its own retries: one failing message does not stop the others, and one that keeps failing
+stays "nieuw" on the server for the next sync. Saving is atomic (a hidden temporary name, then a
+rename), so the weekly import never sees half a file. Only counts are logged; message numbers are
+not personal data, contents are.
 """
 
 from __future__ import annotations
@@ -28,10 +30,8 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -40,7 +40,7 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 NAMESPACE = "urn:inbeeld:verzuimmelding:1"
-STATUSES = ("IN_BEHANDELING", "AFGESLOTEN", "TER_KENNISGEVING_AANGENOMEN")
+FEEDBACK_NAMESPACE = "urn:inbeeld:verzuimterugkoppeling:1"
 _MESSAGE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _RETRY_HTTP = {408, 425, 429, 500, 502, 503, 504}
 
@@ -106,39 +106,6 @@ class EndpointConfig:
         return context
 
 
-@dataclass(frozen=True)
-class StatusFeedback:
-    """The status of one verzuimmelding as reported back to the sender."""
-
-    meldingsnummer: str
-    status: str
-    datum: date
-    reden_afsluiting: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"status {self.status!r}; expected one of {', '.join(STATUSES)}")
-        _check_number(self.meldingsnummer)
-
-    def to_xml(self) -> bytes:
-        reden = (f"<redenAfsluiting>{escape(self.reden_afsluiting)}</redenAfsluiting>"
-                 if self.reden_afsluiting else "")
-        return (
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<verzuimmeldingStatus xmlns="{NAMESPACE}">'
-            f"<meldingsnummer>{self.meldingsnummer}</meldingsnummer><status>{self.status}</status>"
-            f"<datum>{self.datum.isoformat()}</datum>{reden}</verzuimmeldingStatus>\n"
-        ).encode()
-
-    @classmethod
-    def from_xml(cls, data: bytes) -> StatusFeedback:
-        root = _parse_safely(data)
-        def text(tag: str) -> str | None:
-            found = root.find(f"{{{NAMESPACE}}}{tag}")
-            return found.text.strip() if found is not None and found.text else None
-        return cls(text("meldingsnummer") or "", text("status") or "",
-                   date.fromisoformat(text("datum") or ""), text("redenAfsluiting"))
-
-
 class VerzuimEndpoint:
     """A client of the verzuim endpoint; every call is one HTTPS request with mutual TLS."""
 
@@ -161,8 +128,11 @@ class VerzuimEndpoint:
     def fetch(self, meldingsnummer: str) -> bytes:
         return self._request("GET", f"/meldingen/{_check_number(meldingsnummer)}")
 
-    def post_status(self, feedback: StatusFeedback) -> None:
-        self._request("POST", f"/meldingen/{feedback.meldingsnummer}/status", feedback.to_xml())
+    def acknowledge(self, meldingsnummer: str) -> None:
+        self._request("POST", f"/meldingen/{_check_number(meldingsnummer)}/ontvangen", b"")
+
+    def post_feedback(self, document: bytes) -> None:
+        self._request("POST", "/terugkoppelingen", document)
 
     def _request(self, method: str, path: str, body: bytes | None = None) -> bytes:
         request = urllib.request.Request(self._base + path, data=body, method=method)
@@ -208,11 +178,10 @@ def message_path(inbox: Path, meldingsnummer: str) -> Path:
 def fetch_new(
     endpoint: VerzuimEndpoint,
     inbox: Path,
-    today: date,
     sleep: Callable[[float], None] = time.sleep,
     seen: Callable[[str], bool] | None = None,
 ) -> SyncResult:
-    """Fetch every new message into `inbox` and acknowledge it (`IN_BEHANDELING`), each on its own.
+    """Fetch every new message into `inbox` and acknowledge its receipt, each on its own.
 
     `seen(meldingsnummer)` tells whether a message was saved before (for example already imported
     and archived); such a message is only acknowledged again.
@@ -231,8 +200,7 @@ def fetch_new(
                 _write_atomically(target, data)
                 result.fetched += 1
                 result.saved.append(target.name)
-            feedback = StatusFeedback(number, "IN_BEHANDELING", today)
-            _with_retries(lambda f=feedback: endpoint.post_status(f), endpoint.config, sleep)
+            _with_retries(lambda n=number: endpoint.acknowledge(n), endpoint.config, sleep)
             result.acknowledged += 1
         except (MessageError, ValueError) as exc:
             result.failed += 1
@@ -240,31 +208,34 @@ def fetch_new(
     return result
 
 
-def queue_status(outbox: Path, feedback: StatusFeedback) -> Path:
-    """Queue a status for the next sync (written by the registers when a melding is closed)."""
-    outbox.mkdir(parents=True, exist_ok=True)
-    target = outbox / f"{feedback.meldingsnummer}-{feedback.status}.xml"
-    _write_atomically(target, feedback.to_xml())
-    return target
+def split_feedback(document: bytes) -> list[tuple[str, bytes]]:
+    """The registers' feedback export as one document per melding: (meldingsnummer, document)."""
+    root = _parse_safely(document)
+    ns = f"{{{FEEDBACK_NAMESPACE}}}"
+    if root.tag != f"{ns}verzuimterugkoppelingen":
+        raise MessageError(f"expected <verzuimterugkoppelingen> in {FEEDBACK_NAMESPACE}", retry=False)
+    single: list[tuple[str, bytes]] = []
+    for item in root.findall(f"{ns}terugkoppeling"):
+        wrapper = etree.Element(root.tag, root.attrib, nsmap=root.nsmap)
+        wrapper.append(item)
+        number = (item.findtext(f"{ns}meldingsnummer") or "").strip()
+        single.append((number, etree.tostring(wrapper, xml_declaration=True, encoding="UTF-8")))
+    return single
 
 
-def post_queued_status(
-    endpoint: VerzuimEndpoint, outbox: Path, sleep: Callable[[float], None] = time.sleep
+def post_feedback(
+    endpoint: VerzuimEndpoint, documents: list[tuple[str, bytes]], sleep: Callable[[float], None] = time.sleep
 ) -> tuple[int, int]:
-    """Post every queued status, each with its own retries; a posted one leaves the outbox.
-
-    Returns (posted, failed).
-    """
+    """Post each melding's feedback on its own, with its own retries. Returns (posted, failed)."""
     posted = failed = 0
-    for path in sorted(outbox.glob("*.xml")) if outbox.is_dir() else []:
+    for number, document in documents:
         try:
-            feedback = StatusFeedback.from_xml(path.read_bytes())
-            _with_retries(lambda f=feedback: endpoint.post_status(f), endpoint.config, sleep)
-        except (MessageError, ValueError) as exc:
+            _with_retries(lambda d=document: endpoint.post_feedback(d), endpoint.config, sleep)
+        except MessageError as exc:
             failed += 1
-            log.warning("status feedback %s not posted this time: %s", path.name, exc)
+            log.warning("feedback on verzuimmelding %s not posted this time: %s",
+                        number if _valid(number) else "?", exc)
             continue
-        path.unlink()
         posted += 1
     return posted, failed
 

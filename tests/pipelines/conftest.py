@@ -137,7 +137,9 @@ class EndpointState:
     """What the test endpoint holds and what it saw."""
 
     messages: dict[str, bytes] = field(default_factory=dict)
-    status: dict[str, str] = field(default_factory=dict)  # meldingsnummer -> last status posted
+    received: set[str] = field(default_factory=set)  # acknowledged: no longer "nieuw"
+    feedback: dict[str, str] = field(default_factory=dict)  # meldingsnummer -> status element posted
+    fail_feedback: dict[str, int] = field(default_factory=dict)  # meldingsnummer -> 503s still to give
     fail_fetch: dict[str, int] = field(default_factory=dict)  # meldingsnummer -> 503s still to give
     fetches: list[str] = field(default_factory=list)
     client_subjects: list[str] = field(default_factory=list)
@@ -170,7 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._note_client()
         state = self.state
         if self.path == "/api/v1/meldingen?status=nieuw":
-            new = [n for n in state.messages if n not in state.status]
+            new = [n for n in state.messages if n not in state.received]
             return self._answer(200, json.dumps({"meldingen": new}).encode(), "application/json")
         prefix = "/api/v1/meldingen/"
         nummer = self.path[len(prefix):] if self.path.startswith(prefix) else ""
@@ -185,17 +187,27 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._note_client()
-        parts = self.path.strip("/").split("/")
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        known = len(parts) == 5 and parts[2] == "meldingen" and parts[4] == "status"
-        if not known or parts[3] not in self.state.messages:
-            return self._answer(404)
-        from lxml import etree
+        parts = self.path.strip("/").split("/")  # api v1 meldingen NR ontvangen | api v1 terugkoppelingen
+        if len(parts) == 5 and parts[2:5:2] == ["meldingen", "ontvangen"] and parts[3] in self.state.messages:
+            with self.state.lock:
+                self.state.received.add(parts[3])
+            return self._answer(204)
+        if parts[2:] == ["terugkoppelingen"]:
+            from lxml import etree
 
-        status = etree.fromstring(body).findtext("{urn:inbeeld:verzuimmelding:1}status")
-        with self.state.lock:
-            self.state.status[parts[3]] = status or ""
-        self._answer(204)
+            ns = "{urn:inbeeld:verzuimterugkoppeling:1}"
+            [item] = etree.fromstring(body).findall(f"{ns}terugkoppeling")
+            number = item.findtext(f"{ns}meldingsnummer") or ""
+            with self.state.lock:
+                if self.state.fail_feedback.get(number, 0) > 0:
+                    self.state.fail_feedback[number] -= 1
+                    return self._answer(503)
+                kinds = ("inBehandeling", "afgesloten", "terKennisgevingAangenomen")
+                status = [child.tag.removeprefix(ns) for child in item if child.tag.removeprefix(ns) in kinds]
+                self.state.feedback[number] = status[0]
+            return self._answer(204)
+        self._answer(404)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from pipelines.monthly import first_working_day_guard, monthly_flow
 from pipelines.verzuim_sync import verzuim_sync_flow
+from tests.pipelines.test_verzuim_https import _feedback_export
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,12 +41,17 @@ def test_verzuim_sync_flow_end_to_end(prefect_harness: None, verzuim_endpoint: A
     verzuim_endpoint.state.add("VM-1")
     verzuim_endpoint.state.add("VM-2")
     verzuim_endpoint.state.add("VM-3", b"<broken")
+    verzuim_endpoint.state.add("VM-OLD")
+    verzuim_endpoint.state.received.add("VM-OLD")  # fetched last week; the gemeente has closed it since
+    _feedback_export(tmp_path, ["VM-OLD"])
     caplog.set_level("DEBUG")
     state = verzuim_sync_flow(data_dir=str(tmp_path), return_state=True)
     assert state.is_completed()
     counts = state.result()
     assert counts == {"configured": 1, "fetched": 2, "already_present": 0, "failed": 1, "acknowledged": 2,
-                      "feedback_posted": 0, "feedback_failed": 0}
+                      "feedback_posted": 1, "feedback_failed": 0}
+    assert verzuim_endpoint.state.feedback == {"VM-OLD": "afgesloten"}
+    assert (tmp_path / "outbox" / "verzuim-status" / "posted-through.txt").is_file()
     assert sorted(p.name for p in (tmp_path / "inbox").iterdir()) == [
         "verzuim-https-VM-1.xml", "verzuim-https-VM-2.xml"]
     assert "verzuim-sync summary: configured=1, fetched=2" in caplog.text

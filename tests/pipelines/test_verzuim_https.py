@@ -13,13 +13,12 @@ import pytest
 
 from connectors.verzuim_https import (
     EndpointConfig,
-    StatusFeedback,
     VerzuimEndpoint,
     VerzuimEndpointError,
     fetch_new,
     message_path,
-    post_queued_status,
-    queue_status,
+    post_feedback,
+    split_feedback,
 )
 from settings import Settings
 
@@ -43,16 +42,17 @@ def test_fetches_new_messages_into_the_inbox_and_acknowledges_them(verzuim_endpo
                                                                     tmp_path: Path) -> None:
     verzuim_endpoint.state.add("VM2026-000001")
     verzuim_endpoint.state.add("VM2026-000002")
-    result = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path, TODAY)
+    result = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path)
     assert result.as_dict() == {"fetched": 2, "already_present": 0, "failed": 0, "acknowledged": 2}
     saved = sorted(p.name for p in tmp_path.iterdir())
     assert saved == ["verzuim-https-VM2026-000001.xml", "verzuim-https-VM2026-000002.xml"]
     state = verzuim_endpoint.state
     assert message_path(tmp_path, "VM2026-000001").read_bytes() == state.messages["VM2026-000001"]
-    assert state.status == {"VM2026-000001": "IN_BEHANDELING", "VM2026-000002": "IN_BEHANDELING"}
+    assert state.received == {"VM2026-000001", "VM2026-000002"}
+    assert state.feedback == {}  # a receipt is not a status: "in behandeling" is the gemeente's call
     assert set(verzuim_endpoint.state.client_subjects) == {"gemeente-0363"}
     # acknowledged messages are no longer new: a second sync fetches nothing
-    again = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path, TODAY)
+    again = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path)
     assert again.as_dict() == {"fetched": 0, "already_present": 0, "failed": 0, "acknowledged": 0}
 
 
@@ -65,12 +65,12 @@ def test_a_message_that_fails_once_is_retried_and_the_others_go_on(verzuim_endpo
     state.fail_fetch["VM-2"] = 99   # keeps failing: must not stop VM-3
     sleeps: list[float] = []
     endpoint = VerzuimEndpoint(_config(verzuim_endpoint, attempts=3))
-    result = fetch_new(endpoint, tmp_path, TODAY, sleep=sleeps.append)
+    result = fetch_new(endpoint, tmp_path, sleep=sleeps.append)
     assert (result.fetched, result.failed, result.acknowledged) == (2, 1, 2)
     assert state.fetches.count("VM-1") == 2
     assert state.fetches.count("VM-2") == 3  # three attempts, each on its own
     assert message_path(tmp_path, "VM-3").exists() and not message_path(tmp_path, "VM-2").exists()
-    assert "VM-2" not in state.status  # not acknowledged: still new on the server for the next sync
+    assert "VM-2" not in state.received  # not acknowledged: still new on the server for the next sync
     assert len(sleeps) == 1 + 2
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
 
@@ -78,7 +78,7 @@ def test_a_message_that_fails_once_is_retried_and_the_others_go_on(verzuim_endpo
 def test_a_message_saved_before_is_only_acknowledged(verzuim_endpoint: Any, tmp_path: Path) -> None:
     verzuim_endpoint.state.add("VM-7")
     message_path(tmp_path, "VM-7").write_bytes(b"<saved before a crash/>")
-    result = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path, TODAY)
+    result = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path)
     assert (result.fetched, result.already_present, result.acknowledged) == (0, 1, 1)
     assert verzuim_endpoint.state.fetches == []
     assert message_path(tmp_path, "VM-7").read_bytes() == b"<saved before a crash/>"
@@ -93,7 +93,7 @@ def test_a_message_saved_before_is_only_acknowledged(verzuim_endpoint: Any, tmp_
 def test_a_bad_message_is_not_saved_nor_retried(verzuim_endpoint: Any, tmp_path: Path, body: bytes) -> None:
     verzuim_endpoint.state.add("VM-BAD", body)
     verzuim_endpoint.state.add("VM-GOOD")
-    result = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path, TODAY)
+    result = fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path)
     assert (result.fetched, result.failed) == (1, 1)
     assert verzuim_endpoint.state.fetches.count("VM-BAD") == 1
     assert not message_path(tmp_path, "VM-BAD").exists()
@@ -111,7 +111,7 @@ def test_the_server_refuses_a_connection_without_a_client_certificate(verzuim_en
 def test_a_client_certificate_of_another_ca_is_refused(verzuim_endpoint: Any, tmp_path: Path) -> None:
     verzuim_endpoint.state.add("VM-1")
     with pytest.raises(VerzuimEndpointError):
-        fetch_new(VerzuimEndpoint(_config(verzuim_endpoint, stranger=True)), tmp_path, TODAY)
+        fetch_new(VerzuimEndpoint(_config(verzuim_endpoint, stranger=True)), tmp_path)
     assert not list(tmp_path.iterdir())
 
 
@@ -123,27 +123,34 @@ def test_the_server_certificate_is_verified(verzuim_endpoint: Any, tmp_path: Pat
         VerzuimEndpoint(untrusting).list_new()
 
 
-def test_queued_status_feedback_is_posted_and_leaves_the_outbox(verzuim_endpoint: Any,
+def _feedback_export(tmp_path: Path, numbers: list[str]) -> bytes:
+    """The registers' real feedback export for meldingen closed by the gemeente."""
+    from pipelines.stores import registers
+    from registers.verzuim import export_feedback_xml, handle_melding, register_meldingen
+
+    rows = [{"meldingsnummer": number, "meldingsdatum": date(2026, 9, 10), "brin": "12AB",
+             "persoonsnummer": "999993653", "soort": "16U_4W", "begindatum": date(2026, 8, 24)}
+            for number in numbers]
+    with registers(Settings(data_dir=tmp_path)) as session:
+        register_meldingen(session, rows, today=TODAY)
+        for number in numbers:
+            handle_melding(session, number, "afgesloten", on=TODAY, reden="terug_naar_school", today=TODAY)
+        export_feedback_xml(session, tmp_path / "feedback.xml", today=TODAY)
+        session.commit()
+    return (tmp_path / "feedback.xml").read_bytes()
+
+
+def test_the_registers_feedback_is_posted_one_melding_at_a_time(verzuim_endpoint: Any,
                                                                  tmp_path: Path) -> None:
-    verzuim_endpoint.state.add("VM-1")
-    verzuim_endpoint.state.add("VM-2")
-    outbox = tmp_path / "outbox"
-    queue_status(outbox, StatusFeedback("VM-1", "AFGESLOTEN", TODAY, "ingeschreven op school"))
-    queue_status(outbox, StatusFeedback("VM-UNKNOWN", "TER_KENNISGEVING_AANGENOMEN", TODAY))
+    state = verzuim_endpoint.state
+    for number in ("VM-1", "VM-2", "VM-3"):
+        state.add(number)
+    documents = split_feedback(_feedback_export(tmp_path, ["VM-1", "VM-2", "VM-3"]))
+    assert [number for number, _ in documents] == ["VM-1", "VM-2", "VM-3"]
+    state.fail_feedback.update({"VM-1": 1, "VM-2": 99})  # once, and always
     endpoint = VerzuimEndpoint(_config(verzuim_endpoint))
-    posted, failed = post_queued_status(endpoint, outbox, sleep=lambda s: None)
-    assert (posted, failed) == (1, 1)
-    assert verzuim_endpoint.state.status == {"VM-1": "AFGESLOTEN"}
-    assert [p.name for p in outbox.iterdir()] == ["VM-UNKNOWN-TER_KENNISGEVING_AANGENOMEN.xml"]
-
-
-def test_status_feedback_round_trips_and_escapes() -> None:
-    feedback = StatusFeedback("VM-1", "AFGESLOTEN", TODAY, "verhuisd <buitenland> & uitgeschreven")
-    assert StatusFeedback.from_xml(feedback.to_xml()) == feedback
-    with pytest.raises(ValueError):
-        StatusFeedback("VM-1", "KLAAR", TODAY)
-    with pytest.raises(ValueError):
-        StatusFeedback("../etc/passwd", "AFGESLOTEN", TODAY)
+    assert post_feedback(endpoint, documents, sleep=lambda s: None) == (2, 1)
+    assert state.feedback == {"VM-1": "afgesloten", "VM-3": "afgesloten"}
 
 
 def test_configuration_from_settings_and_environment(tmp_path: Path) -> None:
