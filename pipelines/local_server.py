@@ -119,7 +119,7 @@ class LocalPrefectServer:
         except (urllib.error.URLError, OSError):
             return False
 
-    def stop(self, timeout: float = 20.0) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
         """Stop the server and everything it started (it runs in its own process group)."""
         self._stopping.set()
         process, self._process = self._process, None
