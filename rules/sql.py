@@ -126,9 +126,10 @@ def macro_definitions(parameters: Parameters | None = None, temporary: bool = Tr
         out.append((name, args, body))
 
     # Birthday; born 29 February: 1 March in a year without it (rules.dates.anniversary).
+    birthday = "CAST(CAST(geb AS DATE) + to_years(CAST(jaren AS INTEGER)) AS DATE)"
     macro("verjaardag", "geb, jaren",
-          "CAST(geb + to_years(CAST(jaren AS INTEGER)) AS DATE) + CASE WHEN month(geb) = 2 AND day(geb) = 29 "
-          "AND day(CAST(geb + to_years(CAST(jaren AS INTEGER)) AS DATE)) = 28 THEN 1 ELSE 0 END")
+          f"{birthday} + CASE WHEN month(CAST(geb AS DATE)) = 2 AND day(CAST(geb AS DATE)) = 29 "
+          f"AND day({birthday}) = 28 THEN 1 ELSE 0 END")
     macro("maand_na", "d", "last_day(d) + 1")
     macro("schooljaar_einde", "d, maand, dag",
           "make_date(CAST(year(d) AS INTEGER) + CASE WHEN month(d) * 100 + day(d) >= maand * 100 + dag "
