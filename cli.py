@@ -36,9 +36,10 @@ def _register_commands() -> None:
     from registers.commands import cases, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
+    from synthetic.commands import demo
 
     commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
-                                     report, serve_command, run_command]
+                                     report, serve_command, run_command, demo]
     for command in commands:
         main.add_command(command)
 

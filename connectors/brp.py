@@ -30,8 +30,11 @@ def detect_format(path: Path) -> str:
         head = handle.read(1 << 16)
     if not head:
         raise RefusedFile(path, None, None, "empty file")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RefusedFile(path, 1, None, "UTF-16 text is not accepted: deliver UTF-8 (or cp1252)")
     if b"\x00" in head:
-        raise RefusedFile(path, 1, None, "binary content (NUL byte): not a BRP delivery")
+        line = head[:head.index(b"\x00")].count(b"\n") + 1
+        raise RefusedFile(path, line, None, "binary content (NUL byte): not a BRP delivery")
     text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     stripped = text.lstrip()
     if stripped.startswith((b"{", b"[")):

@@ -43,6 +43,9 @@ def read_header(path: Path, delimiter: str = ";", quote: str = '"') -> list[str]
 
 
 def _check_header(path: Path, header: list[str], mapping: dict) -> None:
+    if len(header) == 1:
+        raise RefusedFile(path, 1, None,
+                          f"the header has one column: not separated by {mapping.get('delimiter', ';')!r}")
     if header[0].strip():
         raise RefusedFile(path, 1, header[0][:40],
                           "the first column must be the persoonslijst label column with an empty header")

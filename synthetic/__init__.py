@@ -4,6 +4,6 @@
 its `Manifest`.
 """
 
-from synthetic.generate import DEFAULT_START, Manifest, generate
+from synthetic.generator import DEFAULT_START, Manifest, generate
 
 __all__ = ["DEFAULT_START", "Manifest", "generate"]

@@ -167,7 +167,8 @@ class Career:
         roll = rng.random()
         niveau = soort
         if roll < 0.5:
-            self.enrol(soort, niveau, start, final, diploma=date(final.year, 7, rng.randint(1, 15)), pro_vso=True)
+            diploma = date(final.year, 7, rng.randint(1, 15))
+            self.enrol(soort, niveau, start, final, diploma=diploma, pro_vso=True)
         elif roll < 0.8:
             switch = date(schooljaar(anniversary(self.birth, 16)) + 1, 7, 31)
             switch = max(switch, start + timedelta(days=730))
@@ -184,7 +185,7 @@ class Career:
         leerweg = "BBL" if rng.random() < 0.15 else "BOL"
         planned = date(begin.year + years, 7, 15) if begin.month >= 8 else date(begin.year + years - 1, 7, 15)
         minor = self.age_on(begin) < 18
-        if rng.random() < (0.08 if minor else 0.2):  # drops out
+        if rng.random() < (0.08 if minor else 0.15):  # drops out
             leave = between(rng, begin + timedelta(days=30), planned - timedelta(days=30))
             self.enrol(MBO, niveau, begin, leave, leerweg=leerweg)
             self._after_dropout(leave + _DAY, allow_mbo=True, level=niveau)
@@ -203,7 +204,7 @@ class Career:
     def _after_dropout(self, since: date, *, allow_mbo: bool, level: str = "MBO2") -> None:
         rng = self.rng
         minor = self.age_on(since) < 18
-        if allow_mbo and rng.random() < (0.7 if minor else 0.35):
+        if allow_mbo and rng.random() < (0.7 if minor else 0.45):
             again = since + timedelta(days=rng.randint(20, 270))
             lower = {"MBO4": "MBO3", "MBO3": "MBO2", "MBO2": "MBO2", "MBO1": "MBO1"}.get(level, "MBO2")
             self._mbo(again, lower)
@@ -213,7 +214,8 @@ class Career:
         years = 4 if niveau == "HBO" else 5
         for year in range(years):
             if rng.random() < 0.12:
-                leave = between(rng, begin + timedelta(days=60 + 365 * year), begin + timedelta(days=300 + 365 * year))
+                year_start = begin + timedelta(days=365 * year)
+                leave = between(rng, year_start + timedelta(days=60), year_start + timedelta(days=300))
                 self.enrol(HO, niveau, begin, leave)
                 return
         end = date(begin.year + years, 8, 31)

@@ -70,7 +70,16 @@ def pools() -> NamePools:
     extra = sorted(set(extra), key=lambda a: (a.geslachtsnaam, a.voorvoegsel))
     male = tuple(sorted(set(_PersonProvider.first_names_male) | set(_EXTRA_MALE)))
     female = tuple(sorted(set(_PersonProvider.first_names_female) | set(_EXTRA_FEMALE)))
+    every = [*male, *female, *(a.geslachtsnaam for a in surnames + extra)]
+    _check_plain(every)
     return NamePools(male, female, tuple(surnames), tuple(extra))
+
+
+def _check_plain(values: list[str]) -> None:
+    """The CSV writers join without quoting: no value may hold a separator, quote or line end."""
+    bad = [v for v in values if any(ch in v for ch in ';"\r\n')]
+    if bad:
+        raise ValueError(f"names unusable in a semicolon CSV: {bad[:5]}")
 
 
 def draw_surname(rng: random.Random) -> Achternaam:
@@ -115,7 +124,9 @@ def street_pool() -> tuple[str, ...]:
     p = pools()
     firsts = sorted(set(p.male[::3] + p.female[::3]))
     built = [f"{name}{suffix}" for name in firsts for suffix in _AddressProvider.street_suffixes[::4]]
-    return tuple(classic) + tuple(built)
+    streets = tuple(classic) + tuple(built)
+    _check_plain(list(streets))
+    return streets
 
 
 def korte_straatnaam(straat: str) -> str:

@@ -62,15 +62,18 @@ class Sink:
     def exists(self, rel: str) -> bool:
         return rel in self._hash
 
-    def append(self, rel: str, records: list[str]) -> None:
-        if not records:
+    def append(self, rel: str, data: bytes) -> None:
+        """A chunk's records for this file, already joined and encoded."""
+        if not data:
             return
         separator = self._separator[rel]
-        text = separator.join(records)
         if self._has_records[rel] and separator:
-            text = separator + text
+            self._write(rel, separator)
         self._has_records[rel] = True
-        self._write(rel, text)
+        handle = self._handle(rel)
+        handle.write(data)
+        self._hash[rel].update(data)
+        self._size[rel] += len(data)
 
     def finish(self, rel: str, closing: str = "") -> None:
         if closing:

@@ -188,7 +188,8 @@ def _build_gezin(ctx: PlantContext, plant: Plant | None, room: int) -> Gezin:
         age = (window.first - child.geboortedatum).days // 365
         if age >= 19 and not child.geplant and rng.random() < 0.3:
             moved = between(rng, anniversary(child.geboortedatum, 18), window.first - timedelta(days=30))
-            own = [w for w in gezin.woningen if w.datum < moved] + [Woning(home, moved, ctx.addresses.draw(home))]
+            own = [w for w in gezin.woningen if w.datum < moved]
+            own.append(Woning(home, moved, ctx.addresses.draw(home)))
             gezin.eigen_woningen[id(child)] = own
         child.ouders = list(gezin.ouders)
         child.gezag = ("12" if len(gezin.ouders) == 2 else "1") if age < 18 and gezin.ouders else ""

@@ -26,7 +26,12 @@ from synthetic.writers_duo import (
     monthly_rows,
     report_weeks,
 )
-from synthetic.writers_verzuim import meldingen_in_week, verzuimmelding, vrijstelling_row, vrijstellingen_in_week
+from synthetic.writers_verzuim import (
+    meldingen_in_week,
+    verzuimmelding,
+    vrijstelling_row,
+    vrijstellingen_in_week,
+)
 
 PERSONS_HEADER = (
     "PEILDATUM;GEMEENTECODE;PERSOONSNUMMER;BSN;ONDERWIJSNUMMER;GEBOORTEDATUM;GEBOORTEDATUM_BRP;IN_BRP;"
@@ -35,6 +40,7 @@ PERSONS_HEADER = (
 )
 SIGNALS_HEADER = "PEILDATUM;GEMEENTECODE;PERSOONSNUMMER;SIGNAL;SINDS"
 CRLF = "\r\n"
+RECORD_SEPARATOR = ",\n"  # between the records of a JSON array; line-based files end each record
 
 
 @dataclass
@@ -46,8 +52,18 @@ class ChunkOutput:
     a06: dict[str, dict[tuple[str, str, str, str, str], list[int]]] = field(default_factory=dict)
     stats: Counter = field(default_factory=Counter)
 
+    # path -> the chunk's bytes for that file, records joined (filled by `pack`)
+    data: dict[str, bytes] = field(default_factory=dict)
+
     def add(self, path: str, text: str) -> None:
         self.texts.setdefault(path, []).append(text)
+
+    def pack(self) -> None:
+        """Join and encode in the worker, so the writing process only writes and hashes."""
+        for path, records in self.texts.items():
+            separator = RECORD_SEPARATOR if path.endswith(".json") else ""
+            self.data[path] = separator.join(records).encode("utf-8")
+        self.texts = {}
 
 
 def _iso(d: date | None) -> str:
@@ -59,9 +75,11 @@ def _person_row(p: Persoon, o: Oordeel) -> str:
     e = o.geldig[0] if o.geldig else None
     meldingen = "|".join(sorted(m.soort for m in p.meldingen if m.meldingsdatum <= d))
     return ";".join((
-        _iso(d), o.gemeentecode, p.persoonsnummer, p.bsn or "", p.onderwijsnummer or "", _iso(p.geboortedatum),
+        _iso(d), o.gemeentecode, p.persoonsnummer, p.bsn or "", p.onderwijsnummer or "",
+        _iso(p.geboortedatum),
         p.geboortedatum_brp if p.in_brp else "", "J" if p.in_brp else "N", "J" if o.ingezetene else "N",
-        o.status, "J" if o.geldig else "N", e.soort if e else "", e.niveau if e else "", e.school.brin if e else "",
+        o.status, "J" if o.geldig else "N", e.soort if e else "", e.niveau if e else "",
+        e.school.brin if e else "",
         ("J" if e.bekostigd else "N") if e else "", _iso(o.sk_datum), _iso(o.pro_vso_datum), o.vrijstelling,
         meldingen, _iso(p.overlijden if p.overlijden and p.overlijden <= d else None),
         p.opschorting[0] if p.opschorting and p.opschorting[1] <= d else "", str(p.geheim),
@@ -120,7 +138,8 @@ def render_chunk(seed: int, index: int, size: int, window: Window, registry: Sch
                 cell = a06_counts(child, ref, served)
                 if cell is not None:
                     key, vsv = cell
-                    counts = out.a06.setdefault(layout.report(d, ref, "A06", key[1]), {}).setdefault(key, [0, 0])
+                    cells = out.a06.setdefault(layout.report(d, ref, "A06", key[1]), {})
+                    counts = cells.setdefault(key, [0, 0])
                     counts[0] += 1
                     counts[1] += vsv
             for week, d in enumerate(peildatums):
@@ -131,7 +150,8 @@ def render_chunk(seed: int, index: int, size: int, window: Window, registry: Sch
                         out.add(layout.verzuim(d, gemeente), verzuimmelding(melding, child, d) + "\n")
                         stats[(week, f"verzuim_{melding.soort}")] += 1
                     for vrij in vrijstellingen_in_week(child, week, d, prev):
-                        out.add(layout.vrijstellingen(d, gemeente), vrijstelling_row(vrij, child, week % 2 == 1) + "\n")
+                        row = vrijstelling_row(vrij, child, iso=week % 2 == 1)
+                        out.add(layout.vrijstellingen(d, gemeente), row + "\n")
                         stats[(week, f"vrijstelling_{vrij.grond}")] += 1
                 oordeel = beoordeel(child, d, served)
                 out.add(layout.persons(d), _person_row(child, oordeel) + "\n")
@@ -139,12 +159,13 @@ def render_chunk(seed: int, index: int, size: int, window: Window, registry: Sch
                 stats[(week, "ingezetenen")] += oordeel.ingezetene
                 for signaal in oordeel.signalen:
                     group = 0 if signaal.persoonsnummer.startswith("10") else 1
-                    row = (f"{d.isoformat()};{signaal.gemeentecode};{signaal.persoonsnummer};{signaal.signal};"
-                           f"{_iso(signaal.sinds)}")
+                    row = ";".join((d.isoformat(), signaal.gemeentecode, signaal.persoonsnummer,
+                                    signaal.signal, _iso(signaal.sinds)))
                     out.signals.setdefault((week, signaal.signal, group), []).append(row)
                     stats[(week, f"signal_{signaal.signal}")] += 1
         stats[(0, "ouders")] += sum(1 for o in gezin.ouders if o.bsn)
 
     for rows in out.signals.values():
         rows.sort(key=lambda r: (r.split(";", 3)[2], r))
+    out.pack()
     return out

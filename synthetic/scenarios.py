@@ -244,9 +244,11 @@ def vrijstelling(grond: str) -> Apply:
             _enrol(ctx, p, MBO, "MBO2", sy, leerweg="BBL")
             p.vrijstellingen.append(Vrijstelling(grond, sy, end_of_year, "laatste leerplichtjaar op mbo"))
         elif grond == "LPW_15":
-            _leave(p, sy - timedelta(days=40))
+            # Left school before the teldatum (so no vsv'er of this convenantjaar); in-company
+            # training since, a vrijstelling art. 15 once leerplicht ended.
+            _leave(p, w.teldatum - timedelta(days=30))
             strip_diplomas(p.inschrijvingen)
-            p.vrijstellingen.append(Vrijstelling(grond, sy - timedelta(days=39), None,
+            p.vrijstellingen.append(Vrijstelling(grond, sy, None,
                                                  "voldoende ander onderwijs (bedrijfsopleiding)"))
     return apply
 
@@ -263,7 +265,8 @@ def vrijstelling_verlopen(ctx: PlantContext, g: Gezin, p: Persoon | None) -> Non
     assert p
     sy = ctx.window.schooljaar_start
     _leave(p, sy - timedelta(days=400))
-    p.vrijstellingen.append(Vrijstelling("LPW_5_A", date(sy.year - 1, 8, 1), sy - DAY, "verklaring jeugdarts"))
+    last_year = date(sy.year - 1, 8, 1)
+    p.vrijstellingen.append(Vrijstelling("LPW_5_A", last_year, sy - DAY, "verklaring jeugdarts"))
 
 
 _REDENEN = {
@@ -283,7 +286,8 @@ def verzuim(soort: str, variant: str = "") -> Apply:
         w = ctx.window
         reden = rng.choice(_REDENEN[soort])
         if variant == "thuiszitter":   # LRV since before the summer, still open
-            begin = between(rng, w.schooljaar_start - timedelta(days=60), w.schooljaar_start - timedelta(days=40))
+            sy = w.schooljaar_start
+            begin = between(rng, sy - timedelta(days=60), sy - timedelta(days=40))
             meldingsdatum, einde, gemeld = begin + timedelta(days=7), None, None
         elif variant == "nieuw":       # LRV that turns into a thuiszitter during the period
             begin = w.first - timedelta(days=20)
@@ -354,7 +358,8 @@ def geheim(ctx: PlantContext, g: Gezin, p: Persoon | None) -> None:
 
 def onderzoek(ctx: PlantContext, g: Gezin, p: Persoon | None) -> None:
     assert p
-    p.onderzoek = (ctx.rng.choice(("081100", "089999")), ctx.window.first - timedelta(days=ctx.rng.randint(5, 90)))
+    since = ctx.window.first - timedelta(days=ctx.rng.randint(5, 90))
+    p.onderzoek = (ctx.rng.choice(("081100", "089999")), since)
 
 
 def koppeling(ctx: PlantContext, g: Gezin, p: Persoon | None) -> None:

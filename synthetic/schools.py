@@ -134,7 +134,8 @@ def build_registry(seed: int, gemeenten: tuple[str, ...], persons: int) -> Schoo
         else:
             naam = "Hogeschool van de Stad" if niveaus == ("HBO",) else "Universiteit van de Stad"
         if not bekostigd:
-            naam = f"International School {gemeente(code).naam}" if soort != MBO else "Particulier Opleidingsinstituut"
+            naam = (f"International School {gemeente(code).naam}" if soort != MBO
+                    else "Particulier Opleidingsinstituut")
         schools.append(School(
             brin=brin, vestiging="00" if rng.random() < 0.8 else f"{rng.randint(1, 5):02d}", naam=naam,
             soort=soort, niveaus=niveaus, bekostigd=bekostigd, gemeentecode=code,

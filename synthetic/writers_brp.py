@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cache
 from xml.sax.saxutils import escape
 
 from rules.dates import format_nl
@@ -17,8 +18,8 @@ from synthetic.model import Persoon, Verblijf
 from synthetic.names import korte_straatnaam, voorletters
 
 GESLACHT = {"M": "man", "V": "vrouw", "O": "onbekend"}
-OPSCHORTING = {"O": "overlijden", "E": "emigratie", "M": "ministerieel besluit", "R": "pl aangelegd in de RNI",
-               "F": "fout"}
+OPSCHORTING = {"O": "overlijden", "E": "emigratie", "M": "ministerieel besluit",
+               "R": "pl aangelegd in de RNI", "F": "fout"}
 LANDEN = {"6030": "Nederland", "5010": "België"}
 
 
@@ -41,16 +42,25 @@ class Stand:
         self.onderzoek = person.onderzoek if person.onderzoek and person.onderzoek[1] <= d else None
 
 
+@cache
 def _gba(d: date) -> str:
     return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+
+
+@cache
+def _hc_datum(d: date) -> dict[str, str]:
+    return {"type": "Datum", "datum": d.isoformat(), "langFormaat": format_nl(d)}
+
+
+def _x(text: str) -> str:
+    """XML text escaping, skipped for the (usual) text without special characters."""
+    return escape(text) if ("&" in text or "<" in text or ">" in text) else text
 
 
 # -- Haal Centraal -------------------------------------------------------------------------------
 
 def _hc_date(d: date, gba_style: bool) -> object:
-    if gba_style:
-        return _gba(d)
-    return {"type": "Datum", "datum": d.isoformat(), "langFormaat": format_nl(d)}
+    return _gba(d) if gba_style else _hc_datum(d)
 
 
 def _hc_birth(value: str, gba_style: bool) -> object:
@@ -149,11 +159,13 @@ HAALCENTRAAL_CLOSE = "\n]}\n"
 # -- LO3-element CSV -----------------------------------------------------------------------------
 
 LO3_COLUMNS = (
-    "01.01.10", "01.01.20", "01.02.10", "01.02.30", "01.02.40", "01.03.10", "01.03.20", "01.03.30", "01.04.10",
+    "01.01.10", "01.01.20", "01.02.10", "01.02.30", "01.02.40", "01.03.10", "01.03.20", "01.03.30",
+    "01.04.10",
     "02.01.20", "02.02.10", "02.02.30", "02.02.40", "02.03.10", "02.04.10", "02.62.10",
     "03.01.20", "03.02.10", "03.02.30", "03.02.40", "03.03.10", "03.04.10", "03.62.10",
     "06.08.10", "07.67.10", "07.67.20", "07.70.10",
-    "08.09.10", "08.09.20", "08.10.10", "08.10.30", "08.11.10", "08.11.20", "08.11.30", "08.11.40", "08.11.60",
+    "08.09.10", "08.09.20", "08.10.10", "08.10.30", "08.11.10", "08.11.20", "08.11.30", "08.11.40",
+    "08.11.60",
     "08.11.70", "08.11.80", "08.11.90", "08.13.10", "08.13.20", "08.83.10", "08.83.20", "08.85.10",
     "11.32.10",
 )
@@ -161,12 +173,6 @@ LO3_COLUMNS = (
 LO3_HEADER = "\ufeff;" + ";".join(LO3_COLUMNS) + ";"
 _CAT08 = LO3_COLUMNS.index("08.09.10")
 _CAT08_END = LO3_COLUMNS.index("08.85.10") + 1
-
-
-def _csv(value: str) -> str:
-    if ";" in value or '"' in value or "\n" in value:
-        return '"' + value.replace('"', '""') + '"'
-    return value
 
 
 def _lo3_address(v: Verblijf, onderzoek: tuple[str, date] | None) -> list[str]:
@@ -202,11 +208,12 @@ def lo3_rows(p: Persoon, d: date, label: str) -> str:
            _gba(opschorting[1]) if opschorting else "", opschorting[0] if opschorting else "", str(p.geheim)]
     row += _lo3_address(s.current, s.onderzoek) if s.current else [""] * (_CAT08_END - _CAT08)
     row.append(p.gezag)
-    lines = [label + ";" + ";".join(_csv(x) for x in row) + ";"]
+    # Values never hold a separator or quote (names and streets come from checked pools).
+    lines = [label + ";" + ";".join(row) + ";"]
     empty_before = ";" * (_CAT08 + 1)
     empty_after = ";" * (len(LO3_COLUMNS) - _CAT08_END + 1)
     for earlier in s.history:
-        fields = ";".join(_csv(x) for x in _lo3_address(earlier, None))
+        fields = ";".join(_lo3_address(earlier, None))
         lines.append(empty_before + fields + empty_after)
     return "\n".join(lines)
 
@@ -229,7 +236,7 @@ _NIL = ' xsi:nil="true" StUF:noValue="geenWaarde"/>'
 def _el(name: str, value: str | None) -> str:
     if value is None or value == "":
         return f"<BG:{name}{_NIL}"
-    return f"<BG:{name}>{escape(value)}</BG:{name}>"
+    return f"<BG:{name}>{_x(value)}</BG:{name}>"
 
 
 def _birth_el(value: str) -> str:
@@ -246,7 +253,8 @@ def stufbg(p: Persoon, d: date) -> str:
              _el("geslachtsnaam", p.geslachtsnaam)]
     if p.voorvoegsel:
         parts.append(_el("voorvoegselGeslachtsnaam", p.voorvoegsel))
-    parts += [_el("voornamen", p.voornamen), _el("geslachtsaanduiding", p.geslacht), _birth_el(p.geboortedatum_brp),
+    parts += [_el("voornamen", p.voornamen), _el("geslachtsaanduiding", p.geslacht),
+              _birth_el(p.geboortedatum_brp),
               _el("overlijdensdatum", _gba(s.overlijden) if s.overlijden else None)]
     current = s.current
     parts.append(_el("inp.gemeenteVanInschrijving", current.gemeentecode if current else None))
@@ -270,7 +278,8 @@ def stufbg(p: Persoon, d: date) -> str:
         parts.append("</BG:verblijfsadres>")
     elif current is not None:
         parts.append(f"<BG:sub.verblijfBuitenland>{_el('lnd.landcode', current.land)}"
-                     f"{_el('sub.adresBuitenland1', LANDEN.get(current.land, ''))}</BG:sub.verblijfBuitenland>")
+                     f"{_el('sub.adresBuitenland1', LANDEN.get(current.land, ''))}"
+                     "</BG:sub.verblijfBuitenland>")
     for index, o in enumerate(p.ouders, start=1):
         parts.append('<BG:inp.heeftAlsOuders StUF:entiteittype="NPSNPSOUD">'
                      '<BG:gerelateerde StUF:entiteittype="NPS">'

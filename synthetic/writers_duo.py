@@ -34,7 +34,8 @@ C_HEADER = ";".join(ENROLMENT_COLUMNS)
 P_HEADER = "MUTATIESOORT;MUTATIEDATUM;" + C_HEADER
 A_WERKVOORRAAD_HEADER = ("PERSOONSGEBONDENNUMMER;GEBOORTEDATUM;GESLACHT;POSTCODE;GEMEENTECODE;BRIN_NR;"
                          "ONDERWIJSSOORT;NIVEAU;DATUM_INSCHRIJVING;DATUM_UITSCHRIJVING")
-A05_HEADER = "PERSOONSGEBONDENNUMMER;GEBOORTEDATUM;GESLACHT;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;BEKOSTIGD;TELDATUM"
+A05_HEADER = ("PERSOONSGEBONDENNUMMER;GEBOORTEDATUM;GESLACHT;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;"
+              "BEKOSTIGD;TELDATUM")
 A06_HEADER = "CONVENANTJAAR;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;STARTSET;AANTAL_VSV;PERCENTAGE_VSV"
 DAY = timedelta(days=1)
 
@@ -137,7 +138,8 @@ def enrolment_deliveries(p: Persoon, window: Window) -> list[list[tuple[str, str
                         when = _mutatiedatum(items[key], p, previous_day, d)
                         this_week.append((gemeente, "W", dmy(when), rows[key]))
         else:
-            moved = max((v.datum_aanvang for v in p.verblijven if previous_day < v.datum_aanvang <= d), default=d)
+            changes = [v.datum_aanvang for v in p.verblijven if previous_day < v.datum_aanvang <= d]
+            moved = max(changes, default=d)
             if prev_gemeente in served:
                 for key in sorted(prev_rows):
                     e = prev_items[key]
@@ -229,7 +231,10 @@ def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, lis
     return rows
 
 
-def a06_counts(p: Persoon, ref: date, served: frozenset[str]) -> tuple[tuple[str, str, str, str, str], bool] | None:
+A06Cell = tuple[str, str, str, str, str]  # convenantjaar, gemeente, BRIN, onderwijssoort, niveau
+
+
+def a06_counts(p: Persoon, ref: date, served: frozenset[str]) -> tuple[A06Cell, bool] | None:
     """The startset cell of this person for the A06 of `ref`, and whether they are a vsv'er by then."""
     gemeente = duo_gemeente(p, ref)
     if gemeente not in served:

@@ -1,4 +1,5 @@
-"""Verzuimmeldingen (XML, connectors/schemas/verzuimmelding.xsd) and the vrijstellingen CSV.
+"""Verzuimmeldingen (XML, valid against connectors/schemas/verzuimmelding-strikt.xsd and so against
+verzuimmelding.xsd) and the vrijstellingen CSV.
 
 A melding is sent in the week of its meldingsdatum and sent again, with the same meldingsnummer,
 in the week its einddatum becomes known; the first week's file also carries every melding still
@@ -43,12 +44,14 @@ def verzuimmelding(m: Verzuimmelding, p: Persoon, d: date) -> str:
     school = m.inschrijving.school
     parts = [" <verzuimmelding>", _t("meldingsnummer", m.meldingsnummer),
              _t("meldingsdatum", m.meldingsdatum.isoformat()),
-             "<school>" + _t("brin", school.brin) + _t("vestiging", school.vestiging) + _t("naam", school.naam)
-             + "</school>",
+             "<school>" + _t("brin", school.brin) + _t("vestiging", school.vestiging)
+             + _t("naam", school.naam) + "</school>",
              "<leerling>" + _t("persoonsgebondennummer", p.duo_nummer or "") + _t("voornamen", p.voornamen)
-             + (_t("voorvoegsel", p.voorvoegsel) if p.voorvoegsel else "") + _t("geslachtsnaam", p.geslachtsnaam)
+             + (_t("voorvoegsel", p.voorvoegsel) if p.voorvoegsel else "")
+             + _t("geslachtsnaam", p.geslachtsnaam)
              + _t("geboortedatum", p.geboortedatum.isoformat()) + _t("geslacht", p.geslacht) + "</leerling>",
-             _t("soortVerzuim", m.soort), _t("vermoedelijkeReden", m.reden), _t("begindatum", m.begin.isoformat())]
+             _t("soortVerzuim", m.soort), _t("vermoedelijkeReden", m.reden),
+             _t("begindatum", m.begin.isoformat())]
     einde = m.einde_bekend(d)
     if einde is not None:
         parts.append(_t("einddatum", einde.isoformat()))

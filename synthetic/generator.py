@@ -178,8 +178,8 @@ def generate(out: str | Path, persons: int, seed: int, gemeenten: tuple[str, ...
     a06: dict[str, dict[tuple[str, str, str, str, str], list[int]]] = {}
     worker_count = workers if workers is not None else min(4, os.cpu_count() or 1)
     for chunk in _chunks(seed, window, persons, worker_count):
-        for rel, records in chunk.texts.items():
-            sink.append(rel, records)
+        for rel, data in chunk.data.items():
+            sink.append(rel, data)
         for key in sorted(chunk.signals):
             spools.append(key, chunk.signals[key])
         for rel, cells in chunk.a06.items():
@@ -216,7 +216,7 @@ def generate(out: str | Path, persons: int, seed: int, gemeenten: tuple[str, ...
             rel = layout.report(d, ref, "A06", g)
             rows = format_a06(a06.get(rel, {}))
             sink.create(rel, A06_HEADER + CRLF)
-            sink.append(rel, [row + CRLF for row in rows])
+            sink.append(rel, "".join(row + CRLF for row in rows).encode("utf-8"))
             sink.finish(rel)
     sink.close()
     spools.remove()

@@ -1,0 +1,68 @@
+"""The bad-input corpus (tests/connectors/bad_inputs/expected.toml): each file has one exact outcome.
+
+A refused file names its line (or record) and field and leaves staging untouched, also through the
+command line (exit 1); a file with row-level faults loads the rest and quarantines exactly the
+listed rows. Other readers register their importer in IMPORTERS.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from connectors.brp import import_brp
+from connectors.errors import RefusedFile
+from connectors.staging import ImportResult, Staging
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
+
+IMPORTERS: dict[str, Callable[[Staging, Path], ImportResult]] = {
+    "brp": lambda staging, path: import_brp(staging, path),
+}
+CLI = {"brp": ["import", "brp"]}
+
+
+def test_every_file_has_an_expected_outcome() -> None:
+    files = {p.name for p in CORPUS.iterdir() if p.name != "expected.toml"}
+    assert files == set(EXPECTED)
+    assert sum(1 for e in EXPECTED.values() if e["kind"] == "brp") >= 15
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_outcome(name: str, tmp_path: Path) -> None:
+    expected = EXPECTED[name]
+    importer = IMPORTERS.get(expected["kind"])
+    if importer is None:
+        pytest.skip(f"no importer registered for kind {expected['kind']!r}")
+    with Staging(tmp_path / "staging.duckdb") as staging:
+        if expected["outcome"] == "refused":
+            with pytest.raises(RefusedFile) as refused:
+                importer(staging, CORPUS / name)
+            exc = refused.value
+            assert (exc.line, exc.field) == (expected.get("line"), expected.get("field")), str(exc)
+            assert expected["reason"] in exc.reason, str(exc)
+            assert Path(exc.file).name == name
+            assert staging.imports() == [] and staging.quarantine() == []
+        else:
+            result = importer(staging, CORPUS / name)
+            assert (result.rows_read, result.rows_loaded) == (expected["read"], expected["loaded"])
+            got = [[q["line"], q["field"]] for q in staging.quarantine(result.import_id)]
+            assert got == expected["quarantine"]
+            assert all(q["file"] == name and q["reason"] for q in staging.quarantine(result.import_id))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e["outcome"] == "refused")[:6])
+def test_refused_through_the_command_line(name: str, tmp_path: Path) -> None:
+    expected = EXPECTED[name]
+    if expected["kind"] not in CLI:
+        pytest.skip("no command registered")
+    args = ["--data-dir", str(tmp_path), *CLI[expected["kind"]], str(CORPUS / name)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert name in result.output and "Nothing was changed" in result.output
