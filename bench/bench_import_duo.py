@@ -5,8 +5,9 @@
 Targets (the brief): at most 10 s wall and 2 GB peak RSS on the 2-core machine. The import runs in
 a fresh process exactly as `inbeeld import duo` does it: `Staging.import_file` with the C-levering
 reader and the change summary, in one transaction, into a new staging file. Peak RSS is the child's
-VmHWM (`ru_maxrss` would carry the parent's peak across exec). For comparison a plain `pandas.read_csv` of the same file (all columns as text,
-nothing checked, nothing stored) runs in another fresh process. CPU seconds are printed beside the
+VmHWM (`ru_maxrss` would carry the parent's peak across exec). For comparison a plain
+`pandas.read_csv` of the same file (all columns as text, nothing checked, nothing stored) runs in
+another fresh process. CPU seconds are printed beside the
 wall time because the machine is shared: wall time rises with other load, CPU time much less.
 """
 
