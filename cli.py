@@ -32,6 +32,7 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from connectors.commands import import_group, quarantine_group
+    from connectors.duo_commands import register as register_duo_commands
     from pipelines.commands import run_command, serve_command
     from registers.commands import cases, verzuim, vrijstelling
     from reports.commands import report

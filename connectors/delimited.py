@@ -50,14 +50,14 @@ def read_header(path: Path, info: TextInfo, delimiter: str = ";") -> list[str]:
 
 def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str, int], dict[str, int]]:
     """(field -> column index, unknown column name -> index), or `RefusedFile` for a wrong header."""
+    if header and re.fullmatch(r"[0-9]{6,}", header[0]):
+        raise RefusedFile(path, 1, None, "no header row: the first line holds data")
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         key = name.upper()
         if key and key in seen:
             raise RefusedFile(path, 1, name, f"column {name!r} appears twice in the header")
         seen[key] = index
-    if header and re.fullmatch(r"[0-9]{6,}", header[0]):
-        raise RefusedFile(path, 1, None, "no header row: the first line holds data")
     positions: dict[str, int] = {}
     for item in mapping.fields:
         found = [seen[s] for s in item.spellings if s in seen]
@@ -133,10 +133,12 @@ def check_csv(
 
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     with as_utf8(path, info) as utf8:
+        # the line is numbered where the rows are read: row_number() over the scan keeps the file's
+        # order (preserve_insertion_order); the typed table's own row ids do not
         relation = (
-            f"read_csv({sql_str(str(utf8))}, delim = {sql_str(mapping.delimiter)}, quote = '\"', "
-            "escape = '\"', header = false, skip = 1, auto_detect = false, strict_mode = true, "
-            f"null_padding = false, columns = {columns})"
+            f"(SELECT row_number() OVER () + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
+            f"delim = {sql_str(mapping.delimiter)}, quote = '\"', escape = '\"', header = false, skip = 1, "
+            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}))"
         )
         try:
             checked = check_rows(
@@ -149,11 +151,10 @@ def check_csv(
             if "CSV" not in str(exc) and "unicode" not in str(exc).lower():
                 raise
             raise refusal_from_csv_error(path, exc) from exc
-        rows, first = con.execute(f"SELECT count(*), min(rowid) FROM {checked.table}").fetchone()
+        rows = con.execute(f"SELECT count(*) FROM {checked.table}").fetchone()[0]
         lines, trailing_blank = _count_lines(utf8)
-        if rows == lines - 1 - trailing_blank:
-            checked.number_lines(f"(t.rowid - {int(first or 0)} + 2)")
-        else:
+        if rows != lines - 1 - trailing_blank:
+            # blank lines or quoted line breaks: record number -> line, from Python's csv module
             _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
-            checked.number_lines("m.line", f"JOIN {name}_lines m ON m.idx = t.rowid - {int(first or 0)}")
+            checked.number_lines("m.line", f"JOIN {name}_lines m ON m.idx = t.line - 2")
     return CsvDelivery(path=path, info=info, header=header, rows=rows, checked=checked, labels=labels)

@@ -63,6 +63,11 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SQL_MACROS)
 
 
+def _clean(raw: str) -> str:
+    """Layer 1: surrounding blanks removed, empty = NULL (trim only when there is a blank: 2x cheaper)."""
+    return f"nullif(CASE WHEN contains({raw}, ' ') THEN trim({raw}) ELSE {raw} END, '')"
+
+
 def _parse(field: Field, c: str) -> str:
     """Layer 2: the parsed value of the cleaned text `c` (parsed once, used by value and fault)."""
     kind = field.type
@@ -140,7 +145,7 @@ class RowCheck:
 
 @dataclass
 class Checked:
-    """Typed rows with their faults: temp table `table`, read through temp view `name` (adds `line`).
+    """Typed rows with their faults: temp table `table`, read through temp view `name` (gives `line`).
 
     Faults found later (against other rows or the staging state) are added with `add_fault` into a
     side table, so the typed table is never updated and its row order stays the file order.
@@ -160,12 +165,11 @@ class Checked:
     def later_table(self) -> str:
         return f"{self.name}_later"
 
-    def number_lines(self, line_sql: str | None = None, join: str = "") -> None:
-        """Create the view: `line_sql` over the typed table `t` (and `join`), or its own `line` column."""
-        line = line_sql or "t.line"
+    def number_lines(self, line_sql: str = "t.line", join: str = "") -> None:
+        """(Re)create the view with `line_sql` (over the typed table `t`, and `join`) as the line."""
         self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT {line} AS line, t.* "
-            f"{'EXCLUDE (line)' if line_sql is None else ''} FROM {self.table} t {join}"
+            f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT {line_sql} AS line, t.* EXCLUDE (line) "
+            f"FROM {self.table} t {join}"
         )
 
     def count(self, where: str = "true") -> int:
@@ -225,7 +229,7 @@ def check_rows(
     labels: dict[str, str] | None = None,
     row_checks: tuple[RowCheck, ...] = (),
     name: str = "checked_rows",
-    line_column: str | None = None,
+    line_column: str = "line",
     extra_column: str | None = None,
 ) -> Checked:
     """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`.
@@ -233,27 +237,29 @@ def check_rows(
     `sources` maps field name -> column of `relation` (fields absent from the file are NULL),
     `extra_sources` maps an unknown column's original name -> column (kept in the `extra` JSON),
     `labels` names each field in quarantine (default: the typed field name, as the core does), and
-    `line_column` is the column holding the line number (else call `number_lines` afterwards) and
-    `extra_column` a column already holding the unknown values as JSON text (XML readers).
+    `line_column` is the column of `relation` holding each row's line number (computed where the rows
+    are read: the typed table's own row order is not the file's) and `extra_column` a column already
+    holding the unknown values as JSON text (XML readers).
     """
     register_macros(con)
     extra_sources = extra_sources or {}
     labels = {f.name: (labels or {}).get(f.name, f.name) for f in mapping.fields}
-    keep = [line_column] if line_column else []
+    keep = [f"{line_column} AS line"]
     fields = mapping.fields
 
     cleaned = [*keep]
     for f in fields:
         raw = sources.get(f.name)
-        cleaned.append(f"nullif(trim({raw}), '') AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
+        cleaned.append(f"{_clean(raw)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
     if extra_column:
         cleaned.append(f"CAST({extra_column} AS JSON) AS extra")
     elif extra_sources:
-        pairs = ", ".join(f"{sql_str(k)}, nullif(trim({v}), '')" for k, v in extra_sources.items())
+        pairs = ", ".join(f"{sql_str(k)}, {_clean(v)}" for k, v in extra_sources.items())
         cleaned.append(f"json_object({pairs}) AS extra")
     else:
         cleaned.append("NULL::JSON AS extra")
 
+    keep = ["line"]
     parsed = [*keep, "extra"] + [f"c_{f.name}" for f in fields]
     parsed += [f"{_parse(f, f'c_{f.name}')} AS p_{f.name}" for f in fields]
 
@@ -291,6 +297,5 @@ def check_rows(
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {result.later_table} "
                 "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
-    if line_column:
-        result.number_lines()
+    result.number_lines()
     return result

@@ -29,6 +29,7 @@ from connectors.typed_rows import RowCheck, check_rows
 from connectors.xml_safety import check_prolog, parse_bytes, safe_parser
 
 KIND = "verzuim"
+NAMESPACE = "urn:inbeeld:verzuimmelding:1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "verzuimmelding.xsd"
 
 ACTUEEL_VIEW = """
@@ -68,7 +69,7 @@ def _valid_root(path: Path, encoding: str | None) -> tuple[etree._Element, str]:
     if not schema.validate(root):
         error = schema.error_log[0]
         element = _ELEMENT.search(error.message)
-        message = _QUOTED_VALUE.sub("the value", error.message)
+        message = _QUOTED_VALUE.sub("the value", error.message).replace(f"{{{NAMESPACE}}}", "")
         raise RefusedFile(path, error.line or None, element[1] if element else None,
                           f"not valid against {SCHEMA_PATH.name}: {message}")
     return root, info.encoding
@@ -88,7 +89,8 @@ def _records(root: etree._Element, mapping: Mapping) -> pa.Table:
             if isinstance(child.tag, str) and etree.QName(child).namespace != ns:
                 extra[child.tag] = (child.text if len(child) == 0
                                     else etree.tostring(child, encoding="unicode", with_tail=False))
-        columns["extra_json"].append(json.dumps(extra, ensure_ascii=False) if extra else None)
+        columns["extra_json"].append(json.dumps(extra, ensure_ascii=False, separators=(",", ":"))
+                                     if extra else None)
     return pa.table({name: pa.array(values, type=pa.int64() if name == "line" else pa.string())
                      for name, values in columns.items()})
 
@@ -108,7 +110,7 @@ def read_verzuim(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
         con.unregister("verzuim_records")
     checked = check_rows(
         con, declared, "verzuim_raw", {f.name: f.name for f in declared.fields},
-        line_column="line", extra_column="extra_json",
+        extra_column="extra_json",
         row_checks=(RowCheck("einddatum", "einddatum < begindatum", "einddatum before begindatum"),),
     )
     checked.add_fault(

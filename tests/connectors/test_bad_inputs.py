@@ -16,22 +16,35 @@ from click.testing import CliRunner
 
 from cli import main
 from connectors.brp import import_brp
+from connectors.duo_commands import duo_import
 from connectors.errors import RefusedFile
 from connectors.staging import ImportResult, Staging
+from connectors.verzuim_xml import read_verzuim
+from connectors.vrijstellingen_csv import read_vrijstellingen
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 
+def _import_duo(staging: Staging, path: Path) -> ImportResult:
+    kind, reader, summarize, _label = duo_import(path, "auto")
+    return staging.import_file(kind, path, reader, summarize=summarize)
+
+
 IMPORTERS: dict[str, Callable[[Staging, Path], ImportResult]] = {
     "brp": lambda staging, path: import_brp(staging, path),
+    "duo": _import_duo,
+    "verzuim": lambda staging, path: staging.import_file("verzuim", path, read_verzuim),
+    "vrijstellingen": lambda staging, path: staging.import_file("vrijstellingen", path, read_vrijstellingen),
 }
-CLI = {"brp": ["import", "brp"]}
+CLI = {"brp": ["import", "brp"], "duo": ["import", "duo"], "verzuim": ["import", "verzuim"],
+       "vrijstellingen": ["import", "vrijstellingen"]}
 
 
 def test_every_file_has_an_expected_outcome() -> None:
     files = {p.name for p in CORPUS.iterdir() if p.name != "expected.toml"}
     assert files == set(EXPECTED)
     assert sum(1 for e in EXPECTED.values() if e["kind"] == "brp") >= 15
+    assert sum(1 for e in EXPECTED.values() if e["kind"] in OURS) >= 15
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -57,7 +70,14 @@ def test_outcome(name: str, tmp_path: Path) -> None:
             assert all(q["file"] == name and q["reason"] for q in staging.quarantine(result.import_id))
 
 
-@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e["outcome"] == "refused")[:6])
+def _first_refused(kinds: set[str], count: int) -> list[str]:
+    return sorted(n for n, e in EXPECTED.items() if e["outcome"] == "refused" and e["kind"] in kinds)[:count]
+
+
+OURS = {"duo", "verzuim", "vrijstellingen"}
+
+
+@pytest.mark.parametrize("name", _first_refused({"brp"}, 6) + _first_refused(OURS, 8))
 def test_refused_through_the_command_line(name: str, tmp_path: Path) -> None:
     expected = EXPECTED[name]
     if expected["kind"] not in CLI:

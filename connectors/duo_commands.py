@@ -1,0 +1,201 @@
+"""`inbeeld import duo | verzuim | vrijstellingen`: thin click wrappers over the readers.
+
+Why thin: cron and the weekly flow call the same readers through `Staging.import_file`; the
+commands only pick the reader, print the summary (rows read, loaded, quarantined, what changed
+since the previous delivery) and map the outcome to the exit status of SPEC §7: 0 loaded or
+already loaded, 1 refused (file, line and field named on stderr), 2 usage error. Person numbers are
+never printed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import click
+
+from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
+from connectors.duo_kinds import KINDS, describe, detect_kind
+from connectors.duo_reports import read_report, report_changes
+from connectors.errors import RefusedFile, StagingLocked
+from connectors.field_mapping import MappingError
+from connectors.progress import file_progress
+from connectors.staging import ImportResult, Staging
+from connectors.verzuim_xml import read_verzuim, verzuim_changes
+from connectors.vrijstellingen_csv import read_vrijstellingen, vrijstellingen_changes
+from settings import Settings, load_settings
+
+ENCODINGS = click.Choice(["auto", "utf-8", "cp1252"], case_sensitive=False)
+PROGRESS = click.option("--progress/--no-progress", default=None,
+                        help="Progress bar for large files (default: when stderr is a terminal).")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj = ctx.find_object(Settings)
+    return obj if obj is not None else load_settings()
+
+
+def _encoding(value: str) -> str | None:
+    return None if value.lower() == "auto" else value.lower()
+
+
+def _refused(exc: Exception) -> None:
+    """The same two lines `inbeeld import brp` prints: the fault (file, line, field), and no change."""
+    click.echo(f"Error: {exc}", err=True)
+    click.echo("Nothing was changed in staging.", err=True)
+
+
+TOTALS = ("enrolments", "persons", "rows", "aantal_vsv")
+
+
+def _describe_changes(summary: dict) -> str:
+    """'; changes since the previous delivery: 3 added, 1 changed; now 5 enrolments' (counts only)."""
+    changes = [f"{value:,} {key.replace('_', ' ')}" for key, value in summary.items()
+               if isinstance(value, int) and key not in TOTALS and not key.startswith("previous")]
+    changes += [f"{key.replace('_', ' ')} " + ", ".join(f"{k} {v:,}" for k, v in value.items())
+                for key, value in summary.items() if isinstance(value, dict) and value]
+    totals = [f"{summary[key]:,} {key.replace('_', ' ')}" for key in TOTALS if key in summary]
+    text = "; changes since the previous delivery: " + ", ".join(changes) if changes else ""
+    return text + ("; now " + ", ".join(totals) if totals else "")
+
+
+def _report(result: ImportResult, label: str, st: Staging) -> None:
+    if result.status == "duplicate":
+        click.echo(f"{result.file_name}: {label}, same content as import {result.duplicate_of}, "
+                   "already loaded; nothing changed.")
+        return
+    click.echo(f"{result.file_name}: {label} loaded as import {result.import_id}: "
+               f"{result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
+               f"{result.rows_quarantined:,} quarantined" + _describe_changes(result.summary))
+    if result.rows_quarantined:
+        reasons = st.con.execute(
+            "SELECT field, reason, count(*) FROM quarantine WHERE import_id = ? GROUP BY ALL "
+            "ORDER BY 3 DESC, 1 LIMIT 5", [result.import_id]
+        ).fetchall()
+        for field, reason, count in reasons:
+            click.echo(f"  quarantined {count:,} × {field}: {reason}")
+        click.echo(f"  details: inbeeld quarantine list --import {result.import_id}")
+
+
+def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, str]],
+         progress: bool | None) -> None:
+    """Import each (kind, path, reader, summarize, label) in order; exit 1 if any was refused."""
+    settings = _settings(ctx)
+    show = sys.stderr.isatty() if progress is None else progress
+    refused = 0
+    try:
+        with Staging(settings.staging_path, gemeenten=settings.gemeenten) as st:
+            for kind, path, reader, summarize, label in imports:
+                try:
+                    with file_progress(path, show):
+                        result = st.import_file(kind, path, reader, summarize=summarize)
+                except RefusedFile as exc:
+                    _refused(exc)
+                    refused += 1
+                    continue
+                _report(result, label, st)
+    except StagingLocked as exc:
+        _refused(exc)
+        ctx.exit(1)
+    except MappingError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if refused:
+        ctx.exit(1)
+
+
+def duo_import(path: Path, kind: str, encoding: str | None = None,
+               mapping: Path | None = None) -> tuple[str, Callable, Callable, str]:
+    """(staging kind, reader, summarize, label) for a DUO file of `kind` ('auto', 'c', 'p', 'a01' …)."""
+    if kind == "auto":
+        kind = detect_kind(path, encoding)
+    options = {"encoding": encoding, "mapping": mapping}
+    if kind == "c":
+        reader = partial(read_c_levering, **options)
+        return "duo_c", reader, enrolment_changes, "C-levering"
+    if kind == "p":
+        reader = partial(read_p_levering, **options)
+        return "duo_p", reader, enrolment_changes, "P-levering"
+    return f"duo_{kind}", partial(read_report, kind, **options), report_changes(kind), describe(kind)
+
+
+@click.command("duo")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["auto", *KINDS], case_sensitive=False), default="auto",
+              show_default=True,
+              help="C-levering, P-levering or monthly report; auto: by file name and header.")
+@click.option("--encoding", type=ENCODINGS, default="auto", show_default=True,
+              help="Declare the encoding (cp1252 is also detected).")
+@click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="A municipality's own copy of the declared mapping (connectors/mappings/duo_*.toml).")
+@PROGRESS
+@click.pass_context
+def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping: Path | None,
+               progress: bool | None) -> None:
+    """Load a DUO C-levering, P-levering or monthly report (A01, A02, A04, A05, A06) into staging.
+
+    A C-levering replaces the enrolment state (a duplicate key refuses it); a P-levering applies
+    its T/W/V mutations to the state left by the deliveries before it. Bad rows are quarantined;
+    a broken file is refused whole (exit 1). The same file twice is a no-op.
+    """
+    try:
+        kind_name, reader, summarize, label = duo_import(file, kind.lower(), _encoding(encoding), mapping)
+    except RefusedFile as exc:
+        _refused(exc)
+        ctx.exit(1)
+        return
+    _run(ctx, [(kind_name, file, reader, summarize, label)], progress)
+
+
+@click.command("verzuim")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--encoding", type=ENCODINGS, default="auto", show_default=True,
+              help="Declare the encoding when the XML declaration does not.")
+@click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="A municipality's own copy of connectors/mappings/verzuimmelding.toml.")
+@PROGRESS
+@click.pass_context
+def import_verzuim(ctx: click.Context, source: Path, encoding: str, mapping: Path | None,
+                   progress: bool | None) -> None:
+    """Load verzuimmeldingen XML: one file, or every *.xml in a folder (in name order).
+
+    Each file is validated against connectors/schemas/verzuimmelding.xsd and refused whole when it
+    is not valid; a melding with a bad person number, date or soort verzuim is quarantined.
+    """
+    files = [source]
+    if source.is_dir():
+        files = sorted(p for p in source.iterdir() if p.suffix.lower() == ".xml")
+    if not files:
+        _refused(RefusedFile(source, None, None, "no .xml files in this folder"))
+        ctx.exit(1)
+    reader = partial(read_verzuim, encoding=_encoding(encoding), mapping=mapping)
+    _run(ctx, [("verzuim", f, reader, verzuim_changes, "verzuimmeldingen") for f in files], progress)
+
+
+@click.command("vrijstellingen")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--encoding", type=ENCODINGS, default="auto", show_default=True,
+              help="Declare the encoding (cp1252 is also detected).")
+@click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="A municipality's own copy of connectors/mappings/vrijstellingen.toml.")
+@PROGRESS
+@click.pass_context
+def import_vrijstellingen(ctx: click.Context, file: Path, encoding: str, mapping: Path | None,
+                          progress: bool | None) -> None:
+    """Load a vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING]).
+
+    GRONDSLAG must be one of LPW_5_A, LPW_5_B, LPW_5_C, LPW_5A, LPW_3A, LPW_3B, LPW_15; an unknown
+    ground or an EINDDATUM before BEGINDATUM is quarantined.
+    """
+    reader = partial(read_vrijstellingen, encoding=_encoding(encoding), mapping=mapping)
+    _run(ctx, [("vrijstellingen", file, reader, vrijstellingen_changes, "vrijstellingen")], progress)
+
+
+COMMANDS = (import_duo, import_verzuim, import_vrijstellingen)
+
+
+def register(group: click.Group) -> None:
+    """Attach the DUO, verzuim and vrijstellingen commands to the `inbeeld import` group."""
+    for command in COMMANDS:
+        group.add_command(command)
