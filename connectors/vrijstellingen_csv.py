@@ -15,12 +15,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
-from rules.vrijstellingen import Vrijstellingsgrond
 
 from connectors.delimited import check_csv
 from connectors.field_mapping import Mapping, load_declared
 from connectors.staging import ReaderResult
 from connectors.typed_rows import RowCheck
+from rules.vrijstellingen import Vrijstellingsgrond
 
 KIND = "vrijstellingen"
 

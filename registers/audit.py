@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registers.db import bulk_insert
 from registers.models import AuditEntry
 
 KEY_FILE = "audit.key"
@@ -96,9 +97,7 @@ class AuditTrail:
             }
             for event in events
         ]
-        if rows:
-            session.execute(insert(AuditEntry), rows)
-        return len(rows)
+        return bulk_insert(session.connection(), AuditEntry.__table__, rows)
 
     def entries_for(self, session: Session, persoonsnummer: str) -> list[AuditEntry]:
         """Everything recorded about one person, oldest first (for an inzageverzoek or an inquiry)."""

@@ -11,6 +11,7 @@ hours; the partial unique index is the last line of defence if two runs ever rac
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -34,12 +35,14 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from connectors.persoonsnummer import is_persoonsnummer
 from registers import thuiszitters, vsv
 from registers.audit import AuditEvent, trail
 from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.db import bulk_insert, writer_connection
 from registers.errors import Refused
 from registers.models import Case, CaseAction
 
@@ -170,84 +173,28 @@ def sync_cases(
         except ValueError:
             raise Refused(f"gone_reasons: unknown close reason {reason!r}") from None
     audit = trail(session)
+    connection = writer_connection(session)
     session.flush()  # the set-based statements below bypass the ORM: pending changes go first
-    connection = session.connection()
-    cases = Case.__table__
     now = datetime.now(UTC).replace(tzinfo=None)
 
+    # Temp tables live in the transaction: a failure rolls them back with everything else.
     _SIGNALS.create(connection)
     _GONE.create(connection)
-    try:
-        if rows:
-            connection.execute(insert(_SIGNALS), [{k: v for k, v in r.items() if k != "_row"} for r in rows])
-        if reasons:
-            connection.execute(insert(_GONE),
-                               [{"persoonsnummer": pn, "reason": r} for pn, r in reasons.items()])
-        s = _SIGNALS.c
-        matches = and_(cases.c.status == _OPEN, cases.c.persoonsnummer == s.persoonsnummer,
-                       cases.c.signal == s.signal)
-
-        # 1. Open cases seen again: note the peildatum; a change of gemeente or flags is a timeline event.
-        changed_facts = or_(cases.c.gemeentecode != s.gemeentecode,
-                            cases.c.adres_in_onderzoek != s.adres_in_onderzoek,
-                            cases.c.controle_nodig != s.controle_nodig)
-        events = connection.execute(
-            select(cases.c.id, cases.c.gemeentecode, cases.c.adres_in_onderzoek, cases.c.controle_nodig,
-                   s.gemeentecode.label("new_gemeentecode"), s.adres_in_onderzoek.label("new_adres"),
-                   s.controle_nodig.label("new_controle"))
-            .where(matches, cases.c.last_seen <= peildatum, changed_facts)
-        ).all()
-        updated = connection.execute(
-            update(cases)
-            .where(matches, cases.c.last_seen <= peildatum,
-                   or_(cases.c.last_seen < peildatum, changed_facts,
-                       and_(cases.c.sinds.is_(None), s.sinds.is_not(None))))
-            .values(last_seen=peildatum, gemeentecode=s.gemeentecode,
-                    sinds=func.coalesce(cases.c.sinds, s.sinds),
-                    adres_in_onderzoek=s.adres_in_onderzoek, controle_nodig=s.controle_nodig)
-            .returning(cases.c.id, cases.c.persoonsnummer)
-        ).all()
-
-        # 2. Open cases whose signal is gone: closed with the person's reason.
-        signal_present = exists().where(s.persoonsnummer == cases.c.persoonsnummer,
-                                        s.signal == cases.c.signal)
-        reason = (select(_GONE.c.reason).where(_GONE.c.persoonsnummer == cases.c.persoonsnummer)
-                  .scalar_subquery())
-        close_where = [cases.c.status == _OPEN, cases.c.last_seen <= peildatum,
-                       cases.c.opened_on <= peildatum, ~signal_present]
-        if scope is not None:
-            close_where.append(cases.c.gemeentecode.in_(sorted(scope)))
-        closed = connection.execute(
-            update(cases).where(*close_where)
-            .values(status=CaseStatus.CLOSED.value, closed_on=peildatum,
-                    close_reason=func.coalesce(reason, CloseReason.SIGNAAL_VERVALLEN.value))
-            .returning(cases.c.id, cases.c.persoonsnummer, cases.c.signal, cases.c.close_reason)
-        ).all()
-
-        # 3. Signals without an open case: new cases (a signal that returns after closure opens a new one).
-        no_open_case = ~exists().where(matches)
-        opened = connection.execute(
-            insert(cases)
-            .from_select(
-                ["persoonsnummer", "gemeentecode", "signal", "status", "opened_on", "sinds", "last_seen",
-                 "legal_hold", "adres_in_onderzoek", "controle_nodig"],
-                select(s.persoonsnummer, s.gemeentecode, s.signal, literal(CaseStatus.OPEN.value),
-                       literal(peildatum, Date), s.sinds, literal(peildatum, Date), false(),
-                       s.adres_in_onderzoek, s.controle_nodig).where(no_open_case),
-            )
-            .returning(cases.c.id, cases.c.persoonsnummer)
-        ).all()
-    finally:
-        _GONE.drop(connection)
-        _SIGNALS.drop(connection)
+    if rows:
+        bulk_insert(connection, _SIGNALS, [{k: v for k, v in r.items() if k != "_row"} for r in rows])
+    if reasons:
+        bulk_insert(connection, _GONE, [{"persoonsnummer": pn, "reason": r} for pn, r in reasons.items()])
+    events, updated = _update_seen(connection, peildatum)
+    closed = _close_gone(connection, peildatum, scope)
+    opened = _open_new(connection, peildatum)
+    _GONE.drop(connection)
+    _SIGNALS.drop(connection)
 
     timeline = [_action(case_id, ActionType.GEOPEND, peildatum, None, now) for case_id, _ in opened]
     timeline += [_action(e.id, ActionType.BIJGEWERKT, peildatum, _describe_change(e), now) for e in events]
     timeline += [_action(c.id, ActionType.GESLOTEN, peildatum, CloseReason(c.close_reason).label, now)
                  for c in closed]
-    if timeline:
-        connection.execute(insert(CaseAction), timeline)
-
+    bulk_insert(connection, CaseAction.__table__, timeline)
     audit.record_many(session, [
         *(AuditEvent("case.opened", pn, "cases", case_id) for case_id, pn in opened),
         *(AuditEvent("case.updated", pn, "cases", case_id) for case_id, pn in updated),
@@ -259,17 +206,82 @@ def sync_cases(
     vsv.record_outcomes(session, peildatum, [(c.persoonsnummer, CloseReason(c.close_reason))
                                              for c in closed if c.signal == Signal.VSV])
     ts = thuiszitters.sync_thuiszitters(session, peildatum)
-
     session.expire_all()  # objects loaded before the sync reload what the statements changed
-    by_reason: dict[str, int] = {}
-    for c in closed:
-        by_reason[c.close_reason] = by_reason.get(c.close_reason, 0) + 1
+
     summary = SyncSummary(opened=len(opened), updated=len(updated), closed=len(closed),
-                          unchanged=len(rows) - len(opened) - len(updated), closed_by_reason=by_reason,
+                          unchanged=len(rows) - len(opened) - len(updated),
+                          closed_by_reason=dict(Counter(CloseReason(c.close_reason).value for c in closed)),
                           thuiszitters=ts)
     log.info("Case sync %s: %d opened, %d updated, %d closed, %d unchanged", peildatum.isoformat(),
              summary.opened, summary.updated, summary.closed, summary.unchanged)
     return summary
+
+
+_CASES = Case.__table__
+_S = _SIGNALS.c
+_MATCHES = and_(_CASES.c.status == _OPEN, _CASES.c.persoonsnummer == _S.persoonsnummer,
+                _CASES.c.signal == _S.signal)
+
+
+def _update_seen(connection: Connection, peildatum: date) -> tuple[list[Row], list[Row]]:
+    """Open cases seen again get the peildatum; a change of gemeente or flags is also a timeline event.
+
+    Returns (the events: old and new facts, the updated cases: id and persoonsnummer)."""
+    cases = _CASES
+    changed_facts = or_(cases.c.gemeentecode != _S.gemeentecode,
+                        cases.c.adres_in_onderzoek != _S.adres_in_onderzoek,
+                        cases.c.controle_nodig != _S.controle_nodig)
+    events = connection.execute(
+        select(cases.c.id, cases.c.gemeentecode, cases.c.adres_in_onderzoek, cases.c.controle_nodig,
+               _S.gemeentecode.label("new_gemeentecode"), _S.adres_in_onderzoek.label("new_adres"),
+               _S.controle_nodig.label("new_controle"))
+        .where(_MATCHES, cases.c.last_seen <= peildatum, changed_facts)
+    ).all()
+    updated = connection.execute(
+        update(cases)
+        .where(_MATCHES, cases.c.last_seen <= peildatum,
+               or_(cases.c.last_seen < peildatum, changed_facts,
+                   and_(cases.c.sinds.is_(None), _S.sinds.is_not(None))))
+        .values(last_seen=peildatum, gemeentecode=_S.gemeentecode,
+                sinds=func.coalesce(cases.c.sinds, _S.sinds), adres_in_onderzoek=_S.adres_in_onderzoek,
+                controle_nodig=_S.controle_nodig)
+        .returning(cases.c.id, cases.c.persoonsnummer)
+    ).all()
+    return events, updated
+
+
+def _close_gone(connection: Connection, peildatum: date, scope: frozenset[str] | None) -> list[Row]:
+    """Open cases whose signal is gone close with the person's reason (an older week never closes a newer
+    case). Returns id, persoonsnummer, signal and close_reason of each."""
+    cases = _CASES
+    signal_present = exists().where(_S.persoonsnummer == cases.c.persoonsnummer, _S.signal == cases.c.signal)
+    reason = select(_GONE.c.reason).where(_GONE.c.persoonsnummer == cases.c.persoonsnummer).scalar_subquery()
+    where = [cases.c.status == _OPEN, cases.c.last_seen <= peildatum, cases.c.opened_on <= peildatum,
+             ~signal_present]
+    if scope is not None:
+        where.append(cases.c.gemeentecode.in_(sorted(scope)))
+    return connection.execute(
+        update(cases).where(*where)
+        .values(status=CaseStatus.CLOSED.value, closed_on=peildatum,
+                close_reason=func.coalesce(reason, CloseReason.SIGNAAL_VERVALLEN.value))
+        .returning(cases.c.id, cases.c.persoonsnummer, cases.c.signal, cases.c.close_reason)
+    ).all()
+
+
+def _open_new(connection: Connection, peildatum: date) -> list[Row]:
+    """Signals without an open case open one (a signal that returns after closure opens a new case)."""
+    cases = _CASES
+    return connection.execute(
+        insert(cases)
+        .from_select(
+            ["persoonsnummer", "gemeentecode", "signal", "status", "opened_on", "sinds", "last_seen",
+             "legal_hold", "adres_in_onderzoek", "controle_nodig"],
+            select(_S.persoonsnummer, _S.gemeentecode, _S.signal, literal(CaseStatus.OPEN.value),
+                   literal(peildatum, Date), _S.sinds, literal(peildatum, Date), false(),
+                   _S.adres_in_onderzoek, _S.controle_nodig).where(~exists().where(_MATCHES)),
+        )
+        .returning(cases.c.id, cases.c.persoonsnummer)
+    ).all()
 
 
 def _action(case_id: int, action: ActionType, on: date, note: str | None, now: datetime) -> dict:

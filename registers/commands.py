@@ -32,7 +32,7 @@ from registers.codes import (
     ToelichtingAfsluiting,
     VerzuimSoort,
 )
-from registers.db import open_registers
+from registers.db import open_registers, writer_connection
 from registers.errors import Refused
 from registers.models import Case, Verzuimmelding, Vrijstelling
 from rules.dates import format_nl, parse_date
@@ -63,8 +63,12 @@ def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
 
 
 @contextmanager
-def _register(ctx: click.Context) -> Iterator[Session]:
-    """One transaction on the settings' register database; a refusal rolls back and exits with 1."""
+def _register(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
+    """One transaction on the settings' register database; a refusal rolls back and exits with 1.
+
+    A writing command takes the register's writer lock first, so it waits for a running sync
+    instead of failing halfway (see registers.db.writer_connection).
+    """
     settings: Settings = ctx.obj
     settings.ensure_data_dir()
     try:
@@ -73,6 +77,8 @@ def _register(ctx: click.Context) -> Iterator[Session]:
         raise click.ClickException(str(exc)) from None
     session = factory()
     try:
+        if write:
+            writer_connection(session)
         yield session
         session.commit()
     except Refused as exc:
@@ -139,7 +145,7 @@ def cases() -> None:
 def cases_list(ctx: click.Context, status: str | None, signal: str | None, assigned: str | None,
                fmt: str) -> None:
     """List cases, oldest first."""
-    with _register(ctx) as session:
+    with _register(ctx, write=False) as session:
         found = case_register.list_cases(session, status=status, signal=signal, assigned_to=assigned)
         _emit([_case_row(c) for c in found], CASE_COLUMNS, fmt)
 
@@ -284,7 +290,7 @@ def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) 
 def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
                       fmt: str) -> None:
     """List vrijstellingen, with the 1 July by which the yearly renewal is due."""
-    with _register(ctx) as session:
+    with _register(ctx, write=False) as session:
         found = vrijstelling_register.list_vrijstellingen(session, persoonsnummer=persoonsnummer,
                                                           geldig_op=geldig_op)
         today = date.today()
@@ -293,11 +299,19 @@ def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op:
 
 @vrijstelling.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--encoding", type=click.Choice(["utf-8", "cp1252"]), default=None,
+              help="Declare the file's encoding (default: detected).")
 @click.pass_context
-def vrijstelling_import(ctx: click.Context, file: Path) -> None:
-    """Import the vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])."""
+def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) -> None:
+    """Import a vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])
+    into staging and the register; bad rows are reported and skipped, a broken file is refused whole."""
+    settings: Settings = ctx.obj
     with _register(ctx) as session:
-        summary = vrijstelling_register.import_vrijstellingen(session, vrijstelling_register.read_csv(file))
+        summary = vrijstelling_register.import_delivery(session, settings.staging_path, file,
+                                                        gemeenten=settings.gemeenten, encoding=encoding)
+        if summary.duplicate:
+            click.echo(f"{file.name}: already in staging (import {summary.import_id}); "
+                       "the register is brought up to date")
         click.echo(f"{file.name}: {summary.new} nieuw, {summary.updated} bijgewerkt, "
                    f"{summary.unchanged} ongewijzigd, {len(summary.quarantined)} in quarantaine")
         for fault in summary.quarantined:
@@ -326,7 +340,7 @@ def verzuim() -> None:
 @click.pass_context
 def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt: str) -> None:
     """List verzuimmeldingen by begindatum."""
-    with _register(ctx) as session:
+    with _register(ctx, write=False) as session:
         _emit([_melding_row(m) for m in verzuim_register.list_meldingen(session, status=status, soort=soort)],
               VERZUIM_COLUMNS, fmt)
 

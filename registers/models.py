@@ -9,6 +9,7 @@ names follow one convention so that migrations can name them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from rules.vrijstellingen import Vrijstellingsgrond
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     false,
@@ -170,7 +172,7 @@ class Verzuimmelding(Base):
     begindatum: Mapped[date] = mapped_column(Date)
     einddatum: Mapped[date | None] = mapped_column(Date)
     verzuimdagen: Mapped[int | None] = mapped_column(Integer)
-    verzuimuren: Mapped[int | None] = mapped_column(Integer)
+    verzuimuren: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
     toelichting: Mapped[str | None] = mapped_column(Text)
     melder_naam: Mapped[str | None] = mapped_column(NAME)
     melder_functie: Mapped[str | None] = mapped_column(NAME)

@@ -18,11 +18,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from connectors.errors import StagingLocked
 from connectors.persoonsnummer import is_persoonsnummer
+from connectors.staging import Staging
 from registers.audit import AuditEvent, trail
 from registers.codes import MeldingStatus, RedenAfsluiting, ToelichtingAfsluiting, VerzuimSoort, parse_code
 from registers.errors import Refused
@@ -67,7 +70,7 @@ DATE_FIELDS = ("meldingsdatum", "begindatum", "einddatum")
 
 
 def _school_values(row: Mapping[str, Any], where: str) -> dict[str, Any]:
-    values = {name: row.get(name) or None for name in SCHOOL_FIELDS}
+    values = {name: None if row.get(name) in (None, "") else row.get(name) for name in SCHOOL_FIELDS}
     for name in DATE_FIELDS:
         if isinstance(values[name], str):
             try:
@@ -104,9 +107,9 @@ def register_meldingen(session: Session, rows: Iterable[Mapping[str, Any]], *,
         checked[meldingsnummer] = _school_values(row, f"melding {meldingsnummer}")
     known = {m.meldingsnummer: m for m in session.scalars(
         select(Verzuimmelding).where(Verzuimmelding.meldingsnummer.in_(list(checked))))} if checked else {}
-    audit = trail(session)
     now = datetime.now(UTC).replace(tzinfo=None)
-    new = updated = 0
+    new: list[Verzuimmelding] = []
+    events: list[AuditEvent] = []
     for meldingsnummer, values in checked.items():
         melding = known.get(meldingsnummer)
         if melding is None:
@@ -115,21 +118,41 @@ def register_meldingen(session: Session, rows: Iterable[Mapping[str, Any]], *,
                                      **values)
             melding.changes.append(VerzuimStatusChange(status=S.GEREGISTREERD, on_date=on, by=SCHOOL,
                                                        recorded_at=now))
-            session.add(melding)
-            session.flush()
-            audit.record(session, AuditEvent("verzuim.registered", melding.persoonsnummer, "verzuimmeldingen",
-                                             melding.id, f"soort={melding.soort.value}"))
-            new += 1
+            new.append(melding)
             continue
-        changed = {name: value for name, value in values.items() if getattr(melding, name) != value}
+        changed = sorted(name for name, value in values.items() if getattr(melding, name) != value)
         if changed:
-            for name, value in changed.items():
-                setattr(melding, name, value)
-            audit.record(session, AuditEvent("verzuim.updated", melding.persoonsnummer, "verzuimmeldingen",
-                                             melding.id, "fields=" + ",".join(sorted(changed))))
-            updated += 1
+            for name in changed:
+                setattr(melding, name, values[name])
+            events.append(AuditEvent("verzuim.updated", melding.persoonsnummer, "verzuimmeldingen",
+                                     melding.id, "fields=" + ",".join(changed)))
+    session.add_all(new)
     session.flush()
-    return RegisterSummary(new=new, updated=updated, unchanged=len(checked) - new - updated)
+    events += [AuditEvent("verzuim.registered", m.persoonsnummer, "verzuimmeldingen", m.id,
+                          f"soort={m.soort.value}") for m in new]
+    trail(session).record_many(session, events)
+    updated = len(events) - len(new)
+    return RegisterSummary(new=len(new), updated=updated, unchanged=len(checked) - len(new) - updated)
+
+
+def register_from_staging(session: Session, staging_path: Path, *, import_id: int | None = None,
+                          today: date | None = None) -> RegisterSummary:
+    """The meldingen of one verzuim import in staging (`connectors.verzuim_xml`), or by default the
+    current version of every melding there, into the register (see `register_meldingen`)."""
+    source = "verzuimmeldingen" if import_id is not None else "verzuimmeldingen_actueel"
+    # staging calls the soort `soort_verzuim`
+    columns = ["meldingsnummer", *(("soort_verzuim AS soort" if c == "soort" else c) for c in SCHOOL_FIELDS)]
+    query = f"SELECT {', '.join(columns)} FROM {source}"
+    if import_id is not None:
+        query += " WHERE import_id = ?"
+    try:
+        with Staging(staging_path, read_only=True) as staging:
+            cursor = staging.con.execute(query, [import_id] if import_id is not None else [])
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    except (duckdb.Error, StagingLocked) as exc:
+        raise Refused(f"cannot read the verzuimmeldingen in staging {staging_path}: {exc}") from None
+    return register_meldingen(session, rows, today=today)
 
 
 def get_melding(session: Session, meldingsnummer: str) -> Verzuimmelding:

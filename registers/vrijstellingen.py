@@ -22,19 +22,20 @@ direction the year before) needs enrolment history the register does not hold: t
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from connectors.errors import RefusedFile
+from connectors import vrijstellingen_csv
+from connectors.errors import RefusedFile, StagingLocked
 from connectors.persoonsnummer import is_persoonsnummer
-from connectors.textfile import check_text
+from connectors.staging import Staging
 from registers.audit import AuditEvent, trail
 from registers.codes import CloseReason
 from registers.errors import Refused
@@ -49,7 +50,6 @@ NEEDS_STATEMENT = {G.LPW_5_A: "verklaring van arts of psycholoog (art. 7)",
                    G.LPW_5_C: "verklaring van de buitenlandse school (art. 9)"}
 YEARLY_RENEWAL = (G.LPW_5_A, G.LPW_5_B, G.LPW_5_C)  # art. 6 lid 2 onder b
 RENEWAL_BEFORE = MaandDag(7, 1)  # "telkens vóór 1 juli"
-CSV_COLUMNS = ("PERSOONSGEBONDENNUMMER", "GRONDSLAG", "BEGINDATUM", "EINDDATUM")
 
 
 def parse_grond(code: str | Vrijstellingsgrond) -> Vrijstellingsgrond:
@@ -200,8 +200,8 @@ def close_reasons(session: Session, peildatum: date,
 
 @dataclass(frozen=True)
 class Quarantined:
-    line: int
-    field: str
+    line: int | None
+    field: str | None
     reason: str
 
 
@@ -211,45 +211,52 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     quarantined: tuple[Quarantined, ...] = field(default_factory=tuple)
+    import_id: int | None = None
+    duplicate: bool = False
 
 
-def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The vrijstellingen CSV of docs/formats.md §4 as (line, row) pairs; refuses a broken file whole.
+STAGED_COLUMNS = ("line", "persoonsnummer", "grondslag", "begindatum", "einddatum", "toelichting")
 
-    A stopgap until the duo-readers branch's staging reader lands; then `import_vrijstellingen` takes
-    its rows instead.
+
+def import_delivery(session: Session, staging_path: Path, path: Path, *, gemeenten: tuple[str, ...] = (),
+                    encoding: str | None = None) -> ImportSummary:
+    """Load a vrijstellingen CSV (docs/formats.md §4) into staging, then its rows into the register.
+
+    Staging's reader (`connectors.vrijstellingen_csv`) refuses a broken file whole and quarantines
+    rows with a bad number, ground or date; this register adds the legal checks of `check`. The same
+    file twice is a no-op in staging, and applying its rows again changes nothing here either, so a
+    run that stopped between the two stores is completed by running it again.
     """
     try:
-        info = check_text(path)
-    except RefusedFile as exc:
+        with Staging(staging_path, gemeenten=gemeenten) as staging:
+            reader = partial(vrijstellingen_csv.read_vrijstellingen, encoding=encoding)
+            result = staging.import_file(vrijstellingen_csv.KIND, path, reader=reader,
+                                         summarize=vrijstellingen_csv.vrijstellingen_changes)
+            import_id = result.import_id if result.import_id is not None else result.duplicate_of
+            cursor = staging.con.execute(
+                f"SELECT {', '.join(STAGED_COLUMNS)} FROM vrijstellingen_import "
+                "WHERE import_id = ? ORDER BY line", [import_id])
+            rows = [dict(zip(STAGED_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+            staged_faults = tuple(Quarantined(q["line"], q["field"], q["reason"])
+                                  for q in staging.quarantine(import_id))
+    except (RefusedFile, StagingLocked) as exc:
         raise Refused(str(exc)) from None
-    with path.open(encoding="utf-8-sig" if info.encoding == "utf-8" else info.encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=";", quotechar='"')
-        header = [name.strip().upper() for name in next(reader, [])]
-        if tuple(header[:4]) != CSV_COLUMNS:
-            raise Refused(f"refused {path.name}, line 1: the header must start with {';'.join(CSV_COLUMNS)}")
-        rows = []
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(header):
-                raise Refused(f"refused {path.name}, line {reader.line_num}: {len(row)} fields, "
-                              f"the header has {len(header)}")
-            rows.append((reader.line_num, dict(zip(header, (c.strip() for c in row), strict=False))))
-    return rows
+    summary = import_vrijstellingen(session, rows)
+    return replace(summary, quarantined=staged_faults + summary.quarantined, import_id=import_id,
+                   duplicate=result.status == "duplicate")
 
 
-def import_vrijstellingen(session: Session, rows: list[tuple[int, Mapping[str, Any]]]) -> ImportSummary:
-    """Take in vrijstellingen from a delivery: new ones added, known ones (same person, ground and
-    begindatum) given the delivered einddatum / toelichting; bad rows quarantined with their reason.
-    Importing the same rows twice changes nothing."""
+def import_vrijstellingen(session: Session, rows: Iterable[Mapping[str, Any]]) -> ImportSummary:
+    """Take in staged vrijstellingen (`vrijstellingen_import` rows): new ones added, known ones (same
+    person, ground and begindatum) given the delivered einddatum / toelichting; rows the law does not
+    allow quarantined with their reason. Applying the same rows twice changes nothing."""
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     quarantined: list[Quarantined] = []
-    for line, row in rows:
+    for row in rows:
         try:
             counts[_import_row(session, row)] += 1
         except _RowFault as fault:
-            quarantined.append(Quarantined(line, fault.field, fault.reason))
+            quarantined.append(Quarantined(row.get("line"), fault.field, fault.reason))
     return ImportSummary(**counts, quarantined=tuple(quarantined))
 
 
@@ -259,21 +266,31 @@ class _RowFault(Exception):
         self.field, self.reason = field_name, reason
 
 
-def _parsed(row: Mapping[str, Any], name: str, parse):
+def _as_date(row: Mapping[str, Any], name: str) -> date | None:
+    value = row.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
     try:
-        return parse(str(row.get(name) or ""))
-    except (Refused, ValueError) as exc:
+        return parse_date(str(value))
+    except ValueError as exc:
         raise _RowFault(name, str(exc)) from None
 
 
 def _import_row(session: Session, row: Mapping[str, Any]) -> str:
-    persoonsnummer = str(row.get("PERSOONSGEBONDENNUMMER") or "")
+    persoonsnummer = str(row.get("persoonsnummer") or "")
     if not is_persoonsnummer(persoonsnummer):
-        raise _RowFault("PERSOONSGEBONDENNUMMER", "fails the elfproef (not a BSN or onderwijsnummer)")
-    grond = _parsed(row, "GRONDSLAG", parse_grond)
-    begindatum = _parsed(row, "BEGINDATUM", parse_date)
-    einddatum = _parsed(row, "EINDDATUM", parse_date) if row.get("EINDDATUM") else None
-    toelichting = str(row.get("TOELICHTING") or "").strip() or None
+        raise _RowFault("persoonsnummer", "fails the elfproef (not a BSN or onderwijsnummer)")
+    try:
+        grond = parse_grond(str(row.get("grondslag") or ""))
+    except Refused as exc:
+        raise _RowFault("grondslag", str(exc)) from None
+    begindatum = _as_date(row, "begindatum")
+    if begindatum is None:
+        raise _RowFault("begindatum", "required")
+    einddatum = _as_date(row, "einddatum")
+    toelichting = str(row.get("toelichting") or "").strip() or None
     known = session.scalars(select(Vrijstelling).where(
         Vrijstelling.persoonsnummer == persoonsnummer, Vrijstelling.grond == grond,
         Vrijstelling.begindatum == begindatum)).first()
@@ -284,7 +301,7 @@ def _import_row(session: Session, row: Mapping[str, Any]) -> str:
         _check_overlap(session, persoonsnummer, grond, begindatum, einddatum,
                        exclude_id=known.id if known is not None else None)
     except Refused as exc:
-        raise _RowFault("BEGINDATUM/EINDDATUM", str(exc)) from None
+        raise _RowFault("begindatum/einddatum", str(exc)) from None
     audit = trail(session)
     if known is None:
         entry = Vrijstelling(persoonsnummer=persoonsnummer, grond=grond, begindatum=begindatum,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -171,8 +172,8 @@ def test_an_unknown_close_reason_is_refused(session: Session) -> None:
         sync_cases(session, WEEK1, [], {BSNS[0]: "weggelopen"})
 
 
-def test_the_database_refuses_a_second_open_case_even_when_two_syncs_race(engine, audit: AuditTrail) -> None:
-    """Two sessions that both saw no open case: the partial unique index lets only one commit."""
+def test_the_database_refuses_a_second_open_case_from_any_writer(engine, audit: AuditTrail) -> None:
+    """A writer that bypasses the sync still cannot add a second open case: the partial unique index."""
     factory = session_factory(engine, audit)
     with factory() as first, factory() as second:
         sync_cases(first, WEEK1, [signal_row(BSNS[0], AV)], {})
@@ -216,3 +217,34 @@ def test_cases_loaded_before_a_sync_show_what_the_sync_changed(session: Session)
     sync_cases(session, WEEK2, [], {BSNS[0]: CloseReason.VERHUISD})
 
     assert (case.status, case.close_reason) == (CaseStatus.CLOSED, CloseReason.VERHUISD)
+
+
+def test_two_syncs_at_once_take_turns_and_the_second_sees_the_first(engine, audit: AuditTrail) -> None:
+    """SPEC §6: two runs never work on the same data at once. The second sync waits for the first to
+    commit, then finds its case: no duplicate, no error."""
+    factory = session_factory(engine, audit)
+    rows = [signal_row(BSNS[0], AV)]
+    outcome: dict[str, object] = {}
+
+    def second_run() -> None:
+        with factory() as session:
+            try:
+                outcome["summary"] = sync_cases(session, WEEK1, rows, {})
+                session.commit()
+            except Exception as exc:  # noqa: BLE001 - reported to the test thread below
+                outcome["error"] = exc
+
+    with factory() as first:
+        assert sync_cases(first, WEEK1, rows, {}).opened == 1
+        second = threading.Thread(target=second_run)
+        second.start()
+        second.join(timeout=0.5)
+        assert second.is_alive(), "the second sync did not wait for the first"
+        first.commit()
+    second.join(timeout=20)
+
+    assert "error" not in outcome, outcome.get("error")
+    summary = outcome["summary"]
+    assert (summary.opened, summary.unchanged) == (0, 1)
+    with factory() as session:
+        assert len(_cases(session)) == 1

@@ -9,6 +9,8 @@ import pytest
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from connectors.staging import Staging
+from connectors.verzuim_xml import KIND, read_verzuim
 from registers.codes import MeldingStatus, RedenAfsluiting, ToelichtingAfsluiting
 from registers.errors import Refused
 from registers.verzuim import (
@@ -20,6 +22,7 @@ from registers.verzuim import (
     handle_melding,
     list_meldingen,
     load_schema,
+    register_from_staging,
     register_meldingen,
     withdraw,
 )
@@ -176,3 +179,39 @@ def test_the_xsd_enumerations_are_the_codes_of_the_register() -> None:
 
     assert values("RedenAfsluiting") == {r.value for r in RedenAfsluiting}
     assert values("ToelichtingAfsluiting") == {t.value for t in ToelichtingAfsluiting}
+
+
+def _xml(meldingen: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<verzuimmeldingen xmlns="urn:inbeeld:verzuimmelding:1">{meldingen}</verzuimmeldingen>\n')
+
+
+def _melding_xml(nummer: str, pn: str, soort: str, einde: str = "", uren: str = "18.5") -> str:
+    return (f"<verzuimmelding><meldingsnummer>{nummer}</meldingsnummer>"
+            "<meldingsdatum>2026-09-10</meldingsdatum>"
+            "<school><brin>12AB</brin><vestiging>00</vestiging></school>"
+            f"<leerling><persoonsgebondennummer>{pn}</persoonsgebondennummer></leerling>"
+            f"<soortVerzuim>{soort}</soortVerzuim><begindatum>2026-08-24</begindatum>{einde}"
+            f"<verzuimuren>{uren}</verzuimuren><melder><naam>J. Jansen</naam></melder></verzuimmelding>")
+
+
+def test_meldingen_come_from_staging_as_the_verzuim_reader_left_them(session: Session,
+                                                                     tmp_path: Path) -> None:
+    """connectors.verzuim_xml reads the file into staging; the register takes the current version of each."""
+    staging = tmp_path / "staging.duckdb"
+    week1, week2 = tmp_path / "verzuim-G0363-20260914.xml", tmp_path / "verzuim-G0363-20260921.xml"
+    week1.write_text(_xml(_melding_xml("VM-1", BSNS[0], "LRV") + _melding_xml("VM-2", "123456789", "LUXE")))
+    week2.write_text(_xml(_melding_xml("VM-1", BSNS[0], "LRV", "<einddatum>2026-09-18</einddatum>", "40")))
+    with Staging(staging) as st:
+        st.import_file(KIND, week1, reader=read_verzuim)
+
+    first = register_from_staging(session, staging, today=TODAY)
+    handle_melding(session, "VM-1", "in_behandeling", by="LPA", on=date(2026, 9, 15), today=TODAY)
+    with Staging(staging) as st:
+        st.import_file(KIND, week2, reader=read_verzuim)
+    second = register_from_staging(session, staging, today=TODAY)
+
+    assert (first.new, second.new, second.updated) == (1, 0, 1)  # VM-2 stayed in staging's quarantine
+    melding = get_melding(session, "VM-1")
+    assert (melding.soort.value, melding.einddatum, float(melding.verzuimuren), melding.status) == (
+        "LRV", date(2026, 9, 18), 40.0, MeldingStatus.IN_BEHANDELING)

@@ -113,7 +113,7 @@ def upgrade() -> None:
         sa.Column("begindatum", sa.Date(), nullable=False),
         sa.Column("einddatum", sa.Date(), nullable=True),
         sa.Column("verzuimdagen", sa.Integer(), nullable=True),
-        sa.Column("verzuimuren", sa.Integer(), nullable=True),
+        sa.Column("verzuimuren", sa.Numeric(6, 1), nullable=True),
         sa.Column("toelichting", sa.Text(), nullable=True),
         sa.Column("melder_naam", sa.String(100), nullable=True),
         sa.Column("melder_functie", sa.String(100), nullable=True),
