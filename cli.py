@@ -33,6 +33,7 @@ def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
+    from letters.commands import letters_group
     from pipelines.commands import run_command, serve_command
     from registers.commands import cases, verzuim, vrijstelling
     from reports.commands import report
@@ -40,7 +41,7 @@ def _register_commands() -> None:
     from synthetic.commands import demo
 
     commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
-                                     report, serve_command, run_command, demo]
+                                     report, serve_command, run_command, demo, letters_group]
     for command in commands:
         main.add_command(command)
 

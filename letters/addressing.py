@@ -162,18 +162,23 @@ class Geadresseerde:
     naamregels: tuple[str, ...]
     aanhef: str
     aan_jongere: bool  # the young person (18+) is the addressee
+    rol: str  # who, relative to the young person: jongere, ouder1, ouder2, ouder1+ouder2, verzorgers
 
     @property
     def adresregels(self) -> tuple[str, ...]:
         """The whole window-envelope block, name line(s) first."""
         return (*self.naamregels, adresregel1(self.adres), adresregel2(self.adres))
 
-    @property
-    def sleutel(self) -> str:
-        """A stable identity of this addressee for the letter log (no BSN in it)."""
-        postcode_, number, letter, toevoeging = self.adres.sleutel
-        who = "jongere" if self.aan_jongere else ("verzorgers" if not self.personen else "ouders")
-        return f"{who}:{postcode_}:{number or ''}{letter}{('-' + toevoeging) if toevoeging else ''}"
+
+def _rol(jongere: Persoon, group: list[Persoon]) -> str:
+    """A stable name for the addressees that holds no BSN: their place among the BRP parents."""
+    names = []
+    for persoon in group:
+        if persoon.persoonsnummer in jongere.ouders:
+            names.append(f"ouder{jongere.ouders.index(persoon.persoonsnummer) + 1}")
+        else:
+            names.append("gezaghouder")
+    return "+".join(sorted(names))
 
 
 def bereikbaar(persoon: Persoon) -> bool:
@@ -206,13 +211,16 @@ def geadresseerden(jongere: Persoon, personen: Mapping[str, Persoon], op: date) 
     if jongere.adres is None or not jongere.adres.compleet:
         raise ValueError("the young person has no complete address")
     if leeftijd(jongere.geboortedatum, op) >= MEERDERJARIG:
-        return [Geadresseerde((jongere,), jongere.adres, naamregels([jongere]), aanhef([jongere]), True)]
+        return [Geadresseerde((jongere,), jongere.adres, naamregels([jongere]), aanhef([jongere]), True,
+                              "jongere")]
     by_address: dict[tuple, tuple[Adres, list[Persoon]]] = {}
     for ouder in _gezagsdragers(jongere, personen):
         if ouder.adres is not None:
             by_address.setdefault(ouder.adres.sleutel, (ouder.adres, []))[1].append(ouder)
-    letters = [Geadresseerde(tuple(group), adres, naamregels(group), aanhef(group), False)
+    letters = [Geadresseerde(tuple(group), adres, naamregels(group), aanhef(group), False,
+                             _rol(jongere, group))
                for adres, group in by_address.values()]
     if jongere.adres.sleutel not in by_address:
-        letters.append(Geadresseerde((), jongere.adres, naamregels([], namens=jongere), aanhef([]), False))
+        letters.append(Geadresseerde((), jongere.adres, naamregels([], namens=jongere), aanhef([]), False,
+                                     "verzorgers"))
     return letters

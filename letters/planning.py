@@ -33,8 +33,6 @@ def plan(jongere: Persoon, personen: Mapping[str, Persoon], op: date,
     when it applies to an addressed parent only that letter is held.
     """
     about = redenen(jongere, gemeenten)
-    if jongere.geboortedatum is None:
-        raise ValueError("geboortedatum unknown: no letter on a guess")
     if about:
         return Plan((), tuple(Onderdrukt(reden) for reden in about))
     brieven: list[Geadresseerde] = []

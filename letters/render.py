@@ -304,34 +304,28 @@ def _head_identity(head: str) -> tuple[str, int, int]:
     return ("word/document.xml#head", zlib.crc32(head.encode("utf-8")), len(head))
 
 
-def file_frame(path: Path | str) -> tuple[tuple[str, int, int], ...]:
-    """Identity of a letter file's parts other than its text: files with equal frames can be merged."""
+def _read_letter(path: Path | str) -> tuple[tuple[tuple[str, int, int], ...], str]:
+    """A letter file's frame (its parts other than the text, and the document root) and its XML."""
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
-        body_open = re.search(r"<w:body\s*>", xml)
-        head = xml[: body_open.end()] if body_open else xml
-        return (*((info.filename, info.CRC, info.file_size) for info in archive.infolist()
-                  if info.filename != "word/document.xml" and not info.filename.startswith("docProps/")),
-                _head_identity(head))
+        infos = archive.infolist()
+    body_open = re.search(r"<w:body\s*>", xml)
+    head = xml[: body_open.end()] if body_open else xml
+    frame = (*((info.filename, info.CRC, info.file_size) for info in infos
+               if info.filename != "word/document.xml" and not info.filename.startswith("docProps/")),
+             _head_identity(head))
+    return frame, xml
 
 
-def merge_files(paths: Sequence[Path | str], level: int = 1) -> bytes:
-    """One print file from letter files written by this renderer, in the order given.
+def file_frame(path: Path | str) -> tuple[tuple[str, int, int], ...]:
+    """Identity of a letter file's parts other than its text: files with equal frames can be merged."""
+    return _read_letter(path)[0]
 
-    Merging the files (not re-rendering) makes the print file exactly the letters on record. The
-    files must share their frame (`file_frame`); headers and footers are the first file's.
-    """
-    if not paths:
-        raise ValueError("no letters to merge")
-    frame = file_frame(paths[0])
+
+def _merge_read(paths: Sequence[Path | str], xmls: Sequence[str], level: int) -> bytes:
     head = tail = ""
     pieces: list[tuple[str, str]] = []
-    for path in paths:
-        if file_frame(path) != frame:
-            raise TemplateProblem(f"{path} has other styles or parts than {paths[0]}; "
-                                  "merge them into separate print files")
-        with zipfile.ZipFile(path) as archive:
-            xml = archive.read("word/document.xml").decode("utf-8")
+    for path, xml in zip(paths, xmls, strict=True):
         head_, body, section, tail_ = _split_body(Path(path), xml, allow_tags=True)
         head, tail = head or head_, tail or tail_
         pieces.append((body, section))
@@ -340,18 +334,29 @@ def merge_files(paths: Sequence[Path | str], level: int = 1) -> bytes:
     return build_zip(parts, {"word/document.xml": document.encode("utf-8")}, level=level)
 
 
-def group_files_by_frame(paths: Sequence[Path | str]) -> list[list[Path | str]]:
-    """Split letter files into groups that can share one print file, keeping their order."""
-    groups: dict[tuple, list[Path | str]] = {}
+def merge_files(paths: Sequence[Path | str], level: int = 1) -> bytes:
+    """One print file from letter files written by this renderer, in the order given.
+
+    Merging the files (not re-rendering) makes the print file exactly the letters on record. The
+    files must share their frame (`file_frame`); headers and footers are the first file's.
+    """
+    groups = merge_files_grouped(paths, level)
+    if len(groups) > 1:
+        raise TemplateProblem(f"{groups[1][0][0]} has other styles or parts than {paths[0]}; "
+                              "merge them into separate print files")
+    return groups[0][1]
+
+
+def merge_files_grouped(paths: Sequence[Path | str], level: int = 1
+                        ) -> list[tuple[list[Path | str], bytes]]:
+    """Print files for letter files of possibly different templates: one per frame, in the order the
+    frames first occur, each with the files it holds. Every file is read once."""
+    if not paths:
+        raise ValueError("no letters to merge")
+    groups: dict[tuple, tuple[list[Path | str], list[str]]] = {}
     for path in paths:
-        groups.setdefault(file_frame(path), []).append(path)
-    return list(groups.values())
-
-
-def group_by_frame(items: Sequence[tuple[PreparedTemplate, Mapping[str, Any]]]
-                   ) -> list[list[tuple[PreparedTemplate, Mapping[str, Any]]]]:
-    """Split letters into groups that can share one print file, keeping their order."""
-    groups: dict[tuple, list[tuple[PreparedTemplate, Mapping[str, Any]]]] = {}
-    for item in items:
-        groups.setdefault(item[0].frame, []).append(item)
-    return list(groups.values())
+        frame, xml = _read_letter(path)
+        members, xmls = groups.setdefault(frame, ([], []))
+        members.append(path)
+        xmls.append(xml)
+    return [(members, _merge_read(members, xmls, level)) for members, xmls in groups.values()]

@@ -28,11 +28,14 @@ class Reden(StrEnum):
     GEEN_ADRES = "geen_adres"  # no complete Dutch address to write to
     ADRES_IN_ONDERZOEK = "adres_in_onderzoek"
     GEHEIMHOUDING = "geheimhouding"
+    NIET_IN_BRP = "niet_in_brp"  # the person is not in the latest BRP delivery
+    GEBOORTEDATUM_ONBEKEND = "geboortedatum_onbekend"  # partly unknown: never a letter on a guess
 
     @property
     def aangehouden(self) -> bool:
         """Held, not dropped: the letter can go once the reason is gone (or a person approved it)."""
-        return self in (Reden.ADRES_IN_ONDERZOEK, Reden.GEHEIMHOUDING)
+        return self in (Reden.ADRES_IN_ONDERZOEK, Reden.GEHEIMHOUDING, Reden.NIET_IN_BRP,
+                        Reden.GEBOORTEDATUM_ONBEKEND)
 
     @property
     def omschrijving(self) -> str:
@@ -49,6 +52,8 @@ _OMSCHRIJVING = {
     Reden.GEEN_ADRES: "geen volledig adres in de BRP",
     Reden.ADRES_IN_ONDERZOEK: "adres in onderzoek bij de BRP; brief aangehouden tot het onderzoek klaar is",
     Reden.GEHEIMHOUDING: "geheimhouding persoonsgegevens; brief aangehouden voor beoordeling",
+    Reden.NIET_IN_BRP: "niet gevonden in de laatste BRP-levering",
+    Reden.GEBOORTEDATUM_ONBEKEND: "geboortedatum (deels) onbekend; eerst handmatig controleren",
 }
 
 
@@ -76,6 +81,8 @@ def redenen(persoon: Persoon, gemeenten: Collection[str] = ()) -> list[Reden]:
         found.append(Reden.ADRES_IN_ONDERZOEK)
     if persoon.geheimhouding:
         found.append(Reden.GEHEIMHOUDING)
+    if persoon.geboortedatum is None:
+        found.append(Reden.GEBOORTEDATUM_ONBEKEND)
     return found
 
 

@@ -236,3 +236,39 @@ class VsvUitkomst(StrEnum):
     ZORG_OF_DAGBESTEDING = "zorg_of_dagbesteding"
     NIET_BEREIKT = "niet_bereikt"
     OVERIG = "overig"
+
+
+# -- the letter log (revision 0003, written by the letter run in letters/run.py) ---------------------
+
+class LetterKind(StrEnum):
+    """The letters InBeeld writes; the value is the template's name (letters/kinds.py holds the rest)."""
+
+    ABSOLUUT_VERZUIM = "absoluut_verzuim"
+    RMC_18_23 = "rmc_18_23"
+    UITNODIGING_VERZUIMGESPREK = "uitnodiging_verzuimgesprek"
+    HERINNERING_VRIJSTELLING = "herinnering_vrijstelling"
+    INFORMATIE_LEERPLICHT = "informatie_leerplicht"
+
+
+class LetterStatus(StrEnum):
+    """`gepland` is written before the file, `aangemaakt` after it: a killed run leaves `gepland` rows
+    that the next run redoes; `onderdrukt` records a letter that did not go out, with its reason."""
+
+    GEPLAND = "gepland"
+    AANGEMAAKT = "aangemaakt"
+    ONDERDRUKT = "onderdrukt"
+
+
+class SuppressionReason(StrEnum):
+    """Why a letter did not go out (letters/suppression.py decides; the values match its `Reden`)."""
+
+    OVERLEDEN = "overleden"
+    GEEMIGREERD = "geemigreerd"
+    RNI = "rni"
+    OPSCHORTING = "opschorting"
+    VERHUISD = "verhuisd"
+    GEEN_ADRES = "geen_adres"
+    ADRES_IN_ONDERZOEK = "adres_in_onderzoek"
+    GEHEIMHOUDING = "geheimhouding"
+    NIET_IN_BRP = "niet_in_brp"
+    GEBOORTEDATUM_ONBEKEND = "geboortedatum_onbekend"

@@ -73,3 +73,53 @@ def context_for(soort: Soort, jongere: Persoon | None = None, personen: dict | N
     arguments.update(SPECIFICS[soort])
     arguments.update(extra)
     return build_context(soort, **arguments)
+
+
+# -- the same persons as an LO3-element CSV BRP delivery (docs/formats.md §1.2) ----------------------
+
+LO3_COLUMNS = {
+    "bsn": "01.01.20", "voornamen": "01.02.10", "voorvoegsel": "01.02.30", "geslachtsnaam": "01.02.40",
+    "geboortedatum": "01.03.10", "geslacht": "01.04.10", "ouder1_bsn": "02.01.20", "ouder2_bsn": "03.01.20",
+    "datum_overlijden": "06.08.10", "opschorting_reden": "07.67.20", "geheimhouding": "07.70.10",
+    "gemeente": "08.09.10", "straat": "08.11.10", "huisnummer": "08.11.20", "huisletter": "08.11.30",
+    "toevoeging": "08.11.40", "postcode": "08.11.60", "woonplaats": "08.11.70", "onderzoek": "08.83.10",
+    "gezag": "11.32.10",
+}
+
+
+def lo3_row(persoon: Persoon, gezag: str = "", geboortedatum: str | None = None) -> dict[str, str]:
+    adres = persoon.adres or Adres()
+    return {
+        "bsn": persoon.persoonsnummer, "voornamen": persoon.voornamen, "voorvoegsel": persoon.voorvoegsel,
+        "geslachtsnaam": persoon.geslachtsnaam, "geslacht": persoon.geslacht,
+        "geboortedatum": geboortedatum or (persoon.geboortedatum.strftime("%Y%m%d") if persoon.geboortedatum
+                                           else "00000000"),
+        "ouder1_bsn": persoon.ouders[0] if persoon.ouders else "",
+        "ouder2_bsn": persoon.ouders[1] if len(persoon.ouders) > 1 else "",
+        "datum_overlijden": persoon.overlijdensdatum.strftime("%Y%m%d") if persoon.overlijdensdatum else "",
+        "opschorting_reden": persoon.opschorting_reden, "geheimhouding": str(persoon.geheimhouding),
+        "gemeente": persoon.gemeentecode, "straat": adres.straat,
+        "huisnummer": str(adres.huisnummer or ""), "huisletter": adres.huisletter,
+        "toevoeging": adres.toevoeging,
+        "postcode": adres.postcode.replace(" ", "").upper(), "woonplaats": adres.woonplaats,
+        "onderzoek": "081100" if persoon.adres_in_onderzoek else "", "gezag": gezag,
+    }
+
+
+def write_lo3(path, rows: list[dict[str, str]]) -> None:
+    """A BRP delivery in the LO3-element CSV format, one labelled row per persoonslijst."""
+    fields = list(LO3_COLUMNS)
+    lines = [";" + ";".join(LO3_COLUMNS[field] for field in fields)]
+    for number, row in enumerate(rows, start=1):
+        lines.append(f"Lg01_{number};" + ";".join(row.get(field, "") for field in fields))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def load_brp(staging_path, delivery_path, rows: list[dict[str, str]]) -> None:
+    """Write and import a BRP delivery into a staging file with the real connector."""
+    from connectors.brp_lo3csv import read_lo3csv
+    from connectors.staging import Staging
+
+    write_lo3(delivery_path, rows)
+    with Staging(staging_path) as staging:
+        staging.import_file("brp", delivery_path, reader=read_lo3csv)

@@ -10,7 +10,6 @@ from pathlib import Path
 import docx
 import pytest
 from jinja2 import UndefinedError
-from letter_people import context_for, kind, moeder, ouders, vader
 
 from letters.kinds import Soort
 from letters.render import (
@@ -18,10 +17,13 @@ from letters.render import (
     LetterJob,
     TemplateProblem,
     load,
+    merge_files,
+    merge_files_grouped,
     prepare,
     render_files,
     render_merged,
 )
+from tests.letters.letter_people import context_for, kind, moeder, ouders, vader
 
 
 def _paragraphs(data: bytes) -> list[str]:
@@ -117,3 +119,26 @@ def test_table_cell_tags_are_refused_clearly(tmp_path: Path) -> None:
     document.save(path)
     with pytest.raises(TemplateProblem, match="table-cell tags"):
         prepare(path)
+
+
+def test_print_files_from_letter_files_one_per_frame(tmp_path: Path) -> None:
+    other = docx.Document()
+    other.styles["Normal"].font.size = docx.shared.Pt(13)
+    other.add_paragraph("Brief over {{ jongere.naam }}")
+    other.save(tmp_path / "ander.docx")
+    jobs = [LetterJob("absoluut_verzuim", context_for(Soort.ABSOLUUT_VERZUIM, jongere=kind(voornamen="Een")),
+                      tmp_path / "1.docx"),
+            LetterJob(str(tmp_path / "ander.docx"), {"jongere": {"naam": "Twee & co"}}, tmp_path / "2.docx"),
+            LetterJob("informatie_leerplicht",
+                      context_for(Soort.INFORMATIE_LEERPLICHT, jongere=kind(voornamen="Drie")),
+                      tmp_path / "3.docx")]
+    render_files(jobs, workers=1)
+    groups = merge_files_grouped([job.path for job in jobs])
+    assert [[Path(p).name for p in members] for members, _ in groups] == [["1.docx", "3.docx"], ["2.docx"]]
+    first = docx.Document(io.BytesIO(groups[0][1]))
+    assert len(first.sections) == 2
+    text = "\n".join(p.text for p in first.paragraphs)
+    assert text.index("Een de Vries") < text.index("Drie de Vries")
+    assert [p.text for p in docx.Document(io.BytesIO(groups[1][1])).paragraphs] == ["Brief over Twee & co"]
+    with pytest.raises(TemplateProblem, match="separate print files"):
+        merge_files([job.path for job in jobs])

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from letter_people import DORPSWEG, PEILDATUM, kind, moeder, ouders, vader
 
 from letters.persons import Adres
 from letters.planning import plan
 from letters.suppression import Reden, redenen
+from tests.letters.letter_people import DORPSWEG, PEILDATUM, kind, moeder, ouders, vader
 
 SERVED = ("0363",)
 
@@ -27,6 +27,7 @@ SERVED = ("0363",)
     ({"adres": Adres(straat="Kerkstraat", huisnummer=12)}, Reden.GEEN_ADRES),  # no postcode
     ({"adres_in_onderzoek": True}, Reden.ADRES_IN_ONDERZOEK),
     ({"geheimhouding": 3}, Reden.GEHEIMHOUDING),
+    ({"geboortedatum": None}, Reden.GEBOORTEDATUM_ONBEKEND),
 ])
 def test_each_reason_suppresses_every_letter_about_the_young_person(changes: dict, reden: Reden) -> None:
     jongere = kind(**changes)
@@ -48,7 +49,8 @@ def test_gemeente_is_not_checked_without_served_codes() -> None:
 
 
 def test_held_and_final_reasons() -> None:
-    assert {reden for reden in Reden if reden.aangehouden} == {Reden.ADRES_IN_ONDERZOEK, Reden.GEHEIMHOUDING}
+    assert {reden for reden in Reden if not reden.aangehouden} == {
+        Reden.OVERLEDEN, Reden.GEEMIGREERD, Reden.RNI, Reden.OPSCHORTING, Reden.VERHUISD, Reden.GEEN_ADRES}
     assert all(reden.omschrijving for reden in Reden)
 
 

@@ -9,11 +9,21 @@ from pathlib import Path
 
 import docx
 import pytest
-from letter_people import DORPSWEG, KIND_BSN, MOEDER_BSN, VADER_BSN, context_for, kind, moeder, ouders, vader
 
 from letters import build_templates
 from letters.kinds import Soort
 from letters.render import TEMPLATE_DIR, load, prepare
+from tests.letters.letter_people import (
+    DORPSWEG,
+    KIND_BSN,
+    MOEDER_BSN,
+    VADER_BSN,
+    context_for,
+    kind,
+    moeder,
+    ouders,
+    vader,
+)
 
 README = (Path(__file__).resolve().parents[2] / "letters" / "README.md").read_text(encoding="utf-8")
 
@@ -32,9 +42,14 @@ def _paragraphs(data: bytes) -> list[str]:
     return [paragraph.text for paragraph in docx.Document(io.BytesIO(data)).paragraphs]
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("templates")
+    return {path.name: path.read_bytes() for path in build_templates.build_all(folder)}
+
+
 @pytest.mark.parametrize("soort", list(Soort))
-def test_committed_template_is_what_the_script_builds(soort: Soort, tmp_path: Path) -> None:
-    built = {path.name: path.read_bytes() for path in build_templates.build_all(tmp_path)}
+def test_committed_template_is_what_the_script_builds(soort: Soort, built: dict[str, bytes]) -> None:
     assert built[f"{soort.value}.docx"] == (TEMPLATE_DIR / f"{soort.value}.docx").read_bytes()
 
 
