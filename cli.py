@@ -40,8 +40,9 @@ def _register_commands() -> None:
     from rules.commands import status
     from synthetic.commands import demo
 
-    commands: list[click.Command] = [status, import_group, quarantine_group, cases, vrijstelling, verzuim,
-                                     report, serve_command, run_command, demo, letters_group]
+    register_duo_commands(import_group)
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
+                                     verzuim, report, letters_group, serve_command, run_command]
     for command in commands:
         main.add_command(command)
 

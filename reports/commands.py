@@ -190,7 +190,8 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
     else:
         tables = vsv_tables(figures, trend, beleid=not exact)
         paths = _write_tables(folder, stem, tables, fmt, f"VSV {figures.jaar.label}")
-    status = "voorlopig, DUO-levering van " if basis.peildatum else "definitief, DUO-levering van "
+    status = ("voorlopig" if basis.peildatum else "definitief, nagekomen" if basis.nagekomen
+              else "definitief") + ", DUO-levering van "
     click.echo(f"Convenantjaar {figures.jaar.label} ({status}{format_date(basis.delivery.peildatum)}): "
                f"startset {figures.startset}, nieuwe vsv'ers {figures.vsv}.", err=True)
     _echo(paths)

@@ -8,6 +8,12 @@ before its *vaststellingsdatum*, 1 October t+1 plus `VASTSTELLING_DAGEN` (late e
 1 October are in by then). Deliveries after that date are ignored, so the figure of a finished
 convenantjaar never changes however often it is recomputed. Before the vaststellingsdatum (or
 with an earlier `stand`) the newest delivery gives a provisional figure on its own date.
+
+When InBeeld started after a convenantjaar ended (no delivery up to its vaststellingsdatum), the
+figure is computed *nagekomen* on the first delivery of the next convenantjaar: a C-levering
+holds the enrolments that ended within the last two school years, which covers the startset of
+the year before. That first delivery never changes either; but a young person who moved away
+before it is missing from it, so such a figure is marked as nagekomen.
 """
 
 from __future__ import annotations
@@ -69,6 +75,19 @@ def duo_delivery_as_of(con: duckdb.DuckDBPyConnection, day: dt.date) -> Delivery
     return Delivery(int(row[0]), row[1]) if row else None
 
 
+def first_duo_delivery_after(con: duckdb.DuckDBPyConnection, day: dt.date) -> Delivery | None:
+    """The oldest DUO enrolment import dated after `day`."""
+    if not has_table(con, "imports"):
+        return None
+    row = con.execute(
+        "SELECT import_id, coalesce(peildatum, finished_at::DATE) AS d FROM imports "
+        "WHERE kind IN ('duo_c', 'duo_p') AND status = 'loaded' "
+        "AND coalesce(peildatum, finished_at::DATE) > ? ORDER BY d, import_id LIMIT 1",
+        [day],
+    ).fetchone()
+    return Delivery(int(row[0]), row[1]) if row else None
+
+
 def duo_delivery_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     """The dates of every loaded DUO enrolment delivery, oldest first."""
     if not has_table(con, "imports"):
@@ -81,11 +100,17 @@ def duo_delivery_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 
 
 def enrolments_after(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
-    """The enrolment state right after an import, in the columns `reports.vsv` takes."""
+    """The enrolment state right after an import, in the columns `reports.vsv` takes, with each
+    person's `woongemeente`: the gemeentecode of the row DUO delivered last for them (a move or an
+    emigration comes as a new or changed row, older rows keep the old code)."""
     if not _has_macro(con, "duo_inschrijvingen_op"):
         raise NoData("the staging store holds no DUO enrolment deliveries")
     columns = ", ".join(ENROLMENT_SELECT)
-    return con.execute(f"SELECT {columns} FROM duo_inschrijvingen_op(?)", [import_id]).df()
+    return con.execute(
+        f"SELECT {columns}, first(gemeentecode ORDER BY import_id DESC, line DESC) "
+        "OVER (PARTITION BY persoonsnummer) AS woongemeente FROM duo_inschrijvingen_op(?)",
+        [import_id],
+    ).df()
 
 
 @dataclass(frozen=True)
@@ -95,6 +120,8 @@ class VsvBasis:
     jaar: Convenantjaar
     delivery: Delivery
     peildatum: dt.date | None  # None: final (1 October t+1); else the provisional date
+    as_of: dt.date  # deliveries dated after this day are not used (DUO nor BRP)
+    nagekomen: bool = False  # computed on the first delivery after the vaststellingsdatum
 
     @property
     def vaststellingsdatum(self) -> dt.date:
@@ -112,18 +139,49 @@ def vsv_basis(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None =
     as_of = min(stand, cutoff) if stand else cutoff
     delivery = duo_delivery_as_of(con, as_of)
     if delivery is None or delivery.peildatum <= jaar.start:
+        later = first_duo_delivery_after(con, cutoff) if as_of == cutoff else None
+        if later is not None and later.peildatum <= Convenantjaar(year + 1).end:
+            return VsvBasis(jaar, later, None, later.peildatum, nagekomen=True)
         raise NoData(f"no DUO enrolment delivery dated after {format_nl(jaar.start)} and on or before "
                      f"{format_nl(as_of)}: convenantjaar {jaar.label} cannot be computed")
     provisional = delivery.peildatum if delivery.peildatum < jaar.next_start else None
-    return VsvBasis(jaar, delivery, provisional)
+    return VsvBasis(jaar, delivery, provisional, as_of)
+
+
+def deceased(con: duckdb.DuckDBPyConnection, as_of: dt.date, before: dt.date) -> set[str]:
+    """BSNs of persons who died on or before `before`, by any BRP delivery dated on or before
+    `as_of` (DUO's deliveries do not say who died; a BRP delivery carries a death once, in the
+    delivery after it, so every delivery counts)."""
+    if not has_table(con, "brp_personen"):
+        return set()
+    rows = con.execute(
+        """
+        SELECT DISTINCT bsn FROM brp_personen
+        WHERE import_id IN (SELECT import_id FROM imports WHERE kind = 'brp' AND status = 'loaded'
+                            AND coalesce(peildatum, finished_at::DATE) <= ?)
+          AND overleden AND (datum_overlijden IS NULL OR datum_overlijden <= ?)
+        """,
+        [as_of, before],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def vsv_population(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None,
+                   gemeenten: Sequence[str] = ()) -> tuple[pd.DataFrame, VsvBasis]:
+    """The startset of convenantjaar `year` with its vsv'ers (one row per person) and its basis."""
+    basis = vsv_basis(con, year, stand)
+    end = basis.peildatum or basis.jaar.next_start
+    population = startset_and_leavers(
+        enrolments_after(con, basis.delivery.import_id), year, basis.peildatum, gemeenten=gemeenten,
+        overleden=deceased(con, basis.as_of, end),
+    )
+    return population, basis
 
 
 def vsv_from_staging(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None,
                      gemeenten: Sequence[str] = ()) -> tuple[VsvFigures, VsvBasis]:
-    """The VSV figures of convenantjaar `year` from the staged DUO deliveries."""
-    basis = vsv_basis(con, year, stand)
-    population = startset_and_leavers(enrolments_after(con, basis.delivery.import_id), year,
-                                      basis.peildatum, gemeenten=gemeenten)
+    """The VSV figures of convenantjaar `year` from the staged DUO (and BRP) deliveries."""
+    population, basis = vsv_population(con, year, stand, gemeenten)
     return summarise(population, year, basis.peildatum), basis
 
 
@@ -131,10 +189,12 @@ def vsv_trend_from_staging(con: duckdb.DuckDBPyConnection, years: Iterable[int] 
                            stand: dt.date | None = None, gemeenten: Sequence[str] = ()) -> pd.DataFrame:
     """Startset, new vsv'ers and VSV % per convenantjaar, each on its own delivery.
 
-    Without `years`: every convenantjaar the deliveries (up to `stand`) can answer."""
+    Without `years`: every convenantjaar the deliveries (up to `stand`) can answer, from the one
+    before the first delivery (nagekomen) on."""
     if years is None:
         dates = [d for d in duo_delivery_dates(con) if stand is None or d <= stand]
-        years = sorted({Convenantjaar.of(d - dt.timedelta(days=1)).year for d in dates})
+        found = {Convenantjaar.of(d - dt.timedelta(days=1)).year for d in dates}
+        years = range(min(found) - 1, max(found) + 1) if found else []
     rows = []
     for year in years:
         try:
@@ -142,8 +202,10 @@ def vsv_trend_from_staging(con: duckdb.DuckDBPyConnection, years: Iterable[int] 
         except NoData:
             continue
         rows.append({"convenantjaar": figures.jaar.label, "startset": figures.startset, "vsv": figures.vsv,
-                     "percentage": figures.percentage, "voorlopig": basis.peildatum is not None})
-    return pd.DataFrame(rows, columns=["convenantjaar", "startset", "vsv", "percentage", "voorlopig"])
+                     "percentage": figures.percentage, "voorlopig": basis.peildatum is not None,
+                     "nagekomen": basis.nagekomen})
+    return pd.DataFrame(rows, columns=["convenantjaar", "startset", "vsv", "percentage", "voorlopig",
+                                       "nagekomen"])
 
 
 def duo_report_rows(con: duckdb.DuckDBPyConnection,

@@ -15,7 +15,11 @@ Definitions, as computed here:
 - A *peildatum* inside the convenantjaar gives the provisional figure on that day (as DUO's A06
   does): "not enrolled on the peildatum" instead of on 1 October t+1.
 
-Age is the age on 1 October t; sex and gemeente come from the enrolment of 1 October t.
+Age is the age on 1 October t; sex comes from the enrolment of 1 October t. The gemeente is the
+person's woongemeente as DUO last delivered it (the optional column `woongemeente`, else the
+enrolment's `gemeentecode`): someone who moved away is followed by the new gemeente's RMC and
+counts there, and someone who emigrated (RNI, `1999`) is left out, as CBS leaves emigrants out.
+So is someone who died before the end date (`overleden`, known from the BRP, not from DUO).
 The input is enrolment rows (`ENROLMENT_COLUMNS`), typically the staged DUO deliveries as known
 on a date, so a past convenantjaar gives the same answer when recomputed.
 """
@@ -23,7 +27,7 @@ on a date, so a past convenantjaar gives the same answer when recomputed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +50,8 @@ ENROLMENT_COLUMNS = (
     "diploma_datum",
     "startkwalificatie",  # J / N or bool: the diploma on this enrolment is a startkwalificatie
 )
-OPTIONAL_COLUMNS = ("onderwijscode",)
+OPTIONAL_COLUMNS = ("onderwijscode", "woongemeente")
+RNI = "1999"
 VSV_SECTORS = ("VO", "MBO", "VAVO")
 PRAKTIJKONDERWIJS_ELEMENTCODE = "0090"
 MAX_AGE = 23
@@ -111,6 +116,7 @@ def _normalised(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.Da
     data["onderwijssoort"] = data["onderwijssoort"].str.upper()
     data["niveau"] = data["niveau"].str.upper()
     data["onderwijscode"] = texts(data["onderwijscode"]) if "onderwijscode" in data else ""
+    data["woongemeente"] = texts(data["woongemeente"]) if "woongemeente" in data else data["gemeentecode"]
     return data
 
 
@@ -131,10 +137,11 @@ def _counts_for_vsv(data: pd.DataFrame) -> pd.Series:
 
 def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]], year: int,
                          peildatum: dt.date | None = None, max_age: int = MAX_AGE,
-                         gemeenten: Sequence[str] = ()) -> pd.DataFrame:
+                         gemeenten: Sequence[str] = (), overleden: Collection[str] = ()) -> pd.DataFrame:
     """One row per person in the startset of convenantjaar `year`, with `vsv` True for the leavers.
 
-    `gemeenten` limits the startset to the woongemeenten served (by the enrolment of 1 October).
+    `gemeenten` limits the startset to the woongemeenten served; persons in `overleden` (died
+    before the end date) are left out.
 
     Columns: persoonsnummer, brin, niveau (VSV level), gemeentecode, leeftijd, geslacht,
     startkwalificatie (obtained by the end date), ingeschreven_einde (enrolled on the end date),
@@ -146,7 +153,9 @@ def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]],
         raise ValueError(f"peildatum {end} is not in convenantjaar {jaar.label}")
     data = _normalised(enrolments)
     ages = ages_on(data["geboortedatum"], jaar.start)
-    eligible = data[_valid_on(data, jaar.start) & _counts_for_vsv(data) & (ages < max_age)].copy()
+    eligible = data[_valid_on(data, jaar.start) & _counts_for_vsv(data) & (ages < max_age)
+                    & (data["woongemeente"] != RNI) & ~data["persoonsnummer"].isin(set(overleden))].copy()
+    eligible["gemeentecode"] = eligible["woongemeente"]
     if gemeenten:
         eligible = eligible[eligible["gemeentecode"].isin([str(g).zfill(4) for g in gemeenten])]
     eligible["leeftijd"] = ages[eligible.index].astype(int)

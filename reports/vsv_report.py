@@ -33,6 +33,8 @@ DEFINITIONS = (
     "en nog geen 23 jaar.",
     "VSV-percentage: nieuwe vsv'ers gedeeld door de startset.",
     "Een voorlopig cijfer telt wie op de peildatum niet (meer) ingeschreven is.",
+    "Een nagekomen cijfer is berekend op de eerste DUO-levering van het convenantjaar erna; wie "
+    "vóór die levering verhuisde, ontbreekt erin.",
 )
 
 
@@ -73,7 +75,7 @@ def vsv_tables(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: b
         tables.append(Table("Trend", [
             Column("convenantjaar", "Convenantjaar"), Column("startset", "Startset", "int"),
             Column("vsv", "Nieuwe vsv'ers", "int"), Column("percentage", "VSV-percentage", "percent"),
-            Column("voorlopig", "Voorlopig"),
+            Column("voorlopig", "Voorlopig"), Column("nagekomen", "Nagekomen"),
         ], shown.to_dict("records")))
     for dimension, table in _breakdowns(figures, beleid).items():
         rows = table.to_dict("records")
@@ -103,6 +105,9 @@ def vsv_html(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: boo
              gemaakt_op: dt.date | None = None) -> str:
     """The policy report on early school leaving: key figures, trend, breakdowns, charts."""
     breakdowns = _breakdowns(figures, beleid)
+    if beleid:
+        for table in breakdowns.values():
+            disclosure.check_aggregate(table)
     shown_trend = None
     figuren = []
     if trend is not None and not trend.empty:

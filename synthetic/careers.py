@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from rules.dates import anniversary
 from synthetic.model import Inschrijving
-from synthetic.schools import HO, MBO, PO, PRO, SO, VAVO, VO, VSO, SchoolRegistry, schooljaar
+from synthetic.schools import CREBO, CROHO, HO, MBO, PO, PRO, SO, VAVO, VO, VSO, SchoolRegistry, schooljaar
 
 _DAY = timedelta(days=1)
 
@@ -48,10 +48,8 @@ class Career:
         school = self.registry.pick(self.rng, soort, niveau, bekostigd)
         code = ""
         if soort == MBO:
-            from synthetic.schools import CREBO
             code = self.rng.choice(CREBO[niveau])
         elif soort == HO:
-            from synthetic.schools import CROHO
             code = self.rng.choice(CROHO[niveau])
         volgnummer = 1 + sum(1 for e in self.items if e.school.brin == school.brin)
         item = Inschrijving(school=school, volgnummer=volgnummer, soort=soort, niveau=niveau,
@@ -251,16 +249,3 @@ def strip_diplomas(items: list[Inschrijving]) -> None:
     for item in items:
         if item.sk or item.pro_vso:
             item.diploma, item.sk, item.pro_vso = None, False, False
-
-
-def valid_on(items: list[Inschrijving], d: date) -> list[Inschrijving]:
-    return [item for item in items if item.geldig(d)]
-
-
-def school_kind_for_age(age: int) -> tuple[str, str, str]:
-    """(soort, niveau, leerweg) a pupil of this age plausibly attends."""
-    if age < 12:
-        return PO, "PO", ""
-    if age < 16:
-        return VO, "HAVO", ""
-    return MBO, "MBO2", "BOL"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 from synthetic import layout
 from synthetic.generator import Manifest
@@ -58,7 +57,3 @@ def _total(manifest: Manifest, key: str) -> Counter:
 
 def _joined(counts: Counter) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
-
-
-def manifest_of(out: str | Path) -> Manifest:
-    return Manifest.load(out)

@@ -14,7 +14,14 @@ from datetime import date, timedelta
 
 from rules.dates import PartialDate, add_months
 from rules.parameters import value
-from rules.status import Status, StatusCode, bepaal_status, bepaal_status_onzeker
+from rules.status import (
+    Status,
+    StatusCode,
+    bepaal_fase,
+    bepaal_status,
+    bepaal_status_onzeker,
+    status_uit_fase,
+)
 from rules.vrijstellingen import telt_tegen
 from synthetic.model import Inschrijving, Persoon, Verzuimmelding, Vrijstelling
 from synthetic.vsv import convenantjaar_start, jonger_dan_vsv_leeftijd, telt_voor_startset
@@ -92,6 +99,10 @@ def beoordeel(p: Persoon, d: date, served: frozenset[str]) -> Oordeel:
             status = bereik.status
             # Dates that depend on the birth date are those of the earliest possible birth date.
             detail = bereik.vroegst
+        elif geldig:
+            # Enrolled: no signal needs the obligation's dates, the phase gives the status.
+            detail = None
+            status = status_uit_fase(bepaal_fase(p.geboortedatum, d), d, sk, pro_vso)
         else:
             detail = bepaal_status(p.geboortedatum, d, sk, pro_vso)
             status = detail.status
@@ -115,12 +126,18 @@ def beoordeel(p: Persoon, d: date, served: frozenset[str]) -> Oordeel:
     return Oordeel(d, gemeente, ingezetene, status_text, geldig, sk, pro_vso, valid_vrijstelling, signalen)
 
 
-def _status_signals(d: date, status: StatusCode, detail: Status, known: list[Inschrijving],
+def _status_signals(d: date, status: StatusCode, detail: Status | None, known: list[Inschrijving],
                     geldig: list[Inschrijving], vrijstellingen: list[Vrijstelling],
                     meldingen: list[Verzuimmelding], sk: date | None,
                     gemeente: str, number: str, inschrijving_gemeente: date) -> list[Signaal]:
-    leerplicht_start, rmc_start = detail.leerplicht_start, detail.rmc_start
+    """The status signals of a resident; `detail` (the obligation's dates) is None only when enrolled."""
     out: list[Signaal] = []
+    drempel = _weeks("thuiszitter_drempel", d)
+    if detail is None:
+        assert geldig
+        since = _open_lrv(meldingen, d, drempel)
+        return [Signaal(THUISZITTER, gemeente, number, min(since))] if since else []
+    leerplicht_start, rmc_start = detail.leerplicht_start, detail.rmc_start
     ended = [e.einde + DAY for e in known if e.einde is not None and e.einde < d]
     absoluut: Signaal | None = None
 
@@ -155,7 +172,16 @@ def _status_signals(d: date, status: StatusCode, detail: Status, known: list[Ins
             left = max(e.einde for e in counted if e.einde is not None)
             out.append(Signaal(VSV, gemeente, number, left + DAY))
 
-    drempel = _weeks("thuiszitter_drempel", d)
+    since = _open_lrv(meldingen, d, drempel)
+    if absoluut is not None and absoluut.sinds is not None and d - absoluut.sinds > drempel:
+        since.append(absoluut.sinds)
+    if since:
+        out.append(Signaal(THUISZITTER, gemeente, number, min(since)))
+    return out
+
+
+def _open_lrv(meldingen: list[Verzuimmelding], d: date, drempel: timedelta) -> list[date]:
+    """Begindatums of LRV meldingen known on `d`, begun more than `drempel` ago, not ended before `d`."""
     since: list[date] = []
     for melding in meldingen:
         if melding.soort != "LRV" or melding.meldingsdatum > d:
@@ -163,8 +189,4 @@ def _status_signals(d: date, status: StatusCode, detail: Status, known: list[Ins
         einde = melding.einde_bekend(d)
         if d - melding.begin > drempel and (einde is None or einde >= d):
             since.append(melding.begin)
-    if absoluut is not None and absoluut.sinds is not None and d - absoluut.sinds > drempel:
-        since.append(absoluut.sinds)
-    if since:
-        out.append(Signaal(THUISZITTER, gemeente, number, min(since)))
-    return out
+    return since

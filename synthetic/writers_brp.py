@@ -246,33 +246,45 @@ def _birth_el(value: str) -> str:
     return f"<BG:geboortedatum>{value}</BG:geboortedatum>"
 
 
+def _ouder_stuf(o: Persoon, index: int) -> str:
+    voorvoegsel = (f"<BG:voorvoegselGeslachtsnaam>{_x(o.voorvoegsel)}</BG:voorvoegselGeslachtsnaam>"
+                   if o.voorvoegsel else "")
+    return ('<BG:inp.heeftAlsOuders StUF:entiteittype="NPSNPSOUD"><BG:gerelateerde StUF:entiteittype="NPS">'
+            f"<BG:inp.bsn>{o.bsn}</BG:inp.bsn><BG:geslachtsnaam>{_x(o.geslachtsnaam)}</BG:geslachtsnaam>"
+            f"{voorvoegsel}<BG:voornamen>{_x(o.voornamen)}</BG:voornamen>{_birth_el(o.geboortedatum_brp)}"
+            f"<BG:geslachtsaanduiding>{o.geslacht}</BG:geslachtsaanduiding></BG:gerelateerde>"
+            f"<BG:ouderAanduiding>{index}</BG:ouderAanduiding></BG:inp.heeftAlsOuders>")
+
+
 def stufbg(p: Persoon, d: date) -> str:
     """One `object` of the npsLa01 answer (docs/formats.md §1.3)."""
     s = Stand(p, d)
-    parts = ['<BG:object StUF:entiteittype="NPS">', _el("inp.bsn", p.bsn), _el("inp.a-nummer", p.anummer),
-             _el("geslachtsnaam", p.geslachtsnaam)]
-    if p.voorvoegsel:
-        parts.append(_el("voorvoegselGeslachtsnaam", p.voorvoegsel))
-    parts += [_el("voornamen", p.voornamen), _el("geslachtsaanduiding", p.geslacht),
-              _birth_el(p.geboortedatum_brp),
-              _el("overlijdensdatum", _gba(s.overlijden) if s.overlijden else None)]
     current = s.current
-    parts.append(_el("inp.gemeenteVanInschrijving", current.gemeentecode if current else None))
-    parts.append(_el("inp.datumInschrijving", _gba(current.datum_inschrijving) if current else None))
-    parts.append(_el("inp.redenOpschortingBijhouding", s.opschorting[0] if s.opschorting else None))
-    parts.append(_el("inp.datumOpschortingBijhouding", _gba(s.opschorting[1]) if s.opschorting else None))
-    parts.append(_el("inp.indicatieGeheim", str(p.geheim)))
+    parts = ['<BG:object StUF:entiteittype="NPS">', _el("inp.bsn", p.bsn), _el("inp.a-nummer", p.anummer),
+             f"<BG:geslachtsnaam>{_x(p.geslachtsnaam)}</BG:geslachtsnaam>"]
+    if p.voorvoegsel:
+        parts.append(f"<BG:voorvoegselGeslachtsnaam>{_x(p.voorvoegsel)}</BG:voorvoegselGeslachtsnaam>")
+    parts += [f"<BG:voornamen>{_x(p.voornamen)}</BG:voornamen>",
+              f"<BG:geslachtsaanduiding>{p.geslacht}</BG:geslachtsaanduiding>",
+              _birth_el(p.geboortedatum_brp),
+              _el("overlijdensdatum", _gba(s.overlijden) if s.overlijden else None),
+              _el("inp.gemeenteVanInschrijving", current.gemeentecode if current else None),
+              _el("inp.datumInschrijving", _gba(current.datum_inschrijving) if current else None),
+              _el("inp.redenOpschortingBijhouding", s.opschorting[0] if s.opschorting else None),
+              _el("inp.datumOpschortingBijhouding", _gba(s.opschorting[1]) if s.opschorting else None),
+              f"<BG:inp.indicatieGeheim>{p.geheim}</BG:inp.indicatieGeheim>"]
     if current is not None and current.adres is not None:
         a = current.adres
-        parts.append("<BG:verblijfsadres>")
-        parts += [_el("aoa.identificatie", a.nummeraanduiding), _el("wpl.woonplaatsNaam", a.woonplaats),
-                  _el("gor.straatnaam", a.straat), _el("aoa.postcode", a.postcode),
-                  _el("aoa.huisnummer", str(a.huisnummer))]
+        parts.append(f"<BG:verblijfsadres><BG:aoa.identificatie>{a.nummeraanduiding}</BG:aoa.identificatie>"
+                     f"<BG:wpl.woonplaatsNaam>{_x(a.woonplaats)}</BG:wpl.woonplaatsNaam>"
+                     f"<BG:gor.straatnaam>{_x(a.straat)}</BG:gor.straatnaam>"
+                     f"<BG:aoa.postcode>{a.postcode}</BG:aoa.postcode>"
+                     f"<BG:aoa.huisnummer>{a.huisnummer}</BG:aoa.huisnummer>")
         if a.huisletter:
-            parts.append(_el("aoa.huisletter", a.huisletter))
+            parts.append(f"<BG:aoa.huisletter>{a.huisletter}</BG:aoa.huisletter>")
         if a.toevoeging:
-            parts.append(_el("aoa.huisnummertoevoeging", a.toevoeging))
-        parts.append(_el("begindatumVerblijf", _gba(current.datum_aanvang)))
+            parts.append(f"<BG:aoa.huisnummertoevoeging>{a.toevoeging}</BG:aoa.huisnummertoevoeging>")
+        parts.append(f"<BG:begindatumVerblijf>{_gba(current.datum_aanvang)}</BG:begindatumVerblijf>")
         if s.onderzoek is not None:
             parts.append("<BG:inOnderzoek>J</BG:inOnderzoek>")
         parts.append("</BG:verblijfsadres>")
@@ -281,12 +293,6 @@ def stufbg(p: Persoon, d: date) -> str:
                      f"{_el('sub.adresBuitenland1', LANDEN.get(current.land, ''))}"
                      "</BG:sub.verblijfBuitenland>")
     for index, o in enumerate(p.ouders, start=1):
-        parts.append('<BG:inp.heeftAlsOuders StUF:entiteittype="NPSNPSOUD">'
-                     '<BG:gerelateerde StUF:entiteittype="NPS">'
-                     + _el("inp.bsn", o.bsn) + _el("geslachtsnaam", o.geslachtsnaam)
-                     + (_el("voorvoegselGeslachtsnaam", o.voorvoegsel) if o.voorvoegsel else "")
-                     + _el("voornamen", o.voornamen) + _birth_el(o.geboortedatum_brp)
-                     + _el("geslachtsaanduiding", o.geslacht)
-                     + f"</BG:gerelateerde>{_el('ouderAanduiding', str(index))}</BG:inp.heeftAlsOuders>")
+        parts.append(_ouder_stuf(o, index))
     parts.append("</BG:object>")
     return "".join(parts)

@@ -114,7 +114,7 @@ def test_vsv_html_report_renders_numbers_and_charts(figures) -> None:
     assert school["20BB"] == ["30", "<5", "x"]
     assert school["Totaal"] == ["53", "9", "17,0%"]
     assert table_by_id(document, "vsv-gemeentecode")["0363 Amsterdam"] == ["x", "x", "x"]
-    assert table_by_id(document, "vsv-trend")["2024-2025"] == ["53", "9", "17,0%", "nee"]
+    assert table_by_id(document, "vsv-trend")["2024-2025"] == ["53", "9", "17,0%", "nee", "nee"]
     assert "1 oktober 2024 tot en met 30 september 2025" in page
     assert "Gemaakt op 6 oktober 2025" in page
     images = svg_images(document)

@@ -69,9 +69,10 @@ def test_provisional_figure_on_an_earlier_stand(staging: Path) -> None:
     assert basis.peildatum == dt.date(2024, 10, 7)
     assert (figures.startset, figures.vsv) == (7, 0)
     assert figures.peildatum == dt.date(2024, 10, 7)
-    assert list(trend["convenantjaar"]) == ["2024-2025", "2025-2026"]
-    assert list(trend["voorlopig"]) == [False, True]
-    assert trend.iloc[0]["vsv"] == 3
+    # 2023-2024 from the delivery of 7 October 2024 (before its vaststellingsdatum): as by hand
+    assert list(trend["convenantjaar"]) == ["2023-2024", "2024-2025", "2025-2026"]
+    assert list(trend["voorlopig"]) == [False, False, True]
+    assert list(trend["startset"][:2]) == [7, 7] and list(trend["vsv"][:2]) == [1, 3]
 
 
 def test_no_delivery_for_the_year_is_a_clear_error(staging: Path) -> None:
@@ -79,3 +80,17 @@ def test_no_delivery_for_the_year_is_a_clear_error(staging: Path) -> None:
         vsv_basis(st.con, 2022)
     with pytest.raises(NoData, match="no DUO enrolment"):
         vsv_basis(duckdb.connect(), 2024)
+
+
+def test_a_year_before_the_first_delivery_is_computed_nagekomen(tmp_path: Path) -> None:
+    """InBeeld started in December 2025: 2024-2025 comes from that first C-levering, marked so."""
+    load(tmp_path / "staging.duckdb", [write_c(tmp_path / "duo-C-G0363-20251201.csv", rows())])
+    with Staging(tmp_path / "staging.duckdb", read_only=True) as st:
+        figures, basis = vsv_from_staging(st.con, 2024)
+        trend = vsv_trend_from_staging(st.con)
+        with pytest.raises(NoData):
+            vsv_basis(st.con, 2023)  # two years back: the C-levering no longer covers its startset
+    assert basis.nagekomen and basis.peildatum is None
+    assert (figures.startset, figures.vsv) == (7, 3)
+    assert list(trend["convenantjaar"]) == ["2024-2025", "2025-2026"]
+    assert list(trend["nagekomen"]) == [True, False] and list(trend["voorlopig"]) == [False, True]
