@@ -69,16 +69,25 @@ def plan(path: Path, kind: str, gemeenten: tuple[str, ...]) -> ImportPlan:
         from connectors.verzuim_xml import KIND, read_verzuim, verzuim_changes
 
         return ImportPlan(KIND, read_verzuim, summarize=verzuim_changes)
-    if kind == "vrijstellingen":
-        from connectors.vrijstellingen_csv import KIND, read_vrijstellingen, vrijstellingen_changes
-
-        return ImportPlan(KIND, read_vrijstellingen, summarize=vrijstellingen_changes)
     raise ReaderNotAvailable(path, None, None, f"unknown delivery kind {kind!r}")
+
+
+def import_vrijstellingen(session: Any, staging_path: Path, path: Path,
+                          gemeenten: tuple[str, ...] = ()) -> ImportOutcome:
+    """A vrijstellingen CSV into staging and then the register (which adds the legal checks); the
+    register's own import, so the weekly flow and `inbeeld vrijstelling import` are the same."""
+    from registers.vrijstellingen import import_delivery as register_import
+
+    summary = register_import(session, staging_path, path, gemeenten=gemeenten)
+    return ImportOutcome("vrijstellingen", "duplicate" if summary.duplicate else "loaded",
+                         summary.new + summary.updated, len(summary.quarantined))
 
 
 def import_delivery(staging_path: Path, path: Path, kind: str, gemeenten: tuple[str, ...] = (),
                     force: bool = False) -> ImportOutcome:
-    """Import `path` into the staging file; refused files raise `RefusedFile` and change nothing."""
+    """Import `path` into the staging file; refused files raise `RefusedFile` and change nothing.
+
+    Vrijstellingen go through `import_vrijstellingen` (they also enter the register)."""
     from connectors.brp import import_brp
     from connectors.staging import Staging
 

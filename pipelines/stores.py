@@ -10,14 +10,18 @@ from pipelines.run_settings import run_catalog
 from settings import Settings
 
 
-@contextmanager
-def registers(settings: Settings) -> Iterator[Any]:
-    """A register session, migrated to the newest schema, whose reads of personal data are audited."""
+def register_sessions(settings: Settings) -> Any:
+    """The register's session factory, migrated to the newest schema, reads of personal data audited."""
     from registers.audit import AuditTrail, load_key
     from registers.db import open_registers
 
-    factory = open_registers(run_catalog(settings).register_url, AuditTrail(load_key(settings.data_dir)))
-    with factory() as session:
+    return open_registers(run_catalog(settings).register_url, AuditTrail(load_key(settings.data_dir)))
+
+
+@contextmanager
+def registers(settings: Settings) -> Iterator[Any]:
+    """One register session (see `register_sessions`)."""
+    with register_sessions(settings)() as session:
         yield session
 
 

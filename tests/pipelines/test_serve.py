@@ -110,5 +110,6 @@ def test_serve_starts_a_server_fires_a_scheduled_run_and_stops_everything(tmp_pa
         time.sleep(0.2)
     else:
         os.killpg(server_pid, signal.SIGKILL)
-        pytest.fail(f"the local Prefect server outlived `serve`: {(tmp_path / 'serve.log').read_text()[-3000:]}")
+        log_tail = (tmp_path / "serve.log").read_text()[-3000:]
+        pytest.fail(f"the local Prefect server outlived `serve`: {log_tail}")
     assert not pid_file.exists()

@@ -10,7 +10,9 @@ import pytest
 
 from connectors.errors import RefusedFile, SuspiciousShrink
 from pipelines.imports import ReaderNotAvailable, import_delivery
-from pipelines.weekly import StepNotWired, _worth_retrying, weekly_flow
+from pipelines.stores import registers
+from pipelines.weekly import StepNotWired, _worth_retrying, weekly_flow, write_letters
+from settings import Settings
 
 # the message the verzuim sync test endpoint serves (conftest.py): what the sync saves is importable
 from tests.pipelines.conftest import MESSAGE as VERZUIM
@@ -99,6 +101,8 @@ def _inbox(data: Path) -> Path:
     _duo_c(inbox / "2026-09-07" / "duo-C-G0363-20260907.csv")
     (inbox / "notes.txt").write_text("not a delivery")
     (inbox / "verzuim-https-VM2026-000001.xml").write_text(VERZUIM.format(nummer="VM2026-000001"))
+    (inbox / "vrijstellingen-G0363-20260907.csv").write_text(
+        f"PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM\n{BSNS[4]};LPW_5_C;01-09-2026;\n")
     return inbox
 
 
@@ -113,10 +117,17 @@ def test_weekly_imports_and_archives_the_inbox_then_stops_at_the_unwired_matchin
     assert [p.name for p in inbox.rglob("*") if p.is_file()] == ["notes.txt"]
     archived = sorted(p.name for p in (tmp_path / "archive").rglob("*") if p.is_file())
     assert archived == ["brp-G0363-20260907.lo3.csv", "duo-C-G0363-20260907.csv",
-                        "verzuim-https-VM2026-000001.xml"]
+                        "verzuim-https-VM2026-000001.xml", "vrijstellingen-G0363-20260907.csv"]
     assert _imports(tmp_path / "staging.duckdb") == [
         ("brp", "brp-G0363-20260907.lo3.csv", 3), ("duo_c", "duo-C-G0363-20260907.csv", 2),
-        ("verzuim", "verzuim-https-VM2026-000001.xml", 1)]
+        ("verzuim", "verzuim-https-VM2026-000001.xml", 1),
+        ("vrijstellingen", "vrijstellingen-G0363-20260907.csv", 1)]
+    from registers.verzuim import list_meldingen
+    from registers.vrijstellingen import list_vrijstellingen
+
+    with registers(Settings(data_dir=tmp_path)) as session:  # the register took them in too
+        assert [m.meldingsnummer for m in list_meldingen(session)] == ["VM2026-000001"]
+        assert [v.persoonsnummer for v in list_vrijstellingen(session)] == [BSNS[4]]
     assert (tmp_path / "inbeeld.lock").read_text() == ""  # released on failure too
 
 
@@ -131,3 +142,20 @@ def test_weekly_stops_at_a_refused_file_and_leaves_it_and_the_rest_in_the_inbox(
         state.result()
     assert broken.exists() and (inbox / "duo-P-G0363-20260914.csv").exists()
     assert [kind for kind, _, _ in _imports(tmp_path / "staging.duckdb")] == ["brp"]
+
+
+def test_the_letter_step_writes_the_letters_due_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from registers.case_sync import sync_cases
+
+    (tmp_path / "inbeeld.toml").write_text("letters_pdf = false\n")
+    import_delivery(tmp_path / "staging.duckdb", _lo3(tmp_path / "brp-G0363-20260907.lo3.csv", 3), "brp")
+    with registers(Settings(data_dir=tmp_path)) as session:
+        case = {"persoonsnummer": BSNS[2], "gemeentecode": "0363", "signal": "ABSOLUUT_VERZUIM",
+                "sinds": date(2026, 8, 1), "peildatum": date(2026, 9, 7)}
+        sync_cases(session, date(2026, 9, 7), [case], {})
+        session.commit()
+    monkeypatch.setenv("INBEELD_CONFIG", str(tmp_path / "inbeeld.toml"))
+    first = write_letters.fn(str(tmp_path), None, date(2026, 9, 7))
+    again = write_letters.fn(str(tmp_path), None, date(2026, 9, 7))
+    assert first["letters"] + first["letters_suppressed"] >= 1
+    assert again["letters"] == 0  # nothing is written twice
