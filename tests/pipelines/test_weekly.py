@@ -23,7 +23,8 @@ DUO_HEADER = ("PERSOONSGEBONDENNUMMER;BSN;GEBOORTEDATUM;GESLACHT;POSTCODE;GEMEEN
               "INDICATIE_PRO_VSO_GETUIGSCHRIFT")
 DUO_ROWS = ["999993653;999993653;02-09-2012;V;1017;0363;12AB;00;1;VO;0123;VMBO;TL;01-08-2024;;J;;;",
             "999990639;999990639;11-02-2010;M;1017;0363;12AB;00;1;VO;0123;HAVO;;01-08-2022;;J;;;"]
-LO3_HEADER = ";01.01.10;01.01.20;01.02.10;01.02.30;01.02.40;01.03.10;01.04.10;08.09.10;08.09.20"
+LO3_HEADER = (";01.01.10;01.01.20;01.02.10;01.02.30;01.02.40;01.03.10;01.04.10;08.09.10;08.09.20;"
+              "08.11.10;08.11.20;08.11.60;08.11.70")
 # Elfproef-valid test BSNs (999…): synthetic persons only.
 BSNS = ["999993653", "999990639", "999991425", "999992211", "999990044", "999990081", "999990135",
         "999990172", "999990226", "999990263"]
@@ -34,7 +35,8 @@ def _valid(bsn: str) -> bool:
 
 
 def _lo3(path: Path, persons: int) -> Path:
-    rows = [f"Lg01_{i};12345678{i:02d};{bsn};Test;;Persoon{i};20120902;V;0363;20120902"
+    rows = [f"Lg01_{i};12345678{i:02d};{bsn};Test;;Persoon{i};20120902;V;0363;20120902;Teststraat;{i + 1};"
+            "9999ZZ;Voorbeeldstad"
             for i, bsn in enumerate(BSNS[:persons])]
     path.write_text("\n".join([LO3_HEADER, *rows]) + "\n", encoding="utf-8")
     return path
@@ -157,5 +159,6 @@ def test_the_letter_step_writes_the_letters_due_once(tmp_path: Path, monkeypatch
     monkeypatch.setenv("INBEELD_CONFIG", str(tmp_path / "inbeeld.toml"))
     first = write_letters.fn(str(tmp_path), None, date(2026, 9, 7))
     again = write_letters.fn(str(tmp_path), None, date(2026, 9, 7))
-    assert first["letters"] + first["letters_suppressed"] >= 1
+    assert first == {"letters": 1, "letter_reminders": 0, "letters_suppressed": 0, "letter_runs_recovered": 0}
     assert again["letters"] == 0  # nothing is written twice
+    assert len(list((tmp_path / "letters").rglob("*.docx"))) == 2  # the letter and the print file
