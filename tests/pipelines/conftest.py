@@ -25,12 +25,15 @@ for _name in ("INBEELD_DATA_DIR", "INBEELD_DB_URL", "INBEELD_GEMEENTEN", "INBEEL
 
 
 @pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """The one Prefect test harness (~14 s to start): only the end-to-end flow tests use it."""
+def prefect_harness() -> Iterator[str]:
+    """The one Prefect test harness (~14 s to start): only the end-to-end flow tests use it.
+
+    Yields its API URL, so a flow run in a child process (the crash tests) can use it too."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=90):
-        yield
+        yield str(PREFECT_API_URL.value())
 
 
 # --- certificates -------------------------------------------------------------------------------
