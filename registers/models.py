@@ -12,7 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from rules.vrijstellingen import Vrijstellingsgrond
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -45,6 +44,7 @@ from registers.codes import (
     VerzuimSoort,
     VsvUitkomst,
 )
+from rules.vrijstellingen import Vrijstellingsgrond
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
