@@ -34,6 +34,7 @@ def _register_commands() -> None:
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
     from letters.commands import letters_group
+    from pipelines.commands import run_command, serve_command
     from registers.commands import cases, signals, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
@@ -41,7 +42,7 @@ def _register_commands() -> None:
 
     register_duo_commands(import_group)
     commands: list[click.Command] = [status, demo, import_group, quarantine_group, signals, cases,
-                                     vrijstelling, verzuim, letters_group, report]
+                                     vrijstelling, verzuim, letters_group, report, run_command, serve_command]
     for command in commands:
         main.add_command(command)
 
