@@ -34,11 +34,10 @@ def _register_commands() -> None:
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
     from letters.commands import letters_group
-    from pipelines.commands import run_command, serve_command
+    from pipelines.commands import demo, run_command, serve_command
     from registers.commands import cases, signals, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
-    from synthetic.commands import demo
 
     register_duo_commands(import_group)
     commands: list[click.Command] = [status, demo, import_group, quarantine_group, signals, cases,

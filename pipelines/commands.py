@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import click
 
 from settings import Settings
+from synthetic.commands import DEMO_GEMEENTE, DEMO_PERSONS, DEMO_SEED, DEMO_WEEKS, generate_command
 
 FLOW_NAMES = ("weekly", "monthly", "daily", "verzuim-sync")
 
@@ -91,3 +94,30 @@ def run_command(settings: Settings, flow_name: str, peildatum: datetime | None, 
         raise click.ClickException(f"{flow_name} failed: {exc}") from None
     for key, value in counts.items():
         click.echo(f"{key}\t{value}")
+
+
+@click.group("demo", invoke_without_command=True)
+@click.option("--out", type=click.Path(file_okay=False), default="inbeeld-demo", show_default=True,
+              help="Folder for the generated deliveries, the data directory, letters and reports.")
+@click.option("--persons", type=click.IntRange(min=1), default=DEMO_PERSONS, show_default=True,
+              help="Young people aged 0-23 in the municipality.")
+@click.pass_context
+def demo(ctx: click.Context, out: str, persons: int) -> None:
+    """Generate a synthetic municipality and run the weekly job on it: four weekly runs (imports,
+    signals, cases, letters) and a monthly run (work lists, VSV figures, KPIs), leaving the letters,
+    lists and reports in --out."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipelines.demo import describe, run_demo
+
+    settings = replace(ctx.obj, data_dir=Path(out) / "inbeeld-data", gemeenten=(DEMO_GEMEENTE,))
+    _prepare_environment(settings)
+    try:
+        result = run_demo(Path(out), persons=persons, seed=DEMO_SEED, gemeente=DEMO_GEMEENTE,
+                          weeks=DEMO_WEEKS, echo=click.echo)
+    except FileExistsError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(describe(result))
+
+
+demo.add_command(generate_command)

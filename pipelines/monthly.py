@@ -57,9 +57,10 @@ def write_worklists(data_dir: str, gemeente: str | None, day: date) -> dict[str,
 def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """VSV figures of the running convenantjaar (suppressed small counts) and the DUO reconciliation."""
     from reports import gather, staging_queries
+    from reports.html import write_html
     from reports.spreadsheet import write_xlsx
     from reports.vsv import Convenantjaar
-    from reports.vsv_report import vsv_tables
+    from reports.vsv_report import vsv_html, vsv_tables
 
     settings = run_settings(data_dir, gemeente)
     folder = run_catalog(settings).reports
@@ -73,6 +74,7 @@ def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
             return {"vsv_no_duo_data": 1}
         trend = staging_queries.vsv_trend_from_staging(con, stand=None, gemeenten=settings.gemeenten)
         write_xlsx(folder / f"vsv-{figures.jaar.label}.xlsx", vsv_tables(figures, trend, beleid=True))
+        write_html(folder / f"vsv-{figures.jaar.label}.html", vsv_html(figures, trend, beleid=True))
         with registers(settings) as session:
             result = gather.vsv_reconciliation(session, con, year)
     return {"vsv_startset": int(figures.startset), "vsv_new": int(figures.vsv),

@@ -8,6 +8,7 @@ run killed anywhere is simply run again. The run lock keeps a second run out mea
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,9 @@ from pipelines.imports import import_vrijstellingen
 from pipelines.lock import RunLock
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
-from pipelines.stores import register_sessions, registers
+from pipelines.stores import register_sessions, registers, staging_read_only
 
 SCHEDULE = FlowSchedule("0 6 * * 1")
-
-
-class StepNotWired(RuntimeError):
-    """A step of the weekly flow whose module is not part of this installation yet."""
 
 
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
@@ -73,10 +70,21 @@ def register_verzuimmeldingen(data_dir: str, gemeente: str | None, day: date) ->
 
 @task(retries=1, retry_delay_seconds=[30], persist_result=False, cache_policy=NO_CACHE)
 def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
-    """Signals on `day` (the matching) → `registers.case_sync.sync_cases`: counts per signal,
-    new / closed cases. The matching module is not on main yet."""
-    raise StepNotWired("the weekly flow's matching step (signals → case sync) is not installed yet; the "
-                       "imports are done and archived, and a rerun picks up from here")
+    """Signals on `day` over staging and the vrijstellingen register → the case sync (one transaction):
+    counts per signal, new / updated / closed cases."""
+    from registers.matching import match_week
+
+    settings = run_settings(data_dir, gemeente)
+    with staging_read_only(settings) as con:
+        if con is None:
+            return {}
+        with registers(settings) as session:
+            signals, summary = match_week(con, session, day, settings.gemeenten)
+            session.commit()
+    counts = {f"signal_{code}": n for code, n in sorted(Counter(s.signal for s in signals).items())}
+    counts.update({"cases_opened": summary.opened, "cases_updated": summary.updated,
+                   "cases_closed": summary.closed})
+    return counts
 
 
 @task(retries=2, retry_delay_seconds=[30, 120], persist_result=False, cache_policy=NO_CACHE)
