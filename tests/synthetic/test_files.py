@@ -12,7 +12,7 @@ from synthetic import layout
 from synthetic.persoonsnummers import is_bsn, is_onderwijsnummer
 from synthetic.writers_brp import LO3_COLUMNS
 
-from .conftest import GEMEENTEN, PERSONS, WEEKS, Generated
+from .conftest import GEMEENTEN, PERSONS, SEED, WEEKS, Generated
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "connectors" / "schemas"
 STRICT = SCHEMAS / "verzuimmelding-strikt.xsd"      # the contract for senders (value rules)
@@ -22,7 +22,7 @@ STUF = "{http://www.egem.nl/StUF/sector/bg/0310}"
 
 def test_manifest_lists_every_file_with_its_sha256(generated: Generated) -> None:
     data = json.loads((generated.out / "manifest.json").read_text(encoding="utf-8"))
-    assert data["seed"] == 7 and data["persons"] == PERSONS and data["gemeenten"] == list(GEMEENTEN)
+    assert data["seed"] == SEED and data["persons"] == PERSONS and data["gemeenten"] == list(GEMEENTEN)
     assert len(data["peildatums"]) == WEEKS
     listed = {f["path"] for f in data["files"]}
     on_disk = {p.relative_to(generated.out).as_posix() for p in generated.out.rglob("*")
