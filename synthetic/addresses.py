@@ -55,8 +55,11 @@ def gemeente(code: str) -> Gemeente:
 
 
 def other_gemeenten(served: tuple[str, ...]) -> tuple[str, ...]:
-    """Gemeenten outside the served set: where people move to, come from, and parents live."""
-    return tuple(code for code in sorted(GEMEENTEN) if code not in served)
+    """Gemeenten outside the served set: where people move to, come from, and parents live
+    (generic codes when a region serves every listed gemeente)."""
+    listed = tuple(code for code in sorted(GEMEENTEN) if code not in served)
+    generic = tuple(f"{n:04d}" for n in range(1900, 1990) if f"{n:04d}" not in served)[:3]
+    return listed or generic
 
 
 @dataclass(frozen=True, slots=True)
