@@ -136,17 +136,23 @@ def read_haalcentraal(
         # shared checks then read twice.
         try:
             with array_fifo(utf8_path, start, end) as fifo:
+                # no window for the record number: a temp table's row ids follow the insertion
+                # order, which is the file order (one FIFO, read in order)
                 con.execute(f"""
-                    CREATE OR REPLACE TEMP TABLE hc_personen AS
-                    SELECT bron_regel, {select}
-                    FROM (SELECT row_number() OVER () AS bron_regel, json, {extraction} AS v
+                    CREATE OR REPLACE TEMP TABLE hc_raw AS
+                    SELECT {select}
+                    FROM (SELECT json, {extraction} AS v
                           FROM read_json({_sql_text(str(fifo))}, format='array', records=false,
                                          columns={{'json': 'JSON'}}, maximum_object_size=16777216))
                 """)
+            con.execute("""
+                CREATE OR REPLACE TEMP VIEW hc_personen AS
+                SELECT rowid - (SELECT min(rowid) FROM hc_raw) + 1 AS bron_regel, * FROM hc_raw
+            """)
             counts = load_persons(con, import_id, path, "hc_personen", duplicates=duplicates)
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
-        con.execute("DROP TABLE hc_personen")
+        con.execute("DROP VIEW hc_personen; DROP TABLE hc_raw")
     if counts.rows_read == 0:
         raise RefusedFile(path, None, member, f'no persons: the "{member}" array is empty')
     return ReaderResult(
