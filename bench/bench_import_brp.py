@@ -43,7 +43,7 @@ frame = pd.read_csv(sys.argv[1], sep=";", dtype=str, keep_default_na=False, enco
 print(json.dumps({"seconds": time.perf_counter() - start, "read": len(frame)}))
 """
 
-MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "100MB"}
+MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "300MB"}
 
 
 def run_child(code: str, *args: str) -> dict:

@@ -330,11 +330,15 @@ def finish_persons(
     """
     if duplicates not in DUPLICATE_POLICIES:
         raise ValueError(f"duplicates must be one of {DUPLICATE_POLICIES}")
+    # count first, lists only for the few duplicated BSNs (a list per group for millions of
+    # groups would take gigabytes outside DuckDB's memory limit)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE brp_dups AS
-        SELECT bsn, list(bron_regel ORDER BY bron_regel) AS lines FROM brp_personen
-        WHERE import_id = ? GROUP BY bsn HAVING count(*) > 1
-    """, [import_id])
+        WITH dup AS (SELECT bsn FROM brp_personen WHERE import_id = $id GROUP BY bsn HAVING count(*) > 1)
+        SELECT bsn, list(bron_regel ORDER BY bron_regel) AS lines
+        FROM brp_personen SEMI JOIN dup USING (bsn)
+        WHERE import_id = $id GROUP BY bsn
+    """, {"id": import_id})
     first = con.execute("SELECT bsn, lines FROM brp_dups ORDER BY lines[1] LIMIT 1").fetchone()
     if first and duplicates == "refuse":
         lines = first[1]

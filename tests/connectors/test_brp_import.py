@@ -3,6 +3,7 @@ summary, the public GBA-V test set (when present), and a SIGKILL halfway through
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -144,3 +145,16 @@ def test_sigkill_halfway_keeps_the_previous_state_and_a_rerun_completes(tmp_path
             "SELECT import_id, count(*) FROM brp_personen GROUP BY 1 ORDER BY 1").fetchall()
         assert counts == [(1, 50), (2, 100_000)]
         assert st.con.execute("SELECT count(*) FROM brp_historie WHERE import_id = 2").fetchone()[0] == 10_000
+
+
+def test_no_bsn_or_name_in_logs_above_debug(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    bsns = valid_bsns(3)
+    file = lo3_file(tmp_path / "w.lo3.csv", [*bsns, "123456789", bsns[0]])  # a bad BSN and a duplicate
+    with caplog.at_level(logging.DEBUG):
+        run(tmp_path, "import", "brp", str(file))
+        run(tmp_path, "import", "brp", "--duplicates", "quarantine", str(file))
+    above_debug = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert above_debug, "the import logs what it did"
+    for message in above_debug:
+        assert not any(number in message for number in [*bsns, "123456789"]), message
+        assert "Kim" not in message and "Jansen" not in message, message
