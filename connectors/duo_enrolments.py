@@ -158,7 +158,8 @@ def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id
                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS eerder
             FROM {checked} WHERE faults IS NULL
         ),
-        state AS (SELECT DISTINCT {key} FROM duo_inschrijvingen_op(?))
+        state AS (SELECT DISTINCT {key} FROM duo_inschrijvingen_op(?) s
+                  WHERE EXISTS (SELECT 1 FROM rows r WHERE {on}))
         SELECT r.line, r.mutatiesoort,
                CASE WHEN r.eerder IS NOT NULL THEN r.eerder = 'T'
                     ELSE s.persoonsnummer IS NOT NULL END AS bestaat

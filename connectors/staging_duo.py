@@ -70,27 +70,32 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 def changes(con: duckdb.DuckDBPyConnection, import_id: int) -> dict:
     """What import `import_id` changed in the enrolment state: enrolments added, changed, removed.
 
-    Rows are compared by hashes (key hash joined, row hash compared), which keeps a national
-    C-levering against the previous state at about a second.
+    Rows are compared by hashes (key hash joined, row hash compared). After a C-levering the whole
+    state is compared (about a second for a national one); after a P-levering only the enrolments
+    it mutated can differ, so only those are.
     """
     key = ", ".join(KEY)
     row_hash = ", ".join(c for c in STATE_COLUMNS if c not in KEY)
-    state = "SELECT hash({key}) AS k, hash({row}) AS h FROM duo_inschrijvingen_op({upto})"
-    after = state.format(key=key, row=row_hash, upto=int(import_id))
+    kind = con.execute("SELECT kind FROM imports WHERE import_id = ?", [import_id]).fetchone()
+    touched = ""
+    if kind and kind[0] == KIND_P:
+        mutated = f"SELECT hash({key}) FROM duo_plevering WHERE import_id = {int(import_id)}"
+        touched = f"WHERE hash({key}) IN ({mutated})"
+    state = "SELECT hash({key}) AS k, hash({row}) AS h FROM duo_inschrijvingen_op({upto}) {touched}"
+    after = state.format(key=key, row=row_hash, upto=int(import_id), touched=touched)
+    before = state.format(key=key, row=row_hash, upto=int(import_id) - 1, touched=touched)
+    total = con.execute(f"SELECT count(*) FROM duo_inschrijvingen_op({int(import_id)})").fetchone()[0]
     before_exists = con.execute(
         "SELECT count(*) FROM imports WHERE kind IN (?, ?) AND import_id < ?", [KIND_C, KIND_P, import_id]
     ).fetchone()[0]
     if not before_exists:
-        total = con.execute(f"SELECT count(*) FROM ({after})").fetchone()[0]
         return {"added": total, "removed": 0, "changed": 0, "enrolments": total}
-    before = state.format(key=key, row=row_hash, upto=int(import_id) - 1)
-    row = con.execute(
+    added, removed, changed = con.execute(
         f"""
         SELECT count(*) FILTER (WHERE b.k IS NULL),
                count(*) FILTER (WHERE a.k IS NULL),
-               count(*) FILTER (WHERE a.k IS NOT NULL AND b.k IS NOT NULL AND a.h <> b.h),
-               count(a.k)
+               count(*) FILTER (WHERE a.k IS NOT NULL AND b.k IS NOT NULL AND a.h <> b.h)
         FROM ({before}) b FULL OUTER JOIN ({after}) a ON a.k = b.k
         """
     ).fetchone()
-    return {"added": row[0], "removed": row[1], "changed": row[2], "enrolments": row[3]}
+    return {"added": added, "removed": removed, "changed": changed, "enrolments": total}
