@@ -31,7 +31,8 @@ from connectors.staging import Staging
 stages = []
 start = time.perf_counter()
 def progress(message):
-    stages.append((round(time.perf_counter() - start, 2), message))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    stages.append((round(time.perf_counter() - start, 2), round(usage.ru_utime + usage.ru_stime, 2), message))
 kind, read = ("duo_c", read_c_levering) if sys.argv[3] == "c" else ("duo_p", read_p_levering)
 with Staging(sys.argv[2]) as st:
     result = st.import_file(kind, sys.argv[1], lambda p, c, i: read(p, c, i, progress=progress),
@@ -90,8 +91,8 @@ def main() -> None:
     mutations = write_p_levering(args.dir / "duo-P-G0363-20260914.csv", csv)
     weekly = _run(_IMPORT, str(mutations), str(staging), "p")
     print(f"C-levering, {ours['read']:,} enrolments, {csv.stat().st_size / 1e6:.0f} MB")
-    for at, stage in ours["stages"]:
-        print(f"  {at:6.2f} s  {stage}")
+    for at, cpu, stage in ours["stages"]:
+        print(f"  {at:6.2f} s (cpu {cpu:6.2f} s)  {stage}")
     print(f"inbeeld import (typed staging): wall {ours['wall']:.2f} s, cpu {ours['cpu']:.2f} s, "
           f"peak RSS {ours['rss_mb']:.0f} MB; loaded {ours['loaded']:,}, quarantined {ours['quarantined']:,}")
     print(f"pandas.read_csv (text only):    wall {pandas['wall']:.2f} s, cpu {pandas['cpu']:.2f} s, "

@@ -76,12 +76,14 @@ def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     if delivery.rows == 0:
         raise RefusedFile(path, 2, None,
                           "no enrolments: a C-levering holds the full state and cannot be empty")
+    progress(f"checking keys of {delivery.rows:,} rows")
     _refuse_duplicate_keys(delivery)
     checked = delivery.checked
     checked.quarantine()
     progress(f"loading {delivery.rows:,} rows")
     loaded = checked.load(import_id)
     checked.drop()
+    progress("loaded")
     return ReaderResult(
         rows_read=delivery.rows, rows_loaded=loaded, format="duo_c", encoding=delivery.info.encoding,
         gemeenten=_gemeenten(path),

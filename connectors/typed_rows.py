@@ -86,49 +86,54 @@ def _parse(field: Field, c: str) -> str:
     return c  # text, persoonsnummer, bsn
 
 
-def _value_and_fault(field: Field, c: str, p: str) -> tuple[str, str]:
-    """Layer 3: (typed value, fault reason or NULL) from cleaned text `c` and parsed value `p`."""
+def _value_ok_reason(field: Field, c: str, p: str) -> tuple[str, str, str]:
+    """Layer 3: (typed value, ok, reason) from cleaned text `c` and parsed value `p`.
+
+    `ok` is a plain boolean, evaluated for every row; `reason` (text) is only evaluated for rows that
+    are not ok, so a national file pays for the checks and not for composing messages.
+    """
     kind = field.type
-    value = p
+    value, ok, reason = p, "true", "NULL"
     if kind in {"text", "code"}:
-        checks = []
+        oks, reasons = [], []
         if field.values is not None:
             allowed = ", ".join(sql_str(v) for v in field.values)
-            checks.append(f"WHEN {p} NOT IN ({allowed}) THEN "
-                          + sql_str(f"unknown value (expected one of {', '.join(field.values)})"))
+            oks.append(f"{p} IN ({allowed})")
+            reasons.append(f"WHEN {p} NOT IN ({allowed}) THEN "
+                           + sql_str(f"unknown value (expected one of {', '.join(field.values)})"))
         if field.pattern is not None:
-            checks.append(f"WHEN NOT regexp_full_match({p}, {sql_str(field.pattern)}) THEN "
-                          + sql_str(f"does not match the pattern {field.pattern}"))
-        fault = f"CASE {' '.join(checks)} END" if checks else "NULL"
-    elif kind == "persoonsnummer":
-        fault = (f"CASE WHEN NOT is_persoonsnummer({c}) THEN CASE WHEN elfproef_som({c}) IS NULL "
-                 "THEN 'not a 9-digit number' "
-                 "ELSE 'fails the elfproef: neither a BSN nor an onderwijsnummer' END END")
-    elif kind == "bsn":
-        fault = (f"CASE WHEN NOT is_bsn({c}) THEN CASE WHEN elfproef_som({c}) IS NULL "
-                 "THEN 'not a 9-digit number' ELSE 'fails the elfproef: not a BSN' END END")
+            oks.append(f"regexp_full_match({p}, {sql_str(field.pattern)})")
+            reasons.append(f"WHEN NOT regexp_full_match({p}, {sql_str(field.pattern)}) THEN "
+                           + sql_str(f"does not match the pattern {field.pattern}"))
+        if oks:
+            ok, reason = " AND ".join(oks), f"CASE {' '.join(reasons)} END"
+    elif kind in {"persoonsnummer", "bsn"}:
+        ok = f"is_persoonsnummer({c})" if kind == "persoonsnummer" else f"is_bsn({c})"
+        failed = ("fails the elfproef: neither a BSN nor an onderwijsnummer" if kind == "persoonsnummer"
+                  else "fails the elfproef: not a BSN")
+        reason = f"CASE WHEN elfproef_som({c}) IS NULL THEN 'not a 9-digit number' ELSE {sql_str(failed)} END"
     elif kind == "gemeentecode":
-        fault = f"CASE WHEN {p} IS NULL OR {p} = '0000' THEN 'unknown gemeentecode (expected 4 digits)' END"
+        ok = f"{p} <> '0000'"
+        reason = "'unknown gemeentecode (expected 4 digits)'"
     elif kind == "date":
         value = f"inbeeld_date_bounded({p})"
-        fault = (f"CASE WHEN {p} IS NULL THEN {sql_str('impossible date (expected ' + DATE_FORMATS + ')')} "
-                 f"WHEN {value} IS NULL THEN 'impossible date (before {FIRST_DATE[:4]} or after "
-                 f"{LAST_DATE[:4]})' END")
-    elif kind == "jn":
-        fault = f"CASE WHEN {p} IS NULL THEN 'expected J or N' END"
-    elif kind == "integer":
-        fault = f"CASE WHEN {p} IS NULL THEN 'not a whole number' END"
-    elif kind == "decimal":
-        fault = f"CASE WHEN {p} IS NULL THEN 'not a number' END"
+        ok = f"{p} BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}'"
+        reason = (f"CASE WHEN {p} IS NULL THEN {sql_str('impossible date (expected ' + DATE_FORMATS + ')')} "
+                  f"ELSE 'impossible date (before {FIRST_DATE[:4]} or after {LAST_DATE[:4]})' END")
+    elif kind in {"jn", "integer", "decimal"}:
+        ok = f"{p} IS NOT NULL"
+        reason = {"jn": "'expected J or N'", "integer": "'not a whole number'",
+                  "decimal": "'not a number'"}[kind]
     else:  # pragma: no cover - field_mapping.TYPES and this function are kept together
         raise ValueError(kind)
     if field.required:
-        fault = f"CASE WHEN {c} IS NULL THEN 'missing required value' ELSE {fault} END"
+        ok = f"({c} IS NOT NULL AND coalesce({ok}, false))"
+        reason = f"CASE WHEN {c} IS NULL THEN 'missing required value' ELSE {reason} END"
     else:
-        fault = f"CASE WHEN {c} IS NOT NULL THEN {fault} END"
+        ok = f"({c} IS NULL OR coalesce({ok}, false))"
     if field.default is not None:
         value = f"coalesce({value}, {literal(field.default)})"
-    return value, fault
+    return value, ok, reason
 
 
 @dataclass(frozen=True)
@@ -263,28 +268,32 @@ def check_rows(
     parsed = [*keep, "extra"] + [f"c_{f.name}" for f in fields]
     parsed += [f"{_parse(f, f'c_{f.name}')} AS p_{f.name}" for f in fields]
 
-    typed = [*keep, "extra"] + [f"c_{f.name}" for f in fields]
+    carried = [f"c_{f.name}" for f in fields] + [f"p_{f.name}" for f in fields]
+    typed = [*keep, "extra", *carried]
+    reasons: dict[str, str] = {}
     for f in fields:
-        value, fault = _value_and_fault(f, f"c_{f.name}", f"p_{f.name}")
-        typed += [f"{value} AS {f.name}", f"{fault} AS f_{f.name}"]
+        value, ok, reasons[f.name] = _value_ok_reason(f, f"c_{f.name}", f"p_{f.name}")
+        typed += [f"{value} AS {f.name}", f"{ok} AS k_{f.name}"]
 
-    field_ok = " AND ".join(f"f_{f.name} IS NULL" for f in fields) or "true"
-    checked = [*keep, "extra"] + [f"c_{f.name}" for f in fields] + [f.name for f in fields]
+    # row checks (across fields) only judge rows whose fields are all fine on their own
+    fields_ok = " AND ".join(f"k_{f.name}" for f in fields) or "true"
+    checked = [*keep, "extra", *carried] + [f.name for f in fields] + [f"k_{f.name}" for f in fields]
     for f in fields:
-        fault = f"f_{f.name}"
-        for check in (c for c in row_checks if c.field == f.name):
-            reason = sql_str(check.reason)
-            fault = f"coalesce({fault}, CASE WHEN ({field_ok}) AND ({check.bad}) THEN {reason} END)"
-        checked.append(f"{fault} AS f_{f.name}")
+        mine = [c for c in row_checks if c.field == f.name]
+        ok = f"k_{f.name}" + "".join(f" AND NOT coalesce(({fields_ok}) AND ({c.bad}), false)" for c in mine)
+        checked.append(f"{ok} AS r_{f.name}")
+        if mine:
+            whens = " ".join(f"WHEN {c.bad} THEN {sql_str(c.reason)}" for c in mine)
+            reasons[f.name] = f"CASE WHEN NOT k_{f.name} THEN {reasons[f.name]} ELSE CASE {whens} END END"
 
-    any_fault = " OR ".join(f"f_{f.name} IS NOT NULL" for f in fields) or "false"
+    all_ok = " AND ".join(f"r_{f.name}" for f in fields) or "true"
     items = ", ".join(
-        f"CASE WHEN f_{f.name} IS NOT NULL THEN "
-        f"{{'field': {sql_str(labels[f.name])}, 'value': c_{f.name}, 'reason': f_{f.name}}} END"
+        f"CASE WHEN NOT r_{f.name} THEN "
+        f"{{'field': {sql_str(labels[f.name])}, 'value': c_{f.name}, 'reason': {reasons[f.name]}}} END"
         for f in fields
     )
     final = [*keep, *(f.name for f in fields), "extra",
-             f"CASE WHEN {any_fault} THEN list_filter([{items}], lambda x: x IS NOT NULL) END "
+             f"CASE WHEN NOT ({all_ok}) THEN list_filter([{items}], lambda x: x IS NOT NULL) END "
              f"::{FAULT_TYPE}[] AS faults"]
 
     result = Checked(con, mapping, name, labels)
