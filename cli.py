@@ -34,9 +34,10 @@ def _register_commands() -> None:
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
     from rules.commands import status
+    from synthetic.commands import demo
 
     register_duo_commands(import_group)
-    commands: list[click.Command] = [status, import_group, quarantine_group]
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group]
     for command in commands:
         main.add_command(command)
 

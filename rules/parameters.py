@@ -95,9 +95,11 @@ class Segment:
     values: Mapping[str, ParameterValue]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Parameters:
-    """An immutable set of parameters; `with_value` gives a changed copy (for a bill, or a test)."""
+    """An immutable set of parameters; `with_value` gives a changed copy (for a bill, or a test).
+
+    Compared and hashed by identity, so a set can key a cache."""
 
     by_name: Mapping[str, Parameter]
     _segments: dict[tuple[str, ...], tuple[Segment, ...]] = field(

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum, StrEnum
+from typing import Literal
 
 from rules.dates import MaandDag, PartialDate, anniversary, first_of_next_month, schooljaar_einde
 from rules.parameters import PARAMETERS, Parameters, ParameterValue
@@ -50,7 +51,7 @@ class StatusCode(StrEnum):
             StatusCode.NIET_LEERPLICHTIG: "nog niet leerplichtig",
             StatusCode.LEERPLICHTIG: "leerplichtig",
             StatusCode.KWALIFICATIEPLICHTIG: "kwalificatieplichtig",
-            StatusCode.RMC_DOELGROEP: "RMC-doelgroep (18 tot 23 jaar zonder startkwalificatie)",
+            StatusCode.RMC_DOELGROEP: "RMC-doelgroep (zonder startkwalificatie)",
             StatusCode.GEEN: "geen leerplicht, kwalificatieplicht of RMC-doelgroep",
         }[self]
 
@@ -159,11 +160,16 @@ def _min_dag(d: date | None) -> date | None:
 
 @dataclass(frozen=True)
 class Periode:
+    """First and last day on which a rule holds (None: never)."""
+
     start: date | None
     einde: date | None
 
 
-def _periode(soort: str, geboortedatum: date, sk_datum: date | None, pro_vso_datum: date | None,
+Soort = Literal["leerplicht", "kwalificatieplicht", "rmc"]
+
+
+def _periode(soort: Soort, geboortedatum: date, sk_datum: date | None, pro_vso_datum: date | None,
              twaalf: date | None, parameters: Parameters) -> Periode:
     """First and last day on which `soort` holds, over all stretches of constant parameter values.
 
@@ -401,24 +407,22 @@ class StatusBereik:
     def as_dict(self) -> dict[str, object]:
         """JSON-ready. A date or grondslag is given only where both ends agree, else None: no guesses."""
         vroegst, laatst = self.vroegst.as_dict(), self.laatst.as_dict()
-        result: dict[str, object] = {
-            key: (vroegst[key] if vroegst[key] == laatst[key] else None)
-            for key in vroegst if key not in ("geboortedatum", "status")
-        }
-        if self.controle_nodig:
-            result["grondslag"] = None
+        agreed = {key: (vroegst[key] if vroegst[key] == laatst[key] else None) for key in vroegst}
+        exact = self.geboortedatum.exact
         return {
             "status": None if self.status is None else str(self.status),
-            **result,
-            "geboortedatum": self.geboortedatum.exact.isoformat() if self.geboortedatum.exact else None,
-            "geboortedatum_gba": self.geboortedatum.gba,
+            "geboortedatum": exact.isoformat() if exact else None,
             "geboortedatum_precisie": self.geboortedatum.precision,
-            "geboortedatum_vroegst": self.vroegst.geboortedatum.isoformat(),
-            "geboortedatum_laatst": self.laatst.geboortedatum.isoformat(),
+            "peildatum": self.peildatum.isoformat(),
+            **{key: agreed[key] for key in vroegst if key.endswith(("_start", "_einde"))},
+            "grondslag": None if self.controle_nodig else agreed["grondslag"],
             "controle_nodig": self.controle_nodig,
             "status_vroegst": str(self.status_vroegst),
             "status_laatst": str(self.status_laatst),
             "mogelijke_statussen": sorted(str(s) for s in self.mogelijke_statussen),
+            "geboortedatum_gba": self.geboortedatum.gba,
+            "geboortedatum_vroegst": self.vroegst.geboortedatum.isoformat(),
+            "geboortedatum_laatst": self.laatst.geboortedatum.isoformat(),
         }
 
 

@@ -1,0 +1,53 @@
+"""The simulated period: the weekly peildatums and the dates the planted cases are placed around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rules.dates import anniversary
+from synthetic.schools import schooljaar
+from synthetic.vsv import convenantjaar_start
+
+
+@dataclass(frozen=True)
+class Window:
+    """The served gemeenten and the peildatums (Mondays, one week apart)."""
+
+    gemeenten: tuple[str, ...]
+    peildatums: tuple[date, ...]
+
+    @classmethod
+    def of(cls, gemeenten: tuple[str, ...], start: date, weeks: int) -> Window:
+        if start.weekday() != 0:
+            raise ValueError(f"start {start.isoformat()} is not a Monday")
+        if weeks < 1:
+            raise ValueError("weeks must be at least 1")
+        return cls(tuple(gemeenten), tuple(start + timedelta(days=7 * w) for w in range(weeks)))
+
+    @property
+    def served(self) -> frozenset[str]:
+        return frozenset(self.gemeenten)
+
+    @property
+    def first(self) -> date:
+        return self.peildatums[0]
+
+    @property
+    def last(self) -> date:
+        return self.peildatums[-1]
+
+    @property
+    def schooljaar_start(self) -> date:
+        """1 August of the school year of the first peildatum."""
+        return date(schooljaar(self.first), 8, 1)
+
+    @property
+    def teldatum(self) -> date:
+        """1 October that opened the convenantjaar of the first peildatum (1 October - 30 September)."""
+        return convenantjaar_start(self.first)
+
+    @property
+    def oldest_birth(self) -> date:
+        """Nobody turns 24 before the last peildatum: the 0-23 selection keeps everyone it starts with."""
+        return anniversary(self.last, -24) + timedelta(days=1)

@@ -1,0 +1,259 @@
+"""DUO deliveries: the C-levering, the weekly P-leveringen and the monthly A-reports.
+
+The enrolments a gemeente receives on a peildatum are derived from the decided careers: an
+enrolment is delivered while its person lives (for DUO) in the gemeente, is known to DUO and is
+current, ended within the last two school years, carries a diploma, or is the person's latest. A
+P-levering is the difference between two such states, so its T/W/V mutations are exactly the
+week's events (new enrolments, uitschrijvingen, diplomas, moves, deletions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from rules.dates import anniversary
+from synthetic.model import Inschrijving, Persoon
+from synthetic.schools import onderwijscode, schooljaar
+from synthetic.vsv import (
+    A01_LEEFTIJD_VAN,
+    VSV_LEEFTIJD,
+    convenantjaar_label,
+    convenantjaar_start,
+    telt_voor_startset,
+)
+from synthetic.window import Window
+
+ENROLMENT_COLUMNS = (
+    "PERSOONSGEBONDENNUMMER", "BSN", "GEBOORTEDATUM", "GESLACHT", "POSTCODE", "GEMEENTECODE", "BRIN_NR",
+    "VESTIGINGSNUMMER", "INSCHRIJVINGSVOLGNUMMER", "ONDERWIJSSOORT", "ONDERWIJSCODE", "NIVEAU", "LEERWEG",
+    "DATUM_INSCHRIJVING", "DATUM_UITSCHRIJVING", "BEKOSTIGD", "DIPLOMA_DATUM", "INDICATIE_STARTKWALIFICATIE",
+    "INDICATIE_PRO_VSO_GETUIGSCHRIFT", "LEERJAAR",
+)
+C_HEADER = ";".join(ENROLMENT_COLUMNS)
+P_HEADER = "MUTATIESOORT;MUTATIEDATUM;" + C_HEADER
+A_WERKVOORRAAD_HEADER = ("PERSOONSGEBONDENNUMMER;GEBOORTEDATUM;GESLACHT;POSTCODE;GEMEENTECODE;BRIN_NR;"
+                         "ONDERWIJSSOORT;NIVEAU;DATUM_INSCHRIJVING;DATUM_UITSCHRIJVING")
+A05_HEADER = ("PERSOONSGEBONDENNUMMER;GEBOORTEDATUM;GESLACHT;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;"
+              "BEKOSTIGD;TELDATUM")
+A06_HEADER = "CONVENANTJAAR;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;STARTSET;AANTAL_VSV;PERCENTAGE_VSV"
+DAY = timedelta(days=1)
+
+
+def dmy(d: date | None) -> str:
+    """`dd-mm-jjjj`, the date style of the C- and P-levering."""
+    return "" if d is None else f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
+
+
+def ymd(d: date | None) -> str:
+    """`jjjjmmdd`, the date style of the A-reports."""
+    return "" if d is None else f"{d.year:04d}{d.month:02d}{d.day:02d}"
+
+
+def duo_gemeente(p: Persoon, d: date) -> str | None:
+    """The woongemeente DUO has for the person (the BRP's, unless planted otherwise)."""
+    return p.duo_gemeente_anders or p.gemeente_op(d)
+
+
+def _postcode(p: Persoon, d: date) -> str:
+    verblijf = p.verblijf_op(d)
+    return verblijf.adres.postcode_cijfers if verblijf and verblijf.adres else ""
+
+
+def leerjaar(e: Inschrijving, d: date) -> int:
+    return schooljaar(d) - schooljaar(e.begin) + 1
+
+
+def enrolment_row(e: Inschrijving, p: Persoon, d: date) -> tuple[str, ...]:
+    """The enrolment as DUO shows it on `d`: an uitschrijving or diploma only once it happened."""
+    einde = e.einde if e.einde is not None and e.einde <= d else None
+    diploma = e.diploma if e.diploma is not None and e.diploma <= d else None
+    year = leerjaar(e, d)
+    return (
+        p.duo_nummer or "", p.duo_bsn, dmy(p.geboortedatum), p.geslacht, _postcode(p, d),
+        duo_gemeente(p, d) or "", e.school.brin, e.school.vestiging, str(e.volgnummer), e.soort,
+        onderwijscode(e.soort, e.niveau, e.leerweg, year, e.code), e.niveau, e.leerweg, dmy(e.begin),
+        dmy(einde), "J" if e.bekostigd else "N", dmy(diploma),
+        ("J" if e.sk else "N") if diploma else "", ("J" if e.pro_vso else "N") if diploma else "", str(year),
+    )
+
+
+def _delivered(p: Persoon, d: date) -> list[Inschrijving]:
+    """The enrolments of a C-levering on `d` (docs/formats.md §2.1, §5)."""
+    known = [e for e in p.inschrijvingen if e.zichtbaar(d)]
+    if not known:
+        return []
+    window_start = date(schooljaar(d) - 2, 8, 1)
+    latest = max(known, key=lambda e: (e.einde is None, e.einde or e.begin, e.begin))
+    return [e for e in known
+            if e is latest or e.einde is None or e.einde >= window_start
+            or (e.diploma is not None and e.diploma <= d)]
+
+
+def _key(e: Inschrijving) -> tuple[str, int]:
+    return (e.school.brin, e.volgnummer)
+
+
+def _mutatiedatum(e: Inschrijving, p: Persoon, after: date, d: date) -> date:
+    """The latest event of the enrolment or the person's address in (after, d]; else d."""
+    events = [e.bekend_op, e.einde, e.diploma, e.verwijderd_op, date(schooljaar(d), 8, 1)]
+    events += [v.datum_aanvang for v in p.verblijven]
+    inside = [x for x in events if x is not None and after < x <= d]
+    return max(inside) if inside else d
+
+
+def enrolment_deliveries(p: Persoon, window: Window) -> list[list[tuple[str, str, str, tuple[str, ...]]]]:
+    """Per week: (gemeente, mutatiesoort ("" in the C-levering), mutatiedatum, row) for this person."""
+    served = window.served
+    out: list[list[tuple[str, str, str, tuple[str, ...]]]] = []
+    prev_gemeente: str | None = None
+    prev_rows: dict[tuple[str, int], tuple[str, ...]] = {}
+    prev_items: dict[tuple[str, int], Inschrijving] = {}
+    previous_day = window.first - timedelta(days=7)
+    for week, d in enumerate(window.peildatums):
+        gemeente = duo_gemeente(p, d)
+        items: dict[tuple[str, int], Inschrijving] = {}
+        if gemeente in served:
+            items = {_key(e): e for e in _delivered(p, d)}
+            if gemeente == prev_gemeente:
+                for key, e in prev_items.items():
+                    if e.zichtbaar(d):
+                        items.setdefault(key, e)
+        rows = {key: enrolment_row(e, p, d) for key, e in items.items()}
+        this_week: list[tuple[str, str, str, tuple[str, ...]]] = []
+        if week == 0:
+            if gemeente in served:
+                this_week = [(gemeente, "", "", rows[key]) for key in sorted(rows)]
+        elif gemeente == prev_gemeente:
+            if gemeente in served:
+                for key in sorted(set(rows) | set(prev_rows)):
+                    if key not in prev_rows:
+                        when = _mutatiedatum(items[key], p, previous_day, d)
+                        this_week.append((gemeente, "T", dmy(when), rows[key]))
+                    elif key not in rows:
+                        gone = prev_items[key]
+                        when = gone.verwijderd_op or d
+                        this_week.append((gemeente, "V", dmy(when), prev_rows[key]))
+                    elif rows[key] != prev_rows[key]:
+                        when = _mutatiedatum(items[key], p, previous_day, d)
+                        this_week.append((gemeente, "W", dmy(when), rows[key]))
+        else:
+            changes = [v.datum_aanvang for v in p.verblijven if previous_day < v.datum_aanvang <= d]
+            moved = max(changes, default=d)
+            if prev_gemeente in served:
+                for key in sorted(prev_rows):
+                    e = prev_items[key]
+                    if e.zichtbaar(d):
+                        this_week.append((prev_gemeente, "W", dmy(moved), enrolment_row(e, p, d)))
+                    else:
+                        this_week.append((prev_gemeente, "V", dmy(e.verwijderd_op or d), prev_rows[key]))
+            if gemeente in served:
+                for key in sorted(rows):
+                    this_week.append((gemeente, "T", dmy(moved), rows[key]))
+        out.append(this_week)
+        prev_gemeente, prev_rows, prev_items, previous_day = gemeente, rows, items, d
+    return out
+
+
+def format_enrolment(row: tuple[str, ...], mutatie: str = "", mutatiedatum: str = "") -> str:
+    prefix = f"{mutatie};{mutatiedatum};" if mutatie else ""
+    return prefix + ";".join(row)
+
+
+# -- monthly reports -----------------------------------------------------------------------------
+
+def report_weeks(window: Window) -> list[tuple[int, date]]:
+    """(week index, reference date) of every monthly report: the first peildatum in each month."""
+    return [(week, date(d.year, d.month, 1)) for week, d in enumerate(window.peildatums) if d.day <= 7]
+
+
+def _age_between(p: Persoon, on: date, low: int, high: int) -> bool:
+    return anniversary(p.geboortedatum, low) <= on < anniversary(p.geboortedatum, high)
+
+
+def _sk_by(items: Iterable[Inschrijving], on: date) -> bool:
+    return any(e.sk and e.diploma is not None and e.diploma <= on for e in items)
+
+
+def _werkvoorraad(p: Persoon, known: list[Inschrijving], on: date) -> Inschrijving | None:
+    """The enrolment that puts the person on DUO's werkvoorraad (A04) on `on`, if any: a funded
+    VO/MBO/VAVO enrolment ended without startkwalificatie in the convenantjaar, 13-22 years old,
+    and on `on` no funded enrolment and no startkwalificatie."""
+    if not _age_between(p, on, A01_LEEFTIJD_VAN, VSV_LEEFTIJD) or _sk_by(known, on):
+        return None
+    if any(telt_voor_startset(e) and e.geldig(on) for e in known):
+        return None
+    teldatum = convenantjaar_start(on - DAY)
+    left = [e for e in known if telt_voor_startset(e) and e.einde is not None and teldatum <= e.einde < on
+            and not _sk_by(known, e.einde)]
+    return max(left, key=lambda e: (e.einde, e.begin)) if left else None
+
+
+def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, list[str]]:
+    """This person's rows in the A01, A02, A04 and A05 of the month starting on `ref`.
+
+    DUO's facts on `ref` (the first of the month): A04 the werkvoorraad (see `_werkvoorraad`), A01
+    those of it who left in the previous month, A02 those on last month's werkvoorraad who are
+    enrolled again or obtained a startkwalificatie (within the same convenantjaar), A05 the startset
+    of the convenantjaar's teldatum (funded VO/MBO/VAVO on 1 October, younger than 23, no SK).
+    """
+    gemeente = duo_gemeente(p, ref)
+    rows: dict[str, list[str]] = {}
+    if gemeente not in served:
+        return rows
+    known = [e for e in p.inschrijvingen if e.zichtbaar(ref)]
+    if not known:
+        return rows
+    previous_month = date(ref.year - (ref.month == 1), 12 if ref.month == 1 else ref.month - 1, 1)
+    postcode = _postcode(p, ref)
+    number = p.duo_nummer or ""
+
+    def werkvoorraad_row(e: Inschrijving) -> str:
+        return ";".join((number, ymd(p.geboortedatum), p.geslacht, postcode, gemeente or "", e.school.brin,
+                         e.soort, e.niveau, ymd(e.begin), ymd(e.einde)))
+
+    now = _werkvoorraad(p, known, ref)
+    if now is not None:
+        rows["A04"] = [werkvoorraad_row(now)]
+        if now.einde is not None and now.einde >= previous_month:
+            rows["A01"] = [werkvoorraad_row(now)]
+    elif convenantjaar_start(previous_month - DAY) == convenantjaar_start(ref - DAY):
+        before = _werkvoorraad(p, known, previous_month)
+        if before is not None:
+            back = [e for e in known if telt_voor_startset(e) and e.geldig(ref)]
+            rows["A02"] = [werkvoorraad_row(back[0] if back else before)]
+    teldatum = convenantjaar_start(ref - DAY)
+    startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
+    if startset and _age_between(p, teldatum, 0, VSV_LEEFTIJD) and not _sk_by(known, teldatum):
+        e = startset[0]
+        rows["A05"] = [";".join((number, ymd(p.geboortedatum), p.geslacht, gemeente or "", e.school.brin,
+                                 e.soort, e.niveau, "J", ymd(teldatum)))]
+    return rows
+
+
+A06Cell = tuple[str, str, str, str, str]  # convenantjaar, gemeente, BRIN, onderwijssoort, niveau
+
+
+def a06_counts(p: Persoon, ref: date, served: frozenset[str]) -> tuple[A06Cell, bool] | None:
+    """The startset cell of this person for the A06 of `ref`, and whether they are a vsv'er by then."""
+    gemeente = duo_gemeente(p, ref)
+    if gemeente not in served:
+        return None
+    known = [e for e in p.inschrijvingen if e.zichtbaar(ref)]
+    teldatum = convenantjaar_start(ref - DAY)
+    startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
+    if not startset or not _age_between(p, teldatum, 0, VSV_LEEFTIJD) or _sk_by(known, teldatum):
+        return None
+    e = startset[0]
+    enrolled = any(telt_voor_startset(x) and x.geldig(ref) for x in known)
+    vsv = not enrolled and not _sk_by(known, ref) and _age_between(p, ref, 0, VSV_LEEFTIJD)
+    return (convenantjaar_label(teldatum), gemeente or "", e.school.brin, e.soort, e.niveau), vsv
+
+
+def format_a06(cells: dict[tuple[str, str, str, str, str], list[int]]) -> list[str]:
+    """Rows per school and level: startset, vsv'ers, percentage with a decimal point and 2 decimals."""
+    rows = []
+    for key in sorted(cells):
+        startset, vsv = cells[key]
+        rows.append(";".join((*key, str(startset), str(vsv), f"{100 * vsv / startset:.2f}")))
+    return rows
