@@ -18,8 +18,8 @@ import duckdb
 from connectors.delimited import CsvDelivery, check_csv
 from connectors.errors import RefusedFile
 from connectors.field_mapping import load_declared
-from connectors.staging import ReaderResult
-from connectors.staging_duo import KEY, changes, ensure_tables
+from connectors.staging import ReaderResult, date_in_file_name
+from connectors.staging_duo import KEY, changes, ensure_tables, record_levering
 from connectors.typed_rows import RowCheck
 
 Progress = Callable[[str], None]
@@ -37,6 +37,12 @@ def area_in_file_name(path: str | Path) -> tuple[str, str] | None:
 def _gemeenten(path: Path) -> tuple[str, ...]:
     area = area_in_file_name(path)
     return (area[1],) if area and area[0] == "G" else ()
+
+
+def levering_in_file_name(path: str | Path) -> str:
+    """The area a delivery is for, `G0363` or `R0012`; '' when the file name does not say."""
+    area = area_in_file_name(path)
+    return f"{area[0]}{area[1]}" if area else ""
 
 
 def _quiet(_: str) -> None:
@@ -81,7 +87,9 @@ def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     checked = delivery.checked
     checked.quarantine()
     progress(f"loading {delivery.rows:,} rows")
-    loaded = checked.load(import_id)
+    levering = levering_in_file_name(path)
+    record_levering(con, import_id, "C", levering, date_in_file_name(path))
+    loaded = checked.load(import_id, constants={"levering": levering})
     checked.drop()
     progress("loaded")
     return ReaderResult(
@@ -107,7 +115,8 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     progress("reading and checking")
     delivery = check_csv(path, con, mapping, encoding=encoding, row_checks=needed)
     checked = delivery.checked
-    _check_against_state(con, checked.name, import_id)
+    levering = levering_in_file_name(path)
+    _check_against_state(con, checked.name, import_id, levering)
     checked.add_fault(
         "mutatiesoort",
         "line IN (SELECT line FROM p_existence WHERE mutatiesoort IN ('W', 'V') AND NOT bestaat)",
@@ -121,7 +130,8 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     )
     checked.quarantine()
     progress(f"loading {delivery.rows:,} mutations")
-    loaded = checked.load(import_id)
+    record_levering(con, import_id, "P", levering, date_in_file_name(path))
+    loaded = checked.load(import_id, constants={"levering": levering})
     checked.drop()
     con.execute("DROP TABLE IF EXISTS p_existence")
     return ReaderResult(
@@ -141,12 +151,13 @@ def enrolment_changes(con: duckdb.DuckDBPyConnection, import_id: int, previous: 
     return summary
 
 
-def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id: int) -> None:
+def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id: int, levering: str) -> None:
     """Temp table `p_existence(line, mutatiesoort, bestaat)`: did the enrolment exist just before?
 
     Within the file, the last earlier T or V of the same key decides (a T leaves it existing, a V
     removed, a W changes nothing — also when quarantined, since a quarantined mutation is one that
-    would not have changed existence); without one, the state after the previous import decides.
+    would not have changed existence); without one, the state of the same levering (area) after
+    the previous import decides.
     """
     key = ", ".join(KEY)
     on = " AND ".join(f"s.{k} = r.{k}" for k in KEY)
@@ -161,11 +172,11 @@ def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id
             FROM {checked} WHERE faults IS NULL
         ),
         state AS (SELECT DISTINCT {key} FROM duo_inschrijvingen_op(?) s
-                  WHERE EXISTS (SELECT 1 FROM rows r WHERE {on}))
+                  WHERE s.levering = ? AND EXISTS (SELECT 1 FROM rows r WHERE {on}))
         SELECT r.line, r.mutatiesoort,
                CASE WHEN r.eerder IS NOT NULL THEN r.eerder = 'T'
                     ELSE s.persoonsnummer IS NOT NULL END AS bestaat
         FROM rows r LEFT JOIN state s ON {on}
         """,
-        [import_id - 1],
+        [import_id - 1, levering],
     )

@@ -136,6 +136,30 @@ def test_a_new_c_levering_is_the_new_base(st: Staging, tmp_path: Path) -> None:
     assert len(state(st, p1.import_id)) == 5 and len(state(st, c1.import_id)) == 5
 
 
+def test_each_area_keeps_its_own_state(st: Staging, tmp_path: Path) -> None:
+    """A region receives a C-levering per gemeente: the second does not replace the first."""
+    load_c(st, C_FILE)                                                          # G0363: 5 enrolments
+    other = load_c(st, c_file(tmp_path, [c_row(BSNS[10]), c_row(BSNS[11])], "duo-C-G0599-20260907.csv"))
+    assert other.summary == {"added": 2, "removed": 0, "changed": 0, "enrolments": 2}
+    by_area = dict(st.con.execute("SELECT levering, count(*) FROM duo_inschrijvingen_actueel GROUP BY ALL"
+                                  ).fetchall())
+    assert by_area == {"G0363": 5, "G0599": 2}
+    p_file = tmp_path / "duo-P-G0599-20260914.csv"
+    p_file.write_text("\n".join(["MUTATIESOORT;MUTATIEDATUM;" + HEADER,
+                                 "V;14-09-2026;" + c_row(BSNS[10]),
+                                 "V;14-09-2026;" + c_row("999990007")]) + "\n", encoding="utf-8")
+    p = load_p(st, p_file)                       # 999990007 is enrolled in G0363's state, not G0599's
+    assert (p.rows_loaded, p.rows_quarantined) == (1, 1)
+    assert p.summary == {"added": 0, "removed": 1, "changed": 0, "enrolments": 1,
+                         "mutations": {"T": 0, "W": 0, "V": 1}}
+    by_area = dict(st.con.execute("SELECT levering, count(*) FROM duo_inschrijvingen_actueel GROUP BY ALL"
+                                  ).fetchall())
+    assert by_area == {"G0363": 5, "G0599": 1}
+    assert st.con.execute("SELECT soort, levering, leverdatum FROM duo_leveringen ORDER BY import_id"
+                          ).fetchall() == [("C", "G0363", date(2026, 9, 7)), ("C", "G0599", date(2026, 9, 7)),
+                                           ("P", "G0599", date(2026, 9, 14))]
+
+
 def test_same_file_twice_is_a_noop_that_says_so(st: Staging) -> None:
     load_c(st, C_FILE)
     first = load_p(st, P1_FILE)
