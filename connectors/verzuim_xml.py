@@ -39,7 +39,9 @@ QUALIFY row_number() OVER (PARTITION BY meldingsnummer ORDER BY import_id DESC, 
 """
 
 _ELEMENT = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
-_QUOTED_VALUE = re.compile(r"[Tt]he value '[^']*'")
+# libxml2 quotes the offending value ("The value '…'", "'…' is not a valid value"): it may be a
+# person number or a name, so messages keep the element and the rule, never the value
+_QUOTED_VALUE = re.compile(r"[Tt]he value '[^']*'|'[^']*'(?= is not a valid value)")
 
 
 @cache
