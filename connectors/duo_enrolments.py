@@ -54,7 +54,7 @@ def _refuse_duplicate_keys(delivery: CsvDelivery) -> None:
     checked, keys = delivery.checked, ", ".join(KEY)
     con = checked.con
     # hashes first (cheap): equal keys always have equal hashes; only a hit needs the exact search
-    if not con.execute(f"SELECT count(*) - count(DISTINCT hash({keys})) FROM {checked.table} "
+    if not con.execute(f"SELECT count(*) - count(DISTINCT hash({keys})) FROM {checked.name} "
                        "WHERE persoonsnummer IS NOT NULL").fetchone()[0]:
         return
     found = con.execute(
@@ -77,20 +77,19 @@ def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     path = Path(path)
     mapping = load_declared("duo_clevering", mapping)
     ensure_tables(con)
-    progress("reading and checking")
-    delivery = check_csv(path, con, mapping, encoding=encoding)
+    levering = levering_in_file_name(path)
+    progress("reading, checking and loading")
+    delivery = check_csv(path, con, mapping, import_id=import_id, constants={"levering": levering},
+                         encoding=encoding)
     if delivery.rows == 0:
         raise RefusedFile(path, 2, None,
                           "no enrolments: a C-levering holds the full state and cannot be empty")
-    progress(f"checking keys of {delivery.rows:,} rows")
+    progress(f"checking the keys of {delivery.rows:,} rows")
     _refuse_duplicate_keys(delivery)
     checked = delivery.checked
     checked.quarantine()
-    progress(f"loading {delivery.rows:,} rows")
-    levering = levering_in_file_name(path)
     record_levering(con, import_id, "C", levering, date_in_file_name(path))
-    loaded = checked.load(import_id, constants={"levering": levering})
-    checked.drop()
+    loaded = checked.finish()
     progress("loaded")
     return ReaderResult(
         rows_read=delivery.rows, rows_loaded=loaded, format="duo_c", encoding=delivery.info.encoding,
@@ -112,10 +111,11 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
                  "missing required value (a T or W mutation carries the full row)")
         for f in full.fields if f.required and not mapping.field(f.name).required
     )
-    progress("reading and checking")
-    delivery = check_csv(path, con, mapping, encoding=encoding, row_checks=needed)
-    checked = delivery.checked
     levering = levering_in_file_name(path)
+    progress("reading, checking and loading")
+    delivery = check_csv(path, con, mapping, import_id=import_id, constants={"levering": levering},
+                         encoding=encoding, row_checks=needed)
+    checked = delivery.checked
     _check_against_state(con, checked.name, import_id, levering)
     checked.add_fault(
         "mutatiesoort",
@@ -129,10 +129,8 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
         "'toevoeging of an enrolment that already exists'",
     )
     checked.quarantine()
-    progress(f"loading {delivery.rows:,} mutations")
     record_levering(con, import_id, "P", levering, date_in_file_name(path))
-    loaded = checked.load(import_id, constants={"levering": levering})
-    checked.drop()
+    loaded = checked.finish()
     con.execute("DROP TABLE IF EXISTS p_existence")
     return ReaderResult(
         rows_read=delivery.rows, rows_loaded=loaded, format="duo_p", encoding=delivery.info.encoding,

@@ -13,11 +13,11 @@ value and fault from the parsed value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 
-from connectors.field_mapping import Field, Mapping
+from connectors.field_mapping import FAULT_TYPE, Field, Mapping
 
 DATE_FORMATS = "jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj"
 FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
@@ -39,7 +39,6 @@ CREATE OR REPLACE TEMP MACRO inbeeld_date_bounded(d) AS
 CREATE OR REPLACE TEMP MACRO inbeeld_date(v) AS inbeeld_date_bounded(inbeeld_date_parse(v));
 """
 
-FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
 
 
 def sql_str(text: str) -> str:
@@ -150,31 +149,36 @@ class RowCheck:
 
 @dataclass
 class Checked:
-    """Typed rows with their faults: temp table `table`, read through temp view `name` (gives `line`).
+    """One import's typed rows, already in the staging table, with their faults until `finish`.
 
-    Faults found later (against other rows or the staging state) are added with `add_fault` into a
-    side table, so the typed table is never updated and its row order stays the file order.
+    The rows are inserted straight into the mapping's table (one pass from file to storage: a
+    national file is not materialised twice), each faulty row with its list of faults in the
+    table's `faults` column. Faults found afterwards (against other rows or the staging state) go
+    through `add_fault` into a side table. `quarantine` copies every fault to `quarantine_pending`;
+    `finish` deletes the faulty rows, so a committed row never has faults (the transaction of
+    `Staging.import_file` makes this invisible: all of it, or nothing).
     """
 
     con: duckdb.DuckDBPyConnection
     mapping: Mapping
     name: str
     labels: dict[str, str]
-    later: list[str] = field(default_factory=list)
-
-    @property
-    def table(self) -> str:
-        return f"{self.name}_t"
+    table: str
+    import_id: int
 
     @property
     def later_table(self) -> str:
         return f"{self.name}_later"
 
-    def number_lines(self, line_sql: str = "t.line", join: str = "") -> None:
-        """(Re)create the view with `line_sql` (over the typed table `t`, and `join`) as the line."""
+    def _view(self) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS "
+                         f"SELECT * FROM {self.table} WHERE import_id = {int(self.import_id)}")
+
+    def renumber(self, line_map: str) -> None:
+        """Replace the record numbers (`line` = record + 1) by real lines from `line_map(idx, line)`."""
         self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT {line_sql} AS line, t.* EXCLUDE (line) "
-            f"FROM {self.table} t {join}"
+            f"UPDATE {self.table} SET line = m.line FROM {line_map} m "
+            f"WHERE {self.table}.import_id = {int(self.import_id)} AND m.idx = {self.table}.line - 2"
         )
 
     def count(self, where: str = "true") -> int:
@@ -196,7 +200,7 @@ class Checked:
         return self.con.execute(f"SELECT count(*) FROM {self.later_table}").fetchone()[0] - before
 
     def quarantine(self) -> int:
-        """Copy every fault into `quarantine_pending` (line, source, raw value, reason); returns bad rows."""
+        """Copy every fault into `quarantine_pending` (line, field, raw value, reason); returns bad rows."""
         self.con.execute(
             "INSERT INTO quarantine_pending SELECT line, field, value, reason FROM ("
             f"SELECT line, f.field, f.value, f.reason FROM (SELECT line, unnest(faults) AS f "
@@ -205,23 +209,16 @@ class Checked:
         )
         return self.count(f"NOT ({self.good})")
 
-    def load(self, import_id: int, *, table: str | None = None, constants: dict[str, object] | None = None,
-             columns: list[str] | None = None, where: str = "true") -> int:
-        """Insert the good rows into the staging table with `import_id`; returns the number loaded."""
-        table = table or self.mapping.table
-        constants = constants or {}
-        columns = columns or [f.name for f in self.mapping.fields]
-        names = ["import_id", "line", *constants, *columns, "extra"]
-        values = [str(int(import_id)), "line", *(literal(v) for v in constants.values()), *columns, "extra"]
-        return self.con.execute(
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {self.name} "
-            f"WHERE {self.good} AND ({where})"
-        ).fetchone()[0]
-
-    def drop(self) -> None:
+    def finish(self) -> int:
+        """Remove the faulty rows (after `quarantine`); returns the number of rows loaded."""
+        self.con.execute(
+            f"DELETE FROM {self.table} WHERE import_id = {int(self.import_id)} AND (faults IS NOT NULL "
+            f"OR line IN (SELECT line FROM {self.later_table}))"
+        )
+        loaded = self.count()
         self.con.execute(f"DROP VIEW IF EXISTS {self.name}")
-        self.con.execute(f"DROP TABLE IF EXISTS {self.table}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.later_table}")
+        return loaded
 
 
 def check_rows(
@@ -230,6 +227,9 @@ def check_rows(
     relation: str,
     sources: dict[str, str],
     *,
+    import_id: int,
+    table: str | None = None,
+    constants: dict[str, object] | None = None,
     extra_sources: dict[str, str] | None = None,
     labels: dict[str, str] | None = None,
     row_checks: tuple[RowCheck, ...] = (),
@@ -237,7 +237,8 @@ def check_rows(
     line_column: str = "line",
     extra_column: str | None = None,
 ) -> Checked:
-    """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`.
+    """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`, and insert them
+    with `import_id` (and the `constants`, e.g. a report's month) into `table` (default: the mapping's).
 
     `sources` maps field name -> column of `relation` (fields absent from the file are NULL),
     `extra_sources` maps an unknown column's original name -> column (kept in the `extra` JSON),
@@ -296,9 +297,12 @@ def check_rows(
              f"CASE WHEN NOT ({all_ok}) THEN list_filter([{items}], lambda x: x IS NOT NULL) END "
              f"::{FAULT_TYPE}[] AS faults"]
 
-    result = Checked(con, mapping, name, labels)
+    constants = constants or {}
+    result = Checked(con, mapping, name, labels, table or mapping.table, import_id)
+    names = ["import_id", *constants, "line", *(f.name for f in fields), "extra", "faults"]
+    values = [str(int(import_id)), *(literal(v) for v in constants.values()), *final]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {result.table} AS SELECT {', '.join(final)} FROM ("
+        f"INSERT INTO {result.table} ({', '.join(names)}) SELECT {', '.join(values)} FROM ("
         f"SELECT {', '.join(checked)} FROM ("
         f"SELECT {', '.join(typed)} FROM ("
         f"SELECT {', '.join(parsed)} FROM ("
@@ -306,5 +310,5 @@ def check_rows(
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {result.later_table} "
                 "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
-    result.number_lines()
+    result._view()
     return result

@@ -34,7 +34,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "verzuimmelding.xsd"
 
 ACTUEEL_VIEW = """
 CREATE OR REPLACE VIEW verzuimmeldingen_actueel AS
-SELECT * FROM verzuimmeldingen
+SELECT * EXCLUDE (faults) FROM verzuimmeldingen
 QUALIFY row_number() OVER (PARTITION BY meldingsnummer ORDER BY import_id DESC, line DESC) = 1
 """
 
@@ -112,7 +112,7 @@ def read_verzuim(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
         con.unregister("verzuim_records")
     checked = check_rows(
         con, declared, "verzuim_raw", {f.name: f.name for f in declared.fields},
-        extra_column="extra_json",
+        import_id=import_id, extra_column="extra_json",
         row_checks=(RowCheck("einddatum", "einddatum < begindatum", "einddatum before begindatum"),),
     )
     checked.add_fault(
@@ -122,8 +122,7 @@ def read_verzuim(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
         "'meldingsnummer appears earlier in this file'",
     )
     checked.quarantine()
-    loaded = checked.load(import_id)
-    checked.drop()
+    loaded = checked.finish()
     con.execute("DROP TABLE verzuim_raw")
     return ReaderResult(rows_read=records.num_rows, rows_loaded=loaded, format=KIND, encoding=used_encoding)
 

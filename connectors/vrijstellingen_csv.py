@@ -15,18 +15,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
-from rules.vrijstellingen import Vrijstellingsgrond
 
 from connectors.delimited import check_csv
 from connectors.field_mapping import Mapping, load_declared
 from connectors.staging import ReaderResult
 from connectors.typed_rows import RowCheck
+from rules.vrijstellingen import Vrijstellingsgrond
 
 KIND = "vrijstellingen"
 
 ACTUEEL_VIEW = """
 CREATE OR REPLACE VIEW vrijstellingen_actueel AS
-SELECT * FROM vrijstellingen_import
+SELECT * EXCLUDE (faults) FROM vrijstellingen_import
 QUALIFY row_number() OVER (PARTITION BY persoonsnummer, grondslag, begindatum
                            ORDER BY import_id DESC, line DESC) = 1
 """
@@ -51,13 +51,11 @@ def read_vrijstellingen(path: Path, con: duckdb.DuckDBPyConnection, import_id: i
     path = Path(path)
     declared = vrijstellingen_mapping(mapping)
     ensure_tables(con)
-    delivery = check_csv(path, con, declared, encoding=encoding, row_checks=(
+    delivery = check_csv(path, con, declared, import_id=import_id, encoding=encoding, row_checks=(
         RowCheck("einddatum", "einddatum < begindatum", "EINDDATUM before BEGINDATUM"),
     ))
-    checked = delivery.checked
-    checked.quarantine()
-    loaded = checked.load(import_id)
-    checked.drop()
+    delivery.checked.quarantine()
+    loaded = delivery.checked.finish()
     return ReaderResult(rows_read=delivery.rows, rows_loaded=loaded, format=KIND,
                         encoding=delivery.info.encoding)
 
