@@ -136,12 +136,13 @@ def check_csv(
 
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     with as_utf8(path, info) as utf8:
-        # the line is numbered where the rows are read: row_number() over the scan keeps the file's
-        # order (preserve_insertion_order); the typed table's own row ids do not
+        # the line is numbered where the rows are read (the scan's ordinality: record number, header
+        # not counted); row ids of what is written later do not keep the file's order
         relation = (
-            f"(SELECT row_number() OVER () + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
+            f"(SELECT ordinality + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
             f"delim = {sql_str(mapping.delimiter)}, quote = '\"', escape = '\"', header = false, skip = 1, "
-            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}))"
+            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}) "
+            "WITH ORDINALITY)"
         )
         try:
             checked = check_rows(

@@ -51,10 +51,6 @@ TYPES: dict[str, str] = {
 }
 
 
-# The faults of a row while it is being loaded (see connectors/typed_rows.py): NULL in every committed row.
-FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
-
-
 class MappingError(ValueError):
     """A mapping file that does not follow the layout above (a configuration error, not bad input)."""
 
@@ -103,12 +99,11 @@ class Mapping:
         raise KeyError(name)
 
     def ddl(self, extra_columns: dict[str, str] | None = None) -> str:
-        """`CREATE TABLE IF NOT EXISTS` for the staging table: import id, line, fields, `extra` JSON, and
-        `faults` (used only inside the import's transaction; NULL in every committed row)."""
+        """`CREATE TABLE IF NOT EXISTS` for the staging table: import id, line, fields, `extra` JSON."""
         columns = ["import_id BIGINT NOT NULL", "line BIGINT"]
         columns += [f"{name} {sql_type}" for name, sql_type in (extra_columns or {}).items()]
         columns += [f"{f.name} {f.sql_type}" for f in self.fields]
-        columns += ["extra JSON", f"faults {FAULT_TYPE}[]"]
+        columns.append("extra JSON")
         return f"CREATE TABLE IF NOT EXISTS {self.table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 

@@ -301,6 +301,9 @@ class Staging:
         if earlier:
             return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0])
 
+        # a reader may switch the order guarantee off for one statement (connectors/typed_rows.py);
+        # a refused import cannot switch it back inside its aborted transaction, so it is reset here
+        con.execute("RESET preserve_insertion_order")
         con.execute("BEGIN TRANSACTION")
         try:
             result = self._import_in_transaction(kind, path, sha256, reader, force, population, summarize)

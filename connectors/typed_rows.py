@@ -13,12 +13,15 @@ value and fault from the parsed value.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 
-from connectors.field_mapping import FAULT_TYPE, Field, Mapping
+from connectors.field_mapping import Field, Mapping
 
+FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
 DATE_FORMATS = "jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj"
 FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
@@ -149,14 +152,14 @@ class RowCheck:
 
 @dataclass
 class Checked:
-    """One import's typed rows, already in the staging table, with their faults until `finish`.
+    """One import's typed rows with their faults, in a temp table until `finish` loads the good ones.
 
-    The rows are inserted straight into the mapping's table (one pass from file to storage: a
-    national file is not materialised twice), each faulty row with its list of faults in the
-    table's `faults` column. Faults found afterwards (against other rows or the staging state) go
-    through `add_fault` into a side table. `quarantine` copies every fault to `quarantine_pending`;
-    `finish` deletes the faulty rows, so a committed row never has faults (the transaction of
-    `Staging.import_file` makes this invisible: all of it, or nothing).
+    Each faulty row carries its list of faults in the `faults` column. Faults found afterwards
+    (against other rows or the staging state) go through `add_fault` into a side table.
+    `quarantine` copies every fault to `quarantine_pending`; `finish` inserts the rows without faults
+    into the staging table. (Inserting every row into the staging table and deleting the faulty
+    ones would save the temp copy, but DuckDB then rewrites at commit every row group that lost a
+    row: for a national file with a few bad rows that costs more than the copy.)
     """
 
     con: duckdb.DuckDBPyConnection
@@ -165,20 +168,24 @@ class Checked:
     labels: dict[str, str]
     table: str
     import_id: int
+    columns: tuple[str, ...]
+
+    @property
+    def typed_table(self) -> str:
+        return f"{self.name}_t"
 
     @property
     def later_table(self) -> str:
         return f"{self.name}_later"
 
     def _view(self) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS "
-                         f"SELECT * FROM {self.table} WHERE import_id = {int(self.import_id)}")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT * FROM {self.typed_table}")
 
     def renumber(self, line_map: str) -> None:
         """Replace the record numbers (`line` = record + 1) by real lines from `line_map(idx, line)`."""
         self.con.execute(
-            f"UPDATE {self.table} SET line = m.line FROM {line_map} m "
-            f"WHERE {self.table}.import_id = {int(self.import_id)} AND m.idx = {self.table}.line - 2"
+            f"UPDATE {self.typed_table} SET line = m.line FROM {line_map} m "
+            f"WHERE m.idx = {self.typed_table}.line - 2"
         )
 
     def count(self, where: str = "true") -> int:
@@ -210,15 +217,28 @@ class Checked:
         return self.count(f"NOT ({self.good})")
 
     def finish(self) -> int:
-        """Remove the faulty rows (after `quarantine`); returns the number of rows loaded."""
-        self.con.execute(
-            f"DELETE FROM {self.table} WHERE import_id = {int(self.import_id)} AND (faults IS NOT NULL "
-            f"OR line IN (SELECT line FROM {self.later_table}))"
-        )
-        loaded = self.count()
+        """Insert the rows without faults into the staging table (after `quarantine`); returns how many."""
+        names = ", ".join(self.columns)
+        with _any_order(self.con):
+            loaded = self.con.execute(
+                f"INSERT INTO {self.table} ({names}) SELECT {names} FROM {self.name} WHERE {self.good}"
+            ).fetchone()[0]
         self.con.execute(f"DROP VIEW IF EXISTS {self.name}")
+        self.con.execute(f"DROP TABLE IF EXISTS {self.typed_table}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.later_table}")
         return loaded
+
+
+@contextmanager
+def _any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Every row carries its line, so physical order does not matter: without the order guarantee
+    DuckDB reads and writes with both threads (about twice as fast for a national file)."""
+    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
+    # on an error the transaction is aborted and takes no SET: `Staging.import_file` resets the
+    # setting before the next import (other readers number lines with row_number() over the scan)
+    yield
+    con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
 
 def check_rows(
@@ -298,16 +318,18 @@ def check_rows(
              f"::{FAULT_TYPE}[] AS faults"]
 
     constants = constants or {}
-    result = Checked(con, mapping, name, labels, table or mapping.table, import_id)
-    names = ["import_id", *constants, "line", *(f.name for f in fields), "extra", "faults"]
-    values = [str(int(import_id)), *(literal(v) for v in constants.values()), *final]
-    con.execute(
-        f"INSERT INTO {result.table} ({', '.join(names)}) SELECT {', '.join(values)} FROM ("
-        f"SELECT {', '.join(checked)} FROM ("
-        f"SELECT {', '.join(typed)} FROM ("
-        f"SELECT {', '.join(parsed)} FROM ("
-        f"SELECT {', '.join(cleaned)} FROM {relation}))))"
-    )
+    names = ("import_id", *constants, "line", *(f.name for f in fields), "extra")
+    result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names)
+    values = [f"{int(import_id)} AS import_id", *(f"{literal(v)} AS {k}" for k, v in constants.items()),
+              *final]
+    with _any_order(con):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {result.typed_table} AS SELECT {', '.join(values)} FROM ("
+            f"SELECT {', '.join(checked)} FROM ("
+            f"SELECT {', '.join(typed)} FROM ("
+            f"SELECT {', '.join(parsed)} FROM ("
+            f"SELECT {', '.join(cleaned)} FROM {relation}))))"
+        )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {result.later_table} "
                 "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
     result._view()

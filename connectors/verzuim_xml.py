@@ -34,7 +34,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "verzuimmelding.xsd"
 
 ACTUEEL_VIEW = """
 CREATE OR REPLACE VIEW verzuimmeldingen_actueel AS
-SELECT * EXCLUDE (faults) FROM verzuimmeldingen
+SELECT * FROM verzuimmeldingen
 QUALIFY row_number() OVER (PARTITION BY meldingsnummer ORDER BY import_id DESC, line DESC) = 1
 """
 

@@ -26,7 +26,7 @@ KIND = "vrijstellingen"
 
 ACTUEEL_VIEW = """
 CREATE OR REPLACE VIEW vrijstellingen_actueel AS
-SELECT * EXCLUDE (faults) FROM vrijstellingen_import
+SELECT * FROM vrijstellingen_import
 QUALIFY row_number() OVER (PARTITION BY persoonsnummer, grondslag, begindatum
                            ORDER BY import_id DESC, line DESC) = 1
 """

@@ -183,6 +183,16 @@ def test_duplicate_key_refuses_the_c_levering_and_leaves_staging_untouched(st: S
     assert state(st) == before and len(st.imports()) == 1
 
 
+def test_a_refused_file_leaves_the_insertion_order_guarantee_on(st: Staging, tmp_path: Path) -> None:
+    """The typed insert runs without DuckDB's order guarantee; a refusal mid-statement must not leave
+    it off for the next reader (the BRP reader numbers lines with row_number() over its scan)."""
+    truncated = c_file(tmp_path, [c_row(BSNS[0]), "999990019;;11-02-2010;M"])
+    with pytest.raises(RefusedFile, match="expected 20 columns as in the header, found 4"):
+        load_c(st, truncated)
+    load_c(st, C_FILE)
+    assert st.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0] is True
+
+
 def test_row_faults_are_quarantined_and_the_rest_loads(st: Staging, tmp_path: Path) -> None:
     rows = [
         c_row(BSNS[0]),
