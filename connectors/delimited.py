@@ -24,7 +24,6 @@ from connectors.textfile import BLOCK, TextInfo, as_utf8, check_text
 from connectors.typed_rows import Checked, RowCheck, check_rows, sql_str
 
 MAX_HEADER_BYTES = 1 << 20
-PARALLEL_FROM_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -79,37 +78,18 @@ def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[
     return positions, extra
 
 
-@dataclass(frozen=True)
-class LineFacts:
-    """What one read of the bytes tells about the lines, for numbering them in parallel."""
-
-    lines: int            # physical lines
-    trailing_blank: int   # blank lines at the end
-    plain: bool           # no quote character and no blank line before the end: one line = one record
-    half_lines: int       # lines (header included) before the first line start past the middle
-
-
-def _line_facts(path: Path) -> LineFacts:
-    """Count lines and find the middle line in one read (newlines and quotes only)."""
-    size = path.stat().st_size
-    newlines = half_lines = 0
-    plain = True
+def _count_lines(path: Path) -> tuple[int, int]:
+    """(physical lines, blank lines at the end) — only newlines are counted, one read."""
+    newlines = 0
     last = b""
-    offset = 0
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
-            if offset <= size // 2 < offset + len(block):
-                half_lines = newlines + block.count(b"\n", 0, size // 2 - offset) + 1
             newlines += block.count(b"\n")
-            if plain and (b'"' in block or b"\n\n" in (last[-1:] + block).rstrip(b"\r\n")
-                          or b"\n\r\n" in (last[-2:] + block).rstrip(b"\r\n")):
-                plain = False
-            offset += len(block)
             last = block
     lines = newlines + (0 if last.endswith(b"\n") or not last else 1)
     tail = last.rstrip(b"\r\n\t ")
-    trailing_blank = max(last[len(tail):].count(b"\n") - 1, 0) if last.endswith(b"\n") else 0
-    return LineFacts(lines, trailing_blank, plain, half_lines)
+    trailing_blank = last[len(tail):].count(b"\n") - 1 if last.endswith(b"\n") else 0
+    return lines, max(trailing_blank, 0)
 
 
 def _line_map(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, name: str) -> None:
@@ -156,36 +136,28 @@ def check_csv(
 
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     with as_utf8(path, info) as utf8:
-        facts = _line_facts(utf8)
-        options = (f"delim = {sql_str(mapping.delimiter)}, quote = '\"', escape = '\"', header = false, "
-                   f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}")
-        source = sql_str(str(utf8))
-        # The line is numbered where the rows are read: the scan's ordinality (row ids of what is
-        # written later do not keep the file's order). An ordinality scan runs on one thread, so a
-        # large plain file (one line = one record) is read as two halves, one per core.
-        serial = (f"(SELECT ordinality + 1 AS line, * FROM read_csv({source}, {options}, skip = 1) "
-                  "WITH ORDINALITY)")
-        relation = serial
-        first = facts.half_lines - 1  # records in the first half
-        if facts.plain and utf8.stat().st_size >= PARALLEL_FROM_BYTES and 0 < first < facts.lines - 1:
-            relation = (
-                f"(SELECT ordinality + 1 AS line, * FROM (SELECT * FROM read_csv({source}, {options}, "
-                f"skip = 1) WITH ORDINALITY LIMIT {first}) UNION ALL "
-                f"SELECT ordinality + {facts.half_lines} AS line, * FROM read_csv({source}, {options}, "
-                f"skip = {facts.half_lines}) WITH ORDINALITY)"
-            )
-        sources = {name_: f"c{index}" for name_, index in positions.items()}
-        extra_sources = {name_: f"c{index}" for name_, index in extra.items()}
+        # the line is numbered where the rows are read (the scan's ordinality: record number, header
+        # not counted); row ids of what is written later do not keep the file's order
+        relation = (
+            f"(SELECT ordinality + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
+            f"delim = {sql_str(mapping.delimiter)}, quote = '\"', escape = '\"', header = false, skip = 1, "
+            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}) "
+            "WITH ORDINALITY)"
+        )
         try:
-            checked = check_rows(con, mapping, relation, sources, extra_sources=extra_sources,
-                                 row_checks=row_checks, name=name, import_id=import_id, table=table,
-                                 constants=constants)
-        except duckdb.Error as exc:  # DuckDB names the file's own line, also in the second half
+            checked = check_rows(
+                con, mapping, relation,
+                {name_: f"c{index}" for name_, index in positions.items()},
+                extra_sources={name_: f"c{index}" for name_, index in extra.items()},
+                row_checks=row_checks, name=name, import_id=import_id, table=table, constants=constants,
+            )
+        except duckdb.Error as exc:
             if "CSV" not in str(exc) and "unicode" not in str(exc).lower():
                 raise
             raise refusal_from_csv_error(path, exc) from exc
         rows = checked.count()
-        if rows != facts.lines - 1 - facts.trailing_blank:
+        lines, trailing_blank = _count_lines(utf8)
+        if rows != lines - 1 - trailing_blank:
             # blank lines or quoted line breaks: record number -> line, from Python's csv module
             _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
             checked.renumber(f"{name}_lines")

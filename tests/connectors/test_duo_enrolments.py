@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from connectors import delimited
 from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
 from connectors.errors import RefusedFile
 from connectors.field_mapping import MappingError, load_declared
@@ -229,28 +228,14 @@ def test_line_numbers_survive_bom_crlf_quotes_and_blank_lines(st: Staging, tmp_p
     assert state(st)[(BSNS[1], "12AB", "1")]["onderwijscode"] == "groep\r\n8"
 
 
-@pytest.mark.parametrize("halves", [False, True], ids=["one scan", "two halves"])
-def test_line_numbers_are_exact_in_a_large_file(st: Staging, tmp_path: Path, monkeypatch,
-                                                halves: bool) -> None:
-    """Lines are numbered where the rows are read, also when a large file is read as two halves."""
-    monkeypatch.setattr(delimited, "PARALLEL_FROM_BYTES", 0 if halves else 1 << 40)
+def test_line_numbers_are_exact_in_a_large_file(st: Staging, tmp_path: Path) -> None:
     rows = [c_row(BSNS[i % len(BSNS)], volgnummer=str(i)) for i in range(150_000)]
-    rows[3] = c_row("123456789", volgnummer="y")
     rows[149_990] = c_row("111111111", volgnummer="x")
     result = load_c(st, c_file(tmp_path, rows))
-    assert result.rows_loaded == 149_998
-    assert [q["line"] for q in st.quarantine(result.import_id)] == [5, 149_992]
+    assert result.rows_loaded == 149_999
+    assert [q["line"] for q in st.quarantine(result.import_id)] == [149_992]
     last = st.con.execute("SELECT line FROM duo_clevering WHERE volgnummer = '149999'").fetchone()
     assert last == (150_001,)
-
-
-def test_a_broken_line_in_the_second_half_is_named(st: Staging, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(delimited, "PARALLEL_FROM_BYTES", 0)
-    rows = [c_row(BSNS[i % len(BSNS)], volgnummer=str(i)) for i in range(1000)]
-    rows[900] = "999990007;;02-09-2015;V"
-    with pytest.raises(RefusedFile) as refused:
-        load_c(st, c_file(tmp_path, rows))
-    assert refused.value.line == 902 and "found 4" in refused.value.reason
 
 
 def test_cp1252_is_detected_and_kept_in_extra(st: Staging, tmp_path: Path) -> None:
