@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,16 +146,24 @@ CREATE OR REPLACE TEMP MACRO brp_precisie(g) AS (
          WHEN g[5:8] = '0000' THEN 'jaar'
          WHEN g[7:8] = '00' THEN 'maand'
          ELSE 'dag' END);
-CREATE OR REPLACE TEMP MACRO brp_vroegst(g) AS (
+-- partly unknown dates (the rare, slow path): jjjj0000, jjjjmm00
+CREATE OR REPLACE TEMP MACRO brp_partieel_vroegst(g) AS (
     CASE WHEN g[1:4] = '0000' OR NOT regexp_full_match(g, '[0-9]{8}') THEN NULL
          WHEN g[5:8] = '0000' THEN try_strptime(g[1:4] || '0101', '%Y%m%d')::DATE
-         WHEN g[7:8] = '00' THEN try_strptime(g[1:6] || '01', '%Y%m%d')::DATE
-         ELSE try_strptime(g, '%Y%m%d')::DATE END);
-CREATE OR REPLACE TEMP MACRO brp_laatst(g) AS (
+         WHEN g[7:8] = '00' THEN try_strptime(g[1:6] || '01', '%Y%m%d')::DATE END);
+CREATE OR REPLACE TEMP MACRO brp_partieel_laatst(g) AS (
     CASE WHEN g[1:4] = '0000' OR NOT regexp_full_match(g, '[0-9]{8}') THEN NULL
          WHEN g[5:8] = '0000' THEN try_strptime(g[1:4] || '1231', '%Y%m%d')::DATE
-         WHEN g[7:8] = '00' THEN last_day(brp_vroegst(g))
-         ELSE brp_vroegst(g) END);
+         WHEN g[7:8] = '00' THEN last_day(try_strptime(g[1:6] || '01', '%Y%m%d'))::DATE END);
+-- a whole date takes one strptime (the common, fast path); a partly unknown one the slow path
+CREATE OR REPLACE TEMP MACRO brp_vroegst(g) AS (
+    CASE WHEN g IS NULL THEN NULL
+         WHEN g[7:8] <> '00' THEN try_strptime(g, '%Y%m%d')::DATE
+         ELSE brp_partieel_vroegst(g) END);
+CREATE OR REPLACE TEMP MACRO brp_laatst(g) AS (
+    CASE WHEN g IS NULL THEN NULL
+         WHEN g[7:8] <> '00' THEN try_strptime(g, '%Y%m%d')::DATE
+         ELSE brp_partieel_laatst(g) END);
 CREATE OR REPLACE TEMP MACRO brp_datum_fout(s) AS (
     s IS NOT NULL AND (brp_gba(s) IS NULL
         OR (brp_gba(s) <> '00000000' AND brp_vroegst(brp_gba(s)) IS NULL)));
@@ -183,7 +190,7 @@ def _fault_checks(field: Field) -> list[tuple[str, str]]:
     if field.required:
         checks.append(("v IS NULL", "missing"))
     if field.kind == "bsn":
-        checks.append(("v IS NOT NULL AND NOT is_bsn(v)", "bsn"))
+        checks.append(("v IS NOT NULL AND NOT is_bsn_fast(v, _int_v)", "bsn"))
     elif field.kind == "date":
         checks.append(("brp_datum_fout(v)", "date"))
     elif field.kind == "gemeente":
@@ -196,16 +203,22 @@ def _fault_checks(field: Field) -> list[tuple[str, str]]:
 
 
 def faults_sql() -> str:
-    """One SQL list expression of the faults of a raw row (NULL entries for passed checks)."""
+    """One SQL expression: NULL for a row without faults, else the list of its faults.
+
+    The cheap boolean test runs on every row; the list of structs is only built for faulty rows.
+    """
     items = []
+    conditions = []
     for field in RAW_FIELDS:
         for condition, reason in _fault_checks(field):
-            cond = re.sub(r"\bv\b", f'"{field.name}"', condition)
+            cond = re.sub(r"\bv\b", f'"{field.name}"', condition).replace("_int_v", f"_int_{field.name}")
+            conditions.append(f"({cond})")
             items.append(
                 f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': \"{field.name}\", "
                 f"'reason': '{REASONS[reason]}'}} END"
             )
-    return "list_filter([" + ",\n        ".join(items) + "], lambda x: x IS NOT NULL)"
+    return (f"CASE WHEN {' OR '.join(conditions)} THEN list_filter([" + ",\n        ".join(items)
+            + "], lambda x: x IS NOT NULL) END")
 
 
 def typed_select_sql(import_id: int) -> str:
@@ -227,7 +240,7 @@ def typed_select_sql(import_id: int) -> str:
         "overleden": "(datum_overlijden IS NOT NULL OR coalesce(opschorting_reden = 'O', false))",
         "datum_overlijden": f"{d}(datum_overlijden)",
         "opschorting_datum": f"{d}(opschorting_datum)",
-        "geheimhouding": "brp_geheim(geheimhouding)",
+        "geheimhouding": "coalesce(brp_geheim(geheimhouding), 0)",  # absent: no indication
         "rni": "coalesce(gemeente_inschrijving = '1999', false)",
         "ouder1_geboortedatum": "brp_gba(ouder1_geboortedatum)",
         "ouder2_geboortedatum": "brp_gba(ouder2_geboortedatum)",
@@ -259,21 +272,21 @@ DUPLICATE_POLICIES = ("refuse", "quarantine")
 
 def load_persons(
     con: duckdb.DuckDBPyConnection, import_id: int, file: Path, source: str, *,
-    keep_checked: bool = False, duplicates: str = "refuse", rescan: Callable[[], None] | None = None,
+    keep_checked: bool = False, duplicates: str = "refuse",
 ) -> LoadCounts:
     """Validate and insert the raw relation `source` (a view or temp table with `bron_regel`,
     every name of RAW_NAMES and `extra`) into `brp_personen`, then check duplicate BSNs.
 
-    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller;
-    `rescan` is called before each scan (a streamed source can be read once per setup).
+    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller.
+    The source is read twice: it must be a re-scannable file, a view over one, or a table.
     """
-    read, _ = load_batch(con, import_id, source, keep_checked=keep_checked, rescan=rescan)
+    read, _ = load_batch(con, import_id, source, keep_checked=keep_checked)
     return finish_persons(con, import_id, file, read, duplicates)
 
 
 def load_batch(
     con: duckdb.DuckDBPyConnection, import_id: int, source: str, *,
-    keep_checked: bool = False, rescan: Callable[[], None] | None = None,
+    keep_checked: bool = False,
 ) -> tuple[int, int]:
     """Quarantine the faulty rows of `source` and insert the others; returns (read, quarantined).
 
@@ -281,29 +294,26 @@ def load_batch(
     materialising a typed copy: for a re-scannable file that is cheaper than a second write.
     """
     create_tables(con)
-    if rescan:
-        rescan()
+    ints = ", ".join(f"try_cast({f.name} AS BIGINT) AS _int_{f.name}" for f in RAW_FIELDS if f.kind == "bsn")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE brp_checked AS
         SELECT bron_regel, bsn, {faults_sql()} AS faults
-        FROM {source}
+        FROM (SELECT *, {ints} FROM {source})
     """)
     con.execute("""
         INSERT INTO quarantine_pending
         SELECT bron_regel, f.field, f.value, f.reason
-        FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked WHERE len(faults) > 0)
+        FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked WHERE faults IS NOT NULL)
         ORDER BY bron_regel
     """)
-    if rescan:
-        rescan()
     con.execute(f"""
         INSERT INTO brp_personen
         SELECT {typed_select_sql(import_id)}
         FROM {source}
-        WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked WHERE len(faults) > 0)
+        WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked WHERE faults IS NOT NULL)
     """)
     read, bad = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE len(faults) > 0) FROM brp_checked").fetchone()
+        "SELECT count(*), count(faults) FROM brp_checked").fetchone()
     if not keep_checked:
         con.execute("DROP TABLE brp_checked")
     return read, bad
@@ -320,11 +330,15 @@ def finish_persons(
     """
     if duplicates not in DUPLICATE_POLICIES:
         raise ValueError(f"duplicates must be one of {DUPLICATE_POLICIES}")
+    # count first, lists only for the few duplicated BSNs (a list per group for millions of
+    # groups would take gigabytes outside DuckDB's memory limit)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE brp_dups AS
-        SELECT bsn, list(bron_regel ORDER BY bron_regel) AS lines FROM brp_personen
-        WHERE import_id = ? GROUP BY bsn HAVING count(*) > 1
-    """, [import_id])
+        WITH dup AS (SELECT bsn FROM brp_personen WHERE import_id = $id GROUP BY bsn HAVING count(*) > 1)
+        SELECT bsn, list(bron_regel ORDER BY bron_regel) AS lines
+        FROM brp_personen SEMI JOIN dup USING (bsn)
+        WHERE import_id = $id GROUP BY bsn
+    """, {"id": import_id})
     first = con.execute("SELECT bsn, lines FROM brp_dups ORDER BY lines[1] LIMIT 1").fetchone()
     if first and duplicates == "refuse":
         lines = first[1]

@@ -2,9 +2,9 @@
 
 lxml `iterparse` on the person `object` elements through `xml_safety` (no DOCTYPE, no entities);
 each person is read into one flat row of raw canonical fields, the element is cleared and its
-earlier siblings deleted, and every `BATCH` rows go to DuckDB as one Arrow table through the
-shared validation and insert of `brp_schema`. Elements are matched by local name, so a namespace
-version change is not a code change.
+earlier siblings deleted, and every `BATCH` rows are appended to a DuckDB temp table as one Arrow
+table; the shared validation and insert of `brp_schema` then run once over all of them. Elements
+are matched by local name, so a namespace version change is not a code change.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from connectors.brp_schema import (
     OUDER_FIELDS,
     RAW_NAMES,
     create_tables,
-    finish_persons,
-    load_batch,
+    load_persons,
 )
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
@@ -30,8 +29,7 @@ from connectors.textfile import check_text
 from connectors.xml_safety import check_prolog, safe_iterparse
 
 FORMAT = "stufbg"
-BATCH = 50_000
-XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+BATCH = 10_000  # rows held in Python between DuckDB inserts: memory stays small
 COLUMNS = ("bron_regel", *RAW_NAMES, "extra")
 ARROW_SCHEMA = pa.schema([("bron_regel", pa.int64())] + [(n, pa.string()) for n in RAW_NAMES]
                          + [("extra", pa.string())])
@@ -41,81 +39,95 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+LEAF, CONTAINER, OUDER, UNMAPPED = 0, 1, 2, 3
+
+
 class _Layout:
-    """The mapping as lookup tables: element local-name path -> column index."""
+    """The mapping as lookup tables keyed by the full (Clark) tag, filled as tags are met, so the
+    per-element work is one dict lookup: no local-name computation per element."""
 
     def __init__(self, mapping: dict) -> None:
+        unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
+        if unknown:
+            raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
         self.index = {name: i for i, name in enumerate(COLUMNS)}
         self.paths = {path: self.index[field] for field, path in mapping["fields"].items()}
+        self.containers = {path.split("/", 1)[0] for path in self.paths if "/" in path}
         ouders = mapping.get("ouders", {})
         self.ouder_element = ouders.get("element")
         self.aanduiding = ouders.get("aanduiding", "ouderAanduiding")
         self.ouder_paths = {path: f for f, path in ouders.get("fields", {}).items() if f in OUDER_FIELDS}
-        unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
-        if unknown:
-            raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
         self.width = len(COLUMNS)
-        self.local_cache: dict[str, str] = {}
+        self.top: dict[str, tuple[int, object, str]] = {}
+        self.nested: dict[tuple[str, str], tuple[int | None, str]] = {}
+        self.locals: dict[str, str] = {}
 
     def local(self, tag: str) -> str:
-        name = self.local_cache.get(tag)
+        name = self.locals.get(tag)
         if name is None:
-            name = self.local_cache[tag] = _local(tag)
+            name = self.locals[tag] = _local(tag)
         return name
 
+    def top_tag(self, tag: str) -> tuple[int, object, str]:
+        """(kind, column or container name, local name) for a child of the person object."""
+        found = self.top.get(tag)
+        if found is None:
+            name = _local(tag)
+            if name == self.ouder_element:
+                found = (OUDER, None, name)
+            elif name in self.containers:
+                found = (CONTAINER, name, name)
+            elif name in self.paths:
+                found = (LEAF, self.paths[name], name)
+            else:
+                found = (UNMAPPED, None, name)
+            self.top[tag] = found
+        return found
 
-def _text(element) -> str | None:
-    if element.get(XSI_NIL) == "true":
-        return None
-    return element.text
+    def nested_tag(self, container: str, tag: str) -> tuple[int | None, str]:
+        """(column or None, path) for an element inside a container such as verblijfsadres."""
+        key = (container, tag)
+        found = self.nested.get(key)
+        if found is None:
+            path = container + "/" + _local(tag)
+            found = self.nested[key] = (self.paths.get(path), path)
+        return found
 
 
 def _read_object(obj, layout: _Layout, row: list, extra: dict) -> None:
-    """Fill `row` from one person element; unmapped leaves go to `extra` (path -> text)."""
-    paths = layout.paths
-    local = layout.local
+    """Fill `row` from one person element; unmapped leaves go to `extra` (path -> text).
+    Empty (`xsi:nil`, `StUF:noValue`) elements have no text and stay empty."""
+    top_tag = layout.top_tag
     ouders = []
     for child in obj:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue  # comments, processing instructions
-        name = local(tag)
-        if len(child):
-            if name == layout.ouder_element:
-                ouders.append(child)
-                continue
+        kind, target, name = top_tag(child.tag)
+        if kind == LEAF:
+            row[target] = child.text
+        elif kind == CONTAINER or (kind == UNMAPPED and len(child)):
+            nested_tag = layout.nested_tag
             for sub in child:
-                if not isinstance(sub.tag, str):
-                    continue
-                path = name + "/" + local(sub.tag)
-                col = paths.get(path)
-                value = _text(sub)
+                col, path = nested_tag(name, sub.tag)
                 if col is not None:
-                    row[col] = value
-                elif value is not None and not len(sub):
-                    extra[path] = value
-            continue
-        col = paths.get(name)
-        value = _text(child)
-        if col is not None:
-            row[col] = value
-        elif value is not None:
-            extra[name] = value
+                    row[col] = sub.text
+                elif sub.text is not None and not len(sub):
+                    extra[path] = sub.text
+        elif kind == OUDER:
+            ouders.append(child)
+        elif child.text is not None:
+            extra[name] = child.text
+    local = layout.local
     for position, relation in enumerate(ouders, start=1):
         values: dict[str, str | None] = {}
         aanduiding = None
         for child in relation:
-            if not isinstance(child.tag, str):
-                continue
             name = local(child.tag)
             if name == layout.aanduiding:
                 aanduiding = child.text
-            elif len(child):
+            else:
                 for sub in child:
-                    if isinstance(sub.tag, str):
-                        field = layout.ouder_paths.get(name + "/" + local(sub.tag))
-                        if field:
-                            values[field] = _text(sub)
+                    field = layout.ouder_paths.get(name + "/" + local(sub.tag))
+                    if field:
+                        values[field] = sub.text
         number = (aanduiding or str(position)).strip()
         if number in ("1", "2"):
             for field, value in values.items():
@@ -146,9 +158,11 @@ def read_stufbg(
     if used not in ("utf-8", "utf8", "cp1252", "windows-1252", "us-ascii", "iso-8859-1"):
         raise RefusedFile(path, 1, "encoding", f"XML encoding {used!r} is not accepted (UTF-8 or cp1252)")
     create_tables(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE stuf_personen ("
+                + ", ".join(f"{f.name} {'BIGINT' if f.name == 'bron_regel' else 'VARCHAR'}"
+                            for f in ARROW_SCHEMA) + ")")
     object_tag = mapping.get("object", "object")
     rows: list[list] = []
-    read = 0
     seen_root = False
     for _, obj in safe_iterparse(path, tag=f"{{*}}{object_tag}", encoding=override):
         seen_root = True
@@ -165,14 +179,15 @@ def read_stufbg(
             while obj.getprevious() is not None:
                 del parent[0]
         if len(rows) >= batch:
-            read += _flush(con, import_id, rows)
+            _append(con, rows)
             rows = []
     if rows:
-        read += _flush(con, import_id, rows)
+        _append(con, rows)
     if not seen_root:
         raise RefusedFile(path, None, object_tag,
                           f"no person `{object_tag}` elements: not an npsLa01 answer?")
-    counts = finish_persons(con, import_id, path, read, duplicates)
+    counts = load_persons(con, import_id, path, "stuf_personen", duplicates=duplicates)
+    con.execute("DROP TABLE stuf_personen")
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding="cp1252" if override or used in ("cp1252", "windows-1252") else "utf-8",
@@ -180,13 +195,13 @@ def read_stufbg(
     )
 
 
-def _flush(con: duckdb.DuckDBPyConnection, import_id: int, rows: list[list]) -> int:
-    """One batch through the shared validation and insert."""
+def _append(con: duckdb.DuckDBPyConnection, rows: list[list]) -> None:
+    """One batch of raw rows into the temp table (DuckDB spills it to disk when large); the checks
+    and the typed insert run once, over all of them, at the end."""
     table = pa.Table.from_arrays([pa.array(col, type=ARROW_SCHEMA.field(i).type)
                                   for i, col in enumerate(zip(*rows, strict=True))], schema=ARROW_SCHEMA)
     con.register("stuf_batch", table)
     try:
-        read, _ = load_batch(con, import_id, "stuf_batch")
+        con.execute("INSERT INTO stuf_personen SELECT * FROM stuf_batch")
     finally:
         con.unregister("stuf_batch")
-    return read

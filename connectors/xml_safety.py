@@ -77,7 +77,7 @@ def safe_iterparse(
     options = dict(_PARSER_OPTIONS)
     options.pop("dtd_validation")
     context = etree.iterparse(str(path), events=events, tag=tag, encoding=encoding, remove_blank_text=True,
-                              **options)
+                              remove_comments=True, remove_pis=True, **options)
     try:
         yield from context
     except etree.XMLSyntaxError as exc:

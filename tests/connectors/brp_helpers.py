@@ -28,7 +28,8 @@ def lo3_file(path: Path, bsns: list[str], *, street: dict[str, str] | None = Non
     """A minimal LO3 selectie: one persoonslijst per BSN, born 2012-01-01, living in `gemeente`."""
     street = street or {}
     lines = [HEADER] + [
-        f"Lg01_{i};{b};Kim;Jansen;20120101;{gemeente};{street.get(b, 'Kerkstraat')};{i};1017GC;Amsterdam"
+        f"Lg01_{i};{b};Kim;Jansen;20120101;{gemeente};{street.get(b, 'Kerkstraat')};{int(b[-3:]) + 1};"
+        "1017GC;Amsterdam"
         for i, b in enumerate(bsns, start=1)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

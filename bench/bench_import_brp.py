@@ -1,0 +1,107 @@
+"""Benchmark: import a large BRP delivery in each format into typed staging; wall time, CPU time
+and peak RSS per format, and a plain pandas read of the same LO3 CSV for comparison.
+
+    python -m bench.bench_import_brp [--n 5000000] [--dir /tmp/inbeeld-bench] [--formats lo3csv,...]
+
+Targets on a 2-core machine (5,000,000 persons): LO3 CSV <= 15 s, Haal Centraal JSON <= 30 s,
+peak RSS <= 2 GB; StUF-BG >= 60,000 persons/s under 200 MB. Each import runs in its own process
+(a fresh staging file), so RSS is that import's alone. The files come from `bench.brp_bulk_files`
+(fast, volume only); `--reuse` keeps files written by an earlier run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+IMPORT = """
+import json, sys, time
+from pathlib import Path
+from connectors.brp import import_brp
+from connectors.staging import Staging
+path, fmt, staging, memory = sys.argv[1:5]
+start = time.perf_counter()
+with Staging(Path(staging), memory_limit=memory) as st:
+    result = import_brp(st, Path(path), fmt=fmt, force=True)
+print(json.dumps({"seconds": time.perf_counter() - start, "read": result.rows_read,
+                  "loaded": result.rows_loaded, "quarantined": result.rows_quarantined}))
+"""
+
+PANDAS = """
+import json, sys, time
+import pandas as pd
+start = time.perf_counter()
+frame = pd.read_csv(sys.argv[1], sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+print(json.dumps({"seconds": time.perf_counter() - start, "read": len(frame)}))
+"""
+
+MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "300MB"}
+
+
+def run_child(code: str, *args: str) -> dict:
+    """Run `code` in a child process: its JSON line plus wall, CPU (user + sys) and peak RSS (MB)."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = child.stdout.read()
+    err = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if child.returncode:
+        raise RuntimeError(f"child failed: {err.decode()[-2000:]}")
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    result.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=5_000_000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/inbeeld-bench"))
+    parser.add_argument("--formats", default="lo3csv,haalcentraal,stufbg")
+    parser.add_argument("--reuse", action="store_true", help="keep files of the same size from a run before")
+    args = parser.parse_args()
+    formats = tuple(args.formats.split(","))
+    data = args.dir / f"n{args.n}"
+    marker = data / "done.json"
+    if not (args.reuse and marker.exists() and set(json.loads(marker.read_text())) >= set(formats)):
+        from bench.brp_bulk_files import write_all
+
+        shutil.rmtree(data, ignore_errors=True)
+        start = time.perf_counter()
+        paths = write_all(args.n, data, formats=formats)
+        marker.write_text(json.dumps({k: str(v) for k, v in paths.items()}))
+        print(f"wrote {args.n:,} persons per format in {time.perf_counter() - start:.1f} s", flush=True)
+    paths = {k: Path(v) for k, v in json.loads(marker.read_text()).items()}
+
+    rows = []
+    for fmt in formats:
+        staging = data / f"staging-{fmt}.duckdb"
+        for p in (staging, Path(f"{staging}.wal"), Path(f"{staging}.lock")):
+            p.unlink(missing_ok=True)
+        result = run_child(IMPORT, str(paths[fmt]), fmt, str(staging), MEMORY[fmt])
+        size = paths[fmt].stat().st_size / 1e9
+        rows.append((f"import {fmt}", size, result))
+        print(f"import {fmt:13s} {size:5.2f} GB  wall {result['wall']:6.1f} s  cpu {result['cpu']:6.1f} s  "
+              f"peak RSS {result['rss_mb']:6.0f} MB  {result['read'] / result['wall']:9,.0f} persons/s  "
+              f"(read {result['read']:,}, loaded {result['loaded']:,})", flush=True)
+    if "lo3csv" in paths:
+        result = run_child(PANDAS, str(paths["lo3csv"]))
+        print(f"pandas read_csv lo3csv      wall {result['wall']:6.1f} s  cpu {result['cpu']:6.1f} s  "
+              f"peak RSS {result['rss_mb']:6.0f} MB  ({result['read']:,} rows, untyped)", flush=True)
+        ours = next(r for name, _, r in rows if name == "import lo3csv")
+        print(f"ratio typed staging import / plain pandas read (wall): {ours['wall'] / result['wall']:.2f}")
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
