@@ -85,7 +85,9 @@ def _parse(field: Field, c: str) -> str:
         return f"TRY_CAST(replace({c}, ',', '.') AS {field.sql_type})"
     if kind == "gemeentecode":
         return f"CASE WHEN regexp_full_match({c}, '[0-9]{{1,4}}') THEN lpad({c}, 4, '0') END"
-    return c  # text, persoonsnummer, bsn
+    if kind in {"persoonsnummer", "bsn"}:  # the number once as an integer, for the elfproef
+        return f"TRY_CAST({c} AS BIGINT)"
+    return c  # text
 
 
 def _value_ok_reason(field: Field, c: str, p: str) -> tuple[str, str, str]:
@@ -110,7 +112,8 @@ def _value_ok_reason(field: Field, c: str, p: str) -> tuple[str, str, str]:
         if oks:
             ok, reason = " AND ".join(oks), f"CASE {' '.join(reasons)} END"
     elif kind in {"persoonsnummer", "bsn"}:
-        ok = f"is_persoonsnummer({c})" if kind == "persoonsnummer" else f"is_bsn({c})"
+        value = c
+        ok = f"is_persoonsnummer_fast({c}, {p})" if kind == "persoonsnummer" else f"is_bsn_fast({c}, {p})"
         failed = ("fails the elfproef: neither a BSN nor an onderwijsnummer" if kind == "persoonsnummer"
                   else "fails the elfproef: not a BSN")
         reason = f"CASE WHEN elfproef_som({c}) IS NULL THEN 'not a 9-digit number' ELSE {sql_str(failed)} END"

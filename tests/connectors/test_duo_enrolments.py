@@ -15,6 +15,8 @@ from hypothesis import strategies as hs
 from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
 from connectors.errors import RefusedFile
 from connectors.field_mapping import MappingError, load_declared
+from connectors.persoonsnummer import is_bsn, is_persoonsnummer
+from connectors.persoonsnummer import register_macros as register_elfproef
 from connectors.staging import Staging
 from connectors.staging_duo import STATE_COLUMNS
 from connectors.typed_rows import register_macros
@@ -266,6 +268,7 @@ def test_a_suppliers_layout_is_configuration(st: Staging, tmp_path: Path) -> Non
 def dates_con():
     con = duckdb.connect()
     register_macros(con)
+    register_elfproef(con)
     yield con
     con.close()
 
@@ -290,6 +293,16 @@ date_texts = hs.one_of(
 @given(date_texts)
 def test_sql_dates_agree_with_rules_dates(dates_con: duckdb.DuckDBPyConnection, text: str) -> None:
     assert dates_con.execute("SELECT inbeeld_date(?)", [text]).fetchone()[0] == _python_date(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.one_of(hs.from_regex(r"(10)?[0-9]{7,9}", fullmatch=True),
+                 hs.text(alphabet="0123456789 +-x", max_size=10),
+                 hs.sampled_from(["999993653", "101234503", "000000000", "100000004", "999990008"])))
+def test_the_bulk_elfproef_agrees_with_python(dates_con: duckdb.DuckDBPyConnection, number: str) -> None:
+    sql = ("SELECT is_persoonsnummer_fast(n, TRY_CAST(n AS BIGINT)), is_bsn_fast(n, TRY_CAST(n AS BIGINT)) "
+           "FROM (SELECT ? AS n)")
+    assert dates_con.execute(sql, [number]).fetchone() == (is_persoonsnummer(number), is_bsn(number))
 
 
 # -- P application against a plain Python model -----------------------------------------------------
