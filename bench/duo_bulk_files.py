@@ -83,3 +83,33 @@ def write_c_levering(path: Path, enrolments: int) -> Path:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         path.write_text("".join(lines[:-1]), encoding="utf-8")
     return path
+
+
+_MUTATIONS = """
+COPY (
+WITH c AS (SELECT row_number() OVER () AS n, * FROM read_csv('{c_path}', delim = ';', header = true,
+                                                             all_varchar = true, auto_detect = false,
+                                                             columns = {columns}))
+SELECT CASE n % {every} WHEN 0 THEN 'W' WHEN 1 THEN 'V' ELSE 'T' END AS MUTATIESOORT,
+       '14-09-2026' AS MUTATIEDATUM,
+       * EXCLUDE (n, INSCHRIJVINGSVOLGNUMMER, DATUM_UITSCHRIJVING, LEERJAAR)
+         REPLACE (CASE WHEN n % {every} = 2 THEN '01-09-2026' ELSE DATUM_INSCHRIJVING END AS DATUM_INSCHRIJVING),
+       CASE WHEN n % {every} = 2 THEN '9' ELSE INSCHRIJVINGSVOLGNUMMER END AS INSCHRIJVINGSVOLGNUMMER,
+       CASE WHEN n % {every} = 0 THEN '11-09-2026' ELSE DATUM_UITSCHRIJVING END AS DATUM_UITSCHRIJVING,
+       LEERJAAR
+FROM c WHERE n % {every} IN (0, 1, 2) AND GEBOORTEDATUM <> '31-02-2010'
+ORDER BY n
+) TO '{path}' (DELIMITER ';', HEADER, QUOTE '')
+"""
+
+
+def write_p_levering(path: Path, c_path: Path, every: int = 200) -> Path:
+    """A P-levering against the C-levering at `c_path`: of every `every` enrolments one gets an
+    uitschrijving (W), one is removed (V), and one person gets a new enrolment (T)."""
+    columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in HEADER) + "}"
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute(_MUTATIONS.format(c_path=str(c_path).replace("'", "''"), columns=columns, every=int(every),
+                                  path=str(path).replace("'", "''")))
+    con.close()
+    return path

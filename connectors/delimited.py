@@ -113,11 +113,14 @@ def check_csv(
     con: duckdb.DuckDBPyConnection,
     mapping: Mapping,
     *,
+    import_id: int,
+    table: str | None = None,
+    constants: dict[str, object] | None = None,
     encoding: str | None = None,
     row_checks: tuple[RowCheck, ...] = (),
     name: str = "checked_rows",
 ) -> CsvDelivery:
-    """Check encoding, header and structure of `path`, then type and check its rows in one pass.
+    """Check encoding, header and structure of `path`, then type, check and insert its rows in one pass.
 
     Raises `RefusedFile` for a file-level fault; row-level faults are in `checked` (see typed_rows).
     """
@@ -133,28 +136,30 @@ def check_csv(
 
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     with as_utf8(path, info) as utf8:
-        # the line is numbered where the rows are read: row_number() over the scan keeps the file's
-        # order (preserve_insertion_order); the typed table's own row ids do not
+        # the line is numbered where the rows are read (the scan's ordinality: record number, header
+        # not counted); row ids of what is written later do not keep the file's order
         relation = (
-            f"(SELECT row_number() OVER () + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
+            f"(SELECT ordinality + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
             f"delim = {sql_str(mapping.delimiter)}, quote = '\"', escape = '\"', header = false, skip = 1, "
-            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}))"
+            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}) "
+            "WITH ORDINALITY)"
         )
         try:
             checked = check_rows(
                 con, mapping, relation,
                 {name_: f"c{index}" for name_, index in positions.items()},
                 extra_sources={name_: f"c{index}" for name_, index in extra.items()},
-                row_checks=row_checks, name=name,
+                row_checks=row_checks, name=name, import_id=import_id, table=table, constants=constants,
             )
         except duckdb.Error as exc:
             if "CSV" not in str(exc) and "unicode" not in str(exc).lower():
                 raise
             raise refusal_from_csv_error(path, exc) from exc
-        rows = con.execute(f"SELECT count(*) FROM {checked.table}").fetchone()[0]
+        rows = checked.count()
         lines, trailing_blank = _count_lines(utf8)
         if rows != lines - 1 - trailing_blank:
             # blank lines or quoted line breaks: record number -> line, from Python's csv module
             _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
-            checked.number_lines("m.line", f"JOIN {name}_lines m ON m.idx = t.line - 2")
+            checked.renumber(f"{name}_lines")
+            con.execute(f"DROP TABLE {name}_lines")
     return CsvDelivery(path=path, info=info, header=header, rows=rows, checked=checked, labels=labels)

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import click
 
-from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
-from connectors.duo_kinds import KINDS, describe, detect_kind
-from connectors.duo_reports import read_report, report_changes
+from connectors.duo import duo_reader
+from connectors.duo_kinds import KINDS
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.field_mapping import MappingError
 from connectors.progress import file_progress
@@ -90,7 +89,8 @@ def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, 
             for kind, path, reader, summarize, label in imports:
                 try:
                     with file_progress(path, show):
-                        result = st.import_file(kind, path, reader, summarize=summarize)
+                        result = st.import_file(kind, path, reader, summarize=summarize,
+                                                same_name=kind.startswith("duo_"))
                 except RefusedFile as exc:
                     _refused(exc)
                     refused += 1
@@ -103,21 +103,6 @@ def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, 
         raise click.UsageError(str(exc)) from exc
     if refused:
         ctx.exit(1)
-
-
-def duo_import(path: Path, kind: str, encoding: str | None = None,
-               mapping: Path | None = None) -> tuple[str, Callable, Callable, str]:
-    """(staging kind, reader, summarize, label) for a DUO file of `kind` ('auto', 'c', 'p', 'a01' …)."""
-    if kind == "auto":
-        kind = detect_kind(path, encoding)
-    options = {"encoding": encoding, "mapping": mapping}
-    if kind == "c":
-        reader = partial(read_c_levering, **options)
-        return "duo_c", reader, enrolment_changes, "C-levering"
-    if kind == "p":
-        reader = partial(read_p_levering, **options)
-        return "duo_p", reader, enrolment_changes, "P-levering"
-    return f"duo_{kind}", partial(read_report, kind, **options), report_changes(kind), describe(kind)
 
 
 @click.command("duo")
@@ -140,7 +125,7 @@ def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping
     a broken file is refused whole (exit 1). The same file twice is a no-op.
     """
     try:
-        kind_name, reader, summarize, label = duo_import(file, kind.lower(), _encoding(encoding), mapping)
+        kind_name, reader, summarize, label = duo_reader(file, kind.lower(), _encoding(encoding), mapping)
     except RefusedFile as exc:
         _refused(exc)
         ctx.exit(1)

@@ -18,8 +18,8 @@ import duckdb
 from connectors.delimited import CsvDelivery, check_csv
 from connectors.errors import RefusedFile
 from connectors.field_mapping import load_declared
-from connectors.staging import ReaderResult
-from connectors.staging_duo import KEY, changes, ensure_tables
+from connectors.staging import ReaderResult, date_in_file_name
+from connectors.staging_duo import KEY, changes, ensure_tables, record_levering
 from connectors.typed_rows import RowCheck
 
 Progress = Callable[[str], None]
@@ -39,6 +39,12 @@ def _gemeenten(path: Path) -> tuple[str, ...]:
     return (area[1],) if area and area[0] == "G" else ()
 
 
+def levering_in_file_name(path: str | Path) -> str:
+    """The area a delivery is for, `G0363` or `R0012`; '' when the file name does not say."""
+    area = area_in_file_name(path)
+    return f"{area[0]}{area[1]}" if area else ""
+
+
 def _quiet(_: str) -> None:
     return None
 
@@ -48,7 +54,7 @@ def _refuse_duplicate_keys(delivery: CsvDelivery) -> None:
     checked, keys = delivery.checked, ", ".join(KEY)
     con = checked.con
     # hashes first (cheap): equal keys always have equal hashes; only a hit needs the exact search
-    if not con.execute(f"SELECT count(*) - count(DISTINCT hash({keys})) FROM {checked.table} "
+    if not con.execute(f"SELECT count(*) - count(DISTINCT hash({keys})) FROM {checked.name} "
                        "WHERE persoonsnummer IS NOT NULL").fetchone()[0]:
         return
     found = con.execute(
@@ -71,17 +77,20 @@ def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     path = Path(path)
     mapping = load_declared("duo_clevering", mapping)
     ensure_tables(con)
-    progress("reading and checking")
-    delivery = check_csv(path, con, mapping, encoding=encoding)
+    levering = levering_in_file_name(path)
+    progress("reading, checking and loading")
+    delivery = check_csv(path, con, mapping, import_id=import_id, constants={"levering": levering},
+                         encoding=encoding)
     if delivery.rows == 0:
         raise RefusedFile(path, 2, None,
                           "no enrolments: a C-levering holds the full state and cannot be empty")
+    progress(f"checking the keys of {delivery.rows:,} rows")
     _refuse_duplicate_keys(delivery)
     checked = delivery.checked
     checked.quarantine()
-    progress(f"loading {delivery.rows:,} rows")
-    loaded = checked.load(import_id)
-    checked.drop()
+    record_levering(con, import_id, "C", levering, date_in_file_name(path))
+    loaded = checked.finish()
+    progress("loaded")
     return ReaderResult(
         rows_read=delivery.rows, rows_loaded=loaded, format="duo_c", encoding=delivery.info.encoding,
         gemeenten=_gemeenten(path),
@@ -102,10 +111,12 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
                  "missing required value (a T or W mutation carries the full row)")
         for f in full.fields if f.required and not mapping.field(f.name).required
     )
-    progress("reading and checking")
-    delivery = check_csv(path, con, mapping, encoding=encoding, row_checks=needed)
+    levering = levering_in_file_name(path)
+    progress("reading, checking and loading")
+    delivery = check_csv(path, con, mapping, import_id=import_id, constants={"levering": levering},
+                         encoding=encoding, row_checks=needed)
     checked = delivery.checked
-    _check_against_state(con, checked.name, import_id)
+    _check_against_state(con, checked.name, import_id, levering)
     checked.add_fault(
         "mutatiesoort",
         "line IN (SELECT line FROM p_existence WHERE mutatiesoort IN ('W', 'V') AND NOT bestaat)",
@@ -118,9 +129,8 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
         "'toevoeging of an enrolment that already exists'",
     )
     checked.quarantine()
-    progress(f"loading {delivery.rows:,} mutations")
-    loaded = checked.load(import_id)
-    checked.drop()
+    record_levering(con, import_id, "P", levering, date_in_file_name(path))
+    loaded = checked.finish()
     con.execute("DROP TABLE IF EXISTS p_existence")
     return ReaderResult(
         rows_read=delivery.rows, rows_loaded=loaded, format="duo_p", encoding=delivery.info.encoding,
@@ -139,12 +149,13 @@ def enrolment_changes(con: duckdb.DuckDBPyConnection, import_id: int, previous: 
     return summary
 
 
-def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id: int) -> None:
+def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id: int, levering: str) -> None:
     """Temp table `p_existence(line, mutatiesoort, bestaat)`: did the enrolment exist just before?
 
     Within the file, the last earlier T or V of the same key decides (a T leaves it existing, a V
     removed, a W changes nothing — also when quarantined, since a quarantined mutation is one that
-    would not have changed existence); without one, the state after the previous import decides.
+    would not have changed existence); without one, the state of the same levering (area) after
+    the previous import decides.
     """
     key = ", ".join(KEY)
     on = " AND ".join(f"s.{k} = r.{k}" for k in KEY)
@@ -158,11 +169,12 @@ def _check_against_state(con: duckdb.DuckDBPyConnection, checked: str, import_id
                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS eerder
             FROM {checked} WHERE faults IS NULL
         ),
-        state AS (SELECT DISTINCT {key} FROM duo_inschrijvingen_op(?))
+        state AS (SELECT DISTINCT {key} FROM duo_inschrijvingen_op(?) s
+                  WHERE s.levering = ? AND EXISTS (SELECT 1 FROM rows r WHERE {on}))
         SELECT r.line, r.mutatiesoort,
                CASE WHEN r.eerder IS NOT NULL THEN r.eerder = 'T'
                     ELSE s.persoonsnummer IS NOT NULL END AS bestaat
         FROM rows r LEFT JOIN state s ON {on}
         """,
-        [import_id - 1],
+        [import_id - 1, levering],
     )

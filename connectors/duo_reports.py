@@ -55,17 +55,16 @@ def read_report(report: str, path: Path, con: duckdb.DuckDBPyConnection, import_
     path = Path(path)
     declared = load_declared(f"duo_{report}", mapping)
     ensure_report_table(con, report)
-    delivery = check_csv(path, con, declared, encoding=encoding)
-    checked = delivery.checked
-    checked.quarantine()
     name = parse_report_name(path)
     constants = {
         "rapportmaand": name.month if name else None,
         "gebied": name.area if name else None,
         "gebiedscode": name.code if name else None,
     }
-    loaded = checked.load(import_id, table=f"duo_{report}", constants=constants)
-    checked.drop()
+    delivery = check_csv(path, con, declared, import_id=import_id, table=f"duo_{report}", constants=constants,
+                         encoding=encoding)
+    delivery.checked.quarantine()
+    loaded = delivery.checked.finish()
     gemeenten = (name.code,) if name and name.area == "G" else ()
     return ReaderResult(
         rows_read=delivery.rows, rows_loaded=loaded, format=f"duo_{report}", encoding=delivery.info.encoding,

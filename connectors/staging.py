@@ -275,8 +275,15 @@ class Staging:
         force: bool = False,
         population: PopulationCounter | None = None,
         summarize: ChangeSummary | None = None,
+        same_name: bool = False,
     ) -> ImportResult:
-        """Load one delivery in one transaction: all of it, or (on any exception) nothing."""
+        """Load one delivery in one transaction: all of it, or (on any exception) nothing.
+
+        `same_name`: a duplicate must also have the same file name. For deliveries whose name says
+        what the content does not (a DUO report's month and area, `202610A04G0599.csv`: an
+        unchanged werkvoorraad gives the same bytes as last month's), so that October's report is not
+        taken for September's.
+        """
         if self.read_only:
             raise RuntimeError("staging opened read-only")
         path = Path(path)
@@ -288,12 +295,15 @@ class Staging:
         con = self.con
         earlier = con.execute(
             "SELECT import_id FROM imports WHERE kind = ? AND sha256 = ? AND status = 'loaded' "
-            "ORDER BY import_id LIMIT 1",
-            [kind, sha256],
+            + ("AND file_name = ? " if same_name else "") + "ORDER BY import_id LIMIT 1",
+            [kind, sha256, path.name] if same_name else [kind, sha256],
         ).fetchone()
         if earlier:
             return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0])
 
+        # a reader may switch the order guarantee off for one statement (connectors/typed_rows.py);
+        # a refused import cannot switch it back inside its aborted transaction, so it is reset here
+        con.execute("RESET preserve_insertion_order")
         con.execute("BEGIN TRANSACTION")
         try:
             result = self._import_in_transaction(kind, path, sha256, reader, force, population, summarize)

@@ -5,23 +5,28 @@ deliveries are kept as they came — every C-levering row in `duo_clevering`, ev
 mutation in `duo_plevering`, each with its `import_id` — and the enrolment state is derived, never
 overwritten:
 
-* `duo_inschrijvingen_op(import_id)` (table macro): the state right after that import. The base is
-  the newest C-levering at or before it; the P-leveringen imported after that base, up to it, are
-  applied in import order and line order (T adds, W replaces the whole row, V removes);
+* `duo_inschrijvingen_op(import_id)` (table macro): the state right after that import. Per
+  levering (the area a delivery is for: `G0363`, `R0012`, from the file name), the base is the
+  newest C-levering of that area at or before the import; that area's P-leveringen imported after
+  the base, up to the import, are applied in import order and line order (T adds, W replaces the
+  whole row, V removes). A region that receives one delivery per gemeente thus keeps every
+  gemeente's enrolments: a C-levering for 0599 does not replace the state of 0363;
 * `duo_inschrijvingen_actueel` (view): the state after the newest import.
 
-Both carry the typed columns of the contract plus `import_id` / `line` (where the row came from)
-and `mutatiesoort` (NULL for a row straight from the C-levering).
+Both carry the typed columns of the contract plus `levering`, `import_id` / `line` (where the row
+came from) and `mutatiesoort` (NULL for a row straight from the C-levering). `duo_leveringen`
+lists every C- and P-levering import with its area and date.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 
 from connectors.field_mapping import load_mapping
+from connectors.typed_rows import sql_str
 
-KIND_C = "duo_c"
-KIND_P = "duo_p"
 KEY = ("persoonsnummer", "brin", "volgnummer")
 
 # The typed columns every consumer of the enrolment state may rely on (SPEC §3, the brief's contract).
@@ -37,22 +42,23 @@ def _macro_sql() -> str:
     cols_c = ", ".join(f"c.{c}" for c in STATE_COLUMNS)
     cols_m = ", ".join(f"m.{c}" for c in STATE_COLUMNS)
     key_c = " AND ".join(f"m.{k} = c.{k}" for k in KEY)
-    key = ", ".join(KEY)
+    key = ", ".join(f"p.{k}" for k in KEY)
     return f"""
 CREATE OR REPLACE MACRO duo_inschrijvingen_op(upto) AS TABLE
 WITH basis AS (
-    SELECT max(import_id) AS c_import FROM imports WHERE kind = '{KIND_C}' AND import_id <= upto
+    SELECT levering, max(import_id) AS c_import FROM duo_leveringen
+    WHERE soort = 'C' AND import_id <= upto GROUP BY levering
 ),
 mutaties AS (
-    SELECT p.* FROM duo_plevering p, basis
-    WHERE p.import_id <= upto AND p.import_id > coalesce(basis.c_import, 0)
-    QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY p.import_id DESC, p.line DESC) = 1
+    SELECT p.* FROM duo_plevering p LEFT JOIN basis b ON b.levering = p.levering
+    WHERE p.import_id <= upto AND p.import_id > coalesce(b.c_import, 0)
+    QUALIFY row_number() OVER (PARTITION BY p.levering, {key} ORDER BY p.import_id DESC, p.line DESC) = 1
 )
-SELECT {cols_c}, c.import_id, c.line, NULL::VARCHAR AS mutatiesoort, c.extra
-FROM duo_clevering c, basis
-WHERE c.import_id = basis.c_import AND NOT EXISTS (SELECT 1 FROM mutaties m WHERE {key_c})
+SELECT {cols_c}, c.levering, c.import_id, c.line, NULL::VARCHAR AS mutatiesoort, c.extra
+FROM duo_clevering c JOIN basis b ON c.import_id = b.c_import
+WHERE NOT EXISTS (SELECT 1 FROM mutaties m WHERE m.levering = c.levering AND {key_c})
 UNION ALL
-SELECT {cols_m}, m.import_id, m.line, m.mutatiesoort, m.extra
+SELECT {cols_m}, m.levering, m.import_id, m.line, m.mutatiesoort, m.extra
 FROM mutaties m WHERE m.mutatiesoort <> 'V';
 
 CREATE OR REPLACE VIEW duo_inschrijvingen_actueel AS
@@ -60,37 +66,65 @@ SELECT * FROM duo_inschrijvingen_op(9223372036854775807);
 """
 
 
+LEVERINGEN_DDL = """
+CREATE TABLE IF NOT EXISTS duo_leveringen (
+    import_id  BIGINT NOT NULL,
+    soort      VARCHAR NOT NULL,   -- 'C' or 'P'
+    levering   VARCHAR NOT NULL,   -- the area: 'G0363', 'R0012'; '' when the file name does not say
+    leverdatum DATE                -- the date in the file name
+)
+"""
+LEVERING_COLUMN = {"levering": "VARCHAR"}
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the enrolment tables (from the mappings), the history macro and the current view."""
     for name in ("duo_clevering", "duo_plevering"):
-        con.execute(load_mapping(name).ddl())
+        con.execute(load_mapping(name).ddl(LEVERING_COLUMN))
+    con.execute(LEVERINGEN_DDL)
     con.execute(_macro_sql())
 
 
-def changes(con: duckdb.DuckDBPyConnection, import_id: int) -> dict:
-    """What import `import_id` changed in the enrolment state: enrolments added, changed, removed.
+def record_levering(con: duckdb.DuckDBPyConnection, import_id: int, soort: str, levering: str,
+                    leverdatum: date | None) -> None:
+    con.execute("INSERT INTO duo_leveringen VALUES (?, ?, ?, ?)", [import_id, soort, levering, leverdatum])
 
-    Rows are compared by hashes (key hash joined, row hash compared), which keeps a national
-    C-levering against the previous state at about a second.
+
+def levering_of(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[str, str] | None:
+    """(soort, levering) of a C- or P-levering import, or None for another import."""
+    return con.execute("SELECT soort, levering FROM duo_leveringen WHERE import_id = ?",
+                       [import_id]).fetchone()
+
+
+def changes(con: duckdb.DuckDBPyConnection, import_id: int) -> dict:
+    """What import `import_id` changed in its area's enrolment state: enrolments added, changed, removed.
+
+    Rows are compared by hashes (key hash joined, row hash compared). After a C-levering the area's
+    whole state is compared (about a second for a national one); after a P-levering only the
+    enrolments it mutated can differ, so only those are.
     """
     key = ", ".join(KEY)
     row_hash = ", ".join(c for c in STATE_COLUMNS if c not in KEY)
-    state = "SELECT hash({key}) AS k, hash({row}) AS h FROM duo_inschrijvingen_op({upto})"
-    after = state.format(key=key, row=row_hash, upto=int(import_id))
-    before_exists = con.execute(
-        "SELECT count(*) FROM imports WHERE kind IN (?, ?) AND import_id < ?", [KIND_C, KIND_P, import_id]
-    ).fetchone()[0]
-    if not before_exists:
-        total = con.execute(f"SELECT count(*) FROM ({after})").fetchone()[0]
+    soort, levering = levering_of(con, import_id) or ("", "")
+    scope = f"WHERE levering = {sql_str(levering)}"
+    if soort == "P":
+        mutated = f"SELECT hash({key}) FROM duo_plevering WHERE import_id = {int(import_id)}"
+        scope += f" AND hash({key}) IN ({mutated})"
+    state = "SELECT hash({key}) AS k, hash({row}) AS h FROM duo_inschrijvingen_op({upto}) {scope}"
+    after = state.format(key=key, row=row_hash, upto=int(import_id), scope=scope)
+    before = state.format(key=key, row=row_hash, upto=int(import_id) - 1, scope=scope)
+    total = con.execute(f"SELECT count(*) FROM duo_inschrijvingen_op({int(import_id)}) "
+                        f"WHERE levering = {sql_str(levering)}").fetchone()[0]
+    earlier = con.execute("SELECT count(*) FROM duo_leveringen WHERE levering = ? AND import_id < ?",
+                          [levering, import_id]).fetchone()[0]
+    if not earlier:
         return {"added": total, "removed": 0, "changed": 0, "enrolments": total}
-    before = state.format(key=key, row=row_hash, upto=int(import_id) - 1)
-    row = con.execute(
+    added, removed, changed = con.execute(
         f"""
         SELECT count(*) FILTER (WHERE b.k IS NULL),
                count(*) FILTER (WHERE a.k IS NULL),
-               count(*) FILTER (WHERE a.k IS NOT NULL AND b.k IS NOT NULL AND a.h <> b.h),
-               count(a.k)
+               count(*) FILTER (WHERE a.k IS NOT NULL AND b.k IS NOT NULL AND a.h <> b.h)
         FROM ({before}) b FULL OUTER JOIN ({after}) a ON a.k = b.k
         """
     ).fetchone()
-    return {"added": row[0], "removed": row[1], "changed": row[2], "enrolments": row[3]}
+    return {"added": added, "removed": removed, "changed": changed, "enrolments": total}

@@ -13,12 +13,15 @@ value and fault from the parsed value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import duckdb
 
 from connectors.field_mapping import Field, Mapping
 
+FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
 DATE_FORMATS = "jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj"
 FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
@@ -39,7 +42,6 @@ CREATE OR REPLACE TEMP MACRO inbeeld_date_bounded(d) AS
 CREATE OR REPLACE TEMP MACRO inbeeld_date(v) AS inbeeld_date_bounded(inbeeld_date_parse(v));
 """
 
-FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
 
 
 def sql_str(text: str) -> str:
@@ -83,52 +85,60 @@ def _parse(field: Field, c: str) -> str:
         return f"TRY_CAST(replace({c}, ',', '.') AS {field.sql_type})"
     if kind == "gemeentecode":
         return f"CASE WHEN regexp_full_match({c}, '[0-9]{{1,4}}') THEN lpad({c}, 4, '0') END"
-    return c  # text, persoonsnummer, bsn
+    if kind in {"persoonsnummer", "bsn"}:  # the number once as an integer, for the elfproef
+        return f"TRY_CAST({c} AS BIGINT)"
+    return c  # text
 
 
-def _value_and_fault(field: Field, c: str, p: str) -> tuple[str, str]:
-    """Layer 3: (typed value, fault reason or NULL) from cleaned text `c` and parsed value `p`."""
+def _value_ok_reason(field: Field, c: str, p: str) -> tuple[str, str, str]:
+    """Layer 3: (typed value, ok, reason) from cleaned text `c` and parsed value `p`.
+
+    `ok` is a plain boolean, evaluated for every row; `reason` (text) is only evaluated for rows that
+    are not ok, so a national file pays for the checks and not for composing messages.
+    """
     kind = field.type
-    value = p
+    value, ok, reason = p, "true", "NULL"
     if kind in {"text", "code"}:
-        checks = []
+        oks, reasons = [], []
         if field.values is not None:
             allowed = ", ".join(sql_str(v) for v in field.values)
-            checks.append(f"WHEN {p} NOT IN ({allowed}) THEN "
-                          + sql_str(f"unknown value (expected one of {', '.join(field.values)})"))
+            oks.append(f"{p} IN ({allowed})")
+            reasons.append(f"WHEN {p} NOT IN ({allowed}) THEN "
+                           + sql_str(f"unknown value (expected one of {', '.join(field.values)})"))
         if field.pattern is not None:
-            checks.append(f"WHEN NOT regexp_full_match({p}, {sql_str(field.pattern)}) THEN "
-                          + sql_str(f"does not match the pattern {field.pattern}"))
-        fault = f"CASE {' '.join(checks)} END" if checks else "NULL"
-    elif kind == "persoonsnummer":
-        fault = (f"CASE WHEN NOT is_persoonsnummer({c}) THEN CASE WHEN elfproef_som({c}) IS NULL "
-                 "THEN 'not a 9-digit number' "
-                 "ELSE 'fails the elfproef: neither a BSN nor an onderwijsnummer' END END")
-    elif kind == "bsn":
-        fault = (f"CASE WHEN NOT is_bsn({c}) THEN CASE WHEN elfproef_som({c}) IS NULL "
-                 "THEN 'not a 9-digit number' ELSE 'fails the elfproef: not a BSN' END END")
+            oks.append(f"regexp_full_match({p}, {sql_str(field.pattern)})")
+            reasons.append(f"WHEN NOT regexp_full_match({p}, {sql_str(field.pattern)}) THEN "
+                           + sql_str(f"does not match the pattern {field.pattern}"))
+        if oks:
+            ok, reason = " AND ".join(oks), f"CASE {' '.join(reasons)} END"
+    elif kind in {"persoonsnummer", "bsn"}:
+        value = c
+        ok = f"is_persoonsnummer_fast({c}, {p})" if kind == "persoonsnummer" else f"is_bsn_fast({c}, {p})"
+        failed = ("fails the elfproef: neither a BSN nor an onderwijsnummer" if kind == "persoonsnummer"
+                  else "fails the elfproef: not a BSN")
+        reason = f"CASE WHEN elfproef_som({c}) IS NULL THEN 'not a 9-digit number' ELSE {sql_str(failed)} END"
     elif kind == "gemeentecode":
-        fault = f"CASE WHEN {p} IS NULL OR {p} = '0000' THEN 'unknown gemeentecode (expected 4 digits)' END"
+        ok = f"{p} <> '0000'"
+        reason = "'unknown gemeentecode (expected 4 digits)'"
     elif kind == "date":
         value = f"inbeeld_date_bounded({p})"
-        fault = (f"CASE WHEN {p} IS NULL THEN {sql_str('impossible date (expected ' + DATE_FORMATS + ')')} "
-                 f"WHEN {value} IS NULL THEN 'impossible date (before {FIRST_DATE[:4]} or after "
-                 f"{LAST_DATE[:4]})' END")
-    elif kind == "jn":
-        fault = f"CASE WHEN {p} IS NULL THEN 'expected J or N' END"
-    elif kind == "integer":
-        fault = f"CASE WHEN {p} IS NULL THEN 'not a whole number' END"
-    elif kind == "decimal":
-        fault = f"CASE WHEN {p} IS NULL THEN 'not a number' END"
+        ok = f"{p} BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}'"
+        reason = (f"CASE WHEN {p} IS NULL THEN {sql_str('impossible date (expected ' + DATE_FORMATS + ')')} "
+                  f"ELSE 'impossible date (before {FIRST_DATE[:4]} or after {LAST_DATE[:4]})' END")
+    elif kind in {"jn", "integer", "decimal"}:
+        ok = f"{p} IS NOT NULL"
+        reason = {"jn": "'expected J or N'", "integer": "'not a whole number'",
+                  "decimal": "'not a number'"}[kind]
     else:  # pragma: no cover - field_mapping.TYPES and this function are kept together
         raise ValueError(kind)
     if field.required:
-        fault = f"CASE WHEN {c} IS NULL THEN 'missing required value' ELSE {fault} END"
+        ok = f"({c} IS NOT NULL AND coalesce({ok}, false))"
+        reason = f"CASE WHEN {c} IS NULL THEN 'missing required value' ELSE {reason} END"
     else:
-        fault = f"CASE WHEN {c} IS NOT NULL THEN {fault} END"
+        ok = f"({c} IS NULL OR coalesce({ok}, false))"
     if field.default is not None:
         value = f"coalesce({value}, {literal(field.default)})"
-    return value, fault
+    return value, ok, reason
 
 
 @dataclass(frozen=True)
@@ -145,31 +155,40 @@ class RowCheck:
 
 @dataclass
 class Checked:
-    """Typed rows with their faults: temp table `table`, read through temp view `name` (gives `line`).
+    """One import's typed rows with their faults, in a temp table until `finish` loads the good ones.
 
-    Faults found later (against other rows or the staging state) are added with `add_fault` into a
-    side table, so the typed table is never updated and its row order stays the file order.
+    Each faulty row carries its list of faults in the `faults` column. Faults found afterwards
+    (against other rows or the staging state) go through `add_fault` into a side table.
+    `quarantine` copies every fault to `quarantine_pending`; `finish` inserts the rows without faults
+    into the staging table. (Inserting every row into the staging table and deleting the faulty
+    ones would save the temp copy, but DuckDB then rewrites at commit every row group that lost a
+    row: for a national file with a few bad rows that costs more than the copy.)
     """
 
     con: duckdb.DuckDBPyConnection
     mapping: Mapping
     name: str
     labels: dict[str, str]
-    later: list[str] = field(default_factory=list)
+    table: str
+    import_id: int
+    columns: tuple[str, ...]
 
     @property
-    def table(self) -> str:
+    def typed_table(self) -> str:
         return f"{self.name}_t"
 
     @property
     def later_table(self) -> str:
         return f"{self.name}_later"
 
-    def number_lines(self, line_sql: str = "t.line", join: str = "") -> None:
-        """(Re)create the view with `line_sql` (over the typed table `t`, and `join`) as the line."""
+    def _view(self) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT * FROM {self.typed_table}")
+
+    def renumber(self, line_map: str) -> None:
+        """Replace the record numbers (`line` = record + 1) by real lines from `line_map(idx, line)`."""
         self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT {line_sql} AS line, t.* EXCLUDE (line) "
-            f"FROM {self.table} t {join}"
+            f"UPDATE {self.typed_table} SET line = m.line FROM {line_map} m "
+            f"WHERE m.idx = {self.typed_table}.line - 2"
         )
 
     def count(self, where: str = "true") -> int:
@@ -191,7 +210,7 @@ class Checked:
         return self.con.execute(f"SELECT count(*) FROM {self.later_table}").fetchone()[0] - before
 
     def quarantine(self) -> int:
-        """Copy every fault into `quarantine_pending` (line, source, raw value, reason); returns bad rows."""
+        """Copy every fault into `quarantine_pending` (line, field, raw value, reason); returns bad rows."""
         self.con.execute(
             "INSERT INTO quarantine_pending SELECT line, field, value, reason FROM ("
             f"SELECT line, f.field, f.value, f.reason FROM (SELECT line, unnest(faults) AS f "
@@ -200,23 +219,29 @@ class Checked:
         )
         return self.count(f"NOT ({self.good})")
 
-    def load(self, import_id: int, *, table: str | None = None, constants: dict[str, object] | None = None,
-             columns: list[str] | None = None, where: str = "true") -> int:
-        """Insert the good rows into the staging table with `import_id`; returns the number loaded."""
-        table = table or self.mapping.table
-        constants = constants or {}
-        columns = columns or [f.name for f in self.mapping.fields]
-        names = ["import_id", "line", *constants, *columns, "extra"]
-        values = [str(int(import_id)), "line", *(literal(v) for v in constants.values()), *columns, "extra"]
-        return self.con.execute(
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {self.name} "
-            f"WHERE {self.good} AND ({where})"
-        ).fetchone()[0]
-
-    def drop(self) -> None:
+    def finish(self) -> int:
+        """Insert the rows without faults into the staging table (after `quarantine`); returns how many."""
+        names = ", ".join(self.columns)
+        with _any_order(self.con):
+            loaded = self.con.execute(
+                f"INSERT INTO {self.table} ({names}) SELECT {names} FROM {self.name} WHERE {self.good}"
+            ).fetchone()[0]
         self.con.execute(f"DROP VIEW IF EXISTS {self.name}")
-        self.con.execute(f"DROP TABLE IF EXISTS {self.table}")
+        self.con.execute(f"DROP TABLE IF EXISTS {self.typed_table}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.later_table}")
+        return loaded
+
+
+@contextmanager
+def _any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Every row carries its line, so physical order does not matter: without the order guarantee
+    DuckDB reads and writes with both threads (about twice as fast for a national file)."""
+    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
+    # on an error the transaction is aborted and takes no SET: `Staging.import_file` resets the
+    # setting before the next import (other readers number lines with row_number() over the scan)
+    yield
+    con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
 
 def check_rows(
@@ -225,6 +250,9 @@ def check_rows(
     relation: str,
     sources: dict[str, str],
     *,
+    import_id: int,
+    table: str | None = None,
+    constants: dict[str, object] | None = None,
     extra_sources: dict[str, str] | None = None,
     labels: dict[str, str] | None = None,
     row_checks: tuple[RowCheck, ...] = (),
@@ -232,7 +260,8 @@ def check_rows(
     line_column: str = "line",
     extra_column: str | None = None,
 ) -> Checked:
-    """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`.
+    """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`, and insert them
+    with `import_id` (and the `constants`, e.g. a report's month) into `table` (default: the mapping's).
 
     `sources` maps field name -> column of `relation` (fields absent from the file are NULL),
     `extra_sources` maps an unknown column's original name -> column (kept in the `extra` JSON),
@@ -263,39 +292,48 @@ def check_rows(
     parsed = [*keep, "extra"] + [f"c_{f.name}" for f in fields]
     parsed += [f"{_parse(f, f'c_{f.name}')} AS p_{f.name}" for f in fields]
 
-    typed = [*keep, "extra"] + [f"c_{f.name}" for f in fields]
+    carried = [f"c_{f.name}" for f in fields] + [f"p_{f.name}" for f in fields]
+    typed = [*keep, "extra", *carried]
+    reasons: dict[str, str] = {}
     for f in fields:
-        value, fault = _value_and_fault(f, f"c_{f.name}", f"p_{f.name}")
-        typed += [f"{value} AS {f.name}", f"{fault} AS f_{f.name}"]
+        value, ok, reasons[f.name] = _value_ok_reason(f, f"c_{f.name}", f"p_{f.name}")
+        typed += [f"{value} AS {f.name}", f"{ok} AS k_{f.name}"]
 
-    field_ok = " AND ".join(f"f_{f.name} IS NULL" for f in fields) or "true"
-    checked = [*keep, "extra"] + [f"c_{f.name}" for f in fields] + [f.name for f in fields]
+    # row checks (across fields) only judge rows whose fields are all fine on their own
+    fields_ok = " AND ".join(f"k_{f.name}" for f in fields) or "true"
+    checked = [*keep, "extra", *carried] + [f.name for f in fields] + [f"k_{f.name}" for f in fields]
     for f in fields:
-        fault = f"f_{f.name}"
-        for check in (c for c in row_checks if c.field == f.name):
-            reason = sql_str(check.reason)
-            fault = f"coalesce({fault}, CASE WHEN ({field_ok}) AND ({check.bad}) THEN {reason} END)"
-        checked.append(f"{fault} AS f_{f.name}")
+        mine = [c for c in row_checks if c.field == f.name]
+        ok = f"k_{f.name}" + "".join(f" AND NOT coalesce(({fields_ok}) AND ({c.bad}), false)" for c in mine)
+        checked.append(f"{ok} AS r_{f.name}")
+        if mine:
+            whens = " ".join(f"WHEN {c.bad} THEN {sql_str(c.reason)}" for c in mine)
+            reasons[f.name] = f"CASE WHEN NOT k_{f.name} THEN {reasons[f.name]} ELSE CASE {whens} END END"
 
-    any_fault = " OR ".join(f"f_{f.name} IS NOT NULL" for f in fields) or "false"
+    all_ok = " AND ".join(f"r_{f.name}" for f in fields) or "true"
     items = ", ".join(
-        f"CASE WHEN f_{f.name} IS NOT NULL THEN "
-        f"{{'field': {sql_str(labels[f.name])}, 'value': c_{f.name}, 'reason': f_{f.name}}} END"
+        f"CASE WHEN NOT r_{f.name} THEN "
+        f"{{'field': {sql_str(labels[f.name])}, 'value': c_{f.name}, 'reason': {reasons[f.name]}}} END"
         for f in fields
     )
     final = [*keep, *(f.name for f in fields), "extra",
-             f"CASE WHEN {any_fault} THEN list_filter([{items}], lambda x: x IS NOT NULL) END "
+             f"CASE WHEN NOT ({all_ok}) THEN list_filter([{items}], lambda x: x IS NOT NULL) END "
              f"::{FAULT_TYPE}[] AS faults"]
 
-    result = Checked(con, mapping, name, labels)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {result.table} AS SELECT {', '.join(final)} FROM ("
-        f"SELECT {', '.join(checked)} FROM ("
-        f"SELECT {', '.join(typed)} FROM ("
-        f"SELECT {', '.join(parsed)} FROM ("
-        f"SELECT {', '.join(cleaned)} FROM {relation}))))"
-    )
+    constants = constants or {}
+    names = ("import_id", *constants, "line", *(f.name for f in fields), "extra")
+    result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names)
+    values = [f"{int(import_id)} AS import_id", *(f"{literal(v)} AS {k}" for k, v in constants.items()),
+              *final]
+    with _any_order(con):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {result.typed_table} AS SELECT {', '.join(values)} FROM ("
+            f"SELECT {', '.join(checked)} FROM ("
+            f"SELECT {', '.join(typed)} FROM ("
+            f"SELECT {', '.join(parsed)} FROM ("
+            f"SELECT {', '.join(cleaned)} FROM {relation}))))"
+        )
     con.execute(f"CREATE OR REPLACE TEMP TABLE {result.later_table} "
                 "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
-    result.number_lines()
+    result._view()
     return result

@@ -39,7 +39,9 @@ QUALIFY row_number() OVER (PARTITION BY meldingsnummer ORDER BY import_id DESC, 
 """
 
 _ELEMENT = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
-_QUOTED_VALUE = re.compile(r"[Tt]he value '[^']*'")
+# libxml2 quotes the offending value ("The value '…'", "'…' is not a valid value"): it may be a
+# person number or a name, so messages keep the element and the rule, never the value
+_QUOTED_VALUE = re.compile(r"[Tt]he value '[^']*'|'[^']*'(?= is not a valid value)")
 
 
 @cache
@@ -110,7 +112,7 @@ def read_verzuim(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
         con.unregister("verzuim_records")
     checked = check_rows(
         con, declared, "verzuim_raw", {f.name: f.name for f in declared.fields},
-        extra_column="extra_json",
+        import_id=import_id, extra_column="extra_json",
         row_checks=(RowCheck("einddatum", "einddatum < begindatum", "einddatum before begindatum"),),
     )
     checked.add_fault(
@@ -120,8 +122,7 @@ def read_verzuim(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
         "'meldingsnummer appears earlier in this file'",
     )
     checked.quarantine()
-    loaded = checked.load(import_id)
-    checked.drop()
+    loaded = checked.finish()
     con.execute("DROP TABLE verzuim_raw")
     return ReaderResult(rows_read=records.num_rows, rows_loaded=loaded, format=KIND, encoding=used_encoding)
 

@@ -51,13 +51,11 @@ def read_vrijstellingen(path: Path, con: duckdb.DuckDBPyConnection, import_id: i
     path = Path(path)
     declared = vrijstellingen_mapping(mapping)
     ensure_tables(con)
-    delivery = check_csv(path, con, declared, encoding=encoding, row_checks=(
+    delivery = check_csv(path, con, declared, import_id=import_id, encoding=encoding, row_checks=(
         RowCheck("einddatum", "einddatum < begindatum", "EINDDATUM before BEGINDATUM"),
     ))
-    checked = delivery.checked
-    checked.quarantine()
-    loaded = checked.load(import_id)
-    checked.drop()
+    delivery.checked.quarantine()
+    loaded = delivery.checked.finish()
     return ReaderResult(rows_read=delivery.rows, rows_loaded=loaded, format=KIND,
                         encoding=delivery.info.encoding)
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from cli import main
 from connectors.brp import import_brp
-from connectors.duo_commands import duo_import
+from connectors.duo import import_duo
 from connectors.errors import RefusedFile
 from connectors.staging import ImportResult, Staging
 from connectors.verzuim_xml import read_verzuim
@@ -25,14 +25,9 @@ from connectors.vrijstellingen_csv import read_vrijstellingen
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 
-def _import_duo(staging: Staging, path: Path) -> ImportResult:
-    kind, reader, summarize, _label = duo_import(path, "auto")
-    return staging.import_file(kind, path, reader, summarize=summarize)
-
-
 IMPORTERS: dict[str, Callable[[Staging, Path], ImportResult]] = {
     "brp": lambda staging, path: import_brp(staging, path),
-    "duo": _import_duo,
+    "duo": lambda staging, path: import_duo(staging, path),
     "verzuim": lambda staging, path: staging.import_file("verzuim", path, read_verzuim),
     "vrijstellingen": lambda staging, path: staging.import_file("vrijstellingen", path, read_vrijstellingen),
 }

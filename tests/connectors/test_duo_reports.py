@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.duo import import_duo
 from connectors.duo_kinds import detect_kind
 from connectors.duo_reports import parse_report_name, read_report, report_changes
 from connectors.errors import RefusedFile
@@ -81,6 +82,17 @@ def test_changes_are_against_the_previous_report_of_the_same_area(st: Staging, t
     december.write_text("\n".join([*lines[:2], new_row]) + "\n", encoding="utf-8")
     summary = load(st, "a04", december).summary
     assert summary == {"persons": 2, "added": 1, "removed": 2, "previous_import_id": 1}
+
+
+def test_an_unchanged_report_of_another_month_is_not_the_same_file(st: Staging, tmp_path: Path) -> None:
+    october = tmp_path / "202610A04G0363.csv"
+    shutil.copy(A04, october)
+    assert import_duo(st, A04).status == "loaded"
+    second = import_duo(st, october)
+    assert second.status == "loaded" and second.summary["added"] == 0 and second.summary["removed"] == 0
+    assert import_duo(st, october).status == "duplicate"
+    months = st.con.execute("SELECT DISTINCT rapportmaand FROM duo_a04 ORDER BY 1").fetchall()
+    assert months == [(date(2026, 10, 1),), (date(2026, 11, 1),)]
 
 
 def test_rows_with_bad_values_are_quarantined(st: Staging, tmp_path: Path) -> None:

@@ -119,6 +119,14 @@ def test_an_invalid_file_is_refused_whole(st: Staging, tmp_path: Path, items, li
     assert len(meldingen(st)) == 3 and len(st.imports()) == 1
 
 
+def test_refusal_messages_never_quote_the_value(st: Staging, tmp_path: Path) -> None:
+    path = xml_file(tmp_path, melding("<verzuimdagen>Jansen 999990007</verzuimdagen>"))
+    with pytest.raises(RefusedFile) as refused:
+        load(st, path)
+    assert refused.value.field == "verzuimdagen" and "not a valid value" in refused.value.reason
+    assert "Jansen" not in str(refused.value) and "999990007" not in str(refused.value)
+
+
 def test_doctype_and_entities_are_refused_before_parsing(st: Staging, tmp_path: Path) -> None:
     head = '<!DOCTYPE v [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
     with pytest.raises(RefusedFile, match="DOCTYPE or entity") as refused:
