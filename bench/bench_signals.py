@@ -65,10 +65,10 @@ def build(directory: Path, persons: int, enrolments: int) -> Path:
                    i % 500 = 0, i % 2000 = 0, i % 3000 = 0, 0
             FROM range({persons}) t(i)""")
         con.execute(f"""
-            INSERT INTO duo_clevering (import_id, line, persoonsnummer, bsn, gemeentecode, brin, volgnummer,
+            INSERT INTO duo_clevering (import_id, line, levering, persoonsnummer, bsn, gemeentecode, brin, volgnummer,
                 onderwijssoort, niveau, datum_inschrijving, datum_uitschrijving, bekostigd, diploma_datum,
                 startkwalificatie, pro_vso_getuigschrift)
-            SELECT 2, j, p.bsn, NULL, p.gemeente_inschrijving, 'BR' || lpad(CAST(j % 99 AS VARCHAR), 2, '0'), '1',
+            SELECT 2, j, 'R0000', p.bsn, NULL, p.gemeente_inschrijving, 'BR' || lpad(CAST(j % 99 AS VARCHAR), 2, '0'), '1',
                    CASE WHEN age < 12 THEN 'PO' WHEN age < 16 THEN 'VO' ELSE 'MBO' END, NULL,
                    DATE '2025-08-15', CASE WHEN j % 40 = 0 THEN DATE '2026-06-30' END, true,
                    CASE WHEN j % 60 = 0 THEN DATE '2026-06-30' END, j % 60 = 0, false
@@ -77,6 +77,7 @@ def build(directory: Path, persons: int, enrolments: int) -> Path:
                   FROM brp_personen
                   WHERE date_diff('year', geboortedatum_vroegst, {d}) BETWEEN 4 AND 22 AND hash(bron_regel) % 100 < 99
                   LIMIT {enrolments}) p""")
+        con.execute(f"INSERT INTO duo_leveringen VALUES (2, 'C', 'R0000', {d})")
         con.execute("""
             INSERT INTO vrijstellingen_import (import_id, line, persoonsnummer, grondslag, begindatum, einddatum)
             SELECT 4, bron_regel, bsn, CASE WHEN bron_regel % 2 = 0 THEN 'LPW_5_A' ELSE 'LPW_15' END,

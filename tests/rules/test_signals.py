@@ -71,6 +71,8 @@ def staging(tmp_path: Path) -> duckdb.DuckDBPyConnection:
                        VALUES (1, 'brp', 'b', 'h1', 'loaded', DATE '2026-10-01', now()),
                               (2, 'duo_c', 'c', 'h2', 'loaded', DATE '2026-10-01', now()),
                               (3, 'vrijstellingen', 'v', 'h3', 'loaded', DATE '2026-10-01', now())""")
+        con.execute("INSERT INTO duo_leveringen (import_id, soort, levering, leverdatum) "
+                    "VALUES (2, 'C', 'G0363', DATE '2026-10-01')")
         yield con
 
 
@@ -84,10 +86,10 @@ def _person(con: duckdb.DuckDBPyConnection, geboren: str, *, ingeschreven: str =
 
 def _enrolment(con: duckdb.DuckDBPyConnection, begin: str, einde: str | None, soort: str = "VO",
                gemeente: str = GEMEENTE, nummer: str = BSN) -> None:
-    con.execute("""INSERT INTO duo_clevering (import_id, line, persoonsnummer, gemeentecode, brin, volgnummer,
-                       onderwijssoort, datum_inschrijving, datum_uitschrijving, bekostigd, startkwalificatie,
-                       pro_vso_getuigschrift)
-                   VALUES (2, 2, ?, ?, '12AB', '1', ?, ?, ?, true, false, false)""",
+    con.execute("""INSERT INTO duo_clevering (import_id, line, levering, persoonsnummer, gemeentecode, brin,
+                       volgnummer, onderwijssoort, datum_inschrijving, datum_uitschrijving, bekostigd,
+                       startkwalificatie, pro_vso_getuigschrift)
+                   VALUES (2, 2, 'G0363', ?, ?, '12AB', '1', ?, ?, ?, true, false, false)""",
                 [nummer, gemeente, soort, begin, einde])
 
 
