@@ -2,8 +2,8 @@
 
 lxml `iterparse` on the person `object` elements through `xml_safety` (no DOCTYPE, no entities);
 each person is read into one flat row of raw canonical fields, the element is cleared and its
-earlier siblings deleted, and every `BATCH` rows are appended to a DuckDB temp table as one Arrow
-table; the shared validation and insert of `brp_schema` then run once over all of them. Elements
+earlier siblings deleted; every `BATCH` rows become one Arrow table and every `FLUSH` rows go
+through the shared validation and insert of `brp_schema` straight into `brp_personen`. Elements
 are matched by local name, so a namespace version change is not a code change.
 """
 
@@ -20,7 +20,8 @@ from connectors.brp_schema import (
     OUDER_FIELDS,
     RAW_NAMES,
     create_tables,
-    load_persons,
+    finish_persons,
+    load_batch,
 )
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
@@ -29,7 +30,8 @@ from connectors.textfile import check_text
 from connectors.xml_safety import check_prolog, safe_iterparse
 
 FORMAT = "stufbg"
-BATCH = 10_000  # rows held in Python between DuckDB inserts: memory stays small
+BATCH = 10_000  # rows held as Python lists before they become one Arrow table
+FLUSH = 100_000  # rows checked and inserted per DuckDB statement (planning cost vs memory)
 COLUMNS = ("bron_regel", *RAW_NAMES, "extra")
 ARROW_SCHEMA = pa.schema([("bron_regel", pa.int64())] + [(n, pa.string()) for n in RAW_NAMES]
                          + [("extra", pa.string())])
@@ -143,6 +145,7 @@ def read_stufbg(
     encoding: str | None = None,
     duplicates: str = "refuse",
     batch: int = BATCH,
+    flush: int = FLUSH,
 ) -> ReaderResult:
     """Load a StUF-BG npsLa01 answer into `brp_personen`."""
     mapping = mapping or load_mapping("brp_stufbg")
@@ -158,11 +161,10 @@ def read_stufbg(
     if used not in ("utf-8", "utf8", "cp1252", "windows-1252", "us-ascii", "iso-8859-1"):
         raise RefusedFile(path, 1, "encoding", f"XML encoding {used!r} is not accepted (UTF-8 or cp1252)")
     create_tables(con)
-    con.execute("CREATE OR REPLACE TEMP TABLE stuf_personen ("
-                + ", ".join(f"{f.name} {'BIGINT' if f.name == 'bron_regel' else 'VARCHAR'}"
-                            for f in ARROW_SCHEMA) + ")")
     object_tag = mapping.get("object", "object")
     rows: list[list] = []
+    pending: list[pa.Table] = []
+    read = 0
     seen_root = False
     for _, obj in safe_iterparse(path, tag=f"{{*}}{object_tag}", encoding=override):
         seen_root = True
@@ -179,15 +181,19 @@ def read_stufbg(
             while obj.getprevious() is not None:
                 del parent[0]
         if len(rows) >= batch:
-            _append(con, rows)
+            pending.append(_arrow(rows))
             rows = []
+            if len(pending) * batch >= flush:
+                read += _load(con, import_id, pending)
+                pending = []
     if rows:
-        _append(con, rows)
+        pending.append(_arrow(rows))
+    if pending:
+        read += _load(con, import_id, pending)
     if not seen_root:
         raise RefusedFile(path, None, object_tag,
                           f"no person `{object_tag}` elements: not an npsLa01 answer?")
-    counts = load_persons(con, import_id, path, "stuf_personen", duplicates=duplicates)
-    con.execute("DROP TABLE stuf_personen")
+    counts = finish_persons(con, import_id, path, read, duplicates)
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding="cp1252" if override or used in ("cp1252", "windows-1252") else "utf-8",
@@ -195,13 +201,18 @@ def read_stufbg(
     )
 
 
-def _append(con: duckdb.DuckDBPyConnection, rows: list[list]) -> None:
-    """One batch of raw rows into the temp table (DuckDB spills it to disk when large); the checks
-    and the typed insert run once, over all of them, at the end."""
-    table = pa.Table.from_arrays([pa.array(col, type=ARROW_SCHEMA.field(i).type)
-                                  for i, col in enumerate(zip(*rows, strict=True))], schema=ARROW_SCHEMA)
-    con.register("stuf_batch", table)
+def _arrow(rows: list[list]) -> pa.Table:
+    """Python rows as one Arrow table (column-wise), so they leave the Python heap at once."""
+    return pa.Table.from_arrays([pa.array(col, type=ARROW_SCHEMA.field(i).type)
+                                 for i, col in enumerate(zip(*rows, strict=True))], schema=ARROW_SCHEMA)
+
+
+def _load(con: duckdb.DuckDBPyConnection, import_id: int, tables: list[pa.Table]) -> int:
+    """Check and insert one chunk straight into `brp_personen` (whose uncommitted rows DuckDB writes
+    to the staging file as it goes: memory stays flat, unlike a temp table in the transaction)."""
+    con.register("stuf_batch", pa.concat_tables(tables))
     try:
-        con.execute("INSERT INTO stuf_personen SELECT * FROM stuf_batch")
+        read, _ = load_batch(con, import_id, "stuf_batch")
     finally:
         con.unregister("stuf_batch")
+    return read
