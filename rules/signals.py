@@ -124,7 +124,8 @@ def _enrolments_sql(con: duckdb.DuckDBPyConnection, upto: str) -> str:
 
 
 def _ctes(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
-    """The WITH clauses the signals and the person state share (macros must be installed)."""
+    """The WITH clauses the signals and the person state share (macros must be installed). CTEs read
+    more than once are MATERIALIZED: DuckDB would otherwise compute them again for every reference."""
     served = ", ".join(_sql_str(g) for g in gemeenten) or "NULL"
     d = f"DATE '{peildatum.isoformat()}'"
     teldatum = date(peildatum.year if peildatum.month >= 10 else peildatum.year - 1, 10, 1)
@@ -157,7 +158,7 @@ personen AS (
     FROM brp
 ),
 ingezetenen AS (SELECT * FROM personen WHERE resident),
-duo AS (
+duo AS MATERIALIZED (
     SELECT *, coalesce(nullif(bsn, ''), persoonsnummer) AS sleutel
     FROM ({_enrolments_sql(con, duo_upto)})
 ),
@@ -176,10 +177,11 @@ vrij AS (
     SELECT persoonsnummer, grondslag, begindatum, einddatum
     FROM ({_vrijstellingen_sql(con, any_upto)}) WHERE begindatum <= {d}
 ),
-basis AS (
+basis AS MATERIALIZED (
     SELECT i.*, coalesce(x.geldig, false) AS geldig, x.na_einde, x.sk, x.pro,
            coalesce(x.in_startset, false) AS in_startset, x.startset_einde,
-           lpw_status_zeker(i.vroegst, i.laatst, {d}, x.sk, x.pro) AS status,
+           CASE WHEN i.vroegst = i.laatst THEN lpw_status(i.vroegst, {d}, x.sk, x.pro)
+                ELSE lpw_status_zeker(i.vroegst, i.laatst, {d}, x.sk, x.pro) END AS status,
            lpw_leerplicht_start(i.vroegst) AS lp_start,
            lpw_rmc_start(i.vroegst, x.sk) AS rmc_start
     FROM ingezetenen i LEFT JOIN inschr x ON x.sleutel = i.bsn
@@ -197,7 +199,7 @@ av AS (
     FROM basis b LEFT JOIN vrij_p p ON p.persoonsnummer = b.bsn
     WHERE b.status IN {obliged} AND NOT b.geldig AND NOT coalesce(p.gedekt, false)
 ),
-av_signaal AS (
+av_signaal AS MATERIALIZED (
     SELECT * FROM av
     WHERE {d} >= sinds + to_days(CAST(greatest(
             CASE WHEN sinds = lp_start THEN {marge_start} ELSE 0 END,
@@ -274,10 +276,12 @@ ORDER BY signal, persoonsnummer
 def person_state_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
     """Per BRP person of the delivery: the facts that explain why a signal is gone (resident, died,
     emigrated, the gemeente, status, enrolled, SK, covered by a vrijstelling) on `peildatum`."""
+    d = f"DATE '{peildatum.isoformat()}'"
     return _ctes(con, peildatum, tuple(gemeenten)) + f"""
 status AS (
     SELECT p.bsn,
-           lpw_status_zeker(p.vroegst, p.laatst, DATE '{peildatum.isoformat()}', x.sk, x.pro) AS status,
+           CASE WHEN p.vroegst = p.laatst THEN lpw_status(p.vroegst, {d}, x.sk, x.pro)
+                ELSE lpw_status_zeker(p.vroegst, p.laatst, {d}, x.sk, x.pro) END AS status,
            coalesce(x.geldig, false) AS geldig, x.sk
     FROM personen p LEFT JOIN inschr x ON x.sleutel = p.bsn
 )
