@@ -16,7 +16,7 @@ from registers.models import Base
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0002"
+    assert head_revision() == "0004"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
