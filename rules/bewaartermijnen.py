@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from rules.dates import anniversary
 from rules.parameters import PARAMETERS, Parameters
@@ -126,6 +127,15 @@ def _term(termijn: Termijn, geboortedatum: date, sk_datum: date | None, on: date
 DOSSIER_TERMS = (Termijn.LEERPLICHT, Termijn.KWALIFICATIEPLICHT, Termijn.RMC)
 
 
+@lru_cache(maxsize=1 << 16)
+def _termen(geboortedatum: date, sk_datum: date | None, on: date,
+            params: Parameters) -> tuple[tuple[Periode, Vernietiging | None], ...]:
+    """Per dossier term: the obligation's period and the term's destruction date (one person's, cached:
+    the retention run asks this for every record of the person)."""
+    return tuple((_periode(t, geboortedatum, sk_datum, params), _term(t, geboortedatum, sk_datum, on, params))
+                 for t in DOSSIER_TERMS)
+
+
 def dossier(geboortedatum: date, sk_datum: date | None, van: date, tot: date, standaard: Termijn, on: date,
             parameters: Parameters | None = None) -> Vernietiging:
     """The destruction date of a dossier about the days `van`..`tot` (both included).
@@ -137,20 +147,15 @@ def dossier(geboortedatum: date, sk_datum: date | None, van: date, tot: date, st
     """
     if standaard not in DOSSIER_TERMS:
         raise ValueError(f"{standaard} is not a dossier term")
-    params = parameters or PARAMETERS
-    found: list[Vernietiging] = []
-    for termijn in DOSSIER_TERMS:
-        periode = _periode(termijn, geboortedatum, sk_datum, params)
-        if periode.start is None or periode.einde is None:
-            continue
-        if periode.start <= tot and van <= periode.einde:
-            term = _term(termijn, geboortedatum, sk_datum, on, params)
-            if term is not None:
-                found.append(term)
+    termen = dict(zip(DOSSIER_TERMS, _termen(geboortedatum, sk_datum, on, parameters or PARAMETERS),
+                      strict=True))
+    found = [term for periode, term in termen.values()
+             if term is not None and periode.start is not None and periode.einde is not None
+             and periode.start <= tot and van <= periode.einde]
     if found:
         return max(found, key=lambda item: item.op)
     for termijn in (standaard, Termijn.KWALIFICATIEPLICHT, Termijn.LEERPLICHT):
-        term = _term(termijn, geboortedatum, sk_datum, on, params)
+        term = termen[termijn][1]
         if term is not None:
             return term
     raise AssertionError("the leerplicht term always applies")  # pragma: no cover
