@@ -93,8 +93,10 @@ class AggregateCount:
 
 @dataclass
 class Expired:
-    """The ids of the records to destroy, per table, and per person what goes (for the audit trail)."""
+    """The ids of the records to destroy on `today`, per table, and per person what goes (for the
+    audit trail)."""
 
+    today: date
     cases: list[int] = field(default_factory=list)
     case_actions: list[int] = field(default_factory=list)
     vrijstellingen: list[int] = field(default_factory=list)
@@ -226,7 +228,7 @@ def find_expired(session: Session, today: date) -> tuple[Expired, Counter[str], 
     """The records whose `vernietigen_op` has come (`<= today`), with the dependants that go with
     them; and, per record type, how many are kept by a legal hold and how many as work in progress."""
     held = held_persons(session)
-    expired, hold, in_progress = Expired(), Counter[str](), Counter[str]()
+    expired, hold, in_progress = Expired(today), Counter[str](), Counter[str]()
     due = Case.vernietigen_op <= today
     for case_id, number, status in session.execute(
             select(Case.id, Case.persoonsnummer, Case.status).where(due).order_by(Case.id)):

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from registers.audit import AuditEvent, trail
 from reports import follow_up, register_queries, staging_queries
 from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
-from reports.telling import Leerplichttelling, Schooljaar, leerplichttelling
+from reports.retention_figures import TELLING
+from reports.telling import Leerplichttelling, Regel, Schooljaar, leerplichttelling, with_destroyed
 from reports.vsv import Convenantjaar, Reconciliation, duo_workload, reconcile
 from reports.worklist import Toewijzingen, worklists
 
@@ -32,10 +33,11 @@ def report_config(extra: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Leerplichttelling:
-    """The Leerplichttelling of school year `year` from the registers."""
+    """The Leerplichttelling of school year `year` from the registers, with the counts the retention
+    kept of records it destroyed."""
     jaar = Schooljaar(year)
     einde = min(jaar.end, peildatum) if peildatum else jaar.end
-    return leerplichttelling(
+    result = leerplichttelling(
         year,
         cases=register_queries.cases(session),
         meldingen=register_queries.meldingen_on(session, einde),
@@ -46,6 +48,9 @@ def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Le
         close_reason_labels=register_queries.CLOSE_REASON_LABELS,
         melding_reason_labels=register_queries.MELDING_REASON_LABELS,
     )
+    destroyed = register_queries.retention_lines(session, TELLING, year)
+    return with_destroyed(result, [Regel(line.rubriek, line.onderdeel, line.aantal, line.sleutel, line.groep,
+                                         line.totaal) for line in destroyed])
 
 
 def kpi_settings(extra: Mapping[str, Any]) -> tuple[int, int, set[dt.date]]:
