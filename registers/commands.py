@@ -2,12 +2,13 @@
 
 Thin wrappers over the plain functions in `registers/`: parse the options, open the register
 database of the settings in `ctx.obj` (migrating it when it is behind), run one function in one
-transaction, print. A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
+transaction, print. Like every `*/commands.py` this is the command line, the top layer (cli.py
+assembles it, nothing imports it), so `--format csv` goes through the one spreadsheet writer.
+A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,7 @@ from registers.codes import (
 from registers.db import open_registers, writer_connection
 from registers.errors import Refused
 from registers.models import Case, Verzuimmelding, Vrijstelling
+from reports.spreadsheet import Column, Table, write_csv_stream
 from rules.dates import format_nl, parse_date
 from settings import Settings
 
@@ -89,13 +91,6 @@ def _register(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
         factory.kw["bind"].dispose()
 
 
-def _neutralise(value: Any) -> Any:
-    """A cell that a spreadsheet would run as a formula gets a leading quote (SPEC §6)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     def plain(value: Any) -> Any:
         if isinstance(value, date):
@@ -105,11 +100,9 @@ def _emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     records = [{c: plain(row.get(c)) for c in columns} for row in rows]
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow(["" if record[c] is None else _neutralise(record[c]) for c in columns])
+    elif fmt == "csv":  # the one CSV writer: formulas neutralised (SPEC §6)
+        texts = [{c: None if r[c] is None else str(r[c]) for c in columns} for r in records]
+        write_csv_stream(sys.stdout, Table("export", [Column(c, c) for c in columns], texts))
     else:
         cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in records]
         widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
