@@ -33,6 +33,8 @@ def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
+    from pipelines.retention_commands import retention
+    from registers.audit_commands import audit
     from registers.commands import cases, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
@@ -40,7 +42,7 @@ def _register_commands() -> None:
 
     register_duo_commands(import_group)
     commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
-                                     verzuim, report]
+                                     verzuim, report, retention, audit]
     for command in commands:
         main.add_command(command)
 

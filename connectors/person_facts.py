@@ -32,7 +32,7 @@ class PersonFacts:
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
-                       [table]).fetchone()[0] > 0
+                       [table]).fetchall()[0][0] > 0  # fetchall: DuckDB 2 keeps a half-read result open
 
 
 def _brp_sql(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
-from registers.audit import AuditTrail, load_key
+from registers.audit import AuditTrail, load_key, record_reads
 from registers.codes import (
     CaseStatus,
     CloseReason,
@@ -65,7 +65,7 @@ def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
 
 
 @contextmanager
-def _register(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
+def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
     """One transaction on the settings' register database; a refusal rolls back and exits with 1.
 
     A writing command takes the register's writer lock first, so it waits for a running sync
@@ -91,7 +91,7 @@ def _register(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
         factory.kw["bind"].dispose()
 
 
-def _emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+def emit_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     def plain(value: Any) -> Any:
         if isinstance(value, date):
             return value.isoformat()
@@ -138,9 +138,10 @@ def cases() -> None:
 def cases_list(ctx: click.Context, status: str | None, signal: str | None, assigned: str | None,
                fmt: str) -> None:
     """List cases, oldest first."""
-    with _register(ctx, write=False) as session:
+    with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = case_register.list_cases(session, status=status, signal=signal, assigned_to=assigned)
-        _emit([_case_row(c) for c in found], CASE_COLUMNS, fmt)
+        record_reads(session, "case.listed", "cases", [(c.id, c.persoonsnummer) for c in found])
+        emit_rows([_case_row(c) for c in found], CASE_COLUMNS, fmt)
 
 
 @cases.command("show")
@@ -148,7 +149,7 @@ def cases_list(ctx: click.Context, status: str | None, signal: str | None, assig
 @click.pass_context
 def cases_show(ctx: click.Context, case_id: int) -> None:
     """Show one case and its timeline (dates in Dutch)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         case = case_register.read_case(session, case_id)
         click.echo("\n".join(describe_case(case)))
 
@@ -193,7 +194,7 @@ def cases_act(ctx: click.Context, case_id: int, action: str, on: date | None, by
               note: str | None, reason: str | None) -> None:
     """Record ACTION on a case: letter, reply, huisbezoek, gesprek, waarschuwing, halt, proces-verbaal,
     doorverwijzing, note or close (the codes: brief_verstuurd, antwoord_ontvangen, halt_verwijzing, …)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         entry = case_register.record_action(session, case_id, action, on=on, by=by, note=note, reason=reason)
         click.echo(f"Zaak {case_id}: {entry.action.label} op {format_nl(entry.on_date)} door {entry.by}")
 
@@ -204,7 +205,7 @@ def cases_act(ctx: click.Context, case_id: int, action: str, on: date | None, by
 @click.pass_context
 def cases_assign(ctx: click.Context, case_id: int, name: str) -> None:
     """Assign a case to a leerplichtambtenaar or RMC counsellor ('-' to unassign)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         case = case_register.assign(session, case_id, None if name == "-" else name)
         click.echo(f"Zaak {case.id}: toegewezen aan {case.assigned_to or '-'}")
 
@@ -215,7 +216,7 @@ def cases_assign(ctx: click.Context, case_id: int, name: str) -> None:
 @click.pass_context
 def cases_hold(ctx: click.Context, case_id: int, release: bool) -> None:
     """Put a legal hold on a case (kept past its retention period), or lift it with --release."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         case = case_register.set_legal_hold(session, case_id, not release)
         click.echo(f"Zaak {case.id}: legal hold {'aan' if case.legal_hold else 'uit'}")
 
@@ -253,7 +254,7 @@ def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begind
                      einddatum: date | None, verklaring_datum: date | None, nooit_geschikt: bool,
                      toelichting: str | None) -> None:
     """Register a vrijstelling for PERSOONSNUMMER."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         entry = vrijstelling_register.add_vrijstelling(
             session, persoonsnummer, grond, begindatum, einddatum=einddatum,
             verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt, toelichting=toelichting)
@@ -270,7 +271,7 @@ def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begind
 @click.pass_context
 def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) -> None:
     """Give vrijstelling ID its einddatum."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         entry = vrijstelling_register.end_vrijstelling(session, vrijstelling_id, einddatum)
         click.echo(f"Vrijstelling {entry.id}: eindigt op {format_nl(entry.einddatum)}")
 
@@ -283,11 +284,13 @@ def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) 
 def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
                       fmt: str) -> None:
     """List vrijstellingen, with the 1 July by which the yearly renewal is due."""
-    with _register(ctx, write=False) as session:
+    with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = vrijstelling_register.list_vrijstellingen(session, persoonsnummer=persoonsnummer,
                                                           geldig_op=geldig_op)
+        record_reads(session, "vrijstelling.listed", "vrijstellingen",
+                     [(v.id, v.persoonsnummer) for v in found])
         today = date.today()
-        _emit([_vrijstelling_row(v, today) for v in found], VRIJSTELLING_COLUMNS, fmt)
+        emit_rows([_vrijstelling_row(v, today) for v in found], VRIJSTELLING_COLUMNS, fmt)
 
 
 @vrijstelling.command("import")
@@ -299,7 +302,7 @@ def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) ->
     """Import a vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])
     into staging and the register; bad rows are reported and skipped, a broken file is refused whole."""
     settings: Settings = ctx.obj
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         summary = vrijstelling_register.import_delivery(session, settings.staging_path, file,
                                                         gemeenten=settings.gemeenten, encoding=encoding)
         if summary.duplicate:
@@ -333,9 +336,10 @@ def verzuim() -> None:
 @click.pass_context
 def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt: str) -> None:
     """List verzuimmeldingen by begindatum."""
-    with _register(ctx, write=False) as session:
-        _emit([_melding_row(m) for m in verzuim_register.list_meldingen(session, status=status, soort=soort)],
-              VERZUIM_COLUMNS, fmt)
+    with register_session(ctx) as session:  # writes: showing persons' numbers is audited
+        found = verzuim_register.list_meldingen(session, status=status, soort=soort)
+        record_reads(session, "verzuim.listed", "verzuimmeldingen", [(m.id, m.persoonsnummer) for m in found])
+        emit_rows([_melding_row(m) for m in found], VERZUIM_COLUMNS, fmt)
 
 
 @verzuim.command("handle")
@@ -357,7 +361,7 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
                    toelichting: str | None, on: date | None, by: str | None, functie: str | None,
                    telefoon: str | None, email: str | None) -> None:
     """Set the gemeente's status of verzuimmelding MELDINGSNUMMER, as DUO allows it."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         contact = None
         if by or functie or telefoon or email:
             contact = verzuim_register.Contactpersoon(naam=by or "", functie=functie, telefoon=telefoon,
@@ -375,7 +379,7 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
 @click.pass_context
 def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
     """Write the status feedback for DUO as XML (valid against verzuim_terugkoppeling.xsd)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         count = verzuim_register.export_feedback_xml(session, out, since=since)
         click.echo(f"{out}: {count} terugkoppelingen")
 

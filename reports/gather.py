@@ -117,6 +117,14 @@ def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peild
 
 
 def vsv_reconciliation(session: Session, con: duckdb.DuckDBPyConnection, year: int) -> Reconciliation:
-    """DUO's workload (A04, else A01 − A02) against our VSV register of convenantjaar `year`."""
+    """DUO's workload (A04, else A01 − A02) against our VSV register of convenantjaar `year`.
+
+    The result lists persons, so every person on it is written to the audit trail."""
     workload = duo_workload(staging_queries.duo_report_rows(con), Convenantjaar(year))
-    return reconcile(workload, register_queries.vsv_register(session, year), staging_queries.koppeling(con))
+    result = reconcile(workload, register_queries.vsv_register(session, year), staging_queries.koppeling(con))
+    shown = sorted({str(number) for frame in (result.alleen_duo, result.alleen_inbeeld, result.beide)
+                    for number in frame["persoonsnummer"] if number})
+    trail(session).record_many(session, [AuditEvent("vsv.afstemming", number, "vsv_register", None,
+                                                    f"convenantjaar={year}") for number in shown])
+    session.commit()
+    return result
