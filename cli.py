@@ -33,16 +33,18 @@ def _register_commands() -> None:
     """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
     from connectors.commands import import_group, quarantine_group
     from connectors.duo_commands import register as register_duo_commands
+    from letters.commands import letters_group
+    from pipelines.commands import demo, run_command, serve_command
     from pipelines.retention_commands import retention
     from registers.audit_commands import audit
-    from registers.commands import cases, verzuim, vrijstelling
+    from registers.commands import cases, signals, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
-    from synthetic.commands import demo
 
     register_duo_commands(import_group)
-    commands: list[click.Command] = [status, demo, import_group, quarantine_group, cases, vrijstelling,
-                                     verzuim, report, retention, audit]
+    commands: list[click.Command] = [status, demo, import_group, quarantine_group, signals, cases,
+                                     vrijstelling, verzuim, letters_group, report, run_command, serve_command,
+                                     retention, audit]
     for command in commands:
         main.add_command(command)
 

@@ -1,7 +1,8 @@
 """Reader for Haal Centraal *BRP Personen Bevragen* JSON (docs/formats.md §1.1).
 
 No Python object per person: the `personen` array is streamed into DuckDB (`read_json`, one JSON
-value per person) and every field is taken out in SQL with one `json_extract` of all mapped paths.
+value per person, read once) and every field is taken out in SQL with one `json_extract` of all
+mapped paths.
 Dates come as a date object (`Datum`, `DatumOnbekend`, `JaarDatum`, `JaarMaandDatum`) or as a GBA
 string; `hc_datum` turns both into the GBA form the shared typing understands.
 """
@@ -130,31 +131,22 @@ def read_haalcentraal(
         create_tables(con)
         con.execute(HC_MACROS)
         select, extraction = _select_sql(mapping)
-        fifos = []
-
-        def rescan() -> None:
-            """A fresh FIFO for each scan of the source view (a pipe can be read once)."""
-            while fifos:
-                fifos.pop().__exit__(None, None, None)
-            ctx = array_fifo(utf8_path, start, end)
-            fifo = ctx.__enter__()
-            fifos.append(ctx)
-            con.execute(f"""
-                CREATE OR REPLACE TEMP VIEW hc_personen AS
-                SELECT bron_regel, {select}
-                FROM (SELECT row_number() OVER () AS bron_regel, json, {extraction} AS v
-                      FROM read_json({_sql_text(str(fifo))}, format='array', records=false,
-                                     columns={{'json': 'JSON'}}, maximum_object_size=16777216))
-            """)
-
+        # One pass over the JSON (parsing is the expensive part): the raw fields of every person go
+        # into a temp table (DuckDB spills it to the staging temp directory when large), which the
+        # shared checks then read twice.
         try:
-            counts = load_persons(con, import_id, path, "hc_personen", rescan=rescan, duplicates=duplicates)
+            with array_fifo(utf8_path, start, end) as fifo:
+                con.execute(f"""
+                    CREATE OR REPLACE TEMP TABLE hc_personen AS
+                    SELECT bron_regel, {select}
+                    FROM (SELECT row_number() OVER () AS bron_regel, json, {extraction} AS v
+                          FROM read_json({_sql_text(str(fifo))}, format='array', records=false,
+                                         columns={{'json': 'JSON'}}, maximum_object_size=16777216))
+                """)
+            counts = load_persons(con, import_id, path, "hc_personen", duplicates=duplicates)
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
-        finally:
-            while fifos:
-                fifos.pop().__exit__(None, None, None)
-        con.execute("DROP VIEW IF EXISTS hc_personen")
+        con.execute("DROP TABLE hc_personen")
     if counts.rows_read == 0:
         raise RefusedFile(path, None, member, f'no persons: the "{member}" array is empty')
     return ReaderResult(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -273,21 +272,21 @@ DUPLICATE_POLICIES = ("refuse", "quarantine")
 
 def load_persons(
     con: duckdb.DuckDBPyConnection, import_id: int, file: Path, source: str, *,
-    keep_checked: bool = False, duplicates: str = "refuse", rescan: Callable[[], None] | None = None,
+    keep_checked: bool = False, duplicates: str = "refuse",
 ) -> LoadCounts:
     """Validate and insert the raw relation `source` (a view or temp table with `bron_regel`,
     every name of RAW_NAMES and `extra`) into `brp_personen`, then check duplicate BSNs.
 
-    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller;
-    `rescan` is called before each scan (a streamed source can be read once per setup).
+    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller.
+    The source is read twice: it must be a re-scannable file, a view over one, or a table.
     """
-    read, _ = load_batch(con, import_id, source, keep_checked=keep_checked, rescan=rescan)
+    read, _ = load_batch(con, import_id, source, keep_checked=keep_checked)
     return finish_persons(con, import_id, file, read, duplicates)
 
 
 def load_batch(
     con: duckdb.DuckDBPyConnection, import_id: int, source: str, *,
-    keep_checked: bool = False, rescan: Callable[[], None] | None = None,
+    keep_checked: bool = False,
 ) -> tuple[int, int]:
     """Quarantine the faulty rows of `source` and insert the others; returns (read, quarantined).
 
@@ -295,8 +294,6 @@ def load_batch(
     materialising a typed copy: for a re-scannable file that is cheaper than a second write.
     """
     create_tables(con)
-    if rescan:
-        rescan()
     ints = ", ".join(f"try_cast({f.name} AS BIGINT) AS _int_{f.name}" for f in RAW_FIELDS if f.kind == "bsn")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE brp_checked AS
@@ -309,8 +306,6 @@ def load_batch(
         FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked WHERE faults IS NOT NULL)
         ORDER BY bron_regel
     """)
-    if rescan:
-        rescan()
     con.execute(f"""
         INSERT INTO brp_personen
         SELECT {typed_select_sql(import_id)}

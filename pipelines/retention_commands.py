@@ -12,7 +12,7 @@ import click
 
 from connectors.errors import StagingLocked
 from pipelines.retention import RetentionReport, run_retention
-from registers.commands import DATE
+from rules.commands import DATUM
 from settings import Settings
 
 
@@ -42,7 +42,7 @@ def _summary(report: RetentionReport) -> list[str]:
 
 @retention.command("run")
 @click.option("--dry-run", is_flag=True, help="Count what would go and write the report; remove nothing.")
-@click.option("--today", type=DATE, default=None,
+@click.option("--today", type=DATUM, default=None,
               help="The day to apply the terms on (default today): for a catch-up run or a test.")
 @click.pass_obj
 def retention_run(settings: Settings, dry_run: bool, today: date | None) -> None:

@@ -14,7 +14,8 @@ import click
 
 from connectors.persoonsnummer import is_persoonsnummer
 from registers.audit import AuditEvent, trail
-from registers.commands import DATE, FORMATS, emit_rows, register_session
+from registers.commands import FORMATS, emit_rows, register_session
+from rules.commands import DATUM
 
 COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail")
 
@@ -26,7 +27,7 @@ def audit() -> None:
 
 @audit.command("list")
 @click.option("--persoon", "persoonsnummer", required=True, help="BSN or onderwijsnummer of the person.")
-@click.option("--since", type=DATE, default=None, help="Only entries on or after this day.")
+@click.option("--since", type=DATUM, default=None, help="Only entries on or after this day.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, fmt: str) -> None:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from registers.errors import Refused
+from rules.signals import SIGNALS
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -28,16 +29,9 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
     raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}")
 
 
-class Signal(StrEnum):
-    """The signals of SPEC §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for."""
-
-    ABSOLUUT_VERZUIM = "ABSOLUUT_VERZUIM"
-    GEEN_INSCHRIJVING_18_23 = "GEEN_INSCHRIJVING_18_23"
-    VSV = "VSV"
-    THUISZITTER = "THUISZITTER"
-    ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
-    BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
-    CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
+# The signals of SPEC §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
+# the codes are those of the matching (rules.signals), the one place they are defined.
+Signal = StrEnum("Signal", [(code, code) for code in SIGNALS])
 
 
 class CaseStatus(StrEnum):
@@ -236,3 +230,39 @@ class VsvUitkomst(StrEnum):
     ZORG_OF_DAGBESTEDING = "zorg_of_dagbesteding"
     NIET_BEREIKT = "niet_bereikt"
     OVERIG = "overig"
+
+
+# -- the letter log (revision 0003, written by the letter run in letters/run.py) ---------------------
+
+class LetterKind(StrEnum):
+    """The letters InBeeld writes; the value is the template's name (letters/kinds.py holds the rest)."""
+
+    ABSOLUUT_VERZUIM = "absoluut_verzuim"
+    RMC_18_23 = "rmc_18_23"
+    UITNODIGING_VERZUIMGESPREK = "uitnodiging_verzuimgesprek"
+    HERINNERING_VRIJSTELLING = "herinnering_vrijstelling"
+    INFORMATIE_LEERPLICHT = "informatie_leerplicht"
+
+
+class LetterStatus(StrEnum):
+    """`gepland` is written before the file, `aangemaakt` after it: a killed run leaves `gepland` rows
+    that the next run redoes; `onderdrukt` records a letter that did not go out, with its reason."""
+
+    GEPLAND = "gepland"
+    AANGEMAAKT = "aangemaakt"
+    ONDERDRUKT = "onderdrukt"
+
+
+class SuppressionReason(StrEnum):
+    """Why a letter did not go out (letters/suppression.py decides; the values match its `Reden`)."""
+
+    OVERLEDEN = "overleden"
+    GEEMIGREERD = "geemigreerd"
+    RNI = "rni"
+    OPSCHORTING = "opschorting"
+    VERHUISD = "verhuisd"
+    GEEN_ADRES = "geen_adres"
+    ADRES_IN_ONDERZOEK = "adres_in_onderzoek"
+    GEHEIMHOUDING = "geheimhouding"
+    NIET_IN_BRP = "niet_in_brp"
+    GEBOORTEDATUM_ONBEKEND = "geboortedatum_onbekend"

@@ -20,10 +20,11 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from connectors.staging import Staging
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
-from registers.audit import AuditTrail, load_key, record_reads
+from registers.audit import AuditEvent, AuditTrail, load_key, record_reads, trail
 from registers.codes import (
     CaseStatus,
     CloseReason,
@@ -35,29 +36,18 @@ from registers.codes import (
 )
 from registers.db import open_registers, writer_connection
 from registers.errors import Refused
+from registers.matching import week_signals
 from registers.models import Case, Verzuimmelding, Vrijstelling
 from reports.spreadsheet import Column, Table, write_csv_stream
-from rules.dates import format_nl, parse_date
+from rules.commands import DATUM
+from rules.dates import format_nl
+from rules.signals import COLUMNS as SIGNAL_COLUMNS
+from rules.signals import SIGNALS
 from settings import Settings
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
 
-class _Date(click.ParamType):
-    """A date as `jjjj-mm-dd`, `dd-mm-jjjj` or `jjjjmmdd` (rules.dates.parse_date)."""
-
-    name = "datum"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-DATE = _Date()
 
 
 def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
@@ -184,7 +174,7 @@ def describe_case(case: Case) -> list[str]:
 @cases.command("act")
 @click.argument("case_id", type=int)
 @click.argument("action")
-@click.option("--date", "on", type=DATE, default=None, help="Date of the action (default today).")
+@click.option("--date", "on", type=DATUM, default=None, help="Date of the action (default today).")
 @click.option("--by", default=None, help="Who did it (default the logged-in user).")
 @click.option("--note", default=None, help="Note or gespreksverslag.")
 @click.option("--reason", type=_choices(CloseReason), default=None,
@@ -242,9 +232,9 @@ def vrijstelling() -> None:
 @vrijstelling.command("add")
 @click.argument("persoonsnummer")
 @click.option("--grond", required=True, help="LPW_5_A, LPW_5_B, LPW_5_C, LPW_5A, LPW_3A, LPW_3B or LPW_15.")
-@click.option("--begin", "begindatum", type=DATE, required=True)
-@click.option("--eind", "einddatum", type=DATE, default=None, help="Empty: open-ended.")
-@click.option("--verklaring-datum", type=DATE, default=None,
+@click.option("--begin", "begindatum", type=DATUM, required=True)
+@click.option("--eind", "einddatum", type=DATUM, default=None, help="Empty: open-ended.")
+@click.option("--verklaring-datum", type=DATUM, default=None,
               help="Date of the statement: doctor/psychologist (LPW_5_A, art. 7) or foreign school "
                    "(LPW_5_C, art. 9).")
 @click.option("--nooit-geschikt", is_flag=True, help="LPW_5_A: will never be fit (no yearly renewal).")
@@ -267,7 +257,7 @@ def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begind
 
 @vrijstelling.command("end")
 @click.argument("vrijstelling_id", type=int)
-@click.option("--eind", "einddatum", type=DATE, required=True)
+@click.option("--eind", "einddatum", type=DATUM, required=True)
 @click.pass_context
 def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) -> None:
     """Give vrijstelling ID its einddatum."""
@@ -278,7 +268,7 @@ def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) 
 
 @vrijstelling.command("list")
 @click.option("--persoonsnummer", default=None)
-@click.option("--geldig-op", type=DATE, default=None, help="Only those valid on this date.")
+@click.option("--geldig-op", type=DATUM, default=None, help="Only those valid on this date.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
@@ -350,7 +340,7 @@ def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt:
               help="Reden afsluiting (with afgesloten).")
 @click.option("--toelichting", type=_choices(ToelichtingAfsluiting), default=None,
               help="Toelichting afsluiting (with afgesloten).")
-@click.option("--date", "on", type=DATE, default=None, help="Date of the status (default today).")
+@click.option("--date", "on", type=DATUM, default=None, help="Date of the status (default today).")
 @click.option("--by", default=None,
               help="Who handles it: the contact for the school (default the logged-in user).")
 @click.option("--functie", default=None, help="Contact's function.")
@@ -375,7 +365,7 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
 
 @verzuim.command("export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--since", type=DATE, default=None, help="Only statuses set on or after this date.")
+@click.option("--since", type=DATUM, default=None, help="Only statuses set on or after this date.")
 @click.pass_context
 def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
     """Write the status feedback for DUO as XML (valid against verzuim_terugkoppeling.xsd)."""
@@ -383,3 +373,31 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
         count = verzuim_register.export_feedback_xml(session, out, since=since)
         click.echo(f"{out}: {count} terugkoppelingen")
 
+
+@click.command("signals")
+@click.option("--peildatum", type=DATUM, default=None, help="The peildatum (default: today).")
+@click.option("--type", "types", multiple=True, type=click.Choice(SIGNALS),
+              help="Only this signal type (repeatable).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], fmt: str) -> None:
+    """The signals of SPEC §4.2 on a peildatum, over the staged deliveries and the vrijstellingen register.
+
+    Read only (cases change in the weekly run); the persons shown are written to the audit trail.
+    JSON: an array of objects with signal, persoonsnummer, gemeentecode, peildatum, sinds, status,
+    adres_in_onderzoek, geheimhouding, thuiszitter_lang.
+    """
+    settings: Settings = ctx.obj
+    peildatum = peildatum or date.today()
+    if not settings.gemeenten:
+        raise click.ClickException("which gemeenten are served? Set INBEELD_GEMEENTEN (e.g. 0363), "
+                                   "`gemeenten` in inbeeld.toml or --gemeenten")
+    if not settings.staging_path.is_file():
+        raise click.ClickException(f"no deliveries imported yet ({settings.staging_path} does not exist): "
+                                   "run `inbeeld import brp …` and `inbeeld import duo …` first")
+    with Staging(settings.staging_path, read_only=True) as st, register_session(ctx) as session:
+        found = week_signals(st.con, session, peildatum, settings.gemeenten, types)
+        trail(session).record_many(session, [  # a list of persons shown is audited
+            AuditEvent("signal.listed", s.persoonsnummer, None, None, s.signal) for s in found])
+    rows = [s.as_dict() for s in found]
+    emit_rows(rows, list(SIGNAL_COLUMNS), fmt)

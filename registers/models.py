@@ -33,9 +33,12 @@ from registers.codes import (
     ActionType,
     CaseStatus,
     CloseReason,
+    LetterKind,
+    LetterStatus,
     MeldingStatus,
     RedenAfsluiting,
     Signal,
+    SuppressionReason,
     ThuiszitterBron,
     ToelichtingAfsluiting,
     VerzuimSoort,
@@ -299,6 +302,63 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     person_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     detail: Mapped[str | None] = mapped_column(String(200))
+
+
+SENT_ONLY = text("reden IS NULL")
+SUPPRESSED_ONLY = text("reden IS NOT NULL")
+
+
+class Letter(Base):
+    """The letter log (revision 0003): every letter the letter run wrote and every one it suppressed.
+
+    A letter is about one subject (`onderwerp`: `case:12`, `vrijstelling:7:2027-2028`,
+    `verzuim:3`), is the n-th of its kind for that subject (`rang` 1 = first letter, 2 = reminder)
+    and goes to one addressee, named by role (`ouder1`, `ouder1+ouder2`, `verzorgers`, `jongere`;
+    never a BSN). The partial unique indexes make "nothing twice" a database fact: one letter per
+    subject, kind, rang and addressee, and one record per suppression reason.
+    """
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    onderwerp: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    vrijstelling_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vrijstellingen.id", ondelete="CASCADE"), index=True)
+    verzuimmelding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("verzuimmeldingen.id", ondelete="CASCADE"), index=True)
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
+    soort: Mapped[LetterKind] = mapped_column(code(LetterKind, "letter_kind"))
+    rang: Mapped[int] = mapped_column(Integer)
+    geadresseerde: Mapped[str] = mapped_column(String(40))
+    status: Mapped[LetterStatus] = mapped_column(code(LetterStatus, "letter_status"))
+    reden: Mapped[SuppressionReason | None] = mapped_column(
+        code(SuppressionReason, "suppression_reason"))
+    kenmerk: Mapped[str | None] = mapped_column(String(20), unique=True)
+    datum: Mapped[date] = mapped_column(Date)
+    antwoord_voor: Mapped[date | None] = mapped_column(Date)
+    run: Mapped[str | None] = mapped_column(String(40), index=True)
+    bestand: Mapped[str | None] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("uq_letters_sent", "onderwerp", "soort", "rang", "geadresseerde", unique=True,
+              sqlite_where=SENT_ONLY, postgresql_where=SENT_ONLY),
+        Index("uq_letters_suppressed", "onderwerp", "soort", "rang", "geadresseerde", "reden", unique=True,
+              sqlite_where=SUPPRESSED_ONLY, postgresql_where=SUPPRESSED_ONLY),
+        CheckConstraint(
+            "(status = 'onderdrukt' AND reden IS NOT NULL)"
+            " OR (status <> 'onderdrukt' AND reden IS NULL AND kenmerk IS NOT NULL AND bestand IS NOT NULL)",
+            name="reden_iff_onderdrukt",
+        ),
+        CheckConstraint(
+            "(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN vrijstelling_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN verzuimmelding_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_subject",
+        ),
+        CheckConstraint("rang >= 1", name="rang_positive"),
+    )
 
 
 class AuditPurgeWindow(Base):

@@ -16,14 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Table, delete, func, inspect, select, union
+from sqlalchemy import delete, func, select, union
 from sqlalchemy.orm import Session
 
 from connectors.person_facts import PersonFacts
-from registers.models import Base, Case, Persoon, Thuiszitter, Verzuimmelding, Vrijstelling, VsvEntry
+from registers.models import Case, Letter, Persoon, Thuiszitter, Verzuimmelding, Vrijstelling, VsvEntry
 
-PERSON_RECORDS = (Case, Vrijstelling, Verzuimmelding, Thuiszitter, VsvEntry)
-LETTERS = "letters"  # the letter log (revision 0003 of the letters branch), when present
+PERSON_RECORDS = (Case, Vrijstelling, Verzuimmelding, Thuiszitter, VsvEntry, Letter)
 
 
 @dataclass(frozen=True)
@@ -33,21 +32,9 @@ class RefreshSummary:
     without_birth_date: int
 
 
-def optional_table(session: Session, name: str) -> Table | None:
-    """A register table that a later or parallel revision adds (the letter log), reflected if present."""
-    connection = session.connection()
-    if not inspect(connection).has_table(name):
-        return None
-    return Table(name, Base.metadata, autoload_with=connection, extend_existing=True)
-
-
 def record_numbers(session: Session):
     """A selectable of every persoonsnummer with a record in the registers."""
-    parts = [select(model.persoonsnummer) for model in PERSON_RECORDS]
-    letters = optional_table(session, LETTERS)
-    if letters is not None:
-        parts.append(select(letters.c.persoonsnummer))
-    return union(*parts)
+    return union(*(select(model.persoonsnummer) for model in PERSON_RECORDS))
 
 
 def _earliest(*dates: date | None) -> date | None:

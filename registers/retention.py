@@ -12,7 +12,7 @@ Which term a record follows (`update_dates` stores it in `vernietigen_op`):
 | case of an RMC signal (GEEN_INSCHRIJVING_18_23, VSV) | dossier, default RMC | sinds .. closed (or today) |
 | any other case | dossier, default leerplicht | the same |
 | proces-verbaal / Halt action | Wpg: 5 years after its date | |
-| other case actions, letters, thuiszitter entries | follow their case (or melding) | |
+| other actions, letters (and files), thuiszitter entries | follow their case, vrijstelling, melding | |
 | vrijstelling | dossier, default leerplicht (LPW_15: kwalificatieplicht) | begin .. end (open: today) |
 | verzuimmelding, with its status history | dossier, default leerplicht (soort RMC: RMC) | begin .. end |
 | VSV register entry | dossier, default RMC | 1 October .. outcome (none: today) |
@@ -49,6 +49,7 @@ from registers.models import (
     AuditPurgeWindow,
     Case,
     CaseAction,
+    Letter,
     Persoon,
     RetentionAggregate,
     Thuiszitter,
@@ -57,7 +58,7 @@ from registers.models import (
     Vrijstelling,
     VsvEntry,
 )
-from registers.personen import LETTERS, optional_table, remove_without_records
+from registers.personen import remove_without_records
 from rules import bewaartermijnen
 from rules.bewaartermijnen import Termijn
 from rules.parameters import PARAMETERS, Parameters
@@ -105,6 +106,7 @@ class Expired:
     thuiszitters: list[int] = field(default_factory=list)
     vsv_register: list[int] = field(default_factory=list)
     letters: list[int] = field(default_factory=list)
+    letter_files: list[tuple[str, str]] = field(default_factory=list)  # (run folder, file) of the letters
     persons: dict[str, Counter[str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -129,6 +131,7 @@ class RegisterPurge:
     persons: int
     aggregate_lines: int
     personen_removed: int
+    letter_files: list[tuple[str, str]] = field(default_factory=list)  # (run folder, file) to remove
 
 
 # -- destruction dates ---------------------------------------------------------------------------
@@ -287,12 +290,14 @@ def find_expired(session: Session, today: date) -> tuple[Expired, Counter[str], 
         else:
             expired.vsv_register.append(entry_id)
             expired._note(number, "vsv_register")
-    letters = optional_table(session, LETTERS)
-    if letters is not None:
-        gone_vrijstellingen = set(expired.vrijstellingen)
-        expired.letters = list(session.scalars(select(letters.c.id).where(or_(
-            letters.c.case_id.in_(gone_cases), letters.c.vrijstelling_id.in_(gone_vrijstellingen),
-            letters.c.verzuimmelding_id.in_(gone_meldingen))).order_by(letters.c.id)))
+    gone_vrijstellingen = set(expired.vrijstellingen)
+    for letter_id, run, bestand in session.execute(
+            select(Letter.id, Letter.run, Letter.bestand).where(or_(
+                Letter.case_id.in_(gone_cases), Letter.vrijstelling_id.in_(gone_vrijstellingen),
+                Letter.verzuimmelding_id.in_(gone_meldingen))).order_by(Letter.id)):
+        expired.letters.append(letter_id)
+        if run and bestand:
+            expired.letter_files.append((run, bestand))
     return expired, hold, in_progress
 
 
@@ -305,10 +310,9 @@ def _secure_delete(session: Session) -> None:
         session.execute(text("PRAGMA secure_delete = ON"))
 
 
-def _delete(session: Session, table: Any, ids: Sequence[int]) -> None:
-    column = table.c.id if hasattr(table, "c") else table.id
+def _delete(session: Session, model: Any, ids: Sequence[int]) -> None:
     for start in range(0, len(ids), CHUNK):
-        session.execute(delete(table).where(column.in_(ids[start:start + CHUNK]))
+        session.execute(delete(model).where(model.id.in_(ids[start:start + CHUNK]))
                         .execution_options(synchronize_session=False))
 
 
@@ -352,9 +356,7 @@ def purge_registers(session: Session, today: date, *, aggregators: Sequence[Aggr
                    " ".join(f"{name}={count}" for name, count in sorted(counts.items())))
         for number, counts in sorted(expired.persons.items())])
     _secure_delete(session)
-    letters = optional_table(session, LETTERS)
-    if letters is not None:
-        _delete(session, letters, expired.letters)
+    _delete(session, Letter, expired.letters)
     _delete(session, Thuiszitter, expired.thuiszitters)
     _delete(session, VerzuimStatusChange, expired.verzuim_status_changes)
     _delete(session, CaseAction, expired.case_actions)
@@ -370,7 +372,7 @@ def purge_registers(session: Session, today: date, *, aggregators: Sequence[Aggr
              today.isoformat(), _describe(purged), len(expired.persons), _describe(hold),
              _describe(in_progress))
     return RegisterPurge(purged, dict(hold), dict(in_progress), without, len(expired.persons),
-                         aggregate_lines, removed)
+                         aggregate_lines, removed, expired.letter_files)
 
 
 def _describe(counts: dict[str, int] | Counter[str]) -> str:
@@ -390,8 +392,8 @@ def purge_audit(session: Session, today: date, *, keep: Iterable[str] = (),
     before = datetime.combine(bewaartermijnen.audit_grens(today, parameters), time())
     clock = now or datetime.now(UTC).replace(tzinfo=None)
     if before > clock - AUDIT_FLOOR:
-        log.warning("Audit rows are not removed: the retention date %s is less than a year before the "
-                    "clock (%s)", before.date().isoformat(), clock.date().isoformat())
+        log.warning("Audit rows are not removed: their limit %s is not a year or more before the clock (%s)",
+                    before.date().isoformat(), clock.date().isoformat())
         return 0
     audit = trail(session)
     keep_hashes = sorted({audit.person_hash(number) for number in keep})

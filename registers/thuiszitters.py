@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, bindparam, func, literal, null, or_, select, update
+from sqlalchemy import Date, Select, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditEvent, trail
 from registers.codes import CaseStatus, MeldingStatus, Signal, ThuiszitterBron, VerzuimSoort
-from registers.db import bulk_insert
 from registers.models import Case, Thuiszitter, Verzuimmelding
 from rules.dates import add_months
 from rules.parameters import value
@@ -53,83 +52,68 @@ def is_long(entry: Thuiszitter, on: date) -> bool:
     return end > add_months(entry.startdatum, int(value("thuiszitter_lang", on)))
 
 
-def _qualifying(peildatum: date):
-    """(bron, case_id, melding_id, persoonsnummer, startdatum) of every source that qualifies now."""
+def _qualifying(peildatum: date) -> tuple[Select, Select]:
+    """The sources that qualify on `peildatum`: (case_id, persoonsnummer, startdatum) of the open
+    ABSOLUUT_VERZUIM cases and (melding_id, persoonsnummer, startdatum) of the LRV meldingen."""
     cutoff = threshold_start(peildatum)
     case_start = func.coalesce(Case.sinds, Case.opened_on)
-    cases = select(literal(ThuiszitterBron.ABSOLUUT_VERZUIM.value).label("bron"), Case.id.label("case_id"),
-                   null().cast(Integer).label("melding_id"), Case.persoonsnummer,
-                   case_start.label("startdatum")
-                   ).where(Case.signal == Signal.ABSOLUUT_VERZUIM, Case.status == CaseStatus.OPEN,
-                           case_start < cutoff)
-    meldingen = select(literal(ThuiszitterBron.LRV.value).label("bron"),
-                       null().cast(Integer).label("case_id"),
-                       Verzuimmelding.id.label("melding_id"), Verzuimmelding.persoonsnummer,
-                       Verzuimmelding.begindatum.label("startdatum")
-                       ).where(Verzuimmelding.soort == VerzuimSoort.LRV, Verzuimmelding.status.in_(HANDLED),
-                               Verzuimmelding.begindatum < cutoff,
-                               or_(Verzuimmelding.einddatum.is_(None), Verzuimmelding.einddatum >= peildatum))
+    cases = (select(Case.id, Case.persoonsnummer, case_start.label("startdatum"))
+             .where(Case.signal == Signal.ABSOLUUT_VERZUIM, Case.status == CaseStatus.OPEN,
+                    case_start < cutoff))
+    meldingen = (select(Verzuimmelding.id, Verzuimmelding.persoonsnummer,
+                        Verzuimmelding.begindatum.label("startdatum"))
+                 .where(Verzuimmelding.soort == VerzuimSoort.LRV, Verzuimmelding.status.in_(HANDLED),
+                        Verzuimmelding.begindatum < cutoff,
+                        or_(Verzuimmelding.einddatum.is_(None), Verzuimmelding.einddatum >= peildatum)))
     return cases, meldingen
 
 
 def sync_thuiszitters(session: Session, peildatum: date) -> ThuiszitterSummary:
-    """Start, continue and end register entries so the register matches its sources on `peildatum`."""
-    cases, meldingen = _qualifying(peildatum)
-    qualifying = session.execute(cases.union_all(meldingen)).all()
-    # Entries last seen on a later peildatum are left alone: an older week never rewrites a newer one.
-    existing = {(e.case_id, e.verzuimmelding_id): e for e in session.execute(
-        select(Thuiszitter.id, Thuiszitter.case_id, Thuiszitter.verzuimmelding_id, Thuiszitter.last_seen,
-               Thuiszitter.einddatum, Thuiszitter.persoonsnummer)
-        .where(Thuiszitter.last_seen <= peildatum)
-    )}
-    later = set(session.execute(select(Thuiszitter.case_id, Thuiszitter.verzuimmelding_id)
-                                .where(Thuiszitter.last_seen > peildatum)).all())
-    seen = set()
-    new_rows, continued = [], []
-    for q in qualifying:
-        key = (q.case_id, q.melding_id)
-        seen.add(key)
-        entry = existing.get(key)
-        if entry is None and key not in later:
-            new_rows.append({"persoonsnummer": q.persoonsnummer, "bron": q.bron, "case_id": q.case_id,
-                             "verzuimmelding_id": q.melding_id, "startdatum": q.startdatum,
-                             "last_seen": peildatum, "einddatum": None})
-        elif entry is not None and (entry.last_seen < peildatum or entry.einddatum is not None):
-            continued.append({"entry_id": entry.id})
-    ending = [e for key, e in existing.items() if key not in seen and e.einddatum is None]
+    """Start, continue and end register entries so the register matches its sources on `peildatum`.
 
-    bulk_insert(session.connection(), Thuiszitter.__table__, new_rows)
-    if continued:
-        session.execute(
-            update(Thuiszitter.__table__).where(Thuiszitter.__table__.c.id == bindparam("entry_id"))
-            .values(last_seen=literal(peildatum, Date), einddatum=None),
-            continued,
-        )
-    if ending:
-        _end(session, peildatum, [e.id for e in ending])
+    Set-based like the case sync; entries last seen on a later peildatum are left alone (an older
+    week run late never rewrites a newer one), and the unique source columns make a second entry
+    for one source impossible.
+    """
+    cases, meldingen = _qualifying(peildatum)
+    table = Thuiszitter.__table__
+    t = table.c
+    qualifies = or_(t.case_id.in_(cases.with_only_columns(Case.id)),
+                    t.verzuimmelding_id.in_(meldingen.with_only_columns(Verzuimmelding.id)))
+    session.flush()
+    connection = session.connection()
+
+    connection.execute(
+        update(table).where(t.last_seen <= peildatum, or_(t.last_seen < peildatum, t.einddatum.is_not(None)),
+                            qualifies)
+        .values(last_seen=peildatum, einddatum=None))
+    melding_end = (select(Verzuimmelding.einddatum)
+                   .where(Verzuimmelding.id == t.verzuimmelding_id, Verzuimmelding.einddatum < peildatum)
+                   .scalar_subquery())
+    ended = connection.execute(
+        update(table).where(t.einddatum.is_(None), t.last_seen <= peildatum, ~qualifies)
+        .values(einddatum=func.coalesce(melding_end, literal(peildatum, Date)), last_seen=peildatum)
+        .returning(t.id, t.persoonsnummer)).all()
+    started = []
+    for bron, source, column in ((ThuiszitterBron.ABSOLUUT_VERZUIM, cases, t.case_id),
+                                 (ThuiszitterBron.LRV, meldingen, t.verzuimmelding_id)):
+        new = source.subquery()
+        started += connection.execute(
+            insert(table).from_select(
+                ["persoonsnummer", "bron", "startdatum", "last_seen", column.name],
+                select(new.c.persoonsnummer, literal(bron.value), new.c.startdatum, literal(peildatum, Date),
+                       new.c.id).where(~exists().where(column == new.c.id)))
+            .returning(t.id, t.persoonsnummer, t.bron)).all()
     session.expire_all()  # the statements above bypass the ORM: loaded entries must reload
 
-    audit = trail(session)
-    audit.record_many(session, [
-        *(AuditEvent("thuiszitter.started", r["persoonsnummer"], "thuiszitters", None, f"bron={r['bron']}")
-          for r in new_rows),
-        *(AuditEvent("thuiszitter.ended", e.persoonsnummer, "thuiszitters", e.id) for e in ending),
+    trail(session).record_many(session, [
+        *(AuditEvent("thuiszitter.started", r.persoonsnummer, "thuiszitters", r.id, f"bron={r.bron}")
+          for r in started),
+        *(AuditEvent("thuiszitter.ended", r.persoonsnummer, "thuiszitters", r.id) for r in ended),
     ])
-    return ThuiszitterSummary(started=len(new_rows), ended=len(ending),
-                              ongoing=len(qualifying) - len(new_rows))
-
-
-def _end(session: Session, peildatum: date, entry_ids: list[int]) -> None:
-    """End entries on the day their source stopped: an LRV melding's einddatum, else the peildatum."""
-    melding_end = (select(Verzuimmelding.einddatum)
-                   .where(Verzuimmelding.id == Thuiszitter.verzuimmelding_id,
-                          Verzuimmelding.einddatum < peildatum)
-                   .scalar_subquery())
-    session.execute(
-        update(Thuiszitter).where(Thuiszitter.id.in_(entry_ids))
-        .values(einddatum=func.coalesce(melding_end, literal(peildatum, Date)), last_seen=peildatum),
-        execution_options={"synchronize_session": False},
-    )
+    ongoing = connection.execute(select(func.count()).select_from(table).where(
+        t.einddatum.is_(None), t.last_seen == peildatum)).scalar_one() - len(started)
+    return ThuiszitterSummary(started=len(started), ended=len(ended), ongoing=ongoing)
 
 
 def list_thuiszitters(session: Session, on: date, *, only_open: bool = True) -> list[Thuiszitter]:

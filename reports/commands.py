@@ -29,23 +29,11 @@ from reports.telling_report import telling_html, telling_tables
 from reports.vsv import Convenantjaar
 from reports.vsv_report import vsv_html, vsv_tables
 from reports.worklist_report import file_stem, worklist_html, worklist_table
-from rules.dates import parse_date
+from rules.commands import DATUM
 from settings import Settings
 
 FORMATS = ("xlsx", "html", "csv")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-class _Datum(click.ParamType):
-    name = "datum"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
 
 
 class _Maand(click.ParamType):
@@ -58,7 +46,7 @@ class _Maand(click.ParamType):
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
-DATUM, MAAND = _Datum(), _Maand()
+MAAND = _Maand()
 
 
 def _format_option(function):

@@ -12,7 +12,11 @@ from rules.parameters import ParameterError
 from rules.status import Status, StatusBereik, StatusCode, bepaal_status_onzeker
 
 
-class _Datum(click.ParamType):
+class Datum(click.ParamType):
+    """A date on the command line: `jjjj-mm-dd`, `dd-mm-jjjj` or `jjjjmmdd` (rules.dates.parse_date).
+
+    The one date option type of every `inbeeld` command."""
+
     name = "datum"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
@@ -22,6 +26,9 @@ class _Datum(click.ParamType):
             return parse_date(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
+DATUM = Datum()
 
 
 class _Geboortedatum(click.ParamType):
@@ -87,8 +94,8 @@ def samenvatting(bereik: StatusBereik, sk_datum: date | None) -> str:
 @click.option("--geboortedatum", required=True, type=_Geboortedatum(),
               help="Birth date: jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj; BRP partial dates such as 20100800, "
                    "2010 or 00000000 give the possible statuses and a review flag.")
-@click.option("--peildatum", type=_Datum(), default=None, help="Reference date (default: today).")
-@click.option("--sk-datum", type=_Datum(), default=None, help="Date the startkwalificatie was obtained.")
+@click.option("--peildatum", type=DATUM, default=None, help="Reference date (default: today).")
+@click.option("--sk-datum", type=DATUM, default=None, help="Date the startkwalificatie was obtained.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a Dutch summary.")
 def status(geboortedatum: PartialDate, peildatum: date | None, sk_datum: date | None, as_json: bool) -> None:
     """The Leerplichtwet status of one person on a peildatum (leerplicht, kwalificatieplicht, RMC),

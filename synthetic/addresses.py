@@ -55,8 +55,11 @@ def gemeente(code: str) -> Gemeente:
 
 
 def other_gemeenten(served: tuple[str, ...]) -> tuple[str, ...]:
-    """Gemeenten outside the served set: where people move to, come from, and parents live."""
-    return tuple(code for code in sorted(GEMEENTEN) if code not in served)
+    """Gemeenten outside the served set: where people move to, come from, and parents live
+    (generic codes when a region serves every listed gemeente)."""
+    listed = tuple(code for code in sorted(GEMEENTEN) if code not in served)
+    generic = tuple(f"{n:04d}" for n in range(1900, 1990) if f"{n:04d}" not in served)[:3]
+    return listed or generic
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +88,17 @@ class AddressBook:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self._streets = street_pool()
+        # One address in a hundred is on a street with "&" in its name, so that every run has
+        # some (readers must escape it in XML); the others draw from the whole pool.
+        self._ampersand = [i for i, street in enumerate(self._streets) if "&" in street]
 
     def draw(self, code: str) -> Adres:
         rng = self.rng
         g = gemeente(code)
-        street_index = rng.randrange(len(self._streets))
+        if rng.random() < 0.01:
+            street_index = self._ampersand[rng.randrange(len(self._ampersand))]
+        else:
+            street_index = rng.randrange(len(self._streets))
         straat = self._streets[street_index]
         # A street keeps its postcode digits, so that neighbours share them.
         digits = g.postcode_van + (street_index * 7919 + int(code)) % (g.postcode_tot - g.postcode_van + 1)

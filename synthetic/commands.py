@@ -1,4 +1,5 @@
-"""`inbeeld demo` and `inbeeld demo generate`: thin click wrappers over `synthetic.generate`."""
+"""`inbeeld demo generate`: a thin click wrapper over `synthetic.generate` (the `demo` group that runs
+the whole job on it lives in `pipelines.commands`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import click
 from synthetic.generator import DEFAULT_START, generate, normalise_gemeenten
 from synthetic.summary import summarise
 
-DEFAULT_OUT = "inbeeld-demo"
 DEMO_PERSONS = 5000
 DEMO_SEED = 1
 DEMO_GEMEENTE = "0363"
@@ -44,22 +44,7 @@ def _run(out: str, persons: int, seed: int, gemeenten: tuple[str, ...], weeks: i
     click.echo(summarise(manifest))
 
 
-@click.group(invoke_without_command=True)
-@click.option("--out", type=click.Path(file_okay=False), default=DEFAULT_OUT, show_default=True,
-              help="Folder to write the municipality into.")
-@click.pass_context
-def demo(ctx: click.Context, out: str) -> None:
-    """Generate a synthetic municipality and summarise what it made.
-
-    Without a subcommand: 5,000 young people, seed 1, gemeente 0363, 4 weekly peildatums from
-    2026-09-07, written into --out. The files follow docs/formats.md; truth/signals-*.csv holds the
-    signals a correct run must find.
-    """
-    if ctx.invoked_subcommand is None:
-        _run(out, DEMO_PERSONS, DEMO_SEED, (DEMO_GEMEENTE,), DEMO_WEEKS, DEFAULT_START, None)
-
-
-@demo.command("generate")
+@click.command("generate")
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder to write into.")
 @click.option("--persons", type=click.IntRange(min=1), required=True,
               help="Young people aged 0-23 (their parents come on top).")

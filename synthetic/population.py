@@ -39,6 +39,25 @@ MAX_CHUNKS = min((BSN_LAST - BSN_FIRST) // BSN_BLOCK,
 YEAR = timedelta(days=365)
 
 
+class ChunkRandom(random.Random):
+    """A `random.Random` whose `choice`, `randint` and `randrange(n)` use one `random()` call each.
+
+    The standard ones draw bits in a Python loop, which was a tenth of the generator's time; a
+    53-bit float gives the same uniformity for the small ranges drawn here, and stays seeded.
+    """
+
+    def choice(self, seq):  # type: ignore[no-untyped-def,override]
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def randrange(self, start, stop=None, step=1):  # type: ignore[no-untyped-def,override]
+        if stop is None and step == 1:
+            return int(self.random() * start)
+        return super().randrange(start, stop, step)
+
+
 def chunk_sizes(persons: int) -> list[int]:
     """Young people per chunk: as even as possible, at most CHUNK_SIZE each."""
     if persons < 1:
@@ -73,7 +92,7 @@ def _planted(rng: random.Random, size: int) -> list[Plant]:
 
 def build_chunk(seed: int, index: int, size: int, window: Window, registry: SchoolRegistry) -> Chunk:
     """The households of chunk `index` holding exactly `size` young people."""
-    rng = random.Random(f"inbeeld-chunk:{seed}:{index}")
+    rng = ChunkRandom(f"inbeeld-chunk:{seed}:{index}")
     addresses = AddressBook(rng)
     ctx = PlantContext(rng=rng, window=window, registry=registry, addresses=addresses, chunk=index,
                        other_gemeenten=other_gemeenten(window.gemeenten))

@@ -257,7 +257,10 @@ def vrijstelling_nieuw(ctx: PlantContext, g: Gezin, p: Persoon | None) -> None:
     """Absoluut verzuim until a vrijstelling art. 5 onder a is registered during the period."""
     assert p
     _leave(p, ctx.window.first - timedelta(days=40))
-    p.vrijstellingen.append(Vrijstelling("LPW_5_A", ctx.after_first(), None, "verklaring jeugdarts"))
+    w = ctx.window
+    # in the second week when there is one (the vrijstellingen file of that week has ISO dates)
+    begin = between(ctx.rng, w.first + DAY, w.peildatums[1]) if len(w.peildatums) > 1 else ctx.after_first()
+    p.vrijstellingen.append(Vrijstelling("LPW_5_A", begin, None, "verklaring jeugdarts"))
 
 
 def vrijstelling_verlopen(ctx: PlantContext, g: Gezin, p: Persoon | None) -> None:
@@ -324,6 +327,9 @@ def partial_birth(precision: str) -> Apply:
         b = p.geboortedatum
         p.geboortedatum_brp = {"dag": f"{b.year:04d}{b.month:02d}00", "maand": f"{b.year:04d}0000",
                                "onbekend": "00000000"}[precision]
+        # Haal Centraal: the plain kinds as Datum objects (JaarMaandDatum, JaarDatum,
+        # DatumOnbekend), the CONTROLE kinds as GBA strings, so every run has both.
+        p.hc_gba_datums = "CONTROLE" in p.geplant[-1]
         if precision != "onbekend" and "CONTROLE" not in p.geplant[-1]:
             ensure_enrolled(ctx, p, ctx.window.schooljaar_start)
     return apply

@@ -1,9 +1,8 @@
 """No BSN, onderwijsnummer or name in any log line at INFO or above (SPEC §6), over the weekly
-processing of a generated municipality: imports (also a refused one), verzuimmeldingen into the
-register, signals, the case sync, a work list and the retention run.
-
-`pipelines.weekly` is not on main yet: the weekly steps run here as their plain functions and
-commands, in the order the flow runs them.
+processing of a generated municipality: the weekly flow's steps (`pipelines.weekly`, through `.fn()`:
+inbox scan, imports and archiving, verzuimmeldingen into the register, matching and case sync, the
+letter run), a refused delivery, `inbeeld signals`, a work list and the daily flow's retention.
+Every logger is captured, Prefect's included.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
-from dataclasses import asdict
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -19,14 +18,15 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from connectors.staging import Staging
-from registers.audit import AuditTrail, load_key
-from registers.case_sync import sync_cases
-from registers.db import open_registers
-from registers.verzuim import register_from_staging
-from registers.vrijstellingen import close_reasons
-from rules.signals import signals_as_list
-from settings import load_settings
+from pipelines import inbox as inbox_folder
+from pipelines.daily import retention
+from pipelines.weekly import (
+    archive_delivery,
+    import_delivery,
+    match_and_sync_cases,
+    register_verzuimmeldingen,
+    write_letters,
+)
 from synthetic import generate
 
 GEMEENTE = "0363"
@@ -52,8 +52,8 @@ def _population(out: Path) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.slow
-def test_the_weekly_processing_logs_no_person_at_info(tmp_path: Path,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_the_weekly_processing_logs_no_person_at_info(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "gemeente"
     generate(out, 600, 11, (GEMEENTE,), weeks=2, workers=1)
     numbers, names = _population(out)
@@ -62,8 +62,10 @@ def test_the_weekly_processing_logs_no_person_at_info(tmp_path: Path,
     for name in LOGGERS:
         caplog.set_level(logging.INFO, logger=name)
     data_dir = tmp_path / "data"
-    settings = load_settings(data_dir=data_dir, gemeenten=GEMEENTE, environ={})
-    cli = ["--data-dir", str(data_dir), "--gemeenten", GEMEENTE]
+    config = tmp_path / "inbeeld.toml"
+    config.write_text(f'gemeenten = ["{GEMEENTE}"]\nletters_pdf = false\n', encoding="utf-8")
+    monkeypatch.setenv("INBEELD_CONFIG", str(config))
+    cli = ["--data-dir", str(data_dir)]
     runner = CliRunner()
 
     broken = tmp_path / "brp-G0363-20260906.lo3.csv"  # a persoonslijst twice: refused, and logged
@@ -71,38 +73,33 @@ def test_the_weekly_processing_logs_no_person_at_info(tmp_path: Path,
     broken.write_text("\n".join([*lines[:3], lines[1]]) + "\n", encoding="utf-8")
     assert runner.invoke(main, [*cli, "import", "brp", str(broken)]).exit_code == 1
 
+    inbox, archive = data_dir / "inbox", data_dir / "archive"
     for week in sorted(p for p in out.iterdir() if p.is_dir() and p.name[0].isdigit()):
-        peildatum = date.fromisoformat(week.name)
-        commands = [["import", "brp", str(next(week.glob("brp/*.lo3.csv")))]]
-        commands += [["import", "duo", str(path)] for path in sorted(week.glob("duo/*.csv"))]
-        commands += [["import", "verzuim", str(path)] for path in sorted(week.glob("verzuim/*.xml"))]
-        commands += [["vrijstelling", "import", str(path)]
-                     for path in sorted(week.glob("vrijstellingen/*.csv"))]
-        for command in commands:
-            result = runner.invoke(main, [*cli, *command])
-            assert result.exit_code == 0, (command, result.output)
+        day = date.fromisoformat(week.name)
+        for path in [next(week.glob("brp/*.lo3.csv")), *week.glob("duo/*.csv"), *week.glob("verzuim/*.xml"),
+                     *week.glob("vrijstellingen/*.csv")]:
+            (inbox / path.parent.name).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, inbox / path.parent.name / path.name)
+        scan = inbox_folder.scan(inbox)
+        assert scan.deliveries and not scan.unrecognised
+        for delivery in scan.deliveries:  # the weekly flow's steps, in its order
+            import_delivery.fn(str(delivery.path), delivery.kind, str(data_dir), None)
+            archive_delivery.fn(str(delivery.path), str(inbox), str(archive), day)
+        register_verzuimmeldingen.fn(str(data_dir), None, day)
+        counts = match_and_sync_cases.fn(str(data_dir), None, day)
+        assert counts["cases_opened"] or counts["cases_updated"]
+        assert write_letters.fn(str(data_dir), None, day)["letters"] > 0 or day.day != 7
 
-        factory = open_registers(settings.register_url, AuditTrail(load_key(data_dir)))
-        with factory() as session:
-            register_from_staging(session, settings.staging_path, today=peildatum)
-            with Staging(settings.staging_path, read_only=True) as staging:
-                signals = signals_as_list(staging.con, peildatum, settings.gemeenten)
-            numbers_now = {s.persoonsnummer for s in signals}
-            summary = sync_cases(session, peildatum, [asdict(s) for s in signals],
-                                 close_reasons(session, peildatum, numbers_now), gemeenten=settings.gemeenten)
-            session.commit()
-        factory.kw["bind"].dispose()
-        assert summary.opened or summary.unchanged or summary.updated
-
+    signals = runner.invoke(main, [*cli, "signals", "--peildatum", "2026-09-14"])
+    assert signals.exit_code == 0, signals.output
     worklist = runner.invoke(main, [*cli, "report", "worklist", "--peildatum", "2026-09-14"])
     assert worklist.exit_code == 0, worklist.output
-    retention = runner.invoke(main, [*cli, "retention", "run", "--today", "2045-01-01"])
-    assert retention.exit_code == 0, retention.output
+    assert retention.fn(str(data_dir), None, date(2045, 1, 1))["retention_records"] > 0
 
     records = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert any("Case sync" in r.getMessage() for r in records)
     assert any("refused" in r.getMessage() for r in records)
-    assert any(r.name.startswith("pipelines") or "Retention" in r.getMessage() for r in records)
+    assert any("Retention" in r.getMessage() for r in records)
     leaks = []
     name_pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
     for record in records:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from connectors.brp import import_brp
 from connectors.brp_schema import create_tables
-from connectors.duo_enrolments import read_c_levering, read_p_levering
 from connectors.staging import Staging
 from connectors.staging_duo import ensure_tables as ensure_duo
-from connectors.verzuim_xml import read_verzuim
 from connectors.vrijstellingen_csv import ensure_tables as ensure_vrijstellingen
-from connectors.vrijstellingen_csv import read_vrijstellingen
 from rules.signals import (
     ABSOLUUT_VERZUIM,
     BIJNA_LEERPLICHTIG,
@@ -29,44 +24,20 @@ from rules.signals import (
     person_state,
     signals_as_list,
 )
-from synthetic import generate
-
-GEMEENTE = "0363"
-BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml", "lo3.csv")
-
-
-def _import_week(st: Staging, week: Path, brp_format: str) -> None:
-    for path in sorted((week / "brp").glob(f"*.{brp_format}")):
-        import_brp(st, path)
-    for path in sorted((week / "duo").glob("duo-*.csv")):
-        full = "-C-" in path.name
-        st.import_file("duo_c" if full else "duo_p", path, read_c_levering if full else read_p_levering)
-    for path in sorted((week / "verzuim").glob("*.xml")):
-        st.import_file("verzuim", path, read_verzuim)
-    for path in sorted((week / "vrijstellingen").glob("*.csv")):
-        st.import_file("vrijstellingen", path, read_vrijstellingen)
-
-
-def _truth(week: Path) -> set[tuple[str, str, str, str]]:
-    with next((week / "truth").glob("signals-*.csv")).open(newline="", encoding="utf-8") as handle:
-        return {(r["SIGNAL"], r["PERSOONSNUMMER"], r["GEMEENTECODE"], r["SINDS"])
-                for r in csv.DictReader(handle, delimiter=";")}
+from tests.staged_municipality import GEMEENTE, stage
 
 
 @pytest.fixture(scope="module")
 def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[date, set, set]]:
-    """Four weekly deliveries of a generated municipality, imported week by week (each BRP format
-    in turn); per week the signals computed and the truth file."""
-    out = tmp_path_factory.mktemp("gemeente")
-    manifest = generate(out / "data", persons=1500, seed=11, gemeenten=[GEMEENTE], weeks=4)
+    """Four weekly deliveries of a generated municipality, all staged (each BRP format in turn); per
+    week the signals as of its peildatum (staging keeps every delivery) and the truth file."""
+    municipality = stage(tmp_path_factory.mktemp("gemeente"), persons=1500, seed=11)
     results = []
-    for week_index, peildatum in enumerate(manifest.peildatums):
-        folder = out / "data" / peildatum.isoformat()
-        with Staging(out / "staging.duckdb", gemeenten=(GEMEENTE,)) as st:
-            _import_week(st, folder, BRP_FORMATS[week_index])
+    with Staging(municipality.staging_path, read_only=True) as st:
+        for peildatum in municipality.peildatums:
             got = {(s.signal, s.persoonsnummer, s.gemeentecode, s.sinds.isoformat() if s.sinds else "")
                    for s in signals_as_list(st.con, peildatum, [GEMEENTE])}
-        results.append((peildatum, got, _truth(folder)))
+            results.append((peildatum, got, municipality.truth(peildatum)))
     return results
 
 

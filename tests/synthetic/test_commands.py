@@ -7,7 +7,6 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from synthetic import commands
 
 
 def test_demo_generate_writes_and_summarises(tmp_path: Path) -> None:
@@ -20,16 +19,6 @@ def test_demo_generate_writes_and_summarises(tmp_path: Path) -> None:
     assert manifest["gemeenten"] == ["0363", "0599"]
     assert manifest["peildatums"] == ["2026-09-14", "2026-09-21"]
     assert "ABSOLUUT_VERZUIM" in result.output and "2026-09-21" in result.output
-
-
-def test_demo_without_subcommand_makes_the_default_municipality(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(commands, "DEMO_PERSONS", 300)
-    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
-    assert result.exit_code == 0, result.output
-    assert "300 young people" in result.output and "vrijstellingen:" in result.output
-    manifest = json.loads((tmp_path / "demo" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["seed"] == 1 and manifest["gemeenten"] == ["0363"] and len(manifest["peildatums"]) == 4
 
 
 @pytest.mark.parametrize("args,message", [

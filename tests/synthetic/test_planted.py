@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from lxml import etree
@@ -64,11 +63,8 @@ def test_deaths_emigration_rni_geheim_onderzoek(generated: Generated) -> None:
 
 def test_moves_in_and_out(generated: Generated) -> None:
     weeks = generated.manifest.peildatums
-    first = {p["burgerservicenummer"]: p for path in generated.paths(f"{weeks[0].isoformat()}/brp/*.json")
-             for p in json.loads(path.read_text(encoding="utf-8"))["personen"]}
-    later = {p["burgerservicenummer"]: p for d in weeks[1:]
-             for path in generated.paths(f"{d.isoformat()}/brp/*.json")
-             for p in json.loads(path.read_text(encoding="utf-8"))["personen"]}
+    first = {p["burgerservicenummer"]: p for p in generated.personen(weeks[0])}
+    later = {p["burgerservicenummer"]: p for d in weeks[1:] for p in generated.personen(d)}
     departed = [p for p in later.values()
                 if p.get("gemeenteVanInschrijving", {}).get("code") not in (*GEMEENTEN, "1999")]
     assert departed, "someone moves to a gemeente that is not served"

@@ -2,12 +2,10 @@
 only) the database roles with their grants, row-level security and aggregate views for policy.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-30
 
-Chained after 0002 while the letters branch (0003, the letter log) has not landed on main; at the
-merge `down_revision` becomes "0003" and this revision grants on the `letters` table too (the
-grants below look for it).
+After the letter log (0003): the grants and row-level security below cover the `letters` table too.
 
 Everything here is written out as it is today, so this revision stays what it was when later code
 changes. docs/privacy.md explains the role matrix; registers/roles.py names the roles for the code.
@@ -20,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,363 @@
+"""Build the Dutch Word templates in `letters/templates/` with python-docx.
+
+The .docx files are committed and are what a municipality edits in Word; this script is how the
+shipped versions are made, so their text can be reviewed in a diff and rebuilt byte for byte
+(fixed core properties and zip timestamps). Every `{{ field }}` is written inside one run, so Word
+never sees a tag split across runs. Run: `python -m letters.build_templates [OUT_DIR]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+GREY = RGBColor(0x59, 0x59, 0x59)
+
+PRIVACY = (
+    "Privacy: wij verwerken persoonsgegevens om onze wettelijke taak uit te voeren (artikel 6, eerste lid, "
+    "onder e, van de Algemene verordening gegevensbescherming (AVG)). Wij bewaren ze niet langer dan nodig "
+    "en delen ze alleen als de wet dat toestaat. Meer informatie en uw rechten: {{ gemeente.privacy_url }}."
+)
+
+
+# -- layout helpers ------------------------------------------------------------------------------
+
+def _new_document(title: str) -> Document:
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(25), Mm(20)
+    section.top_margin, section.bottom_margin = Mm(15), Mm(15)
+    section.header_distance = section.footer_distance = Mm(8)
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    props = document.core_properties
+    props.title = title
+    props.author = props.last_modified_by = "InBeeld"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
+    props.comments = "Sjabloon van InBeeld; velden staan in letters/README.md."
+    return document
+
+
+def _para(document: Document, text: str = "", *, bold: bool = False, size: float | None = None,
+          after: float = 0, before: float = 0, align: WD_ALIGN_PARAGRAPH | None = None,
+          grey: bool = False, page_break_before: bool = False) -> Paragraph:
+    """One paragraph holding one run, so a tag in `text` stays whole."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(after)
+    paragraph.paragraph_format.space_before = Pt(before)
+    paragraph.paragraph_format.page_break_before = page_break_before or None
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+        if grey:
+            run.font.color.rgb = GREY
+    return paragraph
+
+
+def _body(document: Document, text: str) -> Paragraph:
+    return _para(document, text, after=8)
+
+
+def _tag_paragraph(document: Document, tag: str) -> None:
+    """A docxtpl paragraph tag (`{%p ... %}`): the paragraph itself disappears when rendered."""
+    _para(document, tag)
+
+
+def _letterhead(document: Document) -> None:
+    _para(document, "Gemeente {{ gemeente.naam }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(document, "{{ gemeente.afdeling }}", size=9, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(document, "{{ gemeente.bezoekadres }}", size=8, align=WD_ALIGN_PARAGRAPH.RIGHT, grey=True)
+    _para(document, "{{ gemeente.telefoon }} · {{ gemeente.website }}", size=8,
+          align=WD_ALIGN_PARAGRAPH.RIGHT, grey=True)
+
+
+def _address_block(document: Document) -> None:
+    """Return address and the window-envelope block (top of the window ~50 mm from the page top)."""
+    _para(document, "Retouradres: {{ gemeente.retouradres }}", size=7, before=36, after=3, grey=True)
+    _tag_paragraph(document, "{%p for regel in adresregels %}")
+    _para(document, "{{ regel }}")
+    _tag_paragraph(document, "{%p endfor %}")
+    _para(document, "", after=28)
+
+
+def _meta(document: Document, onderwerp: str, contact: bool = True) -> None:
+    rows = [("Datum", "{{ datum }}"), ("Ons kenmerk", "{{ kenmerk }}"), ("Onderwerp", onderwerp)]
+    if contact:
+        rows.append(("Contactpersoon", "{{ afzender.naam }}, {{ afzender.telefoon }}"))
+    for label, value in rows:
+        paragraph = _para(document, after=1)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(32))
+        label_run = paragraph.add_run(label + "\t")
+        label_run.font.color.rgb = GREY
+        paragraph.add_run(value)
+    _para(document, "", after=14)
+
+
+def _closing(document: Document) -> None:
+    _para(document, "Met vriendelijke groet,", before=4, after=22)
+    _para(document, "{{ afzender.naam }}")
+    _para(document, "{{ afzender.functie }}")
+    _para(document, "namens het college van burgemeester en wethouders van {{ gemeente.naam }}", after=14)
+
+
+def _small_print(document: Document, grondslag: str) -> None:
+    _para(document, grondslag, size=7.5, after=3, grey=True)
+    _para(document, PRIVACY, size=7.5, grey=True)
+
+
+def _reminder(document: Document, text: str) -> None:
+    _tag_paragraph(document, "{%p if herinnering %}")
+    _body(document, text)
+    _tag_paragraph(document, "{%p endif %}")
+
+
+def _form_table(document: Document, rows: list[tuple[str, str]], label_mm: float = 62) -> None:
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        row.height = Mm(8)
+        row.cells[0].width, row.cells[1].width = Mm(label_mm), Mm(165 - label_mm)
+        row.cells[0].paragraphs[0].add_run(label)
+        if value:
+            row.cells[1].paragraphs[0].add_run(value)
+
+
+# -- the five letters ----------------------------------------------------------------------------
+
+def build_absoluut_verzuim() -> Document:
+    """To the parents: no enrolment known; page 2 is the answer form the school stamps."""
+    document = _new_document("Geen schoolinschrijving bekend")
+    _letterhead(document)
+    _address_block(document)
+    _meta(document, "{% if herinnering %}Herinnering: {% endif %}geen schoolinschrijving bekend van "
+                    "{{ jongere.naam }}")
+    _para(document, "{{ aanhef }},", after=8)
+    _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij u een brief over de schoolinschrijving "
+                        "van {{ jongere.naam }}. Wij hebben nog geen antwoord ontvangen. Daarom sturen wij u "
+                        "deze herinnering.")
+    _body(document, "Volgens de basisregistratie personen woont {{ jongere.naam }}, geboren op "
+                    "{{ jongere.geboortedatum }}, in onze gemeente en is {{ jongere.voornaam }} "
+                    "{{ jongere.plicht }}. Wij hebben echter geen inschrijving op een school of "
+                    "onderwijsinstelling gevonden, en ook geen vrijstelling.")
+    _body(document, "Als ouder of verzorger zorgt u ervoor dat uw kind op een school staat ingeschreven en "
+                    "de lessen volgt (artikel 2 van de Leerplichtwet 1969). De gemeente controleert dat voor "
+                    "alle leerplichtige en kwalificatieplichtige jongeren (artikel 19).")
+    _body(document, "Vaak gaat het om een administratieve fout, bijvoorbeeld omdat de school de "
+                    "inschrijving nog niet heeft doorgegeven. Wilt u het antwoordformulier bij deze brief "
+                    "laten invullen en stempelen door de school en het uiterlijk {{ antwoord_voor }} "
+                    "terugsturen? Mailen van een scan mag ook: {{ afzender.email }}.")
+    _body(document, "Staat {{ jongere.voornaam }} niet op een school ingeschreven? Neem dan vóór "
+                    "{{ antwoord_voor }} contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
+                    "{{ afzender.telefoon }} of {{ afzender.email }}. Samen zoeken wij een oplossing.")
+    _body(document, "Horen wij vóór {{ antwoord_voor }} niets van u, dan stelt de leerplichtambtenaar een "
+                    "onderzoek in en nodigt u uit voor een gesprek (artikel 22). Het niet nakomen van de "
+                    "leerplicht is strafbaar.")
+    _closing(document)
+    _small_print(document, "Wettelijke grondslag: artikelen 2, 19 en 22 van de Leerplichtwet 1969.")
+    # Page 2: the answer form, a separate sheet the school fills in and stamps.
+    _para(document, "ANTWOORDFORMULIER", bold=True, size=13, after=2, page_break_before=True)
+    _para(document, "Dit blad losmaken, laten invullen en stempelen door de school en terugsturen.",
+          size=8, grey=True, after=4)
+    _para(document, "Ons kenmerk: {{ kenmerk }}", after=2)
+    _para(document, "Terugsturen vóór {{ antwoord_voor }} naar: Gemeente {{ gemeente.naam }}, "
+                    "{{ gemeente.afdeling }}, {{ gemeente.antwoordadres }} (een postzegel is niet nodig).",
+          after=10)
+    _para(document, "Gegevens van de jongere", bold=True, after=4)
+    _form_table(document, [("Naam", "{{ jongere.naam }}"), ("Geboortedatum", "{{ jongere.geboortedatum }}")])
+    _para(document, "In te vullen door de school", bold=True, before=12, after=4)
+    _form_table(document, [("Naam van de school", ""), ("Plaats", ""), ("Datum van inschrijving", ""),
+                           ("Groep / klas / opleiding", ""), ("Naam en handtekening directeur", "")])
+    _para(document, "Stempel van de school:", before=8, after=70)
+    _para(document, "Staat uw kind niet op een school ingeschreven? Kruis aan wat geldt en vul aan:",
+          bold=True, after=4)
+    _para(document, "☐  Mijn kind woont niet (meer) op dit adres. Nieuw adres: "
+                    "...............................................................", after=6)
+    _para(document, "☐  Mijn kind staat niet ingeschreven, omdat: "
+                    "...........................................................................", after=6)
+    _para(document, "Naam en telefoonnummer ouder/verzorger: "
+                    "............................................................................", after=6)
+    return document
+
+
+def build_rmc_18_23() -> Document:
+    """To the young person of 18 to 23 without startkwalificatie: "wat doe je nu?"."""
+    document = _new_document("Wat doe je nu?")
+    _letterhead(document)
+    _address_block(document)
+    _meta(document, "{% if herinnering %}Herinnering: {% endif %}wat doe je nu?")
+    _para(document, "Beste {{ jongere.voornaam }},", after=8)
+    _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij je een brief. Wij hebben nog niets van "
+                        "je gehoord, daarom schrijven wij je nog een keer.")
+    _tag_paragraph(document, "{%p if vsv %}")
+    _body(document, "Van de school hebben wij gehoord dat je bent gestopt met je opleiding, zonder dat je "
+                    "een startkwalificatie hebt gehaald.")
+    _tag_paragraph(document, "{%p endif %}")
+    _body(document, "Volgens onze gegevens sta je nu niet ingeschreven bij een school of opleiding en heb je "
+                    "nog geen startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger. Met een "
+                    "startkwalificatie heb je meer kans op werk dat bij je past.")
+    _body(document, "Wij willen graag weten hoe het met je gaat. Werk je, zoek je een opleiding of kun je "
+                    "wel wat hulp gebruiken? Het Doorstroompunt (voorheen RMC) van de regio "
+                    "{{ gemeente.regio }} helpt jongeren tot 23 jaar gratis bij het kiezen van een "
+                    "opleiding, het vinden van werk of het regelen van ondersteuning.")
+    _body(document, "Laat je vóór {{ antwoord_voor }} even weten wat je nu doet? Bel of app "
+                    "{{ afzender.naam }}, {{ afzender.functie }}, op {{ afzender.telefoon }} of mail naar "
+                    "{{ afzender.email }}. Dan maken we een afspraak, als je dat wilt.")
+    _body(document, "Heb je inmiddels werk of ben je weer met een opleiding begonnen? Laat het ons dan ook "
+                    "weten, dan zijn we op de hoogte.")
+    _closing(document)
+    _small_print(document, "Wettelijke grondslag: regionale meld- en coördinatiefunctie voortijdig "
+                           "schoolverlaten (artikel 8.3.1 van de Wet educatie en beroepsonderwijs); "
+                           "startkwalificatie: artikel 1, onder f, van de Leerplichtwet 1969.")
+    return document
+
+
+def build_uitnodiging_verzuimgesprek() -> Document:
+    """After a verzuimmelding: an invitation to a talk with the leerplichtambtenaar."""
+    document = _new_document("Uitnodiging voor een gesprek over schoolverzuim")
+    _letterhead(document)
+    _address_block(document)
+    _meta(document, "{% if herinnering %}Herinnering: {% endif %}uitnodiging gesprek over het schoolverzuim "
+                    "van {{ jongere.naam }}")
+    _para(document, "{{ aanhef }},", after=8)
+    _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij een uitnodiging. Wij hebben nog geen "
+                        "reactie ontvangen. Daarom nodigen wij opnieuw uit.")
+    _body(document, "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat "
+                    "{{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, de school niet geregeld "
+                    "bezoekt ({{ melding.omschrijving }}). Scholen zijn verplicht dit door te geven "
+                    "(artikel 21 en 21a van de Leerplichtwet 1969).")
+    _body(document, "De leerplichtambtenaar wil graag met u bespreken wat er aan de hand is en hoe het "
+                    "verzuim kan stoppen (artikel 22). Daarom nodigen wij u uit voor een gesprek:")
+    for label, value in [("Datum", "{{ gesprek.datum }}"), ("Tijd", "{{ gesprek.tijd }}"),
+                         ("Plaats", "{{ gesprek.locatie }}"), ("Met", "{{ afzender.naam }}, "
+                                                                     "{{ afzender.functie }}")]:
+        paragraph = _para(document, after=1)
+        paragraph.paragraph_format.left_indent = Mm(8)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(30))
+        paragraph.add_run(label + "\t").bold = True
+        paragraph.add_run(value)
+    _para(document, "", after=8)
+    _tag_paragraph(document, "{%p if not aan_jongere and jongere.leeftijd >= 12 %}")
+    _body(document, "{{ jongere.voornaam }} is {{ jongere.leeftijd }} jaar en is vanaf 12 jaar zelf ook "
+                    "verantwoordelijk voor het naar school gaan (artikel 2, derde lid). Wij verwachten "
+                    "{{ jongere.voornaam }} daarom ook bij het gesprek.")
+    _tag_paragraph(document, "{%p endif %}")
+    _body(document, "Kunt u niet op dit tijdstip? Neem dan vóór {{ antwoord_voor }} contact op via "
+                    "{{ afzender.telefoon }} of {{ afzender.email }} voor een nieuwe afspraak. Neem deze "
+                    "brief mee naar het gesprek.")
+    _closing(document)
+    _small_print(document, "Wettelijke grondslag: artikelen 2, 21, 21a en 22 van de Leerplichtwet 1969.")
+    return document
+
+
+def build_herinnering_vrijstelling() -> Document:
+    """Reminder to renew a vrijstelling: a new kennisgeving before 1 July."""
+    document = _new_document("Vrijstelling van de leerplicht verlengen")
+    _letterhead(document)
+    _address_block(document)
+    _meta(document, "{% if herinnering %}Herinnering: {% endif %}vrijstelling van de leerplicht verlengen "
+                    "voor {{ jongere.naam }}")
+    _para(document, "{{ aanhef }},", after=8)
+    _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij u een brief over het verlengen van de "
+                        "vrijstelling. Wij hebben nog geen nieuwe kennisgeving van u ontvangen.")
+    _body(document, "Voor {{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, heeft u een beroep "
+                    "gedaan op vrijstelling van de leerplicht wegens {{ vrijstelling.omschrijving }} "
+                    "({{ vrijstelling.artikel }} van de Leerplichtwet 1969).")
+    _body(document, "Een beroep op vrijstelling geldt voor één schooljaar. Wilt u de vrijstelling ook in "
+                    "het schooljaar {{ vrijstelling.schooljaar }} gebruiken, dan moet u dat vóór "
+                    "{{ antwoord_voor }} opnieuw aan ons laten weten (artikel 6 van de Leerplichtwet 1969).")
+    _body(document, "Stuur bij de kennisgeving mee: {{ vrijstelling.bewijs }}.")
+    _body(document, "Heeft u geen nieuwe kennisgeving gedaan, dan geldt de vrijstelling na dit schooljaar "
+                    "niet meer en moet {{ jongere.voornaam }} weer op een school worden ingeschreven. "
+                    "Vragen? Neem contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
+                    "{{ afzender.telefoon }} of {{ afzender.email }}.")
+    _closing(document)
+    _small_print(document, "Wettelijke grondslag: artikelen 5, 6 en 7 tot en met 9 van de Leerplichtwet "
+                           "1969.")
+    return document
+
+
+def build_informatie_leerplicht() -> Document:
+    """Information to the parents before leerplicht starts (at the month after the 5th birthday)."""
+    document = _new_document("Uw kind wordt leerplichtig")
+    _letterhead(document)
+    _address_block(document)
+    _meta(document, "{{ jongere.voornaam }} wordt leerplichtig")
+    _para(document, "{{ aanhef }},", after=8)
+    _body(document, "{{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, wordt binnenkort vijf jaar. "
+                    "Vanaf {{ leerplicht_start }} is {{ jongere.voornaam }} leerplichtig: vanaf dan moet "
+                    "uw kind op een school staan ingeschreven en elke schooldag naar school gaan "
+                    "(artikelen 2 en 3 van de Leerplichtwet 1969).")
+    _body(document, "Wij hebben nog geen inschrijving op een basisschool gevonden. Heeft u "
+                    "{{ jongere.voornaam }} nog niet aangemeld? Doe dat dan vóór {{ antwoord_voor }} bij "
+                    "een school naar keuze. Staat uw kind al ingeschreven, dan hoeft u niets te doen.")
+    _body(document, "Kan uw kind niet naar school, bijvoorbeeld om lichamelijke of psychische redenen? Dan "
+                    "kunt u een beroep doen op vrijstelling. Dat moet uiterlijk één maand voordat de "
+                    "leerplicht begint (artikelen 5 en 6 van de Leerplichtwet 1969).")
+    _body(document, "Heeft u vragen? Neem contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
+                    "{{ afzender.telefoon }} of {{ afzender.email }}.")
+    _closing(document)
+    _small_print(document, "Wettelijke grondslag: artikelen 2, 3, 5 en 6 van de Leerplichtwet 1969.")
+    return document
+
+
+BUILDERS: dict[str, Callable[[], Document]] = {
+    "absoluut_verzuim": build_absoluut_verzuim,
+    "rmc_18_23": build_rmc_18_23,
+    "uitnodiging_verzuimgesprek": build_uitnodiging_verzuimgesprek,
+    "herinnering_vrijstelling": build_herinnering_vrijstelling,
+    "informatie_leerplicht": build_informatie_leerplicht,
+}
+
+
+def _reproducible(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps so a rebuild gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def build_all(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
+    """Write every template to `out_dir`; returns the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in BUILDERS.items():
+        buffer = io.BytesIO()
+        builder().save(buffer)
+        path = out_dir / f"{name}.docx"
+        path.write_bytes(_reproducible(buffer.getvalue()))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in build_all(Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_DIR):
+        print(written_path)

@@ -1,0 +1,150 @@
+"""`inbeeld letters run` and `inbeeld letters list`: the letter run and its log (SPEC §5, §7).
+
+Thin wrappers: open the register database and the staging file of the settings in `ctx.obj`, call
+`letters.run.run_letters`, print what was written. No BSN is printed: the log names the subject
+(`case:12`) and the addressee by role.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import duckdb
+from sqlalchemy import select
+
+from connectors.errors import StagingLocked
+from letters.kinds import Soort
+from letters.pdf import page_count
+from letters.run import LetterRunBusy, letter_config, run_letters
+from registers.audit import AuditTrail, load_key
+from registers.codes import LetterStatus
+from registers.db import open_registers
+from registers.models import Letter
+from reports.spreadsheet import Column, Table, write_csv_stream
+from rules.commands import DATUM
+from settings import Settings
+
+LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadresseerde", "status", "reden",
+                "antwoord_voor", "run", "bestand")
+
+
+def _sessions(settings: Settings):
+    settings.ensure_data_dir()
+    try:
+        return open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir)))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group("letters")
+def letters_group() -> None:
+    """Letters to parents and young people: the letter run and the letter log."""
+
+
+@letters_group.command("run")
+@click.option("--peildatum", type=DATUM, default=None,
+              help="The letters' date; letters due on this day are written (default today).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder that receives one run folder per run (default: DATA_DIR/letters).")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF of the print file.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes rendering letters (default: the number of cores).")
+@click.pass_context
+def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no_pdf: bool,
+                workers: int | None) -> None:
+    """Write every letter due: first letters for open cases, verzuimmeldingen and (in June)
+    vrijstellingen to renew, and reminders once a reply deadline passed without a reply.
+
+    Each letter is one .docx in a new run folder, plus one merged print file (a new page and
+    section per letter) and its PDF when LibreOffice is installed. Every letter is recorded on its
+    case and in the letter log; suppressed letters are recorded with their reason. Running again
+    writes nothing twice, also after a run was killed halfway.
+    """
+    settings: Settings = ctx.obj
+    peildatum = peildatum or date.today()
+    out_dir = out or settings.data_dir / "letters"
+    if not settings.staging_path.is_file():
+        raise click.ClickException(f"no staging database at {settings.staging_path}: "
+                                   "import a BRP delivery first (inbeeld import brp FILE)")
+    try:
+        config = letter_config(settings)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    sessions = _sessions(settings)
+    try:
+        result = run_letters(sessions, settings.staging_path, out_dir, peildatum,
+                             gemeenten=settings.gemeenten, config=config, pdf=not no_pdf,
+                             workers=workers)
+    except (LetterRunBusy, StagingLocked) as exc:
+        raise click.ClickException(str(exc)) from None
+    except duckdb.CatalogException as exc:
+        raise click.ClickException(f"the staging database has no BRP persons yet ({exc}); "
+                                   "import a BRP delivery first") from None
+    finally:
+        sessions.kw["bind"].dispose()
+    if result.hersteld:
+        click.echo(f"recovered an interrupted run: {result.hersteld} letters planned again")
+    click.echo(f"letters on {result.peildatum.isoformat()}: {result.brieven} first letters, "
+               f"{result.herinneringen} reminders, {result.onderdrukt} newly suppressed")
+    if result.run_dir is not None:
+        click.echo(f"  run {result.run}: {result.run_dir} ({len(result.files)} .docx)")
+        for path in result.print_files:
+            click.echo(f"  print file: {path}")
+        for path in result.pdf_files:
+            click.echo(f"  PDF: {path} ({page_count(path)} pages)")
+    if result.pdf_problem:
+        click.echo(f"  no PDF: {result.pdf_problem}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+@letters_group.command("list")
+@click.option("--run", default=None, help="Only this run (as printed by `inbeeld letters run`).")
+@click.option("--status", type=click.Choice([s.value for s in LetterStatus]), default=None,
+              help="gepland, aangemaakt or onderdrukt.")
+@click.option("--soort", type=click.Choice([s.value for s in Soort]), default=None, help="Kind of letter.")
+@click.option("--case", "case_id", type=int, default=None, help="Only the letters of this case.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.pass_context
+def list_command(ctx: click.Context, run: str | None, status: str | None, soort: str | None,
+                 case_id: int | None, fmt: str) -> None:
+    """The letter log: every letter written and every letter suppressed (with its reason), newest last."""
+    sessions = _sessions(ctx.obj)
+    query = select(Letter).order_by(Letter.id)
+    if run is not None:
+        query = query.where(Letter.run == run)
+    if status is not None:
+        query = query.where(Letter.status == status)
+    if soort is not None:
+        query = query.where(Letter.soort == soort)
+    if case_id is not None:
+        query = query.where(Letter.case_id == case_id)
+    try:
+        with sessions() as session:
+            rows = [{column: _plain(getattr(letter, column)) for column in LIST_COLUMNS}
+                    for letter in session.scalars(query)]
+    finally:
+        sessions.kw["bind"].dispose()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":  # the command line's one CSV writer: formulas neutralised (SPEC §6)
+        texts = [{c: None if row[c] is None else str(row[c]) for c in LIST_COLUMNS} for row in rows]
+        write_csv_stream(sys.stdout, Table("brieven", [Column(c, c) for c in LIST_COLUMNS], texts))
+        return
+    cells = [[("" if row[c] is None else str(row[c])) for c in LIST_COLUMNS] for row in rows]
+    widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(LIST_COLUMNS)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(LIST_COLUMNS, widths, strict=True)).rstrip())
+    for line in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+    click.echo(f"({len(rows)})")

@@ -1,0 +1,158 @@
+"""Which letters are due on a peildatum, read from the registers (cases, verzuimmeldingen, vrijstellingen).
+
+A *subject* is what a letter is about and where it is recorded: an open case, a new verzuimmelding
+or a vrijstelling to renew. For each subject this module decides the kind of letter and its rang
+(1 = first letter, 2 = reminder) per addressee role, from the letter log: a role that has had its
+first letter gets a reminder only when the reply deadline passed without any reply or contact on
+the case; a role that has had every letter it can get gets nothing. Who the addressees are and
+whether a letter is suppressed is decided later, from the BRP (letters.planning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from letters.kinds import Soort
+from registers.codes import ActionType, CaseStatus, LetterStatus, MeldingStatus, Signal
+from registers.models import Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
+from registers.vrijstellingen import is_valid_on, renewal_due
+
+CASE_LETTERS: dict[Signal, Soort] = {
+    Signal.ABSOLUUT_VERZUIM: Soort.ABSOLUUT_VERZUIM,
+    Signal.VSV: Soort.RMC_18_23,
+    Signal.GEEN_INSCHRIJVING_18_23: Soort.RMC_18_23,
+    Signal.BIJNA_LEERPLICHTIG: Soort.INFORMATIE_LEERPLICHT,
+}
+REMINDED = (Soort.ABSOLUUT_VERZUIM, Soort.RMC_18_23)  # letters that ask for a reply by a deadline
+CONTACT = (ActionType.ANTWOORD_ONTVANGEN, ActionType.GESPREK, ActionType.HUISBEZOEK)
+RENEWAL_MONTH = 6  # the renewal reminder goes out in June, before the 1 July deadline (art. 6)
+
+
+@dataclass(frozen=True)
+class Eerder:
+    """A letter already written for a subject and role."""
+
+    rang: int
+    datum: date
+    antwoord_voor: date | None
+
+
+@dataclass
+class Subject:
+    """Something a letter is about, with what the log says was already sent for it."""
+
+    onderwerp: str
+    persoonsnummer: str
+    soort: Soort
+    case: Case | None = None
+    melding: Verzuimmelding | None = None
+    vrijstelling: Vrijstelling | None = None
+    schooljaar: str | None = None  # vrijstelling renewals: the school year the renewal is for
+    eerder: dict[str, list[Eerder]] = field(default_factory=dict)  # per addressee role, by rang
+    contact_sinds_eerste_brief: bool = False
+
+    @property
+    def max_rang(self) -> int:
+        return 2 if self.soort in REMINDED and self.case is not None else 1
+
+    def rang_voor(self, rol: str, peildatum: date) -> tuple[int, date | None] | None:
+        """The rang of the letter due for addressee `rol`, and the first letter's date for a
+        reminder; None when nothing is due for this role."""
+        sent = sorted(self.eerder.get(rol, []), key=lambda e: e.rang)
+        if not sent:
+            return 1, None
+        last = sent[-1]
+        if last.rang >= self.max_rang or self.contact_sinds_eerste_brief:
+            return None
+        if last.antwoord_voor is None or peildatum <= last.antwoord_voor:
+            return None
+        return last.rang + 1, sent[0].datum
+
+
+def _log(session: Session, onderwerpen: Iterable[str]) -> dict[str, dict[str, list[Eerder]]]:
+    wanted = list(onderwerpen)
+    found: dict[str, dict[str, list[Eerder]]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Letter.onderwerp, Letter.geadresseerde, Letter.rang, Letter.datum, Letter.antwoord_voor)
+            .where(Letter.onderwerp.in_(wanted[start: start + 500]),
+                   Letter.status == LetterStatus.AANGEMAAKT))
+        for onderwerp, rol, rang, datum, antwoord_voor in rows:
+            found.setdefault(onderwerp, {}).setdefault(rol, []).append(Eerder(rang, datum, antwoord_voor))
+    return found
+
+
+def _case_subjects(session: Session) -> list[Subject]:
+    cases = session.scalars(select(Case).where(Case.status == CaseStatus.OPEN,
+                                               Case.signal.in_(list(CASE_LETTERS)))
+                            .order_by(Case.id)).all()
+    return [Subject(f"case:{case.id}", case.persoonsnummer, CASE_LETTERS[case.signal], case=case)
+            for case in cases]
+
+
+def _one_rmc_subject_per_person(subjects: list[Subject]) -> list[Subject]:
+    """A young person with both a VSV and a GEEN_INSCHRIJVING_18_23 case gets one RMC letter: on
+    the case that already has one, else on the VSV case (its letter says they left school)."""
+    by_person: dict[str, list[Subject]] = {}
+    others: list[Subject] = []
+    for subject in subjects:
+        (by_person.setdefault(subject.persoonsnummer, []) if subject.soort is Soort.RMC_18_23
+         else others).append(subject)
+    kept = []
+    for group in by_person.values():
+        group.sort(key=lambda s: (not s.eerder, s.case is None or s.case.signal != Signal.VSV,
+                                  s.case.id if s.case else 0))
+        kept.append(group[0])
+    return others + kept
+
+
+def _contact_after_first_letter(session: Session, subjects: list[Subject]) -> None:
+    firsts = {s.case.id: min(e.datum for rows in s.eerder.values() for e in rows)
+              for s in subjects if s.case is not None and s.eerder}
+    if not firsts:
+        return
+    ids = list(firsts)
+    contacted: set[int] = set()
+    for start in range(0, len(ids), 500):
+        rows = session.execute(select(CaseAction.case_id, CaseAction.on_date)
+                               .where(CaseAction.case_id.in_(ids[start: start + 500]),
+                                      CaseAction.action.in_(list(CONTACT))))
+        contacted.update(case_id for case_id, on in rows if on >= firsts[case_id])
+    for subject in subjects:
+        if subject.case is not None:
+            subject.contact_sinds_eerste_brief = subject.case.id in contacted
+
+
+def _melding_subjects(session: Session) -> list[Subject]:
+    query = (select(Verzuimmelding).where(Verzuimmelding.status == MeldingStatus.GEREGISTREERD)
+             .order_by(Verzuimmelding.id))
+    meldingen = session.scalars(query).all()
+    return [Subject(f"verzuim:{m.id}", m.persoonsnummer, Soort.UITNODIGING_VERZUIMGESPREK, melding=m)
+            for m in meldingen]
+
+
+def _renewal_subjects(session: Session, peildatum: date) -> list[Subject]:
+    if peildatum.month != RENEWAL_MONTH:
+        return []
+    deadline = date(peildatum.year, 7, 1)
+    schooljaar = f"{peildatum.year}-{peildatum.year + 1}"
+    entries = session.scalars(select(Vrijstelling).order_by(Vrijstelling.id)).all()
+    return [Subject(f"vrijstelling:{v.id}:{schooljaar}", v.persoonsnummer, Soort.HERINNERING_VRIJSTELLING,
+                    vrijstelling=v, schooljaar=schooljaar)
+            for v in entries if is_valid_on(v, peildatum) and renewal_due(v, peildatum) == deadline]
+
+
+def due_subjects(session: Session, peildatum: date) -> list[Subject]:
+    """Every subject that may need a letter on `peildatum`, with its letter history filled in."""
+    subjects = _case_subjects(session) + _melding_subjects(session) + _renewal_subjects(session, peildatum)
+    history = _log(session, [s.onderwerp for s in subjects])
+    for subject in subjects:
+        subject.eerder = history.get(subject.onderwerp, {})
+    subjects = _one_rmc_subject_per_person(subjects)
+    _contact_after_first_letter(session, subjects)
+    return subjects

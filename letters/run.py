@@ -1,0 +1,445 @@
+"""The letter run: every letter due on a peildatum, written once, recorded on its case.
+
+Order of work, so that a run killed at any point is completed by the next one and no letter is
+ever recorded twice:
+
+1. recovery: a run folder still marked `ONVOLLEDIG` whose letters were never recorded as written
+   is emptied and renamed `<run>.afgebroken` (a name never reused, so nothing a killed process
+   left running can write into a later run), and its `gepland` log rows are deleted, so those
+   letters are planned again;
+2. plan: the subjects due (letters.due), their persons from the staged BRP, addressing and
+   suppression (letters.planning) — nothing is written yet;
+3. the log rows are inserted as `gepland` in one transaction (the database's partial unique
+   index refuses a second letter for the same subject, kind, rang and addressee);
+4. one .docx per letter (process pool; each file written under a temporary name and renamed),
+   then the print file(s) merged from those files, then the PDF (one LibreOffice call);
+5. one transaction flips the rows to `aangemaakt`, adds a `brief_verstuurd` action to each case,
+   records the suppressions with their reason (log row + a note on the case) and the audit trail;
+6. the `ONVOLLEDIG` marker is removed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import re
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.output_names import inside
+from connectors.staging import Staging
+from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
+from letters.brp_source import lees_personen
+from letters.context import Afzender, Gesprek, Kantoor, Melding, VrijstellingInfo, build_context
+from letters.due import Subject, due_subjects
+from letters.kinds import Soort
+from letters.pdf import PdfConversionError, soffice_path, to_pdf
+from letters.persons import Persoon
+from letters.planning import plan
+from letters.render import LetterJob, merge_files_grouped, render_files
+from letters.suppression import Reden
+from registers.audit import AuditEvent, trail
+from registers.codes import ActionType, LetterStatus, Signal
+from registers.db import writer_connection
+from registers.models import CaseAction, Letter
+from rules.status import StatusCode, bepaal_status, leerplicht_start
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+MARKER = "ONVOLLEDIG.txt"
+MARKER_TEXT = ("Deze briefrun is niet afgemaakt. Druk niets uit deze map af: de volgende "
+               "`inbeeld letters run` ruimt de map op en maakt de brieven opnieuw.\n")
+ABORTED_SUFFIX = ".afgebroken"
+ABORTED_TEXT = ("Deze briefrun is afgebroken en opgeruimd; de brieven zijn in een volgende run opnieuw "
+                "gemaakt. De map blijft staan zodat haar naam niet opnieuw wordt gebruikt.\n")
+PRINT_FILE = "drukwerk"
+LOCK = ".letters.lock"
+HEEL_ONDERWERP = "*"  # the addressee of a suppression that stops every letter about the subject
+
+
+# -- configuration ---------------------------------------------------------------------------------
+
+class LetterRunBusy(RuntimeError):
+    """Another letter run holds the output folder."""
+
+
+@dataclass(frozen=True)
+class LetterConfig:
+    """What the letters say about the office, from `[inbeeld.letters]` in inbeeld.toml."""
+
+    kantoor: Kantoor = Kantoor()
+    leerplicht: Afzender = Afzender()
+    rmc: Afzender = Afzender(naam="Team Doorstroompunt", functie="trajectbegeleider",
+                             email="doorstroompunt@voorbeeldstad.nl")
+    gesprek_tijd: str = "10:00 uur"
+    gesprek_na_dagen: int = 14
+    template_dir: Path | None = None
+
+
+def _with(default: Any, values: Mapping[str, Any], table: str) -> Any:
+    known = {f.name for f in fields(default)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"inbeeld.toml [inbeeld.letters.{table}]: unknown field(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(known))}")
+    return replace(default, **{key: str(value) for key, value in values.items()})
+
+
+def letter_config(settings: Settings) -> LetterConfig:
+    """`[inbeeld.letters]` with sub-tables `kantoor`, `leerplicht` and `rmc` (field names as in
+    letters/context.py); anything missing keeps the placeholder default."""
+    section: Mapping[str, Any] = settings.extra.get("letters", {}) or {}
+    defaults = LetterConfig()
+    template_dir = section.get("template_dir")
+    return LetterConfig(
+        kantoor=_with(defaults.kantoor, section.get("kantoor", {}), "kantoor"),
+        leerplicht=_with(defaults.leerplicht, section.get("leerplicht", {}), "leerplicht"),
+        rmc=_with(defaults.rmc, section.get("rmc", {}), "rmc"),
+        gesprek_tijd=section.get("gesprek_tijd", defaults.gesprek_tijd),
+        gesprek_na_dagen=int(section.get("gesprek_na_dagen", defaults.gesprek_na_dagen)),
+        template_dir=Path(template_dir) if template_dir else None,
+    )
+
+
+# -- what a run plans --------------------------------------------------------------------------------
+
+@dataclass
+class Planned:
+    """One letter to write."""
+
+    subject: Subject
+    rang: int
+    geadresseerde: Geadresseerde
+    context_args: dict[str, Any]
+    antwoord_voor: date
+    row_id: int | None = None
+    kenmerk: str = ""
+    bestand: str = ""
+
+    @property
+    def soort(self) -> Soort:
+        return self.subject.soort
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    subject: Subject
+    rang: int
+    rol: str
+    reden: Reden
+
+
+@dataclass
+class RunResult:
+    peildatum: date
+    run: str | None = None
+    run_dir: Path | None = None
+    brieven: int = 0
+    herinneringen: int = 0
+    onderdrukt: int = 0
+    hersteld: int = 0
+    files: list[Path] = field(default_factory=list)
+    print_files: list[Path] = field(default_factory=list)
+    pdf_files: list[Path] = field(default_factory=list)
+    pdf_problem: str | None = None
+
+
+def _next_weekday(d: date) -> date:
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d
+
+
+def _afzender(config: LetterConfig, subject: Subject) -> Afzender:
+    base = config.rmc if subject.soort is Soort.RMC_18_23 else config.leerplicht
+    assigned = subject.case.assigned_to if subject.case is not None else None
+    return replace(base, naam=assigned) if assigned else base
+
+
+def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: LetterConfig) -> dict[str, Any]:
+    """The kind-specific fields of the context and the reply deadline (None: the default period)."""
+    assert jongere.geboortedatum is not None
+    if subject.soort is Soort.ABSOLUUT_VERZUIM:
+        status = bepaal_status(jongere.geboortedatum, peildatum).status
+        plicht = "kwalificatieplichtig" if status is StatusCode.KWALIFICATIEPLICHTIG else "leerplichtig"
+        return {"plicht": plicht}
+    if subject.soort is Soort.RMC_18_23:
+        return {"vsv": subject.case is not None and subject.case.signal == Signal.VSV}
+    if subject.soort is Soort.INFORMATIE_LEERPLICHT:
+        start = leerplicht_start(jongere.geboortedatum)
+        return {"leerplicht_start": start, "antwoord_voor": start}
+    if subject.soort is Soort.UITNODIGING_VERZUIMGESPREK:
+        melding = subject.melding
+        assert melding is not None
+        gesprek_datum = _next_weekday(peildatum + timedelta(days=config.gesprek_na_dagen))
+        school = f"De school ({melding.brin}{'-' + melding.vestiging if melding.vestiging else ''})"
+        return {
+            "melding": Melding(school=school, datum=melding.meldingsdatum or melding.begindatum,
+                               soort=melding.soort.value),
+            "gesprek": Gesprek(datum=gesprek_datum, tijd=config.gesprek_tijd,
+                               locatie=config.kantoor.gesprekslocatie),
+            "antwoord_voor": max(peildatum + timedelta(days=1), gesprek_datum - timedelta(days=3)),
+        }
+    if subject.soort is Soort.HERINNERING_VRIJSTELLING:
+        vrijstelling = subject.vrijstelling
+        assert vrijstelling is not None and subject.schooljaar is not None
+        info = VrijstellingInfo(grond=vrijstelling.grond.value, schooljaar=subject.schooljaar)
+        return {"vrijstelling": info, "antwoord_voor": date(peildatum.year, 7, 1)}
+    raise ValueError(f"no letter kind {subject.soort}")
+
+
+def _rang_for_whole_subject(subject: Subject, peildatum: date) -> int | None:
+    """The rang a suppression of every letter about `subject` is recorded under (None: no letter
+    was due anyway, so there is nothing to suppress)."""
+    if not subject.eerder:
+        return 1
+    due = [found[0] for rol in subject.eerder if (found := subject.rang_voor(rol, peildatum)) is not None]
+    return min(due, default=None)
+
+
+def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peildatum: date,
+             gemeenten: Sequence[str], config: LetterConfig
+             ) -> tuple[list[Planned], list[Suppressed]]:
+    """Letters and suppressions for the subjects due: pure, from registers facts and BRP persons."""
+    planned: list[Planned] = []
+    suppressed: list[Suppressed] = []
+    for subject in subjects:
+        first_rang = _rang_for_whole_subject(subject, peildatum)
+        jongere = personen.get(subject.persoonsnummer)
+        if jongere is None:
+            if first_rang is not None:
+                suppressed.append(Suppressed(subject, first_rang, HEEL_ONDERWERP, Reden.NIET_IN_BRP))
+            continue
+        if (subject.soort is Soort.RMC_18_23 and jongere.geboortedatum is not None
+                and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
+            continue  # a VSV case of a minor: the kwalificatieplicht letters (absoluut verzuim) apply
+        if subject.case is not None and subject.case.adres_in_onderzoek and not jongere.adres_in_onderzoek:
+            jongere = replace(jongere, adres_in_onderzoek=True)  # the case's flag from the weekly sync
+        result = plan(jongere, personen, peildatum, gemeenten)
+        if not result.brieven and not result.onderdrukt:
+            continue
+        if result.onderdrukt and result.onderdrukt[0].geadresseerde is None:
+            if first_rang is not None:
+                suppressed.extend(Suppressed(subject, first_rang, HEEL_ONDERWERP, item.reden)
+                                  for item in result.onderdrukt)
+            continue
+        for item in result.onderdrukt:
+            assert item.geadresseerde is not None
+            due = subject.rang_voor(item.geadresseerde.rol, peildatum)
+            if due is not None:
+                suppressed.append(Suppressed(subject, due[0], item.geadresseerde.rol, item.reden))
+        specifics = _specifics(subject, jongere, peildatum, config)
+        for geadresseerde in result.brieven:
+            due = subject.rang_voor(geadresseerde.rol, peildatum)
+            if due is None:
+                continue
+            rang, eerste = due
+            arguments = dict(specifics)
+            antwoord_voor = arguments.pop("antwoord_voor", None) or peildatum + subject.soort.antwoordtermijn
+            arguments.update(kantoor=config.kantoor, afzender=_afzender(config, subject),
+                             geadresseerde=geadresseerde, jongere=jongere, datum=peildatum,
+                             antwoord_voor=antwoord_voor, eerdere_brief=eerste)
+            planned.append(Planned(subject, rang, geadresseerde, arguments, antwoord_voor))
+    planned.sort(key=lambda p: (list(Soort).index(p.soort), p.geadresseerde.adres.sleutel))
+    return planned, suppressed
+
+
+# -- the run ------------------------------------------------------------------------------------------
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def recover(sessions: sessionmaker[Session], out_dir: Path) -> int:
+    """Undo what a killed run left: its `gepland` rows and its unfinished folder. Returns the number
+    of letters that will be planned again."""
+    with sessions.begin() as session:
+        writer_connection(session)
+        rows = session.execute(select(Letter.id).where(Letter.status == LetterStatus.GEPLAND)).all()
+        session.execute(delete(Letter).where(Letter.status == LetterStatus.GEPLAND))
+        finished = {run for (run,) in session.execute(
+            select(Letter.run).where(Letter.status == LetterStatus.AANGEMAAKT).distinct())}
+    if out_dir.is_dir():
+        for marker in out_dir.glob(f"*/{MARKER}"):
+            if marker.parent.name in finished:
+                marker.unlink()  # killed after the final commit: the run is complete
+                continue
+            # Renamed, never reused: a worker or LibreOffice process the kill left behind cannot
+            # write into a later run's folder of the same name.
+            tombstone = marker.parent.with_name(marker.parent.name + ABORTED_SUFFIX)
+            marker.parent.rename(tombstone)
+            shutil.rmtree(tombstone)
+            tombstone.mkdir()
+            (tombstone / "AFGEBROKEN.txt").write_text(ABORTED_TEXT, encoding="utf-8")
+    if rows:
+        log.warning("Recovered %d letters of an interrupted letter run; they are planned again", len(rows))
+    return len(rows)
+
+
+def _run_name(session: Session, out_dir: Path, peildatum: date) -> str:
+    prefix = peildatum.strftime("%y%m%d")
+    query = select(Letter.run).where(Letter.run.like(f"{prefix}-%")).distinct()
+    used = {run for (run,) in session.execute(query)}
+    used |= {path.name for path in out_dir.glob(f"{prefix}-*")} if out_dir.is_dir() else set()
+    pattern = re.compile(rf"{prefix}-(\d+)(?:{re.escape(ABORTED_SUFFIX)})?")
+    numbers = [int(m.group(1)) for name in used if (m := pattern.fullmatch(name or ""))]
+    return f"{prefix}-{max(numbers, default=0) + 1}"
+
+
+def _subject_ids(subject: Subject) -> dict[str, int | None]:
+    return {"case_id": subject.case.id if subject.case is not None else None,
+            "vrijstelling_id": subject.vrijstelling.id if subject.vrijstelling is not None else None,
+            "verzuimmelding_id": subject.melding.id if subject.melding is not None else None}
+
+
+def _insert_planned(sessions: sessionmaker[Session], run: str, peildatum: date,
+                    planned: list[Planned]) -> None:
+    """Step 3: the `gepland` rows, with their reference and file name, in one transaction."""
+    recorded_at = _now()
+    with sessions.begin() as session:
+        writer_connection(session)
+        for number, letter in enumerate(planned, start=1):
+            letter.kenmerk = f"{letter.soort.kenmerk_prefix}-{run}-{number:04d}"
+            letter.bestand = f"{number:04d}-{letter.soort.value}-{letter.kenmerk}.docx"
+        rows = [{"onderwerp": p.subject.onderwerp, **_subject_ids(p.subject),
+                 "persoonsnummer": p.subject.persoonsnummer, "soort": p.soort.value, "rang": p.rang,
+                 "geadresseerde": p.geadresseerde.rol, "status": LetterStatus.GEPLAND, "reden": None,
+                 "kenmerk": p.kenmerk, "datum": peildatum, "antwoord_voor": p.antwoord_voor, "run": run,
+                 "bestand": p.bestand, "recorded_at": recorded_at} for p in planned]
+        session.execute(insert(Letter), rows)
+
+
+def _render(planned: list[Planned], run_dir: Path, config: LetterConfig, workers: int | None) -> list[Path]:
+    jobs = [LetterJob(p.soort.template, build_context(p.soort, kenmerk=p.kenmerk, **p.context_args),
+                      inside(run_dir, p.bestand)) for p in planned]
+    render_files(jobs, workers=workers, template_dir=config.template_dir)
+    return [job.path for job in jobs]
+
+
+def _print_files(files: list[Path], run_dir: Path, pdf: bool, result: RunResult) -> None:
+    """Step 4b: the merged print file(s), and their PDF with one LibreOffice call each."""
+    groups = merge_files_grouped(files)
+    for index, (_, data) in enumerate(groups, start=1):
+        name = PRINT_FILE if len(groups) == 1 else f"{PRINT_FILE}-{index}"
+        target = run_dir / f"{name}.docx"
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+        result.print_files.append(target)
+    if not pdf:
+        return
+    if soffice_path() is None:
+        result.pdf_problem = "LibreOffice (soffice) is not installed: no PDF"
+        return
+    for target in result.print_files:
+        try:
+            result.pdf_files.append(to_pdf(target))
+        except PdfConversionError as exc:
+            result.pdf_problem = str(exc)
+
+
+def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, planned: list[Planned],
+            suppressed: list[Suppressed]) -> int:
+    """Step 5: letters written, case actions, suppressions and audit, in one transaction.
+
+    Returns the number of suppressions recorded for the first time.
+    """
+    recorded_at = _now()
+    with sessions.begin() as session:
+        writer_connection(session)  # one writer at a time: the weekly case sync waits, and we for it
+        audit = trail(session)
+        if run is not None:
+            session.execute(update(Letter).where(Letter.run == run, Letter.status == LetterStatus.GEPLAND)
+                            .values(status=LetterStatus.AANGEMAAKT))
+        actions = [{"case_id": p.subject.case.id, "action": ActionType.BRIEF_VERSTUURD, "on_date": peildatum,
+                    "by": audit.actor, "recorded_at": recorded_at,
+                    "note": f"{p.soort.omschrijving}{' (herinnering)' if p.rang > 1 else ''}, kenmerk "
+                            f"{p.kenmerk}, aan: {p.geadresseerde.rol}"}
+                   for p in planned if p.subject.case is not None]
+        events = [AuditEvent("letter.created", p.subject.persoonsnummer, "letters", None,
+                             f"soort={p.soort.value} rang={p.rang} kenmerk={p.kenmerk}") for p in planned]
+        seen = set(session.execute(
+            select(Letter.onderwerp, Letter.soort, Letter.rang, Letter.geadresseerde, Letter.reden)
+            .where(Letter.status == LetterStatus.ONDERDRUKT,
+                   Letter.onderwerp.in_(sorted({s.subject.onderwerp for s in suppressed})))).all())
+        new_rows = []
+        for item in suppressed:
+            key = (item.subject.onderwerp, item.subject.soort.value, item.rang, item.rol, item.reden.value)
+            if key not in seen:
+                seen.add(key)
+                new_rows.append((key, item))
+        rows = [{"onderwerp": item.subject.onderwerp, **_subject_ids(item.subject),
+                 "persoonsnummer": item.subject.persoonsnummer, "soort": item.subject.soort.value,
+                 "rang": item.rang, "geadresseerde": item.rol, "status": LetterStatus.ONDERDRUKT,
+                 "reden": item.reden.value, "kenmerk": None, "datum": peildatum, "antwoord_voor": None,
+                 "run": run, "bestand": None, "recorded_at": recorded_at} for _, item in new_rows]
+        if rows:
+            session.execute(insert(Letter), rows)
+        actions += [{"case_id": item.subject.case.id, "action": ActionType.NOTITIE, "on_date": peildatum,
+                     "by": audit.actor, "recorded_at": recorded_at,
+                     "note": f"{item.subject.soort.omschrijving} niet verstuurd"
+                             f"{'' if item.rol == HEEL_ONDERWERP else ' aan ' + item.rol}: "
+                             f"{item.reden.omschrijving} (reden: {item.reden.value})"}
+                    for _, item in new_rows if item.subject.case is not None]
+        events += [AuditEvent("letter.suppressed", item.subject.persoonsnummer, "letters", None,
+                              f"soort={item.subject.soort.value} reden={item.reden.value}")
+                   for _, item in new_rows]
+        if actions:
+            session.execute(insert(CaseAction), actions)
+        audit.record_many(session, events)
+    return len(new_rows)
+
+
+@contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    """One letter run at a time per output folder (recovery must never see another run's rows)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LetterRunBusy(f"another letter run is busy in {out_dir}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, peildatum: date, *,
+                gemeenten: Sequence[str] = (), config: LetterConfig | None = None, pdf: bool = True,
+                workers: int | None = None) -> RunResult:
+    """Write every letter due on `peildatum` into a new run folder under `out_dir` (see module doc)."""
+    config = config or LetterConfig()
+    out_dir = Path(out_dir)
+    result = RunResult(peildatum)
+    with _exclusive(out_dir):
+        result.hersteld = recover(sessions, out_dir)
+        with sessions() as session:
+            subjects = due_subjects(session, peildatum)
+            run = _run_name(session, out_dir, peildatum)
+            session.expunge_all()
+        with Staging(staging_path, read_only=True) as staging:
+            personen = lees_personen(staging.con, {subject.persoonsnummer for subject in subjects})
+        planned, suppressed = plan_run(subjects, personen, peildatum, gemeenten, config)
+        if planned:
+            result.run, result.run_dir = run, out_dir / run
+            result.run_dir.mkdir()
+            (result.run_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            _insert_planned(sessions, run, peildatum, planned)
+            result.files = _render(planned, result.run_dir, config, workers)
+            _print_files(result.files, result.run_dir, pdf, result)
+        result.onderdrukt = _record(sessions, result.run, peildatum, planned, suppressed)
+        if result.run_dir is not None:
+            (result.run_dir / MARKER).unlink()
+    result.brieven = sum(1 for p in planned if p.rang == 1)
+    result.herinneringen = sum(1 for p in planned if p.rang > 1)
+    return result

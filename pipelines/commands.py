@@ -1,0 +1,123 @@
+"""`inbeeld serve` and `inbeeld run`: the flows on their schedules, or one flow once.
+
+Prefect is imported inside the commands: `PREFECT_HOME` must point into the data directory before
+Prefect reads its settings, and `inbeeld --help` should not pay for the import.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from settings import Settings
+from synthetic.commands import DEMO_GEMEENTE, DEMO_PERSONS, DEMO_SEED, DEMO_WEEKS, generate_command
+
+FLOW_NAMES = ("weekly", "monthly", "daily", "verzuim-sync")
+
+
+def _prepare_environment(settings: Settings) -> None:
+    """Hand the CLI's settings to flow runs (they read the environment) and keep Prefect's files
+    in the data directory rather than in ~/.prefect."""
+    os.environ["INBEELD_DATA_DIR"] = str(settings.data_dir.resolve())
+    if settings.db_url:
+        os.environ["INBEELD_DB_URL"] = settings.db_url
+    if settings.gemeenten:
+        os.environ["INBEELD_GEMEENTEN"] = ",".join(settings.gemeenten)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if "PREFECT_HOME" not in os.environ:
+        os.environ["PREFECT_HOME"] = str((settings.data_dir / "prefect").resolve())
+        if "prefect" in sys.modules:  # imported already: make it read the new environment
+            from prefect.context import refresh_global_settings_context
+
+            refresh_global_settings_context()
+
+
+@click.command("serve")
+@click.option("--flow", "flows", multiple=True, type=click.Choice(FLOW_NAMES),
+              help="Serve only this flow (repeatable). Default: all.")
+@click.option("--api-url", default=None,
+              help="Prefect server to use. Env: PREFECT_API_URL. Without it a local server is started "
+                   "with its database in the data directory.")
+@click.option("--port", type=int, default=4200, show_default=True,
+              help="Port of the local Prefect server (its UI is at http://127.0.0.1:PORT).")
+@click.pass_obj
+def serve_command(settings: Settings, flows: tuple[str, ...], api_url: str | None, port: int) -> None:
+    """Run the flows on their schedules (Prefect) until stopped.
+
+    weekly Monday 06:00, monthly on the first working day 07:00, daily 02:00, the verzuim sync
+    during office hours; all Europe/Amsterdam, changeable under [schedules.NAME] in inbeeld.toml.
+    """
+    settings.ensure_data_dir()
+    _prepare_environment(settings)
+    from pipelines.deployments import build_deployments
+    from pipelines.serve import serve_deployments
+
+    serve_deployments(settings, build_deployments(settings, list(flows) or None), api_url=api_url,
+                      server_port=port)
+
+
+@click.command("run")
+@click.argument("flow_name", metavar="FLOW", type=click.Choice(FLOW_NAMES))
+@click.option("--peildatum", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Reference date (default: today, Europe/Amsterdam).")
+@click.option("--inbox", type=click.Path(file_okay=False), default=None,
+              help="Take deliveries from this folder instead of the catalog's inbox (weekly only).")
+@click.pass_obj
+def run_command(settings: Settings, flow_name: str, peildatum: datetime | None, inbox: str | None) -> None:
+    """Run one flow once (weekly, monthly, daily, verzuim-sync), with no server to manage.
+
+    Prints the summary (counts only). Exit status 1 when the run failed or another run holds the lock.
+    """
+    settings.ensure_data_dir()
+    _prepare_environment(settings)
+    from pipelines.deployments import FLOWS
+    from pipelines.lock import RunLockHeld
+
+    day = peildatum.date() if peildatum else None
+    arguments: dict[str, object] = {"data_dir": str(settings.data_dir.resolve())}
+    if flow_name in ("weekly", "monthly", "daily"):
+        arguments["peildatum"] = day
+    if flow_name == "weekly":
+        arguments["inbox"] = str(inbox) if inbox else None
+    elif inbox:
+        raise click.UsageError("--inbox applies to the weekly flow only")
+    try:
+        counts = FLOWS[flow_name].flow()(**arguments)
+    except RunLockHeld as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # the flow run's failure, already logged by Prefect with its traceback
+        raise click.ClickException(f"{flow_name} failed: {exc}") from None
+    for key, value in counts.items():
+        click.echo(f"{key}\t{value}")
+
+
+@click.group("demo", invoke_without_command=True)
+@click.option("--out", type=click.Path(file_okay=False), default="inbeeld-demo", show_default=True,
+              help="Folder for the generated deliveries, the data directory, letters and reports.")
+@click.option("--persons", type=click.IntRange(min=1), default=DEMO_PERSONS, show_default=True,
+              help="Young people aged 0-23 in the municipality.")
+@click.pass_context
+def demo(ctx: click.Context, out: str, persons: int) -> None:
+    """Generate a synthetic municipality and run the weekly job on it: four weekly runs (imports,
+    signals, cases, letters) and a monthly run (work lists, VSV figures, KPIs), leaving the letters,
+    lists and reports in --out."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipelines.demo import describe, run_demo
+
+    settings = replace(ctx.obj, data_dir=Path(out) / "inbeeld-data", gemeenten=(DEMO_GEMEENTE,))
+    _prepare_environment(settings)
+    try:
+        result = run_demo(Path(out), persons=persons, seed=DEMO_SEED, gemeente=DEMO_GEMEENTE,
+                          weeks=DEMO_WEEKS, echo=click.echo)
+    except FileExistsError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(describe(result))
+
+
+demo.add_command(generate_command)

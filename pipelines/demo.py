@@ -1,0 +1,97 @@
+"""`inbeeld demo`: the whole job on a synthetic municipality, as a newcomer's first run.
+
+Generates a municipality (`synthetic.generate`), then for each weekly peildatum drops that week's
+deliveries into the inbox — one BRP format per week, in turn, so every reader is exercised — and
+runs the real weekly flow; after the last week the monthly flow. What a municipality would look at
+is left in the output folder: the letters, the work lists, the VSV figures and the policy report.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from synthetic import generate
+
+BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml")
+DELIVERY_FOLDERS = ("duo", "verzuim", "vrijstellingen")
+
+
+@dataclass
+class DemoResult:
+    out: Path
+    data_dir: Path
+    weeks: list[tuple[date, dict[str, int]]] = field(default_factory=list)
+    monthly: dict[str, int] = field(default_factory=dict)
+
+    def outputs(self) -> dict[str, list[Path]]:
+        """The files a user opens: letters (print files), work lists and the HTML reports."""
+        return {
+            "letters": sorted(self.data_dir.glob("letters/*/drukwerk.*")),
+            "reports": sorted(p for p in (self.data_dir / "reports").rglob("*") if p.is_file()),
+        }
+
+
+def stage_week(deliveries: Path, peildatum: date, inbox: Path, brp_format: str) -> list[Path]:
+    """Copy one generated week into the inbox (one BRP format; the truth files stay behind)."""
+    week = deliveries / peildatum.isoformat()
+    target = inbox / peildatum.isoformat()
+    target.mkdir(parents=True, exist_ok=True)
+    sources = sorted((week / "brp").glob(f"*.{brp_format}"))
+    for folder in DELIVERY_FOLDERS:
+        sources += sorted(p for p in (week / folder).glob("*") if p.is_file())
+    copied = []
+    for source in sources:
+        copied.append(Path(shutil.copy2(source, target / source.name)))
+    return copied
+
+
+def run_demo(out: Path, *, persons: int = 5000, seed: int = 1, gemeente: str = "0363", weeks: int = 4,
+             echo: Callable[[str], None] = print) -> DemoResult:
+    """Generate, then run the weekly flow for every week and the monthly flow once."""
+    from pipelines.monthly import monthly_flow
+    from pipelines.weekly import weekly_flow
+
+    out = Path(out)
+    deliveries, data_dir = out / "deliveries", out / "inbeeld-data"
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty: choose another --out or remove it")
+    echo(f"Generating a municipality of {persons:,} young people (gemeente {gemeente}, seed {seed}) ...")
+    manifest = generate(deliveries, persons=persons, seed=seed, gemeenten=[gemeente], weeks=weeks)
+    result = DemoResult(out, data_dir)
+    inbox = data_dir / "inbox"
+    for index, peildatum in enumerate(manifest.peildatums):
+        brp_format = BRP_FORMATS[index % len(BRP_FORMATS)]
+        stage_week(deliveries, peildatum, inbox, brp_format)
+        echo(f"Week of {peildatum.isoformat()}: weekly run (BRP as {brp_format}) ...")
+        counts = weekly_flow(peildatum=peildatum, data_dir=str(data_dir), gemeente=gemeente)
+        result.weeks.append((peildatum, counts))
+    echo("Monthly run: work lists, VSV figures, KPIs ...")
+    result.monthly = monthly_flow(peildatum=manifest.peildatums[-1], data_dir=str(data_dir),
+                                  gemeente=gemeente)
+    return result
+
+
+def describe(result: DemoResult) -> str:
+    """What the demo did and where to look, for the terminal."""
+    signal_names = sorted({k for _, c in result.weeks for k in c if k.startswith("signal_")})
+    header = "  " + "".ljust(28) + "".join(d.isoformat().rjust(12) for d, _ in result.weeks)
+    lines = ["", "Weekly runs:", header]
+    rows = [*signal_names, "cases_opened", "cases_closed", "letters", "letters_suppressed",
+            "rows_quarantined"]
+    for name in rows:
+        label = name.removeprefix("signal_")
+        lines.append("  " + label.ljust(28) + "".join(str(c.get(name, 0)).rjust(12) for _, c in result.weeks))
+    outputs = result.outputs()
+    lines += ["", f"Deliveries generated in {result.out / 'deliveries'}",
+              f"Data directory (staging, registers, archive): {result.data_dir}",
+              f"Letters: {len(list(result.data_dir.glob('letters/*/*.docx')))} .docx files in "
+              f"{result.data_dir / 'letters'}"]
+    lines += [f"  print file: {p}" for p in outputs["letters"]]
+    lines.append(f"Work lists and figures in {result.data_dir / 'reports'}:")
+    lines += [f"  {p.relative_to(result.data_dir / 'reports')}" for p in outputs["reports"]]
+    lines += ["", "Look around: INBEELD_DATA_DIR=" + str(result.data_dir) + " inbeeld cases list"]
+    return "\n".join(lines)

@@ -1,0 +1,38 @@
+"""What a flow run works on: its settings, catalog and peildatum, from its (non-personal) parameters.
+
+Flow parameters are stored in the Prefect database, so they carry only a data directory, a
+gemeentecode and dates; everything else (the register URL with its password, endpoints,
+certificates) comes from the environment and `inbeeld.toml` of the process that runs the flow.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipelines.catalog import Catalog
+from pipelines.schedules import TIMEZONE
+from settings import Settings, load_settings
+
+
+def run_settings(data_dir: str | Path | None = None, gemeente: str | None = None) -> Settings:
+    """Settings for one run; `gemeente` narrows the served municipalities to one (a deployment each)."""
+    return load_settings(data_dir=data_dir, gemeenten=gemeente)
+
+
+def run_catalog(settings: Settings, inbox: str | Path | None = None) -> Catalog:
+    return Catalog.load(settings, {"inbox": str(inbox)} if inbox else None)
+
+
+def today(timezone: str = TIMEZONE) -> date:
+    """Today in the municipality's time zone (a run at 00:30 CET is on the Dutch date)."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def summary_line(flow: str, counts: dict[str, int]) -> str:
+    """The one log line a flow ends with: counts only, never a person number or a name."""
+    for key, value in counts.items():
+        if not isinstance(value, int):
+            raise TypeError(f"summary {key!r} must be a count, not {type(value).__name__}")
+    return f"{flow} summary: " + ", ".join(f"{key}={value}" for key, value in counts.items())

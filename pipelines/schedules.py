@@ -1,0 +1,64 @@
+"""When each flow runs: a cron string and a time zone, declared next to the flow, overridable.
+
+Each flow module declares its default `SCHEDULE`; a municipality changes it in `inbeeld.toml`
+without code:
+
+    [schedules.weekly]
+    cron = "30 5 * * 1"
+    timezone = "Europe/Amsterdam"
+    active = true
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from settings import Settings
+
+if TYPE_CHECKING:
+    from prefect.schedules import Schedule
+
+TIMEZONE = "Europe/Amsterdam"
+
+
+class ScheduleError(ValueError):
+    """A configured schedule is wrong (cron string, time zone or unknown key)."""
+
+
+@dataclass(frozen=True)
+class FlowSchedule:
+    """A cron schedule in a named time zone (so 06:00 stays 06:00 across daylight saving time)."""
+
+    cron: str
+    timezone: str = TIMEZONE
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        fields = self.cron.split()
+        if len(fields) != 5:
+            raise ScheduleError(f"cron {self.cron!r} must have 5 fields (minute hour day month weekday)")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ScheduleError(f"unknown time zone {self.timezone!r}") from None
+
+    def configured(self, name: str, settings: Settings) -> FlowSchedule:
+        """This schedule with the `[schedules.<name>]` overrides of the settings applied."""
+        table: dict[str, Any] = dict((settings.extra.get("schedules") or {}).get(name) or {})
+        unknown = set(table) - {"cron", "timezone", "active"}
+        if unknown:
+            raise ScheduleError(f"[schedules.{name}] has unknown keys: {', '.join(sorted(unknown))}")
+        if "active" in table and not isinstance(table["active"], bool):
+            raise ScheduleError(f"[schedules.{name}] active must be true or false")
+        return replace(self, **table)
+
+    def to_prefect(self) -> Schedule:
+        """The Prefect schedule object (validates the cron string)."""
+        from prefect.schedules import Cron
+
+        try:
+            return Cron(self.cron, timezone=self.timezone, active=self.active)
+        except ValueError as exc:
+            raise ScheduleError(f"invalid cron {self.cron!r}: {exc}") from None

@@ -1,0 +1,38 @@
+"""Opening the two stores for a flow step: the registers (audited session) and staging (read-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pipelines.run_settings import run_catalog
+from settings import Settings
+
+
+def register_sessions(settings: Settings) -> Any:
+    """The register's session factory, migrated to the newest schema, reads of personal data audited."""
+    from registers.audit import AuditTrail, load_key
+    from registers.db import open_registers
+
+    return open_registers(run_catalog(settings).register_url, AuditTrail(load_key(settings.data_dir)))
+
+
+@contextmanager
+def registers(settings: Settings) -> Iterator[Any]:
+    """One register session (see `register_sessions`)."""
+    with register_sessions(settings)() as session:
+        yield session
+
+
+@contextmanager
+def staging_read_only(settings: Settings) -> Iterator[Any]:
+    """The staging DuckDB connection, read-only; None before the first import."""
+    from connectors.staging import Staging
+
+    path = run_catalog(settings).staging
+    if not path.is_file():
+        yield None
+        return
+    with Staging(path, read_only=True) as staging:
+        yield staging.con

@@ -1,0 +1,148 @@
+"""The weekly flow, Monday 06:00: import the inbox, match, update cases, write letters, summarise.
+
+Crash safety comes from the steps, not from Prefect: each import is idempotent (content hash) and
+a file is archived only after its import committed; the case sync and the letter run are
+idempotent on the register (one open case per person and type, one first letter per case). So a
+run killed anywhere is simply run again. The run lock keeps a second run out meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from connectors.errors import RefusedFile
+from pipelines import inbox as inbox_folder
+from pipelines.imports import import_delivery as run_import
+from pipelines.imports import import_vrijstellingen
+from pipelines.lock import RunLock
+from pipelines.run_settings import run_catalog, run_settings, summary_line, today
+from pipelines.schedules import FlowSchedule
+from pipelines.stores import register_sessions, registers, staging_read_only
+
+SCHEDULE = FlowSchedule("0 6 * * 1")
+
+
+def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry I/O trouble (a locked staging file, a full disk, a flaky share), never a refused file."""
+    try:
+        state.result()
+    except RefusedFile:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+@task(retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=_worth_retrying, persist_result=False,
+      cache_policy=NO_CACHE, task_run_name="import-{kind}")
+def import_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | None) -> dict[str, int]:
+    """Import one delivery into staging (idempotent: a file seen before is a no-op); counts only."""
+    settings = run_settings(data_dir, gemeente)
+    catalog = run_catalog(settings)
+    if kind == "vrijstellingen":
+        with registers(settings) as session:
+            outcome = import_vrijstellingen(session, catalog.staging, Path(path), settings.gemeenten)
+            session.commit()
+        return outcome.as_counts()
+    return run_import(catalog.staging, Path(path), kind, settings.gemeenten).as_counts()
+
+
+@task(retries=2, retry_delay_seconds=[10, 60], persist_result=False, cache_policy=NO_CACHE)
+def register_verzuimmeldingen(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
+    """The current version of every staged verzuimmelding into the register (idempotent)."""
+    from registers.verzuim import register_from_staging
+
+    settings = run_settings(data_dir, gemeente)
+    staging = run_catalog(settings).staging
+    if not staging.is_file():
+        return {}
+    with registers(settings) as session:
+        summary = register_from_staging(session, staging, today=day)
+        session.commit()
+    return {"meldingen_new": summary.new, "meldingen_updated": summary.updated}
+
+
+@task(retries=1, retry_delay_seconds=[30], persist_result=False, cache_policy=NO_CACHE)
+def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
+    """Signals on `day` over staging and the vrijstellingen register → the case sync (one transaction):
+    counts per signal, new / updated / closed cases."""
+    from connectors.person_facts import person_facts
+    from registers.matching import match_week
+    from registers.personen import record_numbers, refresh_personen
+
+    settings = run_settings(data_dir, gemeente)
+    with staging_read_only(settings) as con:
+        if con is None:
+            return {}
+        with registers(settings) as session:
+            signals, summary = match_week(con, session, day, settings.gemeenten)
+            # birth date, SK and gemeente per person: retention dates and row-level security (docs/privacy.md)
+            refresh_personen(session, person_facts(con, session.scalars(record_numbers(session)).all()), day)
+            session.commit()
+    counts = {f"signal_{code}": n for code, n in sorted(Counter(s.signal for s in signals).items())}
+    counts.update({"cases_opened": summary.opened, "cases_updated": summary.updated,
+                   "cases_closed": summary.closed})
+    return counts
+
+
+@task(retries=2, retry_delay_seconds=[30, 120], persist_result=False, cache_policy=NO_CACHE)
+def write_letters(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
+    """Every letter due on `day`, once (`letters.run.run_letters`: it recovers an interrupted run)."""
+    from letters.run import letter_config, run_letters
+
+    settings = run_settings(data_dir, gemeente)
+    catalog = run_catalog(settings)
+    if not catalog.staging.is_file():
+        return {"letters": 0}
+    result = run_letters(register_sessions(settings), catalog.staging, catalog.letters, day,
+                         gemeenten=settings.gemeenten, config=letter_config(settings),
+                         pdf=bool(settings.extra.get("letters_pdf", True)))
+    return {"letters": result.brieven, "letter_reminders": result.herinneringen,
+            "letters_suppressed": result.onderdrukt, "letter_runs_recovered": result.hersteld}
+
+
+@task(retries=2, retry_delay_seconds=[5, 30], persist_result=False, cache_policy=NO_CACHE)
+def archive_delivery(path: str, inbox: str, archive: str, run_date: date) -> str:
+    return str(inbox_folder.archive(Path(path), Path(inbox), Path(archive), run_date))
+
+
+@flow(name="weekly", persist_result=False, log_prints=False)
+def weekly_flow(
+    peildatum: date | None = None,
+    inbox: str | None = None,
+    data_dir: str | None = None,
+    gemeente: str | None = None,
+) -> dict[str, int]:
+    """Import the deliveries waiting in the inbox, then signals → cases → letters on `peildatum`."""
+    logger = get_run_logger()
+    settings = run_settings(data_dir, gemeente)
+    catalog = run_catalog(settings, inbox)
+    day = peildatum or today()
+    counts: dict[str, int] = {}
+    lock = RunLock(settings.data_dir, catalog.register_url, purpose="weekly", lock_file=catalog.run_lock)
+    with lock:
+        if lock.taken_over:
+            logger.warning("resuming after a run that ended without releasing the lock (%s)",
+                           lock.taken_over.describe())
+        scan = inbox_folder.scan(catalog.inbox)
+        counts["unrecognised_files"] = len(scan.unrecognised)
+        if scan.unrecognised:
+            logger.warning("%d file(s) in the inbox are not a known delivery and were left there",
+                           len(scan.unrecognised))
+        for delivery in scan.deliveries:
+            result = import_delivery(str(delivery.path), delivery.kind, str(settings.data_dir), gemeente)
+            archive_delivery(str(delivery.path), str(catalog.inbox), str(catalog.archive), today())
+            counts[f"files_{delivery.kind}"] = counts.get(f"files_{delivery.kind}", 0) + 1
+            for key, value in result.items():
+                counts[key] = counts.get(key, 0) + value
+        logger.info(summary_line("weekly imports", counts))
+        for step in (register_verzuimmeldingen, match_and_sync_cases, write_letters):
+            counts.update(step(str(settings.data_dir), gemeente, day))
+    logger.info(summary_line("weekly", counts))
+    return counts

@@ -1,0 +1,433 @@
+"""The letter run on real registers (SQLite, and PostgreSQL when it answers) and a real staged BRP."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cli import main
+from letters import run as letter_run
+from letters.context import Afzender
+from letters.pdf import page_count, soffice_path
+from letters.persons import Adres
+from letters.run import LetterConfig, run_letters
+from registers.audit import AuditTrail
+from registers.codes import (
+    ActionType,
+    CaseStatus,
+    LetterStatus,
+    MeldingStatus,
+    Signal,
+    VerzuimSoort,
+)
+from registers.db import open_registers
+from registers.models import Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
+from rules.vrijstellingen import Vrijstellingsgrond
+from tests.letters.letter_people import (
+    DORPSWEG,
+    KERKSTRAAT,
+    kind,
+    lo3_row,
+    load_brp,
+    moeder,
+    vader,
+)
+
+P = date(2026, 9, 7)  # a Monday
+AUDIT_KEY = b"test-audit-key-0123456789abcdef"
+PG_URL = os.environ.get("INBEELD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CONFIG = LetterConfig(leerplicht=Afzender(naam="A. Jansen", telefoon="020 123 4567"))
+
+# Synthetic BSNs (elfproef) for the second family and the others.
+TIM, TIM_VADER, TIM_MOEDER, DAAN, LOTTE, BRAM, EVA, ONBEKEND, JOOST, NOOR = (
+    "999900006", "999900018", "999900031", "999900043", "999900055", "999900067", "999900079",
+    "999900080", "999900092", "999900109")
+SINGEL = Adres(straat="Singel", huisnummer=40, postcode="1015AB", woonplaats="Amsterdam")
+
+
+def _brp_rows() -> list[dict[str, str]]:
+    return [
+        lo3_row(kind(), gezag="12"), lo3_row(vader()), lo3_row(moeder()),
+        # Tim lives with his mother, who has geheimhouding; his father lives elsewhere.
+        lo3_row(kind(persoonsnummer=TIM, voornamen="Tim", geslacht="M", geboortedatum=date(2014, 3, 1),
+                     adres=SINGEL, ouders=(TIM_VADER, TIM_MOEDER))),
+        lo3_row(vader(persoonsnummer=TIM_VADER, voornamen="Kees", adres=DORPSWEG, gemeentecode="0599")),
+        lo3_row(moeder(persoonsnummer=TIM_MOEDER, voornamen="Anna", adres=SINGEL, geheimhouding=1)),
+        lo3_row(kind(persoonsnummer=DAAN, voornamen="Daan", voorvoegsel="", geslachtsnaam="Bakker",
+                     geslacht="M", geboortedatum=date(2006, 3, 15), adres=DORPSWEG, ouders=())),
+        lo3_row(kind(persoonsnummer=LOTTE, voornamen="Lotte", geboortedatum=date(2021, 10, 20), ouders=())),
+        lo3_row(kind(persoonsnummer=BRAM, voornamen="Bram", geslacht="M", geboortedatum=date(2013, 1, 10),
+                     adres=SINGEL, ouders=())),
+        lo3_row(kind(persoonsnummer=EVA, voornamen="Eva", adres=DORPSWEG, ouders=(),
+                     adres_in_onderzoek=True)),
+        lo3_row(kind(persoonsnummer=JOOST, voornamen="Joost", geslacht="M", geboortedatum=date(2012, 6, 1),
+                     adres=KERKSTRAAT, ouders=())),
+        lo3_row(kind(persoonsnummer=NOOR, voornamen="Noor", geboortedatum=date(2009, 5, 5), adres=DORPSWEG,
+                     ouders=())),
+    ]
+
+
+@dataclass
+class World:
+    sessions: sessionmaker[Session]
+    staging: Path
+    out: Path
+    cases: dict[str, int]
+
+    def run(self, peildatum: date = P, **kwargs) -> letter_run.RunResult:
+        kwargs.setdefault("pdf", False)
+        kwargs.setdefault("workers", 1)
+        return run_letters(self.sessions, self.staging, self.out, peildatum, gemeenten=("0363",),
+                           config=CONFIG, **kwargs)
+
+    def letters(self, **where) -> list[Letter]:
+        with self.sessions() as session:
+            query = select(Letter).order_by(Letter.id)
+            for name, value in where.items():
+                query = query.where(getattr(Letter, name) == value)
+            return list(session.scalars(query))
+
+    def actions(self, action: ActionType) -> list[CaseAction]:
+        with self.sessions() as session:
+            return list(session.scalars(select(CaseAction).where(CaseAction.action == action)
+                                        .order_by(CaseAction.id)))
+
+
+def _database_url(backend: str, tmp_path: Path, request) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'registers.sqlite'}"
+    from tests.registers.conftest import PostgresServer
+
+    server = PostgresServer(PG_URL)
+    try:
+        with server.admin.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - no server: skip, as the register tests do
+        server.admin.dispose()
+        pytest.skip(f"PostgreSQL at {PG_URL} does not answer ({type(exc).__name__})")
+    request.addfinalizer(server.drop_all)
+    return server.create_database("letters")
+
+
+def _open_case(session: Session, persoonsnummer: str, signal: Signal, **extra) -> int:
+    case = Case(persoonsnummer=persoonsnummer, gemeentecode="0363", signal=signal, status=CaseStatus.OPEN,
+                opened_on=P - timedelta(days=7), sinds=P - timedelta(days=40), last_seen=P, **extra)
+    session.add(case)
+    session.flush()
+    return case.id
+
+
+@pytest.fixture(scope="module")
+def staged_brp(tmp_path_factory) -> Path:
+    """The BRP delivery loaded once by the real connector; each world gets a copy of the file."""
+    folder = tmp_path_factory.mktemp("brp")
+    load_brp(folder / "staging.duckdb", folder / "brp-G0363-20260907.lo3.csv", _brp_rows())
+    return folder / "staging.duckdb"
+
+
+def make_world(tmp_path: Path, request, backend: str = "sqlite") -> World:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    staging = tmp_path / "staging.duckdb"
+    shutil.copyfile(request.getfixturevalue("staged_brp"), staging)
+    url = _database_url(backend, tmp_path, request)
+    sessions = open_registers(url, AuditTrail(AUDIT_KEY, actor="tester"))
+    request.addfinalizer(sessions.kw["bind"].dispose)
+    with sessions.begin() as session:
+        cases = {
+            "sanne": _open_case(session, kind().persoonsnummer, Signal.ABSOLUUT_VERZUIM),
+            "sanne_thuiszitter": _open_case(session, kind().persoonsnummer, Signal.THUISZITTER),
+            "tim": _open_case(session, TIM, Signal.ABSOLUUT_VERZUIM),
+            "daan_vsv": _open_case(session, DAAN, Signal.VSV),
+            "daan_18_23": _open_case(session, DAAN, Signal.GEEN_INSCHRIJVING_18_23),
+            "lotte": _open_case(session, LOTTE, Signal.BIJNA_LEERPLICHTIG),
+            "eva": _open_case(session, EVA, Signal.ABSOLUUT_VERZUIM, adres_in_onderzoek=True),
+            "onbekend": _open_case(session, ONBEKEND, Signal.ABSOLUUT_VERZUIM),
+            "noor_vsv": _open_case(session, NOOR, Signal.VSV),  # 17: no RMC letter for a minor
+        }
+        session.add(Verzuimmelding(
+            meldingsnummer="VM2026-000123", meldingsdatum=P - timedelta(days=3), brin="12AB", vestiging="00",
+            persoonsnummer=BRAM, soort=VerzuimSoort.ZESTIEN_UUR_VIER_WEKEN, begindatum=P - timedelta(days=30),
+            status=MeldingStatus.GEREGISTREERD, status_datum=P - timedelta(days=3)))
+        session.add(Vrijstelling(persoonsnummer=JOOST, grond=Vrijstellingsgrond.LPW_5_A,
+                                 begindatum=date(2025, 8, 1), verklaring_datum=date(2025, 7, 1)))
+    return World(sessions, staging, tmp_path / "letters", cases)
+
+
+@pytest.fixture
+def world(tmp_path: Path, request) -> World:
+    return make_world(tmp_path, request)
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(io.BytesIO(path.read_bytes())).paragraphs]
+
+
+# -- the first run ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_first_run_writes_each_due_letter_once_and_records_it(tmp_path: Path, request, backend: str) -> None:
+    world = make_world(tmp_path, request, backend)
+    result = world.run()
+    assert (result.brieven, result.herinneringen) == (5, 0)
+    written = world.letters(status=LetterStatus.AANGEMAAKT)
+    assert Counter((row.soort.value, row.geadresseerde) for row in written) == Counter({
+        ("absoluut_verzuim", "ouder1+ouder2"): 1,  # Sanne: both parents at one address
+        ("absoluut_verzuim", "ouder1"): 1,  # Tim: his father; his mother's letter is held
+        ("rmc_18_23", "jongere"): 1,  # Daan: one letter for his two RMC cases
+        ("informatie_leerplicht", "verzorgers"): 1,  # Lotte: no parents in the BRP
+        ("uitnodiging_verzuimgesprek", "verzorgers"): 1,  # Bram's verzuimmelding
+    })
+    assert {row.case_id for row in written if row.soort.value == "rmc_18_23"} == {world.cases["daan_vsv"]}
+    assert all(row.kenmerk and row.run == result.run and row.datum == P for row in written)
+    files = sorted(path.name for path in result.run_dir.glob("*.docx"))
+    assert files == sorted([row.bestand for row in written] + ["drukwerk.docx"])
+    assert not (result.run_dir / letter_run.MARKER).exists()
+
+    # Every case letter is on its case's timeline.
+    sent = world.actions(ActionType.BRIEF_VERSTUURD)
+    assert sorted(action.case_id for action in sent) == sorted(
+        world.cases[name] for name in ("sanne", "tim", "daan_vsv", "lotte"))
+    assert all(action.on_date == P and "kenmerk" in action.note for action in sent)
+
+    # Suppressions: recorded with their reason, on the case, and no letter.
+    suppressed = {(row.case_id, row.geadresseerde, row.reden.value) for row in
+                  world.letters(status=LetterStatus.ONDERDRUKT)}
+    assert suppressed == {
+        (world.cases["tim"], "ouder2", "geheimhouding"),
+        (world.cases["eva"], "*", "adres_in_onderzoek"),
+        (world.cases["onbekend"], "*", "niet_in_brp"),
+    }
+    notes = {action.case_id: action.note for action in world.actions(ActionType.NOTITIE)}
+    assert "adres_in_onderzoek" in notes[world.cases["eva"]]
+    assert "niet_in_brp" in notes[world.cases["onbekend"]]
+    assert not any(row.case_id == world.cases["eva"] for row in written)
+
+
+def test_the_letters_say_the_right_things(world: World) -> None:
+    result = world.run()
+    by_kind = {row.soort.value + ":" + row.geadresseerde: result.run_dir / row.bestand
+               for row in world.letters(status=LetterStatus.AANGEMAAKT)}
+    sanne = "\n".join(_paragraphs(by_kind["absoluut_verzuim:ouder1+ouder2"]))
+    assert "De heer J. de Vries\nen mevrouw S.M. van der Berg\nKerkstraat 12 A2\n1017 GC  AMSTERDAM" in sanne
+    assert "7 september 2026" in sanne and "uiterlijk 21 september 2026" in sanne
+    assert "is Sanne leerplichtig" in sanne and "A. Jansen" in sanne
+    tim = "\n".join(_paragraphs(by_kind["absoluut_verzuim:ouder1"]))
+    assert "De heer K. de Vries\nDorpsweg 3\n1234 AB  VOORBEELDSTAD" in tim
+    daan = "\n".join(_paragraphs(by_kind["rmc_18_23:jongere"]))
+    assert "Beste Daan," in daan and "gestopt met je opleiding" in daan
+    assert "Team Doorstroompunt" in daan
+    lotte = "\n".join(_paragraphs(by_kind["informatie_leerplicht:verzorgers"]))
+    assert "Aan de ouder(s)/verzorger(s) van\nLotte de Vries" in lotte
+    assert "Vanaf 1 november 2026 is Lotte leerplichtig" in lotte
+    bram = "\n".join(_paragraphs(by_kind["uitnodiging_verzuimgesprek:verzorgers"]))
+    assert "De school (12AB-00) heeft op 4 september 2026 bij ons gemeld" in bram
+    assert "21 september 2026" in bram and "Bram is 13 jaar" in bram
+    for path in by_kind.values():
+        assert kind().persoonsnummer not in "\n".join(_paragraphs(path))
+
+
+def test_print_file_holds_every_letter_in_order(world: World) -> None:
+    result = world.run()
+    merged = docx.Document(str(result.print_files[0]))
+    assert len(merged.sections) == len(result.files) == 5
+    text = "\n".join(p.text for p in merged.paragraphs)
+    assert text.count("ANTWOORDFORMULIER") == 2  # the two absoluut-verzuim letters
+
+
+# -- nothing twice --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_second_run_sends_nothing(tmp_path: Path, request, backend: str) -> None:
+    world = make_world(tmp_path, request, backend)
+    first = world.run()
+    letters_before = len(world.letters())
+    actions_before = len(world.actions(ActionType.BRIEF_VERSTUURD)) + len(world.actions(ActionType.NOTITIE))
+    second = world.run()
+    assert (second.brieven, second.herinneringen, second.onderdrukt, second.run_dir) == (0, 0, 0, None)
+    assert len(world.letters()) == letters_before
+    assert len(world.actions(ActionType.BRIEF_VERSTUURD)) + len(world.actions(ActionType.NOTITIE)) == \
+        actions_before
+    assert sorted(p.name for p in world.out.iterdir() if p.is_dir()) == [first.run]
+
+
+def test_the_database_refuses_a_second_letter_for_the_same_addressee(world: World) -> None:
+    world.run()
+    row = world.letters(status=LetterStatus.AANGEMAAKT)[0]
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), world.sessions.begin() as session:
+        session.add(Letter(onderwerp=row.onderwerp, case_id=row.case_id, persoonsnummer=row.persoonsnummer,
+                           soort=row.soort, rang=row.rang, geadresseerde=row.geadresseerde,
+                           status=LetterStatus.AANGEMAAKT, kenmerk="LP-X", datum=P, run="x", bestand="x.docx",
+                           recorded_at=datetime.now(UTC).replace(tzinfo=None)))
+
+
+def test_a_held_letter_goes_once_the_reason_is_gone(world: World, tmp_path: Path) -> None:
+    world.run()
+    rows = _brp_rows()
+    rows[5] = lo3_row(moeder(persoonsnummer=TIM_MOEDER, voornamen="Anna", adres=SINGEL))  # no geheimhouding
+    load_brp(world.staging, tmp_path / "brp-G0363-20260914.lo3.csv", rows)
+    later = world.run(P + timedelta(days=7))
+    assert later.brieven == 1
+    letter = world.letters(run=later.run)[0]
+    assert (letter.case_id, letter.geadresseerde, letter.rang) == (world.cases["tim"], "ouder2", 1)
+
+
+# -- reminders --------------------------------------------------------------------------------------------
+
+def test_reminder_once_the_deadline_passed_without_reply(world: World) -> None:
+    world.run()
+    with world.sessions.begin() as session:  # Sanne's parents sent the stamped answer form back
+        session.add(CaseAction(case_id=world.cases["sanne"], action=ActionType.ANTWOORD_ONTVANGEN,
+                               on_date=P + timedelta(days=5), by="tester",
+                               recorded_at=datetime.now(UTC).replace(tzinfo=None)))
+    assert world.run(P + timedelta(days=14)).brieven == 0  # 21 September is the deadline: not passed
+    later = world.run(P + timedelta(days=15))
+    reminders = world.letters(run=later.run)
+    assert {(row.soort.value, row.geadresseerde, row.rang) for row in reminders} == {
+        ("absoluut_verzuim", "ouder1", 2), ("rmc_18_23", "jongere", 2)}
+    text = "\n".join(_paragraphs(later.run_dir / reminders[0].bestand))
+    assert "Herinnering: geen schoolinschrijving bekend" in text
+    assert "Op 7 september 2026 stuurden wij u een brief" in text
+    assert world.run(P + timedelta(days=60)).herinneringen == 0  # one reminder, then the LPA acts
+
+
+# -- killed halfway -------------------------------------------------------------------------------------
+
+def _final_state(world: World) -> Counter:
+    return Counter((row.onderwerp, row.soort.value, row.rang, row.geadresseerde, row.status.value,
+                    row.reden.value if row.reden else None) for row in world.letters())
+
+
+@pytest.mark.parametrize("crash_in", ["_render", "_print_files", "_record"])
+def test_a_run_killed_halfway_is_completed_by_the_next(tmp_path: Path, request, monkeypatch,
+                                                       crash_in: str) -> None:
+    reference = make_world(tmp_path / "reference", request)
+    reference.run()
+    world = make_world(tmp_path / "crashed", request)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(letter_run, crash_in, crash)
+        with pytest.raises(KeyboardInterrupt):
+            world.run()
+    unfinished = [path for path in world.out.iterdir() if path.is_dir()]
+    assert len(unfinished) == 1 and (unfinished[0] / letter_run.MARKER).exists()
+    assert world.letters(status=LetterStatus.AANGEMAAKT) == []
+
+    result = world.run()
+    assert result.hersteld == 5
+    assert _final_state(world) == _final_state(reference)
+    assert sorted(path.name for path in world.out.iterdir() if path.is_dir()) == [
+        "260907-1.afgebroken", "260907-2"]
+    assert result.run == "260907-2"  # the killed run's name is never used again
+    assert [path.name for path in (world.out / "260907-1.afgebroken").iterdir()] == ["AFGEBROKEN.txt"]
+    assert len(world.actions(ActionType.BRIEF_VERSTUURD)) == 4
+    assert world.run().brieven == 0
+
+
+def test_killed_after_the_final_commit_keeps_the_finished_run(world: World) -> None:
+    result = world.run()
+    (result.run_dir / letter_run.MARKER).write_text("left by a kill", encoding="utf-8")
+    again = world.run()
+    assert again.hersteld == 0 and again.brieven == 0
+    assert result.run_dir.is_dir() and not (result.run_dir / letter_run.MARKER).exists()
+    assert len(list(result.run_dir.glob("*.docx"))) == 6
+
+
+# -- vrijstelling renewals -------------------------------------------------------------------------------
+
+def test_vrijstelling_renewal_reminder_goes_in_june_only(world: World) -> None:
+    assert not world.letters(soort="herinnering_vrijstelling")
+    june = world.run(date(2027, 6, 7))
+    renewal = world.letters(run=june.run, soort="herinnering_vrijstelling")
+    assert len(renewal) == 1 and renewal[0].onderwerp.endswith(":2027-2028")
+    assert renewal[0].antwoord_voor == date(2027, 7, 1)
+    text = "\n".join(_paragraphs(june.run_dir / renewal[0].bestand))
+    assert "vóór 1 juli 2027 opnieuw aan ons laten weten" in text and "2027-2028" in text
+    assert world.run(date(2027, 6, 14)).brieven == 0
+
+
+# -- PDF and the command line ---------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+def test_run_writes_the_pdf_of_the_print_file(world: World) -> None:
+    result = world.run(pdf=True)
+    assert [path.name for path in result.pdf_files] == ["drukwerk.pdf"]
+    assert page_count(result.pdf_files[0]) == 2 * 2 + 3  # two letters with an answer form, three without
+
+
+def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
+    data_dir = tmp_path / "cli-data"
+    data_dir.mkdir()
+    (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
+    url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
+           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode()}
+    runner = CliRunner()
+    arguments = ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf", "--workers", "1"]
+    result = runner.invoke(main, arguments, env=env)
+    assert result.exit_code == 0, result.output
+    assert "5 first letters, 0 reminders, 3 newly suppressed" in result.output
+    assert (data_dir / "letters" / "260907-1" / "drukwerk.docx").is_file()
+    listed = runner.invoke(main, ["letters", "list", "--status", "onderdrukt", "--format", "csv"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.count("\n") == 4 and "niet_in_brp" in listed.output
+    assert kind().persoonsnummer not in listed.output
+    again = runner.invoke(main, ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf"], env=env)
+    assert "0 first letters, 0 reminders, 0 newly suppressed" in again.output
+
+
+def test_command_line_refuses_without_staging(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["letters", "run"], env={"INBEELD_DATA_DIR": str(tmp_path / "empty"),
+                                                               "INBEELD_DB_URL": ""})
+    assert result.exit_code == 1 and "import a BRP delivery first" in result.output
+
+
+def test_counts_in_the_log_match_the_files(world: World) -> None:
+    result = world.run()
+    with world.sessions() as session:
+        by_status = dict(session.execute(select(Letter.status, func.count()).where(Letter.run == result.run)
+                                         .group_by(Letter.status)).all())
+    assert by_status == {LetterStatus.AANGEMAAKT: len(result.files), LetterStatus.ONDERDRUKT: 3}
+
+
+def test_the_registers_store_exactly_the_letter_codes() -> None:
+    from letters.kinds import Soort
+    from letters.suppression import Reden
+    from registers.codes import LetterKind, SuppressionReason
+
+    assert [k.value for k in Soort] == [k.value for k in LetterKind]
+    assert [r.value for r in Reden] == [r.value for r in SuppressionReason]
+
+
+def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
+    from letters.run import letter_config
+    from settings import load_settings
+
+    config_file = tmp_path / "inbeeld.toml"
+    config_file.write_text(
+        '[inbeeld.letters]\ngesprek_tijd = "09:30 uur"\n'
+        '[inbeeld.letters.kantoor]\ngemeente = "Utrecht"\n'
+        '[inbeeld.letters.rmc]\nnaam = "B. de Boer"\n', encoding="utf-8")
+    config = letter_config(load_settings(environ={"INBEELD_CONFIG": str(config_file)}))
+    assert (config.kantoor.gemeente, config.rmc.naam, config.gesprek_tijd) == (
+        "Utrecht", "B. de Boer", "09:30 uur")
+    assert config.rmc.functie == "trajectbegeleider" and config.leerplicht.naam == "Team Leerplicht"
+    config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown field.*burgemeester"):
+        letter_config(load_settings(environ={"INBEELD_CONFIG": str(config_file)}))

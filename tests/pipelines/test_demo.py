@@ -1,0 +1,40 @@
+"""`inbeeld demo`: the README's main job, end to end on a small municipality (real flows)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
+        prefect_harness: str, tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--persons", "400"])
+    assert result.exit_code == 0, result.output
+    data = out / "inbeeld-data"
+    assert "Weekly runs:" in result.output and str(data / "letters") in result.output
+    assert len(re.findall(r"Week of 2026-09-\d\d: weekly run", result.output)) == 4
+    letters = sorted(data.glob("letters/*/*.docx"))
+    assert any(p.name != "drukwerk.docx" for p in letters)
+    first = Document(str(next(p for p in letters if p.name != "drukwerk.docx")))
+    assert "Leerplichtwet" in "\n".join(par.text for par in first.paragraphs) + "".join(
+        cell.text for table in first.tables for row in table.rows for cell in row.cells)
+    reports = {p.suffix for p in (data / "reports").rglob("*") if p.is_file()}
+    assert {".xlsx", ".html"} <= reports
+    assert not any((data / "inbox").rglob("*.csv")), "every delivery was imported and archived"
+
+
+def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "something").write_text("x")
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 2
+    assert "not empty" in result.output

@@ -1,0 +1,76 @@
+"""The inbox: deliveries found in import order, strangers left alone, archiving safe to repeat."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pipelines.inbox import archive, classify, scan
+
+FILES = [
+    "2026-09-14/vrijstellingen/vrijstellingen-G0363-20260914.csv",
+    "2026-09-14/verzuim/verzuim-G0363-20260914.xml",
+    "2026-09-14/duo/duo-P-G0363-20260914.csv",
+    "2026-09-07/duo/duo-P-G0363-20260907.csv",
+    "2026-09-07/duo/duo-C-G0363-20260907.csv",
+    "2026-09-07/duo/202609A04G0363.csv",
+    "2026-09-14/brp/brp-G0363-20260914.lo3.csv",
+    "2026-09-07/brp/brp-G0363-20260907.haalcentraal.json",
+    "verzuim-https-VM2026-000123.xml",
+    "2026-09-07/truth/signals-20260907.csv",       # the generator's oracle: never a delivery
+    "2026-09-07/brp/.brp-G0363-20260921.lo3.csv",  # hidden
+    "brp-G0363-20260921.stufbg.xml.part",          # still being uploaded
+    "notes.txt",
+]
+
+
+def _make(inbox: Path) -> None:
+    for name in FILES:
+        path = inbox / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(name)
+
+
+def test_deliveries_come_in_import_order(tmp_path: Path) -> None:
+    _make(tmp_path)
+    found = scan(tmp_path)
+    assert [(d.kind, d.path.name) for d in found.deliveries] == [
+        ("brp", "brp-G0363-20260907.haalcentraal.json"),
+        ("brp", "brp-G0363-20260914.lo3.csv"),
+        ("duo_c", "duo-C-G0363-20260907.csv"),
+        ("duo_p", "duo-P-G0363-20260907.csv"),
+        ("duo_p", "duo-P-G0363-20260914.csv"),
+        ("duo_report", "202609A04G0363.csv"),
+        ("verzuim", "verzuim-https-VM2026-000123.xml"),  # no delivery date: first
+        ("verzuim", "verzuim-G0363-20260914.xml"),
+        ("vrijstellingen", "vrijstellingen-G0363-20260914.csv"),
+    ]
+    assert [p.name for p in found.unrecognised] == ["notes.txt"]
+
+
+def test_classify() -> None:
+    assert classify(Path("brp-G0599-20260907.stufbg.xml")) == "brp"
+    assert classify(Path("202610A06R0027.csv")) == "duo_report"
+    assert classify(Path("202610A03G0363.csv")) is None  # there is no A03
+    assert classify(Path("duo-c-g0363-20260907.CSV")) == "duo_c"
+
+
+def test_a_missing_inbox_is_empty(tmp_path: Path) -> None:
+    assert scan(tmp_path / "nope").deliveries == []
+
+
+def test_archive_keeps_the_layout_and_is_safe_to_repeat(tmp_path: Path) -> None:
+    inbox, archive_root = tmp_path / "inbox", tmp_path / "archive"
+    _make(inbox)
+    delivery = inbox / FILES[4]
+    target = archive(delivery, inbox, archive_root, date(2026, 9, 14))
+    assert target == archive_root / "2026-09-14" / FILES[4]
+    assert target.read_text() == FILES[4] and not delivery.exists()
+    # a rerun after a crash between the move and the end of the run finds the file again
+    delivery.write_text(FILES[4])
+    assert archive(delivery, inbox, archive_root, date(2026, 9, 14)) == target and not delivery.exists()
+    # a different file of the same name is never overwritten
+    delivery.write_text("a corrected delivery")
+    second = archive(delivery, inbox, archive_root, date(2026, 9, 14))
+    assert second.name == "duo-C-G0363-20260907.1.csv" and second.read_text() == "a corrected delivery"
+    assert target.read_text() == FILES[4]
