@@ -20,9 +20,9 @@ from sqlalchemy.exc import DBAPIError
 
 from registers.audit import AuditTrail
 from registers.cases import list_cases, read_case
-from registers.codes import Signal, VerzuimSoort
+from registers.codes import LetterKind, LetterStatus, Signal, VerzuimSoort
 from registers.db import make_engine, session_factory, upgrade
-from registers.models import GemeenteToegang
+from registers.models import GemeenteToegang, Letter
 from registers.retention import purge_audit, purge_registers
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
 from rules.vrijstellingen import Vrijstellingsgrond
@@ -72,8 +72,14 @@ def roles_db(pg_server) -> Iterator[RoleDatabase]:
             data.person(session, number, D("2010-03-15"), gemeente=gemeente)
         av = data.case(session, A, Signal.ABSOLUUT_VERZUIM, D("2026-09-07"), None)
         data.thuiszitter(session, av)
+        elsewhere = data.case(session, C, Signal.ABSOLUUT_VERZUIM, D("2026-09-07"), None, gemeente="0599")
+        for number, (subject, person) in enumerate(((av, A), (elsewhere, C)), start=1):
+            session.add(Letter(onderwerp=f"case:{subject.id}", case_id=subject.id, persoonsnummer=person,
+                               soort=LetterKind.ABSOLUUT_VERZUIM, rang=1, geadresseerde="ouder1",
+                               status=LetterStatus.AANGEMAAKT, kenmerk=f"LP-T-{number:04d}",
+                               datum=D("2026-09-08"), run="260908-1", bestand=f"{number:04d}.docx",
+                               recorded_at=data.RECORDED))
         data.case(session, B, Signal.GEEN_INSCHRIJVING_18_23, D("2026-09-07"), None)
-        data.case(session, C, Signal.ABSOLUUT_VERZUIM, D("2026-09-07"), None, gemeente="0599")
         data.case(session, C, Signal.VSV, D("2026-09-07"), None, gemeente="0599")
         data.vrijstelling(session, A, Vrijstellingsgrond.LPW_5_A, D("2026-09-01"), None, "diagnose: ADHD")
         data.vrijstelling(session, C, Vrijstellingsgrond.LPW_5_B, D("2026-09-01"), None, "bezwaar richting")
@@ -138,6 +144,7 @@ def test_lpa_sees_only_the_persons_of_its_gemeenten(roles_db: RoleDatabase) -> N
     assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM thuiszitters")) == [A]
     assert len(_rows(roles_db, "lpa", "SELECT id FROM case_actions")) == 2
     assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM personen")) == [A, B, E]
+    assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM letters")) == [A]
 
 
 def test_lpa_reads_the_health_and_religion_details(roles_db: RoleDatabase) -> None:
@@ -180,6 +187,7 @@ def test_rmc_sees_only_the_rmc_doelgroep_of_its_gemeenten(roles_db: RoleDatabase
         (B, "GEEN_INSCHRIJVING_18_23")]
     assert _rows(roles_db, "rmc", "SELECT persoonsnummer, soort FROM verzuimmeldingen") == [(B, "RMC")]
     assert _persons(_rows(roles_db, "rmc", "SELECT persoonsnummer FROM vsv_register")) == [B]
+    assert _rows(roles_db, "rmc", "SELECT persoonsnummer FROM letters") == []
 
 
 @pytest.mark.parametrize("sql", ["SELECT * FROM vrijstellingen", "SELECT * FROM thuiszitters",
@@ -244,7 +252,7 @@ def test_beleid_reads_the_aggregate_views_without_person_numbers(roles_db: RoleD
 
 @pytest.mark.parametrize("table", ["cases", "case_actions", "vrijstellingen", "verzuimmeldingen",
                                    "verzuim_status_changes", "thuiszitters", "vsv_register", "personen",
-                                   "audit_log", "vrijstelling_toelichtingen"])
+                                   "audit_log", "vrijstelling_toelichtingen", "letters"])
 def test_beleid_reads_no_person_table(roles_db: RoleDatabase, table: str) -> None:
     _refused(roles_db, "beleid", f"SELECT * FROM {table}")
 
