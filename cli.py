@@ -35,13 +35,16 @@ def _register_commands() -> None:
     from connectors.duo_commands import register as register_duo_commands
     from letters.commands import letters_group
     from pipelines.commands import demo, run_command, serve_command
+    from pipelines.retention_commands import retention
+    from registers.audit_commands import audit
     from registers.commands import cases, signals, verzuim, vrijstelling
     from reports.commands import report
     from rules.commands import status
 
     register_duo_commands(import_group)
     commands: list[click.Command] = [status, demo, import_group, quarantine_group, signals, cases,
-                                     vrijstelling, verzuim, letters_group, report, run_command, serve_command]
+                                     vrijstelling, verzuim, letters_group, report, run_command, serve_command,
+                                     retention, audit]
     for command in commands:
         main.add_command(command)
 

@@ -5,12 +5,12 @@ Other readers add their subcommands to `import_group` (`inbeeld import duo`, `ve
 `vrijstellingen`). Exit status: 0 loaded (or the same file again: nothing to do), 1 refused
 input (the message names the file, the line or record and the field; staging is unchanged).
 Nothing here prints or logs a BSN or a name; `quarantine list` shows the delivered values on
-request of the user, to stdout only.
+request of the user, to stdout only, its CSV through the one spreadsheet writer (the command line
+is the top layer: cli.py assembles it and nothing imports it).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import sys
@@ -23,6 +23,7 @@ from connectors.brp_schema import DUPLICATE_POLICIES
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
+from reports.spreadsheet import Column, Table, write_csv_stream
 from settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -136,10 +137,9 @@ def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str)
     if fmt == "json":
         click.echo(json.dumps([{c: r[c] for c in columns} for r in rows], ensure_ascii=False, indent=1))
         return
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[r[c] for c in columns] for r in rows])
+    if fmt == "csv":  # quarantined values are hostile input: formulas neutralised (SPEC §6)
+        texts = [{c: None if r[c] is None else str(r[c]) for c in columns} for r in rows]
+        write_csv_stream(sys.stdout, Table("quarantaine", [Column(c, c) for c in columns], texts))
         return
     if not rows:
         click.echo("No quarantined rows" + (f" for import {import_id}." if import_id is not None else "."))

@@ -35,7 +35,9 @@ Example (a DUO reader)::
         result = st.import_file("duo_c", path, reader=read_c_levering)
 
 The same content twice (same kind and sha256) is a no-op that says so (`ImportResult.status ==
-"duplicate"`). A `population` callable turns on the shrink guard: when the count it returns is more
+"duplicate"`), also when the first one has since been removed by the retention (`purged_imports`,
+`details["purged_on"]`).
+A `population` callable turns on the shrink guard: when the count it returns is more
 than `shrink_limit` (10 %) below the previous import of the same kind, the import is refused with
 `SuspiciousShrink` unless ``force=True``. One writing process per file: `Staging` takes an
 exclusive lock on ``<file>.lock`` and raises `StagingLocked` when another process holds it.
@@ -83,6 +85,14 @@ CREATE TABLE IF NOT EXISTS imports (
     peildatum        DATE,               -- delivery date, when the file or its name says
     population       BIGINT,             -- residents counted for the shrink guard
     summary          JSON                -- what changed since the previous import of this kind
+);
+CREATE TABLE IF NOT EXISTS purged_imports (   -- deliveries removed by the retention (no content kept)
+    import_id        BIGINT PRIMARY KEY,
+    kind             VARCHAR NOT NULL,
+    sha256           VARCHAR NOT NULL,  -- the same file delivered again stays out (a no-op)
+    peildatum        DATE,
+    rows_loaded      BIGINT,
+    purged_on        DATE NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quarantine (
     import_id BIGINT NOT NULL,
@@ -300,6 +310,10 @@ class Staging:
         ).fetchone()
         if earlier:
             return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0])
+        purged = self._purged_import(kind, sha256)
+        if purged:  # an old delivery again: loading it would make it the newest of its kind
+            return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=purged[0],
+                                details={"purged_on": purged[1]})
 
         # a reader may switch the order guarantee off for one statement (connectors/typed_rows.py);
         # a refused import cannot switch it back inside its aborted transaction, so it is reset here
@@ -389,6 +403,14 @@ class Staging:
             "SELECT max(import_id) FROM imports WHERE kind = ? AND status = 'loaded'", [kind]
         ).fetchone()
         return row[0] if row else None
+
+    def _purged_import(self, kind: str, sha256: str) -> tuple[int, date] | None:
+        if not self._has_table("purged_imports"):  # a store opened read-only before the table existed
+            return None
+        row = self.con.execute("SELECT import_id, purged_on FROM purged_imports "
+                               "WHERE kind = ? AND sha256 = ? ORDER BY import_id LIMIT 1",
+                               [kind, sha256]).fetchone()
+        return (row[0], row[1]) if row else None
 
     def _population_of(self, import_id: int | None) -> int | None:
         if import_id is None:

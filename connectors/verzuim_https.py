@@ -35,6 +35,8 @@ from typing import Any
 
 from lxml import etree
 
+from connectors.errors import RefusedFile
+from connectors.xml_safety import parse_bytes
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -252,14 +254,12 @@ def _with_retries(call: Callable[[], Any], config: EndpointConfig, sleep: Callab
 
 
 def _parse_safely(data: bytes, expect: str | None = None) -> etree._Element:
-    """Parse without DTDs, entities or network; refuse any DOCTYPE (docs/formats.md)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    """Parse through connectors.xml_safety: no DTDs, entities or network; any DOCTYPE or entity
+    declaration refused before the parser sees it (docs/formats.md, docs/privacy.md)."""
     try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise MessageError(f"not well-formed XML: {exc}", retry=False) from None
-    if root.getroottree().docinfo.doctype:
-        raise MessageError("XML with a DOCTYPE is refused", retry=False)
+        root = parse_bytes(data, "verzuim-endpoint")
+    except RefusedFile as exc:
+        raise MessageError(exc.reason, retry=False) from None
     if expect and root.tag != f"{{{NAMESPACE}}}{expect}":
         raise MessageError(f"expected <{expect}> in {NAMESPACE}, got {root.tag}", retry=False)
     return root

@@ -26,7 +26,7 @@ from connectors.field_mapping import Mapping, load_declared
 from connectors.staging import ReaderResult
 from connectors.textfile import check_text
 from connectors.typed_rows import RowCheck, check_rows
-from connectors.xml_safety import check_prolog, parse_bytes, safe_parser
+from connectors.xml_safety import check_prolog, load_schema, parse_bytes
 
 KIND = "verzuim"
 NAMESPACE = "urn:inbeeld:verzuimmelding:1"
@@ -47,7 +47,7 @@ _QUOTED_VALUE = re.compile(r"[Tt]he value '[^']*'|'[^']*'(?= is not a valid valu
 @cache
 def verzuim_schema() -> etree.XMLSchema:
     """The XSD, parsed once with the hardened parser."""
-    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH), safe_parser()))
+    return load_schema(SCHEMA_PATH)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -4,7 +4,9 @@ SPEC §6: XML parsing never resolves external entities. docs/formats.md: any DOC
 declaration refuses the file. Two layers, so that one mistake is not enough: the prolog bytes are
 checked before parsing, and the parser itself is hardened (resolve_entities=False,
 no_network=True, load_dtd=False, huge_tree=False). Every XML reader uses `safe_iterparse` (large
-files, constant memory) or `safe_parser` / `parse_bytes` (small documents, XSD validation).
+files, constant memory) or `safe_parser` / `parse_bytes` (small documents, XSD validation), and
+every XSD InBeeld ships is loaded with `load_schema`. `tests/privacy/test_xml_parsing.py` fails when
+a module outside this one calls lxml's parsers directly.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, 
 def safe_parser(**extra: object) -> etree.XMLParser:
     """A hardened lxml parser (pass `schema=` for XSD validation while parsing)."""
     return etree.XMLParser(**_PARSER_OPTIONS, **extra)
+
+
+def load_schema(path: Path) -> etree.XMLSchema:
+    """An XSD shipped with InBeeld, parsed with the hardened parser (imports only from local files)."""
+    return etree.XMLSchema(etree.parse(str(path), safe_parser()))
 
 
 def _prolog(head: bytes) -> bytes:

@@ -7,7 +7,6 @@ Thin wrappers: open the register database and the staging file of the settings i
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import date
@@ -26,6 +25,7 @@ from registers.audit import AuditTrail, load_key
 from registers.codes import LetterStatus
 from registers.db import open_registers
 from registers.models import Letter
+from reports.spreadsheet import Column, Table, write_csv_stream
 from rules.commands import DATUM
 from settings import Settings
 
@@ -138,10 +138,9 @@ def list_command(ctx: click.Context, run: str | None, status: str | None, soort:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
-        writer.writerow(LIST_COLUMNS)
-        writer.writerows([["" if row[c] is None else row[c] for c in LIST_COLUMNS] for row in rows])
+    if fmt == "csv":  # the command line's one CSV writer: formulas neutralised (SPEC §6)
+        texts = [{c: None if row[c] is None else str(row[c]) for c in LIST_COLUMNS} for row in rows]
+        write_csv_stream(sys.stdout, Table("brieven", [Column(c, c) for c in LIST_COLUMNS], texts))
         return
     cells = [[("" if row[c] is None else str(row[c])) for c in LIST_COLUMNS] for row in rows]
     widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(LIST_COLUMNS)]

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from connectors.output_names import inside
 from connectors.staging import Staging
 from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
@@ -319,7 +320,7 @@ def _insert_planned(sessions: sessionmaker[Session], run: str, peildatum: date,
 
 def _render(planned: list[Planned], run_dir: Path, config: LetterConfig, workers: int | None) -> list[Path]:
     jobs = [LetterJob(p.soort.template, build_context(p.soort, kenmerk=p.kenmerk, **p.context_args),
-                      run_dir / p.bestand) for p in planned]
+                      inside(run_dir, p.bestand)) for p in planned]
     render_files(jobs, workers=workers, template_dir=config.template_dir)
     return [job.path for job in jobs]
 

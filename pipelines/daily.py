@@ -1,4 +1,5 @@
-"""The daily flow at 02:00: thuiszitter durations, and in June the vrijstelling renewal reminders.
+"""The daily flow at 02:00: thuiszitter durations, in June the vrijstelling renewal reminders, and the
+retention (what has passed its term is destroyed: `pipelines.retention.run_retention`).
 
 Thuiszitter entries start and end with their sources (an ABSOLUUT_VERZUIM case or an LRV melding
 open more than 4 weeks) and their duration grows every day, so the register is brought in step
@@ -40,27 +41,45 @@ def update_thuiszitters(data_dir: str, gemeente: str | None, day: date) -> dict[
 @task(task_run_name="renewal-reminders", **TASK)
 def renewal_reminders(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """The vrijstellingen whose yearly renewal is due by the coming 1 July, as a list for the office."""
+    from connectors.output_names import inside
+    from registers.audit import record_reads
     from registers.vrijstellingen import list_vrijstellingen, renewal_due
     from reports.spreadsheet import Column, Table, write_xlsx
 
     settings = run_settings(data_dir, gemeente)
     with registers(settings) as session:
         due = [(entry, renewal_due(entry, day)) for entry in list_vrijstellingen(session, geldig_op=day)]
+        listed = [entry for entry, deadline in due if deadline is not None]
         rows = [{"persoonsnummer": entry.persoonsnummer, "grond": str(entry.grond),
                  "begindatum": entry.begindatum, "uiterlijk": deadline}
                 for entry, deadline in due if deadline is not None]
+        record_reads(session, "vrijstelling.listed", "vrijstellingen",
+                     [(entry.id, entry.persoonsnummer) for entry in listed])
+        session.commit()
     if rows:
         columns = [Column("persoonsnummer", "Persoonsnummer"), Column("grond", "Grondslag"),
                    Column("begindatum", "Begindatum", "date"), Column("uiterlijk", "Verlengen vóór", "date")]
-        write_xlsx(run_catalog(settings).reports / f"vrijstelling-verlengen-{day:%Y-%m-%d}.xlsx",
+        write_xlsx(inside(run_catalog(settings).reports, f"vrijstelling-verlengen-{day:%Y-%m-%d}.xlsx"),
                    [Table("Verlenging vrijstellingen", columns, rows)])
     return {"renewals_due": len(rows)}
+
+
+@task(task_run_name="retention", **TASK)
+def retention(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
+    """Destroy what has passed its retention term on `day` (registers, staging, letter and archive
+    files, audit rows); the purge report goes to retention/ in the data directory."""
+    from pipelines.retention import run_retention
+
+    report = run_retention(run_settings(data_dir, gemeente), day)
+    return {"retention_records": sum(report.registers.purged.values()),
+            "retention_deliveries": len(report.staging), "retention_audit_rows": report.audit_rows}
 
 
 @flow(name="daily", persist_result=False, log_prints=False)
 def daily_flow(peildatum: date | None = None, data_dir: str | None = None,
                gemeente: str | None = None) -> dict[str, int]:
-    """Thuiszitter durations every day; vrijstelling renewal reminders in the reminder months."""
+    """Thuiszitter durations every day; vrijstelling renewal reminders in the reminder months; the
+    retention every day."""
     settings = run_settings(data_dir, gemeente)
     catalog = run_catalog(settings)
     day = peildatum or today()
@@ -70,5 +89,6 @@ def daily_flow(peildatum: date | None = None, data_dir: str | None = None,
         counts.update(update_thuiszitters(str(settings.data_dir), gemeente, day))
         if day.month in months:
             counts.update(renewal_reminders(str(settings.data_dir), gemeente, day))
+        counts.update(retention(str(settings.data_dir), gemeente, day))
     get_run_logger().info(summary_line("daily", counts))
     return counts

@@ -40,6 +40,7 @@ def first_working_day_guard(day: date, closed: list[date]) -> bool:
 @task(task_run_name="worklists", **TASK)
 def write_worklists(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """One work list per LPA / counsellor: every open case with its next action."""
+    from connectors.output_names import inside
     from reports import gather
     from reports.spreadsheet import write_xlsx
     from reports.worklist_report import file_stem, worklist_table
@@ -49,7 +50,8 @@ def write_worklists(data_dir: str, gemeente: str | None, day: date) -> dict[str,
     with registers(settings) as session, staging_read_only(settings) as con:
         lists = gather.worklists_for(session, con, day, settings.extra, ())
     for name, rows in lists.items():
-        write_xlsx(folder / f"{file_stem(name, f'{day:%Y-%m}')}.xlsx", [worklist_table(name, rows, day)])
+        path = inside(folder, f"{file_stem(name, f'{day:%Y-%m}')}.xlsx")  # names come from inbeeld.toml
+        write_xlsx(path, [worklist_table(name, rows, day)])
     return {"worklists": len(lists), "open_cases_listed": sum(len(rows) for rows in lists.values())}
 
 

@@ -72,7 +72,9 @@ def register_verzuimmeldingen(data_dir: str, gemeente: str | None, day: date) ->
 def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """Signals on `day` over staging and the vrijstellingen register → the case sync (one transaction):
     counts per signal, new / updated / closed cases."""
+    from connectors.person_facts import person_facts
     from registers.matching import match_week
+    from registers.personen import record_numbers, refresh_personen
 
     settings = run_settings(data_dir, gemeente)
     with staging_read_only(settings) as con:
@@ -80,6 +82,8 @@ def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict
             return {}
         with registers(settings) as session:
             signals, summary = match_week(con, session, day, settings.gemeenten)
+            # birth date, SK and gemeente per person: retention dates and row-level security (docs/privacy.md)
+            refresh_personen(session, person_facts(con, session.scalars(record_numbers(session)).all()), day)
             session.commit()
     counts = {f"signal_{code}": n for code, n in sorted(Counter(s.signal for s in signals).items())}
     counts.update({"cases_opened": summary.opened, "cases_updated": summary.updated,

@@ -15,7 +15,7 @@ import os
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -99,11 +99,22 @@ class AuditTrail:
         ]
         return bulk_insert(session.connection(), AuditEntry.__table__, rows)
 
-    def entries_for(self, session: Session, persoonsnummer: str) -> list[AuditEntry]:
-        """Everything recorded about one person, oldest first (for an inzageverzoek or an inquiry)."""
+    def entries_for(self, session: Session, persoonsnummer: str,
+                    since: date | None = None) -> list[AuditEntry]:
+        """Everything recorded about one person (since a day), oldest first: who read or changed the
+        child's file, for an inzageverzoek (AVG art. 15) or an inquiry."""
         query = (select(AuditEntry).where(AuditEntry.person_hash == self.person_hash(persoonsnummer))
                  .order_by(AuditEntry.id))
+        if since is not None:
+            query = query.where(AuditEntry.at >= datetime.combine(since, time()))
         return list(session.scalars(query))
+
+
+def record_reads(session: Session, action: str, entity: str, records: Iterable[tuple[int, str]]) -> int:
+    """A person's data shown to someone (a list on screen or in a file) is audited like a change: one
+    entry per record shown, `(id, persoonsnummer)`."""
+    return trail(session).record_many(session, [AuditEvent(action, number, entity, record_id)
+                                                for record_id, number in records])
 
 
 def trail(session: Session) -> AuditTrail:

@@ -2,12 +2,13 @@
 
 Thin wrappers over the plain functions in `registers/`: parse the options, open the register
 database of the settings in `ctx.obj` (migrating it when it is behind), run one function in one
-transaction, print. A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
+transaction, print. Like every `*/commands.py` this is the command line, the top layer (cli.py
+assembles it, nothing imports it), so `--format csv` goes through the one spreadsheet writer.
+A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -23,7 +24,7 @@ from connectors.staging import Staging
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
-from registers.audit import AuditTrail, load_key
+from registers.audit import AuditEvent, AuditTrail, load_key, record_reads, trail
 from registers.codes import (
     CaseStatus,
     CloseReason,
@@ -37,6 +38,7 @@ from registers.db import open_registers, writer_connection
 from registers.errors import Refused
 from registers.matching import week_signals
 from registers.models import Case, Verzuimmelding, Vrijstelling
+from reports.spreadsheet import Column, Table, write_csv_stream
 from rules.commands import DATUM
 from rules.dates import format_nl
 from rules.signals import COLUMNS as SIGNAL_COLUMNS
@@ -53,7 +55,7 @@ def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
 
 
 @contextmanager
-def _register(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
+def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
     """One transaction on the settings' register database; a refusal rolls back and exits with 1.
 
     A writing command takes the register's writer lock first, so it waits for a running sync
@@ -79,14 +81,7 @@ def _register(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
         factory.kw["bind"].dispose()
 
 
-def _neutralise(value: Any) -> Any:
-    """A cell that a spreadsheet would run as a formula gets a leading quote (SPEC §6)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+def emit_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     def plain(value: Any) -> Any:
         if isinstance(value, date):
             return value.isoformat()
@@ -95,11 +90,9 @@ def _emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
     records = [{c: plain(row.get(c)) for c in columns} for row in rows]
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow(["" if record[c] is None else _neutralise(record[c]) for c in columns])
+    elif fmt == "csv":  # the one CSV writer: formulas neutralised (SPEC §6)
+        texts = [{c: None if r[c] is None else str(r[c]) for c in columns} for r in records]
+        write_csv_stream(sys.stdout, Table("export", [Column(c, c) for c in columns], texts))
     else:
         cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in records]
         widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
@@ -135,9 +128,10 @@ def cases() -> None:
 def cases_list(ctx: click.Context, status: str | None, signal: str | None, assigned: str | None,
                fmt: str) -> None:
     """List cases, oldest first."""
-    with _register(ctx, write=False) as session:
+    with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = case_register.list_cases(session, status=status, signal=signal, assigned_to=assigned)
-        _emit([_case_row(c) for c in found], CASE_COLUMNS, fmt)
+        record_reads(session, "case.listed", "cases", [(c.id, c.persoonsnummer) for c in found])
+        emit_rows([_case_row(c) for c in found], CASE_COLUMNS, fmt)
 
 
 @cases.command("show")
@@ -145,7 +139,7 @@ def cases_list(ctx: click.Context, status: str | None, signal: str | None, assig
 @click.pass_context
 def cases_show(ctx: click.Context, case_id: int) -> None:
     """Show one case and its timeline (dates in Dutch)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         case = case_register.read_case(session, case_id)
         click.echo("\n".join(describe_case(case)))
 
@@ -190,7 +184,7 @@ def cases_act(ctx: click.Context, case_id: int, action: str, on: date | None, by
               note: str | None, reason: str | None) -> None:
     """Record ACTION on a case: letter, reply, huisbezoek, gesprek, waarschuwing, halt, proces-verbaal,
     doorverwijzing, note or close (the codes: brief_verstuurd, antwoord_ontvangen, halt_verwijzing, …)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         entry = case_register.record_action(session, case_id, action, on=on, by=by, note=note, reason=reason)
         click.echo(f"Zaak {case_id}: {entry.action.label} op {format_nl(entry.on_date)} door {entry.by}")
 
@@ -201,7 +195,7 @@ def cases_act(ctx: click.Context, case_id: int, action: str, on: date | None, by
 @click.pass_context
 def cases_assign(ctx: click.Context, case_id: int, name: str) -> None:
     """Assign a case to a leerplichtambtenaar or RMC counsellor ('-' to unassign)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         case = case_register.assign(session, case_id, None if name == "-" else name)
         click.echo(f"Zaak {case.id}: toegewezen aan {case.assigned_to or '-'}")
 
@@ -212,7 +206,7 @@ def cases_assign(ctx: click.Context, case_id: int, name: str) -> None:
 @click.pass_context
 def cases_hold(ctx: click.Context, case_id: int, release: bool) -> None:
     """Put a legal hold on a case (kept past its retention period), or lift it with --release."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         case = case_register.set_legal_hold(session, case_id, not release)
         click.echo(f"Zaak {case.id}: legal hold {'aan' if case.legal_hold else 'uit'}")
 
@@ -250,7 +244,7 @@ def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begind
                      einddatum: date | None, verklaring_datum: date | None, nooit_geschikt: bool,
                      toelichting: str | None) -> None:
     """Register a vrijstelling for PERSOONSNUMMER."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         entry = vrijstelling_register.add_vrijstelling(
             session, persoonsnummer, grond, begindatum, einddatum=einddatum,
             verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt, toelichting=toelichting)
@@ -267,7 +261,7 @@ def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begind
 @click.pass_context
 def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) -> None:
     """Give vrijstelling ID its einddatum."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         entry = vrijstelling_register.end_vrijstelling(session, vrijstelling_id, einddatum)
         click.echo(f"Vrijstelling {entry.id}: eindigt op {format_nl(entry.einddatum)}")
 
@@ -280,11 +274,13 @@ def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) 
 def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
                       fmt: str) -> None:
     """List vrijstellingen, with the 1 July by which the yearly renewal is due."""
-    with _register(ctx, write=False) as session:
+    with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = vrijstelling_register.list_vrijstellingen(session, persoonsnummer=persoonsnummer,
                                                           geldig_op=geldig_op)
+        record_reads(session, "vrijstelling.listed", "vrijstellingen",
+                     [(v.id, v.persoonsnummer) for v in found])
         today = date.today()
-        _emit([_vrijstelling_row(v, today) for v in found], VRIJSTELLING_COLUMNS, fmt)
+        emit_rows([_vrijstelling_row(v, today) for v in found], VRIJSTELLING_COLUMNS, fmt)
 
 
 @vrijstelling.command("import")
@@ -296,7 +292,7 @@ def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) ->
     """Import a vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])
     into staging and the register; bad rows are reported and skipped, a broken file is refused whole."""
     settings: Settings = ctx.obj
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         summary = vrijstelling_register.import_delivery(session, settings.staging_path, file,
                                                         gemeenten=settings.gemeenten, encoding=encoding)
         if summary.duplicate:
@@ -330,9 +326,10 @@ def verzuim() -> None:
 @click.pass_context
 def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt: str) -> None:
     """List verzuimmeldingen by begindatum."""
-    with _register(ctx, write=False) as session:
-        _emit([_melding_row(m) for m in verzuim_register.list_meldingen(session, status=status, soort=soort)],
-              VERZUIM_COLUMNS, fmt)
+    with register_session(ctx) as session:  # writes: showing persons' numbers is audited
+        found = verzuim_register.list_meldingen(session, status=status, soort=soort)
+        record_reads(session, "verzuim.listed", "verzuimmeldingen", [(m.id, m.persoonsnummer) for m in found])
+        emit_rows([_melding_row(m) for m in found], VERZUIM_COLUMNS, fmt)
 
 
 @verzuim.command("handle")
@@ -354,7 +351,7 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
                    toelichting: str | None, on: date | None, by: str | None, functie: str | None,
                    telefoon: str | None, email: str | None) -> None:
     """Set the gemeente's status of verzuimmelding MELDINGSNUMMER, as DUO allows it."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         contact = None
         if by or functie or telefoon or email:
             contact = verzuim_register.Contactpersoon(naam=by or "", functie=functie, telefoon=telefoon,
@@ -372,7 +369,7 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
 @click.pass_context
 def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
     """Write the status feedback for DUO as XML (valid against verzuim_terugkoppeling.xsd)."""
-    with _register(ctx) as session:
+    with register_session(ctx) as session:
         count = verzuim_register.export_feedback_xml(session, out, since=since)
         click.echo(f"{out}: {count} terugkoppelingen")
 
@@ -386,8 +383,9 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
 def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], fmt: str) -> None:
     """The signals of SPEC §4.2 on a peildatum, over the staged deliveries and the vrijstellingen register.
 
-    Read only: cases change in the weekly run. JSON: an array of objects with signal, persoonsnummer,
-    gemeentecode, peildatum, sinds, status, adres_in_onderzoek, geheimhouding, thuiszitter_lang.
+    Read only (cases change in the weekly run); the persons shown are written to the audit trail.
+    JSON: an array of objects with signal, persoonsnummer, gemeentecode, peildatum, sinds, status,
+    adres_in_onderzoek, geheimhouding, thuiszitter_lang.
     """
     settings: Settings = ctx.obj
     peildatum = peildatum or date.today()
@@ -397,7 +395,9 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     if not settings.staging_path.is_file():
         raise click.ClickException(f"no deliveries imported yet ({settings.staging_path} does not exist): "
                                    "run `inbeeld import brp …` and `inbeeld import duo …` first")
-    with Staging(settings.staging_path, read_only=True) as st, _register(ctx, write=False) as session:
+    with Staging(settings.staging_path, read_only=True) as st, register_session(ctx) as session:
         found = week_signals(st.con, session, peildatum, settings.gemeenten, types)
+        trail(session).record_many(session, [  # a list of persons shown is audited
+            AuditEvent("signal.listed", s.persoonsnummer, None, None, s.signal) for s in found])
     rows = [s.as_dict() for s in found]
-    _emit(rows, list(SIGNAL_COLUMNS), fmt)
+    emit_rows(rows, list(SIGNAL_COLUMNS), fmt)

@@ -98,6 +98,8 @@ class Case(Base):
     # Revision 0002: the signal's flags. No letter while the address is under investigation.
     adres_in_onderzoek: Mapped[bool] = mapped_column(default=False, server_default=false())
     controle_nodig: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Revision 0004: the day the dossier is destroyed (registers.retention; None: not known yet).
+    vernietigen_op: Mapped[date | None] = mapped_column(Date)
 
     actions: Mapped[list[CaseAction]] = relationship(
         back_populates="case", order_by=lambda: (CaseAction.on_date, CaseAction.id),
@@ -128,6 +130,8 @@ class CaseAction(Base):
     by: Mapped[str] = mapped_column(NAME)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    # Revision 0004: set for proces-verbaal and Halt items only (Wpg); the others follow their case.
+    vernietigen_op: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="actions")
 
@@ -149,7 +153,10 @@ class Vrijstelling(Base):
     einddatum: Mapped[date | None] = mapped_column(Date)
     verklaring_datum: Mapped[date | None] = mapped_column(Date)
     nooit_geschikt: Mapped[bool] = mapped_column(default=False, server_default=false())
-    toelichting: Mapped[str | None] = mapped_column(Text)
+    # Health (5 onder a) or religion (5 onder b) details: loaded only when asked for, and readable in
+    # PostgreSQL only by the LPA and beheer roles (docs/privacy.md).
+    toelichting: Mapped[str | None] = mapped_column(Text, deferred=True)
+    vernietigen_op: Mapped[date | None] = mapped_column(Date)  # revision 0004
 
     __table_args__ = (
         Index("uq_vrijstellingen_persoonsnummer_grond_begindatum", "persoonsnummer", "grond", "begindatum",
@@ -191,6 +198,7 @@ class Verzuimmelding(Base):
     contact_functie: Mapped[str | None] = mapped_column(NAME)
     contact_telefoon: Mapped[str | None] = mapped_column(String(30))
     contact_email: Mapped[str | None] = mapped_column(NAME)
+    vernietigen_op: Mapped[date | None] = mapped_column(Date)  # revision 0004
 
     changes: Mapped[list[VerzuimStatusChange]] = relationship(
         back_populates="melding", order_by=lambda: (VerzuimStatusChange.on_date, VerzuimStatusChange.id),
@@ -270,6 +278,7 @@ class VsvEntry(Base):
     uitkomst: Mapped[VsvUitkomst | None] = mapped_column(code(VsvUitkomst, "vsv_uitkomst"))
     uitkomst_datum: Mapped[date | None] = mapped_column(Date)
     toelichting: Mapped[str | None] = mapped_column(Text)
+    vernietigen_op: Mapped[date | None] = mapped_column(Date)  # revision 0004
 
     __table_args__ = (
         Index("uq_vsv_register_persoonsnummer_convenantjaar", "persoonsnummer", "convenantjaar", unique=True),
@@ -277,7 +286,11 @@ class VsvEntry(Base):
 
 
 class AuditEntry(Base):
-    """Who did what when, to which person (as a keyed hash: see registers.audit)."""
+    """Who did what when, to which person (as a keyed hash: see registers.audit).
+
+    Append-only (revision 0004): a trigger refuses every UPDATE, and every DELETE except of rows
+    older than an open `AuditPurgeWindow`, which only `registers.retention.purge_audit` opens.
+    """
 
     __tablename__ = "audit_log"
 
@@ -346,3 +359,63 @@ class Letter(Base):
         ),
         CheckConstraint("rang >= 1", name="rang_positive"),
     )
+
+
+class AuditPurgeWindow(Base):
+    """The one way past the audit trail's append-only trigger: while a row here says so (inside the
+    retention's own transaction), audit rows written before `removed_before` may be deleted.
+
+    PostgreSQL: no application role may touch this table; the SECURITY DEFINER function
+    `inbeeld_purge_audit` opens and closes the window (revision 0004, docs/privacy.md)."""
+
+    __tablename__ = "audit_purge_window"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    removed_before: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Persoon(Base):
+    """What the registers keep about a person besides their records (revision 0004): the facts that
+    set the retention dates (birth date, startkwalificatie) and the gemeente that decides who may
+    see the person's records (PostgreSQL row-level security). Filled from staging by
+    `registers.personen.refresh_personen`; removed with the person's last record."""
+
+    __tablename__ = "personen"
+
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, primary_key=True)
+    gemeentecode: Mapped[str | None] = mapped_column(String(4), index=True)
+    geboortedatum: Mapped[date | None] = mapped_column(Date)  # the latest possible day when known in part
+    sk_datum: Mapped[date | None] = mapped_column(Date)
+    bijgewerkt_op: Mapped[date] = mapped_column(Date)
+
+
+class RetentionAggregate(Base):
+    """Counts kept when records are destroyed (revision 0004): one line of a figure (the
+    Leerplichttelling of a school year) as far as destroyed records made it up, so the figure of an
+    old year still adds up. No person, no number: only the line's key, its labels and the count."""
+
+    __tablename__ = "retention_aggregates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    figuur: Mapped[str] = mapped_column(String(40))
+    periode: Mapped[int] = mapped_column(Integer)
+    sleutel: Mapped[str] = mapped_column(String(120))
+    rubriek: Mapped[str] = mapped_column(String(120))
+    onderdeel: Mapped[str] = mapped_column(String(200))
+    groep: Mapped[str | None] = mapped_column(String(120))
+    totaal: Mapped[str | None] = mapped_column(String(120))
+    aantal: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("uq_retention_aggregates_figuur_periode_sleutel", "figuur", "periode", "sleutel", unique=True),
+    )
+
+
+class GemeenteToegang(Base):
+    """Which gemeenten a database login works for (revision 0004): PostgreSQL's row-level security
+    shows the LPA and RMC roles only the persons of these gemeenten. Kept by beheer."""
+
+    __tablename__ = "gemeente_toegang"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    gemeentecode: Mapped[str] = mapped_column(String(4), primary_key=True)

@@ -23,6 +23,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from connectors import xml_safety
 from connectors.errors import StagingLocked
 from connectors.persoonsnummer import is_persoonsnummer
 from connectors.staging import Staging
@@ -286,8 +287,8 @@ def _terugkoppeling(meldingsnummer: str, status: MeldingStatus, on: date, reden:
 
 @cache
 def load_schema() -> etree.XMLSchema:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.XMLSchema(etree.parse(str(SCHEMA), parser))
+    """The feedback XSD, parsed once with the hardened parser of connectors.xml_safety."""
+    return xml_safety.load_schema(SCHEMA)
 
 
 def check_feedback(root: etree._Element) -> None:

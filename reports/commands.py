@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from connectors.output_names import inside, safe_name
 from reports import gather, staging_queries
 from reports.html import format_date, tables_html, write_html
 from reports.kpi import kpi_table
@@ -65,20 +66,16 @@ def _out_dir(settings: Settings, out: Path | None) -> Path:
     return folder
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def _write_tables(folder: Path, stem: str, tables: Sequence[Table], fmt: str, title: str,
                   subtitle: str = "") -> list[Path]:
     """Tables as one workbook, one CSV per table, or one HTML page."""
     if fmt == "xlsx":
-        return [write_xlsx(folder / f"{stem}.xlsx", tables)]
+        return [write_xlsx(inside(folder, f"{stem}.xlsx"), tables)]
     if fmt == "csv":
         if len(tables) == 1:
-            return [write_csv(folder / f"{stem}.csv", tables[0])]
-        return [write_csv(folder / f"{stem}-{_slug(table.title)}.csv", table) for table in tables]
-    return [write_html(folder / f"{stem}.html", tables_html(title, tables, subtitle))]
+            return [write_csv(inside(folder, f"{stem}.csv"), tables[0])]
+        return [write_csv(inside(folder, f"{stem}-{safe_name(table.title)}.csv"), table) for table in tables]
+    return [write_html(inside(folder, f"{stem}.html"), tables_html(title, tables, subtitle))]
 
 
 def _echo(paths: Sequence[Path]) -> None:
@@ -141,13 +138,14 @@ def worklist_command(settings: Settings, maand: dt.date | None, peildatum: dt.da
         click.echo("Geen open dossiers.")
     written = []
     for name, rows in lists.items():
-        stem = folder / file_stem(name, label)
+        stem = file_stem(name, label)
         if fmt == "xlsx":
-            written.append(write_xlsx(stem.with_suffix(".xlsx"), [worklist_table(name, rows, peildatum)]))
+            table = worklist_table(name, rows, peildatum)
+            written.append(write_xlsx(inside(folder, f"{stem}.xlsx"), [table]))
         elif fmt == "csv":
-            written.append(write_csv(stem.with_suffix(".csv"), worklist_table(name, rows, peildatum)))
+            written.append(write_csv(inside(folder, f"{stem}.csv"), worklist_table(name, rows, peildatum)))
         else:
-            written.append(write_html(stem.with_suffix(".html"), worklist_html(name, rows, peildatum)))
+            written.append(write_html(inside(folder, f"{stem}.html"), worklist_html(name, rows, peildatum)))
     _echo(written)
 
 
@@ -174,7 +172,7 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
     stem = f"vsv-{figures.jaar.label}" + ("-exact" if exact else "")
     folder = _out_dir(settings, out)
     if fmt == "html":
-        paths = [write_html(folder / f"{stem}.html", vsv_html(figures, trend, beleid=not exact))]
+        paths = [write_html(inside(folder, f"{stem}.html"), vsv_html(figures, trend, beleid=not exact))]
     else:
         tables = vsv_tables(figures, trend, beleid=not exact)
         paths = _write_tables(folder, stem, tables, fmt, f"VSV {figures.jaar.label}")
@@ -204,7 +202,7 @@ def telling_command(settings: Settings, jaar: int | None, peildatum: dt.date | N
     stem = f"leerplichttelling-{result.schooljaar.label}" + ("-exact" if exact else "")
     folder = _out_dir(settings, out)
     if fmt == "html":
-        paths = [write_html(folder / f"{stem}.html", telling_html(result, beleid=not exact))]
+        paths = [write_html(inside(folder, f"{stem}.html"), telling_html(result, beleid=not exact))]
     else:
         paths = _write_tables(folder, stem, telling_tables(result, beleid=not exact), fmt,
                               f"Leerplichttelling {result.schooljaar.label}")
@@ -238,7 +236,7 @@ def kpi_command(settings: Settings, maand: dt.date | None, jaar: int | None, pei
     folder = _out_dir(settings, out)
     if fmt == "html":
         page = kpi_html(table, period, peildatum, school_days, weeks)
-        paths = [write_html(folder / f"kpi-{label}.html", page)]
+        paths = [write_html(inside(folder, f"kpi-{label}.html"), page)]
     else:
         paths = _write_tables(folder, f"kpi-{label}", kpi_tables(table, period, school_days, weeks), fmt,
                               "KPI's verzuimmeldingen")

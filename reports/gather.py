@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from registers.audit import AuditEvent, trail
 from reports import follow_up, register_queries, staging_queries
 from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
-from reports.telling import Leerplichttelling, Schooljaar, leerplichttelling
+from reports.retention_figures import TELLING
+from reports.telling import Leerplichttelling, Regel, Schooljaar, leerplichttelling, with_destroyed
 from reports.vsv import Convenantjaar, Reconciliation, duo_workload, reconcile
 from reports.worklist import Toewijzingen, worklists
 
@@ -32,10 +33,11 @@ def report_config(extra: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Leerplichttelling:
-    """The Leerplichttelling of school year `year` from the registers."""
+    """The Leerplichttelling of school year `year` from the registers, with the counts the retention
+    kept of records it destroyed."""
     jaar = Schooljaar(year)
     einde = min(jaar.end, peildatum) if peildatum else jaar.end
-    return leerplichttelling(
+    result = leerplichttelling(
         year,
         cases=register_queries.cases(session),
         meldingen=register_queries.meldingen_on(session, einde),
@@ -46,6 +48,9 @@ def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Le
         close_reason_labels=register_queries.CLOSE_REASON_LABELS,
         melding_reason_labels=register_queries.MELDING_REASON_LABELS,
     )
+    destroyed = register_queries.retention_lines(session, TELLING, year)
+    return with_destroyed(result, [Regel(line.rubriek, line.onderdeel, line.aantal, line.sleutel, line.groep,
+                                         line.totaal) for line in destroyed])
 
 
 def kpi_settings(extra: Mapping[str, Any]) -> tuple[int, int, set[dt.date]]:
@@ -112,6 +117,14 @@ def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peild
 
 
 def vsv_reconciliation(session: Session, con: duckdb.DuckDBPyConnection, year: int) -> Reconciliation:
-    """DUO's workload (A04, else A01 − A02) against our VSV register of convenantjaar `year`."""
+    """DUO's workload (A04, else A01 − A02) against our VSV register of convenantjaar `year`.
+
+    The result lists persons, so every person on it is written to the audit trail."""
     workload = duo_workload(staging_queries.duo_report_rows(con), Convenantjaar(year))
-    return reconcile(workload, register_queries.vsv_register(session, year), staging_queries.koppeling(con))
+    result = reconcile(workload, register_queries.vsv_register(session, year), staging_queries.koppeling(con))
+    shown = sorted({str(number) for frame in (result.alleen_duo, result.alleen_inbeeld, result.beide)
+                    for number in frame["persoonsnummer"] if number})
+    trail(session).record_many(session, [AuditEvent("vsv.afstemming", number, "vsv_register", None,
+                                                    f"convenantjaar={year}") for number in shown])
+    session.commit()
+    return result

@@ -10,15 +10,18 @@ Leerplichttelling of a school year gives the same counts when made again later.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, RedenAfsluiting, Signal
 from registers.models import (
     Case,
     CaseAction,
+    RetentionAggregate,
     Thuiszitter,
     Verzuimmelding,
     VerzuimStatusChange,
@@ -36,10 +39,16 @@ def _value(item: object) -> str | None:
     return None if item is None else str(getattr(item, "value", item))
 
 
-def cases(session: Session) -> pd.DataFrame:
-    """Every case: `case_id, soort, geopend, gesloten, reden_sluiting` (reports.telling)."""
-    rows = session.execute(
-        select(Case.id, Case.signal, Case.opened_on, Case.closed_on, Case.close_reason)).all()
+def _only(query: Select, column: Any, ids: Collection[int] | None) -> Select:
+    """The query limited to the rows with these ids (None: every row); for the retention's counts."""
+    return query if ids is None else query.where(column.in_(list(ids)))
+
+
+def cases(session: Session, ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Every case (or those of `ids`): `case_id, soort, geopend, gesloten, reden_sluiting`
+    (reports.telling)."""
+    rows = session.execute(_only(
+        select(Case.id, Case.signal, Case.opened_on, Case.closed_on, Case.close_reason), Case.id, ids)).all()
     return pd.DataFrame(
         [{"case_id": r[0], "soort": _value(r[1]), "geopend": r[2], "gesloten": r[3],
           "reden_sluiting": _value(r[4])} for r in rows],
@@ -47,10 +56,12 @@ def cases(session: Session) -> pd.DataFrame:
     )
 
 
-def _status_history(session: Session) -> dict[int, list[tuple[dt.date, int, str, str | None, str]]]:
+def _status_history(session: Session, ids: Collection[int] | None = None,
+                    ) -> dict[int, list[tuple[dt.date, int, str, str | None, str]]]:
     history: dict[int, list[tuple[dt.date, int, str, str | None, str]]] = {}
-    query = select(VerzuimStatusChange.melding_id, VerzuimStatusChange.on_date, VerzuimStatusChange.id,
-                   VerzuimStatusChange.status, VerzuimStatusChange.reden_afsluiting, VerzuimStatusChange.by)
+    query = _only(select(VerzuimStatusChange.melding_id, VerzuimStatusChange.on_date, VerzuimStatusChange.id,
+                         VerzuimStatusChange.status, VerzuimStatusChange.reden_afsluiting,
+                         VerzuimStatusChange.by), VerzuimStatusChange.melding_id, ids)
     for melding_id, on_date, change_id, status, reason, by in session.execute(query):
         history.setdefault(melding_id, []).append((on_date, change_id, _value(status), _value(reason), by))
     for changes in history.values():
@@ -58,13 +69,13 @@ def _status_history(session: Session) -> dict[int, list[tuple[dt.date, int, str,
     return history
 
 
-def meldingen_on(session: Session, einde: dt.date) -> pd.DataFrame:
-    """Every verzuimmelding with its status and reden afsluiting as they stood on `einde`
-    (the last status change on or before it; `geregistreerd` before any change)."""
-    history = _status_history(session)
+def meldingen_on(session: Session, einde: dt.date, ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Every verzuimmelding (or those of `ids`) with its status and reden afsluiting as they stood on
+    `einde` (the last status change on or before it; `geregistreerd` before any change)."""
+    history = _status_history(session, ids)
     rows = []
-    query = select(Verzuimmelding.id, Verzuimmelding.meldingsnummer, Verzuimmelding.soort,
-                   Verzuimmelding.meldingsdatum, Verzuimmelding.begindatum)
+    query = _only(select(Verzuimmelding.id, Verzuimmelding.meldingsnummer, Verzuimmelding.soort,
+                         Verzuimmelding.meldingsdatum, Verzuimmelding.begindatum), Verzuimmelding.id, ids)
     for melding_id, nummer, soort, meldingsdatum, begindatum in session.execute(query):
         changes = [c for c in history.get(melding_id, []) if c[0] <= einde]
         status, reason = (changes[-1][2], changes[-1][3]) if changes else (
@@ -77,23 +88,26 @@ def meldingen_on(session: Session, einde: dt.date) -> pd.DataFrame:
                                        "reden_afsluiting"])
 
 
-def vrijstellingen(session: Session) -> pd.DataFrame:
-    """`grondslag, begindatum, einddatum` of every vrijstelling."""
-    rows = session.execute(select(Vrijstelling.grond, Vrijstelling.begindatum, Vrijstelling.einddatum)).all()
+def vrijstellingen(session: Session, ids: Collection[int] | None = None) -> pd.DataFrame:
+    """`grondslag, begindatum, einddatum` of every vrijstelling (or those of `ids`)."""
+    rows = session.execute(_only(select(Vrijstelling.grond, Vrijstelling.begindatum, Vrijstelling.einddatum),
+                                 Vrijstelling.id, ids)).all()
     return pd.DataFrame([{"grondslag": _value(g), "begindatum": b, "einddatum": e} for g, b, e in rows],
                         columns=["grondslag", "begindatum", "einddatum"])
 
 
-def thuiszitters(session: Session) -> pd.DataFrame:
-    """`bron, begindatum, einddatum` of every thuiszitter register entry."""
-    rows = session.execute(select(Thuiszitter.bron, Thuiszitter.startdatum, Thuiszitter.einddatum)).all()
+def thuiszitters(session: Session, ids: Collection[int] | None = None) -> pd.DataFrame:
+    """`bron, begindatum, einddatum` of every thuiszitter register entry (or those of `ids`)."""
+    rows = session.execute(_only(select(Thuiszitter.bron, Thuiszitter.startdatum, Thuiszitter.einddatum),
+                                 Thuiszitter.id, ids)).all()
     return pd.DataFrame([{"bron": _value(s), "begindatum": b, "einddatum": e} for s, b, e in rows],
                         columns=["bron", "begindatum", "einddatum"])
 
 
-def actions(session: Session) -> pd.DataFrame:
-    """`case_id, soort, datum` of every action on every case."""
-    rows = session.execute(select(CaseAction.case_id, CaseAction.action, CaseAction.on_date)).all()
+def actions(session: Session, ids: Collection[int] | None = None) -> pd.DataFrame:
+    """`case_id, soort, datum` of every action on every case (or of the actions of `ids`)."""
+    rows = session.execute(_only(select(CaseAction.case_id, CaseAction.action, CaseAction.on_date),
+                                 CaseAction.id, ids)).all()
     return pd.DataFrame([{"case_id": c, "soort": _value(a), "datum": d} for c, a, d in rows],
                         columns=["case_id", "soort", "datum"])
 
@@ -180,3 +194,10 @@ def vsv_register(session: Session, year: int) -> pd.DataFrame:
           "open_dossier": n in open_vsv} for n, b, lvl, d, u in entries],
         columns=["persoonsnummer", "brin", "niveau", "datum_uitschrijving", "uitkomst", "open_dossier"],
     )
+
+
+def retention_lines(session: Session, figuur: str, periode: int) -> list[RetentionAggregate]:
+    """The counts of destroyed records kept for one figure and period (registers.retention)."""
+    return list(session.scalars(select(RetentionAggregate).where(
+        RetentionAggregate.figuur == figuur, RetentionAggregate.periode == periode)
+        .order_by(RetentionAggregate.id)))

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -273,3 +273,15 @@ def write_csv(path: str | Path, table: Table) -> Path:
         for row in table.rows:
             writer.writerow([_csv_value(row.get(column.key), column.kind) for column in table.columns])
     return path
+
+
+def write_csv_stream(handle: TextIO, table: Table) -> None:
+    """One table as semicolon CSV on an open text stream: the command line's `--format csv`, which
+    scripts redirect into files that end up in Excel. Same cells as `write_csv`: formulas neutralised,
+    control characters removed (values given as text stay as given, e.g. ISO dates). Lines end in
+    CRLF (RFC 4180), so a carriage return inside a value is quoted like a line break."""
+    writer = csv.writer(handle, delimiter=";", quotechar='"', lineterminator="\r\n",
+                        quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([neutralise_csv(column.header) for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_value(row.get(column.key), column.kind) for column in table.columns])

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -279,6 +279,41 @@ def leerplichttelling(
     regels.append(Regel(SECTION_HANDHAVING, "Halt-verwijzingen", halt, "halt"))
     regels.append(Regel(SECTION_HANDHAVING, "Processen-verbaal", pv, "pv"))
     return telling
+
+
+def _place(regels: list[Regel], regel: Regel) -> int:
+    """Where a line that only destroyed records had goes: in its group (before "nog niet
+    afgesloten"), else at the end of its section, else at the end."""
+    for attribute, wanted in (("groep", regel.groep), ("rubriek", regel.rubriek)):
+        if wanted is None:
+            continue
+        spots = [i for i, other in enumerate(regels) if getattr(other, attribute) == wanted]
+        if spots:
+            last = spots[-1]
+            return last if regels[last].sleutel == "av.afloop.open" else last + 1
+    return len(regels)
+
+
+def with_destroyed(telling: Leerplichttelling, lines: Iterable[Regel]) -> Leerplichttelling:
+    """The telling with the counts of records the retention destroyed added in (kept per line in
+    `retention_aggregates`, see reports.retention_figures): the form of an old year still adds up.
+
+    Every line is a count of records, so the counts add per key; the outcome lines are then ordered
+    as `leerplichttelling` orders them (most first, then by key; "nog niet afgesloten" last)."""
+    regels = list(telling.regels)
+    for line in lines:
+        index = next((i for i, regel in enumerate(regels) if regel.sleutel == line.sleutel), None)
+        if index is None:
+            regels.insert(_place(regels, line), line)
+        else:
+            regels[index] = replace(regels[index], aantal=regels[index].aantal + line.aantal)
+    for groep in {r.groep for r in regels if r.groep and r.groep.endswith(".afloop")}:
+        spots = [i for i, regel in enumerate(regels)
+                 if regel.groep == groep and regel.sleutel != "av.afloop.open"]
+        ordered = sorted((regels[i] for i in spots), key=lambda regel: (-regel.aantal, regel.sleutel))
+        for i, regel in zip(spots, ordered, strict=True):
+            regels[i] = regel
+    return Leerplichttelling(telling.schooljaar, telling.einde, regels)
 
 
 def telling_columns() -> Sequence[tuple[str, str]]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 
+from connectors.output_names import safe_name
 from reports.html import format_date, render
 from reports.spreadsheet import Column, Table
 from reports.worklist import WORKLIST_COLUMNS
@@ -14,8 +14,7 @@ from reports.worklist import WORKLIST_COLUMNS
 
 def file_stem(naam: str, maand: str) -> str:
     """`werklijst-2026-10-a-de-boer`: a safe file name for one person's list."""
-    slug = re.sub(r"[^a-z0-9]+", "-", naam.lower()).strip("-") or "onbekend"
-    return f"werklijst-{maand}-{slug}"
+    return f"werklijst-{safe_name(maand)}-{safe_name(naam)}"
 
 
 def worklist_table(naam: str, rows: pd.DataFrame, peildatum: dt.date) -> Table:

@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail
 from registers.db import make_engine, session_factory, upgrade
-from registers.models import Base
+from registers.models import AuditPurgeWindow, Base
 
 PG_URL = os.environ.get("INBEELD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
@@ -96,10 +97,15 @@ def _shared_engine(request, backend: str) -> Engine:
 
 
 def _empty(engine: Engine) -> None:
-    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    """Delete every row. The audit trail is append-only (revision 0004): like the retention, the
+    fixture opens a purge window (far in the future) in its transaction and closes it again."""
+    window = AuditPurgeWindow.__tablename__
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables) if table.name != window]
     with engine.begin() as connection:  # DELETE: on a few rows much faster than TRUNCATE
+        connection.execute(insert(AuditPurgeWindow), {"removed_before": datetime(9999, 1, 1)})
         for table in tables:
             connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text(f"DELETE FROM {window}"))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,6 +3,7 @@ the migrated schema equal to the models on both databases."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import pytest
@@ -16,7 +17,7 @@ from registers.models import Base
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
@@ -70,3 +71,9 @@ def test_upgrade_a_database_of_the_previous_revision_keeps_its_data(fresh_db_url
                 "VALUES ('999993653', '0363', 'ABSOLUUT_VERZUIM', 'open', :d, :d)"), {"d": date(2026, 9, 14)})
     finally:
         engine.dispose()
+
+
+def test_on_sqlite_the_role_part_of_0004_is_skipped_with_a_clear_log_line(tmp_path, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="alembic.runtime.migration")
+    upgrade(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    assert any("PostgreSQL features; skipped on sqlite" in r.getMessage() for r in caplog.records)

@@ -1,0 +1,47 @@
+"""`inbeeld audit list --persoon NUMMER [--since D]`: who looked at or changed a child's file.
+
+For beheer (in PostgreSQL the only role that may read `audit_log`): the number given is hashed with
+the audit key and looked up, so the trail itself never holds it; the question is recorded too
+(`audit.read`). Times are UTC, as written.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from connectors.persoonsnummer import is_persoonsnummer
+from registers.audit import AuditEvent, trail
+from registers.commands import FORMATS, emit_rows, register_session
+from rules.commands import DATUM
+
+COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail")
+
+
+@click.group("audit")
+def audit() -> None:
+    """The audit trail: who read or changed which person's data (beheer)."""
+
+
+@audit.command("list")
+@click.option("--persoon", "persoonsnummer", required=True, help="BSN or onderwijsnummer of the person.")
+@click.option("--since", type=DATUM, default=None, help="Only entries on or after this day.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, fmt: str) -> None:
+    """Everything the audit trail holds about one person, oldest first: when, who, what, which record."""
+    number = persoonsnummer.strip()
+    if not is_persoonsnummer(number):
+        raise click.BadParameter("not a BSN or onderwijsnummer (elfproef)", param_hint="--persoon")
+    with register_session(ctx) as session:
+        entries = trail(session).entries_for(session, number, since)
+        rows = [{"at": e.at.isoformat(sep=" ", timespec="seconds"), "actor": e.actor, "action": e.action,
+                 "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail} for e in entries]
+        trail(session).record(session, AuditEvent("audit.read", number, "audit_log", None,
+                                                  f"entries={len(rows)}"))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        emit_rows(rows, COLUMNS, fmt)

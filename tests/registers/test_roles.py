@@ -1,0 +1,320 @@
+"""The roles of SPEC §6, enforced by PostgreSQL (revision 0004): each test logs in as a user of one role
+and shows what it may read or change and what it is refused.
+
+Roles are cluster-wide: the group roles are created once by whichever migration comes first, and the
+login users made here carry the worker's name and a random part, so parallel workers never meet.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from registers.audit import AuditTrail
+from registers.cases import list_cases, read_case
+from registers.codes import LetterKind, LetterStatus, Signal, VerzuimSoort
+from registers.db import make_engine, session_factory, upgrade
+from registers.models import GemeenteToegang, Letter
+from registers.retention import purge_audit, purge_registers
+from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
+from rules.vrijstellingen import Vrijstellingsgrond
+from tests.registers import retention_data as data
+from tests.registers.conftest import AUDIT_KEY
+from tests.registers.factories import BSNS
+
+pytestmark = pytest.mark.postgres
+
+D = date.fromisoformat
+A, B, C, E = BSNS[:4]  # A, B and E live in 0363, C in 0599
+ROLES = ("lpa", "rmc", "administratie", "beleid", "beheer")
+REFUSED = ("permission denied", "row-level security", "append-only")
+
+
+class RoleDatabase:
+    """A migrated schema with test data, and one login user per role."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        tag = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:6]}"
+        self.logins = {role: f"inbeeld_t_{tag}_{role}" for role in ROLES}
+        self.engines: dict[str, Engine] = {}
+
+    def engine(self, role: str) -> Engine:
+        if role not in self.engines:
+            self.engines[role] = create_engine(self.url.set(username=self.logins[role]),
+                                               connect_args={"connect_timeout": 5})
+        return self.engines[role]
+
+    def close(self) -> None:
+        for engine in self.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def roles_db(pg_server) -> Iterator[RoleDatabase]:
+    url = pg_server.create_database("roles")
+    upgrade(url)
+    db = RoleDatabase(url)
+    with pg_server.admin.connect() as admin:
+        for role, login in db.logins.items():
+            admin.execute(text(f"CREATE ROLE {login} LOGIN IN ROLE inbeeld_{role}"))
+    engine = make_engine(url)
+    with session_factory(engine, AuditTrail(AUDIT_KEY, actor="setup"))() as session:
+        for number, gemeente in ((A, "0363"), (B, "0363"), (C, "0599"), (E, "0363")):
+            data.person(session, number, D("2010-03-15"), gemeente=gemeente)
+        av = data.case(session, A, Signal.ABSOLUUT_VERZUIM, D("2026-09-07"), None)
+        data.thuiszitter(session, av)
+        elsewhere = data.case(session, C, Signal.ABSOLUUT_VERZUIM, D("2026-09-07"), None, gemeente="0599")
+        for number, (subject, person) in enumerate(((av, A), (elsewhere, C)), start=1):
+            session.add(Letter(onderwerp=f"case:{subject.id}", case_id=subject.id, persoonsnummer=person,
+                               soort=LetterKind.ABSOLUUT_VERZUIM, rang=1, geadresseerde="ouder1",
+                               status=LetterStatus.AANGEMAAKT, kenmerk=f"LP-T-{number:04d}",
+                               datum=D("2026-09-08"), run="260908-1", bestand=f"{number:04d}.docx",
+                               recorded_at=data.RECORDED))
+        data.case(session, B, Signal.GEEN_INSCHRIJVING_18_23, D("2026-09-07"), None)
+        data.case(session, C, Signal.VSV, D("2026-09-07"), None, gemeente="0599")
+        data.vrijstelling(session, A, Vrijstellingsgrond.LPW_5_A, D("2026-09-01"), None, "diagnose: ADHD")
+        data.vrijstelling(session, C, Vrijstellingsgrond.LPW_5_B, D("2026-09-01"), None, "bezwaar richting")
+        data.vrijstelling(session, E, Vrijstellingsgrond.LPW_5_C, D("2026-09-01"), None, "school in Brussel")
+        data.melding(session, A, "VM-A", VerzuimSoort.LUXE, D("2026-09-10"), D("2026-09-11"))
+        data.melding(session, B, "VM-B", VerzuimSoort.RMC, D("2026-09-10"), D("2026-09-11"))
+        data.melding(session, C, "VM-C", VerzuimSoort.RMC, D("2026-09-10"), D("2026-09-11"))
+        data.vsv(session, B, 2025, None)
+        data.vsv(session, C, 2025, None)
+        session.add_all([GemeenteToegang(login=db.logins["lpa"], gemeentecode="0363"),
+                         GemeenteToegang(login=db.logins["rmc"], gemeentecode="0363")])
+        session.execute(text("INSERT INTO audit_log (at, actor, action) VALUES (:at, 'x', 'setup')"),
+                        {"at": datetime(2015, 1, 1)})
+        session.commit()
+    engine.dispose()
+    yield db
+    db.close()
+    with pg_server.admin.connect() as admin:
+        for login in db.logins.values():
+            admin.execute(text(f"DROP ROLE IF EXISTS {login}"))
+
+
+def _rows(roles_db: RoleDatabase, role: str, sql: str) -> list[tuple]:
+    with roles_db.engine(role).connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql))]
+
+
+def _refused(roles_db: RoleDatabase, role: str, sql: str) -> str:
+    """The refusal's message; fails when the statement is allowed. Rolled back either way."""
+    with roles_db.engine(role).connect() as connection:
+        try:
+            connection.execute(text(sql))
+        except DBAPIError as exc:
+            message = str(exc.orig)
+            assert any(reason in message for reason in REFUSED), message
+            return message
+        finally:
+            connection.rollback()
+    raise AssertionError(f"{role} may run: {sql}")
+
+
+def _changes(roles_db: RoleDatabase, role: str, sql: str) -> int:
+    """Rows a statement changes (rolled back)."""
+    with roles_db.engine(role).connect() as connection:
+        try:
+            return connection.execute(text(sql)).rowcount
+        finally:
+            connection.rollback()
+
+
+def _persons(rows: list[tuple]) -> list[str]:
+    return sorted(str(row[0]) for row in rows)
+
+
+# -- LPA: the persons of the login's gemeenten -----------------------------------------------------
+
+
+def test_lpa_sees_only_the_persons_of_its_gemeenten(roles_db: RoleDatabase) -> None:
+    assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM cases")) == [A, B]
+    assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM vrijstellingen")) == [A, E]
+    assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM verzuimmeldingen")) == [A, B]
+    assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM thuiszitters")) == [A]
+    assert len(_rows(roles_db, "lpa", "SELECT id FROM case_actions")) == 2
+    assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM personen")) == [A, B, E]
+    assert _persons(_rows(roles_db, "lpa", "SELECT persoonsnummer FROM letters")) == [A]
+
+
+def test_lpa_reads_the_health_and_religion_details(roles_db: RoleDatabase) -> None:
+    assert ("diagnose: ADHD",) in _rows(roles_db, "lpa", "SELECT toelichting FROM vrijstellingen")
+
+
+def test_lpa_cannot_touch_another_gemeentes_cases(roles_db: RoleDatabase) -> None:
+    assert _changes(roles_db, "lpa", "UPDATE cases SET assigned_to = 'X' WHERE gemeentecode = '0599'") == 0
+    assert _changes(roles_db, "lpa", "UPDATE cases SET assigned_to = 'X' WHERE gemeentecode = '0363'") == 2
+    other = _rows(roles_db, "beheer", "SELECT id FROM cases WHERE gemeentecode = '0599' LIMIT 1")[0][0]
+    _refused(roles_db, "lpa", "INSERT INTO case_actions (case_id, action, on_date, by, recorded_at) "
+                              f"VALUES ({other}, 'gesprek', '2026-10-01', 'lpa', now())")
+    _refused(roles_db, "lpa", "UPDATE cases SET gemeentecode = '0599' WHERE gemeentecode = '0363'")
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM cases", "SELECT * FROM audit_log",
+                                 "SELECT * FROM gemeente_toegang",
+                                 "SELECT * FROM beleid_signalen_per_maand", "DELETE FROM vrijstellingen",
+                                 "SELECT inbeeld_purge_audit(now()::timestamp - interval '3 years', NULL)"])
+def test_lpa_is_refused(roles_db: RoleDatabase, sql: str) -> None:
+    _refused(roles_db, "lpa", sql)
+
+
+def test_the_application_works_as_lpa_and_audits_its_reads(roles_db: RoleDatabase) -> None:
+    trail = AuditTrail(AUDIT_KEY, actor="lpa-user")
+    with session_factory(roles_db.engine("lpa"), trail)() as session:
+        shown = list_cases(session)
+        assert sorted(c.persoonsnummer for c in shown) == [A, B]
+        read_case(session, shown[0].id)
+        session.commit()
+    assert ("case.read", trail.person_hash(shown[0].persoonsnummer)) in _rows(
+        roles_db, "beheer", "SELECT action, person_hash FROM audit_log WHERE actor = 'lpa-user'")
+
+
+# -- RMC: the RMC doelgroep of its gemeenten --------------------------------------------------------
+
+
+def test_rmc_sees_only_the_rmc_doelgroep_of_its_gemeenten(roles_db: RoleDatabase) -> None:
+    assert _rows(roles_db, "rmc", "SELECT persoonsnummer, signal FROM cases") == [
+        (B, "GEEN_INSCHRIJVING_18_23")]
+    assert _rows(roles_db, "rmc", "SELECT persoonsnummer, soort FROM verzuimmeldingen") == [(B, "RMC")]
+    assert _persons(_rows(roles_db, "rmc", "SELECT persoonsnummer FROM vsv_register")) == [B]
+    assert _rows(roles_db, "rmc", "SELECT persoonsnummer FROM letters") == []
+
+
+@pytest.mark.parametrize("sql", ["SELECT * FROM vrijstellingen", "SELECT * FROM thuiszitters",
+                                 "DELETE FROM cases", "SELECT * FROM audit_log",
+                                 "INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, "
+                                 "opened_on, last_seen) "
+                                 "VALUES ('999993653', '0363', 'VSV', 'open', now(), now())"])
+def test_rmc_is_refused(roles_db: RoleDatabase, sql: str) -> None:
+    _refused(roles_db, "rmc", sql)
+
+
+# -- administratie: every person, but not the health and religion details ---------------------------
+
+
+def test_administratie_sees_every_person_but_not_the_sensitive_toelichting(roles_db: RoleDatabase) -> None:
+    assert len(_rows(roles_db, "administratie", "SELECT id FROM cases")) == 4
+    assert len(_rows(roles_db, "administratie", "SELECT id, grond, nooit_geschikt FROM vrijstellingen")) == 3
+    _refused(roles_db, "administratie", "SELECT toelichting FROM vrijstellingen")
+    _refused(roles_db, "administratie", "SELECT * FROM vrijstellingen")
+    shown = dict(_rows(roles_db, "administratie",
+                       "SELECT v.grond, t.toelichting FROM vrijstelling_toelichtingen t "
+                       "JOIN vrijstellingen v ON v.id = t.id"))
+    assert shown == {"LPW_5_A": None, "LPW_5_B": None, "LPW_5_C": "school in Brussel"}
+
+
+def test_the_application_works_as_administratie_without_loading_the_toelichting(
+        roles_db: RoleDatabase) -> None:
+    with session_factory(roles_db.engine("administratie"), AuditTrail(AUDIT_KEY, actor="adm"))() as session:
+        assert len(list_vrijstellingen(session)) == 3
+        add_vrijstelling(session, BSNS[5], "LPW_5_C", D("2026-10-01"), toelichting="school in Gent")
+        session.rollback()
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM cases", "SELECT * FROM audit_log",
+                                 "UPDATE audit_log SET actor = 'y'", "SELECT * FROM gemeente_toegang",
+                                 "SELECT * FROM beleid_thuiszitters_per_duur"])
+def test_administratie_is_refused(roles_db: RoleDatabase, sql: str) -> None:
+    _refused(roles_db, "administratie", sql)
+
+
+# -- beleid: aggregates without person numbers ------------------------------------------------------
+
+
+def test_beleid_reads_the_aggregate_views_without_person_numbers(roles_db: RoleDatabase) -> None:
+    september = D("2026-09-01")
+    signals = _rows(roles_db, "beleid", "SELECT signal, gemeentecode, maand, aantal "
+                                        "FROM beleid_signalen_per_maand ORDER BY signal, gemeentecode")
+    assert signals == [("ABSOLUUT_VERZUIM", "0363", september, 1), ("ABSOLUUT_VERZUIM", "0599", september, 1),
+                       ("GEEN_INSCHRIJVING_18_23", "0363", september, 1), ("VSV", "0599", september, 1)]
+    grounds = _rows(roles_db, "beleid", "SELECT grond, gemeentecode, aantal "
+                                        "FROM beleid_vrijstellingen_per_grond ORDER BY grond")
+    assert grounds == [("LPW_5_A", "0363", 1), ("LPW_5_B", "0599", 1), ("LPW_5_C", "0363", 1)]
+    assert _rows(roles_db, "beleid", "SELECT bron, aantal FROM beleid_thuiszitters_per_duur") == [
+        ("absoluut_verzuim", 1)]
+    assert _rows(roles_db, "beleid", "SELECT count(*) FROM retention_aggregates") == [(0,)]
+    with roles_db.engine("beleid").connect() as connection:
+        for view in ("beleid_signalen_per_maand", "beleid_vrijstellingen_per_grond",
+                     "beleid_thuiszitters_per_duur"):
+            columns = connection.execute(text(f"SELECT * FROM {view} LIMIT 0")).keys()
+            assert "persoonsnummer" not in columns
+
+
+@pytest.mark.parametrize("table", ["cases", "case_actions", "vrijstellingen", "verzuimmeldingen",
+                                   "verzuim_status_changes", "thuiszitters", "vsv_register", "personen",
+                                   "audit_log", "vrijstelling_toelichtingen", "letters"])
+def test_beleid_reads_no_person_table(roles_db: RoleDatabase, table: str) -> None:
+    _refused(roles_db, "beleid", f"SELECT * FROM {table}")
+
+
+# -- beheer: everything, through the retention; the audit trail stays append-only -------------------
+
+
+def test_beheer_reads_everything_and_may_delete_records(roles_db: RoleDatabase) -> None:
+    assert len(_rows(roles_db, "beheer", "SELECT toelichting FROM vrijstellingen")) == 3
+    assert len(_rows(roles_db, "beheer", "SELECT * FROM audit_log")) >= 1
+    assert _changes(roles_db, "beheer", "DELETE FROM vsv_register") == 2
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("sql", ["UPDATE audit_log SET actor = 'y'", "DELETE FROM audit_log",
+                                 "TRUNCATE audit_log"])
+def test_no_role_may_change_the_audit_trail(roles_db: RoleDatabase, role: str, sql: str) -> None:
+    _refused(roles_db, role, sql)
+
+
+def test_beheer_runs_the_retention_and_trims_the_audit_trail_only_through_its_function(
+        roles_db: RoleDatabase) -> None:
+    with session_factory(roles_db.engine("beheer"), AuditTrail(AUDIT_KEY, actor="cron"))() as session:
+        result = purge_registers(session, D("2030-03-15"))  # the closed meldingen: kwalificatieplicht + 2
+        assert result.purged["verzuimmeldingen"] == 3 and result.purged["verzuim_status_changes"] == 3
+        assert purge_audit(session, D("2021-01-01")) == 1
+        session.rollback()
+    assert ("setup",) in _rows(roles_db, "beheer", "SELECT action FROM audit_log")
+
+
+# -- the migration: idempotent roles, safe in parallel ----------------------------
+
+
+def test_two_migrations_at_once_both_find_the_roles(pg_server) -> None:
+    urls = [pg_server.create_database("parallel") for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def migrate(url: str) -> None:
+        try:
+            upgrade(url)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    roles = _roles(pg_server.admin)
+    assert {f"inbeeld_{role}" for role in ROLES} <= roles
+
+
+def _roles(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(connection.scalars(text("SELECT rolname FROM pg_roles WHERE rolname LIKE 'inbeeld\\_%' "
+                                           "AND NOT rolcanlogin")))
+
+
+def test_the_roles_are_group_roles_that_cannot_log_in(pg_server, roles_db: RoleDatabase) -> None:
+    with pg_server.admin.connect() as connection:
+        rows = connection.execute(
+            text("SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(:names)"),
+            {"names": [f"inbeeld_{role}" for role in ROLES]}).all()
+    assert sorted(rows) == sorted((f"inbeeld_{role}", False) for role in ROLES)
