@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from connectors.staging import Staging
-from connectors.staging_duo import KIND_C, KIND_P
 
 BOOKKEEPING = ("imports", "purged_imports")
 
@@ -49,10 +48,23 @@ def expired_deliveries(staging: Staging, before: date) -> list[tuple[int, str, d
     newest: dict[str, int] = {}
     for import_id, kind, _ in deliveries:
         newest[kind] = import_id
-    base = newest.get(KIND_C)
-    keep = set(newest.values())
-    keep |= {i for i, kind, _ in deliveries if kind == KIND_P and (base is None or i > base)}
+    keep = set(newest.values()) | _enrolment_state_imports(con)
     return [(i, kind, day) for i, kind, day in deliveries if i not in keep and day < before]
+
+
+def _enrolment_state_imports(con) -> set[int]:  # noqa: ANN001 - a DuckDB connection
+    """The C- and P-leveringen the current enrolment state is built from, per area (levering): the
+    newest C-levering of each area and that area's P-leveringen after it."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'duo_leveringen'")
+    if not exists.fetchall()[0][0]:
+        return set()
+    rows = con.execute("SELECT import_id, soort, levering FROM duo_leveringen").fetchall()
+    base: dict[str, int] = {}
+    for import_id, soort, levering in rows:
+        if soort == "C":
+            base[levering] = max(base.get(levering, 0), import_id)
+    return ({import_id for import_id in base.values()}
+            | {i for i, soort, levering in rows if soort == "P" and i > base.get(levering, 0)})
 
 
 def _tables_with_import_id(staging: Staging) -> list[str]:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.brp import import_brp
-from connectors.duo_commands import duo_import
+from connectors.duo import import_duo
 from connectors.errors import RefusedFile
 from connectors.staging import ImportResult, Staging
 from connectors.verzuim_xml import read_verzuim
@@ -36,8 +36,7 @@ Importer = Callable[[Staging, Path], ImportResult]
 
 def _duo(kind: str) -> Importer:
     def run(staging: Staging, path: Path) -> ImportResult:
-        staged_kind, reader, summarize, _label = duo_import(path, kind)
-        return staging.import_file(staged_kind, path, reader, summarize=summarize)
+        return import_duo(staging, path, kind)
     return run
 
 
