@@ -108,15 +108,18 @@ def demo(ctx: click.Context, out: str, persons: int) -> None:
     lists and reports in --out."""
     if ctx.invoked_subcommand is not None:
         return
-    from pipelines.demo import describe, run_demo
+    from pipelines.demo import check_unused, describe, run_demo
 
-    settings = replace(ctx.obj, data_dir=Path(out) / "inbeeld-data", gemeenten=(DEMO_GEMEENTE,))
-    _prepare_environment(settings)
     try:
-        result = run_demo(Path(out), persons=persons, seed=DEMO_SEED, gemeente=DEMO_GEMEENTE,
-                          weeks=DEMO_WEEKS, echo=click.echo)
+        check_unused(Path(out))
     except FileExistsError as exc:
         raise click.UsageError(str(exc)) from None
+    settings = replace(ctx.obj, data_dir=Path(out) / "inbeeld-data", gemeenten=(DEMO_GEMEENTE,))
+    settings.ensure_data_dir()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the demo prints its own progress
+    _prepare_environment(settings)
+    result = run_demo(Path(out), persons=persons, seed=DEMO_SEED, gemeente=DEMO_GEMEENTE,
+                      weeks=DEMO_WEEKS, echo=click.echo)
     click.echo(describe(result))
 
 

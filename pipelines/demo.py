@@ -49,6 +49,12 @@ def stage_week(deliveries: Path, peildatum: date, inbox: Path, brp_format: str) 
     return copied
 
 
+def check_unused(out: Path) -> None:
+    """The demo writes a fresh municipality: refuse a folder that already holds something."""
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty: choose another --out or remove it")
+
+
 def run_demo(out: Path, *, persons: int = 5000, seed: int = 1, gemeente: str = "0363", weeks: int = 4,
              echo: Callable[[str], None] = print) -> DemoResult:
     """Generate, then run the weekly flow for every week and the monthly flow once."""
@@ -57,8 +63,6 @@ def run_demo(out: Path, *, persons: int = 5000, seed: int = 1, gemeente: str = "
 
     out = Path(out)
     deliveries, data_dir = out / "deliveries", out / "inbeeld-data"
-    if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty: choose another --out or remove it")
     echo(f"Generating a municipality of {persons:,} young people (gemeente {gemeente}, seed {seed}) ...")
     manifest = generate(deliveries, persons=persons, seed=seed, gemeenten=[gemeente], weeks=weeks)
     result = DemoResult(out, data_dir)
