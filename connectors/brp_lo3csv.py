@@ -90,9 +90,10 @@ def read_lo3csv(
         spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW lo3_rows AS
-            SELECT row_number() OVER () + 1 AS line, *
+            SELECT ordinality + 1 AS line, * EXCLUDE (ordinality)
             FROM read_csv({_sql_text(str(utf8_path))}, delim={delim}, quote={quote}, escape={quote},
                           header=false, skip=1, columns={spec}, auto_detect=false, strict_mode=true)
+                 WITH ORDINALITY
         """)
         # extra: every column the mapping does not name, with its header (duplicates numbered)
         seen: dict[str, int] = {}

@@ -10,13 +10,13 @@ mapping file (`connectors/mappings/`), not code.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from connectors.errors import RefusedFile
+from connectors.scan_order import any_order
 
 # -- the raw canonical fields a reader delivers (all VARCHAR), with the kind of check each gets --
 # kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
@@ -184,37 +184,62 @@ REASONS = {
 }
 
 
+def _date_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in RAW_FIELDS if f.kind == "date")
+
+
+def parsed_sql(source: str) -> str:
+    """`source` with each value parsed once, for the fault check and the typed insert alike.
+
+    Layer 1 adds `g_<date>` (the GBA spelling) and `i_<bsn>` (the number as an integer); layer 2
+    adds `d_<date>` (the earliest day). Without the layers the date macros nest and DuckDB expands
+    every GBA conversion a dozen times per value: the fault check alone took 3.5 s per million.
+    """
+    dates = _date_fields()
+    first = [f"brp_gba({q(f)}) AS g_{f}" for f in dates]
+    first += [f"try_cast({q(f.name)} AS BIGINT) AS i_{f.name}" for f in RAW_FIELDS if f.kind == "bsn"]
+    second = [f"brp_vroegst(g_{f}) AS d_{f}" for f in dates]
+    return (f"(SELECT *, {', '.join(second)} FROM "
+            f"(SELECT *, {', '.join(first)} FROM {source}))")
+
+
+def q(name: str) -> str:
+    """A quoted column name."""
+    return f'"{name}"'
+
+
 def _fault_checks(field: Field) -> list[tuple[str, str]]:
-    """(SQL condition on the raw value `v`, reason key) pairs for one field."""
+    """(SQL condition over the parsed layers, reason key) pairs for one field."""
+    v = q(field.name)
     checks = []
     if field.required:
-        checks.append(("v IS NULL", "missing"))
+        checks.append((f"{v} IS NULL", "missing"))
     if field.kind == "bsn":
-        checks.append(("v IS NOT NULL AND NOT is_bsn_fast(v, _int_v)", "bsn"))
+        checks.append((f"{v} IS NOT NULL AND NOT is_bsn_fast({v}, i_{field.name})", "bsn"))
     elif field.kind == "date":
-        checks.append(("brp_datum_fout(v)", "date"))
+        g, d = f"g_{field.name}", f"d_{field.name}"
+        checks.append((f"{v} IS NOT NULL AND ({g} IS NULL OR ({g} <> '00000000' AND {d} IS NULL))", "date"))
     elif field.kind == "gemeente":
-        checks.append(("v IS NOT NULL AND NOT regexp_full_match(v, '[0-9]{4}')", "gemeente"))
+        checks.append((f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '[0-9]{{4}}')", "gemeente"))
     elif field.kind == "int":
-        checks.append(("v IS NOT NULL AND try_cast(v AS INTEGER) IS NULL", "int"))
+        checks.append((f"{v} IS NOT NULL AND try_cast({v} AS INTEGER) IS NULL", "int"))
     elif field.kind == "geheim":
-        checks.append(("v IS NOT NULL AND brp_geheim(v) IS NULL", "geheim"))
+        checks.append((f"{v} IS NOT NULL AND brp_geheim({v}) IS NULL", "geheim"))
     return checks
 
 
 def faults_sql() -> str:
-    """One SQL expression: NULL for a row without faults, else the list of its faults.
+    """One SQL expression over `parsed_sql`: NULL for a row without faults, else its list of faults.
 
     The cheap boolean test runs on every row; the list of structs is only built for faulty rows.
     """
     items = []
     conditions = []
     for field in RAW_FIELDS:
-        for condition, reason in _fault_checks(field):
-            cond = re.sub(r"\bv\b", f'"{field.name}"', condition).replace("_int_v", f"_int_{field.name}")
+        for cond, reason in _fault_checks(field):
             conditions.append(f"({cond})")
             items.append(
-                f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': \"{field.name}\", "
+                f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': {q(field.name)}, "
                 f"'reason': '{REASONS[reason]}'}} END"
             )
     return (f"CASE WHEN {' OR '.join(conditions)} THEN list_filter([" + ",\n        ".join(items)
@@ -222,31 +247,29 @@ def faults_sql() -> str:
 
 
 def typed_select_sql(import_id: int) -> str:
-    """The SELECT list turning raw canonical fields into the typed `brp_personen` columns."""
-    d = "brp_datum"
+    """The SELECT list over `parsed_sql` turning raw canonical fields into the typed columns."""
     cols = {
         "import_id": f"{int(import_id)}::BIGINT",
         "bron_regel": "bron_regel",
-        "geboortedatum": "brp_gba(geboortedatum)",
-        "geboortedatum_vroegst": "brp_vroegst(brp_gba(geboortedatum))",
-        "geboortedatum_laatst": "brp_laatst(brp_gba(geboortedatum))",
-        "geboortedatum_precisie": "brp_precisie(brp_gba(geboortedatum))",
-        "datum_inschrijving_gemeente": f"{d}(datum_inschrijving_gemeente)",
+        "geboortedatum": "g_geboortedatum",
+        "geboortedatum_vroegst": "d_geboortedatum",
+        "geboortedatum_laatst":
+            "CASE WHEN g_geboortedatum[7:8] <> '00' THEN d_geboortedatum "
+            "ELSE brp_partieel_laatst(g_geboortedatum) END",
+        "geboortedatum_precisie": "brp_precisie(g_geboortedatum)",
         "huisnummer": "try_cast(huisnummer AS INTEGER)",
-        "datum_aanvang_adres": f"{d}(datum_aanvang_adres)",
         "adres_in_onderzoek":
             "(brp_vlag(adres_in_onderzoek) OR coalesce(starts_with(onderzoek_aanduiding, '08'), false))",
-        "onderzoek_datum": f"{d}(onderzoek_datum)",
         "overleden": "(datum_overlijden IS NOT NULL OR coalesce(opschorting_reden = 'O', false))",
-        "datum_overlijden": f"{d}(datum_overlijden)",
-        "opschorting_datum": f"{d}(opschorting_datum)",
         "geheimhouding": "coalesce(brp_geheim(geheimhouding), 0)",  # absent: no indication
         "rni": "coalesce(gemeente_inschrijving = '1999', false)",
-        "ouder1_geboortedatum": "brp_gba(ouder1_geboortedatum)",
-        "ouder2_geboortedatum": "brp_gba(ouder2_geboortedatum)",
+        "ouder1_geboortedatum": "g_ouder1_geboortedatum",
+        "ouder2_geboortedatum": "g_ouder2_geboortedatum",
         "extra": "extra",
     }
-    return ",\n    ".join(f"{cols.get(name, name)} AS {name}" for name in PERSON_NAMES)
+    for name in _date_fields():
+        cols.setdefault(name, f"d_{name}")
+    return ",\n    ".join(f"{cols.get(name, q(name))} AS {name}" for name in PERSON_NAMES)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -294,24 +317,25 @@ def load_batch(
     materialising a typed copy: for a re-scannable file that is cheaper than a second write.
     """
     create_tables(con)
-    ints = ", ".join(f"try_cast({f.name} AS BIGINT) AS _int_{f.name}" for f in RAW_FIELDS if f.kind == "bsn")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE brp_checked AS
-        SELECT bron_regel, bsn, {faults_sql()} AS faults
-        FROM (SELECT *, {ints} FROM {source})
-    """)
+    parsed = parsed_sql(source)
+    with any_order(con):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE brp_checked AS
+            SELECT bron_regel, bsn, {faults_sql()} AS faults FROM {parsed}
+        """)
     con.execute("""
         INSERT INTO quarantine_pending
         SELECT bron_regel, f.field, f.value, f.reason
         FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked WHERE faults IS NOT NULL)
         ORDER BY bron_regel
     """)
-    con.execute(f"""
-        INSERT INTO brp_personen
-        SELECT {typed_select_sql(import_id)}
-        FROM {source}
-        WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked WHERE faults IS NOT NULL)
-    """)
+    with any_order(con):
+        con.execute(f"""
+            INSERT INTO brp_personen
+            SELECT {typed_select_sql(import_id)}
+            FROM {parsed}
+            WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked WHERE faults IS NOT NULL)
+        """)
     read, bad = con.execute(
         "SELECT count(*), count(faults) FROM brp_checked").fetchone()
     if not keep_checked:
