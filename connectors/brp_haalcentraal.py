@@ -19,32 +19,35 @@ from connectors.brp_schema import FIELD_BY_NAME, OUDER_FIELDS, create_tables, lo
 from connectors.errors import RefusedFile
 from connectors.json_stream import array_file, locate_array
 from connectors.mappings import load_mapping
+from connectors.scan_order import any_order
 from connectors.staging import ReaderResult
 from connectors.textfile import as_utf8, check_text
 
 FORMAT = "haalcentraal"
+MAX_OBJECT = 16 * 1024 * 1024
 
+# `p` is the value at a date path as text (json_extract_string: an object comes as its JSON text);
+# `t` and `d` are its members type and datum, extracted in the same pass (every path costs: the
+# rare JaarDatum / JaarMaandDatum parse `p` again).
 HC_MACROS = """
-CREATE OR REPLACE TEMP MACRO hc_tekst(j) AS (j ->> '$');
-CREATE OR REPLACE TEMP MACRO hc_datum(j) AS (
-    CASE json_type(j)
-        WHEN 'NULL' THEN NULL
-        WHEN 'OBJECT' THEN CASE j ->> 'type'
-            WHEN 'Datum' THEN j ->> 'datum'
+CREATE OR REPLACE TEMP MACRO hc_datum(p, t, d) AS (
+    CASE WHEN p IS NULL THEN NULL
+         WHEN NOT starts_with(p, '{') THEN p
+         ELSE CASE t
+            WHEN 'Datum' THEN d
             WHEN 'DatumOnbekend' THEN '00000000'
-            WHEN 'JaarDatum' THEN lpad(j ->> 'jaar', 4, '0') || '0000'
-            WHEN 'JaarMaandDatum' THEN lpad(j ->> 'jaar', 4, '0') || lpad(j ->> 'maand', 2, '0') || '00'
-            ELSE 'onbekend datumtype: ' || j::VARCHAR END
-        ELSE j ->> '$' END);
-CREATE OR REPLACE TEMP MACRO hc_vlag(j) AS (
-    CASE json_type(j)
-        WHEN 'NULL' THEN NULL
-        WHEN 'OBJECT' THEN CASE WHEN list_contains(json_extract_string(j, '$.*'), 'true')
-                                  OR j ->> 'aanduidingGegevensInOnderzoek' LIKE '08%' THEN 'true' END
-        ELSE j ->> '$' END);
+            WHEN 'JaarDatum' THEN lpad(p::JSON ->> 'jaar', 4, '0') || '0000'
+            WHEN 'JaarMaandDatum'
+                THEN lpad(p::JSON ->> 'jaar', 4, '0') || lpad(p::JSON ->> 'maand', 2, '0') || '00'
+            ELSE 'onbekend datumtype: ' || p END
+    END);
+CREATE OR REPLACE TEMP MACRO hc_vlag(p) AS (
+    CASE WHEN p IS NULL OR NOT starts_with(p, '{') THEN p
+         WHEN list_contains(json_extract_string(p::JSON, '$.*'), 'true')
+              OR p::JSON ->> 'aanduidingGegevensInOnderzoek' LIKE '08%' THEN 'true' END);
 """
-
-_KIND_SQL = {"date": "hc_datum", "flag": "hc_vlag"}
+_DATE_PARTS = (".type", ".datum")
+OUDERS = 2  # a persoon has at most two ouders (ouderAanduiding 1 and 2)
 
 
 def _paths(spec: str | list[str]) -> list[str]:
@@ -56,7 +59,8 @@ def _sql_text(value: str) -> str:
 
 
 class _Extraction:
-    """Collects the JSON paths to extract in one `json_extract` and builds the field expressions."""
+    """Collects every JSON path to read, so each person is parsed once: one `json_extract_string`
+    of all paths (date members and both ouders included) feeds every field expression."""
 
     def __init__(self, record: str) -> None:
         self.record = record
@@ -67,21 +71,27 @@ class _Extraction:
             self.paths.append(path)
         return f"v[{self.paths.index(path) + 1}]"
 
+    def one(self, path: str, kind: str) -> str:
+        if "[*]" in path:  # a list of values (gezag), rare: parsed again only when present
+            base, rest = path.split("[*]", 1)
+            return (f"nullif(array_to_string(list_transform(from_json({self.slot(base)}, '[\"JSON\"]'), "
+                    f"lambda x: x ->> {_sql_text('$' + rest)}), ','), '')")
+        if kind == "date":
+            return f"hc_datum({', '.join(self.slot(path + part) for part in ('', *_DATE_PARTS))})"
+        if kind == "flag":
+            return f"hc_vlag({self.slot(path)})"
+        return self.slot(path)
+
     def value(self, spec: str | list[str], kind: str) -> str:
-        exprs = []
-        for path in _paths(spec):
-            if "[*]" in path:
-                base, rest = path.split("[*]", 1)
-                exprs.append(
-                    f"nullif(array_to_string(list_transform(from_json({self.slot(base)}, '[\"JSON\"]'), "
-                    f"lambda x: x ->> {_sql_text('$' + rest)}), ','), '')"
-                )
-            else:
-                exprs.append(f"{_KIND_SQL.get(kind, 'hc_tekst')}({self.slot(path)})")
+        exprs = [self.one(path, kind) for path in _paths(spec)]
         return exprs[0] if len(exprs) == 1 else f"coalesce({', '.join(exprs)})"
 
     def extract_sql(self) -> str:
-        return f"json_extract({self.record}, [{', '.join(_sql_text(p) for p in self.paths)}])"
+        return f"json_extract_string({self.record}, [{', '.join(_sql_text(p) for p in self.paths)}])"
+
+
+def _ouder_path(base: str, index: int, member: str) -> str:
+    return f"{base}[{index}]{member[1:]}"
 
 
 def _select_sql(mapping: dict) -> tuple[str, str]:
@@ -91,25 +101,30 @@ def _select_sql(mapping: dict) -> tuple[str, str]:
     exprs = {name: ex.value(spec, FIELD_BY_NAME[name].kind) for name, spec in fields.items()}
     ouders = mapping.get("ouders")
     if ouders:
-        lst = f"from_json({ex.slot(ouders['path'])}, '[\"JSON\"]')"
-        aanduiding = _sql_text(ouders.get("aanduiding", "$.ouderAanduiding"))
-        sub = ouders["fields"]
+        base, sub = ouders["path"], ouders["fields"]
+        aanduiding = ouders.get("aanduiding", "$.ouderAanduiding")
+        # ouder n: the first element whose ouderAanduiding (or, without one, its position) is n
+        marks = [f"coalesce({ex.slot(_ouder_path(base, i, aanduiding))}, '{i + 1}')" for i in range(OUDERS)]
         for n in (1, 2):
-            pick = (f"list_filter({lst}, lambda o, i: coalesce(o ->> {aanduiding}, i::VARCHAR) = '{n}')[1]")
             for f in OUDER_FIELDS:
                 if f in sub:
                     kind = "date" if f == "geboortedatum" else "text"
-                    func = _KIND_SQL.get(kind, "hc_tekst")
-                    exprs[f"ouder{n}_{f}"] = f"{func}(json_extract({pick}, {_sql_text(sub[f])}))"
+                    whens = " ".join(
+                        f"WHEN {marks[i]} = '{n}' THEN {ex.one(_ouder_path(base, i, sub[f]), kind)}"
+                        for i in range(OUDERS))
+                    exprs[f"ouder{n}_{f}"] = f"CASE {whens} END"
     select = ", ".join(
         f"nullif(trim({exprs[name]}), '') AS {name}" if name in exprs else f"NULL::VARCHAR AS {name}"
         for name in FIELD_BY_NAME
     )
-    # members of a person not named by the mapping are kept in `extra`
+    # members of a person not named by the mapping are kept in `extra` (the patch only for the few
+    # persons that have one: listing the keys is cheaper than rewriting every record)
     top = sorted({p.split(".")[1].split("[")[0] for spec in fields.values() for p in _paths(spec)}
                  | ({ouders["path"].split(".")[1]} if ouders else set()))
     patch = json.dumps({k: None for k in top})
-    extra = f"nullif(json_merge_patch(json, {_sql_text(patch)}), '{{}}')"
+    known = "[" + ", ".join(_sql_text(k) for k in top) + "]"
+    extra = (f"CASE WHEN NOT list_has_all({known}, json_keys(json)) "
+             f"THEN nullif(json_merge_patch(json, {_sql_text(patch)}), '{{}}') END")
     return f"{select}, {extra} AS extra", ex.extract_sql()
 
 
@@ -131,34 +146,77 @@ def read_haalcentraal(
         create_tables(con)
         con.execute(HC_MACROS)
         select, extraction = _select_sql(mapping)
-        # One pass over the JSON (parsing is the expensive part): the raw fields of every person go
-        # into a temp table (DuckDB spills it to the staging temp directory when large), which the
-        # shared checks then read twice.
         try:
             with array_file(utf8_path, start, end) as array:
-                # no window for the record number: a temp table's row ids follow the insertion
-                # order, which is the file order
-                con.execute(f"""
-                    CREATE OR REPLACE TEMP TABLE hc_raw AS
-                    SELECT {select}
-                    FROM (SELECT json, {extraction} AS v
-                          FROM read_json({_sql_text(str(array))}, format='array', records=false,
-                                         columns={{'json': 'JSON'}}, maximum_object_size=16777216))
-                """)
-            con.execute("""
-                CREATE OR REPLACE TEMP VIEW hc_personen AS
-                SELECT rowid - (SELECT min(rowid) FROM hc_raw) + 1 AS bron_regel, * FROM hc_raw
-            """)
-            counts = load_persons(con, import_id, path, "hc_personen", duplicates=duplicates)
+                if not _one_person_per_line(con, array, select, extraction):
+                    _read_array(con, array, select, extraction)
+            counts = load_persons(con, import_id, path, "hc_raw", duplicates=duplicates)
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
-        con.execute("DROP VIEW hc_personen; DROP TABLE hc_raw")
+        con.execute("DROP TABLE hc_raw")
     if counts.rows_read == 0:
         raise RefusedFile(path, None, member, f'no persons: the "{member}" array is empty')
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten,
     )
+
+
+def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, select: str, extraction: str) -> bool:
+    """The fast path, for the common layout of one person per line (`[`, then `{...},` lines, `]`):
+    the lines are read in parallel and the record number is the line's ordinality. False (and
+    nothing done) when the file is laid out otherwise or any line is not a whole person; the array
+    reader then reads it, and names the record of a real fault.
+
+    The layout is checked first on a cursor of its own: an error there (a malformed line) must not
+    abort the import's transaction.
+    """
+    with array.open("rb") as handle:
+        first = handle.readline(64)
+    if first.strip() != b"[":
+        return False
+    lines = (f"(SELECT ordinality AS bron_regel, trim(line, ' \t\r') AS t FROM read_csv("
+             f"{_sql_text(str(array))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1), quote = '', "
+             "escape = '', header = false, skip = 1, auto_detect = false, strict_mode = true, "
+             f"max_line_size = {MAX_OBJECT}) WITH ORDINALITY)")
+    probe = con.cursor()
+    try:
+        probe.execute("SET preserve_insertion_order = false")
+        total, more, last, closing = probe.execute(f"""
+            SELECT count(*),
+                   count(*) FILTER (WHERE starts_with(t, '{{') AND ends_with(t, ',')
+                                          AND json_valid(left(t, -1))),
+                   max(bron_regel) FILTER (WHERE starts_with(t, '{{') AND json_valid(t)),
+                   max(bron_regel) FILTER (WHERE t = ']')
+            FROM {lines}
+        """).fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        probe.close()
+    # every line a person followed by a comma, the last without, then the closing `]` alone
+    if not (closing == total and last == total - 1 and more == total - 2):
+        return False
+    with any_order(con):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE hc_raw AS
+            SELECT bron_regel, {select}
+            FROM (SELECT bron_regel, json, {extraction} AS v
+                  FROM (SELECT bron_regel, CASE WHEN ends_with(t, ',') THEN left(t, -1) ELSE t END AS json
+                        FROM {lines} WHERE t <> ']'))
+        """)
+    return True
+
+
+def _read_array(con: duckdb.DuckDBPyConnection, array: Path, select: str, extraction: str) -> None:
+    """Any layout: DuckDB's array reader (one thread); the record number from the scan's ordinality."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE hc_raw AS
+        SELECT bron_regel, {select}
+        FROM (SELECT ordinality AS bron_regel, json, {extraction} AS v
+              FROM read_json({_sql_text(str(array))}, format='array', records=false,
+                             columns={{'json': 'JSON'}}, maximum_object_size={MAX_OBJECT}) WITH ORDINALITY)
+    """)
 
 
 def _refusal(path: Path, exc: duckdb.Error) -> RefusedFile:

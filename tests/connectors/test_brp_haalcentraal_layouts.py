@@ -1,0 +1,97 @@
+"""Haal Centraal JSON has two read paths: one person per line (lines read in parallel) and any
+other layout (DuckDB's array reader). Both must give the same persons with the same record numbers,
+and a file that only looks like one person per line must fall back, never lose a person."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from brp_helpers import FIXTURES, load
+
+from connectors.errors import RefusedFile
+
+PRETTY = FIXTURES / "gemeente.haalcentraal.json"
+
+
+def _persons() -> list[dict]:
+    return json.loads(PRETTY.read_text(encoding="utf-8"))["personen"]
+
+
+def _write(path: Path, lines: list[str], opening: str = '{"type": "RaadpleegMetBurgerservicenummer", '
+           '"personen": [') -> Path:
+    path.write_text(opening + "\n" + "\n".join(lines) + "\n]}\n", encoding="utf-8")
+    return path
+
+
+def _one_per_line(path: Path, persons: list[dict]) -> Path:
+    lines = [json.dumps(p, ensure_ascii=False) + "," for p in persons]
+    lines[-1] = lines[-1][:-1]
+    return _write(path, lines)
+
+
+def _rows(staging: Path) -> list[tuple]:
+    with duckdb.connect(str(staging), read_only=True) as con:
+        return con.execute("SELECT * EXCLUDE (import_id) FROM brp_personen ORDER BY bron_regel").fetchall()
+
+
+def test_one_person_per_line_equals_the_pretty_printed_file(tmp_path: Path) -> None:
+    compact = _one_per_line(tmp_path / "compact.json", _persons())
+    a, b = load(tmp_path / "a.duckdb", PRETTY), load(tmp_path / "b.duckdb", compact)
+    assert (a.rows_read, a.rows_loaded) == (b.rows_read, b.rows_loaded) == (len(_persons()), a.rows_loaded)
+    assert _rows(tmp_path / "a.duckdb") == _rows(tmp_path / "b.duckdb")
+    assert [r[0] for r in _rows(tmp_path / "b.duckdb")][:3] == [1, 2, 3]  # bron_regel = record number
+
+
+@pytest.mark.parametrize("damage", ["two_on_a_line", "blank_line", "no_newline_before_close"])
+def test_a_file_that_is_almost_one_person_per_line_falls_back_and_loses_nobody(
+        tmp_path: Path, damage: str) -> None:
+    lines = [json.dumps(p, ensure_ascii=False) + "," for p in _persons()]
+    lines[-1] = lines[-1][:-1]
+    if damage == "two_on_a_line":
+        lines[0:2] = [lines[0] + " " + lines[1]]
+    elif damage == "blank_line":
+        lines.insert(1, "")
+    path = tmp_path / "f.json"
+    if damage == "no_newline_before_close":
+        path.write_text('{"personen": [\n' + "\n".join(lines) + "]}", encoding="utf-8")
+    else:
+        _write(path, lines)
+    assert not _fast_path_taken(path)
+    load(tmp_path / "a.duckdb", PRETTY)
+    load(tmp_path / "b.duckdb", path)
+    assert _rows(tmp_path / "a.duckdb") == _rows(tmp_path / "b.duckdb")
+
+
+def _fast_path_taken(path: Path) -> bool:
+    """Whether the one-person-per-line check accepts the file (it reads nothing into staging)."""
+    from connectors.brp_haalcentraal import HC_MACROS, _one_person_per_line, _select_sql
+    from connectors.json_stream import array_file, locate_array
+    from connectors.mappings import load_mapping
+
+    select, extraction = _select_sql(load_mapping("brp_haalcentraal"))
+    with duckdb.connect() as con, array_file(path, *locate_array(path, "personen")) as array:
+        con.execute(HC_MACROS)
+        return _one_person_per_line(con, array, select, extraction)
+
+
+def test_the_compact_layout_takes_the_fast_path(tmp_path: Path) -> None:
+    assert _fast_path_taken(_one_per_line(tmp_path / "compact.json", _persons()))
+    assert not _fast_path_taken(PRETTY)
+
+
+@pytest.mark.parametrize("junk", ['{"burgerservicenummer": "999900006", "naam": ', "{\x01}"])
+def test_a_malformed_person_on_its_own_line_refuses_the_file_naming_its_record(
+        tmp_path: Path, junk: str) -> None:
+    persons = _persons()
+    lines = [json.dumps(p, ensure_ascii=False) + "," for p in persons]
+    lines[-1] = lines[-1][:-1]
+    lines[1] = junk + ","
+    staging = tmp_path / "s.duckdb"
+    with pytest.raises(RefusedFile) as refused:
+        load(staging, _write(tmp_path / "bad.json", lines))
+    assert refused.value.line == 2 and "record 2" in str(refused.value)
+    with duckdb.connect(str(staging), read_only=True) as con:  # staging untouched
+        assert con.execute("SELECT count(*) FROM imports WHERE status = 'loaded'").fetchone()[0] == 0
