@@ -62,11 +62,13 @@ class _Extraction:
     """Collects every JSON path to read, so each person is parsed once: one `json_extract_string`
     of all paths (date members and both ouders included) feeds every field expression."""
 
-    def __init__(self, record: str) -> None:
+    def __init__(self, record: str, root: str = "$") -> None:
         self.record = record
+        self.root = root
         self.paths: list[str] = []
 
     def slot(self, path: str) -> str:
+        path = self.root + path[1:]
         if path not in self.paths:
             self.paths.append(path)
         return f"v[{self.paths.index(path) + 1}]"
@@ -94,9 +96,10 @@ def _ouder_path(base: str, index: int, member: str) -> str:
     return f"{base}[{index}]{member[1:]}"
 
 
-def _select_sql(mapping: dict) -> tuple[str, str]:
-    """(the SELECT list of raw canonical fields, the extraction expression) for one person `json`."""
-    ex = _Extraction("json")
+def _select_sql(mapping: dict, root: str = "$") -> tuple[str, str]:
+    """(the SELECT list of raw canonical fields, the extraction expression) for one person at path
+    `root` of the JSON text `json`."""
+    ex = _Extraction("json", root)
     fields = mapping["fields"]
     exprs = {name: ex.value(spec, FIELD_BY_NAME[name].kind) for name, spec in fields.items()}
     ouders = mapping.get("ouders")
@@ -123,8 +126,9 @@ def _select_sql(mapping: dict) -> tuple[str, str]:
                  | ({ouders["path"].split(".")[1]} if ouders else set()))
     patch = json.dumps({k: None for k in top})
     known = "[" + ", ".join(_sql_text(k) for k in top) + "]"
-    extra = (f"CASE WHEN NOT list_has_all({known}, json_keys(json)) "
-             f"THEN nullif(json_merge_patch(json, {_sql_text(patch)}), '{{}}') END")
+    person = f"json_extract(json, {_sql_text(root)})"
+    extra = (f"CASE WHEN NOT list_has_all({known}, json_keys(json, {_sql_text(root)})) "
+             f"THEN nullif(json_merge_patch({person}, {_sql_text(patch)}), '{{}}') END")
     return f"{select}, {extra} AS extra", ex.extract_sql()
 
 
@@ -145,11 +149,10 @@ def read_haalcentraal(
         start, end = locate_array(utf8_path, member)
         create_tables(con)
         con.execute(HC_MACROS)
-        select, extraction = _select_sql(mapping)
         try:
             with array_file(utf8_path, start, end) as array:
-                if not _one_person_per_line(con, array, select, extraction):
-                    _read_array(con, array, select, extraction)
+                if not _one_person_per_line(con, array, mapping):
+                    _read_array(con, array, mapping)
             counts = load_persons(con, import_id, path, "hc_raw", duplicates=duplicates)
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
@@ -162,33 +165,35 @@ def read_haalcentraal(
     )
 
 
-def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, select: str, extraction: str) -> bool:
+def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, mapping: dict) -> bool:
     """The fast path, for the common layout of one person per line (`[`, then `{...},` lines, `]`):
     the lines are read in parallel and the record number is the line's ordinality. False (and
     nothing done) when the file is laid out otherwise or any line is not a whole person; the array
     reader then reads it, and names the record of a real fault.
 
-    The layout is checked first on a cursor of its own: an error there (a malformed line) must not
-    abort the import's transaction.
+    Each line is parsed as the array `[<line>null]` (`[<line>]` for the last): valid, with two
+    elements (one), only when the line holds exactly one value and its comma. String functions on
+    the long lines (trim, left) cost more than the JSON parse, so none is used. The layout is checked
+    first on a cursor of its own: an error there (a malformed line) must not abort the import.
     """
     with array.open("rb") as handle:
         first = handle.readline(64)
     if first.strip() != b"[":
         return False
-    lines = (f"(SELECT ordinality AS bron_regel, trim(line, ' \t\r') AS t FROM read_csv("
-             f"{_sql_text(str(array))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1), quote = '', "
-             "escape = '', header = false, skip = 1, auto_detect = false, strict_mode = true, "
+    lines = (f"(SELECT ordinality AS bron_regel, line, regexp_full_match(line, '\\s*\\]\\s*') AS closing, "
+             "'[' || line || CASE WHEN ends_with(line, ',') THEN 'null]' ELSE ']' END AS json "
+             f"FROM read_csv({_sql_text(str(array))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1), "
+             "quote = '', escape = '', header = false, skip = 1, auto_detect = false, strict_mode = true, "
              f"max_line_size = {MAX_OBJECT}) WITH ORDINALITY)")
     probe = con.cursor()
     try:
         probe.execute("SET preserve_insertion_order = false")
         total, more, last, closing = probe.execute(f"""
-            SELECT count(*),
-                   count(*) FILTER (WHERE starts_with(t, '{{') AND ends_with(t, ',')
-                                          AND json_valid(left(t, -1))),
-                   max(bron_regel) FILTER (WHERE starts_with(t, '{{') AND json_valid(t)),
-                   max(bron_regel) FILTER (WHERE t = ']')
-            FROM {lines}
+            SELECT count(*), count(*) FILTER (WHERE n = 2 AND person),
+                   max(bron_regel) FILTER (WHERE n = 1 AND person), max(bron_regel) FILTER (WHERE closing)
+            FROM (SELECT bron_regel, closing, regexp_matches(line, '^\\s*\\{{') AS person,
+                         CASE WHEN NOT closing THEN json_array_length(json) END AS n
+                  FROM {lines})
         """).fetchone()
     except duckdb.Error:
         return False
@@ -197,19 +202,19 @@ def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, select: st
     # every line a person followed by a comma, the last without, then the closing `]` alone
     if not (closing == total and last == total - 1 and more == total - 2):
         return False
+    select, extraction = _select_sql(mapping, "$[0]")
     with any_order(con):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE hc_raw AS
             SELECT bron_regel, {select}
-            FROM (SELECT bron_regel, json, {extraction} AS v
-                  FROM (SELECT bron_regel, CASE WHEN ends_with(t, ',') THEN left(t, -1) ELSE t END AS json
-                        FROM {lines} WHERE t <> ']'))
+            FROM (SELECT bron_regel, json, {extraction} AS v FROM {lines} WHERE NOT closing)
         """)
     return True
 
 
-def _read_array(con: duckdb.DuckDBPyConnection, array: Path, select: str, extraction: str) -> None:
+def _read_array(con: duckdb.DuckDBPyConnection, array: Path, mapping: dict) -> None:
     """Any layout: DuckDB's array reader (one thread); the record number from the scan's ordinality."""
+    select, extraction = _select_sql(mapping)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE hc_raw AS
         SELECT bron_regel, {select}
