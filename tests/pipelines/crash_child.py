@@ -1,18 +1,22 @@
 """The child process of the crash tests: the real weekly flow, paused at one named point to be killed.
 
-`python -m tests.pipelines.crash_child DATA_DIR POINT MARKER [N]` runs `weekly_flow` exactly as the
-scheduler would, after installing one pause hook. When the run reaches the point, the hook writes
-`MARKER` (JSON: what it saw, e.g. counts inside the open transaction) and sleeps; test_crash.py
-waits for the marker, checks that the run really is half-way and sends SIGKILL. The hooks only
-wrap real calls (the first archive move, one SQL statement, the rename of the N-th letter file):
-nothing the test is about is replaced, the code is stopped where it stands.
+`python -m tests.pipelines.crash_child DATA_DIR` runs `weekly_flow` exactly as the scheduler would.
+The point comes from the environment (`INBEELD_CRASH_POINT`, `INBEELD_CRASH_MARKER`,
+`INBEELD_CRASH_AT`), and `crash_site/sitecustomize.py` installs its pause hook in every Python
+process of the run at start-up: in this one, and in the letter run's pool workers, which start
+fresh. When a process reaches the point, the hook writes the marker (JSON: its pid and what it saw,
+e.g. counts inside the open transaction) and sleeps; test_crash.py waits for the marker, checks
+that the run really is half-way and sends SIGKILL. The hooks only wrap real calls (the first
+archive move, one SQL statement, the rename of the N-th letter file): nothing the test is about is
+replaced, the code is stopped where it stands.
 
 Points:
   after_import   after the first delivery was imported and archived (three more wait in the inbox);
   case_sync      inside the case sync's transaction, right after the INSERT of the new cases and
                  before their timeline, audit, thuiszitters and personen rows;
-  letter_files   during the letter run: N-1 letter files written, the N-th written under its
-                 temporary name and not yet renamed, the log rows `gepland`;
+  letter_files   during the letter run: the process writing letters (a pool worker, or the run
+                 itself with one CPU) has renamed N-1 letter files and written the N-th under its
+                 temporary name; the log rows are `gepland`;
   letter_record  inside the letter run's final transaction, right after the rows were flipped to
                  `aangemaakt` and before the case actions, audit and commit.
 """
@@ -93,6 +97,9 @@ class _PausingOs:
         os.replace(source, target)
 
 
+POINT, MARKER, AT = "INBEELD_CRASH_POINT", "INBEELD_CRASH_MARKER", "INBEELD_CRASH_AT"
+
+
 def install(point: str, marker: Path, n: int) -> None:
     if point == "after_import":
         _after_first_archive(marker)
@@ -112,12 +119,17 @@ def install(point: str, marker: Path, n: int) -> None:
         raise SystemExit(f"unknown point {point!r}; known: {', '.join(POINTS)}")
 
 
+def install_from_environment() -> None:
+    """The hook named by the environment (called by crash_site/sitecustomize.py in every process)."""
+    install(os.environ[POINT], Path(os.environ[MARKER]), int(os.environ.get(AT, "0")))
+
+
 def main(argv: list[str]) -> None:
-    data_dir, point, marker = argv[0], argv[1], Path(argv[2])
-    install(point, marker, int(argv[3]) if len(argv) > 3 else 0)
+    if POINT not in os.environ:
+        raise SystemExit(f"{POINT} is not set: run me through test_crash.py")
     from pipelines.weekly import weekly_flow
 
-    weekly_flow(peildatum=PEILDATUM, data_dir=data_dir, gemeente=GEMEENTE)
+    weekly_flow(peildatum=PEILDATUM, data_dir=argv[0], gemeente=GEMEENTE)
     os._exit(NOT_KILLED)  # the run finished: the point was never reached
 
 

@@ -23,6 +23,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from inspect import signature
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +33,25 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from letters.render import render_files
 from letters.run import ABORTED_SUFFIX, MARKER
 from pipelines.stores import registers
 from pipelines.weekly import weekly_flow
 from registers.models import AuditEntry, AuditPurgeWindow, Base, Case, CaseAction, Letter
 from settings import Settings
 from tests.pipelines import crash_child
-from tests.pipelines.test_weekly import _inbox, _lo3
+from tests.pipelines.test_weekly import BSNS, LO3_HEADER, _inbox, _valid
 from tests.registers.conftest import PG_URL
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
+SITE = Path("tests/pipelines/crash_site")  # its sitecustomize installs the pause hook in every process
 DAY = crash_child.PEILDATUM
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 LETTER_POINTS = ("letter_files", "letter_record")
+CHUNK = signature(render_files).parameters["chunk_size"].default  # letters per pool task
+PAUSE_AT = 25  # letter_files: the writing process stops at its 25th letter, after 24 of them
 RUN_NAME = re.compile(r"\b\d{6}-\d+\b")  # a letter run (260907-1): a killed run's name is never reused
 READS = re.compile(r"\.(read|listed)$|^audit\.")  # audit entries of reads: a rerun reads again
 
@@ -127,11 +132,29 @@ def _count(data_dir: Path, db_url: str | None, sql: str) -> int:
 
 # -- the runs -------------------------------------------------------------------------------------
 
+CHILDREN = 60  # more letters than one chunk of the letter renderer: the pool writes them
+
+
 def _crash_inbox(data_dir: Path) -> None:
-    """The weekly test's inbox with a BRP of ten children, two of them enrolled: several cases and
-    letters, so that "half-way" through the letters is more than none and fewer than all."""
+    """The weekly test's inbox with a BRP of sixty children, two of them enrolled: many cases and
+    more letters than the renderer writes in-process, so the kill in the letters hits its pool."""
     inbox = _inbox(data_dir)
-    _lo3(inbox / "2026-09-07" / "brp-G0363-20260907.lo3.csv", 10)
+    bsns = [*BSNS, *_more_bsns(CHILDREN - len(BSNS))]
+    rows = [f"Lg01_{i};12345678{i:02d};{bsn};Test;;Persoon{i};20120902;V;0363;20120902;Teststraat;{i + 1};"
+            "9999ZZ;Voorbeeldstad" for i, bsn in enumerate(bsns)]
+    (inbox / "2026-09-07" / "brp-G0363-20260907.lo3.csv").write_text(
+        "\n".join([LO3_HEADER, *rows]) + "\n", encoding="utf-8")
+
+
+def _more_bsns(count: int) -> list[str]:
+    """Synthetic BSNs (999…, elfproef) besides the weekly test's ten."""
+    found: list[str] = []
+    number = 999_100_000
+    while len(found) < count:
+        if _valid(str(number)) and str(number) not in BSNS:
+            found.append(str(number))
+        number += 1
+    return found
 
 
 @dataclass(frozen=True)
@@ -155,23 +178,24 @@ def reference(request: pytest.FixtureRequest, prefect_harness: str,
         if db_url:
             patch.setenv("INBEELD_DB_URL", db_url)
         counts = weekly_flow(peildatum=DAY, data_dir=str(data_dir), gemeente=crash_child.GEMEENTE)
-    assert counts["cases_opened"] >= 5 and counts["letters"] >= 4, counts  # enough to be half-way in
+    assert counts["rows_quarantined"] == 0 and counts["letters"] > CHUNK, counts
     return Run(backend, data_dir, db_url, counts, _end_state(data_dir, db_url))
 
 
-def _run_until(point: str, data_dir: Path, db_url: str | None, harness: str, n: int = 0,
+def _run_until(point: str, data_dir: Path, db_url: str | None, harness: str,
                timeout: float = 120) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
     """Start the child and wait until it stands at `point`; returns it (alive) and what it saw."""
     marker = data_dir.parent / f"{point}.marker"
-    env = {**os.environ, "PREFECT_API_URL": harness, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PREFECT_API_URL": harness, "PYTHONPATH": f"{ROOT / SITE}{os.pathsep}{ROOT}",
+           crash_child.POINT: point, crash_child.MARKER: str(marker), crash_child.AT: str(PAUSE_AT)}
     env.pop("INBEELD_DB_URL", None)
     if db_url:
         env["INBEELD_DB_URL"] = db_url
     log = data_dir.parent / f"{point}.log"
     with log.open("wb") as output:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.pipelines.crash_child", str(data_dir), point, str(marker), str(n)],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        child = subprocess.Popen([sys.executable, "-m", "tests.pipelines.crash_child", str(data_dir)],
+                                 cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
     deadline = time.monotonic() + timeout
     while not marker.exists():
         if child.poll() is not None or time.monotonic() > deadline:
@@ -182,6 +206,31 @@ def _run_until(point: str, data_dir: Path, db_url: str | None, harness: str, n: 
             pytest.fail(f"the weekly run never reached {point} (exit {child.returncode}):\n{tail}")
         time.sleep(0.02)
     return child, json.loads(marker.read_text(encoding="utf-8"))
+
+
+def _processes_in(session: int) -> list[int]:
+    """The live processes of a session: the killed run started its own (`start_new_session`), and
+    the processes it started (the letter pool's workers) stay in it even when they outlive it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            state, _ppid, _group, sid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:4]
+        except (OSError, ValueError):
+            continue  # not a process, or gone meanwhile
+        if int(sid) == session and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _assert_nothing_left_running(session: int, timeout: float = 10) -> None:
+    """A killed run leaves no process behind (one would keep the killed run's locks and files open)."""
+    deadline = time.monotonic() + timeout
+    while left := _processes_in(session):
+        if time.monotonic() > deadline:
+            for pid in left:  # started by this test: end them, then fail
+                os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"the killed run left {len(left)} process(es) running: {left}")
+        time.sleep(0.05)
 
 
 def _assert_half_way(point: str, data_dir: Path, db_url: str | None, seen: dict[str, Any],
@@ -206,8 +255,11 @@ def _assert_half_way(point: str, data_dir: Path, db_url: str | None, seen: dict[
         [run_dir] = [p for p in letters_dir.iterdir() if p.is_dir()]
         written = sorted(p.name for p in run_dir.glob("*.docx"))
         unfinished = sorted(p.name for p in run_dir.glob("*.part"))
-        assert 0 < len(written) == seen["letters_renamed"] < expected_letters, written
-        assert unfinished == [seen["unrenamed"]]  # the next letter exists only under its temporary name
+        # The paused process renamed PAUSE_AT - 1 letters; another worker may have written (part of)
+        # another chunk meanwhile. Either way some letters are on disk and not all of them.
+        assert seen["letters_renamed"] == PAUSE_AT - 1
+        assert PAUSE_AT - 1 <= len(written) < expected_letters, written
+        assert seen["unrenamed"] in unfinished  # the next letter exists only under its temporary name
         assert (run_dir / MARKER).is_file() and "drukwerk.docx" not in written
         assert committed("SELECT count(*) FROM letters WHERE status = 'gepland'") == expected_letters
         assert committed("SELECT count(*) FROM letters WHERE status = 'aangemaakt'") == 0
@@ -230,14 +282,14 @@ def test_weekly_killed_part_way_ends_like_an_uninterrupted_run(
     _crash_inbox(crashed)
     db_url = _register_url(request, reference.backend, "crashed")
     expected_letters = reference.counts["letters"] + reference.counts["letter_reminders"]
-    # letter_files: pause at the rename of the letter after the first half
-    child, seen = _run_until(point, crashed, db_url, prefect_harness, n=expected_letters // 2 + 1)
+    child, seen = _run_until(point, crashed, db_url, prefect_harness)
     try:
         _assert_half_way(point, crashed, db_url, seen, reference)
     finally:
         child.send_signal(signal.SIGKILL)
         returncode = child.wait(30)
     assert returncode == -signal.SIGKILL, "the weekly run was not killed part-way"
+    _assert_nothing_left_running(child.pid)
     assert (crashed / "inbeeld.lock").read_text(), "the killed run left its lock behind"
     if db_url:
         request.getfixturevalue("postgres").wait_until_left(db_url)
