@@ -7,12 +7,18 @@ with autoescape), and the other parts are kept as compressed bytes. A letter is 
 render into the document XML string plus a zip write (see `docx_package`). `render_files` spreads
 letters over a process pool in chunks; `render_merged` writes one document with every letter
 in its own section (a new page) for the print room.
+
+The pool's workers are started fresh ("spawn"), never forked from the run, and end by themselves
+when the run's process is gone: a killed run must leave nothing behind that keeps its locks.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -220,6 +226,30 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The letter-writing pool. Spawned, not forked: a forked worker holds copies of every file and
+    socket the run has open (the run lock's flock, the PostgreSQL advisory lock's connection, the
+    letter folder's lock), so after a SIGKILL of the run it kept them, and the rerun that should
+    complete the killed run was refused as "another run is working". (Forking the threaded Prefect
+    process is not safe either.) Each worker also watches for the run's end (`_end_with`)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_end_with, initargs=(os.getpid(),))
+
+
+def _end_with(parent: int) -> None:
+    """Worker start: end the worker once `parent` is gone. A worker waits for work forever, so one
+    whose run was killed would otherwise stay until the machine restarts."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
 def render_files(jobs: Sequence[LetterJob], workers: int | None = None, chunk_size: int = 50,
                  template_dir: Path | str | None = None) -> list[tuple[str, int]]:
     """Write every job's .docx; returns (path, bytes) per job in order.
@@ -232,7 +262,7 @@ def render_files(jobs: Sequence[LetterJob], workers: int | None = None, chunk_si
     if workers == 1 or len(jobs) <= chunk_size:
         return _write_chunk(jobs, folder)
     results: list[tuple[str, int]] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         for chunk_result in pool.map(_write_chunk, _chunks(jobs, chunk_size),
                                      [folder] * ((len(jobs) + chunk_size - 1) // chunk_size)):
             results.extend(chunk_result)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -11,6 +13,7 @@ import docx
 import pytest
 from jinja2 import UndefinedError
 
+from letters import render
 from letters.kinds import Soort
 from letters.render import (
     TEMPLATE_DIR,
@@ -83,6 +86,23 @@ def test_render_files_in_parallel_writes_every_letter(tmp_path: Path) -> None:
     for number in (0, 57, 119):
         text = "\n".join(_paragraphs((tmp_path / f"brief-{number:03d}.docx").read_bytes()))
         assert f"Kind{number} de Vries" in text
+
+
+def _open_files() -> list[str]:
+    return [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+            if os.path.exists(f"/proc/self/fd/{fd}")]
+
+
+def test_pool_workers_hold_none_of_the_runs_open_files(tmp_path: Path) -> None:
+    """A worker that held the run lock's file would keep the lock after the run was killed."""
+    lock = tmp_path / "inbeeld.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with render._pool(1) as pool:
+            held = pool.submit(_open_files).result()
+            parent = pool.submit(os.getppid).result()
+    assert str(lock) not in held
+    assert parent == os.getpid()  # the worker's watch (`_end_with`) follows this process
 
 
 def test_merged_print_file_has_every_letter_in_its_own_section() -> None:
