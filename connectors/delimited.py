@@ -136,13 +136,12 @@ def check_csv(
 
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     with as_utf8(path, info) as utf8:
-        # the line is numbered where the rows are read (the scan's ordinality: record number, header
-        # not counted); row ids of what is written later do not keep the file's order
+        # rows are typed in file order (on every thread): a row's line is its record number + 2
+        # (header, 1-based), unless blank lines or quoted line breaks need a line map (below)
         relation = (
-            f"(SELECT ordinality + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
+            f"read_csv({sql_str(str(utf8))}, "
             f"delim = {sql_str(mapping.delimiter)}, quote = '\"', escape = '\"', header = false, skip = 1, "
-            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}) "
-            "WITH ORDINALITY)"
+            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns})"
         )
         try:
             checked = check_rows(
@@ -150,6 +149,7 @@ def check_csv(
                 {name_: f"c{index}" for name_, index in positions.items()},
                 extra_sources={name_: f"c{index}" for name_, index in extra.items()},
                 row_checks=row_checks, name=name, import_id=import_id, table=table, constants=constants,
+                line_column=None, first_line=2,
             )
         except duckdb.Error as exc:
             if "CSV" not in str(exc) and "unicode" not in str(exc).lower():
@@ -161,5 +161,4 @@ def check_csv(
             # blank lines or quoted line breaks: record number -> line, from Python's csv module
             _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
             checked.renumber(f"{name}_lines")
-            con.execute(f"DROP TABLE {name}_lines")
     return CsvDelivery(path=path, info=info, header=header, rows=rows, checked=checked, labels=labels)

@@ -172,6 +172,11 @@ class Checked:
     table: str
     import_id: int
     columns: tuple[str, ...]
+    # None: the typed table has a `line` column; a number: the typed table is in the relation's
+    # order and a row's line is its rowid + this (or comes from `line_map`, see `renumber`)
+    first_line: int | None = None
+    line_map: str | None = None
+    first_rowid: int = 0  # rows written inside a transaction are numbered from a high base
 
     @property
     def typed_table(self) -> str:
@@ -182,14 +187,31 @@ class Checked:
         return f"{self.name}_later"
 
     def _view(self) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT * FROM {self.typed_table}")
+        if self.first_line is None:
+            select = f"SELECT * FROM {self.typed_table}"
+        elif self.line_map is None:
+            select = (f"SELECT rowid - {int(self.first_rowid) - int(self.first_line)} AS line, * "
+                      f"FROM {self.typed_table}")
+        else:
+            select = (f"SELECT m.line, t.* FROM {self.typed_table} t JOIN {self.line_map} m "
+                      f"ON m.idx = t.rowid - {int(self.first_rowid)}")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS {select}")
 
     def renumber(self, line_map: str) -> None:
-        """Replace the record numbers (`line` = record + 1) by real lines from `line_map(idx, line)`."""
-        self.con.execute(
-            f"UPDATE {self.typed_table} SET line = m.line FROM {line_map} m "
-            f"WHERE m.idx = {self.typed_table}.line - 2"
-        )
+        """Take the lines from `line_map(idx, line)` (record index from 0 -> line in the file).
+
+        For rows that do not each fill one line (blank lines, quoted line breaks); the map is
+        dropped by `finish`.
+        """
+        if self.first_line is None:
+            self.con.execute(
+                f"UPDATE {self.typed_table} SET line = m.line FROM {line_map} m "
+                f"WHERE m.idx = {self.typed_table}.line - 2"
+            )
+            self.con.execute(f"DROP TABLE {line_map}")
+            return
+        self.line_map = line_map
+        self._view()
 
     def count(self, where: str = "true") -> int:
         return self.con.execute(f"SELECT count(*) FROM {self.name} WHERE {where}").fetchone()[0]
@@ -229,6 +251,8 @@ class Checked:
         self.con.execute(f"DROP VIEW IF EXISTS {self.name}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.typed_table}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.later_table}")
+        if self.line_map is not None:
+            self.con.execute(f"DROP TABLE IF EXISTS {self.line_map}")
         return loaded
 
 
@@ -244,6 +268,24 @@ def _any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
 
+@contextmanager
+def _in_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The rows keep the relation's order (so a rowid is a record number), read on every thread.
+
+    DuckDB keeps the order of a plain scan and projection, not of a join; its `in_clause` optimizer
+    would turn the IN lists of the checks into joins (so it is off for the statement: an IN list of
+    a few codes is as cheap evaluated in place).
+    """
+    keep_order, disabled = con.execute(
+        "SELECT current_setting('preserve_insertion_order'), current_setting('disabled_optimizers')"
+    ).fetchone()
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(f"SET disabled_optimizers = {sql_str(','.join(filter(None, [disabled, 'in_clause'])))}")
+    yield
+    con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
+    con.execute(f"SET disabled_optimizers = {sql_str(disabled)}")
+
+
 def check_rows(
     con: duckdb.DuckDBPyConnection,
     mapping: Mapping,
@@ -257,7 +299,8 @@ def check_rows(
     labels: dict[str, str] | None = None,
     row_checks: tuple[RowCheck, ...] = (),
     name: str = "checked_rows",
-    line_column: str = "line",
+    line_column: str | None = "line",
+    first_line: int = 1,
     extra_column: str | None = None,
 ) -> Checked:
     """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`, and insert them
@@ -267,13 +310,15 @@ def check_rows(
     `extra_sources` maps an unknown column's original name -> column (kept in the `extra` JSON),
     `labels` names each field in quarantine (default: the typed field name, as the core does), and
     `line_column` is the column of `relation` holding each row's line number (computed where the rows
-    are read: the typed table's own row order is not the file's) and `extra_column` a column already
-    holding the unknown values as JSON text (XML readers).
+    are read), and `extra_column` a column already holding the unknown values as JSON text (XML
+    readers). With `line_column=None` the rows are typed in the relation's own order (in parallel,
+    DuckDB keeping the order) and a row's line is its position + `first_line`: numbering rows where
+    they are read (`WITH ORDINALITY`, `row_number() OVER ()`) makes the whole pass single-threaded.
     """
     register_macros(con)
     extra_sources = extra_sources or {}
     labels = {f.name: (labels or {}).get(f.name, f.name) for f in mapping.fields}
-    keep = [f"{line_column} AS line"]
+    keep = [f"{line_column} AS line"] if line_column else []
     fields = mapping.fields
 
     cleaned = [*keep]
@@ -288,7 +333,7 @@ def check_rows(
     else:
         cleaned.append("NULL::JSON AS extra")
 
-    keep = ["line"]
+    keep = ["line"] if line_column else []
     parsed = [*keep, "extra"] + [f"c_{f.name}" for f in fields]
     parsed += [f"{_parse(f, f'c_{f.name}')} AS p_{f.name}" for f in fields]
 
@@ -322,10 +367,11 @@ def check_rows(
 
     constants = constants or {}
     names = ("import_id", *constants, "line", *(f.name for f in fields), "extra")
-    result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names)
+    result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names,
+                     first_line=None if line_column else first_line)
     values = [f"{int(import_id)} AS import_id", *(f"{literal(v)} AS {k}" for k, v in constants.items()),
               *final]
-    with _any_order(con):
+    with _any_order(con) if line_column else _in_order(con):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {result.typed_table} AS SELECT {', '.join(values)} FROM ("
             f"SELECT {', '.join(checked)} FROM ("
@@ -333,6 +379,8 @@ def check_rows(
             f"SELECT {', '.join(parsed)} FROM ("
             f"SELECT {', '.join(cleaned)} FROM {relation}))))"
         )
+    if not line_column:
+        result.first_rowid = con.execute(f"SELECT min(rowid) FROM {result.typed_table}").fetchone()[0] or 0
     con.execute(f"CREATE OR REPLACE TEMP TABLE {result.later_table} "
                 "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
     result._view()
