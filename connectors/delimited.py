@@ -20,7 +20,7 @@ import duckdb
 from connectors.csv_errors import refusal_from_csv_error
 from connectors.errors import RefusedFile
 from connectors.field_mapping import Mapping
-from connectors.textfile import BLOCK, TextInfo, as_utf8, check_text
+from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import Checked, RowCheck, check_rows, sql_str
 
 MAX_HEADER_BYTES = 1 << 20
@@ -76,20 +76,6 @@ def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[
         if index not in used:
             extra[name or f"column_{index + 1}"] = index
     return positions, extra
-
-
-def _count_lines(path: Path) -> tuple[int, int]:
-    """(physical lines, blank lines at the end) — only newlines are counted, one read."""
-    newlines = 0
-    last = b""
-    with path.open("rb") as handle:
-        while block := handle.read(BLOCK):
-            newlines += block.count(b"\n")
-            last = block
-    lines = newlines + (0 if last.endswith(b"\n") or not last else 1)
-    tail = last.rstrip(b"\r\n\t ")
-    trailing_blank = last[len(tail):].count(b"\n") - 1 if last.endswith(b"\n") else 0
-    return lines, max(trailing_blank, 0)
 
 
 def _line_map(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, name: str) -> None:
@@ -156,8 +142,7 @@ def check_csv(
                 raise
             raise refusal_from_csv_error(path, exc) from exc
         rows = checked.count()
-        lines, trailing_blank = _count_lines(utf8)
-        if rows != lines - 1 - trailing_blank:
+        if rows != info.lines - 1 - info.trailing_blank_lines:
             # blank lines or quoted line breaks: record number -> line, from Python's csv module
             _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
             checked.renumber(f"{name}_lines")

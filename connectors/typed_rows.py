@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import duckdb
 
@@ -27,10 +28,12 @@ FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
 # Dates in the spellings `rules.dates.parse_date` reads (jjjj-mm-dd, jjjjmmdd, d-m-jjjj / dd-mm-jjjj;
 # tests prove both agree). `inbeeld_date_parse` only reads the spelling; `inbeeld_date` also refuses
-# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. The length and
-# position tests come first so that the common spellings never reach a regular expression.
+# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. DUO's own
+# dd-mm-jjjj is recognised first with one LIKE (cheaper than the length and character tests, which
+# cost as much as the parse itself), and no common spelling reaches a regular expression.
 SQL_MACROS = f"""
 CREATE OR REPLACE TEMP MACRO inbeeld_date_parse(v) AS CAST(CASE
+    WHEN v LIKE '__-__-____' THEN CASE WHEN NOT contains(v, ' ') THEN try_strptime(v, '%d-%m-%Y') END
     WHEN contains(v, ' ') THEN NULL
     WHEN length(v) = 8 AND NOT contains(v, '-') THEN try_strptime(v, '%Y%m%d')
     WHEN length(v) = 10 AND v[5] = '-' AND v[8] = '-' THEN try_strptime(v, '%Y-%m-%d')
@@ -177,6 +180,7 @@ class Checked:
     first_line: int | None = None
     line_map: str | None = None
     first_rowid: int = 0  # rows written inside a transaction are numbered from a high base
+    literals: dict[str, str] = dataclass_field(default_factory=dict)  # column -> SQL literal, all rows
 
     @property
     def typed_table(self) -> str:
@@ -187,15 +191,16 @@ class Checked:
         return f"{self.name}_later"
 
     def _view(self) -> None:
-        if self.first_line is None:
-            select = f"SELECT * FROM {self.typed_table}"
-        elif self.line_map is None:
-            select = (f"SELECT rowid - {int(self.first_rowid) - int(self.first_line)} AS line, * "
-                      f"FROM {self.typed_table}")
-        else:
-            select = (f"SELECT m.line, t.* FROM {self.typed_table} t JOIN {self.line_map} m "
-                      f"ON m.idx = t.rowid - {int(self.first_rowid)}")
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS {select}")
+        """The rows as readers see them: line, import id and constants (not stored per row), fields."""
+        literals = "".join(f"{value} AS {key}, " for key, value in self.literals.items())
+        line, join = "", ""
+        if self.line_map is not None:
+            line = "m.line, "
+            join = f" JOIN {self.line_map} m ON m.idx = t.rowid - {int(self.first_rowid)}"
+        elif self.first_line is not None:
+            line = f"t.rowid - {int(self.first_rowid) - int(self.first_line)} AS line, "
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS "
+                         f"SELECT {line}{literals}t.* FROM {self.typed_table} t{join}")
 
     def renumber(self, line_map: str) -> None:
         """Take the lines from `line_map(idx, line)` (record index from 0 -> line in the file).
@@ -367,10 +372,10 @@ def check_rows(
 
     constants = constants or {}
     names = ("import_id", *constants, "line", *(f.name for f in fields), "extra")
+    literals = {"import_id": str(int(import_id)), **{k: literal(v) for k, v in constants.items()}}
     result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names,
-                     first_line=None if line_column else first_line)
-    values = [f"{int(import_id)} AS import_id", *(f"{literal(v)} AS {k}" for k, v in constants.items()),
-              *final]
+                     first_line=None if line_column else first_line, literals=literals)
+    values = final
     with _any_order(con) if line_column else _in_order(con):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {result.typed_table} AS SELECT {', '.join(values)} FROM ("
