@@ -135,7 +135,7 @@ def check_csv(
                 {name_: f"c{index}" for name_, index in positions.items()},
                 extra_sources={name_: f"c{index}" for name_, index in extra.items()},
                 row_checks=row_checks, name=name, import_id=import_id, table=table, constants=constants,
-                line_column=None, first_line=2,
+                line_column=None, first_line=2, blanks=info.has_blank,
             )
         except duckdb.Error as exc:
             if "CSV" not in str(exc) and "unicode" not in str(exc).lower():

@@ -68,8 +68,11 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SQL_MACROS)
 
 
-def _clean(raw: str) -> str:
-    """Layer 1: surrounding blanks removed, empty = NULL (trim only when there is a blank: 2x cheaper)."""
+def _clean(raw: str, blanks: bool = True) -> str:
+    """Layer 1: surrounding blanks removed, empty = NULL (trim only when there is a blank: 2x cheaper;
+    nothing to look for when the source has no blank at all)."""
+    if not blanks:
+        return f"nullif({raw}, '')"
     return f"nullif(CASE WHEN contains({raw}, ' ') THEN trim({raw}) ELSE {raw} END, '')"
 
 
@@ -181,6 +184,7 @@ class Checked:
     line_map: str | None = None
     first_rowid: int = 0  # rows written inside a transaction are numbered from a high base
     literals: dict[str, str] = dataclass_field(default_factory=dict)  # column -> SQL literal, all rows
+    later_faults: int = 0  # rows quarantined by `add_fault`
 
     @property
     def typed_table(self) -> str:
@@ -224,6 +228,8 @@ class Checked:
     @property
     def good(self) -> str:
         """SQL condition for a row without any fault (over the view)."""
+        if not self.later_faults:  # the usual case: no lookup of every row's line
+            return "faults IS NULL"
         return f"faults IS NULL AND line NOT IN (SELECT line FROM {self.later_table})"
 
     def add_fault(self, field: str, condition: str, reason_sql: str, *, value_sql: str | None = None) -> int:
@@ -234,7 +240,9 @@ class Checked:
             f"INSERT INTO {self.later_table} SELECT line, {sql_str(self.labels[field])}, {value_sql}, "
             f"{reason_sql} FROM {self.name} WHERE {self.good} AND ({condition})"
         )
-        return self.con.execute(f"SELECT count(*) FROM {self.later_table}").fetchone()[0] - before
+        added = self.con.execute(f"SELECT count(*) FROM {self.later_table}").fetchone()[0] - before
+        self.later_faults += added
+        return added
 
     def quarantine(self) -> int:
         """Copy every fault into `quarantine_pending` (line, field, raw value, reason); returns bad rows."""
@@ -307,6 +315,7 @@ def check_rows(
     line_column: str | None = "line",
     first_line: int = 1,
     extra_column: str | None = None,
+    blanks: bool = True,
 ) -> Checked:
     """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`, and insert them
     with `import_id` (and the `constants`, e.g. a report's month) into `table` (default: the mapping's).
@@ -319,6 +328,8 @@ def check_rows(
     readers). With `line_column=None` the rows are typed in the relation's own order (in parallel,
     DuckDB keeping the order) and a row's line is its position + `first_line`: numbering rows where
     they are read (`WITH ORDINALITY`, `row_number() OVER ()`) makes the whole pass single-threaded.
+    `blanks=False` says the source holds no space at all (a file the encoding check found without
+    one), so no value needs trimming.
     """
     register_macros(con)
     extra_sources = extra_sources or {}
@@ -329,11 +340,11 @@ def check_rows(
     cleaned = [*keep]
     for f in fields:
         raw = sources.get(f.name)
-        cleaned.append(f"{_clean(raw)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
+        cleaned.append(f"{_clean(raw, blanks)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
     if extra_column:
         cleaned.append(f"CAST({extra_column} AS JSON) AS extra")
     elif extra_sources:
-        pairs = ", ".join(f"{sql_str(k)}, {_clean(v)}" for k, v in extra_sources.items())
+        pairs = ", ".join(f"{sql_str(k)}, {_clean(v, blanks)}" for k, v in extra_sources.items())
         cleaned.append(f"json_object({pairs}) AS extra")
     else:
         cleaned.append("NULL::JSON AS extra")
