@@ -317,9 +317,8 @@ class Staging:
 
         # a reader may switch the order guarantee or an optimizer for one statement
         # (connectors/typed_rows.py); a refused import cannot switch them back inside its aborted
-        # transaction, so they are reset here
-        con.execute("RESET preserve_insertion_order")
-        con.execute("RESET disabled_optimizers")
+        # transaction, so they are reset here and after the transaction
+        self._reset_settings()
         con.execute("BEGIN TRANSACTION")
         try:
             result = self._import_in_transaction(kind, path, sha256, reader, force, population, summarize)
@@ -329,7 +328,12 @@ class Staging:
             raise
         finally:
             con.execute("DROP TABLE IF EXISTS temp.quarantine_pending")
+            self._reset_settings()
         return result
+
+    def _reset_settings(self) -> None:
+        self.con.execute("RESET preserve_insertion_order")
+        self.con.execute("RESET disabled_optimizers")
 
     def _import_in_transaction(
         self,
