@@ -20,7 +20,7 @@ import duckdb
 from connectors.csv_errors import refusal_from_csv_error
 from connectors.errors import RefusedFile
 from connectors.field_mapping import Mapping
-from connectors.textfile import BLOCK, TextInfo, as_utf8, check_text
+from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import Checked, RowCheck, check_rows, sql_str
 
 MAX_HEADER_BYTES = 1 << 20
@@ -78,20 +78,6 @@ def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[
     return positions, extra
 
 
-def _count_lines(path: Path) -> tuple[int, int]:
-    """(physical lines, blank lines at the end) — only newlines are counted, one read."""
-    newlines = 0
-    last = b""
-    with path.open("rb") as handle:
-        while block := handle.read(BLOCK):
-            newlines += block.count(b"\n")
-            last = block
-    lines = newlines + (0 if last.endswith(b"\n") or not last else 1)
-    tail = last.rstrip(b"\r\n\t ")
-    trailing_blank = last[len(tail):].count(b"\n") - 1 if last.endswith(b"\n") else 0
-    return lines, max(trailing_blank, 0)
-
-
 def _line_map(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, name: str) -> None:
     """The slow path for files with blank lines or quoted line breaks: record number -> first line."""
     starts: list[int] = []
@@ -136,13 +122,12 @@ def check_csv(
 
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     with as_utf8(path, info) as utf8:
-        # the line is numbered where the rows are read (the scan's ordinality: record number, header
-        # not counted); row ids of what is written later do not keep the file's order
+        # rows are typed in file order (on every thread): a row's line is its record number + 2
+        # (header, 1-based), unless blank lines or quoted line breaks need a line map (below)
         relation = (
-            f"(SELECT ordinality + 1 AS line, * FROM read_csv({sql_str(str(utf8))}, "
+            f"read_csv({sql_str(str(utf8))}, "
             f"delim = {sql_str(mapping.delimiter)}, quote = '\"', escape = '\"', header = false, skip = 1, "
-            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns}) "
-            "WITH ORDINALITY)"
+            f"auto_detect = false, strict_mode = true, null_padding = false, columns = {columns})"
         )
         try:
             checked = check_rows(
@@ -150,16 +135,15 @@ def check_csv(
                 {name_: f"c{index}" for name_, index in positions.items()},
                 extra_sources={name_: f"c{index}" for name_, index in extra.items()},
                 row_checks=row_checks, name=name, import_id=import_id, table=table, constants=constants,
+                line_column=None, first_line=2, blanks=info.has_blank,
             )
         except duckdb.Error as exc:
             if "CSV" not in str(exc) and "unicode" not in str(exc).lower():
                 raise
             raise refusal_from_csv_error(path, exc) from exc
         rows = checked.count()
-        lines, trailing_blank = _count_lines(utf8)
-        if rows != lines - 1 - trailing_blank:
+        if rows != info.lines - 1 - info.trailing_blank_lines:
             # blank lines or quoted line breaks: record number -> line, from Python's csv module
             _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
             checked.renumber(f"{name}_lines")
-            con.execute(f"DROP TABLE {name}_lines")
     return CsvDelivery(path=path, info=info, header=header, rows=rows, checked=checked, labels=labels)

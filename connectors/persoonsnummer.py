@@ -62,9 +62,14 @@ CREATE OR REPLACE TEMP MACRO is_onderwijsnummer(n) AS
     coalesce(elfproef_som(n) % 11 = 5 AND starts_with(n, '10'), false);
 CREATE OR REPLACE TEMP MACRO is_persoonsnummer(n) AS (is_bsn(n) OR is_onderwijsnummer(n));
 CREATE OR REPLACE TEMP MACRO is_persoonsnummer_fast(n, i) AS
-    coalesce(regexp_full_match(n, '[0-9]{{9}}') AND ((({_SQL_SUM_INT}) % 11 = 0 AND i <> 0)
-             OR (({_SQL_SUM_INT}) % 11 = 5 AND i // 10000000 = 10)), false);
+    coalesce(CASE WHEN regexp_full_match(n, '[0-9]{{9}}') THEN
+        CASE WHEN i // 10000000 = 10 THEN ({_SQL_SUM_INT}) * 9 % 11 <= 1
+             ELSE ({_SQL_SUM_INT}) % 11 = 0 AND i <> 0 END END, false);
 """
+# `is_persoonsnummer_fast` computes the weighted sum once per number (half the cost of the plain OR of
+# both checks on a national file): a number starting with 10 is a BSN or an onderwijsnummer when the
+# sum mod 11 is 0 or 5, which is (sum * 9) mod 11 <= 1 (times 9 maps 0 to 0 and 5 to 1, and no other
+# remainder to 0 or 1; the sum is not negative there); any other number must be a BSN.
 
 
 def register_macros(con: duckdb.DuckDBPyConnection) -> None:

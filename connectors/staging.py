@@ -315,9 +315,10 @@ class Staging:
             return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=purged[0],
                                 details={"purged_on": purged[1]})
 
-        # a reader may switch the order guarantee off for one statement (connectors/typed_rows.py);
-        # a refused import cannot switch it back inside its aborted transaction, so it is reset here
-        con.execute("RESET preserve_insertion_order")
+        # a reader may switch the order guarantee or an optimizer for one statement
+        # (connectors/typed_rows.py); a refused import cannot switch them back inside its aborted
+        # transaction, so they are reset here and after the transaction
+        self._reset_settings()
         con.execute("BEGIN TRANSACTION")
         try:
             result = self._import_in_transaction(kind, path, sha256, reader, force, population, summarize)
@@ -327,7 +328,12 @@ class Staging:
             raise
         finally:
             con.execute("DROP TABLE IF EXISTS temp.quarantine_pending")
+            self._reset_settings()
         return result
+
+    def _reset_settings(self) -> None:
+        self.con.execute("RESET preserve_insertion_order")
+        self.con.execute("RESET disabled_optimizers")
 
     def _import_in_transaction(
         self,

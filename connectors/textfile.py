@@ -25,11 +25,18 @@ ENCODINGS = ("utf-8", "cp1252")
 
 @dataclass(frozen=True)
 class TextInfo:
-    """What the check found: the encoding to read with and whether the file starts with a BOM."""
+    """What the check found: the encoding to read with and whether the file starts with a BOM.
+
+    The line counts come with the check (it reads every byte anyway), so a CSV reader can tell
+    whether every record fills one line without reading the file again.
+    """
 
     encoding: str  # 'utf-8' or 'cp1252'
     bom: bool
     ends_with_newline: bool
+    lines: int = 0  # physical lines (a last line without a newline counts)
+    trailing_blank_lines: int = 0  # blank (or blanks-only) lines at the end
+    has_blank: bool = True  # a space anywhere (without one no value has blanks to trim)
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -72,13 +79,21 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
     bad_utf8_at: int | None = None
     offset = 0
     last = b""
+    newlines = tail_newlines = 0  # tail: newlines in the blanks at the end so far
+    has_blank = False
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
             nul = block.find(b"\x00")
             if nul >= 0:
                 raise RefusedFile(path, _line_of(path, offset + nul), None,
                                   "binary content (NUL byte): not a text delivery")
-            if utf8_ok:
+            newlines += block.count(b"\n")
+            has_blank = has_blank or b" " in block
+            text = block.rstrip(b"\r\n\t ")
+            tail_newlines = block[len(text):].count(b"\n") + (0 if text else tail_newlines)
+            # plain ASCII is valid UTF-8: `isascii` is much cheaper than decoding (unless the
+            # previous block ended inside a multi-byte character)
+            if utf8_ok and (not block.isascii() or utf8.getstate()[0]):
                 try:
                     utf8.decode(block)
                 except UnicodeDecodeError as exc:
@@ -98,8 +113,11 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
             except UnicodeDecodeError:
                 utf8_ok = False
                 bad_utf8_at = offset
+    ends = last == b"\n"
+    lines = newlines + (0 if ends or not offset else 1)
+    trailing = max(tail_newlines - 1, 0) if ends else 0
     if utf8_ok:
-        return TextInfo("utf-8", bom, last == b"\n")
+        return TextInfo("utf-8", bom, ends, lines, trailing, has_blank)
     if not cp1252_ok:
         line = _line_of(path, bad_utf8_at or 0)
         raise RefusedFile(path, line, None, "invalid UTF-8 (declared UTF-8, or not decodable)")
@@ -114,7 +132,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
                     raise RefusedFile(path, _line_of(path, done + exc.start), None,
                                       f"byte 0x{block[exc.start]:02x} is neither UTF-8 nor cp1252") from exc
                 done += len(block)
-    return TextInfo("cp1252", False, last == b"\n")
+    return TextInfo("cp1252", False, ends, lines, trailing, has_blank)
 
 
 @contextmanager

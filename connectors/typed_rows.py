@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import duckdb
 
@@ -27,10 +28,12 @@ FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
 # Dates in the spellings `rules.dates.parse_date` reads (jjjj-mm-dd, jjjjmmdd, d-m-jjjj / dd-mm-jjjj;
 # tests prove both agree). `inbeeld_date_parse` only reads the spelling; `inbeeld_date` also refuses
-# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. The length and
-# position tests come first so that the common spellings never reach a regular expression.
+# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. DUO's own
+# dd-mm-jjjj is recognised first with one LIKE (cheaper than the length and character tests, which
+# cost as much as the parse itself), and no common spelling reaches a regular expression.
 SQL_MACROS = f"""
 CREATE OR REPLACE TEMP MACRO inbeeld_date_parse(v) AS CAST(CASE
+    WHEN v LIKE '__-__-____' THEN CASE WHEN NOT contains(v, ' ') THEN try_strptime(v, '%d-%m-%Y') END
     WHEN contains(v, ' ') THEN NULL
     WHEN length(v) = 8 AND NOT contains(v, '-') THEN try_strptime(v, '%Y%m%d')
     WHEN length(v) = 10 AND v[5] = '-' AND v[8] = '-' THEN try_strptime(v, '%Y-%m-%d')
@@ -65,8 +68,11 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SQL_MACROS)
 
 
-def _clean(raw: str) -> str:
-    """Layer 1: surrounding blanks removed, empty = NULL (trim only when there is a blank: 2x cheaper)."""
+def _clean(raw: str, blanks: bool = True) -> str:
+    """Layer 1: surrounding blanks removed, empty = NULL (trim only when there is a blank: 2x cheaper;
+    nothing to look for when the source has no blank at all)."""
+    if not blanks:
+        return f"nullif({raw}, '')"
     return f"nullif(CASE WHEN contains({raw}, ' ') THEN trim({raw}) ELSE {raw} END, '')"
 
 
@@ -172,6 +178,13 @@ class Checked:
     table: str
     import_id: int
     columns: tuple[str, ...]
+    # None: the typed table has a `line` column; a number: the typed table is in the relation's
+    # order and a row's line is its rowid + this (or comes from `line_map`, see `renumber`)
+    first_line: int | None = None
+    line_map: str | None = None
+    first_rowid: int = 0  # rows written inside a transaction are numbered from a high base
+    literals: dict[str, str] = dataclass_field(default_factory=dict)  # column -> SQL literal, all rows
+    later_faults: int = 0  # rows quarantined by `add_fault`
 
     @property
     def typed_table(self) -> str:
@@ -182,14 +195,32 @@ class Checked:
         return f"{self.name}_later"
 
     def _view(self) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS SELECT * FROM {self.typed_table}")
+        """The rows as readers see them: line, import id and constants (not stored per row), fields."""
+        literals = "".join(f"{value} AS {key}, " for key, value in self.literals.items())
+        line, join = "", ""
+        if self.line_map is not None:
+            line = "m.line, "
+            join = f" JOIN {self.line_map} m ON m.idx = t.rowid - {int(self.first_rowid)}"
+        elif self.first_line is not None:
+            line = f"t.rowid - {int(self.first_rowid) - int(self.first_line)} AS line, "
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.name} AS "
+                         f"SELECT {line}{literals}t.* FROM {self.typed_table} t{join}")
 
     def renumber(self, line_map: str) -> None:
-        """Replace the record numbers (`line` = record + 1) by real lines from `line_map(idx, line)`."""
-        self.con.execute(
-            f"UPDATE {self.typed_table} SET line = m.line FROM {line_map} m "
-            f"WHERE m.idx = {self.typed_table}.line - 2"
-        )
+        """Take the lines from `line_map(idx, line)` (record index from 0 -> line in the file).
+
+        For rows that do not each fill one line (blank lines, quoted line breaks); the map is
+        dropped by `finish`.
+        """
+        if self.first_line is None:
+            self.con.execute(
+                f"UPDATE {self.typed_table} SET line = m.line FROM {line_map} m "
+                f"WHERE m.idx = {self.typed_table}.line - 2"
+            )
+            self.con.execute(f"DROP TABLE {line_map}")
+            return
+        self.line_map = line_map
+        self._view()
 
     def count(self, where: str = "true") -> int:
         return self.con.execute(f"SELECT count(*) FROM {self.name} WHERE {where}").fetchone()[0]
@@ -197,6 +228,8 @@ class Checked:
     @property
     def good(self) -> str:
         """SQL condition for a row without any fault (over the view)."""
+        if not self.later_faults:  # the usual case: no lookup of every row's line
+            return "faults IS NULL"
         return f"faults IS NULL AND line NOT IN (SELECT line FROM {self.later_table})"
 
     def add_fault(self, field: str, condition: str, reason_sql: str, *, value_sql: str | None = None) -> int:
@@ -207,7 +240,9 @@ class Checked:
             f"INSERT INTO {self.later_table} SELECT line, {sql_str(self.labels[field])}, {value_sql}, "
             f"{reason_sql} FROM {self.name} WHERE {self.good} AND ({condition})"
         )
-        return self.con.execute(f"SELECT count(*) FROM {self.later_table}").fetchone()[0] - before
+        added = self.con.execute(f"SELECT count(*) FROM {self.later_table}").fetchone()[0] - before
+        self.later_faults += added
+        return added
 
     def quarantine(self) -> int:
         """Copy every fault into `quarantine_pending` (line, field, raw value, reason); returns bad rows."""
@@ -229,6 +264,8 @@ class Checked:
         self.con.execute(f"DROP VIEW IF EXISTS {self.name}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.typed_table}")
         self.con.execute(f"DROP TABLE IF EXISTS {self.later_table}")
+        if self.line_map is not None:
+            self.con.execute(f"DROP TABLE IF EXISTS {self.line_map}")
         return loaded
 
 
@@ -244,6 +281,24 @@ def _any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
 
+@contextmanager
+def _in_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The rows keep the relation's order (so a rowid is a record number), read on every thread.
+
+    DuckDB keeps the order of a plain scan and projection, not of a join; its `in_clause` optimizer
+    would turn the IN lists of the checks into joins (so it is off for the statement: an IN list of
+    a few codes is as cheap evaluated in place).
+    """
+    keep_order, disabled = con.execute(
+        "SELECT current_setting('preserve_insertion_order'), current_setting('disabled_optimizers')"
+    ).fetchone()
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(f"SET disabled_optimizers = {sql_str(','.join(filter(None, [disabled, 'in_clause'])))}")
+    yield
+    con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
+    con.execute(f"SET disabled_optimizers = {sql_str(disabled)}")
+
+
 def check_rows(
     con: duckdb.DuckDBPyConnection,
     mapping: Mapping,
@@ -257,8 +312,10 @@ def check_rows(
     labels: dict[str, str] | None = None,
     row_checks: tuple[RowCheck, ...] = (),
     name: str = "checked_rows",
-    line_column: str = "line",
+    line_column: str | None = "line",
+    first_line: int = 1,
     extra_column: str | None = None,
+    blanks: bool = True,
 ) -> Checked:
     """Type and check the rows of `relation` (SQL yielding text columns) per `mapping`, and insert them
     with `import_id` (and the `constants`, e.g. a report's month) into `table` (default: the mapping's).
@@ -267,28 +324,32 @@ def check_rows(
     `extra_sources` maps an unknown column's original name -> column (kept in the `extra` JSON),
     `labels` names each field in quarantine (default: the typed field name, as the core does), and
     `line_column` is the column of `relation` holding each row's line number (computed where the rows
-    are read: the typed table's own row order is not the file's) and `extra_column` a column already
-    holding the unknown values as JSON text (XML readers).
+    are read), and `extra_column` a column already holding the unknown values as JSON text (XML
+    readers). With `line_column=None` the rows are typed in the relation's own order (in parallel,
+    DuckDB keeping the order) and a row's line is its position + `first_line`: numbering rows where
+    they are read (`WITH ORDINALITY`, `row_number() OVER ()`) makes the whole pass single-threaded.
+    `blanks=False` says the source holds no space at all (a file the encoding check found without
+    one), so no value needs trimming.
     """
     register_macros(con)
     extra_sources = extra_sources or {}
     labels = {f.name: (labels or {}).get(f.name, f.name) for f in mapping.fields}
-    keep = [f"{line_column} AS line"]
+    keep = [f"{line_column} AS line"] if line_column else []
     fields = mapping.fields
 
     cleaned = [*keep]
     for f in fields:
         raw = sources.get(f.name)
-        cleaned.append(f"{_clean(raw)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
+        cleaned.append(f"{_clean(raw, blanks)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
     if extra_column:
         cleaned.append(f"CAST({extra_column} AS JSON) AS extra")
     elif extra_sources:
-        pairs = ", ".join(f"{sql_str(k)}, {_clean(v)}" for k, v in extra_sources.items())
+        pairs = ", ".join(f"{sql_str(k)}, {_clean(v, blanks)}" for k, v in extra_sources.items())
         cleaned.append(f"json_object({pairs}) AS extra")
     else:
         cleaned.append("NULL::JSON AS extra")
 
-    keep = ["line"]
+    keep = ["line"] if line_column else []
     parsed = [*keep, "extra"] + [f"c_{f.name}" for f in fields]
     parsed += [f"{_parse(f, f'c_{f.name}')} AS p_{f.name}" for f in fields]
 
@@ -322,10 +383,11 @@ def check_rows(
 
     constants = constants or {}
     names = ("import_id", *constants, "line", *(f.name for f in fields), "extra")
-    result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names)
-    values = [f"{int(import_id)} AS import_id", *(f"{literal(v)} AS {k}" for k, v in constants.items()),
-              *final]
-    with _any_order(con):
+    literals = {"import_id": str(int(import_id)), **{k: literal(v) for k, v in constants.items()}}
+    result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names,
+                     first_line=None if line_column else first_line, literals=literals)
+    values = final
+    with _any_order(con) if line_column else _in_order(con):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {result.typed_table} AS SELECT {', '.join(values)} FROM ("
             f"SELECT {', '.join(checked)} FROM ("
@@ -333,6 +395,8 @@ def check_rows(
             f"SELECT {', '.join(parsed)} FROM ("
             f"SELECT {', '.join(cleaned)} FROM {relation}))))"
         )
+    if not line_column:
+        result.first_rowid = con.execute(f"SELECT min(rowid) FROM {result.typed_table}").fetchone()[0] or 0
     con.execute(f"CREATE OR REPLACE TEMP TABLE {result.later_table} "
                 "(line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
     result._view()

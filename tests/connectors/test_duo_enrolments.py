@@ -240,6 +240,28 @@ def test_line_numbers_are_exact_in_a_large_file(st: Staging, tmp_path: Path) -> 
     assert last == (150_001,)
 
 
+
+@pytest.mark.parametrize("threads", [1, 4])
+def test_line_numbers_after_quoted_line_breaks_in_a_file_read_in_parallel(tmp_path: Path,
+                                                                         threads: int) -> None:
+    """Rows are typed in file order on several threads and numbered by position; a quoted line break
+    or a blank line shifts every later line, so the lines then come from a line map (CRLF, BOM)."""
+    rows = [c_row(BSNS[i % len(BSNS)], volgnummer=str(i)) for i in range(120_000)]
+    rows[10] = rows[10].replace(";PO;;PO;", ';PO;"groep\r\n8\r\n(plus)";PO;')  # two line breaks: +2
+    rows[50_000] = c_row("123456789", volgnummer="50000")   # after the quoted field: file line 50_004
+    rows.insert(60_000, "")                                  # a blank line: +1 from here on
+    rows[119_000] = c_row(BSNS[0], volgnummer="118999", geboortedatum="31-02-2010")
+    path = tmp_path / "duo-C-G0363-20260907.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join([HEADER, *rows]) + "\r\n").encode("utf-8"))
+    with Staging(tmp_path / "staging.duckdb", threads=threads) as st:
+        result = load_c(st, path)
+        assert (result.rows_read, result.rows_loaded) == (120_000, 119_998)
+        assert [q["line"] for q in st.quarantine(result.import_id)] == [50_004, 119_004]
+        lines = dict(st.con.execute("SELECT volgnummer, line FROM duo_clevering WHERE volgnummer IN "
+                                    "('0', '10', '11', '59999', '60000', '119999')").fetchall())
+        assert lines == {"0": 2, "10": 12, "11": 15, "59999": 60_003, "60000": 60_005, "119999": 120_004}
+
+
 def test_cp1252_is_detected_and_kept_in_extra(st: Staging, tmp_path: Path) -> None:
     path = tmp_path / "duo-C-G0363-20260907.csv"
     path.write_bytes(("\n".join([HEADER + ";OPMERKING", c_row(BSNS[0]) + ";café"]) + "\n").encode("cp1252"))
@@ -294,6 +316,16 @@ date_texts = hs.one_of(
 def test_sql_dates_agree_with_rules_dates(dates_con: duckdb.DuckDBPyConnection, text: str) -> None:
     assert dates_con.execute("SELECT inbeeld_date(?)", [text]).fetchone()[0] == _python_date(text)
 
+
+
+@pytest.mark.parametrize("text", [
+    "01-02-2010", "31-02-2010", "29-02-2012", "1-02-2010", "01-2-2010", "01-02-201 ",
+    "0a-02-2010", "12-3--2010", "+1-02-2010", "01-02-+010", "2010-02-01", "20100201", "00-00-0000",
+    "01-01-1899", "31-12-2099", "01-01-2100", "ab-cd-efgh", "01/02/2010",
+])
+def test_dd_mm_jjjj_shortcut_agrees_with_rules_dates(dates_con: duckdb.DuckDBPyConnection, text: str) -> None:
+    """DUO's own spelling is recognised by one LIKE before the other spellings: same answers."""
+    assert dates_con.execute("SELECT inbeeld_date(?)", [text]).fetchone()[0] == _python_date(text)
 
 @settings(max_examples=300, deadline=None)
 @given(hs.one_of(hs.from_regex(r"(10)?[0-9]{7,9}", fullmatch=True),

@@ -34,3 +34,15 @@ def test_sql_and_python_agree(numbers: list[str]) -> None:
     for n, bsn, onderwijs, fast in rows:
         assert bsn == fast == is_bsn(n), n
         assert onderwijs == is_onderwijsnummer(n), n
+
+
+def test_bulk_persoonsnummer_check_agrees_on_every_number_of_a_range() -> None:
+    """`is_persoonsnummer_fast` sums once and tests `(sum * 9) % 11 <= 1` for numbers starting with 10:
+    every number in two dense ranges (onderwijsnummers and BSNs alike) agrees with Python."""
+    numbers = [str(n) for n in (*range(101_234_000, 101_236_000), *range(999_990_000, 999_992_000))]
+    numbers += ["000000000", "100000000", "010000000", "-10000000", "+99999365", "10000000a"]
+    rows = _CON.execute(
+        "SELECT n, is_persoonsnummer_fast(n, try_cast(n AS BIGINT)) FROM unnest(?::VARCHAR[]) t(n)", [numbers]
+    ).fetchall()
+    assert [n for n, fast in rows if fast != is_persoonsnummer(n)] == []
+    assert sum(fast for _, fast in rows) > 300  # both kinds occur in the ranges
