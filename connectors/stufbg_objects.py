@@ -76,12 +76,13 @@ class Layout:
         return found
 
 
-def read_object(obj, layout: Layout, line: int) -> list:
-    """The row of one person element: raw values, `bron_regel` = `line`, unmapped leaves as `extra`
-    JSON (path -> text). Empty (`xsi:nil`, `StUF:noValue`) elements have no text and stay empty; of a
-    repeated element the last one counts."""
-    row = [None] * layout.width
-    row[0] = line
+def read_object(obj, layout: Layout, line: int) -> list[str]:
+    """The row of one person element as text: `bron_regel` = `line`, raw values, unmapped leaves as
+    `extra` JSON (path -> text); "" where there is no value (`connectors/row_files.py`). Empty
+    (`xsi:nil`, `StUF:noValue`) elements have no text and stay empty; of a repeated element the last
+    one counts."""
+    row = [""] * layout.width
+    row[0] = str(line)
     extra = None
     ouders = None
     top = layout.top
@@ -89,7 +90,7 @@ def read_object(obj, layout: Layout, line: int) -> list:
         tag = child.tag
         kind, column, name = top.get(tag) or layout.top_tag(tag)
         if kind == LEAF:
-            row[column] = child.text
+            row[column] = child.text or ""
         elif kind == OUDER:
             if ouders is None:
                 ouders = [child]
@@ -101,7 +102,7 @@ def read_object(obj, layout: Layout, line: int) -> list:
                 subtag = sub.tag
                 column, path = nested.get(subtag) or layout.nested_tag(name, subtag)
                 if column is not None:
-                    row[column] = sub.text
+                    row[column] = sub.text or ""
                 else:
                     text = sub.text
                     if text is not None and not len(sub):
@@ -144,4 +145,4 @@ def _read_ouders(ouders: list, layout: Layout, row: list) -> None:
                 subtag = sub.tag
                 columns = columns_of[subtag] if subtag in columns_of else layout.related_tag(name, subtag)
                 if columns is not None:
-                    row[columns[which]] = sub.text
+                    row[columns[which]] = sub.text or ""
