@@ -28,7 +28,7 @@ from connectors import xml_chunks
 from connectors.brp_schema import create_tables, finish_persons, load_batch
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
-from connectors.row_files import RowFiles
+from connectors.row_files import RowFiles, text_lines
 from connectors.staging import ReaderResult
 from connectors.stufbg_objects import COLUMNS, Layout, read_object
 from connectors.textfile import check_text
@@ -36,7 +36,8 @@ from connectors.xml_safety import NotWellFormed, check_prolog, safe_iterparse, w
 
 FORMAT = "stufbg"
 PARALLEL_FROM = 32 * 1024 * 1024  # bytes: smaller files are read in one pass
-PART = 1 << 20  # bytes per part: each part's tree (about 6x its size) is in memory a few at a time
+PART = 256 * 1024  # bytes per part: its tree (about 6x its size) fits a core's cache, a few in memory
+BATCH = 10_000  # one pass: rows joined and written at once
 RAW_TYPES = {name: "BIGINT" if name == "bron_regel" else "VARCHAR" for name in COLUMNS}
 ACCEPTED = ("utf-8", "utf8", "cp1252", "windows-1252", "us-ascii", "iso-8859-1")
 
@@ -67,7 +68,7 @@ def read_stufbg(
     if used not in ACCEPTED:
         raise RefusedFile(path, 1, "encoding", f"XML encoding {used!r} is not accepted (UTF-8 or cp1252)")
     create_tables(con)
-    with RowFiles(con, RAW_TYPES) as rows:
+    with RowFiles(con, RAW_TYPES, lambda source: load_batch(con, import_id, source)[0]) as rows:
         read_in_parts = bool(part_size) or path.stat().st_size >= PARALLEL_FROM
         if read_in_parts:
             try:
@@ -75,10 +76,12 @@ def read_stufbg(
                                threads or os.cpu_count() or 1, rows)
             except NotWellFormed:  # cannot be read in parts (or not well-formed): one pass says exactly why
                 read_in_parts = False
+                rows.discard()
+                con.execute("DELETE FROM brp_personen WHERE import_id = ?", [import_id])
+                con.execute("DELETE FROM quarantine_pending")
         if not read_in_parts:
-            rows.clear()
             _read_in_one_pass(path, layout, override, rows)
-        read = sum(load_batch(con, import_id, source)[0] for source in rows.close())
+        read = rows.finish()
     counts = finish_persons(con, import_id, path, read, duplicates)
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
@@ -90,14 +93,19 @@ def read_stufbg(
 def _read_in_one_pass(path: Path, layout: Layout, override: str | None, rows: RowFiles) -> None:
     """iterparse over the whole file, each person element cleared once read."""
     seen = False
+    batch: list[list[str]] = []
     for _, obj in safe_iterparse(path, tag=f"{{*}}{layout.object}", encoding=override):
         seen = True
-        rows.add((read_object(obj, layout, obj.sourceline),))
+        batch.append(read_object(obj, layout, obj.sourceline))
+        if len(batch) >= BATCH:
+            rows.add(batch)
+            batch = []
         obj.clear()
         parent = obj.getparent()
         if parent is not None:
             while obj.getprevious() is not None:
                 del parent[0]
+    rows.add(batch)
     if not seen:
         raise RefusedFile(path, None, layout.object,
                           f"no person `{layout.object}` elements: not an npsLa01 answer?")
@@ -125,11 +133,12 @@ def _read_in_parts(path: Path, layout: Layout, override: str | None, used: str, 
             pending: deque[Future] = deque()
             try:
                 for part in xml_chunks.parts(handle, first, last, size, pattern):
-                    pending.append(pool.submit(xml_chunks.parse_middle, part, head, encoding))
+                    pending.append(pool.submit(_part_rows, part, line, head, encoding, layout))
+                    line += part.count(b"\n")
                     if len(pending) > threads:
-                        line = _take(pending.popleft(), layout, tag, line, rows)
+                        rows.add_text(*pending.popleft().result())
                 while pending:
-                    line = _take(pending.popleft(), layout, tag, line, rows)
+                    rows.add_text(*pending.popleft().result())
             finally:
                 for future in pending:
                     future.cancel()
@@ -137,12 +146,14 @@ def _read_in_parts(path: Path, layout: Layout, override: str | None, used: str, 
         rows.add(read_object(obj, layout, obj.sourceline + offset) for obj in _in_stream_order(tail, tag))
 
 
-def _take(future: Future, layout: Layout, tag: str, line: int, rows: RowFiles) -> int:
-    """Read the persons of a parsed middle part (it starts on `line`); the line after it."""
-    root, newlines = future.result()
+def _part_rows(part: bytes, line: int, head: xml_chunks.Head, encoding: str, layout: Layout
+               ) -> tuple[str, int, int]:
+    """The persons of a middle part (starting on `line`) as lines of text: parsed, read and joined
+    on the thread that parsed it, while its tree is still in that core's cache."""
+    root = xml_chunks.parse_middle(part, head, encoding)
     offset = line - 1
-    rows.add(read_object(obj, layout, obj.sourceline + offset) for obj in _in_stream_order(root, tag))
-    return line + newlines
+    return text_lines(read_object(obj, layout, obj.sourceline + offset)
+                      for obj in _in_stream_order(root, f"{{*}}{layout.object}"))
 
 
 def _in_stream_order(root, tag: str) -> Iterator:

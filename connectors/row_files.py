@@ -4,7 +4,9 @@ Why: a reader that builds rows in Python (StUF-BG XML) hands millions of them to
 each row into one line costs a fraction of converting it to Arrow, keeps pyarrow (about 90 MB once
 used) out of the process, and DuckDB parses the files in parallel, twice if need be (the checks of
 `brp_schema.load_batch` read their source twice). Memory stays flat: the rows wait on disk, in
-DuckDB's temp directory next to the staging file, and the files go when the import ends.
+DuckDB's temp directory next to the staging file, and the files go when the import ends. Each full
+file is loaded on a thread of its own while the reader goes on (DuckDB works without the GIL), so
+the loading of all but the last file costs no time when a core is free.
 
 The separators are characters XML 1.0 (and libxml2, also for XML 1.1) never lets into a parsed text
 value: U+001F between fields, U+001E around a value holding a line break. An empty field is NULL,
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -24,18 +27,25 @@ SEP = "\x1f"
 QUOTE = "\x1e"
 ROWS_PER_FILE = 1_000_000  # one DuckDB statement per file: planning cost vs the size of its temp tables
 LINE_LIMIT = 1 << 20  # DuckDB's max_line_size unless a file has a longer line
-BATCH = 10_000  # lines joined and written at once
 
 
 class RowFiles:
-    """`add` rows (lists of str, all of the same width), `close`, then `sources` for DuckDB."""
+    """`add` rows (lists of str, all of the same width); every full file goes to `load` (a
+    `read_csv(...)` source -> rows read) on the loading thread; `finish` loads the rest.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> None:
+    While a load runs, the DuckDB connection is the loading thread's: the reader must not use it
+    until `finish` or `discard` (leaving the `with` block waits for a running load too).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, columns: dict[str, str],
+                 load: Callable[[str], int]) -> None:
         self.columns = columns
+        self._load = load
         self._folder = tempfile.TemporaryDirectory(prefix="rows-", dir=_temp_dir(con))
-        self._files: list[tuple[Path, int]] = []  # path, longest line
+        self._files: list[Path] = []
+        self._loader = ThreadPoolExecutor(1, thread_name_prefix="rows-load")
+        self._loads: list[Future] = []
         self._handle = None
-        self._lines: list[str] = []
         self._in_file = 0
         self._longest = 0
         self.rows = 0
@@ -44,41 +54,45 @@ class RowFiles:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.discard()
+        self._loader.shutdown()
+        self._folder.cleanup()
+
+    def discard(self) -> None:
+        """Wait for a running load, load nothing more and forget every row (the caller undoes what
+        the loads did, e.g. to start over)."""
+        for future in self._loads:
+            future.cancel()
+        for future in self._loads:
+            if not future.cancelled():
+                future.exception()  # waits; an error of a discarded load does not matter
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-        self._folder.cleanup()
+        for path in self._files:
+            path.unlink(missing_ok=True)
+        self._files, self._loads, self.rows, self._in_file, self._longest = [], [], 0, 0, 0
 
-    def clear(self) -> None:
-        """Forget every row added (a reader starting over)."""
+    def finish(self) -> int:
+        """Load the last file, wait for every load; the rows read by all of them."""
         self._close_file()
-        for path, _ in self._files:
-            path.unlink()
-        self._files, self._lines, self.rows = [], [], 0
+        return sum(future.result() for future in self._loads)
 
     def add(self, rows: Iterable[list[str]]) -> None:
-        lines = self._lines
-        for row in rows:
-            line = SEP.join(row)
-            if "\n" in line or "\r" in line:
-                line = SEP.join(f"{QUOTE}{v}{QUOTE}" if "\n" in v or "\r" in v else v for v in row)
-            lines.append(line)
-        if len(lines) >= BATCH:
-            self._write()
+        self.add_text(*text_lines(rows))
 
-    def _write(self) -> None:
-        if not self._lines:
+    def add_text(self, text: str, count: int, longest: int) -> None:
+        """Rows already joined by `text_lines` (on another thread, say)."""
+        if not count:
             return
         if self._handle is None:
             path = Path(self._folder.name) / f"rows-{len(self._files):04d}.txt"
             self._handle = path.open("w", encoding="utf-8", newline="\n")
-            self._files.append((path, 0))
-        self._longest = max(self._longest, max(map(len, self._lines)))
-        self._handle.write("\n".join(self._lines))
-        self._handle.write("\n")
-        self.rows += len(self._lines)
-        self._in_file += len(self._lines)
-        self._lines = []
+            self._files.append(path)
+        self._handle.write(text)
+        self._longest = max(self._longest, longest)
+        self.rows += count
+        self._in_file += count
         if self._in_file >= ROWS_PER_FILE:
             self._close_file()
 
@@ -86,14 +100,13 @@ class RowFiles:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-            self._files[-1] = (self._files[-1][0], self._longest)
+            self._loads.append(self._loader.submit(self._load_file, self._files[-1], self._longest))
             self._in_file = self._longest = 0
 
-    def close(self) -> list[str]:
-        """Write what is left; one `read_csv(...)` source per file, in the order the rows came."""
-        self._write()
-        self._close_file()
-        return [self._source(path, longest) for path, longest in self._files]
+    def _load_file(self, path: Path, longest: int) -> int:
+        read = self._load(self._source(path, longest))
+        path.unlink()  # disk space: a national delivery is gigabytes of rows
+        return read
 
     def _source(self, path: Path, longest: int) -> str:
         # a character is at most 4 bytes; DuckDB needs a buffer that holds the longest line
@@ -112,3 +125,17 @@ def _temp_dir(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     os.makedirs(folder, exist_ok=True)
     return folder
+
+
+def text_lines(rows: Iterable[list[str]]) -> tuple[str, int, int]:
+    """Rows as lines of text for `RowFiles.add_text`: (text, number of rows, longest line)."""
+    lines = []
+    for row in rows:
+        line = SEP.join(row)
+        if "\n" in line or "\r" in line:
+            line = SEP.join(f"{QUOTE}{v}{QUOTE}" if "\n" in v or "\r" in v else v for v in row)
+        lines.append(line)
+    if not lines:
+        return "", 0, 0
+    lines.append("")
+    return "\n".join(lines), len(lines) - 1, max(map(len, lines))

@@ -27,7 +27,6 @@ from connectors.xml_safety import NotWellFormed, parse_fragment, pull_parser
 
 WINDOW = 1 << 16  # bytes looked at for a split; doubled while none is found
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-MARKER = b"<inbeeld-part-end/>"  # after a middle part: its line gives the part's newlines
 
 
 def end_tag(local: str) -> re.Pattern[bytes]:
@@ -153,13 +152,9 @@ def parts(handle: BinaryIO, start: int, stop: int, size: int, pattern: re.Patter
         pos += cut
 
 
-def parse_middle(part: bytes, head: Head, encoding: str | None) -> tuple[etree._Element, int]:
-    """A middle part as a document in its namespace context, and the newlines it holds."""
-    root = parse_fragment(head.wrapper[0] + part + MARKER + head.wrapper[1], encoding)
-    marker = root[-1]
-    lines = marker.sourceline - 1
-    root.remove(marker)
-    return root, lines
+def parse_middle(part: bytes, head: Head, encoding: str | None) -> etree._Element:
+    """A middle part as a document in its namespace context."""
+    return parse_fragment(head.wrapper[0] + part + head.wrapper[1], encoding)
 
 
 def parse_tail(tail: bytes, head: Head, encoding: str | None) -> etree._Element:

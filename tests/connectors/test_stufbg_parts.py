@@ -16,7 +16,7 @@ from unittest import mock
 
 import pytest
 
-from connectors import brp_stufbg
+from connectors import brp_stufbg, row_files
 from connectors.brp_stufbg import read_stufbg
 from connectors.errors import RefusedFile
 from connectors.staging import Staging
@@ -232,3 +232,17 @@ def test_end_tags_in_comments_before_the_first_and_after_the_last_person(tmp_pat
                + "    <!-- <BG:object></BG:object> -->\n")
     result = same_in_parts(stuf(tmp_path, objects), tmp_path, parallel=None)
     assert [row[1] for row in result[3]] == list(BSNS[:3])
+
+
+@pytest.mark.parametrize("late", ["", "    <BG:object><BG:voornamen>Kim</BG:voornaam></BG:object>\n"])
+def test_many_small_row_files_loaded_while_reading(late: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files loaded before a late fault hands the file to one pass are undone (rows and quarantine);
+    without a fault the rows land once, in order."""
+    monkeypatch.setattr(row_files, "ROWS_PER_FILE", 2)
+    objects = person("12345") + "".join(person(b) for b in BSNS) + late + person("999993653")
+    result = same_in_parts(stuf(tmp_path, objects), tmp_path, parallel=not late)
+    if late:
+        assert result[0] == "refused" and "Opening and ending tag mismatch" in result[3]
+    else:
+        assert result[1:3] == (8, 7) and [q[:2] for q in result[4]] == [(8, "bsn")]
