@@ -132,7 +132,7 @@ def _read_in_parts(path: Path, layout: Layout, override: str | None, used: str, 
         with ThreadPoolExecutor(threads, thread_name_prefix="stufbg") as pool:
             pending: deque[Future] = deque()
             try:
-                for part in xml_chunks.parts(handle, first, last, size, pattern):
+                for part in xml_chunks.parts(handle, first, last, size, pattern, layout.object):
                     pending.append(pool.submit(_part_rows, part, line, head, encoding, layout))
                     line += part.count(b"\n")
                     if len(pending) > threads:

@@ -126,9 +126,25 @@ def read_head(data: bytes, local: str, encoding: str | None, codec: str) -> Head
                 "".join(openers).encode(codec, "xmlcharrefreplace"))
 
 
-def parts(handle: BinaryIO, start: int, stop: int, size: int, pattern: re.Pattern[bytes]) -> Iterator[bytes]:
+def last_end_in(buf: bytes, pattern: re.Pattern[bytes], local: bytes) -> int | None:
+    """Offset just after the last match in `buf`, found from the end (a part is cut there)."""
+    end = len(buf)
+    while True:
+        at = buf.rfind(local, 0, end)
+        if at < 0:
+            return None
+        start = buf.rfind(b"</", 0, at)
+        found = pattern.match(buf, start) if start >= 0 else None
+        if found and found.start() + 2 <= at < found.end():
+            return found.end()
+        end = at
+
+
+def parts(handle: BinaryIO, start: int, stop: int, size: int, pattern: re.Pattern[bytes],
+          local: str) -> Iterator[bytes]:
     """The bytes from `start` to `stop` (both just after a match) in parts of about `size` bytes,
     each ending just after a match."""
+    name = local.encode()
     handle.seek(start)
     buf = b""
     pos = start  # file offset of buf[0]
@@ -138,12 +154,7 @@ def parts(handle: BinaryIO, start: int, stop: int, size: int, pattern: re.Patter
         if pos + len(buf) >= stop:
             yield buf
             return
-        cut = None
-        for found in pattern.finditer(buf, max(0, len(buf) - WINDOW)):
-            cut = found.end()
-        if cut is None:
-            for found in pattern.finditer(buf):
-                cut = found.end()
+        cut = last_end_in(buf, pattern, name)
         if cut is None:  # one element larger than a part: read on
             buf += handle.read(min(size, stop - pos - len(buf)))
             continue
