@@ -1,17 +1,17 @@
 """Reader for StUF-BG 3.10 `npsLa01` answers (docs/formats.md §1.3), in bounded memory.
 
 Every person `object` becomes one row of raw text fields (`connectors/stufbg_objects.py`), written to
-temporary files (`connectors/row_files.py`); once the whole file has parsed, the shared validation
-and insert of `brp_schema` read them back and type them into `brp_personen`.
+temporary files (`connectors/row_files.py`) that the shared validation and insert of `brp_schema`
+read back and type into `brp_personen`, a file at a time on a thread of its own.
 
-Two ways through a file, with the same rows, quarantine and refusals:
+Two ways through a file, with the same rows, line numbers, quarantine and refusals:
 
 * in one pass (files under `PARALLEL_FROM`, and any file the other way cannot split): lxml
   `iterparse` through `xml_safety` (no DOCTYPE, no entities), each element cleared after use;
 * in parts (`connectors/xml_chunks.py`): the file is cut after person end tags and the parts are
-  parsed by threads (libxml2 parses without the GIL, so both cores work while Python reads the
-  elements). A part that does not parse sends the file the one-pass way, which names the line and
-  error exactly as before; nothing has been inserted by then.
+  parsed and read on threads (libxml2 parses without the GIL, so both cores work while Python reads
+  the elements). A part that does not parse on its own sends the file the one-pass way, which names
+  the line and error exactly as before; what was inserted by then is deleted first.
 """
 
 from __future__ import annotations
