@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -43,24 +44,80 @@ frame = pd.read_csv(sys.argv[1], sep=";", dtype=str, keep_default_na=False, enco
 print(json.dumps({"seconds": time.perf_counter() - start, "read": len(frame)}))
 """
 
-MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "300MB"}
+WRITE = """
+import json, sys
+from pathlib import Path
+from bench.brp_bulk_files import write_all
+n, data, formats = sys.argv[1:4]
+paths = write_all(int(n), Path(data), formats=tuple(formats.split(",")))
+(Path(data) / "done.json").write_text(json.dumps({k: str(v) for k, v in paths.items()}))
+print("{}")
+"""
+
+MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "100MB"}
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Summed VmRSS (kB) of `root` and its descendants now (worker processes count too)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, ()))
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total
+
+
+def _watch_rss(pid: int, peak: list[int], done: threading.Event) -> None:
+    while not done.wait(0.05):
+        peak[0] = max(peak[0], _tree_rss_kb(pid))
 
 
 def run_child(code: str, *args: str) -> dict:
-    """Run `code` in a child process: its JSON line plus wall, CPU (user + sys) and peak RSS (MB)."""
+    """Run `code` in a child process: its JSON line plus wall, CPU (user + sys) and peak RSS (MB).
+
+    Peak RSS is the larger of the child's ru_maxrss (max over it and its reaped children; it includes
+    this process's RSS at fork, which is why this process never loads data itself) and the polled
+    sum over the child's process tree (parallel workers are alive at the same time)."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    out = child.stdout.read()
-    err = child.stderr.read()
+    peak, done = [0], threading.Event()
+    watcher = threading.Thread(target=_watch_rss, args=(child.pid, peak, done), daemon=True)
+    watcher.start()
+    out, err = _communicate(child)
     _, status, usage = os.wait4(child.pid, 0)
+    done.set()
+    watcher.join()
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     if child.returncode:
         raise RuntimeError(f"child failed: {err.decode()[-2000:]}")
     result = json.loads(out.decode().strip().splitlines()[-1])
-    result.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024)
+    result.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+                  rss_mb=max(usage.ru_maxrss, peak[0]) / 1024)
     return result
+
+
+def _communicate(child: subprocess.Popen) -> tuple[bytes, bytes]:
+    """Both pipes read to the end without waiting for the child (so wait4 gets its rusage)."""
+    err: list[bytes] = []
+    reader = threading.Thread(target=lambda: err.append(child.stderr.read()), daemon=True)
+    reader.start()
+    out = child.stdout.read()
+    reader.join()
+    return out, err[0]
 
 
 def main() -> None:
@@ -74,12 +131,10 @@ def main() -> None:
     data = args.dir / f"n{args.n}"
     marker = data / "done.json"
     if not (args.reuse and marker.exists() and set(json.loads(marker.read_text())) >= set(formats)):
-        from bench.brp_bulk_files import write_all
-
         shutil.rmtree(data, ignore_errors=True)
         start = time.perf_counter()
-        paths = write_all(args.n, data, formats=formats)
-        marker.write_text(json.dumps({k: str(v) for k, v in paths.items()}))
+        # in a child: this process must stay small, as a child inherits its RSS at fork (see run_child)
+        run_child(WRITE, str(args.n), str(data), ",".join(formats))
         print(f"wrote {args.n:,} persons per format in {time.perf_counter() - start:.1f} s", flush=True)
     paths = {k: Path(v) for k, v in json.loads(marker.read_text()).items()}
 

@@ -1,139 +1,45 @@
-"""Reader for StUF-BG 3.10 `npsLa01` answers (docs/formats.md §1.3), in constant memory.
+"""Reader for StUF-BG 3.10 `npsLa01` answers (docs/formats.md §1.3), in bounded memory.
 
-lxml `iterparse` on the person `object` elements through `xml_safety` (no DOCTYPE, no entities);
-each person is read into one flat row of raw canonical fields, the element is cleared and its
-earlier siblings deleted; every `BATCH` rows become one Arrow table and every `FLUSH` rows go
-through the shared validation and insert of `brp_schema` straight into `brp_personen`. Elements
-are matched by local name, so a namespace version change is not a code change.
+Every person `object` becomes one row of raw text fields (`connectors/stufbg_objects.py`), written to
+temporary files (`connectors/row_files.py`) that the shared validation and insert of `brp_schema`
+read back and type into `brp_personen`, a file at a time on a thread of its own.
+
+Two ways through a file, with the same rows, line numbers, quarantine and refusals:
+
+* in one pass (files under `PARALLEL_FROM`, and any file the other way cannot split): lxml
+  `iterparse` through `xml_safety` (no DOCTYPE, no entities), each element cleared after use;
+* in parts (`connectors/xml_chunks.py`): the file is cut after person end tags and the parts are
+  parsed and read on threads (libxml2 parses without the GIL, so both cores work while Python reads
+  the elements). A part that does not parse on its own sends the file the one-pass way, which names
+  the line and error exactly as before; what was inserted by then is deleted first.
 """
 
 from __future__ import annotations
 
-import json
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from connectors.brp_schema import (
-    FIELD_BY_NAME,
-    OUDER_FIELDS,
-    RAW_NAMES,
-    create_tables,
-    finish_persons,
-    load_batch,
-)
+from connectors import xml_chunks
+from connectors.brp_schema import create_tables, finish_persons, load_batch
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
+from connectors.row_files import RowFiles, text_lines
 from connectors.staging import ReaderResult
+from connectors.stufbg_objects import COLUMNS, Layout, read_object
 from connectors.textfile import check_text
-from connectors.xml_safety import check_prolog, safe_iterparse
+from connectors.xml_safety import NotWellFormed, check_prolog, safe_iterparse, walk_ends
 
 FORMAT = "stufbg"
-BATCH = 10_000  # rows held as Python lists before they become one Arrow table
-FLUSH = 100_000  # rows checked and inserted per DuckDB statement (planning cost vs memory)
-COLUMNS = ("bron_regel", *RAW_NAMES, "extra")
-ARROW_SCHEMA = pa.schema([("bron_regel", pa.int64())] + [(n, pa.string()) for n in RAW_NAMES]
-                         + [("extra", pa.string())])
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-LEAF, CONTAINER, OUDER, UNMAPPED = 0, 1, 2, 3
-
-
-class _Layout:
-    """The mapping as lookup tables keyed by the full (Clark) tag, filled as tags are met, so the
-    per-element work is one dict lookup: no local-name computation per element."""
-
-    def __init__(self, mapping: dict) -> None:
-        unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
-        if unknown:
-            raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
-        self.index = {name: i for i, name in enumerate(COLUMNS)}
-        self.paths = {path: self.index[field] for field, path in mapping["fields"].items()}
-        self.containers = {path.split("/", 1)[0] for path in self.paths if "/" in path}
-        ouders = mapping.get("ouders", {})
-        self.ouder_element = ouders.get("element")
-        self.aanduiding = ouders.get("aanduiding", "ouderAanduiding")
-        self.ouder_paths = {path: f for f, path in ouders.get("fields", {}).items() if f in OUDER_FIELDS}
-        self.width = len(COLUMNS)
-        self.top: dict[str, tuple[int, object, str]] = {}
-        self.nested: dict[tuple[str, str], tuple[int | None, str]] = {}
-        self.locals: dict[str, str] = {}
-
-    def local(self, tag: str) -> str:
-        name = self.locals.get(tag)
-        if name is None:
-            name = self.locals[tag] = _local(tag)
-        return name
-
-    def top_tag(self, tag: str) -> tuple[int, object, str]:
-        """(kind, column or container name, local name) for a child of the person object."""
-        found = self.top.get(tag)
-        if found is None:
-            name = _local(tag)
-            if name == self.ouder_element:
-                found = (OUDER, None, name)
-            elif name in self.containers:
-                found = (CONTAINER, name, name)
-            elif name in self.paths:
-                found = (LEAF, self.paths[name], name)
-            else:
-                found = (UNMAPPED, None, name)
-            self.top[tag] = found
-        return found
-
-    def nested_tag(self, container: str, tag: str) -> tuple[int | None, str]:
-        """(column or None, path) for an element inside a container such as verblijfsadres."""
-        key = (container, tag)
-        found = self.nested.get(key)
-        if found is None:
-            path = container + "/" + _local(tag)
-            found = self.nested[key] = (self.paths.get(path), path)
-        return found
-
-
-def _read_object(obj, layout: _Layout, row: list, extra: dict) -> None:
-    """Fill `row` from one person element; unmapped leaves go to `extra` (path -> text).
-    Empty (`xsi:nil`, `StUF:noValue`) elements have no text and stay empty."""
-    top_tag = layout.top_tag
-    ouders = []
-    for child in obj:
-        kind, target, name = top_tag(child.tag)
-        if kind == LEAF:
-            row[target] = child.text
-        elif kind == CONTAINER or (kind == UNMAPPED and len(child)):
-            nested_tag = layout.nested_tag
-            for sub in child:
-                col, path = nested_tag(name, sub.tag)
-                if col is not None:
-                    row[col] = sub.text
-                elif sub.text is not None and not len(sub):
-                    extra[path] = sub.text
-        elif kind == OUDER:
-            ouders.append(child)
-        elif child.text is not None:
-            extra[name] = child.text
-    local = layout.local
-    for position, relation in enumerate(ouders, start=1):
-        values: dict[str, str | None] = {}
-        aanduiding = None
-        for child in relation:
-            name = local(child.tag)
-            if name == layout.aanduiding:
-                aanduiding = child.text
-            else:
-                for sub in child:
-                    field = layout.ouder_paths.get(name + "/" + local(sub.tag))
-                    if field:
-                        values[field] = sub.text
-        number = (aanduiding or str(position)).strip()
-        if number in ("1", "2"):
-            for field, value in values.items():
-                row[layout.index[f"ouder{number}_{field}"]] = value
+PARALLEL_FROM = 32 * 1024 * 1024  # bytes: smaller files are read in one pass
+PART = 256 * 1024  # bytes per part: its tree (about 6x its size) fits a core's cache, a few in memory
+BATCH = 10_000  # one pass: rows joined and written at once
+RAW_TYPES = {name: "BIGINT" if name == "bron_regel" else "VARCHAR" for name in COLUMNS}
+ACCEPTED = ("utf-8", "utf8", "cp1252", "windows-1252", "us-ascii", "iso-8859-1")
 
 
 def read_stufbg(
@@ -144,12 +50,13 @@ def read_stufbg(
     mapping: dict | None = None,
     encoding: str | None = None,
     duplicates: str = "refuse",
-    batch: int = BATCH,
-    flush: int = FLUSH,
+    part_size: int | None = None,
+    threads: int | None = None,
 ) -> ReaderResult:
-    """Load a StUF-BG npsLa01 answer into `brp_personen`."""
+    """Load a StUF-BG npsLa01 answer into `brp_personen`. `part_size` reads any file in parts of
+    that many bytes (default: files from PARALLEL_FROM bytes in parts of PART), parsed on `threads`."""
     mapping = mapping or load_mapping("brp_stufbg")
-    layout = _Layout(mapping)
+    layout = Layout(mapping)
     declared = check_prolog(path)
     override = None
     if encoding or not declared:
@@ -158,41 +65,23 @@ def read_stufbg(
         used = info.encoding
     else:
         used = declared
-    if used not in ("utf-8", "utf8", "cp1252", "windows-1252", "us-ascii", "iso-8859-1"):
+    if used not in ACCEPTED:
         raise RefusedFile(path, 1, "encoding", f"XML encoding {used!r} is not accepted (UTF-8 or cp1252)")
     create_tables(con)
-    object_tag = mapping.get("object", "object")
-    rows: list[list] = []
-    pending: list[pa.Table] = []
-    read = 0
-    seen_root = False
-    for _, obj in safe_iterparse(path, tag=f"{{*}}{object_tag}", encoding=override):
-        seen_root = True
-        row = [None] * layout.width
-        row[0] = obj.sourceline
-        extra: dict[str, str] = {}
-        _read_object(obj, layout, row, extra)
-        if extra:
-            row[-1] = json.dumps(extra, ensure_ascii=False)
-        rows.append(row)
-        obj.clear()
-        parent = obj.getparent()
-        if parent is not None:
-            while obj.getprevious() is not None:
-                del parent[0]
-        if len(rows) >= batch:
-            pending.append(_arrow(rows))
-            rows = []
-            if len(pending) * batch >= flush:
-                read += _load(con, import_id, pending)
-                pending = []
-    if rows:
-        pending.append(_arrow(rows))
-    if pending:
-        read += _load(con, import_id, pending)
-    if not seen_root:
-        raise RefusedFile(path, None, object_tag,
-                          f"no person `{object_tag}` elements: not an npsLa01 answer?")
+    with RowFiles(con, RAW_TYPES, lambda source: load_batch(con, import_id, source)[0]) as rows:
+        read_in_parts = bool(part_size) or path.stat().st_size >= PARALLEL_FROM
+        if read_in_parts:
+            try:
+                _read_in_parts(path, layout, override, used, part_size or PART,
+                               threads or os.cpu_count() or 1, rows)
+            except NotWellFormed:  # cannot be read in parts (or not well-formed): one pass says exactly why
+                read_in_parts = False
+                rows.discard()
+                con.execute("DELETE FROM brp_personen WHERE import_id = ?", [import_id])
+                con.execute("DELETE FROM quarantine_pending")
+        if not read_in_parts:
+            _read_in_one_pass(path, layout, override, rows)
+        read = rows.finish()
     counts = finish_persons(con, import_id, path, read, duplicates)
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
@@ -201,18 +90,83 @@ def read_stufbg(
     )
 
 
-def _arrow(rows: list[list]) -> pa.Table:
-    """Python rows as one Arrow table (column-wise), so they leave the Python heap at once."""
-    return pa.Table.from_arrays([pa.array(col, type=ARROW_SCHEMA.field(i).type)
-                                 for i, col in enumerate(zip(*rows, strict=True))], schema=ARROW_SCHEMA)
+def _read_in_one_pass(path: Path, layout: Layout, override: str | None, rows: RowFiles) -> None:
+    """iterparse over the whole file, each person element cleared once read."""
+    seen = False
+    batch: list[list[str]] = []
+    for _, obj in safe_iterparse(path, tag=f"{{*}}{layout.object}", encoding=override):
+        seen = True
+        batch.append(read_object(obj, layout, obj.sourceline))
+        if len(batch) >= BATCH:
+            rows.add(batch)
+            batch = []
+        obj.clear()
+        parent = obj.getparent()
+        if parent is not None:
+            while obj.getprevious() is not None:
+                del parent[0]
+    rows.add(batch)
+    if not seen:
+        raise RefusedFile(path, None, layout.object,
+                          f"no person `{layout.object}` elements: not an npsLa01 answer?")
 
 
-def _load(con: duckdb.DuckDBPyConnection, import_id: int, tables: list[pa.Table]) -> int:
-    """Check and insert one chunk straight into `brp_personen` (whose uncommitted rows DuckDB writes
-    to the staging file as it goes: memory stays flat, unlike a temp table in the transaction)."""
-    con.register("stuf_batch", pa.concat_tables(tables))
-    try:
-        read, _ = load_batch(con, import_id, "stuf_batch")
-    finally:
-        con.unregister("stuf_batch")
-    return read
+def _read_in_parts(path: Path, layout: Layout, override: str | None, used: str, size: int, threads: int,
+                   rows: RowFiles) -> None:
+    """Parse the parts on `threads` threads and read their persons in file order into `rows`;
+    `NotWellFormed` if a part does not parse on its own."""
+    pattern = xml_chunks.end_tag(layout.object)
+    encoding = override or used  # parts after the head have no XML declaration of their own
+    codec = "cp1252" if override else used
+    tag = f"{{*}}{layout.object}"
+    with path.open("rb") as handle:
+        first, last = xml_chunks.first_end(handle, pattern), xml_chunks.last_end(handle, pattern)
+        if first is None or last is None:
+            raise NotWellFormed(f"no `{layout.object}` end tag")
+        handle.seek(0)
+        head = xml_chunks.read_head(handle.read(first), layout.object, override, codec)
+        handle.seek(last)
+        tail = xml_chunks.parse_tail(handle.read(), head, encoding)  # a truncated file stops here
+        rows.add(read_object(obj, layout, obj.sourceline) for obj in _in_stream_order(head.root, tag))
+        line = head.lines + 1  # the line `first` is on
+        with ThreadPoolExecutor(threads, thread_name_prefix="stufbg") as pool:
+            pending: deque[Future] = deque()
+            try:
+                for part in xml_chunks.parts(handle, first, last, size, pattern, layout.object):
+                    pending.append(pool.submit(_part_rows, part, line, head, encoding, layout))
+                    line += part.count(b"\n")
+                    if len(pending) > threads:
+                        rows.add_text(*pending.popleft().result())
+                while pending:
+                    rows.add_text(*pending.popleft().result())
+            finally:
+                for future in pending:
+                    future.cancel()
+        offset = line - 1
+        rows.add(read_object(obj, layout, obj.sourceline + offset) for obj in _in_stream_order(tail, tag))
+
+
+def _part_rows(part: bytes, line: int, head: xml_chunks.Head, encoding: str, layout: Layout
+               ) -> tuple[str, int, int]:
+    """The persons of a middle part (starting on `line`) as lines of text: parsed, read and joined
+    on the thread that parsed it, while its tree is still in that core's cache."""
+    root = xml_chunks.parse_middle(part, head, encoding)
+    offset = line - 1
+    return text_lines(read_object(obj, layout, obj.sourceline + offset)
+                      for obj in _in_stream_order(root, f"{{*}}{layout.object}"))
+
+
+def _in_stream_order(root, tag: str) -> Iterator:
+    """The person elements below `root` as one pass meets them: in document order when none holds
+    another (the usual), else by end event, each cleared and its earlier siblings dropped once read."""
+    found = list(root.iter(tag))
+    if all(element.getparent() is root for element in found):
+        yield from found
+        return
+    for element in walk_ends(root, tag):
+        yield element
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]

@@ -5,7 +5,9 @@ declaration refuses the file. Two layers, so that one mistake is not enough: the
 checked before parsing, and the parser itself is hardened (resolve_entities=False,
 no_network=True, load_dtd=False, huge_tree=False). Every XML reader uses `safe_iterparse` (large
 files, constant memory) or `safe_parser` / `parse_bytes` (small documents, XSD validation), and
-every XSD InBeeld ships is loaded with `load_schema`. `tests/privacy/test_xml_parsing.py` fails when
+every XSD InBeeld ships is loaded with `load_schema`. A large file read in parallel parts
+(`connectors/xml_chunks.py`) goes through `pull_parser` and `parse_fragment`, with the same options
+as `safe_iterparse`. `tests/privacy/test_xml_parsing.py` fails when
 a module outside this one calls lxml's parsers directly.
 """
 
@@ -24,6 +26,13 @@ _DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]
 _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                        dtd_validation=False)
+# the tree `safe_iterparse` builds: a part of a file read on its own must give the same elements
+_STREAM_OPTIONS = dict(_PARSER_OPTIONS, remove_blank_text=True, remove_comments=True, remove_pis=True)
+
+
+class NotWellFormed(Exception):
+    """A part of a file that does not parse on its own (the caller reads the whole file in one
+    pass, which names the exact line and error)."""
 
 
 def safe_parser(**extra: object) -> etree.XMLParser:
@@ -108,3 +117,31 @@ def parse_bytes(data: bytes, source: str | Path = "<bytes>", schema: etree.XMLSc
     if root.getroottree().docinfo.doctype:
         raise RefusedFile(path, 1, "DOCTYPE", "XML with a DOCTYPE is refused")
     return root
+
+
+def pull_parser(encoding: str | None = None) -> etree.XMLPullParser:
+    """A hardened push parser reporting start and end events, for the head of a file split in parts:
+    feed it, read the open elements from its events, feed the end tags that close them, close it."""
+    options = dict(_STREAM_OPTIONS)
+    options.pop("dtd_validation")
+    return etree.XMLPullParser(events=("start", "end"), encoding=encoding, **options)
+
+
+def parse_fragment(data: bytes, encoding: str | None = None) -> etree._Element:
+    """One part of a large file made into a document of its own (wrapped in the namespace context it
+    had): the hardened parser, the tree `safe_iterparse` builds; `NotWellFormed` if it does not parse."""
+    parser = etree.XMLParser(encoding=encoding, **_STREAM_OPTIONS)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise NotWellFormed(f"line {exc.lineno}: {exc.msg}") from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise NotWellFormed("DOCTYPE")
+    return root
+
+
+def walk_ends(root: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """The elements named `tag` below `root` in the order `safe_iterparse` reports their end events."""
+    for _, element in etree.iterwalk(root, events=("end",), tag=tag):
+        yield element
