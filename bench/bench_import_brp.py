@@ -149,7 +149,7 @@ def main() -> None:
         print(f"import {fmt:13s} {size:5.2f} GB  wall {result['wall']:6.1f} s  cpu {result['cpu']:6.1f} s  "
               f"peak RSS {result['rss_mb']:6.0f} MB  {result['read'] / result['wall']:9,.0f} persons/s  "
               f"(read {result['read']:,}, loaded {result['loaded']:,})", flush=True)
-    if "lo3csv" in paths:
+    if "lo3csv" in formats:
         result = run_child(PANDAS, str(paths["lo3csv"]))
         print(f"pandas read_csv lo3csv      wall {result['wall']:6.1f} s  cpu {result['cpu']:6.1f} s  "
               f"peak RSS {result['rss_mb']:6.0f} MB  ({result['read']:,} rows, untyped)", flush=True)
