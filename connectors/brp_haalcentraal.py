@@ -19,7 +19,7 @@ from connectors.brp_schema import FIELD_BY_NAME, OUDER_FIELDS, create_tables, lo
 from connectors.errors import RefusedFile
 from connectors.json_stream import array_file, locate_array
 from connectors.mappings import load_mapping
-from connectors.scan_order import any_order
+from connectors.scan_order import in_order
 from connectors.staging import ReaderResult
 from connectors.textfile import as_utf8, check_text
 
@@ -156,7 +156,7 @@ def read_haalcentraal(
             counts = load_persons(con, import_id, path, "hc_raw", duplicates=duplicates)
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
-        con.execute("DROP TABLE hc_raw")
+        con.execute("DROP VIEW hc_raw; DROP TABLE hc_rows")
     if counts.rows_read == 0:
         raise RefusedFile(path, None, member, f'no persons: the "{member}" array is empty')
     return ReaderResult(
@@ -167,9 +167,9 @@ def read_haalcentraal(
 
 def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, mapping: dict) -> bool:
     """The fast path, for the common layout of one person per line (`[`, then `{...},` lines, `]`):
-    the lines are read in parallel and the record number is the line's ordinality. False (and
-    nothing done) when the file is laid out otherwise or any line is not a whole person; the array
-    reader then reads it, and names the record of a real fault.
+    the lines are read on every thread, in file order, so the record number is the row's position.
+    False (and nothing done) when the file is laid out otherwise or any line is not a whole person;
+    the array reader then reads it, and names the record of a real fault.
 
     Each line is parsed as the array `[<line>null]` (`[<line>]` for the last): valid, with two
     elements (one), only when the line holds exactly one value and its comma. String functions on
@@ -180,20 +180,25 @@ def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, mapping: d
         first = handle.readline(64)
     if first.strip() != b"[":
         return False
-    lines = (f"(SELECT ordinality AS bron_regel, line, regexp_full_match(line, '\\s*\\]\\s*') AS closing, "
+    lines = (f"(SELECT line, regexp_full_match(line, '\\s*\\]\\s*') AS closing, "
              "'[' || line || CASE WHEN ends_with(line, ',') THEN 'null]' ELSE ']' END AS json "
              f"FROM read_csv({_sql_text(str(array))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1), "
              "quote = '', escape = '', header = false, skip = 1, auto_detect = false, strict_mode = true, "
-             f"max_line_size = {MAX_OBJECT}) WITH ORDINALITY)")
+             f"max_line_size = {MAX_OBJECT}))")
     probe = con.cursor()
     try:
-        probe.execute("SET preserve_insertion_order = false")
-        total, more, last, closing = probe.execute(f"""
+        with in_order(probe):
+            probe.execute(f"""
+                CREATE TEMP TABLE hc_layout AS
+                SELECT closing, regexp_matches(line, '^\\s*\\{{') AS person,
+                       CASE WHEN NOT closing THEN json_array_length(json) END AS n
+                FROM {lines}
+            """)
+        total, more, last, closing = probe.execute("""
             SELECT count(*), count(*) FILTER (WHERE n = 2 AND person),
-                   max(bron_regel) FILTER (WHERE n = 1 AND person), max(bron_regel) FILTER (WHERE closing)
-            FROM (SELECT bron_regel, closing, regexp_matches(line, '^\\s*\\{{') AS person,
-                         CASE WHEN NOT closing THEN json_array_length(json) END AS n
-                  FROM {lines})
+                   max(rowid) FILTER (WHERE n = 1 AND person) - min(rowid) + 1,
+                   max(rowid) FILTER (WHERE closing) - min(rowid) + 1
+            FROM hc_layout
         """).fetchone()
     except duckdb.Error:
         return False
@@ -203,12 +208,15 @@ def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, mapping: d
     if not (closing == total and last == total - 1 and more == total - 2):
         return False
     select, extraction = _select_sql(mapping, "$[0]")
-    with any_order(con):
+    with in_order(con):
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE hc_raw AS
-            SELECT bron_regel, {select}
-            FROM (SELECT bron_regel, json, {extraction} AS v FROM {lines} WHERE NOT closing)
+            CREATE OR REPLACE TEMP TABLE hc_rows AS
+            SELECT {select}
+            FROM (SELECT json, {extraction} AS v FROM {lines} WHERE NOT closing)
         """)
+    start = con.execute("SELECT coalesce(min(rowid), 0) FROM hc_rows").fetchone()[0]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW hc_raw AS SELECT rowid - {int(start)} + 1 AS bron_regel, * "
+                "FROM hc_rows")
     return True
 
 
@@ -216,12 +224,13 @@ def _read_array(con: duckdb.DuckDBPyConnection, array: Path, mapping: dict) -> N
     """Any layout: DuckDB's array reader (one thread); the record number from the scan's ordinality."""
     select, extraction = _select_sql(mapping)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE hc_raw AS
+        CREATE OR REPLACE TEMP TABLE hc_rows AS
         SELECT bron_regel, {select}
         FROM (SELECT ordinality AS bron_regel, json, {extraction} AS v
               FROM read_json({_sql_text(str(array))}, format='array', records=false,
                              columns={{'json': 'JSON'}}, maximum_object_size={MAX_OBJECT}) WITH ORDINALITY)
     """)
+    con.execute("CREATE OR REPLACE TEMP VIEW hc_raw AS SELECT * FROM hc_rows")
 
 
 def _refusal(path: Path, exc: duckdb.Error) -> RefusedFile:

@@ -1,9 +1,9 @@
-"""Letting DuckDB read and write without keeping the scan order, for statements whose rows carry
-their own line number.
+"""Whether DuckDB keeps the scan order in a statement: the two settings the readers switch.
 
-Why: with `preserve_insertion_order` on, an insert of a national file runs on one thread; off, on
-both (about twice as fast). Only safe where nothing depends on the physical order: the line is
-numbered where the file is read (`WITH ORDINALITY`), never from row ids or `row_number() OVER ()`.
+Why: a national file's statements should run on both cores. Rows that carry their own line number
+need no order (`any_order`); rows whose line is their position must keep it (`in_order`: DuckDB
+keeps the order of a parallel scan and projection, not of a join). Numbering rows where they are
+read (`WITH ORDINALITY`, `row_number() OVER ()`) makes the whole statement single-threaded.
 """
 
 from __future__ import annotations
@@ -25,3 +25,21 @@ def any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("SET preserve_insertion_order = false")
     yield
     con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
+
+
+@contextmanager
+def in_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The rows keep the relation's order (so a rowid is a record number), read on every thread.
+
+    DuckDB's `in_clause` optimizer would turn the IN lists of the checks into joins, which lose the
+    order, so it is off for the statement (an IN list of a few codes is as cheap evaluated in place).
+    """
+    keep_order, disabled = con.execute(
+        "SELECT current_setting('preserve_insertion_order'), current_setting('disabled_optimizers')"
+    ).fetchone()
+    con.execute("SET preserve_insertion_order = true")
+    off = ",".join(filter(None, [disabled, "in_clause"]))
+    con.execute(f"SET disabled_optimizers = '{off}'")
+    yield
+    con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
+    con.execute(f"SET disabled_optimizers = '{disabled}'")

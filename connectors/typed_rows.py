@@ -13,14 +13,13 @@ value and fault from the parsed value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 import duckdb
 
 from connectors.field_mapping import Field, Mapping
+from connectors.scan_order import any_order, in_order
 
 FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
 DATE_FORMATS = "jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj"
@@ -257,7 +256,7 @@ class Checked:
     def finish(self) -> int:
         """Insert the rows without faults into the staging table (after `quarantine`); returns how many."""
         names = ", ".join(self.columns)
-        with _any_order(self.con):
+        with any_order(self.con):
             loaded = self.con.execute(
                 f"INSERT INTO {self.table} ({names}) SELECT {names} FROM {self.name} WHERE {self.good}"
             ).fetchone()[0]
@@ -267,36 +266,6 @@ class Checked:
         if self.line_map is not None:
             self.con.execute(f"DROP TABLE IF EXISTS {self.line_map}")
         return loaded
-
-
-@contextmanager
-def _any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Every row carries its line, so physical order does not matter: without the order guarantee
-    DuckDB reads and writes with both threads (about twice as fast for a national file)."""
-    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
-    con.execute("SET preserve_insertion_order = false")
-    # on an error the transaction is aborted and takes no SET: `Staging.import_file` resets the
-    # setting before the next import (other readers number lines with row_number() over the scan)
-    yield
-    con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
-
-
-@contextmanager
-def _in_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The rows keep the relation's order (so a rowid is a record number), read on every thread.
-
-    DuckDB keeps the order of a plain scan and projection, not of a join; its `in_clause` optimizer
-    would turn the IN lists of the checks into joins (so it is off for the statement: an IN list of
-    a few codes is as cheap evaluated in place).
-    """
-    keep_order, disabled = con.execute(
-        "SELECT current_setting('preserve_insertion_order'), current_setting('disabled_optimizers')"
-    ).fetchone()
-    con.execute("SET preserve_insertion_order = true")
-    con.execute(f"SET disabled_optimizers = {sql_str(','.join(filter(None, [disabled, 'in_clause'])))}")
-    yield
-    con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
-    con.execute(f"SET disabled_optimizers = {sql_str(disabled)}")
 
 
 def check_rows(
@@ -387,7 +356,7 @@ def check_rows(
     result = Checked(con, mapping, name, labels, table or mapping.table, import_id, names,
                      first_line=None if line_column else first_line, literals=literals)
     values = final
-    with _any_order(con) if line_column else _in_order(con):
+    with any_order(con) if line_column else in_order(con):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {result.typed_table} AS SELECT {', '.join(values)} FROM ("
             f"SELECT {', '.join(checked)} FROM ("

@@ -94,3 +94,21 @@ def test_a_malformed_person_on_its_own_line_refuses_the_file_naming_its_record(
     assert refused.value.line == 2 and "record 2" in str(refused.value)
     with duckdb.connect(str(staging), read_only=True) as con:  # staging untouched
         assert con.execute("SELECT count(*) FROM imports WHERE status = 'loaded'").fetchone()[0] == 0
+
+
+def test_record_numbers_follow_the_file_when_read_on_several_threads(tmp_path: Path) -> None:
+    """The fast path numbers persons by their position in the table DuckDB writes in file order
+    (counted from the first row id, which inside the import's transaction is not 0)."""
+    from bench.brp_bulk_files import write_all
+    from connectors.brp import import_brp
+    from connectors.staging import Staging
+
+    path = write_all(20_000, tmp_path, formats=("haalcentraal",))["haalcentraal"]
+    assert _fast_path_taken(path)
+    with Staging(tmp_path / "s.duckdb", threads=4) as st:
+        result = import_brp(st, path, force=True)
+    assert result.rows_read == 20_000
+    with duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True) as con:
+        wrong = con.execute("SELECT count(*) FROM brp_personen "
+                            "WHERE bron_regel <> a_nummer::BIGINT - 1000000000 + 1").fetchone()[0]
+    assert wrong == 0
