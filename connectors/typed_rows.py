@@ -28,11 +28,13 @@ FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
 # Dates in the spellings `rules.dates.parse_date` reads (jjjj-mm-dd, jjjjmmdd, d-m-jjjj / dd-mm-jjjj;
 # tests prove both agree). `inbeeld_date_parse` only reads the spelling; `inbeeld_date` also refuses
-# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. DUO's own
-# dd-mm-jjjj is recognised first with one LIKE (cheaper than the length and character tests, which
-# cost as much as the parse itself), and no common spelling reaches a regular expression.
+# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. An empty
+# value leaves at once (most DATUM_UITSCHRIJVING are empty); DUO's own dd-mm-jjjj is recognised
+# next with one LIKE (cheaper than the length and character tests, which cost as much as the parse
+# itself), and no common spelling reaches a regular expression.
 SQL_MACROS = f"""
 CREATE OR REPLACE TEMP MACRO inbeeld_date_parse(v) AS CAST(CASE
+    WHEN v IS NULL THEN NULL
     WHEN v LIKE '__-__-____' THEN CASE WHEN NOT contains(v, ' ') THEN try_strptime(v, '%d-%m-%Y') END
     WHEN contains(v, ' ') THEN NULL
     WHEN length(v) = 8 AND NOT contains(v, '-') THEN try_strptime(v, '%Y%m%d')
