@@ -171,6 +171,8 @@ class Checked:
     into the staging table. (Inserting every row into the staging table and deleting the faulty
     ones would save the temp copy, but DuckDB then rewrites at commit every row group that lost a
     row: for a national file with a few bad rows that costs more than the copy.)
+    Readers query the view `name`, which adds what is not stored on every row: the import id, the
+    constants and, for rows typed in file order, the line (position + first line, or `line_map`).
     """
 
     con: duckdb.DuckDBPyConnection
@@ -278,7 +280,7 @@ def _any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("SET preserve_insertion_order = false")
     # on an error the transaction is aborted and takes no SET: `Staging.import_file` resets the
-    # setting before the next import (other readers number lines with row_number() over the scan)
+    # setting (the CSV readers need the order guarantee: `_in_order`)
     yield
     con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
