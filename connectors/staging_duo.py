@@ -113,8 +113,12 @@ def changes(con: duckdb.DuckDBPyConnection, import_id: int) -> dict:
     state = "SELECT hash({key}) AS k, hash({row}) AS h FROM duo_inschrijvingen_op({upto}) {scope}"
     after = state.format(key=key, row=row_hash, upto=int(import_id), scope=scope)
     before = state.format(key=key, row=row_hash, upto=int(import_id) - 1, scope=scope)
-    total = con.execute(f"SELECT count(*) FROM duo_inschrijvingen_op({int(import_id)}) "
-                        f"WHERE levering = {sql_str(levering)}").fetchone()[0]
+    if soort == "C":  # the state right after a C-levering is that delivery: no need to build it
+        total = con.execute("SELECT count(*) FROM duo_clevering WHERE import_id = ?",
+                            [import_id]).fetchone()[0]
+    else:
+        total = con.execute(f"SELECT count(*) FROM duo_inschrijvingen_op({int(import_id)}) "
+                            f"WHERE levering = {sql_str(levering)}").fetchone()[0]
     earlier = con.execute("SELECT count(*) FROM duo_leveringen WHERE levering = ? AND import_id < ?",
                           [levering, import_id]).fetchone()[0]
     if not earlier:

@@ -27,11 +27,13 @@ FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
 # Dates in the spellings `rules.dates.parse_date` reads (jjjj-mm-dd, jjjjmmdd, d-m-jjjj / dd-mm-jjjj;
 # tests prove both agree). `inbeeld_date_parse` only reads the spelling; `inbeeld_date` also refuses
-# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. DUO's own
-# dd-mm-jjjj is recognised first with one LIKE (cheaper than the length and character tests, which
-# cost as much as the parse itself), and no common spelling reaches a regular expression.
+# dates outside 1900-2099 (such as the BRP's 00000000) as implausible. NULL = no date. An empty
+# value leaves at once (most DATUM_UITSCHRIJVING are empty); DUO's own dd-mm-jjjj is recognised
+# next with one LIKE (cheaper than the length and character tests, which cost as much as the parse
+# itself), and no common spelling reaches a regular expression.
 SQL_MACROS = f"""
 CREATE OR REPLACE TEMP MACRO inbeeld_date_parse(v) AS CAST(CASE
+    WHEN v IS NULL THEN NULL
     WHEN v LIKE '__-__-____' THEN CASE WHEN NOT contains(v, ' ') THEN try_strptime(v, '%d-%m-%Y') END
     WHEN contains(v, ' ') THEN NULL
     WHEN length(v) = 8 AND NOT contains(v, '-') THEN try_strptime(v, '%Y%m%d')
@@ -139,7 +141,7 @@ def _value_ok_reason(field: Field, c: str, p: str) -> tuple[str, str, str]:
     if field.required:
         ok = f"({c} IS NOT NULL AND coalesce({ok}, false))"
         reason = f"CASE WHEN {c} IS NULL THEN 'missing required value' ELSE {reason} END"
-    else:
+    elif ok != "true":  # an optional field without checks cannot fail: `ok` stays the constant
         ok = f"({c} IS NULL OR coalesce({ok}, false))"
     if field.default is not None:
         value = f"coalesce({value}, {literal(field.default)})"
@@ -168,6 +170,8 @@ class Checked:
     into the staging table. (Inserting every row into the staging table and deleting the faulty
     ones would save the temp copy, but DuckDB then rewrites at commit every row group that lost a
     row: for a national file with a few bad rows that costs more than the copy.)
+    Readers query the view `name`, which adds what is not stored on every row: the import id, the
+    constants and, for rows typed in file order, the line (position + first line, or `line_map`).
     """
 
     con: duckdb.DuckDBPyConnection
@@ -325,9 +329,12 @@ def check_rows(
     carried = [f"c_{f.name}" for f in fields] + [f"p_{f.name}" for f in fields]
     typed = [*keep, "extra", *carried]
     reasons: dict[str, str] = {}
+    never_fail = set()  # fields without any check: left out of the per-row fault test
     for f in fields:
         value, ok, reasons[f.name] = _value_ok_reason(f, f"c_{f.name}", f"p_{f.name}")
         typed += [f"{value} AS {f.name}", f"{ok} AS k_{f.name}"]
+        if ok == "true" and not any(c.field == f.name for c in row_checks):
+            never_fail.add(f.name)
 
     # row checks (across fields) only judge rows whose fields are all fine on their own
     fields_ok = " AND ".join(f"k_{f.name}" for f in fields) or "true"
@@ -340,15 +347,16 @@ def check_rows(
             whens = " ".join(f"WHEN {c.bad} THEN {sql_str(c.reason)}" for c in mine)
             reasons[f.name] = f"CASE WHEN NOT k_{f.name} THEN {reasons[f.name]} ELSE CASE {whens} END END"
 
-    all_ok = " AND ".join(f"r_{f.name}" for f in fields) or "true"
+    checked_fields = [f for f in fields if f.name not in never_fail]
+    all_ok = " AND ".join(f"r_{f.name}" for f in checked_fields) or "true"
     items = ", ".join(
         f"CASE WHEN NOT r_{f.name} THEN "
         f"{{'field': {sql_str(labels[f.name])}, 'value': c_{f.name}, 'reason': {reasons[f.name]}}} END"
-        for f in fields
+        for f in checked_fields
     )
-    final = [*keep, *(f.name for f in fields), "extra",
-             f"CASE WHEN NOT ({all_ok}) THEN list_filter([{items}], lambda x: x IS NOT NULL) END "
-             f"::{FAULT_TYPE}[] AS faults"]
+    faults = (f"CASE WHEN NOT ({all_ok}) THEN list_filter([{items}], lambda x: x IS NOT NULL) END"
+              if checked_fields else "NULL")
+    final = [*keep, *(f.name for f in fields), "extra", f"{faults}::{FAULT_TYPE}[] AS faults"]
 
     constants = constants or {}
     names = ("import_id", *constants, "line", *(f.name for f in fields), "extra")
