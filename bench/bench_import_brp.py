@@ -54,7 +54,7 @@ paths = write_all(int(n), Path(data), formats=tuple(formats.split(",")))
 print("{}")
 """
 
-MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "100MB"}
+MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "64MB"}
 
 
 def _tree_rss_kb(root: int) -> int:

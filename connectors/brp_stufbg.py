@@ -20,6 +20,7 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -68,12 +69,13 @@ def read_stufbg(
     if used not in ACCEPTED:
         raise RefusedFile(path, 1, "encoding", f"XML encoding {used!r} is not accepted (UTF-8 or cp1252)")
     create_tables(con)
-    with RowFiles(con, RAW_TYPES, lambda source: load_batch(con, import_id, source)[0]) as rows:
-        read_in_parts = bool(part_size) or path.stat().st_size >= PARALLEL_FROM
+    read_in_parts = bool(part_size) or path.stat().st_size >= PARALLEL_FROM
+    threads = threads or os.cpu_count() or 1
+    with _duckdb_threads(con, max(1, (os.cpu_count() or 1) - threads) if read_in_parts else None), \
+            RowFiles(con, RAW_TYPES, lambda source: load_batch(con, import_id, source)[0]) as rows:
         if read_in_parts:
             try:
-                _read_in_parts(path, layout, override, used, part_size or PART,
-                               threads or os.cpu_count() or 1, rows)
+                _read_in_parts(path, layout, override, used, part_size or PART, threads, rows)
             except NotWellFormed:  # cannot be read in parts (or not well-formed): one pass says exactly why
                 read_in_parts = False
                 rows.discard()
@@ -82,12 +84,29 @@ def read_stufbg(
         if not read_in_parts:
             _read_in_one_pass(path, layout, override, rows)
         read = rows.finish()
-    counts = finish_persons(con, import_id, path, read, duplicates)
+        counts = finish_persons(con, import_id, path, read, duplicates)
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding="cp1252" if override or used in ("cp1252", "windows-1252") else "utf-8",
         gemeenten=counts.gemeenten,
     )
+
+
+@contextmanager
+def _duckdb_threads(con: duckdb.DuckDBPyConnection, count: int | None) -> Iterator[None]:
+    """DuckDB on `count` threads (None: as it is) while the reader's parse threads have the other
+    cores; each DuckDB thread holds buffers of its own, so this is also what keeps the loads of a
+    national delivery within a small memory limit."""
+    if count is None:
+        yield
+        return
+    before = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute(f"SET threads = {int(count)}")
+    try:
+        yield
+    finally:
+        with suppress(duckdb.Error):  # an aborted transaction refuses SET: it stays, which only costs speed
+            con.execute(f"SET threads = {int(before)}")
 
 
 def _read_in_one_pass(path: Path, layout: Layout, override: str | None, rows: RowFiles) -> None:

@@ -26,7 +26,7 @@ import duckdb
 SEP = "\x1f"
 QUOTE = "\x1e"
 ROWS_PER_FILE = 1_000_000  # one DuckDB statement per file: planning cost vs the size of its temp tables
-LINE_LIMIT = 1 << 20  # DuckDB's max_line_size unless a file has a longer line
+LINE_LIMIT = 1 << 18  # DuckDB's max_line_size unless a file has a longer one (buffers: a few times it)
 
 
 class RowFiles:

@@ -246,3 +246,10 @@ def test_many_small_row_files_loaded_while_reading(late: str, tmp_path: Path,
         assert result[0] == "refused" and "Opening and ending tag mismatch" in result[3]
     else:
         assert result[1:3] == (8, 7) and [q[:2] for q in result[4]] == [(8, "bsn")]
+
+
+def test_duckdb_threads_are_given_back(tmp_path: Path) -> None:
+    with Staging(tmp_path / "staging.duckdb") as st:
+        before = st.con.execute("SELECT current_setting('threads')").fetchone()[0]
+        st.import_file("brp", FIXTURE, functools.partial(read_stufbg, part_size=200, threads=2))
+        assert st.con.execute("SELECT current_setting('threads')").fetchone()[0] == before
