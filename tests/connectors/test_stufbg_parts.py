@@ -253,3 +253,10 @@ def test_duckdb_threads_are_given_back(tmp_path: Path) -> None:
         before = st.con.execute("SELECT current_setting('threads')").fetchone()[0]
         st.import_file("brp", FIXTURE, functools.partial(read_stufbg, part_size=200, threads=2))
         assert st.con.execute("SELECT current_setting('threads')").fetchone()[0] == before
+
+
+def test_a_row_longer_than_duckdbs_default_line(tmp_path: Path) -> None:
+    long_name = "é" * (row_files.LINE_LIMIT + 10)
+    objects = person(BSNS[0]) + person(BSNS[1], name=long_name)
+    result = same_in_parts(stuf(tmp_path, objects), tmp_path)
+    assert result[3][1][3] == long_name
