@@ -155,8 +155,8 @@ def parts(handle: BinaryIO, start: int, stop: int, size: int, pattern: re.Patter
             yield buf
             return
         cut = last_end_in(buf, pattern, name)
-        if cut is None:  # one element larger than a part: read on
-            buf += handle.read(min(size, stop - pos - len(buf)))
+        if cut is None:  # one element larger than a part: read on (doubling, so a huge one costs O(n))
+            buf += handle.read(min(max(size, len(buf)), stop - pos - len(buf)))
             continue
         yield buf[:cut]
         buf = buf[cut:]
