@@ -73,9 +73,14 @@ class Head:
     openers: bytes  # start tags of the open elements, before the tail
 
 
+def _local(element: etree._Element) -> str:
+    """The local name (an undeclared prefix, which libxml2 lets through, stays in it)."""
+    return element.tag.rpartition("}")[2]
+
+
 def _qname(element: etree._Element) -> str:
-    local = etree.QName(element).localname
-    return f"{element.prefix}:{local}" if element.prefix else local
+    """The name as written in the start tag."""
+    return f"{element.prefix}:{_local(element)}" if element.prefix else _local(element)
 
 
 def _declarations(nsmap: dict, outer: dict) -> str:
@@ -101,8 +106,8 @@ def read_head(data: bytes, local: str, encoding: str | None, codec: str) -> Head
             else:
                 stack.pop()
             last = (event, element)
-        if last is None or last[0] != "end" or etree.QName(last[1]).localname != local or not stack \
-                or any(etree.QName(e).localname == local for e in stack):
+        if last is None or last[0] != "end" or _local(last[1]) != local or not stack \
+                or any(_local(e) == local for e in stack):
             raise NotWellFormed(f"the head does not end in a `{local}` end tag at the level of a split")
         parser.feed("".join(f"</{_qname(e)}>" for e in reversed(stack)).encode(codec, "xmlcharrefreplace"))
         root = parser.close()
@@ -155,8 +160,8 @@ def parts(handle: BinaryIO, start: int, stop: int, size: int, pattern: re.Patter
             yield buf
             return
         cut = last_end_in(buf, pattern, name)
-        if cut is None:  # one element larger than a part: read on
-            buf += handle.read(min(size, stop - pos - len(buf)))
+        if cut is None:  # one element larger than a part: read on (doubling, so a huge one costs O(n))
+            buf += handle.read(min(max(size, len(buf)), stop - pos - len(buf)))
             continue
         yield buf[:cut]
         buf = buf[cut:]

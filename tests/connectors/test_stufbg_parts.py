@@ -10,11 +10,14 @@ the test checks that it did not (so the parallel way is really tested).
 from __future__ import annotations
 
 import functools
+import os
 import tomllib
 from pathlib import Path
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from connectors import brp_stufbg, row_files
 from connectors.brp_stufbg import read_stufbg
@@ -253,3 +256,45 @@ def test_duckdb_threads_are_given_back(tmp_path: Path) -> None:
         before = st.con.execute("SELECT current_setting('threads')").fetchone()[0]
         st.import_file("brp", FIXTURE, functools.partial(read_stufbg, part_size=200, threads=2))
         assert st.con.execute("SELECT current_setting('threads')").fetchone()[0] == before
+
+
+def test_a_row_longer_than_duckdbs_default_line(tmp_path: Path) -> None:
+    long_name = "é" * (row_files.LINE_LIMIT + 10)
+    objects = person(BSNS[0]) + person(BSNS[1], name=long_name)
+    result = same_in_parts(stuf(tmp_path, objects), tmp_path)
+    assert result[3][1][3] == long_name
+
+
+TOKENS = [b"</BG:object>", b"<BG:object>", b"<!--", b"-->", b"<![CDATA[", b"]]>", b"<?pi ", b"?>", b"&amp;",
+          b"&xxe;", b"<!DOCTYPE x>", b"\n", b"\r\n", b"xmlns:BG='urn:x'", b"xml:space='preserve'", b"\xe9",
+          b"</BG:antwoord><BG:antwoord>", b"</", b"<", b">"]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
+    """The seed with one to three edits: bytes cut, repeated or replaced by a token."""
+    data = bytearray(seed)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(data) - 1))
+        edit = draw(st.sampled_from(["cut", "repeat", "token"]))
+        span = draw(st.integers(1, 400))
+        if edit == "cut":
+            del data[at:at + span]
+        elif edit == "repeat":
+            data[at:at] = data[at:at + span]
+        else:
+            data[at:at + draw(st.integers(0, 4))] = draw(st.sampled_from(TOKENS))
+    return bytes(data)
+
+
+@settings(max_examples=int(os.environ.get("INBEELD_FUZZ_EXAMPLES", "30")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=mutated(FIXTURE.read_bytes()), size=st.sampled_from([1, 300, 2000]))
+def test_mutated_deliveries_read_in_parts_as_in_one_pass(data: bytes, size: int,
+                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Hostile bytes (hypothesis): whatever one pass makes of them, reading in parts makes too."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "fuzz.stufbg.xml"
+    path.write_bytes(data)
+    one = outcome(path, folder / "one.duckdb")
+    assert outcome(path, folder / "parts.duckdb", part_size=size, threads=2) == one
