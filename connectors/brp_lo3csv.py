@@ -17,12 +17,21 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.brp_schema import FIELD_BY_NAME, create_tables, load_persons
+from connectors.brp_schema import (
+    FIELD_BY_NAME,
+    RecordLines,
+    check_in_order,
+    create_tables,
+    finish_persons,
+    insert_checked,
+)
 from connectors.csv_errors import refusal_from_csv_error
+from connectors.delimited import record_lines
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
 from connectors.staging import ReaderResult
 from connectors.textfile import as_utf8, check_text
+from connectors.typed_rows import clean_sql
 
 ELEMENT = re.compile(r"^(\d{2})\.(\d{2})\.(\d{2})$")
 MARKER = re.compile(r"^(\d{2})\.H$")
@@ -67,14 +76,19 @@ def read_lo3csv(
     encoding: str | None = None,
     duplicates: str = "refuse",
 ) -> ReaderResult:
-    """Load an LO3-element CSV into `brp_personen` (labelled rows) and `brp_historie` (the others)."""
+    """Load an LO3-element CSV into `brp_personen` (labelled rows) and `brp_historie` (the others).
+
+    One pass over the file, on every thread and in file order (brp_schema.check_in_order), types
+    and checks each row and keeps the values of history rows; the good persons are then inserted.
+    """
     mapping = mapping or load_mapping("brp_lo3csv")
     unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
     if unknown:
         raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
     info = check_text(path, encoding)
+    delimiter, quote = mapping.get("delimiter", ";"), mapping.get("quote", '"')
     with as_utf8(path, info) as utf8_path:
-        header = read_header(utf8_path, mapping.get("delimiter", ";"), mapping.get("quote", '"'))
+        header = read_header(utf8_path, delimiter, quote)
         _check_header(path, header, mapping)
         create_tables(con)
         columns = [f"c{i:03d}" for i in range(len(header))]
@@ -85,15 +99,12 @@ def read_lo3csv(
         mapped_cols = set(col_of.values())
         label = columns[0]
 
-        delim = _sql_text(mapping.get("delimiter", ";"))
-        quote = _sql_text(mapping.get("quote", '"'))
         spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW lo3_rows AS
-            SELECT ordinality + 1 AS line, * EXCLUDE (ordinality)
-            FROM read_csv({_sql_text(str(utf8_path))}, delim={delim}, quote={quote}, escape={quote},
-                          header=false, skip=1, columns={spec}, auto_detect=false, strict_mode=true)
-                 WITH ORDINALITY
+            SELECT * FROM read_csv({_sql_text(str(utf8_path))}, delim={_sql_text(delimiter)},
+                                   quote={_sql_text(quote)}, escape={_sql_text(quote)}, header=false,
+                                   skip=1, columns={spec}, auto_detect=false, strict_mode=true)
         """)
         # extra: every column the mapping does not name, with its header (duplicates numbered)
         seen: dict[str, int] = {}
@@ -107,21 +118,36 @@ def read_lo3csv(
         extra = _json_of_nonempty(extra_items)
 
         select = ", ".join(
-            f"nullif(trim({col_of[f]}), '') AS {f}" if f in col_of else f"NULL::VARCHAR AS {f}"
+            f"{clean_sql(col_of[f], info.has_blank)} AS {f}" if f in col_of else f"NULL::VARCHAR AS {f}"
             for f in FIELD_BY_NAME
         )
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW lo3_personen AS
-            SELECT line AS bron_regel, {select}, {extra} AS extra
-            FROM lo3_rows WHERE nullif(trim({label}), '') IS NOT NULL
+            SELECT NULL::BIGINT AS bron_regel, {select}, {extra} AS extra, {', '.join(columns)}
+            FROM lo3_rows
         """)
+        labelled = f"nullif(trim({label}), '') IS NOT NULL"
+        markers = _markers(header, columns)
+        history = f"NOT ({labelled})" + "".join(f" OR {c} IS NOT NULL" for c in markers.values())
         try:
-            counts = load_persons(con, import_id, path, "lo3_personen", keep_checked=True,
-                                  duplicates=duplicates)
-            history_rows = _load_history(con, import_id, path, header, columns, mapping)
+            first_rowid = check_in_order(
+                con, "lo3_personen", "lo3_pass", person=labelled,
+                keep={"hist": f"CASE WHEN {history} THEN [{', '.join(columns[1:])}] END"},
+            )
+            records = con.execute("SELECT count(*) FROM lo3_pass").fetchone()[0]
+            line_map = None
+            if records != info.lines - 1 - info.trailing_blank_lines:
+                line_map = "lo3_lines"  # blank lines or quoted line breaks
+                record_lines(con, utf8_path, delimiter, line_map, quote)
+            lines = RecordLines(first_rowid, 2, line_map)
+            read, _ = insert_checked(con, import_id, "lo3_pass", lines)
+            counts = finish_persons(con, import_id, path, read, duplicates)
+            history_rows = _load_history(con, import_id, path, header, columns, mapping, lines)
         except duckdb.InvalidInputException as exc:
             raise refusal_from_csv_error(path, exc) from exc
-        con.execute("DROP VIEW lo3_personen; DROP VIEW lo3_rows")
+        con.execute("DROP VIEW lo3_personen; DROP VIEW lo3_rows; DROP TABLE lo3_pass")
+        if line_map:
+            con.execute(f"DROP TABLE {line_map}")
     if counts.rows_read == 0:
         raise RefusedFile(path, 2, header[0] or "label", "no persoonslijsten (no labelled rows)")
     return ReaderResult(
@@ -129,6 +155,11 @@ def read_lo3csv(
         format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten,
         details={"history_rows": history_rows},
     )
+
+
+def _markers(header: list[str], columns: list[str]) -> dict[str, str]:
+    """Category -> column of the history markers (`CC.H`: 58 for history, 09 for a next occurrence)."""
+    return {MARKER.match(h)[1]: columns[i] for i, h in enumerate(header) if MARKER.match(h)}
 
 
 def _nz(column: str) -> str:
@@ -153,21 +184,27 @@ def _json_of_nonempty(items: list[tuple[str, str]]) -> str:
 
 def _load_history(
     con: duckdb.DuckDBPyConnection, import_id: int, path: Path, header: list[str], columns: list[str],
-    mapping: dict,
+    mapping: dict, lines: RecordLines,
 ) -> int:
-    """Insert the unlabelled rows, one `brp_historie` row per category with values; return the row count."""
-    label = columns[0]
-    markers = {MARKER.match(h)[1]: columns[i] for i, h in enumerate(header) if MARKER.match(h)}
-    marker_cols = ", ".join(f"{c} AS h_{cat}" for cat, c in markers.items())
-    marker_any = " OR ".join(f"{c} IS NOT NULL" for c in markers.values()) or "false"
+    """Insert the unlabelled rows, one `brp_historie` row per category with values; return the row count.
+
+    The rows come from the scan `lo3_pass` (its `hist` list holds columns[1:]), `lines` numbers them.
+    """
+    markers = _markers(header, columns)
+    position = {c: i for i, c in enumerate(columns[1:], start=1)}
+    values = ", ".join(
+        f"CASE WHEN NOT t.is_person THEN t.hist[{position[c]}] END AS {c}" for c in columns[1:])
+    marker_cols = "".join(f", t.hist[{position[c]}] AS h_{cat}" for cat, c in markers.items())
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lo3_hist AS
-        SELECT line, nullif(trim({label}), '') IS NOT NULL AS is_label,
-               CASE WHEN nullif(trim({label}), '') IS NULL
-                    THEN COLUMNS(lambda c: c LIKE 'c%' AND c <> '{label}') END
-               {', ' + marker_cols if marker_cols else ''}
-        FROM lo3_rows
-        WHERE nullif(trim({label}), '') IS NULL OR ({marker_any})
+        SELECT {lines.line} AS line, t.is_person AS is_label, {values}{marker_cols}
+        FROM lo3_pass t{lines.join}
+        WHERE t.hist IS NOT NULL
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE brp_checked AS
+        SELECT {lines.line} AS bron_regel, t.bsn FROM lo3_pass t{lines.join}
+        WHERE t.is_person
     """)
     first = con.execute("""
         SELECT min(h.line) FROM lo3_hist h WHERE NOT is_label

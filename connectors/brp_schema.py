@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.errors import RefusedFile
-from connectors.scan_order import any_order
+from connectors.scan_order import any_order, in_order
 
 # -- the raw canonical fields a reader delivers (all VARCHAR), with the kind of check each gets --
 # kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
@@ -228,26 +228,33 @@ def _fault_checks(field: Field) -> list[tuple[str, str]]:
     return checks
 
 
+def fault_test_sql() -> str:
+    """SQL: true for a row with at least one fault, false otherwise (never NULL).
+
+    Readers that filter the good rows in one statement and list the faults in another use this
+    same expression in both, so the two agree row for row.
+    """
+    conditions = [f"({cond})" for field in RAW_FIELDS for cond, _ in _fault_checks(field)]
+    return f"coalesce({' OR '.join(conditions)}, false)"
+
+
 def faults_sql() -> str:
     """One SQL expression over `parsed_sql`: NULL for a row without faults, else its list of faults.
 
     The cheap boolean test runs on every row; the list of structs is only built for faulty rows.
     """
-    items = []
-    conditions = []
-    for field in RAW_FIELDS:
-        for cond, reason in _fault_checks(field):
-            conditions.append(f"({cond})")
-            items.append(
-                f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': {q(field.name)}, "
-                f"'reason': '{REASONS[reason]}'}} END"
-            )
-    return (f"CASE WHEN {' OR '.join(conditions)} THEN list_filter([" + ",\n        ".join(items)
+    items = [
+        f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': {q(field.name)}, "
+        f"'reason': '{REASONS[reason]}'}} END"
+        for field in RAW_FIELDS for cond, reason in _fault_checks(field)
+    ]
+    return (f"CASE WHEN {fault_test_sql()} THEN list_filter([" + ",\n        ".join(items)
             + "], lambda x: x IS NOT NULL) END")
 
 
-def typed_select_sql(import_id: int) -> str:
-    """The SELECT list over `parsed_sql` turning raw canonical fields into the typed columns."""
+def typed_select_sql(import_id: int, *, with_source: bool = True) -> str:
+    """The SELECT list over `parsed_sql` turning raw canonical fields into the typed columns
+    (without `import_id` and `bron_regel` when not `with_source`)."""
     cols = {
         "import_id": f"{int(import_id)}::BIGINT",
         "bron_regel": "bron_regel",
@@ -269,7 +276,8 @@ def typed_select_sql(import_id: int) -> str:
     }
     for name in _date_fields():
         cols.setdefault(name, f"d_{name}")
-    return ",\n    ".join(f"{cols.get(name, q(name))} AS {name}" for name in PERSON_NAMES)
+    names = PERSON_NAMES if with_source else PERSON_NAMES[2:]
+    return ",\n    ".join(f"{cols.get(name, q(name))} AS {name}" for name in names)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -340,6 +348,77 @@ def load_batch(
         "SELECT count(*), count(faults) FROM brp_checked").fetchone()
     if not keep_checked:
         con.execute("DROP TABLE brp_checked")
+    return read, bad
+
+
+def check_in_order(
+    con: duckdb.DuckDBPyConnection, source: str, table: str, *, person: str = "true",
+    keep: dict[str, str] | None = None,
+) -> int:
+    """Type and check every row of `source` once, into the temp table `table`, in the source's order.
+
+    `table` gets `is_person` (the SQL condition `person`: an LO3 history row is not one), the list
+    of faults of a faulty person, the typed person columns, and the `keep` columns (name -> SQL) a
+    reader wants for its own rows. It is written on every thread in the scan's order
+    (`scan_order.in_order`), so a row's position is its record number: nothing here numbers rows
+    (that would make the pass single-threaded). Returns the first rowid (`record_line`).
+    """
+    create_tables(con)
+    kept = "".join(f", {sql} AS {name}" for name, sql in (keep or {}).items())
+    with in_order(con):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT ({person}) AS is_person,
+                   CASE WHEN ({person}) THEN {faults_sql()} END AS faults,
+                   {typed_select_sql(0, with_source=False)}{kept}
+            FROM {parsed_sql(source)}
+        """)
+    return con.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}").fetchone()[0]
+
+
+@dataclass(frozen=True)
+class RecordLines:
+    """How a row of a `check_in_order` table (alias `t`) finds its line in the file.
+
+    Without a map the n-th record is on line n + `first_line`; `line_map(idx, line)` serves files
+    whose records do not each fill one line (blank lines, quoted line breaks).
+    """
+
+    first_rowid: int
+    first_line: int
+    line_map: str | None = None
+
+    @property
+    def join(self) -> str:
+        if not self.line_map:
+            return ""
+        return f" JOIN {self.line_map} m ON m.idx = t.rowid - {int(self.first_rowid)}"
+
+    @property
+    def line(self) -> str:
+        return "m.line" if self.line_map else f"(t.rowid - {int(self.first_rowid) - int(self.first_line)})"
+
+
+def insert_checked(
+    con: duckdb.DuckDBPyConnection, import_id: int, table: str, lines: RecordLines,
+) -> tuple[int, int]:
+    """Quarantine the faulty persons of the `check_in_order` table and insert the good ones into
+    `brp_personen`, each with its line; returns (persons read, quarantined)."""
+    con.execute(f"""
+        INSERT INTO quarantine_pending
+        SELECT line, f.field, f.value, f.reason
+        FROM (SELECT {lines.line} AS line, unnest(t.faults) AS f
+              FROM {table} t{lines.join} WHERE t.faults IS NOT NULL)
+        ORDER BY line
+    """)
+    names = ", ".join(f"t.{n}" for n in PERSON_NAMES[2:])
+    with any_order(con):
+        con.execute(f"""
+            INSERT INTO brp_personen
+            SELECT {int(import_id)}, {lines.line}, {names}
+            FROM {table} t{lines.join} WHERE t.is_person AND t.faults IS NULL
+        """)
+    read, bad = con.execute(f"SELECT count(*), count(faults) FROM {table} WHERE is_person").fetchone()
     return read, bad
 
 

@@ -78,11 +78,14 @@ def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[
     return positions, extra
 
 
-def _line_map(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, name: str) -> None:
-    """The slow path for files with blank lines or quoted line breaks: record number -> first line."""
+def record_lines(
+    con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, name: str, quote: str = '"'
+) -> None:
+    """The slow path for files with blank lines or quoted line breaks: the temp table `name`
+    (idx, line) maps each record after the header (from 0) to the line it starts on."""
     starts: list[int] = []
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter, quotechar='"')
+        reader = csv.reader(handle, delimiter=delimiter, quotechar=quote)
         next(reader, None)
         end = reader.line_num
         for record in reader:
@@ -144,6 +147,6 @@ def check_csv(
         rows = checked.count()
         if rows != info.lines - 1 - info.trailing_blank_lines:
             # blank lines or quoted line breaks: record number -> line, from Python's csv module
-            _line_map(con, utf8, mapping.delimiter, f"{name}_lines")
+            record_lines(con, utf8, mapping.delimiter, f"{name}_lines")
             checked.renumber(f"{name}_lines")
     return CsvDelivery(path=path, info=info, header=header, rows=rows, checked=checked, labels=labels)

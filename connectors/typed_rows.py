@@ -69,7 +69,7 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SQL_MACROS)
 
 
-def _clean(raw: str, blanks: bool = True) -> str:
+def clean_sql(raw: str, blanks: bool = True) -> str:
     """Layer 1: surrounding blanks removed, empty = NULL (trim only when there is a blank: 2x cheaper;
     nothing to look for when the source has no blank at all)."""
     if not blanks:
@@ -313,11 +313,11 @@ def check_rows(
     cleaned = [*keep]
     for f in fields:
         raw = sources.get(f.name)
-        cleaned.append(f"{_clean(raw, blanks)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
+        cleaned.append(f"{clean_sql(raw, blanks)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
     if extra_column:
         cleaned.append(f"CAST({extra_column} AS JSON) AS extra")
     elif extra_sources:
-        pairs = ", ".join(f"{sql_str(k)}, {_clean(v, blanks)}" for k, v in extra_sources.items())
+        pairs = ", ".join(f"{sql_str(k)}, {clean_sql(v, blanks)}" for k, v in extra_sources.items())
         cleaned.append(f"json_object({pairs}) AS extra")
     else:
         cleaned.append("NULL::JSON AS extra")
