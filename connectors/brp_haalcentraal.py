@@ -15,11 +15,19 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.brp_schema import FIELD_BY_NAME, OUDER_FIELDS, create_tables, load_persons
+from connectors.brp_schema import (
+    FIELD_BY_NAME,
+    OUDER_FIELDS,
+    RecordLines,
+    check_in_order,
+    create_tables,
+    finish_persons,
+    insert_checked,
+    load_persons,
+)
 from connectors.errors import RefusedFile
 from connectors.json_stream import array_file, locate_array
 from connectors.mappings import load_mapping
-from connectors.scan_order import in_order
 from connectors.staging import ReaderResult
 from connectors.textfile import as_utf8, check_text
 
@@ -88,17 +96,19 @@ class _Extraction:
         exprs = [self.one(path, kind) for path in _paths(spec)]
         return exprs[0] if len(exprs) == 1 else f"coalesce({', '.join(exprs)})"
 
-    def extract_sql(self) -> str:
-        return f"json_extract_string({self.record}, [{', '.join(_sql_text(p) for p in self.paths)}])"
+    def extract_sql(self, more: tuple[str, ...] = ()) -> str:
+        """One `json_extract_string` of every path, then the `more` paths (taken as they are)."""
+        paths = [*self.paths, *more]
+        return f"json_extract_string({self.record}, [{', '.join(_sql_text(p) for p in paths)}])"
 
 
 def _ouder_path(base: str, index: int, member: str) -> str:
     return f"{base}[{index}]{member[1:]}"
 
 
-def _select_sql(mapping: dict, root: str = "$") -> tuple[str, str]:
+def _select_sql(mapping: dict, root: str = "$", more: tuple[str, ...] = ()) -> tuple[str, str]:
     """(the SELECT list of raw canonical fields, the extraction expression) for one person at path
-    `root` of the JSON text `json`."""
+    `root` of the JSON text `json`; the extraction ends with the `more` paths."""
     ex = _Extraction("json", root)
     fields = mapping["fields"]
     exprs = {name: ex.value(spec, FIELD_BY_NAME[name].kind) for name, spec in fields.items()}
@@ -129,7 +139,7 @@ def _select_sql(mapping: dict, root: str = "$") -> tuple[str, str]:
     person = f"json_extract(json, {_sql_text(root)})"
     extra = (f"CASE WHEN NOT list_has_all({known}, json_keys(json, {_sql_text(root)})) "
              f"THEN nullif(json_merge_patch({person}, {_sql_text(patch)}), '{{}}') END")
-    return f"{select}, {extra} AS extra", ex.extract_sql()
+    return f"{select}, {extra} AS extra", ex.extract_sql(more)
 
 
 def read_haalcentraal(
@@ -150,13 +160,16 @@ def read_haalcentraal(
         create_tables(con)
         con.execute(HC_MACROS)
         try:
-            with array_file(utf8_path, start, end) as array:
-                if not _one_person_per_line(con, array, mapping):
+            read = None if info.has_soh else _one_person_per_line(con, import_id, utf8_path, start, mapping)
+            if read is not None:
+                counts = finish_persons(con, import_id, path, read, duplicates)
+            else:
+                with array_file(utf8_path, start, end) as array:
                     _read_array(con, array, mapping)
-            counts = load_persons(con, import_id, path, "hc_raw", duplicates=duplicates)
+                    counts = load_persons(con, import_id, path, "hc_raw", duplicates=duplicates)
+                con.execute("DROP VIEW hc_raw; DROP TABLE hc_rows")
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
-        con.execute("DROP VIEW hc_raw; DROP TABLE hc_rows")
     if counts.rows_read == 0:
         raise RefusedFile(path, None, member, f'no persons: the "{member}" array is empty')
     return ReaderResult(
@@ -165,59 +178,77 @@ def read_haalcentraal(
     )
 
 
-def _one_person_per_line(con: duckdb.DuckDBPyConnection, array: Path, mapping: dict) -> bool:
-    """The fast path, for the common layout of one person per line (`[`, then `{...},` lines, `]`):
-    the lines are read on every thread, in file order, so the record number is the row's position.
-    False (and nothing done) when the file is laid out otherwise or any line is not a whole person;
-    the array reader then reads it, and names the record of a real fault.
+def _lines_before_array(path: Path, start: int) -> int | None:
+    """The number of lines up to and including the array's `[` (byte `start`), when nothing but
+    blanks follows it on its line; else None (a person starts on that line)."""
+    with path.open("rb") as handle:
+        head = handle.read(start + 1)
+        rest = handle.readline(1 << 16)
+    if rest.strip() or not rest.endswith(b"\n"):
+        return None
+    return head.count(b"\n") + 1
 
-    Each line is parsed as the array `[<line>null]` (`[<line>]` for the last): valid, with two
-    elements (one), only when the line holds exactly one value and its comma. String functions on
-    the long lines (trim, left) cost more than the JSON parse, so none is used. The layout is checked
-    first on a cursor of its own: an error there (a malformed line) must not abort the import.
+
+def _one_person_per_line(
+    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, start: int, mapping: dict,
+) -> int | None:
+    """The fast path, for the common layout of one person per line: load the persons and return how
+    many were read, or None (nothing loaded) when the file is laid out otherwise or a line is not one
+    whole person; the array reader then reads it, and names the record of a real fault.
+
+    The lines after the array's `[` are read on every thread, typed and checked in file order
+    (brp_schema.check_in_order), so a person's record number is its position. Each line is parsed
+    as the array `[<line>null]` (`[<line>]` for the last): one value and its comma give a second
+    element that is null. A line that does not parse leaves its extraction NULL (`try`), so the
+    layout test can send the file to the array reader instead of aborting the import. String
+    functions on the long lines (trim, left) cost more than the JSON parse, so only their ends are
+    looked at. The closing lines (`]`, `}`, blanks) come last.
     """
-    with array.open("rb") as handle:
-        first = handle.readline(64)
-    if first.strip() != b"[":
-        return False
-    lines = (f"(SELECT line, regexp_full_match(line, '\\s*\\]\\s*') AS closing, "
-             "'[' || line || CASE WHEN ends_with(line, ',') THEN 'null]' ELSE ']' END AS json "
-             f"FROM read_csv({_sql_text(str(array))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1), "
-             "quote = '', escape = '', header = false, skip = 1, auto_detect = false, strict_mode = true, "
-             f"max_line_size = {MAX_OBJECT}))")
-    probe = con.cursor()
+    skip = _lines_before_array(path, start)
+    if skip is None:
+        return None
+    second = "$[1]"
+    select, extraction = _select_sql(mapping, "$[0]", more=(second,))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW hc_lines AS
+        SELECT NULL::BIGINT AS bron_regel, {select}, shape
+        FROM (
+            SELECT CASE WHEN v IS NOT NULL THEN json END AS json, v,
+                   CASE WHEN closing THEN 'c'
+                        WHEN v IS NULL OR v[-1] IS NOT NULL THEN 'x'  -- v[-1]: $[1]
+                        WHEN ends_with(line, '}},') THEN 'm'
+                        WHEN ends_with(line, '}}') THEN 'l'
+                        ELSE 'x' END AS shape
+            FROM (
+                SELECT line, closing, json, CASE WHEN NOT closing THEN try({extraction}) END AS v
+                FROM (
+                    SELECT line, coalesce(regexp_full_match(line, '[\\s\\]}}]*'), true) AS closing,
+                           '[' || line || CASE WHEN ends_with(line, ',') THEN 'null]' ELSE ']' END AS json
+                    FROM read_csv({_sql_text(str(path))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1),
+                                  quote = '', escape = '', header = false, skip = {skip}, auto_detect = false,
+                                  strict_mode = true, max_line_size = {MAX_OBJECT}))))
+    """)
     try:
-        with in_order(probe):
-            probe.execute(f"""
-                CREATE TEMP TABLE hc_layout AS
-                SELECT closing, regexp_matches(line, '^\\s*\\{{') AS person,
-                       CASE WHEN NOT closing THEN json_array_length(json) END AS n
-                FROM {lines}
-            """)
-        total, more, last, closing = probe.execute("""
-            SELECT count(*), count(*) FILTER (WHERE n = 2 AND person),
-                   max(rowid) FILTER (WHERE n = 1 AND person) - min(rowid) + 1,
-                   max(rowid) FILTER (WHERE closing) - min(rowid) + 1
-            FROM hc_layout
-        """).fetchone()
-    except duckdb.Error:
-        return False
-    finally:
-        probe.close()
-    # every line a person followed by a comma, the last without, then the closing `]` alone
-    if not (closing == total and last == total - 1 and more == total - 2):
-        return False
-    select, extraction = _select_sql(mapping, "$[0]")
-    with in_order(con):
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE hc_rows AS
-            SELECT {select}
-            FROM (SELECT json, {extraction} AS v FROM {lines} WHERE NOT closing)
-        """)
-    start = con.execute("SELECT coalesce(min(rowid), 0) FROM hc_rows").fetchone()[0]
-    con.execute(f"CREATE OR REPLACE TEMP VIEW hc_raw AS SELECT rowid - {int(start)} + 1 AS bron_regel, * "
-                "FROM hc_rows")
-    return True
+        first_rowid = check_in_order(con, "hc_lines", "hc_pass", person="shape <> 'c'",
+                                     keep={"shape": "shape"})
+    except duckdb.InvalidInputException as exc:
+        line = re.search(r"CSV Error on Line: (\d+)", str(exc))
+        if line and "Maximum line size" in str(exc):
+            record = int(line[1]) - skip
+            raise RefusedFile(path, record, "personen",
+                              f"person record {record} is longer than {MAX_OBJECT // (1 << 20)} MB") from exc
+        raise
+    # every person followed by a comma but the last, then only the closing lines
+    laid_out = con.execute("""
+        SELECT count(*) FILTER (WHERE shape = 'x') = 0 AND count(*) FILTER (WHERE shape = 'l') = 1
+               AND max(rowid) FILTER (WHERE shape <> 'c') = max(rowid) FILTER (WHERE shape = 'l')
+               AND min(rowid) FILTER (WHERE shape = 'c') > max(rowid) FILTER (WHERE shape <> 'c')
+        FROM hc_pass
+    """).fetchone()[0]
+    if laid_out:
+        read, _ = insert_checked(con, import_id, "hc_pass", RecordLines(first_rowid, 1))
+    con.execute("DROP TABLE hc_pass; DROP VIEW hc_lines")
+    return read if laid_out else None
 
 
 def _read_array(con: duckdb.DuckDBPyConnection, array: Path, mapping: dict) -> None:

@@ -37,6 +37,7 @@ class TextInfo:
     lines: int = 0  # physical lines (a last line without a newline counts)
     trailing_blank_lines: int = 0  # blank (or blanks-only) lines at the end
     has_blank: bool = True  # a space anywhere (without one no value has blanks to trim)
+    has_soh: bool = True  # a SOH byte (0x01) anywhere: the separator of a whole-line reader
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -80,7 +81,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
     offset = 0
     last = b""
     newlines = tail_newlines = 0  # tail: newlines in the blanks at the end so far
-    has_blank = False
+    has_blank = has_soh = False
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
             nul = block.find(b"\x00")
@@ -89,6 +90,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
                                   "binary content (NUL byte): not a text delivery")
             newlines += block.count(b"\n")
             has_blank = has_blank or b" " in block
+            has_soh = has_soh or b"\x01" in block
             text = block.rstrip(b"\r\n\t ")
             tail_newlines = block[len(text):].count(b"\n") + (0 if text else tail_newlines)
             # plain ASCII is valid UTF-8: `isascii` is much cheaper than decoding (unless the
@@ -117,7 +119,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
     lines = newlines + (0 if ends or not offset else 1)
     trailing = max(tail_newlines - 1, 0) if ends else 0
     if utf8_ok:
-        return TextInfo("utf-8", bom, ends, lines, trailing, has_blank)
+        return TextInfo("utf-8", bom, ends, lines, trailing, has_blank, has_soh)
     if not cp1252_ok:
         line = _line_of(path, bad_utf8_at or 0)
         raise RefusedFile(path, line, None, "invalid UTF-8 (declared UTF-8, or not decodable)")
@@ -132,7 +134,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
                     raise RefusedFile(path, _line_of(path, done + exc.start), None,
                                       f"byte 0x{block[exc.start]:02x} is neither UTF-8 nor cp1252") from exc
                 done += len(block)
-    return TextInfo("cp1252", False, ends, lines, trailing, has_blank)
+    return TextInfo("cp1252", False, ends, lines, trailing, has_blank, has_soh)
 
 
 @contextmanager

@@ -66,14 +66,19 @@ def test_a_file_that_is_almost_one_person_per_line_falls_back_and_loses_nobody(
 
 
 def _fast_path_taken(path: Path) -> bool:
-    """Whether the one-person-per-line check accepts the file (it reads nothing into staging)."""
-    from connectors.brp_haalcentraal import HC_MACROS, _one_person_per_line
-    from connectors.json_stream import array_file, locate_array
-    from connectors.mappings import load_mapping
+    """Whether the one-person-per-line reader takes the file (into a throwaway staging)."""
+    import tempfile
 
-    with duckdb.connect() as con, array_file(path, *locate_array(path, "personen")) as array:
-        con.execute(HC_MACROS)
-        return _one_person_per_line(con, array, load_mapping("brp_haalcentraal"))
+    from connectors.brp_haalcentraal import HC_MACROS, _one_person_per_line
+    from connectors.json_stream import locate_array
+    from connectors.mappings import load_mapping
+    from connectors.staging import PENDING_DDL, Staging
+
+    with tempfile.TemporaryDirectory() as tmp, Staging(Path(tmp) / "probe.duckdb") as st:
+        st.con.execute(HC_MACROS)
+        st.con.execute(PENDING_DDL)
+        start, _ = locate_array(path, "personen")
+        return _one_person_per_line(st.con, 1, path, start, load_mapping("brp_haalcentraal")) is not None
 
 
 def test_the_compact_layout_takes_the_fast_path(tmp_path: Path) -> None:
