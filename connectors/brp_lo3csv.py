@@ -201,10 +201,12 @@ def _load_history(
         FROM lo3_pass t{lines.join}
         WHERE t.hist IS NOT NULL
     """)
+    # the persoonslijsten that have history: a labelled row right before a history row (a history
+    # row belongs to the last labelled row before it, which starts its run of history rows)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE brp_checked AS
         SELECT {lines.line} AS bron_regel, t.bsn FROM lo3_pass t{lines.join}
-        WHERE t.is_person
+        WHERE t.is_person AND t.rowid + 1 IN (SELECT rowid FROM lo3_pass WHERE NOT is_person)
     """)
     first = con.execute("""
         SELECT min(h.line) FROM lo3_hist h WHERE NOT is_label
