@@ -208,12 +208,13 @@ def _load_history(
         SELECT {lines.line} AS bron_regel, t.bsn FROM lo3_pass t{lines.join}
         WHERE t.is_person AND t.rowid + 1 IN (SELECT rowid FROM lo3_pass WHERE NOT is_person)
     """)
-    first = con.execute("""
-        SELECT min(h.line) FROM lo3_hist h WHERE NOT is_label
-          AND h.line < (SELECT min(bron_regel) FROM brp_checked)
-    """).fetchone()[0]
-    if first is not None:
-        raise RefusedFile(path, first, header[0] or "label",
+    first_history, first_label = con.execute(
+        "SELECT min(rowid) FILTER (WHERE NOT is_person), min(rowid) FILTER (WHERE is_person) FROM lo3_pass"
+    ).fetchone()
+    if first_history is not None and (first_label is None or first_history < first_label):
+        line = con.execute(f"SELECT {lines.line} FROM lo3_pass t{lines.join} "
+                           f"WHERE t.rowid = {int(first_history)}").fetchone()[0]
+        raise RefusedFile(path, line, header[0] or "label",
                           "history row before the first labelled row: which persoonslijst does it belong to?")
 
     field_of = {el: f for f, el in mapping["fields"].items()}
