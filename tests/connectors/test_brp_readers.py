@@ -213,3 +213,31 @@ def test_cp1252_is_detected(tmp_path: Path) -> None:
     assert _persons(db)["999900006"]["ouder2_voornamen"] == "Fátima"
     with Staging(db, read_only=True) as st:
         assert st.imports()[0]["encoding"] == "cp1252"
+
+
+def test_lo3_lines_stay_true_with_blank_lines_and_quoted_line_breaks(tmp_path: Path) -> None:
+    """Rows are numbered by position; where records do not each fill one line the file's own line
+    numbers are used (a quoted line break in a name, a blank line)."""
+    lines = FILES["lo3csv"].read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(";Sanne Maria;", ';"Sanne\nMaria";')  # the value spans two lines
+    lines.insert(3, "")  # a blank line before the second persoonslijst's history
+    path = tmp_path / "broken-lines.lo3.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected: dict[str, int] = {}
+    history: list[int] = []
+    line = 1
+    for text in path.read_text(encoding="utf-8").split("\n")[1:]:
+        line += 1
+        if text.startswith("Lg01_"):
+            expected[text.split(";")[2]] = line
+        elif text.startswith(";"):
+            history.append(line)
+    result = load(tmp_path / "staging.duckdb", path)
+    assert result.rows_read == 6 and result.details["history_rows"] == 3
+    with duckdb.connect(str(tmp_path / "staging.duckdb"), read_only=True) as con:
+        persons = dict(con.execute("SELECT bsn, bron_regel FROM brp_personen").fetchall())
+        voornamen = con.execute("SELECT voornamen FROM brp_personen WHERE bsn = '999900006'").fetchone()[0]
+        rows = con.execute("SELECT bsn, pl_regel, bron_regel FROM brp_historie ORDER BY bron_regel").fetchall()
+    assert persons == expected and voornamen == "Sanne\nMaria"
+    assert [r[2] for r in rows] == history
+    assert all(pl == persons[bsn] for bsn, pl, _ in rows)
