@@ -50,7 +50,9 @@ from pathlib import Path
 from bench.brp_bulk_files import write_all
 n, data, formats = sys.argv[1:4]
 paths = write_all(int(n), Path(data), formats=tuple(formats.split(",")))
-(Path(data) / "done.json").write_text(json.dumps({k: str(v) for k, v in paths.items()}))
+marker = Path(data) / "done.json"
+done = json.loads(marker.read_text()) if marker.exists() else {}
+marker.write_text(json.dumps(done | {k: str(v) for k, v in paths.items()}))
 print("{}")
 """
 
@@ -125,16 +127,20 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5_000_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/inbeeld-bench"))
     parser.add_argument("--formats", default="lo3csv,haalcentraal,stufbg")
-    parser.add_argument("--reuse", action="store_true", help="keep files of the same size from a run before")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the files of the same size from runs before (write only those missing)")
     args = parser.parse_args()
     formats = tuple(args.formats.split(","))
     data = args.dir / f"n{args.n}"
     marker = data / "done.json"
-    if not (args.reuse and marker.exists() and set(json.loads(marker.read_text())) >= set(formats)):
+    if not args.reuse:
         shutil.rmtree(data, ignore_errors=True)
+    done = json.loads(marker.read_text()) if marker.exists() else {}
+    missing = [f for f in formats if f not in done or not Path(done[f]).is_file()]
+    if missing:
         start = time.perf_counter()
         # in a child: this process must stay small, as a child inherits its RSS at fork (see run_child)
-        run_child(WRITE, str(args.n), str(data), ",".join(formats))
+        run_child(WRITE, str(args.n), str(data), ",".join(missing))
         print(f"wrote {args.n:,} persons per format in {time.perf_counter() - start:.1f} s", flush=True)
     paths = {k: Path(v) for k, v in json.loads(marker.read_text()).items()}
 

@@ -30,6 +30,7 @@ from connectors.json_stream import array_file, locate_array
 from connectors.mappings import load_mapping
 from connectors.staging import ReaderResult
 from connectors.textfile import as_utf8, check_text
+from connectors.typed_rows import clean_sql
 
 FORMAT = "haalcentraal"
 MAX_OBJECT = 16 * 1024 * 1024
@@ -127,7 +128,7 @@ def _select_sql(mapping: dict, root: str = "$", more: tuple[str, ...] = ()) -> t
                         for i in range(OUDERS))
                     exprs[f"ouder{n}_{f}"] = f"CASE {whens} END"
     select = ", ".join(
-        f"nullif(trim({exprs[name]}), '') AS {name}" if name in exprs else f"NULL::VARCHAR AS {name}"
+        f"{clean_sql(exprs[name])} AS {name}" if name in exprs else f"NULL::VARCHAR AS {name}"
         for name in FIELD_BY_NAME
     )
     # members of a person not named by the mapping are kept in `extra` (the patch only for the few
