@@ -1,8 +1,8 @@
 """Reader for Haal Centraal *BRP Personen Bevragen* JSON (docs/formats.md §1.1).
 
-No Python object per person: the `personen` array is read by DuckDB (`read_json`, one JSON
-value per person, read once) and every field is taken out in SQL with one `json_extract` of all
-mapped paths.
+No Python object per person: DuckDB reads the `personen` array (one person per line, the usual
+bulk layout, as lines on every thread; any other layout with `read_json`) and every field is taken
+out in SQL with one `json_extract_string` of all mapped paths, once per person.
 Dates come as a date object (`Datum`, `DatumOnbekend`, `JaarDatum`, `JaarMaandDatum`) or as a GBA
 string; `hc_datum` turns both into the GBA form the shared typing understands.
 """
@@ -23,7 +23,6 @@ from connectors.brp_schema import (
     create_tables,
     finish_persons,
     insert_checked,
-    load_persons,
 )
 from connectors.errors import RefusedFile
 from connectors.json_stream import array_file, locate_array
@@ -162,13 +161,10 @@ def read_haalcentraal(
         con.execute(HC_MACROS)
         try:
             read = None if info.has_soh else _one_person_per_line(con, import_id, utf8_path, start, mapping)
-            if read is not None:
-                counts = finish_persons(con, import_id, path, read, duplicates)
-            else:
+            if read is None:
                 with array_file(utf8_path, start, end) as array:
-                    _read_array(con, array, mapping)
-                    counts = load_persons(con, import_id, path, "hc_raw", duplicates=duplicates)
-                con.execute("DROP VIEW hc_raw; DROP TABLE hc_rows")
+                    read = _read_array(con, import_id, array, mapping)
+            counts = finish_persons(con, import_id, path, read, duplicates)
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
     if counts.rows_read == 0:
@@ -252,17 +248,21 @@ def _one_person_per_line(
     return read if laid_out else None
 
 
-def _read_array(con: duckdb.DuckDBPyConnection, array: Path, mapping: dict) -> None:
-    """Any layout: DuckDB's array reader (one thread); the record number from the scan's ordinality."""
+def _read_array(con: duckdb.DuckDBPyConnection, import_id: int, array: Path, mapping: dict) -> int:
+    """Any layout: DuckDB's array reader (one thread), typed and checked in the order it reads, so
+    a person's record number is its position; returns the persons read."""
     select, extraction = _select_sql(mapping)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE hc_rows AS
-        SELECT bron_regel, {select}
-        FROM (SELECT ordinality AS bron_regel, json, {extraction} AS v
+        CREATE OR REPLACE TEMP VIEW hc_array AS
+        SELECT NULL::BIGINT AS bron_regel, {select}
+        FROM (SELECT json, {extraction} AS v
               FROM read_json({_sql_text(str(array))}, format='array', records=false,
-                             columns={{'json': 'JSON'}}, maximum_object_size={MAX_OBJECT}) WITH ORDINALITY)
+                             columns={{'json': 'JSON'}}, maximum_object_size={MAX_OBJECT}))
     """)
-    con.execute("CREATE OR REPLACE TEMP VIEW hc_raw AS SELECT * FROM hc_rows")
+    first_rowid = check_in_order(con, "hc_array", "hc_pass")
+    read, _ = insert_checked(con, import_id, "hc_pass", RecordLines(first_rowid, 1))
+    con.execute("DROP TABLE hc_pass; DROP VIEW hc_array")
+    return read
 
 
 def _refusal(path: Path, exc: duckdb.Error) -> RefusedFile:

@@ -228,16 +228,6 @@ def _fault_checks(field: Field) -> list[tuple[str, str]]:
     return checks
 
 
-def fault_test_sql() -> str:
-    """SQL: true for a row with at least one fault, false otherwise (never NULL).
-
-    Readers that filter the good rows in one statement and list the faults in another use this
-    same expression in both, so the two agree row for row.
-    """
-    conditions = [f"({cond})" for field in RAW_FIELDS for cond, _ in _fault_checks(field)]
-    return f"coalesce({' OR '.join(conditions)}, false)"
-
-
 def faults_sql() -> str:
     """One SQL expression over `parsed_sql`: NULL for a row without faults, else its list of faults.
 
@@ -248,7 +238,8 @@ def faults_sql() -> str:
         f"'reason': '{REASONS[reason]}'}} END"
         for field in RAW_FIELDS for cond, reason in _fault_checks(field)
     ]
-    return (f"CASE WHEN {fault_test_sql()} THEN list_filter([" + ",\n        ".join(items)
+    test = " OR ".join(f"({cond})" for field in RAW_FIELDS for cond, _ in _fault_checks(field))
+    return (f"CASE WHEN {test} THEN list_filter([" + ",\n        ".join(items)
             + "], lambda x: x IS NOT NULL) END")
 
 
@@ -301,25 +292,9 @@ class LoadCounts:
 DUPLICATE_POLICIES = ("refuse", "quarantine")
 
 
-def load_persons(
-    con: duckdb.DuckDBPyConnection, import_id: int, file: Path, source: str, *,
-    keep_checked: bool = False, duplicates: str = "refuse",
-) -> LoadCounts:
-    """Validate and insert the raw relation `source` (a view or temp table with `bron_regel`,
-    every name of RAW_NAMES and `extra`) into `brp_personen`, then check duplicate BSNs.
-
-    `keep_checked` leaves the temp table `brp_checked(bron_regel, bsn, faults)` for the caller.
-    The source is read twice: it must be a re-scannable file, a view over one, or a table.
-    """
-    read, _ = load_batch(con, import_id, source, keep_checked=keep_checked)
-    return finish_persons(con, import_id, file, read, duplicates)
-
-
-def load_batch(
-    con: duckdb.DuckDBPyConnection, import_id: int, source: str, *,
-    keep_checked: bool = False,
-) -> tuple[int, int]:
-    """Quarantine the faulty rows of `source` and insert the others; returns (read, quarantined).
+def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> tuple[int, int]:
+    """Quarantine the faulty rows of `source` (rows with their own `bron_regel`, such as the StUF-BG
+    row files) and insert the others; returns (read, quarantined).
 
     Reads the source twice (faults first, then the insert without the faulty rows) rather than
     materialising a typed copy: for a re-scannable file that is cheaper than a second write.
@@ -346,8 +321,7 @@ def load_batch(
         """)
     read, bad = con.execute(
         "SELECT count(*), count(faults) FROM brp_checked").fetchone()
-    if not keep_checked:
-        con.execute("DROP TABLE brp_checked")
+    con.execute("DROP TABLE brp_checked")
     return read, bad
 
 
