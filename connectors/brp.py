@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from connectors.brp_haalcentraal import read_haalcentraal
@@ -16,9 +17,11 @@ from connectors.brp_schema import change_summary, count_residents
 from connectors.brp_stufbg import read_stufbg
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
-from connectors.staging import ImportResult, Staging
+from connectors.staging import ImportResult, Staging, file_sha256
+from connectors.textfile import check_text
 
 KIND = "brp"
+TEXT_CHECKED = ("haalcentraal", "lo3csv")  # readers that take a `text` check made beforehand
 READERS = {"haalcentraal": read_haalcentraal, "lo3csv": read_lo3csv, "stufbg": read_stufbg}
 FORMATS = ("auto", *READERS)
 _LO3_ELEMENT = re.compile(rb"(^|[;,\t])\"?\d{2}\.\d{2}\.\d{2}\"?([;,\t]|\r?$)", re.MULTILINE)
@@ -72,8 +75,14 @@ def import_brp(
     options: dict = {"encoding": encoding, "duplicates": duplicates}
     if mapping is not None:
         options["mapping"] = load_mapping(mapping)
+    sha256 = None
+    if fmt in TEXT_CHECKED:  # the encoding check beside the content hash: both read every byte
+        with ThreadPoolExecutor(1) as pool:
+            digest = pool.submit(file_sha256, path)
+            options["text"] = check_text(path, encoding)
+            sha256 = digest.result()
     reader = functools.partial(READERS[fmt], **options)
     return staging.import_file(
         KIND, path, reader, force=force, population=count_residents,
-        summarize=change_summary(staging.gemeenten),
+        summarize=change_summary(staging.gemeenten), sha256=sha256,
     )

@@ -28,7 +28,7 @@ from connectors.errors import RefusedFile
 from connectors.json_stream import array_file, locate_array
 from connectors.mappings import load_mapping
 from connectors.staging import ReaderResult
-from connectors.textfile import as_utf8, check_text
+from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import clean_sql
 
 FORMAT = "haalcentraal"
@@ -150,10 +150,12 @@ def read_haalcentraal(
     mapping: dict | None = None,
     encoding: str | None = None,
     duplicates: str = "refuse",
+    text: TextInfo | None = None,
 ) -> ReaderResult:
-    """Load a Haal Centraal response body into `brp_personen`."""
+    """Load a Haal Centraal response body into `brp_personen` (`text`: the encoding check, when the
+    caller made it already)."""
     mapping = mapping or load_mapping("brp_haalcentraal")
-    info = check_text(path, encoding)
+    info = text or check_text(path, encoding)
     member = mapping.get("array", "personen")
     with as_utf8(path, info) as utf8_path:
         start, end = locate_array(utf8_path, member)

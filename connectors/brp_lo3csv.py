@@ -30,7 +30,7 @@ from connectors.delimited import record_lines
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
 from connectors.staging import ReaderResult
-from connectors.textfile import as_utf8, check_text
+from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import clean_sql
 
 ELEMENT = re.compile(r"^(\d{2})\.(\d{2})\.(\d{2})$")
@@ -75,8 +75,12 @@ def read_lo3csv(
     mapping: dict | None = None,
     encoding: str | None = None,
     duplicates: str = "refuse",
+    text: TextInfo | None = None,
 ) -> ReaderResult:
     """Load an LO3-element CSV into `brp_personen` (labelled rows) and `brp_historie` (the others).
+
+    `text` is the file's encoding check when the caller made it already (`connectors.brp` makes it
+    beside the content hash).
 
     One pass over the file, on every thread and in file order (brp_schema.check_in_order), types
     and checks each row and keeps the values of history rows; the good persons are then inserted.
@@ -85,7 +89,7 @@ def read_lo3csv(
     unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
     if unknown:
         raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
-    info = check_text(path, encoding)
+    info = text or check_text(path, encoding)
     delimiter, quote = mapping.get("delimiter", ";"), mapping.get("quote", '"')
     with as_utf8(path, info) as utf8_path:
         header = read_header(utf8_path, delimiter, quote)

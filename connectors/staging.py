@@ -286,8 +286,11 @@ class Staging:
         population: PopulationCounter | None = None,
         summarize: ChangeSummary | None = None,
         same_name: bool = False,
+        sha256: str | None = None,
     ) -> ImportResult:
         """Load one delivery in one transaction: all of it, or (on any exception) nothing.
+
+        `sha256`: the file's hash when the caller has it already (computed beside other work).
 
         `same_name`: a duplicate must also have the same file name. For deliveries whose name says
         what the content does not (a DUO report's month and area, `202610A04G0599.csv`: an
@@ -301,7 +304,7 @@ class Staging:
             raise RefusedFile(path, None, None, "no such file")
         if path.stat().st_size == 0:
             raise RefusedFile(path, None, None, "empty file")
-        sha256 = file_sha256(path)
+        sha256 = sha256 or file_sha256(path)
         con = self.con
         earlier = con.execute(
             "SELECT import_id FROM imports WHERE kind = ? AND sha256 = ? AND status = 'loaded' "
