@@ -18,7 +18,7 @@ from pathlib import Path
 
 from connectors.errors import RefusedFile
 
-BLOCK = 16 * 1024 * 1024
+BLOCK = 1024 * 1024  # a block stays in the cache through the checks; the GIL changes hands between blocks
 UTF8_BOM = codecs.BOM_UTF8
 ENCODINGS = ("utf-8", "cp1252")
 
