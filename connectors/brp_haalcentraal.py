@@ -29,7 +29,7 @@ from connectors.json_stream import array_file, locate_array
 from connectors.mappings import load_mapping
 from connectors.staging import ReaderResult
 from connectors.textfile import TextInfo, as_utf8, check_text
-from connectors.typed_rows import clean_sql
+from connectors.typed_rows import clean_sql, sql_str
 
 FORMAT = "haalcentraal"
 MAX_OBJECT = 16 * 1024 * 1024
@@ -62,10 +62,6 @@ def _paths(spec: str | list[str]) -> list[str]:
     return [spec] if isinstance(spec, str) else list(spec)
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 class _Extraction:
     """Collects every JSON path to read, so each person is parsed once: one `json_extract_string`
     of all paths (date members and both ouders included) feeds every field expression."""
@@ -85,7 +81,7 @@ class _Extraction:
         if "[*]" in path:  # a list of values (gezag), rare: parsed again only when present
             base, rest = path.split("[*]", 1)
             return (f"nullif(array_to_string(list_transform(from_json({self.slot(base)}, '[\"JSON\"]'), "
-                    f"lambda x: x ->> {_sql_text('$' + rest)}), ','), '')")
+                    f"lambda x: x ->> {sql_str('$' + rest)}), ','), '')")
         if kind == "date":
             return f"hc_datum({', '.join(self.slot(path + part) for part in ('', *_DATE_PARTS))})"
         if kind == "flag":
@@ -99,7 +95,7 @@ class _Extraction:
     def extract_sql(self, more: tuple[str, ...] = ()) -> str:
         """One `json_extract_string` of every path, then the `more` paths (taken as they are)."""
         paths = [*self.paths, *more]
-        return f"json_extract_string({self.record}, [{', '.join(_sql_text(p) for p in paths)}])"
+        return f"json_extract_string({self.record}, [{', '.join(sql_str(p) for p in paths)}])"
 
 
 def _ouder_path(base: str, index: int, member: str) -> str:
@@ -135,10 +131,10 @@ def _select_sql(mapping: dict, root: str = "$", more: tuple[str, ...] = ()) -> t
     top = sorted({p.split(".")[1].split("[")[0] for spec in fields.values() for p in _paths(spec)}
                  | ({ouders["path"].split(".")[1]} if ouders else set()))
     patch = json.dumps({k: None for k in top})
-    known = "[" + ", ".join(_sql_text(k) for k in top) + "]"
-    person = f"json_extract(json, {_sql_text(root)})"
-    extra = (f"CASE WHEN NOT list_has_all({known}, json_keys(json, {_sql_text(root)})) "
-             f"THEN nullif(json_merge_patch({person}, {_sql_text(patch)}), '{{}}') END")
+    known = "[" + ", ".join(sql_str(k) for k in top) + "]"
+    person = f"json_extract(json, {sql_str(root)})"
+    extra = (f"CASE WHEN NOT list_has_all({known}, json_keys(json, {sql_str(root)})) "
+             f"THEN nullif(json_merge_patch({person}, {sql_str(patch)}), '{{}}') END")
     return f"{select}, {extra} AS extra", ex.extract_sql(more)
 
 
@@ -223,7 +219,7 @@ def _one_person_per_line(
                 FROM (
                     SELECT line, coalesce(regexp_full_match(line, '[\\s\\]}}]*'), true) AS closing,
                            '[' || line || CASE WHEN ends_with(line, ',') THEN 'null]' ELSE ']' END AS json
-                    FROM read_csv({_sql_text(str(path))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1),
+                    FROM read_csv({sql_str(str(path))}, columns = {{'line': 'VARCHAR'}}, delim = chr(1),
                                   quote = '', escape = '', header = false, skip = {skip}, auto_detect = false,
                                   strict_mode = true, max_line_size = {MAX_OBJECT}))))
     """)
@@ -258,7 +254,7 @@ def _read_array(con: duckdb.DuckDBPyConnection, import_id: int, array: Path, map
         CREATE OR REPLACE TEMP VIEW hc_array AS
         SELECT NULL::BIGINT AS bron_regel, {select}
         FROM (SELECT json, {extraction} AS v
-              FROM read_json({_sql_text(str(array))}, format='array', records=false,
+              FROM read_json({sql_str(str(array))}, format='array', records=false,
                              columns={{'json': 'JSON'}}, maximum_object_size={MAX_OBJECT}))
     """)
     first_rowid = check_in_order(con, "hc_array", "hc_pass")

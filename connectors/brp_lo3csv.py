@@ -31,15 +31,11 @@ from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
 from connectors.staging import ReaderResult
 from connectors.textfile import TextInfo, as_utf8, check_text
-from connectors.typed_rows import clean_sql
+from connectors.typed_rows import clean_sql, sql_str
 
 ELEMENT = re.compile(r"^(\d{2})\.(\d{2})\.(\d{2})$")
 MARKER = re.compile(r"^(\d{2})\.H$")
 FORMAT = "lo3csv"
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def read_header(path: Path, delimiter: str = ";", quote: str = '"') -> list[str]:
@@ -106,8 +102,8 @@ def read_lo3csv(
         spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
         con.execute(f"""
             CREATE OR REPLACE TEMP VIEW lo3_rows AS
-            SELECT * FROM read_csv({_sql_text(str(utf8_path))}, delim={_sql_text(delimiter)},
-                                   quote={_sql_text(quote)}, escape={_sql_text(quote)}, header=false,
+            SELECT * FROM read_csv({sql_str(str(utf8_path))}, delim={sql_str(delimiter)},
+                                   quote={sql_str(quote)}, escape={sql_str(quote)}, header=false,
                                    skip=1, columns={spec}, auto_detect=false, strict_mode=true)
         """)
         # extra: every column the mapping does not name, with its header (duplicates numbered)
@@ -179,7 +175,7 @@ def _json_of_nonempty(items: list[tuple[str, str]]) -> str:
     """SQL for a JSON object of the non-empty columns in `items` ((key, column) pairs), else NULL."""
     if not items:
         return "NULL::JSON"
-    entries = ", ".join(f"{{'k': {_sql_text(k)}, 'v': nullif(trim({c}), '')}}" for k, c in items)
+    entries = ", ".join(f"{{'k': {sql_str(k)}, 'v': nullif(trim({c}), '')}}" for k, c in items)
     any_value = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for _, c in items) + ")" \
         if len(items) > 1 else f"nullif(trim({items[0][1]}), '')"
     return (f"CASE WHEN {any_value} IS NOT NULL THEN to_json(map_from_entries("
