@@ -37,8 +37,8 @@ CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
 SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_18_23,
            ONBEKEND_IN_BRP, THUISZITTER, VSV)
 
-# The VSV definition of CBS/DUO (SPEC §2): younger than 23, funded VO (not PrO), MBO or VAVO.
-VSV_LEEFTIJD = 23
+# The VSV definition of CBS/DUO (SPEC §2): younger than `vsv_leeftijd` (a dated parameter, 23),
+# funded VO (not PrO), MBO or VAVO.
 VSV_ONDERWIJSSOORTEN = ("VO", "MBO", "VAVO")
 
 COLUMNS = ("signal", "persoonsnummer", "gemeentecode", "peildatum", "sinds", "status",
@@ -233,6 +233,7 @@ def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: It
     d = f"DATE '{peildatum.isoformat()}'"
     lang = int(value("thuiszitter_lang", peildatum))
     venster = int(value("bijna_leerplichtig_venster", peildatum))
+    vsv_leeftijd = int(value("vsv_leeftijd", peildatum))
     return _ctes(con, peildatum, gemeenten) + f"""
 alle AS (
     SELECT '{ABSOLUUT_VERZUIM}' AS signal, bsn AS persoonsnummer, gemeentecode, sinds, status,
@@ -253,7 +254,7 @@ alle AS (
     SELECT '{VSV}', bsn, gemeentecode, startset_einde + 1, status, adres_in_onderzoek, geheimhouding, false
     FROM basis
     WHERE status IS NOT NULL AND in_startset AND NOT geldig AND sk IS NULL
-      AND {d} < lpw_verjaardag(vroegst, {VSV_LEEFTIJD})
+      AND {d} < lpw_verjaardag(vroegst, {vsv_leeftijd})
     UNION ALL
     SELECT '{THUISZITTER}', bsn, gemeentecode, sinds, status, adres_in_onderzoek, geheimhouding,
            sinds + to_months({lang}) < {d}

@@ -190,3 +190,15 @@ def test_person_state_explains_why_a_signal_is_gone(staging) -> None:
     assert state[BSN]["resident"] and state[BSN]["geldig"] and state[BSN]["status"] == "leerplichtig"
     assert not state["999990639"]["resident"] and state["999990639"]["gemeentecode"] == "0599"
     assert state["999991425"]["overleden"] and not state["999991425"]["resident"]
+
+
+@pytest.mark.parametrize(("geboren", "expected"), [
+    ("2003-10-21", {VSV: date(2026, 10, 10), GEEN_INSCHRIJVING_18_23: date(2026, 10, 10)}),  # 23 tomorrow
+    ("2003-10-20", {}),  # 23 on the peildatum: neither a vsv'er nor in the RMC doelgroep any more
+    ("2003-10-19", {}),
+])
+def test_vsv_ends_at_the_23rd_birthday(staging, geboren: str, expected: dict) -> None:
+    """`vsv_leeftijd` (a dated parameter): a vsv'er is younger than 23 on the peildatum."""
+    _person(staging, geboren)
+    _enrolment(staging, "2023-08-20", "2026-10-09", soort="MBO")
+    assert _signals(staging) == expected
