@@ -117,3 +117,16 @@ def test_record_numbers_follow_the_file_when_read_on_several_threads(tmp_path: P
         wrong = con.execute("SELECT count(*) FROM brp_personen "
                             "WHERE bron_regel <> a_nummer::BIGINT - 1000000000 + 1").fetchone()[0]
     assert wrong == 0
+
+
+def test_a_person_longer_than_the_limit_refuses_the_file_naming_its_record(tmp_path: Path) -> None:
+    from connectors.brp_haalcentraal import MAX_OBJECT
+
+    persons = _persons()
+    persons[1]["naam"]["voornamen"] = "x" * (MAX_OBJECT + 1)
+    staging = tmp_path / "s.duckdb"
+    with pytest.raises(RefusedFile) as refused:
+        load(staging, _one_per_line(tmp_path / "long.json", persons))
+    assert refused.value.line == 2 and "longer than 16 MB" in str(refused.value)
+    with duckdb.connect(str(staging), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM imports WHERE status = 'loaded'").fetchone()[0] == 0
