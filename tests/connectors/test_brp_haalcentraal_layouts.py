@@ -130,3 +130,20 @@ def test_a_person_longer_than_the_limit_refuses_the_file_naming_its_record(tmp_p
     assert refused.value.line == 2 and "longer than 16 MB" in str(refused.value)
     with duckdb.connect(str(staging), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM imports WHERE status = 'loaded'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("newline", "indent", "closing"), [
+    ("\r\n", "\t", "]}"),  # CRLF, tab-indented persons
+    ("\n", "", "  ]\n}"),  # `]` and `}` on lines of their own
+])
+def test_one_person_per_line_variants_take_the_fast_path_and_equal_the_pretty_file(
+        tmp_path: Path, newline: str, indent: str, closing: str) -> None:
+    lines = [indent + json.dumps(p, ensure_ascii=False) + "," for p in _persons()]
+    lines[-1] = lines[-1][:-1]
+    path = tmp_path / "variant.json"
+    path.write_bytes(('{"type": "RaadpleegMetBurgerservicenummer", "personen": [' + newline
+                      + newline.join(lines) + newline + closing + newline).encode("utf-8"))
+    assert _fast_path_taken(path)
+    load(tmp_path / "a.duckdb", PRETTY)
+    load(tmp_path / "b.duckdb", path)
+    assert _rows(tmp_path / "a.duckdb") == _rows(tmp_path / "b.duckdb")
