@@ -16,9 +16,9 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from connectors.deliveries import import_delivery as run_import
 from connectors.errors import RefusedFile
 from pipelines import inbox as inbox_folder
-from pipelines.imports import import_delivery as run_import
 from pipelines.imports import import_vrijstellingen
 from pipelines.lock import RunLock
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today

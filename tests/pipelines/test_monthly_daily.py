@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from connectors.deliveries import import_delivery
 from pipelines.daily import daily_flow, renewal_reminders, update_thuiszitters
-from pipelines.imports import import_delivery
 from pipelines.monthly import monthly_flow, write_kpis, write_vsv, write_worklists
 from pipelines.stores import registers
 from settings import Settings

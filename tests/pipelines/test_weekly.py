@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from connectors.deliveries import ReaderNotAvailable, import_delivery
 from connectors.errors import RefusedFile, SuspiciousShrink
-from pipelines.imports import ReaderNotAvailable, import_delivery
 from pipelines.stores import registers
 from pipelines.weekly import _worth_retrying, weekly_flow, write_letters
 from settings import Settings
