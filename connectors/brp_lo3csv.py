@@ -4,8 +4,9 @@ A row whose first column holds a label (`Lg01_716`) starts a persoonslijst and c
 values; the unlabelled rows after it are that persoonslijst's history (earlier addresses, earlier
 gemeenten, further occurrences of repeating categories). History rows go to `brp_historie` and are
 never counted as persons. Everything happens in DuckDB: `read_csv` with every column as text and
-positional names (the real header repeats `06.88.10`), row numbers for the file lines, and an ASOF
-join attaching each history row to the last labelled row before it.
+positional names (the real header repeats `06.88.10`), a row's line from its position in a table
+written in file order, and an ASOF join attaching each history row to the last labelled row before
+it.
 """
 
 from __future__ import annotations

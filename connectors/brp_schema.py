@@ -1,5 +1,6 @@
-"""The one typed BRP person table, its history table and views, and the load step the three
-BRP readers share.
+"""The one typed BRP person table, its history table and views, and the load steps the three
+BRP readers share (`check_in_order` and `insert_checked` for LO3 and Haal Centraal, `load_batch`
+for the StUF-BG row files).
 
 Why one module: the three formats carry the same facts (docs/formats.md §1), so each reader only
 turns its format into a relation of *raw* canonical fields (text, GBA dates `jjjjmmdd`); typing,
@@ -335,7 +336,7 @@ def check_in_order(
     of faults of a faulty person, the typed person columns, and the `keep` columns (name -> SQL) a
     reader wants for its own rows. It is written on every thread in the scan's order
     (`scan_order.in_order`), so a row's position is its record number: nothing here numbers rows
-    (that would make the pass single-threaded). Returns the first rowid (`record_line`).
+    (that would make the pass single-threaded). Returns the first rowid (for `RecordLines`).
     """
     create_tables(con)
     kept = "".join(f", {sql} AS {name}" for name, sql in (keep or {}).items())
