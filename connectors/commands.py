@@ -102,7 +102,7 @@ def import_brp_command(ctx: click.Context, file: Path, fmt: str, force: bool, en
     show = sys.stderr.isatty() if progress is None else progress
     try:
         with Staging(settings.staging_path, gemeenten=settings.gemeenten) as staging, \
-                file_progress(file, show):
+                file_progress(file, show, con=staging.con):
             result = import_brp(staging, file, fmt=fmt, force=force, encoding=encoding, mapping=mapping,
                                 duplicates=duplicates)
     except (RefusedFile, StagingLocked) as exc:

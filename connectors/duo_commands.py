@@ -88,7 +88,7 @@ def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, 
         with Staging(settings.staging_path, gemeenten=settings.gemeenten) as st:
             for kind, path, reader, summarize, label in imports:
                 try:
-                    with file_progress(path, show):
+                    with file_progress(path, show, con=st.con):
                         result = st.import_file(kind, path, reader, summarize=summarize,
                                                 same_name=kind.startswith("duo_"))
                 except RefusedFile as exc:

@@ -239,7 +239,8 @@ class Staging:
                 raise StagingLocked(f"staging file {self.path} is in use by another process") from exc
             raise
         con = self._con
-        con.execute("SET enable_progress_bar = false")
+        # progress is kept for `query_progress` (the import's progress bar), never printed by DuckDB
+        con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
         if self.memory_limit:
             con.execute(f"SET memory_limit = '{self.memory_limit}'")
         if self.threads:
