@@ -203,8 +203,7 @@ def _one_person_per_line(
     skip = _lines_before_array(path, start)
     if skip is None:
         return None
-    second = "$[1]"
-    select, extraction = _select_sql(mapping, "$[0]", more=(second,))
+    select, extraction = _select_sql(mapping, "$[0]", more=("$[1]",))
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW hc_lines AS
         SELECT NULL::BIGINT AS bron_regel, {select}, shape
@@ -241,10 +240,9 @@ def _one_person_per_line(
                AND min(rowid) FILTER (WHERE shape = 'c') > max(rowid) FILTER (WHERE shape <> 'c')
         FROM hc_pass
     """).fetchone()[0]
-    if laid_out:
-        read, _ = insert_checked(con, import_id, "hc_pass", RecordLines(first_rowid, 1))
+    read = insert_checked(con, import_id, "hc_pass", RecordLines(first_rowid, 1))[0] if laid_out else None
     con.execute("DROP TABLE hc_pass; DROP VIEW hc_lines")
-    return read if laid_out else None
+    return read
 
 
 def _read_array(con: duckdb.DuckDBPyConnection, import_id: int, array: Path, mapping: dict) -> int:

@@ -127,7 +127,7 @@ def read_lo3csv(
             SELECT NULL::BIGINT AS bron_regel, {select}, {extra} AS extra, {', '.join(columns)}
             FROM lo3_rows
         """)
-        labelled = f"nullif(trim({label}), '') IS NOT NULL"
+        labelled = f"{_nz(label)} IS NOT NULL"
         markers = _markers(header, columns)
         history = f"NOT ({labelled})" + "".join(f" OR {c} IS NOT NULL" for c in markers.values())
         try:
@@ -176,9 +176,9 @@ def _json_of_nonempty(items: list[tuple[str, str]]) -> str:
     """SQL for a JSON object of the non-empty columns in `items` ((key, column) pairs), else NULL."""
     if not items:
         return "NULL::JSON"
-    entries = ", ".join(f"{{'k': {sql_str(k)}, 'v': nullif(trim({c}), '')}}" for k, c in items)
-    any_value = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for _, c in items) + ")" \
-        if len(items) > 1 else f"nullif(trim({items[0][1]}), '')"
+    entries = ", ".join(f"{{'k': {sql_str(k)}, 'v': {_nz(c)}}}" for k, c in items)
+    values = [_nz(c) for _, c in items]
+    any_value = f"coalesce({', '.join(values)})" if len(values) > 1 else values[0]
     return (f"CASE WHEN {any_value} IS NOT NULL THEN to_json(map_from_entries("
             f"list_filter([{entries}], lambda x: x.v IS NOT NULL))) END")
 
@@ -191,6 +191,15 @@ def _load_history(
 
     The rows come from the scan `lo3_pass` (its `hist` list holds columns[1:]), `lines` numbers them.
     """
+    first_history, first_label = con.execute(
+        "SELECT min(rowid) FILTER (WHERE NOT is_person), min(rowid) FILTER (WHERE is_person) FROM lo3_pass"
+    ).fetchone()
+    if first_history is not None and (first_label is None or first_history < first_label):
+        line = con.execute(f"SELECT {lines.line} FROM lo3_pass t{lines.join} "
+                           f"WHERE t.rowid = {int(first_history)}").fetchone()[0]
+        raise RefusedFile(path, line, header[0] or "label",
+                          "history row before the first labelled row: which persoonslijst does it belong to?")
+
     markers = _markers(header, columns)
     position = {c: i for i, c in enumerate(columns[1:], start=1)}
     values = ", ".join(
@@ -209,15 +218,6 @@ def _load_history(
         SELECT {lines.line} AS bron_regel, t.bsn FROM lo3_pass t{lines.join}
         WHERE t.is_person AND t.rowid + 1 IN (SELECT rowid FROM lo3_pass WHERE NOT is_person)
     """)
-    first_history, first_label = con.execute(
-        "SELECT min(rowid) FILTER (WHERE NOT is_person), min(rowid) FILTER (WHERE is_person) FROM lo3_pass"
-    ).fetchone()
-    if first_history is not None and (first_label is None or first_history < first_label):
-        line = con.execute(f"SELECT {lines.line} FROM lo3_pass t{lines.join} "
-                           f"WHERE t.rowid = {int(first_history)}").fetchone()[0]
-        raise RefusedFile(path, line, header[0] or "label",
-                          "history row before the first labelled row: which persoonslijst does it belong to?")
-
     field_of = {el: f for f, el in mapping["fields"].items()}
     hist = mapping.get("history", {})
     by_category: dict[str, list[tuple[str, str]]] = {}

@@ -51,7 +51,7 @@ class ImportOutcome:
         }
 
 
-def plan(path: Path, kind: str, gemeenten: tuple[str, ...]) -> ImportPlan:
+def plan(path: Path, kind: str) -> ImportPlan:
     """The import plan of a file of inbox kind `kind` (see `pipelines.inbox.KINDS`), BRP excepted."""
     if kind in ("duo_c", "duo_p"):
         from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
@@ -81,7 +81,7 @@ def import_delivery(staging_path: Path, path: Path, kind: str, gemeenten: tuple[
     from connectors.brp import import_brp
     from connectors.staging import Staging
 
-    chosen = None if kind == "brp" else plan(path, kind, gemeenten)
+    chosen = None if kind == "brp" else plan(path, kind)
     with Staging(staging_path, gemeenten=gemeenten) as staging:
         if chosen is None:  # the BRP's own import: format detection and the shrink guard
             result = import_brp(staging, path, force=force)
