@@ -15,9 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.brp_fields import FIELD_BY_NAME, OUDER_FIELDS
 from connectors.brp_schema import (
-    FIELD_BY_NAME,
-    OUDER_FIELDS,
     RecordLines,
     check_in_order,
     create_tables,

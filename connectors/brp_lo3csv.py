@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.brp_fields import FIELD_BY_NAME
 from connectors.brp_schema import (
-    FIELD_BY_NAME,
     RecordLines,
     check_in_order,
     create_tables,

@@ -16,53 +16,9 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.brp_fields import OUDER_FIELDS, RAW_FIELDS, Field
 from connectors.errors import RefusedFile
 from connectors.scan_order import any_order, in_order
-
-# -- the raw canonical fields a reader delivers (all VARCHAR), with the kind of check each gets --
-# kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
-OUDER_FIELDS = ("bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "geslacht")
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: str = "text"
-    required: bool = False
-
-
-RAW_FIELDS: tuple[Field, ...] = (
-    Field("bsn", "bsn", required=True),
-    Field("a_nummer"),
-    Field("voornamen"),
-    Field("voorvoegsel"),
-    Field("geslachtsnaam"),
-    Field("geboortedatum", "date", required=True),
-    Field("geslacht"),
-    Field("gemeente_inschrijving", "gemeente"),
-    Field("datum_inschrijving_gemeente", "date"),
-    Field("verblijfplaats_type"),
-    Field("adres_functie"),
-    Field("straat"),
-    Field("huisnummer", "int"),
-    Field("huisletter"),
-    Field("huisnummertoevoeging"),
-    Field("postcode"),
-    Field("woonplaats"),
-    Field("datum_aanvang_adres", "date"),
-    Field("adres_in_onderzoek", "flag"),
-    Field("onderzoek_aanduiding"),
-    Field("onderzoek_datum", "date"),
-    Field("datum_overlijden", "date"),
-    Field("opschorting_reden"),
-    Field("opschorting_datum", "date"),
-    Field("geheimhouding", "geheim"),
-    *(Field(f"ouder{n}_{f}", {"bsn": "bsn", "geboortedatum": "date"}.get(f, "text"))
-      for n in (1, 2) for f in OUDER_FIELDS),
-    Field("gezag"),
-)
-RAW_NAMES = tuple(f.name for f in RAW_FIELDS)
-FIELD_BY_NAME = {f.name: f for f in RAW_FIELDS}
 
 # -- the typed table --------------------------------------------------------------------------
 PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -298,32 +254,33 @@ def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> t
     row files) and insert the others; returns (read, quarantined).
 
     Reads the source twice (faults first, then the insert without the faulty rows) rather than
-    materialising a typed copy: for a re-scannable file that is cheaper than a second write.
+    materialising a typed copy: for a re-scannable file that is cheaper than a second write. Only
+    the faulty rows are kept between the two reads, so a file of good rows holds no memory.
     """
     create_tables(con)
     parsed = parsed_sql(source)
     with any_order(con):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE brp_checked AS
-            SELECT bron_regel, bsn, {faults_sql()} AS faults FROM {parsed}
+            SELECT * FROM (SELECT bron_regel, {faults_sql()} AS faults FROM {parsed})
+            WHERE faults IS NOT NULL
         """)
     con.execute("""
         INSERT INTO quarantine_pending
         SELECT bron_regel, f.field, f.value, f.reason
-        FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked WHERE faults IS NOT NULL)
+        FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked)
         ORDER BY bron_regel
     """)
     with any_order(con):
-        con.execute(f"""
+        inserted = con.execute(f"""
             INSERT INTO brp_personen
             SELECT {typed_select_sql(import_id)}
             FROM {parsed}
-            WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked WHERE faults IS NOT NULL)
-        """)
-    read, bad = con.execute(
-        "SELECT count(*), count(faults) FROM brp_checked").fetchone()
+            WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked)
+        """).fetchone()[0]
+    bad = con.execute("SELECT count(*) FROM brp_checked").fetchone()[0]
     con.execute("DROP TABLE brp_checked")
-    return read, bad
+    return inserted + bad, bad
 
 
 def check_in_order(

@@ -8,18 +8,17 @@ Two ways through a file, with the same rows, line numbers, quarantine and refusa
 
 * in one pass (files under `PARALLEL_FROM`, and any file the other way cannot split): lxml
   `iterparse` through `xml_safety` (no DOCTYPE, no entities), each element cleared after use;
-* in parts (`connectors/xml_chunks.py`): the file is cut after person end tags and the parts are
-  parsed and read on threads (libxml2 parses without the GIL, so both cores work while Python reads
-  the elements). A part that does not parse on its own sends the file the one-pass way, which names
-  the line and error exactly as before; what was inserted by then is deleted first.
+* in parts (`connectors/xml_chunks.py`): the file is cut after person end tags; this process reads
+  the head and the tail, worker processes (`connectors/stufbg_pool.py`, one per core) parse and
+  read the parts between, and their rows come back in file order. A part that does not parse on its
+  own sends the file the one-pass way, which names the line and error exactly as before; what was
+  inserted by then is deleted first.
 """
 
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -29,15 +28,17 @@ from connectors import xml_chunks
 from connectors.brp_schema import create_tables, finish_persons, load_batch
 from connectors.errors import RefusedFile
 from connectors.mappings import load_mapping
-from connectors.row_files import RowFiles, text_lines
+from connectors.row_files import RowFiles
 from connectors.staging import ReaderResult
-from connectors.stufbg_objects import COLUMNS, Layout, read_object
+from connectors.stufbg_objects import COLUMNS, Layout, in_stream_order, read_object
+from connectors.stufbg_pool import Workers
+from connectors.stufbg_worker import Setup
 from connectors.textfile import check_text
-from connectors.xml_safety import NotWellFormed, check_prolog, safe_iterparse, walk_ends
+from connectors.xml_safety import NotWellFormed, check_prolog, safe_iterparse
 
 FORMAT = "stufbg"
 PARALLEL_FROM = 32 * 1024 * 1024  # bytes: smaller files are read in one pass
-PART = 256 * 1024  # bytes per part: its tree (about 6x its size) fits a core's cache, a few in memory
+PART = 256 * 1024  # bytes per part: its tree (about 6x its size) fits a core's cache
 BATCH = 10_000  # one pass: rows joined and written at once
 RAW_TYPES = {name: "BIGINT" if name == "bron_regel" else "VARCHAR" for name in COLUMNS}
 ACCEPTED = ("utf-8", "utf8", "cp1252", "windows-1252", "us-ascii", "iso-8859-1")
@@ -52,10 +53,11 @@ def read_stufbg(
     encoding: str | None = None,
     duplicates: str = "refuse",
     part_size: int | None = None,
-    threads: int | None = None,
+    workers: int | None = None,
 ) -> ReaderResult:
     """Load a StUF-BG npsLa01 answer into `brp_personen`. `part_size` reads any file in parts of
-    that many bytes (default: files from PARALLEL_FROM bytes in parts of PART), parsed on `threads`."""
+    that many bytes (default: files from PARALLEL_FROM bytes in parts of PART), read by `workers`
+    processes (default: one per core)."""
     mapping = mapping or load_mapping("brp_stufbg")
     layout = Layout(mapping)
     declared = check_prolog(path)
@@ -70,20 +72,25 @@ def read_stufbg(
         raise RefusedFile(path, 1, "encoding", f"XML encoding {used!r} is not accepted (UTF-8 or cp1252)")
     create_tables(con)
     read_in_parts = bool(part_size) or path.stat().st_size >= PARALLEL_FROM
-    threads = threads or os.cpu_count() or 1
-    with _duckdb_threads(con, max(1, (os.cpu_count() or 1) - threads) if read_in_parts else None), \
-            RowFiles(con, RAW_TYPES, lambda source: load_batch(con, import_id, source)[0]) as rows:
-        if read_in_parts:
+    workers = workers or os.cpu_count() or 1
+    few = max(1, (os.cpu_count() or 1) - workers) if read_in_parts else None
+    with RowFiles(con, RAW_TYPES, lambda source: load_batch(con, import_id, source)[0]) as rows:
+        with _duckdb_threads(con, few):
             try:
-                _read_in_parts(path, layout, override, used, part_size or PART, threads, rows)
-            except NotWellFormed:  # cannot be read in parts (or not well-formed): one pass says exactly why
-                read_in_parts = False
-                rows.discard()
-                con.execute("DELETE FROM brp_personen WHERE import_id = ?", [import_id])
-                con.execute("DELETE FROM quarantine_pending")
-        if not read_in_parts:
-            _read_in_one_pass(path, layout, override, rows)
-        read = rows.finish()
+                if read_in_parts:
+                    try:
+                        _read_in_parts(path, layout, mapping, override, used, part_size or PART, workers,
+                                       rows)
+                    except NotWellFormed:  # cannot be read in parts (or not well-formed): one pass says why
+                        read_in_parts = False
+                        rows.discard()
+                        con.execute("DELETE FROM brp_personen WHERE import_id = ?", [import_id])
+                        con.execute("DELETE FROM quarantine_pending")
+                if not read_in_parts:
+                    _read_in_one_pass(path, layout, override, rows)
+            finally:
+                rows.settle()  # the connection is this thread's again before its thread count changes
+        read = rows.finish()  # the last file on every DuckDB thread: the workers are done
         counts = finish_persons(con, import_id, path, read, duplicates)
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
@@ -94,7 +101,7 @@ def read_stufbg(
 
 @contextmanager
 def _duckdb_threads(con: duckdb.DuckDBPyConnection, count: int | None) -> Iterator[None]:
-    """DuckDB on `count` threads (None: as it is) while the reader's parse threads have the other
+    """DuckDB on `count` threads (None: as it is) while the reader's worker processes have the other
     cores; each DuckDB thread holds buffers of its own, so this is also what keeps the loads of a
     national delivery within a small memory limit."""
     if count is None:
@@ -130,10 +137,10 @@ def _read_in_one_pass(path: Path, layout: Layout, override: str | None, rows: Ro
                           f"no person `{layout.object}` elements: not an npsLa01 answer?")
 
 
-def _read_in_parts(path: Path, layout: Layout, override: str | None, used: str, size: int, threads: int,
-                   rows: RowFiles) -> None:
-    """Parse the parts on `threads` threads and read their persons in file order into `rows`;
-    `NotWellFormed` if a part does not parse on its own."""
+def _read_in_parts(path: Path, layout: Layout, mapping: dict, override: str | None, used: str, size: int,
+                   workers: int, rows: RowFiles) -> None:
+    """Read the head and tail here and the middle parts in `workers` processes, all in file order
+    into `rows`; `NotWellFormed` if a part does not parse on its own."""
     pattern = xml_chunks.end_tag(layout.object)
     encoding = override or used  # parts after the head have no XML declaration of their own
     codec = "cp1252" if override else used
@@ -146,46 +153,19 @@ def _read_in_parts(path: Path, layout: Layout, override: str | None, used: str, 
         head = xml_chunks.read_head(handle.read(first), layout.object, override, codec)
         handle.seek(last)
         tail = xml_chunks.parse_tail(handle.read(), head, encoding)  # a truncated file stops here
-        rows.add(read_object(obj, layout, obj.sourceline) for obj in _in_stream_order(head.root, tag))
-        line = head.lines + 1  # the line `first` is on
-        with ThreadPoolExecutor(threads, thread_name_prefix="stufbg") as pool:
-            pending: deque[Future] = deque()
-            try:
-                for part in xml_chunks.parts(handle, first, last, size, pattern, layout.object):
-                    pending.append(pool.submit(_part_rows, part, line, head, encoding, layout))
-                    line += part.count(b"\n")
-                    if len(pending) > threads:
-                        rows.add_text(*pending.popleft().result())
-                while pending:
-                    rows.add_text(*pending.popleft().result())
-            finally:
-                for future in pending:
-                    future.cancel()
-        offset = line - 1
-        rows.add(read_object(obj, layout, obj.sourceline + offset) for obj in _in_stream_order(tail, tag))
+        rows.add(read_object(obj, layout, obj.sourceline) for obj in in_stream_order(head.root, tag))
+        lines = [head.lines + 1]  # the line the next part starts on
 
+        def places() -> Iterator[tuple[int, int, int]]:
+            offset = first
+            for part in xml_chunks.parts(handle, first, last, size, pattern, layout.object):
+                yield offset, len(part), lines[0]
+                offset += len(part)
+                lines[0] += part.count(b"\n")
 
-def _part_rows(part: bytes, line: int, head: xml_chunks.Head, encoding: str, layout: Layout
-               ) -> tuple[str, int, int]:
-    """The persons of a middle part (starting on `line`) as lines of text: parsed, read and joined
-    on the thread that parsed it, while its tree is still in that core's cache."""
-    root = xml_chunks.parse_middle(part, head, encoding)
-    offset = line - 1
-    return text_lines(read_object(obj, layout, obj.sourceline + offset)
-                      for obj in _in_stream_order(root, f"{{*}}{layout.object}"))
-
-
-def _in_stream_order(root, tag: str) -> Iterator:
-    """The person elements below `root` as one pass meets them: in document order when none holds
-    another (the usual), else by end event, each cleared and its earlier siblings dropped once read."""
-    found = list(root.iter(tag))
-    if all(element.getparent() is root for element in found):
-        yield from found
-        return
-    for element in walk_ends(root, tag):
-        yield element
-        element.clear()
-        parent = element.getparent()
-        if parent is not None:
-            while element.getprevious() is not None:
-                del parent[0]
+        setup = Setup(str(path), mapping, head.wrapper, encoding)
+        with Workers(workers, setup) as pool:
+            for text, count, longest in pool.rows(places()):
+                rows.add_encoded(text, count, longest)
+        offset = lines[0] - 1
+        rows.add(read_object(obj, layout, obj.sourceline + offset) for obj in in_stream_order(tail, tag))

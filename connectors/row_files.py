@@ -8,9 +8,7 @@ DuckDB's temp directory next to the staging file, and the files go when the impo
 file is loaded on a thread of its own while the reader goes on (DuckDB works without the GIL), so
 the loading of all but the last file costs no time when a core is free.
 
-The separators are characters XML 1.0 (and libxml2, also for XML 1.1) never lets into a parsed text
-value: U+001F between fields, U+001E around a value holding a line break. An empty field is NULL,
-so a row holds "" where a value is absent (lxml gives None, never "", for an empty element).
+The line format is `connectors/row_text.py`.
 """
 
 from __future__ import annotations
@@ -18,14 +16,16 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+from connectors.row_text import QUOTE, SEP, text_lines
 
-SEP = "\x1f"
-QUOTE = "\x1e"
-ROWS_PER_FILE = 1_000_000  # one DuckDB statement per file: planning cost vs the size of its temp tables
+if TYPE_CHECKING:
+    import duckdb
+
+ROWS_PER_FILE = 500_000  # one DuckDB statement per file: its fixed cost vs the last load, which runs alone
 LINE_LIMIT = 1 << 18  # DuckDB's max_line_size unless a file has a longer one (buffers: a few times it)
 
 
@@ -73,6 +73,11 @@ class RowFiles:
             path.unlink(missing_ok=True)
         self._files, self._loads, self.rows, self._in_file, self._longest = [], [], 0, 0, 0
 
+    def settle(self) -> None:
+        """Wait for the loads running or queued (the connection is free again); the file being
+        written stays open."""
+        wait(self._loads)
+
     def finish(self) -> int:
         """Load the last file, wait for every load; the rows read by all of them."""
         self._close_file()
@@ -82,12 +87,16 @@ class RowFiles:
         self.add_text(*text_lines(rows))
 
     def add_text(self, text: str, count: int, longest: int) -> None:
-        """Rows already joined by `text_lines` (on another thread, say)."""
+        """Rows already joined by `text_lines`."""
+        self.add_encoded(text.encode("utf-8"), count, longest)
+
+    def add_encoded(self, text: bytes, count: int, longest: int) -> None:
+        """Rows joined by `text_lines` and encoded as UTF-8 (by a worker process, say)."""
         if not count:
             return
         if self._handle is None:
             path = Path(self._folder.name) / f"rows-{len(self._files):04d}.txt"
-            self._handle = path.open("w", encoding="utf-8", newline="\n")
+            self._handle = path.open("wb")
             self._files.append(path)
         self._handle.write(text)
         self._longest = max(self._longest, longest)
@@ -125,17 +134,3 @@ def _temp_dir(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     os.makedirs(folder, exist_ok=True)
     return folder
-
-
-def text_lines(rows: Iterable[list[str]]) -> tuple[str, int, int]:
-    """Rows as lines of text for `RowFiles.add_text`: (text, number of rows, longest line)."""
-    lines = []
-    for row in rows:
-        line = SEP.join(row)
-        if "\n" in line or "\r" in line:
-            line = SEP.join(f"{QUOTE}{v}{QUOTE}" if "\n" in v or "\r" in v else v for v in row)
-        lines.append(line)
-    if not lines:
-        return "", 0, 0
-    lines.append("")
-    return "\n".join(lines), len(lines) - 1, max(map(len, lines))

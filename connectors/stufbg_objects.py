@@ -9,8 +9,10 @@ Elements are matched by local name, so a namespace version change is not a code 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from connectors.brp_schema import FIELD_BY_NAME, OUDER_FIELDS, RAW_NAMES
+from connectors.brp_fields import FIELD_BY_NAME, OUDER_FIELDS, RAW_NAMES
+from connectors.xml_safety import walk_ends
 
 COLUMNS = ("bron_regel", *RAW_NAMES, "extra")
 LEAF, CONTAINER, OUDER, UNMAPPED = 0, 1, 2, 3
@@ -146,3 +148,19 @@ def _read_ouders(ouders: list, layout: Layout, row: list) -> None:
                 columns = columns_of[subtag] if subtag in columns_of else layout.related_tag(name, subtag)
                 if columns is not None:
                     row[columns[which]] = sub.text or ""
+
+
+def in_stream_order(root, tag: str) -> Iterator:
+    """The person elements below `root` as one pass meets them: in document order when none holds
+    another (the usual), else by end event, each cleared and its earlier siblings dropped once read."""
+    found = list(root.iter(tag))
+    if all(element.getparent() is root for element in found):
+        yield from found
+        return
+    for element in walk_ends(root, tag):
+        yield element
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]

@@ -81,7 +81,7 @@ def same_in_parts(path: Path, tmp_path: Path, *, parallel: bool | None = True, *
     real = brp_stufbg._read_in_one_pass
     for size in SIZES:
         with mock.patch.object(brp_stufbg, "_read_in_one_pass", wraps=real) as one_pass:
-            got = outcome(path, tmp_path / f"parts-{size}.duckdb", part_size=size, threads=2, **options)
+            got = outcome(path, tmp_path / f"parts-{size}.duckdb", part_size=size, workers=2, **options)
         assert got == one, f"part size {size}"
         if parallel is not None:
             assert (not one_pass.called) == parallel, f"part size {size}: handed over {one_pass.called}"
@@ -254,7 +254,7 @@ def test_many_small_row_files_loaded_while_reading(late: str, tmp_path: Path,
 def test_duckdb_threads_are_given_back(tmp_path: Path) -> None:
     with Staging(tmp_path / "staging.duckdb") as st:
         before = st.con.execute("SELECT current_setting('threads')").fetchone()[0]
-        st.import_file("brp", FIXTURE, functools.partial(read_stufbg, part_size=200, threads=2))
+        st.import_file("brp", FIXTURE, functools.partial(read_stufbg, part_size=200, workers=2))
         assert st.con.execute("SELECT current_setting('threads')").fetchone()[0] == before
 
 
@@ -297,4 +297,4 @@ def test_mutated_deliveries_read_in_parts_as_in_one_pass(data: bytes, size: int,
     path = folder / "fuzz.stufbg.xml"
     path.write_bytes(data)
     one = outcome(path, folder / "one.duckdb")
-    assert outcome(path, folder / "parts.duckdb", part_size=size, threads=2) == one
+    assert outcome(path, folder / "parts.duckdb", part_size=size, workers=2) == one

@@ -1,0 +1,54 @@
+"""The raw canonical BRP fields every reader delivers (all text), with the kind of check each gets.
+
+Why a module of its own: the StUF-BG worker processes (`connectors/stufbg_worker.py`) name these
+columns too, and must not load DuckDB (`connectors/brp_schema.py`, which types and checks them) into
+every worker's memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
+OUDER_FIELDS = ("bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "geslacht")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str = "text"
+    required: bool = False
+
+
+RAW_FIELDS: tuple[Field, ...] = (
+    Field("bsn", "bsn", required=True),
+    Field("a_nummer"),
+    Field("voornamen"),
+    Field("voorvoegsel"),
+    Field("geslachtsnaam"),
+    Field("geboortedatum", "date", required=True),
+    Field("geslacht"),
+    Field("gemeente_inschrijving", "gemeente"),
+    Field("datum_inschrijving_gemeente", "date"),
+    Field("verblijfplaats_type"),
+    Field("adres_functie"),
+    Field("straat"),
+    Field("huisnummer", "int"),
+    Field("huisletter"),
+    Field("huisnummertoevoeging"),
+    Field("postcode"),
+    Field("woonplaats"),
+    Field("datum_aanvang_adres", "date"),
+    Field("adres_in_onderzoek", "flag"),
+    Field("onderzoek_aanduiding"),
+    Field("onderzoek_datum", "date"),
+    Field("datum_overlijden", "date"),
+    Field("opschorting_reden"),
+    Field("opschorting_datum", "date"),
+    Field("geheimhouding", "geheim"),
+    *(Field(f"ouder{n}_{f}", {"bsn": "bsn", "geboortedatum": "date"}.get(f, "text"))
+      for n in (1, 2) for f in OUDER_FIELDS),
+    Field("gezag"),
+)
+RAW_NAMES = tuple(f.name for f in RAW_FIELDS)
+FIELD_BY_NAME = {f.name: f for f in RAW_FIELDS}
