@@ -3,6 +3,9 @@ and peak RSS per format, and a plain pandas read of the same LO3 CSV for compari
 
     python -m bench.bench_import_brp [--n 5000000] [--dir /tmp/inbeeld-bench] [--formats lo3csv,...]
 
+Also, for LO3: a plain DuckDB load of the same file into a table (every column text, nothing
+typed or checked), the floor any import into a DuckDB file stands on.
+
 Targets on a 2-core machine (5,000,000 persons): LO3 CSV <= 15 s, Haal Centraal JSON <= 30 s,
 peak RSS <= 2 GB; StUF-BG >= 60,000 persons/s under 200 MB. Each import runs in its own process
 (a fresh staging file), so RSS is that import's alone. The files come from `bench.brp_bulk_files`
@@ -42,6 +45,20 @@ import pandas as pd
 start = time.perf_counter()
 frame = pd.read_csv(sys.argv[1], sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
 print(json.dumps({"seconds": time.perf_counter() - start, "read": len(frame)}))
+"""
+
+PLAIN = """
+import json, sys, time
+import duckdb
+path, target = sys.argv[1:3]
+con = duckdb.connect(target)
+con.execute("SET memory_limit = '1200MB'")
+start = time.perf_counter()
+con.execute("BEGIN")
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, delim = ';', header = true, all_varchar = true)", [path])
+con.execute("COMMIT")
+read = con.execute("SELECT count(*) FROM t").fetchone()[0]
+print(json.dumps({"seconds": time.perf_counter() - start, "read": read}))
 """
 
 WRITE = """
@@ -161,6 +178,15 @@ def main() -> None:
               f"peak RSS {result['rss_mb']:6.0f} MB  ({result['read']:,} rows, untyped)", flush=True)
         ours = next(r for name, _, r in rows if name == "import lo3csv")
         print(f"ratio typed staging import / plain pandas read (wall): {ours['wall'] / result['wall']:.2f}")
+        plain = data / "plain-duckdb.duckdb"
+        for p in (plain, Path(f"{plain}.wal")):
+            p.unlink(missing_ok=True)
+        result = run_child(PLAIN, str(paths["lo3csv"]), str(plain))
+        plain.unlink(missing_ok=True)
+        print(f"plain DuckDB lo3csv         wall {result['wall']:6.1f} s  cpu {result['cpu']:6.1f} s  "
+              f"peak RSS {result['rss_mb']:6.0f} MB  ({result['read']:,} rows into a table, all text, "
+              f"nothing checked)", flush=True)
+        print(f"ratio typed staging import / plain DuckDB load (wall): {ours['wall'] / result['wall']:.2f}")
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
