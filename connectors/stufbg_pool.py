@@ -62,7 +62,11 @@ class _Worker:
             raise self._failed() from exc
 
     def _failed(self) -> WorkerFailed:
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # alive, yet its pipe is gone: it cannot answer any more
+            self.process.kill()
+            self.process.wait()
         self._errors.seek(0)
         said = self._errors.read().decode("utf-8", "replace").strip().splitlines()
         return WorkerFailed(f"StUF-BG worker ended with exit code {self.process.returncode}"
