@@ -182,7 +182,8 @@ def main() -> None:
         for p in (plain, Path(f"{plain}.wal")):
             p.unlink(missing_ok=True)
         result = run_child(PLAIN, str(paths["lo3csv"]), str(plain))
-        plain.unlink(missing_ok=True)
+        for p in (plain, Path(f"{plain}.wal")):
+            p.unlink(missing_ok=True)
         print(f"plain DuckDB lo3csv         wall {result['wall']:6.1f} s  cpu {result['cpu']:6.1f} s  "
               f"peak RSS {result['rss_mb']:6.0f} MB  ({result['read']:,} rows into a table, all text, "
               f"nothing checked)", flush=True)

@@ -1,9 +1,10 @@
 """One StUF-BG person `object` element as one flat row of raw canonical fields (docs/formats.md §1.3).
 
-Shared by the one-pass and the parallel reading of `connectors/brp_stufbg.py`. This is the Python
-work per element of a delivery of millions, so the mapping is turned into lookup tables keyed by the
-full (Clark) tag, filled as tags are met: one dict lookup per element, no local-name computation.
-Elements are matched by local name, so a namespace version change is not a code change.
+Shared by the one-pass reading of `connectors/brp_stufbg.py` and its worker processes
+(`connectors/stufbg_worker.py`), so it imports nothing heavy. This is the Python work per element
+of a delivery of millions, so the mapping is turned into lookup tables keyed by the full (Clark)
+tag, filled as tags are met: one dict lookup per element, no local-name computation. Elements are
+matched by local name, so a namespace version change is not a code change.
 """
 
 from __future__ import annotations
