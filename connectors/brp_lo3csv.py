@@ -214,7 +214,7 @@ def _load_history(
     # the persoonslijsten that have history: a labelled row right before a history row (a history
     # row belongs to the last labelled row before it, which starts its run of history rows)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE brp_checked AS
+        CREATE OR REPLACE TEMP TABLE lo3_with_history AS
         SELECT {lines.line} AS bron_regel, t.bsn FROM lo3_pass t{lines.join}
         WHERE t.is_person AND t.rowid + 1 IN (SELECT rowid FROM lo3_pass WHERE NOT is_person)
     """)
@@ -244,7 +244,7 @@ def _load_history(
                    {_json_of_nonempty([(k, c) for k, c, _ in items])} AS waarden
             FROM hist_rows WHERE {any_value}""")
     if not parts:
-        con.execute("DROP TABLE lo3_hist; DROP TABLE IF EXISTS brp_checked")
+        con.execute("DROP TABLE lo3_hist; DROP TABLE lo3_with_history")
         return 0
     prev_markers = ", ".join(
         f"CASE WHEN lag(line) OVER w = line - 1 THEN lag(h_{cat}) OVER w END AS h_prev_{cat}"
@@ -261,7 +261,7 @@ def _load_history(
         per_category AS ({" UNION ALL ".join(parts)}),
         attached AS (
             SELECT p.bsn, p.bron_regel AS pl_regel, h.*
-            FROM per_category h ASOF JOIN brp_checked p ON h.line >= p.bron_regel
+            FROM per_category h ASOF JOIN lo3_with_history p ON h.line >= p.bron_regel
         )
         SELECT {int(import_id)}, bsn, pl_regel, line, categorie, lo3_categorie, geldig_van,
                CASE WHEN categorie IN ('01', '02', '03', '06', '07', '08', '11') THEN
@@ -271,5 +271,5 @@ def _load_history(
         ORDER BY line, categorie
     """)
     count = con.execute("SELECT count(*) FROM lo3_hist WHERE NOT is_label").fetchone()[0]
-    con.execute("DROP TABLE lo3_hist; DROP TABLE IF EXISTS brp_checked")
+    con.execute("DROP TABLE lo3_hist; DROP TABLE lo3_with_history")
     return count

@@ -190,12 +190,13 @@ def faults_sql() -> str:
 
     The cheap boolean test runs on every row; the list of structs is only built for faulty rows.
     """
+    checks = [(field, cond, reason) for field in RAW_FIELDS for cond, reason in _fault_checks(field)]
     items = [
         f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': {q(field.name)}, "
         f"'reason': '{REASONS[reason]}'}} END"
-        for field in RAW_FIELDS for cond, reason in _fault_checks(field)
+        for field, cond, reason in checks
     ]
-    test = " OR ".join(f"({cond})" for field in RAW_FIELDS for cond, _ in _fault_checks(field))
+    test = " OR ".join(f"({cond})" for _, cond, _ in checks)
     return (f"CASE WHEN {test} THEN list_filter([" + ",\n        ".join(items)
             + "], lambda x: x IS NOT NULL) END")
 
