@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from settings import load_settings
+from inbeeld.settings import load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

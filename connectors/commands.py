@@ -23,8 +23,8 @@ from connectors.brp_schema import DUPLICATE_POLICIES
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
+from inbeeld.settings import Settings, load_settings
 from reports.spreadsheet import Column, Table, write_csv_stream
-from settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
 from connectors.verzuim_xml import read_verzuim, verzuim_changes
 from connectors.vrijstellingen_csv import read_vrijstellingen, vrijstellingen_changes
-from settings import Settings, load_settings
+from inbeeld.settings import Settings, load_settings
 
 ENCODINGS = click.Choice(["auto", "utf-8", "cp1252"], case_sensitive=False)
 PROGRESS = click.option("--progress/--no-progress", default=None,

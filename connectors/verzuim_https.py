@@ -37,7 +37,7 @@ from lxml import etree
 
 from connectors.errors import RefusedFile
 from connectors.xml_safety import parse_bytes
-from settings import Settings
+from inbeeld.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ import duckdb
 from sqlalchemy import select
 
 from connectors.errors import StagingLocked
+from inbeeld.settings import Settings
 from letters.kinds import Soort
 from letters.pdf import page_count
 from letters.run import LetterRunBusy, letter_config, run_letters
@@ -27,7 +28,6 @@ from registers.db import open_registers
 from registers.models import Letter
 from reports.spreadsheet import Column, Table, write_csv_stream
 from rules.commands import DATUM
-from settings import Settings
 
 LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadresseerde", "status", "reden",
                 "antwoord_voor", "run", "bestand")

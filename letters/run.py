@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.output_names import inside
 from connectors.staging import Staging
+from inbeeld.settings import Settings
 from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
 from letters.context import Afzender, Gesprek, Kantoor, Melding, VrijstellingInfo, build_context
@@ -51,7 +52,6 @@ from registers.codes import ActionType, LetterStatus, Signal
 from registers.db import writer_connection
 from registers.models import CaseAction, Letter
 from rules.status import StatusCode, bepaal_status, leerplicht_start
-from settings import Settings
 
 log = logging.getLogger(__name__)
 

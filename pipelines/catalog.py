@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from settings import Settings
+from inbeeld.settings import Settings
 
 DECLARATION = Path(__file__).with_name("catalog.toml")
 KINDS = ("folder", "file", "database")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from settings import Settings
+from inbeeld.settings import Settings
 from synthetic.commands import DEMO_GEMEENTE, DEMO_PERSONS, DEMO_SEED, DEMO_WEEKS, generate_command
 
 FLOW_NAMES = ("weekly", "monthly", "daily", "verzuim-sync")

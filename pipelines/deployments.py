@@ -11,8 +11,8 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from inbeeld.settings import Settings
 from pipelines.schedules import FlowSchedule
-from settings import Settings
 
 if TYPE_CHECKING:
     from prefect import Flow

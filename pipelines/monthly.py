@@ -15,12 +15,12 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from inbeeld.settings import Settings
 from pipelines.lock import RunLock
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
 from pipelines.stores import registers, staging_read_only
 from pipelines.working_days import is_first_working_day
-from settings import Settings
 
 SCHEDULE = FlowSchedule("0 7 1-7 * *")
 SCHEDULE_PARAMETERS = {"only_on_first_working_day": True}

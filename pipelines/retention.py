@@ -32,6 +32,7 @@ from connectors.output_names import UnsafeOutputName, inside, unused
 from connectors.person_facts import person_facts
 from connectors.staging import Staging
 from connectors.staging_retention import PurgedDelivery, purge_deliveries
+from inbeeld.settings import Settings
 from letters.run import PRINT_FILE
 from pipelines.run_settings import run_catalog
 from registers.audit import AuditTrail, load_key
@@ -42,7 +43,6 @@ from reports.retention_figures import telling_counts
 from reports.spreadsheet import Column, Table, write_csv
 from rules.bewaartermijnen import staging_grens
 from rules.parameters import Parameters
-from settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from datetime import date
 import click
 
 from connectors.errors import StagingLocked
+from inbeeld.settings import Settings
 from pipelines.retention import RetentionReport, run_retention
 from rules.commands import DATUM
-from settings import Settings
 
 
 @click.group("retention")

@@ -11,9 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from inbeeld.settings import Settings, load_settings
 from pipelines.catalog import Catalog
 from pipelines.schedules import TIMEZONE
-from settings import Settings, load_settings
 
 
 def run_settings(data_dir: str | Path | None = None, gemeente: str | None = None) -> Settings:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from settings import Settings
+from inbeeld.settings import Settings
 
 if TYPE_CHECKING:
     from prefect.schedules import Schedule

@@ -19,9 +19,9 @@ import signal
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from inbeeld.settings import Settings
 from pipelines.catalog import Catalog
 from pipelines.local_server import LocalPrefectServer
-from settings import Settings
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from inbeeld.settings import Settings
 from pipelines.run_settings import run_catalog
-from settings import Settings
 
 
 def register_sessions(settings: Settings) -> Any:

@@ -21,6 +21,7 @@ import click
 from sqlalchemy.orm import Session
 
 from connectors.staging import Staging
+from inbeeld.settings import Settings
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
@@ -43,7 +44,6 @@ from rules.commands import DATUM
 from rules.dates import format_nl
 from rules.signals import COLUMNS as SIGNAL_COLUMNS
 from rules.signals import SIGNALS
-from settings import Settings
 
 FORMATS = click.Choice(["table", "csv", "json"])
 

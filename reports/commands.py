@@ -19,6 +19,7 @@ import click
 from sqlalchemy.orm import Session
 
 from connectors.output_names import inside, safe_name
+from inbeeld.settings import Settings
 from reports import gather, staging_queries
 from reports.html import format_date, tables_html, write_html
 from reports.kpi import kpi_table
@@ -30,7 +31,6 @@ from reports.vsv import Convenantjaar
 from reports.vsv_report import vsv_html, vsv_tables
 from reports.worklist_report import file_stem, worklist_html, worklist_table
 from rules.commands import DATUM
-from settings import Settings
 
 FORMATS = ("xlsx", "html", "csv")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -416,8 +416,8 @@ def test_the_registers_store_exactly_the_letter_codes() -> None:
 
 
 def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
+    from inbeeld.settings import load_settings
     from letters.run import letter_config
-    from settings import load_settings
 
     config_file = tmp_path / "inbeeld.toml"
     config_file.write_text(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from inbeeld.settings import Settings, load_settings
 from pipelines.catalog import Catalog, CatalogError
-from settings import Settings, load_settings
 
 
 def test_every_entry_resolves_inside_the_data_directory_by_default(tmp_path: Path) -> None:

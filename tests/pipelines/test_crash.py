@@ -33,12 +33,12 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from inbeeld.settings import Settings
 from letters.render import render_files
 from letters.run import ABORTED_SUFFIX, MARKER
 from pipelines.stores import registers
 from pipelines.weekly import weekly_flow
 from registers.models import AuditEntry, AuditPurgeWindow, Base, Case, CaseAction, Letter
-from settings import Settings
 from tests.pipelines import crash_child
 from tests.pipelines.test_weekly import BSNS, LO3_HEADER, _inbox, _valid
 from tests.registers.conftest import PG_URL

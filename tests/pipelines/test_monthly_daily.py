@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from connectors.deliveries import import_delivery
+from inbeeld.settings import Settings
 from pipelines.daily import daily_flow, renewal_reminders, update_thuiszitters
 from pipelines.monthly import monthly_flow, write_kpis, write_vsv, write_worklists
 from pipelines.stores import registers
-from settings import Settings
 from tests.pipelines.test_weekly import BSNS, _duo_c
 
 SEPT = date(2026, 9, 7)

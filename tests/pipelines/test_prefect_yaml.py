@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from inbeeld.settings import Settings
 from pipelines.deployments import FLOWS
-from settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from cli import main
 from connectors.brp import import_brp
 from connectors.staging import Staging
+from inbeeld.settings import load_settings
 from pipelines.daily import retention
 from pipelines.retention import purge_files
 from registers.audit import AuditTrail, load_key
 from registers.codes import LetterKind, LetterStatus, Signal
 from registers.db import open_registers
 from registers.models import Case, Letter, Persoon
-from settings import load_settings
 from tests.registers import retention_data as data
 
 FIXTURES = Path(__file__).resolve().parents[1] / "connectors" / "fixtures"

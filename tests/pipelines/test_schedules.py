@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from inbeeld.settings import Settings
 from pipelines.deployments import FLOWS, build_deployments
 from pipelines.schedules import FlowSchedule, ScheduleError
-from settings import Settings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EXPECTED = {

@@ -23,7 +23,7 @@ import datetime, sys
 from pathlib import Path
 from prefect.deployments.runner import EntrypointType
 from pipelines.serve import serve_deployments
-from settings import Settings
+from inbeeld.settings import Settings
 from tiny_flow import tiny
 
 data_dir, port, marker = sys.argv[1], int(sys.argv[2]), sys.argv[3]

@@ -20,7 +20,7 @@ from connectors.verzuim_https import (
     post_feedback,
     split_feedback,
 )
-from settings import Settings
+from inbeeld.settings import Settings
 
 TODAY = date(2026, 9, 14)
 

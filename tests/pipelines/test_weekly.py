@@ -10,9 +10,9 @@ import pytest
 
 from connectors.deliveries import ReaderNotAvailable, import_delivery
 from connectors.errors import RefusedFile, SuspiciousShrink
+from inbeeld.settings import Settings
 from pipelines.stores import registers
 from pipelines.weekly import _worth_retrying, weekly_flow, write_letters
-from settings import Settings
 
 # the message the verzuim sync test endpoint serves (conftest.py): what the sync saves is importable
 from tests.pipelines.conftest import MESSAGE as VERZUIM

@@ -1,0 +1,1 @@
+"""InBeeld's own package: what every layer below the command line shares (the settings)."""
