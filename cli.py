@@ -18,15 +18,19 @@ from inbeeld.settings import load_settings
 @click.option("--db-url", default=None, help="Register database URL. Env: INBEELD_DB_URL.")
 @click.option("--gemeenten", default=None,
               help="Municipality codes served, comma separated. Env: INBEELD_GEMEENTEN.")
+@click.option("--by", "gebruiker", default=None, metavar="LOGIN",
+              help="The named user acting (actions and readings are recorded under it). "
+                   "Env: INBEELD_GEBRUIKER.")
 @click.version_option(package_name="inbeeld")
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten: str | None,
+         gebruiker: str | None) -> None:
     """InBeeld: leerplicht and RMC administration for Dutch municipalities.
 
     Loads the weekly BRP and DUO deliveries, applies the Leerplichtwet on a peildatum, finds
     absoluut verzuim and early school leavers, and keeps the cases, registers, letters and figures.
     """
-    ctx.obj = load_settings(data_dir=data_dir, db_url=db_url, gemeenten=gemeenten)
+    ctx.obj = load_settings(data_dir=data_dir, db_url=db_url, gemeenten=gemeenten, gebruiker=gebruiker)
 
 
 def _register_commands() -> None:
@@ -38,13 +42,14 @@ def _register_commands() -> None:
     from pipelines.retention_commands import retention
     from registers.audit_commands import audit
     from registers.commands import cases, signals, verzuim, vrijstelling
+    from registers.gebruiker_commands import gebruiker
     from reports.commands import report
     from rules.commands import status
 
     register_duo_commands(import_group)
     commands: list[click.Command] = [status, demo, import_group, quarantine_group, signals, cases,
                                      vrijstelling, verzuim, letters_group, report, run_command, serve_command,
-                                     retention, audit]
+                                     retention, audit, gebruiker]
     for command in commands:
         main.add_command(command)
 

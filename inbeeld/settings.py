@@ -1,8 +1,8 @@
 """Where InBeeld keeps its data and which municipalities it serves.
 
 Settings come, in order of precedence, from command-line options, environment variables
-(`INBEELD_DATA_DIR`, `INBEELD_DB_URL`, `INBEELD_GEMEENTEN`) and an optional `inbeeld.toml`
-in the working directory (or the file named by `INBEELD_CONFIG`).
+(`INBEELD_DATA_DIR`, `INBEELD_DB_URL`, `INBEELD_GEMEENTEN`, `INBEELD_GEBRUIKER`) and an optional
+`inbeeld.toml` in the working directory (or the file named by `INBEELD_CONFIG`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     db_url: str | None = None
     gemeenten: tuple[str, ...] = field(default_factory=tuple)
+    gebruiker: str | None = None  # the named user acting (`--by` / INBEELD_GEBRUIKER; never from a file)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -51,6 +52,7 @@ def load_settings(
     data_dir: str | Path | None = None,
     db_url: str | None = None,
     gemeenten: str | None = None,
+    gebruiker: str | None = None,
     environ: dict[str, str] | None = None,
 ) -> Settings:
     """Merge options, environment and `inbeeld.toml` (options win, then environment)."""
@@ -65,5 +67,6 @@ def load_settings(
         data_dir=Path(data_dir or env.get("INBEELD_DATA_DIR") or base.get("data_dir") or DEFAULT_DATA_DIR),
         db_url=db_url or env.get("INBEELD_DB_URL") or base.get("db_url"),
         gemeenten=_parse_gemeenten(gemeenten or env.get("INBEELD_GEMEENTEN") or base.get("gemeenten")),
+        gebruiker=(gebruiker or env.get("INBEELD_GEBRUIKER") or "").strip().lower() or None,
         extra={k: v for k, v in base.items() if k not in {"data_dir", "db_url", "gemeenten"}},
     )

@@ -22,9 +22,8 @@ from inbeeld.settings import Settings
 from letters.kinds import Soort
 from letters.pdf import page_count
 from letters.run import LetterRunBusy, letter_config, run_letters
-from registers.audit import AuditTrail, load_key
 from registers.codes import LetterStatus
-from registers.db import open_registers
+from registers.gebruikers import open_registers_as
 from registers.models import Letter
 from reports.spreadsheet import Column, Table, write_csv_stream
 from rules.commands import DATUM
@@ -36,8 +35,8 @@ LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadres
 def _sessions(settings: Settings):
     settings.ensure_data_dir()
     try:
-        return open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir)))
-    except ValueError as exc:
+        return open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
+    except ValueError as exc:  # Refused too: no named user
         raise click.ClickException(str(exc)) from None
 
 

@@ -8,7 +8,6 @@ directory; several machines sharing one PostgreSQL register must share the key (
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import hmac
 import os
@@ -48,12 +47,13 @@ def load_key(data_dir: Path, environ: Mapping[str, str] | None = None) -> bytes:
     return path.read_text(encoding="ascii").strip().encode("ascii")
 
 
+SYSTEEM = "systeem"  # the actor of the scheduled flows; people act under their login (registers.gebruikers)
+
+
 def default_actor() -> str:
-    """The operating-system user: who ran the command or the scheduled job."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "onbekend"
+    """Who acts when no login is given: the scheduled flows. Never the operating-system account,
+    which says nothing about the person behind it (the command line refuses to act without a login)."""
+    return SYSTEEM
 
 
 @dataclass(frozen=True)

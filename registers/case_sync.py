@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from connectors.persoonsnummer import is_persoonsnummer
 from registers import thuiszitters, vsv
-from registers.audit import AuditEvent, trail
+from registers.audit import SYSTEEM, AuditEvent, trail
 from registers.codes import ActionType, CaseStatus, CloseReason, Signal
 from registers.db import bulk_insert, writer_connection
 from registers.errors import Refused
@@ -48,7 +48,7 @@ from registers.models import Case, CaseAction
 
 log = logging.getLogger(__name__)
 
-SYSTEM = "inbeeld"  # who the timeline names for what the sync did
+SYSTEM = SYSTEEM  # who the timeline names for what the sync did
 FLAGS = ("adres_in_onderzoek", "controle_nodig")
 
 _tmp = MetaData()

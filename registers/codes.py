@@ -34,6 +34,16 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
 Signal = StrEnum("Signal", [(code, code) for code in SIGNALS])
 
 
+class Rol(StrEnum):
+    """The roles of SPEC §6/§7: what a named user may do (PostgreSQL: the database role it maps to)."""
+
+    LPA = "lpa"
+    RMC = "rmc"
+    ADMINISTRATIE = "administratie"
+    BELEID = "beleid"
+    BEHEER = "beheer"
+
+
 class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"

@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from inbeeld.settings import Settings
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
-from registers.audit import AuditEvent, AuditTrail, load_key, record_reads, trail
+from registers.audit import AuditEvent, record_reads, trail
 from registers.codes import (
     CaseStatus,
     CloseReason,
@@ -35,8 +36,9 @@ from registers.codes import (
     ToelichtingAfsluiting,
     VerzuimSoort,
 )
-from registers.db import open_registers, writer_connection
+from registers.db import writer_connection
 from registers.errors import Refused
+from registers.gebruikers import get_user, open_registers_as
 from registers.matching import week_signals
 from registers.models import Case, Verzuimmelding, Vrijstelling
 from reports.spreadsheet import Column, Table, write_csv_stream
@@ -56,7 +58,9 @@ def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
 
 @contextmanager
 def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
-    """One transaction on the settings' register database; a refusal rolls back and exits with 1.
+    """One transaction on the settings' register database, in the name of the settings' user (refused
+    without one: every change and every reading is recorded under a login); a refusal rolls back and
+    exits with 1.
 
     A writing command takes the register's writer lock first, so it waits for a running sync
     instead of failing halfway (see registers.db.writer_connection).
@@ -64,8 +68,8 @@ def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Sess
     settings: Settings = ctx.obj
     settings.ensure_data_dir()
     try:
-        factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir)))
-    except ValueError as exc:
+        factory = open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
+    except ValueError as exc:  # Refused too: no named user, or not an active one
         raise click.ClickException(str(exc)) from None
     session = factory()
     try:
@@ -79,6 +83,12 @@ def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Sess
     finally:
         session.close()
         factory.kw["bind"].dispose()
+
+
+def _act_as(ctx: click.Context, login: str | None) -> None:
+    """A command's own `--by LOGIN` names the acting user for this command (checked when it opens)."""
+    if login:
+        ctx.obj = replace(ctx.obj, gebruiker=login.strip().lower())
 
 
 def emit_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
@@ -175,7 +185,8 @@ def describe_case(case: Case) -> list[str]:
 @click.argument("case_id", type=int)
 @click.argument("action")
 @click.option("--date", "on", type=DATUM, default=None, help="Date of the action (default today).")
-@click.option("--by", default=None, help="Who did it (default the logged-in user).")
+@click.option("--by", default=None, metavar="LOGIN",
+              help="The named user who did it (default: inbeeld --by / INBEELD_GEBRUIKER).")
 @click.option("--note", default=None, help="Note or gespreksverslag.")
 @click.option("--reason", type=_choices(CloseReason), default=None,
               help="With close: why the case closes (default handmatig).")
@@ -184,8 +195,9 @@ def cases_act(ctx: click.Context, case_id: int, action: str, on: date | None, by
               note: str | None, reason: str | None) -> None:
     """Record ACTION on a case: letter, reply, huisbezoek, gesprek, waarschuwing, halt, proces-verbaal,
     doorverwijzing, note or close (the codes: brief_verstuurd, antwoord_ontvangen, halt_verwijzing, …)."""
+    _act_as(ctx, by)
     with register_session(ctx) as session:
-        entry = case_register.record_action(session, case_id, action, on=on, by=by, note=note, reason=reason)
+        entry = case_register.record_action(session, case_id, action, on=on, note=note, reason=reason)
         click.echo(f"Zaak {case_id}: {entry.action.label} op {format_nl(entry.on_date)} door {entry.by}")
 
 
@@ -341,8 +353,9 @@ def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt:
 @click.option("--toelichting", type=_choices(ToelichtingAfsluiting), default=None,
               help="Toelichting afsluiting (with afgesloten).")
 @click.option("--date", "on", type=DATUM, default=None, help="Date of the status (default today).")
-@click.option("--by", default=None,
-              help="Who handles it: the contact for the school (default the logged-in user).")
+@click.option("--by", default=None, metavar="LOGIN",
+              help="The named user handling it, the school's contact "
+                   "(default: inbeeld --by / INBEELD_GEBRUIKER).")
 @click.option("--functie", default=None, help="Contact's function.")
 @click.option("--telefoon", default=None, help="Contact's phone number.")
 @click.option("--email", default=None, help="Contact's e-mail address.")
@@ -351,12 +364,14 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
                    toelichting: str | None, on: date | None, by: str | None, functie: str | None,
                    telefoon: str | None, email: str | None) -> None:
     """Set the gemeente's status of verzuimmelding MELDINGSNUMMER, as DUO allows it."""
+    _act_as(ctx, by)
     with register_session(ctx) as session:
         contact = None
         if by or functie or telefoon or email:
-            contact = verzuim_register.Contactpersoon(naam=by or "", functie=functie, telefoon=telefoon,
-                                                      email=email)
-        melding = verzuim_register.handle_melding(session, meldingsnummer, status, on=on, by=by, reden=reden,
+            user = get_user(session, ctx.obj.gebruiker)
+            contact = verzuim_register.Contactpersoon(naam=user.naam if user else "", functie=functie,
+                                                      telefoon=telefoon, email=email)
+        melding = verzuim_register.handle_melding(session, meldingsnummer, status, on=on, reden=reden,
                                                   toelichting=toelichting, contact=contact)
         extra = f" ({melding.reden_afsluiting.label})" if melding.reden_afsluiting else ""
         click.echo(f"Melding {melding.meldingsnummer}: {melding.status.label}{extra} "

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Text,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -37,6 +39,7 @@ from registers.codes import (
     LetterStatus,
     MeldingStatus,
     RedenAfsluiting,
+    Rol,
     Signal,
     SuppressionReason,
     ThuiszitterBron,
@@ -419,3 +422,26 @@ class GemeenteToegang(Base):
 
     login: Mapped[str] = mapped_column(String(63), primary_key=True)
     gemeentecode: Mapped[str] = mapped_column(String(4), primary_key=True)
+
+
+class Gebruiker(Base):
+    """A named user (revision 0005): who acts and reads, recorded in the audit trail and on timelines.
+
+    `gemeenten`: the codes the user works for (empty: every gemeente served). The password is kept
+    as an argon2 hash only (registers.gebruikers); five failed logins block it for a while."""
+
+    __tablename__ = "gebruikers"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    naam: Mapped[str] = mapped_column(NAME)
+    rol: Mapped[Rol] = mapped_column(code(Rol, "rol"))
+    gemeenten: Mapped[list[str]] = mapped_column(JSON, default=list)
+    wachtwoord_hash: Mapped[str] = mapped_column(String(200))
+    actief: Mapped[bool] = mapped_column(default=True, server_default=true())
+    aangemaakt_op: Mapped[datetime] = mapped_column(DateTime)
+    mislukte_pogingen: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    geblokkeerd_tot: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("mislukte_pogingen >= 0", name="pogingen_not_negative"),
+    )

@@ -97,11 +97,13 @@ def _staging(settings: Settings) -> Iterator:
 @contextmanager
 def _registers(settings: Settings) -> Iterator[Session]:
     """A register session whose reads of personal data are audited."""
-    from registers.audit import AuditTrail, load_key
-    from registers.db import open_registers
+    from registers.gebruikers import open_registers_as
 
     settings.ensure_data_dir()
-    factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir)))
+    try:
+        factory = open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
+    except ValueError as exc:  # Refused too: no named user
+        raise click.ClickException(str(exc)) from None
     with factory() as session:
         yield session
 

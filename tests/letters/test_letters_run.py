@@ -43,6 +43,7 @@ from tests.letters.letter_people import (
     moeder,
     vader,
 )
+from tests.named_user import add_tester
 
 P = date(2026, 9, 7)  # a Monday
 AUDIT_KEY = b"test-audit-key-0123456789abcdef"
@@ -377,7 +378,7 @@ def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
     (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
     url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
     env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
-           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode()}
+           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1]}
     runner = CliRunner()
     arguments = ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf", "--workers", "1"]
     result = runner.invoke(main, arguments, env=env)

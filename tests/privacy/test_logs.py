@@ -28,6 +28,7 @@ from pipelines.weekly import (
     write_letters,
 )
 from synthetic import generate
+from tests.named_user import add_tester
 
 GEMEENTE = "0363"
 NAME_COLUMNS = ("01.02.10", "01.02.40", "02.02.10", "02.02.40", "03.02.10", "03.02.40")
@@ -65,7 +66,7 @@ def test_the_weekly_processing_logs_no_person_at_info(tmp_path: Path, caplog: py
     config = tmp_path / "inbeeld.toml"
     config.write_text(f'gemeenten = ["{GEMEENTE}"]\nletters_pdf = false\n', encoding="utf-8")
     monkeypatch.setenv("INBEELD_CONFIG", str(config))
-    cli = ["--data-dir", str(data_dir)]
+    cli = ["--data-dir", str(data_dir), *add_tester(data_dir)]
     runner = CliRunner()
 
     broken = tmp_path / "brp-G0363-20260906.lo3.csv"  # a persoonslijst twice: refused, and logged

@@ -30,3 +30,15 @@ def signal_row(persoonsnummer: str, signal: Signal, *, peildatum: date = WEEK1, 
                gemeentecode: str = "0363", **extra: Any) -> dict[str, Any]:
     return {"persoonsnummer": persoonsnummer, "gemeentecode": gemeentecode, "signal": signal.value,
             "sinds": sinds, "peildatum": peildatum, **extra}
+
+
+TESTER = "tester"
+
+
+def add_tester(session, login: str = TESTER, rol: str = "lpa", naam: str = "Tess Tester") -> str:
+    """A named user to act as on the command line (`--by tester`); returns the login."""
+    from registers.gebruikers import add_user
+
+    add_user(session, login, naam, rol, "correct horse battery")
+    session.commit()
+    return login

@@ -17,15 +17,18 @@ from registers.audit import AuditTrail
 from registers.case_sync import sync_cases
 from registers.codes import Signal
 from registers.models import AuditEntry
+from tests.named_user import add_tester
 from tests.registers.conftest import AUDIT_KEY
 from tests.registers.factories import BSNS, WEEK1, signal_row
 
 
 @pytest.fixture
 def run(db_url: str, tmp_path: Path):
+    by = add_tester(tmp_path / "data", db_url)
+
     def invoke(*args: str) -> Result:
         return CliRunner(env={"INBEELD_AUDIT_KEY": AUDIT_KEY.decode()}).invoke(
-            main, ["--data-dir", str(tmp_path / "data"), "--db-url", db_url, *args])
+            main, ["--data-dir", str(tmp_path / "data"), "--db-url", db_url, *by, *args])
     return invoke
 
 

@@ -38,7 +38,7 @@ def test_the_escalation_path_is_a_dated_timeline(session: Session, case_ids: lis
     case = read_case(session, case_id)
 
     assert [(a.action, a.on_date, a.by) for a in case.actions] == [
-        (ActionType.GEOPEND, WEEK1, "inbeeld"),
+        (ActionType.GEOPEND, WEEK1, "systeem"),
         (ActionType.BRIEF_VERSTUURD, date(2026, 9, 8), "J. Jansen"),
         (ActionType.HUISBEZOEK, date(2026, 9, 22), "J. Jansen"),
         (ActionType.GESPREK, date(2026, 9, 24), "J. Jansen"),

@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from cli import main
 from synthetic import generate
+from tests.named_user import add_tester
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +23,13 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  ["import", "duo", str(next((week / "duo").glob("duo-C-*.csv")))]):
         result = runner.invoke(main, ["--data-dir", str(root / "d"), *args])
         assert result.exit_code == 0, result.output
+    add_tester(root / "d")
     return root / "d"
 
 
 def _signals(data_dir: Path, args: list[str]) -> Result:
-    return CliRunner().invoke(main, ["--data-dir", str(data_dir), "--gemeenten", "0363", "signals", *args])
+    return CliRunner().invoke(main, ["--data-dir", str(data_dir), "--gemeenten", "0363", "--by", "tester",
+                                     "signals", *args])
 
 
 def test_signals_json_has_the_contract_fields(data_dir: Path) -> None:

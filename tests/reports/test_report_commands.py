@@ -15,6 +15,7 @@ from cli import main
 from connectors.brp_lo3csv import read_lo3csv
 from connectors.staging import Staging
 from reports.disclosure import SUPPRESSED
+from tests.named_user import TESTER, add_tester
 from tests.reports.register_data import fill, register_url
 from tests.reports.staging_files import bsn, load, write_c
 from tests.reports.test_vsv_staging import rows as vsv_rows
@@ -66,12 +67,13 @@ def data_dir(tmp_path_factory) -> Path:
         assert result.status == "loaded" and not result.rows_quarantined, staging.quarantine()
     fill(register_url(folder), PEOPLE)
     (folder / "inbeeld.toml").write_text(CONFIG, encoding="utf-8")
+    add_tester(folder)
     return folder
 
 
 def run(data_dir: Path, *args: str) -> list[Path]:
     env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_CONFIG": str(data_dir / "inbeeld.toml"),
-           "INBEELD_GEMEENTEN": "0363"}
+           "INBEELD_GEMEENTEN": "0363", "INBEELD_GEBRUIKER": TESTER}
     result = CliRunner().invoke(main, ["report", *args, "--out", str(data_dir / "out")], env=env)
     assert result.exit_code == 0, result.output + repr(result.exception)
     return [Path(line) for line in result.stdout.splitlines() if line.strip()]

@@ -1,0 +1,94 @@
+"""`inbeeld gebruiker add|list|disable`: the named users (SPEC §7).
+
+Adding or disabling a user takes a beheer login (`--by` / INBEELD_GEBRUIKER), except the very
+first user of an empty register, who is added in their own name (someone has to be first). The
+password is asked twice at the keyboard, or read from INBEELD_WACHTWOORD for scripts; it is never
+an option, so it never lands in a shell history.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from inbeeld.settings import Settings
+from registers.audit import AuditTrail, load_key
+from registers.codes import Rol
+from registers.commands import FORMATS, emit_rows, register_session
+from registers.db import open_registers, writer_connection
+from registers.errors import Refused
+from registers.gebruikers import add_user, count_users, disable_user, list_users, require_user
+
+PASSWORD_ENV = "INBEELD_WACHTWOORD"
+COLUMNS = ("login", "naam", "rol", "gemeenten", "actief", "geblokkeerd_tot")
+
+
+@click.group("gebruiker")
+def gebruiker() -> None:
+    """Named users: add, list, disable (roles lpa, rmc, administratie, beleid, beheer)."""
+
+
+def _require_beheer(session, login: str | None) -> None:
+    user = require_user(session, login)
+    if user.rol is not Rol.BEHEER:
+        raise Refused(f"alleen beheer beheert gebruikers; {user.login!r} heeft de rol {user.rol.value}")
+
+
+@gebruiker.command("add")
+@click.argument("login")
+@click.option("--naam", required=True, help="Full name, as it appears on letters and timelines.")
+@click.option("--rol", required=True, type=click.Choice([r.value for r in Rol]))
+@click.option("--gemeenten", default="", help="Gemeentecodes the user works for, comma separated "
+                                                "(empty: every gemeente served).")
+@click.pass_context
+def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten: str) -> None:
+    """Add the user LOGIN. The password is asked for (or taken from INBEELD_WACHTWOORD)."""
+    settings: Settings = ctx.obj
+    wachtwoord = os.environ.get(PASSWORD_ENV) or click.prompt(
+        f"Wachtwoord voor {login}", hide_input=True, confirmation_prompt="Nogmaals")
+    settings.ensure_data_dir()
+    if settings.gebruiker:
+        with register_session(ctx) as session:
+            _require_beheer(session, settings.gebruiker)
+            user = add_user(session, login, naam, rol, wachtwoord, gemeenten.split(","))
+    else:  # the first user of an empty register acts in their own name
+        factory = open_registers(settings.register_url,
+                                 AuditTrail(load_key(settings.data_dir), actor=login.strip().lower()))
+        try:
+            with factory() as session:
+                writer_connection(session)
+                if count_users(session):
+                    raise click.ClickException("wie voegt deze gebruiker toe? Geef --by LOGIN (beheer) "
+                                               "of zet INBEELD_GEBRUIKER")
+                user = add_user(session, login, naam, rol, wachtwoord, gemeenten.split(","))
+                session.commit()
+        except Refused as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            factory.kw["bind"].dispose()
+    scope = ", ".join(user.gemeenten) or "alle gemeenten"
+    click.echo(f"Gebruiker {user.login} ({user.naam}, {user.rol.value}, {scope}) toegevoegd")
+
+
+@gebruiker.command("list")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def gebruiker_list(ctx: click.Context, fmt: str) -> None:
+    """List the users (never their password hashes)."""
+    with register_session(ctx) as session:
+        rows = [{"login": u.login, "naam": u.naam, "rol": u.rol, "gemeenten": ",".join(u.gemeenten),
+                 "actief": "ja" if u.actief else "nee", "geblokkeerd_tot": u.geblokkeerd_tot}
+                for u in list_users(session)]
+    emit_rows(rows, COLUMNS, fmt)
+
+
+@gebruiker.command("disable")
+@click.argument("login")
+@click.pass_context
+def gebruiker_disable(ctx: click.Context, login: str) -> None:
+    """Disable LOGIN: no more logging in or acting; what was done under it stays recorded."""
+    with register_session(ctx) as session:
+        _require_beheer(session, ctx.obj.gebruiker)
+        user = disable_user(session, login)
+        click.echo(f"Gebruiker {user.login} uitgeschakeld")
