@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 IMPORT = """
 import json, sys, time
 from pathlib import Path
-from connectors.brp import import_brp
+from connectors.deliveries import load
 from connectors.staging import Staging
 path, fmt, staging, memory = sys.argv[1:5]
 start = time.perf_counter()
 with Staging(Path(staging), memory_limit=memory) as st:
-    result = import_brp(st, Path(path), fmt=fmt, force=True)
+    result = load(st, Path(path), "brp", fmt=fmt, force=True)
 print(json.dumps({"seconds": time.perf_counter() - start, "read": result.rows_read,
                   "loaded": result.rows_loaded, "quarantined": result.rows_quarantined}))
 """

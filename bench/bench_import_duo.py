@@ -3,8 +3,8 @@
     python -m bench.bench_import_duo [--rows 4000000] [--dir /tmp/inbeeld-bench-duo] [--keep]
 
 Targets (the brief): at most 10 s wall and 2 GB peak RSS on the 2-core machine. The import runs in
-a fresh process exactly as `inbeeld import duo` does it: `Staging.import_file` with the C-levering
-reader and the change summary, in one transaction, into a new staging file. Peak RSS is the child's
+a fresh process exactly as `inbeeld import duo` does it (`connectors.deliveries.load`: the C-levering
+reader and the change summary, in one transaction), into a new staging file. Peak RSS is the child's
 VmHWM (`ru_maxrss` would carry the parent's peak across exec). For comparison a plain
 `pandas.read_csv` of the same file (all columns as text, nothing checked, nothing stored) runs in
 another fresh process. CPU seconds are printed beside the
@@ -26,17 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 _IMPORT = r"""
 import json, re, resource, sys, time
 from pathlib import Path
-from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
+from connectors.deliveries import load
 from connectors.staging import Staging
 stages = []
 start = time.perf_counter()
 def progress(message):
     usage = resource.getrusage(resource.RUSAGE_SELF)
     stages.append((round(time.perf_counter() - start, 2), round(usage.ru_utime + usage.ru_stime, 2), message))
-kind, read = ("duo_c", read_c_levering) if sys.argv[3] == "c" else ("duo_p", read_p_levering)
 with Staging(sys.argv[2]) as st:
-    result = st.import_file(kind, sys.argv[1], lambda p, c, i: read(p, c, i, progress=progress),
-                            summarize=enrolment_changes)
+    result = load(st, sys.argv[1], "duo_" + sys.argv[3], progress=progress)
     lines = [q["line"] for q in st.quarantine(result.import_id)]
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -1,5 +1,5 @@
-"""`inbeeld import …` and `inbeeld quarantine …`: thin click wrappers over `connectors.brp` and
-`connectors.staging`.
+"""`inbeeld import …` and `inbeeld quarantine …`: thin click wrappers over the import registry
+(`connectors.deliveries`) and `connectors.staging`.
 
 Other readers add their subcommands to `import_group` (`inbeeld import duo`, `verzuim`,
 `vrijstellingen`). Exit status: 0 loaded (or the same file again: nothing to do), 1 refused
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import click
 
-from connectors.brp import FORMATS, import_brp
+from connectors.brp import FORMATS
 from connectors.brp_schema import DUPLICATE_POLICIES
+from connectors.deliveries import load
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
@@ -103,8 +104,8 @@ def import_brp_command(ctx: click.Context, file: Path, fmt: str, force: bool, en
     try:
         with Staging(settings.staging_path, gemeenten=settings.gemeenten) as staging, \
                 file_progress(file, show, con=staging.con):
-            result = import_brp(staging, file, fmt=fmt, force=force, encoding=encoding, mapping=mapping,
-                                duplicates=duplicates)
+            result = load(staging, file, "brp", fmt=fmt, force=force, encoding=encoding, mapping=mapping,
+                          duplicates=duplicates)
     except (RefusedFile, StagingLocked) as exc:
         refuse(ctx, exc)
         return

@@ -1,7 +1,7 @@
-"""`inbeeld import duo | verzuim | vrijstellingen`: thin click wrappers over the readers.
+"""`inbeeld import duo | verzuim | vrijstellingen`: thin click wrappers over the import registry.
 
-Why thin: cron and the weekly flow call the same readers through `Staging.import_file`; the
-commands only pick the reader, print the summary (rows read, loaded, quarantined, what changed
+Why thin: cron and the weekly flow load files through the same `connectors.deliveries.load`; the
+commands only name the kind, print the summary (rows read, loaded, quarantined, what changed
 since the previous delivery) and map the outcome to the exit status of SPEC §7: 0 loaded or
 already loaded, 1 refused (file, line and field named on stderr), 2 usage error. Person numbers are
 never printed.
@@ -10,20 +10,15 @@ never printed.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import click
 
-from connectors.duo import duo_reader
-from connectors.duo_kinds import KINDS
+from connectors.deliveries import DUO_CODES, KINDS, load
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.field_mapping import MappingError
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
-from connectors.verzuim_xml import read_verzuim, verzuim_changes
-from connectors.vrijstellingen_csv import read_vrijstellingen, vrijstellingen_changes
 from inbeeld.settings import Settings, load_settings
 
 ENCODINGS = click.Choice(["auto", "utf-8", "cp1252"], case_sensitive=False)
@@ -60,7 +55,8 @@ def _describe_changes(summary: dict) -> str:
     return text + ("; now " + ", ".join(totals) if totals else "")
 
 
-def _report(result: ImportResult, label: str, st: Staging) -> None:
+def _report(result: ImportResult, st: Staging) -> None:
+    label = KINDS[result.kind].label
     if result.status == "duplicate":
         click.echo(f"{result.file_name}: {label}, same content as import {result.duplicate_of}, "
                    "already loaded; nothing changed.")
@@ -78,24 +74,24 @@ def _report(result: ImportResult, label: str, st: Staging) -> None:
         click.echo(f"  details: inbeeld quarantine list --import {result.import_id}")
 
 
-def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, str]],
-         progress: bool | None) -> None:
-    """Import each (kind, path, reader, summarize, label) in order; exit 1 if any was refused."""
+def _run(ctx: click.Context, files: list[Path], kind: str, family: str, encoding: str,
+         mapping: Path | None, progress: bool | None) -> None:
+    """Load each file in order as `kind` ('auto': by name and header); exit 1 if any was refused."""
     settings = _settings(ctx)
     show = sys.stderr.isatty() if progress is None else progress
     refused = 0
     try:
         with Staging(settings.staging_path, gemeenten=settings.gemeenten) as st:
-            for kind, path, reader, summarize, label in imports:
+            for path in files:
                 try:
                     with file_progress(path, show, con=st.con):
-                        result = st.import_file(kind, path, reader, summarize=summarize,
-                                                same_name=kind.startswith("duo_"))
+                        result = load(st, path, kind, family=family, encoding=_encoding(encoding),
+                                      mapping=mapping)
                 except RefusedFile as exc:
                     _refused(exc)
                     refused += 1
                     continue
-                _report(result, label, st)
+                _report(result, st)
     except StagingLocked as exc:
         _refused(exc)
         ctx.exit(1)
@@ -107,7 +103,7 @@ def _run(ctx: click.Context, imports: list[tuple[str, Path, Callable, Callable, 
 
 @click.command("duo")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["auto", *KINDS], case_sensitive=False), default="auto",
+@click.option("--kind", type=click.Choice(["auto", *DUO_CODES], case_sensitive=False), default="auto",
               show_default=True,
               help="C-levering, P-levering or monthly report; auto: by file name and header.")
 @click.option("--encoding", type=ENCODINGS, default="auto", show_default=True,
@@ -124,13 +120,8 @@ def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping
     its T/W/V mutations to the state left by the deliveries before it. Bad rows are quarantined;
     a broken file is refused whole (exit 1). The same file twice is a no-op.
     """
-    try:
-        kind_name, reader, summarize, label = duo_reader(file, kind.lower(), _encoding(encoding), mapping)
-    except RefusedFile as exc:
-        _refused(exc)
-        ctx.exit(1)
-        return
-    _run(ctx, [(kind_name, file, reader, summarize, label)], progress)
+    chosen = "auto" if kind.lower() == "auto" else f"duo_{kind.lower()}"
+    _run(ctx, [file], chosen, "duo", encoding, mapping, progress)
 
 
 @click.command("verzuim")
@@ -154,8 +145,7 @@ def import_verzuim(ctx: click.Context, source: Path, encoding: str, mapping: Pat
     if not files:
         _refused(RefusedFile(source, None, None, "no .xml files in this folder"))
         ctx.exit(1)
-    reader = partial(read_verzuim, encoding=_encoding(encoding), mapping=mapping)
-    _run(ctx, [("verzuim", f, reader, verzuim_changes, "verzuimmeldingen") for f in files], progress)
+    _run(ctx, files, "verzuim", "verzuim", encoding, mapping, progress)
 
 
 @click.command("vrijstellingen")
@@ -173,8 +163,7 @@ def import_vrijstellingen(ctx: click.Context, file: Path, encoding: str, mapping
     GRONDSLAG must be one of LPW_5_A, LPW_5_B, LPW_5_C, LPW_5A, LPW_3A, LPW_3B, LPW_15; an unknown
     ground or an EINDDATUM before BEGINDATUM is quarantined.
     """
-    reader = partial(read_vrijstellingen, encoding=_encoding(encoding), mapping=mapping)
-    _run(ctx, [("vrijstellingen", file, reader, vrijstellingen_changes, "vrijstellingen")], progress)
+    _run(ctx, [file], "vrijstellingen", "vrijstellingen", encoding, mapping, progress)
 
 
 COMMANDS = (import_duo, import_verzuim, import_vrijstellingen)

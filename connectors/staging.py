@@ -36,7 +36,10 @@ Example (a DUO reader)::
 
 The same content twice (same kind and sha256) is a no-op that says so (`ImportResult.status ==
 "duplicate"`), also when the first one has since been removed by the retention (`purged_imports`,
-`details["purged_on"]`).
+`details["purged_on"]`). A delivery whose file name says what it is (`delivery`, given by
+`connectors.deliveries`: a DUO report's month and area, a levering's area and date) is the same
+delivery only with the same content *and* the same `delivery`: October's unchanged A04 is not
+September's.
 A `population` callable turns on the shrink guard: when the count it returns is more
 than `shrink_limit` (10 %) below the previous import of the same kind, the import is refused with
 `SuspiciousShrink` unless ``force=True``. One writing process per file: `Staging` takes an
@@ -84,7 +87,8 @@ CREATE TABLE IF NOT EXISTS imports (
     gemeenten        VARCHAR[],
     peildatum        DATE,               -- delivery date, when the file or its name says
     population       BIGINT,             -- residents counted for the shrink guard
-    summary          JSON                -- what changed since the previous import of this kind
+    summary          JSON,               -- what changed since the previous import of this kind
+    delivery         VARCHAR             -- what the file name says it is ('A04 G0363 2026-11'), if it says
 );
 CREATE TABLE IF NOT EXISTS purged_imports (   -- deliveries removed by the retention (no content kept)
     import_id        BIGINT PRIMARY KEY,
@@ -92,7 +96,8 @@ CREATE TABLE IF NOT EXISTS purged_imports (   -- deliveries removed by the reten
     sha256           VARCHAR NOT NULL,  -- the same file delivered again stays out (a no-op)
     peildatum        DATE,
     rows_loaded      BIGINT,
-    purged_on        DATE NOT NULL
+    purged_on        DATE NOT NULL,
+    delivery         VARCHAR
 );
 CREATE TABLE IF NOT EXISTS quarantine (
     import_id BIGINT NOT NULL,
@@ -102,6 +107,8 @@ CREATE TABLE IF NOT EXISTS quarantine (
     value     VARCHAR,
     reason    VARCHAR NOT NULL
 );
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS delivery VARCHAR;
+ALTER TABLE purged_imports ADD COLUMN IF NOT EXISTS delivery VARCHAR;
 """
 
 PENDING_DDL = """
@@ -298,17 +305,16 @@ class Staging:
         force: bool = False,
         population: PopulationCounter | None = None,
         summarize: ChangeSummary | None = None,
-        same_name: bool = False,
+        delivery: str | None = None,
         sha256: str | None = None,
     ) -> ImportResult:
         """Load one delivery in one transaction: all of it, or (on any exception) nothing.
 
         `sha256`: the file's hash when the caller has it already (computed beside other work).
 
-        `same_name`: a duplicate must also have the same file name. For deliveries whose name says
-        what the content does not (a DUO report's month and area, `202610A04G0599.csv`: an
-        unchanged werkvoorraad gives the same bytes as last month's), so that October's report is not
-        taken for September's.
+        `delivery`: what the file name says this delivery is (`A04 G0599 2026-10`), when it says
+        what the content does not (an unchanged werkvoorraad gives the same bytes as last month's):
+        a duplicate must then have the same `delivery` too. None: the content alone decides.
         """
         if self.read_only:
             raise RuntimeError("staging opened read-only")
@@ -321,12 +327,12 @@ class Staging:
         con = self.con
         earlier = con.execute(
             "SELECT import_id FROM imports WHERE kind = ? AND sha256 = ? AND status = 'loaded' "
-            + ("AND file_name = ? " if same_name else "") + "ORDER BY import_id LIMIT 1",
-            [kind, sha256, path.name] if same_name else [kind, sha256],
+            "AND (CAST(? AS VARCHAR) IS NULL OR delivery = ?) ORDER BY import_id LIMIT 1",
+            [kind, sha256, delivery, delivery],
         ).fetchone()
         if earlier:
             return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0])
-        purged = self._purged_import(kind, sha256)
+        purged = self._purged_import(kind, sha256, delivery)
         if purged:  # an old delivery again: loading it would make it the newest of its kind
             return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=purged[0],
                                 details={"purged_on": purged[1]})
@@ -337,7 +343,8 @@ class Staging:
         self._reset_settings()
         con.execute("BEGIN TRANSACTION")
         try:
-            result = self._import_in_transaction(kind, path, sha256, reader, force, population, summarize)
+            result = self._import_in_transaction(kind, path, sha256, delivery, reader, force, population,
+                                                 summarize)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -356,6 +363,7 @@ class Staging:
         kind: str,
         path: Path,
         sha256: str,
+        delivery: str | None,
         reader: Reader,
         force: bool,
         population: PopulationCounter | None,
@@ -365,9 +373,9 @@ class Staging:
         import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
         previous = self.latest_import_id(kind)
         con.execute(
-            "INSERT INTO imports (import_id, kind, file_name, file_path, sha256, started_at, status, forced) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'loading', ?)",
-            [import_id, kind, path.name, str(path.resolve()), sha256, datetime.now(), force],
+            "INSERT INTO imports (import_id, kind, file_name, file_path, sha256, delivery, started_at, "
+            "status, forced) VALUES (?, ?, ?, ?, ?, ?, ?, 'loading', ?)",
+            [import_id, kind, path.name, str(path.resolve()), sha256, delivery, datetime.now(), force],
         )
         con.execute(PENDING_DDL)
         outcome = reader(path, con, import_id)
@@ -426,12 +434,13 @@ class Staging:
         ).fetchone()
         return row[0] if row else None
 
-    def _purged_import(self, kind: str, sha256: str) -> tuple[int, date] | None:
+    def _purged_import(self, kind: str, sha256: str, delivery: str | None) -> tuple[int, date] | None:
         if not self._has_table("purged_imports"):  # a store opened read-only before the table existed
             return None
         row = self.con.execute("SELECT import_id, purged_on FROM purged_imports "
-                               "WHERE kind = ? AND sha256 = ? ORDER BY import_id LIMIT 1",
-                               [kind, sha256]).fetchone()
+                               "WHERE kind = ? AND sha256 = ? "
+                               "AND (CAST(? AS VARCHAR) IS NULL OR delivery = ?) ORDER BY import_id LIMIT 1",
+                               [kind, sha256, delivery, delivery]).fetchone()
         return (row[0], row[1]) if row else None
 
     def _population_of(self, import_id: int | None) -> int | None:

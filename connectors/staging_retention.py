@@ -103,8 +103,10 @@ def purge_deliveries(staging: Staging, before: date, today: date, *,
                 rows[import_id] += count
             con.execute(f'DELETE FROM "{table}" WHERE {doomed_rows}')
         con.execute("""
-            INSERT INTO purged_imports (import_id, kind, sha256, peildatum, rows_loaded, purged_on)
-            SELECT import_id, kind, sha256, coalesce(peildatum, CAST(finished_at AS DATE)), rows_loaded, ?
+            INSERT INTO purged_imports
+                (import_id, kind, sha256, delivery, peildatum, rows_loaded, purged_on)
+            SELECT import_id, kind, sha256, delivery, coalesce(peildatum, CAST(finished_at AS DATE)),
+                   rows_loaded, ?
             FROM imports WHERE import_id IN (SELECT import_id FROM purge_ids)
         """, [today])
         con.execute("DELETE FROM imports WHERE import_id IN (SELECT import_id FROM purge_ids)")

@@ -1,31 +1,24 @@
 """The inbox: which deliveries are waiting, in which order they are imported, and archiving them.
 
-Order matters: the BRP first (who lives here), then DUO's full C-levering before its P-mutations,
-then the monthly reports, verzuimmeldingen and vrijstellingen; within a kind by the delivery date in
-the file name. A file moves to the archive only after its import has committed, so a run killed in
-between finds it again and the (idempotent, content-hashed) import skips it.
+Which file is which kind, and what its name says, is the import registry's (`connectors.deliveries`):
+the inbox only finds the files. Order matters: the BRP first (who lives here), then DUO's full
+C-levering before its P-mutations, then the monthly reports, verzuimmeldingen and vrijstellingen
+(`DeliveryKind.rank`); within a rank by the delivery date in the file name. A file moves to the
+archive only after its import has committed, so a run killed in between finds it again and the
+(idempotent) import skips it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-# kind -> file name pattern (docs/formats.md). The order of this table is the import order.
-KINDS: dict[str, re.Pattern[str]] = {
-    "brp": re.compile(r"\.(haalcentraal\.json|lo3\.csv|stufbg\.xml)$", re.IGNORECASE),
-    "duo_c": re.compile(r"^duo-C-.*\.csv$", re.IGNORECASE),
-    "duo_p": re.compile(r"^duo-P-.*\.csv$", re.IGNORECASE),
-    "duo_report": re.compile(r"^\d{6}A0[12456][GR]\d{4}\.csv$", re.IGNORECASE),
-    "verzuim": re.compile(r"^verzuim.*\.xml$", re.IGNORECASE),
-    "vrijstellingen": re.compile(r"^vrijstellingen.*\.csv$", re.IGNORECASE),
-}
-_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d(?:0[1-9]|1[0-2])(?:[0-3]\d)?)(?!\d)")
+from connectors.deliveries import KINDS, read_name
+
 # Files still being written by a transfer (SFTP, the verzuim sync) carry these; never touch them.
 _IN_TRANSIT = (".part", ".tmp", ".filepart", ".partial")
 # Folders in the generator's output that are not deliveries.
@@ -37,26 +30,18 @@ class Delivery:
     """One file waiting in the inbox."""
 
     path: Path
-    kind: str
+    kind: str       # the registry's kind by file name: 'brp', 'duo_c', 'duo_a04', ...
     delivered: str  # yyyymmdd or yyyymm from the file name, "" when absent
 
     @property
     def order(self) -> tuple[int, str, str]:
-        return (list(KINDS).index(self.kind), self.delivered, self.path.name)
+        return (KINDS[self.kind].rank, self.delivered, self.path.name)
 
 
 @dataclass(frozen=True)
 class InboxScan:
     deliveries: list[Delivery]
     unrecognised: list[Path]
-
-
-def classify(path: Path) -> str | None:
-    """The delivery kind of a file name, or None when it is not a known delivery."""
-    for kind, pattern in KINDS.items():
-        if pattern.search(path.name):
-            return kind
-    return None
 
 
 def scan(inbox: Path) -> InboxScan:
@@ -71,12 +56,11 @@ def scan(inbox: Path) -> InboxScan:
             continue
         if path.name.lower().endswith(_IN_TRANSIT) or _NOT_DELIVERIES & set(relative.parts[:-1]):
             continue
-        kind = classify(path)
-        if kind is None:
+        said = read_name(path)
+        if said is None:
             unrecognised.append(path)
             continue
-        found = _DATE.search(path.name.split(".")[0])
-        deliveries.append(Delivery(path, kind, found.group(1) if found else ""))
+        deliveries.append(Delivery(path, said.kind, said.delivered))
     deliveries.sort(key=lambda d: d.order)
     return InboxScan(deliveries, unrecognised)
 

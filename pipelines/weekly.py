@@ -50,7 +50,8 @@ def import_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | 
             outcome = import_vrijstellingen(session, catalog.staging, Path(path), settings.gemeenten)
             session.commit()
         return outcome.as_counts()
-    return run_import(catalog.staging, Path(path), kind, settings.gemeenten).as_counts()
+    # "auto": the kind is decided as `inbeeld import` decides it (name checked against the header)
+    return run_import(catalog.staging, Path(path), "auto", settings.gemeenten).as_counts()
 
 
 @task(retries=2, retry_delay_seconds=[10, 60], persist_result=False, cache_policy=NO_CACHE)

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from connectors import vrijstellingen_csv
+from connectors.deliveries import load
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.persoonsnummer import is_persoonsnummer
 from connectors.staging import Staging
@@ -229,9 +229,7 @@ def import_delivery(session: Session, staging_path: Path, path: Path, *, gemeent
     """
     try:
         with Staging(staging_path, gemeenten=gemeenten) as staging:
-            reader = partial(vrijstellingen_csv.read_vrijstellingen, encoding=encoding)
-            result = staging.import_file(vrijstellingen_csv.KIND, path, reader=reader,
-                                         summarize=vrijstellingen_csv.vrijstellingen_changes)
+            result = load(staging, path, vrijstellingen_csv.KIND, encoding=encoding)
             import_id = result.import_id if result.import_id is not None else result.duplicate_of
             cursor = staging.con.execute(
                 f"SELECT {', '.join(STAGED_COLUMNS)} FROM vrijstellingen_import "

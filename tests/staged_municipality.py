@@ -7,11 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from connectors.brp import import_brp
-from connectors.duo_enrolments import read_c_levering, read_p_levering
+from connectors.deliveries import load
 from connectors.staging import Staging
-from connectors.verzuim_xml import read_verzuim
-from connectors.vrijstellingen_csv import read_vrijstellingen
 from synthetic import generate
 
 GEMEENTE = "0363"
@@ -35,14 +32,13 @@ class StagedMunicipality:
 def import_week(st: Staging, week: Path, brp_format: str) -> None:
     """Every delivery of one generated week, in the order the weekly job takes them."""
     for path in sorted((week / "brp").glob(f"*.{brp_format}")):
-        import_brp(st, path)
+        load(st, path, "brp")
     for path in sorted((week / "duo").glob("duo-*.csv")):
-        full = "-C-" in path.name
-        st.import_file("duo_c" if full else "duo_p", path, read_c_levering if full else read_p_levering)
+        load(st, path)
     for path in sorted((week / "verzuim").glob("*.xml")):
-        st.import_file("verzuim", path, read_verzuim)
+        load(st, path, "verzuim")
     for path in sorted((week / "vrijstellingen").glob("*.csv")):
-        st.import_file("vrijstellingen", path, read_vrijstellingen)
+        load(st, path, "vrijstellingen")
 
 
 def stage(root: Path, persons: int, seed: int, weeks: int = 4) -> StagedMunicipality:

@@ -15,21 +15,18 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from connectors.brp import import_brp
-from connectors.duo import import_duo
+from connectors.deliveries import load
 from connectors.errors import RefusedFile
 from connectors.staging import ImportResult, Staging
-from connectors.verzuim_xml import read_verzuim
-from connectors.vrijstellingen_csv import read_vrijstellingen
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 
 IMPORTERS: dict[str, Callable[[Staging, Path], ImportResult]] = {
-    "brp": lambda staging, path: import_brp(staging, path),
-    "duo": lambda staging, path: import_duo(staging, path),
-    "verzuim": lambda staging, path: staging.import_file("verzuim", path, read_verzuim),
-    "vrijstellingen": lambda staging, path: staging.import_file("vrijstellingen", path, read_vrijstellingen),
+    "brp": lambda staging, path: load(staging, path, "brp"),
+    "duo": lambda staging, path: load(staging, path, family="duo"),
+    "verzuim": lambda staging, path: load(staging, path, "verzuim"),
+    "vrijstellingen": lambda staging, path: load(staging, path, "vrijstellingen"),
 }
 CLI = {"brp": ["import", "brp"], "duo": ["import", "duo"], "verzuim": ["import", "verzuim"],
        "vrijstellingen": ["import", "vrijstellingen"]}

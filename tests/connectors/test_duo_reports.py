@@ -5,14 +5,13 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 
 import pytest
 
-from connectors.duo import import_duo
-from connectors.duo_kinds import detect_kind
-from connectors.duo_reports import parse_report_name, read_report, report_changes
+from connectors import deliveries
+from connectors.deliveries import detect
+from connectors.duo_reports import parse_report_name
 from connectors.errors import RefusedFile
 from connectors.staging import Staging
 
@@ -29,8 +28,7 @@ def st(tmp_path: Path):
 
 
 def load(st: Staging, report: str, path: Path):
-    return st.import_file(f"duo_{report}", path, partial(read_report, report),
-                          summarize=report_changes(report))
+    return deliveries.load(st, path, f"duo_{report}")
 
 
 def rows(st: Staging, sql: str) -> list[dict]:
@@ -87,10 +85,10 @@ def test_changes_are_against_the_previous_report_of_the_same_area(st: Staging, t
 def test_an_unchanged_report_of_another_month_is_not_the_same_file(st: Staging, tmp_path: Path) -> None:
     october = tmp_path / "202610A04G0363.csv"
     shutil.copy(A04, october)
-    assert import_duo(st, A04).status == "loaded"
-    second = import_duo(st, october)
+    assert deliveries.load(st, A04).status == "loaded"
+    second = deliveries.load(st, october)
     assert second.status == "loaded" and second.summary["added"] == 0 and second.summary["removed"] == 0
-    assert import_duo(st, october).status == "duplicate"
+    assert deliveries.load(st, october).status == "duplicate"
     months = st.con.execute("SELECT DISTINCT rapportmaand FROM duo_a04 ORDER BY 1").fetchall()
     assert months == [(date(2026, 10, 1),), (date(2026, 11, 1),)]
 
@@ -109,7 +107,7 @@ def test_rows_with_bad_values_are_quarantined(st: Staging, tmp_path: Path) -> No
     ("202610A05G0363.csv", "a05"), ("202611A06G0363.csv", "a06"),
 ])
 def test_kind_by_file_name(name: str, kind: str) -> None:
-    assert detect_kind(FIXTURES / name) == kind
+    assert detect(FIXTURES / name).code == kind
 
 
 @pytest.mark.parametrize("name,kind", [
@@ -119,22 +117,22 @@ def test_kind_by_file_name(name: str, kind: str) -> None:
 def test_kind_by_header_when_the_file_was_renamed(tmp_path: Path, name: str, kind: str) -> None:
     renamed = tmp_path / "levering.csv"
     shutil.copy(FIXTURES / name, renamed)
-    assert detect_kind(renamed) == kind
+    assert detect(renamed).code == kind
 
 
 def test_a01_a02_a04_share_a_header_so_the_name_decides(tmp_path: Path) -> None:
     for report in ("A01", "A02", "A04"):
         named = tmp_path / f"202611{report}G0363.csv"
         shutil.copy(A04, named)
-        assert detect_kind(named) == report.lower()
+        assert detect(named).code == report.lower()
     renamed = tmp_path / "rapport.csv"
     shutil.copy(A04, renamed)
     with pytest.raises(RefusedFile, match="A01, A02 and A04 share this header"):
-        detect_kind(renamed)
+        detect(renamed)
 
 
 def test_a_name_that_contradicts_the_header_is_refused(tmp_path: Path) -> None:
     wrong = tmp_path / "202611A04G0363.csv"
     shutil.copy(FIXTURES / "duo-C-G0363-20260907.csv", wrong)
     with pytest.raises(RefusedFile, match="file name says report A04 but the header is that of a C-levering"):
-        detect_kind(wrong)
+        detect(wrong)

@@ -11,10 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.duo import import_duo
+from connectors.deliveries import load
 from connectors.staging import Staging
-from connectors.verzuim_xml import read_verzuim, verzuim_changes
-from connectors.vrijstellingen_csv import read_vrijstellingen, vrijstellingen_changes
 from synthetic import generate
 
 GEMEENTEN = ("0363", "0599")
@@ -47,11 +45,11 @@ def test_a_synthetic_municipality_loads_cleanly_and_agrees_with_the_truth(munici
             # enrolments first (C before P is the file order of a week), then the monthly reports
             duo = sorted(folder.glob("duo/duo-*.csv")) + sorted(folder.glob("duo/2*.csv"))
             for path in duo:
-                assert import_duo(st, path).status == "loaded", path
+                assert load(st, path).status == "loaded", path
             for path in sorted(folder.glob("verzuim/*.xml")):
-                st.import_file("verzuim", path, read_verzuim, summarize=verzuim_changes)
+                load(st, path)
             for path in sorted(folder.glob("vrijstellingen/*.csv")):
-                st.import_file("vrijstellingen", path, read_vrijstellingen, summarize=vrijstellingen_changes)
+                load(st, path)
             assert st.quarantine() == []
 
             # the state per gemeente, as DUO delivers it: a moved person's old gemeente keeps the row

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pipelines.inbox import archive, classify, scan
+from connectors.deliveries import read_name
+from pipelines.inbox import archive, scan
 
 FILES = [
     "2026-09-14/vrijstellingen/vrijstellingen-G0363-20260914.csv",
@@ -40,7 +41,7 @@ def test_deliveries_come_in_import_order(tmp_path: Path) -> None:
         ("duo_c", "duo-C-G0363-20260907.csv"),
         ("duo_p", "duo-P-G0363-20260907.csv"),
         ("duo_p", "duo-P-G0363-20260914.csv"),
-        ("duo_report", "202609A04G0363.csv"),
+        ("duo_a04", "202609A04G0363.csv"),
         ("verzuim", "verzuim-https-VM2026-000123.xml"),  # no delivery date: first
         ("verzuim", "verzuim-G0363-20260914.xml"),
         ("vrijstellingen", "vrijstellingen-G0363-20260914.csv"),
@@ -48,11 +49,16 @@ def test_deliveries_come_in_import_order(tmp_path: Path) -> None:
     assert [p.name for p in found.unrecognised] == ["notes.txt"]
 
 
-def test_classify() -> None:
-    assert classify(Path("brp-G0599-20260907.stufbg.xml")) == "brp"
-    assert classify(Path("202610A06R0027.csv")) == "duo_report"
-    assert classify(Path("202610A03G0363.csv")) is None  # there is no A03
-    assert classify(Path("duo-c-g0363-20260907.CSV")) == "duo_c"
+def test_the_registry_reads_the_file_names() -> None:
+    assert read_name(Path("brp-G0599-20260907.stufbg.xml")).kind == "brp"
+    assert read_name(Path("202610A06R0027.csv")).kind == "duo_a06"
+    assert read_name(Path("202610A03G0363.csv")) is None  # there is no A03
+    assert read_name(Path("duo-c-g0363-20260907.CSV")).kind == "duo_c"
+    # the identity: what the name says beyond the content (delivery identity, connectors/deliveries.py)
+    assert read_name(Path("202610A04G0363.csv")).identity == "A04 G0363 2026-10"
+    assert read_name(Path("duo-P-G0363-20260914.csv")).identity == "P G0363 2026-09-14"
+    assert read_name(Path("duo-P-levering.csv")).identity is None
+    assert read_name(Path("verzuim-G0363-20260914.xml")).identity is None
 
 
 def test_a_missing_inbox_is_empty(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from cli import main
-from connectors.brp import import_brp
+from connectors.deliveries import load
 from connectors.staging import Staging
 from inbeeld.settings import load_settings
 from pipelines.daily import retention
@@ -39,10 +39,9 @@ def data_dir(tmp_path: Path) -> Path:
     new = tmp_path / "brp-G0363-20260907.haalcentraal.json"  # the same persons, a later delivery
     shutil.copy(FIXTURES / "brp" / "gemeente.haalcentraal.json", new)
     with Staging(settings.staging_path) as staging:
-        import_brp(staging, old)
-        import_brp(staging, new)
-        from connectors.duo_enrolments import read_c_levering
-        staging.import_file("duo_c", FIXTURES / "duo" / "duo-C-G0363-20260907.csv", read_c_levering)
+        load(staging, old)
+        load(staging, new)
+        load(staging, FIXTURES / "duo" / "duo-C-G0363-20260907.csv")
     factory = open_registers(settings.register_url, AuditTrail(load_key(folder)))
     with factory() as session:
         data.case(session, CHILD, Signal.ABSOLUUT_VERZUIM, D("2021-01-04"), D("2021-03-01"))

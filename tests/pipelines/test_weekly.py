@@ -160,3 +160,30 @@ def test_the_letter_step_writes_the_letters_due_once(tmp_path: Path, monkeypatch
     assert first == {"letters": 1, "letter_reminders": 0, "letters_suppressed": 0, "letter_runs_recovered": 0}
     assert again["letters"] == 0  # nothing is written twice
     assert len(list((tmp_path / "letters").rglob("*.docx"))) == 2  # the letter and the print file
+
+
+def test_the_inbox_loads_a_months_report_whose_bytes_equal_last_months(tmp_path: Path) -> None:
+    """One path per delivery: the weekly import decides as `inbeeld import duo` does (#16 item 5)."""
+    staging = tmp_path / "staging.duckdb"
+    fixture = Path(__file__).resolve().parents[1] / "connectors" / "fixtures" / "duo" / "202611A04G0363.csv"
+    october, november = tmp_path / "202610A04G0363.csv", tmp_path / "202611A04G0363.csv"
+    october.write_bytes(fixture.read_bytes())
+    november.write_bytes(fixture.read_bytes())
+    assert import_delivery(staging, october).status == "loaded"
+    assert import_delivery(staging, november).status == "loaded"
+    assert import_delivery(staging, november).status == "duplicate"
+    with duckdb.connect(str(staging), read_only=True) as con:
+        assert con.execute("SELECT kind, delivery FROM imports ORDER BY import_id").fetchall() == [
+            ("duo_a04", "A04 G0363 2026-10"), ("duo_a04", "A04 G0363 2026-11")]
+
+
+def test_an_empty_p_levering_of_this_week_is_not_last_weeks(tmp_path: Path) -> None:
+    staging = tmp_path / "staging.duckdb"
+    import_delivery(staging, _duo_c(tmp_path / "duo-C-G0363-20260907.csv"))
+    header = "MUTATIESOORT;MUTATIEDATUM;" + DUO_HEADER + "\n"
+    for day in ("20260914", "20260921"):
+        (tmp_path / f"duo-P-G0363-{day}.csv").write_text(header, encoding="utf-8")
+        assert import_delivery(staging, tmp_path / f"duo-P-G0363-{day}.csv").status == "loaded"
+    renamed = tmp_path / "p-levering.csv"  # a name that says nothing: the content decides
+    renamed.write_text(header, encoding="utf-8")
+    assert import_delivery(staging, renamed).status == "duplicate"

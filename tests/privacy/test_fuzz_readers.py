@@ -20,12 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.brp import import_brp
-from connectors.duo import import_duo
+from connectors.deliveries import load
 from connectors.errors import RefusedFile
 from connectors.staging import ImportResult, Staging
-from connectors.verzuim_xml import read_verzuim
-from connectors.vrijstellingen_csv import read_vrijstellingen
 
 FIXTURES = Path(__file__).resolve().parents[1] / "connectors" / "fixtures"
 EXAMPLES = int(os.environ.get("INBEELD_FUZZ_EXAMPLES", "60"))
@@ -36,7 +33,7 @@ Importer = Callable[[Staging, Path], ImportResult]
 
 def _duo(kind: str) -> Importer:
     def run(staging: Staging, path: Path) -> ImportResult:
-        return import_duo(staging, path, kind)
+        return load(staging, path, f"duo_{kind}")
     return run
 
 
@@ -49,19 +46,19 @@ class Target:
 
 TARGETS = {
     "brp-lo3csv": Target(FIXTURES / "brp" / "gemeente.lo3.csv",
-                         lambda s, p: import_brp(s, p, fmt="lo3csv")),
+                         lambda s, p: load(s, p, "brp", fmt="lo3csv")),
     # a Haal Centraal load costs ~1.8 s whatever its size (DuckDB scans the array through a FIFO)
     "brp-haalcentraal": Target(FIXTURES / "brp" / "gemeente.haalcentraal.json",
-                               lambda s, p: import_brp(s, p, fmt="haalcentraal"), share=1 / 3),
+                               lambda s, p: load(s, p, "brp", fmt="haalcentraal"), share=1 / 3),
     "brp-stufbg": Target(FIXTURES / "brp" / "gemeente.stufbg.xml",
-                         lambda s, p: import_brp(s, p, fmt="stufbg")),
+                         lambda s, p: load(s, p, "brp", fmt="stufbg")),
     "duo-c": Target(FIXTURES / "duo" / "duo-C-G0363-20260907.csv", _duo("c")),
     "duo-p": Target(FIXTURES / "duo" / "duo-P-G0363-20260914.csv", _duo("p")),
     "duo-a04": Target(FIXTURES / "duo" / "202611A04G0363.csv", _duo("a04")),
     "verzuim": Target(FIXTURES / "verzuim" / "verzuim-G0363-20260914.xml",
-                      lambda s, p: s.import_file("verzuim", p, read_verzuim)),
+                      lambda s, p: load(s, p, "verzuim")),
     "vrijstellingen": Target(FIXTURES / "vrijstellingen" / "vrijstellingen-G0363-20260907.csv",
-                             lambda s, p: s.import_file("vrijstellingen", p, read_vrijstellingen)),
+                             lambda s, p: load(s, p, "vrijstellingen")),
 }
 
 TOKENS = [

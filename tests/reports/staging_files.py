@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from connectors.duo_enrolments import read_c_levering, read_p_levering
+from connectors import deliveries
 from connectors.staging import Staging
 
 C_HEADER = ("PERSOONSGEBONDENNUMMER", "BSN", "GEBOORTEDATUM", "GESLACHT", "POSTCODE", "GEMEENTECODE",
@@ -64,8 +64,5 @@ def load(staging_path: Path, files: Iterable[Path]) -> None:
     """Import the files in order (C- or P-levering by name)."""
     with Staging(staging_path) as staging:
         for path in files:
-            if "-C-" in path.name:
-                result = staging.import_file("duo_c", path, read_c_levering)
-            else:
-                result = staging.import_file("duo_p", path, read_p_levering)
+            result = deliveries.load(staging, path, "duo_c" if "-C-" in path.name else "duo_p")
             assert result.status == "loaded" and not result.rows_quarantined, (path, staging.quarantine())

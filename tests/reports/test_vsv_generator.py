@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from functools import partial
 from pathlib import Path
 
 import pytest
 
-from connectors.brp_lo3csv import read_lo3csv
-from connectors.duo_enrolments import read_c_levering, read_p_levering
-from connectors.duo_reports import parse_report_name, read_report
+from connectors.deliveries import load
+from connectors.duo_reports import parse_report_name
 from connectors.staging import Staging
 from reports.staging_queries import duo_report_rows, vsv_from_staging, vsv_population
 from reports.vsv import Convenantjaar, duo_workload, reconcile
@@ -36,16 +34,11 @@ def municipality(tmp_path_factory) -> tuple[Path, Path]:
     with Staging(staging_path, gemeenten=(GEMEENTE,)) as staging:
         for week in sorted(p for p in out.iterdir() if p.is_dir()):
             for path in sorted((week / "duo").glob("duo-*.csv")):
-                full = "-C-" in path.name
-                result = staging.import_file("duo_c" if full else "duo_p", path,
-                                             read_c_levering if full else read_p_levering)
-                assert result.status == "loaded"
+                assert load(staging, path).status == "loaded"
             for path in sorted((week / "brp").glob("*.lo3.csv")):
-                assert staging.import_file("brp", path, read_lo3csv).status == "loaded"
+                assert load(staging, path, "brp", force=True).status == "loaded"
             for path in sorted((week / "duo").glob("[0-9]*A0[124]G*.csv")):
-                report = parse_report_name(path).report
-                result = staging.import_file(f"duo_{report}", path, partial(read_report, report))
-                assert result.status == "loaded"
+                assert load(staging, path).status == "loaded"
     return out, staging_path
 
 
