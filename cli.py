@@ -1,18 +1,83 @@
 """The `inbeeld` command: one entry point for scripts, cron and people.
 
 Each area keeps its click commands in its own `commands.py` (thin wrappers over plain
-functions); this module only assembles them. Exit status: 0 success, 1 refused input,
-2 usage error.
+functions); this module only names them. A command's module is imported when the command runs,
+not before, so `inbeeld --help` and `inbeeld status` answer without loading DuckDB, pandas or
+Prefect. Exit status: 0 success, 1 refused input or a failed run, 2 usage error (docs/running.md).
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from inbeeld.settings import load_settings
+#: Every command: name → (module:attribute, the one-line help `inbeeld --help` shows).
+#: Add a command with one line; tests/test_cli_lazy.py checks the help against the command's own.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "status": ("rules.commands:status", "The Leerplichtwet status of one person on a peildatum (leerplicht, "
+               "kwalificatieplicht, RMC), with the dates and the article it rests on."),
+    "demo": ("pipelines.commands:demo", "Generate a synthetic municipality and run the weekly job on it."),
+    "import": ("connectors.commands:import_group",
+               "Load a delivery into staging: one transaction per file, all of it or nothing."),
+    "quarantine": ("connectors.commands:quarantine_group", "Rows kept out of staging because of a "
+                   "row-level fault, with file, line, field and reason."),
+    "signals": ("registers.commands:signals", "The signals of SPEC §4.2 on a peildatum, over the staged "
+                "deliveries and the vrijstellingen register."),
+    "cases": ("registers.commands:cases",
+              "Cases: list, show the dossier, record actions (letters, visits, talks, sanctions), close."),
+    "vrijstelling": ("registers.commands:vrijstelling",
+                     "Vrijstellingen: add, end, list and import exemptions (grounds of SPEC §4.4)."),
+    "verzuim": ("registers.commands:verzuim",
+                "Verzuimmeldingen: list, handle (status for DUO) and export the feedback XML."),
+    "letters": ("letters.commands:letters_group",
+                "Letters to parents and young people: the letter run and the letter log."),
+    "report": ("reports.commands:report",
+               "Work lists, VSV figures, the Leerplichttelling and KPIs as .xlsx, .csv or HTML."),
+    "run": ("pipelines.commands:run_command",
+            "Run one flow once (weekly, monthly, daily, verzuim-sync), with no server to manage."),
+    "serve": ("pipelines.commands:serve_command",
+              "Run the flows on their schedules (Prefect) until stopped."),
+    "retention": ("pipelines.retention_commands:retention",
+                  "Retention: destroy what has passed its term (registers, staging, audit trail)."),
+    "doctor": ("pipelines.commands:doctor", "Check the installation: settings, register database, staging, "
+               "disk, LibreOffice, Chromium, Prefect, the verzuim certificate."),
+    "gebruiker": ("registers.gebruiker_commands:gebruiker",
+                  "Named users: add, list, disable (roles lpa, rmc, administratie, beleid, beheer)."),
+    "audit": ("registers.audit_commands:audit", "The audit trail: who read or changed which person's data "
+              "(beheer)."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def load_command(name: str) -> click.Command:
+    """The command registered as `name`, its module imported now."""
+    module, _, attribute = COMMANDS[name][0].partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{COMMANDS[name][0]} is not a click command")
+    return command
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when one of them runs (or shows its own help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        return load_command(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS, without importing a command module."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
               help="Data directory (staging, registers, letters, reports). Env: INBEELD_DATA_DIR.")
 @click.option("--db-url", default=None, help="Register database URL. Env: INBEELD_DB_URL.")
@@ -29,32 +94,19 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 
     Loads the weekly BRP and DUO deliveries, applies the Leerplichtwet on a peildatum, finds
     absoluut verzuim and early school leavers, and keeps the cases, registers, letters and figures.
+    Settings: the options below, the environment, and inbeeld.toml (docs/configuration.md).
     """
-    ctx.obj = load_settings(data_dir=data_dir, db_url=db_url, gemeenten=gemeenten, gebruiker=gebruiker)
+    from inbeeld.settings import SettingsError, load_settings
 
+    given = {"data_dir": data_dir, "db_url": db_url, "gemeenten": gemeenten, "gebruiker": gebruiker}
+    try:
+        ctx.obj = load_settings(**given)
+    except SettingsError as exc:
+        if ctx.invoked_subcommand != "doctor":  # the doctor reports it as one of its lines
+            raise click.ClickException(str(exc)) from None
+        ctx.meta["settings_error"] = exc
+        ctx.meta["settings_args"] = given
 
-def _register_commands() -> None:
-    """Attach each area's commands (imported here so `inbeeld --help` stays one place)."""
-    from connectors.commands import import_group, quarantine_group
-    from connectors.duo_commands import register as register_duo_commands
-    from letters.commands import letters_group
-    from pipelines.commands import demo, run_command, serve_command
-    from pipelines.retention_commands import retention
-    from registers.audit_commands import audit
-    from registers.commands import cases, signals, verzuim, vrijstelling
-    from registers.gebruiker_commands import gebruiker
-    from reports.commands import report
-    from rules.commands import status
-
-    register_duo_commands(import_group)
-    commands: list[click.Command] = [status, demo, import_group, quarantine_group, signals, cases,
-                                     vrijstelling, verzuim, letters_group, report, run_command, serve_command,
-                                     retention, audit, gebruiker]
-    for command in commands:
-        main.add_command(command)
-
-
-_register_commands()
 
 if __name__ == "__main__":
     main()

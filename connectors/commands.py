@@ -11,7 +11,6 @@ is the top layer: cli.py assembles it and nothing imports it).
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -24,8 +23,8 @@ from connectors.deliveries import load
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
+from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings, load_settings
-from reports.spreadsheet import Column, Table, write_csv_stream
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +118,7 @@ def quarantine_group() -> None:
 
 @quarantine_group.command("list")
 @click.option("--import", "import_id", type=int, default=None, help="Only this import (see `imports`).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@output_options
 @click.pass_context
 def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str) -> None:
     """List quarantined rows: import, file, line (JSON: record), field, value, reason."""
@@ -135,19 +133,15 @@ def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str)
             refuse(ctx, exc)
             return
     columns = ["import_id", "file", "line", "field", "value", "reason"]
-    if fmt == "json":
-        click.echo(json.dumps([{c: r[c] for c in columns} for r in rows], ensure_ascii=False, indent=1))
-        return
-    if fmt == "csv":  # quarantined values are hostile input: formulas neutralised (SPEC §6)
-        texts = [{c: None if r[c] is None else str(r[c]) for c in columns} for r in rows]
-        write_csv_stream(sys.stdout, Table("quarantaine", [Column(c, c) for c in columns], texts))
-        return
-    if not rows:
-        click.echo("No quarantined rows" + (f" for import {import_id}." if import_id is not None else "."))
-        return
-    table = [[str(r[c]) if r[c] is not None else "" for c in columns] for r in rows]
-    widths = [min(60, max(len(c), *(len(row[i]) for row in table))) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for row in table:
-        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
-    click.echo(f"{len(rows)} quarantined value(s)")
+    empty = "No quarantined rows" + (f" for import {import_id}." if import_id is not None else ".")
+    emit(rows, columns, fmt, empty=empty, width=60, noun="quarantined value(s)")
+
+
+def _attach_duo_commands() -> None:
+    """`inbeeld import duo|verzuim|vrijstellingen` live in duo_commands; one import group holds all."""
+    from connectors.duo_commands import register
+
+    register(import_group)
+
+
+_attach_duo_commands()

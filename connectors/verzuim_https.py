@@ -81,21 +81,15 @@ class EndpointConfig:
         None when no URL is configured (the municipality reads verzuimmeldingen from a folder).
         """
         env = os.environ if environ is None else environ
-        table: dict[str, Any] = dict(settings.extra.get("verzuim_https") or {})
+        table: dict[str, Any] = dict(vars(settings.verzuim_https))
         for key, var in (("url", "URL"), ("client_cert", "CERT"), ("client_key", "KEY"), ("ca_bundle", "CA")):
             if env.get(f"INBEELD_VERZUIM_{var}"):
-                table[key] = env[f"INBEELD_VERZUIM_{var}"]
+                given = env[f"INBEELD_VERZUIM_{var}"]
+                table[key] = given if key == "url" else Path(given)
         if not table.get("url"):
             return None
         if not table.get("client_cert"):
             raise VerzuimEndpointError("verzuim_https: a client certificate (client_cert) is required")
-        known = set(cls.__dataclass_fields__)
-        unknown = set(table) - known
-        if unknown:
-            raise VerzuimEndpointError(f"verzuim_https: unknown keys {', '.join(sorted(unknown))}")
-        for key in ("client_cert", "client_key", "ca_bundle"):
-            if table.get(key):
-                table[key] = Path(table[key])
         return cls(**table)
 
     def ssl_context(self) -> ssl.SSLContext:

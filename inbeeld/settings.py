@@ -1,29 +1,202 @@
-"""Where InBeeld keeps its data and which municipalities it serves.
+"""Where InBeeld keeps its data, which municipalities it serves, and every other setting, typed.
 
 Settings come, in order of precedence, from command-line options, environment variables
 (`INBEELD_DATA_DIR`, `INBEELD_DB_URL`, `INBEELD_GEMEENTEN`, `INBEELD_GEBRUIKER`) and an optional
-`inbeeld.toml` in the working directory (or the file named by `INBEELD_CONFIG`).
+`inbeeld.toml` in the working directory (or the file named by `INBEELD_CONFIG`). Keys may stand at
+the top of the file or under `[inbeeld]`. Every key is declared once here, as a field of a typed
+section; an unknown key or a value of the wrong type stops with a message naming the key
+(`SettingsError`). `docs/configuration.md` lists every key (a test keeps it complete).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
-from dataclasses import dataclass, field
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from datetime import date
 from pathlib import Path
+from typing import Any, Union
 
 DEFAULT_DATA_DIR = Path("inbeeld-data")
 STAGING_FILE = "staging.duckdb"
 REGISTER_FILE = "registers.sqlite"
 
 
+class SettingsError(ValueError):
+    """A key or value in inbeeld.toml (or the environment) that InBeeld cannot use."""
+
+
+# -- the sections ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kantoor:
+    """The office that sends the letters (`[letters.kantoor]`)."""
+
+    gemeente: str = "Voorbeeldstad"
+    afdeling: str = "Team Leerplicht en RMC"
+    bezoekadres: str = "Stadhuisplein 1, Voorbeeldstad"
+    retouradres: str = "Postbus 1000, 9999 ZZ  VOORBEELDSTAD"
+    antwoordadres: str = "Antwoordnummer 1000, 9999 ZY  VOORBEELDSTAD"
+    telefoon: str = "14 0999"
+    website: str = "www.voorbeeldstad.nl"
+    privacy_url: str = "www.voorbeeldstad.nl/privacy"
+    regio: str = "Voorbeeldregio"
+    gesprekslocatie: str = "Stadhuis, Stadhuisplein 1"
+
+
+@dataclass(frozen=True)
+class Afzender:
+    """The leerplichtambtenaar or RMC trajectbegeleider who signs and answers the letter."""
+
+    naam: str = "Team Leerplicht"
+    functie: str = "leerplichtambtenaar"
+    telefoon: str = "14 0999"
+    email: str = "leerplicht@voorbeeldstad.nl"
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """`[letters]`: what the letters say about the office and who signs them."""
+
+    kantoor: Kantoor = Kantoor()
+    leerplicht: Afzender = Afzender()
+    rmc: Afzender = Afzender(naam="Team Doorstroompunt", functie="trajectbegeleider",
+                             email="doorstroompunt@voorbeeldstad.nl")
+    gesprek_tijd: str = "10:00 uur"
+    gesprek_na_dagen: int = 14
+    template_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class ToewijzingSettings:
+    """One `[[reports.werklijst.toewijzing]]` rule (checked further by reports.worklist)."""
+
+    naam: str
+    rol: str = "LPA"
+    team: str = ""
+    gemeenten: tuple[str, ...] = ()
+    wijken: tuple[str, ...] = ()
+    postcodes: tuple[str, ...] = ()
+    letters: str | None = None
+    soorten: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vervolg:
+    """The next step after an action: `{ actie = "…", dagen = 14 }`."""
+
+    actie: str
+    dagen: int
+
+
+@dataclass(frozen=True)
+class Werklijst:
+    """`[reports.werklijst]`: wijken, assignment rules and next-step deadlines of the work lists."""
+
+    wijken: dict[str, str] = field(default_factory=dict)
+    toewijzing: tuple[ToewijzingSettings, ...] = ()
+    vervolg: dict[str, Vervolg] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """`[reports.kpi]`; None keeps the defaults of reports.kpi."""
+
+    in_behandeling_binnen_schooldagen: int | None = None
+    afsluiten_binnen_weken: int | None = None
+    vrije_dagen: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """`[reports]`."""
+
+    werklijst: Werklijst = Werklijst()
+    kpi: Kpi = Kpi()
+
+
+@dataclass(frozen=True)
+class VerzuimHttps:
+    """`[verzuim_https]`: the verzuim endpoint with mutual TLS (no url: read a folder instead)."""
+
+    url: str | None = None
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    ca_bundle: Path | None = None
+    key_password_env: str | None = None
+    timeout: float = 30.0
+    attempts: int = 3
+    backoff_seconds: float = 2.0
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """`[schedules.<flow>]`; a key left out keeps the flow's own schedule."""
+
+    cron: str | None = None
+    timezone: str | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    """`[catalog.<entry>]`: where one entry of pipelines/catalog.toml lives instead."""
+
+    path: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """`[web]`: the web application."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@dataclass(frozen=True)
+class Notifications:
+    """`[notifications]`: who hears of a failed scheduled run, by e-mail (no personal data in it)."""
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    starttls: bool = False
+    username: str | None = None
+    password_env: str | None = None  # the name of an environment variable, never the password
+    sender: str = "inbeeld@localhost"
+    to: tuple[str, ...] = ()
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """`[freshness]`: when deliveries count as stale."""
+
+    max_days: int = 7
+    weekly_max_weeks: int = 2
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     db_url: str | None = None
-    gemeenten: tuple[str, ...] = field(default_factory=tuple)
+    gemeenten: tuple[str, ...] = ()
     gebruiker: str | None = None  # the named user acting (`--by` / INBEELD_GEBRUIKER; never from a file)
-    extra: dict = field(default_factory=dict)
+    letters: LetterSettings = LetterSettings()
+    letters_pdf: bool = True
+    reports: ReportSettings = ReportSettings()
+    verzuim_https: VerzuimHttps = VerzuimHttps()
+    schedules: dict[str, ScheduleSettings] = field(default_factory=dict)
+    catalog: dict[str, str | CatalogSettings] = field(default_factory=dict)
+    closing_days: tuple[date, ...] = ()
+    renewal_reminder_months: tuple[int, ...] | None = None
+    web: WebSettings = WebSettings()
+    notifications: Notifications = Notifications()
+    freshness: Freshness = Freshness()
+    config_file: Path | None = None
 
     @property
     def staging_path(self) -> Path:
@@ -31,21 +204,178 @@ class Settings:
 
     @property
     def register_url(self) -> str:
-        """The register database: `INBEELD_DB_URL`, else the SQLite file in the data directory."""
+        """The register database: `INBEELD_DB_URL` (or `db_url`), else `[catalog.registers]`, else the
+        SQLite file in the data directory."""
         if self.db_url:
             return self.db_url
+        moved = self.catalog.get("registers")
+        url = moved if isinstance(moved, str) else moved and (moved.url or moved.path)
+        if url:
+            return url
         return f"sqlite:///{(self.data_dir / REGISTER_FILE).resolve()}"
+
+    def served(self) -> tuple[str, ...]:
+        """The municipalities served; refuses when none are set, instead of widening to everyone."""
+        if not self.gemeenten:
+            raise SettingsError("which gemeenten are served? Set INBEELD_GEMEENTEN (e.g. 0363), "
+                                "`gemeenten` in inbeeld.toml or --gemeenten")
+        return self.gemeenten
 
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self.data_dir
 
+    @classmethod
+    def from_table(cls, table: dict[str, Any], **given: Any) -> Settings:
+        """Settings from a parsed inbeeld.toml table (validated), with `given` fields on top."""
+        return cls(**{**_section(cls, table, ""), **given})
 
-def _parse_gemeenten(value: str | list | None) -> tuple[str, ...]:
+
+#: Fields that are not keys of inbeeld.toml.
+_NOT_KEYS = {"config_file", "gebruiker"}  # who acts comes from --by / INBEELD_GEBRUIKER, never a file
+
+
+# -- checking a table against a section ------------------------------------------------------------
+
+_KIND = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+         Path: "a path", date: "a date (2026-12-24)"}
+
+
+def _where(path: str) -> str:
+    return f"inbeeld.toml: {path}" if path else "inbeeld.toml"
+
+
+def _scalar(kind: type, value: Any, path: str) -> Any:
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif kind is date:
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = date.fromisoformat(value)
+        ok = isinstance(value, date)
+    elif kind is Path:
+        ok = isinstance(value, str) and bool(value)
+        value = Path(value) if ok else value
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise SettingsError(f"{_where(path)} must be {_KIND[kind]}, not {value!r}")
+    return value
+
+
+def _value(kind: Any, value: Any, path: str) -> Any:
+    origin = typing.get_origin(kind)
+    if origin in (Union, types.UnionType):
+        options = [k for k in typing.get_args(kind) if k is not type(None)]
+        if value is None and len(options) < len(typing.get_args(kind)):
+            return None
+        errors = []
+        for option in options:
+            try:
+                return _value(option, value, path)
+            except SettingsError as exc:
+                errors.append(exc)
+        raise errors[-1]
+    if origin in (tuple, list):
+        item = typing.get_args(kind)[0]
+        if isinstance(value, str) and item is str:
+            value = [value]
+        if not isinstance(value, list):
+            raise SettingsError(f"{_where(path)} must be a list, not {value!r}")
+        return tuple(_value(item, entry, f"{path}[{i}]") for i, entry in enumerate(value))
+    if origin is dict:
+        item = typing.get_args(kind)[1]
+        if not isinstance(value, dict):
+            raise SettingsError(f"{_where(path)} must be a table, not {value!r}")
+        return {str(key): _value(item, entry, f"{path}.{key}") for key, entry in value.items()}
+    if is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise SettingsError(f"{_where(path)} must be a table, not {value!r}")
+        return kind(**_section(kind, value, path))
+    return _scalar(kind, value, path)
+
+
+def _section(kind: type, table: dict[str, Any], path: str) -> dict[str, Any]:
+    hints = typing.get_type_hints(kind)
+    known = [f.name for f in fields(kind) if f.name not in _NOT_KEYS]
+    for key in table:
+        if key not in known:
+            raise SettingsError(f"{_where(f'{path}.{key}' if path else key)}: unknown key"
+                                f"{f' in [{path}]' if path else ''}; known: {', '.join(known)}")
+    missing = [f.name for f in fields(kind) if f.name not in table and f.name in known
+               and f.default is MISSING and f.default_factory is MISSING]
+    if missing:
+        raise SettingsError(f"{_where(path)}: {', '.join(missing)} is required")
+    defaults = {f.name: f.default for f in fields(kind)}
+    result = {}
+    for key, value in table.items():
+        where = f"{path}.{key}" if path else key
+        base = defaults[key]
+        if is_dataclass(base) and isinstance(value, dict):  # a table given keeps the other defaults
+            result[key] = replace(base, **_section(type(base), value, where))
+        else:
+            result[key] = _value(hints[key], value, where)
+    return result
+
+
+def keys(kind: type = Settings, prefix: str = "") -> list[str]:
+    """Every key of inbeeld.toml, dotted (`reports.kpi.vrije_dagen`; `<name>` where the name is free)."""
+    found: list[str] = []
+    hints = typing.get_type_hints(kind)
+    for f in fields(kind):
+        if f.name in _NOT_KEYS:
+            continue
+        name = f"{prefix}{f.name}"
+        found.append(name)
+        hint = hints[f.name]
+        if typing.get_origin(hint) is dict:
+            hint, name = typing.get_args(hint)[1], f"{name}.<name>"
+        elif typing.get_origin(hint) in (tuple, list):
+            hint = typing.get_args(hint)[0]
+        union = typing.get_origin(hint) in (Union, types.UnionType)
+        for option in typing.get_args(hint) if union else (hint,):
+            if is_dataclass(option):
+                found.extend(keys(typing.cast(type, option), f"{name}."))
+    return found
+
+
+# -- loading ---------------------------------------------------------------------------------------
+
+def _parse_gemeenten(value: str | list | tuple | None) -> tuple[str, ...]:
     if not value:
         return ()
     items = value.split(",") if isinstance(value, str) else value
-    return tuple(str(item).strip().zfill(4) for item in items if str(item).strip())
+    codes = tuple(str(item).strip().zfill(4) for item in items if str(item).strip())
+    bad = [code for code in codes if not (code.isdigit() and len(code) == 4)]
+    if bad:
+        raise SettingsError(f"gemeenten: {', '.join(bad)} is not a four-digit gemeentecode")
+    return codes
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The table of an inbeeld.toml: its top-level keys with those under `[inbeeld]` merged in."""
+    try:
+        with path.open("rb") as handle:
+            config = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    inner = config.pop("inbeeld", {})
+    if not isinstance(inner, dict):
+        raise SettingsError(f"{path}: inbeeld must be a table")
+    twice = sorted(set(inner) & set(config))
+    if twice:
+        raise SettingsError(f"{path}: {', '.join(twice)} given both at the top and under [inbeeld]")
+    return {**config, **inner}
+
+
+def config_path(environ: typing.Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    return Path(env.get("INBEELD_CONFIG", "inbeeld.toml"))
 
 
 def load_settings(
@@ -57,16 +387,22 @@ def load_settings(
 ) -> Settings:
     """Merge options, environment and `inbeeld.toml` (options win, then environment)."""
     env = os.environ if environ is None else environ
-    config_path = Path(env.get("INBEELD_CONFIG", "inbeeld.toml"))
-    config: dict = {}
-    if config_path.is_file():
-        with config_path.open("rb") as handle:
-            config = tomllib.load(handle)
-    base = config.get("inbeeld", config)
-    return Settings(
-        data_dir=Path(data_dir or env.get("INBEELD_DATA_DIR") or base.get("data_dir") or DEFAULT_DATA_DIR),
-        db_url=db_url or env.get("INBEELD_DB_URL") or base.get("db_url"),
-        gemeenten=_parse_gemeenten(gemeenten or env.get("INBEELD_GEMEENTEN") or base.get("gemeenten")),
-        gebruiker=(gebruiker or env.get("INBEELD_GEBRUIKER") or "").strip().lower() or None,
-        extra={k: v for k, v in base.items() if k not in {"data_dir", "db_url", "gemeenten"}},
-    )
+    path = config_path(env)
+    config: dict[str, Any] = {}
+    if path.is_file():
+        config = read_config(path)
+    try:
+        return Settings.from_table(
+            config,
+            data_dir=Path(data_dir or env.get("INBEELD_DATA_DIR") or config.get("data_dir")
+                          or DEFAULT_DATA_DIR),
+            db_url=db_url or env.get("INBEELD_DB_URL") or config.get("db_url"),
+            gemeenten=_parse_gemeenten(gemeenten or env.get("INBEELD_GEMEENTEN") or config.get("gemeenten")),
+            gebruiker=(gebruiker or env.get("INBEELD_GEBRUIKER") or "").strip().lower() or None,
+            config_file=path if path.is_file() else None,
+        )
+    except SettingsError as exc:
+        message = str(exc)
+        if message.startswith("gemeenten") and not (gemeenten or env.get("INBEELD_GEMEENTEN")):
+            message = f"inbeeld.toml: {message}"
+        raise SettingsError(message.replace("inbeeld.toml", str(path), 1)) from None

@@ -7,25 +7,22 @@ Thin wrappers: open the register database and the staging file of the settings i
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 import duckdb
 from sqlalchemy import select
 
 from connectors.errors import StagingLocked
+from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
 from letters.kinds import Soort
 from letters.pdf import page_count
-from letters.run import LetterRunBusy, letter_config, run_letters
+from letters.run import LetterRunBusy, run_letters
 from registers.codes import LetterStatus
-from registers.gebruikers import open_registers_as
+from registers.db import registers_of
 from registers.models import Letter
-from reports.spreadsheet import Column, Table, write_csv_stream
 from rules.commands import DATUM
 
 LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadresseerde", "status", "reden",
@@ -33,9 +30,8 @@ LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadres
 
 
 def _sessions(settings: Settings):
-    settings.ensure_data_dir()
     try:
-        return open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
+        return registers_of(settings)
     except ValueError as exc:  # Refused too: no named user
         raise click.ClickException(str(exc)) from None
 
@@ -71,7 +67,7 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
         raise click.ClickException(f"no staging database at {settings.staging_path}: "
                                    "import a BRP delivery first (inbeeld import brp FILE)")
     try:
-        config = letter_config(settings)
+        config = settings.letters
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     sessions = _sessions(settings)
@@ -100,20 +96,13 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
         click.echo(f"  no PDF: {result.pdf_problem}")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return value.value if hasattr(value, "value") else value
-
-
 @letters_group.command("list")
 @click.option("--run", default=None, help="Only this run (as printed by `inbeeld letters run`).")
 @click.option("--status", type=click.Choice([s.value for s in LetterStatus]), default=None,
               help="gepland, aangemaakt or onderdrukt.")
 @click.option("--soort", type=click.Choice([s.value for s in Soort]), default=None, help="Kind of letter.")
 @click.option("--case", "case_id", type=int, default=None, help="Only the letters of this case.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@output_options
 @click.pass_context
 def list_command(ctx: click.Context, run: str | None, status: str | None, soort: str | None,
                  case_id: int | None, fmt: str) -> None:
@@ -130,20 +119,8 @@ def list_command(ctx: click.Context, run: str | None, status: str | None, soort:
         query = query.where(Letter.case_id == case_id)
     try:
         with sessions() as session:
-            rows = [{column: _plain(getattr(letter, column)) for column in LIST_COLUMNS}
+            rows = [{column: getattr(letter, column) for column in LIST_COLUMNS}
                     for letter in session.scalars(query)]
     finally:
         sessions.kw["bind"].dispose()
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":  # the command line's one CSV writer: formulas neutralised (SPEC §6)
-        texts = [{c: None if row[c] is None else str(row[c]) for c in LIST_COLUMNS} for row in rows]
-        write_csv_stream(sys.stdout, Table("brieven", [Column(c, c) for c in LIST_COLUMNS], texts))
-        return
-    cells = [[("" if row[c] is None else str(row[c])) for c in LIST_COLUMNS] for row in rows]
-    widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(LIST_COLUMNS)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(LIST_COLUMNS, widths, strict=True)).rstrip())
-    for line in cells:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
-    click.echo(f"({len(rows)})")
+    emit(rows, LIST_COLUMNS, fmt)

@@ -13,36 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from inbeeld.settings import Afzender, Kantoor
 from letters.addressing import Geadresseerde, korte_naam, leeftijd, roepnaam, volledige_naam
 from letters.kinds import Soort
 from letters.persons import Persoon
 from rules.dates import format_nl
-
-
-@dataclass(frozen=True)
-class Kantoor:
-    """The office that sends the letters (from `[inbeeld.letters]` in inbeeld.toml)."""
-
-    gemeente: str = "Voorbeeldstad"
-    afdeling: str = "Team Leerplicht en RMC"
-    bezoekadres: str = "Stadhuisplein 1, Voorbeeldstad"
-    retouradres: str = "Postbus 1000, 9999 ZZ  VOORBEELDSTAD"
-    antwoordadres: str = "Antwoordnummer 1000, 9999 ZY  VOORBEELDSTAD"
-    telefoon: str = "14 0999"
-    website: str = "www.voorbeeldstad.nl"
-    privacy_url: str = "www.voorbeeldstad.nl/privacy"
-    regio: str = "Voorbeeldregio"
-    gesprekslocatie: str = "Stadhuis, Stadhuisplein 1"
-
-
-@dataclass(frozen=True)
-class Afzender:
-    """The leerplichtambtenaar or RMC trajectbegeleider who signs and answers the letter."""
-
-    naam: str = "Team Leerplicht"
-    functie: str = "leerplichtambtenaar"
-    telefoon: str = "14 0999"
-    email: str = "leerplicht@voorbeeldstad.nl"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.output_names import inside
 from connectors.staging import Staging
-from inbeeld.settings import Settings
+from inbeeld.settings import LetterSettings
 from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
-from letters.context import Afzender, Gesprek, Kantoor, Melding, VrijstellingInfo, build_context
+from letters.context import Afzender, Gesprek, Melding, VrijstellingInfo, build_context
 from letters.due import Subject, due_subjects
 from letters.kinds import Soort
 from letters.pdf import PdfConversionError, soffice_path, to_pdf
@@ -66,48 +66,8 @@ LOCK = ".letters.lock"
 HEEL_ONDERWERP = "*"  # the addressee of a suppression that stops every letter about the subject
 
 
-# -- configuration ---------------------------------------------------------------------------------
-
 class LetterRunBusy(RuntimeError):
     """Another letter run holds the output folder."""
-
-
-@dataclass(frozen=True)
-class LetterConfig:
-    """What the letters say about the office, from `[inbeeld.letters]` in inbeeld.toml."""
-
-    kantoor: Kantoor = Kantoor()
-    leerplicht: Afzender = Afzender()
-    rmc: Afzender = Afzender(naam="Team Doorstroompunt", functie="trajectbegeleider",
-                             email="doorstroompunt@voorbeeldstad.nl")
-    gesprek_tijd: str = "10:00 uur"
-    gesprek_na_dagen: int = 14
-    template_dir: Path | None = None
-
-
-def _with(default: Any, values: Mapping[str, Any], table: str) -> Any:
-    known = {f.name for f in fields(default)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ValueError(f"inbeeld.toml [inbeeld.letters.{table}]: unknown field(s) {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(known))}")
-    return replace(default, **{key: str(value) for key, value in values.items()})
-
-
-def letter_config(settings: Settings) -> LetterConfig:
-    """`[inbeeld.letters]` with sub-tables `kantoor`, `leerplicht` and `rmc` (field names as in
-    letters/context.py); anything missing keeps the placeholder default."""
-    section: Mapping[str, Any] = settings.extra.get("letters", {}) or {}
-    defaults = LetterConfig()
-    template_dir = section.get("template_dir")
-    return LetterConfig(
-        kantoor=_with(defaults.kantoor, section.get("kantoor", {}), "kantoor"),
-        leerplicht=_with(defaults.leerplicht, section.get("leerplicht", {}), "leerplicht"),
-        rmc=_with(defaults.rmc, section.get("rmc", {}), "rmc"),
-        gesprek_tijd=section.get("gesprek_tijd", defaults.gesprek_tijd),
-        gesprek_na_dagen=int(section.get("gesprek_na_dagen", defaults.gesprek_na_dagen)),
-        template_dir=Path(template_dir) if template_dir else None,
-    )
 
 
 # -- what a run plans --------------------------------------------------------------------------------
@@ -159,13 +119,13 @@ def _next_weekday(d: date) -> date:
     return d
 
 
-def _afzender(config: LetterConfig, subject: Subject) -> Afzender:
+def _afzender(config: LetterSettings, subject: Subject) -> Afzender:
     base = config.rmc if subject.soort is Soort.RMC_18_23 else config.leerplicht
     assigned = subject.case.assigned_to if subject.case is not None else None
     return replace(base, naam=assigned) if assigned else base
 
 
-def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: LetterConfig) -> dict[str, Any]:
+def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: LetterSettings) -> dict[str, Any]:
     """The kind-specific fields of the context and the reply deadline (None: the default period)."""
     assert jongere.geboortedatum is not None
     if subject.soort is Soort.ABSOLUUT_VERZUIM:
@@ -207,7 +167,7 @@ def _rang_for_whole_subject(subject: Subject, peildatum: date) -> int | None:
 
 
 def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peildatum: date,
-             gemeenten: Sequence[str], config: LetterConfig
+             gemeenten: Sequence[str], config: LetterSettings
              ) -> tuple[list[Planned], list[Suppressed]]:
     """Letters and suppressions for the subjects due: pure, from registers facts and BRP persons."""
     planned: list[Planned] = []
@@ -318,7 +278,7 @@ def _insert_planned(sessions: sessionmaker[Session], run: str, peildatum: date,
         session.execute(insert(Letter), rows)
 
 
-def _render(planned: list[Planned], run_dir: Path, config: LetterConfig, workers: int | None) -> list[Path]:
+def _render(planned: list[Planned], run_dir: Path, config: LetterSettings, workers: int | None) -> list[Path]:
     jobs = [LetterJob(p.soort.template, build_context(p.soort, kenmerk=p.kenmerk, **p.context_args),
                       inside(run_dir, p.bestand)) for p in planned]
     render_files(jobs, workers=workers, template_dir=config.template_dir)
@@ -415,10 +375,10 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
 
 
 def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, peildatum: date, *,
-                gemeenten: Sequence[str] = (), config: LetterConfig | None = None, pdf: bool = True,
+                gemeenten: Sequence[str] = (), config: LetterSettings | None = None, pdf: bool = True,
                 workers: int | None = None) -> RunResult:
     """Write every letter due on `peildatum` into a new run folder under `out_dir` (see module doc)."""
-    config = config or LetterConfig()
+    config = config or LetterSettings()
     out_dir = Path(out_dir)
     result = RunResult(peildatum)
     with _exclusive(out_dir):

@@ -55,7 +55,10 @@ class Catalog:
         """Read the declaration, apply `[catalog]` from settings, then `overrides` (a path or a table)."""
         with declaration.open("rb") as handle:
             declared: dict[str, dict[str, Any]] = tomllib.load(handle)
-        layers = [settings.extra.get("catalog") or {}, overrides or {}]
+        configured = {name: value if isinstance(value, str) else
+                      {k: v for k, v in vars(value).items() if v is not None}
+                      for name, value in settings.catalog.items()}
+        layers = [configured, overrides or {}]
         for layer in layers:
             for name, value in layer.items():
                 if name not in declared:

@@ -124,3 +124,32 @@ def demo(ctx: click.Context, out: str, persons: int) -> None:
 
 
 demo.add_command(generate_command)
+
+
+@click.command("doctor")
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check the installation: settings, register database, staging, disk, LibreOffice, Chromium,
+    Prefect, the verzuim certificate.
+
+    One line per check: ok, warning or error, with what to do. Changes nothing. Exit status 1 when
+    a check gives an error, 0 otherwise (warnings included).
+    """
+    from inbeeld.settings import DEFAULT_DATA_DIR
+    from pipelines.doctor import diagnose
+
+    error = ctx.meta.get("settings_error")
+    settings: Settings = ctx.obj
+    if settings is None:  # inbeeld.toml is broken: check the rest with options and environment only
+        given = ctx.meta.get("settings_args", {})
+        settings = Settings(
+            data_dir=Path(given.get("data_dir") or os.environ.get("INBEELD_DATA_DIR") or DEFAULT_DATA_DIR),
+            db_url=given.get("db_url") or os.environ.get("INBEELD_DB_URL"),
+            gemeenten=tuple(code.strip().zfill(4) for code in
+                            (given.get("gemeenten") or os.environ.get("INBEELD_GEMEENTEN") or "").split(",")
+                            if code.strip()))
+    findings = diagnose(settings, error)
+    for finding in findings:
+        click.echo(finding.line())
+    if any(finding.level == "error" for finding in findings):
+        ctx.exit(1)

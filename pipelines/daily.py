@@ -83,7 +83,7 @@ def daily_flow(peildatum: date | None = None, data_dir: str | None = None,
     settings = run_settings(data_dir, gemeente)
     catalog = run_catalog(settings)
     day = peildatum or today()
-    months = tuple(settings.extra.get("renewal_reminder_months", REMINDER_MONTHS))
+    months = settings.renewal_reminder_months or REMINDER_MONTHS
     counts: dict[str, int] = {}
     with RunLock(settings.data_dir, catalog.register_url, purpose="daily", lock_file=catalog.run_lock):
         counts.update(update_thuiszitters(str(settings.data_dir), gemeente, day))

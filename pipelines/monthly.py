@@ -29,7 +29,7 @@ TASK = {"persist_result": False, "cache_policy": NO_CACHE, "retries": 1, "retry_
 
 def closing_days(settings: Settings) -> list[date]:
     """The municipality's own closing days (`closing_days = ["2026-12-24", …]` in inbeeld.toml)."""
-    return [date.fromisoformat(str(day)) for day in settings.extra.get("closing_days", [])]
+    return list(settings.closing_days)
 
 
 @task(persist_result=False, cache_policy=NO_CACHE)
@@ -48,7 +48,7 @@ def write_worklists(data_dir: str, gemeente: str | None, day: date) -> dict[str,
     settings = run_settings(data_dir, gemeente)
     folder = run_catalog(settings).reports
     with registers(settings) as session, staging_read_only(settings) as con:
-        lists = gather.worklists_for(session, con, day, settings.extra, ())
+        lists = gather.worklists_for(session, con, day, settings.reports, ())
     for name, rows in lists.items():
         path = inside(folder, f"{file_stem(name, f'{day:%Y-%m}')}.xlsx")  # names come from inbeeld.toml
         write_xlsx(path, [worklist_table(name, rows, day)])
@@ -67,6 +67,7 @@ def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     settings = run_settings(data_dir, gemeente)
     folder = run_catalog(settings).reports
     year = Convenantjaar.of(day).year
+    settings.served()  # figures for every gemeente in the deliveries would be wrong, not wider
     with staging_read_only(settings) as con:
         if con is None:
             return {"vsv_no_duo_data": 1}
@@ -95,9 +96,9 @@ def write_kpis(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]
     settings = run_settings(data_dir, gemeente)
     last = day.replace(day=1) - timedelta(days=1)
     period = (last.replace(day=1), last)
-    school_days, weeks, days_off = gather.kpi_settings(settings.extra)
+    school_days, weeks, days_off = gather.kpi_settings(settings.reports.kpi)
     with registers(settings) as session:
-        meldingen = gather.kpi_input(session, settings.extra)
+        meldingen = gather.kpi_input(session, settings.reports)
     table = kpi_table(meldingen, day, period, school_days, weeks, days_off)
     path: Path = run_catalog(settings).reports / f"kpi-{last:%Y-%m}.xlsx"
     write_xlsx(path, kpi_tables(table, period, school_days, weeks))

@@ -12,7 +12,7 @@ without code:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from inbeeld.settings import Settings
@@ -46,13 +46,10 @@ class FlowSchedule:
 
     def configured(self, name: str, settings: Settings) -> FlowSchedule:
         """This schedule with the `[schedules.<name>]` overrides of the settings applied."""
-        table: dict[str, Any] = dict((settings.extra.get("schedules") or {}).get(name) or {})
-        unknown = set(table) - {"cron", "timezone", "active"}
-        if unknown:
-            raise ScheduleError(f"[schedules.{name}] has unknown keys: {', '.join(sorted(unknown))}")
-        if "active" in table and not isinstance(table["active"], bool):
-            raise ScheduleError(f"[schedules.{name}] active must be true or false")
-        return replace(self, **table)
+        given = settings.schedules.get(name)
+        if given is None:
+            return self
+        return replace(self, **{key: value for key, value in vars(given).items() if value is not None})
 
     def to_prefect(self) -> Schedule:
         """The Prefect schedule object (validates the cron string)."""

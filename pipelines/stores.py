@@ -13,11 +13,10 @@ from pipelines.run_settings import run_catalog
 def register_sessions(settings: Settings) -> Any:
     """The register's session factory, migrated to the newest schema, reads of personal data audited
     in the name of `systeem`: the flows run on schedule, not for a person."""
-    from registers.audit import SYSTEEM, AuditTrail, load_key
-    from registers.db import open_registers
+    from registers.audit import SYSTEEM
+    from registers.db import registers_of
 
-    return open_registers(run_catalog(settings).register_url,
-                          AuditTrail(load_key(settings.data_dir), actor=SYSTEEM))
+    return registers_of(settings, as_user=SYSTEEM)
 
 
 @contextmanager

@@ -95,15 +95,15 @@ def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict
 @task(retries=2, retry_delay_seconds=[30, 120], persist_result=False, cache_policy=NO_CACHE)
 def write_letters(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """Every letter due on `day`, once (`letters.run.run_letters`: it recovers an interrupted run)."""
-    from letters.run import letter_config, run_letters
+    from letters.run import run_letters
 
     settings = run_settings(data_dir, gemeente)
     catalog = run_catalog(settings)
     if not catalog.staging.is_file():
         return {"letters": 0}
     result = run_letters(register_sessions(settings), catalog.staging, catalog.letters, day,
-                         gemeenten=settings.gemeenten, config=letter_config(settings),
-                         pdf=bool(settings.extra.get("letters_pdf", True)))
+                         gemeenten=settings.gemeenten, config=settings.letters,
+                         pdf=settings.letters_pdf)
     return {"letters": result.brieven, "letter_reminders": result.herinneringen,
             "letters_suppressed": result.onderdrukt, "letter_runs_recovered": result.hersteld}
 

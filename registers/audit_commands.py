@@ -7,14 +7,14 @@ the audit key and looked up, so the trail itself never holds it; the question is
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
 
 from connectors.persoonsnummer import is_persoonsnummer
+from inbeeld.output import emit, output_options
 from registers.audit import AuditEvent, trail
-from registers.commands import FORMATS, emit_rows, register_session
+from registers.commands import register_session
 from rules.commands import DATUM
 
 COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail")
@@ -28,7 +28,7 @@ def audit() -> None:
 @audit.command("list")
 @click.option("--persoon", "persoonsnummer", required=True, help="BSN or onderwijsnummer of the person.")
 @click.option("--since", type=DATUM, default=None, help="Only entries on or after this day.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@output_options
 @click.pass_context
 def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, fmt: str) -> None:
     """Everything the audit trail holds about one person, oldest first: when, who, what, which record."""
@@ -41,7 +41,4 @@ def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, fmt:
                  "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail} for e in entries]
         trail(session).record(session, AuditEvent("audit.read", number, "audit_log", None,
                                                   f"entries={len(rows)}"))
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        emit_rows(rows, COLUMNS, fmt)
+    emit(rows, COLUMNS, fmt)

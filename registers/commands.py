@@ -2,15 +2,13 @@
 
 Thin wrappers over the plain functions in `registers/`: parse the options, open the register
 database of the settings in `ctx.obj` (migrating it when it is behind), run one function in one
-transaction, print. Like every `*/commands.py` this is the command line, the top layer (cli.py
-assembles it, nothing imports it), so `--format csv` goes through the one spreadsheet writer.
+transaction, print (list commands through `inbeeld.output`). Like every `*/commands.py` this is
+the command line, the top layer (cli.py assembles it, nothing imports it).
 A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,7 +20,8 @@ import click
 from sqlalchemy.orm import Session
 
 from connectors.staging import Staging
-from inbeeld.settings import Settings
+from inbeeld.output import emit, output_options
+from inbeeld.settings import Settings, SettingsError
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
@@ -36,20 +35,15 @@ from registers.codes import (
     ToelichtingAfsluiting,
     VerzuimSoort,
 )
-from registers.db import writer_connection
+from registers.db import register_session as db_session
 from registers.errors import Refused
-from registers.gebruikers import get_user, open_registers_as
+from registers.gebruikers import get_user
 from registers.matching import week_signals
 from registers.models import Case, Verzuimmelding, Vrijstelling
-from reports.spreadsheet import Column, Table, write_csv_stream
 from rules.commands import DATUM
 from rules.dates import format_nl
 from rules.signals import COLUMNS as SIGNAL_COLUMNS
 from rules.signals import SIGNALS
-
-FORMATS = click.Choice(["table", "csv", "json"])
-
-
 
 
 def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
@@ -60,56 +54,19 @@ def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
 def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
     """One transaction on the settings' register database, in the name of the settings' user (refused
     without one: every change and every reading is recorded under a login); a refusal rolls back and
-    exits with 1.
-
-    A writing command takes the register's writer lock first, so it waits for a running sync
-    instead of failing halfway (see registers.db.writer_connection).
+    exits with 1. A writing command waits for the register's writer lock (registers.db.writer_connection).
     """
-    settings: Settings = ctx.obj
-    settings.ensure_data_dir()
     try:
-        factory = open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
-    except ValueError as exc:  # Refused too: no named user, or not an active one
+        with db_session(ctx.obj, write=write) as session:
+            yield session
+    except (Refused, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    session = factory()
-    try:
-        if write:
-            writer_connection(session)
-        yield session
-        session.commit()
-    except Refused as exc:
-        session.rollback()
-        raise click.ClickException(str(exc)) from None
-    finally:
-        session.close()
-        factory.kw["bind"].dispose()
 
 
 def _act_as(ctx: click.Context, login: str | None) -> None:
     """A command's own `--by LOGIN` names the acting user for this command (checked when it opens)."""
     if login:
         ctx.obj = replace(ctx.obj, gebruiker=login.strip().lower())
-
-
-def emit_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    def plain(value: Any) -> Any:
-        if isinstance(value, date):
-            return value.isoformat()
-        return value.value if hasattr(value, "value") else value
-
-    records = [{c: plain(row.get(c)) for c in columns} for row in rows]
-    if fmt == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    elif fmt == "csv":  # the one CSV writer: formulas neutralised (SPEC §6)
-        texts = [{c: None if r[c] is None else str(r[c]) for c in columns} for r in records]
-        write_csv_stream(sys.stdout, Table("export", [Column(c, c) for c in columns], texts))
-    else:
-        cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in records]
-        widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-        for row in cells:
-            click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-        click.echo(f"({len(records)})")
 
 
 # --- cases -----------------------------------------------------------------------------------------
@@ -133,7 +90,7 @@ def cases() -> None:
 @click.option("--type", "signal", type=_choices(Signal), default=None,
               help="Signal type, e.g. ABSOLUUT_VERZUIM.")
 @click.option("--assigned", default=None, help="Assigned to this person; '-' for unassigned cases.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@output_options
 @click.pass_context
 def cases_list(ctx: click.Context, status: str | None, signal: str | None, assigned: str | None,
                fmt: str) -> None:
@@ -141,7 +98,7 @@ def cases_list(ctx: click.Context, status: str | None, signal: str | None, assig
     with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = case_register.list_cases(session, status=status, signal=signal, assigned_to=assigned)
         record_reads(session, "case.listed", "cases", [(c.id, c.persoonsnummer) for c in found])
-        emit_rows([_case_row(c) for c in found], CASE_COLUMNS, fmt)
+        emit([_case_row(c) for c in found], CASE_COLUMNS, fmt)
 
 
 @cases.command("show")
@@ -281,7 +238,7 @@ def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) 
 @vrijstelling.command("list")
 @click.option("--persoonsnummer", default=None)
 @click.option("--geldig-op", type=DATUM, default=None, help="Only those valid on this date.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@output_options
 @click.pass_context
 def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
                       fmt: str) -> None:
@@ -292,7 +249,7 @@ def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op:
         record_reads(session, "vrijstelling.listed", "vrijstellingen",
                      [(v.id, v.persoonsnummer) for v in found])
         today = date.today()
-        emit_rows([_vrijstelling_row(v, today) for v in found], VRIJSTELLING_COLUMNS, fmt)
+        emit([_vrijstelling_row(v, today) for v in found], VRIJSTELLING_COLUMNS, fmt)
 
 
 @vrijstelling.command("import")
@@ -334,14 +291,14 @@ def verzuim() -> None:
 @verzuim.command("list")
 @click.option("--status", type=_choices(MeldingStatus), default=None)
 @click.option("--soort", type=_choices(VerzuimSoort), default=None)
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@output_options
 @click.pass_context
 def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt: str) -> None:
     """List verzuimmeldingen by begindatum."""
     with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = verzuim_register.list_meldingen(session, status=status, soort=soort)
         record_reads(session, "verzuim.listed", "verzuimmeldingen", [(m.id, m.persoonsnummer) for m in found])
-        emit_rows([_melding_row(m) for m in found], VERZUIM_COLUMNS, fmt)
+        emit([_melding_row(m) for m in found], VERZUIM_COLUMNS, fmt)
 
 
 @verzuim.command("handle")
@@ -393,7 +350,7 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
 @click.option("--peildatum", type=DATUM, default=None, help="The peildatum (default: today).")
 @click.option("--type", "types", multiple=True, type=click.Choice(SIGNALS),
               help="Only this signal type (repeatable).")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@output_options
 @click.pass_context
 def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], fmt: str) -> None:
     """The signals of SPEC §4.2 on a peildatum, over the staged deliveries and the vrijstellingen register.
@@ -404,9 +361,10 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     """
     settings: Settings = ctx.obj
     peildatum = peildatum or date.today()
-    if not settings.gemeenten:
-        raise click.ClickException("which gemeenten are served? Set INBEELD_GEMEENTEN (e.g. 0363), "
-                                   "`gemeenten` in inbeeld.toml or --gemeenten")
+    try:
+        settings.served()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     if not settings.staging_path.is_file():
         raise click.ClickException(f"no deliveries imported yet ({settings.staging_path} does not exist): "
                                    "run `inbeeld import brp …` and `inbeeld import duo …` first")
@@ -415,4 +373,4 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
         trail(session).record_many(session, [  # a list of persons shown is audited
             AuditEvent("signal.listed", s.persoonsnummer, None, None, s.signal) for s in found])
     rows = [s.as_dict() for s in found]
-    emit_rows(rows, list(SIGNAL_COLUMNS), fmt)
+    emit(rows, list(SIGNAL_COLUMNS), fmt)

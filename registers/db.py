@@ -9,7 +9,8 @@ rollback; we take over BEGIN ourselves, the recipe SQLAlchemy documents for that
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
+    from inbeeld.settings import Settings
     from registers.audit import AuditTrail
 
 log = logging.getLogger(__name__)
@@ -121,6 +123,11 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every migration revision shipped with this code (a database at another one is newer than us)."""
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None: never migrated)."""
     with engine.connect() as connection:
@@ -145,6 +152,38 @@ def upgrade(url: str | Engine, revision: str = "head") -> None:
 def session_factory(engine: Engine, audit: AuditTrail) -> sessionmaker[Session]:
     """Sessions that carry the audit trail every register function writes to."""
     return sessionmaker(bind=engine, info={"audit": audit}, expire_on_commit=False)
+
+
+def registers_of(settings: Settings, *, as_user: str | None = None) -> sessionmaker[Session]:
+    """The one way to the registers of a configuration: its database (migrated when behind), with the
+    audit trail keyed by its data directory, in the name of `as_user` or the settings' named user
+    (refused without one; registers.gebruikers)."""
+    from registers.gebruikers import open_registers_as
+
+    settings.ensure_data_dir()
+    return open_registers_as(settings.register_url, settings.data_dir, as_user or settings.gebruiker)
+
+
+@contextmanager
+def register_session(settings: Settings, *, write: bool = False, as_user: str | None = None
+                     ) -> Iterator[Session]:
+    """One transaction on the registers of `settings`: committed at the end, rolled back on any error.
+
+    A writing session takes the register's writer lock first, so it waits for a running sync
+    instead of failing halfway (see `writer_connection`)."""
+    factory = registers_of(settings, as_user=as_user)
+    session = factory()
+    try:
+        if write:
+            writer_connection(session)
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        factory.kw["bind"].dispose()
 
 
 def open_registers(url: str, audit: AuditTrail) -> sessionmaker[Session]:

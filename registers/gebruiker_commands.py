@@ -12,10 +12,11 @@ import os
 
 import click
 
+from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
 from registers.audit import AuditTrail, load_key
 from registers.codes import Rol
-from registers.commands import FORMATS, emit_rows, register_session
+from registers.commands import register_session
 from registers.db import open_registers, writer_connection
 from registers.errors import Refused
 from registers.gebruikers import add_user, count_users, disable_user, list_users, require_user
@@ -72,7 +73,7 @@ def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten
 
 
 @gebruiker.command("list")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@output_options
 @click.pass_context
 def gebruiker_list(ctx: click.Context, fmt: str) -> None:
     """List the users (never their password hashes)."""
@@ -80,7 +81,7 @@ def gebruiker_list(ctx: click.Context, fmt: str) -> None:
         rows = [{"login": u.login, "naam": u.naam, "rol": u.rol, "gemeenten": ",".join(u.gemeenten),
                  "actief": "ja" if u.actief else "nee", "geblokkeerd_tot": u.geblokkeerd_tot}
                 for u in list_users(session)]
-    emit_rows(rows, COLUMNS, fmt)
+    emit(rows, COLUMNS, fmt)
 
 
 @gebruiker.command("disable")

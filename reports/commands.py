@@ -19,7 +19,7 @@ import click
 from sqlalchemy.orm import Session
 
 from connectors.output_names import inside, safe_name
-from inbeeld.settings import Settings
+from inbeeld.settings import Settings, SettingsError
 from reports import gather, staging_queries
 from reports.html import format_date, tables_html, write_html
 from reports.kpi import kpi_table
@@ -97,15 +97,13 @@ def _staging(settings: Settings) -> Iterator:
 @contextmanager
 def _registers(settings: Settings) -> Iterator[Session]:
     """A register session whose reads of personal data are audited."""
-    from registers.gebruikers import open_registers_as
+    from registers.db import register_session
 
-    settings.ensure_data_dir()
     try:
-        factory = open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
+        with register_session(settings) as session:
+            yield session
     except ValueError as exc:  # Refused too: no named user
         raise click.ClickException(str(exc)) from None
-    with factory() as session:
-        yield session
 
 
 @click.group("report")
@@ -133,9 +131,9 @@ def worklist_command(settings: Settings, maand: dt.date | None, peildatum: dt.da
     with _registers(settings) as session:
         if settings.staging_path.is_file():
             with _staging(settings) as con:
-                lists = gather.worklists_for(session, con, peildatum, settings.extra, only)
+                lists = gather.worklists_for(session, con, peildatum, settings.reports, only)
         else:
-            lists = gather.worklists_for(session, None, peildatum, settings.extra, only)
+            lists = gather.worklists_for(session, None, peildatum, settings.reports, only)
     if not lists:
         click.echo("Geen open dossiers.")
     written = []
@@ -166,6 +164,10 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
     per school, level, gemeente, age and sex, and the trend over the years (HTML: with charts)."""
     year = jaar if jaar is not None else Convenantjaar.of(stand or dt.date.today()).year
     with _staging(settings) as con:
+        try:
+            settings.served()
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from None
         try:
             figures, basis = staging_queries.vsv_from_staging(con, year, stand, settings.gemeenten)
         except staging_queries.NoData as exc:
@@ -231,9 +233,9 @@ def kpi_command(settings: Settings, maand: dt.date | None, jaar: int | None, pei
     else:
         school_year = Schooljaar(jaar) if jaar is not None else Schooljaar.of(peildatum)
         period, label = (school_year.start, school_year.end), school_year.label
-    school_days, weeks, days_off = gather.kpi_settings(settings.extra)
+    school_days, weeks, days_off = gather.kpi_settings(settings.reports.kpi)
     with _registers(settings) as session:
-        meldingen = gather.kpi_input(session, settings.extra)
+        meldingen = gather.kpi_input(session, settings.reports)
     table = kpi_table(meldingen, peildatum, period, school_days, weeks, days_off)
     folder = _out_dir(settings, out)
     if fmt == "html":

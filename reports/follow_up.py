@@ -18,17 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
-
-@dataclass(frozen=True)
-class Vervolg:
-    """The next step after an action: what, and how many calendar days later."""
-
-    actie: str
-    dagen: int
-
+from inbeeld.settings import Vervolg
 
 DEFAULTS: dict[str, Vervolg] = {
     "geopend": Vervolg("eerste brief versturen", 7),
@@ -46,15 +37,9 @@ CONTROLE_GEBOORTEDATUM = Vervolg("geboortedatum controleren", 7)
 FALLBACK = Vervolg("dossier bekijken", 28)
 
 
-def schedule(config: Mapping[str, Any] | None = None) -> dict[str, Vervolg]:
+def schedule(config: Mapping[str, Vervolg] | None = None) -> dict[str, Vervolg]:
     """The defaults with the office's `[reports.werklijst.vervolg]` entries applied."""
-    result = dict(DEFAULTS)
-    for code, entry in (config or {}).items():
-        if not isinstance(entry, Mapping) or "actie" not in entry or "dagen" not in entry:
-            raise ValueError(f"werklijst.vervolg.{code}: give actie and dagen, "
-                             "as { actie = \"…\", dagen = 14 }")
-        result[str(code)] = Vervolg(str(entry["actie"]), int(entry["dagen"]))
-    return result
+    return {**DEFAULTS, **(config or {})}
 
 
 def next_step(step: str, on: dt.date, *, adres_in_onderzoek: bool = False, controle_nodig: bool = False,

@@ -8,13 +8,13 @@ command line, and apart from the query modules so that those stay one store each
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from inbeeld.settings import Kpi, ReportSettings
 from registers.audit import AuditEvent, trail
 from reports import follow_up, register_queries, staging_queries
 from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
@@ -22,14 +22,6 @@ from reports.retention_figures import TELLING
 from reports.telling import Leerplichttelling, Regel, Schooljaar, leerplichttelling, with_destroyed
 from reports.vsv import Convenantjaar, Reconciliation, duo_workload, reconcile
 from reports.worklist import Toewijzingen, worklists
-
-
-def report_config(extra: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The `[reports]` part of inbeeld.toml (Settings.extra)."""
-    section = extra.get("reports", {})
-    if not isinstance(section, Mapping):
-        raise ValueError("inbeeld.toml: [reports] must be a table")
-    return section
 
 
 def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Leerplichttelling:
@@ -53,28 +45,26 @@ def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Le
                                          line.totaal) for line in destroyed])
 
 
-def kpi_settings(extra: Mapping[str, Any]) -> tuple[int, int, set[dt.date]]:
+def kpi_settings(kpi: Kpi) -> tuple[int, int, set[dt.date]]:
     """School days to take a melding in behandeling, weeks to close it, and the days off."""
-    section = report_config(extra).get("kpi", {})
-    days_off = {day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-                for day in section.get("vrije_dagen", [])}
-    return (int(section.get("in_behandeling_binnen_schooldagen", DEFAULT_SCHOOL_DAYS)),
-            int(section.get("afsluiten_binnen_weken", DEFAULT_WEEKS_TO_CLOSE)), days_off)
+    school_days = kpi.in_behandeling_binnen_schooldagen
+    weeks = kpi.afsluiten_binnen_weken
+    return (DEFAULT_SCHOOL_DAYS if school_days is None else school_days,
+            DEFAULT_WEEKS_TO_CLOSE if weeks is None else weeks, set(kpi.vrije_dagen))
 
 
-def kpi_input(session: Session, extra: Mapping[str, Any]) -> pd.DataFrame:
+def kpi_input(session: Session, config: ReportSettings) -> pd.DataFrame:
     """The verzuimmeldingen for the KPIs, with each LPA's team from the work-list rules."""
-    return register_queries.kpi_meldingen(session, Toewijzingen.from_settings(extra).teams())
+    return register_queries.kpi_meldingen(session, Toewijzingen.from_settings(config.werklijst).teams())
 
 
 def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
-                   extra: Mapping[str, Any]) -> pd.DataFrame:
+                   config: ReportSettings) -> pd.DataFrame:
     """Every open case with the person, school status and next step (reports.worklist columns).
 
     Making a list shows personal data, so each case on it is written to the audit trail."""
-    config = report_config(extra).get("werklijst", {})
-    plan = follow_up.schedule(config.get("vervolg"))
-    wijken = config.get("wijken", {})
+    plan = follow_up.schedule(config.werklijst.vervolg)
+    wijken = config.werklijst.wijken
     cases = register_queries.open_cases(session)
     numbers = list(cases["persoonsnummer"])
     people = staging_queries.persons(con, numbers) if con is not None else pd.DataFrame(
@@ -109,10 +99,10 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
 
 
 def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
-                  extra: Mapping[str, Any], only: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+                  config: ReportSettings, only: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
     """The work list of each LPA / counsellor (or only of the names in `only`)."""
-    cases = worklist_cases(session, con, peildatum, extra)
-    lists = worklists(cases, Toewijzingen.from_settings(extra), peildatum)
+    cases = worklist_cases(session, con, peildatum, config)
+    lists = worklists(cases, Toewijzingen.from_settings(config.werklijst), peildatum)
     return {name: rows for name, rows in lists.items() if not only or name in only}
 
 

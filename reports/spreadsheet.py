@@ -25,11 +25,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from inbeeld.cells import clean_text, needs_neutralising, neutralise_csv
 
 Kind = Literal["text", "date", "datetime", "int", "number", "percent"]
 
@@ -37,12 +39,8 @@ DATE_FORMAT = "d-m-yyyy"  # shown by Dutch Excel as d-m-jjjj
 DATETIME_FORMAT = "d-m-yyyy h:mm"
 PERCENT_FORMAT = "0.0%"
 NUMBER_FORMAT = "0.0"
-MAX_CELL_TEXT = 32767  # Excel's limit on the characters in one cell
 MAX_SHEET_TITLE = 31
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# C0 controls except tab, LF and CR; DEL and C1 controls; lone surrogates; U+FFFE/U+FFFF.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
 HEADER_FILL = "DDEBF7"
@@ -73,23 +71,6 @@ class Table:
     columns: Sequence[Column]
     rows: Iterable[Mapping[str, Any]]
     notes: Sequence[str] = field(default_factory=tuple)
-
-
-def clean_text(value: str) -> str:
-    """Remove characters that are illegal in spreadsheet XML; keep tab and newline."""
-    value = value.replace("\r\n", "\n")
-    return _ILLEGAL.sub("", value)[:MAX_CELL_TEXT]
-
-
-def needs_neutralising(text: str) -> bool:
-    """True when a spreadsheet program could read the text as a formula."""
-    return text.startswith(FORMULA_TRIGGERS)
-
-
-def neutralise_csv(text: str) -> str:
-    """The text as it is safe to put in a CSV cell: cleaned, with `'` before a formula trigger."""
-    text = clean_text(text)
-    return "'" + text if needs_neutralising(text) else text
 
 
 def _is_missing(value: Any) -> bool:
@@ -273,15 +254,3 @@ def write_csv(path: str | Path, table: Table) -> Path:
         for row in table.rows:
             writer.writerow([_csv_value(row.get(column.key), column.kind) for column in table.columns])
     return path
-
-
-def write_csv_stream(handle: TextIO, table: Table) -> None:
-    """One table as semicolon CSV on an open text stream: the command line's `--format csv`, which
-    scripts redirect into files that end up in Excel. Same cells as `write_csv`: formulas neutralised,
-    control characters removed (values given as text stay as given, e.g. ISO dates). Lines end in
-    CRLF (RFC 4180), so a carriage return inside a value is quoted like a line break."""
-    writer = csv.writer(handle, delimiter=";", quotechar='"', lineterminator="\r\n",
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([neutralise_csv(column.header) for column in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_value(row.get(column.key), column.kind) for column in table.columns])

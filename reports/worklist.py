@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from inbeeld.settings import Werklijst
 from reports.inputs import ages_on, dates, frame, stamp, texts
 
 CASE_COLUMNS = (
@@ -147,10 +148,9 @@ class Toewijzingen:
     regels: list[Toewijzing] = field(default_factory=list)
 
     @classmethod
-    def from_settings(cls, extra: Mapping[str, Any]) -> Toewijzingen:
-        """Rules from `Settings.extra` (the `[reports.werklijst]` part of inbeeld.toml)."""
-        section = extra.get("reports", {}).get("werklijst", {})
-        return cls([Toewijzing.from_config(entry) for entry in section.get("toewijzing", [])])
+    def from_settings(cls, werklijst: Werklijst) -> Toewijzingen:
+        """Rules from the `[reports.werklijst]` part of the settings."""
+        return cls([Toewijzing.from_config(vars(entry)) for entry in werklijst.toewijzing])
 
     def teams(self) -> dict[str, str]:
         """Person → team, for the KPIs."""

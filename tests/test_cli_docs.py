@@ -14,8 +14,9 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 def _walk(command: click.Command, prefix: str) -> list[tuple[str, click.Command]]:
     found = [(prefix, command)]
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
-            found.extend(_walk(sub, f"{prefix} {name}"))
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):  # the lazy top group imports each module here
+            found.extend(_walk(command.get_command(ctx, name), f"{prefix} {name}"))
     return found
 
 

@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import main
+from inbeeld.settings import LetterSettings
 from letters import run as letter_run
 from letters.context import Afzender
 from letters.pdf import page_count, soffice_path
 from letters.persons import Adres
-from letters.run import LetterConfig, run_letters
+from letters.run import run_letters
 from registers.audit import AuditTrail
 from registers.codes import (
     ActionType,
@@ -48,7 +49,7 @@ from tests.named_user import add_tester
 P = date(2026, 9, 7)  # a Monday
 AUDIT_KEY = b"test-audit-key-0123456789abcdef"
 PG_URL = os.environ.get("INBEELD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-CONFIG = LetterConfig(leerplicht=Afzender(naam="A. Jansen", telefoon="020 123 4567"))
+CONFIG = LetterSettings(leerplicht=Afzender(naam="A. Jansen", telefoon="020 123 4567"))
 
 # Synthetic BSNs (elfproef) for the second family and the others.
 TIM, TIM_VADER, TIM_MOEDER, DAAN, LOTTE, BRAM, EVA, ONBEKEND, JOOST, NOOR = (
@@ -417,18 +418,17 @@ def test_the_registers_store_exactly_the_letter_codes() -> None:
 
 
 def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
-    from inbeeld.settings import load_settings
-    from letters.run import letter_config
+    from inbeeld.settings import SettingsError, load_settings
 
     config_file = tmp_path / "inbeeld.toml"
     config_file.write_text(
         '[inbeeld.letters]\ngesprek_tijd = "09:30 uur"\n'
         '[inbeeld.letters.kantoor]\ngemeente = "Utrecht"\n'
         '[inbeeld.letters.rmc]\nnaam = "B. de Boer"\n', encoding="utf-8")
-    config = letter_config(load_settings(environ={"INBEELD_CONFIG": str(config_file)}))
+    config = load_settings(environ={"INBEELD_CONFIG": str(config_file)}).letters
     assert (config.kantoor.gemeente, config.rmc.naam, config.gesprek_tijd) == (
         "Utrecht", "B. de Boer", "09:30 uur")
     assert config.rmc.functie == "trajectbegeleider" and config.leerplicht.naam == "Team Leerplicht"
     config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown field.*burgemeester"):
-        letter_config(load_settings(environ={"INBEELD_CONFIG": str(config_file)}))
+    with pytest.raises(SettingsError, match=r"letters\.kantoor\.burgemeester: unknown key"):
+        load_settings(environ={"INBEELD_CONFIG": str(config_file)})

@@ -42,7 +42,7 @@ def test_the_register_follows_the_settings_database_url(tmp_path: Path) -> None:
 
 def test_mistakes_are_named(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="unknown catalog entry 'inbx'"):
-        Catalog.load(Settings(data_dir=tmp_path, extra={"catalog": {"inbx": "x"}}))
+        Catalog.load(Settings.from_table({"catalog": {"inbx": "x"}}, data_dir=tmp_path))
     catalog = Catalog.load(Settings(data_dir=tmp_path))
     with pytest.raises(CatalogError, match="not a folder"):
         catalog.folder("staging")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from inbeeld.settings import Settings
+from inbeeld.settings import Settings, SettingsError
 from pipelines.deployments import FLOWS, build_deployments
 from pipelines.schedules import FlowSchedule, ScheduleError
 
@@ -58,11 +58,13 @@ def test_monthly_fires_on_the_first_seven_days_at_0700(tmp_path: Path) -> None:
 
 def test_schedules_are_configurable_in_inbeeld_toml(tmp_path: Path) -> None:
     overrides = {"weekly": {"cron": "30 5 * * 1", "active": False}, "daily": {"timezone": "UTC"}}
-    settings = Settings(data_dir=tmp_path, extra={"schedules": overrides})
+    settings = Settings.from_table({"schedules": overrides}, data_dir=tmp_path)
     assert FLOWS["weekly"].schedule(settings) == FlowSchedule("30 5 * * 1", "Europe/Amsterdam", False)
     assert FLOWS["daily"].schedule(settings).timezone == "UTC"
-    with pytest.raises(ScheduleError, match="unknown keys"):
-        FLOWS["daily"].schedule(Settings(data_dir=tmp_path, extra={"schedules": {"daily": {"at": "02:00"}}}))
+    with pytest.raises(SettingsError, match=r"schedules\.daily\.at: unknown key"):
+        Settings.from_table({"schedules": {"daily": {"at": "02:00"}}})
+    with pytest.raises(SettingsError, match=r"schedules\.weekly\.active must be true or false"):
+        Settings.from_table({"schedules": {"weekly": {"active": "no"}}})
 
 
 @pytest.mark.parametrize("cron,timezone", [("0 6 * *", "Europe/Amsterdam"), ("0 6 * * 1", "Europe/Amstrdam")])

@@ -20,7 +20,7 @@ from connectors.verzuim_https import (
     post_feedback,
     split_feedback,
 )
-from inbeeld.settings import Settings
+from inbeeld.settings import Settings, SettingsError
 
 TODAY = date(2026, 9, 14)
 
@@ -154,8 +154,9 @@ def test_the_registers_feedback_is_posted_one_melding_at_a_time(verzuim_endpoint
 
 
 def test_configuration_from_settings_and_environment(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, extra={"verzuim_https": {
-        "url": "https://loket.example/api", "client_cert": "/etc/inbeeld/client.pem", "attempts": 5}})
+    settings = Settings.from_table({"verzuim_https": {
+        "url": "https://loket.example/api", "client_cert": "/etc/inbeeld/client.pem", "attempts": 5}},
+        data_dir=tmp_path)
     config = EndpointConfig.from_settings(settings, environ={"INBEELD_VERZUIM_CA": "/etc/inbeeld/ca.pem"})
     assert config is not None
     assert (config.url, config.client_cert, config.ca_bundle, config.attempts) == (
@@ -163,6 +164,6 @@ def test_configuration_from_settings_and_environment(tmp_path: Path) -> None:
     assert EndpointConfig.from_settings(Settings(data_dir=tmp_path), environ={}) is None
     with pytest.raises(VerzuimEndpointError, match="client certificate"):
         EndpointConfig.from_settings(Settings(data_dir=tmp_path), environ={"INBEELD_VERZUIM_URL": "https://x"})
-    with pytest.raises(VerzuimEndpointError, match="unknown"):
-        EndpointConfig.from_settings(Settings(data_dir=tmp_path, extra={"verzuim_https": {
-            "url": "https://x", "client_cert": "c.pem", "pasword": "oops"}}), environ={})
+    with pytest.raises(SettingsError, match=r"verzuim_https\.pasword: unknown key"):
+        Settings.from_table({"verzuim_https": {"url": "https://x", "client_cert": "c.pem",
+                                               "pasword": "oops"}})

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree, html
 from openpyxl import load_workbook
 
+from inbeeld.settings import Werklijst
 from reports.disclosure import SECONDARY, SUPPRESSED
 from reports.kpi import COLOURS, kpi_table
 from reports.kpi_report import kpi_html, kpi_tables
@@ -218,7 +219,7 @@ def test_worklist_workbook_and_html(tmp_path: Path) -> None:
          "laatste_actie": "gesprek", "laatste_actie_datum": "2025-09-25", "volgende_actie": "gesprek",
          "volgende_actie_datum": "2025-10-20"},
     ]
-    lists = worklists(cases, Toewijzingen.from_settings({}), dt.date(2025, 10, 6))
+    lists = worklists(cases, Toewijzingen.from_settings(Werklijst()), dt.date(2025, 10, 6))
     rows = lists["(niet toegewezen)"]
     path = write_xlsx(tmp_path / "w.xlsx", [worklist_table("Anna", rows, dt.date(2025, 10, 6))])
     sheet = load_workbook(path)["Anna"]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from inbeeld.settings import Settings
 from reports.worklist import UNASSIGNED, Toewijzing, Toewijzingen, surname_letter, worklists
 
 PEIL = dt.date(2025, 11, 1)
@@ -38,7 +39,7 @@ def test_surname_letter_ignores_the_voorvoegsel() -> None:
 
 
 def test_rules_are_read_from_the_configuration_and_checked() -> None:
-    rules = Toewijzingen.from_settings(CONFIG)
+    rules = Toewijzingen.from_settings(Settings.from_table(CONFIG).reports.werklijst)
     assert [r.naam for r in rules.regels] == ["Ria RMC", "Piet Postcode", "Wim Wijk", "Anna Alfabet",
                                               "Lotte Rest"]
     assert rules.regels[3].gemeenten == ("0363",)
@@ -62,7 +63,7 @@ def test_assignment_and_order() -> None:
         case(9, "ABSOLUUT_VERZUIM", "Otto Os", "Os", "2000AA", gemeente="0518", behandelaar="Piet Postcode"),
         case(10, "ABSOLUUT_VERZUIM", "Bo Berk", "Berk", "2000AA", gemeente="0518"),  # B outside 0363: nobody
     ]
-    lists = worklists(rows, Toewijzingen.from_settings(CONFIG), PEIL)
+    lists = worklists(rows, Toewijzingen.from_settings(Settings.from_table(CONFIG).reports.werklijst), PEIL)
     assert set(lists) == {"Anna Alfabet", "Lotte Rest", "Piet Postcode", "Ria RMC", "Wim Wijk", UNASSIGNED}
     anna = lists["Anna Alfabet"]
     assert list(anna["case_id"]) == [4, 6, 7, 8]

@@ -1,0 +1,66 @@
+"""How list commands print: one `--format table|csv|json` option and one printer for all of them.
+
+Declared once, as sqlite-utils declares its `output_options`: a list command takes
+`@output_options` and hands its rows to `emit`. CSV is semicolon separated with CRLF line ends,
+for Dutch Excel, and every cell goes through `inbeeld.cells.neutralise_csv` (SPEC §6); JSON is a
+list of objects with ISO dates; the table is aligned plain text ending in the row count.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import click
+
+from inbeeld.cells import neutralise_csv
+
+FORMATS = ("table", "csv", "json")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(function: F) -> F:
+    """Add `--format table|csv|json` (parameter `fmt`) to a list command."""
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="table for people; csv (semicolons, for Excel) or json for scripts.")(function)
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON and CSV show it: ISO dates, an enum's value, None stays None."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
+         empty: str | None = None, width: int | None = None, noun: str = "") -> None:
+    """Print `rows` (only `columns`, in that order) as a table, CSV or JSON.
+
+    `empty` is what the table says when there are no rows; `width` cuts long table cells;
+    `noun` names what the count at the end of the table counts."""
+    records = [{column: plain(row.get(column)) for column in columns} for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, delimiter=";", quotechar='"', lineterminator="\r\n",
+                            quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([neutralise_csv(column) for column in columns])
+        for record in records:
+            writer.writerow(["" if record[c] is None else neutralise_csv(str(record[c])) for c in columns])
+    elif not records and empty is not None:
+        click.echo(empty)
+    else:
+        cells = [["" if record[c] is None else str(record[c]) for c in columns] for record in records]
+        widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+        if width:
+            widths = [min(width, w) for w in widths]
+        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        for line in cells:
+            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+        click.echo(f"({len(records)}{' ' + noun if noun else ''})")

@@ -1,0 +1,65 @@
+"""`inbeeld --help` answers without loading the heavy libraries; the command list says what each does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("duckdb", "pandas", "prefect", "sqlalchemy", "openpyxl", "numpy")
+PROBE = """
+import json, sys
+sys.argv = ["inbeeld", *json.loads(sys.argv[1])]
+import cli
+try:
+    cli.main(standalone_mode=False)
+except SystemExit:
+    pass
+print("\\nLOADED=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def _loaded(*args: str) -> tuple[str, set[str]]:
+    env = {**os.environ, "INBEELD_CONFIG": os.devnull}
+    env.pop("INBEELD_CONFIG")
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    text, _, modules = done.stdout.rpartition("\nLOADED=")
+    return text, set(json.loads(modules))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["status", "--help"],
+                                  ["status", "--geboortedatum", "2015-09-02", "--peildatum", "2020-10-01"]])
+def test_help_and_status_load_no_heavy_library(args: list[str]) -> None:
+    text, modules = _loaded(*args)
+    assert "Usage:" in text or "Status:" in text
+    assert not modules & set(HEAVY), f"inbeeld {' '.join(args)} imported {sorted(modules & set(HEAVY))}"
+
+
+def test_the_probe_sees_a_heavy_import() -> None:
+    """The guard above can fail: a command that needs DuckDB does load it."""
+    _, modules = _loaded("quarantine", "--help")
+    assert "duckdb" in modules
+
+
+@pytest.mark.parametrize("name", sorted(cli.COMMANDS))
+def test_listed_help_is_the_commands_own(name: str) -> None:
+    command = cli.load_command(name)
+    own = " ".join((command.help or "").split())
+    listed = cli.COMMANDS[name][1]
+    assert own.startswith(listed.rstrip(".")), f"COMMANDS[{name!r}]: {listed!r}; the command: {own[:99]!r}"
+    assert command.name == name
+
+
+def test_every_command_is_listed_in_help() -> None:
+    result = click.testing.CliRunner().invoke(cli.main, ["--help"])
+    for name in cli.COMMANDS:
+        assert f"  {name}  " in result.output
