@@ -8,7 +8,9 @@ run as a formula by a spreadsheet program; in CSV a literal `'` goes in front (t
 
 from __future__ import annotations
 
+import csv
 import re
+from typing import Any, TextIO
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # C0 controls except tab, LF and CR; DEL and C1 controls; lone surrogates; U+FFFE/U+FFFF.
@@ -31,3 +33,8 @@ def neutralise_csv(text: str) -> str:
     """The text as it is safe to put in a CSV cell: cleaned, with `'` before a formula trigger."""
     text = clean_text(text)
     return "'" + text if needs_neutralising(text) else text
+
+
+def csv_writer(handle: TextIO) -> Any:
+    """The one CSV dialect of InBeeld: semicolons and CRLF, what Dutch Excel opens (RFC 4180 quoting)."""
+    return csv.writer(handle, delimiter=";", quotechar='"', lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)

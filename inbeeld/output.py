@@ -8,7 +8,6 @@ list of objects with ISO dates; the table is aligned plain text ending in the ro
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from inbeeld.cells import neutralise_csv
+from inbeeld.cells import csv_writer, neutralise_csv
 
 FORMATS = ("table", "csv", "json")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,8 +47,7 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, delimiter=";", quotechar='"', lineterminator="\r\n",
-                            quoting=csv.QUOTE_MINIMAL)
+        writer = csv_writer(sys.stdout)
         writer.writerow([neutralise_csv(column) for column in columns])
         for record in records:
             writer.writerow(["" if record[c] is None else neutralise_csv(str(record[c])) for c in columns])

@@ -17,7 +17,6 @@ Excel ask to repair the file; they are removed from every text value, in both fo
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -31,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from inbeeld.cells import clean_text, needs_neutralising, neutralise_csv
+from inbeeld.cells import clean_text, csv_writer, needs_neutralising, neutralise_csv
 
 Kind = Literal["text", "date", "datetime", "int", "number", "percent"]
 
@@ -248,8 +247,7 @@ def write_csv(path: str | Path, table: Table) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", quotechar='"', lineterminator="\r\n",
-                            quoting=csv.QUOTE_MINIMAL)
+        writer = csv_writer(handle)
         writer.writerow([neutralise_csv(column.header) for column in table.columns])
         for row in table.rows:
             writer.writerow([_csv_value(row.get(column.key), column.kind) for column in table.columns])

@@ -67,9 +67,10 @@ def _offences_at(path: Path) -> list[str]:
 
 
 def test_spreadsheets_and_csv_are_written_only_by_reports_spreadsheet() -> None:
+    """The workbook writer and the one CSV dialect (inbeeld.cells, which the command line uses too)."""
     writers = []
     for path in _sources():
-        if path == ROOT / "reports" / "spreadsheet.py":
+        if path in (ROOT / "reports" / "spreadsheet.py", ROOT / "inbeeld" / "cells.py"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
