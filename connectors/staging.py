@@ -55,6 +55,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -262,6 +263,8 @@ class Staging:
         if self._con is not None:
             self._con.close()
             self._con = None
+            if not self.read_only:  # DuckDB's spill folder: empty once the connection is closed
+                shutil.rmtree(f"{self.path}.tmp", ignore_errors=True)
         self._release_lock()
 
     @property
@@ -272,17 +275,24 @@ class Staging:
 
     def _take_lock(self) -> None:
         lock_path = Path(f"{self.path}.lock")
-        handle = lock_path.open("a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
-            raise StagingLocked(
-                f"staging file {self.path} is being written by another process (pid {holder}); "
-                "wait for it to finish: one writer per staging file"
-            ) from exc
+        while True:
+            handle = lock_path.open("a+")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                handle.close()
+                raise StagingLocked(
+                    f"staging file {self.path} is being written by another process (pid {holder}); "
+                    "wait for it to finish: one writer per staging file"
+                ) from exc
+            try:
+                if os.fstat(handle.fileno()).st_ino == os.stat(lock_path).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            handle.close()  # the writer before us released and removed it meanwhile: open it anew
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -291,6 +301,7 @@ class Staging:
 
     def _release_lock(self) -> None:
         if self._lock_handle is not None:
+            Path(f"{self.path}.lock").unlink(missing_ok=True)  # nothing left behind after a clean run
             fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
             self._lock_handle.close()
             self._lock_handle = None

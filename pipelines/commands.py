@@ -53,12 +53,29 @@ def serve_command(settings: Settings, flows: tuple[str, ...], api_url: str | Non
     during office hours; all Europe/Amsterdam, changeable under [schedules.NAME] in inbeeld.toml.
     """
     settings.ensure_data_dir()
+    click.echo(f"inbeeld serve: data directory {settings.data_dir.resolve()}, "
+               f"flows {', '.join(flows or FLOW_NAMES)}; loading Prefect ...")
     _prepare_environment(settings)
     from pipelines.deployments import build_deployments
     from pipelines.serve import serve_deployments
 
     serve_deployments(settings, build_deployments(settings, list(flows) or None), api_url=api_url,
-                      server_port=port)
+                      server_port=port, echo=lambda line: click.echo(line))
+
+
+#: `inbeeld run`'s exit status (docs/running.md): cron mails on anything but 0.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Prefect's own console lines only with --verbose; its log still reaches the Prefect server.
+
+    Set before Prefect is imported (its logging is configured on import)."""
+    if not verbose:
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL"
+        os.environ["PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL"] = "CRITICAL"
+    # the temporary server of a run without PREFECT_API_URL starts slowly on a busy machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 @click.command("run")
@@ -67,16 +84,24 @@ def serve_command(settings: Settings, flows: tuple[str, ...], api_url: str | Non
               help="Reference date (default: today, Europe/Amsterdam).")
 @click.option("--inbox", type=click.Path(file_okay=False), default=None,
               help="Take deliveries from this folder instead of the catalog's inbox (weekly only).")
-@click.pass_obj
-def run_command(settings: Settings, flow_name: str, peildatum: datetime | None, inbox: str | None) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when the run succeeds (for cron).")
+@click.option("--verbose", "-v", is_flag=True, help="Also print Prefect's own log lines.")
+@click.pass_context
+def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, inbox: str | None,
+                quiet: bool, verbose: bool) -> None:
     """Run one flow once (weekly, monthly, daily, verzuim-sync), with no server to manage.
 
-    Prints the summary (counts only). Exit status 1 when the run failed or another run holds the lock.
+    On success one summary line (counts only; none with --quiet); on failure one message naming what
+    failed and what to do, on stderr. Exit status: 0 done, 1 the run failed, 2 usage error,
+    3 another run holds the lock (nothing was done; try again later).
     """
+    settings: Settings = ctx.obj
     settings.ensure_data_dir()
     _prepare_environment(settings)
+    quiet_prefect(verbose)
     from pipelines.deployments import FLOWS
     from pipelines.lock import RunLockHeld
+    from pipelines.run_settings import summary_line
 
     day = peildatum.date() if peildatum else None
     arguments: dict[str, object] = {"data_dir": str(settings.data_dir.resolve())}
@@ -89,11 +114,17 @@ def run_command(settings: Settings, flow_name: str, peildatum: datetime | None, 
     try:
         counts = FLOWS[flow_name].flow()(**arguments)
     except RunLockHeld as exc:
-        raise click.ClickException(str(exc)) from None
-    except Exception as exc:  # the flow run's failure, already logged by Prefect with its traceback
-        raise click.ClickException(f"{flow_name} failed: {exc}") from None
-    for key, value in counts.items():
-        click.echo(f"{key}\t{value}")
+        click.echo(f"inbeeld run {flow_name}: not started, {exc}. Nothing was done; run it again when "
+                   "that run has finished.", err=True)
+        ctx.exit(EXIT_BUSY)
+    except Exception as exc:  # the flow run's failure; Prefect's log of it has the traceback
+        click.echo(f"inbeeld run {flow_name} failed: {type(exc).__name__}: {exc}\n"
+                   "What to do: fix the cause named above and run it again (a rerun is safe: a refused "
+                   "file changed nothing). More detail: the same command with --verbose, the run's log "
+                   "in the Prefect UI, `inbeeld doctor`.", err=True)
+        ctx.exit(EXIT_FAILED)
+    if not quiet:
+        click.echo(summary_line(flow_name, counts))
 
 
 @click.group("demo", invoke_without_command=True)

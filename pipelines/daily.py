@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipelines.lock import RunLock
+from pipelines.notify import notify_failure
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
 from pipelines.stores import registers
@@ -75,7 +76,8 @@ def retention(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
             "retention_deliveries": len(report.staging), "retention_audit_rows": report.audit_rows}
 
 
-@flow(name="daily", persist_result=False, log_prints=False)
+@flow(name="daily", persist_result=False, log_prints=False, on_failure=[notify_failure],
+      on_crashed=[notify_failure])
 def daily_flow(peildatum: date | None = None, data_dir: str | None = None,
                gemeente: str | None = None) -> dict[str, int]:
     """Thuiszitter durations every day; vrijstelling renewal reminders in the reminder months; the

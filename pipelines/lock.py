@@ -84,6 +84,14 @@ class LockHolder:
             return None
 
 
+def _still_linked(fd: int, path: Path) -> bool:
+    """True when `path` still names the file open as `fd` (a released lock file is removed)."""
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
+
+
 class FileLock:
     """An exclusive, non-blocking `flock` on one file, with the holder written into it."""
 
@@ -95,15 +103,19 @@ class FileLock:
 
     def acquire(self) -> FileLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = LockHolder.parse(_read_fd(fd))
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise RunLockHeld(str(self.path.parent), holder) from None
-            raise
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                holder = LockHolder.parse(_read_fd(fd))
+                os.close(fd)
+                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise RunLockHeld(str(self.path.parent), holder) from None
+                raise
+            if _still_linked(fd, self.path):
+                break
+            os.close(fd)  # the holder released (and removed) it between our open and our lock: again
         previous = LockHolder.parse(_read_fd(fd))
         if previous is not None:
             # The file still names a holder but the kernel lock was free: that run ended without
@@ -122,7 +134,10 @@ class FileLock:
         if self._fd is None:
             return
         try:
-            os.ftruncate(self._fd, 0)  # empty = released cleanly; a name left behind = crashed holder
+            # gone = released cleanly (nothing left in the data directory); a file naming its holder
+            # is a run that crashed
+            os.ftruncate(self._fd, 0)
+            self.path.unlink(missing_ok=True)
         finally:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)

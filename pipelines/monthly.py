@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from inbeeld.settings import Settings
 from pipelines.lock import RunLock
+from pipelines.notify import notify_failure
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
 from pipelines.stores import registers, staging_read_only
@@ -105,7 +106,8 @@ def write_kpis(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]
     return {"kpi_rows": len(table)}
 
 
-@flow(name="monthly", persist_result=False, log_prints=False)
+@flow(name="monthly", persist_result=False, log_prints=False, on_failure=[notify_failure],
+      on_crashed=[notify_failure])
 def monthly_flow(
     peildatum: date | None = None,
     data_dir: str | None = None,

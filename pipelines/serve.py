@@ -16,8 +16,9 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from inbeeld.settings import Settings
 from pipelines.catalog import Catalog
@@ -28,16 +29,53 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+Echo = Callable[[str], None]
+
+
+def say(line: str) -> None:
+    """What serve tells the person (or journal) watching it: plain lines on stdout, at once."""
+    print(line, flush=True)
+
+
+async def next_run(schedule: Any) -> str:
+    """When the server will next run a deployment schedule, computed as its scheduler does."""
+    from prefect.server.schemas import schedules as server
+
+    if getattr(schedule, "cron", None):
+        zone = schedule.timezone or "UTC"
+        [first] = await server.CronSchedule(cron=schedule.cron, timezone=zone).get_dates(n=1)
+        return f"{first.astimezone(ZoneInfo(zone)):%a %Y-%m-%d %H:%M} ({zone}; cron {schedule.cron})"
+    if getattr(schedule, "interval", None):
+        [first] = await server.IntervalSchedule(interval=schedule.interval).get_dates(n=1)
+        return f"{first.astimezone():%a %Y-%m-%d %H:%M:%S} (every {schedule.interval})"
+    return "see the Prefect UI"
+
+
+async def describe(deployments: Sequence[RunnerDeployment]) -> list[str]:
+    """One line per deployment: its name and when it runs next (or that it is paused)."""
+    lines = []
+    for deployment in deployments:
+        for entry in deployment.schedules or []:
+            when = await next_run(entry.schedule) if entry.active else "paused (active = false)"
+            lines.append(f"  {deployment.name:<14} next run {when}")
+        if not deployment.schedules:
+            lines.append(f"  {deployment.name:<14} no schedule")
+    return lines
 
 
 async def serve_until_stopped(deployments: Sequence[RunnerDeployment],
-                              shutdown_timeout: float = 30.0) -> None:
+                              shutdown_timeout: float = 30.0, echo: Echo = say) -> None:
     """Register the deployments with a Prefect runner and run it until SIGTERM or SIGINT."""
     from prefect.runner import Runner
 
     runner = Runner(pause_on_shutdown=True)
     for deployment in deployments:
         await runner.aadd_deployment(deployment)
+    names = ", ".join(deployment.name for deployment in deployments)
+    echo(f"Serving {len(deployments)} deployment(s):")
+    for line in await describe(deployments):
+        echo(line)
+    echo("Stop with Ctrl-C or SIGTERM.")
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     running = asyncio.create_task(runner.start())
@@ -51,10 +89,11 @@ async def serve_until_stopped(deployments: Sequence[RunnerDeployment],
         if running.done():
             running.result()  # the runner ended by itself: surface why
             return
-        log.info("stopping: no new flow runs; running ones are cancelled (a rerun is safe)")
+        echo(f"Stopping: no new runs of {names}; running flow runs are cancelled (a rerun is safe).")
         if runner.started:
             await runner.astop()
         await asyncio.wait_for(running, shutdown_timeout)
+        echo(f"Stopped serving {names}; their schedules are paused on the server until serve runs again.")
     finally:
         stopping.cancel()
         for signum in STOP_SIGNALS:
@@ -67,32 +106,39 @@ def serve_deployments(
     api_url: str | None = None,
     server_port: int | None = None,
     server_env: dict[str, str] | None = None,
+    echo: Echo = say,
 ) -> None:
-    """Serve `deployments` (default: every InBeeld flow) until SIGTERM or SIGINT."""
+    """Serve `deployments` (default: every InBeeld flow) until SIGTERM or SIGINT, saying what it does."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from pipelines.deployments import build_deployments
 
     api_url = api_url or os.environ.get("PREFECT_API_URL")
     if api_url:
+        echo(f"Prefect server: {api_url} (UI: {api_url.removesuffix('/').removesuffix('/api')})")
         with temporary_settings({PREFECT_API_URL: api_url}):
-            asyncio.run(serve_until_stopped(deployments or build_deployments(settings)))
+            asyncio.run(serve_until_stopped(deployments or build_deployments(settings), echo=echo))
         return
     home = Catalog.load(settings).folder("prefect_home")
     # A SIGTERM while the server starts must still stop it: turn it into an exception until the
     # runner's own handling takes over.
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
-        with LocalPrefectServer(home, port=server_port, extra_env=server_env) as server:
+        server = LocalPrefectServer(home, port=server_port, extra_env=server_env)
+        echo(f"Starting the local Prefect server on http://{server.host}:{server.port} "
+             f"(its log: {server.log_path}) ...")
+        with server:
+            echo(f"Prefect UI: http://{server.host}:{server.port} (ready)")
             # Flow runs are child processes of the runner: they find the server through the environment.
             os.environ["PREFECT_API_URL"] = server.api_url
             try:
                 with temporary_settings({PREFECT_API_URL: server.api_url}):
-                    asyncio.run(serve_until_stopped(deployments or build_deployments(settings)))
+                    asyncio.run(serve_until_stopped(deployments or build_deployments(settings), echo=echo))
             finally:
                 os.environ.pop("PREFECT_API_URL", None)
+        echo("Local Prefect server stopped.")
     except KeyboardInterrupt:
-        log.info("stopped")
+        echo("Stopped before serving began; local Prefect server stopped.")
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from connectors.verzuim_https import EndpointConfig, VerzuimEndpoint, fetch_new, post_feedback, split_feedback
+from pipelines.notify import notify_failure
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
 from pipelines.stores import registers
@@ -64,7 +65,8 @@ def post_status_feedback(data_dir: str | None, gemeente: str | None) -> dict[str
     return {"feedback_posted": posted, "feedback_failed": failed}
 
 
-@flow(name="verzuim-sync", persist_result=False, log_prints=False)
+@flow(name="verzuim-sync", persist_result=False, log_prints=False, on_failure=[notify_failure],
+      on_crashed=[notify_failure])
 def verzuim_sync_flow(data_dir: str | None = None, gemeente: str | None = None) -> dict[str, int]:
     """Fetch new verzuimmeldingen, then post the queued status feedback."""
     fetched = fetch_verzuimmeldingen(data_dir, gemeente)

@@ -18,9 +18,11 @@ from prefect.cache_policies import NO_CACHE
 
 from connectors.deliveries import import_delivery as run_import
 from connectors.errors import RefusedFile
+from inbeeld.settings import Settings
 from pipelines import inbox as inbox_folder
 from pipelines.imports import import_vrijstellingen
 from pipelines.lock import RunLock
+from pipelines.notify import notify_failure
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
 from pipelines.stores import register_sessions, registers, staging_read_only
@@ -113,7 +115,29 @@ def archive_delivery(path: str, inbox: str, archive: str, run_date: date) -> str
     return str(inbox_folder.archive(Path(path), Path(inbox), Path(archive), run_date))
 
 
-@flow(name="weekly", persist_result=False, log_prints=False)
+class DeliveriesStopped(RuntimeError):
+    """No new BRP or DUO delivery has arrived for longer than [freshness] weekly_max_weeks."""
+
+
+def check_arrivals(settings: Settings) -> None:
+    """Fail the run loudly when a supplier has gone quiet (the imports of this run stay)."""
+    from connectors.freshness import not_arrived_since
+
+    with staging_read_only(settings) as con:
+        if con is None:
+            return
+        quiet = not_arrived_since(con, today(), settings.freshness.weekly_max_weeks)
+    if quiet:
+        weeks = settings.freshness.weekly_max_weeks
+        raise DeliveriesStopped(
+            "; ".join(f"no new {s.source} delivery has arrived since {s.newest} ({s.days} days)"
+                      for s in quiet)
+            + f" (limit: [freshness] weekly_max_weeks = {weeks}). Signals, cases and letters were not "
+            "computed on old data; ask the supplier, then put the delivery in the inbox and rerun.")
+
+
+@flow(name="weekly", persist_result=False, log_prints=False, on_failure=[notify_failure],
+      on_crashed=[notify_failure])
 def weekly_flow(
     peildatum: date | None = None,
     inbox: str | None = None,
@@ -143,6 +167,7 @@ def weekly_flow(
             for key, value in result.items():
                 counts[key] = counts.get(key, 0) + value
         logger.info(summary_line("weekly imports", counts))
+        check_arrivals(settings)
         for step in (register_verzuimmeldingen, match_and_sync_cases, write_letters):
             counts.update(step(str(settings.data_dir), gemeente, day))
     logger.info(summary_line("weekly", counts))

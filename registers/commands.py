@@ -19,6 +19,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from connectors.freshness import stale_for
 from connectors.staging import Staging
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings, SettingsError
@@ -350,14 +351,18 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
 @click.option("--peildatum", type=DATUM, default=None, help="The peildatum (default: today).")
 @click.option("--type", "types", multiple=True, type=click.Choice(SIGNALS),
               help="Only this signal type (repeatable).")
+@click.option("--strict", is_flag=True,
+              help="Refuse (exit 1) when the BRP or DUO deliveries are stale for the peildatum.")
 @output_options
 @click.pass_context
-def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], fmt: str) -> None:
+def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], strict: bool,
+            fmt: str) -> None:
     """The signals of SPEC §4.2 on a peildatum, over the staged deliveries and the vrijstellingen register.
 
     Read only (cases change in the weekly run); the persons shown are written to the audit trail.
     JSON: an array of objects with signal, persoonsnummer, gemeentecode, peildatum, sinds, status,
-    adres_in_onderzoek, geheimhouding, thuiszitter_lang.
+    adres_in_onderzoek, geheimhouding, thuiszitter_lang. When the newest BRP or DUO delivery is more
+    than [freshness] max_days (7) before the peildatum it says so on stderr; --strict refuses.
     """
     settings: Settings = ctx.obj
     peildatum = peildatum or date.today()
@@ -368,6 +373,13 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     if not settings.staging_path.is_file():
         raise click.ClickException(f"no deliveries imported yet ({settings.staging_path} does not exist): "
                                    "run `inbeeld import brp …` and `inbeeld import duo …` first")
+    with Staging(settings.staging_path, read_only=True) as st:
+        stale = stale_for(st.con, peildatum, settings.freshness.max_days)
+    if stale:
+        problem = "; ".join(s.describe(peildatum) for s in stale)
+        if strict:
+            raise click.ClickException(f"stale deliveries: {problem} (--strict)")
+        click.echo(f"Warning: {problem}; the signals rest on old data.", err=True)
     with Staging(settings.staging_path, read_only=True) as st, register_session(ctx) as session:
         found = week_signals(st.con, session, peildatum, settings.gemeenten, types)
         trail(session).record_many(session, [  # a list of persons shown is audited

@@ -90,8 +90,8 @@ def test_a_flow_and_inbeeld_run_stop_while_another_run_holds_the_lock(prefect_ha
             state.result()
         result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "run", "monthly",
                                            "--peildatum", "2026-06-01"])
-        assert result.exit_code == 1
-        assert f"'weekly' pid {holder.pid}" in result.output
+        assert result.exit_code == 3  # busy: nothing was done (docs/running.md)
+        assert f"'weekly' pid {holder.pid}" in result.output and "Nothing was done" in result.output
     finally:
         holder.kill()
         holder.wait(10)

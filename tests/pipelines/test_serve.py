@@ -76,7 +76,7 @@ def test_serve_starts_a_server_fires_a_scheduled_run_and_stops_everything(tmp_pa
            "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_HOME": str(tmp_path / "client-home")}
     env.pop("PREFECT_API_URL", None)
     serve = subprocess.Popen([sys.executable, "-c", SERVE, str(tmp_path / "data"), str(port), str(marker)],
-                             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                             cwd=tmp_path, env=env, stdout=open(tmp_path / "serve.out", "wb"),  # noqa: SIM115
                              stderr=open(tmp_path / "serve.log", "wb"))  # noqa: SIM115
     pid_file = tmp_path / "data" / "prefect" / "server.pid"
     server_pid = None
@@ -113,3 +113,8 @@ def test_serve_starts_a_server_fires_a_scheduled_run_and_stops_everything(tmp_pa
         log_tail = (tmp_path / "serve.log").read_text()[-3000:]
         pytest.fail(f"the local Prefect server outlived `serve`: {log_tail}")
     assert not pid_file.exists()
+    said = (tmp_path / "serve.out").read_text()  # what a person watching serve is told
+    assert said.index("Starting the local Prefect server") < said.index(f"Prefect UI: http://127.0.0.1:{port}")
+    assert "every-few-seconds" in said and "next run" in said and "(every 0:00:03)" in said
+    assert "Stopped serving every-few-seconds" in said
+    assert said.rstrip().endswith("Local Prefect server stopped.")

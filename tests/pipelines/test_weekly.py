@@ -128,7 +128,8 @@ def test_weekly_imports_archives_matches_and_summarises(prefect_harness: None, t
     with registers(Settings(data_dir=tmp_path)) as session:  # the register took them in too
         assert [m.meldingsnummer for m in list_meldingen(session)] == ["VM2026-000001"]
         assert [v.persoonsnummer for v in list_vrijstellingen(session)] == [BSNS[4]]
-    assert (tmp_path / "inbeeld.lock").read_text() == ""  # released at the end
+    assert not (tmp_path / "inbeeld.lock").exists()  # released at the end, nothing left behind
+    assert not list(tmp_path.glob("staging.duckdb.*"))  # no .lock, no .tmp spill folder
 
 
 def test_weekly_stops_at_a_refused_file_and_leaves_it_and_the_rest_in_the_inbox(

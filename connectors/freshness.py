@@ -1,0 +1,64 @@
+"""How old the staged deliveries are: so nothing computes on old data without saying so.
+
+Two questions, both answered from the `imports` table of staging:
+- for a peildatum, is the newest delivery of each kind used more than `max_days` older than it?
+  (`stale_for`: signals on 6 December from deliveries of 28 September say so, or refuse);
+- has a new delivery of each kind arrived in the last weeks? (`not_arrived_since`: the weekly
+  flow fails loudly when the BRP or DUO supplier has gone quiet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+#: The delivery kinds a computation uses, by the name a person knows them by.
+SOURCES: dict[str, tuple[str, ...]] = {"BRP": ("brp",), "DUO": ("duo_c", "duo_p")}
+
+
+@dataclass(frozen=True)
+class Stale:
+    source: str
+    newest: date | None  # None: never delivered
+    days: int | None
+
+    def describe(self, peildatum: date) -> str:
+        if self.newest is None:
+            return f"no {self.source} delivery has been imported"
+        return (f"the newest {self.source} delivery is of {self.newest.isoformat()}, {self.days} days before "
+                f"the peildatum {peildatum.isoformat()}")
+
+
+def newest_deliveries(con: Any, sources: dict[str, tuple[str, ...]] = SOURCES,
+                      arrived: bool = False) -> dict[str, date | None]:
+    """Per source the date of its newest loaded delivery (its own date, or when it arrived)."""
+    column = "CAST(started_at AS DATE)" if arrived else "coalesce(peildatum, CAST(started_at AS DATE))"
+    found: dict[str, date | None] = {}
+    for source, kinds in sources.items():
+        marks = ", ".join("?" for _ in kinds)
+        row = con.execute(f"SELECT max({column}) FROM imports WHERE status = 'loaded' AND kind IN ({marks})",
+                          list(kinds)).fetchone()
+        found[source] = row[0] if row else None
+    return found
+
+
+def stale_for(con: Any, peildatum: date, max_days: int,
+              sources: dict[str, tuple[str, ...]] = SOURCES) -> list[Stale]:
+    """The sources whose newest delivery is more than `max_days` before `peildatum` (or missing)."""
+    result = []
+    for source, newest in newest_deliveries(con, sources).items():
+        if newest is None:
+            result.append(Stale(source, None, None))
+        elif (peildatum - newest).days > max_days:
+            result.append(Stale(source, newest, (peildatum - newest).days))
+    return result
+
+
+def not_arrived_since(con: Any, today: date, weeks: int,
+                      sources: dict[str, tuple[str, ...]] = SOURCES) -> list[Stale]:
+    """The sources delivered before but with no new delivery arriving in the last `weeks` weeks."""
+    limit = today - timedelta(weeks=weeks)
+    return [Stale(source, newest, (today - newest).days)
+            for source, newest in newest_deliveries(con, sources, arrived=True).items()
+            if newest is not None and newest < limit]

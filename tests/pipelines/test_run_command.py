@@ -1,0 +1,47 @@
+"""`inbeeld run` as cron sees it: one line on success, nothing with --quiet, Prefect's own lines only
+with --verbose, and on failure exit 1 with one message naming what failed and what to do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pipelines.test_weekly import _duo_c, _lo3
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(harness: str, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PREFECT_API_URL": harness, "INBEELD_DATA_DIR": str(data),
+           "INBEELD_GEMEENTEN": "0363", "INBEELD_CONFIG": str(data / "none.toml")}
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), "run", *args], cwd=data, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_success_is_one_line_quiet_none_verbose_shows_prefect(prefect_harness: str, tmp_path: Path) -> None:
+    done = _run(prefect_harness, tmp_path, "daily", "--peildatum", "2026-09-07")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1 and done.stdout.startswith("daily summary: ")
+    assert done.stderr == ""
+    quiet = _run(prefect_harness, tmp_path, "daily", "--peildatum", "2026-09-07", "--quiet")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    verbose = _run(prefect_harness, tmp_path, "daily", "--peildatum", "2026-09-07", "--verbose")
+    assert verbose.returncode == 0 and "Finished in state Completed" in verbose.stderr
+
+
+@pytest.mark.slow
+def test_a_failure_is_one_message_and_exit_1(prefect_harness: str, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _lo3(inbox / "brp-G0363-20260907.lo3.csv", 3)
+    _duo_c(inbox / "duo-C-G0363-20260907.csv").write_text("NOT;A;DUO;HEADER\n1;2;3;4\n")
+    done = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-07")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("inbeeld run weekly failed: RefusedFile: ")
+    assert "duo-C-G0363-20260907.csv" in done.stderr and "What to do:" in done.stderr
+    assert "| INFO" not in done.stderr and "| ERROR" not in done.stderr and "Traceback" not in done.stderr
