@@ -195,6 +195,10 @@ def diagnose(settings: Settings, settings_error: SettingsError | None = None) ->
     findings = [check_settings(settings, settings_error)]
     for check in CHECKS:
         name = check.__name__.removeprefix("check_")
+        if check is check_gemeenten and settings_error is not None and not settings.gemeenten:
+            findings.append(Finding("error", name, "not known: inbeeld.toml cannot be read (above), and "
+                                    "neither --gemeenten nor INBEELD_GEMEENTEN names any"))
+            continue
         try:
             findings.append(check(settings))
         except Exception as exc:  # a check must not hide the others
