@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                   "Named users: add, list, disable (roles lpa, rmc, administratie, beleid, beheer)."),
     "audit": ("registers.audit_commands:audit", "The audit trail: who read or changed which person's data "
               "(beheer)."),
+    "web": ("web.commands:web_command",
+            "The work screen in a browser: inbox, search, dossiers, work lists, figures and beheer."),
 }
 
 

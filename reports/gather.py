@@ -59,10 +59,11 @@ def kpi_input(session: Session, config: ReportSettings) -> pd.DataFrame:
 
 
 def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
-                   config: ReportSettings) -> pd.DataFrame:
+                   config: ReportSettings, audit: bool = True) -> pd.DataFrame:
     """Every open case with the person, school status and next step (reports.worklist columns).
 
-    Making a list shows personal data, so each case on it is written to the audit trail."""
+    Making a list shows personal data, so each case on it is written to the audit trail (`audit`
+    False: the caller audits the part it shows, as the work screen does)."""
     plan = follow_up.schedule(config.werklijst.vervolg)
     wijken = config.werklijst.wijken
     cases = register_queries.open_cases(session)
@@ -89,9 +90,10 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
             "laatste_actie_datum": case["laatste_actie_datum"],
             "volgende_actie": action, "volgende_actie_datum": due, "behandelaar": case["behandelaar"],
         })
-    trail(session).record_many(session, [
-        AuditEvent("werklijst.gemaakt", row["persoonsnummer"], "cases", int(row["case_id"])) for row in rows])
-    session.commit()
+    if audit:
+        trail(session).record_many(session, [AuditEvent("werklijst.gemaakt", row["persoonsnummer"], "cases",
+                                                        int(row["case_id"])) for row in rows])
+        session.commit()
     columns = ["case_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
                "wijk", "postcode", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
                "volgende_actie", "volgende_actie_datum", "behandelaar"]
@@ -99,9 +101,10 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
 
 
 def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
-                  config: ReportSettings, only: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+                  config: ReportSettings, only: Sequence[str] = (),
+                  audit: bool = True) -> dict[str, pd.DataFrame]:
     """The work list of each LPA / counsellor (or only of the names in `only`)."""
-    cases = worklist_cases(session, con, peildatum, config)
+    cases = worklist_cases(session, con, peildatum, config, audit)
     lists = worklists(cases, Toewijzingen.from_settings(config.werklijst), peildatum)
     return {name: rows for name, rows in lists.items() if not only or name in only}
 

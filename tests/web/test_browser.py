@@ -1,0 +1,141 @@
+"""Every page in a real browser (the distribution's Chromium via Playwright): logged in by keyboard
+through the form, checked by axe-core for serious and critical WCAG 2.1 AA violations, watched for
+Content-Security-Policy violations, and kept as a screenshot in test-screenshots/web/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import PASSWORD, SCREENSHOTS
+
+AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def browser_context(browser, server):
+    """A fresh context (no cookies) per test, in the module's one browser."""
+    context = browser.new_context(base_url=server.url, locale="nl-NL",
+                                  viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+class Checked:
+    """A page whose console is watched for CSP violations; `check` runs axe and keeps a screenshot."""
+
+    def __init__(self, context) -> None:
+        self.page = context.new_page()
+        self.console: list[str] = []
+        self.page.on("console", lambda message: self.console.append(message.text))
+
+    def check(self, name: str) -> list[dict]:
+        page = self.page
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        blocking = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                    for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert not blocking, f"{name}: {blocking}"
+        violations = [m for m in self.console if "Content Security Policy" in m]
+        assert not violations, f"{name}: {violations}"
+        return result["violations"]
+
+    def log_in_by_keyboard(self, login: str, password: str = PASSWORD) -> None:
+        page = self.page
+        page.goto("/login")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Direct naar de inhoud"
+        page.locator("#login").focus()
+        page.keyboard.type(login)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "wachtwoord"
+        page.keyboard.type(password)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def test_login_page_and_a_failed_login(browser_context):
+    checked = Checked(browser_context)
+    checked.page.goto("/login")
+    checked.check("login")
+    checked.log_in_by_keyboard("lpa", "niet-het-wachtwoord")
+    assert "Inloggen is niet gelukt" in checked.page.inner_text("main")
+    checked.check("login-mislukt")
+    checked.close()
+
+
+def test_the_lpa_pages(browser_context):
+    checked = Checked(browser_context)
+    checked.log_in_by_keyboard("lpa")
+    page = checked.page
+    assert page.url.endswith("/werklijst")
+    assert page.get_by_role("heading", name="Werklijst").is_visible()
+    checked.check("werklijst")
+    page.get_by_label("Medewerker").select_option("alle")
+    page.get_by_label("Alleen met verlopen termijn").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Toon").click()
+    assert "te_laat=1" in page.url and "medewerker=alle" in page.url
+    checked.check("werklijst-gefilterd")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download als Excel")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto("/beleid")
+    assert "geen toegang" in page.inner_text("main")
+    checked.check("geen-toegang")
+    page.goto("/bestaat-niet")
+    checked.check("niet-gevonden")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
+    assert page.url.endswith("/login") and "U bent uitgelogd" in page.inner_text("main")
+    checked.close()
+
+
+def test_the_beleid_pages_show_no_person(browser_context):
+    checked = Checked(browser_context)
+    checked.log_in_by_keyboard("beleid")
+    page = checked.page
+    assert page.url.endswith("/beleid")
+    checked.check("beleid")
+    for path, name in (("/beleid/vsv", "beleid-vsv"), ("/beleid/telling", "beleid-telling"),
+                       ("/beleid/kpi", "beleid-kpi")):
+        page.goto(path)
+        checked.check(name)
+        assert not re.search(r"\b\d{9}\b", page.inner_text("body")), path
+    page.goto("/beleid/telling?jaar=twintig")
+    assert "is geen jaar" in page.inner_text("main")
+    page.goto("/werklijst")
+    assert "geen toegang" in page.inner_text("main")
+    checked.close()
+
+
+def test_the_beheer_pages(browser_context):
+    checked = Checked(browser_context)
+    checked.log_in_by_keyboard("beheer")
+    page = checked.page
+    checked.check("beheer")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Leveringen en quarantaine").click()
+    checked.check("beheer-leveringen")
+    quarantined = page.locator("a[href^='/beheer/leveringen/']")
+    if quarantined.count():
+        with page.expect_navigation():
+            quarantined.first.click()
+        checked.check("beheer-quarantaine")
+    page.goto("/beheer/audit")
+    page.get_by_label("BSN of onderwijsnummer").fill("999993653")
+    page.get_by_label("Vanaf datum (niet verplicht)").fill("1-1-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoek").click()
+    assert "vastleggingen" in page.inner_text("main")
+    assert "999993653" not in page.url
+    checked.check("beheer-audit")
+    checked.close()

@@ -1,0 +1,80 @@
+"""What the pages show, and that showing a person is audited under the named user."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+from sqlalchemy import create_engine, text
+
+from reports.worklist import RMC_CASE_TYPES
+
+
+def audit_rows(settings, action: str) -> list[tuple[str, int]]:
+    engine = create_engine(settings.register_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT actor, entity_id FROM audit_log WHERE action = :a"),
+                                  {"a": action}).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_the_work_list_shows_open_cases_and_audits_each_under_the_user(clients, web_settings):
+    before = len(audit_rows(web_settings, "werklijst.getoond"))
+    page = clients["lpa"].get("/werklijst?medewerker=alle")
+    assert page.status_code == 200
+    shown = re.findall(r'<tr class="utrecht-table__row[^"]*">\s*<td class="utrecht-table__cell">(\d+)</td>',
+                       page.text)
+    assert shown, "the generated municipality has open cases"
+    rows = audit_rows(web_settings, "werklijst.getoond")[before:]
+    assert sorted(entity for _actor, entity in rows) == sorted(int(case_id) for case_id in shown)
+    assert {actor for actor, _entity in rows} == {"lpa"}
+
+
+def test_the_work_list_downloads_as_a_workbook_of_the_same_cases(clients, web_settings):
+    response = clients["lpa"].get("/werklijst.xlsx?medewerker=alle&te_laat=1")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith('attachment; filename="werklijst-')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert "Dossier" in header and "Naam" in header
+    page = clients["lpa"].get("/werklijst?medewerker=alle&te_laat=1").text
+    count = int(re.search(r"(\d+) open dossiers", page).group(1))
+    assert sheet.max_row - 1 >= count > 0
+    assert audit_rows(web_settings, "werklijst.gemaakt")
+
+
+def test_an_rmc_counsellor_sees_only_the_rmc_doelgroep(clients):
+    page = clients["rmc"].get("/werklijst?medewerker=alle").text
+    labels = {"Geen inschrijving 18-23", "Voortijdig schoolverlater"}
+    assert len(RMC_CASE_TYPES) == len(labels)
+    cells = set(re.findall(r"<td class=\"utrecht-table__cell\">([^<]+)</td>", page))
+    assert "Absoluut verzuim" not in cells and "Thuiszitter" not in cells
+    assert cells & labels
+
+
+def test_beleid_pages_hold_no_person_number_and_no_dossier_link(clients):
+    for path in ("/beleid", "/beleid/vsv", "/beleid/telling", "/beleid/kpi"):
+        html = clients["beleid"].get(path).text
+        assert not re.search(r"\b\d{9}\b", html), path
+        assert "/dossier" not in html and "/werklijst" not in html, path
+    telling = clients["beleid"].get("/beleid/telling").text
+    assert "Leerplichttelling" in telling and "Absoluut verzuim" in telling
+
+
+def test_beheer_sees_the_imports_and_the_audit_of_a_person(clients, web_settings):
+    imports = clients["beheer"].get("/beheer/leveringen").text
+    assert "BRP" in imports and "DUO" in imports
+    engine = create_engine(web_settings.register_url)
+    with engine.connect() as connection:
+        number = connection.execute(text("SELECT persoonsnummer FROM cases ORDER BY id LIMIT 1")).scalar_one()
+    engine.dispose()
+    from tests.web.conftest import form_tokens
+
+    client = clients["beheer"]
+    tokens = form_tokens(client.get("/beheer/audit").text)
+    result = client.post("/beheer/audit", data={**tokens, "persoonsnummer": number, "sinds": ""}).text
+    assert "case.opened" in result or "case.geopend" in result or "vastleggingen" in result
+    assert re.search(r"<h2[^>]*>(\d+) vastleggingen", result)
+    assert int(re.search(r"<h2[^>]*>(\d+) vastleggingen", result).group(1)) > 0

@@ -1,0 +1,1 @@
+"""The work screen (`inbeeld web`): server-rendered pages over the registers, letters and reports."""

@@ -1,0 +1,55 @@
+"""The register database as the work screen uses it: one session per request, under the named user.
+
+Every register function writes its audit entries with the session's trail, so the trail here names
+the logged-in user as the actor. On PostgreSQL each transaction first does `SET LOCAL ROLE
+inbeeld_<rol>`: the grants and row-level security of docs/privacy.md then apply to what the request
+reads and writes, whatever the code above them does. The web's own database login must be a member
+of the five roles (docs/running.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from registers.audit import AuditTrail, load_key
+from registers.db import open_registers
+
+ROLLEN = ("lpa", "rmc", "administratie", "beleid", "beheer")
+
+
+def database_role(rol: str) -> str:
+    """The PostgreSQL group role of an application role (a fixed name: never built from input)."""
+    if rol not in ROLLEN:
+        raise ValueError(f"unknown role {rol!r}")
+    return f"inbeeld_{rol}"
+
+
+class Registers:
+    """The register database of one `inbeeld web` process."""
+
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self._key = load_key(data_dir)
+        self._factory: sessionmaker[Session] = open_registers(url, AuditTrail(self._key, actor="inbeeld-web"))
+        self.dialect = self._factory.kw["bind"].dialect.name
+
+    @contextmanager
+    def session(self, actor: str, rol: str | None) -> Iterator[Session]:
+        """A session whose audit entries name `actor`; on PostgreSQL under the role of `rol`
+        (None: the login itself, only for checking a password before anyone is logged in)."""
+        with self._factory(info={"audit": AuditTrail(self._key, actor=actor)}) as session:
+            if rol is not None and self.dialect == "postgresql":
+                statement = f"SET LOCAL ROLE {database_role(rol)}"
+
+                @event.listens_for(session, "after_begin")
+                def _set_role(_session, _transaction, connection) -> None:
+                    connection.exec_driver_sql(statement)
+
+            yield session
+
+    def dispose(self) -> None:
+        self._factory.kw["bind"].dispose()

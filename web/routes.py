@@ -1,0 +1,42 @@
+"""Every route of the work screen with the roles that may reach it: the one table the server checks
+on each request (tests/web/test_roles.py asks every route with every role)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from web import beheer, beleid, login, werklijst
+from web.database import ROLLEN
+from web.requests import PUBLIEK, Handler
+
+IEDEREEN = frozenset(ROLLEN)
+WERK = frozenset({"lpa", "rmc", "administratie"})  # the roles that work with dossiers
+CIJFERS = frozenset({"beleid", "beheer"})  # aggregates only
+BEHEER = frozenset({"beheer"})
+
+
+@dataclass(frozen=True)
+class Pagina:
+    pad: str
+    handler: Handler
+    rollen: frozenset[str]
+    methods: tuple[str, ...] = ("GET",)
+
+
+PAGINAS: tuple[Pagina, ...] = (
+    Pagina("/login", login.login_form, PUBLIEK),
+    Pagina("/login", login.login_submit, PUBLIEK, ("POST",)),
+    Pagina("/uitloggen", login.logout, IEDEREEN, ("POST",)),
+    Pagina("/", login.start, IEDEREEN),
+    Pagina("/werklijst", werklijst.page, WERK),
+    Pagina("/werklijst.xlsx", werklijst.xlsx, WERK),
+    Pagina("/beleid", beleid.overzicht, CIJFERS),
+    Pagina("/beleid/vsv", beleid.vsv, CIJFERS),
+    Pagina("/beleid/telling", beleid.telling, CIJFERS),
+    Pagina("/beleid/kpi", beleid.kpi, CIJFERS),
+    Pagina("/beheer", beheer.overzicht, BEHEER),
+    Pagina("/beheer/leveringen", beheer.imports, BEHEER),
+    Pagina("/beheer/leveringen/{import_id:int}", beheer.quarantine, BEHEER),
+    Pagina("/beheer/audit", beheer.audit_form, BEHEER),
+    Pagina("/beheer/audit", beheer.audit_lookup, BEHEER, ("POST",)),
+)
