@@ -37,20 +37,30 @@ def _jaar(verzoek: Verzoek, standaard: int) -> tuple[int, str | None]:
 
 
 def vsv(verzoek: Verzoek) -> Response:
-    year, fout = _jaar(verzoek, Convenantjaar.of(dt.date.today()).year)
-    label, tables, leeg = Convenantjaar(year).label, [], None
+    """The convenantjaar asked for; without a choice the current one, or the one before it while the
+    current one has no DUO delivery yet (October)."""
+    current = Convenantjaar.of(dt.date.today()).year
+    year, fout = _jaar(verzoek, current)
+    gemeenten = verzoek.web.settings.gemeenten
+    tables, leeg = [], None
     with staging(verzoek.web.settings) as store:
         if store is None:
             leeg = "Er zijn nog geen DUO-leveringen ingelezen."
         else:
-            try:
-                figures, _basis = staging_queries.vsv_from_staging(store.con, year, None,
-                                                                   verzoek.web.settings.gemeenten)
-                trend = staging_queries.vsv_trend_from_staging(store.con,
-                                                               gemeenten=verzoek.web.settings.gemeenten)
+            candidates = [year] if verzoek.query("jaar") and not fout else [year, year - 1]
+            for candidate in candidates:
+                try:
+                    figures, _basis = staging_queries.vsv_from_staging(store.con, candidate, None, gemeenten)
+                except staging_queries.NoData:
+                    continue
+                year = candidate
+                trend = staging_queries.vsv_trend_from_staging(store.con, gemeenten=gemeenten)
                 tables = vsv_tables(figures, trend, beleid=True)
-            except staging_queries.NoData as exc:
-                leeg = f"Geen VSV-cijfers voor convenantjaar {label}: {exc}"
+                break
+            else:
+                leeg = (f"Nog geen VSV-cijfers voor convenantjaar {Convenantjaar(year).label}: er is geen "
+                        "DUO-levering uit dat jaar ingelezen.")
+    label = Convenantjaar(year).label
     return verzoek.render("cijfers.html.j2", titel=f"VSV-cijfers {label}", tabellen=tables, leeg=leeg,
                           fout=fout, jaar=year, jaarlabel="Convenantjaar (jaar van 1 oktober)")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rules.dates import parse_date
+from rules.dates import format_nl, parse_date
 
 
 class Invoerfout(ValueError):
@@ -29,3 +29,8 @@ def jaar(value: str, standaard: int) -> int:
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise Invoerfout(f"'{value}' is geen jaar. Kies een jaar als 2025.")
     return int(value)
+
+
+def nl(value: dt.date) -> str:
+    """`2 september 2026`, for messages."""
+    return format_nl(value)

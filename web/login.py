@@ -11,7 +11,7 @@ from web.requests import Verzoek
 
 log = logging.getLogger(__name__)
 
-START = {"lpa": "/werklijst", "rmc": "/werklijst", "administratie": "/werklijst", "beleid": "/beleid",
+START = {"lpa": "/inbox", "rmc": "/inbox", "administratie": "/inbox", "beleid": "/beleid",
          "beheer": "/beheer"}
 MISLUKT = ("Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na vijf mislukte "
            "pogingen wordt uw account tijdelijk geblokkeerd.")

@@ -46,6 +46,7 @@ class WebApp:
     sessions: SessionStore = field(default_factory=SessionStore)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     secure_cookies: bool = False
+    cache: dict[str, Any] = field(default_factory=dict)  # per-process caches of the pages, by name
 
 
 class PaginaFout(Exception):

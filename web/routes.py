@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from web import beheer, beleid, login, werklijst
+from web import beheer, beleid, dossier, flow_runs, inbox, login, werklijst, zoeken
 from web.database import ROLLEN
 from web.requests import PUBLIEK, Handler
 
@@ -28,8 +28,17 @@ PAGINAS: tuple[Pagina, ...] = (
     Pagina("/login", login.login_submit, PUBLIEK, ("POST",)),
     Pagina("/uitloggen", login.logout, IEDEREEN, ("POST",)),
     Pagina("/", login.start, IEDEREEN),
+    Pagina("/inbox", inbox.page, WERK),
+    Pagina("/zoeken", zoeken.form, WERK),
+    Pagina("/zoeken", zoeken.search, WERK, ("POST",)),
     Pagina("/werklijst", werklijst.page, WERK),
     Pagina("/werklijst.xlsx", werklijst.xlsx, WERK),
+    Pagina("/dossier/{dossier_id:int}", dossier.page, WERK),
+    Pagina("/dossier/{dossier_id:int}/actie", dossier.record, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/toewijzen", dossier.assign_case, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/sluiten", dossier.close, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/vrijstelling", dossier.vrijstelling, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/melding", dossier.melding, WERK, ("POST",)),
     Pagina("/beleid", beleid.overzicht, CIJFERS),
     Pagina("/beleid/vsv", beleid.vsv, CIJFERS),
     Pagina("/beleid/telling", beleid.telling, CIJFERS),
@@ -37,6 +46,7 @@ PAGINAS: tuple[Pagina, ...] = (
     Pagina("/beheer", beheer.overzicht, BEHEER),
     Pagina("/beheer/leveringen", beheer.imports, BEHEER),
     Pagina("/beheer/leveringen/{import_id:int}", beheer.quarantine, BEHEER),
+    Pagina("/beheer/runs", flow_runs.page, BEHEER),
     Pagina("/beheer/audit", beheer.audit_form, BEHEER),
     Pagina("/beheer/audit", beheer.audit_lookup, BEHEER, ("POST",)),
 )

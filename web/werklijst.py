@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from reports.worklist_report import file_stem, worklist_table
 from web.requests import Verzoek
 from web.stores import staging
 
+PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # on screen the columns that decide the day's work; the .xlsx has every column
 ON_SCREEN = ("dagen_te_laat", "volgende_actie", "volgende_actie_datum", "soort_label", "naam", "leeftijd",
@@ -27,10 +30,66 @@ ON_SCREEN = ("dagen_te_laat", "volgende_actie", "volgende_actie_datum", "soort_l
 SHOWN = [c for key in ON_SCREEN for c in WORKLIST_COLUMNS if c[0] == key]
 
 
+class ListCache:
+    """The work lists of the day, made at most every REFRESH_SECONDS.
+
+    Making the lists reads every open case and its person from staging (seconds for a city); the
+    page then only filters. A change made on the screen clears the cache, so the user sees it at
+    once; changes by the weekly flow show within REFRESH_SECONDS."""
+
+    REFRESH_SECONDS = 300
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: dict[str, tuple[float, dt.date, dict[str, pd.DataFrame]]] = {}
+
+    def get(self, verzoek: Verzoek, peildatum: dt.date) -> dict[str, pd.DataFrame]:
+        """Per role: on PostgreSQL each role reads what its row-level security lets through."""
+        rol = verzoek.gebruiker.rol
+        with self._lock:
+            made = self._made.get(rol)
+            if made and made[1] == peildatum and time.monotonic() - made[0] < self.REFRESH_SECONDS:
+                return made[2]
+            with verzoek.db() as session, staging(verzoek.web.settings) as store:
+                lists = gather.worklists_for(session, store.con if store else None, peildatum,
+                                             verzoek.web.settings.reports, audit=False)
+            self._made[rol] = (time.monotonic(), peildatum, lists)
+            return lists
+
+    def clear(self) -> None:
+        with self._lock:
+            self._made.clear()
+
+
+def cache(verzoek: Verzoek) -> ListCache:
+    """The process's list cache (one per app: tests run several apps side by side)."""
+    return verzoek.web.cache.setdefault("werklijst", ListCache())
+
+
 def _lists(verzoek: Verzoek, peildatum: dt.date) -> dict[str, pd.DataFrame]:
-    with verzoek.db() as session, staging(verzoek.web.settings) as store:
-        return gather.worklists_for(session, store.con if store else None, peildatum,
-                                    verzoek.web.settings.reports, audit=False)
+    return cache(verzoek).get(verzoek, peildatum)
+
+
+def overdue_for(verzoek: Verzoek, peildatum: dt.date) -> list[dict[str, Any]]:
+    """The rows of the user's own list (or of every list) whose next action is past its term."""
+    lists = _lists(verzoek, peildatum)
+    own = [frame for naam, frame in lists.items() if naam == verzoek.gebruiker.naam]
+    frames = own or list(lists.values())
+    if not frames:
+        return []
+    rows = _visible(verzoek, pd.concat(frames, ignore_index=True))
+    rows = rows[rows["te_laat"].astype(bool)] if len(rows) else rows
+    return rows.to_dict("records")
+
+
+def _visible(verzoek: Verzoek, rows: pd.DataFrame) -> pd.DataFrame:
+    """Only the user's gemeenten, and for RMC only the RMC doelgroep."""
+    gebruiker = verzoek.gebruiker
+    if gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten and len(rows):
+        rows = rows[rows["gemeentecode"].isin(gebruiker.gemeenten)]
+    if gebruiker.rol == "rmc" and len(rows):
+        rows = rows[rows["soort"].isin(RMC_CASE_TYPES)]
+    return rows
 
 
 def _filtered(verzoek: Verzoek, lists: dict[str, pd.DataFrame]) -> tuple[dict[str, Any], str, pd.DataFrame]:
@@ -47,11 +106,7 @@ def _filtered(verzoek: Verzoek, lists: dict[str, pd.DataFrame]) -> tuple[dict[st
         frames = [frame.assign(medewerker=naam) for naam, frame in lists.items()]
         rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=[c[0] for c in WORKLIST_COLUMNS])
-    gebruiker = verzoek.gebruiker
-    if gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten and len(rows):
-        rows = rows[rows["gemeentecode"].isin(gebruiker.gemeenten)]
-    if gebruiker.rol == "rmc" and len(rows):
-        rows = rows[rows["soort"].isin(RMC_CASE_TYPES)]
+    rows = _visible(verzoek, rows)
     if soort in CASE_TYPE_LABELS:
         rows = rows[rows["soort"] == soort]
     else:
@@ -72,16 +127,23 @@ def _audit(verzoek: Verzoek, action: str, rows: pd.DataFrame) -> None:
 
 
 def page(verzoek: Verzoek) -> Response:
+    """One page of PAGE_SIZE rows of the filtered list (only those are shown, so only those audited)."""
     peildatum = dt.date.today()
     filters, title, rows = _filtered(verzoek, _lists(verzoek, peildatum))
-    _audit(verzoek, "werklijst.getoond", rows)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = verzoek.query("pagina")
+    current = min(int(number), pages) if number.isdigit() and int(number) >= 1 else 1
+    shown = rows.iloc[(current - 1) * PAGE_SIZE:current * PAGE_SIZE]
+    _audit(verzoek, "werklijst.getoond", shown)
     chosen = (("medewerker", filters["medewerker"]), ("soort", filters["soort"]),
               ("te_laat", "1" if filters["te_laat"] else ""))
     query = "&".join(f"{k}={v}" for k, v in chosen if v)
     return verzoek.render("werklijst.html.j2", titel="Werklijst", lijst=title, filters=filters,
-                          kolommen=SHOWN, rijen=rows.to_dict("records"), peildatum=peildatum,
+                          kolommen=SHOWN, rijen=shown.to_dict("records"), totaal=len(rows),
+                          peildatum=peildatum,
                           te_laat=int(rows["te_laat"].astype(bool).sum()) if len(rows) else 0,
-                          download=f"/werklijst.xlsx?{query}")
+                          download=f"/werklijst.xlsx?{query}", pagina=current, paginas=pages,
+                          pagina_link=f"/werklijst?{query}&pagina=" if query else "/werklijst?pagina=")
 
 
 def xlsx(verzoek: Verzoek) -> Response:

@@ -4,8 +4,10 @@ tests, the distribution's Chromium driven by Playwright (it downloads no browser
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +20,11 @@ from starlette.testclient import TestClient
 
 from inbeeld.settings import Settings
 from tests.staged_municipality import GEMEENTE, stage
+
+# Before anything imports Prefect (the weekly flow's tasks build the fixture): a temporary home.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="inbeeld-prefect-home-"))
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 PASSWORD = "Correct-Paard-Batterij-7"
 USERS = {  # login -> (naam, rol)

@@ -76,7 +76,9 @@ def test_the_lpa_pages(browser_context):
     checked = Checked(browser_context)
     checked.log_in_by_keyboard("lpa")
     page = checked.page
-    assert page.url.endswith("/werklijst")
+    assert page.url.endswith("/inbox")
+    checked.check("inbox")
+    page.goto("/werklijst")
     assert page.get_by_role("heading", name="Werklijst").is_visible()
     checked.check("werklijst")
     page.get_by_label("Medewerker").select_option("alle")
@@ -138,4 +140,41 @@ def test_the_beheer_pages(browser_context):
     assert "vastleggingen" in page.inner_text("main")
     assert "999993653" not in page.url
     checked.check("beheer-audit")
+    checked.close()
+
+
+def test_the_lpa_works_a_dossier(browser_context):
+    """The LPA's day as far as the screen has it: work list, open a dossier, record a gesprek with a
+    verslag, see a vrijstelling on a wrong ground refused, log out."""
+    checked = Checked(browser_context)
+    checked.log_in_by_keyboard("lpa")
+    page = checked.page
+    page.goto("/werklijst?medewerker=alle&soort=ABSOLUUT_VERZUIM")
+    surname = page.locator("tbody tr").first.locator("td").nth(5).inner_text().split()[-1]
+    page.get_by_role("link", name="Zoeken").click()
+    page.get_by_label("Naam, BSN, kenmerk of postcode en huisnummer").fill(surname)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoek").click()
+    assert surname not in page.url
+    checked.check("zoeken")
+    with page.expect_navigation():
+        page.locator("a[href^='/dossier/']").first.click()
+    assert re.search(r"/dossier/\d+$", page.url)
+    checked.check("dossier")
+    page.get_by_label("Wat heeft u gedaan?").select_option("gesprek")
+    page.get_by_label("Verslag").fill("Gesprek met moeder: kind is weer naar school sinds maandag.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vastleggen").click()
+    main = page.inner_text("main")
+    assert "Vastgelegd: gesprek" in main and "weer naar school sinds maandag" in main
+    checked.check("dossier-gesprek")
+    page.get_by_label("Grond").select_option("LPW_5A")
+    page.get_by_label("Begindatum").fill("1-12-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vrijstelling registreren").click()
+    assert "Niet opgeslagen" in page.inner_text("main")
+    checked.check("dossier-vrijstelling-geweigerd")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
+    assert page.url.endswith("/login")
     checked.close()

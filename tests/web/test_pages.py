@@ -24,8 +24,7 @@ def test_the_work_list_shows_open_cases_and_audits_each_under_the_user(clients, 
     before = len(audit_rows(web_settings, "werklijst.getoond"))
     page = clients["lpa"].get("/werklijst?medewerker=alle")
     assert page.status_code == 200
-    shown = re.findall(r'<tr class="utrecht-table__row[^"]*">\s*<td class="utrecht-table__cell">(\d+)</td>',
-                       page.text)
+    shown = re.findall(r'href="/dossier/(\d+)"', page.text)
     assert shown, "the generated municipality has open cases"
     rows = audit_rows(web_settings, "werklijst.getoond")[before:]
     assert sorted(entity for _actor, entity in rows) == sorted(int(case_id) for case_id in shown)
@@ -78,3 +77,53 @@ def test_beheer_sees_the_imports_and_the_audit_of_a_person(clients, web_settings
     assert "case.opened" in result or "case.geopend" in result or "vastleggingen" in result
     assert re.search(r"<h2[^>]*>(\d+) vastleggingen", result)
     assert int(re.search(r"<h2[^>]*>(\d+) vastleggingen", result).group(1)) > 0
+
+
+def _first_case(settings) -> tuple[int, str]:
+    engine = create_engine(settings.register_url)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT id, persoonsnummer FROM cases WHERE status = 'open' "
+                                      "AND signal = 'ABSOLUUT_VERZUIM' ORDER BY id LIMIT 1")).one()
+    engine.dispose()
+    return int(row[0]), str(row[1])
+
+
+def _search(client, q: str):
+    from tests.web.conftest import form_tokens
+
+    tokens = form_tokens(client.get("/zoeken").text)
+    return client.post("/zoeken", data={**tokens, "q": q})
+
+
+def test_search_finds_a_dossier_by_bsn_surname_and_address_and_audits_it(clients, web_settings):
+    import duckdb
+
+    case_id, number = _first_case(web_settings)
+    client = clients["lpa"]
+    before = len(audit_rows(web_settings, "zoeken.gevonden"))
+    found = _search(client, number)
+    assert found.status_code == 200 and f'href="/dossier/{case_id}"' in found.text
+    assert number not in str(found.url)
+    con = duckdb.connect(str(web_settings.staging_path), read_only=True)
+    surname, postcode, huisnummer = con.execute(
+        "SELECT geslachtsnaam, postcode, huisnummer FROM brp_personen WHERE bsn = ? "
+        "ORDER BY import_id DESC LIMIT 1", [number]).fetchone()
+    con.close()
+    assert f'href="/dossier/{case_id}"' in _search(client, surname).text
+    assert f'href="/dossier/{case_id}"' in _search(client, f"{postcode} {huisnummer}").text
+    assert len(audit_rows(web_settings, "zoeken.gevonden")) >= before + 3
+    assert "0 dossiers gevonden" in _search(client, "Zzyzxnaam").text
+    short = _search(client, "a")
+    assert short.status_code == 400 and "ten minste twee tekens" in short.text
+
+
+def test_the_inbox_shows_dossiers_and_audits_them(clients, web_settings):
+    before = len(audit_rows(web_settings, "inbox.getoond"))
+    page = clients["lpa"].get("/inbox")
+    assert page.status_code == 200
+    assert "Nieuwe dossiers" in page.text and "Termijn verlopen" in page.text
+    linked = set(re.findall(r'href="/dossier/(\d+)"', page.text))
+    assert linked
+    rows = audit_rows(web_settings, "inbox.getoond")[before:]
+    audited = {entity for actor, entity in rows if actor == "lpa"}
+    assert {int(i) for i in linked} <= audited

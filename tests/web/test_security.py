@@ -13,7 +13,8 @@ from web.headers import CSP
 from web.routes import PAGINAS
 from web.sessions import COOKIE
 
-PAGES = {"lpa": ["/werklijst"], "beleid": ["/beleid", "/beleid/vsv", "/beleid/telling", "/beleid/kpi"],
+PAGES = {"lpa": ["/inbox", "/werklijst", "/zoeken"],
+         "beleid": ["/beleid", "/beleid/vsv", "/beleid/telling", "/beleid/kpi"],
          "beheer": ["/beheer", "/beheer/leveringen", "/beheer/audit"]}
 
 
@@ -61,7 +62,7 @@ def test_login_gives_a_new_session_and_logout_ends_it(app):
     client = TestClient(app)
     client.get("/login")
     before = client.cookies[COOKIE]
-    assert log_in(client, "lpa").headers["location"] == "/werklijst"
+    assert log_in(client, "lpa").headers["location"] == "/inbox"
     after = client.cookies[COOKIE]
     assert after != before
     old = TestClient(app, cookies={COOKIE: before})

@@ -1,0 +1,235 @@
+"""Benchmark: the work screen of a city (default 250,000 persons and 20,000 open dossiers).
+
+    python bench/bench_web.py [--persons 250000] [--dossiers 20000] [--work DIR] [--users 50] [--seconds 60]
+
+1. Builds (once; kept in --work) a data directory: a generated municipality's first week staged (BRP
+   and DUO), its real signals synced into the register plus signals for more of its persons until
+   --dossiers cases are open, and an LPA login per simulated user (`inbeeld gebruiker add`'s function).
+2. Server time: each page asked 20 times in process (no network), median and p95 (target ≤ 200 ms).
+3. Load: `inbeeld web` in a child process on 127.0.0.1, --users simulated LPAs each logging in and
+   then doing the LPA's day in a loop for --seconds: the pages below, one after the other, no think
+   time (a bounded loop); p95 of every request and the errors (target p95 ≤ 500 ms, no errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+
+from inbeeld.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+GEMEENTE = "0363"
+PASSWORD = "bench-wachtwoord-2026"
+SIGNALS = ("ABSOLUUT_VERZUIM", "THUISZITTER", "GEEN_INSCHRIJVING_18_23", "VSV")
+# The LPA's day, as far as the screen has it: (name, path) — {q} a surname to search for.
+DAY = (("werklijst", "/werklijst"), ("werklijst-te-laat", "/werklijst?medewerker=alle&te_laat=1"),
+       ("werklijst-pagina-3", "/werklijst?medewerker=alle&pagina=3"))
+
+
+def build(work: Path, persons: int, dossiers: int) -> Settings:
+    """The data directory, made once (delete --work to make it again)."""
+    settings = Settings(data_dir=work / "data", gemeenten=(GEMEENTE,))
+    done = work / "built"
+    if done.exists():
+        return settings
+    if settings.staging_path.exists():  # an interrupted build: start again
+        import shutil
+
+        shutil.rmtree(work)
+    from connectors.brp import import_brp
+    from connectors.duo_enrolments import read_c_levering
+    from connectors.staging import Staging
+    from registers.audit import AuditTrail, load_key
+    from registers.case_sync import sync_cases
+    from registers.db import open_registers
+    from rules.signals import signals_as_list
+    from synthetic import generate
+
+    started = time.perf_counter()
+    manifest = generate(work / "generated", persons=persons, seed=2026, gemeenten=[GEMEENTE], weeks=1)
+    peildatum = manifest.peildatums[0]
+    week = work / "generated" / peildatum.isoformat()
+    settings.ensure_data_dir()
+    with Staging(settings.staging_path, gemeenten=(GEMEENTE,)) as st:
+        for path in sorted((week / "brp").glob("*.lo3.csv")):
+            import_brp(st, path)
+        for path in sorted((week / "duo").glob("duo-*-C-*.csv")):
+            st.import_file("duo_c", path, read_c_levering)
+        real = signals_as_list(st.con, peildatum, (GEMEENTE,))
+        numbers = [row[0] for row in st.con.execute(
+            "SELECT bsn FROM brp_personen WHERE bsn IS NOT NULL ORDER BY bsn").fetchall()]
+    print(f"staged {len(numbers)} persons, {len(real)} signals in {time.perf_counter() - started:.0f} s")
+    rng = random.Random(7)
+    real = rng.sample(real, min(len(real), dossiers // 2))  # half real signals, half added below
+    rows = [{"persoonsnummer": s.persoonsnummer, "gemeentecode": s.gemeentecode, "signal": s.signal,
+             "sinds": s.sinds, "peildatum": peildatum} for s in real]
+    taken = {(row["persoonsnummer"], row["signal"]) for row in rows}
+    for number in rng.sample(numbers, len(numbers)):
+        if len(rows) >= dossiers:
+            break
+        signal = rng.choice(SIGNALS)
+        if (number, signal) in taken:
+            continue
+        taken.add((number, signal))
+        rows.append({"persoonsnummer": number, "gemeentecode": GEMEENTE, "signal": signal,
+                     "sinds": date(2026, 6, 1), "peildatum": peildatum})
+    factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir), actor="systeem"))
+    with factory() as session:
+        summary = sync_cases(session, peildatum, rows, {})
+        session.commit()
+    print(f"opened {summary.opened} cases; built in {time.perf_counter() - started:.0f} s")
+    done.touch()
+    return settings
+
+
+def ensure_users(settings: Settings, users: int) -> None:
+    """An LPA login per simulated user (kept between runs)."""
+    from registers.gebruikers import add_user, get_user
+
+    from registers.audit import AuditTrail, load_key
+    from registers.db import open_registers
+
+    factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir), actor="systeem"))
+    with factory() as session:
+        for index in range(users):
+            if get_user(session, f"lpa{index:02d}") is None:
+                add_user(session, f"lpa{index:02d}", f"LPA {index:02d}", "lpa", PASSWORD, [GEMEENTE])
+        session.commit()
+
+
+def _login(client: httpx.Client, login: str) -> None:
+    page = client.get("/login")
+    tokens = {name: re.search(rf'name="{name}" value="([^"]*)"', page.text).group(1)
+              for name in ("csrf", "formulier")}
+    response = client.post("/login", data={**tokens, "login": login, "wachtwoord": PASSWORD})
+    if response.status_code != 200 or "/login" in str(response.url):
+        raise RuntimeError(f"login {login} failed: {response.status_code}")
+
+
+def _summary(times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return f"median {statistics.median(ordered) * 1000:6.0f} ms   p95 {p95 * 1000:6.0f} ms   n {len(ordered)}"
+
+
+def server_times(settings: Settings) -> None:
+    """Each page in process: the time the server spends, without network."""
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        _login(client, "lpa00")
+        for name, path in DAY:
+            client.get(path)  # the first request makes the day's lists (cached REFRESH_SECONDS)
+            times = []
+            for _ in range(20):
+                started = time.perf_counter()
+                response = client.get(path)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200, (path, response.status_code)
+            print(f"server  {name:22s} {_summary(times)}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load(settings: Settings, users: int, seconds: float) -> None:
+    port = _free_port()
+    env = {**os.environ, "INBEELD_DATA_DIR": str(settings.data_dir), "INBEELD_GEMEENTEN": GEMEENTE}
+    server = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "web", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        times: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        start = threading.Barrier(users + 1)
+
+        def user(index: int) -> None:
+            with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+                try:
+                    _login(client, f"lpa{index:02d}")
+                except Exception as exc:  # noqa: BLE001  (counted, the run goes on)
+                    with lock:
+                        errors.append(f"login: {exc}")
+                start.wait()
+                stop = time.monotonic() + seconds
+                step = index
+                while time.monotonic() < stop:
+                    _name, path = DAY[step % len(DAY)]
+                    step += 1
+                    began = time.perf_counter()
+                    try:
+                        response = client.get(path)
+                        ok = response.status_code == 200
+                    except httpx.HTTPError as exc:
+                        ok, response = False, exc
+                    elapsed = time.perf_counter() - began
+                    with lock:
+                        times.append(elapsed)
+                        if not ok:
+                            errors.append(f"{path}: {getattr(response, 'status_code', response)}")
+
+        threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        for thread in threads:
+            thread.join()
+        print(f"load    {users} users {seconds:.0f} s   {_summary(times)}   errors {len(errors)}"
+              f"   {len(times) / seconds:.0f} requests/s")
+        for error in errors[:10]:
+            print("  error:", error)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--persons", type=int, default=250_000)
+    parser.add_argument("--dossiers", type=int, default=20_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/inbeeld-bench-web"))
+    parser.add_argument("--build-only", action="store_true", help="make the data directory and stop")
+    args = parser.parse_args()
+    settings = build(args.work, args.persons, args.dossiers)
+    if args.build_only:
+        return
+    ensure_users(settings, args.users)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    server_times(settings)
+    load(settings, args.users, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The dossier page over HTTP: reading is audited, a change is saved once, bad input saves nothing."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import create_engine, text
+
+from tests.web.conftest import form_tokens
+
+
+def _scalar(settings, sql: str, **params):
+    engine = create_engine(settings.register_url)
+    with engine.connect() as connection:
+        value = connection.execute(text(sql), params).scalar_one()
+    engine.dispose()
+    return value
+
+
+def _open_case(settings, signal: str = "ABSOLUUT_VERZUIM") -> int:
+    return _scalar(settings, "SELECT min(id) FROM cases WHERE status = 'open' AND signal = :s", s=signal)
+
+
+def _actions(settings, case_id: int) -> int:
+    return _scalar(settings, "SELECT count(*) FROM case_actions WHERE case_id = :c", c=case_id)
+
+
+def test_reading_a_dossier_is_audited_under_the_user(clients, web_settings):
+    case_id = _open_case(web_settings)
+    reads = "SELECT count(*) FROM audit_log WHERE action = 'case.read' AND actor = 'lpa'"
+    before = _scalar(web_settings, reads)
+    page = clients["lpa"].get(f"/dossier/{case_id}")
+    assert page.status_code == 200
+    assert f"dossier {case_id}" in page.text and "Tijdlijn" in page.text
+    assert _scalar(web_settings, reads) == before + 1
+
+
+def test_a_gesprek_is_recorded_once_even_when_the_form_is_sent_twice(clients, web_settings):
+    case_id = _open_case(web_settings)
+    client = clients["lpa"]
+    tokens = form_tokens(client.get(f"/dossier/{case_id}").text)
+    before = _actions(web_settings, case_id)
+    data = {**tokens, "soort": "gesprek", "verslag": "Moeder en kind gesproken; kind gaat maandag."}
+    data["datum"] = re.search(r'id="actie-datum" name="datum" type="text" value="([^"]+)"',
+                              client.get(f"/dossier/{case_id}").text).group(1)
+    first = client.post(f"/dossier/{case_id}/actie", data=data)
+    assert first.status_code == 200 and "Vastgelegd: gesprek" in first.text
+    assert "Moeder en kind gesproken" in first.text
+    second = client.post(f"/dossier/{case_id}/actie", data=data)
+    assert second.status_code == 409
+    assert _actions(web_settings, case_id) == before + 1
+    assert _scalar(web_settings, "SELECT by FROM case_actions WHERE case_id = :c ORDER BY id DESC LIMIT 1",
+                   c=case_id) == "lpa"
+
+
+def test_a_wrong_date_is_refused_in_dutch_and_nothing_is_saved(clients, web_settings):
+    case_id = _open_case(web_settings)
+    client = clients["lpa"]
+    before = _actions(web_settings, case_id)
+    for datum, message in (("31-02-2026", "is geen datum"), ("1-1-2099", "future")):
+        tokens = form_tokens(client.get(f"/dossier/{case_id}").text)
+        response = client.post(f"/dossier/{case_id}/actie",
+                               data={**tokens, "soort": "huisbezoek", "datum": datum, "verslag": "x"})
+        assert response.status_code == 400
+        assert "Niet opgeslagen" in response.text and message in response.text
+    assert _actions(web_settings, case_id) == before
+
+
+def test_a_vrijstelling_on_a_wrong_ground_is_refused(clients, web_settings):
+    case_id = _open_case(web_settings)
+    client = clients["lpa"]
+    before = _scalar(web_settings, "SELECT count(*) FROM vrijstellingen")
+    tokens = form_tokens(client.get(f"/dossier/{case_id}").text)
+    response = client.post(f"/dossier/{case_id}/vrijstelling", data={
+        **tokens, "grond": "LPW_5A", "begin": "1-12-2026", "eind": "", "verklaring": "", "toelichting": ""})
+    assert response.status_code == 400
+    assert "Niet opgeslagen" in response.text and "LPW_5A" in response.text
+    assert _scalar(web_settings, "SELECT count(*) FROM vrijstellingen") == before
+
+
+def test_an_unknown_dossier_is_a_dutch_404_and_beleid_cannot_reach_any(clients, web_settings):
+    response = clients["lpa"].get("/dossier/99999999")
+    assert response.status_code == 404 and "Dossier 99999999 bestaat niet" in response.text
+    case_id = _open_case(web_settings)
+    assert clients["beleid"].get(f"/dossier/{case_id}").status_code == 403
+    assert clients["beheer"].get(f"/dossier/{case_id}").status_code == 403
+
+
+def test_an_rmc_counsellor_cannot_open_a_leerplicht_dossier(clients, web_settings):
+    case_id = _open_case(web_settings, "ABSOLUUT_VERZUIM")
+    assert clients["rmc"].get(f"/dossier/{case_id}").status_code == 404

@@ -1,0 +1,83 @@
+"""On PostgreSQL each request runs under the user's database role: grants and row-level security
+apply to what the work screen reads, not only the screen's own checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import ProgrammingError
+from starlette.testclient import TestClient
+
+from inbeeld.settings import Settings
+from tests.registers.conftest import (
+    PostgresServer,  # noqa: F401
+    pg_server,  # noqa: F401  (the fixture: skips without a server)
+)
+from tests.registers.factories import BSNS
+from tests.web.conftest import PASSWORD, log_in
+
+pytestmark = pytest.mark.postgres
+PEILDATUM = date(2026, 9, 7)
+
+
+@pytest.fixture(scope="module")
+def pg_settings(pg_server, tmp_path_factory) -> Settings:  # noqa: F811
+    gebruikers = pytest.importorskip("registers.gebruikers")
+    from registers.case_sync import sync_cases
+    from web.database import Registers
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("web-pg"), db_url=pg_server.create_database("web"),
+                        gemeenten=("0363", "0599"))
+    registers = Registers(settings.register_url, settings.data_dir)
+    rows = [{"persoonsnummer": number, "gemeentecode": "0363" if index < 3 else "0599",
+             "signal": "ABSOLUUT_VERZUIM", "sinds": date(2026, 6, 1), "peildatum": PEILDATUM}
+            for index, number in enumerate(BSNS[:5])]
+    with registers.session("test", None) as session:
+        sync_cases(session, PEILDATUM, rows, {})
+        gebruikers.add_user(session, "lpa", "A. de Boer", "lpa", PASSWORD, ["0363"])
+        gebruikers.add_user(session, "beleid", "B. Mulder", "beleid", PASSWORD, [])
+        session.commit()
+    registers.dispose()
+    return settings
+
+
+def _open_count(app) -> int:
+    client = TestClient(app)
+    assert log_in(client, "lpa").status_code == 303
+    page = client.get("/werklijst?medewerker=alle").text
+    return int(re.search(r"([\d.]+) open dossiers", page).group(1))
+
+
+def test_the_lpa_sees_the_rows_row_level_security_gives_the_login(pg_settings):
+    from web.app import create_app
+
+    app = create_app(pg_settings)
+    registers = app.state.web.registers
+    with registers.session("test", None) as session:
+        login = session.execute(text("SELECT session_user")).scalar_one()
+        session.execute(text("DELETE FROM gemeente_toegang"))
+        session.commit()
+    assert _open_count(app) == 0  # the database hides every case: no gemeente for this login
+    with registers.session("test", None) as session:
+        session.execute(text("INSERT INTO gemeente_toegang (login, gemeentecode) VALUES (:l, '0363')"),
+                        {"l": login})
+        session.commit()
+    app.state.web.cache.clear()
+    assert _open_count(app) == 3  # the three cases of 0363, not the two of 0599
+
+
+def test_each_request_runs_under_the_role_of_its_user(pg_settings):
+    from web.database import Registers
+
+    registers = Registers(pg_settings.register_url, pg_settings.data_dir)
+    with registers.session("lpa", "lpa") as session:
+        assert session.execute(text("SELECT current_user")).scalar_one() == "inbeeld_lpa"
+        session.commit()
+        assert session.execute(text("SELECT current_user")).scalar_one() == "inbeeld_lpa"  # every transaction
+    denied = pytest.raises(ProgrammingError, match="permission")
+    with registers.session("beleid", "beleid") as session, denied:
+        session.execute(text("SELECT count(*) FROM cases"))
+    registers.dispose()
