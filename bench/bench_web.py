@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -47,10 +48,10 @@ def build(work: Path, persons: int, dossiers: int) -> Settings:
     done = work / "built"
     if done.exists():
         return settings
-    if settings.staging_path.exists():  # an interrupted build: start again
+    if settings.data_dir.exists():  # an interrupted build: stage and sync again
         import shutil
 
-        shutil.rmtree(work)
+        shutil.rmtree(settings.data_dir)
     from connectors.brp import import_brp
     from connectors.duo_enrolments import read_c_levering
     from connectors.staging import Staging
@@ -61,8 +62,12 @@ def build(work: Path, persons: int, dossiers: int) -> Settings:
     from synthetic import generate
 
     started = time.perf_counter()
-    manifest = generate(work / "generated", persons=persons, seed=2026, gemeenten=[GEMEENTE], weeks=1)
-    peildatum = manifest.peildatums[0]
+    if (work / "generated" / "manifest.json").exists():  # generated before (the slow part): keep it
+        peildatum = date.fromisoformat(json.loads((work / "generated" / "manifest.json").read_text(
+            encoding="utf-8"))["peildatums"][0])
+    else:
+        peildatum = generate(work / "generated", persons=persons, seed=2026, gemeenten=[GEMEENTE],
+                             weeks=1).peildatums[0]
     week = work / "generated" / peildatum.isoformat()
     settings.ensure_data_dir()
     with Staging(settings.staging_path, gemeenten=(GEMEENTE,)) as st:
