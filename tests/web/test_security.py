@@ -147,3 +147,14 @@ def test_no_person_number_in_any_link_or_form_action(clients):
 def test_the_audit_lookup_is_a_post_so_the_number_stays_out_of_the_url(clients):
     html = clients["beheer"].get("/beheer/audit").text
     assert re.search(r'<form[^>]*method="post"[^>]*action="/beheer/audit"', html)
+
+
+def test_behind_the_reverse_proxy_https_makes_the_cookie_secure(server):
+    """uvicorn trusts X-Forwarded-Proto from 127.0.0.1 (`--forwarded-allow-ips`), as from the proxy."""
+    import httpx
+
+    proxied = httpx.get(f"{server.url}/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in proxied.headers["set-cookie"]
+    assert "strict-transport-security" in proxied.headers
+    direct = httpx.get(f"{server.url}/login")
+    assert "Secure" not in direct.headers["set-cookie"]
