@@ -21,6 +21,17 @@ def overzicht(verzoek: Verzoek) -> Response:
     return verzoek.render("beheer.html.j2", titel="Beheer")
 
 
+def users(verzoek: Verzoek) -> Response:
+    """The named users (added and disabled with `inbeeld gebruiker`; no password is ever shown)."""
+    from registers.gebruikers import list_users
+
+    with verzoek.db() as session:
+        rows = [{"login": u.login, "naam": u.naam, "rol": getattr(u.rol, "value", u.rol),
+                 "gemeenten": ", ".join(u.gemeenten or []) or "alle", "actief": u.actief,
+                 "geblokkeerd_tot": u.geblokkeerd_tot} for u in list_users(session)]
+    return verzoek.render("gebruikers.html.j2", titel="Gebruikers", gebruikers=rows)
+
+
 def imports(verzoek: Verzoek) -> Response:
     with staging(verzoek.web.settings) as store:
         rows = list(reversed(store.imports())) if store is not None else []

@@ -44,6 +44,7 @@ PAGINAS: tuple[Pagina, ...] = (
     Pagina("/beleid/telling", beleid.telling, CIJFERS),
     Pagina("/beleid/kpi", beleid.kpi, CIJFERS),
     Pagina("/beheer", beheer.overzicht, BEHEER),
+    Pagina("/beheer/gebruikers", beheer.users, BEHEER),
     Pagina("/beheer/leveringen", beheer.imports, BEHEER),
     Pagina("/beheer/leveringen/{import_id:int}", beheer.quarantine, BEHEER),
     Pagina("/beheer/runs", flow_runs.page, BEHEER),

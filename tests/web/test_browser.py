@@ -124,6 +124,9 @@ def test_the_beheer_pages(browser_context):
     checked.log_in_by_keyboard("beheer")
     page = checked.page
     checked.check("beheer")
+    page.goto("/beheer/gebruikers")
+    checked.check("beheer-gebruikers")
+    page.goto("/beheer")
     with page.expect_navigation():
         page.get_by_role("link", name="Leveringen en quarantaine").click()
     checked.check("beheer-leveringen")

@@ -127,3 +127,9 @@ def test_the_inbox_shows_dossiers_and_audits_them(clients, web_settings):
     rows = audit_rows(web_settings, "inbox.getoond")[before:]
     audited = {entity for actor, entity in rows if actor == "lpa"}
     assert {int(i) for i in linked} <= audited
+
+
+def test_beheer_lists_the_named_users_without_any_password(clients):
+    html = clients["beheer"].get("/beheer/gebruikers").text
+    assert "A. de Boer" in html and "B. Mulder" in html
+    assert "argon2" not in html and "Correct-Paard" not in html

@@ -15,7 +15,7 @@ from web.sessions import COOKIE
 
 PAGES = {"lpa": ["/inbox", "/werklijst", "/zoeken"],
          "beleid": ["/beleid", "/beleid/vsv", "/beleid/telling", "/beleid/kpi"],
-         "beheer": ["/beheer", "/beheer/leveringen", "/beheer/audit"]}
+         "beheer": ["/beheer", "/beheer/gebruikers", "/beheer/leveringen", "/beheer/audit"]}
 
 
 def audit_count(settings, action: str, actor: str | None = None) -> int:
