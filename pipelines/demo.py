@@ -8,6 +8,7 @@ is left in the output folder: the letters, the work lists, the VSV figures and t
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from synthetic import generate
 
 BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml")
 DELIVERY_FOLDERS = ("duo", "verzuim", "vrijstellingen")
+# The named users to look at the work screen with (`inbeeld web`): login, naam, rol.
+DEMO_USERS = (("demo-lpa", "Demo Leerplichtambtenaar", "lpa"), ("demo-beleid", "Demo Beleid", "beleid"),
+              ("demo-beheer", "Demo Beheer", "beheer"))
 
 
 @dataclass
@@ -26,6 +30,7 @@ class DemoResult:
     data_dir: Path
     weeks: list[tuple[date, dict[str, int]]] = field(default_factory=list)
     monthly: dict[str, int] = field(default_factory=dict)
+    web_password: str | None = None  # of the DEMO_USERS
 
     def outputs(self) -> dict[str, list[Path]]:
         """The files a user opens: letters (print files), work lists and the HTML reports."""
@@ -76,7 +81,28 @@ def run_demo(out: Path, *, persons: int = 5000, seed: int = 1, gemeente: str = "
     echo("Monthly run: work lists, VSV figures, KPIs ...")
     result.monthly = monthly_flow(peildatum=manifest.peildatums[-1], data_dir=str(data_dir),
                                   gemeente=gemeente)
+    result.web_password = add_demo_users(data_dir, gemeente)
     return result
+
+
+def add_demo_users(data_dir: Path, gemeente: str) -> str:
+    """The DEMO_USERS, with one new random password (synthetic data only: it is printed)."""
+    from inbeeld.settings import load_settings
+    from registers.audit import SYSTEEM, AuditTrail, load_key
+    from registers.db import open_registers
+    from registers.gebruikers import add_user
+
+    settings = load_settings(data_dir=data_dir, environ={})
+    password = secrets.token_urlsafe(12)
+    factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir), actor=SYSTEEM))
+    try:
+        with factory() as session:
+            for login, naam, rol in DEMO_USERS:
+                add_user(session, login, naam, rol, password, [gemeente])
+            session.commit()
+    finally:
+        factory.kw["bind"].dispose()
+    return password
 
 
 def describe(result: DemoResult) -> str:
@@ -97,5 +123,10 @@ def describe(result: DemoResult) -> str:
     lines += [f"  print file: {p}" for p in outputs["letters"]]
     lines.append(f"Work lists and figures in {result.data_dir / 'reports'}:")
     lines += [f"  {p.relative_to(result.data_dir / 'reports')}" for p in outputs["reports"]]
-    lines += ["", "Look around: INBEELD_DATA_DIR=" + str(result.data_dir) + " inbeeld cases list"]
+    lines += ["", f"Look around: INBEELD_DATA_DIR={result.data_dir} inbeeld --by demo-lpa cases list"]
+    if result.web_password:
+        lines += ["", f"The work screen: INBEELD_DATA_DIR={result.data_dir} inbeeld web",
+                  "  then open http://127.0.0.1:8765/ and log in as "
+                  + ", ".join(login for login, _naam, _rol in DEMO_USERS)
+                  + f" with the password {result.web_password}"]
     return "\n".join(lines)

@@ -30,6 +30,21 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
     reports = {p.suffix for p in (data / "reports").rglob("*") if p.is_file()}
     assert {".xlsx", ".html"} <= reports
     assert not any((data / "inbox").rglob("*.csv")), "every delivery was imported and archived"
+    # it ends with how to open the work screen, and the demo user logs in with the printed password
+    opening = re.search(r"log in as demo-lpa, demo-beleid, demo-beheer with the password (\S+)",
+                        result.output)
+    assert opening and "inbeeld web" in result.output
+    from inbeeld.settings import load_settings
+    from registers.audit import AuditTrail, load_key
+    from registers.db import open_registers
+    from registers.gebruikers import verify_password
+
+    settings = load_settings(data_dir=data, environ={})
+    factory = open_registers(settings.register_url, AuditTrail(load_key(data), actor="test"))
+    with factory() as session:
+        user = verify_password(session, "demo-lpa", opening.group(1))
+        assert user is not None and user.naam == "Demo Leerplichtambtenaar"
+    factory.kw["bind"].dispose()
 
 
 def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
