@@ -104,10 +104,9 @@ def build(work: Path, persons: int, dossiers: int) -> Settings:
 
 def ensure_users(settings: Settings, users: int) -> None:
     """An LPA login per simulated user (kept between runs)."""
-    from registers.gebruikers import add_user, get_user
-
     from registers.audit import AuditTrail, load_key
     from registers.db import open_registers
+    from registers.gebruikers import add_user, get_user
 
     factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir), actor="systeem"))
     with factory() as session:
