@@ -52,8 +52,7 @@ def build(work: Path, persons: int, dossiers: int) -> Settings:
         import shutil
 
         shutil.rmtree(settings.data_dir)
-    from connectors.brp import import_brp
-    from connectors.duo_enrolments import read_c_levering
+    from connectors.deliveries import load
     from connectors.staging import Staging
     from registers.audit import AuditTrail, load_key
     from registers.case_sync import sync_cases
@@ -72,9 +71,9 @@ def build(work: Path, persons: int, dossiers: int) -> Settings:
     settings.ensure_data_dir()
     with Staging(settings.staging_path, gemeenten=(GEMEENTE,)) as st:
         for path in sorted((week / "brp").glob("*.lo3.csv")):
-            import_brp(st, path)
+            load(st, path, "brp")
         for path in sorted((week / "duo").glob("duo-*-C-*.csv")):
-            st.import_file("duo_c", path, read_c_levering)
+            load(st, path)
         real = signals_as_list(st.con, peildatum, (GEMEENTE,))
         numbers = [row[0] for row in st.con.execute(
             "SELECT bsn FROM brp_personen WHERE bsn IS NOT NULL ORDER BY bsn").fetchall()]
