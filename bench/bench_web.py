@@ -37,9 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 GEMEENTE = "0363"
 PASSWORD = "bench-wachtwoord-2026"
 SIGNALS = ("ABSOLUUT_VERZUIM", "THUISZITTER", "GEEN_INSCHRIJVING_18_23", "VSV")
-# The LPA's day, as far as the screen has it: (name, path) — {q} a surname to search for.
-DAY = (("werklijst", "/werklijst"), ("werklijst-te-laat", "/werklijst?medewerker=alle&te_laat=1"),
-       ("werklijst-pagina-3", "/werklijst?medewerker=alle&pagina=3"))
+# The LPA's day: (name, method, path); {dossier} an open dossier, {q} a surname to search for.
+DAY = (("inbox", "GET", "/inbox"), ("zoeken", "POST", "/zoeken"), ("dossier", "GET", "/dossier/{dossier}"),
+       ("actie", "POST", "/dossier/{dossier}/actie"), ("werklijst", "GET", "/werklijst"),
+       ("werklijst-te-laat", "GET", "/werklijst?medewerker=alle&te_laat=1"))
 
 
 def build(work: Path, persons: int, dossiers: int) -> Settings:
@@ -115,13 +116,50 @@ def ensure_users(settings: Settings, users: int) -> None:
         session.commit()
 
 
+def _tokens(html: str) -> dict[str, str]:
+    return {name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1) for name in ("csrf", "formulier")}
+
+
 def _login(client: httpx.Client, login: str) -> None:
     page = client.get("/login")
-    tokens = {name: re.search(rf'name="{name}" value="([^"]*)"', page.text).group(1)
-              for name in ("csrf", "formulier")}
-    response = client.post("/login", data={**tokens, "login": login, "wachtwoord": PASSWORD})
+    response = client.post("/login", data={**_tokens(page.text), "login": login, "wachtwoord": PASSWORD})
     if response.status_code != 200 or "/login" in str(response.url):
         raise RuntimeError(f"login {login} failed: {response.status_code}")
+
+
+def _samples(settings: Settings, count: int = 500) -> tuple[list[int], list[str]]:
+    """Open dossier ids and surnames of their persons, for the simulated users to work on."""
+    import duckdb
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.register_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, persoonsnummer FROM cases WHERE status = 'open' "
+                                       "AND signal = 'ABSOLUUT_VERZUIM' ORDER BY id LIMIT :n"), {"n": count}).all()
+    engine.dispose()
+    con = duckdb.connect(str(settings.staging_path), read_only=True)
+    names = [r[0] for r in con.execute("SELECT DISTINCT geslachtsnaam FROM brp_personen WHERE bsn IN "
+                                       "(SELECT unnest(?::VARCHAR[])) AND geslachtsnaam <> ''",
+                                       [[str(r[1]) for r in rows]]).fetchall()]
+    con.close()
+    return [int(r[0]) for r in rows], names
+
+
+def _step(client, step: tuple[str, str, str], dossier: int, q: str, last_html: dict[str, str]):
+    """One request of the day; a POST takes its tokens from the page the user had open."""
+    _name, method, path = step
+    path = path.format(dossier=dossier)
+    if method == "GET":
+        response = client.get(path)
+    elif path == "/zoeken":
+        response = client.post(path, data={**_tokens(last_html["page"]), "q": q})
+    else:
+        response = client.post(path, data={**_tokens(last_html["page"]), "soort": "notitie",
+                                           "datum": date.today().strftime("%d-%m-%Y"),
+                                           "verslag": "Bench: telefonisch contact met de ouders."})
+    if response.status_code == 200:
+        last_html["page"] = response.text
+    return response
 
 
 def _summary(times: list[float]) -> str:
@@ -136,17 +174,25 @@ def server_times(settings: Settings) -> None:
 
     from web.app import create_app
 
+    dossiers, names = _samples(settings)
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
         _login(client, "lpa00")
-        for name, path in DAY:
-            client.get(path)  # the first request makes the day's lists (cached REFRESH_SECONDS)
+        started = time.perf_counter()
+        client.get("/werklijst")
+        print(f"server  first work list of the day (made, then cached 5 min): "
+              f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        last = {"page": client.get("/inbox").text}
+        for step in DAY:
             times = []
-            for _ in range(20):
-                started = time.perf_counter()
-                response = client.get(path)
-                times.append(time.perf_counter() - started)
-                assert response.status_code == 200, (path, response.status_code)
-            print(f"server  {name:22s} {_summary(times)}")
+            for index in range(20):
+                if step[1] == "POST":  # the page the form is on, as the user has it open
+                    last["page"] = client.get("/zoeken" if step[2] == "/zoeken"
+                                              else f"/dossier/{dossiers[index]}").text
+                began = time.perf_counter()
+                response = _step(client, step, dossiers[index], names[index % len(names)], last)
+                times.append(time.perf_counter() - began)
+                assert response.status_code == 200, (step, response.status_code)
+            print(f"server  {step[0]:22s} {_summary(times)}")
 
 
 def _free_port() -> int:
@@ -173,33 +219,43 @@ def load(settings: Settings, users: int, seconds: float) -> None:
                 time.sleep(0.2)
         times: list[float] = []
         errors: list[str] = []
+        by_page: dict[str, list[float]] = {}
         lock = threading.Lock()
         start = threading.Barrier(users + 1)
 
+        dossiers, names = _samples(settings)
+
         def user(index: int) -> None:
+            rng = random.Random(index)
             with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+                last = {"page": ""}
                 try:
                     _login(client, f"lpa{index:02d}")
+                    last["page"] = client.get("/inbox").text
                 except Exception as exc:  # noqa: BLE001  (counted, the run goes on)
                     with lock:
                         errors.append(f"login: {exc}")
                 start.wait()
                 stop = time.monotonic() + seconds
-                step = index
+                step = 0
+                dossier, q = rng.choice(dossiers), rng.choice(names)
                 while time.monotonic() < stop:
-                    _name, path = DAY[step % len(DAY)]
+                    current = DAY[step % len(DAY)]
+                    if step % len(DAY) == 0:
+                        dossier, q = rng.choice(dossiers), rng.choice(names)
                     step += 1
                     began = time.perf_counter()
                     try:
-                        response = client.get(path)
+                        response = _step(client, current, dossier, q, last)
                         ok = response.status_code == 200
-                    except httpx.HTTPError as exc:
+                    except (httpx.HTTPError, AttributeError) as exc:
                         ok, response = False, exc
                     elapsed = time.perf_counter() - began
                     with lock:
                         times.append(elapsed)
+                        by_page.setdefault(current[0], []).append(elapsed)
                         if not ok:
-                            errors.append(f"{path}: {getattr(response, 'status_code', response)}")
+                            errors.append(f"{current[0]}: {getattr(response, 'status_code', response)}")
 
         threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
         for thread in threads:
@@ -209,6 +265,8 @@ def load(settings: Settings, users: int, seconds: float) -> None:
             thread.join()
         print(f"load    {users} users {seconds:.0f} s   {_summary(times)}   errors {len(errors)}"
               f"   {len(times) / seconds:.0f} requests/s")
+        for name, page_times in by_page.items():
+            print(f"load      {name:22s} {_summary(page_times)}")
         for error in errors[:10]:
             print("  error:", error)
     finally:
