@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -27,6 +28,7 @@ from web.sessions import COOKIE
 from web.templating import environment
 
 STATIC = Path(__file__).resolve().parent / "static"
+WORKER_THREADS = 8
 log = logging.getLogger(__name__)
 
 
@@ -53,6 +55,10 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Pages run in worker threads, each with at most one register connection at a time: fewer
+        # threads than the connection pool holds (5 + 10 overflow), so a busy minute queues requests
+        # instead of timing out on the pool.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         web.registers.dispose()
 

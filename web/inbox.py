@@ -49,6 +49,9 @@ def _row(case: Case, people: dict[str, dict[str, Any]]) -> dict[str, Any]:
 def page(verzoek: Verzoek) -> Response:
     today = dt.date.today()
     naam = verzoek.gebruiker.naam
+    from web.werklijst import overdue_for
+
+    te_laat = overdue_for(verzoek, today)[:LIMIT]  # before the session: one connection per request
     with verzoek.db() as session:
         nieuw = _cases(session, verzoek, Case.opened_on >= today - dt.timedelta(days=NEW_DAYS),
                        or_(Case.assigned_to.is_(None), Case.assigned_to == naam))
@@ -65,9 +68,6 @@ def page(verzoek: Verzoek) -> Response:
             frame = staging_queries.persons(store.con, numbers) if store else pd.DataFrame(
                 columns=["persoonsnummer", "naam"])
         people = {row["persoonsnummer"]: row for row in frame.to_dict("records")}
-        from web.werklijst import overdue_for
-
-        te_laat = overdue_for(verzoek, today)[:LIMIT]
         shown = {(c.id, c.persoonsnummer) for c in nieuw + mijn}
         shown |= {(melding_cases[m.persoonsnummer], m.persoonsnummer) for m in meldingen}
         shown |= {(int(r["case_id"]), str(r["persoonsnummer"])) for r in te_laat}

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import duckdb
 
+from connectors.errors import StagingLocked
 from connectors.staging import Staging
 from inbeeld.settings import Settings
 from web.requests import PaginaFout
@@ -21,9 +22,11 @@ def staging(settings: Settings) -> Iterator[Staging | None]:
         yield None
         return
     try:
-        store = Staging(settings.staging_path, read_only=True)
-    except duckdb.IOException:
+        store = Staging(settings.staging_path, read_only=True).__enter__()
+    except (duckdb.IOException, StagingLocked):
         raise PaginaFout(503, "Even niet beschikbaar", "De leveringen worden op dit moment ingelezen. "
                          "Probeer het over een paar minuten opnieuw.") from None
-    with store:
+    try:
         yield store
+    finally:
+        store.__exit__(None, None, None)
