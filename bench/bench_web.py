@@ -248,7 +248,7 @@ def load(settings: Settings, users: int, seconds: float) -> None:
                     began = time.perf_counter()
                     try:
                         response = _step(client, current, dossier, q, last)
-                        ok = response.status_code == 200
+                        ok = response.status_code == 200 and not response.url.path.startswith("/login")
                     except (httpx.HTTPError, AttributeError) as exc:
                         ok, response = False, exc
                     elapsed = time.perf_counter() - began

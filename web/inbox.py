@@ -51,7 +51,7 @@ def page(verzoek: Verzoek) -> Response:
     naam = verzoek.gebruiker.naam
     from web.werklijst import overdue_for
 
-    te_laat = overdue_for(verzoek, today)[:LIMIT]  # before the session: one connection per request
+    te_laat = overdue_for(verzoek, today, LIMIT)  # before the session: one connection per request
     with verzoek.db() as session:
         nieuw = _cases(session, verzoek, Case.opened_on >= today - dt.timedelta(days=NEW_DAYS),
                        or_(Case.assigned_to.is_(None), Case.assigned_to == naam))

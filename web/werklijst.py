@@ -70,16 +70,19 @@ def _lists(verzoek: Verzoek, peildatum: dt.date) -> dict[str, pd.DataFrame]:
     return cache(verzoek).get(verzoek, peildatum)
 
 
-def overdue_for(verzoek: Verzoek, peildatum: dt.date) -> list[dict[str, Any]]:
-    """The rows of the user's own list (or of every list) whose next action is past its term."""
+def overdue_for(verzoek: Verzoek, peildatum: dt.date, limit: int) -> list[dict[str, Any]]:
+    """The first `limit` rows of the user's own list (or of every list) whose next action is past its
+    term, most overdue first."""
     lists = _lists(verzoek, peildatum)
     own = [frame for naam, frame in lists.items() if naam == verzoek.gebruiker.naam]
     frames = own or list(lists.values())
     if not frames:
         return []
     rows = _visible(verzoek, pd.concat(frames, ignore_index=True))
-    rows = rows[rows["te_laat"].astype(bool)] if len(rows) else rows
-    return rows.to_dict("records")
+    if not len(rows):
+        return []
+    rows = rows[rows["te_laat"].astype(bool)]
+    return rows.nlargest(limit, "dagen_te_laat").to_dict("records")
 
 
 def _visible(verzoek: Verzoek, rows: pd.DataFrame) -> pd.DataFrame:
