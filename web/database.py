@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from registers.audit import AuditTrail, load_key
-from registers.db import open_registers
+from registers.db import WRITER, open_registers
 
 ROLLEN = ("lpa", "rmc", "administratie", "beleid", "beheer")
 
@@ -42,6 +42,11 @@ class Registers:
         """A session whose audit entries name `actor`; on PostgreSQL under the role of `rol`
         (None: the login itself, only for checking a password before anyone is logged in)."""
         with self._factory(info={"audit": AuditTrail(self._key, actor=actor)}) as session:
+            if self.dialect == "sqlite":
+                # Nearly every request writes (its audit entries, a login's failure count): a deferred
+                # SQLite transaction that has read cannot become a writer once another request has
+                # written ("database is locked"), so each begins as a writer and waits its turn.
+                session.connection(execution_options={WRITER: True})
             if rol is not None and self.dialect == "postgresql":
                 statement = f"SET LOCAL ROLE {database_role(rol)}"
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from connectors.persoonsnummer import is_persoonsnummer
+from connectors.staging import Staging
 from registers.audit import record_reads
 from registers.models import Case, Letter
 from reports import staging_queries
@@ -32,25 +33,25 @@ def form(verzoek: Verzoek) -> Response:
     return verzoek.render("zoeken.html.j2", titel="Zoeken", q="", resultaten=None, fout=None)
 
 
-def _numbers_from_staging(verzoek: Verzoek, q: str) -> list[str]:
-    with staging(verzoek.web.settings) as store:
-        if store is None or not staging_queries.has_table(store.con, "brp_personen"):
-            return []
-        newest = "(SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded')"
-        match = POSTCODE_HUISNUMMER.match(q)
-        if match:
-            sql = (f"SELECT DISTINCT bsn FROM brp_personen WHERE import_id = {newest} "
-                   "AND upper(replace(postcode, ' ', '')) = ? AND huisnummer = ? LIMIT 500")
-            params: list[Any] = [f"{match[1]}{match[2].upper()}", int(match[3])]
-        else:
-            sql = (f"SELECT DISTINCT bsn FROM brp_personen WHERE import_id = {newest} AND ("
-                   "geslachtsnaam ILIKE ? OR concat_ws(' ', voornamen, voorvoegsel, geslachtsnaam) ILIKE ?) "
-                   "LIMIT 500")
-            params = [f"{q}%", f"%{q}%"]
-        return [row[0] for row in store.con.execute(sql, params).fetchall() if row[0]]
+def _numbers_from_staging(store: Staging | None, q: str) -> list[str]:
+    """Person numbers in the newest BRP delivery by postcode + huisnummer, else by (sur)name."""
+    if store is None or not staging_queries.has_table(store.con, "brp_personen"):
+        return []
+    newest = "(SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded')"
+    match = POSTCODE_HUISNUMMER.match(q)
+    if match:
+        sql = (f"SELECT DISTINCT bsn FROM brp_personen WHERE import_id = {newest} "
+               "AND upper(replace(postcode, ' ', '')) = ? AND huisnummer = ? LIMIT 500")
+        params: list[Any] = [f"{match[1]}{match[2].upper()}", int(match[3])]
+    else:
+        sql = (f"SELECT DISTINCT bsn FROM brp_personen WHERE import_id = {newest} AND ("
+               "geslachtsnaam ILIKE ? OR concat_ws(' ', voornamen, voorvoegsel, geslachtsnaam) ILIKE ?) "
+               "LIMIT 500")
+        params = [f"{q}%", f"%{q}%"]
+    return [row[0] for row in store.con.execute(sql, params).fetchall() if row[0]]
 
 
-def _cases(session: Session, verzoek: Verzoek, q: str) -> list[Case]:
+def _cases(session: Session, verzoek: Verzoek, store: Staging | None, q: str) -> list[Case]:
     query = select(Case)
     if is_persoonsnummer(q):
         query = query.where(Case.persoonsnummer == q)
@@ -60,7 +61,7 @@ def _cases(session: Session, verzoek: Verzoek, q: str) -> list[Case]:
             return []
         query = query.where(Case.id == letter.case_id)
     else:
-        numbers = _numbers_from_staging(verzoek, q)
+        numbers = _numbers_from_staging(store, q)
         if not numbers:
             return []
         query = query.where(Case.persoonsnummer.in_(numbers))
@@ -74,11 +75,10 @@ def search(verzoek: Verzoek) -> Response:
         return verzoek.render("zoeken.html.j2", status=400, titel="Zoeken", q=q, resultaten=None,
                               fout="Typ ten minste twee tekens: een naam, BSN, kenmerk of postcode en "
                                    "huisnummer.")
-    with verzoek.db() as session:
-        cases = _cases(session, verzoek, q)
-        with staging(verzoek.web.settings) as store:
-            people = staging_queries.persons(store.con, [c.persoonsnummer for c in cases]) if (
-                store and cases) else None
+    with verzoek.db() as session, staging(verzoek.web.settings) as store:  # staging opened once
+        cases = _cases(session, verzoek, store, q)
+        people = staging_queries.persons(store.con, [c.persoonsnummer for c in cases]) if (
+            store and cases) else None
         names = {} if people is None else {row["persoonsnummer"]: row for row in people.to_dict("records")}
         record_reads(session, "zoeken.gevonden", "cases", [(c.id, c.persoonsnummer) for c in cases])
         session.commit()
