@@ -204,7 +204,8 @@ def build_absoluut_verzuim() -> Document:
 
 
 def build_rmc_18_23() -> Document:
-    """To the young person of 18 to 23 without startkwalificatie: "wat doe je nu?"."""
+    """To the young person of the RMC doelgroep (18 up to the RMC age) without startkwalificatie: "wat doe je
+    nu?". The age is the context's `rmc_leeftijd`, the law's value on the letter's peildatum."""
     document = _new_document("Wat doe je nu?")
     _letterhead(document)
     _address_block(document)
@@ -221,16 +222,19 @@ def build_rmc_18_23() -> Document:
                     "startkwalificatie heb je meer kans op werk dat bij je past.")
     _body(document, "Wij willen graag weten hoe het met je gaat. Werk je, zoek je een opleiding of kun je "
                     "wel wat hulp gebruiken? Het Doorstroompunt (voorheen RMC) van de regio "
-                    "{{ gemeente.regio }} helpt jongeren tot 23 jaar gratis bij het kiezen van een "
-                    "opleiding, het vinden van werk of het regelen van ondersteuning.")
+                    "{{ gemeente.regio }} helpt jongeren tot {{ rmc_leeftijd }} jaar gratis bij het kiezen "
+                    "van een opleiding, het vinden van werk of het regelen van ondersteuning.")
     _body(document, "Laat je vóór {{ antwoord_voor }} even weten wat je nu doet? Bel of app "
                     "{{ afzender.naam }}, {{ afzender.functie }}, op {{ afzender.telefoon }} of mail naar "
                     "{{ afzender.email }}. Dan maken we een afspraak, als je dat wilt.")
     _body(document, "Heb je inmiddels werk of ben je weer met een opleiding begonnen? Laat het ons dan ook "
                     "weten, dan zijn we op de hoogte.")
     _closing(document)
-    _small_print(document, "Wettelijke grondslag: regionale meld- en coördinatiefunctie voortijdig "
-                           "schoolverlaten (artikel 8.3.1 van de Wet educatie en beroepsonderwijs); "
+    _small_print(document, "Wettelijke grondslag: titel 8.3 van de Wet educatie en beroepsonderwijs "
+                           "(Doorstroompuntfunctie, voorheen regionale meld- en coördinatiefunctie "
+                           "voortijdig schoolverlaten), zoals gewijzigd door de Wet van school naar "
+                           "duurzaam werk (jongeren tot 27 jaar zonder startkwalificatie, sinds "
+                           "1 januari 2026); "
                            "startkwalificatie: artikel 1, onder f, van de Leerplichtwet 1969.")
     return document
 

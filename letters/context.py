@@ -18,6 +18,7 @@ from letters.addressing import Geadresseerde, korte_naam, leeftijd, roepnaam, vo
 from letters.kinds import Soort
 from letters.persons import Persoon
 from rules.dates import format_nl
+from rules.parameters import value
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def build_context(
         "eerdere_brief_datum": format_nl(eerdere_brief) if eerdere_brief else None,
         "jongere": _jongere(jongere, datum, plicht),
         "vsv": vsv,
+        "rmc_leeftijd": int(value("rmc_leeftijd", datum)),  # the law of the letter's date (27 since 2026)
         "melding": None if melding is None else {
             "school": melding.school, "datum": format_nl(melding.datum), "soort": melding.soort,
             "omschrijving": VERZUIM_OMSCHRIJVING.get(melding.soort, VERZUIM_OMSCHRIJVING["OVERIG"])},

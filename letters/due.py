@@ -25,7 +25,7 @@ from registers.vrijstellingen import is_valid_on, renewal_due
 CASE_LETTERS: dict[Signal, Soort] = {
     Signal.ABSOLUUT_VERZUIM: Soort.ABSOLUUT_VERZUIM,
     Signal.VSV: Soort.RMC_18_23,
-    Signal.GEEN_INSCHRIJVING_18_23: Soort.RMC_18_23,
+    Signal.GEEN_INSCHRIJVING_RMC: Soort.RMC_18_23,
     Signal.BIJNA_LEERPLICHTIG: Soort.INFORMATIE_LEERPLICHT,
 }
 REMINDED = (Soort.ABSOLUUT_VERZUIM, Soort.RMC_18_23)  # letters that ask for a reply by a deadline
@@ -96,7 +96,7 @@ def _case_subjects(session: Session) -> list[Subject]:
 
 
 def _one_rmc_subject_per_person(subjects: list[Subject]) -> list[Subject]:
-    """A young person with both a VSV and a GEEN_INSCHRIJVING_18_23 case gets one RMC letter: on
+    """A young person with both a VSV and a GEEN_INSCHRIJVING_RMC case gets one RMC letter: on
     the case that already has one, else on the VSV case (its letter says they left school)."""
     by_person: dict[str, list[Subject]] = {}
     others: list[Subject] = []

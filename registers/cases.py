@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registers.audit import AuditEvent, trail
-from registers.codes import ActionType, CaseStatus, CloseReason, Signal, parse_code
+from registers.codes import ActionType, CaseStatus, CloseReason, Signal, parse_code, parse_signal
 from registers.errors import Refused
 from registers.models import Case, CaseAction
 from rules.dates import format_nl
@@ -48,7 +48,7 @@ def list_cases(
     if status is not None:
         query = query.where(Case.status == parse_code(CaseStatus, status, "status"))
     if signal is not None:
-        query = query.where(Case.signal == parse_code(Signal, signal, "signal type"))
+        query = query.where(Case.signal == parse_signal(signal))
     if assigned_to == "-":
         query = query.where(Case.assigned_to.is_(None))
     elif assigned_to is not None:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from registers.errors import Refused
-from rules.signals import SIGNALS
+from rules.signals import SIGNALS, signal_code
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -32,6 +32,11 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
 # The signals of SPEC §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
 # the codes are those of the matching (rules.signals), the one place they are defined.
 Signal = StrEnum("Signal", [(code, code) for code in SIGNALS])
+
+
+def parse_signal(value: object) -> Signal:
+    """The signal for a code typed by a person; an earlier release's code (GEEN_INSCHRIJVING_18_23) too."""
+    return parse_code(Signal, value if isinstance(value, Signal) else signal_code(str(value)), "signal type")
 
 
 class Rol(StrEnum):
@@ -56,7 +61,8 @@ class CloseReason(StrEnum):
     VRIJSTELLING = "vrijstelling"
     VERHUISD = "verhuisd"
     ACHTTIEN_GEWORDEN = "achttien_geworden"
-    DRIEENTWINTIG_GEWORDEN = "drieentwintig_geworden"
+    DRIEENTWINTIG_GEWORDEN = "drieentwintig_geworden"  # kept for cases closed before 2026 (migration 0005)
+    RMC_LEEFTIJD_BEREIKT = "rmc_leeftijd_bereikt"  # the RMC age of the law on the day (23; 27 from 2026)
     STARTKWALIFICATIE = "startkwalificatie"
     OVERLEDEN = "overleden"
     GEEMIGREERD = "geemigreerd"
@@ -75,6 +81,7 @@ _CLOSE_REASON_LABELS = {
     CloseReason.VERHUISD: "verhuisd naar een andere gemeente",
     CloseReason.ACHTTIEN_GEWORDEN: "18 jaar geworden",
     CloseReason.DRIEENTWINTIG_GEWORDEN: "23 jaar geworden",
+    CloseReason.RMC_LEEFTIJD_BEREIKT: "RMC-leeftijd bereikt (23 jaar, vanaf 1 januari 2026: 27 jaar)",
     CloseReason.STARTKWALIFICATIE: "startkwalificatie behaald",
     CloseReason.OVERLEDEN: "overleden",
     CloseReason.GEEMIGREERD: "geëmigreerd",

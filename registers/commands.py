@@ -32,7 +32,6 @@ from registers.codes import (
     CloseReason,
     MeldingStatus,
     RedenAfsluiting,
-    Signal,
     ToelichtingAfsluiting,
     VerzuimSoort,
 )
@@ -44,11 +43,15 @@ from registers.models import Case, Verzuimmelding, Vrijstelling
 from rules.commands import DATUM
 from rules.dates import format_nl
 from rules.signals import COLUMNS as SIGNAL_COLUMNS
-from rules.signals import SIGNALS
+from rules.signals import SIGNAL_ALIASES, SIGNALS
 
 
 def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
     return click.Choice([m.value for m in enum if m not in skip], case_sensitive=False)
+
+
+# The signal codes, and the codes of earlier releases a user may still type (rules.signals.SIGNAL_ALIASES).
+SIGNAL_CHOICE = click.Choice([*SIGNALS, *SIGNAL_ALIASES], case_sensitive=False)
 
 
 @contextmanager
@@ -88,8 +91,8 @@ def cases() -> None:
 
 @cases.command("list")
 @click.option("--status", type=_choices(CaseStatus), default=None, help="open or closed.")
-@click.option("--type", "signal", type=_choices(Signal), default=None,
-              help="Signal type, e.g. ABSOLUUT_VERZUIM.")
+@click.option("--type", "signal", type=SIGNAL_CHOICE, default=None,
+              help="Signal type, e.g. ABSOLUUT_VERZUIM (the old GEEN_INSCHRIJVING_18_23 is accepted).")
 @click.option("--assigned", default=None, help="Assigned to this person; '-' for unassigned cases.")
 @output_options
 @click.pass_context
@@ -349,8 +352,8 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
 
 @click.command("signals")
 @click.option("--peildatum", type=DATUM, default=None, help="The peildatum (default: today).")
-@click.option("--type", "types", multiple=True, type=click.Choice(SIGNALS),
-              help="Only this signal type (repeatable).")
+@click.option("--type", "types", multiple=True, type=SIGNAL_CHOICE,
+              help="Only this signal type (repeatable; the old GEEN_INSCHRIJVING_18_23 is accepted).")
 @click.option("--strict", is_flag=True,
               help="Refuse (exit 1) when the BRP or DUO deliveries are stale for the peildatum.")
 @output_options

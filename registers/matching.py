@@ -83,7 +83,7 @@ def close_reason(signal: str, state: dict[str, object] | None) -> CloseReason:
     if signal == ABSOLUUT_VERZUIM and status in (StatusCode.RMC_DOELGROEP, StatusCode.GEEN):
         return CloseReason.ACHTTIEN_GEWORDEN
     if status == StatusCode.GEEN:
-        return CloseReason.DRIEENTWINTIG_GEWORDEN
+        return CloseReason.RMC_LEEFTIJD_BEREIKT
     return CloseReason.SIGNAAL_VERVALLEN
 
 

@@ -9,7 +9,7 @@ Which term a record follows (`update_dates` stores it in `vernietigen_op`):
 
 | record | term | the days it is about |
 |---|---|---|
-| case of an RMC signal (GEEN_INSCHRIJVING_18_23, VSV) | dossier, default RMC | sinds .. closed (or today) |
+| case of an RMC signal (GEEN_INSCHRIJVING_RMC, VSV) | dossier, default RMC | sinds .. closed (or today) |
 | any other case | dossier, default leerplicht | the same |
 | proces-verbaal / Halt action | Wpg: 5 years after its date | |
 | other actions, letters (and files), thuiszitter entries | follow their case, vrijstelling, melding | |
@@ -66,7 +66,7 @@ from rules.vrijstellingen import Vrijstellingsgrond
 
 log = logging.getLogger(__name__)
 
-RMC_SIGNALS = (Signal.GEEN_INSCHRIJVING_18_23, Signal.VSV)
+RMC_SIGNALS = (Signal.GEEN_INSCHRIJVING_RMC, Signal.VSV)
 WPG_ACTIONS = (ActionType.HALT_VERWIJZING, ActionType.PROCES_VERBAAL)
 MELDING_IN_HANDLING = (MeldingStatus.GEREGISTREERD, MeldingStatus.IN_BEHANDELING)
 #: The record types of the purge summary, in the order they are reported.

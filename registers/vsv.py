@@ -25,6 +25,7 @@ OUTCOME_BY_CLOSE_REASON: Mapping[CloseReason, VsvUitkomst] = {
     CloseReason.INSCHRIJVING_GEVONDEN: VsvUitkomst.TERUG_NAAR_SCHOOL,
     CloseReason.STARTKWALIFICATIE: VsvUitkomst.SK_BEHAALD,
     CloseReason.DRIEENTWINTIG_GEWORDEN: VsvUitkomst.DRIEENTWINTIG,
+    CloseReason.RMC_LEEFTIJD_BEREIKT: VsvUitkomst.DRIEENTWINTIG,  # a VSV case ends by 23 (vsv_leeftijd)
     CloseReason.VERHUISD: VsvUitkomst.VERHUISD,
     CloseReason.GEEMIGREERD: VsvUitkomst.BUITENLAND,
     CloseReason.OVERLEDEN: VsvUitkomst.OVERLEDEN,

@@ -6,7 +6,7 @@ wijk, postcode range or the first letter of the surname. The rules live in `inbe
 ```toml
 [[reports.werklijst.toewijzing]]
 naam = "A. de Boer"        # the LPA / counsellor; the list is named after them
-rol = "LPA"                # LPA: leerplicht cases; RMC: 18-23 cases (VSV, no enrolment 18-23)
+rol = "LPA"                # LPA: leerplicht cases; RMC: RMC cases (VSV, no enrolment in the RMC ages)
 gemeenten = ["0363"]       # optional: woongemeente codes
 wijken = ["Noord"]         # optional: wijk names (case-insensitive)
 postcodes = ["1000-1049"]  # optional: ranges of the 4 digits (a single "1050" is a range of one)
@@ -41,11 +41,11 @@ CASE_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("behandelaar",)
 UNASSIGNED = "(niet toegewezen)"
-RMC_CASE_TYPES = frozenset({"VSV", "GEEN_INSCHRIJVING_18_23"})
+RMC_CASE_TYPES = frozenset({"VSV", "GEEN_INSCHRIJVING_RMC"})
 ROLES = ("LPA", "RMC")
 CASE_TYPE_LABELS = {
     "ABSOLUUT_VERZUIM": "Absoluut verzuim",
-    "GEEN_INSCHRIJVING_18_23": "Geen inschrijving 18-23",
+    "GEEN_INSCHRIJVING_RMC": "Geen inschrijving (RMC, zonder startkwalificatie)",
     "VSV": "Voortijdig schoolverlater",
     "THUISZITTER": "Thuiszitter",
     "ONBEKEND_IN_BRP": "Onbekend in BRP",

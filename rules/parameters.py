@@ -105,6 +105,7 @@ class Parameters:
     _segments: dict[tuple[str, ...], tuple[Segment, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _as_of: dict[date, Parameters] = field(default_factory=dict, compare=False, repr=False)
 
     def parameter(self, name: str) -> Parameter:
         try:
@@ -134,6 +135,25 @@ class Parameters:
         values = sorted([*kept, DatedValue(since, value, reference, note)], key=lambda item: item.since)
         new = Parameter(old.name, old.description, old.unit, tuple(values))
         return Parameters({**self.by_name, name: new})
+
+    def as_of(self, on: date) -> Parameters:
+        """The law as it stood on `on`: every parameter keeps its value of that day from its first date on
+        (later and earlier values are not known on `on`). Parameters without a value on `on` are kept as
+        they are, so asking for them still fails. SPEC §4.1: the dates of a status are those of the law
+        in force on its peildatum."""
+        if on in self._as_of:
+            return self._as_of[on]
+        frozen: dict[str, Parameter] = {}
+        for name, parameter in self.by_name.items():
+            if on < parameter.first_date:
+                frozen[name] = parameter
+                continue
+            current = parameter.at(on)
+            frozen[name] = Parameter(name, parameter.description, parameter.unit,
+                                     (DatedValue(parameter.first_date, current.value, current.reference,
+                                                 current.note),))
+        self._as_of[on] = Parameters(frozen)
+        return self._as_of[on]
 
     def segments(self, names: Iterable[str]) -> tuple[Segment, ...]:
         """The stretches of days on which all of `names` keep their values, from the day all have one.

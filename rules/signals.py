@@ -22,20 +22,30 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from rules.parameters import value
+from rules.parameters import PARAMETERS, Parameters
 from rules.sql import install_macros
 from rules.status import StatusCode
 from rules.vrijstellingen import Vrijstellingsgrond, telt_tegen
 
 ABSOLUUT_VERZUIM = "ABSOLUUT_VERZUIM"
-GEEN_INSCHRIJVING_18_23 = "GEEN_INSCHRIJVING_18_23"
+GEEN_INSCHRIJVING_RMC = "GEEN_INSCHRIJVING_RMC"
 VSV = "VSV"
 THUISZITTER = "THUISZITTER"
 ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
 BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
 CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
-SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_18_23,
+SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_RMC,
            ONBEKEND_IN_BRP, THUISZITTER, VSV)
+
+# Codes of earlier releases, still accepted where a person types a code (`--type`) and rewritten in the
+# registers by migration 0005. GEEN_INSCHRIJVING_18_23 named the RMC ages of before 1 January 2026.
+SIGNAL_ALIASES = {"GEEN_INSCHRIJVING_18_23": GEEN_INSCHRIJVING_RMC}
+
+
+def signal_code(code: str) -> str:
+    """The current code for `code` (an alias of an earlier release, or any case); unknown codes unchanged."""
+    text = code.strip().upper()
+    return SIGNAL_ALIASES.get(text, text)
 
 # The VSV definition of CBS/DUO (SPEC §2): younger than `vsv_leeftijd` (a dated parameter, 23),
 # funded VO (not PrO), MBO or VAVO.
@@ -123,7 +133,8 @@ def _enrolments_sql(con: duckdb.DuckDBPyConnection, upto: str) -> str:
     return f"SELECT * FROM duo_inschrijvingen_op({upto})"
 
 
-def _ctes(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
+def _ctes(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
+          parameters: Parameters | None = None) -> str:
     """The WITH clauses the signals and the person state share (macros must be installed). CTEs read
     more than once are MATERIALIZED: DuckDB would otherwise compute them again for every reference."""
     served = ", ".join(_sql_str(g) for g in gemeenten) or "NULL"
@@ -139,9 +150,11 @@ def _ctes(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[s
     on_teldatum = f"datum_inschrijving <= {t} AND (datum_uitschrijving IS NULL OR {t} <= datum_uitschrijving)"
     vsv_soorten = ", ".join(_sql_str(s) for s in VSV_ONDERWIJSSOORTEN)
     # Policy values of the peildatum (constants of this query, from the dated parameters).
-    drempel = int(value("thuiszitter_drempel", peildatum)) * 7
-    marge_start = int(value("marge_leerplicht_start", peildatum)) * 7
-    marge_vestiging = int(value("marge_na_vestiging", peildatum)) * 7
+    law = parameters or PARAMETERS
+    drempel = int(law.value("thuiszitter_drempel", peildatum)) * 7
+    wachttijd_av = int(law.value("thuiszitter_wachttijd_absoluut_verzuim", peildatum)) * 7
+    marge_start = int(law.value("marge_leerplicht_start", peildatum)) * 7
+    marge_vestiging = int(law.value("marge_na_vestiging", peildatum)) * 7
     obliged = f"('{StatusCode.LEERPLICHTIG.value}', '{StatusCode.KWALIFICATIEPLICHTIG.value}')"
     return f"""
 WITH
@@ -183,7 +196,7 @@ basis AS MATERIALIZED (
            CASE WHEN i.vroegst = i.laatst THEN lpw_status(i.vroegst, {d}, x.sk, x.pro)
                 ELSE lpw_status_zeker(i.vroegst, i.laatst, {d}, x.sk, x.pro) END AS status,
            lpw_leerplicht_start(i.vroegst) AS lp_start,
-           lpw_rmc_start(i.vroegst, x.sk) AS rmc_start
+           lpw_rmc_start_op(i.vroegst, {d}, x.sk, NULL, x.pro) AS rmc_start
     FROM ingezetenen i LEFT JOIN inschr x ON x.sleutel = i.bsn
 ),
 vrij_p AS (
@@ -214,9 +227,9 @@ lrv AS (
 ),
 thuis AS (
     SELECT b.bsn, b.gemeentecode, b.status, b.adres_in_onderzoek, b.geheimhouding,
-           least(l.begin, CASE WHEN {d} - a.sinds > {drempel} THEN a.sinds END) AS sinds
+           least(l.begin, CASE WHEN {d} - a.sinds > {wachttijd_av} THEN a.sinds END) AS sinds
     FROM basis b LEFT JOIN lrv l ON l.persoonsnummer = b.bsn LEFT JOIN av_signaal a ON a.bsn = b.bsn
-    WHERE l.begin IS NOT NULL OR {d} - a.sinds > {drempel}
+    WHERE l.begin IS NOT NULL OR {d} - a.sinds > {wachttijd_av}
 ),
 onbekend AS (
     SELECT persoonsnummer, min(gemeentecode) AS gemeentecode, min(datum_inschrijving) AS sinds
@@ -227,20 +240,23 @@ onbekend AS (
 """
 
 
-def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
-    """The SQL of every signal on `peildatum` for the served `gemeenten` (macros must be installed)."""
+def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
+                  parameters: Parameters | None = None) -> str:
+    """The SQL of every signal on `peildatum` for the served `gemeenten` (macros of the same
+    `parameters` must be installed)."""
     gemeenten = tuple(gemeenten)
+    law = parameters or PARAMETERS
     d = f"DATE '{peildatum.isoformat()}'"
-    lang = int(value("thuiszitter_lang", peildatum))
-    venster = int(value("bijna_leerplichtig_venster", peildatum))
-    vsv_leeftijd = int(value("vsv_leeftijd", peildatum))
-    return _ctes(con, peildatum, gemeenten) + f"""
+    lang = int(law.value("thuiszitter_lang", peildatum))
+    venster = int(law.value("bijna_leerplichtig_venster", peildatum))
+    vsv_leeftijd = int(law.value("vsv_leeftijd", peildatum))
+    return _ctes(con, peildatum, gemeenten, law) + f"""
 alle AS (
     SELECT '{ABSOLUUT_VERZUIM}' AS signal, bsn AS persoonsnummer, gemeentecode, sinds, status,
            adres_in_onderzoek, geheimhouding, false AS thuiszitter_lang
     FROM av_signaal
     UNION ALL
-    SELECT '{GEEN_INSCHRIJVING_18_23}', bsn, gemeentecode, greatest(rmc_start, ingeschreven, na_einde),
+    SELECT '{GEEN_INSCHRIJVING_RMC}', bsn, gemeentecode, greatest(rmc_start, ingeschreven, na_einde),
            status, adres_in_onderzoek, geheimhouding, false
     FROM basis WHERE status = '{StatusCode.RMC_DOELGROEP.value}' AND NOT geldig
     UNION ALL
@@ -274,11 +290,12 @@ ORDER BY signal, persoonsnummer
 """
 
 
-def person_state_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str]) -> str:
+def person_state_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
+                       parameters: Parameters | None = None) -> str:
     """Per BRP person of the delivery: the facts that explain why a signal is gone (resident, died,
     emigrated, the gemeente, status, enrolled, SK, covered by a vrijstelling) on `peildatum`."""
     d = f"DATE '{peildatum.isoformat()}'"
-    return _ctes(con, peildatum, tuple(gemeenten)) + f"""
+    return _ctes(con, peildatum, tuple(gemeenten), parameters) + f"""
 status AS (
     SELECT p.bsn,
            CASE WHEN p.vroegst = p.laatst THEN lpw_status(p.vroegst, {d}, x.sk, x.pro)
@@ -310,16 +327,19 @@ def person_state(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Ite
     return {row[0]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
-def compute_signals(con: duckdb.DuckDBPyConnection, peildatum: date,
-                    gemeenten: Iterable[str]) -> duckdb.DuckDBPyRelation:
-    """Every signal on `peildatum` as a DuckDB relation with `COLUMNS` (ordered by signal, number)."""
-    install_macros(con)
-    return con.sql(signals_query(con, peildatum, tuple(gemeenten)))
+def compute_signals(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
+                    parameters: Parameters | None = None) -> duckdb.DuckDBPyRelation:
+    """Every signal on `peildatum` as a DuckDB relation with `COLUMNS` (ordered by signal, number).
+
+    `parameters`: another law (a proposal, or the law as it stood on a date) for `inbeeld report
+    wetswijziging`; the macros of the connection are those of the last call."""
+    install_macros(con, parameters)
+    return con.sql(signals_query(con, peildatum, tuple(gemeenten), parameters))
 
 
 def signals_as_list(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
                     types: Iterable[str] | None = None) -> list[Signal]:
     """The signals as objects (for the CLI and the case sync of a municipality; not for a national run)."""
-    wanted = set(types or ())
+    wanted = {signal_code(t) for t in types or ()}
     rows = compute_signals(con, peildatum, gemeenten).fetchall()
     return [Signal(*row) for row in rows if not wanted or row[0] in wanted]

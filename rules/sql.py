@@ -19,7 +19,9 @@ praktijkonderwijs/VSO certificate, `twaalf` the end of the 12th full school year
     lpw_fase(geb, peil, twaalf := NULL)                                     -> 0..4 (rules.status.Fase)
     lpw_leerplicht_start(geb)  /  lpw_leerplicht_einde(geb, twaalf := NULL) -> DATE
     lpw_kwalificatieplicht_start / _einde(geb, sk := NULL, pro := NULL, twaalf := NULL) -> DATE
-    lpw_rmc_start / lpw_rmc_einde(geb, sk := NULL, twaalf := NULL)          -> DATE
+    lpw_rmc_start / lpw_rmc_einde(geb, sk := NULL, twaalf := NULL, pro := NULL) -> DATE
+    lpw_<rule>_start_op / _einde_op(geb, peil, ...)                         -> DATE, under the law
+                                                   in force on `peil` (as `bepaal_status` gives them)
     lpw_mogelijke_statussen(vroegst, laatst, peil, sk, pro, twaalf)         -> VARCHAR[] (sorted)
     lpw_controle_nodig(vroegst, laatst, peil, sk, pro, twaalf)              -> BOOLEAN
     lpw_status_zeker(vroegst, laatst, peil, sk, pro, twaalf)                -> status, NULL if unsure
@@ -168,9 +170,9 @@ def macro_definitions(parameters: Parameters | None = None, temporary: bool = Tr
     macro("status_uit_fase", "fase, peil, sk := NULL, pro := NULL",
           f"CASE fase WHEN {int(Fase.VOOR_LEERPLICHT)} THEN '{StatusCode.NIET_LEERPLICHTIG}' "
           f"WHEN {int(Fase.LEERPLICHT)} THEN '{StatusCode.LEERPLICHTIG}' "
-          f"WHEN {int(Fase.TOT_KWALIFICATIEPLICHT_LEEFTIJD)} THEN CASE WHEN (sk IS NULL OR peil < sk) "
-          f"AND (pro IS NULL OR peil < pro) THEN '{StatusCode.KWALIFICATIEPLICHTIG}' "
-          f"ELSE '{StatusCode.GEEN}' END "
+          f"WHEN {int(Fase.TOT_KWALIFICATIEPLICHT_LEEFTIJD)} THEN CASE WHEN sk IS NOT NULL AND peil >= sk "
+          f"THEN '{StatusCode.GEEN}' WHEN pro IS NOT NULL AND peil >= pro THEN '{StatusCode.RMC_DOELGROEP}' "
+          f"ELSE '{StatusCode.KWALIFICATIEPLICHTIG}' END "
           f"WHEN {int(Fase.TOT_RMC_LEEFTIJD)} THEN CASE WHEN sk IS NULL OR peil < sk "
           f"THEN '{StatusCode.RMC_DOELGROEP}' ELSE '{StatusCode.GEEN}' END "
           f"WHEN {int(Fase.NA_RMC_LEEFTIJD)} THEN '{StatusCode.GEEN}' END")
@@ -186,15 +188,33 @@ def macro_definitions(parameters: Parameters | None = None, temporary: bool = Tr
     kp_upper = (f"least({p}grens_kwalificatieplicht_leeftijd({ga}) - 1, CAST(sk AS DATE) - 1, "
                 "CAST(pro AS DATE) - 1)")
     kp_start, kp_einde = _period_terms(params, KWALIFICATIEPLICHT_PARAMETERS, kp_lower, kp_upper)
-    rmc_lower = f"greatest({lp_lower}, {lp_upper} + 1, {p}grens_kwalificatieplicht_leeftijd({ga}))"
+    rmc_lower = (f"greatest({lp_lower}, {lp_upper} + 1, "
+                 f"least({p}grens_kwalificatieplicht_leeftijd({ga}), CAST(pro AS DATE)))")
     rmc_upper = f"least({p}grens_rmc_leeftijd({ga}) - 1, CAST(sk AS DATE) - 1)"
     rmc_start, rmc_einde = _period_terms(params, RMC_PARAMETERS, rmc_lower, rmc_upper)
     macro("leerplicht_start", "geb, twaalf := NULL", lp_start)
     macro("leerplicht_einde", "geb, twaalf := NULL", lp_einde)
     macro("kwalificatieplicht_start", "geb, sk := NULL, pro := NULL, twaalf := NULL", kp_start)
     macro("kwalificatieplicht_einde", "geb, sk := NULL, pro := NULL, twaalf := NULL", kp_einde)
-    macro("rmc_start", "geb, sk := NULL, twaalf := NULL", rmc_start)
-    macro("rmc_einde", "geb, sk := NULL, twaalf := NULL", rmc_einde)
+    macro("rmc_start", "geb, sk := NULL, twaalf := NULL, pro := NULL", rmc_start)
+    macro("rmc_einde", "geb, sk := NULL, twaalf := NULL, pro := NULL", rmc_einde)
+
+    # The same dates under the law in force on a peildatum (rules.status.bepaal_status, Parameters.as_of).
+    def on_peil_terms(names: tuple[str, ...], lower: str, upper: str) -> tuple[str, str]:
+        first = max(params.parameter(name).first_date for name in names)
+        lo = _greatest([_date(first), lower.format(v=peil_values)])
+        hi = upper.format(v=peil_values)
+        return f"CASE WHEN {lo} <= {hi} THEN {lo} END", f"CASE WHEN {lo} <= {hi} THEN {hi} END"
+
+    for name, names, lower, upper, args in (
+            ("leerplicht", LEERPLICHT_PARAMETERS, lp_lower, lp_upper, "geb, peil, twaalf := NULL"),
+            ("kwalificatieplicht", KWALIFICATIEPLICHT_PARAMETERS, kp_lower, kp_upper,
+             "geb, peil, sk := NULL, pro := NULL, twaalf := NULL"),
+            ("rmc", RMC_PARAMETERS, rmc_lower, rmc_upper,
+             "geb, peil, sk := NULL, twaalf := NULL, pro := NULL")):
+        start, einde = on_peil_terms(names, lower, upper)
+        macro(f"{name}_start_op", args, start)
+        macro(f"{name}_einde_op", args, einde)
 
     # Partly unknown birth dates (rules.status.bepaal_status_onzeker).
     bereik = "vroegst, laatst, peil, sk := NULL, pro := NULL, twaalf := NULL"
@@ -230,7 +250,8 @@ def status_sql_columns(
     Arguments are SQL expressions (column names or literals such as `DATE '2025-10-01'`). Columns:
     `status` (NULL when not certain), `status_vroegst`, `status_laatst`, `controle_nodig`,
     `leerplicht_start` (from the latest possible birth date: a grace period never starts too early),
-    `rmc_einde` (from the latest possible birth date: follow-up never stops too early).
+    `rmc_einde` (from the latest possible birth date, under the law in force on the peildatum:
+    follow-up never stops too early).
     """
     rest = f"{peildatum}, {sk}, {pro}, {twaalf}"
     return ",\n".join([
@@ -239,5 +260,5 @@ def status_sql_columns(
         f"{PREFIX}status({laatst}, {rest}) AS status_laatst",
         f"{PREFIX}controle_nodig({vroegst}, {laatst}, {rest}) AS controle_nodig",
         f"{PREFIX}leerplicht_start({laatst}) AS leerplicht_start",
-        f"{PREFIX}rmc_einde({laatst}, {sk}, {twaalf}) AS rmc_einde",
+        f"{PREFIX}rmc_einde_op({laatst}, {peildatum}, {sk}, {twaalf}, {pro}) AS rmc_einde",
     ])

@@ -115,15 +115,21 @@ def _voor(peildatum: date, datum: date | None) -> bool:
 def status_uit_fase(fase: Fase, peildatum: date, sk_datum: date | None = None,
                     pro_vso_datum: date | None = None) -> StatusCode:
     """The status for a phase: an SK ends kwalificatieplicht and RMC (art. 4b), a PrO/VSO certificate
-    ends kwalificatieplicht (art. 4a lid 2); leerplicht itself is not ended by a diploma (art. 3)."""
+    ends kwalificatieplicht (art. 4a lid 2); leerplicht itself is not ended by a diploma (art. 3).
+
+    A 16- or 17-year-old whose kwalificatieplicht a PrO/VSO certificate ended, without SK, is in the RMC
+    doelgroep: the Leerplichtwet no longer applies to them (WEB art. 8.1.8 lid 1 onder a) and they are
+    a voortijdig schoolverlater unless they work (art. 8.3.1 lid 2), which InBeeld cannot know."""
     if fase == Fase.VOOR_LEERPLICHT:
         return StatusCode.NIET_LEERPLICHTIG
     if fase == Fase.LEERPLICHT:
         return StatusCode.LEERPLICHTIG
     if fase == Fase.TOT_KWALIFICATIEPLICHT_LEEFTIJD:
-        if _voor(peildatum, sk_datum) and _voor(peildatum, pro_vso_datum):
-            return StatusCode.KWALIFICATIEPLICHTIG
-        return StatusCode.GEEN
+        if not _voor(peildatum, sk_datum):
+            return StatusCode.GEEN
+        if not _voor(peildatum, pro_vso_datum):
+            return StatusCode.RMC_DOELGROEP
+        return StatusCode.KWALIFICATIEPLICHTIG
     if fase == Fase.TOT_RMC_LEEFTIJD:
         return StatusCode.RMC_DOELGROEP if _voor(peildatum, sk_datum) else StatusCode.GEEN
     return StatusCode.GEEN
@@ -191,7 +197,7 @@ def _periode(soort: Soort, geboortedatum: date, sk_datum: date | None, pro_vso_d
                          _min_dag(sk_datum), _min_dag(pro_vso_datum))
         else:
             lower = _max(segment.start, g.leerplicht_start, g.leerplicht_einde + DAG,
-                         g.kwalificatieplicht_leeftijd)
+                         _min(g.kwalificatieplicht_leeftijd, pro_vso_datum))
             upper = _min(_min_dag(g.rmc_leeftijd), _min_dag(segment.end), _min_dag(sk_datum))
         assert lower is not None and upper is not None
         if lower <= upper:
@@ -262,26 +268,28 @@ def kwalificatieplicht_einde(geboortedatum: date, sk_datum: date | None = None,
 
 
 def rmc_start(geboortedatum: date, sk_datum: date | None = None,
-              twaalf_schooljaren_einde: date | None = None, *,
+              twaalf_schooljaren_einde: date | None = None, *, pro_vso_datum: date | None = None,
               parameters: Parameters | None = None) -> date | None:
-    """First day in the RMC doelgroep: the 18th birthday, without SK; None when SK came first.
+    """First day in the RMC doelgroep: the 18th birthday, without SK; None when SK came first. With a
+    PrO/VSO certificate after leerplicht, the day of the certificate (the kwalificatieplicht ends).
 
-    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3; the lower bound is the end of the
-    kwalificatieplicht age (Leerplichtwet 1969 art. 4b).
+    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3, art. 8.1.8 lid 1 onder a; the lower bound
+    is the end of the kwalificatieplicht (Leerplichtwet 1969 art. 4a lid 2, art. 4b).
     """
-    return _periode("rmc", geboortedatum, sk_datum, None, twaalf_schooljaren_einde,
+    return _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde,
                     parameters or PARAMETERS).start
 
 
 def rmc_einde(geboortedatum: date, sk_datum: date | None = None,
-              twaalf_schooljaren_einde: date | None = None, *,
+              twaalf_schooljaren_einde: date | None = None, *, pro_vso_datum: date | None = None,
               parameters: Parameters | None = None) -> date | None:
-    """Last day in the RMC doelgroep: the day before the 23rd birthday (a dated parameter), or the day
-    before an SK obtained after 18; None when the SK was obtained before 18.
+    """Last day in the RMC doelgroep: the day before the birthday of the RMC age (a dated parameter:
+    23, 27 from 1 January 2026; every dated value counts here, `bepaal_status` gives the date under the
+    law of its peildatum), or the day before an SK obtained after 18; None when the SK came first.
 
-    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3 (regionale meld- en coördinatiefunctie).
+    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3 (Doorstroompunt, formerly RMC).
     """
-    return _periode("rmc", geboortedatum, sk_datum, None, twaalf_schooljaren_einde,
+    return _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde,
                     parameters or PARAMETERS).einde
 
 
@@ -329,6 +337,9 @@ def _grondslag(status: StatusCode, fase: Fase, peildatum: date, sk_datum: date |
         return parameters.reference("leerplicht_startleeftijd", peildatum)
     if status == StatusCode.KWALIFICATIEPLICHTIG:
         return parameters.reference("kwalificatieplicht_leeftijd", peildatum)
+    if status == StatusCode.RMC_DOELGROEP and fase == Fase.TOT_KWALIFICATIEPLICHT_LEEFTIJD:
+        return (f"{parameters.reference('rmc_leeftijd', peildatum)}; art. 8.1.8 lid 1 onder a en art. 8.3.1 "
+                f"(getuigschrift praktijkonderwijs of VSO: {LPW} art. 4a lid 2)")
     if status == StatusCode.RMC_DOELGROEP:
         return parameters.reference("rmc_leeftijd", peildatum)
     if fase == Fase.NA_RMC_LEEFTIJD:
@@ -347,14 +358,19 @@ def bepaal_status(geboortedatum: date, peildatum: date, sk_datum: date | None = 
     Leerplichtwet 1969 (BWBR0002628) art. 3 lid 1 (leerplicht), art. 4a en 4b (kwalificatieplicht);
     Wet educatie en beroepsonderwijs titel 8.3 (RMC doelgroep). Raises ParameterError for a peildatum
     before the law InBeeld encodes (1 August 2007).
+
+    The first and last days are those of the law in force on the peildatum (SPEC §4.1): on
+    31 December 2025 `rmc_einde` is the day before the 23rd birthday, on 1 January 2026 the day
+    before the 27th. The functions `rmc_einde` etc. without a peildatum use every dated value.
     """
     params = parameters or PARAMETERS
     fase = bepaal_fase(geboortedatum, peildatum, twaalf_schooljaren_einde, params)
     status = status_uit_fase(fase, peildatum, sk_datum, pro_vso_datum)
-    lp = _periode("leerplicht", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde, params)
+    in_force = params.as_of(peildatum)
+    lp = _periode("leerplicht", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde, in_force)
     kp = _periode("kwalificatieplicht", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde,
-                  params)
-    rmc = _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde, params)
+                  in_force)
+    rmc = _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde, in_force)
     return Status(
         status=status,
         geboortedatum=geboortedatum,

@@ -47,7 +47,7 @@ def _run(out: str, persons: int, seed: int, gemeenten: tuple[str, ...], weeks: i
 @click.command("generate")
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder to write into.")
 @click.option("--persons", type=click.IntRange(min=1), required=True,
-              help="Young people aged 0-23 (their parents come on top).")
+              help="Young people aged 0 up to the RMC age, 0-27 since 2026 (their parents come on top).")
 @click.option("--seed", type=int, required=True, help="Same seed and options, same bytes.")
 @click.option("--gemeente", "gemeenten", multiple=True, callback=_gemeenten,
               help="Gemeentecode served (repeat for a region). Default 0363.")

@@ -1,6 +1,7 @@
 """One chunk of the population: households drawn from (seed, chunk index) alone.
 
-A chunk holds a fixed number of young people (0-23) in households with their parents. It is
+A chunk holds a fixed number of young people (0 up to the RMC age: 0-27 since 2026) in households
+with their parents. It is
 built from its own `random.Random`, so chunks can be made in any order or in parallel and the
 output stays byte-identical; its person numbers come from its own block, increasing with the
 chunk index (see `synthetic.persoonsnummers`).
@@ -181,7 +182,7 @@ def _build_gezin(ctx: PlantContext, plant: Plant | None, room: int) -> Gezin:
         gezin.woningen[0] = Woning(first.gemeentecode, eldest - YEAR, first.adres, first.land)
 
     if plant is None or plant.scope != LOS:
-        latest_birth = anniversary(window.first, -25)
+        latest_birth = window.latest_parent_birth
         mother_birth = min(eldest - timedelta(days=rng.randint(22 * 365, 40 * 365)), latest_birth)
         father_birth = min(mother_birth - timedelta(days=rng.randint(-3 * 365, 7 * 365)), latest_birth)
         birthplace = rng.choice((home, home, *ctx.other_gemeenten[:6]))

@@ -27,7 +27,8 @@ def summarise(manifest: Manifest) -> str:
         f"{', '.join(manifest.gemeenten)}, {len(manifest.peildatums)} weekly peildatums "
         f"{manifest.peildatums[0].isoformat()} .. {manifest.peildatums[-1].isoformat()})",
         f"  files:            {len(manifest.files)} ({_megabytes(manifest):.1f} MB)",
-        f"  persons:          {manifest.persons} young people (0-23) and {manifest.parents} parents",
+        f"  persons:          {manifest.persons} young people (0 up to the RMC age) and "
+        f"{manifest.parents} parents",
         f"  residents:        {first['ingezetenen']} young residents on {first['peildatum']}, "
         f"{last['ingezetenen']} on {last['peildatum']}",
         f"  enrolments:       {first['inschrijvingen']} rows in the C-levering; mutations after it: "

@@ -29,11 +29,11 @@ from synthetic.vsv import convenantjaar_start, jonger_dan_vsv_leeftijd, telt_voo
 ABSOLUUT_VERZUIM = "ABSOLUUT_VERZUIM"
 BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
 CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
-GEEN_INSCHRIJVING_18_23 = "GEEN_INSCHRIJVING_18_23"
+GEEN_INSCHRIJVING_RMC = "GEEN_INSCHRIJVING_RMC"
 ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
 THUISZITTER = "THUISZITTER"
 VSV = "VSV"
-SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_18_23,
+SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_RMC,
            ONBEKEND_IN_BRP, THUISZITTER, VSV)  # sorted: the order of the truth file
 
 DAY = timedelta(days=1)
@@ -133,6 +133,7 @@ def _status_signals(d: date, status: StatusCode, detail: Status | None, known: l
     """The status signals of a resident; `detail` (the obligation's dates) is None only when enrolled."""
     out: list[Signaal] = []
     drempel = _weeks("thuiszitter_drempel", d)
+    wachttijd_av = _weeks("thuiszitter_wachttijd_absoluut_verzuim", d)
     if detail is None:
         assert geldig
         since = _open_lrv(meldingen, d, drempel)
@@ -157,7 +158,7 @@ def _status_signals(d: date, status: StatusCode, detail: Status | None, known: l
 
     if status == StatusCode.RMC_DOELGROEP and not geldig:
         assert rmc_start is not None
-        out.append(Signaal(GEEN_INSCHRIJVING_18_23, gemeente, number,
+        out.append(Signaal(GEEN_INSCHRIJVING_RMC, gemeente, number,
                            max([rmc_start, inschrijving_gemeente, *ended])))
 
     if (status == StatusCode.NIET_LEERPLICHTIG and not geldig and leerplicht_start is not None
@@ -173,7 +174,7 @@ def _status_signals(d: date, status: StatusCode, detail: Status | None, known: l
             out.append(Signaal(VSV, gemeente, number, left + DAY))
 
     since = _open_lrv(meldingen, d, drempel)
-    if absoluut is not None and absoluut.sinds is not None and d - absoluut.sinds > drempel:
+    if absoluut is not None and absoluut.sinds is not None and d - absoluut.sinds > wachttijd_av:
         since.append(absoluut.sinds)
     if since:
         out.append(Signaal(THUISZITTER, gemeente, number, min(since)))

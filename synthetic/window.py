@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rules.dates import anniversary
+from rules.parameters import value
 from synthetic.schools import schooljaar
 from synthetic.vsv import convenantjaar_start
 
@@ -48,6 +49,19 @@ class Window:
         return convenantjaar_start(self.first)
 
     @property
+    def rmc_leeftijd(self) -> int:
+        """The RMC age of the law on the last peildatum (23; 27 from 1 January 2026)."""
+        return int(value("rmc_leeftijd", self.last))
+
+    @property
     def oldest_birth(self) -> date:
-        """Nobody turns 24 before the last peildatum: the 0-23 selection keeps everyone it starts with."""
-        return anniversary(self.last, -24) + timedelta(days=1)
+        """The young people run from 0 to the RMC age (0-23 before 2026, 0-27 since): nobody passes the
+        RMC age by more than a year before the last peildatum, so the selection keeps everyone it starts
+        with and the oldest are just past the RMC doelgroep."""
+        return anniversary(self.last, -(self.rmc_leeftijd + 1)) + timedelta(days=1)
+
+    @property
+    def latest_parent_birth(self) -> date:
+        """Parents are at least two years past the RMC age: no parent is in the RMC doelgroep (the
+        generator gives parents no school history)."""
+        return anniversary(self.first, -(self.rmc_leeftijd + 2))

@@ -151,7 +151,7 @@ def make_world(tmp_path: Path, request, backend: str = "sqlite") -> World:
             "sanne_thuiszitter": _open_case(session, kind().persoonsnummer, Signal.THUISZITTER),
             "tim": _open_case(session, TIM, Signal.ABSOLUUT_VERZUIM),
             "daan_vsv": _open_case(session, DAAN, Signal.VSV),
-            "daan_18_23": _open_case(session, DAAN, Signal.GEEN_INSCHRIJVING_18_23),
+            "daan_18_23": _open_case(session, DAAN, Signal.GEEN_INSCHRIJVING_RMC),
             "lotte": _open_case(session, LOTTE, Signal.BIJNA_LEERPLICHTIG),
             "eva": _open_case(session, EVA, Signal.ABSOLUUT_VERZUIM, adres_in_onderzoek=True),
             "onbekend": _open_case(session, ONBEKEND, Signal.ABSOLUUT_VERZUIM),

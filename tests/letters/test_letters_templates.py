@@ -131,7 +131,19 @@ def test_rmc_letter_to_the_young_person() -> None:
     assert "Beste Daan," in text and "wat doe je nu?" in text
     assert "gestopt met je opleiding" in text  # vsv
     assert "vóór 21 september 2026" in text
-    assert "artikel 8.3.1 van de Wet educatie en beroepsonderwijs" in text
+    assert "titel 8.3 van de Wet educatie en beroepsonderwijs" in text
+    assert "Wet van school naar duurzaam werk" in text
+    assert "helpt jongeren tot 27 jaar" in text  # the RMC age of the letter date (September 2026)
+
+
+def test_rmc_letter_names_the_rmc_age_of_its_date() -> None:
+    """Before 1 January 2026 the Doorstroompunt helped young people up to 23; the letter says the age of
+    the law on its own date, from the dated parameter."""
+    jongere = kind(geboortedatum=date(2004, 3, 15), adres=DORPSWEG)
+    context = context_for(Soort.RMC_18_23, jongere=jongere, datum=date(2025, 12, 31))
+    assert "helpt jongeren tot 23 jaar" in _text(load("rmc_18_23").render_docx(context))
+    context = context_for(Soort.RMC_18_23, jongere=jongere, datum=date(2026, 1, 1))
+    assert "helpt jongeren tot 27 jaar" in _text(load("rmc_18_23").render_docx(context))
 
 
 def test_invitation_asks_a_child_of_twelve_to_come_too() -> None:

@@ -19,7 +19,7 @@ TODAY = date(2026, 10, 1)
 
 @pytest.fixture
 def case_ids(session: Session) -> list[int]:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], AV), signal_row(BSNS[1], Signal.GEEN_INSCHRIJVING_18_23),
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], AV), signal_row(BSNS[1], Signal.GEEN_INSCHRIJVING_RMC),
                                 signal_row(BSNS[2], AV)], {})
     return [c.id for c in list_cases(session)]
 

@@ -14,7 +14,7 @@ from registers.codes import CaseStatus, CloseReason
 from registers.matching import close_reason, match_week
 from registers.models import Case
 from registers.vrijstellingen import add_vrijstelling
-from rules.signals import ABSOLUUT_VERZUIM, GEEN_INSCHRIJVING_18_23, ONBEKEND_IN_BRP
+from rules.signals import ABSOLUUT_VERZUIM, GEEN_INSCHRIJVING_RMC, ONBEKEND_IN_BRP
 from tests.staged_municipality import GEMEENTE, StagedMunicipality, stage
 
 
@@ -79,7 +79,7 @@ STATE = {"overleden": False, "geemigreerd": False, "resident": True, "startkwali
     (ABSOLUUT_VERZUIM, {"vrijstelling": True}, CloseReason.VRIJSTELLING),
     (ABSOLUUT_VERZUIM, {"status": "rmc_doelgroep"}, CloseReason.ACHTTIEN_GEWORDEN),
     (ABSOLUUT_VERZUIM, {"startkwalificatie": True, "status": "geen"}, CloseReason.STARTKWALIFICATIE),
-    (GEEN_INSCHRIJVING_18_23, {"status": "geen"}, CloseReason.DRIEENTWINTIG_GEWORDEN),
+    (GEEN_INSCHRIJVING_RMC, {"status": "geen"}, CloseReason.RMC_LEEFTIJD_BEREIKT),
     (ONBEKEND_IN_BRP, {}, CloseReason.BRP_GECORRIGEERD),
     (ABSOLUUT_VERZUIM, {}, CloseReason.SIGNAAL_VERVALLEN),
 ])

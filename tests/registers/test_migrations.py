@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from registers.db import current_revision, head_revision, make_engine, upgrade
 from registers.models import Base
@@ -77,3 +77,56 @@ def test_on_sqlite_the_role_part_of_0004_is_skipped_with_a_clear_log_line(tmp_pa
     caplog.set_level(logging.INFO, logger="alembic.runtime.migration")
     upgrade(f"sqlite:///{tmp_path / 'r.sqlite'}")
     assert any("PostgreSQL features; skipped on sqlite" in r.getMessage() for r in caplog.records)
+
+
+def test_0005_rewrites_stored_rmc_cases_to_the_new_signal_code(fresh_db_url: str) -> None:
+    """A register of revision 0004 with an open GEEN_INSCHRIJVING_18_23 case (and its letter action):
+    after the upgrade the case carries GEEN_INSCHRIJVING_RMC, keeps its id and timeline, the old code is
+    refused, and a case can close with the new reason `rmc_leeftijd_bereikt`."""
+    upgrade(fresh_db_url, "0004")
+    engine = make_engine(fresh_db_url)
+    try:
+        with engine.begin() as connection:
+            for number, signal, status, reason in (
+                    ("999993653", "GEEN_INSCHRIJVING_18_23", "open", None),
+                    ("999993665", "GEEN_INSCHRIJVING_18_23", "closed", "drieentwintig_geworden"),
+                    ("999993677", "VSV", "open", None)):
+                connection.execute(text(
+                    "INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, opened_on, sinds, "
+                    "last_seen, closed_on, close_reason, legal_hold, adres_in_onderzoek, controle_nodig) "
+                    "VALUES (:n, '0363', :s, :st, :d, :d, :d, :c, :r, :f, :f, :f)"),
+                    {"n": number, "s": signal, "st": status, "d": date(2025, 9, 1),
+                     "c": date(2025, 10, 1) if reason else None, "r": reason, "f": False})
+            first = connection.execute(
+                text("SELECT id FROM cases WHERE persoonsnummer = '999993653'")).scalar_one()
+            connection.execute(text(
+                "INSERT INTO case_actions (case_id, action, on_date, by, note, recorded_at) "
+                "VALUES (:id, 'brief_verstuurd', :d, 'RMC', 'wat doe je nu?', CURRENT_TIMESTAMP)"),
+                {"id": first, "d": date(2025, 9, 8)})
+
+        upgrade(fresh_db_url)
+
+        with engine.begin() as connection:
+            rows = connection.execute(text(
+                "SELECT id, persoonsnummer, signal, close_reason FROM cases ORDER BY persoonsnummer")).all()
+            assert [(r.persoonsnummer, r.signal, r.close_reason) for r in rows] == [
+                ("999993653", "GEEN_INSCHRIJVING_RMC", None),
+                ("999993665", "GEEN_INSCHRIJVING_RMC", "drieentwintig_geworden"),
+                ("999993677", "VSV", None)]
+            assert rows[0].id == first
+            assert connection.execute(text("SELECT note FROM case_actions WHERE case_id = :id"),
+                                      {"id": first}).scalar_one() == "wat doe je nu?"
+            connection.execute(text("UPDATE cases SET status = 'closed', closed_on = :d, "
+                                    "close_reason = 'rmc_leeftijd_bereikt' WHERE id = :id"),
+                               {"d": date(2026, 1, 5), "id": first})
+        with pytest.raises((IntegrityError, DataError)), engine.begin() as connection:  # check or length
+            connection.execute(text(
+                "INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, opened_on, last_seen) "
+                "VALUES ('999993689', '0363', 'GEEN_INSCHRIJVING_18_23', 'open', :d, :d)"),
+                {"d": date(2026, 1, 5)})
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                    Base.metadata)
+        assert diff == [], f"the migrations and registers/models.py disagree: {diff}"
+    finally:
+        engine.dispose()

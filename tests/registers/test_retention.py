@@ -34,7 +34,7 @@ from tests.registers.factories import BSNS
 
 D = date.fromisoformat
 DAY = timedelta(days=1)
-AV, RMC18 = Signal.ABSOLUUT_VERZUIM, Signal.GEEN_INSCHRIJVING_18_23
+AV, RMC18 = Signal.ABSOLUUT_VERZUIM, Signal.GEEN_INSCHRIJVING_RMC
 
 
 def _count(session: Session, model: type) -> int:

@@ -79,7 +79,7 @@ def roles_db(pg_server) -> Iterator[RoleDatabase]:
                                status=LetterStatus.AANGEMAAKT, kenmerk=f"LP-T-{number:04d}",
                                datum=D("2026-09-08"), run="260908-1", bestand=f"{number:04d}.docx",
                                recorded_at=data.RECORDED))
-        data.case(session, B, Signal.GEEN_INSCHRIJVING_18_23, D("2026-09-07"), None)
+        data.case(session, B, Signal.GEEN_INSCHRIJVING_RMC, D("2026-09-07"), None)
         data.case(session, C, Signal.VSV, D("2026-09-07"), None, gemeente="0599")
         data.vrijstelling(session, A, Vrijstellingsgrond.LPW_5_A, D("2026-09-01"), None, "diagnose: ADHD")
         data.vrijstelling(session, C, Vrijstellingsgrond.LPW_5_B, D("2026-09-01"), None, "bezwaar richting")
@@ -184,7 +184,7 @@ def test_the_application_works_as_lpa_and_audits_its_reads(roles_db: RoleDatabas
 
 def test_rmc_sees_only_the_rmc_doelgroep_of_its_gemeenten(roles_db: RoleDatabase) -> None:
     assert _rows(roles_db, "rmc", "SELECT persoonsnummer, signal FROM cases") == [
-        (B, "GEEN_INSCHRIJVING_18_23")]
+        (B, "GEEN_INSCHRIJVING_RMC")]
     assert _rows(roles_db, "rmc", "SELECT persoonsnummer, soort FROM verzuimmeldingen") == [(B, "RMC")]
     assert _persons(_rows(roles_db, "rmc", "SELECT persoonsnummer FROM vsv_register")) == [B]
     assert _rows(roles_db, "rmc", "SELECT persoonsnummer FROM letters") == []
@@ -236,7 +236,7 @@ def test_beleid_reads_the_aggregate_views_without_person_numbers(roles_db: RoleD
     signals = _rows(roles_db, "beleid", "SELECT signal, gemeentecode, maand, aantal "
                                         "FROM beleid_signalen_per_maand ORDER BY signal, gemeentecode")
     assert signals == [("ABSOLUUT_VERZUIM", "0363", september, 1), ("ABSOLUUT_VERZUIM", "0599", september, 1),
-                       ("GEEN_INSCHRIJVING_18_23", "0363", september, 1), ("VSV", "0599", september, 1)]
+                       ("GEEN_INSCHRIJVING_RMC", "0363", september, 1), ("VSV", "0599", september, 1)]
     grounds = _rows(roles_db, "beleid", "SELECT grond, gemeentecode, aantal "
                                         "FROM beleid_vrijstellingen_per_grond ORDER BY grond")
     assert grounds == [("LPW_5_A", "0363", 1), ("LPW_5_B", "0599", 1), ("LPW_5_C", "0363", 1)]

@@ -30,7 +30,7 @@ def test_an_absoluut_verzuim_case_becomes_a_thuiszitter_after_four_weeks_and_end
     just_four_weeks = WEEK1 - timedelta(days=28)
     summary = sync_cases(session, WEEK1, [signal_row(BSNS[0], AV, sinds=just_four_weeks - timedelta(days=1)),
                                           signal_row(BSNS[1], AV, sinds=just_four_weeks),
-                                          signal_row(BSNS[2], Signal.GEEN_INSCHRIJVING_18_23,
+                                          signal_row(BSNS[2], Signal.GEEN_INSCHRIJVING_RMC,
                                                      sinds=date(2026, 1, 1))], {})
 
     assert (summary.thuiszitters.started, summary.thuiszitters.ongoing) == (1, 0)

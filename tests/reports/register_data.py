@@ -30,7 +30,7 @@ def fill(url: str, numbers: list[str]) -> None:
     with session_factory(engine, AuditTrail(KEY, actor="test"))() as session:
         c1 = Case(persoonsnummer=numbers[0], gemeentecode="0363", signal="ABSOLUUT_VERZUIM",
                   status="open", opened_on=D(2025, 9, 1), last_seen=D(2025, 10, 6))
-        c2 = Case(persoonsnummer=numbers[1], gemeentecode="0363", signal="GEEN_INSCHRIJVING_18_23",
+        c2 = Case(persoonsnummer=numbers[1], gemeentecode="0363", signal="GEEN_INSCHRIJVING_RMC",
                   status="open", opened_on=D(2025, 9, 20), last_seen=D(2025, 10, 6))
         c3 = Case(persoonsnummer=numbers[2], gemeentecode="0363", signal="ABSOLUUT_VERZUIM",
                   status="closed", opened_on=D(2025, 2, 1), last_seen=D(2025, 6, 1), closed_on=D(2025, 6, 1),

@@ -26,7 +26,7 @@ CASES = [
     {"case_id": 5, "soort": "ABSOLUUT_VERZUIM", "geopend": "2024-03-01", "gesloten": "2024-07-31",
      "reden_sluiting": "verhuisd"},
     # other case type: not counted here
-    {"case_id": 6, "soort": "GEEN_INSCHRIJVING_18_23", "geopend": "2024-09-01", "gesloten": None,
+    {"case_id": 6, "soort": "GEEN_INSCHRIJVING_RMC", "geopend": "2024-09-01", "gesloten": None,
      "reden_sluiting": None},
     # opened after the school year: not counted
     {"case_id": 7, "soort": "ABSOLUUT_VERZUIM", "geopend": "2025-08-01", "gesloten": None,

@@ -32,15 +32,24 @@ def test_kwalificatieplicht_dossier_goes_2_years_after_the_kwalificatieplicht_en
     assert b.kwalificatieplicht(D("2010-03-15"), D("2026-06-01"), ON) is None
 
 
-def test_rmc_dossier_goes_2_years_after_the_23rd_birthday_or_the_startkwalificatie() -> None:
-    assert b.rmc(D("2000-06-01"), None, ON).op == D("2025-06-01")
-    assert b.rmc(D("2000-06-01"), D("2021-02-01"), ON).op == D("2023-02-01")
-    assert b.rmc(D("2000-06-01"), D("2017-02-01"), ON) is None  # SK before 18: never in the doelgroep
+@pytest.mark.parametrize("born,sk,op", [
+    ("1998-06-01", None, "2023-06-01"),  # 23 in 2021, 27 before 2026: out at 23, never back
+    ("2000-06-01", None, "2029-06-01"),  # 23 in 2023, back on 1 January 2026 up to 27 (1 June 2027)
+    ("2000-06-01", "2021-02-01", "2023-02-01"),  # SK at 20: the doelgroep ended then
+    ("2004-06-01", None, "2033-06-01"),  # 27 on 1 June 2031
+    ("2000-06-01", "2017-02-01", None),  # SK before 18: never in the doelgroep
+])
+def test_rmc_dossier_goes_2_years_after_the_rmc_age_or_the_startkwalificatie(born: str, sk: str | None,
+                                                                              op: str | None) -> None:
+    term = b.rmc(D(born), D(sk) if sk else None, ON)
+    assert (term.op if term else None) == (D(op) if op else None)
+    if term:
+        assert "RMC-leeftijd" in term.grondslag
 
 
 def test_a_raised_rmc_age_moves_the_rmc_term_with_it() -> None:
-    raised = PARAMETERS.with_value("rmc_leeftijd", D("2026-01-01"), 27, "Kamerstuk 36 667 (test)")
-    assert b.rmc(D("2004-06-01"), None, ON, raised).op == D("2033-06-01")
+    raised = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 30, "a proposed RMC age (test)")
+    assert b.rmc(D("2004-06-01"), None, ON, raised).op == D("2036-06-01")
 
 
 def test_proces_verbaal_and_halt_go_5_years_after_their_date_per_wpg() -> None:
@@ -61,7 +70,7 @@ def test_a_dossier_follows_the_longest_term_of_the_obligations_its_days_overlap(
 def test_a_dossier_about_no_obligation_follows_its_default_term() -> None:
     born = D("2000-06-01")
     after_rmc = b.dossier(born, None, D("2024-01-01"), D("2024-02-01"), Termijn.RMC, ON)
-    assert (after_rmc.op, after_rmc.termijn) == (D("2025-06-01"), Termijn.RMC)
+    assert (after_rmc.op, after_rmc.termijn) == (D("2029-06-01"), Termijn.RMC)  # back in at 25 in 2026
     before_leerplicht = b.dossier(D("2022-05-01"), None, D("2026-11-01"), D("2026-11-30"), Termijn.LEERPLICHT,
                                   ON)
     assert before_leerplicht.op == D("2041-05-01")

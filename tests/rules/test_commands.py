@@ -23,7 +23,7 @@ def test_spec_example_json() -> None:
     assert data["leerplicht_start"] == "2020-10-01"
     assert data["leerplicht_einde"] == "2032-07-31"
     assert data["kwalificatieplicht_einde"] == "2033-09-01"
-    assert data["rmc_einde"] == "2038-09-01"
+    assert data["rmc_einde"] == "2038-09-01"  # the law of the peildatum (2020): 23
     assert data["grondslag"] == "Leerplichtwet 1969 (BWBR0002628) art. 3 lid 1"
     assert data["controle_nodig"] is False and data["geboortedatum_precisie"] == "dag"
 

@@ -59,25 +59,32 @@ def test_date_before_the_first_value_is_a_clear_error() -> None:
     assert value("kwalificatieplicht_leeftijd", D("2007-08-01")) == 18
 
 
+def test_the_rmc_age_is_23_and_27_from_1_january_2026() -> None:
+    assert PARAMETERS.value("rmc_leeftijd", D("2025-12-31")) == 23
+    assert PARAMETERS.value("rmc_leeftijd", D("2026-01-01")) == 27
+    assert "Kamerstuk 36 667" in PARAMETERS.reference("rmc_leeftijd", D("2026-01-01"))
+    assert "Kamerstuk 36 667" not in PARAMETERS.reference("rmc_leeftijd", D("2025-12-31"))
+
+
 def test_a_new_dated_value_holds_from_its_date_only() -> None:
-    changed = PARAMETERS.with_value("rmc_leeftijd", D("2026-01-01"), 27, "Wet van school naar duurzaam werk")
-    assert changed.value("rmc_leeftijd", D("2025-12-31")) == 23
-    assert changed.value("rmc_leeftijd", D("2026-01-01")) == 27
-    assert changed.reference("rmc_leeftijd", D("2030-01-01")) == "Wet van school naar duurzaam werk"
-    assert PARAMETERS.value("rmc_leeftijd", D("2030-01-01")) == 23  # the original is untouched
+    changed = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 30, "a proposed RMC age")
+    assert changed.value("rmc_leeftijd", D("2029-12-31")) == 27
+    assert changed.value("rmc_leeftijd", D("2030-01-01")) == 30
+    assert changed.reference("rmc_leeftijd", D("2031-01-01")) == "a proposed RMC age"
+    assert PARAMETERS.value("rmc_leeftijd", D("2031-01-01")) == 27  # the original is untouched
 
 
 def test_with_value_on_an_existing_date_replaces_it() -> None:
     changed = PARAMETERS.with_value("rmc_leeftijd", D("2007-08-01"), 24, "test")
-    assert [v.value for v in changed.parameter("rmc_leeftijd").values] == [24]
+    assert [v.value for v in changed.parameter("rmc_leeftijd").values] == [24, 27]
 
 
 def test_segments_cut_at_every_change_of_any_parameter() -> None:
-    changed = PARAMETERS.with_value("rmc_leeftijd", D("2026-01-01"), 27, "bill")
+    changed = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 30, "bill")
     segments = changed.segments(["kwalificatieplicht_leeftijd", "rmc_leeftijd"])
     assert [(s.start, s.end) for s in segments] == [
-        (D("2007-08-01"), D("2026-01-01")), (D("2026-01-01"), None)]
-    assert [s.values["rmc_leeftijd"] for s in segments] == [23, 27]
+        (D("2007-08-01"), D("2026-01-01")), (D("2026-01-01"), D("2030-01-01")), (D("2030-01-01"), None)]
+    assert [s.values["rmc_leeftijd"] for s in segments] == [23, 27, 30]
     # Segments start when every parameter has a value: leerplicht alone starts earlier.
     assert PARAMETERS.segments(["leerplicht_startleeftijd"])[0].start == D("1985-08-01")
 

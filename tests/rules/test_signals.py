@@ -15,7 +15,7 @@ from connectors.vrijstellingen_csv import ensure_tables as ensure_vrijstellingen
 from rules.signals import (
     ABSOLUUT_VERZUIM,
     BIJNA_LEERPLICHTIG,
-    GEEN_INSCHRIJVING_18_23,
+    GEEN_INSCHRIJVING_RMC,
     ONBEKEND_IN_BRP,
     SIGNALS,
     THUISZITTER,
@@ -49,7 +49,7 @@ def test_signals_equal_the_truth_every_person_every_week(weeks: list[tuple[date,
 
 def test_the_generated_weeks_exercise_the_signals(weeks: list[tuple[date, set, set]]) -> None:
     seen = {row[0] for _, got, _ in weeks for row in got}
-    for signal in (ABSOLUUT_VERZUIM, GEEN_INSCHRIJVING_18_23, ONBEKEND_IN_BRP, BIJNA_LEERPLICHTIG):
+    for signal in (ABSOLUUT_VERZUIM, GEEN_INSCHRIJVING_RMC, ONBEKEND_IN_BRP, BIJNA_LEERPLICHTIG):
         assert signal in seen
     assert seen <= set(SIGNALS)
 
@@ -163,7 +163,7 @@ def test_grace_after_moving_in(staging, peildatum: date, expected: dict) -> None
 def test_eighteen_to_twenty_three_without_enrolment(staging) -> None:
     _person(staging, "2007-03-15")
     _enrolment(staging, "2023-08-20", "2025-07-31", soort="MBO")
-    assert _signals(staging) == {GEEN_INSCHRIJVING_18_23: date(2025, 8, 1)}
+    assert _signals(staging) == {GEEN_INSCHRIJVING_RMC: date(2025, 8, 1)}
 
 
 def test_enrolment_of_a_non_resident_is_onbekend_in_brp(staging) -> None:
@@ -193,12 +193,17 @@ def test_person_state_explains_why_a_signal_is_gone(staging) -> None:
 
 
 @pytest.mark.parametrize(("geboren", "expected"), [
-    ("2003-10-21", {VSV: date(2026, 10, 10), GEEN_INSCHRIJVING_18_23: date(2026, 10, 10)}),  # 23 tomorrow
-    ("2003-10-20", {}),  # 23 on the peildatum: neither a vsv'er nor in the RMC doelgroep any more
-    ("2003-10-19", {}),
+    ("2003-10-21", {VSV: date(2026, 10, 10), GEEN_INSCHRIJVING_RMC: date(2026, 10, 10)}),  # 23 tomorrow
+    # 23 on the peildatum: no vsv'er any more (vsv_leeftijd 23), still in the RMC doelgroep (27 since 2026)
+    ("2003-10-20", {GEEN_INSCHRIJVING_RMC: date(2026, 10, 10)}),
+    ("2003-10-19", {GEEN_INSCHRIJVING_RMC: date(2026, 10, 10)}),
+    ("1999-10-21", {GEEN_INSCHRIJVING_RMC: date(2026, 10, 10)}),  # 27 tomorrow
+    ("1999-10-20", {}),  # 27 on the peildatum: past the RMC age
 ])
-def test_vsv_ends_at_the_23rd_birthday(staging, geboren: str, expected: dict) -> None:
-    """`vsv_leeftijd` (a dated parameter): a vsv'er is younger than 23 on the peildatum."""
+def test_vsv_ends_at_the_23rd_birthday_and_the_rmc_signal_at_the_27th(staging, geboren: str,
+                                                                       expected: dict) -> None:
+    """`vsv_leeftijd` (the statistical definition, 23) and `rmc_leeftijd` (27 since 1 January 2026) are
+    two dated parameters: a vsv'er is younger than 23, the RMC doelgroep runs up to 27."""
     _person(staging, geboren)
     _enrolment(staging, "2023-08-20", "2026-10-09", soort="MBO")
     assert _signals(staging) == expected

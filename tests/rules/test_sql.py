@@ -10,11 +10,10 @@ from hypothesis import strategies as st
 from rules.dates import PartialDate, anniversary
 from rules.parameters import PARAMETERS, Parameters
 from rules.sql import install_macros, macro_definitions, status_sql_columns
-from rules.status import bepaal_status, bepaal_status_onzeker, leerplicht_start
+from rules.status import bepaal_status, bepaal_status_onzeker, leerplicht_start, rmc_einde, rmc_start
 
 D = date.fromisoformat
-RMC_27 = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 27,
-                               "Wet van school naar duurzaam werk (test)")
+RMC_30 = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 30, "a proposed RMC age (test)")
 
 
 def test_spec_examples_in_sql(con) -> None:
@@ -25,9 +24,9 @@ def test_spec_examples_in_sql(con) -> None:
                lpw_kwalificatieplicht_start(DATE '2009-03-15', NULL),
                lpw_kwalificatieplicht_einde(DATE '2009-03-15', NULL),
                lpw_rmc_einde(DATE '2009-03-15', NULL)
-    """).fetchone()
+    """).fetchone()  # lpw_rmc_einde without a peildatum: every dated value (27 from 2026)
     assert row == ("leerplichtig", D("2020-10-01"), D("2032-07-31"), D("2025-04-01"), D("2025-07-31"),
-                   D("2026-07-31"), D("2025-08-01"), D("2027-03-14"), D("2032-03-14"))
+                   D("2026-07-31"), D("2025-08-01"), D("2027-03-14"), D("2036-03-14"))
 
 
 @pytest.mark.parametrize("birth,years,expected", [
@@ -55,7 +54,8 @@ def test_sk_pro_and_twelve_school_years_as_sql_arguments(con) -> None:
                lpw_leerplicht_einde(DATE '2009-08-01', DATE '2025-07-31'),
                lpw_status(DATE '2009-08-01', DATE '2025-08-01', twaalf := DATE '2025-07-31')
     """).fetchone()
-    assert row == ("geen", D("2026-06-29"), "geen", D("2025-07-31"), "kwalificatieplichtig")
+    # a PrO certificate at 16 ends the kwalificatieplicht: RMC doelgroep (WEB art. 8.1.8, 8.3.1)
+    assert row == ("geen", D("2026-06-29"), "rmc_doelgroep", D("2025-07-31"), "kwalificatieplichtig")
 
 
 # -- the property: SQL and Python agree ------------------------------------------------------------------
@@ -92,9 +92,11 @@ FIELDS = ("status", "leerplicht_start", "leerplicht_einde", "kwalificatieplicht_
           "kwalificatieplicht_einde", "rmc_start", "rmc_einde")
 
 SQL = """
-    SELECT i, lpw_status(b, p, sk, pro, tw), lpw_leerplicht_start(b), lpw_leerplicht_einde(b, tw),
-           lpw_kwalificatieplicht_start(b, sk, pro, tw), lpw_kwalificatieplicht_einde(b, sk, pro, tw),
-           lpw_rmc_start(b, sk, tw), lpw_rmc_einde(b, sk, tw)
+    SELECT i, lpw_status(b, p, sk, pro, tw), lpw_leerplicht_start(b), lpw_leerplicht_einde_op(b, p, tw),
+           lpw_kwalificatieplicht_start_op(b, p, sk, pro, tw),
+           lpw_kwalificatieplicht_einde_op(b, p, sk, pro, tw),
+           lpw_rmc_start_op(b, p, sk, tw, pro), lpw_rmc_einde_op(b, p, sk, tw, pro),
+           lpw_rmc_start(b, sk, tw, pro), lpw_rmc_einde(b, sk, tw, pro)
     FROM (SELECT unnest(?) AS i, unnest(?::DATE[]) AS b, unnest(?::DATE[]) AS p, unnest(?::DATE[]) AS sk,
                  unnest(?::DATE[]) AS pro, unnest(?::DATE[]) AS tw)
     ORDER BY i
@@ -109,7 +111,9 @@ def _compare(con: duckdb.DuckDBPyConnection, batch: list[tuple], parameters: Par
     for (b, peil, sk, pro, twaalf), row in zip(batch, rows, strict=True):
         s = bepaal_status(b, peil, sk, pro, twaalf, parameters=parameters)
         python = (str(s.status), leerplicht_start(b, parameters=parameters), s.leerplicht_einde,
-                  s.kwalificatieplicht_start, s.kwalificatieplicht_einde, s.rmc_start, s.rmc_einde)
+                  s.kwalificatieplicht_start, s.kwalificatieplicht_einde, s.rmc_start, s.rmc_einde,
+                  rmc_start(b, sk, twaalf, pro_vso_datum=pro, parameters=parameters),
+                  rmc_einde(b, sk, twaalf, pro_vso_datum=pro, parameters=parameters))
         assert tuple(row[1:]) == python, f"birth={b} peil={peil} sk={sk} pro={pro} twaalf={twaalf}"
 
 
@@ -134,29 +138,54 @@ def test_sql_agrees_with_python(batch: list[tuple]) -> None:
 @given(st.lists(cases(), min_size=200, max_size=200))
 def test_sql_agrees_with_python_after_a_change_in_the_law(batch: list[tuple]) -> None:
     with duckdb.connect() as con:
-        install_macros(con, RMC_27)
-        _compare(con, batch, RMC_27)
+        install_macros(con, RMC_30)
+        _compare(con, batch, RMC_30)
 
 
 # -- a change in the law changes the SQL without code edits ------------------------------------------------
 
 
 def test_a_new_dated_value_changes_the_generated_sql() -> None:
-    before, after = macro_definitions(), macro_definitions(RMC_27)
+    before, after = macro_definitions(), macro_definitions(RMC_30)
     rmc_before = next(s for s in before if "lpw_p_rmc_leeftijd(" in s.split(" AS ")[0])
     rmc_after = next(s for s in after if "lpw_p_rmc_leeftijd(" in s.split(" AS ")[0])
-    assert "THEN 27" not in rmc_before
-    assert "WHEN d >= DATE '2030-01-01' THEN 27 WHEN d >= DATE '2007-08-01' THEN 23" in rmc_after
+    assert "WHEN d >= DATE '2026-01-01' THEN 27 WHEN d >= DATE '2007-08-01' THEN 23" in rmc_before
+    assert "THEN 30" not in rmc_before
+    assert ("WHEN d >= DATE '2030-01-01' THEN 30 WHEN d >= DATE '2026-01-01' THEN 27 "
+            "WHEN d >= DATE '2007-08-01' THEN 23") in rmc_after
 
 
 def test_a_new_rmc_age_changes_sql_outcomes_after_its_date_only() -> None:
-    query = """SELECT lpw_status(DATE '2005-06-15', DATE '2029-12-31'),
-                      lpw_status(DATE '2005-06-15', DATE '2030-01-01'), lpw_rmc_einde(DATE '2005-06-15')"""
+    query = """SELECT lpw_status(DATE '2002-06-15', DATE '2029-12-31'),
+                      lpw_status(DATE '2002-06-15', DATE '2030-01-01'), lpw_rmc_einde(DATE '2002-06-15')"""
     with duckdb.connect() as old, duckdb.connect() as new:
         install_macros(old)
-        install_macros(new, RMC_27)
-        assert old.execute(query).fetchone() == ("geen", "geen", D("2028-06-14"))
+        install_macros(new, RMC_30)
+        assert old.execute(query).fetchone() == ("geen", "geen", D("2029-06-14"))
         assert new.execute(query).fetchone() == ("geen", "rmc_doelgroep", D("2032-06-14"))
+
+
+SWITCH_2026 = [  # (birth, peildatum, status, rmc_einde on the peildatum): as tests/rules/test_status.py
+    ("2002-06-15", "2025-06-15", "geen", "2025-06-14"),
+    ("2002-06-15", "2026-01-01", "rmc_doelgroep", "2029-06-14"),
+    ("2001-07-01", "2025-12-31", "geen", "2024-06-30"),
+    ("2001-07-01", "2026-01-01", "rmc_doelgroep", "2028-06-30"),
+    ("1999-01-01", "2026-01-01", "geen", "2025-12-31"),
+    ("1999-01-02", "2026-01-01", "rmc_doelgroep", "2026-01-01"),
+    ("1999-01-02", "2026-01-02", "geen", "2026-01-01"),
+    ("2003-01-01", "2025-12-31", "rmc_doelgroep", "2025-12-31"),
+    ("2003-01-01", "2026-01-01", "rmc_doelgroep", "2029-12-31"),
+]
+
+
+@pytest.mark.parametrize("birth,peil,status,einde", SWITCH_2026)
+def test_the_rmc_age_switch_on_1_january_2026_in_sql(con, birth: str, peil: str, status: str,
+                                                     einde: str) -> None:
+    row = con.execute("SELECT lpw_status(?::DATE, ?::DATE), lpw_rmc_einde_op(?::DATE, ?::DATE)",
+                      [birth, peil, birth, peil]).fetchone()
+    assert row == (status, D(einde))
+    python = bepaal_status(D(birth), D(peil))
+    assert (str(python.status), python.rmc_einde) == row
 
 
 # -- partly unknown birth dates ----------------------------------------------------------------------------
@@ -175,8 +204,8 @@ def test_possible_statuses_in_sql(con) -> None:
                    ["geen", "kwalificatieplichtig", "leerplichtig", "niet_leerplichtig", "rmc_doelgroep"])
 
 
-def test_geen_at_both_ends_with_rmc_in_between_is_flagged(con) -> None:
-    """Oldest possible: past 23 (geen); youngest: 17 with a PrO certificate (geen); in between: RMC."""
+def test_geen_and_rmc_possible_is_flagged(con) -> None:
+    """Oldest possible: past 27 (geen); youngest: 17 with a PrO certificate (RMC doelgroep)."""
     row = con.execute("""
         SELECT lpw_status(DATE '1990-01-01', DATE '2025-03-01', NULL, DATE '2023-06-30'),
                lpw_status(DATE '2008-01-01', DATE '2025-03-01', NULL, DATE '2023-06-30'),
@@ -185,7 +214,7 @@ def test_geen_at_both_ends_with_rmc_in_between_is_flagged(con) -> None:
                lpw_controle_nodig(DATE '1990-01-01', DATE '2008-01-01', DATE '2025-03-01', NULL,
                                   DATE '2023-06-30')
     """).fetchone()
-    assert row == ("geen", "geen", ["geen", "rmc_doelgroep"], True)
+    assert row == ("geen", "rmc_doelgroep", ["geen", "rmc_doelgroep"], True)
 
 
 partial = st.one_of(
@@ -236,7 +265,7 @@ def test_status_sql_columns_over_a_persons_table(con) -> None:
         ("d", "geen", "geen", "geen", False),
     ]
     assert rows[0][5] == D("2020-10-01")  # leerplicht_start
-    assert rows[1][6] == D("2030-08-30")  # rmc_einde from the latest possible birth date
+    assert rows[1][6] == D("2030-08-30")  # rmc_einde from the latest possible birth date, law of 2025
 
 
 def test_macros_are_temporary_by_default_and_can_be_reinstalled(tmp_path) -> None:

@@ -98,32 +98,38 @@ def test_leerplicht_ends_earlier_after_twelve_full_school_years() -> None:
     assert s.status == KP and s.kwalificatieplicht_start == D("2025-08-01")
 
 
-@pytest.mark.parametrize("peil,status", [
-    ("2014-03-31", NIET),
-    ("2014-04-01", LP),
-    ("2025-07-31", LP),
-    ("2025-08-01", KP),
-    ("2027-03-14", KP),  # day before the 18th birthday
-    ("2027-03-15", RMC),  # 18th birthday
-    ("2032-03-14", RMC),  # day before the 23rd birthday
-    ("2032-03-15", GEEN),  # 23rd birthday
-    ("2045-01-01", GEEN),
+@pytest.mark.parametrize("peil,status,rmc_einde_", [
+    ("2014-03-31", NIET, "2032-03-14"),  # the law of 2014: RMC up to 23
+    ("2014-04-01", LP, "2032-03-14"),
+    ("2025-07-31", LP, "2032-03-14"),
+    ("2025-08-01", KP, "2032-03-14"),
+    ("2027-03-14", KP, "2036-03-14"),  # day before the 18th birthday; the law of 2026: up to 27
+    ("2027-03-15", RMC, "2036-03-14"),  # 18th birthday
+    ("2032-03-14", RMC, "2036-03-14"),  # day before the 23rd birthday
+    ("2032-03-15", RMC, "2036-03-14"),  # 23rd birthday: since 1 January 2026 the RMC age is 27
+    ("2036-03-14", RMC, "2036-03-14"),  # day before the 27th birthday
+    ("2036-03-15", GEEN, "2036-03-14"),  # 27th birthday
+    ("2045-01-01", GEEN, "2036-03-14"),
 ])
-def test_status_over_a_life(peil: str, status: StatusCode) -> None:
+def test_status_over_a_life(peil: str, status: StatusCode, rmc_einde_: str) -> None:
+    """The dates are those of the law in force on the peildatum (SPEC §4.1)."""
     s = bepaal_status(D("2009-03-15"), D(peil))
     assert s.status == status
-    assert (s.rmc_start, s.rmc_einde) == (D("2027-03-15"), D("2032-03-14"))
+    assert (s.rmc_start, s.rmc_einde) == (D("2027-03-15"), D(rmc_einde_))
+    assert rmc_einde(D("2009-03-15")) == D("2036-03-14")  # every dated value: the law as InBeeld knows it
 
 
 @pytest.mark.parametrize("peil,status", [
     ("2021-03-31", NIET), ("2021-04-01", LP), ("2032-07-31", LP), ("2032-08-01", KP),
-    ("2034-02-28", KP), ("2034-03-01", RMC), ("2036-02-29", RMC), ("2039-02-28", RMC), ("2039-03-01", GEEN),
+    ("2034-02-28", KP), ("2034-03-01", RMC), ("2036-02-29", RMC), ("2039-03-01", RMC), ("2043-02-28", RMC),
+    ("2043-03-01", GEEN),  # 27 on 1 March 2043 (no 29 February that year)
 ])
 def test_born_on_29_february(peil: str, status: StatusCode) -> None:
     s = bepaal_status(D("2016-02-29"), D(peil))
     assert s.status == status
     assert s.kwalificatieplicht_einde == D("2034-02-28")
-    assert (s.rmc_start, s.rmc_einde) == (D("2034-03-01"), D("2039-02-28"))
+    before_2026 = D(peil) < D("2026-01-01")  # the law of 2021: 23, on 1 March 2039
+    assert (s.rmc_start, s.rmc_einde) == (D("2034-03-01"), D("2039-02-28" if before_2026 else "2043-02-28"))
 
 
 def test_before_birth_is_not_yet_leerplichtig() -> None:
@@ -134,7 +140,7 @@ def test_before_birth_is_not_yet_leerplichtig() -> None:
 
 
 @pytest.mark.parametrize("sk,kp_start,kp_einde,rmc_start_,rmc_einde_", [
-    (None, "2025-08-01", "2027-03-14", "2027-03-15", "2032-03-14"),
+    (None, "2025-08-01", "2027-03-14", "2027-03-15", "2036-03-14"),
     ("2025-06-20", None, None, None, None),  # during leerplicht: kwalificatieplicht never starts
     ("2025-07-31", None, None, None, None),
     ("2025-08-01", None, None, None, None),  # on the day kwalificatieplicht would start
@@ -144,7 +150,8 @@ def test_before_birth_is_not_yet_leerplichtig() -> None:
     ("2027-03-15", "2025-08-01", "2027-03-14", None, None),  # on the 18th birthday: no RMC
     ("2027-03-16", "2025-08-01", "2027-03-14", "2027-03-15", "2027-03-15"),
     ("2029-01-10", "2025-08-01", "2027-03-14", "2027-03-15", "2029-01-09"),  # after 18
-    ("2035-01-01", "2025-08-01", "2027-03-14", "2027-03-15", "2032-03-14"),  # after 23: no effect
+    ("2035-01-01", "2025-08-01", "2027-03-14", "2027-03-15", "2034-12-31"),  # at 25: ends the RMC doelgroep
+    ("2037-01-01", "2025-08-01", "2027-03-14", "2027-03-15", "2036-03-14"),  # after 27: no effect
 ])
 def test_startkwalificatie(sk: str | None, kp_start: str | None, kp_einde: str | None,
                            rmc_start_: str | None, rmc_einde_: str | None) -> None:
@@ -173,21 +180,30 @@ def test_sk_ends_the_rmc_doelgroep() -> None:
     assert bepaal_status(b, D("2029-01-10"), sk).status == GEEN
 
 
-@pytest.mark.parametrize("pro,peil,status,kp_einde", [
-    ("2025-06-30", "2025-09-01", GEEN, None),  # certificate before kwalificatieplicht: none at all
-    ("2025-06-30", "2027-03-15", RMC, None),  # still no SK: RMC doelgroep from 18
-    ("2026-01-10", "2026-01-09", KP, "2026-01-09"),
-    ("2026-01-10", "2026-01-10", GEEN, "2026-01-09"),
-    ("2025-06-30", "2025-07-01", LP, None),  # leerplicht is not ended by it
+@pytest.mark.parametrize("pro,peil,status,kp_einde,rmc_start_", [
+    # certificate during leerplicht: no kwalificatieplicht at all; at 16 the RMC doelgroep (WEB 8.1.8, 8.3.1)
+    ("2025-06-30", "2025-09-01", RMC, None, "2025-08-01"),
+    ("2025-06-30", "2027-03-15", RMC, None, "2025-08-01"),  # still no SK: RMC doelgroep at 18 too
+    ("2026-01-10", "2026-01-09", KP, "2026-01-09", "2026-01-10"),
+    ("2026-01-10", "2026-01-10", RMC, "2026-01-09", "2026-01-10"),  # 16, certificate: kwalificatieplicht ends
+    ("2025-06-30", "2025-07-01", LP, None, "2025-08-01"),  # leerplicht is not ended by it
 ])
 def test_praktijkonderwijs_or_vso_certificate(pro: str, peil: str, status: StatusCode,
-                                               kp_einde: str | None) -> None:
+                                               kp_einde: str | None, rmc_start_: str) -> None:
     s = bepaal_status(D("2009-03-15"), D(peil), pro_vso_datum=D(pro))
     assert s.status == status
     assert s.kwalificatieplicht_einde == (D(kp_einde) if kp_einde else None)
     assert kwalificatieplicht_einde(D("2009-03-15"), pro_vso_datum=D(pro)) == s.kwalificatieplicht_einde
-    if status == GEEN:
-        assert s.grondslag == f"{LPW} art. 4a lid 2 (getuigschrift praktijkonderwijs of VSO)"
+    assert s.rmc_start == D(rmc_start_) == rmc_start(D("2009-03-15"), pro_vso_datum=D(pro))
+    if status == RMC and D(peil) < D("2027-03-15"):
+        assert "art. 8.1.8 lid 1 onder a" in s.grondslag and "art. 4a lid 2" in s.grondslag
+
+
+def test_pro_certificate_and_sk_before_18() -> None:
+    """An SK ends the RMC doelgroep for a certificate holder too (art. 8.1.8 lid 1 onder b)."""
+    s = bepaal_status(D("2009-03-15"), D("2026-09-01"), sk_datum=D("2026-07-01"),
+                      pro_vso_datum=D("2025-06-30"))
+    assert s.status == GEEN and s.grondslag == f"{LPW} art. 4b (startkwalificatie behaald)"
 
 
 # -- grondslag and output -------------------------------------------------------------------------------
@@ -198,7 +214,7 @@ def test_praktijkonderwijs_or_vso_certificate(pro: str, peil: str, status: Statu
     ("2020-01-01", f"{LPW} art. 3 lid 1"),
     ("2026-01-01", f"{LPW} art. 4a lid 1 en art. 4b"),
     ("2028-01-01", "Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3"),
-    ("2033-01-01", "titel 8.3"),
+    ("2033-01-01", "Kamerstuk 36 667"),  # 23 and 24: in the doelgroep by the law of 2026
 ])
 def test_grondslag_names_the_article(peil: str, expected: str) -> None:
     assert expected in bepaal_status(D("2009-03-15"), D(peil)).grondslag
@@ -217,21 +233,56 @@ def test_peildatum_before_the_encoded_law_is_refused() -> None:
     assert bepaal_status(D("2000-01-01"), D("2007-08-01")).status == LP
 
 
-# -- a change in the law ---------------------------------------------------------------------------------
+# -- the RMC age of 1 January 2026 (Wet van school naar duurzaam werk, Kamerstuk 36 667) -------------------
 
-RMC_27 = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 27,
-                               "Wet van school naar duurzaam werk (test)")
+
+@pytest.mark.parametrize("birth,peil,status,rmc_einde_", [
+    # 23 before 2026: out of the doelgroep on the 23rd birthday, back in on 1 January 2026
+    ("2002-06-15", "2025-06-14", RMC, "2025-06-14"),
+    ("2002-06-15", "2025-06-15", GEEN, "2025-06-14"),
+    ("2002-06-15", "2025-12-31", GEEN, "2025-06-14"),
+    ("2002-06-15", "2026-01-01", RMC, "2029-06-14"),
+    ("2002-06-15", "2029-06-14", RMC, "2029-06-14"),
+    ("2002-06-15", "2029-06-15", GEEN, "2029-06-14"),
+    # 24 on 31 December 2025: in again on 1 January 2026 (SPEC §4.1)
+    ("2001-07-01", "2025-12-31", GEEN, "2024-06-30"),
+    ("2001-07-01", "2026-01-01", RMC, "2028-06-30"),
+    # 27 before 2026: never back
+    ("1998-12-31", "2026-01-01", GEEN, "2025-12-30"),
+    # 27 on 1 January 2026 itself: that day is the 27th birthday, so out
+    ("1999-01-01", "2025-12-31", GEEN, "2021-12-31"),
+    ("1999-01-01", "2026-01-01", GEEN, "2025-12-31"),
+    # 26 on 1 January 2026 (born 2 January 1999): one day in the doelgroep
+    ("1999-01-02", "2026-01-01", RMC, "2026-01-01"),
+    ("1999-01-02", "2026-01-02", GEEN, "2026-01-01"),
+    # born on a 1st: the 23rd birthday on 1 January 2026 is not an end any more
+    ("2003-01-01", "2025-12-31", RMC, "2025-12-31"),
+    ("2003-01-01", "2026-01-01", RMC, "2029-12-31"),
+])
+def test_the_rmc_age_switch_on_1_january_2026(birth: str, peil: str, status: StatusCode,
+                                              rmc_einde_: str) -> None:
+    """Status and `rmc_einde` use the value in force on the peildatum (SPEC §4.1)."""
+    s = bepaal_status(D(birth), D(peil))
+    assert s.status == status
+    assert s.rmc_einde == D(rmc_einde_)
+    assert (s.rmc_start <= D(peil) <= s.rmc_einde) == (status == RMC)
+    if status == RMC:
+        expected = "Kamerstuk 36 667" if D(peil) >= D("2026-01-01") else "titel 8.3"
+        assert expected in s.grondslag
+
+
+RMC_30 = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 30, "a proposed RMC age (test)")
 
 
 def test_a_new_rmc_age_changes_the_status_from_its_date_only() -> None:
-    b = D("2005-06-15")  # 23 on 15 June 2028, 27 on 15 June 2032
-    assert bepaal_status(b, D("2029-12-31"), parameters=RMC_27).status == GEEN
-    after = bepaal_status(b, D("2030-01-01"), parameters=RMC_27)
+    b = D("2002-06-15")  # 27 on 15 June 2029, 30 on 15 June 2032
+    assert bepaal_status(b, D("2029-12-31"), parameters=RMC_30).status == GEEN
+    after = bepaal_status(b, D("2030-01-01"), parameters=RMC_30)
     assert after.status == RMC
-    assert after.grondslag == "Wet van school naar duurzaam werk (test)"
+    assert after.grondslag == "a proposed RMC age (test)"
     assert after.rmc_einde == D("2032-06-14")
     assert bepaal_status(b, D("2030-01-01")).status == GEEN  # the shipped law is unchanged
-    assert rmc_einde(b) == D("2028-06-14")
+    assert rmc_einde(b) == D("2029-06-14")
 
 
 def test_a_new_rmc_age_leaves_earlier_peildatums_alone() -> None:
@@ -240,7 +291,7 @@ def test_a_new_rmc_age_leaves_earlier_peildatums_alone() -> None:
     assert peildatums[-1] < D("2030-01-01")
     for b in births:
         for p in peildatums:
-            assert bepaal_status(b, p).status == bepaal_status(b, p, parameters=RMC_27).status
+            assert bepaal_status(b, p).status == bepaal_status(b, p, parameters=RMC_30).status
 
 
 # -- partly unknown birth dates ---------------------------------------------------------------------------

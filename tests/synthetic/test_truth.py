@@ -78,10 +78,10 @@ def test_moving_in_gives_four_weeks_grace() -> None:
 def test_rmc_vsv_and_startkwalificatie() -> None:
     p = person(date(2006, 4, 1))
     enrol(p, date(2025, 8, 1), date(2026, 3, 1), soort="MBO")
-    assert signals(p, date(2026, 9, 7)) == {"GEEN_INSCHRIJVING_18_23": date(2026, 3, 2),
+    assert signals(p, date(2026, 9, 7)) == {"GEEN_INSCHRIJVING_RMC": date(2026, 3, 2),
                                             "VSV": date(2026, 3, 2)}
     # the next convenantjaar starts on 1 October: no longer a new vsv'er
-    assert signals(p, date(2026, 10, 5)) == {"GEEN_INSCHRIJVING_18_23": date(2026, 3, 2)}
+    assert signals(p, date(2026, 10, 5)) == {"GEEN_INSCHRIJVING_RMC": date(2026, 3, 2)}
     q = person(date(2006, 4, 1))
     enrol(q, date(2023, 8, 1), date(2026, 7, 1), soort="MBO", diploma=date(2026, 7, 1), sk=True)
     assert signals(q, date(2026, 9, 7)) == {}
@@ -90,7 +90,7 @@ def test_rmc_vsv_and_startkwalificatie() -> None:
 def test_unfunded_enrolment_counts_as_enrolled_but_not_for_vsv() -> None:
     p = person(date(2006, 4, 1))
     enrol(p, date(2025, 8, 1), date(2026, 3, 1), soort="MBO", bekostigd=False)
-    assert signals(p, date(2026, 9, 7)) == {"GEEN_INSCHRIJVING_18_23": date(2026, 3, 2)}
+    assert signals(p, date(2026, 9, 7)) == {"GEEN_INSCHRIJVING_RMC": date(2026, 3, 2)}
     enrol(p, date(2026, 9, 1), None, soort="MBO", bekostigd=False)
     assert signals(p, date(2026, 9, 7)) == {}
 
@@ -171,7 +171,7 @@ def _signals_of(generated: Generated, number: str) -> list[dict[str, str]]:
     ("ONDERWIJSNUMMER_ZONDER_BSN", {"ONBEKEND_IN_BRP"}),
     ("BSN_NIET_IN_BRP", {"ONBEKEND_IN_BRP"}),
     ("VERZUIM_LRV_THUISZITTER", {"THUISZITTER"}),
-    ("RMC_GEEN_INSCHRIJVING", {"GEEN_INSCHRIJVING_18_23"}),
+    ("RMC_GEEN_INSCHRIJVING", {"GEEN_INSCHRIJVING_RMC"}),
     ("AV_NOOIT_INGESCHREVEN", {"ABSOLUUT_VERZUIM", "THUISZITTER"}),
 ])
 def test_planted_kind_has_its_signals_in_the_first_week(generated: Generated, kind: str,
