@@ -147,7 +147,7 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
 @click.option("--out", type=click.Path(file_okay=False), default="inbeeld-demo", show_default=True,
               help="Folder for the generated deliveries, the data directory, letters and reports.")
 @click.option("--persons", type=click.IntRange(min=1), default=DEMO_PERSONS, show_default=True,
-              help="Young people aged 0-23 in the municipality.")
+              help="Young people aged 0 up to the RMC age (0-27 since 2026) in the municipality.")
 @click.pass_context
 def demo(ctx: click.Context, out: str, persons: int) -> None:
     """Generate a synthetic municipality and run the weekly job on it: four weekly runs (imports,

@@ -277,3 +277,80 @@ def reconciliation_command(settings: Settings, jaar: int | None, fmt: str, out: 
     paths = _write_tables(_out_dir(settings, out), f"vsv-afstemming-{label}", tables, fmt,
                           f"Afstemming VSV-register met DUO {label}", f"Convenantjaar {label}.")
     _echo(paths)
+
+
+LAW_CHANGE_LIST = (
+    Column("team", "Team"), Column("persoonsnummer", "Persoonsnummer"), Column("naam", "Naam"),
+    Column("geboortedatum", "Geboortedatum", "date"), Column("leeftijd", "Leeftijd", "int"),
+    Column("gemeente", "Gemeente"), Column("adres", "Adres"), Column("status_voor", "Status voor"),
+    Column("status_na", "Status na"), Column("erbij", "Signaal erbij"), Column("eraf", "Signaal eraf"),
+)
+
+
+@report.command("wetswijziging")
+@click.option("--peildatum", type=DATUM, default=None,
+              help="The deliveries of this day (default today): both laws are applied to them.")
+@click.option("--voor", "voor", type=DATUM, default=None,
+              help="The law as it stood on this day (default: the law in force on the peildatum).")
+@click.option("--na", "na", type=DATUM, default=None,
+              help="The law as it stood on this day (default: the law in force on the peildatum).")
+@click.option("--voorstel", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A proposed parameters file (TOML as rules/parameters.toml, only the parameters it "
+                   "changes): the law after; the law files are not touched.")
+@_format_option
+@_out_option
+@click.pass_obj
+def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.date | None,
+                       na: dt.date | None, voorstel: Path | None, fmt: str, out: Path | None) -> None:
+    """What a change in the law does: who changes status or signal between two laws on the same
+    deliveries (the law of two days, or the law in force and a proposal), counted per gemeente, age and
+    signal, with the list for the team that gets them.
+
+    Example (the RMC age of 1 January 2026): --peildatum 2026-09-07 --voor 2025-12-31.
+    """
+    from reports import wetswijziging as ww
+
+    if voorstel is not None and na is not None:
+        raise click.UsageError("give --na or --voorstel, not both")
+    if voor is None and na is None and voorstel is None:
+        raise click.UsageError("nothing to compare: give --voor DATUM, --na DATUM or --voorstel FILE")
+    if not settings.gemeenten:
+        raise click.ClickException("which gemeenten are served? Set INBEELD_GEMEENTEN (e.g. 0363), "
+                                   "`gemeenten` in inbeeld.toml or --gemeenten")
+    peildatum = peildatum or dt.date.today()
+    try:
+        law_before = ww.law_on(voor) if voor else ww.law_in_force(peildatum)
+        if voorstel is not None:
+            law_after = ww.proposal(voorstel)
+        else:
+            law_after = ww.law_on(na) if na else ww.law_in_force(peildatum)
+    except ww.ProposalError as exc:
+        raise click.ClickException(str(exc)) from None
+    with _staging(settings) as con:
+        comparison = ww.compare(con, peildatum, settings.gemeenten, law_before, law_after)
+        people = ww.people(con, peildatum, (c.persoonsnummer for c in comparison.changes))
+    lines = ww.summary_lines(comparison)
+    tables = [
+        Table("Per signaal", (Column("signaal", "Signaal"), Column("voor", "Voor", "int"),
+                              Column("na", "Na", "int"), Column("erbij", "Erbij", "int"),
+                              Column("eraf", "Eraf", "int")),
+              ww.per_signaal(comparison), notes=tuple(lines)),
+        Table("Per gemeente", (Column("gemeente", "Gemeente"), Column("status_voor", "Status voor"),
+                               Column("status_na", "Status na"), Column("aantal", "Aantal", "int")),
+              ww.per_gemeente(comparison)),
+        Table("Per leeftijd", (Column("leeftijd", "Leeftijd"), Column("signaal", "Signaal"),
+                               Column("verandering", "Verandering"), Column("aantal", "Aantal", "int")),
+              ww.per_leeftijd(comparison)),
+    ]
+    rows = ww.change_rows(comparison, people)
+    for team in (ww.TEAM_RMC, ww.TEAM_LEERPLICHT):
+        note = f"Jongeren die door de wetswijziging bij het team {team} komen of eruit gaan."
+        tables.append(Table(f"Lijst {team.split(' ')[0]}", LAW_CHANGE_LIST,
+                            [r for r in rows if r["team"] == team], notes=(note,)))
+    stem = f"wetswijziging-{peildatum.isoformat()}"
+    paths = _write_tables(_out_dir(settings, out), stem, tables, fmt, "Wetswijziging",
+                          f"Peildatum {format_date(peildatum)}: {law_before.label} tegenover "
+                          f"{law_after.label}.")
+    for line in lines:
+        click.echo(line)
+    _echo(paths)

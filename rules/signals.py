@@ -304,7 +304,8 @@ status AS (
     FROM personen p LEFT JOIN inschr x ON x.sleutel = p.bsn
 )
 SELECT p.bsn AS persoonsnummer, p.gemeentecode, p.resident, p.overleden, p.geemigreerd, s.status,
-       s.geldig, s.sk IS NOT NULL AS startkwalificatie, coalesce(v.gedekt, false) AS vrijstelling
+       s.geldig, s.sk IS NOT NULL AS startkwalificatie, coalesce(v.gedekt, false) AS vrijstelling,
+       p.vroegst AS geboortedatum_vroegst, p.laatst AS geboortedatum_laatst
 FROM personen p JOIN status s USING (bsn) LEFT JOIN vrij_p v ON v.persoonsnummer = p.bsn
 """
 
