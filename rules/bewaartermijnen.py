@@ -12,8 +12,10 @@ The terms (values in `parameters.toml`, evaluated on the day of the run, `on`):
 - kwalificatieplicht dossier: `bewaartermijn_kwalificatieplicht` (2) years after the
   kwalificatieplicht ends (Selectielijst 12.1.4): the day after its last day, plus 2 years;
 - RMC dossier: `bewaartermijn_rmc` (2) years after the RMC doelgroep ends (startkwalificatie or the
-  23rd birthday, `rules.status.rmc_einde`): the day after its last day, plus 2 years;
-- proces-verbaal and Halt items: `bewaartermijn_wpg` (5) years after they were recorded (Wpg art. 14).
+  birthday of the RMC age, 23 or 27 since 1 January 2026, `rules.status.rmc_einde`): the day after
+  its last day, plus 2 years;
+- proces-verbaal and Halt items: `bewaartermijn_wpg` (5) years after they were recorded (Wpg art. 8
+  lid 6; see docs/law.md).
 
 A dossier about several obligations (a case open while the child went from leerplicht to
 kwalificatieplicht) follows the longest of their terms: `dossier` takes every obligation whose
@@ -92,7 +94,7 @@ def kwalificatieplicht(geboortedatum: date, sk_datum: date | None, on: date,
 
 def rmc(geboortedatum: date, sk_datum: date | None, on: date,
         parameters: Parameters | None = None) -> Vernietiging | None:
-    """An RMC dossier: 2 years after the RMC doelgroep ended (startkwalificatie or 23rd birthday);
+    """An RMC dossier: 2 years after the RMC doelgroep ended (startkwalificatie or the RMC age);
     None when the young person was never in it (a startkwalificatie before 18)."""
     params = parameters or PARAMETERS
     einde = rmc_einde(geboortedatum, sk_datum, parameters=params)
@@ -100,7 +102,7 @@ def rmc(geboortedatum: date, sk_datum: date | None, on: date,
 
 
 def wpg(verwerkt_op: date, on: date, parameters: Parameters | None = None) -> Vernietiging:
-    """A proces-verbaal or Halt item: 5 years after it was first recorded (Wpg art. 14)."""
+    """A proces-verbaal or Halt item: 5 years after it was first recorded (Wpg art. 8 lid 6)."""
     return _na(Termijn.WPG, verwerkt_op, on, parameters or PARAMETERS)
 
 

@@ -74,7 +74,7 @@ class _Grenzen:
     leerplicht_start: date  # first day of leerplicht
     leerplicht_einde: date  # last day of leerplicht
     kwalificatieplicht_leeftijd: date | None  # the 18th birthday: first day past the kwalificatieplicht age
-    rmc_leeftijd: date | None  # the 23rd birthday: first day past the RMC age (None: not asked for)
+    rmc_leeftijd: date | None  # the birthday of the RMC age: first day past it (None: not asked for)
 
 
 def _grenzen(geboortedatum: date, values: Mapping[str, ParameterValue], twaalf: date | None) -> _Grenzen:
