@@ -56,8 +56,9 @@ KINDS = {
                             D("2010-03-15"), D("2029-03-15")),
     "kwalificatieplicht case": Kind(lambda s, n: data.case(s, n, AV, D("2025-01-06"), D("2025-02-03")),
                                     D("2008-03-15"), D("2028-03-15")),
+    # born 2000-06-01: out of the RMC doelgroep at 23 (2023), back on 1 January 2026 up to 27 (2027)
     "rmc case": Kind(lambda s, n: data.case(s, n, RMC18, D("2019-01-07"), D("2019-06-03")),
-                     D("2000-06-01"), D("2025-06-01")),
+                     D("2000-06-01"), D("2029-06-01")),
     "rmc case, startkwalificatie at 20": Kind(lambda s, n: data.case(s, n, RMC18, D("2019-01-07"),
                                                                      D("2019-06-03")),
                                               D("2000-06-01"), D("2023-02-01"), sk=D("2021-02-01")),
@@ -69,8 +70,8 @@ KINDS = {
     "verzuimmelding": Kind(lambda s, n: data.melding(s, n, "VM-1", VerzuimSoort.LUXE, D("2018-05-01"),
                                                      D("2018-05-08")), D("2010-03-15"), D("2029-03-15")),
     "rmc melding": Kind(lambda s, n: data.melding(s, n, "VM-2", VerzuimSoort.RMC, D("2019-03-01"),
-                                                  D("2019-03-08")), D("2000-06-01"), D("2025-06-01")),
-    "vsv entry": Kind(lambda s, n: data.vsv(s, n, 2018, D("2019-03-01")), D("2000-06-01"), D("2025-06-01")),
+                                                  D("2019-03-08")), D("2000-06-01"), D("2029-06-01")),
+    "vsv entry": Kind(lambda s, n: data.vsv(s, n, 2018, D("2019-03-01")), D("2000-06-01"), D("2029-06-01")),
 }
 
 
@@ -180,7 +181,7 @@ def test_dates_follow_new_facts_a_startkwalificatie_shortens_an_rmc_term(session
     young = data.person(session, BSNS[0], D("2000-06-01"))
     entry = data.case(session, BSNS[0], RMC18, D("2019-01-07"), D("2019-06-03"))
     update_dates(session, D("2020-01-01"))
-    assert entry.vernietigen_op == D("2025-06-01")
+    assert entry.vernietigen_op == D("2029-06-01")  # the RMC age of 2026 brings them back at 25
     young.sk_datum = D("2021-02-01")
     update_dates(session, D("2022-01-01"))
     session.refresh(entry)

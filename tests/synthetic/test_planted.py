@@ -96,8 +96,9 @@ def _age(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-AGES = {"PO": (4, 13), "SO": (4, 13), "VO": (10, 20), "VSO": (11, 21), "PRO": (11, 19), "MBO": (14, 23),
-        "VAVO": (16, 23), "HO": (16, 23)}
+# The population runs up to the RMC age (27 since 2026): students of MBO, VAVO and HO up to 27.
+AGES = {"PO": (4, 13), "SO": (4, 13), "VO": (10, 20), "VSO": (11, 21), "PRO": (11, 19), "MBO": (14, 27),
+        "VAVO": (16, 27), "HO": (16, 27)}
 
 
 def test_ages_fit_the_school_kind(generated: Generated) -> None:
@@ -110,4 +111,4 @@ def test_ages_fit_the_school_kind(generated: Generated) -> None:
             low, high = AGES[row["ONDERWIJSSOORT"]]
             assert low <= _age(date(year, month, day), d) <= high, row
             checked += 1
-    assert checked > 1000
+    assert checked > 800  # enrolled on the first peildatum, of a population spread over 0-27

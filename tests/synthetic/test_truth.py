@@ -163,8 +163,10 @@ def _signals_of(generated: Generated, number: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("kind,expected", [
     ("SK_NIET_INGESCHREVEN", set()),
-    ("PRO_CERTIFICAAT", set()),
-    ("VSO_CERTIFICAAT", set()),
+    # a PrO/VSO certificate ends the kwalificatieplicht; not enrolled and without SK they are in the RMC
+    # doelgroep (WEB art. 8.1.8 lid 1 onder a, art. 8.3.1; docs/law.md)
+    ("PRO_CERTIFICAAT", {"GEEN_INSCHRIJVING_RMC"}),
+    ("VSO_CERTIFICAAT", {"GEEN_INSCHRIJVING_RMC"}),
     ("VRIJSTELLING_LPW_15", set()),
     ("VRIJSTELLING_LPW_5_B", set()),
     ("GEBOORTEDATUM_ONBEKEND", {"CONTROLE_GEBOORTEDATUM"}),
