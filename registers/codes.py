@@ -61,7 +61,7 @@ class CloseReason(StrEnum):
     VRIJSTELLING = "vrijstelling"
     VERHUISD = "verhuisd"
     ACHTTIEN_GEWORDEN = "achttien_geworden"
-    DRIEENTWINTIG_GEWORDEN = "drieentwintig_geworden"  # kept for cases closed before 2026 (migration 0005)
+    DRIEENTWINTIG_GEWORDEN = "drieentwintig_geworden"  # kept for cases closed before 2026 (migration 0006)
     RMC_LEEFTIJD_BEREIKT = "rmc_leeftijd_bereikt"  # the RMC age of the law on the day (23; 27 from 2026)
     STARTKWALIFICATIE = "startkwalificatie"
     OVERLEDEN = "overleden"

@@ -38,7 +38,7 @@ SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_IN
            ONBEKEND_IN_BRP, THUISZITTER, VSV)
 
 # Codes of earlier releases, still accepted where a person types a code (`--type`) and rewritten in the
-# registers by migration 0005. GEEN_INSCHRIJVING_18_23 named the RMC ages of before 1 January 2026.
+# registers by migration 0006. GEEN_INSCHRIJVING_18_23 named the RMC ages of before 1 January 2026.
 SIGNAL_ALIASES = {"GEEN_INSCHRIJVING_18_23": GEEN_INSCHRIJVING_RMC}
 
 

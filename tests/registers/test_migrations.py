@@ -17,7 +17,7 @@ from registers.models import Base
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0005"
+    assert head_revision() == "0006"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
@@ -79,11 +79,11 @@ def test_on_sqlite_the_role_part_of_0004_is_skipped_with_a_clear_log_line(tmp_pa
     assert any("PostgreSQL features; skipped on sqlite" in r.getMessage() for r in caplog.records)
 
 
-def test_0005_rewrites_stored_rmc_cases_to_the_new_signal_code(fresh_db_url: str) -> None:
-    """A register of revision 0004 with an open GEEN_INSCHRIJVING_18_23 case (and its letter action):
+def test_0006_rewrites_stored_rmc_cases_to_the_new_signal_code(fresh_db_url: str) -> None:
+    """A register of revision 0005 with an open GEEN_INSCHRIJVING_18_23 case (and its letter action):
     after the upgrade the case carries GEEN_INSCHRIJVING_RMC, keeps its id and timeline, the old code is
     refused, and a case can close with the new reason `rmc_leeftijd_bereikt`."""
-    upgrade(fresh_db_url, "0004")
+    upgrade(fresh_db_url, "0005")
     engine = make_engine(fresh_db_url)
     try:
         with engine.begin() as connection:

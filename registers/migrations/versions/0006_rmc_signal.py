@@ -1,7 +1,7 @@
 """The RMC signal is renamed for the law of 1 January 2026; a close reason for the RMC age of the day.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-06
 
 Since 1 January 2026 (Wet van school naar duurzaam werk, Kamerstuk 36 667) the RMC doelgroep runs
@@ -25,8 +25,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -61,7 +61,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     used = bind.execute(sa.text("SELECT count(*) FROM cases WHERE close_reason = 'rmc_leeftijd_bereikt'")).scalar()
     if used:
-        raise RuntimeError(f"{used} cases closed with rmc_leeftijd_bereikt: revision 0004 has no such reason")
+        raise RuntimeError(f"{used} cases closed with rmc_leeftijd_bereikt: revision 0005 has no such reason")
     _change(SIGNALS_AFTER, SIGNALS_BEFORE, CLOSE_REASONS_AFTER, CLOSE_REASONS_BEFORE,
             SIGNAL_LENGTH_AFTER, SIGNAL_LENGTH_BEFORE, NEW, OLD, (OLD, "VSV"))
 
@@ -75,7 +75,7 @@ def _change(signals_from: Sequence[str], signals_to: Sequence[str], reasons_from
         op.execute(sa.text("UPDATE cases SET signal = :new WHERE signal = :old").bindparams(old=old, new=new))
         problems = bind.exec_driver_sql("PRAGMA integrity_check").fetchall()
         if problems != [("ok",)]:
-            raise RuntimeError(f"SQLite integrity check after revision 0005: {problems}")
+            raise RuntimeError(f"SQLite integrity check after revision 0006: {problems}")
         return
     # PostgreSQL refuses to change the type of a column a view or a policy reads: both are made again.
     policy = _has_policy("cases", "cases_rmc")
@@ -128,7 +128,7 @@ def _sqlite_constraints(signals_from: Sequence[str], signals_to: Sequence[str], 
              (f"signal VARCHAR({length_from}) NOT NULL", f"signal VARCHAR({length_to}) NOT NULL")]
     for before, after in edits:
         if sql.count(before) != 1:
-            raise RuntimeError(f"revision 0005: the cases table does not read {before!r} once; not changed")
+            raise RuntimeError(f"revision 0006: the cases table does not read {before!r} once; not changed")
         sql = sql.replace(before, after)
     version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
@@ -137,4 +137,4 @@ def _sqlite_constraints(signals_from: Sequence[str], signals_to: Sequence[str], 
         bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
     finally:
         bind.exec_driver_sql("PRAGMA writable_schema = OFF")
-    log.info("revision 0005: the CHECK constraints of cases edited in place (SQLite)")
+    log.info("revision 0006: the CHECK constraints of cases edited in place (SQLite)")
