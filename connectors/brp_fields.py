@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
+#
+# What a fault in a field does (SPEC §6, no one lost): the BSN is the person's key, so a
+# persoonslijst without a valid one cannot be staged (REFUSE); the fields the law needs to place a
+# person (birth date, gemeente van inschrijving) keep the person with the field empty and mark the
+# persoonslijst incomplete, which the signals turn into ONVOLLEDIGE_PERSOONSLIJST (ONVOLLEDIG); any
+# other field is left empty and the person kept (LEEG). Every fault is reported either way.
+REFUSE, ONVOLLEDIG, LEEG = "refuse", "onvolledig", "leeg"
 OUDER_FIELDS = ("bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "geslacht")
 
 
@@ -18,17 +25,18 @@ class Field:
     name: str
     kind: str = "text"
     required: bool = False
+    on_fault: str = LEEG
 
 
 RAW_FIELDS: tuple[Field, ...] = (
-    Field("bsn", "bsn", required=True),
+    Field("bsn", "bsn", required=True, on_fault=REFUSE),
     Field("a_nummer"),
     Field("voornamen"),
     Field("voorvoegsel"),
     Field("geslachtsnaam"),
-    Field("geboortedatum", "date", required=True),
+    Field("geboortedatum", "date", required=True, on_fault=ONVOLLEDIG),
     Field("geslacht"),
-    Field("gemeente_inschrijving", "gemeente"),
+    Field("gemeente_inschrijving", "gemeente", on_fault=ONVOLLEDIG),
     Field("datum_inschrijving_gemeente", "date"),
     Field("verblijfplaats_type"),
     Field("adres_functie"),
@@ -52,3 +60,5 @@ RAW_FIELDS: tuple[Field, ...] = (
 )
 RAW_NAMES = tuple(f.name for f in RAW_FIELDS)
 FIELD_BY_NAME = {f.name: f for f in RAW_FIELDS}
+FIELDS_ON_FAULT = {what: tuple(f.name for f in RAW_FIELDS if f.on_fault == what)
+                   for what in (REFUSE, ONVOLLEDIG, LEEG)}

@@ -169,7 +169,7 @@ def read_haalcentraal(
         raise RefusedFile(path, None, member, f'no persons: the "{member}" array is empty')
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
-        format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten,
+        format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten, details=counts.details,
     )
 
 

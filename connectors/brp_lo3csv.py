@@ -154,7 +154,7 @@ def read_lo3csv(
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten,
-        details={"history_rows": history_rows},
+        details={"history_rows": history_rows, **counts.details},
     )
 
 

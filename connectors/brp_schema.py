@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.brp_fields import OUDER_FIELDS, RAW_FIELDS, Field
+from connectors.brp_fields import FIELDS_ON_FAULT, LEEG, ONVOLLEDIG, OUDER_FIELDS, RAW_FIELDS, REFUSE, Field
 from connectors.errors import RefusedFile
 from connectors.scan_order import any_order, in_order
 
@@ -57,6 +57,10 @@ PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
     *((f"ouder{n}_{f}", "VARCHAR") for n in (1, 2) for f in OUDER_FIELDS),
     ("gezag", "VARCHAR"),
     ("extra", "JSON"),
+    # the fields the law needs that were at fault and are empty (comma separated), else NULL: the
+    # signals give such a resident ONVOLLEDIGE_PERSOONSLIJST. Last, so older staging files gain it
+    # with ADD COLUMN and keep the column order the inserts rely on.
+    ("onvolledig", "VARCHAR"),
 )
 PERSON_NAMES = tuple(name for name, _ in PERSON_COLUMNS)
 
@@ -64,6 +68,7 @@ DDL = f"""
 CREATE TABLE IF NOT EXISTS brp_personen (
     {", ".join(f"{n} {t}" for n, t in PERSON_COLUMNS)}
 );
+ALTER TABLE brp_personen ADD COLUMN IF NOT EXISTS onvolledig VARCHAR;
 CREATE TABLE IF NOT EXISTS brp_historie (
     import_id     BIGINT NOT NULL,
     bsn           VARCHAR,           -- the persoonslijst the row belongs to
@@ -138,6 +143,14 @@ REASONS = {
     "gemeente": "not a gemeentecode (4 digits)",
     "int": "not a whole number",
     "geheim": "not an indicatie geheim (0-9, true/false)",
+}
+
+
+# A fault outcome in the fault report (SPEC §6: every persoonslijst staged or refused with its reason).
+OUTCOMES = {
+    REFUSE: " - persoonslijst refused",
+    ONVOLLEDIG: " - person staged with this field empty, signal ONVOLLEDIGE_PERSOONSLIJST",
+    LEEG: " - person staged with this field empty",
 }
 
 
@@ -222,11 +235,46 @@ def typed_select_sql(import_id: int, *, with_source: bool = True) -> str:
         "ouder1_geboortedatum": "g_ouder1_geboortedatum",
         "ouder2_geboortedatum": "g_ouder2_geboortedatum",
         "extra": "extra",
+        "onvolledig": "NULL::VARCHAR",  # set by `_blank_faults`
     }
     for name in _date_fields():
         cols.setdefault(name, f"d_{name}")
     names = PERSON_NAMES if with_source else PERSON_NAMES[2:]
     return ",\n    ".join(f"{cols.get(name, q(name))} AS {name}" for name in names)
+
+
+def _typed_of(field: str) -> tuple[str, ...]:
+    """The typed columns a raw field's value reaches (emptied when the field is at fault)."""
+    if field == "geboortedatum":
+        return ("geboortedatum", "geboortedatum_vroegst", "geboortedatum_laatst", "geboortedatum_precisie")
+    return (field,) if field in PERSON_NAMES else ()
+
+
+def _refused_sql(faults: str) -> str:
+    """SQL: the list of faults `faults` refuses its persoonslijst (a fault in the key)."""
+    refusing = ", ".join(f"'{f}'" for f in FIELDS_ON_FAULT[REFUSE])
+    return f"len(list_filter({faults}, lambda x: x.field IN ({refusing}))) > 0"
+
+
+def _reason_sql(faults_of_row: str, fault: str) -> str:
+    """SQL: a fault's reason with what became of its persoonslijst."""
+    needed = ", ".join(f"'{f}'" for f in FIELDS_ON_FAULT[ONVOLLEDIG])
+    return (f"{fault}.reason || CASE WHEN {_refused_sql(faults_of_row)} THEN '{OUTCOMES[REFUSE]}' "
+            f"WHEN {fault}.field IN ({needed}) THEN '{OUTCOMES[ONVOLLEDIG]}' ELSE '{OUTCOMES[LEEG]}' END")
+
+
+def _blank_faults(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Empty the typed columns of every field at fault in `table` (rows with `faults`), and name the
+    fields the law needs among them in `onvolledig`. Only the few faulty rows are touched."""
+    fields = "list_transform(faults, lambda x: x.field)"
+    sets = [
+        f"{column} = CASE WHEN list_contains({fields}, '{f.name}') THEN NULL ELSE {column} END"
+        for f in RAW_FIELDS if f.on_fault != REFUSE for column in _typed_of(f.name)
+    ]
+    needed = ", ".join(f"'{f}'" for f in FIELDS_ON_FAULT[ONVOLLEDIG])
+    sets.append("onvolledig = nullif(array_to_string(list_distinct(list_filter("
+                f"{fields}, lambda x: x IN ({needed}))), ','), '')")
+    con.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE faults IS NOT NULL")
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -243,35 +291,48 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
 class LoadCounts:
     rows_read: int
     rows_loaded: int
-    rows_quarantined: int
+    rows_quarantined: int  # persoonslijsten refused (not staged)
     gemeenten: tuple[str, ...]
+    kept_with_faults: int = 0  # staged with the faulty fields empty
+    onvolledig: int = 0  # of which a field the law needs
+
+    @property
+    def details(self) -> dict[str, int]:
+        return {"kept_with_faults": self.kept_with_faults, "onvolledig": self.onvolledig}
 
 
 DUPLICATE_POLICIES = ("refuse", "quarantine")
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> tuple[int, int]:
-    """Quarantine the faulty rows of `source` (rows with their own `bron_regel`, such as the StUF-BG
-    row files) and insert the others; returns (read, quarantined).
+    """Report the faults of `source` (rows with their own `bron_regel`, such as the StUF-BG row
+    files) and insert its persons; returns (read, refused).
 
-    Reads the source twice (faults first, then the insert without the faulty rows) rather than
-    materialising a typed copy: for a re-scannable file that is cheaper than a second write. Only
-    the faulty rows are kept between the two reads, so a file of good rows holds no memory.
+    Reads the source twice (the faulty rows typed first, then the insert of the others) rather
+    than materialising a typed copy: for a re-scannable file that is cheaper than a second write.
+    Only the faulty rows are kept between the two reads, so a file of good rows holds no memory.
     """
     create_tables(con)
     parsed = parsed_sql(source)
     with any_order(con):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE brp_checked AS
-            SELECT * FROM (SELECT bron_regel, {faults_sql()} AS faults FROM {parsed})
+            SELECT bron_regel, faults, {typed_select_sql(0, with_source=False)}
+            FROM (SELECT *, {faults_sql()} AS faults FROM {parsed})
             WHERE faults IS NOT NULL
         """)
-    con.execute("""
+    con.execute(f"""
         INSERT INTO quarantine_pending
-        SELECT bron_regel, f.field, f.value, f.reason
-        FROM (SELECT bron_regel, unnest(faults) AS f FROM brp_checked)
+        SELECT bron_regel, f.field, f.value, {_reason_sql('faults', 'f')}
+        FROM (SELECT bron_regel, faults, unnest(faults) AS f FROM brp_checked)
         ORDER BY bron_regel
     """)
+    _blank_faults(con, "brp_checked")
+    names = ", ".join(PERSON_NAMES[2:])
+    kept = con.execute(f"""
+        INSERT INTO brp_personen
+        SELECT {int(import_id)}, bron_regel, {names} FROM brp_checked WHERE NOT ({_refused_sql('faults')})
+    """).fetchone()[0]
     with any_order(con):
         inserted = con.execute(f"""
             INSERT INTO brp_personen
@@ -279,9 +340,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> t
             FROM {parsed}
             WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked)
         """).fetchone()[0]
-    bad = con.execute("SELECT count(*) FROM brp_checked").fetchone()[0]
+    faulty = con.execute("SELECT count(*) FROM brp_checked").fetchone()[0]
     con.execute("DROP TABLE brp_checked")
-    return inserted + bad, bad
+    return inserted + faulty, faulty - kept
 
 
 def check_in_order(
@@ -335,24 +396,29 @@ class RecordLines:
 def insert_checked(
     con: duckdb.DuckDBPyConnection, import_id: int, table: str, lines: RecordLines,
 ) -> tuple[int, int]:
-    """Quarantine the faulty persons of the `check_in_order` table and insert the good ones into
-    `brp_personen`, each with its line; returns (persons read, quarantined)."""
+    """Report the faults of the `check_in_order` table and insert its persons into `brp_personen`,
+    each with its line: a persoonslijst with a fault in its key is refused, one with other faults
+    kept with those fields empty (`_blank_faults`); returns (persons read, refused)."""
     con.execute(f"""
         INSERT INTO quarantine_pending
-        SELECT line, f.field, f.value, f.reason
-        FROM (SELECT {lines.line} AS line, unnest(t.faults) AS f
+        SELECT line, f.field, f.value, {_reason_sql('faults', 'f')}
+        FROM (SELECT {lines.line} AS line, t.faults, unnest(t.faults) AS f
               FROM {table} t{lines.join} WHERE t.faults IS NOT NULL)
         ORDER BY line
     """)
+    _blank_faults(con, table)
     names = ", ".join(f"t.{n}" for n in PERSON_NAMES[2:])
     with any_order(con):
         con.execute(f"""
             INSERT INTO brp_personen
             SELECT {int(import_id)}, {lines.line}, {names}
-            FROM {table} t{lines.join} WHERE t.is_person AND t.faults IS NULL
+            FROM {table} t{lines.join}
+            WHERE t.is_person AND (t.faults IS NULL OR NOT ({_refused_sql('t.faults')}))
         """)
-    read, bad = con.execute(f"SELECT count(*), count(faults) FROM {table} WHERE is_person").fetchone()
-    return read, bad
+    read, refused = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {_refused_sql('faults')}) FROM {table} WHERE is_person"
+    ).fetchone()
+    return read, refused
 
 
 def finish_persons(
@@ -397,7 +463,11 @@ def finish_persons(
             "SELECT DISTINCT gemeente_inschrijving FROM brp_personen WHERE import_id = ? "
             "AND gemeente_inschrijving IS NOT NULL ORDER BY 1", [import_id]).fetchall()
     )
-    return LoadCounts(rows_read, loaded, rows_read - loaded, gemeenten)
+    kept, onvolledig = con.execute("""
+        SELECT count(*) FILTER (WHERE bron_regel IN (SELECT line FROM quarantine_pending)),
+               count(onvolledig)
+        FROM brp_personen WHERE import_id = ?""", [import_id]).fetchone()
+    return LoadCounts(rows_read, loaded, rows_read - loaded, gemeenten, kept, onvolledig)
 
 
 # -- residents: the shrink guard and the change summary ---------------------------------------

@@ -95,7 +95,7 @@ def read_stufbg(
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding="cp1252" if override or used in ("cp1252", "windows-1252") else "utf-8",
-        gemeenten=counts.gemeenten,
+        gemeenten=counts.gemeenten, details=counts.details,
     )
 
 

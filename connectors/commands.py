@@ -50,9 +50,15 @@ def print_result(result: ImportResult) -> None:
         return
     click.echo(f"{result.file_name}: loaded as import {result.import_id}"
                + (" (forced past the shrink guard)" if result.forced else ""))
-    hint = f" (inbeeld quarantine list --import {result.import_id})" if result.rows_quarantined else ""
+    kept = result.details.get("kept_with_faults", 0)
+    hint = (f" (inbeeld quarantine list --import {result.import_id})"
+            if result.rows_quarantined or kept else "")
     click.echo(f"  rows read {result.rows_read}, loaded {result.rows_loaded}, "
                f"quarantined {result.rows_quarantined}{hint}")
+    if kept:
+        click.echo(f"  loaded with a faulty field left empty {kept}, of which "
+                   f"{result.details.get('onvolledig', 0)} lack a field the law needs "
+                   "(signal ONVOLLEDIGE_PERSOONSLIJST)")
     if "history_rows" in result.details:
         click.echo(f"  history rows {result.details['history_rows']} "
                    "(kept in brp_historie, not counted as persons)")

@@ -114,7 +114,7 @@ def match_week(con: duckdb.DuckDBPyConnection, session: Session, peildatum: date
     rows = [{
         "persoonsnummer": s.persoonsnummer, "gemeentecode": s.gemeentecode, "signal": s.signal,
         "sinds": s.sinds, "peildatum": s.peildatum, "adres_in_onderzoek": bool(s.adres_in_onderzoek),
-        "controle_nodig": s.signal == "CONTROLE_GEBOORTEDATUM",
+        "controle_nodig": s.signal in ("CONTROLE_GEBOORTEDATUM", "ONVOLLEDIGE_PERSOONSLIJST"),
     } for s in signals]
     summary = sync_cases(session, peildatum, rows, reasons, gemeenten=gemeenten)
     log.info("Match %s: %d signals, %d cases closed with a reason", peildatum.isoformat(), len(signals),

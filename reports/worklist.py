@@ -51,6 +51,7 @@ CASE_TYPE_LABELS = {
     "ONBEKEND_IN_BRP": "Onbekend in BRP",
     "BIJNA_LEERPLICHTIG": "Bijna leerplichtig",
     "CONTROLE_GEBOORTEDATUM": "Controle geboortedatum",
+    "ONVOLLEDIGE_PERSOONSLIJST": "Onvolledige persoonslijst",
 }
 SURNAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "op", "'t", "d'",
                               "la", "le", "du"})

@@ -34,8 +34,9 @@ THUISZITTER = "THUISZITTER"
 ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
 BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
 CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
+ONVOLLEDIGE_PERSOONSLIJST = "ONVOLLEDIGE_PERSOONSLIJST"
 SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_RMC,
-           ONBEKEND_IN_BRP, THUISZITTER, VSV)
+           ONBEKEND_IN_BRP, ONVOLLEDIGE_PERSOONSLIJST, THUISZITTER, VSV)
 
 # Codes of earlier releases, still accepted where a person types a code (`--type`) and rewritten in the
 # registers by migration 0006. GEEN_INSCHRIJVING_18_23 named the RMC ages of before 1 January 2026.
@@ -167,8 +168,18 @@ personen AS (
     SELECT bsn, gemeente_inschrijving AS gemeentecode, geboortedatum_vroegst AS vroegst,
            geboortedatum_laatst AS laatst, coalesce(datum_inschrijving_gemeente, {d}) AS ingeschreven,
            adres_in_onderzoek, coalesce(geheimhouding, 0) > 0 AS geheimhouding, resident, overleden,
-           rni OR coalesce(opschorting_reden, '') = 'E' AS geemigreerd
+           rni OR coalesce(opschorting_reden, '') = 'E' AS geemigreerd, onvolledig
     FROM brp
+),
+onvolledig AS (
+    -- SPEC §6: a persoonslijst with a fault in a field the law needs (the BRP reader left it empty).
+    -- A faulty gemeente van inschrijving cannot say whose resident it is: the first served gemeente's.
+    SELECT bsn, coalesce(gemeente_inschrijving, (SELECT min(g) FROM unnest([{served}]) AS t(g)))
+               AS gemeentecode,
+           adres_in_onderzoek, coalesce(geheimhouding, 0) > 0 AS geheimhouding
+    FROM brp
+    WHERE onvolledig IS NOT NULL AND (resident OR (gemeente_inschrijving IS NULL AND NOT rni
+          AND NOT overleden AND coalesce(opschorting_reden, '') = ''))
 ),
 ingezetenen AS (SELECT * FROM personen WHERE resident),
 duo AS MATERIALIZED (
@@ -278,7 +289,11 @@ alle AS (
     UNION ALL
     SELECT '{CONTROLE_GEBOORTEDATUM}', bsn, gemeentecode, NULL::DATE, NULL, adres_in_onderzoek, geheimhouding,
            false
-    FROM basis WHERE status IS NULL
+    FROM basis WHERE status IS NULL AND onvolledig IS NULL
+    UNION ALL
+    SELECT '{ONVOLLEDIGE_PERSOONSLIJST}', bsn, gemeentecode, NULL::DATE, NULL, adres_in_onderzoek,
+           geheimhouding, false
+    FROM onvolledig WHERE gemeentecode IS NOT NULL
     UNION ALL
     SELECT '{ONBEKEND_IN_BRP}', persoonsnummer, gemeentecode, sinds, NULL, false, false, false
     FROM onbekend

@@ -17,7 +17,7 @@ from registers.models import Base
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0006"
+    assert head_revision() == "0007"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
@@ -128,5 +128,30 @@ def test_0006_rewrites_stored_rmc_cases_to_the_new_signal_code(fresh_db_url: str
             diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
                                     Base.metadata)
         assert diff == [], f"the migrations and registers/models.py disagree: {diff}"
+    finally:
+        engine.dispose()
+
+
+def test_0007_lets_cases_carry_onvolledige_persoonslijst_and_keeps_the_check(fresh_db_url: str) -> None:
+    upgrade(fresh_db_url, "0006")
+    engine = make_engine(fresh_db_url)
+    insert = ("INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, opened_on, last_seen) "
+              "VALUES ('999993653', '0363', :signal, 'open', :d, :d)")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(insert), {"signal": "VSV", "d": date(2026, 9, 7)})
+            case_id = connection.execute(text("SELECT id FROM cases")).scalar_one()
+            connection.execute(text(
+                "INSERT INTO case_actions (case_id, action, on_date, by, note, recorded_at) "
+                "VALUES (:id, 'notitie', :d, 'LPA', 'blijft', CURRENT_TIMESTAMP)"),
+                {"id": case_id, "d": date(2026, 9, 8)})
+        with pytest.raises((IntegrityError, DataError)), engine.begin() as connection:  # check / length
+            connection.execute(text(insert), {"signal": "ONVOLLEDIGE_PERSOONSLIJST", "d": date(2026, 9, 7)})
+        upgrade(fresh_db_url)
+        with engine.begin() as connection:
+            connection.execute(text(insert), {"signal": "ONVOLLEDIGE_PERSOONSLIJST", "d": date(2026, 9, 7)})
+            assert connection.execute(text("SELECT note FROM case_actions")).scalar_one() == "blijft"
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(insert), {"signal": "GEEN_SIGNAAL", "d": date(2026, 9, 7)})
     finally:
         engine.dispose()
