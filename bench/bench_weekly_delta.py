@@ -45,7 +45,7 @@ with Staging(Path(staging), gemeenten=("0363", "0599")) as st:
                                 summarize=enrolment_changes)
     stages["duo"] = time.perf_counter() - start
     signals = compute_signals(st.con, date.fromisoformat(peildatum), ("0363", "0599")).aggregate(
-        "count(*)").fetchone()[0]
+        "count(*)").fetchall()[0][0]
     stages["signals"] = time.perf_counter() - start
 print(json.dumps({"seconds": time.perf_counter() - start, "brp": brp_result.status, "read": duo_result.rows_read,
                   "signals": signals, "stages": stages}))
