@@ -327,12 +327,16 @@ def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> t
         FROM (SELECT bron_regel, faults, unnest(faults) AS f FROM brp_checked)
         ORDER BY bron_regel
     """)
-    _blank_faults(con, "brp_checked")
-    names = ", ".join(PERSON_NAMES[2:])
-    kept = con.execute(f"""
-        INSERT INTO brp_personen
-        SELECT {int(import_id)}, bron_regel, {names} FROM brp_checked WHERE NOT ({_refused_sql('faults')})
-    """).fetchone()[0]
+    faulty, refused = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {_refused_sql('faults')}) FROM brp_checked").fetchone()
+    kept = 0
+    if faulty > refused:  # only then: an INSERT, even of no rows, holds buffers until the commit
+        _blank_faults(con, "brp_checked")
+        names = ", ".join(PERSON_NAMES[2:])
+        kept = con.execute(f"""
+            INSERT INTO brp_personen
+            SELECT {int(import_id)}, bron_regel, {names} FROM brp_checked WHERE NOT ({_refused_sql('faults')})
+        """).fetchone()[0]
     with any_order(con):
         inserted = con.execute(f"""
             INSERT INTO brp_personen
@@ -340,7 +344,6 @@ def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> t
             FROM {parsed}
             WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked)
         """).fetchone()[0]
-    faulty = con.execute("SELECT count(*) FROM brp_checked").fetchone()[0]
     con.execute("DROP TABLE brp_checked")
     return inserted + faulty, faulty - kept
 
