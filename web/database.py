@@ -40,9 +40,10 @@ class Registers:
     @contextmanager
     def session(self, actor: str, rol: str | None) -> Iterator[Session]:
         """A session whose audit entries name `actor`; on PostgreSQL under the role of `rol`
-        (None: the login itself, only for checking a password before anyone is logged in)."""
+        (None: the login itself, only for checking a password before anyone is logged in; it does
+        not take SQLite's write lock while argon2 works, see web.login)."""
         with self._factory(info={"audit": AuditTrail(self._key, actor=actor)}) as session:
-            if self.dialect == "sqlite":
+            if self.dialect == "sqlite" and rol is not None:
                 # Nearly every request writes (its audit entries, a login's failure count): a deferred
                 # SQLite transaction that has read cannot become a writer once another request has
                 # written ("database is locked"), so each begins as a writer and waits its turn.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
 from starlette.responses import RedirectResponse, Response
 
 from web.accounts import log_in
@@ -40,8 +41,7 @@ def login_submit(verzoek: Verzoek) -> Response:
         minuten = max(1, round(wait / 60))
         return verzoek.render("login.html.j2", status=429, titel="Inloggen", login=login,
                               fout=f"Te veel mislukte pogingen. Probeer het over {minuten} minuten opnieuw.")
-    with verzoek.web.registers.session("inbeeld-web", None) as session:
-        gebruiker = log_in(session, login, wachtwoord)
+    gebruiker = _log_in(verzoek, login, wachtwoord)
     if gebruiker is None:
         throttle.failed(login, address)
         log.info("login failed from %s", address)
@@ -50,6 +50,20 @@ def login_submit(verzoek: Verzoek) -> Response:
     volgende = verzoek.sessie.volgende
     verzoek.sessie = verzoek.web.sessions.log_in(verzoek.sessie, gebruiker)
     return RedirectResponse(volgende or START[gebruiker.rol], status_code=303)
+
+
+def _log_in(verzoek: Verzoek, login: str, wachtwoord: str):
+    """The register's password check. On SQLite it reads, verifies (argon2: slow by design) and then
+    writes the failure count; a request that wrote meanwhile makes that write fail at once
+    ("database is locked"), so the check is tried again, up to three times."""
+    for attempt in range(3):
+        try:
+            with verzoek.web.registers.session("inbeeld-web", None) as session:
+                return log_in(session, login, wachtwoord)
+        except OperationalError:
+            if attempt == 2:
+                raise
+    return None
 
 
 def logout(verzoek: Verzoek) -> Response:
