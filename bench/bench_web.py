@@ -36,7 +36,7 @@ from inbeeld.settings import Settings  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 GEMEENTE = "0363"
 PASSWORD = "bench-wachtwoord-2026"
-SIGNALS = ("ABSOLUUT_VERZUIM", "THUISZITTER", "GEEN_INSCHRIJVING_18_23", "VSV")
+SIGNALS = ("ABSOLUUT_VERZUIM", "THUISZITTER", "GEEN_INSCHRIJVING_RMC", "VSV")
 # The LPA's day: (name, method, path); {dossier} an open dossier, {q} a surname to search for.
 DAY = (("inbox", "GET", "/inbox"), ("zoeken", "POST", "/zoeken"), ("dossier", "GET", "/dossier/{dossier}"),
        ("actie", "POST", "/dossier/{dossier}/actie"), ("werklijst", "GET", "/werklijst"),
