@@ -213,13 +213,17 @@ def build_rmc_18_23() -> Document:
     _para(document, "Beste {{ jongere.voornaam }},", after=8)
     _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij je een brief. Wij hebben nog niets van "
                         "je gehoord, daarom schrijven wij je nog een keer.")
+    # The opening follows from why InBeeld writes: DUO's data show an enrolment that ended (VSV), or
+    # no enrolment at all. No school reported anything to us in either case.
     _tag_paragraph(document, "{%p if vsv %}")
-    _body(document, "Van de school hebben wij gehoord dat je bent gestopt met je opleiding, zonder dat je "
-                    "een startkwalificatie hebt gehaald.")
+    _body(document, "Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) ben je onlangs gestopt met je "
+                    "opleiding en sta je nu niet ingeschreven bij een school of opleiding. Je hebt nog geen "
+                    "startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger.")
+    _tag_paragraph(document, "{%p else %}")
+    _body(document, "Volgens onze gegevens sta je niet ingeschreven bij een school of opleiding en heb je "
+                    "nog geen startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger.")
     _tag_paragraph(document, "{%p endif %}")
-    _body(document, "Volgens onze gegevens sta je nu niet ingeschreven bij een school of opleiding en heb je "
-                    "nog geen startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger. Met een "
-                    "startkwalificatie heb je meer kans op werk dat bij je past.")
+    _body(document, "Met een startkwalificatie heb je meer kans op werk dat bij je past.")
     _body(document, "Wij willen graag weten hoe het met je gaat. Werk je, zoek je een opleiding of kun je "
                     "wel wat hulp gebruiken? Het Doorstroompunt (voorheen RMC) van de regio "
                     "{{ gemeente.regio }} helpt jongeren tot {{ rmc_leeftijd }} jaar gratis bij het kiezen "
@@ -311,16 +315,29 @@ def build_informatie_leerplicht() -> Document:
     _address_block(document)
     _meta(document, "{{ jongere.voornaam }} wordt leerplichtig")
     _para(document, "{{ aanhef }},", after=8)
-    _body(document, "{{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, wordt binnenkort vijf jaar. "
+    _body(document, "{{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, "
+                    "{% if jongere.leeftijd >= 5 %}is onlangs vijf jaar geworden{% else %}wordt binnenkort "
+                    "vijf jaar{% endif %}. "
                     "Vanaf {{ leerplicht_start }} is {{ jongere.voornaam }} leerplichtig: vanaf dan moet "
                     "uw kind op een school staan ingeschreven en elke schooldag naar school gaan "
                     "(artikelen 2 en 3 van de Leerplichtwet 1969).")
     _body(document, "Wij hebben nog geen inschrijving op een basisschool gevonden. Heeft u "
                     "{{ jongere.voornaam }} nog niet aangemeld? Doe dat dan vóór {{ antwoord_voor }} bij "
                     "een school naar keuze. Staat uw kind al ingeschreven, dan hoeft u niets te doen.")
-    _body(document, "Kan uw kind niet naar school, bijvoorbeeld om lichamelijke of psychische redenen? Dan "
-                    "kunt u een beroep doen op vrijstelling. Dat moet uiterlijk één maand voordat de "
-                    "leerplicht begint (artikelen 5 en 6 van de Leerplichtwet 1969).")
+    _tag_paragraph(document, "{%p if not vrijstelling_termijn_voorbij %}")
+    _body(document, "Kan uw kind niet naar school, bijvoorbeeld om lichamelijke of psychische redenen? "
+                    "Dan kunt u een beroep doen op vrijstelling. Laat ons dat uiterlijk "
+                    "{{ vrijstelling_uiterlijk }} weten: één maand voordat de leerplicht begint "
+                    "(artikelen 5 en 6 van de Leerplichtwet 1969).")
+    _tag_paragraph(document, "{%p else %}")
+    _body(document, "Kan uw kind niet naar school, bijvoorbeeld om lichamelijke of psychische redenen? "
+                    "Dan kunt u een beroep doen op vrijstelling. De wet vraagt dat u dat uiterlijk één "
+                    "maand voordat de leerplicht begint laat weten (artikelen 5 en 6 van de Leerplichtwet "
+                    "1969); die datum, {{ vrijstelling_uiterlijk }}, is voorbij. Denkt u toch aan "
+                    "vrijstelling? Neem dan zo snel mogelijk contact op met "
+                    "{{ afzender.naam }}; dan bespreken wij wat nog kan. Tot er duidelijkheid is, geldt de "
+                    "leerplicht vanaf {{ leerplicht_start }}.")
+    _tag_paragraph(document, "{%p endif %}")
     _body(document, "Heeft u vragen? Neem contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
                     "{{ afzender.telefoon }} of {{ afzender.email }}.")
     _closing(document)

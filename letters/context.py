@@ -19,6 +19,7 @@ from letters.kinds import Soort
 from letters.persons import Persoon
 from rules.dates import format_nl
 from rules.parameters import value
+from rules.vrijstellingen import kennisgeving_uiterlijk
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def build_context(
         omschrijving, artikel, bewijs = VRIJSTELLING_TEKST[vrijstelling.grond]
         vrijstelling_velden = {"grond": vrijstelling.grond, "omschrijving": omschrijving, "artikel": artikel,
                                "bewijs": bewijs, "schooljaar": vrijstelling.schooljaar}
+    uiterlijk = kennisgeving_uiterlijk(leerplicht_start) if leerplicht_start else None
     return {
         "soort": soort.value,
         "gemeente": gemeente,
@@ -142,4 +144,6 @@ def build_context(
             "datum": format_nl(gesprek.datum), "tijd": gesprek.tijd, "locatie": gesprek.locatie},
         "vrijstelling": vrijstelling_velden,
         "leerplicht_start": format_nl(leerplicht_start) if leerplicht_start else None,
+        "vrijstelling_uiterlijk": format_nl(uiterlijk) if uiterlijk else None,
+        "vrijstelling_termijn_voorbij": uiterlijk is not None and datum > uiterlijk,
     }

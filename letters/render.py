@@ -14,6 +14,7 @@ when the run's process is gone: a killed run must leave nothing behind that keep
 
 from __future__ import annotations
 
+import html
 import multiprocessing
 import os
 import re
@@ -347,6 +348,44 @@ def _read_letter(path: Path | str) -> tuple[tuple[tuple[str, int, int], ...], st
     return frame, xml
 
 
+_TITLE = re.compile(r"(<dc:title>)(.*?)(</dc:title>)", re.S)
+
+
+def letter_title(path: Path | str) -> str:
+    """The title in a letter file's properties (the template's: "Wat doe je nu?")."""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            core = archive.read("docProps/core.xml").decode("utf-8")
+        except KeyError:
+            return ""
+    found = _TITLE.search(core)
+    return html.unescape(found.group(2)) if found else ""
+
+
+def print_file_title(titles: Sequence[str]) -> str:
+    """`Drukwerk, 3 brieven: 2 × Geen schoolinschrijving bekend, 1 × Wat doe je nu?`: what a print
+    file holds, for its title (and so its PDF's), in the order the kinds come."""
+    counts: dict[str, int] = {}
+    for title in titles:
+        counts[title or "brief"] = counts.get(title or "brief", 0) + 1
+    kinds = ", ".join(f"{count} × {title}" for title, count in counts.items())
+    return f"Drukwerk, {len(titles)} {'brief' if len(titles) == 1 else 'brieven'}: {kinds}"
+
+
+def _with_title(texts: Mapping[str, bytes], title: str) -> dict[str, bytes]:
+    """The core properties part with `title` as its title (empty when the package has none)."""
+    core = texts.get("docProps/core.xml")
+    if core is None:
+        return {}
+    text = core.decode("utf-8")
+    escaped = html.escape(title, quote=False)
+    if _TITLE.search(text):
+        text = _TITLE.sub(lambda m: m.group(1) + escaped + m.group(3), text, count=1)
+    else:
+        text = text.replace("</cp:coreProperties>", f"<dc:title>{escaped}</dc:title></cp:coreProperties>")
+    return {"docProps/core.xml": text.encode("utf-8")}
+
+
 def file_frame(path: Path | str) -> tuple[tuple[str, int, int], ...]:
     """Identity of a letter file's parts other than its text: files with equal frames can be merged."""
     return _read_letter(path)[0]
@@ -359,9 +398,11 @@ def _merge_read(paths: Sequence[Path | str], xmls: Sequence[str], level: int) ->
         head_, body, section, tail_ = _split_body(Path(path), xml, allow_tags=True)
         head, tail = head or head_, tail or tail_
         pieces.append((body, section))
-    parts, _ = read_parts(paths[0])
+    parts, texts = read_parts(paths[0])
     document = _merge_pieces(head, tail, pieces)
-    return build_zip(parts, {"word/document.xml": document.encode("utf-8")}, level=level)
+    rendered = {"word/document.xml": document.encode("utf-8"),
+                **_with_title(texts, print_file_title([letter_title(path) for path in paths]))}
+    return build_zip(parts, rendered, level=level)
 
 
 def merge_files(paths: Sequence[Path | str], level: int = 1) -> bytes:

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.output_names import inside
 from connectors.staging import Staging
+from connectors.verzuim_xml import school_names
 from inbeeld.settings import LetterSettings
 from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
@@ -50,6 +51,7 @@ from letters.suppression import Reden
 from registers.audit import AuditEvent, trail
 from registers.codes import ActionType, LetterStatus, Signal
 from registers.db import writer_connection
+from registers.gebruikers import list_users
 from registers.models import CaseAction, Letter
 from rules.status import StatusCode, bepaal_status, leerplicht_start
 
@@ -119,13 +121,20 @@ def _next_weekday(d: date) -> date:
     return d
 
 
-def _afzender(config: LetterSettings, subject: Subject) -> Afzender:
+def _afzender(config: LetterSettings, subject: Subject, namen: Mapping[str, str] | None = None) -> Afzender:
+    """Who the family deals with: the case's behandelaar (`assigned_to`) by name, with the function,
+    phone and e-mail of the office's leerplicht or RMC desk; the desk itself when nobody is assigned.
+
+    `namen` maps a login of the user register (registers.gebruikers) to the person's naam; a
+    behandelaar who is no user there is named as the case has it. Seam: once the register holds a
+    user's functie, telefoon and email, fill those from it too."""
     base = config.rmc if subject.soort is Soort.RMC_18_23 else config.leerplicht
     assigned = subject.case.assigned_to if subject.case is not None else None
-    return replace(base, naam=assigned) if assigned else base
+    return replace(base, naam=(namen or {}).get(assigned, assigned)) if assigned else base
 
 
-def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: LetterSettings) -> dict[str, Any]:
+def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: LetterSettings,
+               schoolnamen: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The kind-specific fields of the context and the reply deadline (None: the default period)."""
     assert jongere.geboortedatum is not None
     if subject.soort is Soort.ABSOLUUT_VERZUIM:
@@ -141,7 +150,8 @@ def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: Lett
         melding = subject.melding
         assert melding is not None
         gesprek_datum = _next_weekday(peildatum + timedelta(days=config.gesprek_na_dagen))
-        school = f"De school ({melding.brin}{'-' + melding.vestiging if melding.vestiging else ''})"
+        school = (schoolnamen or {}).get(melding.brin) or \
+            f"De school ({melding.brin}{'-' + melding.vestiging if melding.vestiging else ''})"
         return {
             "melding": Melding(school=school, datum=melding.meldingsdatum or melding.begindatum,
                                soort=melding.soort.value),
@@ -167,9 +177,10 @@ def _rang_for_whole_subject(subject: Subject, peildatum: date) -> int | None:
 
 
 def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peildatum: date,
-             gemeenten: Sequence[str], config: LetterSettings
-             ) -> tuple[list[Planned], list[Suppressed]]:
-    """Letters and suppressions for the subjects due: pure, from registers facts and BRP persons."""
+             gemeenten: Sequence[str], config: LetterSettings, schoolnamen: Mapping[str, str] | None = None,
+             namen: Mapping[str, str] | None = None) -> tuple[list[Planned], list[Suppressed]]:
+    """Letters and suppressions for the subjects due: pure, from registers facts and BRP persons
+    (`schoolnamen`: BRIN → the school's name, for the invitation's "Het Baken heeft … gemeld")."""
     planned: list[Planned] = []
     suppressed: list[Suppressed] = []
     for subject in subjects:
@@ -197,7 +208,7 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
             due = subject.rang_voor(item.geadresseerde.rol, peildatum)
             if due is not None:
                 suppressed.append(Suppressed(subject, due[0], item.geadresseerde.rol, item.reden))
-        specifics = _specifics(subject, jongere, peildatum, config)
+        specifics = _specifics(subject, jongere, peildatum, config, schoolnamen)
         for geadresseerde in result.brieven:
             due = subject.rang_voor(geadresseerde.rol, peildatum)
             if due is None:
@@ -205,7 +216,7 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
             rang, eerste = due
             arguments = dict(specifics)
             antwoord_voor = arguments.pop("antwoord_voor", None) or peildatum + subject.soort.antwoordtermijn
-            arguments.update(kantoor=config.kantoor, afzender=_afzender(config, subject),
+            arguments.update(kantoor=config.kantoor, afzender=_afzender(config, subject, namen),
                              geadresseerde=geadresseerde, jongere=jongere, datum=peildatum,
                              antwoord_voor=antwoord_voor, eerdere_brief=eerste)
             planned.append(Planned(subject, rang, geadresseerde, arguments, antwoord_voor))
@@ -385,11 +396,13 @@ def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Pa
         result.hersteld = recover(sessions, out_dir)
         with sessions() as session:
             subjects = due_subjects(session, peildatum)
+            namen = {user.login: user.naam for user in list_users(session)}
             run = _run_name(session, out_dir, peildatum)
             session.expunge_all()
         with Staging(staging_path, read_only=True) as staging:
             personen = lees_personen(staging.con, {subject.persoonsnummer for subject in subjects})
-        planned, suppressed = plan_run(subjects, personen, peildatum, gemeenten, config)
+            schoolnamen = school_names(staging.con)
+        planned, suppressed = plan_run(subjects, personen, peildatum, gemeenten, config, schoolnamen, namen)
         if planned:
             result.run, result.run_dir = run, out_dir / run
             result.run_dir.mkdir()

@@ -8,13 +8,15 @@ is left in the output folder: the letters, the work lists, the VSV figures and t
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from pipelines.working_days import first_working_day
 from synthetic import generate
 
 BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml")
@@ -60,14 +62,54 @@ def check_unused(out: Path) -> None:
         raise FileExistsError(f"{out} is not empty: choose another --out or remove it")
 
 
+#: The demo office's staff: who handles which cases (work lists; the weekly run assigns new cases by it,
+#: so the letters name the person). Synthetic names.
+DEMO_CONFIG = """\
+[[reports.werklijst.toewijzing]]
+naam = "A. de Boer"
+rol = "LPA"
+letters = "A-K"
+team = "Leerplicht"
+
+[[reports.werklijst.toewijzing]]
+naam = "S. Visser"
+rol = "LPA"
+letters = "L-Z"
+team = "Leerplicht"
+
+[[reports.werklijst.toewijzing]]
+naam = "R. Haddou"
+rol = "RMC"
+team = "Doorstroompunt"
+"""
+
+
 def run_demo(out: Path, *, persons: int = 5000, seed: int = 1, gemeente: str = "0363", weeks: int = 4,
              echo: Callable[[str], None] = print) -> DemoResult:
-    """Generate, then run the weekly flow for every week and the monthly flow once."""
+    """Generate, then run the weekly flow for every week and the monthly flow once, with the demo
+    office's staff (`DEMO_CONFIG`, written to `inbeeld.toml` beside the data)."""
+    out = Path(out)
+    deliveries, data_dir = out / "deliveries", out / "inbeeld-data"
+    config = out / "inbeeld.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(DEMO_CONFIG, encoding="utf-8")
+    previous = os.environ.get("INBEELD_CONFIG")
+    os.environ["INBEELD_CONFIG"] = str(config)
+    try:
+        return _run(out, deliveries, data_dir, persons=persons, seed=seed, gemeente=gemeente, weeks=weeks,
+                    echo=echo)
+    finally:
+        if previous is None:
+            os.environ.pop("INBEELD_CONFIG", None)
+        else:
+            os.environ["INBEELD_CONFIG"] = previous
+
+
+def _run(out: Path, deliveries: Path, data_dir: Path, *, persons: int, seed: int, gemeente: str, weeks: int,
+         echo: Callable[[str], None]) -> DemoResult:
     from pipelines.monthly import monthly_flow
     from pipelines.weekly import weekly_flow
 
-    out = Path(out)
-    deliveries, data_dir = out / "deliveries", out / "inbeeld-data"
     echo(f"Generating a municipality of {persons:,} young people (gemeente {gemeente}, seed {seed}) ...")
     manifest = generate(deliveries, persons=persons, seed=seed, gemeenten=[gemeente], weeks=weeks)
     result = DemoResult(out, data_dir)
@@ -78,9 +120,12 @@ def run_demo(out: Path, *, persons: int = 5000, seed: int = 1, gemeente: str = "
         echo(f"Week of {peildatum.isoformat()}: weekly run (BRP as {brp_format}) ...")
         counts = weekly_flow(peildatum=peildatum, data_dir=str(data_dir), gemeente=gemeente)
         result.weeks.append((peildatum, counts))
-    echo("Monthly run: work lists, VSV figures, KPIs ...")
-    result.monthly = monthly_flow(peildatum=manifest.peildatums[-1], data_dir=str(data_dir),
-                                  gemeente=gemeente)
+    # the monthly flow runs on the first working day of a month: the one after the last week
+    last = manifest.peildatums[-1]
+    following = last.replace(day=28) + timedelta(days=4)
+    monthly_day = first_working_day(following.year, following.month)
+    echo(f"Monthly run of {monthly_day.isoformat()}: work lists, VSV figures, KPIs ...")
+    result.monthly = monthly_flow(peildatum=monthly_day, data_dir=str(data_dir), gemeente=gemeente)
     result.web_password = add_demo_users(data_dir, gemeente)
     return result
 
@@ -123,7 +168,8 @@ def describe(result: DemoResult) -> str:
     lines += [f"  print file: {p}" for p in outputs["letters"]]
     lines.append(f"Work lists and figures in {result.data_dir / 'reports'}:")
     lines += [f"  {p.relative_to(result.data_dir / 'reports')}" for p in outputs["reports"]]
-    lines += ["", f"Look around: INBEELD_DATA_DIR={result.data_dir} inbeeld --by demo-lpa cases list"]
+    lines += ["", f"Look around: INBEELD_CONFIG={result.out / 'inbeeld.toml'} "
+                  f"INBEELD_DATA_DIR={result.data_dir} inbeeld --by demo-lpa cases list"]
     if result.web_password:
         lines += ["", f"The work screen: INBEELD_DATA_DIR={result.data_dir} inbeeld web",
                   "  then open http://127.0.0.1:8765/ and log in as "

@@ -9,7 +9,7 @@ skipped). Run by hand (`inbeeld run monthly`) the guard is off.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -58,27 +58,31 @@ def write_worklists(data_dir: str, gemeente: str | None, day: date) -> dict[str,
 
 @task(task_run_name="vsv", **TASK)
 def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
-    """VSV figures of the running convenantjaar (suppressed small counts) and the DUO reconciliation."""
+    """VSV figures of the newest convenantjaar the deliveries up to `day` can give (suppressed small
+    counts) and the DUO reconciliation."""
+    from connectors import verzuim_xml
     from reports import gather, staging_queries
     from reports.html import write_html
     from reports.spreadsheet import write_xlsx
-    from reports.vsv import Convenantjaar
     from reports.vsv_report import vsv_html, vsv_tables
 
     settings = run_settings(data_dir, gemeente)
     folder = run_catalog(settings).reports
-    year = Convenantjaar.of(day).year
     settings.served()  # figures for every gemeente in the deliveries would be wrong, not wider
     with staging_read_only(settings) as con:
         if con is None:
             return {"vsv_no_duo_data": 1}
         try:
+            year = staging_queries.latest_vsv_year(con, day)
             figures, _ = staging_queries.vsv_from_staging(con, year, None, settings.gemeenten)
         except staging_queries.NoData:
             return {"vsv_no_duo_data": 1}
         trend = staging_queries.vsv_trend_from_staging(con, stand=None, gemeenten=settings.gemeenten)
-        write_xlsx(folder / f"vsv-{figures.jaar.label}.xlsx", vsv_tables(figures, trend, beleid=True))
-        write_html(folder / f"vsv-{figures.jaar.label}.html", vsv_html(figures, trend, beleid=True))
+        schools = verzuim_xml.school_names(con)
+        write_xlsx(folder / f"vsv-{figures.jaar.label}.xlsx",
+                   vsv_tables(figures, trend, beleid=True, schoolnamen=schools))
+        write_html(folder / f"vsv-{figures.jaar.label}.html",
+                   vsv_html(figures, trend, beleid=True, schoolnamen=schools))
         with registers(settings) as session:
             result = gather.vsv_reconciliation(session, con, year)
     return {"vsv_startset": int(figures.startset), "vsv_new": int(figures.vsv),
@@ -88,22 +92,23 @@ def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
 
 @task(task_run_name="kpi", **TASK)
 def write_kpis(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
-    """KPIs of the previous month's verzuimmeldingen."""
+    """KPIs of the newest month that ended with verzuimmeldingen (the month just ended, saying why it
+    is empty, when none has)."""
     from reports import gather
-    from reports.kpi import kpi_table
+    from reports.kpi import empty_reason, kpi_table, report_month
     from reports.kpi_report import kpi_tables
     from reports.spreadsheet import write_xlsx
 
     settings = run_settings(data_dir, gemeente)
-    last = day.replace(day=1) - timedelta(days=1)
-    period = (last.replace(day=1), last)
     school_days, weeks, days_off = gather.kpi_settings(settings.reports.kpi)
     with registers(settings) as session:
         meldingen = gather.kpi_input(session, settings.reports)
+    period = report_month(meldingen, day)
     table = kpi_table(meldingen, day, period, school_days, weeks, days_off)
-    path: Path = run_catalog(settings).reports / f"kpi-{last:%Y-%m}.xlsx"
-    write_xlsx(path, kpi_tables(table, period, school_days, weeks))
-    return {"kpi_rows": len(table)}
+    leeg = empty_reason(meldingen, period)
+    path: Path = run_catalog(settings).reports / f"kpi-{period[0]:%Y-%m}.xlsx"
+    write_xlsx(path, kpi_tables(table, period, school_days, weeks, leeg))
+    return {"kpi_rows": len(table), "kpi_meldingen": int(table["meldingen"].iloc[-1]) if len(table) else 0}
 
 
 @flow(name="monthly", persist_result=False, log_prints=False, on_failure=[notify_failure],

@@ -94,6 +94,16 @@ def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict
     return counts
 
 
+@task(retries=1, retry_delay_seconds=[30], persist_result=False, cache_policy=NO_CACHE)
+def assign_cases(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
+    """New cases to their LPA / counsellor by the work-list rules, before the letters name them."""
+    from reports.gather import assign_by_rules
+
+    settings = run_settings(data_dir, gemeente)
+    with staging_read_only(settings) as con, registers(settings) as session:
+        return {"cases_assigned": assign_by_rules(session, con, settings.reports)}
+
+
 @task(retries=2, retry_delay_seconds=[30, 120], persist_result=False, cache_policy=NO_CACHE)
 def write_letters(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """Every letter due on `day`, once (`letters.run.run_letters`: it recovers an interrupted run)."""
@@ -168,7 +178,7 @@ def weekly_flow(
                 counts[key] = counts.get(key, 0) + value
         logger.info(summary_line("weekly imports", counts))
         check_arrivals(settings)
-        for step in (register_verzuimmeldingen, match_and_sync_cases, write_letters):
+        for step in (register_verzuimmeldingen, match_and_sync_cases, assign_cases, write_letters):
             counts.update(step(str(settings.data_dir), gemeente, day))
     logger.info(summary_line("weekly", counts))
     return counts

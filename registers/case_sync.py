@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from connectors.persoonsnummer import is_persoonsnummer
-from registers import thuiszitters, vsv
+from registers import thuiszitters, vrijstellingen, vsv
 from registers.audit import SYSTEEM, AuditEvent, trail
 from registers.codes import ActionType, CaseStatus, CloseReason, Signal
 from registers.db import bulk_insert, writer_connection
@@ -205,6 +205,8 @@ def sync_cases(
     vsv.record_signals(session, peildatum, [r["_row"] for r in rows if r["signal"] == Signal.VSV])
     vsv.record_outcomes(session, peildatum, [(c.persoonsnummer, CloseReason(c.close_reason))
                                              for c in closed if c.signal == Signal.VSV])
+    vrijstellingen.end_on_emigration(session, [c.persoonsnummer for c in closed
+                                               if c.close_reason == CloseReason.GEEMIGREERD.value], peildatum)
     ts = thuiszitters.sync_thuiszitters(session, peildatum)
     session.expire_all()  # objects loaded before the sync reload what the statements changed
 

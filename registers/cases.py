@@ -17,6 +17,7 @@ from registers.audit import AuditEvent, trail
 from registers.codes import ActionType, CaseStatus, CloseReason, Signal, parse_code, parse_signal
 from registers.errors import Refused
 from registers.models import Case, CaseAction
+from registers.vrijstellingen import end_on_emigration
 from rules.dates import format_nl
 
 
@@ -99,6 +100,8 @@ def record_action(
     session.add(entry)
     session.flush()
     audit.record(session, AuditEvent(f"case.{kind.value}", case.persoonsnummer, "cases", case.id, detail))
+    if kind is ActionType.GESLOTEN and case.close_reason == CloseReason.GEEMIGREERD:
+        end_on_emigration(session, [case.persoonsnummer], on)
     return entry
 
 

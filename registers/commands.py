@@ -20,6 +20,7 @@ import click
 from sqlalchemy.orm import Session
 
 from connectors.freshness import stale_for
+from connectors.gemeenten import gemeente_label
 from connectors.staging import Staging
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings, SettingsError
@@ -120,7 +121,7 @@ def describe_case(case: Case) -> list[str]:
     state = "open" if case.status == CaseStatus.OPEN else "gesloten"
     lines = [f"Zaak {case.id} · {case.signal.value} · {state}",
              f"Persoonsnummer:   {case.persoonsnummer}",
-             f"Gemeente:         {case.gemeentecode}"]
+             f"Gemeente:         {gemeente_label(case.gemeentecode)}"]
     if case.sinds:
         lines.append(f"Sinds:            {format_nl(case.sinds)}")
     lines.append(f"Geopend:          {format_nl(case.opened_on)} (laatst gezien {format_nl(case.last_seen)})")

@@ -154,6 +154,28 @@ def end_vrijstelling(session: Session, vrijstelling_id: int, einddatum: date) ->
     return entry
 
 
+def end_on_emigration(session: Session, persoonsnummers: Iterable[str], on: date) -> list[Vrijstelling]:
+    """End the vrijstellingen still running on `on` of persons whose dossier closed because they
+    emigrated: leerplicht needs residence in the Netherlands (art. 2), so nothing is left to be free
+    of, and no yearly renewal (art. 6) is asked of them. Returns the entries ended."""
+    wanted = sorted(set(persoonsnummers))
+    if not wanted:
+        return []
+    running = session.scalars(select(Vrijstelling).where(
+        Vrijstelling.persoonsnummer.in_(wanted), Vrijstelling.begindatum <= on,
+        or_(Vrijstelling.einddatum.is_(None), Vrijstelling.einddatum > on)))
+    ended = []
+    for entry in running:
+        entry.einddatum = on
+        ended.append(entry)
+    session.flush()
+    trail(session).record_many(session, [
+        AuditEvent("vrijstelling.ended", entry.persoonsnummer, "vrijstellingen", entry.id,
+                   "reason=geemigreerd")
+        for entry in ended])
+    return ended
+
+
 def is_valid_on(entry: Vrijstelling, d: date) -> bool:
     """docs/formats.md §4: valid when begindatum <= d <= einddatum (an empty einddatum is open-ended)."""
     return entry.begindatum <= d and (entry.einddatum is None or d <= entry.einddatum)

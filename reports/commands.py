@@ -18,11 +18,12 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from connectors import verzuim_xml
 from connectors.output_names import inside, safe_name
 from inbeeld.settings import Settings, SettingsError
 from reports import gather, staging_queries
 from reports.html import format_date, tables_html, write_html
-from reports.kpi import kpi_table
+from reports.kpi import empty_reason, kpi_table, month_of
 from reports.kpi_report import kpi_html, kpi_tables
 from reports.spreadsheet import Column, Table, write_csv, write_xlsx
 from reports.telling import Schooljaar
@@ -112,21 +113,21 @@ def report() -> None:
 
 
 @report.command("worklist")
-@click.option("--maand", type=MAAND, default=None,
-              help="The month the list is for (jjjj-mm); names the files.")
 @click.option("--peildatum", type=DATUM, default=None,
-              help="Date for ages, days open and overdue (default today).")
+              help="Date the ages, days open and overdue are measured on (default today); the cases "
+                   "are always the registers' current state.")
 @click.option("--voor", "only", multiple=True, help="Only the list of this LPA / counsellor (repeatable).")
 @_format_option
 @_out_option
 @click.pass_obj
-def worklist_command(settings: Settings, maand: dt.date | None, peildatum: dt.date | None,
-                     only: tuple[str, ...], fmt: str, out: Path | None) -> None:
-    """The monthly work list of every LPA and RMC counsellor: each open case with its next action,
-    overdue cases first. One file per person, assigned by the rules in inbeeld.toml
-    ([[reports.werklijst.toewijzing]])."""
+def worklist_command(settings: Settings, peildatum: dt.date | None, only: tuple[str, ...], fmt: str,
+                     out: Path | None) -> None:
+    """The work list of every LPA and RMC counsellor: each open case now, with its next action,
+    overdue cases first. One file per person (named with the peildatum's month), assigned by the
+    rules in inbeeld.toml ([[reports.werklijst.toewijzing]]). A past month's list is the file the
+    monthly run wrote then."""
     peildatum = peildatum or dt.date.today()
-    label = f"{(maand or peildatum):%Y-%m}"
+    label = f"{peildatum:%Y-%m}"
     folder = _out_dir(settings, out)
     with _registers(settings) as session:
         if settings.staging_path.is_file():
@@ -151,7 +152,8 @@ def worklist_command(settings: Settings, maand: dt.date | None, peildatum: dt.da
 
 @report.command("vsv")
 @click.option("--jaar", type=int, default=None,
-              help="Convenantjaar by the year of its 1 October (2024 = 2024-2025); default the current one.")
+              help="Convenantjaar by the year of its 1 October (2024 = 2024-2025); default the newest one "
+                   "the staged DUO deliveries can give figures for.")
 @click.option("--stand", type=DATUM, default=None,
               help="Use only the DUO deliveries up to this date (default: up to the vaststellingsdatum).")
 @click.option("--exact", is_flag=True, help="Exact counts for the office (no small-count suppression).")
@@ -162,23 +164,28 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
                 out: Path | None) -> None:
     """VSV figures of a convenantjaar from the staged DUO deliveries: startset, new vsv'ers and VSV %
     per school, level, gemeente, age and sex, and the trend over the years (HTML: with charts)."""
-    year = jaar if jaar is not None else Convenantjaar.of(stand or dt.date.today()).year
     with _staging(settings) as con:
         try:
             settings.served()
         except SettingsError as exc:
             raise click.ClickException(str(exc)) from None
         try:
+            year = jaar if jaar is not None else staging_queries.latest_vsv_year(con, stand)
             figures, basis = staging_queries.vsv_from_staging(con, year, stand, settings.gemeenten)
         except staging_queries.NoData as exc:
             raise click.ClickException(str(exc)) from None
         trend = staging_queries.vsv_trend_from_staging(con, stand=stand, gemeenten=settings.gemeenten)
+        schools = verzuim_xml.school_names(con)
+    if jaar is None:
+        click.echo(f"Geen --jaar gegeven: convenantjaar {figures.jaar.label}, het nieuwste met DUO-gegevens.",
+                   err=True)
     stem = f"vsv-{figures.jaar.label}" + ("-exact" if exact else "")
     folder = _out_dir(settings, out)
     if fmt == "html":
-        paths = [write_html(inside(folder, f"{stem}.html"), vsv_html(figures, trend, beleid=not exact))]
+        paths = [write_html(inside(folder, f"{stem}.html"),
+                            vsv_html(figures, trend, beleid=not exact, schoolnamen=schools))]
     else:
-        tables = vsv_tables(figures, trend, beleid=not exact)
+        tables = vsv_tables(figures, trend, beleid=not exact, schoolnamen=schools)
         paths = _write_tables(folder, stem, tables, fmt, f"VSV {figures.jaar.label}")
     status = ("voorlopig" if basis.peildatum else "definitief, nagekomen" if basis.nagekomen
               else "definitief") + ", DUO-levering van "
@@ -228,8 +235,7 @@ def kpi_command(settings: Settings, maand: dt.date | None, jaar: int | None, pei
         raise click.UsageError("give --maand or --jaar, not both")
     peildatum = peildatum or dt.date.today()
     if maand is not None:
-        following = dt.date(maand.year + maand.month // 12, maand.month % 12 + 1, 1)
-        period, label = (maand, following - dt.timedelta(days=1)), f"{maand:%Y-%m}"
+        period, label = month_of(maand), f"{maand:%Y-%m}"
     else:
         school_year = Schooljaar(jaar) if jaar is not None else Schooljaar.of(peildatum)
         period, label = (school_year.start, school_year.end), school_year.label
@@ -237,42 +243,58 @@ def kpi_command(settings: Settings, maand: dt.date | None, jaar: int | None, pei
     with _registers(settings) as session:
         meldingen = gather.kpi_input(session, settings.reports)
     table = kpi_table(meldingen, peildatum, period, school_days, weeks, days_off)
+    leeg = empty_reason(meldingen, period)
+    if leeg:
+        click.echo(leeg, err=True)
     folder = _out_dir(settings, out)
     if fmt == "html":
-        page = kpi_html(table, period, peildatum, school_days, weeks)
+        page = kpi_html(table, period, peildatum, school_days, weeks, leeg=leeg)
         paths = [write_html(inside(folder, f"kpi-{label}.html"), page)]
     else:
-        paths = _write_tables(folder, f"kpi-{label}", kpi_tables(table, period, school_days, weeks), fmt,
-                              "KPI's verzuimmeldingen")
+        tables = kpi_tables(table, period, school_days, weeks, leeg)
+        paths = _write_tables(folder, f"kpi-{label}", tables, fmt, "KPI's verzuimmeldingen")
     _echo(paths)
 
 
 RECONCILIATION_COLUMNS = (
-    Column("persoonsnummer", "Persoonsnummer"), Column("brin", "School (BRIN)"), Column("niveau", "Niveau"),
-    Column("datum_uitschrijving", "Datum uitschrijving", "date"),
+    Column("persoonsnummer", "Persoonsnummer"), Column("brin", "BRIN"), Column("schoolnaam", "School"),
+    Column("niveau", "Niveau"), Column("datum_uitschrijving", "Datum uitschrijving", "date"),
 )
 
 
 @report.command("afstemming")
 @click.option("--jaar", type=int, default=None,
-              help="Convenantjaar (2024 = 2024-2025); default the current one.")
+              help="Convenantjaar (2024 = 2024-2025); default the newest one the staged DUO deliveries "
+                   "can give figures for.")
 @_format_option
 @_out_option
 @click.pass_obj
 def reconciliation_command(settings: Settings, jaar: int | None, fmt: str, out: Path | None) -> None:
     """Reconcile the VSV register with DUO's A01/A02/A04 lists: who is on DUO's list but not in
     ours, and the reverse (person-level: for the RMC office, not for policy)."""
-    year = jaar if jaar is not None else Convenantjaar.of(dt.date.today()).year
     with _registers(settings) as session, _staging(settings) as con:
+        try:
+            year = jaar if jaar is not None else staging_queries.latest_vsv_year(con)
+        except staging_queries.NoData as exc:
+            raise click.ClickException(str(exc)) from None
         result = gather.vsv_reconciliation(session, con, year)
+        schools = verzuim_xml.school_names(con)
     label = Convenantjaar(year).label
+    if jaar is None:
+        click.echo(f"Geen --jaar gegeven: convenantjaar {label}, het nieuwste met DUO-gegevens.", err=True)
+
+    def rows(frame) -> list[dict]:
+        return [{**row, "schoolnaam": schools.get(str(row.get("brin") or ""), "")}
+                for row in frame.to_dict("records")]
+
     tables = [
-        Table("Alleen bij DUO", RECONCILIATION_COLUMNS, result.alleen_duo.to_dict("records"),
+        Table("Alleen bij DUO", RECONCILIATION_COLUMNS, rows(result.alleen_duo),
               notes=("Op de werkvoorraad van DUO (A04, anders A01 min A02), niet in het VSV-register.",)),
         Table("Alleen in InBeeld", [*RECONCILIATION_COLUMNS, Column("uitkomst", "Uitkomst")],
-              result.alleen_inbeeld.to_dict("records"),
-              notes=("In het VSV-register van InBeeld, niet op de werkvoorraad van DUO.",)),
-        Table("In beide", RECONCILIATION_COLUMNS, result.beide.to_dict("records")),
+              rows(result.alleen_inbeeld),
+              notes=("In het VSV-register van InBeeld, niet op de werkvoorraad van DUO. School en niveau: "
+                     "de inschrijving die DUO als beëindigd leverde.",)),
+        Table("In beide", RECONCILIATION_COLUMNS, rows(result.beide)),
     ]
     paths = _write_tables(_out_dir(settings, out), f"vsv-afstemming-{label}", tables, fmt,
                           f"Afstemming VSV-register met DUO {label}", f"Convenantjaar {label}.")

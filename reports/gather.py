@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from inbeeld.settings import Kpi, ReportSettings
 from registers.audit import AuditEvent, trail
+from registers.cases import assign
 from reports import follow_up, register_queries, staging_queries
 from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
 from reports.retention_figures import TELLING
 from reports.telling import Leerplichttelling, Regel, Schooljaar, leerplichttelling, with_destroyed
 from reports.vsv import Convenantjaar, Reconciliation, duo_workload, reconcile
-from reports.worklist import Toewijzingen, worklists
+from reports.worklist import UNASSIGNED, Toewijzingen, worklists
 
 
 def telling(session: Session, year: int, peildatum: dt.date | None = None) -> Leerplichttelling:
@@ -69,7 +70,8 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
     cases = register_queries.open_cases(session)
     numbers = list(cases["persoonsnummer"])
     people = staging_queries.persons(con, numbers) if con is not None else pd.DataFrame(
-        columns=["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "postcode", "woonplaats"])
+        columns=["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "adres", "postcode",
+                 "woonplaats"])
     status = staging_queries.school_status(con, numbers, peildatum) if con is not None else {}
     people = people.drop_duplicates("persoonsnummer").set_index("persoonsnummer")
     rows = []
@@ -85,6 +87,7 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
             "naam": person.get("naam") or "", "geslachtsnaam": person.get("geslachtsnaam") or "",
             "geboortedatum": person.get("geboortedatum"), "gemeentecode": case["gemeentecode"],
             "wijk": staging_queries.wijk_of(postcode, wijken), "postcode": postcode,
+            "adres": person.get("adres") or "", "woonplaats": person.get("woonplaats") or "",
             "geopend": case["geopend"], "schoolstatus": status.get(number, ""),
             "laatste_actie": register_queries.ACTION_LABELS.get(case["laatste_actie"], case["laatste_actie"]),
             "laatste_actie_datum": case["laatste_actie_datum"],
@@ -95,9 +98,40 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
                                                         int(row["case_id"])) for row in rows])
         session.commit()
     columns = ["case_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
-               "wijk", "postcode", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
-               "volgende_actie", "volgende_actie_datum", "behandelaar"]
+               "wijk", "adres", "postcode", "woonplaats", "geopend", "schoolstatus", "laatste_actie",
+               "laatste_actie_datum", "volgende_actie", "volgende_actie_datum", "behandelaar"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def assign_by_rules(session: Session, con: duckdb.DuckDBPyConnection | None, config: ReportSettings) -> int:
+    """Give each open case nobody handles yet to the person the work-list rules name
+    (`[[reports.werklijst.toewijzing]]`), so that its letters name who the family deals with and
+    `inbeeld cases list --assigned` finds it. A case already assigned keeps its behandelaar; returns
+    how many were assigned now."""
+    rules = Toewijzingen.from_settings(config.werklijst)
+    if not rules.regels:
+        return 0
+    cases = register_queries.open_cases(session)
+    cases = cases[cases["behandelaar"].fillna("").astype(str).str.strip() == ""]
+    if cases.empty:
+        return 0
+    wijken = config.werklijst.wijken
+    people = staging_queries.persons(con, cases["persoonsnummer"]) if con is not None else pd.DataFrame(
+        columns=["persoonsnummer", "geslachtsnaam", "postcode"])
+    people = people.drop_duplicates("persoonsnummer").set_index("persoonsnummer")
+    assigned = 0
+    for case in cases.to_dict("records"):
+        number = case["persoonsnummer"]
+        person = people.loc[number].to_dict() if number in people.index else {}
+        postcode = person.get("postcode") or ""
+        name = rules.assign({"soort": case["soort"], "gemeentecode": case["gemeentecode"],
+                             "postcode": postcode, "wijk": staging_queries.wijk_of(postcode, wijken),
+                             "geslachtsnaam": person.get("geslachtsnaam") or ""})
+        if name != UNASSIGNED:
+            assign(session, int(case["case_id"]), name)
+            assigned += 1
+    session.commit()
+    return assigned
 
 
 def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
@@ -112,9 +146,22 @@ def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peild
 def vsv_reconciliation(session: Session, con: duckdb.DuckDBPyConnection, year: int) -> Reconciliation:
     """DUO's workload (A04, else A01 − A02) against our VSV register of convenantjaar `year`.
 
-    The result lists persons, so every person on it is written to the audit trail."""
+    A register entry made from a signal knows no school or level: those come from the enrolment
+    DUO says the person left (staging), and an entry without an outcome says whether its dossier
+    is still open. The result lists persons, so every person on it is written to the audit trail."""
     workload = duo_workload(staging_queries.duo_report_rows(con), Convenantjaar(year))
     result = reconcile(workload, register_queries.vsv_register(session, year), staging_queries.koppeling(con))
+    ours = result.alleen_inbeeld
+    if len(ours):
+        left = staging_queries.left_enrolments(con, ours["persoonsnummer"], Convenantjaar(year).end)
+        for column in ("brin", "niveau", "datum_uitschrijving"):
+            ours[column] = [value if value is not None and value == value and value != ""
+                            else left.get(str(number), {}).get(column)
+                            for number, value in zip(ours["persoonsnummer"], ours[column], strict=True)]
+        ours["uitkomst"] = [register_queries.VSV_OUTCOME_LABELS.get(uitkomst, uitkomst) if uitkomst
+                            else "nog geen (dossier open)" if open_dossier else "niet vastgelegd"
+                            for uitkomst, open_dossier in zip(ours["uitkomst"], ours["open_dossier"],
+                                                              strict=True)]
     shown = sorted({str(number) for frame in (result.alleen_duo, result.alleen_inbeeld, result.beide)
                     for number in frame["persoonsnummer"] if number})
     trail(session).record_many(session, [AuditEvent("vsv.afstemming", number, "vsv_register", None,

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from reports.inputs import dates, frame, stamp, texts
+from rules.dates import format_nl
 
 MELDING_COLUMNS = (
     "meldingsnummer", "meldingsdatum", "datum_in_behandeling", "datum_afgesloten", "lpa", "team",
@@ -131,3 +132,40 @@ def kpi_table(meldingen: pd.DataFrame | Iterable[Mapping[str, Any]], peildatum: 
         rows.append(_row("team", str(team), "Totaal team", team_rows))
     rows.append(_row("totaal", "Alle teams", "Totaal", data))
     return pd.DataFrame(rows)
+
+
+def month_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar month holding `day`."""
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return day.replace(day=1), following - dt.timedelta(days=1)
+
+
+def report_month(meldingen: pd.DataFrame | Iterable[Mapping[str, Any]],
+                 peildatum: dt.date) -> tuple[dt.date, dt.date]:
+    """The month a monthly KPI report is about: the newest month that ended before `peildatum` and
+    has meldingen; the month just ended when none has (its report then says why it is empty)."""
+    just_ended = month_of(peildatum.replace(day=1) - dt.timedelta(days=1))
+    data = frame(meldingen, ["meldingsdatum"], "verzuimmeldingen")
+    received = [day for day in dates(data["meldingsdatum"]).dropna().dt.date if day <= just_ended[1]]
+    return month_of(max(received)) if received else just_ended
+
+
+def empty_reason(meldingen: pd.DataFrame | Iterable[Mapping[str, Any]],
+                 period: tuple[dt.date, dt.date]) -> str | None:
+    """Why a KPI report over `period` has no meldingen (None when it has some), in Dutch."""
+    data = frame(meldingen, ["meldingsdatum"], "verzuimmeldingen")
+    received = sorted(dates(data["meldingsdatum"]).dropna().dt.date)
+    if any(period[0] <= day <= period[1] for day in received):
+        return None
+    what = (f"Geen verzuimmeldingen met een meldingsdatum van {format_nl(period[0])} tot en met "
+            f"{format_nl(period[1])}")
+    if not received:
+        return f"{what}: het register bevat nog geen verzuimmeldingen."
+    before = [day for day in received if day < period[0]]
+    after = [day for day in received if day > period[1]]
+    parts = []
+    if before:
+        parts.append(f"de laatste melding ervoor is van {format_nl(before[-1])}")
+    if after:
+        parts.append(f"de eerste melding erna is van {format_nl(after[0])}")
+    return f"{what}; " + " en ".join(parts) + "."

@@ -26,8 +26,9 @@ def _legend(school_days: int, weeks_to_close: int) -> tuple[str, ...]:
 
 
 def kpi_tables(table: pd.DataFrame, period: tuple[dt.date, dt.date], school_days: int,
-               weeks_to_close: int) -> list[Table]:
-    """One sheet: a row per LPA, team and the total, the shares coloured."""
+               weeks_to_close: int, leeg: str | None = None) -> list[Table]:
+    """One sheet: a row per LPA, team and the total, the shares coloured; `leeg` says why a period
+    without meldingen is empty (`reports.kpi.empty_reason`)."""
     rows = [{**row, "niveau": LEVELS.get(row["niveau"], row["niveau"])} for row in table.to_dict("records")]
     columns = [
         Column("niveau", "Niveau"), Column("team", "Team"), Column("lpa", "Leerplichtambtenaar"),
@@ -39,13 +40,14 @@ def kpi_tables(table: pd.DataFrame, period: tuple[dt.date, dt.date], school_days
         Column("tijdig_afgesloten", f"Binnen {weeks_to_close} weken afgesloten", "int"),
         Column("aandeel_afgesloten", "Aandeel tijdig afgesloten", "percent", fill=fill_for),
     ]
-    notes = (f"Meldingen van {format_date(period[0])} tot en met {format_date(period[1])}.",
+    notes = (*((leeg,) if leeg else ()),
+             f"Meldingen van {format_date(period[0])} tot en met {format_date(period[1])}.",
              *_legend(school_days, weeks_to_close))
     return [Table("KPI verzuimmeldingen", columns, rows, notes=notes)]
 
 
 def kpi_html(table: pd.DataFrame, period: tuple[dt.date, dt.date], peildatum: dt.date, school_days: int,
-             weeks_to_close: int, gemaakt_op: dt.date | None = None) -> str:
+             weeks_to_close: int, gemaakt_op: dt.date | None = None, leeg: str | None = None) -> str:
     """The KPI page: the same rows, cells coloured green / orange / red."""
     rows = [{**row, "niveau_label": LEVELS.get(row["niveau"], row["niveau"])}
             for row in table.to_dict("records")]
@@ -58,6 +60,7 @@ def kpi_html(table: pd.DataFrame, period: tuple[dt.date, dt.date], peildatum: dt
         schooldagen=school_days,
         weken=weeks_to_close,
         toelichting=_legend(school_days, weeks_to_close),
+        leeg=leeg,
         kleurcodes={name: f"#{rgb}" for name, rgb in COLOURS.items()},
         gemaakt_op=gemaakt_op or dt.date.today(),
     )

@@ -32,6 +32,12 @@ from registers.models import (
 CLOSE_REASON_LABELS = {reason.value: reason.label for reason in CloseReason}
 MELDING_REASON_LABELS = {reason.value: reason.label for reason in RedenAfsluiting}
 ACTION_LABELS = {action.value: action.label for action in ActionType}
+VSV_OUTCOME_LABELS = {
+    "terug_naar_school": "terug naar school", "werk": "werk", "sk_behaald": "startkwalificatie behaald",
+    "drieentwintig": "23 jaar geworden", "verhuisd": "verhuisd", "buitenland": "naar het buitenland",
+    "overleden": "overleden", "zorg_of_dagbesteding": "zorg of dagbesteding", "niet_bereikt": "niet bereikt",
+    "overig": "overig",
+}
 FINAL_STATUSES = (MeldingStatus.AFGESLOTEN.value, MeldingStatus.TER_KENNISGEVING_AANGENOMEN.value)
 
 

@@ -64,12 +64,17 @@ class Column:
 
 @dataclass
 class Table:
-    """A titled table: one sheet in an .xlsx, or one .csv file."""
+    """A titled table: one sheet in an .xlsx, or one .csv file.
+
+    `highlight` maps a row to an RGB colour (or None): that row is filled and bold in the .xlsx,
+    so rows that need attention (an overdue case) stand out; a column's own `fill` wins in its cell.
+    """
 
     title: str
     columns: Sequence[Column]
     rows: Iterable[Mapping[str, Any]]
     notes: Sequence[str] = field(default_factory=tuple)
+    highlight: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 def _is_missing(value: Any) -> bool:
@@ -159,6 +164,7 @@ def _write_sheet(workbook: Workbook, table: Table, taken: set[str]) -> None:
     row_number = 1
     for row in table.rows:
         row_number += 1
+        marked = table.highlight(row) if table.highlight is not None else None
         for index, column in enumerate(columns, start=1):
             value = _typed(row.get(column.key), column.kind)
             cell = sheet.cell(row=row_number, column=index)
@@ -182,6 +188,9 @@ def _write_sheet(workbook: Workbook, table: Table, taken: set[str]) -> None:
                     cell.number_format = PERCENT_FORMAT
                 elif column.kind == "number" and isinstance(value, float):
                     cell.number_format = NUMBER_FORMAT
+            if marked:
+                cell.fill = PatternFill("solid", fgColor=marked)
+                cell.font = _HEADER_FONT
             if column.fill is not None:
                 colour = column.fill(_plain(row.get(column.key)))
                 if colour:

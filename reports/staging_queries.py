@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from reports.vsv import Convenantjaar, VsvFigures, startset_and_leavers, summarise
+from connectors import verzuim_xml
+from reports.vsv import Convenantjaar, VsvFigures, level_of, startset_and_leavers, summarise
 from rules.dates import format_nl
 
 VASTSTELLING_DAGEN = 31
@@ -208,6 +209,24 @@ def vsv_trend_from_staging(con: duckdb.DuckDBPyConnection, years: Iterable[int] 
                                        "nagekomen"])
 
 
+def latest_vsv_year(con: duckdb.DuckDBPyConnection, stand: dt.date | None = None) -> int:
+    """The newest convenantjaar the deliveries (up to `stand`, default all) can give figures for:
+    the running one when a delivery after its 1 October is staged, else the one before, and so on.
+    Raises NoData when no convenantjaar can be computed."""
+    dates = [d for d in duo_delivery_dates(con) if stand is None or d <= stand]
+    if not dates:
+        raise NoData("the staging store holds no DUO enrolment deliveries")
+    newest = Convenantjaar.of(stand or max(dates)).year
+    for year in range(newest, Convenantjaar.of(min(dates)).year - 2, -1):
+        try:
+            vsv_basis(con, year, stand)
+        except NoData:
+            continue
+        return year
+    raise NoData(f"no convenantjaar can be computed from the DUO deliveries of {format_nl(min(dates))} "
+                 f"to {format_nl(max(dates))}")
+
+
 def duo_report_rows(con: duckdb.DuckDBPyConnection,
                     reports: Sequence[str] = ("a01", "a02", "a04")) -> pd.DataFrame:
     """The rows of DUO's A01 / A02 / A04 reports with `rapport` and `maand` (`jjjjmm`)."""
@@ -240,9 +259,10 @@ def koppeling(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> d
 # --- BRP and DUO facts for the work lists ----------------------------------------------------
 
 def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFrame:
-    """Name, birth date and address of persons in the newest BRP delivery (by BSN)."""
+    """Name, birth date and address of persons in the newest BRP delivery (by BSN); `adres` is the
+    street and house number as a visit needs it (`Kerkstraat 12A-2`)."""
     wanted = sorted({str(n) for n in numbers if n})
-    columns = ["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "postcode", "woonplaats"]
+    columns = ["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "adres", "postcode", "woonplaats"]
     if not wanted or not has_table(con, "brp_personen"):
         return pd.DataFrame(columns=columns)
     frame = con.execute(
@@ -252,6 +272,10 @@ def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFr
                          nullif(geslachtsnaam, '')) AS naam,
                geslachtsnaam,
                CASE WHEN geboortedatum_precisie = 'dag' THEN geboortedatum_vroegst END AS geboortedatum,
+               trim(concat(coalesce(straat, ''), ' ', coalesce(CAST(huisnummer AS VARCHAR), ''),
+                           coalesce(huisletter, ''),
+                           CASE WHEN coalesce(huisnummertoevoeging, '') <> ''
+                                THEN '-' || huisnummertoevoeging ELSE '' END)) AS adres,
                postcode, woonplaats
         FROM brp_personen
         WHERE import_id = (SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded')
@@ -263,7 +287,8 @@ def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFr
 
 
 def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt.date) -> dict[str, str]:
-    """A short Dutch description of each person's enrolment on `on` in the newest DUO state."""
+    """A short Dutch description of each person's enrolment on `on` in the newest DUO state; a
+    school by its name (with the BRIN) where DUO's data name it."""
     wanted = sorted({str(n) for n in numbers if n})
     if not wanted or not _has_macro(con, "duo_inschrijvingen_op"):
         return {}
@@ -278,9 +303,11 @@ def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt
     ).fetchall()
     current: dict[str, list[str]] = {}
     last_end: dict[str, tuple[dt.date, str]] = {}
+    names = verzuim_xml.school_names(con)
     for number, bsn, brin, soort, niveau, begin, end in rows:
         key = number if number in wanted else bsn
-        what = " ".join(part for part in (brin, soort, niveau) if part)
+        school = f"{names[brin]} ({brin})" if brin in names else brin
+        what = " ".join(part for part in (school, soort, niveau) if part)
         if begin <= on and (end is None or end >= on):
             current.setdefault(key, []).append(what)
         elif end is not None and end < on and (key not in last_end or end > last_end[key][0]):
@@ -295,6 +322,31 @@ def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt
         else:
             status[number] = "geen inschrijving bekend"
     return status
+
+
+def left_enrolments(con: duckdb.DuckDBPyConnection, numbers: Iterable[str],
+                    before: dt.date) -> dict[str, dict]:
+    """Each person's enrolment that ended last on or before `before` in the newest DUO state:
+    `brin`, `niveau` (as the VSV figures name levels: VO, MBO 2, VAVO …) and `datum_uitschrijving`.
+    By onderwijsnummer or BSN; persons without such an enrolment are left out."""
+    wanted = sorted({str(n) for n in numbers if n})
+    if not wanted or not _has_macro(con, "duo_inschrijvingen_op"):
+        return {}
+    rows = con.execute(
+        """
+        SELECT persoonsnummer, bsn, brin, onderwijssoort, niveau, datum_uitschrijving
+        FROM duo_inschrijvingen_op(9223372036854775807)
+        WHERE (persoonsnummer IN (SELECT unnest(?::VARCHAR[])) OR bsn IN (SELECT unnest(?::VARCHAR[])))
+          AND datum_uitschrijving IS NOT NULL AND datum_uitschrijving <= ?
+        ORDER BY datum_uitschrijving, datum_inschrijving
+        """,
+        [wanted, wanted, before],
+    ).fetchall()
+    found: dict[str, dict] = {}
+    for number, bsn, brin, soort, niveau, end in rows:
+        key = number if number in wanted else bsn
+        found[key] = {"brin": brin, "niveau": level_of(soort or "", niveau or ""), "datum_uitschrijving": end}
+    return found
 
 
 def wijk_of(postcode: str, wijken: Mapping[str, str]) -> str:

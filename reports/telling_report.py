@@ -45,13 +45,20 @@ def telling_html(telling: Leerplichttelling, beleid: bool = True, gemaakt_op: dt
     per_kind = {row["sleutel"]: row["aantal"] for row in rows}
     labels = list(VERZUIM_KINDS.values())
     values = [per_kind[f"rv.{kind}.totaal"] for kind in VERZUIM_KINDS]
-    figure = charts.bar_chart("Meldingen relatief verzuim per soort", labels, values, "Aantal meldingen")
+    title = "Meldingen relatief verzuim per soort"
+    figuren, weggelaten = [], []
+    if charts.mostly_hidden(values):
+        weggelaten.append(f"{title}: geen grafiek, want de meeste aantallen zijn afgeschermd (<5 of x); "
+                          f"zie de tabel {SECTION_RELATIEF} hierboven.")
+    else:
+        figuren.append(charts.bar_chart(title, labels, values, "Aantal meldingen"))
     return render(
         "telling.html.j2",
         titel=f"Leerplichttelling {telling.schooljaar.label}",
         telling=telling,
         secties=sections,
-        figuren=[figure],
+        figuren=figuren,
+        weggelaten=weggelaten,
         sectie_relatief=SECTION_RELATIEF,
         legenda=disclosure.LEGEND if beleid else None,
         gemaakt_op=gemaakt_op or dt.date.today(),

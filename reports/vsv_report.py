@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.gemeenten import gemeentenamen
 from reports import charts, disclosure
 from reports.html import render
 from reports.spreadsheet import Column, Table
@@ -60,10 +61,46 @@ def _totals(figures: VsvFigures, beleid: bool) -> dict[str, Any]:
             "startset": startset, "vsv": vsv, "percentage": percentage}
 
 
+#: Breakdowns whose values are codes with a name beside them: the code column's and the name's header.
+NAMED = {"brin": ("BRIN", "School"), "gemeentecode": ("Gemeentecode", "Gemeente")}
+CHART_TITLES = {"niveau": "VSV-percentage per niveau", "brin": "VSV-percentage per school",
+                "gemeentecode": "VSV-percentage per gemeente"}
+
+
+def _naam(dimension: str, waarde: Any, schoolnamen: Mapping[str, str]) -> str:
+    """The name of a school (from DUO's data, by BRIN) or gemeente (CBS table); "" when unknown."""
+    code = str(waarde)
+    if dimension == "gemeentecode":
+        return gemeentenamen().get(code.zfill(4), "") if code.isdigit() else ""
+    if dimension == "brin":
+        return schoolnamen.get(code, "")
+    return ""
+
+
+def _title(dimension: str) -> str:
+    return NAMED[dimension][1] if dimension in NAMED else DIMENSIONS[dimension]
+
+
+def _label(dimension: str, row: Mapping[str, Any]) -> str:
+    """How a breakdown row is named in a chart or the HTML table: the name, the code beside it."""
+    naam, waarde = row.get("aanduiding") or "", str(row["waarde"])
+    return f"{naam} ({waarde})" if naam and dimension == "brin" else naam or waarde
+
+
+def _named_rows(dimension: str, table: pd.DataFrame, schoolnamen: Mapping[str, str]) -> list[dict[str, Any]]:
+    rows = table.to_dict("records")
+    if dimension in NAMED:
+        for row in rows:
+            total = row["waarde"] == "Totaal"
+            row["aanduiding"] = "" if total else _naam(dimension, row["waarde"], schoolnamen)
+            row["label"] = _label(dimension, row)
+    return rows
+
+
 def vsv_tables(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: bool = True,
-               gemeentenamen: Mapping[str, str] | None = None) -> list[Table]:
-    """The sheets of the VSV workbook: key figures, trend and one sheet per breakdown."""
-    names = dict(gemeentenamen or {})
+               schoolnamen: Mapping[str, str] | None = None) -> list[Table]:
+    """The sheets of the VSV workbook: key figures, trend and one sheet per breakdown; schools and
+    gemeenten with their names beside the code (`schoolnamen`: BRIN → name from DUO's data)."""
     totals = _totals(figures, beleid)
     tables = [Table("Kerncijfers", [
         Column("convenantjaar", "Convenantjaar"), Column("peildatum", "Peildatum", "date"),
@@ -78,13 +115,12 @@ def vsv_tables(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: b
             Column("voorlopig", "Voorlopig"), Column("nagekomen", "Nagekomen"),
         ], shown.to_dict("records")))
     for dimension, table in _breakdowns(figures, beleid).items():
-        rows = table.to_dict("records")
-        if dimension == "gemeentecode":
-            for row in rows:
-                row["gemeentenaam"] = names.get(str(row["waarde"]), "")
-        columns = [Column("waarde", DIMENSIONS[dimension])]
-        if dimension == "gemeentecode":
-            columns.append(Column("gemeentenaam", "Gemeentenaam"))
+        rows = _named_rows(dimension, table, schoolnamen or {})
+        if dimension in NAMED:
+            code, name = NAMED[dimension]
+            columns = [Column("waarde", code), Column("aanduiding", name)]
+        else:
+            columns = [Column("waarde", DIMENSIONS[dimension])]
         columns += [Column("startset", "Startset", "int"), Column("vsv", "Nieuwe vsv'ers", "int"),
                     Column("percentage", "VSV-percentage", "percent")]
         tables.append(Table(SHEET_TITLES[dimension], columns, rows))
@@ -94,36 +130,50 @@ def vsv_tables(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: b
     return tables
 
 
-def _bar(title: str, table: pd.DataFrame) -> charts.Chart:
-    body = table[table["waarde"] != "Totaal"]
-    return charts.bar_chart(title, [str(v) for v in body["waarde"]], list(body["percentage"]),
+def _bar(title: str, dimension: str, rows: list[dict[str, Any]]) -> charts.Chart | None:
+    """The bar chart of one breakdown, or None when most of its figures are hidden (the table says it)
+    or it would have a single bar (one gemeente: the key figures say it all)."""
+    body = [row for row in rows if row["waarde"] != "Totaal"]
+    values = [row["percentage"] for row in body]
+    if len(body) < 2 or charts.mostly_hidden(values):
+        return None
+    return charts.bar_chart(title, [row.get("label") or str(row["waarde"]) for row in body], values,
                             "VSV-percentage", percent=True)
 
 
 def vsv_html(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: bool = True,
-             gemeentenamen: Mapping[str, str] | None = None, titel: str | None = None,
+             schoolnamen: Mapping[str, str] | None = None, titel: str | None = None,
              gemaakt_op: dt.date | None = None) -> str:
-    """The policy report on early school leaving: key figures, trend, breakdowns, charts."""
+    """The policy report on early school leaving: key figures, trend, breakdowns, charts.
+
+    A provisional year is marked in the trend chart; a breakdown whose figures are mostly hidden
+    gets no chart (a note points to its table instead)."""
     breakdowns = _breakdowns(figures, beleid)
     if beleid:
         for table in breakdowns.values():
             disclosure.check_aggregate(table)
+    rows = {dimension: _named_rows(dimension, table, schoolnamen or {})
+            for dimension, table in breakdowns.items()}
     shown_trend = None
-    figuren = []
+    figuren, weggelaten = [], []
     if trend is not None and not trend.empty:
         shown_trend = suppress_trend(trend) if beleid else trend
         figuren.append(charts.line_chart(
             "VSV-percentage per convenantjaar", list(shown_trend["convenantjaar"]),
-            {"VSV-percentage": list(shown_trend["percentage"])}, "VSV-percentage", percent=True))
-    chart_titles = {"niveau": "VSV-percentage per niveau", "brin": "VSV-percentage per school",
-                    "gemeentecode": "VSV-percentage per gemeente"}
-    for dimension, title in chart_titles.items():
-        if dimension in breakdowns:
-            figuren.append(_bar(title, breakdowns[dimension]))
+            {"VSV-percentage": list(shown_trend["percentage"])}, "VSV-percentage", percent=True,
+            voorlopig=[bool(flag) for flag in shown_trend["voorlopig"]]))
+    for dimension, title in CHART_TITLES.items():
+        if dimension in rows:
+            chart = _bar(title, dimension, rows[dimension])
+            if chart is not None:
+                figuren.append(chart)
+            elif len(rows[dimension]) > 2:  # more than one value besides the total: a chart was due
+                weggelaten.append(f"{title}: geen grafiek, want de meeste cijfers zijn afgeschermd "
+                                  f"(<5 of x); zie de tabel {_title(dimension)} hieronder.")
     sections = [
-        {"id": f"vsv-{dimension}", "titel": DIMENSIONS[dimension], "dimensie": dimension,
-         "rijen": breakdowns[dimension].to_dict("records")}
-        for dimension in DIMENSIONS if dimension in breakdowns
+        {"id": f"vsv-{dimension}", "titel": _title(dimension), "dimensie": dimension,
+         "rijen": rows[dimension]}
+        for dimension in DIMENSIONS if dimension in rows
     ]
     return render(
         "vsv.html.j2",
@@ -133,7 +183,7 @@ def vsv_html(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: boo
         trend=shown_trend.to_dict("records") if shown_trend is not None else [],
         secties=sections,
         figuren=figuren,
-        gemeentenamen=dict(gemeentenamen or {}),
+        weggelaten=weggelaten,
         definities=DEFINITIONS,
         legenda=disclosure.LEGEND if beleid else None,
         gemaakt_op=gemaakt_op or dt.date.today(),

@@ -16,7 +16,10 @@ team = "Noord"             # optional: the team, for the KPIs per team
 ```
 
 The first rule (in file order) whose every given criterion matches a case gets it; a case with
-a `behandelaar` already set stays with them; the rest land on the list "(niet toegewezen)".
+a `behandelaar` already set stays with them; the rest land on the list "(niet toegewezen)". The
+weekly run writes the rule's choice onto each new case (`reports.gather.assign_by_rules`), so its
+letters name the person; a later change of the rules moves no case already assigned (reassign by
+hand with `inbeeld cases assign`).
 Each list has every open case with age, school status, days open, the last action, the next
 action and its due date; overdue cases first (most overdue at the top), then by due date.
 """
@@ -31,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.gemeenten import gemeentenaam
 from inbeeld.settings import Werklijst
 from reports.inputs import ages_on, dates, frame, stamp, texts
 
@@ -39,7 +43,7 @@ CASE_COLUMNS = (
     "wijk", "postcode", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
     "volgende_actie", "volgende_actie_datum",
 )
-OPTIONAL_COLUMNS = ("behandelaar",)
+OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats")
 UNASSIGNED = "(niet toegewezen)"
 RMC_CASE_TYPES = frozenset({"VSV", "GEEN_INSCHRIJVING_RMC"})
 ROLES = ("LPA", "RMC")
@@ -167,14 +171,16 @@ class Toewijzingen:
 def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzingen,
               peildatum: dt.date) -> dict[str, pd.DataFrame]:
     """The open cases split per assignee and ordered (overdue first), with computed columns:
-    leeftijd, dagen_open, te_laat (bool), dagen_te_laat, soort_label."""
+    leeftijd, dagen_open, te_laat (bool), dagen_te_laat, soort_label, gemeente (the name)."""
     data = frame(cases, CASE_COLUMNS, "open cases")
     for column in ("geboortedatum", "geopend", "laatste_actie_datum", "volgende_actie_datum"):
         data[column] = dates(data[column])
     for column in ("soort", "persoonsnummer", "naam", "geslachtsnaam", "gemeentecode", "wijk", "postcode",
                    "schoolstatus", "laatste_actie", "volgende_actie"):
         data[column] = texts(data[column])
-    data["behandelaar"] = texts(data["behandelaar"]) if "behandelaar" in data else ""
+    for column in OPTIONAL_COLUMNS:
+        data[column] = texts(data[column]) if column in data else ""
+    data["gemeente"] = data["gemeentecode"].map(gemeentenaam)
     today = stamp(peildatum)
     data["soort"] = data["soort"].str.upper()
     data["soort_label"] = data["soort"].map(
@@ -208,7 +214,10 @@ WORKLIST_COLUMNS: Sequence[tuple[str, str, str]] = (
     ("dagen_open", "Dagen open", "int"),
     ("laatste_actie", "Laatste actie", "text"),
     ("laatste_actie_datum", "Datum laatste actie", "date"),
+    ("adres", "Adres", "text"),
     ("postcode", "Postcode", "text"),
+    ("woonplaats", "Woonplaats", "text"),
+    ("gemeente", "Gemeente", "text"),
     ("wijk", "Wijk", "text"),
     ("case_id", "Dossier", "text"),
 )

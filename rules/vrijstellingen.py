@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from rules.dates import add_months
 from rules.status import LPW, StatusCode
 
 LP = StatusCode.LEERPLICHTIG
@@ -132,3 +133,9 @@ def telt_tegen(grond: Vrijstellingsgrond | str, status: StatusCode | str, peilda
     if status not in grond.dekt:
         return False
     return not (grond == Vrijstellingsgrond.LPW_5A and peildatum.month not in TREKKEND_SEIZOEN)
+
+
+def kennisgeving_uiterlijk(leerplicht_start: date) -> date:
+    """The last day to give notice of a beroep op vrijstelling for a child who becomes leerplichtig
+    on `leerplicht_start`: one month before (Leerplichtwet 1969 art. 6 lid 2 onder a)."""
+    return add_months(leerplicht_start, -1)

@@ -157,6 +157,9 @@ def test_print_files_from_letter_files_one_per_frame(tmp_path: Path) -> None:
     assert [[Path(p).name for p in members] for members, _ in groups] == [["1.docx", "3.docx"], ["2.docx"]]
     first = docx.Document(io.BytesIO(groups[0][1]))
     assert len(first.sections) == 2
+    # the print file's title (and so its PDF's) says what it holds, not the first template's title
+    assert first.core_properties.title == ("Drukwerk, 2 brieven: 1 × Geen schoolinschrijving bekend, "
+                                           "1 × Uw kind wordt leerplichtig")
     text = "\n".join(p.text for p in first.paragraphs)
     assert text.index("Een de Vries") < text.index("Drie de Vries")
     assert [p.text for p in docx.Document(io.BytesIO(groups[1][1])).paragraphs] == ["Brief over Twee & co"]

@@ -108,3 +108,32 @@ def test_list_filters_by_status_type_and_assignee(session: Session, case_ids: li
 def test_legal_hold_can_be_set_and_lifted(session: Session, case_ids: list[int]) -> None:
     assert set_legal_hold(session, case_ids[0], True).legal_hold
     assert not set_legal_hold(session, case_ids[0], False).legal_hold
+
+
+def test_a_dossier_closed_for_emigration_ends_the_running_vrijstellingen(session: Session,
+                                                                          case_ids: list[int]) -> None:
+    """No leerplicht abroad: an open-ended vrijstelling ends, so no renewal letter follows in June."""
+    from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen, renewal_due
+
+    open_ended = add_vrijstelling(session, BSNS[0], "LPW_5_A", date(2025, 9, 1))
+    other = add_vrijstelling(session, BSNS[2], "LPW_5_A", date(2025, 9, 1))
+    assert renewal_due(open_ended, date(2026, 9, 20)) == date(2027, 7, 1)
+    record_action(session, case_ids[0], "close", on=date(2026, 9, 20), reason="geemigreerd", today=TODAY)
+    session.refresh(open_ended)
+    assert open_ended.einddatum == date(2026, 9, 20)
+    assert renewal_due(open_ended, date(2026, 9, 20)) is None
+    record_action(session, case_ids[2], "close", on=date(2026, 9, 20), reason="vrijstelling", today=TODAY)
+    session.refresh(other)
+    assert other.einddatum is None  # closed for another reason: the vrijstelling stands
+    assert [v.persoonsnummer for v in list_vrijstellingen(session, geldig_op=date(2026, 10, 1))] == [BSNS[2]]
+
+
+def test_the_weekly_sync_closing_for_emigration_ends_the_vrijstelling_too(session: Session,
+                                                                           case_ids: list[int]) -> None:
+    from registers.vrijstellingen import add_vrijstelling
+
+    entry = add_vrijstelling(session, BSNS[1], "LPW_5_C", date(2025, 9, 1))
+    still = [signal_row(BSNS[0], AV, peildatum=WEEK2), signal_row(BSNS[2], AV, peildatum=WEEK2)]
+    sync_cases(session, WEEK2, still, {BSNS[1]: CloseReason.GEEMIGREERD})
+    session.refresh(entry)
+    assert entry.einddatum == WEEK2

@@ -68,6 +68,8 @@ def fill(url: str, numbers: list[str]) -> None:
                                 startdatum=D(2024, 12, 1), last_seen=D(2025, 2, 1), einddatum=D(2025, 2, 1)))
         session.add(VsvEntry(persoonsnummer=numbers[6], convenantjaar=2024, startset_datum=D(2024, 10, 1),
                              brin="10AA", niveau="HAVO"))
+        # registered from a signal: no school or level of its own (the enrolment in staging has them)
+        session.add(VsvEntry(persoonsnummer=numbers[0], convenantjaar=2024, startset_datum=D(2024, 10, 1)))
         session.commit()
     engine.dispose()
 

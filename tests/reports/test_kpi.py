@@ -69,3 +69,19 @@ def test_period_filters_on_meldingsdatum() -> None:
     table = kpi_table(rows, PEIL, period=(dt.date(2025, 9, 1), dt.date(2025, 9, 30)))
     assert table.iloc[-1]["meldingen"] == 0
     assert table.iloc[-1]["aandeel_in_behandeling"] is None
+
+
+def test_the_monthly_report_is_about_the_newest_ended_month_with_meldingen() -> None:
+    from reports.kpi import empty_reason, report_month
+
+    meldingen = [{"meldingsnummer": "A", "meldingsdatum": dt.date(2026, 6, 12), "lpa": "x", "team": "t"},
+                 {"meldingsnummer": "B", "meldingsdatum": dt.date(2026, 9, 8), "lpa": "x", "team": "t"}]
+    # run on 28 September: August ended empty (summer), September has not ended: June it is
+    assert report_month(meldingen, dt.date(2026, 9, 28)) == (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    assert report_month(meldingen, dt.date(2026, 10, 1)) == (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    # nothing ever: the month just ended, and the report says why it is empty
+    assert report_month([], dt.date(2026, 10, 1)) == (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    assert empty_reason([], (dt.date(2026, 9, 1), dt.date(2026, 9, 30))) == (
+        "Geen verzuimmeldingen met een meldingsdatum van 1 september 2026 tot en met 30 september 2026: "
+        "het register bevat nog geen verzuimmeldingen.")
+    assert empty_reason(meldingen, (dt.date(2026, 9, 1), dt.date(2026, 9, 30))) is None

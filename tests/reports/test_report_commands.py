@@ -4,6 +4,7 @@ database, the commands run through the CLI, and the files they write read back."
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,14 @@ from openpyxl import load_workbook
 from cli import main
 from connectors.brp_lo3csv import read_lo3csv
 from connectors.staging import Staging
+from inbeeld.settings import load_settings
+from registers.audit import AuditTrail
+from registers.db import make_engine, session_factory
+from registers.models import Case
 from reports.disclosure import SUPPRESSED
+from reports.gather import assign_by_rules
 from tests.named_user import TESTER, add_tester
-from tests.reports.register_data import fill, register_url
+from tests.reports.register_data import KEY, fill, register_url
 from tests.reports.staging_files import bsn, load, write_c
 from tests.reports.test_vsv_staging import rows as vsv_rows
 
@@ -43,7 +49,8 @@ team = "Zuid"
 [reports.kpi]
 afsluiten_binnen_weken = 12
 """
-LO3_HEADER = ";01.01.20;01.02.10;01.02.30;01.02.40;01.03.10;01.04.10;08.09.10;08.11.60;08.11.70"
+LO3_HEADER = (";01.01.20;01.02.10;01.02.30;01.02.40;01.03.10;01.04.10;08.09.10;08.11.10;08.11.20;08.11.30;"
+              "08.11.40;08.11.60;08.11.70")
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +66,8 @@ def data_dir(tmp_path_factory) -> Path:
     brp = deliveries / "brp-G0363-20251006.lo3.csv"
     brp.write_text("\r\n".join([
         LO3_HEADER,
-        f"Lg01_1;{PEOPLE[0]};Sanne;de;Vries;20110304;V;0363;1017GC;Amsterdam",
-        f"Lg01_2;{PEOPLE[1]};Daan;;Jansen;20050607;M;0363;1055AB;Amsterdam",
+        f"Lg01_1;{PEOPLE[0]};Sanne;de;Vries;20110304;V;0363;Kerkstraat;12;A;2;1017GC;Amsterdam",
+        f"Lg01_2;{PEOPLE[1]};Daan;;Jansen;20050607;M;0363;Dam;1;;;1055AB;Amsterdam",
     ]) + "\r\n", encoding="utf-8")
     with Staging(folder / "staging.duckdb") as staging:
         result = staging.import_file("brp", brp, read_lo3csv)
@@ -80,7 +87,7 @@ def run(data_dir: Path, *args: str) -> list[Path]:
 
 
 def test_worklists_per_person_with_next_action_and_overdue_first(data_dir: Path) -> None:
-    paths = run(data_dir, "worklist", "--maand", "2025-10", "--peildatum", "2025-10-06")
+    paths = run(data_dir, "worklist", "--peildatum", "2025-10-06")
     assert sorted(p.name for p in paths) == ["werklijst-2025-10-bram-bos.xlsx",
                                              "werklijst-2025-10-ria-rmc.xlsx"]
     sheet = load_workbook(next(p for p in paths if "bram" in p.name))["Bram Bos"]
@@ -93,6 +100,11 @@ def test_worklists_per_person_with_next_action_and_overdue_first(data_dir: Path)
     assert (row["Te laat"], row["Dagen te laat"]) == ("ja", 5)
     assert row["Schoolstatus"] == "uitgeschreven sinds 1 augustus 2025 (10AA VO HAVO)"
     assert row["Wijk"] == "Centrum" and row["Dagen open"] == 35
+    assert (row["Adres"], row["Postcode"], row["Woonplaats"]) == ("Kerkstraat 12A-2", "1017GC", "Amsterdam")
+    assert row["Gemeente"] == "Amsterdam"
+    overdue_cell, header_cell = sheet["A2"], sheet["A1"]
+    assert overdue_cell.font.bold and overdue_cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert header_cell.value == "Te laat"
     ria = load_workbook(next(p for p in paths if "ria" in p.name))["Ria RMC"]
     ria_row = {h.value: c.value for h, c in zip(ria[1], ria[2], strict=True)}
     assert ria_row["Volgende actie"] == "eerste brief versturen" and ria_row["Dagen te laat"] == 9
@@ -115,10 +127,35 @@ def test_vsv_command_writes_suppressed_and_exact_figures(data_dir: Path) -> None
     [page] = run(data_dir, "vsv", "--jaar", "2024", "--format", "html")
     document = html.document_fromstring(page.read_text(encoding="utf-8"))
     assert document.get_element_by_id("startset").text_content() == "7"
-    assert len(document.xpath("//figure/img")) == 4
+    # the policy page hides every small school figure: the bar charts give way to the tables
+    assert len(document.xpath("//figure/img")) == 1
+    assert len(document.xpath("//p[@class='weggelaten']")) >= 1
+    [exact_page] = run(data_dir, "vsv", "--jaar", "2024", "--format", "html", "--exact")
+    exact_document = html.document_fromstring(exact_page.read_text(encoding="utf-8"))
+    # trend, per niveau, per school; one gemeente gets no one-bar chart
+    alts = [img.get("alt") for img in exact_document.xpath("//figure/img")]
+    assert len(alts) == 3 and not any("per gemeente" in alt for alt in alts)
     csvs = run(data_dir, "vsv", "--jaar", "2024", "--format", "csv", "--exact")
     kern = next(p for p in csvs if p.name.endswith("kerncijfers.csv"))
     assert kern.read_text(encoding="utf-8-sig").splitlines()[1].endswith(";7;3;42,9%")
+
+
+def test_vsv_without_jaar_takes_the_newest_convenantjaar_with_data_and_says_so(data_dir: Path) -> None:
+    env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_CONFIG": str(data_dir / "inbeeld.toml"),
+           "INBEELD_GEMEENTEN": "0363", "INBEELD_GEBRUIKER": TESTER}
+    result = CliRunner().invoke(main, ["report", "vsv", "--out", str(data_dir / "out")], env=env)
+    assert result.exit_code == 0, result.output
+    # the deliveries are of 6 October 2025: convenantjaar 2025-2026 has one, provisional
+    assert "Geen --jaar gegeven: convenantjaar 2025-2026" in result.stderr
+    assert result.stdout.strip().endswith("vsv-2025-2026.xlsx")
+
+
+def test_kpi_report_of_a_month_without_meldingen_says_why(data_dir: Path) -> None:
+    [path] = run(data_dir, "kpi", "--maand", "2025-06", "--peildatum", "2025-10-06", "--format", "html")
+    page = html.document_fromstring(path.read_text(encoding="utf-8"))
+    assert page.get_element_by_id("leeg").text_content() == (
+        "Geen verzuimmeldingen met een meldingsdatum van 1 juni 2025 tot en met 30 juni 2025; de laatste "
+        "melding ervoor is van 3 maart 2025 en de eerste melding erna is van 15 augustus 2025.")
 
 
 def test_telling_command_counts_the_registers(data_dir: Path) -> None:
@@ -153,9 +190,17 @@ def test_kpi_command_colours_per_lpa_and_team(data_dir: Path) -> None:
 
 def test_reconciliation_lists_who_is_only_in_our_register(data_dir: Path) -> None:
     [path] = run(data_dir, "afstemming", "--jaar", "2024")
-    book = load_workbook(path)
-    ours = [r for r in book["Alleen in InBeeld"].iter_rows(min_row=2, values_only=True)]
-    assert [r[0] for r in ours] == [PEOPLE[6]]
+    sheet = load_workbook(path)["Alleen in InBeeld"]
+    header = [c.value for c in sheet[1]]
+    ours = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sorted(ours) == sorted([PEOPLE[0], PEOPLE[6]])
+    assert header == ["Persoonsnummer", "BRIN", "School", "Niveau", "Datum uitschrijving", "Uitkomst"]
+    assert (ours[PEOPLE[6]]["BRIN"], ours[PEOPLE[6]]["Niveau"]) == ("10AA", "HAVO")
+    # the entry made from a signal gets the enrolment DUO says was left
+    left = ours[PEOPLE[0]]
+    assert (left["BRIN"], left["Niveau"]) == ("10AA", "VO")
+    assert left["Datum uitschrijving"] == dt.datetime(2025, 7, 31)
+    assert all(row["Uitkomst"] for row in ours.values())
 
 
 def test_missing_staging_is_a_clear_refusal(tmp_path: Path) -> None:
@@ -163,3 +208,22 @@ def test_missing_staging_is_a_clear_refusal(tmp_path: Path) -> None:
                                 env={"INBEELD_DATA_DIR": str(tmp_path),
                                      "INBEELD_CONFIG": str(tmp_path / "x")})
     assert result.exit_code == 1 and "no staging store" in result.output
+
+
+def test_the_weekly_assignment_gives_open_cases_to_the_person_the_rules_name(data_dir: Path,
+                                                                            tmp_path: Path) -> None:
+    """So that the letters name who the family deals with (reports.gather.assign_by_rules)."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, ignore=shutil.ignore_patterns("out"))
+    config = load_settings(environ={"INBEELD_DATA_DIR": str(copy),
+                                   "INBEELD_CONFIG": str(copy / "inbeeld.toml")}).reports
+    engine = make_engine(register_url(copy))
+    with session_factory(engine, AuditTrail(KEY, actor="test"))() as session, \
+            Staging(copy / "staging.duckdb", read_only=True) as staging:
+        assert assign_by_rules(session, staging.con, config) == 2
+        assert assign_by_rules(session, staging.con, config) == 0  # assigned once; kept after that
+        assigned = {case.persoonsnummer: case.assigned_to for case in session.query(Case)
+                    if case.status == "open"}
+    engine.dispose()
+    # Sanne de Vries (absoluut verzuim, V → L-Z) and Daan Jansen (18-23: the RMC counsellor)
+    assert assigned == {PEOPLE[0]: "Bram Bos", PEOPLE[1]: "Ria RMC"}

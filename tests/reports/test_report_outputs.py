@@ -12,6 +12,7 @@ from lxml import etree, html
 from openpyxl import load_workbook
 
 from inbeeld.settings import Werklijst
+from reports import charts
 from reports.disclosure import SECONDARY, SUPPRESSED
 from reports.kpi import COLOURS, kpi_table
 from reports.kpi_report import kpi_html, kpi_tables
@@ -69,7 +70,7 @@ def figures():
 
 def test_vsv_workbook_has_every_figure(tmp_path: Path, figures) -> None:
     trend = vsv_trend(ENROLMENTS, [2023, 2024])
-    path = write_xlsx(tmp_path / "vsv.xlsx", vsv_tables(figures, trend, gemeentenamen={"0363": "Amsterdam"}))
+    path = write_xlsx(tmp_path / "vsv.xlsx", vsv_tables(figures, trend, schoolnamen={"10AA": "Het Baken"}))
     book = load_workbook(path)
     assert book.sheetnames[:3] == ["Kerncijfers", "Trend", "Per school"]
     key = book["Kerncijfers"]
@@ -81,14 +82,16 @@ def test_vsv_workbook_has_every_figure(tmp_path: Path, figures) -> None:
     assert key["F2"].value == pytest.approx(9 / 53) and key["F2"].number_format == "0.0%"
     assert key.freeze_panes == "A2" and key.auto_filter.ref == "A1:F2"
     school = {row[0]: row[1:] for row in book["Per school"].iter_rows(min_row=2, values_only=True)}
-    assert school["10AA"] == (SECONDARY, 6, SECONDARY)  # startset hidden: 53 - 30 - <5 gives it back
-    assert school["20BB"] == (30, SUPPRESSED, SECONDARY)
-    assert school["30CC"] == (SUPPRESSED, SUPPRESSED, SECONDARY)
-    assert school["Totaal"][:2] == (53, 9) and school["Totaal"][2] == pytest.approx(9 / 53)
+    assert [c.value for c in book["Per school"][1]][:2] == ["BRIN", "School"]
+    # startset hidden: 53 - 30 - <5 gives it back
+    assert school["10AA"] == ("Het Baken", SECONDARY, 6, SECONDARY)
+    assert school["20BB"] == (None, 30, SUPPRESSED, SECONDARY)  # no name known: empty cell
+    assert school["30CC"][1:] == (SUPPRESSED, SUPPRESSED, SECONDARY)
+    assert school["Totaal"][1:3] == (53, 9) and school["Totaal"][3] == pytest.approx(9 / 53)
     gemeente = {row[0]: row[1:] for row in book["Per gemeente"].iter_rows(min_row=2, values_only=True)}
     # 0518 has 3 / 1: both small; with the total shown, 0363 would give them back, so it is hidden too
-    assert gemeente["0363"] == ("Amsterdam", SECONDARY, SECONDARY, SECONDARY)
-    assert gemeente["0518"] == (None, SUPPRESSED, SUPPRESSED, SECONDARY)  # no name known: empty cell
+    assert gemeente["0363"] == ("Amsterdam", SECONDARY, SECONDARY, SECONDARY)  # the CBS table's name
+    assert gemeente["0518"] == ("'s-Gravenhage", SUPPRESSED, SUPPRESSED, SECONDARY)
     trend_rows = list(book["Trend"].iter_rows(min_row=2, values_only=True))
     assert trend_rows[0][:3] == ("2023-2024", 53, 0) and trend_rows[1][:3] == ("2024-2025", 53, 9)
     assert "Toelichting" in book.sheetnames
@@ -98,32 +101,66 @@ def test_vsv_exact_workbook_for_the_office(tmp_path: Path, figures) -> None:
     path = write_xlsx(tmp_path / "vsv.xlsx", vsv_tables(figures, beleid=False))
     book = load_workbook(path)
     school = {row[0]: row[1:] for row in book["Per school"].iter_rows(min_row=2, values_only=True)}
-    assert school["30CC"][:2] == (3, 1) and school["30CC"][2] == pytest.approx(1 / 3)
+    assert school["30CC"][1:3] == (3, 1) and school["30CC"][3] == pytest.approx(1 / 3)
     gemeente = {row[0]: row[1:] for row in book["Per gemeente"].iter_rows(min_row=2, values_only=True)}
     assert gemeente["0363"][1:3] == (50, 8) and gemeente["0363"][3] == pytest.approx(0.16)
 
 
 def test_vsv_html_report_renders_numbers_and_charts(figures) -> None:
     trend = vsv_trend(ENROLMENTS, [2023, 2024])
-    page = vsv_html(figures, trend, gemeentenamen={"0363": "Amsterdam"}, gemaakt_op=MADE)
+    page = vsv_html(figures, trend, schoolnamen={"10AA": "Het Baken"}, gemaakt_op=MADE)
     document = html.document_fromstring(page)
     assert document.get_element_by_id("startset").text_content() == "53"
     assert document.get_element_by_id("vsv").text_content() == "9"
     assert document.get_element_by_id("percentage").text_content() == "17,0%"
     school = table_by_id(document, "vsv-brin")
-    assert school["10AA"] == ["x", "6", "x"]
+    assert school["Het Baken (10AA)"] == ["x", "6", "x"]
     assert school["20BB"] == ["30", "<5", "x"]
     assert school["Totaal"] == ["53", "9", "17,0%"]
-    assert table_by_id(document, "vsv-gemeentecode")["0363 Amsterdam"] == ["x", "x", "x"]
+    assert table_by_id(document, "vsv-gemeentecode")["Amsterdam"] == ["x", "x", "x"]
     assert table_by_id(document, "vsv-trend")["2024-2025"] == ["53", "9", "17,0%", "nee", "nee"]
     assert "1 oktober 2024 tot en met 30 september 2025" in page
     assert "Gemaakt op 6 oktober 2025" in page
     images = svg_images(document)
+    # every school's and gemeente's percentage is hidden for policy: their bar charts give way to the tables
+    assert len(images) == 1 and "VSV-percentage per convenantjaar" in " ".join(images[0].itertext())
+    omitted = [p.text_content() for p in document.xpath("//p[@class='weggelaten']")]
+    assert any(text.startswith("VSV-percentage per school: geen grafiek") and "tabel School" in text
+               for text in omitted)
+    assert "999" not in page and "A000" not in page  # no person numbers
+
+
+def test_vsv_html_charts_name_schools_and_gemeenten(figures) -> None:
+    trend = vsv_trend(ENROLMENTS, [2023, 2024])
+    page = vsv_html(figures, trend, beleid=False, schoolnamen={"10AA": "Het Baken"}, gemaakt_op=MADE)
+    images = svg_images(html.document_fromstring(page))
     assert len(images) == 4  # trend, per niveau, per school, per gemeente
     assert all(image.tag == "{http://www.w3.org/2000/svg}svg" for image in images)
     texts = " ".join(" ".join(image.itertext()) for image in images)
-    assert "VSV-percentage per school" in texts and "10AA" in texts
-    assert "999" not in page and "A000" not in page  # no person numbers
+    assert "VSV-percentage per school" in texts and "Het Baken (10AA)" in texts and "20BB" in texts
+    assert "Amsterdam" in texts and "'s-Gravenhage" in texts and "0363" not in texts
+
+
+def test_trend_chart_marks_the_provisional_year() -> None:
+    chart = charts.line_chart("VSV-percentage per convenantjaar", ["2023-2024", "2024-2025"],
+                              {"VSV-percentage": [0.05, 0.04]}, "VSV-percentage", percent=True,
+                              voorlopig=[False, True])
+    text = " ".join(etree.fromstring(chart.svg.encode()).itertext())
+    assert "voorlopig" in text and "VSV-percentage (voorlopig)" in text
+    assert chart.alt.endswith("2023-2024, 2024-2025 (voorlopig)")
+    final = charts.line_chart("t", ["2023-2024", "2024-2025"], {"p": [0.05, 0.04]}, "p")
+    assert "voorlopig" not in " ".join(etree.fromstring(final.svg.encode()).itertext())
+
+
+def test_bar_chart_with_long_labels_lays_them_out_horizontally() -> None:
+    labels = ["Ongeoorloofd verzuim 16 uur in 4 weken", "Luxeverzuim", "Signaalverzuim", "Overig verzuim"]
+    chart = charts.bar_chart("Meldingen per soort", labels, [12, 7, 30, 9], "Aantal meldingen")
+    svg = etree.fromstring(chart.svg.encode())
+    # horizontal bars: each label is a y tick, no rotated x tick labels
+    ytick_texts = {" ".join(g.itertext()).strip()
+                   for g in svg.xpath("//*[local-name()='g'][starts-with(@id, 'ytick_')]")}
+    assert set(labels) <= ytick_texts
+    assert charts.mostly_hidden(["<5", "x", 3]) and not charts.mostly_hidden(["<5", 4, 3])
 
 
 def test_html_escapes_what_it_shows() -> None:

@@ -1,0 +1,168 @@
+"""Every template read as a family reads it: for each kind of letter, each reason it is sent for and
+each age group it goes to, the rendered text holds no sentence that does not fit the case.
+
+A sentence does not fit when it gives a deadline that already passed (without saying so), says a
+school reported something when no school did, or speaks to parents ("uw kind") when the young
+person is an adult and the letter is addressed to them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import docx
+import pytest
+
+from letters.addressing import MEERDERJARIG, geadresseerden, leeftijd
+from letters.context import build_context
+from letters.kinds import Soort
+from letters.render import load
+from rules.dates import parse_date
+from rules.status import leerplicht_start
+from tests.letters.letter_people import AFZENDER, KANTOOR, SPECIFICS, kind, moeder, ouders, vader
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december"]
+DUTCH_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
+DEADLINE = re.compile(r"\b(vóór|voor|uiterlijk|tot en met)\b", re.IGNORECASE)
+# a date in these phrases is about the past, not a deadline
+PAST = re.compile(r"geboren op \S+ \S+ \d{4}|\bOp \d{1,2} \S+ \d{4} stuurden|heeft op \d{1,2} \S+ \d{4}")
+SAYS_PASSED = re.compile(r"is voorbij")
+SCHOOL_REPORTED = re.compile(
+    r"(van de school hebben wij gehoord|heeft op .* bij ons gemeld|school .* gemeld)", re.IGNORECASE)
+TURNS_FIVE = re.compile(r"wordt binnenkort vijf jaar")
+TO_PARENTS = re.compile(r"\buw kind\b|\bals ouder\b|ouder\(s\)/verzorger\(s\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One letter as a run would write it: kind, the young person's birth date, the letter date and
+    the reason-specific fields."""
+
+    soort: Soort
+    geboren: date
+    datum: date
+    specifics: dict
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _dates(sentence: str) -> list[date]:
+    return [date(int(y), MONTHS.index(m) + 1, int(d)) for d, m, y in DUTCH_DATE.findall(sentence)]
+
+
+def _sentences(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    lines += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return [part.strip() for line in lines for part in re.split(r"(?<=[.?!])\s+", line) if part.strip()]
+
+
+def _cases() -> list[Case]:
+    peil = date(2026, 9, 7)
+    cases: list[Case] = []
+    ages = {"5 jaar": date(2021, 3, 2), "11 jaar": date(2015, 3, 2), "14 jaar": date(2012, 3, 2),
+            "17 jaar": date(2009, 3, 2)}
+    for label, born in ages.items():
+        plicht = "kwalificatieplichtig" if label == "17 jaar" else "leerplichtig"
+        for herinnering in (False, True):
+            extra = {"eerdere_brief": date(2026, 8, 24)} if herinnering else {}
+            cases.append(Case(Soort.ABSOLUUT_VERZUIM, born, peil, {"plicht": plicht, **extra},
+                              f"absoluut verzuim, {label}{', herinnering' if herinnering else ''}"))
+            cases.append(Case(Soort.HERINNERING_VRIJSTELLING, born, date(2027, 6, 1),
+                              {**SPECIFICS[Soort.HERINNERING_VRIJSTELLING], **extra},
+                              f"vrijstelling verlengen, {label}{', herinnering' if herinnering else ''}"))
+    for label, born in {**ages, "18 jaar": date(2008, 3, 2), "22 jaar": date(2004, 3, 2)}.items():
+        cases.append(Case(Soort.UITNODIGING_VERZUIMGESPREK, born, peil,
+                          SPECIFICS[Soort.UITNODIGING_VERZUIMGESPREK], f"uitnodiging, {label}"))
+    for label, born in {"18 jaar": date(2008, 3, 2), "22 jaar": date(2004, 3, 2)}.items():
+        for vsv in (True, False):
+            for herinnering in (False, True):
+                extra = {"eerdere_brief": date(2026, 8, 24)} if herinnering else {}
+                cases.append(Case(Soort.RMC_18_23, born, peil, {"vsv": vsv, **extra},
+                                  f"RMC {'vsv' if vsv else 'geen inschrijving'}, {label}"
+                                  f"{', herinnering' if herinnering else ''}"))
+    # almost leerplichtig: written before and after the vrijstelling deadline (one month before the start)
+    born = date(2021, 9, 15)  # 5 on 15 September 2026: leerplichtig from 1 October 2026
+    start = leerplicht_start(born)
+    for datum in (date(2026, 8, 3), date(2026, 9, 7)):
+        cases.append(Case(Soort.INFORMATIE_LEERPLICHT, born, datum,
+                          {"leerplicht_start": start, "antwoord_voor": start},
+                          f"bijna leerplichtig, brief van {datum.isoformat()}"))
+    born = date(2021, 9, 2)  # 5 on 2 September 2026, before the letter: leerplichtig from 1 October 2026
+    start = leerplicht_start(born)
+    cases.append(Case(Soort.INFORMATIE_LEERPLICHT, born, peil,
+                      {"leerplicht_start": start, "antwoord_voor": start},
+                      "bijna leerplichtig, al vijf op de briefdatum"))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_every_sentence_fits_the_case(case: Case) -> None:
+    jongere = kind(geboortedatum=case.geboren)
+    addressee = geadresseerden(jongere, ouders(vader(), moeder()), case.datum)[0]
+    adult = leeftijd(case.geboren, case.datum) >= MEERDERJARIG
+    assert addressee.aan_jongere == adult
+    context = build_context(case.soort, kantoor=KANTOOR, afzender=AFZENDER, geadresseerde=addressee,
+                            jongere=jongere, datum=case.datum, kenmerk="LP-000042-01", **case.specifics)
+    sentences = _sentences(load(case.soort.template).render_docx(context))
+    text = "\n".join(sentences)
+    assert "None" not in text and "{{" not in text and "{%" not in text
+    for sentence in sentences:
+        if DEADLINE.search(sentence) and not SAYS_PASSED.search(sentence):
+            future = PAST.sub("", sentence)
+            passed = [d for d in _dates(future) if d < case.datum]
+            assert not passed, f"{case}: a deadline already passed: {sentence!r}"
+        if context["melding"] is None:
+            assert not SCHOOL_REPORTED.search(sentence), f"{case}: no school reported anything: {sentence!r}"
+        if adult:
+            assert not TO_PARENTS.search(sentence), f"{case}: the young person is an adult: {sentence!r}"
+        if leeftijd(case.geboren, case.datum) >= 5:
+            assert not TURNS_FIVE.search(sentence), f"{case}: the child is five already: {sentence!r}"
+
+
+def test_the_information_letter_gives_the_vrijstelling_date_and_what_to_do_once_it_passed() -> None:
+    """Dated 3 August for a start on 1 October: the date to claim; dated 7 September: it passed."""
+    informatie = [case for case in CASES if case.soort is Soort.INFORMATIE_LEERPLICHT][:2]
+    texts = []
+    for case in informatie:
+        jongere = kind(geboortedatum=case.geboren)
+        addressee = geadresseerden(jongere, ouders(vader(), moeder()), case.datum)[0]
+        context = build_context(case.soort, kantoor=KANTOOR, afzender=AFZENDER, geadresseerde=addressee,
+                                jongere=jongere, datum=case.datum, kenmerk="LP-1", **case.specifics)
+        texts.append(" ".join(_sentences(load(case.soort.template).render_docx(context))))
+    before, after = texts
+    assert "Laat ons dat uiterlijk 1 september 2026 weten" in before and "voorbij" not in before
+    assert "die datum, 1 september 2026, is voorbij" in after
+    assert "Neem dan zo snel mogelijk contact op met A. Jansen" in after
+
+
+def test_the_rmc_letter_opens_with_its_reason() -> None:
+    texts = {}
+    for vsv in (True, False):
+        jongere = kind(geboortedatum=date(2006, 3, 15))
+        addressee = geadresseerden(jongere, {}, date(2026, 9, 7))[0]
+        context = build_context(Soort.RMC_18_23, kantoor=KANTOOR, afzender=AFZENDER, geadresseerde=addressee,
+                                jongere=jongere, datum=date(2026, 9, 7), kenmerk="RMC-1", vsv=vsv)
+        texts[vsv] = " ".join(_sentences(load("rmc_18_23").render_docx(context)))
+    assert "Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) ben je onlangs gestopt" in texts[True]
+    assert "gestopt" not in texts[False]
+    assert "Volgens onze gegevens sta je niet ingeschreven bij een school of opleiding" in texts[False]
+
+
+def test_the_checks_catch_what_they_look_for() -> None:
+    """The patterns above are not vacuous: each flags the sentence it is meant to flag."""
+    assert _dates("Doe dat vóór 1 september 2026 bij een school.") == [parse_date("2026-09-01")]
+    assert DEADLINE.search("uiterlijk één maand voordat") and not SAYS_PASSED.search("uiterlijk 1 mei 2026")
+    assert SCHOOL_REPORTED.search("Van de school hebben wij gehoord dat je bent gestopt met je opleiding.")
+    assert TO_PARENTS.search("Als ouder of verzorger zorgt u ervoor dat uw kind op een school staat.")
+    assert PAST.sub("", "Voor Sanne, geboren op 2 maart 2015, heeft u") == "Voor Sanne, , heeft u"
+    assert TURNS_FIVE.search("Sanne, geboren op 2 september 2021, wordt binnenkort vijf jaar.")
