@@ -17,7 +17,7 @@ from registers.audit import AuditEvent, trail
 from registers.commands import register_session
 from rules.commands import DATUM
 
-COLUMNS = ("at", "actor", "action", "entity", "entity_id", "detail")
+COLUMNS = ("at", "actor", "login", "action", "entity", "entity_id", "detail")
 
 
 @click.group("audit")
@@ -37,7 +37,8 @@ def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, fmt:
         raise click.BadParameter("not a BSN or onderwijsnummer (elfproef)", param_hint="--persoon")
     with register_session(ctx) as session:
         entries = trail(session).entries_for(session, number, since)
-        rows = [{"at": e.at.isoformat(sep=" ", timespec="seconds"), "actor": e.actor, "action": e.action,
+        rows = [{"at": e.at.isoformat(sep=" ", timespec="seconds"), "actor": e.actor, "login": e.login,
+                 "action": e.action,
                  "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail} for e in entries]
         trail(session).record(session, AuditEvent("audit.read", number, "audit_log", None,
                                                   f"entries={len(rows)}"))

@@ -305,6 +305,9 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     person_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     detail: Mapped[str | None] = mapped_column(String(200))
+    # PostgreSQL (revision 0007): `at` and `login` are set by a trigger from the database's clock and
+    # `session_user`, whatever the client sends; SQLite has no logins (NULL)
+    login: Mapped[str | None] = mapped_column(String(63))
 
 
 SENT_ONLY = text("reden IS NULL")
@@ -362,6 +365,17 @@ class Letter(Base):
         ),
         CheckConstraint("rang >= 1", name="rang_positive"),
     )
+
+
+class AuditBewaartermijn(Base):
+    """The audit trail's term as the database reads it (revision 0007): `inbeeld_purge_audit` takes no
+    limit from its caller. The dated values of `bewaartermijn_audit` in rules/parameters.toml; a
+    change there is a new row here, in a new revision (tests/registers/test_audit_by_database.py)."""
+
+    __tablename__ = "audit_bewaartermijn"
+
+    geldig_vanaf: Mapped[date] = mapped_column(Date, primary_key=True)
+    jaren: Mapped[int] = mapped_column(Integer)
 
 
 class AuditPurgeWindow(Base):

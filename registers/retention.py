@@ -73,7 +73,7 @@ MELDING_IN_HANDLING = (MeldingStatus.GEREGISTREERD, MeldingStatus.IN_BEHANDELING
 RECORD_TYPES = ("cases", "case_actions", "vrijstellingen", "verzuimmeldingen", "verzuim_status_changes",
                 "thuiszitters", "vsv_register", "letters")
 CHUNK = 500
-#: The audit trail's own floor, also enforced by `inbeeld_purge_audit` in PostgreSQL: rows younger
+#: The audit trail's own floor on SQLite (PostgreSQL: `audit_bewaartermijn` holds no term under a year): rows younger
 #: than this are never removed, whatever the parameter or the clock says.
 AUDIT_FLOOR = timedelta(days=365)
 
@@ -384,34 +384,37 @@ def _describe(counts: dict[str, int] | Counter[str]) -> str:
 
 def purge_audit(session: Session, today: date, *, keep: Iterable[str] = (),
                 parameters: Parameters | None = None, now: datetime | None = None) -> int:
-    """Remove audit rows older than `bewaartermijn_audit`, except those about the persons in `keep`
-    (a legal hold): the only way past the append-only trigger. PostgreSQL: the SECURITY DEFINER
-    function `inbeeld_purge_audit` (EXECUTE granted to inbeeld_beheer only); SQLite: a purge window
-    opened and closed in this transaction. Rows younger than a year (by the real clock, `now`) are
-    never removed: a `today` in the future removes nothing."""
+    """Remove audit rows older than `bewaartermijn_audit`, except those about persons on a legal hold:
+    the only way past the append-only trigger.
+
+    PostgreSQL: the SECURITY DEFINER function `inbeeld_purge_audit()` (EXECUTE for inbeeld_beheer
+    only) takes nothing from us: the term (`audit_bewaartermijn`), the clock and the held persons
+    (cases with `legal_hold`) are the database's own, so `today`, `keep`, `parameters` and `now`
+    do not apply. SQLite (one user: whoever can read the file): a purge window opened and closed in
+    this transaction, by `today`'s term, keeping `keep`; rows younger than a year by the real clock
+    (`now`) are never removed."""
+    audit = trail(session)
+    if session.get_bind().dialect.name == "postgresql":
+        removed = int(session.execute(text("SELECT inbeeld_purge_audit()")).scalar_one())
+        if removed:
+            audit.record(session, AuditEvent("audit.purged", None, "audit_log", None, f"rows={removed}"))
+        return removed
     before = datetime.combine(bewaartermijnen.audit_grens(today, parameters), time())
     clock = now or datetime.now(UTC).replace(tzinfo=None)
     if before > clock - AUDIT_FLOOR:
         log.warning("Audit rows are not removed: their limit %s is not a year or more before the clock (%s)",
                     before.date().isoformat(), clock.date().isoformat())
         return 0
-    audit = trail(session)
     keep_hashes = sorted({audit.person_hash(number) for number in keep})
-    if session.get_bind().dialect.name == "postgresql":
-        removed = session.execute(text("SELECT inbeeld_purge_audit(CAST(:before AS timestamp), "
-                                       "CAST(:keep AS varchar[]))"),
-                                  {"before": before, "keep": keep_hashes}).scalar_one()
-    else:
-        _secure_delete(session)
-        session.execute(insert(AuditPurgeWindow).values(removed_before=before))
-        condition = AuditEntry.at < before
-        if keep_hashes:
-            condition &= AuditEntry.person_hash.is_(None) | AuditEntry.person_hash.not_in(keep_hashes)
-        removed = session.execute(delete(AuditEntry).where(condition)
-                                  .execution_options(synchronize_session=False)).rowcount or 0
-        session.execute(delete(AuditPurgeWindow))
+    _secure_delete(session)
+    session.execute(insert(AuditPurgeWindow).values(removed_before=before))
+    condition = AuditEntry.at < before
+    if keep_hashes:
+        condition &= AuditEntry.person_hash.is_(None) | AuditEntry.person_hash.not_in(keep_hashes)
+    removed = session.execute(delete(AuditEntry).where(condition)
+                              .execution_options(synchronize_session=False)).rowcount or 0
+    session.execute(delete(AuditPurgeWindow))
     if removed:
         audit.record(session, AuditEvent("audit.purged", None, "audit_log", None,
                                          f"rows={removed} before={before.date().isoformat()}"))
     return int(removed)
-

@@ -24,4 +24,6 @@ def test_bulk_insert_round_trips_awkward_text_nulls_and_enums(session: Session) 
     stored = session.execute(select(AuditEntry.detail, AuditEntry.action, AuditEntry.at)
                              .order_by(AuditEntry.entity_id)).all()
     assert [r.detail for r in stored] == awkward
-    assert {(r.action, r.at) for r in stored} == {("notitie", at)}
+    assert {r.action for r in stored} == {"notitie"}
+    if session.get_bind().dialect.name == "sqlite":  # PostgreSQL stamps `at` itself (revision 0005)
+        assert {r.at for r in stored} == {at}
