@@ -73,8 +73,8 @@ MELDING_IN_HANDLING = (MeldingStatus.GEREGISTREERD, MeldingStatus.IN_BEHANDELING
 RECORD_TYPES = ("cases", "case_actions", "vrijstellingen", "verzuimmeldingen", "verzuim_status_changes",
                 "thuiszitters", "vsv_register", "letters")
 CHUNK = 500
-#: The audit trail's own floor on SQLite (PostgreSQL: `audit_bewaartermijn` holds no term under a year): rows younger
-#: than this are never removed, whatever the parameter or the clock says.
+#: The audit trail's own floor on SQLite (PostgreSQL: its purge refuses a term under a year): rows
+#: younger than this are never removed, whatever the parameter or the clock says.
 AUDIT_FLOOR = timedelta(days=365)
 
 

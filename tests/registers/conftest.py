@@ -100,7 +100,7 @@ def _empty(engine: Engine) -> None:
     """Delete every row. The audit trail is append-only (revision 0004): like the retention, the
     fixture opens a purge window (far in the future) in its transaction and closes it again."""
     window = AuditPurgeWindow.__tablename__
-    kept = {window, AuditBewaartermijn.__tablename__}  # the window is closed below; the term is the migration's
+    kept = {window, AuditBewaartermijn.__tablename__}  # the window: closed below; the term: the migration's
     tables = [table.name for table in reversed(Base.metadata.sorted_tables) if table.name not in kept]
     with engine.begin() as connection:  # DELETE: on a few rows much faster than TRUNCATE
         connection.execute(insert(AuditPurgeWindow), {"removed_before": datetime(9999, 1, 1)})

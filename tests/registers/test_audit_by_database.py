@@ -3,7 +3,6 @@ a client. Each attack of the penetration test, tried again: on PostgreSQL logged
 
 from __future__ import annotations
 
-import pwd
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -53,7 +52,8 @@ def audit_db(pg_server) -> Iterator[RoleDatabase]:
     db = RoleDatabase(url)
     db.create_logins(pg_server.admin)
     with session_factory(make_engine(url), AuditTrail(AUDIT_KEY, actor="setup"))() as session:
-        session.add_all([GemeenteToegang(login=db.logins[role], gemeentecode="0363") for role in ("lpa", "rmc")])
+        session.add_all([GemeenteToegang(login=db.logins[role], gemeentecode="0363")
+                         for role in ("lpa", "rmc")])
         session.commit()
     yield db
     db.drop_logins(pg_server.admin)
@@ -74,7 +74,8 @@ def test_a_forged_audit_row_gets_the_database_clock_and_login(audit_db: RoleData
     action = f"forged.{role}"
     with audit_db.engine(role).begin() as connection:
         connection.execute(text("INSERT INTO audit_log (at, actor, action, login) "
-                                "VALUES ('2019-01-01', 'burgemeester', :action, 'postgres')"), {"action": action})
+                                "VALUES ('2019-01-01', 'burgemeester', :action, 'postgres')"),
+                           {"action": action})
     [(at, actor, login)] = _owner_rows(audit_db, "SELECT at, actor, login FROM audit_log WHERE action = :a",
                                        {"a": action})
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -120,7 +121,8 @@ def test_the_purge_takes_its_term_and_holds_from_the_database(audit_db: RoleData
 
     # the attack: a limit of a year ago and no held persons, from the caller
     with pytest.raises(DBAPIError, match="does not exist"):
-        audit_db.rows("beheer", "SELECT inbeeld_purge_audit(CAST(now() - interval '1 year' AS timestamp), NULL)")
+        audit_db.rows("beheer",
+                      "SELECT inbeeld_purge_audit(CAST(now() - interval '1 year' AS timestamp), NULL)")
     audit_db.refused("beheer", "UPDATE audit_bewaartermijn SET jaren = 1")
     audit_db.refused("beheer", "INSERT INTO audit_bewaartermijn VALUES (current_date, 1)")
     audit_db.refused("lpa", "SELECT inbeeld_purge_audit()")

@@ -253,7 +253,8 @@ def test_audit_rows_go_after_their_own_term_except_those_of_held_persons(session
     assert [row.action for row in left][-1] == "audit.purged"
 
 
-def test_audit_rows_younger_than_a_year_by_the_clock_are_never_removed(session: Session, backend: str) -> None:
+def test_audit_rows_younger_than_a_year_by_the_clock_are_never_removed(session: Session,
+                                                                       backend: str) -> None:
     if backend == "postgresql":
         pytest.skip("PostgreSQL takes no term, clock or hold from the caller: test_audit_by_database.py")
     _audit_row(session, datetime(2026, 1, 1), None)

@@ -188,7 +188,8 @@ def test_beleid_reads_the_aggregate_views_without_person_numbers(roles_db: RoleD
     september = D("2026-09-01")
     signals = _rows(roles_db, "beleid", "SELECT signal, gemeentecode, maand, aantal "
                                         "FROM beleid_signalen_per_maand ORDER BY signal, gemeentecode")
-    assert signals == [("ABSOLUUT_VERZUIM", "0363", september, "<5"), ("ABSOLUUT_VERZUIM", "0599", september, "<5"),
+    assert signals == [("ABSOLUUT_VERZUIM", "0363", september, "<5"),
+                       ("ABSOLUUT_VERZUIM", "0599", september, "<5"),
                        ("GEEN_INSCHRIJVING_RMC", "0363", september, "<5"), ("VSV", "0599", september, "<5")]
     grounds = _rows(roles_db, "beleid", "SELECT grond, gemeentecode, aantal "
                                         "FROM beleid_vrijstellingen_per_grond ORDER BY grond")
