@@ -98,7 +98,9 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
     absoluut verzuim and early school leavers, and keeps the cases, registers, letters and figures.
     Settings: the options below, the environment, and inbeeld.toml (docs/configuration.md).
     """
-    from inbeeld.settings import SettingsError, load_settings
+    from inbeeld.settings import SettingsError, keep_files_private, load_settings
+
+    keep_files_private()
 
     given = {"data_dir": data_dir, "db_url": db_url, "gemeenten": gemeenten, "gebruiker": gebruiker}
     try:

@@ -117,6 +117,18 @@ def import_brp_command(ctx: click.Context, file: Path, fmt: str, force: bool, en
     print_result(result)
 
 
+def _audit_quarantine_read(settings: Settings, import_id: int | None, shown: int) -> None:
+    """Quarantined values are raw delivered data (numbers, names): showing them is audited like any
+    list of persons' data, one entry per listing (the values carry no reliable person number)."""
+    from pipelines.stores import registers
+    from registers.audit import AuditEvent, trail
+
+    with registers(settings) as session:
+        trail(session).record(session, AuditEvent("quarantine.listed", None, "quarantine", import_id,
+                                                  f"rows={shown}"))
+        session.commit()
+
+
 @click.group(name="quarantine")
 def quarantine_group() -> None:
     """Rows kept out of staging because of a row-level fault, with file, line, field and reason."""
@@ -139,6 +151,7 @@ def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str)
             refuse(ctx, exc)
             return
     columns = ["import_id", "file", "line", "field", "value", "reason"]
+    _audit_quarantine_read(settings, import_id, len(rows))
     empty = "No quarantined rows" + (f" for import {import_id}." if import_id is not None else ".")
     emit(rows, columns, fmt, empty=empty, width=60, noun="quarantined value(s)")
 

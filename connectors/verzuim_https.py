@@ -72,6 +72,13 @@ class EndpointConfig:
     attempts: int = 3
     backoff_seconds: float = 2.0
 
+    def __post_init__(self) -> None:
+        parsed = urllib.parse.urlsplit(self.url)
+        if parsed.scheme.lower() != "https" or not parsed.hostname:
+            raise VerzuimEndpointError(
+                f"verzuim_https: the url must be https://host/… (got {parsed.scheme or 'no'} scheme): "
+                "meldingen never travel unencrypted or unauthenticated")
+
     @classmethod
     def from_settings(
         cls, settings: Settings, environ: Mapping[str, str] | None = None
@@ -109,6 +116,8 @@ class VerzuimEndpoint:
         self.config = config
         self._context = config.ssl_context()
         self._base = config.url.rstrip("/")
+        self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=self._context),
+                                                   _SameOriginRedirects(self._base))
 
     def list_new(self) -> list[str]:
         try:
@@ -135,8 +144,7 @@ class VerzuimEndpoint:
         if body is not None:
             request.add_header("Content-Type", "application/xml; charset=utf-8")
         try:
-            with urllib.request.urlopen(request, timeout=self.config.timeout,
-                                        context=self._context) as answer:
+            with self._opener.open(request, timeout=self.config.timeout) as answer:
                 return answer.read()
         except urllib.error.HTTPError as exc:
             raise MessageError(f"{method} {path.split('?')[0]}: HTTP {exc.code}",
@@ -150,6 +158,28 @@ class VerzuimEndpoint:
             raise VerzuimEndpointError(f"TLS with {self._base} failed: {exc}") from None
         except (TimeoutError, ConnectionError) as exc:
             raise MessageError(f"{method} {path.split('?')[0]}: {exc}", retry=True) from None
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parsed = urllib.parse.urlsplit(url)
+    return parsed.scheme.lower(), (parsed.hostname or "").lower(), parsed.port or 443
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is followed only to the endpoint's own origin (https, host, port): a redirect to
+    `http://` or to another host would hand the next answer to someone we did not authenticate."""
+
+    def __init__(self, base: str) -> None:
+        self._origin = _origin(base)
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if _origin(target) != self._origin:
+            fp.close()
+            scheme, host, _ = _origin(target)
+            raise VerzuimEndpointError(
+                f"the endpoint redirected off its origin (to {scheme}://{host}/…): refused")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 @dataclass

@@ -4,11 +4,17 @@ Declared once, as sqlite-utils declares its `output_options`: a list command tak
 `@output_options` and hands its rows to `emit`. CSV is semicolon separated with CRLF line ends,
 for Dutch Excel, and every cell goes through `inbeeld.cells.neutralise_csv` (SPEC §6); JSON is a
 list of objects with ISO dates; the table is aligned plain text ending in the row count.
+
+Values can be hostile: a quarantined value is exactly what a supplier delivered, and an escape
+sequence in it would retitle the window, clear the screen or fake a line when printed as is. So
+the table shows every control character (C0, DEL, C1) and every bidirectional override or isolate
+(U+202E …) as its escape (`\x1b`, `\u202e`): `printable`. JSON and CSV keep the value.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -19,6 +25,7 @@ import click
 from inbeeld.cells import csv_writer, neutralise_csv
 
 FORMATS = ("table", "csv", "json")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -26,6 +33,11 @@ def output_options(function: F) -> F:
     """Add `--format table|csv|json` (parameter `fmt`) to a list command."""
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                         help="table for people; csv (semicolons, for Excel) or json for scripts.")(function)
+
+
+def printable(value: str) -> str:
+    """`value` with every control and bidi character written as its Python escape (issue 20 #7)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
 
 
 def plain(value: Any) -> Any:
@@ -54,7 +66,8 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
     elif not records and empty is not None:
         click.echo(empty)
     else:
-        cells = [["" if record[c] is None else str(record[c]) for c in columns] for record in records]
+        cells = [["" if record[c] is None else printable(str(record[c])) for c in columns]
+                 for record in records]
         widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
         if width:
             widths = [min(width, w) for w in widths]

@@ -23,6 +23,15 @@ from typing import Any, Union
 DEFAULT_DATA_DIR = Path("inbeeld-data")
 STAGING_FILE = "staging.duckdb"
 REGISTER_FILE = "registers.sqlite"
+PRIVATE_UMASK = 0o077
+
+
+def keep_files_private() -> None:
+    """umask 077 for this process and what it starts (LibreOffice, Prefect's runs): every file InBeeld
+    creates (staging, the SQLite register, letters, reports, archive, refused deliveries) is 0600 and
+    every folder 0700, readable by the service account alone (docs/privacy.md). Called by the command
+    line and by every flow run, before anything is written."""
+    os.umask(PRIVATE_UMASK)
 
 
 class SettingsError(ValueError):
@@ -222,7 +231,11 @@ class Settings:
         return self.gemeenten
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        """The data directory, 0700 (also when an earlier version left it 0755): nobody else on the
+        server reaches what is inside, whatever the modes of the files there."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.data_dir.stat().st_uid == os.getuid():
+            self.data_dir.chmod(0o700)
         return self.data_dir
 
     @classmethod

@@ -20,6 +20,7 @@ from inbeeld.settings import Settings
 from letters.kinds import Soort
 from letters.pdf import page_count
 from letters.run import LetterRunBusy, run_letters
+from registers.audit import record_reads
 from registers.codes import LetterStatus
 from registers.db import registers_of
 from registers.models import Letter
@@ -118,9 +119,12 @@ def list_command(ctx: click.Context, run: str | None, status: str | None, soort:
     if case_id is not None:
         query = query.where(Letter.case_id == case_id)
     try:
-        with sessions() as session:
-            rows = [{column: getattr(letter, column) for column in LIST_COLUMNS}
-                    for letter in session.scalars(query)]
+        with sessions() as session:  # the log names persons: showing it is audited, as every list
+            letters = list(session.scalars(query))
+            rows = [{column: getattr(letter, column) for column in LIST_COLUMNS} for letter in letters]
+            record_reads(session, "letter.listed", "letters",
+                         [(letter.id, letter.persoonsnummer) for letter in letters if letter.persoonsnummer])
+            session.commit()
     finally:
         sessions.kw["bind"].dispose()
     emit(rows, LIST_COLUMNS, fmt)

@@ -86,7 +86,7 @@ class Catalog:
         entry = self[name]
         if entry.kind != "folder":
             raise CatalogError(f"catalog entry {name!r} is a {entry.kind}, not a folder")
-        entry.path.mkdir(parents=True, exist_ok=True)
+        entry.path.mkdir(mode=0o700, parents=True, exist_ok=True)
         return entry.path
 
     def url(self, name: str) -> str:
@@ -103,6 +103,10 @@ class Catalog:
     @property
     def archive(self) -> Path:
         return self.folder("archive")
+
+    @property
+    def refused(self) -> Path:
+        return self.folder("refused")
 
     @property
     def staging(self) -> Path:

@@ -106,7 +106,8 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
     """Run one flow once (weekly, monthly, daily, verzuim-sync), with no server to manage.
 
     On success one summary line (counts only; none with --quiet); on failure one message naming what
-    failed and what to do, on stderr. Exit status: 0 done, 1 the run failed, 2 usage error,
+    failed and what to do, on stderr. Exit status: 0 done, 1 the run failed or the weekly run
+    completed with refusals (files set aside in `refused/`, each with its reason), 2 usage error,
     3 another run holds the lock (nothing was done; try again later).
     """
     settings: Settings = ctx.obj
@@ -115,7 +116,7 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
     quiet_prefect(verbose)
     from pipelines.deployments import FLOWS
     from pipelines.lock import RunLockHeld
-    from pipelines.run_settings import summary_line
+    from pipelines.run_settings import run_catalog, summary_line
 
     day = peildatum.date() if peildatum else None
     arguments: dict[str, object] = {"data_dir": str(settings.data_dir.resolve())}
@@ -141,6 +142,11 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
     if not quiet:
         click.echo(summary_line(flow_name, counts))
     mute_exit_noise(verbose)
+    if counts.get("files_refused"):
+        click.echo(f"inbeeld run {flow_name} completed with refusals: {counts['files_refused']} file(s) set "
+                   f"aside in {run_catalog(settings).refused}, each with a .reden.txt saying why; fix them "
+                   "and put them back in the inbox.", err=True)
+        ctx.exit(EXIT_FAILED)
 
 
 @click.group("demo", invoke_without_command=True)

@@ -11,13 +11,15 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from inbeeld.settings import Settings, load_settings
+from inbeeld.settings import Settings, keep_files_private, load_settings
 from pipelines.catalog import Catalog
 from pipelines.schedules import TIMEZONE
 
 
 def run_settings(data_dir: str | Path | None = None, gemeente: str | None = None) -> Settings:
-    """Settings for one run; `gemeente` narrows the served municipalities to one (a deployment each)."""
+    """Settings for one run; `gemeente` narrows the served municipalities to one (a deployment each).
+    Every flow and task starts here, so this is where a run's files are made private."""
+    keep_files_private()
     return load_settings(data_dir=data_dir, gemeenten=gemeente)
 
 

@@ -4,6 +4,12 @@ Crash safety comes from the steps, not from Prefect: each import is idempotent (
 a file is archived only after its import committed; the case sync and the letter run are
 idempotent on the register (one open case per person and type, one first letter per case). So a
 run killed anywhere is simply run again. The run lock keeps a second run out meanwhile.
+
+One bad file never stops the run: a refused delivery (or one whose import or archiving keeps
+failing, or a link in the inbox) is set aside in `refused/<date>/` with its reason, the DUO
+mutations after a refused C- or P-levering wait in the inbox, and signals, cases and letters run on
+what was loaded. The run then ends in the state "Completed with refusals" (`inbeeld run weekly`
+exits 1, so cron mails it).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, State
 
 from connectors.deliveries import import_delivery as run_import
 from connectors.errors import RefusedFile
@@ -28,6 +35,9 @@ from pipelines.schedules import FlowSchedule
 from pipelines.stores import register_sessions, registers, staging_read_only
 
 SCHEDULE = FlowSchedule("0 6 * * 1")
+COMPLETED_WITH_REFUSALS = "Completed with refusals"
+# A kind whose files are mutations on an earlier file of these kinds waits while one of those is refused.
+WAITS_FOR = {"duo_p": ("duo_c", "duo_p")}
 
 
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
@@ -146,6 +156,16 @@ def check_arrivals(settings: Settings) -> None:
             "computed on old data; ask the supplier, then put the delivery in the inbox and rerun.")
 
 
+def _set_aside(path: Path, inbox: Path, refused: Path, reason: str) -> None:
+    """Move a refused file out of the inbox with its reason; if even that fails it stays (and is
+    met again next week), the run goes on either way."""
+    logger = get_run_logger()
+    try:
+        inbox_folder.set_aside(path, inbox, refused, today(), reason)
+    except OSError as exc:
+        logger.error("%s could not be set aside (%s); it stays in the inbox", path.name, exc)
+
+
 @flow(name="weekly", persist_result=False, log_prints=False, on_failure=[notify_failure],
       on_crashed=[notify_failure])
 def weekly_flow(
@@ -153,8 +173,11 @@ def weekly_flow(
     inbox: str | None = None,
     data_dir: str | None = None,
     gemeente: str | None = None,
-) -> dict[str, int]:
-    """Import the deliveries waiting in the inbox, then signals → cases → letters on `peildatum`."""
+) -> dict[str, int] | State:
+    """Import the deliveries waiting in the inbox, then signals → cases → letters on `peildatum`.
+
+    Returns the counts; with a refused file, in the state "Completed with refusals" (calling the
+    flow still gives the counts, `files_refused` among them)."""
     logger = get_run_logger()
     settings = run_settings(data_dir, gemeente)
     catalog = run_catalog(settings, inbox)
@@ -170,15 +193,39 @@ def weekly_flow(
         if scan.unrecognised:
             logger.warning("%d file(s) in the inbox are not a known delivery and were left there",
                            len(scan.unrecognised))
+        refused: list[str] = []
+        for path, reason in scan.refused:
+            logger.warning("refused %s: %s", path.name, reason)
+            _set_aside(path, catalog.inbox, catalog.refused, reason)
+            refused.append(path.name)
+        refused_kinds: set[str] = set()
         for delivery in scan.deliveries:
-            result = import_delivery(str(delivery.path), delivery.kind, str(settings.data_dir), gemeente)
-            archive_delivery(str(delivery.path), str(catalog.inbox), str(catalog.archive), today())
+            if refused_kinds & set(WAITS_FOR.get(delivery.kind, ())):
+                logger.warning("%s waits in the inbox: an earlier DUO delivery was refused",
+                               delivery.path.name)
+                counts["files_waiting"] = counts.get("files_waiting", 0) + 1
+                continue
+            try:
+                result = import_delivery(str(delivery.path), delivery.kind, str(settings.data_dir), gemeente)
+                archive_delivery(str(delivery.path), str(catalog.inbox), str(catalog.archive), today())
+            except Exception as exc:  # refused, or still failing after the retries: this file only
+                reason = str(exc) if isinstance(exc, RefusedFile) else f"{type(exc).__name__}: {exc}"
+                logger.error("%s set aside: %s", delivery.path.name, reason)
+                _set_aside(delivery.path, catalog.inbox, catalog.refused, reason)
+                refused.append(delivery.path.name)
+                refused_kinds.add(delivery.kind)
+                continue
             counts[f"files_{delivery.kind}"] = counts.get(f"files_{delivery.kind}", 0) + 1
             for key, value in result.items():
                 counts[key] = counts.get(key, 0) + value
+        counts["files_refused"] = len(refused)
         logger.info(summary_line("weekly imports", counts))
         check_arrivals(settings)
         for step in (register_verzuimmeldingen, match_and_sync_cases, assign_cases, write_letters):
             counts.update(step(str(settings.data_dir), gemeente, day))
     logger.info(summary_line("weekly", counts))
+    if refused:
+        message = f"completed with refusals: {len(refused)} file(s) set aside in {catalog.refused}"
+        logger.warning("weekly %s", message)
+        return Completed(name=COMPLETED_WITH_REFUSALS, message=message, data=counts)
     return counts

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from connectors.freshness import stale_for
 from connectors.gemeenten import gemeente_label
 from connectors.staging import Staging
-from inbeeld.output import emit, output_options
+from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings, SettingsError
 from registers import cases as case_register
 from registers import verzuim as verzuim_register
@@ -113,7 +113,7 @@ def cases_show(ctx: click.Context, case_id: int) -> None:
     """Show one case and its timeline (dates in Dutch)."""
     with register_session(ctx) as session:
         case = case_register.read_case(session, case_id)
-        click.echo("\n".join(describe_case(case)))
+        click.echo("\n".join(printable(line) for line in describe_case(case)))
 
 
 def describe_case(case: Case) -> list[str]:

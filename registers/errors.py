@@ -6,3 +6,12 @@ The command line turns it into exit status 1 (SPEC §7); callers in flows can ca
 
 class Refused(ValueError):
     """A change the register refuses: an unknown id, a closed case, an impossible date, a bad code."""
+
+
+class RefusedDelivery(Refused):
+    """A delivery file refused whole by its reader; `delivery` is the reader's fault (file, line,
+    field), which a flow treats as a refused file, never as trouble worth retrying."""
+
+    def __init__(self, delivery: Exception) -> None:
+        super().__init__(str(delivery))
+        self.delivery = delivery

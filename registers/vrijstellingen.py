@@ -38,7 +38,7 @@ from connectors.persoonsnummer import is_persoonsnummer
 from connectors.staging import Staging
 from registers.audit import AuditEvent, trail
 from registers.codes import CloseReason
-from registers.errors import Refused
+from registers.errors import Refused, RefusedDelivery
 from registers.models import Vrijstelling
 from rules.dates import MaandDag, add_months, format_nl, parse_date, schooljaar_einde
 from rules.parameters import value
@@ -259,7 +259,9 @@ def import_delivery(session: Session, staging_path: Path, path: Path, *, gemeent
             rows = [dict(zip(STAGED_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
             staged_faults = tuple(Quarantined(q["line"], q["field"], q["reason"])
                                   for q in staging.quarantine(import_id))
-    except (RefusedFile, StagingLocked) as exc:
+    except RefusedFile as exc:
+        raise RefusedDelivery(exc) from None
+    except StagingLocked as exc:
         raise Refused(str(exc)) from None
     summary = import_vrijstellingen(session, rows)
     return replace(summary, quarantined=staged_faults + summary.quarantined, import_id=import_id,

@@ -145,6 +145,7 @@ class EndpointState:
     fail_feedback: dict[str, int] = field(default_factory=dict)  # meldingsnummer -> 503s still to give
     fail_fetch: dict[str, int] = field(default_factory=dict)  # meldingsnummer -> 503s still to give
     fetches: list[str] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # GET path -> Location answered with 302
     client_subjects: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -174,6 +175,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._note_client()
         state = self.state
+        if self.path in state.redirects:
+            self.send_response(302)
+            self.send_header("Location", state.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         if self.path == "/api/v1/meldingen?status=nieuw":
             new = [n for n in state.messages if n not in state.received]
             return self._answer(200, json.dumps({"meldingen": new}).encode(), "application/json")

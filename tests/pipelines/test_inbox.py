@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from connectors.deliveries import read_name
-from pipelines.inbox import archive, scan
+from pipelines.inbox import archive, scan, set_aside
 
 FILES = [
     "2026-09-14/vrijstellingen/vrijstellingen-G0363-20260914.csv",
@@ -80,3 +84,42 @@ def test_archive_keeps_the_layout_and_is_safe_to_repeat(tmp_path: Path) -> None:
     second = archive(delivery, inbox, archive_root, date(2026, 9, 14))
     assert second.name == "duo-C-G0363-20260907.1.csv" and second.read_text() == "a corrected delivery"
     assert target.read_text() == FILES[4]
+
+
+def test_links_and_other_non_regular_files_are_refused_never_followed(tmp_path: Path) -> None:
+    """Issue 20 #5: a link named like a delivery was imported from elsewhere."""
+    inbox, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
+    _make(inbox)
+    elsewhere.mkdir()
+    secret = elsewhere / "brp.lo3.csv"
+    secret.write_text("someone else's file")
+    (inbox / "brp-G0363-20260928.lo3.csv").symlink_to(secret)
+    (inbox / "2026-09-21").symlink_to(elsewhere, target_is_directory=True)
+    os.mkfifo(inbox / "duo-C-G0363-20260928.csv")
+
+    found = scan(inbox)
+
+    assert all(d.path.name != "brp-G0363-20260928.lo3.csv" for d in found.deliveries)
+    assert len(found.deliveries) == 9
+    assert [(p.name, why) for p, why in found.refused] == [
+        ("2026-09-21", "a symbolic link to a folder, not a delivered folder"),
+        ("brp-G0363-20260928.lo3.csv", "a symbolic link, not a delivered file"),
+        ("duo-C-G0363-20260928.csv", "not a regular file")]
+    with pytest.raises(ValueError, match="not a regular file inside the inbox"):
+        archive(inbox / "brp-G0363-20260928.lo3.csv", inbox, tmp_path / "archive", date(2026, 9, 28))
+    link = set_aside(inbox / "brp-G0363-20260928.lo3.csv", inbox, tmp_path / "refused", date(2026, 9, 28),
+                     "a symbolic link, not a delivered file")
+    assert link.is_symlink() and secret.read_text() == "someone else's file"
+    assert not (inbox / "brp-G0363-20260928.lo3.csv").exists()
+
+
+def test_archived_and_set_aside_files_are_private(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    _make(inbox)
+    delivery = inbox / FILES[4]
+    delivery.chmod(0o644)
+    target = archive(delivery, inbox, tmp_path / "archive", date(2026, 9, 14))
+    aside = set_aside(inbox / FILES[0], inbox, tmp_path / "refused", date(2026, 9, 14), "wrong header")
+    for path in (target, aside, aside.with_name(aside.name + ".reden.txt")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ssl
+import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from connectors.verzuim_https import (
     split_feedback,
 )
 from inbeeld.settings import Settings, SettingsError
+from tests.pipelines.conftest import MESSAGE
 
 TODAY = date(2026, 9, 14)
 
@@ -167,3 +171,69 @@ def test_configuration_from_settings_and_environment(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match=r"verzuim_https\.pasword: unknown key"):
         Settings.from_table({"verzuim_https": {"url": "https://x", "client_cert": "c.pem",
                                                "pasword": "oops"}})
+
+
+# -- issue 20 #6: https only, no redirect off the origin ------------------------------------------
+
+
+def test_an_http_endpoint_is_refused(verzuim_endpoint: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = verzuim_endpoint.url.replace("https://", "http://")
+    with pytest.raises(VerzuimEndpointError, match="must be https"):
+        EndpointConfig(url=plain, client_cert=verzuim_endpoint.certificates.client_cert)
+    monkeypatch.setenv("INBEELD_VERZUIM_URL", plain)
+    monkeypatch.setenv("INBEELD_VERZUIM_CERT", str(verzuim_endpoint.certificates.client_cert))
+    with pytest.raises(VerzuimEndpointError, match="must be https"):
+        EndpointConfig.from_settings(Settings())
+
+
+class _PlainHandler(BaseHTTPRequestHandler):
+    """An unauthenticated http:// server: what a redirect off the origin would hand us."""
+
+    seen: list[str] = []
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        body = MESSAGE.format(nummer="VM2026-000666").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def plain_server() -> Iterator[tuple[str, list[str]]]:
+    handler = type("Plain", (_PlainHandler,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize("off_origin", ["plain", "other_port"])
+def test_a_redirect_off_the_origin_is_refused_and_nothing_is_saved(
+        verzuim_endpoint: Any, plain_server: tuple[str, list[str]], tmp_path: Path, off_origin: str) -> None:
+    plain_url, seen = plain_server
+    verzuim_endpoint.state.add("VM2026-000001")
+    target = (plain_url if off_origin == "plain" else plain_url.replace("http://", "https://")) + "/melding"
+    verzuim_endpoint.state.redirects["/api/v1/meldingen/VM2026-000001"] = target
+    with pytest.raises(VerzuimEndpointError, match="redirected off its origin"):
+        fetch_new(VerzuimEndpoint(_config(verzuim_endpoint)), tmp_path)
+    assert list(tmp_path.iterdir()) == [] and seen == []
+    assert verzuim_endpoint.state.received == set()
+
+
+def test_a_redirect_within_the_origin_is_followed(verzuim_endpoint: Any, tmp_path: Path) -> None:
+    verzuim_endpoint.state.add("VM2026-000001")
+    redirects = verzuim_endpoint.state.redirects
+    redirects["/api/v1/meldingen/VM2026-000001?oud"] = "/api/v1/meldingen/VM2026-000001"
+    endpoint = VerzuimEndpoint(_config(verzuim_endpoint))
+    moved = endpoint._request("GET", "/meldingen/VM2026-000001?oud")
+    assert moved == verzuim_endpoint.state.messages["VM2026-000001"]

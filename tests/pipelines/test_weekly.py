@@ -12,7 +12,7 @@ from connectors.deliveries import ReaderNotAvailable, import_delivery
 from connectors.errors import RefusedFile, SuspiciousShrink
 from inbeeld.settings import Settings
 from pipelines.stores import registers
-from pipelines.weekly import _worth_retrying, weekly_flow, write_letters
+from pipelines.weekly import COMPLETED_WITH_REFUSALS, _worth_retrying, weekly_flow, write_letters
 
 # the message the verzuim sync test endpoint serves (conftest.py): what the sync saves is importable
 from tests.pipelines.conftest import MESSAGE as VERZUIM
@@ -132,17 +132,59 @@ def test_weekly_imports_archives_matches_and_summarises(prefect_harness: None, t
     assert not list(tmp_path.glob("staging.duckdb.*"))  # no .lock, no .tmp spill folder
 
 
-def test_weekly_stops_at_a_refused_file_and_leaves_it_and_the_rest_in_the_inbox(
+def test_a_refused_duo_c_is_set_aside_its_mutations_wait_and_the_run_goes_on(
         prefect_harness: None, tmp_path: Path) -> None:
     inbox = _inbox(tmp_path)
     broken = inbox / "2026-09-07" / "duo-C-G0363-20260907.csv"
     broken.write_text("NOT;A;DUO;HEADER\n1;2;3;4\n")
-    _duo_c(inbox / "duo-P-G0363-20260914.csv")  # after the refused one: must wait for it
+    _duo_c(inbox / "duo-P-G0363-20260914.csv")  # mutations on the refused C-levering: they wait for it
     state = weekly_flow(peildatum=date(2026, 9, 7), data_dir=str(tmp_path), return_state=True)
-    with pytest.raises(RefusedFile, match="duo-C-G0363-20260907.csv"):
-        state.result()
-    assert broken.exists() and (inbox / "duo-P-G0363-20260914.csv").exists()
-    assert [kind for kind, _, _ in _imports(tmp_path / "staging.duckdb")] == ["brp"]
+    assert state.is_completed() and state.name == COMPLETED_WITH_REFUSALS
+    counts = state.result()
+    assert counts["files_refused"] == 1 and counts["files_waiting"] == 1 and "cases_opened" in counts
+    assert not broken.exists() and (inbox / "duo-P-G0363-20260914.csv").exists()
+    [aside] = (tmp_path / "refused").rglob("duo-C-G0363-20260907.csv")
+    reason = aside.with_name(aside.name + ".reden.txt").read_text()
+    assert "duo-C-G0363-20260907.csv" in reason and "line 1" in reason
+    imported = [kind for kind, _, _ in _imports(tmp_path / "staging.duckdb")]
+    assert imported == ["brp", "verzuim", "vrijstellingen"]
+
+
+def test_a_vrijstellingen_csv_with_an_extra_column_and_a_link_are_refused_and_the_run_goes_on(
+        prefect_harness: None, tmp_path: Path) -> None:
+    """Issue 20 #5 and #7: before, the link was imported and its archiving stopped every later run;
+    the extra column failed the whole run after retries."""
+    data = tmp_path / "data"
+    inbox = _inbox(data)
+    bad = inbox / "vrijstellingen-G0363-20260907.csv"
+    bad.write_text("PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM\n"
+                   f"{BSNS[4]};LPW_5_C;01-09-2026;;extra\n")
+    (tmp_path / "elsewhere").mkdir()
+    elsewhere = _lo3(tmp_path / "elsewhere" / "someone-elses.lo3.csv", 5)
+    (inbox / "brp-G0363-20260914.lo3.csv").symlink_to(elsewhere)
+    (inbox / "linked-folder").symlink_to(elsewhere.parent, target_is_directory=True)
+
+    state = weekly_flow(peildatum=date(2026, 9, 7), data_dir=str(data), return_state=True)
+
+    assert state.is_completed() and state.name == COMPLETED_WITH_REFUSALS
+    counts = state.result()
+    assert counts["files_refused"] == 3 and counts["files_brp"] == 1 and "cases_opened" in counts
+    assert "letters" in counts
+    [day] = (data / "refused").iterdir()
+    refused = {p.name: p for p in day.iterdir() if not p.name.endswith(".reden.txt")}
+    assert set(refused) == {"vrijstellingen-G0363-20260907.csv", "brp-G0363-20260914.lo3.csv",
+                            "linked-folder"}
+    assert refused["brp-G0363-20260914.lo3.csv"].is_symlink()  # the link moved, never what it points to
+    assert elsewhere.read_text() and len(list(elsewhere.parent.iterdir())) == 1
+    note = refused["vrijstellingen-G0363-20260907.csv"]
+    assert "line 2: expected 4 columns" in note.with_name(note.name + ".reden.txt").read_text()
+    assert "symbolic link" in (refused["linked-folder"].parent / "linked-folder.reden.txt").read_text()
+    assert [(kind, name) for kind, name, _ in _imports(data / "staging.duckdb")] == [
+        ("brp", "brp-G0363-20260907.lo3.csv"), ("duo_c", "duo-C-G0363-20260907.csv"),
+        ("verzuim", "verzuim-https-VM2026-000001.xml")]
+    # the next run meets none of them again
+    again = weekly_flow(peildatum=date(2026, 9, 14), data_dir=str(data), return_state=True)
+    assert again.name == "Completed" and again.result()["files_refused"] == 0
 
 
 def test_the_letter_step_writes_the_letters_due_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
