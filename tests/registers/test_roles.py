@@ -1,4 +1,4 @@
-"""The roles of SPEC §6, enforced by PostgreSQL (revisions 0004, 0007): each test logs in as a user of
+"""The roles of SPEC §6, enforced by PostgreSQL (revisions 0004, 0007, 0008): each test logs in as a user of
 one role and shows what it may read or change and what it is refused."""
 
 from __future__ import annotations
@@ -272,3 +272,59 @@ def test_the_roles_are_group_roles_that_cannot_log_in(pg_server, roles_db: RoleD
             text("SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(:names)"),
             {"names": [f"inbeeld_{role}" for role in ROLES]}).all()
     assert sorted(rows) == sorted((f"inbeeld_{role}", False) for role in ROLES)
+
+
+# -- issue 20 #1: the policies rest on nothing LPA or RMC can change ------------------------------
+
+
+def test_an_lpa_cannot_move_a_case_to_another_gemeentes_child(roles_db: RoleDatabase) -> None:
+    """The attack: set `cases.persoonsnummer` of an own case to a child of 0599, then read and change
+    that child's vrijstelling. Before revision 0008 every step worked; now the first is refused and
+    the rest find nothing."""
+    [(own,)] = _rows(roles_db, "lpa", f"SELECT id FROM cases WHERE persoonsnummer = '{A}'")
+    assert "permission denied" in _refused(roles_db, "lpa", f"UPDATE cases SET persoonsnummer = '{C}' "
+                                                            f"WHERE id = {own}")
+    _refused(roles_db, "lpa", f"UPDATE cases SET gemeentecode = '0599' WHERE id = {own}")
+    _refused(roles_db, "lpa", f"UPDATE verzuimmeldingen SET persoonsnummer = '{C}'")
+    _refused(roles_db, "lpa", f"UPDATE vrijstellingen SET persoonsnummer = '{C}'")
+    assert _rows(roles_db, "lpa", "SELECT toelichting FROM vrijstellingen "
+                                  f"WHERE persoonsnummer = '{C}'") == []
+    assert _changes(roles_db, "lpa", "UPDATE vrijstellingen SET einddatum = '2026-10-01' "
+                                     f"WHERE persoonsnummer = '{C}'") == 0
+    _refused(roles_db, "lpa", "INSERT INTO vrijstellingen (persoonsnummer, grond, begindatum, "
+                              f"nooit_geschikt) VALUES ('{C}', 'LPW_5_C', '2026-10-01', false)")
+    _refused(roles_db, "lpa", f"INSERT INTO gemeente_toegang VALUES ('{roles_db.logins['lpa']}', '0599')")
+
+
+def test_an_rmc_login_cannot_move_a_vsv_row_to_another_gemeentes_young_person(
+        roles_db: RoleDatabase) -> None:
+    [(own,)] = _rows(roles_db, "rmc", "SELECT id FROM vsv_register")
+    _refused(roles_db, "rmc", f"UPDATE vsv_register SET persoonsnummer = '{C}' WHERE id = {own}")
+    _refused(roles_db, "rmc", f"UPDATE cases SET persoonsnummer = '{C}'")
+    _refused(roles_db, "rmc", f"UPDATE verzuimmeldingen SET persoonsnummer = '{C}'")
+    assert _changes(roles_db, "rmc", "UPDATE vsv_register SET toelichting = 'x' "
+                                     f"WHERE persoonsnummer = '{C}'") == 0
+    assert _changes(roles_db, "rmc", "UPDATE vsv_register SET toelichting = 'gesproken' "
+                                     f"WHERE id = {own}") == 1
+
+
+def test_the_application_does_its_work_as_lpa_and_rmc_within_the_workflow_columns(
+        roles_db: RoleDatabase) -> None:
+    from registers.cases import assign, record_action, set_legal_hold
+    from registers.vrijstellingen import end_vrijstelling
+    from registers.vsv import set_outcome
+
+    with session_factory(roles_db.engine("lpa"), AuditTrail(AUDIT_KEY, actor="lpa-user"))() as session:
+        [case] = [c for c in list_cases(session) if c.persoonsnummer == A]
+        assign(session, case.id, "J. Jansen")
+        set_legal_hold(session, case.id, True)
+        record_action(session, case.id, "gesloten", on=D("2026-10-01"), today=D("2026-10-02"))
+        [vrijstelling] = [v for v in list_vrijstellingen(session) if v.persoonsnummer == A]
+        end_vrijstelling(session, vrijstelling.id, D("2027-07-31"))
+        session.flush()
+        session.rollback()
+    with session_factory(roles_db.engine("rmc"), AuditTrail(AUDIT_KEY, actor="rmc-user"))() as session:
+        [(entry,)] = session.execute(text("SELECT id FROM vsv_register")).all()
+        set_outcome(session, entry, "werk", D("2026-10-01"), toelichting="werkt bij een bakker")
+        session.flush()
+        session.rollback()
