@@ -119,14 +119,25 @@ def import_brp_command(ctx: click.Context, file: Path, fmt: str, force: bool, en
 
 def _audit_quarantine_read(settings: Settings, import_id: int | None, shown: int) -> None:
     """Quarantined values are raw delivered data (numbers, names): showing them is audited like any
-    list of persons' data, one entry per listing (the values carry no reliable person number)."""
-    from pipelines.stores import registers
+    list of persons' data, under the user's login, one entry per listing (the values carry no
+    reliable person number)."""
     from registers.audit import AuditEvent, trail
+    from registers.errors import Refused
+    from registers.gebruikers import open_registers_as
 
-    with registers(settings) as session:
-        trail(session).record(session, AuditEvent("quarantine.listed", None, "quarantine", import_id,
-                                                  f"rows={shown}"))
-        session.commit()
+    try:
+        sessions = open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
+    except ValueError as exc:  # Refused too: no named user
+        raise click.ClickException(str(exc)) from None
+    try:
+        with sessions() as session:
+            trail(session).record(session, AuditEvent("quarantine.listed", None, "quarantine", import_id,
+                                                      f"rows={shown}"))
+            session.commit()
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        sessions.kw["bind"].dispose()
 
 
 @click.group(name="quarantine")

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from cli import main
 from connectors.staging import Staging
+from tests.named_user import add_tester
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,11 +82,12 @@ def test_quarantine_list(tmp_path: Path) -> None:
     file = lo3_file(tmp_path / "w.lo3.csv", [*bsns, "123456789"])
     loaded = run(tmp_path, "import", "brp", str(file))
     assert "quarantined 1" in loaded.output
-    listed = run(tmp_path, "quarantine", "list", "--import", "1", "--format", "csv")
+    by = add_tester(tmp_path / "data")
+    listed = run(tmp_path, *by, "quarantine", "list", "--import", "1", "--format", "csv")
     assert listed.exit_code == 0
     assert listed.output.splitlines()[1] == (
         "1;w.lo3.csv;5;bsn;123456789;fails the elfproef (not a BSN) - persoonslijst refused")
-    assert "No quarantined rows" in run(tmp_path, "quarantine", "list", "--import", "2").output
+    assert "No quarantined rows" in run(tmp_path, *by, "quarantine", "list", "--import", "2").output
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from cli import main
 from connectors.errors import RefusedFile
 from connectors.xml_safety import parse_bytes
+from tests.named_user import add_tester
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("inbeeld", "connectors", "registers", "rules", "reports", "letters", "pipelines", "synthetic")
@@ -113,7 +114,8 @@ def test_the_quarantine_list_neutralises_hostile_values(tmp_path: Path) -> None:
     imported = runner.invoke(main, [*data, "import", "vrijstellingen", str(delivery)])
     assert imported.exit_code == 0, imported.output
 
-    listed = runner.invoke(main, [*data, "quarantine", "list", "--format", "csv"])
+    by = add_tester(tmp_path / "data")
+    listed = runner.invoke(main, [*data, *by, "quarantine", "list", "--format", "csv"])
 
     values = [row["value"] for row in csv.DictReader(io.StringIO(listed.output), delimiter=";")]
     assert len(values) == len(FORMULAS)

@@ -15,6 +15,7 @@ from registers.audit import AuditTrail, load_key
 from registers.codes import LetterKind, LetterStatus, Signal
 from registers.db import open_registers
 from registers.models import AuditEntry, Letter
+from tests.named_user import TESTER, add_tester
 from tests.registers import retention_data
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202eLPW_5_A\r\nforged line\x9b"
@@ -46,13 +47,16 @@ def test_quarantine_list_shows_escapes_not_runs_them_and_is_audited(tmp_path: Pa
     loaded = CliRunner().invoke(main, ["--data-dir", str(data), "import", "vrijstellingen", str(delivery)])
     assert loaded.exit_code == 0, loaded.output
 
-    shown = CliRunner().invoke(main, ["--data-dir", str(data), "quarantine", "list"])
+    shown = CliRunner().invoke(main, ["--data-dir", str(data), *add_tester(data), "quarantine", "list"])
 
     assert shown.exit_code == 0, shown.output
     assert "\\x1b[2J\\x1b[H\\x07\\u202e5A" in shown.output  # screen clear, cursor home, bell
     assert not any(ch in shown.output for ch in "\x1b\x07\u202e\x9b")
     [entry] = _audit(data, "quarantine.listed")
-    assert entry.entity == "quarantine" and entry.detail.startswith("rows=")
+    assert entry.entity == "quarantine" and entry.detail.startswith("rows=") and entry.actor == TESTER
+    refused = CliRunner().invoke(main, ["--data-dir", str(data), "quarantine", "list"],
+                                 env={"INBEELD_GEBRUIKER": ""})
+    assert refused.exit_code == 1  # no named user: raw delivered values are not shown
 
 
 def test_letters_list_is_audited_per_letter_shown(tmp_path: Path) -> None:
@@ -69,7 +73,7 @@ def test_letters_list_is_audited_per_letter_shown(tmp_path: Path) -> None:
         session.commit()
     sessions.kw["bind"].dispose()
 
-    shown = CliRunner().invoke(main, ["--data-dir", str(data), "letters", "list"])
+    shown = CliRunner().invoke(main, ["--data-dir", str(data), *add_tester(data), "letters", "list"])
 
     assert shown.exit_code == 0, shown.output
     assert "LP-T-0001" in shown.output
