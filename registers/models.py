@@ -305,7 +305,7 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     person_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     detail: Mapped[str | None] = mapped_column(String(200))
-    # PostgreSQL (revision 0007): `at` and `login` are set by a trigger from the database's clock and
+    # PostgreSQL (revision 0008): `at` and `login` are set by a trigger from the database's clock and
     # `session_user`, whatever the client sends; SQLite has no logins (NULL)
     login: Mapped[str | None] = mapped_column(String(63))
 
@@ -368,7 +368,7 @@ class Letter(Base):
 
 
 class AuditBewaartermijn(Base):
-    """The audit trail's term as the database reads it (revision 0007): `inbeeld_purge_audit` takes no
+    """The audit trail's term as the database reads it (revision 0008): `inbeeld_purge_audit` takes no
     limit from its caller. The dated values of `bewaartermijn_audit` in rules/parameters.toml; a
     change there is a new row here, in a new revision (tests/registers/test_audit_by_database.py)."""
 

@@ -1,4 +1,4 @@
-"""The roles of SPEC §6, enforced by PostgreSQL (revisions 0004, 0007, 0008): each test logs in as a user of
+"""The roles of SPEC §6, enforced by PostgreSQL (revisions 0004, 0008, 0009): each test logs in as a user of
 one role and shows what it may read or change and what it is refused."""
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def test_the_roles_are_group_roles_that_cannot_log_in(pg_server, roles_db: RoleD
 
 def test_an_lpa_cannot_move_a_case_to_another_gemeentes_child(roles_db: RoleDatabase) -> None:
     """The attack: set `cases.persoonsnummer` of an own case to a child of 0599, then read and change
-    that child's vrijstelling. Before revision 0008 every step worked; now the first is refused and
+    that child's vrijstelling. Before revision 0009 every step worked; now the first is refused and
     the rest find nothing."""
     [(own,)] = _rows(roles_db, "lpa", f"SELECT id FROM cases WHERE persoonsnummer = '{A}'")
     assert "permission denied" in _refused(roles_db, "lpa", f"UPDATE cases SET persoonsnummer = '{C}' "

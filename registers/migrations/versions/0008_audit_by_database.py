@@ -2,8 +2,8 @@
 holds read from the database, the beleid views with the reports' small-count suppression, and the RMC
 reading only its doelgroep in `personen`.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06
 
 PostgreSQL only for the triggers, functions, policies and views (as in 0004); SQLite gets the new
@@ -17,8 +17,8 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -166,4 +166,4 @@ def _beleid_views() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("0007 is not downgraded: it would hand the audit's time back to the clients")
+    raise NotImplementedError("0008 is not downgraded: it would hand the audit's time back to the clients")

@@ -1,8 +1,8 @@
 """Security (issue 20 #1): LPA and RMC update only the workflow columns, and row-level security rests on
 the login's own gemeenten, never on a column they can change.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06
 
 Before: LPA and RMC had UPDATE on whole rows, and the policies of 0004 let a person's records be seen
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -82,4 +82,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("0008 is not downgraded: it would hand LPA and RMC whole rows again")
+    raise NotImplementedError("0009 is not downgraded: it would hand LPA and RMC whole rows again")
