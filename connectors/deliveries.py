@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from connectors.delimited import read_header
 from connectors.duo_enrolments import area_in_file_name, enrolment_changes, read_c_levering, read_p_levering
 from connectors.duo_reports import REPORTS, parse_report_name, read_report, report_changes
 from connectors.errors import RefusedFile
-from connectors.field_mapping import load_mapping
+from connectors.field_mapping import load_declared
 from connectors.staging import ImportResult, Staging, date_in_file_name
 from connectors.textfile import check_text
 from connectors.verzuim_xml import read_verzuim, verzuim_changes
@@ -161,10 +161,10 @@ def read_name(path: str | Path) -> DeliveryName | None:
     return None
 
 
-@lru_cache
 def _required_columns(mapping: str) -> dict[str, frozenset[str]]:
-    """Per required column of `mapping` (by field name): the header spellings that satisfy it."""
-    return {f.name: frozenset(f.spellings) for f in load_mapping(mapping).fields if f.required_column}
+    """Per required column of `mapping` as the readers use it (the municipality's copy when there
+    is one), by field name: the header spellings that satisfy it."""
+    return {f.name: frozenset(f.spellings) for f in load_declared(mapping).fields if f.required_column}
 
 
 def _contradicts(named: DeliveryKind, fitting: list[DeliveryKind]) -> bool:

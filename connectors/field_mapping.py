@@ -1,12 +1,13 @@
 """Declared mappings: which source column (or XML element) feeds which typed staging field.
 
-Why: DUO's layouts are not published and suppliers differ (docs/domain-notes.md §2.1), so the
-readers never hard-code a column name. A mapping is a TOML file in `connectors/mappings/` (found
-by `connectors.mappings.load_mapping`, like the BRP mappings); this module reads the typed layout
-the DUO, verzuim and vrijstellingen readers share.
+Why: suppliers and DUO's own files differ in their column names, so the readers never hard-code
+one. A mapping is a TOML file in `connectors/mappings/`, found and read by `connectors.mappings`
+(the one loader, also of the BRP mappings); this module reads the typed layout the DUO, verzuim and
+vrijstellingen readers share.
 The field names and types are the staging contract the rest of InBeeld reads; the sources are
 configuration: a municipality whose supplier names a column differently copies the file, changes
-`source` or adds `aliases`, and passes it with `--mapping FILE` (as for the BRP readers).
+`source` or adds `aliases`, and puts the copy in its `INBEELD_MAPPINGS_DIR` folder (used for every
+import) or passes it with `--mapping FILE` (for one import).
 
 File layout::
 
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.mappings import load_mapping as read_mapping_file
+from connectors.mappings import local_path, shipped_path
 
 # field type -> DuckDB column type
 TYPES: dict[str, str] = {
@@ -108,7 +110,10 @@ class Mapping:
 
 
 def load_mapping(name_or_path: str | Path) -> Mapping:
-    """Read and check a mapping (by name or path, via `connectors.mappings`); errors name file and field."""
+    """Read and check a mapping: by name the shipped one (the staging contract: its tables and
+    fields), or the file at a path; errors name file and field."""
+    if Path(name_or_path).suffix != ".toml":
+        name_or_path = shipped_path(str(name_or_path))
     try:
         data = read_mapping_file(name_or_path)
     except FileNotFoundError as exc:
@@ -163,12 +168,14 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
 
 
 def load_declared(name: str, override: str | Path | None = None) -> Mapping:
-    """The shipped mapping `name`, or a municipality's `override` of it (`--mapping FILE`).
+    """The mapping `name` a reader uses: `override` (`--mapping FILE`), else the municipality's copy
+    in `INBEELD_MAPPINGS_DIR`, else the shipped one.
 
     An override may change sources, aliases, requiredness and allowed values, but its fields must be
     fields of the shipped mapping with the same type: the staging tables are the contract.
     """
     shipped = load_mapping(name)
+    override = override or local_path(name)
     if override is None:
         return shipped
     mapping = load_mapping(override)

@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from connectors import deliveries
 from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
 from connectors.errors import RefusedFile
 from connectors.field_mapping import MappingError, load_declared
+from connectors.mappings import shipped_path
 from connectors.persoonsnummer import is_bsn, is_persoonsnummer
 from connectors.persoonsnummer import register_macros as register_elfproef
 from connectors.staging import Staging
@@ -284,6 +286,26 @@ def test_a_suppliers_layout_is_configuration(st: Staging, tmp_path: Path) -> Non
     bad.write_text(shipped.replace('name = "bsn"', 'name = "burgerservicenummer"'), encoding="utf-8")
     with pytest.raises(MappingError, match="not a field of duo_clevering"):
         load_declared("duo_clevering", bad)
+
+
+def test_a_municipalitys_mapping_folder_is_used_for_every_import(st: Staging, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """INBEELD_MAPPINGS_DIR: the municipality's own copies, found by name (connectors/mappings)."""
+    path = c_file(tmp_path, [c_row(BSNS[0])], header=HEADER.replace("PERSOONSGEBONDENNUMMER", "PGN"))
+    folder = tmp_path / "mappings"
+    folder.mkdir()
+    shipped = Path("connectors/mappings/duo_clevering.toml").read_text(encoding="utf-8")
+    (folder / "duo_clevering.toml").write_text(
+        shipped.replace('source = "PERSOONSGEBONDENNUMMER"', 'source = "PGN"'), encoding="utf-8")
+    monkeypatch.setenv("INBEELD_MAPPINGS_DIR", str(folder))
+    assert deliveries.detect(path).name == "duo_c"
+    assert deliveries.load(st, path).rows_loaded == 1
+    (folder / "duo_clevering.toml").write_text(shipped.replace('type = "bsn"', 'type = "text"'),
+                                               encoding="utf-8")
+    with pytest.raises(MappingError, match="must keep type 'bsn'"):
+        load_declared("duo_clevering")
+    monkeypatch.delenv("INBEELD_MAPPINGS_DIR")
+    assert load_declared("duo_clevering").path == shipped_path("duo_clevering")
 
 
 @pytest.fixture(scope="module")
