@@ -43,6 +43,7 @@ def read_header(path: Path, info: TextInfo, delimiter: str = ";") -> list[str]:
     with path.open("rb") as handle:
         first = handle.readline(MAX_HEADER_BYTES)
     text = first.decode(info.encoding, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    text = text.removeprefix("#")  # DUO's reports may mark their header line as a comment
     if not text.strip():
         raise RefusedFile(path, 1, None, "missing header: the first line is empty")
     return [name.strip() for name in next(csv.reader([text], delimiter=delimiter, quotechar='"'))]

@@ -88,14 +88,15 @@ def _levering_rule(letter: str) -> NameRule:
 
 
 def _report_rule(report: str) -> NameRule:
-    """`202211A04G0363.csv`: a monthly report, known by its report, area and month too."""
+    """`202211A04G0363.csv`, `NRSP2023DI27GZ.csv`: a report, known by its report, area and month
+    (or convenantjaar and status) too."""
 
     def rule(name: str) -> DeliveryName | None:
         parsed = parse_report_name(name)
         if parsed is None or parsed.report != report:
             return None
-        identity = f"{report.upper()} {parsed.area}{parsed.code} {parsed.month:%Y-%m}"
-        return DeliveryName(f"duo_{report}", f"{parsed.month:%Y%m}", identity)
+        delivered = f"{parsed.month:%Y%m}" if parsed.month else f"{parsed.year + 1}10"
+        return DeliveryName(f"duo_{report}", delivered, parsed.identity)
 
     return rule
 
@@ -133,6 +134,8 @@ class DeliveryKind:
                                    delivery=said.identity if said else None)
 
 
+_REPORT_LABELS = {report: f"report {report.upper()}" for report in REPORTS} | {"nrsp": "NRSP list",
+                                                                              "nenr": "NenR list"}
 KINDS: dict[str, DeliveryKind] = {kind.name: kind for kind in (
     DeliveryKind("brp", "BRP delivery", "brp", 0,
                  _pattern_rule("brp", r"\.(haalcentraal\.json|lo3\.csv|stufbg\.xml)$"), loader=import_brp),
@@ -140,7 +143,7 @@ KINDS: dict[str, DeliveryKind] = {kind.name: kind for kind in (
                  "duo_clevering"),
     DeliveryKind("duo_p", "P-levering", "duo", 2, _levering_rule("P"), read_p_levering, enrolment_changes,
                  "duo_plevering"),
-    *(DeliveryKind(f"duo_{report}", f"report {report.upper()}", "duo", 3, _report_rule(report),
+    *(DeliveryKind(f"duo_{report}", _REPORT_LABELS[report], "duo", 3, _report_rule(report),
                    partial(read_report, report), report_changes(report), f"duo_{report}")
       for report in REPORTS),
     DeliveryKind("verzuim", "verzuimmeldingen", "verzuim", 4, _pattern_rule("verzuim", r"^verzuim.*\.xml$"),
@@ -231,11 +234,11 @@ def detect(path: str | Path, kind: str = "auto", *, family: str | None = None,
                                          f"of {by_header[0].describe()}")
     if len(by_header) > 1:
         raise RefusedFile(path, 1, None, f"{_names(by_header)} share this header: name the report with "
-                                         "--kind or keep DUO's file name (jjjjmmA0xG0000.csv)")
+                                         "--kind or keep DUO's file name (202211A04G0363.csv)")
     if by_header:
         return by_header[0]
     raise RefusedFile(path, 1, None, "not a DUO delivery or report: neither the file name nor the header "
-                                     "says C-levering, P-levering or a monthly report (A01-A06)")
+                                     "says C-levering, P-levering or a DUO report (A01-A14, NRSP, NenR)")
 
 
 def load(staging: Staging, path: str | Path, kind: str = "auto", *, family: str | None = None,

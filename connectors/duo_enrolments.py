@@ -28,9 +28,9 @@ _AREA_IN_NAME = re.compile(r"(?<![A-Za-z0-9])([GR])(\d{4})(?!\d)")
 
 
 def area_in_file_name(path: str | Path) -> tuple[str, str] | None:
-    """('G', '0363') from `duo-C-G0363-20260907.csv` or `202211A04G0363.csv`, if the name says."""
+    """('G', '0363') from `duo-C-G0363-20260907.csv`, if the name says (reports: `duo_reports`)."""
     name = Path(path).name
-    match = re.search(r"A0\d([GR])(\d{4})", name) or _AREA_IN_NAME.search(name)
+    match = _AREA_IN_NAME.search(name)
     return (match[1], match[2]) if match else None
 
 

@@ -16,6 +16,7 @@ File layout::
     table = "duo_clevering"       # the staging table it loads
     delimiter = ";"               # CSV only
     key = ["persoonsnummer", "brin", "volgnummer"]   # optional
+    dot_zero = true               # numbers may carry a spreadsheet's '.0' ('363.0'): it is dropped
 
     [[field]]
     name = "persoonsnummer"       # typed staging column
@@ -29,6 +30,8 @@ File layout::
     values = ["M", "V", "O"]      # allowed codes (optional; others -> quarantine)
     pattern = "[0-9]{2}[A-Z0-9]{2}"   # full-match regex (optional; others -> quarantine)
     default = false               # value used when the source is empty (optional)
+    empty = ["0"]                 # values that mean "no value" (DUO's BSN 0)
+    otherwise = "onderwijsnummer" # the field whose value counts when this one is empty
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ class Field:
     values: tuple[str, ...] | None = None
     pattern: str | None = None
     default: object = None
+    empty: tuple[str, ...] = ()
+    otherwise: str | None = None
 
     @property
     def sql_type(self) -> str:
@@ -93,6 +98,7 @@ class Mapping:
     record: str | None = None       # XML: the element that holds one record
     namespace: str | None = None    # XML: the default namespace of the elements
     path: Path | None = None
+    dot_zero: bool = False          # numbers may end in '.0' (a file that went through a spreadsheet)
 
     def field(self, name: str) -> Field:
         for item in self.fields:
@@ -134,6 +140,8 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
                 values=tuple(raw["values"]) if "values" in raw else None,
                 pattern=raw.get("pattern"),
                 default=raw.get("default"),
+                empty=tuple(str(v) for v in raw.get("empty", ())),
+                otherwise=raw.get("otherwise"),
             )
         except KeyError as exc:
             raise MappingError(f"{where}: missing {exc.args[0]!r}") from exc
@@ -158,12 +166,17 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
             record=head.get("record"),
             namespace=head.get("namespace"),
             path=path,
+            dot_zero=bool(head.get("dot_zero", False)),
         )
     except KeyError as exc:
         raise MappingError(f"{path.name}: [mapping] needs {exc.args[0]!r}") from exc
     for key in mapping.key:
         if key not in names:
             raise MappingError(f"{path.name}: key field {key!r} is not declared")
+    for item in fields:
+        if item.otherwise is not None and item.otherwise not in names:
+            raise MappingError(f"{path.name} ({item.name}): otherwise field {item.otherwise!r} "
+                               "is not declared")
     return mapping
 
 

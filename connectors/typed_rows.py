@@ -77,6 +77,20 @@ def clean_sql(raw: str, blanks: bool = True) -> str:
     return f"nullif(CASE WHEN contains({raw}, ' ') THEN trim({raw}) ELSE {raw} END, '')"
 
 
+NUMBERS = {"integer", "gemeentecode", "persoonsnummer", "bsn"}
+
+
+def _source_sql(field: Field, raw: str, blanks: bool, dot_zero: bool) -> str:
+    """Layer 1 for one field: cleaned, a spreadsheet's '.0' dropped (when the mapping says so) and
+    the mapping's `empty` values (DUO's BSN 0) made NULL."""
+    c = clean_sql(raw, blanks)
+    if dot_zero and field.type in NUMBERS:
+        c = f"regexp_replace({c}, '\\.0+$', '')"
+    if field.empty:
+        c = f"CASE WHEN {c} IN ({', '.join(sql_str(v) for v in field.empty)}) THEN NULL ELSE {c} END"
+    return c
+
+
 def _parse(field: Field, c: str) -> str:
     """Layer 2: the parsed value of the cleaned text `c` (parsed once, used by value and fault)."""
     kind = field.type
@@ -311,9 +325,14 @@ def check_rows(
     fields = mapping.fields
 
     cleaned = [*keep]
+    by_name = {f.name: f for f in fields}
     for f in fields:
         raw = sources.get(f.name)
-        cleaned.append(f"{clean_sql(raw, blanks)} AS c_{f.name}" if raw else f"NULL::VARCHAR AS c_{f.name}")
+        c = _source_sql(f, raw, blanks, mapping.dot_zero) if raw else "NULL::VARCHAR"
+        other = sources.get(f.otherwise) if f.otherwise else None
+        if other:  # DUO's BSN 0 or empty: the onderwijsnummer counts
+            c = f"coalesce({c}, {_source_sql(by_name[f.otherwise], other, blanks, mapping.dot_zero)})"
+        cleaned.append(f"{c} AS c_{f.name}")
     if extra_column:
         cleaned.append(f"CAST({extra_column} AS JSON) AS extra")
     elif extra_sources:

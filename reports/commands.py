@@ -188,7 +188,7 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
         tables = vsv_tables(figures, trend, beleid=not exact, schoolnamen=schools)
         paths = _write_tables(folder, stem, tables, fmt, f"VSV {figures.jaar.label}")
     status = ("voorlopig" if basis.peildatum else "definitief, nagekomen" if basis.nagekomen
-              else "definitief") + ", DUO-levering van "
+              else "definitief") + (", DUO's NRSP/NenR van " if basis.duo_lijsten else ", DUO-levering van ")
     click.echo(f"Convenantjaar {figures.jaar.label} ({status}{format_date(basis.delivery.peildatum)}): "
                f"startset {figures.startset}, nieuwe vsv'ers {figures.vsv}.", err=True)
     _echo(paths)

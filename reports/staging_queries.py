@@ -123,6 +123,7 @@ class VsvBasis:
     peildatum: dt.date | None  # None: final (1 October t+1); else the provisional date
     as_of: dt.date  # deliveries dated after this day are not used (DUO nor BRP)
     nagekomen: bool = False  # computed on the first delivery after the vaststellingsdatum
+    duo_lijsten: bool = False  # DUO's own NRSP and NenR lists, not computed from the enrolments
 
     @property
     def vaststellingsdatum(self) -> dt.date:
@@ -167,9 +168,78 @@ def deceased(con: duckdb.DuckDBPyConnection, as_of: dt.date, before: dt.date) ->
     return {row[0] for row in rows}
 
 
+def duo_lists(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None
+              ) -> tuple[int, int, bool, dt.date] | None:
+    """(NRSP import, NenR import, definitief, imported on) of DUO's own lists of convenantjaar
+    `year`: the newest pair of the same status imported on or before `stand`, definitief before
+    voorlopig; None when DUO's lists are not both there."""
+    if not (has_table(con, "duo_nrsp") and has_table(con, "duo_nenr")):
+        return None
+    found = {}
+    for kind in ("nrsp", "nenr"):
+        rows = con.execute(
+            f"SELECT DISTINCT t.definitief, t.import_id, i.finished_at::DATE FROM duo_{kind} t "
+            "JOIN imports i USING (import_id) WHERE t.lijstjaar = ? AND i.status = 'loaded' "
+            "AND (CAST(? AS DATE) IS NULL OR i.finished_at::DATE <= ?)", [year, stand, stand]).fetchall()
+        for definitief, import_id, day in rows:
+            key = (bool(definitief), kind)
+            if key not in found or import_id > found[key][0]:
+                found[key] = (import_id, day)
+    for definitief in (True, False):
+        if (definitief, "nrsp") in found and (definitief, "nenr") in found:
+            (nrsp, day_a), (nenr, day_b) = found[(definitief, "nrsp")], found[(definitief, "nenr")]
+            return nrsp, nenr, definitief, max(day_a, day_b)
+    return None
+
+
+def _list_level(niveau: str | None) -> str:
+    """DUO's NIVEAU text of the lists ('Mbo4 opleidingen', 'HAVO/VWO bovenbouw') as a VSV level."""
+    text = (niveau or "").lower()
+    if "vavo" in text:
+        return "VAVO"
+    if text.startswith("mbo"):
+        digits = "".join(ch for ch in text[:5] if ch.isdigit())
+        return f"MBO {digits}" if digits in {"1", "2", "3", "4"} else "MBO onbekend"
+    return "VO"
+
+
+def population_from_lists(con: duckdb.DuckDBPyConnection, year: int, nrsp: int, nenr: int,
+                          gemeenten: Sequence[str] = ()) -> pd.DataFrame:
+    """The startset as DUO counted it (NRSP) with its vsv'ers (NenR), in `startset_and_leavers`'
+    columns: DUO's figures, not InBeeld's."""
+    jaar = Convenantjaar(year)
+    frame = con.execute(
+        "SELECT persoonsnummer, first(brin ORDER BY line) AS brin, first(niveau ORDER BY line) AS niveau, "
+        "first(gemeentecode ORDER BY line) AS gemeentecode, first(geboortedatum ORDER BY line) AS geboren, "
+        "first(geslacht ORDER BY line) AS geslacht, "
+        "persoonsnummer IN (SELECT persoonsnummer FROM duo_nenr WHERE import_id = ?) AS vsv "
+        "FROM duo_nrsp WHERE import_id = ? GROUP BY persoonsnummer ORDER BY persoonsnummer",
+        [nenr, nrsp]).df()
+    if gemeenten:
+        frame = frame[frame["gemeentecode"].isin([str(g).zfill(4) for g in gemeenten])]
+    frame["niveau"] = [_list_level(n) for n in frame["niveau"]]
+    frame["leeftijd"] = [None if pd.isna(born) else jaar.start.year - born.year
+                         - ((jaar.start.month, jaar.start.day) < (born.month, born.day))
+                         for born in frame["geboren"]]
+    frame["startkwalificatie"] = False
+    frame["ingeschreven_einde"] = ~frame["vsv"]
+    return frame[["persoonsnummer", "brin", "niveau", "gemeentecode", "leeftijd", "geslacht",
+                  "startkwalificatie", "ingeschreven_einde", "vsv"]].reset_index(drop=True)
+
+
 def vsv_population(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None,
                    gemeenten: Sequence[str] = ()) -> tuple[pd.DataFrame, VsvBasis]:
-    """The startset of convenantjaar `year` with its vsv'ers (one row per person) and its basis."""
+    """The startset of convenantjaar `year` with its vsv'ers (one row per person) and its basis.
+
+    When DUO's own NRSP and NenR lists of the year are staged, they are the figure (DUO's count is
+    the official one); otherwise it is computed from the enrolment deliveries."""
+    lists = duo_lists(con, year, stand)
+    if lists is not None:
+        nrsp, nenr, definitief, day = lists
+        jaar = Convenantjaar(year)
+        basis = VsvBasis(jaar, Delivery(nenr, day), None if definitief else jaar.next_start,
+                         stand or day, duo_lijsten=True)
+        return population_from_lists(con, year, nrsp, nenr, gemeenten), basis
     basis = vsv_basis(con, year, stand)
     end = basis.peildatum or basis.jaar.next_start
     population = startset_and_leavers(
@@ -229,15 +299,16 @@ def latest_vsv_year(con: duckdb.DuckDBPyConnection, stand: dt.date | None = None
 
 def duo_report_rows(con: duckdb.DuckDBPyConnection,
                     reports: Sequence[str] = ("a01", "a02", "a04")) -> pd.DataFrame:
-    """The rows of DUO's A01 / A02 / A04 reports with `rapport` and `maand` (`jjjjmm`)."""
+    """The rows of DUO's A01 / A02 / A04 reports with `rapport` and `maand` (`jjjjmm`), in the
+    columns DUO's layout has (docs/formats.md §2.2)."""
     parts = []
     for report in reports:
         table = f"duo_{report}"
         if has_table(con, table):
             parts.append(con.execute(
                 f"SELECT '{report.upper()}' AS rapport, strftime(rapportmaand, '%Y%m') AS maand, "
-                f"persoonsnummer, geboortedatum, gemeentecode, brin, onderwijssoort, niveau, "
-                f"datum_inschrijving, datum_uitschrijving FROM {table}"
+                f"persoonsnummer, geboortedatum, gemeentecode, brin, onderwijscode, niveau, "
+                f"datum_uitschrijving FROM {table}"
             ).df())
     if not parts:
         return pd.DataFrame(columns=["rapport", "maand", "persoonsnummer"])

@@ -32,10 +32,21 @@ ENROLMENT_COLUMNS = (
 )
 C_HEADER = ";".join(ENROLMENT_COLUMNS)
 P_HEADER = "MUTATIESOORT;MUTATIEDATUM;" + C_HEADER
-A_WERKVOORRAAD_HEADER = ("PERSOONSGEBONDENNUMMER;GEBOORTEDATUM;GESLACHT;POSTCODE;GEMEENTECODE;BRIN_NR;"
-                         "ONDERWIJSSOORT;NIVEAU;DATUM_INSCHRIJVING;DATUM_UITSCHRIJVING")
-A05_HEADER = ("PERSOONSGEBONDENNUMMER;GEBOORTEDATUM;GESLACHT;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;"
-              "BEKOSTIGD;TELDATUM")
+# DUO's own layouts of its RMC reports (docs/formats.md §2.2): A01, A02 and A04 (and A14) share one
+A_WERKVOORRAAD_HEADER = (
+    "BRIN_NR;NAAM_INST;RAPPORTAGEMAAND;PERSOONSGEBONDENNUMMER;ACHTERNAAM;VOORVOEGSEL;ALLE_VOORNAMEN;"
+    "WOONGEMEENTE;GEBOORTEDATUM;ONDERWIJSCODE;ONDERWIJSNAAM;LEERWEG;DATUM_UITSCHRIJVING;"
+    "MELDING_VERZUIM_WETTELIJK;REDEN;BRIN;NAAM_INSTELLING;ONDERWIJSAANBIEDERCODE;NAAM_ONDERWIJSAANBIEDER;"
+    "MELDING_VERZUIM_NIET_WETTELIJK;GEMEENTECODE;RMC_REGIO;REDEN_UITSTROOM;LOCATIECODE;ONDERWIJSLOCATIECODE;"
+    "POSTCODE_ONDERWIJSLOCATIE;HUISNUMMER_ONDERWIJSLOCATIE;BRIN_VOLGNUMMER;NIVEAU;INSCHRIJVINGSVOLGNUMMER;"
+    "STRAAT;HUISNUMMER;HUISLETTER;HUISNUMMER_TOEVOEGING;HUISNUMMER_AANDUIDING;ADRES_LOCATIE;POSTCODE;"
+    "WOONPLAATS;VANAF_WANNEER")
+A05_HEADER = (
+    "#BRIN;NAAM_INSTELLING;RAPPORTAGE_MAAND;BSN_ONDERWIJSNR;VOORNAMEN;VOORVOEGSEL;ACHTERNAAM;WOONGEMEENTE;"
+    "GEBOORTEDATUM;ILT/CREBO;ILT/CREBO_OMS;LEERWEG;BRIN_NR;NAAM_INST;ONDERWIJSAANBIEDERCODE;"
+    "ONDERWIJSAANBIEDER_NAAM;GEMCODE;RMC_REGIO;LOCATIECODE;ONDERWIJSLOCATIECODE;ONDERWIJSLOCATIE_POSTCODE;"
+    "ONDERWIJSLOCATIE_HUISNUMMER;BRIN_VOLGNR;NIVEAU;INSCHR_VLGNR;STRAAT;HUISNUMMER;HUISLETTER;HUISNR_AAND;"
+    "HUISNR_TOEV;ADRES_LOCATIE;POSTCODE;WOONPLAATS;INDICATIE_STARTKWALIFICATIE")
 A06_HEADER = "CONVENANTJAAR;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;STARTSET;AANTAL_VSV;PERCENTAGE_VSV"
 DAY = timedelta(days=1)
 
@@ -45,9 +56,9 @@ def dmy(d: date | None) -> str:
     return "" if d is None else f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
 
 
-def ymd(d: date | None) -> str:
-    """`jjjjmmdd`, the date style of the A-reports."""
-    return "" if d is None else f"{d.year:04d}{d.month:02d}{d.day:02d}"
+def duo_code(gemeente: str | None) -> str:
+    """A gemeentecode as DUO's reports write it: without leading zeros (`363`)."""
+    return str(int(gemeente)) if gemeente and gemeente.isdigit() else gemeente or ""
 
 
 def duo_gemeente(p: Persoon, d: date) -> str | None:
@@ -205,12 +216,28 @@ def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, lis
     if not known:
         return rows
     previous_month = date(ref.year - (ref.month == 1), 12 if ref.month == 1 else ref.month - 1, 1)
-    postcode = _postcode(p, ref)
+    verblijf = p.verblijf_op(ref)
+    adres = verblijf.adres if verblijf else None
+    # DUO's export writes numbers as a spreadsheet does (`12.0`); its reader drops the `.0`
+    street = ((adres.straat, f"{adres.huisnummer}.0", adres.huisletter, adres.toevoeging) if adres
+              else ("", "", "", ""))
+    postcode, woonplaats = (adres.postcode, adres.woonplaats.upper()) if adres else ("", "")
     number = p.duo_nummer or ""
+    maand = f"{ref:%Y%m}"
+
+    def onderwijs(e: Inschrijving) -> tuple[str, str]:
+        code = onderwijscode(e.soort, e.niveau, e.leerweg, leerjaar(e, e.einde or ref), e.code)
+        return code, f"{e.soort} {e.niveau}".strip()
 
     def werkvoorraad_row(e: Inschrijving) -> str:
-        return ";".join((number, ymd(p.geboortedatum), p.geslacht, postcode, gemeente or "", e.school.brin,
-                         e.soort, e.niveau, ymd(e.begin), ymd(e.einde)))
+        code, naam = onderwijs(e)
+        return ";".join((
+            e.school.brin, e.school.naam, maand, number, p.geslachtsnaam, p.voorvoegsel, p.voornamen,
+            woonplaats, dmy(p.geboortedatum), code, naam, e.leerweg, dmy(e.einde), "N", "", e.school.brin,
+            e.school.naam, "", "", "N", duo_code(gemeente), "", "", "", "", "", "", e.school.vestiging,
+            e.niveau, str(e.volgnummer), *street, "", "", postcode, woonplaats,
+            f"{e.einde:%Y%m}" if e.einde else maand,
+        ))
 
     now = _werkvoorraad(p, known, ref)
     if now is not None:
@@ -226,8 +253,13 @@ def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, lis
     startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
     if startset and _age_between(p, teldatum, 0, VSV_LEEFTIJD) and not _sk_by(known, teldatum):
         e = startset[0]
-        rows["A05"] = [";".join((number, ymd(p.geboortedatum), p.geslacht, gemeente or "", e.school.brin,
-                                 e.soort, e.niveau, "J", ymd(teldatum)))]
+        code, naam = onderwijs(e)
+        rows["A05"] = [";".join((
+            e.school.brin, e.school.naam, maand, number, p.voornamen, p.voorvoegsel, p.geslachtsnaam,
+            woonplaats, dmy(p.geboortedatum), code, naam, e.leerweg, e.school.brin, e.school.naam, "", "",
+            duo_code(gemeente), "", "", "", "", "", e.school.vestiging, e.niveau, str(e.volgnummer),
+            *street[:3], "", street[3], "", postcode, woonplaats, "N",
+        ))]
     return rows
 
 

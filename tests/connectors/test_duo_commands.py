@@ -37,7 +37,7 @@ def test_kind_can_be_named_for_a_renamed_report(tmp_path: Path) -> None:
     renamed = tmp_path / "werkvoorraad.csv"
     shutil.copy(DUO / "202611A04G0363.csv", renamed)
     refused = run(tmp_path, "duo", str(renamed))
-    assert refused.exit_code == 1 and "A01, A02 and A04 share this header" in refused.output
+    assert refused.exit_code == 1 and "A01, A02, A04 and A14 share this header" in refused.output
     loaded = run(tmp_path, "duo", "--kind", "a04", str(renamed))
     assert loaded.exit_code == 0, loaded.output
     assert "report A04 loaded as import 1: 3 rows read, 3 loaded" in loaded.output
