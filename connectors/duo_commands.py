@@ -114,7 +114,7 @@ def _run(ctx: click.Context, files: list[Path], kind: str, family: str, encoding
 @click.pass_context
 def import_duo(ctx: click.Context, file: Path, kind: str, encoding: str, mapping: Path | None,
                progress: bool | None) -> None:
-    """Load a DUO C-levering, P-levering or monthly report (A01, A02, A04, A05, A06) into staging.
+    """Load a DUO C-levering, P-levering or report (A01, A02, A04, A05, A06, A14, NRSP, NenR) into staging.
 
     A C-levering replaces the enrolment state (a duplicate key refuses it); a P-levering applies
     its T/W/V mutations to the state left by the deliveries before it. Bad rows are quarantined;
