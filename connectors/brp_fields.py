@@ -17,6 +17,7 @@ from dataclasses import dataclass
 # persoonslijst incomplete, which the signals turn into ONVOLLEDIGE_PERSOONSLIJST (ONVOLLEDIG); any
 # other field is left empty and the person kept (LEEG). Every fault is reported either way.
 REFUSE, ONVOLLEDIG, LEEG = "refuse", "onvolledig", "leeg"
+NAME_LENGTHS = {"voornamen": 200, "voorvoegsel": 10, "geslachtsnaam": 200}
 OUDER_FIELDS = ("bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "geslacht")
 
 
@@ -26,26 +27,29 @@ class Field:
     kind: str = "text"
     required: bool = False
     on_fault: str = LEEG
+    # a name or address: checked for control and bidi characters, and against `max_length`, the
+    # LO3 maximum of its element (docs/formats.md §1.5)
+    max_length: int | None = None
 
 
 RAW_FIELDS: tuple[Field, ...] = (
     Field("bsn", "bsn", required=True, on_fault=REFUSE),
     Field("a_nummer"),
-    Field("voornamen"),
-    Field("voorvoegsel"),
-    Field("geslachtsnaam"),
+    Field("voornamen", max_length=200),
+    Field("voorvoegsel", max_length=10),
+    Field("geslachtsnaam", max_length=200),
     Field("geboortedatum", "date", required=True, on_fault=ONVOLLEDIG),
     Field("geslacht"),
     Field("gemeente_inschrijving", "gemeente", on_fault=ONVOLLEDIG),
     Field("datum_inschrijving_gemeente", "date"),
     Field("verblijfplaats_type"),
     Field("adres_functie"),
-    Field("straat"),
+    Field("straat", max_length=80),  # 11.15 naam openbare ruimte (80); 11.10 straatnaam is 24
     Field("huisnummer", "int"),
-    Field("huisletter"),
-    Field("huisnummertoevoeging"),
-    Field("postcode"),
-    Field("woonplaats"),
+    Field("huisletter", max_length=1),
+    Field("huisnummertoevoeging", max_length=4),
+    Field("postcode", max_length=6),
+    Field("woonplaats", max_length=80),
     Field("datum_aanvang_adres", "date"),
     Field("adres_in_onderzoek", "flag"),
     Field("onderzoek_aanduiding"),
@@ -54,7 +58,8 @@ RAW_FIELDS: tuple[Field, ...] = (
     Field("opschorting_reden"),
     Field("opschorting_datum", "date"),
     Field("geheimhouding", "geheim"),
-    *(Field(f"ouder{n}_{f}", {"bsn": "bsn", "geboortedatum": "date"}.get(f, "text"))
+    *(Field(f"ouder{n}_{f}", {"bsn": "bsn", "geboortedatum": "date"}.get(f, "text"),
+            max_length=NAME_LENGTHS.get(f))
       for n in (1, 2) for f in OUDER_FIELDS),
     Field("gezag"),
 )

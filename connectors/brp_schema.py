@@ -136,6 +136,30 @@ CREATE OR REPLACE TEMP MACRO brp_vlag(s) AS (
     coalesce(lower(s) IN ('j', 'ja', 'true', '1', 'y'), false));
 """
 
+# Names and addresses (fields with a `max_length`): control characters (C0, DEL, C1: a line break
+# in a street would add lines to a letter's address block) become one space; the invisible
+# bidirectional and zero-width format characters (U+202E turns text around on screen and paper)
+# are removed. Both are reported; the field keeps its cleaned value.
+CONTROL = r"[\x00-\x1F\x7F-\x9F]"
+FORMAT_CHARS = r"[\x{061C}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]"
+UNSAFE = CONTROL[:-1] + FORMAT_CHARS[1:]
+NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t",
+         **{chr(c): f"<U+{c:04X}>" for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}}
+
+
+def _visible_sql(value: str) -> str:
+    """SQL: `value` with the characters of UNSAFE written out (`\\n`, `<U+202E>`), for the report."""
+    out = value
+    for char, shown in NAMED.items():
+        out = f"replace({out}, chr({ord(char)}), '{shown}')"
+    return f"regexp_replace({out}, '{UNSAFE}', '<?>', 'g')"
+
+
+TEXT_MACROS = f"""
+CREATE OR REPLACE TEMP MACRO brp_tekst(s) AS
+    nullif(trim(regexp_replace(regexp_replace(s, '{FORMAT_CHARS}', '', 'g'), '{CONTROL}+', ' ', 'g')), '');
+"""
+
 REASONS = {
     "missing": "missing required field",
     "bsn": "fails the elfproef (not a BSN)",
@@ -151,7 +175,12 @@ OUTCOMES = {
     REFUSE: " - persoonslijst refused",
     ONVOLLEDIG: " - person staged with this field empty, signal ONVOLLEDIGE_PERSOONSLIJST",
     LEEG: " - person staged with this field empty",
+    "schoon": " - person staged with the field cleaned",
 }
+
+
+def _checked_texts() -> tuple[str, ...]:
+    return tuple(f.name for f in RAW_FIELDS if f.max_length)
 
 
 def _date_fields() -> tuple[str, ...]:
@@ -168,6 +197,8 @@ def parsed_sql(source: str) -> str:
     dates = _date_fields()
     first = [f"brp_gba({q(f)}) AS g_{f}" for f in dates]
     first += [f"try_cast({q(f.name)} AS BIGINT) AS i_{f.name}" for f in RAW_FIELDS if f.kind == "bsn"]
+    # one test per row for an unsafe character in any name or address (almost always false)
+    first.append(f"regexp_matches(concat({', '.join(q(f) for f in _checked_texts())}), '{UNSAFE}') AS u_row")
     second = [f"brp_vroegst(g_{f}) AS d_{f}" for f in dates]
     return (f"(SELECT *, {', '.join(second)} FROM "
             f"(SELECT *, {', '.join(first)} FROM {source}))")
@@ -178,8 +209,22 @@ def q(name: str) -> str:
     return f'"{name}"'
 
 
-def _fault_checks(field: Field) -> list[tuple[str, str]]:
-    """(SQL condition over the parsed layers, reason key) pairs for one field."""
+def _fault_checks(field: Field) -> list[tuple[str, str, bool, str]]:
+    """(SQL condition over the parsed layers, reason, field emptied, SQL of the value reported)
+    for one field."""
+    v = q(field.name)
+    checks = [(cond, REASONS[reason], True, v) for cond, reason in _value_checks(field)]
+    if field.max_length:
+        checks.append((f"u_row AND regexp_matches({v}, '{UNSAFE}')",
+                       "a control or bidirectional character (line break, U+202E, …): replaced by a space "
+                       "or removed", False, _visible_sql(v)))
+        checks.append((f"length({v}) > {field.max_length}",
+                       f"longer than the LO3 maximum of {field.max_length} characters", True, v))
+    return checks
+
+
+def _value_checks(field: Field) -> list[tuple[str, str]]:
+    """(SQL condition over the parsed layers, reason key) pairs for one field's value."""
     v = q(field.name)
     checks = []
     if field.required:
@@ -203,13 +248,13 @@ def faults_sql() -> str:
 
     The cheap boolean test runs on every row; the list of structs is only built for faulty rows.
     """
-    checks = [(field, cond, reason) for field in RAW_FIELDS for cond, reason in _fault_checks(field)]
+    checks = [(field, *check) for field in RAW_FIELDS for check in _fault_checks(field)]
     items = [
-        f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': {q(field.name)}, "
-        f"'reason': '{REASONS[reason]}'}} END"
-        for field, cond, reason in checks
+        f"CASE WHEN {cond} THEN {{'field': '{field.name}', 'value': {value}, "
+        f"'reason': '{reason}', 'blank': {str(blank).lower()}}} END"
+        for field, cond, reason, blank, value in checks
     ]
-    test = " OR ".join(f"({cond})" for _, cond, _ in checks)
+    test = " OR ".join(f"({cond})" for _, cond, _, _, _ in checks)
     return (f"CASE WHEN {test} THEN list_filter([" + ",\n        ".join(items)
             + "], lambda x: x IS NOT NULL) END")
 
@@ -239,6 +284,8 @@ def typed_select_sql(import_id: int, *, with_source: bool = True) -> str:
     }
     for name in _date_fields():
         cols.setdefault(name, f"d_{name}")
+    for name in _checked_texts():
+        cols.setdefault(name, f"CASE WHEN u_row THEN brp_tekst({q(name)}) ELSE {q(name)} END")
     names = PERSON_NAMES if with_source else PERSON_NAMES[2:]
     return ",\n    ".join(f"{cols.get(name, q(name))} AS {name}" for name in names)
 
@@ -260,13 +307,14 @@ def _reason_sql(faults_of_row: str, fault: str) -> str:
     """SQL: a fault's reason with what became of its persoonslijst."""
     needed = ", ".join(f"'{f}'" for f in FIELDS_ON_FAULT[ONVOLLEDIG])
     return (f"{fault}.reason || CASE WHEN {_refused_sql(faults_of_row)} THEN '{OUTCOMES[REFUSE]}' "
+            f"WHEN NOT {fault}.blank THEN '{OUTCOMES['schoon']}' "
             f"WHEN {fault}.field IN ({needed}) THEN '{OUTCOMES[ONVOLLEDIG]}' ELSE '{OUTCOMES[LEEG]}' END")
 
 
 def _blank_faults(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Empty the typed columns of every field at fault in `table` (rows with `faults`), and name the
     fields the law needs among them in `onvolledig`. Only the few faulty rows are touched."""
-    fields = "list_transform(faults, lambda x: x.field)"
+    fields = "list_transform(list_filter(faults, lambda x: x.blank), lambda x: x.field)"
     sets = [
         f"{column} = CASE WHEN list_contains({fields}, '{f.name}') THEN NULL ELSE {column} END"
         for f in RAW_FIELDS if f.on_fault != REFUSE for column in _typed_of(f.name)
@@ -285,6 +333,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DATE_MACROS)
+    con.execute(TEXT_MACROS)
 
 
 @dataclass(frozen=True)
