@@ -22,12 +22,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Load a delivery into staging: one transaction per file, all of it or nothing."),
     "quarantine": ("connectors.commands:quarantine_group", "Rows kept out of staging because of a "
                    "row-level fault, with file, line, field and reason."),
-    "signals": ("registers.commands:signals", "The signals of SPEC §4.2 on a peildatum, over the staged "
-                "deliveries and the vrijstellingen register."),
+    "signals": ("registers.commands:signals", "The signals (docs/spec.md §4.2) on a peildatum, over the "
+                "staged deliveries and the vrijstellingen register."),
     "cases": ("registers.commands:cases",
               "Cases: list, show the dossier, record actions (letters, visits, talks, sanctions), close."),
     "vrijstelling": ("registers.commands:vrijstelling",
-                     "Vrijstellingen: add, end, list and import exemptions (grounds of SPEC §4.4)."),
+                     "Vrijstellingen: add, end, list and import exemptions (grounds of docs/spec.md §4.4)."),
     "verzuim": ("registers.commands:verzuim",
                 "Verzuimmeldingen: list, handle (status for DUO) and export the feedback XML."),
     "letters": ("letters.commands:letters_group",

@@ -1,4 +1,4 @@
-"""Benchmark: every signal of SPEC §4.2 over a national staging (5 M persons, 4 M enrolments).
+"""Benchmark: every signal of docs/spec.md §4.2 over a national staging (5 M persons, 4 M enrolments).
 
 Builds a staging file with the real staging DDL, filled in SQL with a national-size population
 (342 gemeenten, ages 0-23, enrolments for most of the 4-22 year olds, some ended, diplomas,

@@ -1,7 +1,7 @@
 """Importing a BRP delivery: format detection and the one call the CLI and the weekly flow use.
 
 `import_brp` opens no staging of its own: it takes an open `Staging`, so a flow can import several
-files under one lock. The shrink guard counts residents of the served gemeenten (SPEC §6).
+files under one lock. The shrink guard counts residents of the served gemeenten (docs/spec.md §6).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 # kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
 #
-# What a fault in a field does (SPEC §6, no one lost): the BSN is the person's key, so a
+# What a fault in a field does (docs/spec.md §6, no one lost): the BSN is the person's key, so a
 # persoonslijst without a valid one cannot be staged (REFUSE); the fields the law needs to place a
 # person (birth date, gemeente van inschrijving) keep the person with the field empty and mark the
 # persoonslijst incomplete, which the signals turn into ONVOLLEDIGE_PERSOONSLIJST (ONVOLLEDIG); any

@@ -170,7 +170,8 @@ REASONS = {
 }
 
 
-# A fault outcome in the fault report (SPEC §6: every persoonslijst staged or refused with its reason).
+# A fault outcome in the fault report (docs/spec.md §6: every persoonslijst staged or refused,
+# with its reason).
 OUTCOMES = {
     REFUSE: " - persoonslijst refused",
     ONVOLLEDIG: " - person staged with this field empty, signal ONVOLLEDIGE_PERSOONSLIJST",
@@ -532,7 +533,7 @@ def _resident_condition(gemeenten: tuple[str, ...]) -> str:
 
 
 def count_residents(con: duckdb.DuckDBPyConnection, import_id: int, gemeenten: tuple[str, ...]) -> int:
-    """Residents (SPEC §4.2) of the served gemeenten (any gemeente when none are configured)."""
+    """Residents (docs/spec.md §4.2) of the served gemeenten (any gemeente when none are configured)."""
     return con.execute(
         f"SELECT count(*) FROM brp_personen WHERE import_id = ? AND {_resident_condition(gemeenten)}",
         [import_id],

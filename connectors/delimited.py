@@ -2,7 +2,7 @@
 
 Why: DUO deliveries and the vrijstellingen list share one shape (docs/formats.md: `;`, a header
 row, `"` quotes, CRLF or LF) and the same file-level faults, which must refuse the whole file with
-the file, line and field named (SPEC §6): undecodable bytes, binary junk, an empty file, a missing
+the file, line and field named (docs/spec.md §6): undecodable bytes, binary junk, an empty file, a missing
 or wrong header, a row with too few or too many fields (a truncated file). DuckDB's CSV reader does
 the bulk work with every dialect option fixed, so nothing is guessed; this module checks the header
 against the mapping itself and turns DuckDB's errors into `RefusedFile`.

@@ -2,7 +2,7 @@
 
 Why thin: cron and the weekly flow load files through the same `connectors.deliveries.load`; the
 commands only name the kind, print the summary (rows read, loaded, quarantined, what changed
-since the previous delivery) and map the outcome to the exit status of SPEC §7: 0 loaded or
+since the previous delivery) and map the outcome to the exit status of docs/spec.md §7: 0 loaded or
 already loaded, 1 refused (file, line and field named on stderr), 2 usage error. Person numbers are
 never printed.
 """

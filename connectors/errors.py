@@ -34,7 +34,8 @@ class RefusedFile(Exception):
 
 
 class SuspiciousShrink(RefusedFile):
-    """A delivery with suspiciously fewer residents than the previous one (SPEC §6): refused unless forced."""
+    """A delivery with suspiciously fewer residents than the previous one: refused unless forced
+    (docs/spec.md §6)."""
 
 
 class StagingLocked(Exception):

@@ -4,7 +4,7 @@ Why: letters, work lists, reports and exports are named after things that come f
 (meldingsnummers, school names, the names of people on a work list). A name such as
 `../../etc/cron.d/x`, `C:\\x`, `con` or one with control characters must neither escape the folder
 nor break the file system. Connectors are where InBeeld meets the outside world in both directions
-(SPEC §3), so the one module for this lives here and every writer above uses it:
+(docs/spec.md §3), so the one module for this lives here and every writer above uses it:
 
     folder = settings.data_dir / "reports"
     path = inside(folder, f"werklijst-{maand}-{safe_name(naam)}.xlsx")

@@ -1,7 +1,7 @@
 """The staging store: one DuckDB file holding every imported delivery, typed, with its import id.
 
 Why: every figure must be recomputable from raw data, week-to-week changes must be visible, and a
-bad or half-read delivery must never change anything (SPEC §3, §6).
+bad or half-read delivery must never change anything (docs/spec.md §3, §6).
 
 How a reader plugs in
 ---------------------

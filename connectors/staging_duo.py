@@ -1,6 +1,6 @@
 """DUO enrolments in staging: C- and P-leveringen as an event history, and the state on any import.
 
-Why: SPEC §3 wants any figure recomputable from raw data and week-to-week changes visible. So the
+Why: docs/spec.md §3 wants any figure recomputable from raw data and week-to-week changes visible. So the
 deliveries are kept as they came — every C-levering row in `duo_clevering`, every P-levering
 mutation in `duo_plevering`, each with its `import_id` — and the enrolment state is derived, never
 overwritten:
@@ -29,7 +29,7 @@ from connectors.typed_rows import sql_str
 
 KEY = ("persoonsnummer", "brin", "volgnummer")
 
-# The typed columns every consumer of the enrolment state may rely on (SPEC §3, the brief's contract).
+# The typed columns every consumer of the enrolment state may rely on (docs/spec.md §3, the brief's contract).
 STATE_COLUMNS = (
     "persoonsnummer", "bsn", "geboortedatum", "geslacht", "postcode", "gemeentecode", "brin",
     "vestiging", "volgnummer", "onderwijssoort", "onderwijscode", "niveau", "leerweg",

@@ -2,7 +2,7 @@
 
 Why here and not in the register: a vrijstelling stops an absoluut-verzuim signal, so a wrong one
 silently hides a child. Every row is therefore checked before it counts: the person number passes
-the elfproef, the ground is one of the enumerated legal grounds (SPEC §4.4, never free text, from
+the elfproef, the ground is one of the enumerated legal grounds (docs/spec.md §4.4, never free text, from
 `rules.vrijstellingen`), the dates are real and EINDDATUM is not before BEGINDATUM; other rows go
 to quarantine. Deliveries are incremental (a vrijstelling is sent in the week it begins), so the
 view `vrijstellingen_actueel` keeps the newest version of each (persoonsnummer, grondslag,

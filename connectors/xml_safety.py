@@ -1,6 +1,6 @@
 """The one place where InBeeld parses XML: no DOCTYPE, no entities, no network, no huge trees.
 
-SPEC §6: XML parsing never resolves external entities. docs/formats.md: any DOCTYPE or entity
+docs/spec.md §6: XML parsing never resolves external entities. docs/formats.md: any DOCTYPE or entity
 declaration refuses the file. Two layers, so that one mistake is not enough: the prolog bytes are
 checked before parsing, and the parser itself is hardened (resolve_entities=False,
 no_network=True, load_dtd=False, huge_tree=False). Every XML reader uses `safe_iterparse` (large

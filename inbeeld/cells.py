@@ -1,4 +1,4 @@
-"""What a spreadsheet cell may hold: control characters removed, formulas neutralised (SPEC §6).
+"""What a spreadsheet cell may hold: control characters removed, formulas neutralised (docs/spec.md §6).
 
 Shared by the workbook writer (reports.spreadsheet) and the command line's `--format csv`
 (inbeeld.output), so every CSV or .xlsx that leaves InBeeld follows the same rule. A text that

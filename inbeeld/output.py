@@ -2,7 +2,7 @@
 
 Declared once, as sqlite-utils declares its `output_options`: a list command takes
 `@output_options` and hands its rows to `emit`. CSV is semicolon separated with CRLF line ends,
-for Dutch Excel, and every cell goes through `inbeeld.cells.neutralise_csv` (SPEC §6); JSON is a
+for Dutch Excel, and every cell goes through `inbeeld.cells.neutralise_csv` (docs/spec.md §6); JSON is a
 list of objects with ISO dates; the table is aligned plain text ending in the row count.
 
 Values can be hostile: a quarantined value is exactly what a supplier delivered, and an escape

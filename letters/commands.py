@@ -1,4 +1,4 @@
-"""`inbeeld letters run` and `inbeeld letters list`: the letter run and its log (SPEC §5, §7).
+"""`inbeeld letters run` and `inbeeld letters list`: the letter run and its log (docs/spec.md §5, §7).
 
 Thin wrappers: open the register database and the staging file of the settings in `ctx.obj`, call
 `letters.run.run_letters`, print what was written. No BSN is printed: the log names the subject

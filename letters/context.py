@@ -40,7 +40,7 @@ class Gesprek:
 
 @dataclass(frozen=True)
 class VrijstellingInfo:
-    grond: str  # SPEC §4.4 code: LPW_5_A, LPW_5_B, LPW_5_C
+    grond: str  # docs/spec.md §4.4 code: LPW_5_A, LPW_5_B, LPW_5_C
     schooljaar: str  # the school year the renewal is for: "2027-2028"
 
 

@@ -4,7 +4,7 @@ A letter is never sent to someone who died, left the country or the served munic
 whose address is being investigated; a secret-address person (geheimhouding) is held for a
 person to review first. Reasons are checked for the young person the letter is about (then no
 letter goes out at all) and for each addressed parent (then only that parent's letter is held).
-SPEC §4.2 (residents; address in onderzoek gets the signal but no letter), domain-notes §5.
+docs/spec.md §4.2 (residents; address in onderzoek gets the signal but no letter), docs/law.md (local policy).
 """
 
 from __future__ import annotations

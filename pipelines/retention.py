@@ -1,5 +1,5 @@
 """The retention run: destroy what has passed its term in the registers and in staging, keep the
-counts, trim the audit trail, and write a purge report (SPEC §6, §7 `inbeeld retention run`).
+counts, trim the audit trail, and write a purge report (docs/spec.md §6, §7 `inbeeld retention run`).
 
 `run_retention(settings, today)` is the plain function the daily flow calls (and the command line):
 

@@ -1,4 +1,4 @@
-"""`inbeeld retention run [--dry-run] [--today D]`: the retention run from the command line (SPEC §7).
+"""`inbeeld retention run [--dry-run] [--today D]`: the retention run from the command line (docs/spec.md §7).
 
 A thin wrapper over `pipelines.retention.run_retention`; cron or the daily flow run the same
 function. Exit status 0 done, 1 refused (staging in use by an import: run again later).

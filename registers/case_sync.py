@@ -1,6 +1,6 @@
 """The weekly case sync: turn the signals of a peildatum into opened, updated and closed cases.
 
-SPEC §4.3: a signal opens at most one open case per person and type; the same signal next week
+docs/spec.md §4.3: a signal opens at most one open case per person and type; the same signal next week
 updates that case (never a second case, never a second first letter); a case whose signal
 disappeared closes with the reason the matching computed. Running the same week twice changes
 nothing. The work is set-based (a temp table of the week's signals, then one UPDATE / INSERT …

@@ -1,7 +1,7 @@
 """Working a case by hand: the timeline of letters, visits, talks and sanctions, assignment, closing.
 
 The case sync opens and closes cases from signals; this module is what the leerplichtambtenaar or
-RMC counsellor does in between (SPEC §4.3). Every change is audited; what the law or common sense
+RMC counsellor does in between (docs/spec.md §4.3). Every change is audited; what the law or common sense
 forbids (acting on a closed case, an action dated in the future or before the case existed) is
 refused with a message that says why.
 """

@@ -29,7 +29,7 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
     raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}")
 
 
-# The signals of SPEC §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
+# The signals of docs/spec.md §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
 # the codes are those of the matching (rules.signals), the one place they are defined.
 Signal = StrEnum("Signal", [(code, code) for code in SIGNALS])
 
@@ -40,7 +40,7 @@ def parse_signal(value: object) -> Signal:
 
 
 class Rol(StrEnum):
-    """The roles of SPEC §6/§7: what a named user may do (PostgreSQL: the database role it maps to)."""
+    """The roles of docs/spec.md §6/§7: what a named user may do (PostgreSQL: the role it maps to)."""
 
     LPA = "lpa"
     RMC = "rmc"
@@ -55,7 +55,7 @@ class CaseStatus(StrEnum):
 
 
 class CloseReason(StrEnum):
-    """Why a case closed (SPEC §4.3): the signal's disappearance explained, or a hand decision."""
+    """Why a case closed (docs/spec.md §4.3): the signal's disappearance explained, or a hand decision."""
 
     INSCHRIJVING_GEVONDEN = "inschrijving_gevonden"
     VRIJSTELLING = "vrijstelling"
@@ -92,7 +92,7 @@ _CLOSE_REASON_LABELS = {
 
 
 class ActionType(StrEnum):
-    """The dated steps on a case's timeline (SPEC §4.3); `geopend`/`bijgewerkt` are written by the sync."""
+    """The dated steps on a case's timeline (docs/spec.md §4.3); the sync writes `geopend`/`bijgewerkt`."""
 
     GEOPEND = "geopend"
     BIJGEWERKT = "bijgewerkt"
@@ -155,7 +155,7 @@ _ACTION_ALIASES = {
 
 
 class VerzuimSoort(StrEnum):
-    """DUO's kinds of verzuimmelding (domain-notes §1.9)."""
+    """DUO's kinds of verzuimmelding (docs/law.md)."""
 
     ZESTIEN_UUR_VIER_WEKEN = "16U_4W"
     LRV = "LRV"
@@ -165,7 +165,7 @@ class VerzuimSoort(StrEnum):
 
 
 class MeldingStatus(StrEnum):
-    """DUO's verzuimmelding statuses since 12 August 2020 (domain-notes §2.3)."""
+    """DUO's verzuimmelding statuses since 12 August 2020 (docs/formats.md)."""
 
     GEREGISTREERD = "geregistreerd"
     IN_BEHANDELING = "in_behandeling"
@@ -193,7 +193,7 @@ _MELDING_STATUS_LABELS = {
 
 
 class RedenAfsluiting(StrEnum):
-    """Why the gemeente closed a verzuimmelding (Besluit verzuimmelding, domain-notes §2.3)."""
+    """Why the gemeente closed a verzuimmelding (Besluit verzuimmelding, docs/formats.md)."""
 
     TERUG_NAAR_SCHOOL = "terug_naar_school"
     BEEINDIGD_ANDERE_OPLEIDING = "inschrijving_beeindigd_andere_opleiding"

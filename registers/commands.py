@@ -1,4 +1,4 @@
-"""`inbeeld cases …`, `inbeeld vrijstelling …`, `inbeeld verzuim …`: working the registers (SPEC §7).
+"""`inbeeld cases …`, `inbeeld vrijstelling …`, `inbeeld verzuim …`: working the registers (docs/spec.md §7).
 
 Thin wrappers over the plain functions in `registers/`: parse the options, open the register
 database of the settings in `ctx.obj` (migrating it when it is behind), run one function in one
@@ -200,7 +200,7 @@ def _vrijstelling_row(entry: Vrijstelling, today: date) -> dict[str, Any]:
 
 @click.group("vrijstelling")
 def vrijstelling() -> None:
-    """Vrijstellingen: add, end, list and import exemptions (grounds of SPEC §4.4)."""
+    """Vrijstellingen: add, end, list and import exemptions (grounds of docs/spec.md §4.4)."""
 
 
 @vrijstelling.command("add")
@@ -361,7 +361,8 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
 @click.pass_context
 def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], strict: bool,
             fmt: str) -> None:
-    """The signals of SPEC §4.2 on a peildatum, over the staged deliveries and the vrijstellingen register.
+    """The signals (docs/spec.md §4.2) on a peildatum, over the staged deliveries and the vrijstellingen
+    register.
 
     Read only (cases change in the weekly run); the persons shown are written to the audit trail.
     JSON: an array of objects with signal, persoonsnummer, gemeentecode, peildatum, sinds, status,

@@ -95,7 +95,7 @@ def _plain(value: Any) -> Any:
 def writer_connection(session: Session) -> Connection:
     """The session's connection, holding the register's writer lock until its transaction ends.
 
-    One sync at a time (SPEC §6: two runs never work on the same data at once); a second one waits
+    One sync at a time (docs/spec.md §6: two runs never work on the same data at once); a second one waits
     and then sees the first one's cases. PostgreSQL: a transaction-scoped advisory lock. SQLite: the
     transaction begins IMMEDIATE, because a deferred one that has read cannot upgrade to writing
     once another writer has committed. Call it first in the transaction: a SQLite transaction that

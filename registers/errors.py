@@ -1,6 +1,6 @@
 """The one way a register says no: a refused change, with a message meant for the person at the keyboard.
 
-The command line turns it into exit status 1 (SPEC §7); callers in flows can catch it per record.
+The command line turns it into exit status 1 (docs/spec.md §7); callers in flows can catch it per record.
 """
 
 

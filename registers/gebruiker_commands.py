@@ -1,4 +1,4 @@
-"""`inbeeld gebruiker add|list|disable`: the named users (SPEC §7).
+"""`inbeeld gebruiker add|list|disable`: the named users (docs/spec.md §7).
 
 Adding or disabling a user takes a beheer login (`--by` / INBEELD_GEBRUIKER), except the very
 first user of an empty register, who is added in their own name (someone has to be first). The

@@ -1,4 +1,4 @@
-"""Named users (SPEC §7): who does and reads what, never the operating-system account.
+"""Named users (docs/spec.md §7): who does and reads what, never the operating-system account.
 
 Every change and every reading of a person's data is recorded under a login from this table
 (`--by LOGIN` or `INBEELD_GEBRUIKER` on the command line, the logged-in user on the web); the

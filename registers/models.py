@@ -82,7 +82,7 @@ OPEN_ONLY = text("status = 'open'")
 
 
 class Case(Base):
-    """A signal being followed up: at most one open case per person and signal (SPEC §4.3)."""
+    """A signal being followed up: at most one open case per person and signal (docs/spec.md §4.3)."""
 
     __tablename__ = "cases"
 
@@ -140,7 +140,7 @@ class CaseAction(Base):
 
 
 class Vrijstelling(Base):
-    """An exemption with its legal ground (SPEC §4.4) and the statement the ground needs.
+    """An exemption with its legal ground (docs/spec.md §4.4) and the statement the ground needs.
 
     `verklaring_datum` is the date of the statement the ground asks for: the designated doctor's or
     psychologist's (art. 7, LPW_5_A) or the foreign school's (art. 9, LPW_5_C); empty while it is

@@ -1,6 +1,6 @@
 """Retention in the registers: every record's destruction date, and the purge of what has expired.
 
-SPEC §6 and domain-notes §4.1: each record type is destroyed after its own term (the dated values of
+docs/spec.md §6 and docs/privacy.md: each record type is destroyed after its own term (the dated values of
 `rules/parameters.toml`, applied by `rules.bewaartermijnen`); a legal hold keeps a person's records;
 figures of old years must still add up; the audit trail has a term of its own. docs/privacy.md has
 the table of terms with their sources.

@@ -1,4 +1,5 @@
-"""The vrijstellingen register: exemptions with their legal ground (SPEC §4.4) and what makes one valid.
+"""The vrijstellingen register: exemptions with their legal ground (docs/spec.md §4.4), and what makes
+one valid.
 
 The grounds and their articles are `rules.vrijstellingen.Vrijstellingsgrond`; what this module adds
 is what the register must check before it holds one (the rules module leaves that here):

@@ -19,7 +19,7 @@ from registers.codes import CloseReason, VsvUitkomst, parse_code
 from registers.errors import Refused
 from registers.models import VsvEntry
 
-STARTSET_MONTH, STARTSET_DAY = 10, 1  # the startset is counted on 1 October (domain-notes §2.5)
+STARTSET_MONTH, STARTSET_DAY = 10, 1  # the startset is counted on 1 October (docs/formats.md)
 
 OUTCOME_BY_CLOSE_REASON: Mapping[CloseReason, VsvUitkomst] = {
     CloseReason.INSCHRIJVING_GEVONDEN: VsvUitkomst.TERUG_NAAR_SCHOOL,

@@ -1,5 +1,5 @@
 """`inbeeld report …`: work lists, VSV figures, the Leerplichttelling, KPIs and the reconciliation
-with DUO, as .xlsx, .csv or HTML (SPEC §5, §7).
+with DUO, as .xlsx, .csv or HTML (docs/spec.md §5, §7).
 
 Thin wrappers: the stores are opened here, `reports.gather` collects the inputs and the pure
 report functions compute. Figures for policy (vsv, telling) hide small counts unless `--exact`

@@ -1,4 +1,4 @@
-"""Small-count suppression for figures that leave the office (the beleid role, SPEC §6).
+"""Small-count suppression for figures that leave the office (the beleid role, docs/spec.md §6).
 
 Why: a count of 1 to 4 young people in a cell (one school, one age, one gemeente) can point to
 a person. Figures for policy therefore show such counts as `<5`; zero is shown as 0 (an empty

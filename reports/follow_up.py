@@ -1,8 +1,8 @@
 """The next step on a case and when it is due, for the work lists.
 
-The registers keep what happened on a case (SPEC §4.3); what should happen next follows from the
+The registers keep what happened on a case (docs/spec.md §4.3); what should happen next follows from the
 last step taken. The defaults below follow the letters' own deadlines (a letter asks for an answer
-within 4 weeks, domain-notes §5) and common practice; an office sets its own in `inbeeld.toml`:
+within 4 weeks, docs/law.md (local policy)) and common practice; an office sets its own in `inbeeld.toml`:
 
 ```toml
 [reports.werklijst.vervolg]

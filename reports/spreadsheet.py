@@ -1,7 +1,7 @@
 """The one spreadsheet writer of InBeeld: .xlsx (openpyxl) and .csv for Dutch Excel.
 
 Every list or figure that leaves InBeeld as a spreadsheet goes through here, so that all of
-them share the same safety rules (SPEC §6: "Spreadsheet exports neutralise formula injection")
+them share the same safety rules (docs/spec.md §6: "Spreadsheet exports neutralise formula injection")
 and the same look (frozen header, filters, real date cells shown as d-m-jjjj).
 
 Formula injection (OWASP "CSV injection"): a text value that starts with `=`, `+`, `-`, `@`,

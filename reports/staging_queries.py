@@ -1,7 +1,7 @@
 """What the reports read from the staging store (DuckDB): DUO enrolments as known on a date,
 DUO's monthly A-reports, and BRP facts for the work lists.
 
-Why "as known on a date": staging keeps every delivery (SPEC §3), and
+Why "as known on a date": staging keeps every delivery (docs/spec.md §3), and
 `duo_inschrijvingen_op(import_id)` gives the enrolment state right after any import. The VSV
 figure of convenantjaar t is computed on the state after the newest DUO delivery dated on or
 before its *vaststellingsdatum*, 1 October t+1 plus `VASTSTELLING_DAGEN` (late enrolments of

@@ -1,7 +1,7 @@
 """The Leerplichttelling (Leerplichtwet 1969 art. 25): the verzuim figures of one school year.
 
 Every October the leerplichtambtenaar sends DUO the figures of the school year that ended on
-31 July (domain-notes §2.2). This module computes them from the registers, laid out in the
+31 July (docs/formats.md). This module computes them from the registers, laid out in the
 order of DUO's form: absoluut verzuim (count, duration, outcome), relatief verzuim per kind
 (16 uur, LRV, luxe, overig) and outcome, vrijstellingen per ground, thuiszitters by duration,
 Halt and proces-verbaal.
@@ -55,7 +55,7 @@ VERZUIM_KINDS = {
     "LUXE": "Luxe verzuim",
     "OVERIG": "Overig verzuim",
 }
-#: The grounds of SPEC §4.4 in the form's order.
+#: The grounds of docs/spec.md §4.4 in the form's order.
 GROUNDS = {
     "LPW_5_A": "Art. 5 onder a: lichamelijk of psychisch ongeschikt",
     "LPW_5_B": "Art. 5 onder b: bedenkingen tegen de richting",

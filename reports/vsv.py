@@ -1,4 +1,4 @@
-"""VSV figures: early school leavers per convenantjaar (SPEC §2, domain-notes §2.5).
+"""VSV figures: early school leavers per convenantjaar (docs/spec.md §2, docs/formats.md).
 
 Definitions, as computed here:
 
@@ -8,7 +8,7 @@ Definitions, as computed here:
   enrolment's `ONDERWIJSSOORT` is `PRO`, or a VO enrolment has `NIVEAU` `PRO` or elementcode
   `0090`. A person counts once; with more than one such enrolment the one that started last is
   theirs (ties: the lowest BRIN), and it gives the school, level and gemeente.
-- **New vsv'er**: in the startset, no enrolment at all (funded or not, SPEC §4.2) valid on
+- **New vsv'er**: in the startset, no enrolment at all (funded or not, docs/spec.md §4.2) valid on
   1 October t+1, no startkwalificatie obtained on or before that day, and still younger than 23
   on it. Someone who turns 23 during the year stays in the startset but is not a vsv'er.
 - **VSV %** = new vsv'ers / startset.

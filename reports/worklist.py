@@ -1,6 +1,6 @@
 """The monthly work list of each leerplichtambtenaar (LPA) and RMC trajectbegeleider.
 
-Every open case goes to one person, by the office's own assignment rules (SPEC §1): by gemeente,
+Every open case goes to one person, by the office's own assignment rules (docs/spec.md §1): by gemeente,
 wijk, postcode range or the first letter of the surname. The rules live in `inbeeld.toml`:
 
 ```toml

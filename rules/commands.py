@@ -1,4 +1,4 @@
-"""`inbeeld status`: the Leerplichtwet status of one person, for people and scripts (SPEC §7)."""
+"""`inbeeld status`: the Leerplichtwet status of one person, for people and scripts (docs/spec.md §7)."""
 
 from __future__ import annotations
 

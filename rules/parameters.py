@@ -139,8 +139,8 @@ class Parameters:
     def as_of(self, on: date) -> Parameters:
         """The law as it stood on `on`: every parameter keeps its value of that day from its first date on
         (later and earlier values are not known on `on`). Parameters without a value on `on` are kept as
-        they are, so asking for them still fails. SPEC §4.1: the dates of a status are those of the law
-        in force on its peildatum."""
+        they are, so asking for them still fails. docs/spec.md §4.1: the dates of a status are those of the
+        law in force on its peildatum."""
         if on in self._as_of:
             return self._as_of[on]
         frozen: dict[str, Parameter] = {}

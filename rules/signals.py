@@ -1,4 +1,4 @@
-"""The signals of SPEC §4.2 on a peildatum, as one DuckDB query over staging.
+"""The signals of docs/spec.md §4.2 on a peildatum, as one DuckDB query over staging.
 
 Why SQL: a national run (5 million persons, 4 million enrolments) must match in seconds, so the
 whole rule set is one set-based query over the staged deliveries, built from the `lpw_` macros of
@@ -48,7 +48,7 @@ def signal_code(code: str) -> str:
     text = code.strip().upper()
     return SIGNAL_ALIASES.get(text, text)
 
-# The VSV definition of CBS/DUO (SPEC §2): younger than `vsv_leeftijd` (a dated parameter, 23),
+# The VSV definition of CBS/DUO (docs/spec.md §2): younger than `vsv_leeftijd` (a dated parameter, 23),
 # funded VO (not PrO), MBO or VAVO.
 VSV_ONDERWIJSSOORTEN = ("VO", "MBO", "VAVO")
 
@@ -172,7 +172,7 @@ personen AS (
     FROM brp
 ),
 onvolledig AS (
-    -- SPEC §6: a persoonslijst with a fault in a field the law needs (the BRP reader left it empty).
+    -- docs/spec.md §6: a persoonslijst with a fault in a field the law needs (the BRP reader left it empty).
     -- A faulty gemeente van inschrijving cannot say whose resident it is: the first served gemeente's.
     SELECT bsn, coalesce(gemeente_inschrijving, (SELECT min(g) FROM unnest([{served}]) AS t(g)))
                AS gemeentecode,

@@ -36,7 +36,7 @@ STATUS_PARAMETERS = RMC_PARAMETERS
 
 
 class StatusCode(StrEnum):
-    """The status of a person on a peildatum (SPEC §4.1, §7)."""
+    """The status of a person on a peildatum (docs/spec.md §4.1, §7)."""
 
     NIET_LEERPLICHTIG = "niet_leerplichtig"  # not yet obliged: before leerplicht starts
     LEERPLICHTIG = "leerplichtig"
@@ -353,13 +353,13 @@ def _grondslag(status: StatusCode, fase: Fase, peildatum: date, sk_datum: date |
 def bepaal_status(geboortedatum: date, peildatum: date, sk_datum: date | None = None,
                   pro_vso_datum: date | None = None, twaalf_schooljaren_einde: date | None = None,
                   *, parameters: Parameters | None = None) -> Status:
-    """The status of a person on `peildatum` (SPEC §4.1), with the article it rests on.
+    """The status of a person on `peildatum` (docs/spec.md §4.1), with the article it rests on.
 
     Leerplichtwet 1969 (BWBR0002628) art. 3 lid 1 (leerplicht), art. 4a en 4b (kwalificatieplicht);
     Wet educatie en beroepsonderwijs titel 8.3 (RMC doelgroep). Raises ParameterError for a peildatum
     before the law InBeeld encodes (1 August 2007).
 
-    The first and last days are those of the law in force on the peildatum (SPEC §4.1): on
+    The first and last days are those of the law in force on the peildatum (docs/spec.md §4.1): on
     31 December 2025 `rmc_einde` is the day before the 23rd birthday, on 1 January 2026 the day
     before the 27th. The functions `rmc_einde` etc. without a peildatum use every dated value.
     """
@@ -452,7 +452,7 @@ def bepaal_status_onzeker(geboortedatum: PartialDate | date | str, peildatum: da
     with InBeeld's parameters no phase can be skipped between two consecutive birth dates (each phase
     lasts longer than any jump of its bounds), so the possible phases are exactly those between the
     phases of the latest and the earliest birth date. For an exact date this equals `bepaal_status`
-    with `controle_nodig` False. Leerplichtwet 1969 (BWBR0002628) art. 3, 4a, 4b; SPEC §4.1.
+    with `controle_nodig` False. Leerplichtwet 1969 (BWBR0002628) art. 3, 4a, 4b; docs/spec.md §4.1.
     """
     params = parameters or PARAMETERS
     if isinstance(geboortedatum, str):

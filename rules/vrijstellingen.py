@@ -1,8 +1,8 @@
-"""Grounds for vrijstelling and vervangende leerplicht (SPEC §4.4): enumerated, never free text.
+"""Grounds for vrijstelling and vervangende leerplicht (docs/spec.md §4.4): enumerated, never free text.
 
 Note the trap: in practice "5a" usually means art. 5 *onder a* (physically or psychologically unfit,
 code LPW_5_A), while *artikel 5a* is trekkend bestaan (code LPW_5A). The minister corrected exactly
-this mix-up in the answers to Kamervragen 2018Z14874 (domain-notes.md §1.7). Art. 4b is the
+this mix-up in the answers to Kamervragen 2018Z14874 (docs/law.md). Art. 4b is the
 kwalificatieplicht's start and end, not trekkend bestaan. Use the codes, never "5a".
 
 `telt_tegen` says which obligation a vrijstelling that is valid on the peildatum covers; whether the
@@ -113,7 +113,7 @@ _GRONDEN: dict[Vrijstellingsgrond, _Grond] = {
         f"{LPW} art. 15",
         "vrijstelling van de kwalificatieplicht: voldoende ander onderwijs",
         frozenset({KP}),
-        "Alleen tegen de kwalificatieplicht (SPEC §4.2).",
+        "Alleen tegen de kwalificatieplicht (docs/spec.md §4.2).",
     ),
 }
 

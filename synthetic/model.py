@@ -142,7 +142,7 @@ class Persoon:
         return verblijf.gemeentecode if verblijf else None
 
     def ingezetene(self, d: date, served: frozenset[str]) -> bool:
-        """SPEC §4.2: registered in a served gemeente, not deceased, not opgeschort, not RNI."""
+        """docs/spec.md §4.2: registered in a served gemeente, not deceased, not opgeschort, not RNI."""
         if not self.in_brp:
             return False
         gemeente = self.gemeente_op(d)

@@ -15,7 +15,7 @@ from synthetic.addresses import gemeente
 
 # Onderwijssoorten as DUO delivers them (docs/formats.md §2.1).
 PO, SO, VO, VSO, PRO, MBO, VAVO, HO = "PO", "SO", "VO", "VSO", "PRO", "MBO", "VAVO", "HO"
-# Kinds whose funded enrolments count for the VSV startset (SPEC §2, docs/formats.md §5.1).
+# Kinds whose funded enrolments count for the VSV startset (docs/spec.md §2, docs/formats.md §5.1).
 VSV_SOORTEN = frozenset({VO, MBO, VAVO})
 
 

@@ -78,7 +78,7 @@ def _weeks(name: str, d: date) -> timedelta:
 
 
 def beoordeel(p: Persoon, d: date, served: frozenset[str]) -> Oordeel:
-    """The signals of SPEC §4.2 for `p` on `d`, from the facts known on `d`."""
+    """The signals of docs/spec.md §4.2 for `p` on `d`, from the facts known on `d`."""
     known = _known_enrolments(p, d)
     geldig = [e for e in known if e.geldig(d)]
     sk = _first_diploma(known, d, sk=True)

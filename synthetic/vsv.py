@@ -1,4 +1,4 @@
-"""The VSV definitions the truth and DUO's A-reports share (SPEC §2; domain-notes.md §2.5).
+"""The VSV definitions the truth and DUO's A-reports share (docs/spec.md §2; docs/formats.md).
 
 A voortijdig schoolverlater is younger than 23, was enrolled in funded VO, MBO or VAVO on 1 October
 (the teldatum opening the convenantjaar, 1 October - 30 September), is no longer enrolled and has no

@@ -1,4 +1,4 @@
-"""A named user for command-line tests: every register command acts under a login (SPEC §7)."""
+"""A named user for command-line tests: every register command acts under a login (docs/spec.md §7)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The one place a mapping file is found and read, for every connector. A municipality whose supplier
 uses another layout does not edit these files: it copies one into its own folder and edits the copy —
-configuration, not code (SPEC §5). By name (`duo_a04`) a mapping is looked for:
+configuration, not code (docs/spec.md §5). By name (`duo_a04`) a mapping is looked for:
 
 1. in the folder named by the environment variable `INBEELD_MAPPINGS_DIR` (the municipality's
    overrides, `<name>.toml`; a name not there falls through), then

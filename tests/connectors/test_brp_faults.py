@@ -1,4 +1,4 @@
-"""No one lost (SPEC §6), in all three BRP formats: a fault in a field the law does not need keeps
+"""No one lost (docs/spec.md §6), in all three BRP formats: a fault in a field the law does not need keeps
 the person with that field empty; a fault in one it needs (birth date, gemeente) keeps the person
 and gives ONVOLLEDIGE_PERSOONSLIJST; only a persoonslijst without a valid BSN is refused. Every
 fault is reported with its line or record, field and value."""

@@ -1,7 +1,7 @@
 """The public GBA-V test set (fixtures/gbav, RvIG, EUPL-1.2): a real LO3 file nobody here wrote.
 
 Every persoonslijst is staged or refused with its reason, history rows are never persons, and every
-resident child of the served gemeenten is in the check (SPEC §6, no one lost) — among them the
+resident child of the served gemeenten is in the check (docs/spec.md §6, no one lost) — among them the
 7-year-old in Amsterdam whose parent's birth date (19821291) is not a date.
 """
 

@@ -1,4 +1,4 @@
-"""No BSN, onderwijsnummer or name in any log line at INFO or above (SPEC §6), over the weekly
+"""No BSN, onderwijsnummer or name in any log line at INFO or above (docs/spec.md §6), over the weekly
 processing of a generated municipality: the weekly flow's steps (`pipelines.weekly`, through `.fn()`:
 inbox scan, imports and archiving, verzuimmeldingen into the register, matching and case sync, the
 letter run), a refused delivery, `inbeeld signals`, a work list and the daily flow's retention.

@@ -220,7 +220,7 @@ def test_cases_loaded_before_a_sync_show_what_the_sync_changed(session: Session)
 
 
 def test_two_syncs_at_once_take_turns_and_the_second_sees_the_first(engine, audit: AuditTrail) -> None:
-    """SPEC §6: two runs never work on the same data at once. The second sync waits for the first to
+    """docs/spec.md §6: two runs never work on the same data at once. The second sync waits for the first to
     commit, then finds its case: no duplicate, no error."""
     factory = session_factory(engine, audit)
     rows = [signal_row(BSNS[0], AV)]

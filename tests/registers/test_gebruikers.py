@@ -1,5 +1,5 @@
 """Named users on both databases: argon2 passwords, the lockout, and the command line acting only
-under a login (SPEC §7), never the operating-system account."""
+under a login (docs/spec.md §7), never the operating-system account."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The roles of SPEC §6, enforced by PostgreSQL (revisions 0004, 0008, 0009): each test logs in as a user of
-one role and shows what it may read or change and what it is refused."""
+"""The roles of docs/spec.md §6, enforced by PostgreSQL (revisions 0004, 0008, 0009): each test logs in as
+a user of one role and shows what it may read or change and what it is refused."""
 
 from __future__ import annotations
 

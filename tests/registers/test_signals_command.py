@@ -1,4 +1,4 @@
-"""`inbeeld signals`: the SPEC §7 contract (JSON field names), the type filter and the refusals."""
+"""`inbeeld signals`: the docs/spec.md §7 contract (JSON field names), the type filter and the refusals."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`inbeeld status` through click, as scripts and people call it (SPEC §7)."""
+"""`inbeeld status` through click, as scripts and people call it (docs/spec.md §7)."""
 
 import json
 from datetime import date

@@ -26,9 +26,9 @@ D = date.fromisoformat
     ("kwalificatieplicht_leeftijd", 18, "art. 4a lid 1 en art. 4b"),
     ("rmc_leeftijd", 23, "titel 8.3"),
     ("schooljaar_start", MaandDag(8, 1), "schooljaar"),
-    ("marge_leerplicht_start", 4, "SPEC"),
-    ("marge_na_vestiging", 4, "SPEC"),
-    ("bijna_leerplichtig_venster", 2, "SPEC"),
+    ("marge_leerplicht_start", 4, "docs/spec.md"),
+    ("marge_na_vestiging", 4, "docs/spec.md"),
+    ("bijna_leerplichtig_venster", 2, "docs/spec.md"),
     ("thuiszitter_drempel", 4, "26 695 nr. 108"),
     ("thuiszitter_lang", 3, "26 695 nr. 108"),
 ])

@@ -1,4 +1,4 @@
-"""The signals of SPEC §4.2 against the generator's independent truth, and hand-made edge cases."""
+"""The signals of docs/spec.md §4.2 against the generator's independent truth, and hand-made edge cases."""
 
 from __future__ import annotations
 

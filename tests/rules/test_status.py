@@ -1,4 +1,4 @@
-"""The status rules against the examples of SPEC §4.1 and tables of edge cases."""
+"""The status rules against the examples of docs/spec.md §4.1 and tables of edge cases."""
 
 from datetime import date, timedelta
 
@@ -30,7 +30,7 @@ NIET, LP, KP, RMC, GEEN = (StatusCode.NIET_LEERPLICHTIG, StatusCode.LEERPLICHTIG
 LPW = "Leerplichtwet 1969 (BWBR0002628)"
 
 
-# -- SPEC §4.1 examples ---------------------------------------------------------------------------------
+# -- docs/spec.md §4.1 examples -------------------------------------------------------------------------
 
 
 def test_spec_example_leerplichtig_from_1_october_2020() -> None:
@@ -112,7 +112,7 @@ def test_leerplicht_ends_earlier_after_twelve_full_school_years() -> None:
     ("2045-01-01", GEEN, "2036-03-14"),
 ])
 def test_status_over_a_life(peil: str, status: StatusCode, rmc_einde_: str) -> None:
-    """The dates are those of the law in force on the peildatum (SPEC §4.1)."""
+    """The dates are those of the law in force on the peildatum (docs/spec.md §4.1)."""
     s = bepaal_status(D("2009-03-15"), D(peil))
     assert s.status == status
     assert (s.rmc_start, s.rmc_einde) == (D("2027-03-15"), D(rmc_einde_))
@@ -244,7 +244,7 @@ def test_peildatum_before_the_encoded_law_is_refused() -> None:
     ("2002-06-15", "2026-01-01", RMC, "2029-06-14"),
     ("2002-06-15", "2029-06-14", RMC, "2029-06-14"),
     ("2002-06-15", "2029-06-15", GEEN, "2029-06-14"),
-    # 24 on 31 December 2025: in again on 1 January 2026 (SPEC §4.1)
+    # 24 on 31 December 2025: in again on 1 January 2026 (docs/spec.md §4.1)
     ("2001-07-01", "2025-12-31", GEEN, "2024-06-30"),
     ("2001-07-01", "2026-01-01", RMC, "2028-06-30"),
     # 27 before 2026: never back
@@ -261,7 +261,7 @@ def test_peildatum_before_the_encoded_law_is_refused() -> None:
 ])
 def test_the_rmc_age_switch_on_1_january_2026(birth: str, peil: str, status: StatusCode,
                                               rmc_einde_: str) -> None:
-    """Status and `rmc_einde` use the value in force on the peildatum (SPEC §4.1)."""
+    """Status and `rmc_einde` use the value in force on the peildatum (docs/spec.md §4.1)."""
     s = bepaal_status(D(birth), D(peil))
     assert s.status == status
     assert s.rmc_einde == D(rmc_einde_)

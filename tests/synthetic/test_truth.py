@@ -42,7 +42,7 @@ def signals(p: Persoon, d: date) -> dict[str, date | None]:
 
 
 def test_leerplicht_start_has_a_grace_period_then_absoluut_verzuim_then_thuiszitter() -> None:
-    p = person(date(2015, 9, 2))  # SPEC §4.1: leerplichtig from 1 October 2020
+    p = person(date(2015, 9, 2))  # docs/spec.md §4.1: leerplichtig from 1 October 2020
     assert signals(p, date(2020, 8, 1)) == {"BIJNA_LEERPLICHTIG": date(2020, 8, 1)}
     assert signals(p, date(2020, 7, 31)) == {}
     assert signals(p, date(2020, 10, 1)) == {}              # grace: 4 weeks

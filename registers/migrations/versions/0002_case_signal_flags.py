@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 
-SPEC §4.2: a person whose address is under investigation (BRP onderzoek on category 08) gets the
+docs/spec.md §4.2: a person whose address is under investigation (BRP onderzoek on category 08) gets the
 signal but no letter until it is resolved; a partly unknown birth date needs a manual check. The
 case must say so, or the letter run would have to ask the staging store again. Existing cases get
 `false` (nothing was known about them) and the next weekly sync sets the true value.

@@ -1,5 +1,5 @@
 """Cases may carry the signal ONVOLLEDIGE_PERSOONSLIJST (a persoonslijst with a fault in a field the
-law needs: SPEC §4.2, §6).
+law needs: docs/spec.md §4.2, §6).
 
 Revision ID: 0007
 Revises: 0006
