@@ -141,12 +141,13 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
         ctx.exit(EXIT_FAILED)
     if not quiet:
         click.echo(summary_line(flow_name, counts))
-    mute_exit_noise(verbose)
     if counts.get("files_refused"):
         click.echo(f"inbeeld run {flow_name} completed with refusals: {counts['files_refused']} file(s) set "
                    f"aside in {run_catalog(settings).refused}, each with a .reden.txt saying why; fix them "
                    "and put them back in the inbox.", err=True)
+        mute_exit_noise(verbose)
         ctx.exit(EXIT_FAILED)
+    mute_exit_noise(verbose)
 
 
 @click.group("demo", invoke_without_command=True)
