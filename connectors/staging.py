@@ -446,7 +446,7 @@ class Staging:
         return row[0] if row else None
 
     def _purged_import(self, kind: str, sha256: str, delivery: str | None) -> tuple[int, date] | None:
-        if not self._has_table("purged_imports"):  # a store opened read-only before the table existed
+        if not self.has_relation("purged_imports"):  # a store opened read-only before the table existed
             return None
         row = self.con.execute("SELECT import_id, purged_on FROM purged_imports "
                                "WHERE kind = ? AND sha256 = ? "
@@ -469,7 +469,7 @@ class Staging:
 
     def quarantine(self, import_id: int | None = None) -> list[dict]:
         """Quarantined rows of one import (default: all), in file order."""
-        if not self._has_table("quarantine"):
+        if not self.has_relation("quarantine"):
             return []
         sql = "SELECT * FROM quarantine" + (" WHERE import_id = ?" if import_id is not None else "")
         sql += " ORDER BY import_id, line NULLS FIRST, field"
@@ -477,9 +477,9 @@ class Staging:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def _has_table(self, name: str) -> bool:
-        return bool(
-            self.con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [name]
-            ).fetchone()[0]
-        )
+    def has_relation(self, name: str) -> bool:
+        """Whether a table or view of that name is in the store (a store may predate it)."""
+        return bool(self.con.execute(
+            "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary)"
+            " + (SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary)",
+            [name, name]).fetchone()[0])

@@ -148,10 +148,7 @@ def register_from_staging(session: Session, staging_path: Path, *, import_id: in
         query += " WHERE import_id = ?"
     try:
         with Staging(staging_path, read_only=True) as staging:
-            known = staging.con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? "
-                                        "UNION ALL SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
-                                        [source, source]).fetchall()
-            if not any(count for (count,) in known):  # no verzuim delivery staged yet: nothing to register
+            if not staging.has_relation(source):  # no verzuim delivery staged yet: nothing to register
                 return register_meldingen(session, [], today=today)
             cursor = staging.con.execute(query, [import_id] if import_id is not None else [])
             names = [d[0] for d in cursor.description]
