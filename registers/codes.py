@@ -31,7 +31,12 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
 
 # The signals of docs/spec.md §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
 # the codes are those of the matching (rules.signals), the one place they are defined.
-Signal = StrEnum("Signal", [(code, code) for code in SIGNALS])
+# A dossier's reasons are these signals and the verzuimmeldingen DUO routes to the gemeente.
+VERZUIMMELDING = "VERZUIMMELDING"
+Signal = StrEnum("Signal", [(code, code) for code in (*SIGNALS, VERZUIMMELDING)])
+# The reasons RMC works (docs/spec.md §4.2); the others belong to the leerplichtambtenaar.
+RMC_SIGNALS = frozenset({"GEEN_INSCHRIJVING_RMC", "VSV"})
+LEERPLICHT_SIGNALS = frozenset({"ABSOLUUT_VERZUIM", "BIJNA_LEERPLICHTIG"})
 
 
 def parse_signal(value: object) -> Signal:
@@ -54,6 +59,13 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Team(StrEnum):
+    """Who works a dossier: the leerplichtambtenaar, or RMC / the Doorstroompunt from 18."""
+
+    LPA = "lpa"
+    RMC = "rmc"
+
+
 class CloseReason(StrEnum):
     """Why a case closed (docs/spec.md §4.3): the signal's disappearance explained, or a hand decision."""
 
@@ -69,6 +81,11 @@ class CloseReason(StrEnum):
     BRP_GECORRIGEERD = "brp_gecorrigeerd"
     SIGNAAL_VERVALLEN = "signaal_vervallen"
     HANDMATIG = "handmatig"
+    # Revision 0010: reasons that end inside a dossier that goes on.
+    CONVENANTJAAR_VOORBIJ = "convenantjaar_voorbij"
+    LEERPLICHTIG_GEWORDEN = "leerplichtig_geworden"
+    VERZUIM_BEEINDIGD = "verzuim_beeindigd"
+    MELDING_AFGESLOTEN = "melding_afgesloten"
 
     @property
     def label(self) -> str:
@@ -88,6 +105,10 @@ _CLOSE_REASON_LABELS = {
     CloseReason.BRP_GECORRIGEERD: "BRP-gegevens gecorrigeerd",
     CloseReason.SIGNAAL_VERVALLEN: "signaal vervallen (reden onbekend)",
     CloseReason.HANDMATIG: "handmatig gesloten",
+    CloseReason.CONVENANTJAAR_VOORBIJ: "convenantjaar voorbij; nog zonder inschrijving, RMC-aanleiding loopt door",
+    CloseReason.LEERPLICHTIG_GEWORDEN: "leerplichtig geworden; absoluut verzuim loopt door",
+    CloseReason.VERZUIM_BEEINDIGD: "langdurig verzuim beëindigd",
+    CloseReason.MELDING_AFGESLOTEN: "verzuimmelding afgehandeld",
 }
 
 
@@ -106,6 +127,11 @@ class ActionType(StrEnum):
     DOORVERWIJZING = "doorverwijzing"
     NOTITIE = "notitie"
     GESLOTEN = "gesloten"
+    # Revision 0010
+    OVERGEDRAGEN = "overgedragen"
+    OVERLEG = "overleg"
+    ONDERZOEK = "onderzoek"
+    BEOORDEELD = "beoordeeld"
 
     @property
     def label(self) -> str:
@@ -114,7 +140,7 @@ class ActionType(StrEnum):
     @property
     def is_system(self) -> bool:
         """Written by the case sync, never entered by hand."""
-        return self in (ActionType.GEOPEND, ActionType.BIJGEWERKT)
+        return self in (ActionType.GEOPEND, ActionType.BIJGEWERKT, ActionType.OVERGEDRAGEN)
 
     @classmethod
     def parse(cls, text: str) -> ActionType:
@@ -139,6 +165,10 @@ _ACTION_LABELS = {
     ActionType.DOORVERWIJZING: "doorverwijzing",
     ActionType.NOTITIE: "notitie",
     ActionType.GESLOTEN: "gesloten",
+    ActionType.OVERGEDRAGEN: "overgedragen aan RMC",
+    ActionType.OVERLEG: "overleg met school / samenwerkingsverband",
+    ActionType.ONDERZOEK: "onderzoek gedaan",
+    ActionType.BEOORDEELD: "beoordeeld",
 }
 
 _ACTION_ALIASES = {

@@ -1,4 +1,4 @@
-"""The register tables: cases and their timeline, vrijstellingen, verzuimmeldingen, thuiszitters, VSV, audit.
+"""The register tables: dossiers, their reasons (`cases`) and timeline, vrijstellingen, verzuimmeldingen, thuiszitters, VSV, audit.
 
 Portable between SQLite and PostgreSQL: enumerations are VARCHAR with a CHECK constraint (not native
 PostgreSQL enums, which SQLite lacks and which are awkward to migrate), dates are DATE, and the
@@ -42,6 +42,7 @@ from registers.codes import (
     Rol,
     Signal,
     SuppressionReason,
+    Team,
     ThuiszitterBron,
     ToelichtingAfsluiting,
     VerzuimSoort,
@@ -79,14 +80,56 @@ class Base(DeclarativeBase):
 
 
 OPEN_ONLY = text("status = 'open'")
+OPEN_SIGNAL_ONLY = text("status = 'open' AND signal <> 'VERZUIMMELDING'")
+
+
+class Dossier(Base):
+    """One young person's file (revision 0010, docs/spec.md §4.3): at most one open dossier per person.
+
+    Its reasons (`Case` rows: signals and verzuimmeldingen) open, update and end inside it; the
+    dossier closes when no reason is left, or by hand. `team` says who works it: the LPA while a
+    leerplicht reason is open, RMC from 18 (the dossier passes without closing). `thuiszitter` is a
+    classification of the dossier (an open THUISZITTER reason), never a second dossier."""
+
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
+    gemeentecode: Mapped[str] = mapped_column(String(4))
+    status: Mapped[CaseStatus] = mapped_column(code(CaseStatus, "dossier_status"), default=CaseStatus.OPEN)
+    team: Mapped[Team] = mapped_column(code(Team, "team"), default=Team.LPA)
+    thuiszitter: Mapped[bool] = mapped_column(default=False, server_default=false())
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_reason: Mapped[CloseReason | None] = mapped_column(code(CloseReason, "close_reason"))
+    assigned_to: Mapped[str | None] = mapped_column(NAME)
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
+    vernietigen_op: Mapped[date | None] = mapped_column(Date)
+
+    reasons: Mapped[list[Case]] = relationship(
+        back_populates="dossier", order_by=lambda: (Case.opened_on, Case.id))
+
+    __table_args__ = (
+        Index("uq_dossiers_open_persoonsnummer", "persoonsnummer", unique=True,
+              sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY),
+        CheckConstraint(
+            "(status = 'open' AND closed_on IS NULL AND close_reason IS NULL)"
+            " OR (status = 'closed' AND closed_on IS NOT NULL AND close_reason IS NOT NULL)",
+            name="closed_has_date_and_reason",
+        ),
+    )
 
 
 class Case(Base):
-    """A signal being followed up: at most one open case per person and signal (docs/spec.md §4.3)."""
+    """A reason (aanleiding) of a dossier: a signal being followed up, or a verzuimmelding
+    (docs/spec.md §4.3). At most one open reason per person and signal; one reason per melding."""
 
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Revision 0010: the dossier the reason belongs to, and the melding a VERZUIMMELDING reason is.
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    verzuimmelding_id: Mapped[int | None] = mapped_column(ForeignKey("verzuimmeldingen.id"))
     persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
     gemeentecode: Mapped[str] = mapped_column(String(4))
     signal: Mapped[Signal] = mapped_column(code(Signal, "signal"))
@@ -108,10 +151,12 @@ class Case(Base):
         back_populates="case", order_by=lambda: (CaseAction.on_date, CaseAction.id),
         cascade="all, delete-orphan",
     )
+    dossier: Mapped[Dossier] = relationship(back_populates="reasons")
 
     __table_args__ = (
         Index("uq_cases_open_persoonsnummer_signal", "persoonsnummer", "signal", unique=True,
-              sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY),
+              sqlite_where=OPEN_SIGNAL_ONLY, postgresql_where=OPEN_SIGNAL_ONLY),
+        Index("uq_cases_verzuimmelding_id", "verzuimmelding_id", unique=True),
         Index("ix_cases_status_signal", "status", "signal"),
         CheckConstraint(
             "(status = 'open' AND closed_on IS NULL AND close_reason IS NULL)"
@@ -137,6 +182,25 @@ class CaseAction(Base):
     vernietigen_op: Mapped[date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="actions")
+    bijlagen: Mapped[list[Bijlage]] = relationship(
+        back_populates="action", order_by=lambda: Bijlage.id, cascade="all, delete-orphan")
+
+
+class Bijlage(Base):
+    """An attachment to a timeline step (revision 0010): the file is kept once, named by its SHA-256,
+    in the data directory's `bijlagen/` (registers.bijlagen); this row names it for the dossier."""
+
+    __tablename__ = "bijlagen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_action_id: Mapped[int] = mapped_column(ForeignKey("case_actions.id", ondelete="CASCADE"), index=True)
+    bestandsnaam: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    grootte: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(NAME)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    action: Mapped[CaseAction] = relationship(back_populates="bijlagen")
 
 
 class Vrijstelling(Base):

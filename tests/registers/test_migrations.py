@@ -17,7 +17,7 @@ from registers.models import Base
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0009"
+    assert head_revision() == "0010"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
@@ -65,10 +65,11 @@ def test_upgrade_a_database_of_the_previous_revision_keeps_its_data(fresh_db_url
             assert not row.adres_in_onderzoek and not row.controle_nodig
             assert connection.execute(text("SELECT note FROM case_actions")).scalar_one() == "eerste brief"
         # The partial unique index survived the upgrade: a second open case is still refused.
-        with pytest.raises(IntegrityError), engine.begin() as connection:
+        with pytest.raises(IntegrityError, match="(?i)unique"), engine.begin() as connection:
             connection.execute(text(
-                "INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, opened_on, last_seen) "
-                "VALUES ('999993653', '0363', 'ABSOLUUT_VERZUIM', 'open', :d, :d)"), {"d": date(2026, 9, 14)})
+                "INSERT INTO cases (persoonsnummer, gemeentecode, signal, status, opened_on, last_seen, "
+                "dossier_id) VALUES ('999993653', '0363', 'ABSOLUUT_VERZUIM', 'open', :d, :d, "
+                "(SELECT id FROM dossiers))"), {"d": date(2026, 9, 14)})
     finally:
         engine.dispose()
 
@@ -147,7 +148,7 @@ def test_0007_lets_cases_carry_onvolledige_persoonslijst_and_keeps_the_check(fre
                 {"id": case_id, "d": date(2026, 9, 8)})
         with pytest.raises((IntegrityError, DataError)), engine.begin() as connection:  # check / length
             connection.execute(text(insert), {"signal": "ONVOLLEDIGE_PERSOONSLIJST", "d": date(2026, 9, 7)})
-        upgrade(fresh_db_url)
+        upgrade(fresh_db_url, "0007")
         with engine.begin() as connection:
             connection.execute(text(insert), {"signal": "ONVOLLEDIGE_PERSOONSLIJST", "d": date(2026, 9, 7)})
             assert connection.execute(text("SELECT note FROM case_actions")).scalar_one() == "blijft"
