@@ -1,11 +1,13 @@
-"""The weekly case sync: turn the signals of a peildatum into opened, updated and closed cases.
+"""The weekly sync: turn the signals of a peildatum into the reasons of the persons' dossiers.
 
-docs/spec.md §4.3: a signal opens at most one open case per person and type; the same signal next week
-updates that case (never a second case, never a second first letter); a case whose signal
-disappeared closes with the reason the matching computed. Running the same week twice changes
-nothing. The work is set-based (a temp table of the week's signals, then one UPDATE / INSERT …
-SELECT each) because a national run brings millions of signals and row-by-row ORM work would take
-hours; the partial unique index is the last line of defence if two runs ever race.
+docs/spec.md §4.3: a signal opens at most one open reason (a `cases` row) per person and type, in
+the person's one open dossier (opened for it when there is none); the same signal next week updates
+that reason (never a second one, never a second first letter); a reason whose signal disappeared
+ends with the reason the matching computed, and a dossier without open reasons closes
+(registers.dossier_sync). Running the same week twice changes nothing. The work is set-based (a
+temp table of the week's signals, then one UPDATE / INSERT … SELECT each) because a national run
+brings millions of signals and row-by-row ORM work would take hours; the partial unique index is
+the last line of defence if two runs ever race.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Column,
     Date,
     MetaData,
+    Select,
     String,
     Table,
     and_,
@@ -39,9 +42,9 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from connectors.persoonsnummer import is_persoonsnummer
-from registers import thuiszitters, vrijstellingen, vsv
+from registers import dossier_sync, thuiszitters, vrijstellingen, vsv
 from registers.audit import SYSTEEM, AuditEvent, trail
-from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.codes import VERZUIMMELDING, ActionType, CaseStatus, CloseReason, Signal
 from registers.db import bulk_insert, writer_connection
 from registers.errors import Refused
 from registers.models import Case, CaseAction
@@ -65,9 +68,11 @@ _SIGNALS = Table(
 _GONE = Table(
     "tmp_sync_gone", _tmp,
     Column("persoonsnummer", String(9), primary_key=True),
+    Column("signal", String(32), primary_key=True),  # '*': every signal of the person
     Column("reason", String(32), nullable=False),
     prefixes=["TEMPORARY"],
 )
+ANY_SIGNAL = "*"
 _OPEN = literal_column("'open'")  # a literal, so SQLite's planner can use the partial index
 
 
@@ -81,10 +86,12 @@ class SyncSummary:
     unchanged: int = 0
     closed_by_reason: Mapping[str, int] = field(default_factory=dict)
     thuiszitters: thuiszitters.ThuiszitterSummary = field(default_factory=thuiszitters.ThuiszitterSummary)
+    dossiers: dossier_sync.DossierSummary = field(default_factory=dossier_sync.DossierSummary)
 
     @property
     def changed(self) -> bool:
-        return bool(self.opened or self.updated or self.closed or self.thuiszitters.changed)
+        return bool(self.opened or self.updated or self.closed or self.thuiszitters.changed
+                    or self.dossiers.changed)
 
 
 def _as_date(value: Any, what: str) -> date | None:
@@ -149,7 +156,7 @@ def sync_cases(
     session: Session,
     peildatum: date,
     signals: Iterable[Mapping[str, Any]],
-    gone_reasons: Mapping[str, CloseReason | str],
+    gone_reasons: Mapping[str | tuple[str, str], CloseReason | str],
     *,
     gemeenten: Iterable[str] | None = None,
 ) -> SyncSummary:
@@ -157,19 +164,20 @@ def sync_cases(
 
     `signals`: rows with `persoonsnummer`, `gemeentecode`, `signal`, `sinds`, `peildatum` and the
     optional flags `adres_in_onderzoek` / `controle_nodig` (VSV rows may add `brin`, `niveau`,
-    `datum_uitschrijving` for the VSV register). `gone_reasons`: persoonsnummer → close reason for
-    persons whose signal disappeared; an open case whose signal is gone and whose person has no
-    reason closes as `signaal_vervallen`. `gemeenten`: when the region's municipalities sync
+    `datum_uitschrijving` for the VSV register). `gone_reasons`: (persoonsnummer, signal), or
+    persoonsnummer for all their signals, → the reason a signal disappeared; an open reason
+    whose signal is gone without an explanation ends as `signaal_vervallen`. `gemeenten`: when the region's municipalities sync
     separately, each sync only closes cases of its own gemeenten.
 
     Refuses the whole batch (nothing changes) on a bad row. Does not commit: the caller decides.
     """
     scope = frozenset(code.zfill(4) for code in gemeenten) if gemeenten is not None else None
     rows = _normalise(signals, peildatum, scope)
-    reasons = {}
-    for pn, reason in gone_reasons.items():
+    reasons: dict[tuple[str, str], str] = {}
+    for key, reason in gone_reasons.items():
+        pn, signal = key if isinstance(key, tuple) else (key, ANY_SIGNAL)
         try:
-            reasons[str(pn)] = CloseReason(reason).value
+            reasons[(str(pn), str(getattr(signal, "value", signal)))] = CloseReason(reason).value
         except ValueError:
             raise Refused(f"gone_reasons: unknown close reason {reason!r}") from None
     audit = trail(session)
@@ -183,9 +191,11 @@ def sync_cases(
     if rows:
         bulk_insert(connection, _SIGNALS, [{k: v for k, v in r.items() if k != "_row"} for r in rows])
     if reasons:
-        bulk_insert(connection, _GONE, [{"persoonsnummer": pn, "reason": r} for pn, r in reasons.items()])
+        bulk_insert(connection, _GONE, [{"persoonsnummer": pn, "signal": signal, "reason": r}
+                                         for (pn, signal), r in reasons.items()])
     events, updated = _update_seen(connection, peildatum)
     closed = _close_gone(connection, peildatum, scope)
+    new_dossiers = dossier_sync.open_for(connection, peildatum, _new_reasons())
     opened = _open_new(connection, peildatum)
     _GONE.drop(connection)
     _SIGNALS.drop(connection)
@@ -208,12 +218,13 @@ def sync_cases(
     vrijstellingen.end_on_emigration(session, [c.persoonsnummer for c in closed
                                                if c.close_reason == CloseReason.GEEMIGREERD.value], peildatum)
     ts = thuiszitters.sync_thuiszitters(session, peildatum)
+    dossiers = dossier_sync.refresh(session, peildatum, scope, opened=new_dossiers)
     session.expire_all()  # objects loaded before the sync reload what the statements changed
 
     summary = SyncSummary(opened=len(opened), updated=len(updated), closed=len(closed),
                           unchanged=len(rows) - len(opened) - len(updated),
                           closed_by_reason=dict(Counter(CloseReason(c.close_reason).value for c in closed)),
-                          thuiszitters=ts)
+                          thuiszitters=ts, dossiers=dossiers)
     log.info("Case sync %s: %d opened, %d updated, %d closed, %d unchanged", peildatum.isoformat(),
              summary.opened, summary.updated, summary.closed, summary.unchanged)
     return summary
@@ -257,9 +268,12 @@ def _close_gone(connection: Connection, peildatum: date, scope: frozenset[str] |
     case). Returns id, persoonsnummer, signal and close_reason of each."""
     cases = _CASES
     signal_present = exists().where(_S.persoonsnummer == cases.c.persoonsnummer, _S.signal == cases.c.signal)
-    reason = select(_GONE.c.reason).where(_GONE.c.persoonsnummer == cases.c.persoonsnummer).scalar_subquery()
+    reason = (select(_GONE.c.reason)
+              .where(_GONE.c.persoonsnummer == cases.c.persoonsnummer,
+                     or_(_GONE.c.signal == cases.c.signal, _GONE.c.signal == ANY_SIGNAL))
+              .order_by((_GONE.c.signal == ANY_SIGNAL).asc()).limit(1).scalar_subquery())
     where = [cases.c.status == _OPEN, cases.c.last_seen <= peildatum, cases.c.opened_on <= peildatum,
-             ~signal_present]
+             cases.c.signal != literal_column(f"'{VERZUIMMELDING}'"), ~signal_present]
     if scope is not None:
         where.append(cases.c.gemeentecode.in_(sorted(scope)))
     return connection.execute(
@@ -270,17 +284,24 @@ def _close_gone(connection: Connection, peildatum: date, scope: frozenset[str] |
     ).all()
 
 
+def _new_reasons() -> Select:
+    """The persons and gemeenten of this week's signals that have no open reason yet."""
+    return select(_S.persoonsnummer, _S.gemeentecode).where(~exists().where(_MATCHES))
+
+
 def _open_new(connection: Connection, peildatum: date) -> list[Row]:
-    """Signals without an open case open one (a signal that returns after closure opens a new case)."""
+    """Signals without an open reason open one in the person's open dossier (a signal that returns
+    after its reason ended opens a new reason)."""
     cases = _CASES
     return connection.execute(
         insert(cases)
         .from_select(
             ["persoonsnummer", "gemeentecode", "signal", "status", "opened_on", "sinds", "last_seen",
-             "legal_hold", "adres_in_onderzoek", "controle_nodig"],
+             "legal_hold", "adres_in_onderzoek", "controle_nodig", "dossier_id"],
             select(_S.persoonsnummer, _S.gemeentecode, _S.signal, literal(CaseStatus.OPEN.value),
                    literal(peildatum, Date), _S.sinds, literal(peildatum, Date), false(),
-                   _S.adres_in_onderzoek, _S.controle_nodig).where(~exists().where(_MATCHES)),
+                   _S.adres_in_onderzoek, _S.controle_nodig,
+                   dossier_sync.open_dossier_id(_S.persoonsnummer)).where(~exists().where(_MATCHES)),
         )
         .returning(cases.c.id, cases.c.persoonsnummer)
     ).all()

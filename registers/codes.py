@@ -105,7 +105,7 @@ _CLOSE_REASON_LABELS = {
     CloseReason.BRP_GECORRIGEERD: "BRP-gegevens gecorrigeerd",
     CloseReason.SIGNAAL_VERVALLEN: "signaal vervallen (reden onbekend)",
     CloseReason.HANDMATIG: "handmatig gesloten",
-    CloseReason.CONVENANTJAAR_VOORBIJ: "convenantjaar voorbij; nog zonder inschrijving, RMC-aanleiding loopt door",
+    CloseReason.CONVENANTJAAR_VOORBIJ: "convenantjaar voorbij; nog zonder inschrijving, RMC loopt door",
     CloseReason.LEERPLICHTIG_GEWORDEN: "leerplichtig geworden; absoluut verzuim loopt door",
     CloseReason.VERZUIM_BEEINDIGD: "langdurig verzuim beëindigd",
     CloseReason.MELDING_AFGESLOTEN: "verzuimmelding afgehandeld",

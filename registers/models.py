@@ -1,4 +1,5 @@
-"""The register tables: dossiers, their reasons (`cases`) and timeline, vrijstellingen, verzuimmeldingen, thuiszitters, VSV, audit.
+"""The register tables: dossiers, their reasons (`cases`) and timeline, vrijstellingen,
+verzuimmeldingen, thuiszitters, VSV, audit.
 
 Portable between SQLite and PostgreSQL: enumerations are VARCHAR with a CHECK constraint (not native
 PostgreSQL enums, which SQLite lacks and which are awkward to migrate), dates are DATE, and the

@@ -178,8 +178,9 @@ def test_the_database_refuses_a_second_open_case_from_any_writer(engine, audit: 
     with factory() as first, factory() as second:
         sync_cases(first, WEEK1, [signal_row(BSNS[0], AV)], {})
         first.commit()
+        dossier_id = second.scalars(select(Case.dossier_id)).one()
         second.add(Case(persoonsnummer=BSNS[0], gemeentecode="0363", signal=AV, opened_on=WEEK1,
-                        last_seen=WEEK1))
+                        last_seen=WEEK1, dossier_id=dossier_id))
         with pytest.raises(Exception, match="(?i)unique"):
             second.commit()
 

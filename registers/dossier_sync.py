@@ -1,0 +1,175 @@
+"""Keeping dossiers in step with their reasons (docs/spec.md §4.3), set-based like the case sync.
+
+A person's new reason goes into their open dossier, or a dossier opened for it; a dossier whose last
+open reason ended closes with that reason's close reason; the `thuiszitter` classification follows
+an open THUISZITTER reason; and the dossier passes from the leerplichtambtenaar to RMC when its
+leerplicht reasons have ended and an RMC reason is open (the 18th birthday), without closing: the
+timeline says `overgedragen` and the assignment is cleared for the RMC counsellor to take it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Date,
+    ScalarSelect,
+    Select,
+    case,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from registers.audit import SYSTEEM, AuditEvent, trail
+from registers.codes import (
+    LEERPLICHT_SIGNALS,
+    RMC_SIGNALS,
+    VERZUIMMELDING,
+    ActionType,
+    CaseStatus,
+    Signal,
+    Team,
+    VerzuimSoort,
+)
+from registers.db import bulk_insert
+from registers.models import Case, CaseAction, Dossier, Verzuimmelding
+
+_D = Dossier.__table__.c
+_C = Case.__table__.c
+_OPEN = literal_column("'open'")
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    opened: int = 0
+    closed: int = 0
+    handed_over: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.opened or self.closed or self.handed_over)
+
+
+def open_dossier_id(persoonsnummer) -> ScalarSelect:
+    """The id of the person's open dossier (a correlated subquery for set-based inserts)."""
+    return (select(_D.id).where(_D.persoonsnummer == persoonsnummer, _D.status == _OPEN)
+            .limit(1).scalar_subquery())
+
+
+def open_for(connection: Connection, peildatum: date, new_reasons: Select) -> int:
+    """Open a dossier for every person in `new_reasons` (persoonsnummer, gemeentecode) who has none."""
+    wanted = new_reasons.subquery()
+    persons = (select(wanted.c.persoonsnummer, func.min(wanted.c.gemeentecode).label("gemeentecode"))
+               .where(~exists().where(_D.persoonsnummer == wanted.c.persoonsnummer, _D.status == _OPEN))
+               .group_by(wanted.c.persoonsnummer).subquery())
+    result = connection.execute(insert(Dossier.__table__).from_select(
+        ["persoonsnummer", "gemeentecode", "status", "team", "thuiszitter", "opened_on", "legal_hold"],
+        select(persons.c.persoonsnummer, persons.c.gemeentecode, literal(CaseStatus.OPEN.value),
+               literal(Team.LPA.value), false(), literal(peildatum, Date), false()))
+        .returning(_D.id))
+    return len(result.all())
+
+
+def _open_reason(dossier_id_column, *signals: str) -> exists:
+    return exists().where(_C.dossier_id == dossier_id_column, _C.status == _OPEN, _C.signal.in_(signals))
+
+
+def _open_melding(dossier_id_column, rmc: bool) -> exists:
+    melding = Verzuimmelding.__table__.c
+    soort = melding.soort == VerzuimSoort.RMC.value if rmc else melding.soort != VerzuimSoort.RMC.value
+    return exists().where(_C.dossier_id == dossier_id_column, _C.status == _OPEN,
+                          _C.signal == VERZUIMMELDING, melding.id == _C.verzuimmelding_id, soort)
+
+
+def team_expression(dossier_id_column, current):
+    """lpa while a leerplicht reason (or a school's non-RMC melding) is open; rmc when only RMC reasons
+    are; otherwise the team it had (a THUISZITTER or ONBEKEND_IN_BRP reason does not move it)."""
+    return case(
+        (or_(_open_reason(dossier_id_column, *sorted(LEERPLICHT_SIGNALS)),
+             _open_melding(dossier_id_column, rmc=False)), literal(Team.LPA.value)),
+        (or_(_open_reason(dossier_id_column, *sorted(RMC_SIGNALS)),
+             _open_melding(dossier_id_column, rmc=True)), literal(Team.RMC.value)),
+        else_=current)
+
+
+def refresh(session: Session, peildatum: date, scope: frozenset[str] | None = None, *,
+            opened: int = 0) -> DossierSummary:
+    """Classify, hand over and close dossiers after their reasons changed on `peildatum` (`opened`:
+    how many `open_for` opened, for the summary)."""
+    session.flush()
+    connection = session.connection()
+    dossiers = Dossier.__table__
+    now = datetime.now(UTC).replace(tzinfo=None)
+
+    in_scope = [_D.status == _OPEN]
+    if scope is not None:
+        in_scope.append(_D.gemeentecode.in_(sorted(scope)))
+
+    # The gemeente follows the newest open reason; the classification follows the THUISZITTER reason.
+    newest_gemeente = (select(_C.gemeentecode).where(_C.dossier_id == _D.id, _C.status == _OPEN)
+                       .order_by(_C.last_seen.desc(), _C.id.desc()).limit(1).scalar_subquery())
+    connection.execute(update(dossiers).where(_D.status == _OPEN, exists().where(
+        _C.dossier_id == _D.id, _C.status == _OPEN)).values(
+        gemeentecode=func.coalesce(newest_gemeente, _D.gemeentecode),
+        thuiszitter=_open_reason(_D.id, Signal.THUISZITTER.value)))
+
+    # Handed over to RMC: the team of a dossier opened before changes from lpa to rmc.
+    new_team = team_expression(_D.id, _D.team)
+    handovers = connection.execute(select(_D.id, _D.persoonsnummer).where(
+        *in_scope, _D.opened_on < peildatum, _D.team == Team.LPA.value, new_team == Team.RMC.value)).all()
+    connection.execute(update(dossiers).where(*in_scope).values(team=new_team))
+    if handovers:
+        ids = [row.id for row in handovers]
+        connection.execute(update(dossiers).where(_D.id.in_(ids)).values(assigned_to=None))
+        reason_of = dict(connection.execute(
+            select(_C.dossier_id, func.max(_C.id)).where(_C.dossier_id.in_(ids), _C.status == _OPEN,
+                                                        _C.signal.in_(sorted(RMC_SIGNALS | {VERZUIMMELDING})))
+            .group_by(_C.dossier_id)).all())
+        bulk_insert(connection, CaseAction.__table__, [
+            {"case_id": reason_of[d], "action": ActionType.OVERGEDRAGEN, "on_date": peildatum, "by": SYSTEEM,
+             "note": "leerplicht beëindigd; het dossier gaat naar RMC / het Doorstroompunt",
+             "recorded_at": now}
+            for d in ids if d in reason_of])
+
+    # Closed: no open reason left. The dossier takes the date and reason of its last reason to end.
+    last = (select(_C.closed_on, _C.close_reason).where(_C.dossier_id == _D.id, _C.status != _OPEN)
+            .order_by(_C.closed_on.desc(), _C.id.desc()).limit(1))
+    last_sub = last.subquery()
+    closed = connection.execute(
+        update(dossiers).where(*in_scope, ~exists().where(_C.dossier_id == _D.id, _C.status == _OPEN),
+                               exists().where(_C.dossier_id == _D.id))
+        .values(status=CaseStatus.CLOSED.value,
+                closed_on=select(last_sub.c.closed_on).scalar_subquery(),
+                close_reason=select(last_sub.c.close_reason).scalar_subquery())
+        .returning(_D.id, _D.persoonsnummer)).all()
+
+    trail(session).record_many(session, [
+        *(AuditEvent("dossier.overgedragen", r.persoonsnummer, "dossiers", r.id) for r in handovers),
+        *(AuditEvent("dossier.gesloten", r.persoonsnummer, "dossiers", r.id) for r in closed),
+    ])
+    return DossierSummary(opened=opened, closed=len(closed), handed_over=len(handovers))
+
+
+def attach_reason(session: Session, reason: Case, on: date) -> Dossier:
+    """Put one reason opened by hand or from a melding into the person's open dossier (opened for it
+    when there is none); the set-based `refresh` classifies it afterwards."""
+    dossier = session.scalars(select(Dossier).where(Dossier.persoonsnummer == reason.persoonsnummer,
+                                                    Dossier.status == CaseStatus.OPEN)).first()
+    if dossier is None:
+        dossier = Dossier(persoonsnummer=reason.persoonsnummer, gemeentecode=reason.gemeentecode,
+                          status=CaseStatus.OPEN, team=Team.LPA, opened_on=on)
+        session.add(dossier)
+        session.flush()
+    reason.dossier = dossier
+    return dossier
+
