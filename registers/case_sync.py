@@ -166,8 +166,8 @@ def sync_cases(
     optional flags `adres_in_onderzoek` / `controle_nodig` (VSV rows may add `brin`, `niveau`,
     `datum_uitschrijving` for the VSV register). `gone_reasons`: (persoonsnummer, signal), or
     persoonsnummer for all their signals, → the reason a signal disappeared; an open reason
-    whose signal is gone without an explanation ends as `signaal_vervallen`. `gemeenten`: when the region's municipalities sync
-    separately, each sync only closes cases of its own gemeenten.
+    whose signal is gone without an explanation ends as `signaal_vervallen`. `gemeenten`: when the
+    region's municipalities sync separately, each sync only closes cases of its own gemeenten.
 
     Refuses the whole batch (nothing changes) on a bad row. Does not commit: the caller decides.
     """

@@ -62,7 +62,8 @@ def test_at_18_the_dossier_passes_to_rmc_without_closing(session: Session) -> No
     session.refresh(dossier)
     assert (dossier.status, dossier.team, dossier.assigned_to) == (CaseStatus.OPEN, Team.RMC, None)
     reasons = {r.signal: r for r in dossier.reasons}
-    assert reasons[AV].close_reason == CloseReason.ACHTTIEN_GEWORDEN and reasons[RMC].status == CaseStatus.OPEN
+    assert reasons[AV].close_reason == CloseReason.ACHTTIEN_GEWORDEN
+    assert reasons[RMC].status == CaseStatus.OPEN
     handover = session.scalars(select(CaseAction).where(CaseAction.action == ActionType.OVERGEDRAGEN)).one()
     assert handover.case_id == reasons[RMC].id and handover.on_date == WEEK2 and handover.by == "systeem"
 
