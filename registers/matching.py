@@ -20,11 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registers.case_sync import SyncSummary, sync_cases
-from registers.codes import CaseStatus, CloseReason
+from registers.codes import VERZUIMMELDING, CaseStatus, CloseReason
 from registers.models import Case, Vrijstelling
 from rules.signals import (
     ABSOLUUT_VERZUIM,
+    BIJNA_LEERPLICHTIG,
+    GEEN_INSCHRIJVING_RMC,
     ONBEKEND_IN_BRP,
+    THUISZITTER,
+    VSV,
     Signal,
     person_state,
     signals_as_list,
@@ -60,9 +64,15 @@ def week_signals(con: duckdb.DuckDBPyConnection, session: Session, peildatum: da
         con.unregister(REGISTER_RELATION)
 
 
-def close_reason(signal: str, state: dict[str, object] | None) -> CloseReason:
+def close_reason(signal: str, state: dict[str, object] | None,
+                 still: frozenset[str] = frozenset()) -> CloseReason:
     """Why `signal` disappeared for a person, from the staged facts of the peildatum (most decisive
-    first: a death outranks a move, a move outranks an enrolment)."""
+    first: a death outranks a move, a move outranks an enrolment) and the signals the person `still`
+    has: a reason that another one continues in the same dossier ends with that named."""
+    if signal == VSV and GEEN_INSCHRIJVING_RMC in still:
+        return CloseReason.CONVENANTJAAR_VOORBIJ
+    if signal == BIJNA_LEERPLICHTIG and ABSOLUUT_VERZUIM in still:
+        return CloseReason.LEERPLICHTIG_GEWORDEN
     if state is None:
         return CloseReason.SIGNAAL_VERVALLEN
     if state["overleden"]:
@@ -84,15 +94,23 @@ def close_reason(signal: str, state: dict[str, object] | None) -> CloseReason:
         return CloseReason.ACHTTIEN_GEWORDEN
     if status == StatusCode.GEEN:
         return CloseReason.RMC_LEEFTIJD_BEREIKT
+    if signal == THUISZITTER:
+        return CloseReason.VERZUIM_BEEINDIGD
+    if signal == VSV and status == StatusCode.RMC_DOELGROEP:
+        return CloseReason.CONVENANTJAAR_VOORBIJ
     return CloseReason.SIGNAAL_VERVALLEN
 
 
 def gone_reasons(con: duckdb.DuckDBPyConnection, session: Session, peildatum: date,
-                 gemeenten: Iterable[str], signals: Iterable[Signal]) -> dict[str, CloseReason]:
-    """For every person with an open case whose signal is gone this week: the close reason."""
+                 gemeenten: Iterable[str], signals: Iterable[Signal]) -> dict[tuple[str, str], CloseReason]:
+    """For every open reason whose signal is gone this week: (persoonsnummer, signal) → the close reason."""
     current = {(s.persoonsnummer, s.signal) for s in signals}
+    still: dict[str, set[str]] = {}
+    for pn, signal in current:
+        still.setdefault(pn, set()).add(signal)
     open_cases = session.execute(
-        select(Case.persoonsnummer, Case.signal).where(Case.status == CaseStatus.OPEN)).all()
+        select(Case.persoonsnummer, Case.signal).where(Case.status == CaseStatus.OPEN,
+                                                       Case.signal != VERZUIMMELDING)).all()
     gone = [(pn, str(getattr(sig, "value", sig))) for pn, sig in open_cases
             if (pn, str(getattr(sig, "value", sig))) not in current]
     if not gone:
@@ -102,7 +120,8 @@ def gone_reasons(con: duckdb.DuckDBPyConnection, session: Session, peildatum: da
         states = person_state(con, peildatum, tuple(gemeenten), {pn for pn, _ in gone})
     finally:
         con.unregister(REGISTER_RELATION)
-    return {pn: close_reason(signal, states.get(pn)) for pn, signal in sorted(gone)}
+    return {(pn, signal): close_reason(signal, states.get(pn), frozenset(still.get(pn, ())))
+            for pn, signal in sorted(gone)}
 
 
 def match_week(con: duckdb.DuckDBPyConnection, session: Session, peildatum: date,

@@ -89,3 +89,17 @@ def test_close_reason_table(signal: str, change: dict, reason: CloseReason) -> N
 
 def test_close_reason_without_staged_facts() -> None:
     assert close_reason(ABSOLUUT_VERZUIM, None) == CloseReason.SIGNAAL_VERVALLEN
+
+
+@pytest.mark.parametrize("signal,change,still,reason", [
+    # 1 October: the leaver is no longer in the new convenantjaar's startset; RMC goes on in the dossier
+    ("VSV", {"status": "rmc_doelgroep"}, {GEEN_INSCHRIJVING_RMC}, CloseReason.CONVENANTJAAR_VOORBIJ),
+    ("VSV", {"status": "rmc_doelgroep"}, set(), CloseReason.CONVENANTJAAR_VOORBIJ),
+    ("VSV", {"geldig": True}, set(), CloseReason.INSCHRIJVING_GEVONDEN),
+    ("BIJNA_LEERPLICHTIG", {}, {ABSOLUUT_VERZUIM}, CloseReason.LEERPLICHTIG_GEWORDEN),
+    ("THUISZITTER", {"geldig": True}, set(), CloseReason.INSCHRIJVING_GEVONDEN),
+    ("THUISZITTER", {}, {ABSOLUUT_VERZUIM}, CloseReason.VERZUIM_BEEINDIGD),
+])
+def test_a_reason_continued_by_another_ends_with_that_named(signal: str, change: dict, still: set,
+                                                           reason: CloseReason) -> None:
+    assert close_reason(signal, {**STATE, **change}, frozenset(still)) == reason
