@@ -218,6 +218,7 @@ def sync_cases(
     vrijstellingen.end_on_emigration(session, [c.persoonsnummer for c in closed
                                                if c.close_reason == CloseReason.GEEMIGREERD.value], peildatum)
     ts = thuiszitters.sync_thuiszitters(session, peildatum)
+    dossier_sync.sync_melding_reasons(session, peildatum, scope)
     dossiers = dossier_sync.refresh(session, peildatum, scope, opened=new_dossiers)
     session.expire_all()  # objects loaded before the sync reload what the statements changed
 

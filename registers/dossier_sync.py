@@ -37,12 +37,14 @@ from registers.codes import (
     VERZUIMMELDING,
     ActionType,
     CaseStatus,
+    CloseReason,
+    MeldingStatus,
     Signal,
     Team,
     VerzuimSoort,
 )
 from registers.db import bulk_insert
-from registers.models import Case, CaseAction, Dossier, Verzuimmelding
+from registers.models import Case, CaseAction, Dossier, Persoon, Verzuimmelding
 
 _D = Dossier.__table__.c
 _C = Case.__table__.c
@@ -78,6 +80,63 @@ def open_for(connection: Connection, peildatum: date, new_reasons: Select) -> in
                literal(Team.LPA.value), false(), literal(peildatum, Date), false()))
         .returning(_D.id))
     return len(result.all())
+
+
+FINAL = (MeldingStatus.AFGESLOTEN.value, MeldingStatus.TER_KENNISGEVING_AANGENOMEN.value,
+         MeldingStatus.INGETROKKEN.value)
+
+
+def sync_melding_reasons(session: Session, peildatum: date, scope: frozenset[str] | None = None) -> int:
+    """Every verzuimmelding still being handled is a reason in its person's dossier; a melding that
+    became final (closed, withdrawn) ends its reason with `melding_afgesloten`. Returns how many
+    reasons it opened. The reason's gemeente is the person's (register `personen`, else their open
+    dossier, else the only gemeente of this sync); a melding of a person outside the sync's gemeenten
+    waits for that gemeente's sync."""
+    session.flush()
+    connection = session.connection()
+    melding = Verzuimmelding.__table__.c
+    person = Persoon.__table__.c
+    known = func.coalesce(
+        select(person.gemeentecode).where(person.persoonsnummer == melding.persoonsnummer).scalar_subquery(),
+        select(_D.gemeentecode).where(_D.persoonsnummer == melding.persoonsnummer, _D.status == _OPEN)
+        .limit(1).scalar_subquery(),
+        literal(next(iter(scope)) if scope is not None and len(scope) == 1 else None))
+    new = (select(melding.id, melding.persoonsnummer, known.label("gemeentecode"), melding.begindatum)
+           .where(melding.status.not_in(FINAL), ~exists().where(_C.verzuimmelding_id == melding.id))
+           .subquery())
+    wanted = select(new).where(new.c.gemeentecode.is_not(None))
+    if scope is not None:
+        wanted = wanted.where(new.c.gemeentecode.in_(sorted(scope)))
+    wanted = wanted.subquery()
+    open_for(connection, peildatum, select(wanted.c.persoonsnummer, wanted.c.gemeentecode))
+    opened = connection.execute(insert(Case.__table__).from_select(
+        ["persoonsnummer", "gemeentecode", "signal", "status", "opened_on", "sinds", "last_seen",
+         "legal_hold", "adres_in_onderzoek", "controle_nodig", "verzuimmelding_id", "dossier_id"],
+        select(wanted.c.persoonsnummer, wanted.c.gemeentecode, literal(VERZUIMMELDING),
+               literal(CaseStatus.OPEN.value), literal(peildatum, Date), wanted.c.begindatum,
+               literal(peildatum, Date), false(), false(), false(), wanted.c.id,
+               open_dossier_id(wanted.c.persoonsnummer)))
+        .returning(_C.id, _C.persoonsnummer)).all()
+    final_date = (select(melding.status_datum).where(melding.id == _C.verzuimmelding_id).scalar_subquery())
+    ended = connection.execute(
+        update(Case.__table__)
+        .where(_C.status == _OPEN, _C.signal == VERZUIMMELDING,
+               exists().where(melding.id == _C.verzuimmelding_id, melding.status.in_(FINAL)))
+        .values(status=CaseStatus.CLOSED.value, close_reason=CloseReason.MELDING_AFGESLOTEN.value,
+                closed_on=func.coalesce(case((final_date >= _C.opened_on, final_date)), _C.opened_on))
+        .returning(_C.id, _C.persoonsnummer, _C.closed_on)).all()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    bulk_insert(connection, CaseAction.__table__, [
+        *({"case_id": r.id, "action": ActionType.GEOPEND, "on_date": peildatum, "by": SYSTEEM,
+           "note": "verzuimmelding ontvangen", "recorded_at": now} for r in opened),
+        *({"case_id": r.id, "action": ActionType.GESLOTEN, "on_date": r.closed_on, "by": SYSTEEM,
+           "note": CloseReason.MELDING_AFGESLOTEN.label, "recorded_at": now} for r in ended)])
+    trail(session).record_many(session, [
+        *(AuditEvent("case.opened", r.persoonsnummer, "cases", r.id, "verzuimmelding") for r in opened),
+        *(AuditEvent("case.closed", r.persoonsnummer, "cases", r.id, "reason=melding_afgesloten")
+          for r in ended),
+    ])
+    return len(opened)
 
 
 def _open_reason(dossier_id_column, *signals: str) -> exists:

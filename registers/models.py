@@ -153,6 +153,7 @@ class Case(Base):
         cascade="all, delete-orphan",
     )
     dossier: Mapped[Dossier] = relationship(back_populates="reasons")
+    melding: Mapped[Verzuimmelding | None] = relationship("Verzuimmelding")
 
     __table_args__ = (
         Index("uq_cases_open_persoonsnummer_signal", "persoonsnummer", "signal", unique=True,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from inbeeld.settings import Kpi, ReportSettings
 from registers.audit import AuditEvent, trail
-from registers.cases import assign
+from registers.dossiers import assign
 from reports import follow_up, register_queries, staging_queries
 from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
 from reports.retention_figures import TELLING
@@ -61,74 +61,78 @@ def kpi_input(session: Session, config: ReportSettings) -> pd.DataFrame:
 
 def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
                    config: ReportSettings, audit: bool = True) -> pd.DataFrame:
-    """Every open case with the person, school status and next step (reports.worklist columns).
+    """Every open dossier with the person, school status and next action (reports.worklist columns).
 
-    Making a list shows personal data, so each case on it is written to the audit trail (`audit`
+    Making a list shows personal data, so each dossier on it is written to the audit trail (`audit`
     False: the caller audits the part it shows, as the work screen does)."""
     plan = follow_up.schedule(config.werklijst.vervolg)
     wijken = config.werklijst.wijken
-    cases = register_queries.open_cases(session)
-    numbers = list(cases["persoonsnummer"])
+    dossiers = register_queries.open_dossiers(session)
+    numbers = list(dossiers["persoonsnummer"])
     people = staging_queries.persons(con, numbers) if con is not None else pd.DataFrame(
         columns=["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "adres", "postcode",
                  "woonplaats"])
     status = staging_queries.school_status(con, numbers, peildatum) if con is not None else {}
     people = people.drop_duplicates("persoonsnummer").set_index("persoonsnummer")
     rows = []
-    for case in cases.to_dict("records"):
-        number = case["persoonsnummer"]
+    for dossier in dossiers.to_dict("records"):
+        number = dossier["persoonsnummer"]
         person = people.loc[number].to_dict() if number in people.index else {}
-        action, due = follow_up.next_step(case["stap"], case["stap_datum"], plan=plan,
-                                          adres_in_onderzoek=case["adres_in_onderzoek"],
-                                          controle_nodig=case["controle_nodig"])
+        action, due = follow_up.next_action(
+            dossier["soort"], dossier["stap"], dossier["stap_datum"], plan=plan,
+            adres_in_onderzoek=dossier["adres_in_onderzoek"], controle_nodig=dossier["controle_nodig"],
+            held_back=dossier["tegengehouden"], held_on=dossier["tegengehouden_datum"])
         postcode = person.get("postcode") or ""
         rows.append({
-            "case_id": case["case_id"], "soort": case["soort"], "persoonsnummer": number,
+            "dossier_id": dossier["dossier_id"], "soort": dossier["soort"], "redenen": dossier["redenen"],
+            "team": dossier["team"], "thuiszitter": dossier["thuiszitter"], "persoonsnummer": number,
             "naam": person.get("naam") or "", "geslachtsnaam": person.get("geslachtsnaam") or "",
-            "geboortedatum": person.get("geboortedatum"), "gemeentecode": case["gemeentecode"],
+            "geboortedatum": person.get("geboortedatum"), "gemeentecode": dossier["gemeentecode"],
             "wijk": staging_queries.wijk_of(postcode, wijken), "postcode": postcode,
             "adres": person.get("adres") or "", "woonplaats": person.get("woonplaats") or "",
-            "geopend": case["geopend"], "schoolstatus": status.get(number, ""),
-            "laatste_actie": register_queries.ACTION_LABELS.get(case["laatste_actie"], case["laatste_actie"]),
-            "laatste_actie_datum": case["laatste_actie_datum"],
-            "volgende_actie": action, "volgende_actie_datum": due, "behandelaar": case["behandelaar"],
+            "geopend": dossier["geopend"], "schoolstatus": status.get(number, ""),
+            "laatste_actie": register_queries.ACTION_LABELS.get(dossier["laatste_actie"],
+                                                                dossier["laatste_actie"]),
+            "laatste_actie_datum": dossier["laatste_actie_datum"],
+            "volgende_actie": action, "volgende_actie_datum": due, "behandelaar": dossier["behandelaar"],
         })
     if audit:
-        trail(session).record_many(session, [AuditEvent("werklijst.gemaakt", row["persoonsnummer"], "cases",
-                                                        int(row["case_id"])) for row in rows])
+        trail(session).record_many(session, [AuditEvent("werklijst.gemaakt", row["persoonsnummer"],
+                                                        "dossiers", int(row["dossier_id"])) for row in rows])
         session.commit()
-    columns = ["case_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
-               "wijk", "adres", "postcode", "woonplaats", "geopend", "schoolstatus", "laatste_actie",
-               "laatste_actie_datum", "volgende_actie", "volgende_actie_datum", "behandelaar"]
+    columns = ["dossier_id", "soort", "redenen", "team", "thuiszitter", "persoonsnummer", "naam",
+               "geslachtsnaam", "geboortedatum", "gemeentecode", "wijk", "adres", "postcode", "woonplaats",
+               "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum", "volgende_actie",
+               "volgende_actie_datum", "behandelaar"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def assign_by_rules(session: Session, con: duckdb.DuckDBPyConnection | None, config: ReportSettings) -> int:
-    """Give each open case nobody handles yet to the person the work-list rules name
+    """Give each open dossier nobody handles yet to the person the work-list rules name
     (`[[reports.werklijst.toewijzing]]`), so that its letters name who the family deals with and
-    `inbeeld cases list --assigned` finds it. A case already assigned keeps its behandelaar; returns
+    `inbeeld cases list --assigned` finds it. A dossier already assigned keeps its behandelaar; returns
     how many were assigned now."""
     rules = Toewijzingen.from_settings(config.werklijst)
     if not rules.regels:
         return 0
-    cases = register_queries.open_cases(session)
-    cases = cases[cases["behandelaar"].fillna("").astype(str).str.strip() == ""]
-    if cases.empty:
+    dossiers = register_queries.open_dossiers(session)
+    dossiers = dossiers[dossiers["behandelaar"].fillna("").astype(str).str.strip() == ""]
+    if dossiers.empty:
         return 0
     wijken = config.werklijst.wijken
-    people = staging_queries.persons(con, cases["persoonsnummer"]) if con is not None else pd.DataFrame(
+    people = staging_queries.persons(con, dossiers["persoonsnummer"]) if con is not None else pd.DataFrame(
         columns=["persoonsnummer", "geslachtsnaam", "postcode"])
     people = people.drop_duplicates("persoonsnummer").set_index("persoonsnummer")
     assigned = 0
-    for case in cases.to_dict("records"):
-        number = case["persoonsnummer"]
+    for dossier in dossiers.to_dict("records"):
+        number = dossier["persoonsnummer"]
         person = people.loc[number].to_dict() if number in people.index else {}
         postcode = person.get("postcode") or ""
-        name = rules.assign({"soort": case["soort"], "gemeentecode": case["gemeentecode"],
+        name = rules.assign({"soort": dossier["soort"], "gemeentecode": dossier["gemeentecode"],
                              "postcode": postcode, "wijk": staging_queries.wijk_of(postcode, wijken),
                              "geslachtsnaam": person.get("geslachtsnaam") or ""})
         if name != UNASSIGNED:
-            assign(session, int(case["case_id"]), name)
+            assign(session, int(dossier["dossier_id"]), name)
             assigned += 1
     session.commit()
     return assigned

@@ -17,10 +17,21 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, RedenAfsluiting, Signal
+from registers.codes import (
+    ActionType,
+    CaseStatus,
+    CloseReason,
+    LetterStatus,
+    MeldingStatus,
+    RedenAfsluiting,
+    Signal,
+)
+from registers.dossiers import LEAD_ORDER
 from registers.models import (
     Case,
     CaseAction,
+    Dossier,
+    Letter,
     RetentionAggregate,
     Thuiszitter,
     Verzuimmelding,
@@ -150,40 +161,68 @@ def kpi_meldingen(session: Session, teams: dict[str, str] | None = None) -> pd.D
                                        "datum_afgesloten", "lpa", "team"])
 
 
-def open_cases(session: Session) -> pd.DataFrame:
-    """Every open case with its latest action (the sync's `bijgewerkt` left out) and the latest
-    step that sets the next one (`notitie` left out too).
+OPEN_DOSSIER_COLUMNS = [
+    "dossier_id", "soort", "redenen", "persoonsnummer", "gemeentecode", "team", "thuiszitter", "geopend",
+    "behandelaar", "adres_in_onderzoek", "controle_nodig", "laatste_actie", "laatste_actie_datum", "stap",
+    "stap_datum", "tegengehouden", "tegengehouden_datum"]
 
-    Columns: case_id, soort, persoonsnummer, gemeentecode, geopend, behandelaar, adres_in_onderzoek,
-    controle_nodig, laatste_actie (code), laatste_actie_datum, stap (code), stap_datum.
+
+def open_dossiers(session: Session) -> pd.DataFrame:
+    """Every open dossier with what sets its next step (reports.follow_up.next_action).
+
+    `soort`: the reason the next step is about (registers.dossiers.LEAD_ORDER); `redenen`: every open
+    reason, comma-separated. `stap`: the latest step on any of its reasons, ended ones included (a
+    letter on a VSV reason counts for the RMC reason that continues it), the sync's `bijgewerkt`
+    and notes left out; `laatste_actie` the latest shown step. `tegengehouden`: the reason of a
+    letter held back after that step (geheimhouding, …), which needs an assessment.
     """
-    open_rows = session.execute(
-        select(Case.id, Case.signal, Case.persoonsnummer, Case.gemeentecode, Case.opened_on, Case.assigned_to,
-               Case.adres_in_onderzoek, Case.controle_nodig).where(Case.status == CaseStatus.OPEN)
-    ).all()
-    ids = [row[0] for row in open_rows]
-    timeline: dict[int, list[tuple[dt.date, int, str]]] = {}
-    if ids:
-        query = select(CaseAction.case_id, CaseAction.on_date, CaseAction.id, CaseAction.action).where(
-            CaseAction.case_id.in_(ids))
-        for case_id, on_date, action_id, action in session.execute(query):
-            timeline.setdefault(case_id, []).append((on_date, action_id, _value(action) or ""))
+    dossiers = session.execute(
+        select(Dossier.id, Dossier.persoonsnummer, Dossier.gemeentecode, Dossier.team, Dossier.thuiszitter,
+               Dossier.opened_on, Dossier.assigned_to).where(Dossier.status == CaseStatus.OPEN)
+        .order_by(Dossier.id)).all()
+    ids = [row.id for row in dossiers]
+    reasons: dict[int, list[Any]] = {}
+    steps: dict[int, list[tuple[dt.date, int, str]]] = {}
+    held: dict[int, list[tuple[dt.date, str]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in session.execute(select(Case.dossier_id, Case.id, Case.signal, Case.status, Case.opened_on,
+                                          Case.adres_in_onderzoek, Case.controle_nodig)
+                                   .where(Case.dossier_id.in_(chunk))):
+            reasons.setdefault(row.dossier_id, []).append(row)
+        for dossier_id, on_date, action_id, action in session.execute(
+                select(Case.dossier_id, CaseAction.on_date, CaseAction.id, CaseAction.action)
+                .join(Case, Case.id == CaseAction.case_id).where(Case.dossier_id.in_(chunk))):
+            steps.setdefault(dossier_id, []).append((on_date, action_id, _value(action) or ""))
+        for dossier_id, datum, reden in session.execute(
+                select(Case.dossier_id, Letter.datum, Letter.reden).join(Case, Case.id == Letter.case_id)
+                .where(Case.dossier_id.in_(chunk), Letter.status == LetterStatus.ONDERDRUKT)):
+            held.setdefault(dossier_id, []).append((datum, _value(reden) or ""))
     rows = []
-    for case_id, signal, number, gemeente, opened, assigned, onderzoek, controle in open_rows:
-        steps = sorted(timeline.get(case_id, []))
-        shown = [s for s in steps if s[2] != ActionType.BIJGEWERKT.value]
-        driving = [s for s in shown if s[2] != ActionType.NOTITIE.value]
-        last = shown[-1] if shown else (opened, 0, ActionType.GEOPEND.value)
-        step = driving[-1] if driving else (opened, 0, ActionType.GEOPEND.value)
+    for d in dossiers:
+        mine = reasons.get(d.id, [])
+        open_reasons = sorted((r for r in mine if _value(r.status) == CaseStatus.OPEN.value),
+                              key=lambda r: (LEAD_ORDER.index(Signal(_value(r.signal))), r.opened_on, r.id))
+        timeline = sorted(steps.get(d.id, []))
+        shown = [s for s in timeline if s[2] != ActionType.BIJGEWERKT.value]
+        driving = [s for s in shown if s[2] not in (ActionType.NOTITIE.value, ActionType.GEOPEND.value,
+                                                    ActionType.OVERGEDRAGEN.value)]
+        last = shown[-1] if shown else (d.opened_on, 0, ActionType.GEOPEND.value)
+        step = driving[-1] if driving else (d.opened_on, 0, ActionType.GEOPEND.value)
+        later_holds = sorted(h for h in held.get(d.id, []) if h[0] > step[0]
+                             or (h[0] == step[0] and step[2] != ActionType.BEOORDEELD.value))
+        hold = later_holds[-1] if later_holds else (None, None)
         rows.append({
-            "case_id": case_id, "soort": _value(signal), "persoonsnummer": number, "gemeentecode": gemeente,
-            "geopend": opened, "behandelaar": assigned or "", "adres_in_onderzoek": bool(onderzoek),
-            "controle_nodig": bool(controle), "laatste_actie": last[2], "laatste_actie_datum": last[0],
-            "stap": step[2], "stap_datum": step[0],
+            "dossier_id": d.id, "soort": _value(open_reasons[0].signal) if open_reasons else "",
+            "redenen": ", ".join(_value(r.signal) for r in open_reasons), "persoonsnummer": d.persoonsnummer,
+            "gemeentecode": d.gemeentecode, "team": _value(d.team), "thuiszitter": bool(d.thuiszitter),
+            "geopend": d.opened_on, "behandelaar": d.assigned_to or "",
+            "adres_in_onderzoek": any(bool(r.adres_in_onderzoek) for r in open_reasons),
+            "controle_nodig": any(bool(r.controle_nodig) for r in open_reasons),
+            "laatste_actie": last[2], "laatste_actie_datum": last[0], "stap": step[2], "stap_datum": step[0],
+            "tegengehouden": hold[1], "tegengehouden_datum": hold[0],
         })
-    return pd.DataFrame(rows, columns=[
-        "case_id", "soort", "persoonsnummer", "gemeentecode", "geopend", "behandelaar", "adres_in_onderzoek",
-        "controle_nodig", "laatste_actie", "laatste_actie_datum", "stap", "stap_datum"])
+    return pd.DataFrame(rows, columns=OPEN_DOSSIER_COLUMNS)
 
 
 def vsv_register(session: Session, year: int) -> pd.DataFrame:

@@ -39,11 +39,11 @@ from inbeeld.settings import Werklijst
 from reports.inputs import ages_on, dates, frame, stamp, texts
 
 CASE_COLUMNS = (
-    "case_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
+    "dossier_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
     "wijk", "postcode", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
     "volgende_actie", "volgende_actie_datum",
 )
-OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats")
+OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats", "redenen")
 UNASSIGNED = "(niet toegewezen)"
 RMC_CASE_TYPES = frozenset({"VSV", "GEEN_INSCHRIJVING_RMC"})
 ROLES = ("LPA", "RMC")
@@ -192,7 +192,7 @@ def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzi
     data["dagen_te_laat"] = overdue_days.where(data["te_laat"]).astype("Int64")
     data["toegewezen_aan"] = [rules.assign(row) for row in data.to_dict("records")]
     data = data.sort_values(
-        ["te_laat", "volgende_actie_datum", "dagen_open", "case_id"],
+        ["te_laat", "volgende_actie_datum", "dagen_open", "dossier_id"],
         ascending=[False, True, False, True], na_position="last", kind="stable",
     )
     return {name: group.reset_index(drop=True) for name, group in data.groupby("toegewezen_aan", sort=True)}
@@ -219,5 +219,6 @@ WORKLIST_COLUMNS: Sequence[tuple[str, str, str]] = (
     ("woonplaats", "Woonplaats", "text"),
     ("gemeente", "Gemeente", "text"),
     ("wijk", "Wijk", "text"),
-    ("case_id", "Dossier", "text"),
+    ("redenen", "Aanleidingen", "text"),
+    ("dossier_id", "Dossier", "text"),
 )

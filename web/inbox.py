@@ -70,7 +70,7 @@ def page(verzoek: Verzoek) -> Response:
         people = {row["persoonsnummer"]: row for row in frame.to_dict("records")}
         shown = {(c.id, c.persoonsnummer) for c in nieuw + mijn}
         shown |= {(melding_cases[m.persoonsnummer], m.persoonsnummer) for m in meldingen}
-        shown |= {(int(r["case_id"]), str(r["persoonsnummer"])) for r in te_laat}
+        shown |= {(int(r["dossier_id"]), str(r["persoonsnummer"])) for r in te_laat}
         record_reads(session, "inbox.getoond", "cases", sorted(shown))
         session.commit()
     return verzoek.render(

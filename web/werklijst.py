@@ -124,8 +124,8 @@ def _filtered(verzoek: Verzoek, lists: dict[str, pd.DataFrame]) -> tuple[dict[st
 
 def _audit(verzoek: Verzoek, action: str, rows: pd.DataFrame) -> None:
     with verzoek.db() as session:
-        record_reads(session, action, "cases", [(int(case_id), str(number)) for case_id, number
-                                               in zip(rows["case_id"], rows["persoonsnummer"], strict=True)])
+        shown = zip(rows["dossier_id"], rows["persoonsnummer"], strict=True)
+        record_reads(session, action, "dossiers", [(int(d), str(number)) for d, number in shown])
         session.commit()
 
 

@@ -1,0 +1,246 @@
+"""Working a dossier by hand: the timeline of letters, talks, visits and sanctions, assignment, closing.
+
+The weekly sync opens and ends the dossier's reasons from signals and meldingen; this module is what the
+leerplichtambtenaar or RMC counsellor does in between (docs/spec.md §4.3). Every step is dated, made by
+a named user and audited; what the law or common sense forbids (acting on a closed dossier, a date in
+the future or before the dossier existed, a close dated before later steps) is refused with a message
+that says why, and nothing changes.
+
+A step is recorded on one of the dossier's reasons (`--reden`), by default the one it is most likely
+about (`lead_reason`). A step on a verzuimmelding reason is the gemeente's handling of that melding:
+the first one puts the melding `in behandeling` for DUO, and ending the reason closes the melding with
+its reden afsluiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from registers import bijlagen as bijlage_store
+from registers.audit import AuditEvent, trail
+from registers.codes import (
+    VERZUIMMELDING,
+    ActionType,
+    CaseStatus,
+    CloseReason,
+    MeldingStatus,
+    RedenAfsluiting,
+    Signal,
+    parse_code,
+    parse_signal,
+)
+from registers.errors import Refused
+from registers.models import Case, CaseAction, Dossier
+from registers.verzuim import handle_melding
+from registers.vrijstellingen import end_on_emigration
+from rules.dates import format_nl
+
+# Which open reason a step is about when the user does not say: the most pressing first.
+LEAD_ORDER = (Signal.ABSOLUUT_VERZUIM, Signal.VERZUIMMELDING, Signal.THUISZITTER, Signal.VSV,
+              Signal.GEEN_INSCHRIJVING_RMC, Signal.ONBEKEND_IN_BRP, Signal.ONVOLLEDIGE_PERSOONSLIJST,
+              Signal.CONTROLE_GEBOORTEDATUM, Signal.BIJNA_LEERPLICHTIG)
+
+
+def lead_reason(dossier: Dossier) -> Case:
+    """The reason a step is about by default: the most pressing open one, else the last to end."""
+    open_reasons = [r for r in dossier.reasons if r.status == CaseStatus.OPEN]
+    if open_reasons:
+        return min(open_reasons, key=lambda r: (LEAD_ORDER.index(Signal(r.signal)), r.opened_on, r.id))
+    return max(dossier.reasons, key=lambda r: (r.closed_on or r.opened_on, r.id))
+
+
+def get_dossier(session: Session, dossier_id: int) -> Dossier:
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None:
+        raise Refused(f"there is no dossier {dossier_id}")
+    return dossier
+
+
+def read_dossier(session: Session, dossier_id: int) -> Dossier:
+    """The dossier with its reasons, timeline and attachments, for showing: reading is audited (AVG)."""
+    dossier = session.scalars(
+        select(Dossier).where(Dossier.id == dossier_id).options(
+            selectinload(Dossier.reasons).selectinload(Case.actions).selectinload(CaseAction.bijlagen),
+            selectinload(Dossier.reasons).selectinload(Case.melding))).first()
+    if dossier is None:
+        raise Refused(f"there is no dossier {dossier_id}")
+    trail(session).record(session, AuditEvent("dossier.read", dossier.persoonsnummer, "dossiers", dossier.id))
+    return dossier
+
+
+def timeline(dossier: Dossier) -> list[CaseAction]:
+    """Every step on the dossier's reasons, oldest first."""
+    return sorted((a for r in dossier.reasons for a in r.actions), key=lambda a: (a.on_date, a.id))
+
+
+def list_dossiers(
+    session: Session,
+    *,
+    status: CaseStatus | str | None = None,
+    signal: Signal | str | None = None,
+    assigned_to: str | None = None,
+) -> list[Dossier]:
+    """Dossiers, oldest first, filtered by status, a reason they hold (open ones, for open dossiers)
+    and assignee (`-`: unassigned)."""
+    query = (select(Dossier).options(selectinload(Dossier.reasons).selectinload(Case.actions))
+             .order_by(Dossier.opened_on, Dossier.id))
+    if status is not None:
+        query = query.where(Dossier.status == parse_code(CaseStatus, status, "status"))
+    if signal is not None:
+        code = parse_signal(signal)
+        held = (Case.status == CaseStatus.OPEN) | (Dossier.status == CaseStatus.CLOSED)
+        query = query.where(exists().where(Case.dossier_id == Dossier.id, Case.signal == code, held))
+    if assigned_to == "-":
+        query = query.where(Dossier.assigned_to.is_(None))
+    elif assigned_to is not None:
+        query = query.where(Dossier.assigned_to == assigned_to)
+    return list(session.scalars(query))
+
+
+def dossiers_of(session: Session, persoonsnummer: str) -> list[Dossier]:
+    """A person's dossiers, newest first (the caller audits what it shows)."""
+    return list(session.scalars(select(Dossier).where(Dossier.persoonsnummer == persoonsnummer)
+                                .options(selectinload(Dossier.reasons))
+                                .order_by(Dossier.opened_on.desc(), Dossier.id.desc())))
+
+
+def _reason(dossier: Dossier, reason_id: int | None) -> Case:
+    if reason_id is None:
+        return lead_reason(dossier)
+    for reason in dossier.reasons:
+        if reason.id == reason_id:
+            return reason
+    raise Refused(f"reason {reason_id} is not a reason of dossier {dossier.id}")
+
+
+def record_action(
+    session: Session,
+    dossier_id: int,
+    action: ActionType | str,
+    *,
+    reason_id: int | None = None,
+    on: date | None = None,
+    by: str | None = None,
+    note: str | None = None,
+    close_reason: CloseReason | str | None = None,
+    reden_afsluiting: RedenAfsluiting | str | None = None,
+    attachments: Sequence[tuple[str, bytes]] = (),
+    attachment_dir: Path | None = None,
+    today: date | None = None,
+) -> CaseAction:
+    """Add a dated step to the dossier's timeline, with its verslag (`note`) and attachments.
+
+    `gesloten` ends the reason `reason_id`, or without it the whole dossier (every open reason); the
+    dossier closes when no reason is left. Closing a verzuimmelding reason needs DUO's reden afsluiting.
+    """
+    today = today or date.today()
+    on = on or today
+    try:
+        kind = action if isinstance(action, ActionType) else ActionType.parse(action)
+    except ValueError:
+        choices = ", ".join(a.value for a in ActionType if not a.is_system)
+        raise Refused(f"unknown action {action!r}; use one of: {choices}") from None
+    if kind.is_system:
+        raise Refused(f"{kind.value!r} is written by the weekly sync, not by hand")
+    if (close_reason is not None or reden_afsluiting is not None) and kind is not ActionType.GESLOTEN:
+        raise Refused("a close reason belongs to closing (action gesloten)")
+    if attachments and attachment_dir is None:
+        raise Refused("attachments need the data directory to keep them in")
+    dossier = get_dossier(session, dossier_id)
+    reason = _reason(dossier, reason_id)
+    if on > today:
+        raise Refused(f"the date {format_nl(on)} lies in the future")
+    if on < dossier.opened_on:
+        raise Refused(f"the date {format_nl(on)} lies before dossier {dossier.id} was opened "
+                      f"on {format_nl(dossier.opened_on)}")
+    if dossier.status == CaseStatus.CLOSED and kind is not ActionType.NOTITIE:
+        raise Refused(f"dossier {dossier.id} was closed on {format_nl(dossier.closed_on)}; "
+                      "only a note can be added")
+    if reason.status == CaseStatus.CLOSED and kind is not ActionType.NOTITIE:
+        raise Refused(f"reason {reason.id} ({reason.signal.value}) ended on {format_nl(reason.closed_on)}; "
+                      "choose an open reason with --reden")
+    audit = trail(session)
+    by = by or audit.actor
+    if kind is ActionType.GESLOTEN:
+        later = [a for a in timeline(dossier) if a.on_date > on]
+        if later:
+            step = later[-1]
+            raise Refused(f"a close on {format_nl(on)} lies before the step of {format_nl(step.on_date)} "
+                          f"({step.action.label}); date the close on or after it")
+    if reason.signal == VERZUIMMELDING and kind is not ActionType.NOTITIE:
+        _handle_melding(session, reason, kind, on, by, reden_afsluiting, today)
+    elif reden_afsluiting is not None:
+        raise Refused("a reden afsluiting belongs to closing a verzuimmelding reason")
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    entry = CaseAction(case=reason, action=kind, on_date=on, by=by, note=note, recorded_at=now)
+    session.add(entry)
+    detail = None
+    if kind is ActionType.GESLOTEN:
+        code = parse_code(CloseReason, close_reason or (
+            CloseReason.MELDING_AFGESLOTEN if reason.signal == VERZUIMMELDING else CloseReason.HANDMATIG),
+            "close reason")
+        ending = ([reason] if reason_id is not None
+                  else [r for r in dossier.reasons if r.status == CaseStatus.OPEN])
+        for ended in ending:
+            if ended.signal == VERZUIMMELDING and ended is not reason:
+                _handle_melding(session, ended, kind, on, by, reden_afsluiting, today)
+            ended.status, ended.closed_on, ended.close_reason = CaseStatus.CLOSED, on, code
+        if all(r.status == CaseStatus.CLOSED for r in dossier.reasons):
+            dossier.status, dossier.closed_on, dossier.close_reason = CaseStatus.CLOSED, on, code
+        detail = f"reason={code.value}"
+    session.flush()
+    for name, content in attachments:
+        bijlage_store.attach(session, entry, name, content, attachment_dir, by=by)
+    audit.record(session, AuditEvent(f"dossier.{kind.value}", dossier.persoonsnummer, "dossiers", dossier.id,
+                                     detail))
+    if kind is ActionType.GESLOTEN and dossier.close_reason == CloseReason.GEEMIGREERD:
+        end_on_emigration(session, [dossier.persoonsnummer], on)
+    return entry
+
+
+def _handle_melding(session: Session, reason: Case, kind: ActionType, on: date, by: str,
+                    reden: RedenAfsluiting | str | None, today: date) -> None:
+    """DUO's status follows the handling: in behandeling at the first step, afgesloten at the end."""
+    melding = reason.melding
+    if melding is None or melding.status.is_final:
+        return
+    if kind is ActionType.GESLOTEN:
+        if reden is None:
+            raise Refused(f"closing verzuimmelding {melding.meldingsnummer} needs DUO's reden afsluiting "
+                          f"(--reden-afsluiting): {', '.join(r.value for r in RedenAfsluiting)}")
+        if melding.status == MeldingStatus.GEREGISTREERD:
+            handle_melding(session, melding.meldingsnummer, MeldingStatus.IN_BEHANDELING, on=on, by=by,
+                           today=today)
+        handle_melding(session, melding.meldingsnummer, MeldingStatus.AFGESLOTEN, on=on, by=by, reden=reden,
+                       today=today)
+    elif melding.status == MeldingStatus.GEREGISTREERD:
+        handle_melding(session, melding.meldingsnummer, MeldingStatus.IN_BEHANDELING, on=on, by=by,
+                       today=today)
+
+
+def assign(session: Session, dossier_id: int, assigned_to: str | None) -> Dossier:
+    """Give the dossier to a leerplichtambtenaar or RMC counsellor (None: nobody)."""
+    dossier = get_dossier(session, dossier_id)
+    dossier.assigned_to = (assigned_to or "").strip() or None
+    trail(session).record(session, AuditEvent("dossier.assigned", dossier.persoonsnummer, "dossiers",
+                                              dossier.id))
+    session.flush()
+    return dossier
+
+
+def set_legal_hold(session: Session, dossier_id: int, hold: bool) -> Dossier:
+    """A legal hold keeps the dossier past its retention period (an objection, a court case)."""
+    dossier = get_dossier(session, dossier_id)
+    dossier.legal_hold = hold
+    for reason in dossier.reasons:  # the retention reads it per record
+        reason.legal_hold = hold
+    trail(session).record(session, AuditEvent("dossier.legal_hold", dossier.persoonsnummer, "dossiers",
+                                              dossier.id, f"hold={hold}"))
+    session.flush()
+    return dossier
