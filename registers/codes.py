@@ -34,6 +34,17 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
 # A dossier's reasons are these signals and the verzuimmeldingen DUO routes to the gemeente.
 VERZUIMMELDING = "VERZUIMMELDING"
 Signal = StrEnum("Signal", [(code, code) for code in (*SIGNALS, VERZUIMMELDING)])
+REASON_LABELS = {
+    "ABSOLUUT_VERZUIM": "Absoluut verzuim",
+    "GEEN_INSCHRIJVING_RMC": "Geen inschrijving (RMC, zonder startkwalificatie)",
+    "VSV": "Voortijdig schoolverlater",
+    "THUISZITTER": "Thuiszitter",
+    "ONBEKEND_IN_BRP": "Onbekend in BRP",
+    "BIJNA_LEERPLICHTIG": "Bijna leerplichtig",
+    "CONTROLE_GEBOORTEDATUM": "Controle geboortedatum",
+    "ONVOLLEDIGE_PERSOONSLIJST": "Onvolledige persoonslijst",
+    VERZUIMMELDING: "Verzuimmelding",
+}
 # The reasons RMC works (docs/spec.md §4.2); the others belong to the leerplichtambtenaar.
 RMC_SIGNALS = frozenset({"GEEN_INSCHRIJVING_RMC", "VSV"})
 LEERPLICHT_SIGNALS = frozenset({"ABSOLUUT_VERZUIM", "BIJNA_LEERPLICHTIG"})

@@ -24,15 +24,18 @@ from connectors.gemeenten import gemeente_label
 from connectors.staging import Staging
 from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings, SettingsError
-from registers import cases as case_register
+from registers import dossiers as dossier_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
 from registers.audit import AuditEvent, record_reads, trail
 from registers.codes import (
+    REASON_LABELS,
+    VERZUIMMELDING,
     CaseStatus,
     CloseReason,
     MeldingStatus,
     RedenAfsluiting,
+    Team,
     ToelichtingAfsluiting,
     VerzuimSoort,
 )
@@ -40,7 +43,7 @@ from registers.db import register_session as db_session
 from registers.errors import Refused
 from registers.gebruikers import get_user
 from registers.matching import week_signals
-from registers.models import Case, Verzuimmelding, Vrijstelling
+from registers.models import Dossier, Verzuimmelding, Vrijstelling
 from rules.commands import DATUM
 from rules.dates import format_nl
 from rules.signals import COLUMNS as SIGNAL_COLUMNS
@@ -53,6 +56,9 @@ def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
 
 # The signal codes, and the codes of earlier releases a user may still type (rules.signals.SIGNAL_ALIASES).
 SIGNAL_CHOICE = click.Choice([*SIGNALS, *SIGNAL_ALIASES], case_sensitive=False)
+# A dossier's reasons: the signals and the verzuimmeldingen.
+REASON_CHOICE = click.Choice([*SIGNALS, VERZUIMMELDING, *SIGNAL_ALIASES], case_sensitive=False)
+
 
 
 @contextmanager
@@ -74,115 +80,182 @@ def _act_as(ctx: click.Context, login: str | None) -> None:
         ctx.obj = replace(ctx.obj, gebruiker=login.strip().lower())
 
 
-# --- cases -----------------------------------------------------------------------------------------
+# --- cases (dossiers) ------------------------------------------------------------------------------
 
-CASE_COLUMNS = ("id", "persoonsnummer", "signal", "status", "gemeentecode", "sinds", "opened_on", "last_seen",
-                "assigned_to", "closed_on", "close_reason", "adres_in_onderzoek", "controle_nodig",
-                "legal_hold")
+CASE_COLUMNS = ("id", "persoonsnummer", "status", "team", "redenen", "thuiszitter", "gemeentecode",
+                "opened_on", "assigned_to", "volgende_actie", "volgende_actie_datum", "closed_on",
+                "close_reason")
 
 
-def _case_row(case: Case) -> dict[str, Any]:
-    return {column: getattr(case, column) for column in CASE_COLUMNS}
+def _next_actions(session: Session, ctx: click.Context) -> dict[int, tuple[str, date | None]]:
+    """The next action of every open dossier, as the work list computes it."""
+    from reports import follow_up, register_queries
+
+    plan = follow_up.schedule(ctx.obj.reports.werklijst.vervolg)
+    return {int(row["dossier_id"]): follow_up.next_action(
+        row["soort"], row["stap"], row["stap_datum"], plan=plan,
+        adres_in_onderzoek=row["adres_in_onderzoek"], controle_nodig=row["controle_nodig"],
+        held_back=row["tegengehouden"], held_on=row["tegengehouden_datum"])
+        for row in register_queries.open_dossiers(session).to_dict("records")}
+
+
+def _dossier_row(dossier: Dossier, next_actions: dict[int, tuple[str, date | None]]) -> dict[str, Any]:
+    is_open = dossier.status == CaseStatus.OPEN
+    reasons = [r for r in dossier.reasons if r.status == CaseStatus.OPEN or not is_open]
+    action, due = next_actions.get(dossier.id, (None, None))
+    return {"id": dossier.id, "persoonsnummer": dossier.persoonsnummer, "status": dossier.status,
+            "team": dossier.team, "redenen": sorted({r.signal.value for r in reasons}),
+            "thuiszitter": dossier.thuiszitter, "gemeentecode": dossier.gemeentecode,
+            "opened_on": dossier.opened_on, "assigned_to": dossier.assigned_to, "volgende_actie": action,
+            "volgende_actie_datum": due, "closed_on": dossier.closed_on, "close_reason": dossier.close_reason}
 
 
 @click.group("cases")
 def cases() -> None:
-    """Cases: list, show the dossier, record actions (letters, visits, talks, sanctions), close."""
+    """Dossiers: one per young person, with their reasons; list, show, record steps, assign, close."""
 
 
 @cases.command("list")
 @click.option("--status", type=_choices(CaseStatus), default=None, help="open or closed.")
-@click.option("--type", "signal", type=SIGNAL_CHOICE, default=None,
-              help="Signal type, e.g. ABSOLUUT_VERZUIM (the old GEEN_INSCHRIJVING_18_23 is accepted).")
-@click.option("--assigned", default=None, help="Assigned to this person; '-' for unassigned cases.")
+@click.option("--type", "signal", type=REASON_CHOICE, default=None,
+              help="Holding this reason, e.g. ABSOLUUT_VERZUIM or VERZUIMMELDING "
+                   "(the old GEEN_INSCHRIJVING_18_23 is accepted).")
+@click.option("--assigned", default=None, help="Assigned to this person; '-' for unassigned dossiers.")
 @output_options
 @click.pass_context
 def cases_list(ctx: click.Context, status: str | None, signal: str | None, assigned: str | None,
                fmt: str) -> None:
-    """List cases, oldest first."""
+    """List dossiers, oldest first: one row per dossier with its reasons and next action."""
     with register_session(ctx) as session:  # writes: showing persons' numbers is audited
-        found = case_register.list_cases(session, status=status, signal=signal, assigned_to=assigned)
-        record_reads(session, "case.listed", "cases", [(c.id, c.persoonsnummer) for c in found])
-        emit([_case_row(c) for c in found], CASE_COLUMNS, fmt)
+        found = dossier_register.list_dossiers(session, status=status, signal=signal, assigned_to=assigned)
+        record_reads(session, "dossier.listed", "dossiers", [(d.id, d.persoonsnummer) for d in found])
+        next_actions = _next_actions(session, ctx) if any(d.status == CaseStatus.OPEN for d in found) else {}
+        emit([_dossier_row(d, next_actions) for d in found], CASE_COLUMNS, fmt)
 
 
 @cases.command("show")
-@click.argument("case_id", type=int)
+@click.argument("dossier_id", type=int)
 @click.pass_context
-def cases_show(ctx: click.Context, case_id: int) -> None:
-    """Show one case and its timeline (dates in Dutch)."""
+def cases_show(ctx: click.Context, dossier_id: int) -> None:
+    """Show one dossier: its reasons and its timeline (dates in Dutch)."""
     with register_session(ctx) as session:
-        case = case_register.read_case(session, case_id)
-        click.echo("\n".join(printable(line) for line in describe_case(case)))
+        dossier = dossier_register.read_dossier(session, dossier_id)
+        is_open = dossier.status == CaseStatus.OPEN
+        next_action = _next_actions(session, ctx).get(dossier.id) if is_open else None
+        click.echo("\n".join(printable(line) for line in describe_dossier(dossier, next_action)))
 
 
-def describe_case(case: Case) -> list[str]:
-    """The dossier as a leerplichtambtenaar reads it: facts first, then the dated timeline."""
-    state = "open" if case.status == CaseStatus.OPEN else "gesloten"
-    lines = [f"Zaak {case.id} · {case.signal.value} · {state}",
-             f"Persoonsnummer:   {case.persoonsnummer}",
-             f"Gemeente:         {gemeente_label(case.gemeentecode)}"]
-    if case.sinds:
-        lines.append(f"Sinds:            {format_nl(case.sinds)}")
-    lines.append(f"Geopend:          {format_nl(case.opened_on)} (laatst gezien {format_nl(case.last_seen)})")
-    if case.closed_on:
-        lines.append(f"Gesloten:         {format_nl(case.closed_on)}: {case.close_reason.label}")
-    lines.append(f"Toegewezen aan:   {case.assigned_to or '-'}")
-    if case.adres_in_onderzoek:
+def describe_dossier(dossier: Dossier, next_action: tuple[str, date | None] | None = None) -> list[str]:
+    """The dossier as a leerplichtambtenaar reads it: facts first, the reasons, then the dated timeline."""
+    state = "open" if dossier.status == CaseStatus.OPEN else "gesloten"
+    team = "leerplicht" if dossier.team == Team.LPA else "RMC / Doorstroompunt"
+    lines = [f"Dossier {dossier.id} · {state} · {team}" + (" · thuiszitter" if dossier.thuiszitter else ""),
+             f"Persoonsnummer:   {dossier.persoonsnummer}",
+             f"Gemeente:         {gemeente_label(dossier.gemeentecode)}",
+             f"Geopend:          {format_nl(dossier.opened_on)}"]
+    if dossier.closed_on:
+        lines.append(f"Gesloten:         {format_nl(dossier.closed_on)}: {dossier.close_reason.label}")
+    lines.append(f"Toegewezen aan:   {dossier.assigned_to or '-'}")
+    if next_action:
+        action, due = next_action
+        lines.append(f"Volgende actie:   {action}" + (f", uiterlijk {format_nl(due)}" if due else ""))
+    if any(r.adres_in_onderzoek and r.status == CaseStatus.OPEN for r in dossier.reasons):
         lines.append("Let op:           adres in onderzoek (BRP): geen brief tot het onderzoek is afgerond")
-    if case.controle_nodig:
-        lines.append("Let op:           handmatige controle nodig (onvolledige geboortedatum)")
-    if case.legal_hold:
+    if any(r.controle_nodig and r.status == CaseStatus.OPEN for r in dossier.reasons):
+        lines.append("Let op:           handmatige controle nodig (geboortedatum of persoonslijst)")
+    if dossier.legal_hold:
         lines.append("Bewaren:          juridische bewaarplicht (legal hold)")
+    lines.append("Aanleidingen:")
+    for reason in dossier.reasons:
+        label = REASON_LABELS.get(reason.signal.value, reason.signal.value)
+        if reason.melding is not None:
+            label += f" {reason.melding.meldingsnummer} ({reason.melding.status.label.lower()})"
+        since = f" sinds {format_nl(reason.sinds)}" if reason.sinds else ""
+        end = (f", beëindigd {format_nl(reason.closed_on)}: {reason.close_reason.label}"
+               if reason.closed_on else ", open")
+        lines.append(f"  [{reason.id}] {label}{since}{end}")
     lines.append("Tijdlijn:")
-    dates = [format_nl(a.on_date) for a in case.actions]
+    steps = dossier_register.timeline(dossier)
+    dates = [format_nl(a.on_date) for a in steps]
     width = max([len(d) for d in dates] + [0])
-    for action, when in zip(case.actions, dates, strict=True):
+    for action, when in zip(steps, dates, strict=True):
         line = f"  {when.ljust(width)}  {action.action.label:<17} {action.by}"
         lines.append(line + (f": {action.note}" if action.note else ""))
+        lines += [f"  {' ' * width}  bijlage [{b.id}] {b.bestandsnaam} ({b.grootte:,} bytes)"
+                  for b in action.bijlagen]
     return lines
 
 
 @cases.command("act")
-@click.argument("case_id", type=int)
+@click.argument("dossier_id", type=int)
 @click.argument("action")
+@click.option("--reden", "reason_id", type=int, default=None,
+              help="The reason (its number in `cases show`) the step is about; default the leading one.")
 @click.option("--date", "on", type=DATUM, default=None, help="Date of the action (default today).")
 @click.option("--by", default=None, metavar="LOGIN",
               help="The named user who did it (default: inbeeld --by / INBEELD_GEBRUIKER).")
-@click.option("--note", default=None, help="Note or gespreksverslag.")
-@click.option("--reason", type=_choices(CloseReason), default=None,
-              help="With close: why the case closes (default handmatig).")
+@click.option("--note", "--verslag", "note", default=None, help="Verslag (gespreksverslag) or note.")
+@click.option("--bijlage", "attachments", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file to attach (repeatable); kept content-hashed in the data directory.")
+@click.option("--reason", "close_reason", type=_choices(CloseReason), default=None,
+              help="With close: why (default handmatig; a verzuimmelding: melding_afgesloten).")
+@click.option("--reden-afsluiting", type=_choices(RedenAfsluiting), default=None,
+              help="Closing a verzuimmelding reason: DUO's reden afsluiting.")
 @click.pass_context
-def cases_act(ctx: click.Context, case_id: int, action: str, on: date | None, by: str | None,
-              note: str | None, reason: str | None) -> None:
-    """Record ACTION on a case: letter, reply, huisbezoek, gesprek, waarschuwing, halt, proces-verbaal,
-    doorverwijzing, note or close (the codes: brief_verstuurd, antwoord_ontvangen, halt_verwijzing, …)."""
+def cases_act(ctx: click.Context, dossier_id: int, action: str, reason_id: int | None, on: date | None,
+              by: str | None, note: str | None, attachments: tuple[Path, ...], close_reason: str | None,
+              reden_afsluiting: str | None) -> None:
+    """Record ACTION in a dossier: letter, reply, huisbezoek, gesprek, waarschuwing, halt, proces-verbaal,
+    doorverwijzing, overleg, onderzoek, beoordeeld, note or close. Close without --reden closes the
+    whole dossier; with --reden only that reason (the dossier closes with its last reason)."""
     _act_as(ctx, by)
+    files = [(path.name, path.read_bytes()) for path in attachments]
     with register_session(ctx) as session:
-        entry = case_register.record_action(session, case_id, action, on=on, note=note, reason=reason)
-        click.echo(f"Zaak {case_id}: {entry.action.label} op {format_nl(entry.on_date)} door {entry.by}")
+        entry = dossier_register.record_action(
+            session, dossier_id, action, reason_id=reason_id, on=on, note=note, close_reason=close_reason,
+            reden_afsluiting=reden_afsluiting, attachments=files,
+            attachment_dir=ctx.obj.ensure_data_dir() if files else None)
+        extra = f" ({len(files)} bijlage{'n' if len(files) != 1 else ''})" if files else ""
+        click.echo(f"Dossier {dossier_id}: {entry.action.label} op {format_nl(entry.on_date)} "
+                   f"door {entry.by}{extra}")
+
+
+@cases.command("bijlage")
+@click.argument("bijlage_id", type=int)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the file.")
+@click.pass_context
+def cases_bijlage(ctx: click.Context, bijlage_id: int, out: Path) -> None:
+    """Write an attachment of a dossier to a file (checked against its hash; the reading is audited)."""
+    from registers import bijlagen
+
+    with register_session(ctx) as session:
+        entry, content = bijlagen.read(session, bijlage_id, ctx.obj.data_dir)
+        out.write_bytes(content)
+        click.echo(f"Bijlage {entry.id} ({entry.bestandsnaam}) geschreven naar {out}")
 
 
 @cases.command("assign")
-@click.argument("case_id", type=int)
+@click.argument("dossier_id", type=int)
 @click.argument("name")
 @click.pass_context
-def cases_assign(ctx: click.Context, case_id: int, name: str) -> None:
-    """Assign a case to a leerplichtambtenaar or RMC counsellor ('-' to unassign)."""
+def cases_assign(ctx: click.Context, dossier_id: int, name: str) -> None:
+    """Assign a dossier to a leerplichtambtenaar or RMC counsellor ('-' to unassign)."""
     with register_session(ctx) as session:
-        case = case_register.assign(session, case_id, None if name == "-" else name)
-        click.echo(f"Zaak {case.id}: toegewezen aan {case.assigned_to or '-'}")
+        dossier = dossier_register.assign(session, dossier_id, None if name == "-" else name)
+        click.echo(f"Dossier {dossier.id}: toegewezen aan {dossier.assigned_to or '-'}")
 
 
 @cases.command("hold")
-@click.argument("case_id", type=int)
+@click.argument("dossier_id", type=int)
 @click.option("--release", is_flag=True, help="Lift the legal hold.")
 @click.pass_context
-def cases_hold(ctx: click.Context, case_id: int, release: bool) -> None:
-    """Put a legal hold on a case (kept past its retention period), or lift it with --release."""
+def cases_hold(ctx: click.Context, dossier_id: int, release: bool) -> None:
+    """Put a legal hold on a dossier (kept past its retention period), or lift it with --release."""
     with register_session(ctx) as session:
-        case = case_register.set_legal_hold(session, case_id, not release)
-        click.echo(f"Zaak {case.id}: legal hold {'aan' if case.legal_hold else 'uit'}")
+        dossier = dossier_register.set_legal_hold(session, dossier_id, not release)
+        click.echo(f"Dossier {dossier.id}: legal hold {'aan' if dossier.legal_hold else 'uit'}")
 
 
 # --- vrijstellingen --------------------------------------------------------------------------------

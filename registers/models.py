@@ -26,13 +26,16 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    event,
     false,
+    select,
     text,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from registers.codes import (
+    RMC_SIGNALS,
     ActionType,
     CaseStatus,
     CloseReason,
@@ -525,3 +528,38 @@ class Gebruiker(Base):
     __table_args__ = (
         CheckConstraint("mislukte_pogingen >= 0", name="pogingen_not_negative"),
     )
+
+
+@event.listens_for(Session, "before_flush")
+def _every_reason_in_a_dossier(session: Session, _context: object, _instances: object) -> None:
+    """A reason added through the ORM (a hand-made record, an import) without a dossier joins the
+    person's open dossier, or one made for it: no reason ever stands outside a dossier. The weekly
+    sync sets dossiers set-based itself (registers.dossier_sync)."""
+    pending = [obj for obj in session.new if isinstance(obj, Case) and obj.dossier is None
+               and obj.dossier_id is None]
+    if not pending:
+        return
+    made: dict[str, Dossier] = {obj.persoonsnummer: obj for obj in session.new
+                                if isinstance(obj, Dossier) and obj.status in (None, CaseStatus.OPEN)}
+    with session.no_autoflush:
+        for reason in pending:
+            is_open = reason.status in (None, CaseStatus.OPEN)
+            dossier = made.get(reason.persoonsnummer) if is_open else None
+            if dossier is None and is_open:
+                dossier = session.scalars(select(Dossier).where(
+                    Dossier.persoonsnummer == reason.persoonsnummer,
+                    Dossier.status == CaseStatus.OPEN)).first()
+            if dossier is None:
+                signal = str(getattr(reason.signal, "value", reason.signal))
+                dossier = Dossier(
+                    persoonsnummer=reason.persoonsnummer, gemeentecode=reason.gemeentecode,
+                    status=CaseStatus.OPEN if is_open else CaseStatus.CLOSED,
+                    team=Team.RMC if signal in RMC_SIGNALS else Team.LPA,
+                    thuiszitter=is_open and signal == "THUISZITTER", opened_on=reason.opened_on,
+                    closed_on=None if is_open else reason.closed_on,
+                    close_reason=None if is_open else reason.close_reason,
+                    assigned_to=reason.assigned_to, legal_hold=bool(reason.legal_hold))
+                session.add(dossier)
+                if is_open:
+                    made[reason.persoonsnummer] = dossier
+            reason.dossier = dossier

@@ -36,6 +36,7 @@ import pandas as pd
 
 from connectors.gemeenten import gemeentenaam
 from inbeeld.settings import Werklijst
+from registers.codes import REASON_LABELS
 from reports.inputs import ages_on, dates, frame, stamp, texts
 
 CASE_COLUMNS = (
@@ -47,16 +48,7 @@ OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats", "redenen")
 UNASSIGNED = "(niet toegewezen)"
 RMC_CASE_TYPES = frozenset({"VSV", "GEEN_INSCHRIJVING_RMC"})
 ROLES = ("LPA", "RMC")
-CASE_TYPE_LABELS = {
-    "ABSOLUUT_VERZUIM": "Absoluut verzuim",
-    "GEEN_INSCHRIJVING_RMC": "Geen inschrijving (RMC, zonder startkwalificatie)",
-    "VSV": "Voortijdig schoolverlater",
-    "THUISZITTER": "Thuiszitter",
-    "ONBEKEND_IN_BRP": "Onbekend in BRP",
-    "BIJNA_LEERPLICHTIG": "Bijna leerplichtig",
-    "CONTROLE_GEBOORTEDATUM": "Controle geboortedatum",
-    "ONVOLLEDIGE_PERSOONSLIJST": "Onvolledige persoonslijst",
-}
+CASE_TYPE_LABELS = REASON_LABELS
 SURNAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "op", "'t", "d'",
                               "la", "le", "du"})
 _RANGE = re.compile(r"^\s*(\w+)\s*(?:-\s*(\w+)\s*)?$")

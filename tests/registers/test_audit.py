@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail, load_key
 from registers.case_sync import sync_cases
-from registers.cases import read_case, record_action
+from registers.dossiers import read_dossier, record_action
 from registers.codes import CloseReason, Signal
 from registers.db import session_factory
 from registers.models import AuditEntry
@@ -33,10 +33,10 @@ def _everything_in_the_audit_log(session: Session) -> str:
 def test_every_register_change_is_audited_with_the_hmac_of_the_person(session: Session,
                                                                        audit: AuditTrail) -> None:
     sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM)], {})
-    case_id = session.scalar(text("SELECT id FROM cases"))
-    record_action(session, case_id, "letter", on=WEEK1, by="J. Jansen", note=f"brief over {BSNS[0]}",
+    dossier_id = session.scalar(text("SELECT id FROM dossiers"))
+    record_action(session, dossier_id, "letter", on=WEEK1, by="J. Jansen", note=f"brief over {BSNS[0]}",
                   today=TODAY)
-    read_case(session, case_id)
+    read_dossier(session, dossier_id)
     add_vrijstelling(session, BSNS[0], "LPW_5_C", date(2026, 9, 10))
     sync_cases(session, WEEK2, [], {BSNS[0]: CloseReason.VRIJSTELLING})
     register_meldingen(session, [{"meldingsnummer": "VM-1", "brin": "12AB", "persoonsnummer": BSNS[1],
@@ -45,12 +45,12 @@ def test_every_register_change_is_audited_with_the_hmac_of_the_person(session: S
 
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
 
-    assert [e.action for e in entries] == ["case.opened", "case.brief_verstuurd", "case.read",
-                                           "vrijstelling.added", "case.closed", "verzuim.registered",
-                                           "verzuim.status"]
+    assert [e.action for e in entries] == ["case.opened", "dossier.brief_verstuurd", "dossier.read",
+                                           "vrijstelling.added", "case.closed", "dossier.gesloten",
+                                           "verzuim.registered", "verzuim.status"]
     expected = hmac.new(AUDIT_KEY, BSNS[0].encode(), hashlib.sha256).hexdigest()
-    assert {e.person_hash for e in entries[:5]} == {expected}
-    assert entries[5].person_hash == audit.person_hash(BSNS[1]) != expected
+    assert {e.person_hash for e in entries[:6]} == {expected}
+    assert entries[6].person_hash == audit.person_hash(BSNS[1]) != expected
     assert {e.actor for e in entries} == {"tester"}
     assert entries[4].detail == "reason=vrijstelling"
     assert [e.action for e in audit.entries_for(session, BSNS[1])] == ["verzuim.registered", "verzuim.status"]
@@ -60,10 +60,10 @@ def test_every_register_change_is_audited_with_the_hmac_of_the_person(session: S
 
 def test_a_refused_change_leaves_no_audit_entry(session: Session) -> None:
     sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM)], {})
-    case_id = session.scalar(text("SELECT id FROM cases"))
+    dossier_id = session.scalar(text("SELECT id FROM dossiers"))
     before = session.scalar(text("SELECT count(*) FROM audit_log"))
     with pytest.raises(Exception, match="in the future"):
-        record_action(session, case_id, "gesprek", on=date(2026, 10, 2), today=TODAY)
+        record_action(session, dossier_id, "gesprek", on=date(2026, 10, 2), today=TODAY)
     assert session.scalar(text("SELECT count(*) FROM audit_log")) == before
 
 

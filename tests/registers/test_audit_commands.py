@@ -37,7 +37,7 @@ def cases(session: Session) -> list[int]:
     sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24)),
                                 signal_row(BSNS[1], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
     session.commit()
-    return list(session.scalars(text("SELECT id FROM cases ORDER BY id")))
+    return list(session.scalars(text("SELECT id FROM dossiers ORDER BY id")))
 
 
 def test_who_looked_at_my_childs_file(run, cases: list[int]) -> None:
@@ -48,10 +48,10 @@ def test_who_looked_at_my_childs_file(run, cases: list[int]) -> None:
 
     assert result.exit_code == 0, result.output
     entries = json.loads(result.output)
-    assert [e["action"] for e in entries] == ["case.opened", "case.read", "case.listed"]
+    assert [e["action"] for e in entries] == ["case.opened", "dossier.read", "dossier.listed"]
     assert {e["entity_id"] for e in entries} == {cases[0]}
     other = json.loads(run("audit", "list", "--persoon", BSNS[1], "--format", "json").output)
-    assert [e["action"] for e in other] == ["case.opened", "case.listed"]
+    assert [e["action"] for e in other] == ["case.opened", "dossier.listed"]
 
 
 def test_the_question_itself_is_audited_and_since_limits_the_answer(run, cases: list[int], session: Session,
@@ -77,4 +77,4 @@ def test_lists_of_persons_are_audited_per_record(run, cases: list[int], session:
         assert run(*args).exit_code == 0
     session.rollback()
     actions = [row.action for row in session.execute(select(AuditEntry.action))]
-    assert actions.count("case.listed") == 2 and actions.count("vrijstelling.listed") == 1
+    assert actions.count("dossier.listed") == 2 and actions.count("vrijstelling.listed") == 1

@@ -38,7 +38,7 @@ def run(db_url: str, tmp_path: Path):
 def case_id(session: Session) -> int:
     sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
     session.commit()
-    return session.scalar(text("SELECT id FROM cases"))
+    return session.scalar(text("SELECT id FROM dossiers"))
 
 
 def test_a_case_is_worked_from_the_command_line(run, case_id: int, db_url: str, tmp_path: Path) -> None:
@@ -51,23 +51,29 @@ def test_a_case_is_worked_from_the_command_line(run, case_id: int, db_url: str, 
     shown = run("cases", "show", str(case_id))
 
     assert shown.exit_code == 0, shown.output
-    assert "Sinds:            24 augustus 2026" in shown.output
+    assert "Absoluut verzuim sinds 24 augustus 2026, open" in shown.output
     assert "8 september 2026  brief verstuurd   jjansen: Eerste brief met antwoordformulier" in shown.output
+    assert "Volgende actie:   reactie nagaan, zo nodig huisbezoek, uiterlijk 6 oktober 2026" in shown.output
     listed = json.loads(run("cases", "list", "--assigned", "jjansen", "--format", "json").output)
-    assert [(c["id"], c["persoonsnummer"], c["signal"], c["sinds"]) for c in listed] == [
-        (case_id, BSNS[0], "ABSOLUUT_VERZUIM", "2026-08-24")]
+    assert [(c["id"], c["persoonsnummer"], c["status"], c["redenen"], c["assigned_to"], c["volgende_actie"],
+             c["volgende_actie_datum"]) for c in listed] == [
+        (case_id, BSNS[0], "open", ["ABSOLUUT_VERZUIM"], "jjansen", "reactie nagaan, zo nodig huisbezoek",
+         "2026-10-06")]
 
     closed = run("cases", "act", str(case_id), "close", "--reason", "verhuisd", "--date", "2026-09-10")
     assert closed.exit_code == 0, closed.output
     again = run("cases", "act", str(case_id), "close")
     assert again.exit_code == 1
     assert "closed on 10 september 2026" in again.output
+    back_dated = run("cases", "act", str(case_id), "note", "--date", "2026-09-11", "--note", "nagekomen")
+    assert back_dated.exit_code == 0, back_dated.output
     assert json.loads(run("cases", "list", "--status", "open", "--format", "json").output) == []
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["cases", "show", "4242"], 1, "there is no case 4242"),
-    (["cases", "act", "4242", "letter"], 1, "there is no case 4242"),
+    (["cases", "show", "4242"], 1, "there is no dossier 4242"),
+    (["cases", "act", "4242", "letter"], 1, "there is no dossier 4242"),
+    (["cases", "act", "{id}", "letter", "--reden", "999"], 1, "reason 999 is not a reason of dossier"),
     (["cases", "act", "{id}", "spijbelen"], 1, "unknown action"),
     (["cases", "act", "{id}", "letter", "--date", "2026-02-30"], 2, "not a real date"),
     (["cases", "list", "--status", "half"], 2, "half"),

@@ -235,11 +235,9 @@ def _has_role(name: str) -> bool:
 def _privileges() -> None:
     """Grants and row-level security for the new tables, as revisions 0004 and 0009 set them for cases."""
     grants = {
-        "dossiers": {LPA: "SELECT, INSERT", RMC: "SELECT, INSERT", ADMINISTRATIE: "SELECT, INSERT, UPDATE",
-                     BEHEER: ALL},
+        "dossiers": {LPA: "SELECT", RMC: "SELECT", ADMINISTRATIE: "SELECT, INSERT, UPDATE", BEHEER: ALL},
         "bijlagen": {LPA: "SELECT, INSERT", RMC: "SELECT, INSERT", ADMINISTRATIE: "SELECT, INSERT",
                      BEHEER: ALL},
-        "cases": {LPA: "INSERT", RMC: "INSERT"},  # a verzuimmelding recorded by hand opens its reason
     }
     for table, by_role in grants.items():
         for role, privileges in by_role.items():
@@ -247,10 +245,10 @@ def _privileges() -> None:
     columns = ", ".join(WORKFLOW)
     for role in (LPA, RMC):
         op.execute(f"GRANT UPDATE ({columns}) ON dossiers TO {role}")
-    for table in ("dossiers", "bijlagen", "cases"):
+    for table, roles in (("dossiers", (ADMINISTRATIE,)), ("bijlagen", (LPA, RMC, ADMINISTRATIE))):
         sequence = op.get_bind().execute(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"),
                                          {"t": table}).scalar_one()
-        op.execute(f"GRANT USAGE ON SEQUENCE {sequence} TO {LPA}, {RMC}, {ADMINISTRATIE}")
+        op.execute(f"GRANT USAGE ON SEQUENCE {sequence} TO {', '.join(roles)}")
     mine = "inbeeld_mijn_persoon(persoonsnummer)"
     policies = {
         ("dossiers", LPA): mine,
