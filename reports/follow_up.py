@@ -76,6 +76,8 @@ def next_action(reason: str, step: str, on: dt.date, *, adres_in_onderzoek: bool
     A letter held back after that step (`held_back`, the suppression reason, on `held_on`) is
     assessed first; a birth date or address under investigation waits for that; a reason without a
     letter of its own starts with its own first step; an information letter asks nothing more."""
+    held_back = held_back if isinstance(held_back, str) and held_back else None  # pandas' NaN is "none"
+    held_on = held_on if isinstance(held_on, dt.date) and held_back else None
     if controle_nodig and step == "geopend":
         return _due(FIRST_STEPS.get(reason, CONTROLE_GEBOORTEDATUM), on)
     if held_back == "adres_in_onderzoek" or (adres_in_onderzoek and step == "geopend"):

@@ -18,8 +18,10 @@ SEPT = date(2026, 9, 7)
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A register with an ABSOLUUT_VERZUIM case open since May and a vrijstelling art. 5 onder a."""
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A register with an ABSOLUUT_VERZUIM case open since May and a vrijstelling art. 5 onder a, for
+    gemeente 0363 (the VSV figures refuse to guess which gemeenten are served)."""
+    monkeypatch.setenv("INBEELD_GEMEENTEN", "0363")
     from registers.case_sync import sync_cases
     from registers.vrijstellingen import add_vrijstelling
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail, load_key
 from registers.case_sync import sync_cases
-from registers.dossiers import read_dossier, record_action
 from registers.codes import CloseReason, Signal
 from registers.db import session_factory
+from registers.dossiers import read_dossier, record_action
 from registers.models import AuditEntry
 from registers.verzuim import handle_melding, register_meldingen
 from registers.vrijstellingen import add_vrijstelling

@@ -18,7 +18,7 @@ from connectors.staging import Staging
 from inbeeld.settings import load_settings
 from registers.audit import AuditTrail
 from registers.db import make_engine, session_factory
-from registers.models import Case
+from registers.models import Dossier
 from reports.disclosure import SUPPRESSED
 from reports.gather import assign_by_rules
 from tests.named_user import TESTER, add_tester
@@ -222,8 +222,8 @@ def test_the_weekly_assignment_gives_open_cases_to_the_person_the_rules_name(dat
             Staging(copy / "staging.duckdb", read_only=True) as staging:
         assert assign_by_rules(session, staging.con, config) == 2
         assert assign_by_rules(session, staging.con, config) == 0  # assigned once; kept after that
-        assigned = {case.persoonsnummer: case.assigned_to for case in session.query(Case)
-                    if case.status == "open"}
+        assigned = {dossier.persoonsnummer: dossier.assigned_to for dossier in session.query(Dossier)
+                    if dossier.status == "open"}
     engine.dispose()
     # Sanne de Vries (absoluut verzuim, V → L-Z) and Daan Jansen (18-23: the RMC counsellor)
     assert assigned == {PEOPLE[0]: "Bram Bos", PEOPLE[1]: "Ria RMC"}

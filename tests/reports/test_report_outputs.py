@@ -244,13 +244,13 @@ def test_kpi_workbook_and_html_are_coloured(tmp_path: Path) -> None:
 
 def test_worklist_workbook_and_html(tmp_path: Path) -> None:
     cases = [
-        {"case_id": 1, "soort": "ABSOLUUT_VERZUIM", "persoonsnummer": "999993653",
+        {"dossier_id": 1, "soort": "ABSOLUUT_VERZUIM", "persoonsnummer": "999993653",
          "naam": "=HYPERLINK(\"x\")",
          "geslachtsnaam": "Vries", "geboortedatum": "2012-05-01", "gemeentecode": "0363", "wijk": "Noord",
          "postcode": "1017GC", "geopend": "2025-09-01", "schoolstatus": "niet ingeschreven",
          "laatste_actie": "brief verstuurd", "laatste_actie_datum": "2025-09-02",
          "volgende_actie": "huisbezoek", "volgende_actie_datum": "2025-09-30"},
-        {"case_id": 2, "soort": "THUISZITTER", "persoonsnummer": "999990639", "naam": "Piet Bos",
+        {"dossier_id": 2, "soort": "THUISZITTER", "persoonsnummer": "999990639", "naam": "Piet Bos",
          "geslachtsnaam": "Bos", "geboortedatum": "2011-01-01", "gemeentecode": "0363", "wijk": "Noord",
          "postcode": "1017GC", "geopend": "2025-09-20", "schoolstatus": "ingeschreven 10AA",
          "laatste_actie": "gesprek", "laatste_actie_datum": "2025-09-25", "volgende_actie": "gesprek",

@@ -12,10 +12,10 @@ from reports.worklist import UNASSIGNED, Toewijzing, Toewijzingen, surname_lette
 PEIL = dt.date(2025, 11, 1)
 
 
-def case(case_id: int, soort: str, naam: str, geslachtsnaam: str, postcode: str, *, wijk: str = "Centrum",
+def case(dossier_id: int, soort: str, naam: str, geslachtsnaam: str, postcode: str, *, wijk: str = "Centrum",
          gemeente: str = "0363", geopend: str = "2025-10-01", volgende: str | None = None,
          behandelaar: str | None = None) -> dict:
-    return {"case_id": case_id, "soort": soort, "persoonsnummer": f"99999{case_id:04d}", "naam": naam,
+    return {"dossier_id": dossier_id, "soort": soort, "persoonsnummer": f"99999{dossier_id:04d}", "naam": naam,
             "geslachtsnaam": geslachtsnaam, "geboortedatum": "2012-11-02", "gemeentecode": gemeente,
             "wijk": wijk, "postcode": postcode, "geopend": geopend, "schoolstatus": "niet ingeschreven",
             "laatste_actie": "brief verstuurd", "laatste_actie_datum": "2025-10-02",
@@ -66,11 +66,11 @@ def test_assignment_and_order() -> None:
     lists = worklists(rows, Toewijzingen.from_settings(Settings.from_table(CONFIG).reports.werklijst), PEIL)
     assert set(lists) == {"Anna Alfabet", "Lotte Rest", "Piet Postcode", "Ria RMC", "Wim Wijk", UNASSIGNED}
     anna = lists["Anna Alfabet"]
-    assert list(anna["case_id"]) == [4, 6, 7, 8]
+    assert list(anna["dossier_id"]) == [4, 6, 7, 8]
     assert list(anna["te_laat"]) == [True, True, False, False]
     assert list(anna["dagen_te_laat"].astype(object).fillna(-1)) == [12, 1, -1, -1]
     assert anna.loc[0, "leeftijd"] == 12  # born 2 November 2012: 13 the day after the peildatum
     assert anna.loc[2, "dagen_open"] == 153  # 1 June to 1 November
-    assert list(lists["Piet Postcode"]["case_id"]) == [2, 9]
-    assert list(lists[UNASSIGNED]["case_id"]) == [10]
+    assert list(lists["Piet Postcode"]["dossier_id"]) == [2, 9]
+    assert list(lists[UNASSIGNED]["dossier_id"]) == [10]
     assert lists["Ria RMC"].loc[0, "soort_label"] == "Voortijdig schoolverlater"
