@@ -1,8 +1,8 @@
-"""The dossier page: the person, the school, the reason, the timeline, and what the LPA does about
-it (record an action with its verslag, assign, close, register a vrijstelling, handle a
-verzuimmelding). Every change goes through the register's own function; what it refuses is shown
-in the page and nothing is saved (the transaction is rolled back). Reading the dossier is audited
-(`case.read`) under the logged-in user.
+"""The dossier page: the person, the school, the dossier's reasons, the timeline, and what the LPA
+does about it (record an action with its verslag and attachments, assign, close, register a
+vrijstelling, handle a verzuimmelding). Every change goes through the register's own function; what
+it refuses is shown in the page and nothing is saved (the transaction is rolled back). Reading the
+dossier is audited (`dossier.read`) under the logged-in user.
 
 The dossier is reached by its id only; the person number stays on the server."""
 
@@ -16,14 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from registers.cases import assign, read_case, record_action
-from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, RedenAfsluiting
+from registers.codes import (
+    REASON_LABELS,
+    RMC_SIGNALS,
+    ActionType,
+    CaseStatus,
+    CloseReason,
+    MeldingStatus,
+    RedenAfsluiting,
+)
+from registers.dossiers import assign, read_dossier, record_action, timeline
 from registers.errors import Refused
-from registers.models import Case, Verzuimmelding
+from registers.models import Dossier, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
 from reports import staging_queries
-from reports.worklist import CASE_TYPE_LABELS, RMC_CASE_TYPES
 from rules.vrijstellingen import Vrijstellingsgrond
 from web import forms
 from web.requests import PaginaFout, Verzoek
@@ -34,21 +41,21 @@ HAND_CLOSE_REASONS = (CloseReason.HANDMATIG, CloseReason.INSCHRIJVING_GEVONDEN, 
                       CloseReason.VRIJSTELLING, CloseReason.STARTKWALIFICATIE)
 
 
-def _case(session: Session, verzoek: Verzoek) -> Case:
+def _case(session: Session, verzoek: Verzoek) -> Dossier:
     """The dossier of the URL, read (and audited) for showing; 404 in Dutch when there is none."""
-    case_id = verzoek.path_params["dossier_id"]
+    dossier_id = verzoek.path_params["dossier_id"]
     try:
-        case = read_case(session, case_id)
+        dossier = read_dossier(session, dossier_id)
     except Refused:
         raise PaginaFout(404, "Dossier niet gevonden",
-                         f"Dossier {case_id} bestaat niet of is vernietigd.") from None
+                         f"Dossier {dossier_id} bestaat niet of is vernietigd.") from None
     gebruiker = verzoek.gebruiker
     elsewhere = gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten and (
-        case.gemeentecode not in gebruiker.gemeenten)
-    not_rmc = gebruiker.rol == "rmc" and case.signal.value not in RMC_CASE_TYPES
+        dossier.gemeentecode not in gebruiker.gemeenten)
+    not_rmc = gebruiker.rol == "rmc" and not any(r.signal.value in RMC_SIGNALS for r in dossier.reasons)
     if elsewhere or not_rmc:  # as if it did not exist: no hint that it does
-        raise PaginaFout(404, "Dossier niet gevonden", f"Dossier {case_id} bestaat niet of is vernietigd.")
-    return case
+        raise PaginaFout(404, "Dossier niet gevonden", f"Dossier {dossier_id} bestaat niet of is vernietigd.")
+    return dossier
 
 
 def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
@@ -62,15 +69,15 @@ def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
     return person
 
 
-def _render(verzoek: Verzoek, session: Session, case: Case, status: int = 200, fout: str | None = None,
+def _render(verzoek: Verzoek, session: Session, case: Dossier, status: int = 200, fout: str | None = None,
             invoer: dict[str, str] | None = None) -> Response:
     meldingen = list(session.scalars(select(Verzuimmelding).where(
         Verzuimmelding.persoonsnummer == case.persoonsnummer).order_by(Verzuimmelding.begindatum)))
     return verzoek.render(
         "dossier.html.j2", status=status, titel=f"Dossier {case.id}", dossier=case,
-        soort=CASE_TYPE_LABELS.get(case.signal.value, case.signal.value),
-        persoon=_person(verzoek, case.persoonsnummer),
-        acties=sorted(case.actions, key=lambda a: (a.on_date, a.id), reverse=True),
+        aanleidingen=case.reasons, open_aanleidingen=[r for r in case.reasons if r.status == CaseStatus.OPEN],
+        labels=REASON_LABELS, persoon=_person(verzoek, case.persoonsnummer),
+        acties=list(reversed(timeline(case))),
         vrijstellingen=list_vrijstellingen(session, persoonsnummer=case.persoonsnummer), meldingen=meldingen,
         open=case.status == CaseStatus.OPEN, fout=fout, invoer=invoer or {}, vandaag=dt.date.today(),
         hand_acties=HAND_ACTIONS, sluitredenen=HAND_CLOSE_REASONS, gronden=list(Vrijstellingsgrond),
@@ -87,7 +94,7 @@ def page(verzoek: Verzoek) -> Response:
     return response
 
 
-def _change(verzoek: Verzoek, change: Callable[[Session, Case], str]) -> Response:
+def _change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) -> Response:
     """Do one change in one transaction: saved and back to the page with a message, or refused with
     the reason and nothing saved."""
     with verzoek.db() as session:
@@ -108,20 +115,33 @@ def _change(verzoek: Verzoek, change: Callable[[Session, Case], str]) -> Respons
     return verzoek.redirect(f"/dossier/{case.id}", message)
 
 
+def _reason_id(verzoek: Verzoek) -> int | None:
+    value = verzoek.veld("reden_id")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise forms.Invoerfout("Kies de aanleiding waar de actie over gaat.")
+    return int(value)
+
+
 def record(verzoek: Verzoek) -> Response:
-    def change(session: Session, case: Case) -> str:
+    def change(session: Session, case: Dossier) -> str:
         soort = verzoek.veld("soort")
         if soort not in {a.value for a in HAND_ACTIONS}:
             raise forms.Invoerfout("Kies wat u heeft gedaan.")
         on = forms.datum(verzoek.veld("datum"), "datum")
-        action = record_action(session, case.id, soort, on=on,
-                               note=verzoek.veld("verslag") or None)
-        return f"Vastgelegd: {action.action.label} op {forms.nl(on)}."
+        files = [(upload.filename or "bijlage", upload.file.read())
+                 for upload in verzoek.bestanden("bijlage")]
+        action = record_action(session, case.id, soort, reason_id=_reason_id(verzoek), on=on,
+                               note=verzoek.veld("verslag") or None, attachments=files,
+                               attachment_dir=verzoek.web.settings.ensure_data_dir() if files else None)
+        extra = f" met {len(files)} bijlage{'n' if len(files) != 1 else ''}" if files else ""
+        return f"Vastgelegd: {action.action.label} op {forms.nl(on)}{extra}."
     return _change(verzoek, change)
 
 
 def assign_case(verzoek: Verzoek) -> Response:
-    def change(session: Session, case: Case) -> str:
+    def change(session: Session, case: Dossier) -> str:
         naam = verzoek.veld("behandelaar")
         assign(session, case.id, naam or None)
         return f"Dossier toegewezen aan {naam}." if naam else "Dossier is niet meer toegewezen."
@@ -129,19 +149,20 @@ def assign_case(verzoek: Verzoek) -> Response:
 
 
 def close(verzoek: Verzoek) -> Response:
-    def change(session: Session, case: Case) -> str:
+    def change(session: Session, case: Dossier) -> str:
         reden = verzoek.veld("reden")
         if reden not in {r.value for r in HAND_CLOSE_REASONS}:
             raise forms.Invoerfout("Kies de reden van het sluiten.")
         on = forms.datum(verzoek.veld("datum"), "datum")
         record_action(session, case.id, ActionType.GESLOTEN, on=on,
-                      note=verzoek.veld("toelichting") or None, reason=reden)
+                      note=verzoek.veld("toelichting") or None, close_reason=reden,
+                      reden_afsluiting=verzoek.veld("reden_afsluiting") or None)
         return f"Dossier gesloten op {forms.nl(on)} ({CloseReason(reden).label})."
     return _change(verzoek, change)
 
 
 def vrijstelling(verzoek: Verzoek) -> Response:
-    def change(session: Session, case: Case) -> str:
+    def change(session: Session, case: Dossier) -> str:
         grond = verzoek.veld("grond")
         if grond not in {g.value for g in Vrijstellingsgrond}:
             raise forms.Invoerfout("Kies de grond van de vrijstelling.")
@@ -158,7 +179,7 @@ def vrijstelling(verzoek: Verzoek) -> Response:
 
 
 def melding(verzoek: Verzoek) -> Response:
-    def change(session: Session, case: Case) -> str:
+    def change(session: Session, case: Dossier) -> str:
         nummer = verzoek.veld("meldingsnummer")
         found = session.scalars(select(Verzuimmelding).where(
             Verzuimmelding.meldingsnummer == nummer,

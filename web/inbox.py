@@ -7,15 +7,15 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, selectinload
 from starlette.responses import Response
 
 from registers.audit import record_reads
-from registers.codes import CaseStatus, MeldingStatus
-from registers.models import Case, Verzuimmelding
+from registers.codes import REASON_LABELS, RMC_SIGNALS, CaseStatus, MeldingStatus
+from registers.dossiers import lead_reason
+from registers.models import Case, Dossier, Verzuimmelding
 from reports import staging_queries
-from reports.worklist import CASE_TYPE_LABELS, RMC_CASE_TYPES
 from web.requests import Verzoek
 from web.stores import staging
 
@@ -24,26 +24,30 @@ LIMIT = 50
 
 
 def _scope(query, verzoek: Verzoek):
-    """The user's gemeenten and, for RMC, the RMC doelgroep (the database narrows too, on PostgreSQL)."""
+    """The user's gemeenten and, for RMC, dossiers holding an RMC reason (the database narrows too,
+    on PostgreSQL)."""
     gebruiker = verzoek.gebruiker
     if gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten:
-        query = query.where(Case.gemeentecode.in_(gebruiker.gemeenten))
+        query = query.where(Dossier.gemeentecode.in_(gebruiker.gemeenten))
     if gebruiker.rol == "rmc":
-        query = query.where(Case.signal.in_(sorted(RMC_CASE_TYPES)))
+        rmc_reason = exists().where(Case.dossier_id == Dossier.id, Case.signal.in_(sorted(RMC_SIGNALS)))
+        query = query.where(rmc_reason)
     return query
 
 
-def _cases(session: Session, verzoek: Verzoek, *conditions) -> list[Case]:
-    query = select(Case).where(Case.status == CaseStatus.OPEN, *conditions).order_by(Case.opened_on.desc(),
-                                                                                      Case.id.desc())
+def _dossiers(session: Session, verzoek: Verzoek, *conditions) -> list[Dossier]:
+    query = (select(Dossier).where(Dossier.status == CaseStatus.OPEN, *conditions)
+             .options(selectinload(Dossier.reasons)).order_by(Dossier.opened_on.desc(), Dossier.id.desc()))
     return list(session.scalars(_scope(query, verzoek).limit(LIMIT)))
 
 
-def _row(case: Case, people: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    person = people.get(case.persoonsnummer, {})
-    return {"id": case.id, "naam": person.get("naam") or "(naam onbekend)",
-            "soort": CASE_TYPE_LABELS.get(case.signal.value, case.signal.value), "geopend": case.opened_on,
-            "behandelaar": case.assigned_to or ""}
+def _row(dossier: Dossier, people: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    person = people.get(dossier.persoonsnummer, {})
+    lead = lead_reason(dossier)
+    return {"id": dossier.id, "naam": person.get("naam") or "(naam onbekend)",
+            "soort": REASON_LABELS.get(lead.signal.value, lead.signal.value)
+            + (" · thuiszitter" if dossier.thuiszitter and lead.signal.value != "THUISZITTER" else ""),
+            "geopend": dossier.opened_on, "behandelaar": dossier.assigned_to or ""}
 
 
 def page(verzoek: Verzoek) -> Response:
@@ -53,16 +57,19 @@ def page(verzoek: Verzoek) -> Response:
 
     te_laat = overdue_for(verzoek, today, LIMIT)  # before the session: one connection per request
     with verzoek.db() as session:
-        nieuw = _cases(session, verzoek, Case.opened_on >= today - dt.timedelta(days=NEW_DAYS),
-                       or_(Case.assigned_to.is_(None), Case.assigned_to == naam))
-        mijn = _cases(session, verzoek, Case.assigned_to == naam)
-        meldingen = list(session.scalars(select(Verzuimmelding).where(
-            Verzuimmelding.status == MeldingStatus.GEREGISTREERD).order_by(Verzuimmelding.begindatum.desc())
-            .limit(LIMIT)))
-        melding_cases = {case.persoonsnummer: case.id for case in session.scalars(_scope(select(Case).where(
-            Case.status == CaseStatus.OPEN,
-            Case.persoonsnummer.in_([m.persoonsnummer for m in meldingen])), verzoek))}
-        meldingen = [m for m in meldingen if m.persoonsnummer in melding_cases]
+        nieuw = _dossiers(session, verzoek, Dossier.opened_on >= today - dt.timedelta(days=NEW_DAYS),
+                          or_(Dossier.assigned_to.is_(None), Dossier.assigned_to == naam))
+        mijn = _dossiers(session, verzoek, Dossier.assigned_to == naam)
+        meldingen = list(session.scalars(
+            select(Verzuimmelding).join(Case, Case.verzuimmelding_id == Verzuimmelding.id)
+            .join(Dossier, Dossier.id == Case.dossier_id)
+            .where(Verzuimmelding.status == MeldingStatus.GEREGISTREERD, Dossier.status == CaseStatus.OPEN,
+                   Dossier.id.in_(_scope(select(Dossier.id), verzoek)))
+            .order_by(Verzuimmelding.begindatum.desc()).limit(LIMIT)))
+        melding_cases = dict(session.execute(
+            select(Case.verzuimmelding_id, Case.dossier_id)
+            .where(Case.verzuimmelding_id.in_([m.id for m in meldingen]))).all())
+        melding_cases = {m.persoonsnummer: melding_cases[m.id] for m in meldingen}
         numbers = {c.persoonsnummer for c in nieuw + mijn} | {m.persoonsnummer for m in meldingen}
         with staging(verzoek.web.settings) as store:
             frame = staging_queries.persons(store.con, numbers) if store else pd.DataFrame(
@@ -71,7 +78,7 @@ def page(verzoek: Verzoek) -> Response:
         shown = {(c.id, c.persoonsnummer) for c in nieuw + mijn}
         shown |= {(melding_cases[m.persoonsnummer], m.persoonsnummer) for m in meldingen}
         shown |= {(int(r["dossier_id"]), str(r["persoonsnummer"])) for r in te_laat}
-        record_reads(session, "inbox.getoond", "cases", sorted(shown))
+        record_reads(session, "inbox.getoond", "dossiers", sorted(shown))
         session.commit()
     return verzoek.render(
         "inbox.html.j2", titel="Inbox", vandaag=today,

@@ -11,15 +11,16 @@ import re
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from starlette.responses import Response
 
 from connectors.persoonsnummer import is_persoonsnummer
 from connectors.staging import Staging
 from registers.audit import record_reads
-from registers.models import Case, Letter
+from registers.codes import REASON_LABELS
+from registers.dossiers import lead_reason
+from registers.models import Case, Dossier, Letter
 from reports import staging_queries
-from reports.worklist import CASE_TYPE_LABELS
 from web.inbox import _scope
 from web.requests import Verzoek
 from web.stores import staging
@@ -51,21 +52,22 @@ def _numbers_from_staging(store: Staging | None, q: str) -> list[str]:
     return [row[0] for row in store.con.execute(sql, params).fetchall() if row[0]]
 
 
-def _cases(session: Session, verzoek: Verzoek, store: Staging | None, q: str) -> list[Case]:
-    query = select(Case)
+def _cases(session: Session, verzoek: Verzoek, store: Staging | None, q: str) -> list[Dossier]:
+    query = select(Dossier).options(selectinload(Dossier.reasons))
     if is_persoonsnummer(q):
-        query = query.where(Case.persoonsnummer == q)
+        query = query.where(Dossier.persoonsnummer == q)
     elif KENMERK.match(q.upper()) and any(c.isdigit() for c in q):
         letter = session.scalars(select(Letter).where(Letter.kenmerk == q.upper())).first()
         if letter is None or letter.case_id is None:
             return []
-        query = query.where(Case.id == letter.case_id)
+        query = query.where(Dossier.id == select(Case.dossier_id).where(Case.id == letter.case_id)
+                            .scalar_subquery())
     else:
         numbers = _numbers_from_staging(store, q)
         if not numbers:
             return []
-        query = query.where(Case.persoonsnummer.in_(numbers))
-    query = _scope(query, verzoek).order_by(Case.status.desc(), Case.opened_on.desc()).limit(LIMIT)
+        query = query.where(Dossier.persoonsnummer.in_(numbers))
+    query = _scope(query, verzoek).order_by(Dossier.status.desc(), Dossier.opened_on.desc()).limit(LIMIT)
     return list(session.scalars(query))
 
 
@@ -80,11 +82,11 @@ def search(verzoek: Verzoek) -> Response:
         people = staging_queries.persons(store.con, [c.persoonsnummer for c in cases]) if (
             store and cases) else None
         names = {} if people is None else {row["persoonsnummer"]: row for row in people.to_dict("records")}
-        record_reads(session, "zoeken.gevonden", "cases", [(c.id, c.persoonsnummer) for c in cases])
+        record_reads(session, "zoeken.gevonden", "dossiers", [(c.id, c.persoonsnummer) for c in cases])
         session.commit()
     results = [{"id": c.id, "naam": names.get(c.persoonsnummer, {}).get("naam") or "(naam onbekend)",
                 "geboortedatum": names.get(c.persoonsnummer, {}).get("geboortedatum"),
-                "soort": CASE_TYPE_LABELS.get(c.signal.value, c.signal.value),
+                "soort": REASON_LABELS.get(lead_reason(c).signal.value, lead_reason(c).signal.value),
                 "status": "open" if c.status.value == "open" else "gesloten", "geopend": c.opened_on}
                for c in cases]
     return verzoek.render("zoeken.html.j2", titel="Zoeken", q=q, resultaten=results, fout=None)

@@ -18,16 +18,18 @@ def _scalar(settings, sql: str, **params):
 
 
 def _open_case(settings, signal: str = "ABSOLUUT_VERZUIM") -> int:
-    return _scalar(settings, "SELECT min(id) FROM cases WHERE status = 'open' AND signal = :s", s=signal)
+    return _scalar(settings, "SELECT min(dossier_id) FROM cases WHERE status = 'open' AND signal = :s",
+                   s=signal)
 
 
-def _actions(settings, case_id: int) -> int:
-    return _scalar(settings, "SELECT count(*) FROM case_actions WHERE case_id = :c", c=case_id)
+def _actions(settings, dossier_id: int) -> int:
+    return _scalar(settings, "SELECT count(*) FROM case_actions a JOIN cases c ON c.id = a.case_id "
+                             "WHERE c.dossier_id = :c", c=dossier_id)
 
 
 def test_reading_a_dossier_is_audited_under_the_user(clients, web_settings):
     case_id = _open_case(web_settings)
-    reads = "SELECT count(*) FROM audit_log WHERE action = 'case.read' AND actor = 'lpa'"
+    reads = "SELECT count(*) FROM audit_log WHERE action = 'dossier.read' AND actor = 'lpa'"
     before = _scalar(web_settings, reads)
     page = clients["lpa"].get(f"/dossier/{case_id}")
     assert page.status_code == 200
@@ -49,8 +51,8 @@ def test_a_gesprek_is_recorded_once_even_when_the_form_is_sent_twice(clients, we
     second = client.post(f"/dossier/{case_id}/actie", data=data)
     assert second.status_code == 409
     assert _actions(web_settings, case_id) == before + 1
-    assert _scalar(web_settings, "SELECT by FROM case_actions WHERE case_id = :c ORDER BY id DESC LIMIT 1",
-                   c=case_id) == "lpa"
+    assert _scalar(web_settings, "SELECT a.by FROM case_actions a JOIN cases c ON c.id = a.case_id "
+                                 "WHERE c.dossier_id = :c ORDER BY a.id DESC LIMIT 1", c=case_id) == "lpa"
 
 
 def test_a_wrong_date_is_refused_in_dutch_and_nothing_is_saved(clients, web_settings):

@@ -81,7 +81,7 @@ def test_beheer_sees_the_imports_and_the_audit_of_a_person(clients, web_settings
 def _first_case(settings) -> tuple[int, str]:
     engine = create_engine(settings.register_url)
     with engine.connect() as connection:
-        row = connection.execute(text("SELECT id, persoonsnummer FROM cases WHERE status = 'open' "
+        row = connection.execute(text("SELECT dossier_id, persoonsnummer FROM cases WHERE status = 'open' "
                                       "AND signal = 'ABSOLUUT_VERZUIM' ORDER BY id LIMIT 1")).one()
     engine.dispose()
     return int(row[0]), str(row[1])
