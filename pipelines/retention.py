@@ -35,6 +35,7 @@ from connectors.staging_retention import PurgedDelivery, purge_deliveries
 from inbeeld.settings import Settings
 from letters.run import PRINT_FILE
 from pipelines.run_settings import run_catalog
+from registers import bijlagen
 from registers.audit import AuditTrail, load_key
 from registers.db import open_registers
 from registers.personen import RefreshSummary, record_numbers, refresh_personen
@@ -118,6 +119,7 @@ class FilePurge:
     letter_files: int = 0
     print_files: int = 0
     archive_files: int = 0
+    attachment_files: int = 0
 
 
 def _remove(path: Path, dry_run: bool) -> int:
@@ -202,6 +204,7 @@ def run_retention(settings: Settings, today: date, *, dry_run: bool = False,
                 registers = purge_registers(session, today, aggregators=[telling_counts],
                                             parameters=parameters)
                 audit_rows = purge_audit(session, today, keep=held_persons(session), parameters=parameters)
+                unnamed = bijlagen.unused_files(session, settings.data_dir)  # after the purge's deletes
                 if dry_run:
                     session.rollback()
                 else:
@@ -211,6 +214,7 @@ def run_retention(settings: Settings, today: date, *, dry_run: bool = False,
     finally:
         factory.kw["bind"].dispose()
     files = purge_files(catalog.letters, catalog.archive, registers.letter_files, before, dry_run=dry_run)
+    files.attachment_files = sum(_remove(path, dry_run) for path in unnamed)
     report = RetentionReport(today, dry_run, registers, personen, audit_rows, purged, files)
     report.files = write_report(settings.data_dir / REPORT_FOLDER, report)
     log.info("Retention %s%s: registers %s; staging %d deliveries; audit rows %d", today.isoformat(),

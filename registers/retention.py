@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, text, update
+from sqlalchemy import delete, exists, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditEvent, trail
@@ -49,6 +49,7 @@ from registers.models import (
     AuditPurgeWindow,
     Case,
     CaseAction,
+    Dossier,
     Letter,
     Persoon,
     RetentionAggregate,
@@ -361,9 +362,14 @@ def purge_registers(session: Session, today: date, *, aggregators: Sequence[Aggr
     _delete(session, VerzuimStatusChange, expired.verzuim_status_changes)
     _delete(session, CaseAction, expired.case_actions)
     _delete(session, Case, expired.cases)
+    # A melding's reason goes with the melding (its steps, letters and attachments cascade).
+    if expired.verzuimmeldingen:
+        _delete(session, Case, list(session.scalars(select(Case.id).where(
+            Case.verzuimmelding_id.in_(expired.verzuimmeldingen)))))
     _delete(session, Verzuimmelding, expired.verzuimmeldingen)
     _delete(session, Vrijstelling, expired.vrijstellingen)
     _delete(session, VsvEntry, expired.vsv_register)
+    session.execute(delete(Dossier).where(~exists().where(Case.dossier_id == Dossier.id)))  # no reason left
     session.flush()
     removed = remove_without_records(session)
     session.expire_all()
