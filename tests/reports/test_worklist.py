@@ -15,7 +15,8 @@ PEIL = dt.date(2025, 11, 1)
 def case(dossier_id: int, soort: str, naam: str, geslachtsnaam: str, postcode: str, *, wijk: str = "Centrum",
          gemeente: str = "0363", geopend: str = "2025-10-01", volgende: str | None = None,
          behandelaar: str | None = None) -> dict:
-    return {"dossier_id": dossier_id, "soort": soort, "persoonsnummer": f"99999{dossier_id:04d}", "naam": naam,
+    return {"dossier_id": dossier_id, "soort": soort, "persoonsnummer": f"99999{dossier_id:04d}",
+            "naam": naam,
             "geslachtsnaam": geslachtsnaam, "geboortedatum": "2012-11-02", "gemeentecode": gemeente,
             "wijk": wijk, "postcode": postcode, "geopend": geopend, "schoolstatus": "niet ingeschreven",
             "laatste_actie": "brief verstuurd", "laatste_actie_datum": "2025-10-02",
