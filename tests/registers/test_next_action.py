@@ -84,7 +84,8 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
     _letter(session, reason[(rmc_vsv, Signal.VSV)], late - timedelta(days=7), soort=LetterKind.RMC_18_23)
     _letter(session, reason[(held_old, Signal.ABSOLUUT_VERZUIM)], START, held=SuppressionReason.GEHEIMHOUDING)
     _letter(session, reason[(held_new, Signal.ABSOLUUT_VERZUIM)], late, held=SuppressionReason.GEHEIMHOUDING)
-    _letter(session, reason[(bijna, Signal.BIJNA_LEERPLICHTIG)], START, soort=LetterKind.INFORMATIE_LEERPLICHT)
+    _letter(session, reason[(bijna, Signal.BIJNA_LEERPLICHTIG)], START,
+            soort=LetterKind.INFORMATIE_LEERPLICHT)
     session.commit()
 
     rows = worklist_cases(session, None, PEILDATUM, ReportSettings(), audit=False)
