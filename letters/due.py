@@ -95,37 +95,62 @@ def _case_subjects(session: Session) -> list[Subject]:
             for case in cases]
 
 
-def _one_rmc_subject_per_person(subjects: list[Subject]) -> list[Subject]:
-    """A young person with both a VSV and a GEEN_INSCHRIJVING_RMC case gets one RMC letter: on
-    the case that already has one, else on the VSV case (its letter says they left school)."""
-    by_person: dict[str, list[Subject]] = {}
+def _dossier_history(session: Session, subjects: list[Subject]) -> None:
+    """A reason's letters are its dossier's: a letter of the same kind sent on another reason of the
+    dossier, also one that ended (the VSV reason at the convenantjaar's rollover), counts as sent, so
+    the dossier never gets a second first letter of a kind (docs/spec.md §4.3)."""
+    dossiers = sorted({s.case.dossier_id for s in subjects if s.case is not None})
+    history: dict[tuple[int, str], dict[str, list[Eerder]]] = {}
+    for start in range(0, len(dossiers), 500):
+        rows = session.execute(
+            select(Case.dossier_id, Letter.soort, Letter.geadresseerde, Letter.rang, Letter.datum,
+                   Letter.antwoord_voor)
+            .join(Case, Case.id == Letter.case_id)
+            .where(Case.dossier_id.in_(dossiers[start: start + 500]),
+                   Letter.status == LetterStatus.AANGEMAAKT))
+        for dossier_id, soort, rol, rang, datum, antwoord_voor in rows:
+            key = (dossier_id, str(getattr(soort, "value", soort)))
+            history.setdefault(key, {}).setdefault(rol, []).append(Eerder(rang, datum, antwoord_voor))
+    for subject in subjects:
+        if subject.case is not None:
+            subject.eerder = history.get((subject.case.dossier_id, subject.soort.value), subject.eerder)
+
+
+def _one_subject_per_dossier_and_kind(subjects: list[Subject]) -> list[Subject]:
+    """A dossier with two open reasons that take the same letter (VSV and GEEN_INSCHRIJVING_RMC) gets
+    it once: on the reason that already has one, else on the VSV reason (its letter says they left
+    school), else the oldest."""
+    groups: dict[tuple[int, str], list[Subject]] = {}
     others: list[Subject] = []
     for subject in subjects:
-        (by_person.setdefault(subject.persoonsnummer, []) if subject.soort is Soort.RMC_18_23
-         else others).append(subject)
+        if subject.case is None:
+            others.append(subject)
+        else:
+            groups.setdefault((subject.case.dossier_id, subject.soort.value), []).append(subject)
     kept = []
-    for group in by_person.values():
-        group.sort(key=lambda s: (not s.eerder, s.case is None or s.case.signal != Signal.VSV,
-                                  s.case.id if s.case else 0))
+    for group in groups.values():
+        group.sort(key=lambda s: (not s.eerder, s.case.signal != Signal.VSV, s.case.id))
         kept.append(group[0])
     return others + kept
 
 
 def _contact_after_first_letter(session: Session, subjects: list[Subject]) -> None:
-    firsts = {s.case.id: min(e.datum for rows in s.eerder.values() for e in rows)
+    """A reply, talk or visit on any reason of the dossier since its first letter: no reminder."""
+    firsts = {s.case.dossier_id: min(e.datum for rows in s.eerder.values() for e in rows)
               for s in subjects if s.case is not None and s.eerder}
     if not firsts:
         return
     ids = list(firsts)
     contacted: set[int] = set()
     for start in range(0, len(ids), 500):
-        rows = session.execute(select(CaseAction.case_id, CaseAction.on_date)
-                               .where(CaseAction.case_id.in_(ids[start: start + 500]),
+        rows = session.execute(select(Case.dossier_id, CaseAction.on_date)
+                               .join(Case, Case.id == CaseAction.case_id)
+                               .where(Case.dossier_id.in_(ids[start: start + 500]),
                                       CaseAction.action.in_(list(CONTACT))))
-        contacted.update(case_id for case_id, on in rows if on >= firsts[case_id])
+        contacted.update(dossier_id for dossier_id, on in rows if on >= firsts[dossier_id])
     for subject in subjects:
         if subject.case is not None:
-            subject.contact_sinds_eerste_brief = subject.case.id in contacted
+            subject.contact_sinds_eerste_brief = subject.case.dossier_id in contacted
 
 
 def _melding_subjects(session: Session) -> list[Subject]:
@@ -153,6 +178,7 @@ def due_subjects(session: Session, peildatum: date) -> list[Subject]:
     history = _log(session, [s.onderwerp for s in subjects])
     for subject in subjects:
         subject.eerder = history.get(subject.onderwerp, {})
-    subjects = _one_rmc_subject_per_person(subjects)
+    _dossier_history(session, subjects)
+    subjects = _one_subject_per_dossier_and_kind(subjects)
     _contact_after_first_letter(session, subjects)
     return subjects
