@@ -22,6 +22,11 @@ def report(d: date, ref: date, kind: str, gemeente: str) -> str:
     return f"{d.isoformat()}/duo/{ref.year:04d}{ref.month:02d}{kind}G{gemeente}.csv"
 
 
+def vsv_list(d: date, kind: str, year: int, gemeente: str) -> str:
+    """DUO's provisional VSV list of convenantjaar `year`: kind NRSP or NenR (`NRSP2025VG0363.csv`)."""
+    return f"{d.isoformat()}/duo/{kind}{year:04d}VG{gemeente}.csv"
+
+
 def verzuim(d: date, gemeente: str) -> str:
     return f"{d.isoformat()}/verzuim/verzuim-G{gemeente}-{_ymd(d)}.xml"
 

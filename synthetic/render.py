@@ -23,8 +23,10 @@ from synthetic.writers_duo import (
     duo_gemeente,
     enrolment_deliveries,
     format_enrolment,
+    list_year,
     monthly_rows,
     report_weeks,
+    vsv_list_rows,
 )
 from synthetic.writers_verzuim import (
     meldingen_in_week,
@@ -135,6 +137,9 @@ def render_chunk(seed: int, index: int, size: int, window: Window, registry: Sch
                     gemeente = duo_gemeente(child, ref) or ""
                     for line in lines:
                         out.add(layout.report(d, ref, kind, gemeente), line + CRLF)
+                for kind, line in vsv_list_rows(child, ref, served).items():
+                    gemeente = duo_gemeente(child, ref) or ""
+                    out.add(layout.vsv_list(d, kind, list_year(ref), gemeente), line + CRLF)
                 cell = a06_counts(child, ref, served)
                 if cell is not None:
                     key, vsv = cell
