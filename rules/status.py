@@ -364,8 +364,8 @@ def bepaal_status(geboortedatum: date, peildatum: date, sk_datum: date | None = 
     """The status of a person on `peildatum` (docs/spec.md §4.1), with the article it rests on.
 
     Leerplichtwet 1969 (BWBR0002628) art. 3 lid 1 (leerplicht), art. 4a en 4b (kwalificatieplicht);
-    Wet educatie en beroepsonderwijs titel 8.3, since 1 January 2026 titel 9.2 (RMC doelgroep). Raises ParameterError for a peildatum
-    before the law InBeeld encodes (1 August 2007).
+    Wet educatie en beroepsonderwijs titel 8.3, since 1 January 2026 titel 9.2 (RMC doelgroep). Raises
+    ParameterError for a peildatum before the law InBeeld encodes (1 August 2007).
 
     The first and last days are those of the law in force on the peildatum (docs/spec.md §4.1): on
     31 December 2025 `rmc_einde` is the day before the 23rd birthday, on 1 January 2026 the day
