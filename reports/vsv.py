@@ -210,6 +210,13 @@ class VsvFigures:
     startset: int
     vsv: int
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # DUO's own NRSP/NenR say whether the figure is final (D) or provisional (V); None: computed here,
+    # provisional while its peildatum is before the end of the convenantjaar
+    definitief: bool | None = None
+
+    @property
+    def voorlopig(self) -> bool:
+        return not self.definitief if self.definitief is not None else self.peildatum < self.jaar.next_start
 
     @property
     def percentage(self) -> float | None:

@@ -23,10 +23,10 @@ from synthetic.writers_duo import (
     duo_gemeente,
     enrolment_deliveries,
     format_enrolment,
-    list_year,
     monthly_rows,
     report_weeks,
     vsv_list_rows,
+    vsv_lists,
 )
 from synthetic.writers_verzuim import (
     meldingen_in_week,
@@ -137,9 +137,10 @@ def render_chunk(seed: int, index: int, size: int, window: Window, registry: Sch
                     gemeente = duo_gemeente(child, ref) or ""
                     for line in lines:
                         out.add(layout.report(d, ref, kind, gemeente), line + CRLF)
-                for kind, line in vsv_list_rows(child, ref, served).items():
-                    gemeente = duo_gemeente(child, ref) or ""
-                    out.add(layout.vsv_list(d, kind, list_year(ref), gemeente), line + CRLF)
+                for year, definitief in vsv_lists(ref):
+                    for kind, line in vsv_list_rows(child, ref, served, year).items():
+                        gemeente = duo_gemeente(child, date(year + 1, 10, 1)) or ""
+                        out.add(layout.vsv_list(d, kind, year, definitief, gemeente), line + CRLF)
                 cell = a06_counts(child, ref, served)
                 if cell is not None:
                     key, vsv = cell

@@ -279,13 +279,15 @@ def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, lis
 A06Cell = tuple[str, str, str, str, str]  # convenantjaar, gemeente, BRIN, onderwijssoort, niveau
 
 
-def _in_startset(p: Persoon, ref: date, served: frozenset[str]) -> tuple[str, Inschrijving, bool] | None:
+def _in_startset(p: Persoon, ref: date, served: frozenset[str], known_on: date | None = None
+                 ) -> tuple[str, Inschrijving, bool] | None:
     """(woongemeente, startset enrolment, vsv'er by `ref`) of a person in the startset of the
-    convenantjaar of `ref` as DUO counts it: the one definition behind A05, A06, NRSP and NenR."""
+    convenantjaar of `ref` as DUO counts it: the one definition behind A05, A06, NRSP and NenR.
+    `known_on`: the day DUO counts on (default `ref`; a list of a closed year counts later)."""
     gemeente = duo_gemeente(p, ref)
     if gemeente not in served:
         return None
-    known = [e for e in p.inschrijvingen if e.zichtbaar(ref)]
+    known = [e for e in p.inschrijvingen if e.zichtbaar(known_on or ref)]
     teldatum = convenantjaar_start(ref - DAY)
     startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
     if not startset or not _age_between(p, teldatum, 0, VSV_LEEFTIJD) or _sk_by(known, teldatum):
@@ -305,9 +307,17 @@ def a06_counts(p: Persoon, ref: date, served: frozenset[str]) -> tuple[A06Cell, 
     return (convenantjaar_label(teldatum), gemeente, e.school.brin, e.soort, e.niveau), vsv
 
 
-def list_year(ref: date) -> int:
-    """The convenantjaar (its first year) of the VSV lists put ready with the report of `ref`."""
-    return convenantjaar_start(ref - DAY).year
+def vsv_lists(ref: date) -> tuple[tuple[int, bool], ...]:
+    """(convenantjaar, definitief) of the VSV lists put ready with the report of `ref`: DUO's lists
+    are about a closed convenantjaar. The October report brings the provisional (V) lists of the
+    year that closed on 30 September (the same count as that month's A06); every report brings the
+    definitive (D) lists of the newest year already vastgesteld (on 1 November after it closed)."""
+    closed = convenantjaar_start(ref).year - 1                 # the newest year closed by `ref`
+    vastgesteld = closed if ref >= date(closed + 1, 11, 1) else closed - 1
+    lists = ((vastgesteld, True),)
+    if ref.month == 10:
+        lists += ((ref.year - 1, False),)
+    return lists
 
 
 def _list_niveau(e: Inschrijving) -> str:
@@ -317,12 +327,14 @@ def _list_niveau(e: Inschrijving) -> str:
     return "VAVO" if e.soort == "VAVO" else e.niveau
 
 
-def vsv_list_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, str]:
-    """This person's row in the provisional NRSP (startpopulatie) and NenR (vsv'ers) of the
-    convenantjaar of `ref`, in DUO's layout: the same persons A06 counts, so DUO's lists and its
-    overview agree. BURGERSERVICENUMMER `0` when DUO knows the person by the onderwijsnummer only;
-    numbers with a spreadsheet's `.0`, gemeentecodes without leading zeros (DUO's habits)."""
-    found = _in_startset(p, ref, served)
+def vsv_list_rows(p: Persoon, ref: date, served: frozenset[str], year: int) -> dict[str, str]:
+    """This person's row in the NRSP (startpopulatie) and NenR (vsv'ers) of convenantjaar `year`,
+    counted with what DUO knows on `ref`, in DUO's layout: the startset on 1 October `year` and the
+    vsv'ers among them on 1 October `year` + 1 (for the V lists of October, exactly whom that
+    month's A06 counts). BURGERSERVICENUMMER `0` when DUO knows the person by the onderwijsnummer
+    only; numbers with a spreadsheet's `.0`, gemeentecodes without leading zeros (DUO's habits)."""
+    end = date(year + 1, 10, 1)
+    found = _in_startset(p, end, served, known_on=ref)
     if found is None or not p.duo_nummer:
         return {}
     gemeente, e, vsv = found
@@ -330,9 +342,9 @@ def vsv_list_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, st
         bsn, onderwijsnummer = p.duo_bsn or "0", p.onderwijsnummer
     else:
         bsn, onderwijsnummer = p.duo_nummer, "0"
-    code = onderwijscode(e.soort, e.niveau, e.leerweg, leerjaar(e, convenantjaar_start(ref - DAY)), e.code)
+    code = onderwijscode(e.soort, e.niveau, e.leerweg, leerjaar(e, date(year, 10, 1)), e.code)
     head = (f"{bsn}.0" if bsn != "0" else bsn, onderwijsnummer, dmy(p.geboortedatum), p.geslacht,
-            p.geslachtsnaam, p.voorvoegsel, p.voornamen, _postcode(p, ref), "", "", duo_code(gemeente), "",
+            p.geslachtsnaam, p.voorvoegsel, p.voornamen, _postcode(p, end), "", "", duo_code(gemeente), "",
             e.school.brin, e.school.vestiging, e.school.naam, _list_niveau(e), e.soort, code,
             f"{e.soort} {e.niveau}".strip())
     tail = ("",) * 8
