@@ -17,10 +17,10 @@ from synthetic.model import Inschrijving, Persoon
 from synthetic.schools import onderwijscode, schooljaar
 from synthetic.vsv import (
     A01_LEEFTIJD_VAN,
-    VSV_LEEFTIJD,
     convenantjaar_label,
     convenantjaar_start,
     telt_voor_startset,
+    vsv_leeftijd,
 )
 from synthetic.window import Window
 
@@ -203,7 +203,7 @@ def _werkvoorraad(p: Persoon, known: list[Inschrijving], on: date) -> Inschrijvi
     """The enrolment that puts the person on DUO's werkvoorraad (A04) on `on`, if any: a funded
     VO/MBO/VAVO enrolment ended without startkwalificatie in the convenantjaar, 13-22 years old,
     and on `on` no funded enrolment and no startkwalificatie."""
-    if not _age_between(p, on, A01_LEEFTIJD_VAN, VSV_LEEFTIJD) or _sk_by(known, on):
+    if not _age_between(p, on, A01_LEEFTIJD_VAN, vsv_leeftijd(on)) or _sk_by(known, on):
         return None
     if any(telt_voor_startset(e) and e.geldig(on) for e in known):
         return None
@@ -264,7 +264,7 @@ def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, lis
             rows["A02"] = [werkvoorraad_row(back[0] if back else before)]
     teldatum = convenantjaar_start(ref - DAY)
     startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
-    if startset and _age_between(p, teldatum, 0, VSV_LEEFTIJD) and not _sk_by(known, teldatum):
+    if startset and _age_between(p, teldatum, 0, vsv_leeftijd(teldatum)) and not _sk_by(known, teldatum):
         e = startset[0]
         code, naam = onderwijs(e)
         rows["A05"] = [";".join((
@@ -290,10 +290,10 @@ def _in_startset(p: Persoon, ref: date, served: frozenset[str], known_on: date |
     known = [e for e in p.inschrijvingen if e.zichtbaar(known_on or ref)]
     teldatum = convenantjaar_start(ref - DAY)
     startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
-    if not startset or not _age_between(p, teldatum, 0, VSV_LEEFTIJD) or _sk_by(known, teldatum):
+    if not startset or not _age_between(p, teldatum, 0, vsv_leeftijd(teldatum)) or _sk_by(known, teldatum):
         return None
     enrolled = any(telt_voor_startset(x) and x.geldig(ref) for x in known)
-    vsv = not enrolled and not _sk_by(known, ref) and _age_between(p, ref, 0, VSV_LEEFTIJD)
+    vsv = not enrolled and not _sk_by(known, ref) and _age_between(p, ref, 0, vsv_leeftijd(ref))
     return gemeente or "", startset[0], vsv
 
 
