@@ -404,9 +404,10 @@ def _inschrijvingen(con: duckdb.DuckDBPyConnection | None, rows: Sequence[dict[s
     for row in rows:
         brin = row["brin"] or ""
         school = f"{names[brin]} ({brin})" if brin in names else brin
-        if row["vestiging"]:
+        if (row["vestiging"] or "00") != "00":
             school += f" vestiging {row['vestiging']}"
-        onderwijs = " ".join(str(p) for p in (row["onderwijssoort"], row["niveau"], row["leerweg"]) if p)
+        parts = (row["onderwijssoort"], row["niveau"], row["leerweg"])
+        onderwijs = " ".join(dict.fromkeys(str(p) for p in parts if p))
         found.append(Inschrijving(school, onderwijs, row["datum_inschrijving"], row["datum_uitschrijving"],
                                   row["diploma_datum"], bool(row["startkwalificatie"]),
                                   row["persoonsnummer"]))
