@@ -23,41 +23,52 @@ Diacritics are stripped by DuckDB's `strip_accents`, on both sides (`normalise`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import duckdb
 
 TABLE = "brp_zoekindex"
 TEMP_TABLE = "brp_zoekindex_tijdelijk"
+# What a list of persons found shows, copied as delivered: the list needs no second read of the
+# wide `brp_personen` (a lookup by BSN there costs more than the search itself).
+SHOWN = ("voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "verblijfplaats_type", "straat",
+         "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "woonplaats",
+         "gemeente_inschrijving", "rni")
+ROW = ("bsn", *SHOWN)
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
-    import_id     BIGINT NOT NULL,
-    bsn           VARCHAR NOT NULL,
-    geslachtsnaam VARCHAR,     -- 'vries'
-    achternaam    VARCHAR,     -- with the voorvoegsel: 'de vries'
-    naam          VARCHAR,     -- voornamen, voorvoegsel, geslachtsnaam: 'jan pieter de vries'
-    postcode      VARCHAR,     -- '1234AB'
-    huisnummer    INTEGER,
-    gemeente      VARCHAR      -- gemeente van inschrijving: a user of one gemeente finds its residents
+    import_id      BIGINT NOT NULL,
+    bsn            VARCHAR NOT NULL,
+    zoek_geslachtsnaam VARCHAR,  -- 'vries'
+    zoek_achternaam    VARCHAR,  -- with the voorvoegsel: 'de vries'
+    zoek_naam      VARCHAR,      -- voornamen, voorvoegsel, geslachtsnaam: 'jan pieter de vries'
+    zoek_postcode  VARCHAR,      -- '1234AB'
+    {", ".join(f"{name} {kind}" for name, kind in (
+        ("voornamen", "VARCHAR"), ("voorvoegsel", "VARCHAR"), ("geslachtsnaam", "VARCHAR"),
+        ("geboortedatum", "VARCHAR"), ("verblijfplaats_type", "VARCHAR"), ("straat", "VARCHAR"),
+        ("huisnummer", "INTEGER"), ("huisletter", "VARCHAR"), ("huisnummertoevoeging", "VARCHAR"),
+        ("postcode", "VARCHAR"), ("woonplaats", "VARCHAR"), ("gemeente_inschrijving", "VARCHAR"),
+        ("rni", "BOOLEAN")))}
 )
 """
+NAAM = "concat_ws(' ', nullif(voornamen, ''), nullif(voorvoegsel, ''), geslachtsnaam)"
 
 
 def _norm(expression: str) -> str:
     return f"lower(strip_accents(coalesce({expression}, '')))"
 
 
-NAAM = "concat_ws(' ', nullif(voornamen, ''), nullif(voorvoegsel, ''), geslachtsnaam)"
-
-
 def _rows_sql(import_id: int) -> str:
     return f"""
         SELECT import_id, bsn,
-               {_norm('geslachtsnaam')} AS geslachtsnaam,
-               {_norm("concat_ws(' ', nullif(voorvoegsel, ''), geslachtsnaam)")} AS achternaam,
-               {_norm(NAAM)} AS naam,
-               upper(replace(postcode, ' ', '')) AS postcode, huisnummer, gemeente_inschrijving AS gemeente
+               {_norm('geslachtsnaam')} AS zoek_geslachtsnaam,
+               {_norm("concat_ws(' ', nullif(voorvoegsel, ''), geslachtsnaam)")} AS zoek_achternaam,
+               {_norm(NAAM)} AS zoek_naam,
+               upper(replace(postcode, ' ', '')) AS zoek_postcode, {", ".join(SHOWN)}
         FROM brp_personen WHERE import_id = {int(import_id)}
-        ORDER BY geslachtsnaam, bsn
+        ORDER BY zoek_geslachtsnaam, bsn
     """
 
 
@@ -104,52 +115,61 @@ def normalise(con: duckdb.DuckDBPyConnection, text: str) -> str:
 
 
 def _in(gemeenten: tuple[str, ...] | None) -> tuple[str, list]:
-    """The condition (and its parameter) that keeps the residents of `gemeenten` (None: everyone)."""
+    """The condition (and its parameters) that keeps the residents of `gemeenten` (None: everyone)."""
     if gemeenten is None:
         return "true", []
-    return "list_contains(?, gemeente)", [list(gemeenten)]
+    return f"gemeente_inschrijving IN ({', '.join('?' for _ in gemeenten)})", list(gemeenten)
 
 
-def by_name(con: duckdb.DuckDBPyConnection, text: str, limit: int,
-            gemeenten: tuple[str, ...] | None = None) -> list[str]:
-    """BSNs whose surname (with or without voorvoegsel) starts with `text`, then those whose full name
-    contains every word of it; by surname, at most `limit`; only residents of `gemeenten` if given."""
-    index = relation(con)
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
+    return [dict(zip(ROW, row, strict=True)) for row in con.execute(sql, params).fetchall()]
+
+
+def by_name(con: duckdb.DuckDBPyConnection, text: str, limit: int, gemeenten: tuple[str, ...] | None = None,
+            index: str | None = None) -> list[dict[str, Any]]:
+    """Persons whose surname (with or without voorvoegsel) starts with `text`, then those whose full
+    name contains every word of it; by surname, at most `limit`; only residents of `gemeenten` if given.
+
+    Two steps: the prefix alone first (the rows are sorted by surname, so DuckDB skips most of them),
+    and only when that leaves room the scan for every word contained."""
+    index = index or relation(con)
     query = normalise(con, text)
     words = query.split()
     if index is None or not words:
         return []
-    contains = " AND ".join("contains(naam, ?)" for _ in words)
     scope, scope_params = _in(gemeenten)
-    rows = con.execute(
-        f"""
-        SELECT bsn FROM {index}
-        WHERE (starts_with(geslachtsnaam, ?) OR starts_with(achternaam, ?) OR ({contains})) AND {scope}
-        ORDER BY NOT (starts_with(geslachtsnaam, ?) OR starts_with(achternaam, ?)), geslachtsnaam, naam, bsn
-        LIMIT {int(limit)}
-        """,
-        [query, query, *words, *scope_params, query, query],
-    ).fetchall()
-    return [row[0] for row in rows]
+    prefix = "(starts_with(zoek_geslachtsnaam, ?) OR starts_with(zoek_achternaam, ?))"
+    order = "ORDER BY zoek_geslachtsnaam, zoek_naam, bsn"
+    select = f"SELECT {', '.join(ROW)} FROM {index}"
+    found = _rows(con, f"{select} WHERE {prefix} AND {scope} {order} LIMIT {int(limit)}",
+                  [query, query, *scope_params])
+    if len(found) < limit:
+        contains = " AND ".join("contains(zoek_naam, ?)" for _ in words)
+        found += _rows(con, f"{select} WHERE {contains} AND NOT {prefix} AND {scope} {order} "
+                            f"LIMIT {int(limit - len(found))}", [*words, query, query, *scope_params])
+    return found
 
 
 def by_address(con: duckdb.DuckDBPyConnection, postcode: str, huisnummer: int | None, limit: int,
-               gemeenten: tuple[str, ...] | None = None) -> list[str]:
-    """BSNs living at `postcode` (`1234AB`) and, when given, `huisnummer`."""
-    index = relation(con)
+               gemeenten: tuple[str, ...] | None = None, index: str | None = None) -> list[dict[str, Any]]:
+    """Persons living at `postcode` (`1234AB`) and, when given, `huisnummer`."""
+    index = index or relation(con)
     if index is None:
         return []
     scope, scope_params = _in(gemeenten)
-    rows = con.execute(
-        f"SELECT bsn FROM {index} WHERE postcode = ? AND (CAST(? AS INTEGER) IS NULL OR huisnummer = ?) "
-        f"AND {scope} ORDER BY huisnummer, geslachtsnaam, naam, bsn LIMIT {int(limit)}",
-        [postcode.replace(" ", "").upper(), huisnummer, huisnummer, *scope_params],
-    ).fetchall()
-    return [row[0] for row in rows]
+    return _rows(con, f"SELECT {', '.join(ROW)} FROM {index} WHERE zoek_postcode = ? "
+                      f"AND (CAST(? AS INTEGER) IS NULL OR huisnummer = ?) AND {scope} "
+                      f"ORDER BY huisnummer, zoek_geslachtsnaam, zoek_naam, bsn LIMIT {int(limit)}",
+                 [postcode.replace(" ", "").upper(), huisnummer, huisnummer, *scope_params])
 
 
-def by_number(con: duckdb.DuckDBPyConnection, number: str) -> bool:
-    """Whether the newest BRP delivery holds a person with BSN `number`."""
-    index = relation(con)
-    return index is not None and con.execute(f"SELECT count(*) FROM {index} WHERE bsn = ?",
-                                             [number]).fetchone()[0] > 0
+def by_numbers(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], index: str | None = None
+               ) -> dict[str, dict[str, Any]]:
+    """The persons of the newest BRP delivery with these BSNs."""
+    wanted = sorted({n for n in numbers if n})
+    index = index or relation(con)
+    if index is None or not wanted:
+        return {}
+    rows = _rows(con, f"SELECT {', '.join(ROW)} FROM {index} WHERE bsn IN ({', '.join('?' for _ in wanted)})",
+                 wanted)
+    return {row["bsn"]: row for row in rows}

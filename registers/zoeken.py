@@ -91,11 +91,12 @@ def lees_vraag(tekst: str) -> Vraag:
 # --- what staging says of a person -------------------------------------------------------------------
 
 def _brp_rows(con: duckdb.DuckDBPyConnection | None, numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Whole persoonslijsten of the newest BRP delivery (the card; a list reads the index)."""
     wanted = sorted({n for n in numbers if n})
     if con is None or not wanted or brp_zoekindex.relation(con) is None:
         return {}
     cursor = con.execute(f"SELECT {', '.join(BRP_COLUMNS)} FROM brp_personen_actueel "
-                         "WHERE list_contains(?, bsn)", [wanted])
+                         f"WHERE bsn IN ({', '.join('?' for _ in wanted)})", wanted)
     return {row[0]: dict(zip(BRP_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
 
 
@@ -218,23 +219,29 @@ def _register_numbers(session: Session, numbers: Iterable[str]) -> set[str]:
     return found
 
 
-def _numbers(session: Session, con: duckdb.DuckDBPyConnection | None, vraag: Vraag, limit: int,
-             gemeenten: tuple[str, ...] | None) -> list[str]:
-    if vraag.soort == "naam":
-        return brp_zoekindex.by_name(con, vraag.tekst, limit, gemeenten) if con is not None else []
-    if vraag.soort == "adres":
-        return brp_zoekindex.by_address(con, vraag.postcode, vraag.huisnummer, limit, gemeenten) if (
-            con is not None) else []
+def _found(session: Session, con: duckdb.DuckDBPyConnection | None, vraag: Vraag, limit: int,
+           gemeenten: tuple[str, ...] | None) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The numbers found, in order, and what the BRP index shows of those it holds."""
+    index = brp_zoekindex.relation(con) if con is not None else None
+    if vraag.soort in ("naam", "adres"):
+        if index is None:
+            return [], {}
+        assert con is not None
+        rows = (brp_zoekindex.by_name(con, vraag.tekst, limit, gemeenten, index) if vraag.soort == "naam" else
+                brp_zoekindex.by_address(con, vraag.postcode, vraag.huisnummer, limit, gemeenten, index))
+        return [row["bsn"] for row in rows], {row["bsn"]: row for row in rows}
     if vraag.soort == "kenmerk":
         letter = session.scalars(select(Letter).where(Letter.kenmerk == vraag.tekst)).first()
-        return [letter.persoonsnummer] if letter is not None else []
-    duo = _duo_rows(con, [vraag.tekst])
-    numbers = {vraag.tekst} | _twins(duo)
-    known = {n for n in numbers if con is not None and brp_zoekindex.by_number(con, n)}
-    known |= _register_numbers(session, numbers)
-    if duo:
-        known.add(vraag.tekst)
-    return sorted(known, key=lambda n: (n != vraag.tekst, is_onderwijsnummer(n), n))
+        numbers = [letter.persoonsnummer] if letter is not None else []
+    else:
+        duo = _duo_rows(con, [vraag.tekst])
+        twins = {vraag.tekst} | _twins(duo)
+        known = _register_numbers(session, twins) | ({vraag.tekst} if duo else set())
+        numbers = sorted(twins, key=lambda n: (n != vraag.tekst, is_onderwijsnummer(n), n))
+    brp = brp_zoekindex.by_numbers(con, numbers, index) if index is not None and con is not None else {}
+    if vraag.soort == "nummer":
+        numbers = [n for n in numbers if n in brp or n in known]
+    return numbers, brp
 
 
 def _gemeente(number: str, brp: dict[str, dict[str, Any]], kept: dict[str, Persoon],
@@ -282,8 +289,7 @@ def zoek(session: Session, con: duckdb.DuckDBPyConnection | None, tekst: str, *,
     (a caller that shows less audits what it shows)."""
     vraag = lees_vraag(tekst)
     scope = tuple(gemeenten) if gemeenten else None
-    numbers = _numbers(session, con, vraag, limit + 1, scope)
-    brp = _brp_rows(con, numbers)
+    numbers, brp = _found(session, con, vraag, limit + 1, scope)
     duo = _duo_rows(con, [n for n in numbers if n not in brp])
     kept = _kept(session, numbers)
     cases = _cases_of(session, numbers, case_filter)
