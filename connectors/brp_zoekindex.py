@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
         ("rni", "BOOLEAN")))}
 )
 """
+_HIGHEST = "\U0010ffff"  # above every character: the end of a prefix range
 NAAM = "concat_ws(' ', nullif(voornamen, ''), nullif(voorvoegsel, ''), geslachtsnaam)"
 
 
@@ -79,33 +80,27 @@ def build(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
     con.execute(f"INSERT INTO {TABLE} {_rows_sql(import_id)}")
 
 
-def _newest_brp(con: duckdb.DuckDBPyConnection) -> int | None:
-    if not _exists(con, "imports", temporary=False) or not _exists(con, "brp_personen", temporary=False):
+def relation(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The index of the newest BRP delivery to query (None: no BRP delivery staged)."""
+    present = {(name, temporary) for name, temporary in con.execute(
+        "SELECT table_name, temporary FROM duckdb_tables() WHERE table_name IN (?, ?, ?, ?)",
+        ["imports", "brp_personen", TABLE, TEMP_TABLE]).fetchall()}
+    if not {("imports", False), ("brp_personen", False)} <= present:
         return None
-    return con.execute("SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded'"
-                       ).fetchone()[0]
-
-
-def _exists(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary = ?",
-                            [name, temporary]).fetchone()[0])
+    newest = con.execute("SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded'"
+                         ).fetchone()[0]
+    if newest is None:
+        return None
+    if (TABLE, False) in present and _import_of(con, TABLE) == newest:
+        return TABLE
+    if not ((TEMP_TABLE, True) in present and _import_of(con, TEMP_TABLE) == newest):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {TEMP_TABLE} AS {_rows_sql(newest)}")
+    return TEMP_TABLE
 
 
 def _import_of(con: duckdb.DuckDBPyConnection, table: str) -> int | None:
     row = con.execute(f"SELECT import_id FROM {table} LIMIT 1").fetchone()
     return row[0] if row else None
-
-
-def relation(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The index of the newest BRP delivery to query (None: no BRP delivery staged)."""
-    newest = _newest_brp(con)
-    if newest is None:
-        return None
-    if _exists(con, TABLE, temporary=False) and _import_of(con, TABLE) == newest:
-        return TABLE
-    if not (_exists(con, TEMP_TABLE, temporary=True) and _import_of(con, TEMP_TABLE) == newest):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {TEMP_TABLE} AS {_rows_sql(newest)}")
-    return TEMP_TABLE
 
 
 def normalise(con: duckdb.DuckDBPyConnection, text: str) -> str:
@@ -130,24 +125,37 @@ def by_name(con: duckdb.DuckDBPyConnection, text: str, limit: int, gemeenten: tu
     """Persons whose surname (with or without voorvoegsel) starts with `text`, then those whose full
     name contains every word of it; by surname, at most `limit`; only residents of `gemeenten` if given.
 
-    Two steps: the prefix alone first (the rows are sorted by surname, so DuckDB skips most of them),
-    and only when that leaves room the scan for every word contained."""
+    Each step is its own plain query, because DuckDB evaluates both sides of an OR on every row: the
+    surname as a range on the sorted column (`vries` ≤ x < `vries\U0010ffff`); with more words also
+    the last word as that range and the whole text as the start of the surname with its voorvoegsel
+    (`de vr`); and only when those leave room, the scan for every word contained."""
     index = index or relation(con)
     query = normalise(con, text)
     words = query.split()
     if index is None or not words:
         return []
     scope, scope_params = _in(gemeenten)
-    prefix = "(starts_with(zoek_geslachtsnaam, ?) OR starts_with(zoek_achternaam, ?))"
-    order = "ORDER BY zoek_geslachtsnaam, zoek_naam, bsn"
-    select = f"SELECT {', '.join(ROW)} FROM {index}"
-    found = _rows(con, f"{select} WHERE {prefix} AND {scope} {order} LIMIT {int(limit)}",
-                  [query, query, *scope_params])
-    if len(found) < limit:
+    select = f"SELECT {', '.join(ROW)}, zoek_geslachtsnaam, zoek_naam FROM {index}"
+    order = f"ORDER BY zoek_geslachtsnaam, zoek_naam, bsn LIMIT {int(limit)}"
+    in_range = "zoek_geslachtsnaam >= ? AND zoek_geslachtsnaam < ?"
+    steps = [(f"{select} WHERE {in_range} AND {scope} {order}", [query, query + _HIGHEST, *scope_params])]
+    if len(words) > 1:
+        steps.append((f"{select} WHERE {in_range} AND starts_with(zoek_achternaam, ?) AND {scope} {order}",
+                      [words[-1], words[-1] + _HIGHEST, query, *scope_params]))
+    found: dict[str, tuple] = {}
+    for sql, params in steps:
+        for row in con.execute(sql, params).fetchall():
+            found.setdefault(row[0], row)
+    ranked = sorted(found.values(), key=lambda row: (row[-2], row[-1], row[0]))[:limit]
+    if len(ranked) < limit:
         contains = " AND ".join("contains(zoek_naam, ?)" for _ in words)
-        found += _rows(con, f"{select} WHERE {contains} AND NOT {prefix} AND {scope} {order} "
-                            f"LIMIT {int(limit - len(found))}", [*words, query, query, *scope_params])
-    return found
+        wider = f"ORDER BY zoek_geslachtsnaam, zoek_naam, bsn LIMIT {int(limit + len(ranked))}"
+        for row in con.execute(f"{select} WHERE {contains} AND {scope} {wider}",
+                               [*words, *scope_params]).fetchall():
+            if row[0] not in found and len(ranked) < limit:
+                found[row[0]] = row
+                ranked.append(row)
+    return [dict(zip(ROW, row[:len(ROW)], strict=True)) for row in ranked]
 
 
 def by_address(con: duckdb.DuckDBPyConnection, postcode: str, huisnummer: int | None, limit: int,

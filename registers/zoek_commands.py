@@ -1,9 +1,10 @@
 """`inbeeld zoek TEKST` and `inbeeld persoon show NUMMER`: finding a person and reading their card.
 
-Thin wrappers over `registers.zoeken`: staging opened read-only (absent: only the registers answer),
-the register in the name of the acting user (`--by LOGIN`, `inbeeld --by` or INBEELD_GEBRUIKER;
-refused without one), the reading audited there. A beleid user sees figures, never persons, and is
-refused; an lpa or rmc user of some gemeenten finds only the persons of those gemeenten.
+Thin wrappers over `registers.zoeken` (a command module is the top layer: it names letters and cases
+in the words of `letters.kinds` and `reports.worklist`): staging opened read-only (absent: only the
+registers answer), the register in the name of the acting user (`--by LOGIN`, `inbeeld --by` or
+INBEELD_GEBRUIKER; refused without one), the reading audited there. A beleid user sees figures,
+never persons, and is refused; an lpa or rmc user of some gemeenten finds only the persons of those gemeenten.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from connectors.gemeenten import gemeente_label
 from connectors.staging import Staging
 from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings
+from letters.kinds import Soort
 from registers.codes import CaseStatus, Rol
 from registers.commands import register_session
 from registers.errors import Refused
 from registers.gebruikers import require_user
 from registers.zoeken import Persoonskaart, persoonskaart, zoek
+from reports.worklist import CASE_TYPE_LABELS
 from rules.dates import format_nl
 
 COLUMNS = ("persoonsnummer", "naam", "geboortedatum", "adres", "gemeente", "dossiers", "gevonden_op")
@@ -163,14 +166,20 @@ def describe(kaart: Persoonskaart) -> list[str]:
     lines.append("Dossiers:")
     for case in kaart.zaken:
         state = "open" if case.status is CaseStatus.OPEN else f"gesloten {_datum(case.closed_on)}"
-        lines.append(f"  {case.id}  {case.signal.value}  geopend {format_nl(case.opened_on)}, {state}"
-                     f"  ({case.assigned_to or 'niet toegewezen'})")
+        soort = CASE_TYPE_LABELS.get(case.signal.value, case.signal.value)
+        lines.append(f"  {case.id}  {soort}, geopend {format_nl(case.opened_on)}, {state}"
+                     f" ({case.assigned_to or 'niet toegewezen'})")
     if not kaart.zaken:
         lines.append("  geen")
     lines.append("Brieven:")
     for letter in kaart.brieven:
-        lines.append(f"  {format_nl(letter.datum)}  {letter.kenmerk or '-'}  {letter.onderwerp}  "
-                     f"aan {letter.geadresseerde}  ({letter.status.value})")
+        soort = Soort(letter.soort.value).omschrijving + (" (herinnering)" if letter.rang > 1 else "")
+        if letter.status.value == "onderdrukt":
+            soort += f", niet verstuurd: {letter.reden.value if letter.reden else 'onbekend'}"
+        elif letter.status.value == "gepland":
+            soort += ", gepland"
+        lines.append(f"  {format_nl(letter.datum)}  {letter.kenmerk or '-'}  {soort}, "
+                     f"aan {letter.geadresseerde}")
     if not kaart.brieven:
         lines.append("  geen")
     lines.append("Verzuimmeldingen:")
