@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
         ("rni", "BOOLEAN")))}
 )
 """
+LAYOUT = "zoek_naam"  # a column the current layout has and earlier ones had not
 _HIGHEST = "\U0010ffff"  # above every character: the end of a prefix range
 NAAM = "concat_ws(' ', nullif(voornamen, ''), nullif(voorvoegsel, ''), geslachtsnaam)"
 
@@ -75,16 +76,27 @@ def _rows_sql(import_id: int) -> str:
 
 def build(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
     """Make the index that of BRP import `import_id` (inside the import's transaction)."""
+    if (TABLE, False) not in _present(con):
+        con.execute(f"DROP TABLE IF EXISTS {TABLE}")  # none, or an earlier layout: derived data, made anew
     con.execute(DDL)
     con.execute(f"DELETE FROM {TABLE}")
     con.execute(f"INSERT INTO {TABLE} {_rows_sql(import_id)}")
 
 
+def _present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, bool]]:
+    """(name, temporary) of the tables this module needs; an index of an earlier layout is not one."""
+    rows = con.execute(
+        "SELECT t.table_name, t.temporary, t.table_name NOT IN (?, ?) OR EXISTS ("
+        "SELECT 1 FROM duckdb_columns() c WHERE c.table_oid = t.table_oid AND c.column_name = ?) "
+        "FROM duckdb_tables() t "
+        "WHERE t.table_name IN (?, ?, ?, ?)",
+        [TABLE, TEMP_TABLE, LAYOUT, "imports", "brp_personen", TABLE, TEMP_TABLE]).fetchall()
+    return {(name, temporary) for name, temporary, current in rows if current}
+
+
 def relation(con: duckdb.DuckDBPyConnection) -> str | None:
     """The index of the newest BRP delivery to query (None: no BRP delivery staged)."""
-    present = {(name, temporary) for name, temporary in con.execute(
-        "SELECT table_name, temporary FROM duckdb_tables() WHERE table_name IN (?, ?, ?, ?)",
-        ["imports", "brp_personen", TABLE, TEMP_TABLE]).fetchall()}
+    present = _present(con)
     if not {("imports", False), ("brp_personen", False)} <= present:
         return None
     newest = con.execute("SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded'"

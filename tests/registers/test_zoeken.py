@@ -230,6 +230,8 @@ def test_the_index_is_built_with_the_delivery_and_rebuilt_for_an_old_staging_fil
     path = tmp_path / "staging.duckdb"
     with Staging(path) as st:  # a delivery staged without the index (as before this module)
         st.import_file("brp", write_brp(tmp_path / "brp-G0363-20260831.lo3.csv", PERSONS[:2]), read_lo3csv)
+    with Staging(path) as st:  # and an index of an earlier layout, which no search may read
+        st.con.execute("CREATE TABLE brp_zoekindex AS SELECT import_id, bsn FROM brp_personen")
     with Staging(path, read_only=True) as st:
         assert brp_zoekindex.relation(st.con) == brp_zoekindex.TEMP_TABLE
         assert [row["bsn"] for row in brp_zoekindex.by_name(st.con, "vries", 10)] == [VADER, KIND]
