@@ -17,6 +17,7 @@ import click
 import duckdb
 from sqlalchemy.orm import Session
 
+from connectors import brp_zoekindex
 from connectors.errors import StagingLocked
 from connectors.gemeenten import gemeente_label
 from connectors.staging import Staging
@@ -84,6 +85,9 @@ def zoek_command(ctx: click.Context, tekst: tuple[str, ...], by: str | None, fmt
     with _staging(settings) as con, register_session(ctx) as session:
         scope = _scope(ctx, session)
         result = zoek(session, con, " ".join(tekst), gemeenten=scope)
+        if con is None or brp_zoekindex.relation(con) is None:
+            click.echo("Let op: nog geen BRP-levering ingelezen; alleen DUO en de registers zijn doorzocht.",
+                       err=True)
         rows = [person.as_row(result.vraag.soort) for person in result.gevonden]
     if fmt == "table" and result.melding:
         click.echo(result.melding, err=bool(rows))
