@@ -54,6 +54,7 @@ from registers.db import writer_connection
 from registers.gebruikers import list_users
 from registers.models import CaseAction, Letter
 from rules.status import StatusCode, bepaal_status, leerplicht_start
+from rules.vrijstellingen import verlenging_telt
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class Planned:
     geadresseerde: Geadresseerde
     context_args: dict[str, Any]
     antwoord_voor: date
+    prefix: str = "LP"  # of the kenmerk: RMC when the Doorstroompunt writes
     row_id: int | None = None
     kenmerk: str = ""
     bestand: str = ""
@@ -121,14 +123,24 @@ def _next_weekday(d: date) -> date:
     return d
 
 
-def _afzender(config: LetterSettings, subject: Subject, namen: Mapping[str, str] | None = None) -> Afzender:
+def _doorstroompunt(subject: Subject, jongere: Persoon, peildatum: date) -> bool:
+    """Whether the Doorstroompunt (RMC) writes: its own letter, and any letter about a young person of
+    18 or older (the Leerplichtwet no longer applies; a verzuimmelding of an 18+ without
+    startkwalificatie is one under WEB art. 8.1.8a, handled under art. 8.3.2)."""
+    if subject.soort is Soort.RMC_18_23:
+        return True
+    return jongere.geboortedatum is not None and leeftijd(jongere.geboortedatum, peildatum) >= MEERDERJARIG
+
+
+def _afzender(config: LetterSettings, subject: Subject, jongere: Persoon, peildatum: date,
+              namen: Mapping[str, str] | None = None) -> Afzender:
     """Who the family deals with: the case's behandelaar (`assigned_to`) by name, with the function,
     phone and e-mail of the office's leerplicht or RMC desk; the desk itself when nobody is assigned.
 
     `namen` maps a login of the user register (registers.gebruikers) to the person's naam; a
     behandelaar who is no user there is named as the case has it. Seam: once the register holds a
     user's functie, telefoon and email, fill those from it too."""
-    base = config.rmc if subject.soort is Soort.RMC_18_23 else config.leerplicht
+    base = config.rmc if _doorstroompunt(subject, jongere, peildatum) else config.leerplicht
     assigned = subject.case.assigned_to if subject.case is not None else None
     return replace(base, naam=(namen or {}).get(assigned, assigned)) if assigned else base
 
@@ -193,9 +205,14 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
         if (subject.soort is Soort.RMC_18_23 and jongere.geboortedatum is not None
                 and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
             continue  # a VSV case of a minor: the kwalificatieplicht letters (absoluut verzuim) apply
+        if (subject.soort is Soort.HERINNERING_VRIJSTELLING and subject.vrijstelling is not None
+                and jongere.geboortedatum is not None
+                and not verlenging_telt(subject.vrijstelling.grond, jongere.geboortedatum,
+                                        date(peildatum.year, 7, 1))):
+            continue  # no obligation left in the school year the renewal is for: nothing to renew
         if subject.case is not None and subject.case.adres_in_onderzoek and not jongere.adres_in_onderzoek:
             jongere = replace(jongere, adres_in_onderzoek=True)  # the case's flag from the weekly sync
-        result = plan(jongere, personen, peildatum, gemeenten)
+        result = plan(jongere, personen, peildatum, gemeenten, ook_jongere=subject.soort.ook_aan_jongere)
         if not result.brieven and not result.onderdrukt:
             continue
         if result.onderdrukt and result.onderdrukt[0].geadresseerde is None:
@@ -216,10 +233,12 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
             rang, eerste = due
             arguments = dict(specifics)
             antwoord_voor = arguments.pop("antwoord_voor", None) or peildatum + subject.soort.antwoordtermijn
-            arguments.update(kantoor=config.kantoor, afzender=_afzender(config, subject, namen),
-                             geadresseerde=geadresseerde, jongere=jongere, datum=peildatum,
-                             antwoord_voor=antwoord_voor, eerdere_brief=eerste)
-            planned.append(Planned(subject, rang, geadresseerde, arguments, antwoord_voor))
+            afzender = _afzender(config, subject, jongere, peildatum, namen)
+            arguments.update(kantoor=config.kantoor, afzender=afzender, geadresseerde=geadresseerde,
+                             jongere=jongere, datum=peildatum, antwoord_voor=antwoord_voor,
+                             eerdere_brief=eerste)
+            planned.append(Planned(subject, rang, geadresseerde, arguments, antwoord_voor,
+                                   prefix="RMC" if _doorstroompunt(subject, jongere, peildatum) else "LP"))
     planned.sort(key=lambda p: (list(Soort).index(p.soort), p.geadresseerde.adres.sleutel))
     return planned, suppressed
 
@@ -279,7 +298,7 @@ def _insert_planned(sessions: sessionmaker[Session], run: str, peildatum: date,
     with sessions.begin() as session:
         writer_connection(session)
         for number, letter in enumerate(planned, start=1):
-            letter.kenmerk = f"{letter.soort.kenmerk_prefix}-{run}-{number:04d}"
+            letter.kenmerk = f"{letter.prefix}-{run}-{number:04d}"
             letter.bestand = f"{number:04d}-{letter.soort.value}-{letter.kenmerk}.docx"
         rows = [{"onderwerp": p.subject.onderwerp, **_subject_ids(p.subject),
                  "persoonsnummer": p.subject.persoonsnummer, "soort": p.soort.value, "rang": p.rang,

@@ -363,6 +363,43 @@ def test_vrijstelling_renewal_reminder_goes_in_june_only(world: World) -> None:
     assert world.run(date(2027, 6, 14)).brieven == 0
 
 
+def test_no_renewal_reminder_once_the_young_person_is_18(world: World) -> None:
+    """Noor turns 18 on 5 May 2027: in June her vrijstelling no longer matters, Joost's still does."""
+    with world.sessions.begin() as session:
+        session.add(Vrijstelling(persoonsnummer=NOOR, grond=Vrijstellingsgrond.LPW_5_A,
+                                 begindatum=date(2025, 8, 1), verklaring_datum=date(2025, 7, 1)))
+    june = world.run(date(2027, 6, 7))
+    renewal = world.letters(run=june.run, soort="herinnering_vrijstelling")
+    assert [row.persoonsnummer for row in renewal] == [JOOST]
+    assert not world.letters(persoonsnummer=NOOR, soort="herinnering_vrijstelling")
+
+
+# -- the voice by age ------------------------------------------------------------------------------------
+
+def test_letters_by_age_16_17_also_to_the_young_person_18_from_the_doorstroompunt(world: World) -> None:
+    """Noor (17) without enrolment: her parents' letter and her own; Daan (20) reported by his school:
+    one invitation to him, from the Doorstroompunt under the WEB, kenmerk RMC-."""
+    with world.sessions.begin() as session:
+        _open_case(session, NOOR, Signal.ABSOLUUT_VERZUIM)
+        session.add(Verzuimmelding(
+            meldingsnummer="VM2026-000200", meldingsdatum=P - timedelta(days=2), brin="12AB", vestiging="00",
+            persoonsnummer=DAAN, soort=VerzuimSoort.RMC, begindatum=P - timedelta(days=30),
+            status=MeldingStatus.GEREGISTREERD, status_datum=P - timedelta(days=2)))
+    result = world.run()
+    noor = world.letters(persoonsnummer=NOOR, status=LetterStatus.AANGEMAAKT)
+    assert sorted(row.geadresseerde for row in noor) == ["jongere", "verzorgers"]
+    own = next(row for row in noor if row.geadresseerde == "jongere")
+    text = "\n".join(_paragraphs(result.run_dir / own.bestand))
+    assert "Beste Noor," in text and "ben je kwalificatieplichtig" in text and "uw kind" not in text
+    assert "artikel 4c" in text and own.kenmerk.startswith("LP-")
+    daan = world.letters(persoonsnummer=DAAN, soort="uitnodiging_verzuimgesprek")
+    assert [row.geadresseerde for row in daan] == ["jongere"] and daan[0].kenmerk.startswith("RMC-")
+    text = "\n".join(_paragraphs(result.run_dir / daan[0].bestand))
+    assert "Beste Daan," in text and "Team Doorstroompunt" in text and "trajectbegeleider" in text
+    assert "artikel 8.1.8a van de Wet educatie en beroepsonderwijs" in text
+    assert "Leerplichtwet" not in text and "leerplichtambtenaar" not in text
+
+
 # -- PDF and the command line ---------------------------------------------------------------------------
 
 @pytest.mark.slow
