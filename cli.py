@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                      "Vrijstellingen: add, end, list and import exemptions (grounds of docs/spec.md §4.4)."),
     "verzuim": ("registers.commands:verzuim",
                 "Verzuimmeldingen: list, handle (status for DUO) and export the feedback XML."),
+    "agenda": ("registers.agenda_commands:agenda",
+               "The agenda of each LPA and counsellor: free slots, appointments, plan, rebook, cancel."),
     "letters": ("letters.commands:letters_group",
                 "Letters to parents and young people: the letter run and the letter log."),
     "report": ("reports.commands:report",

@@ -33,7 +33,7 @@ from registers.codes import (
     VerzuimSoort,
 )
 from registers.db import open_registers
-from registers.models import Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
+from registers.models import Afspraak, Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
 from rules.vrijstellingen import Vrijstellingsgrond
 from tests.letters.letter_people import (
     DORPSWEG,
@@ -308,8 +308,11 @@ def test_reminder_once_the_deadline_passed_without_reply(world: World) -> None:
 # -- killed halfway -------------------------------------------------------------------------------------
 
 def _final_state(world: World) -> Counter:
+    with world.sessions() as session:  # the invitations' appointments: those of the run that completed
+        booked = [(a.onderwerp, a.medewerker, a.start, a.status.value)
+                  for a in session.scalars(select(Afspraak))]
     return Counter((row.onderwerp, row.soort.value, row.rang, row.geadresseerde, row.status.value,
-                    row.reden.value if row.reden else None) for row in world.letters())
+                    row.reden.value if row.reden else None) for row in world.letters()) + Counter(booked)
 
 
 @pytest.mark.parametrize("crash_in", ["_render", "_print_files", "_record"])
@@ -400,6 +403,45 @@ def test_letters_by_age_16_17_also_to_the_young_person_18_from_the_doorstroompun
     assert "Leerplichtwet" not in text and "leerplichtambtenaar" not in text
 
 
+# -- the agenda -----------------------------------------------------------------------------------------
+
+def test_invitations_take_free_slots_of_the_assigned_persons_agenda(world: World) -> None:
+    """25 new meldingen for Bram (nobody assigned: the default agenda) and one for Noor, whose case is
+    P. Dekker's: every invitation its own slot, Noor's two letters (hers and her parents') one
+    appointment, with P. Dekker named in them."""
+    from registers.gebruikers import add_user
+
+    with world.sessions.begin() as session:
+        add_user(session, "pdekker", "P. Dekker", "lpa", "correct horse battery")
+        _open_case(session, NOOR, Signal.ABSOLUUT_VERZUIM, assigned_to="pdekker")
+        for number in range(25):
+            session.add(Verzuimmelding(
+                meldingsnummer=f"VM2026-1{number:05d}", meldingsdatum=P - timedelta(days=2), brin="12AB",
+                persoonsnummer=BRAM if number else NOOR, soort=VerzuimSoort.ZESTIEN_UUR_VIER_WEKEN,
+                begindatum=P - timedelta(days=30), status=MeldingStatus.GEREGISTREERD,
+                status_datum=P - timedelta(days=2)))
+    result = world.run()
+    with world.sessions() as session:
+        booked = list(session.scalars(select(Afspraak).order_by(Afspraak.start, Afspraak.id)))
+    assert len(booked) == 26 and len({(a.medewerker, a.start) for a in booked}) == 26
+    noor = [a for a in booked if a.persoonsnummer == NOOR]
+    assert [(a.medewerker, a.start) for a in noor] == [("pdekker", datetime(2026, 9, 21, 9, 0))]
+    bram = [a.start for a in booked if a.persoonsnummer == BRAM]
+    assert bram[:3] == [datetime(2026, 9, 21, 9, 0), datetime(2026, 9, 21, 9, 30),
+                        datetime(2026, 9, 21, 10, 0)]
+    assert bram[12] == datetime(2026, 9, 22, 9, 0)  # twelve half hours a day (default hours)
+    assert all(a.run == result.run and a.locatie == CONFIG.kantoor.gesprekslocatie for a in booked)
+    invitations = world.letters(soort="uitnodiging_verzuimgesprek", persoonsnummer=NOOR)
+    assert sorted(row.geadresseerde for row in invitations) == ["jongere", "verzorgers"]
+    for row in invitations:
+        text = "\n".join(_paragraphs(result.run_dir / row.bestand))
+        assert "Datum\t21 september 2026\nTijd\t09:00 uur" in text and "Met\tP. Dekker" in text
+        assert row.antwoord_voor == date(2026, 9, 18)
+    times = {"\n".join(_paragraphs(result.run_dir / row.bestand)).split("Tijd\t")[1][:5]
+             for row in world.letters(soort="uitnodiging_verzuimgesprek", persoonsnummer=BRAM)}
+    assert len(times) == 12  # no longer one time for everyone
+
+
 # -- PDF and the command line ---------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -459,12 +501,12 @@ def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
 
     config_file = tmp_path / "inbeeld.toml"
     config_file.write_text(
-        '[inbeeld.letters]\ngesprek_tijd = "09:30 uur"\n'
+        '[inbeeld.letters]\ngesprek_na_dagen = 10\n'
         '[inbeeld.letters.kantoor]\ngemeente = "Utrecht"\n'
         '[inbeeld.letters.rmc]\nnaam = "B. de Boer"\n', encoding="utf-8")
     config = load_settings(environ={"INBEELD_CONFIG": str(config_file)}).letters
-    assert (config.kantoor.gemeente, config.rmc.naam, config.gesprek_tijd) == (
-        "Utrecht", "B. de Boer", "09:30 uur")
+    assert (config.kantoor.gemeente, config.rmc.naam) == ("Utrecht", "B. de Boer")
+    assert config.gesprek_na_dagen == 10
     assert config.rmc.functie == "trajectbegeleider" and config.leerplicht.naam == "Team Leerplicht"
     config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"letters\.kantoor\.burgemeester: unknown key"):
