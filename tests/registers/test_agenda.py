@@ -82,7 +82,8 @@ def test_plan_takes_a_free_slot_and_the_next_one_is_another(session: Session) ->
     free = agenda.free_slots(session, desk, MAANDAG, dagen=1)
     assert _at(MAANDAG, "09:00") not in free and len(free) == 3
     session.commit()
-    assert session.scalar(select(AuditEntry.action).where(AuditEntry.entity == "afspraken")) == "afspraak.planned"
+    logged = session.scalar(select(AuditEntry.action).where(AuditEntry.entity == "afspraken"))
+    assert logged == "afspraak.planned"
 
 
 @pytest.mark.parametrize("start, message", [
@@ -170,7 +171,8 @@ def test_the_agenda_from_the_command_line(run, session: Session) -> None:
     by = run.by
     planned = run("agenda", "plan", "jjansen", "2040-03-05 09:30", "--persoon", BSNS[0], *by)
     assert planned.exit_code == 0, planned.output
-    assert "gepland: 5 maart 2040 09:30-10:00 uur bij Tess Tester, Stadhuis, Stadhuisplein 1" in planned.output
+    assert "gepland: 5 maart 2040 09:30-10:00 uur bij Tess Tester, Stadhuis, Stadhuisplein 1" \
+        in planned.output
     twice = run("agenda", "plan", "jjansen", "2040-03-05 09:30", "--persoon", BSNS[1], *by)
     assert twice.exit_code == 1 and "al bezet" in twice.output
     outside = run("agenda", "plan", "jjansen", "2040-03-05 14:00", "--persoon", BSNS[1], *by)
