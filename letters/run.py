@@ -35,8 +35,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.output_names import inside
+from connectors.schools import school_names
 from connectors.staging import Staging
-from connectors.verzuim_xml import school_names
 from inbeeld.settings import AgendaSettings, LetterSettings
 from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
@@ -163,8 +163,7 @@ def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: Lett
     if subject.soort is Soort.UITNODIGING_VERZUIMGESPREK:
         melding = subject.melding
         assert melding is not None
-        school = (schoolnamen or {}).get(melding.brin) or \
-            f"De school ({melding.brin}{'-' + melding.vestiging if melding.vestiging else ''})"
+        school = (schoolnamen or {}).get(melding.brin) or "De school"  # by name, never by its BRIN code
         # the talk itself is a slot of an agenda, booked when the letter is recorded (_book)
         return {"melding": Melding(school=school, datum=melding.meldingsdatum or melding.begindatum,
                                    soort=melding.soort.value)}
@@ -190,7 +189,7 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
              namen: Mapping[str, str] | None = None, agenda: AgendaSettings | None = None
              ) -> tuple[list[Planned], list[Suppressed]]:
     """Letters and suppressions for the subjects due: pure, from registers facts and BRP persons
-    (`schoolnamen`: BRIN → the school's name, for the invitation's "Het Baken heeft … gemeld").
+    (`schoolnamen`: BRIN → the school's name, connectors.schools, for "Het Baken heeft … gemeld").
     An invitation names whose agenda its talk comes from; the slot is booked when it is recorded."""
     agenda = agenda or AgendaSettings()
     planned: list[Planned] = []

@@ -18,8 +18,8 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from connectors import verzuim_xml
 from connectors.output_names import inside, safe_name
+from connectors.schools import school_names
 from inbeeld.settings import Settings, SettingsError
 from reports import gather, staging_queries
 from reports.html import format_date, tables_html, write_html
@@ -175,7 +175,7 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
         except staging_queries.NoData as exc:
             raise click.ClickException(str(exc)) from None
         trend = staging_queries.vsv_trend_from_staging(con, stand=stand, gemeenten=settings.gemeenten)
-        schools = verzuim_xml.school_names(con)
+        schools = school_names(con)
     if jaar is None:
         click.echo(f"Geen --jaar gegeven: convenantjaar {figures.jaar.label}, het nieuwste met DUO-gegevens.",
                    err=True)
@@ -278,7 +278,7 @@ def reconciliation_command(settings: Settings, jaar: int | None, fmt: str, out: 
         except staging_queries.NoData as exc:
             raise click.ClickException(str(exc)) from None
         result = gather.vsv_reconciliation(session, con, year)
-        schools = verzuim_xml.school_names(con)
+        schools = school_names(con)
     label = Convenantjaar(year).label
     if jaar is None:
         click.echo(f"Geen --jaar gegeven: convenantjaar {label}, het nieuwste met DUO-gegevens.", err=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from connectors import verzuim_xml
+from connectors import schools
 from reports.vsv import Convenantjaar, VsvFigures, level_of, startset_and_leavers, summarise
 from rules.dates import format_nl
 
@@ -381,7 +381,7 @@ def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt
     ).fetchall()
     current: dict[str, list[str]] = {}
     last_end: dict[str, tuple[dt.date, str]] = {}
-    names = verzuim_xml.school_names(con)
+    names = schools.school_names(con)
     for number, bsn, brin, soort, niveau, begin, end in rows:
         key = number if number in wanted else bsn
         school = f"{names[brin]} ({brin})" if brin in names else brin

@@ -44,6 +44,7 @@ from tests.letters.letter_people import (
     moeder,
     vader,
 )
+from tests.letters.test_letters_pdf import page_texts
 from tests.named_user import add_tester
 
 P = date(2026, 9, 7)  # a Monday
@@ -233,7 +234,7 @@ def test_the_letters_say_the_right_things(world: World) -> None:
     assert "Aan de ouder(s)/verzorger(s) van\nLotte de Vries" in lotte
     assert "Vanaf 1 november 2026 is Lotte leerplichtig" in lotte
     bram = "\n".join(_paragraphs(by_kind["uitnodiging_verzuimgesprek:verzorgers"]))
-    assert "De school (12AB-00) heeft op 4 september 2026 bij ons gemeld" in bram
+    assert "De school heeft op 4 september 2026 bij ons gemeld" in bram and "12AB" not in bram
     assert "21 september 2026" in bram and "Bram is 13 jaar" in bram
     for path in by_kind.values():
         assert kind().persoonsnummer not in "\n".join(_paragraphs(path))
@@ -403,6 +404,26 @@ def test_letters_by_age_16_17_also_to_the_young_person_18_from_the_doorstroompun
     assert "Leerplichtwet" not in text and "leerplichtambtenaar" not in text
 
 
+def test_schools_by_name_from_duos_reports(world: World) -> None:
+    """DUO's A04 names school 13CD "Testcollege": the invitation says so, never the code."""
+    from connectors import deliveries
+    from connectors.staging import Staging
+
+    a04 = Path(__file__).parents[1] / "connectors" / "fixtures" / "duo" / "202611A04G0363.csv"
+    with Staging(world.staging) as staging:
+        deliveries.load(staging, a04, "duo_a04")
+    with world.sessions.begin() as session:
+        session.add(Verzuimmelding(
+            meldingsnummer="VM2026-000300", meldingsdatum=P - timedelta(days=2), brin="13CD",
+            persoonsnummer=JOOST, soort=VerzuimSoort.ZESTIEN_UUR_VIER_WEKEN,
+            begindatum=P - timedelta(days=30), status=MeldingStatus.GEREGISTREERD,
+            status_datum=P - timedelta(days=2)))
+    result = world.run()
+    joost = world.letters(persoonsnummer=JOOST, soort="uitnodiging_verzuimgesprek")[0]
+    text = "\n".join(_paragraphs(result.run_dir / joost.bestand))
+    assert "Testcollege heeft op 5 september 2026 bij ons gemeld" in text and "13CD" not in text
+
+
 # -- the agenda -----------------------------------------------------------------------------------------
 
 def test_invitations_take_free_slots_of_the_assigned_persons_agenda(world: World) -> None:
@@ -449,7 +470,11 @@ def test_invitations_take_free_slots_of_the_assigned_persons_agenda(world: World
 def test_run_writes_the_pdf_of_the_print_file(world: World) -> None:
     result = world.run(pdf=True)
     assert [path.name for path in result.pdf_files] == ["drukwerk.pdf"]
-    assert page_count(result.pdf_files[0]) == 2 * 2 + 3  # two letters with an answer form, three without
+    # two letters with an answer form, three without: each of those a blank back but the last (duplex)
+    assert page_count(result.pdf_files[0]) == 2 * 2 + 2 * 2 + 1
+    pages = page_texts(result.pdf_files[0])
+    starts = [number for number, text in enumerate(pages, start=1) if text.startswith("Gemeente ")]
+    assert starts == [1, 3, 5, 7, 9] and pages[5] == pages[7] == ""
 
 
 def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
