@@ -318,7 +318,8 @@ def _book(session: Session, run: str, peildatum: date, planned: list[Planned], c
             booked[subject.onderwerp] = agenda, agenda_register.plan(
                 session, agenda, start, subject.persoonsnummer, now=vanaf, onderwerp=subject.onderwerp,
                 case_id=subject.case.id if subject.case is not None else None,
-                verzuimmelding_id=subject.melding.id if subject.melding is not None else None, run=run)
+                verzuimmelding_id=subject.melding.id if subject.melding is not None else None, run=run,
+                audited=False)  # audited with the letters (_record): a killed run's booking is undone
         agenda, afspraak = booked[subject.onderwerp]
         letter.context_args["gesprek"] = Gesprek(datum=afspraak.start.date(),
                                                  tijd=f"{afspraak.start:%H:%M} uur", locatie=afspraak.locatie)
@@ -395,6 +396,9 @@ def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, p
                    for p in planned if p.subject.case is not None]
         events = [AuditEvent("letter.created", p.subject.persoonsnummer, "letters", None,
                              f"soort={p.soort.value} rang={p.rang} kenmerk={p.kenmerk}") for p in planned]
+        if run is not None:
+            events += [agenda_register.planned_event(afspraak) for afspraak in session.scalars(
+                select(Afspraak).where(Afspraak.run == run).order_by(Afspraak.id))]
         seen = set(session.execute(
             select(Letter.onderwerp, Letter.soort, Letter.rang, Letter.geadresseerde, Letter.reden)
             .where(Letter.status == LetterStatus.ONDERDRUKT,

@@ -138,9 +138,10 @@ def _flush(session: Session, agenda: Agenda, start: datetime) -> None:
 def plan(session: Session, agenda: Agenda, start: datetime, persoonsnummer: str, *,
          now: datetime | None = None, onderwerp: str | None = None, case_id: int | None = None,
          verzuimmelding_id: int | None = None, run: str | None = None,
-         notitie: str | None = None) -> Afspraak:
+         notitie: str | None = None, audited: bool = True) -> Afspraak:
     """Book `start` in `agenda` for the person; refused (nothing changed) outside the hours, off the
-    grid, in the past or when the slot is taken."""
+    grid, in the past or when the slot is taken. `audited=False`: the caller records the booking in
+    the audit trail itself (the letter run, once its letters are written: `planned_event`)."""
     _check_slot(session, agenda, start, now or _now())
     audit = trail(session)
     afspraak = Afspraak(medewerker=agenda.medewerker, start=start, einde=start + agenda.duur,
@@ -149,9 +150,15 @@ def plan(session: Session, agenda: Agenda, start: datetime, persoonsnummer: str,
                         notitie=notitie, by=audit.actor, recorded_at=_now())
     session.add(afspraak)
     _flush(session, agenda, start)
-    audit.record(session, AuditEvent("afspraak.planned", persoonsnummer, "afspraken", afspraak.id,
-                                     f"medewerker={agenda.medewerker} start={start:%Y-%m-%dT%H:%M}"))
+    if audited:
+        audit.record(session, planned_event(afspraak))
     return afspraak
+
+
+def planned_event(afspraak: Afspraak) -> AuditEvent:
+    """The audit entry of a booking (no personal data in its detail)."""
+    return AuditEvent("afspraak.planned", afspraak.persoonsnummer, "afspraken", afspraak.id,
+                      f"medewerker={afspraak.medewerker} start={afspraak.start:%Y-%m-%dT%H:%M}")
 
 
 def get_afspraak(session: Session, afspraak_id: int) -> Afspraak:
