@@ -25,7 +25,7 @@ from inbeeld.settings import AgendaSettings, Spreekuur, spreekuur
 from registers.audit import AuditEvent, trail
 from registers.codes import AfspraakStatus
 from registers.errors import Refused
-from registers.models import Afspraak
+from registers.models import Afspraak, Case
 from rules.dates import format_nl
 
 ZOEK_DAGEN = 366  # how far ahead the next free slot is looked for
@@ -63,7 +63,7 @@ def agenda_of(settings: AgendaSettings, medewerker: str, *, locatie: str,
     from `[agenda.medewerkers.<login>]`, else the defaults; named as configured, else as the user
     register has them (`namen`: login → naam), else by the login itself."""
     key = medewerker.strip().lower()
-    own = settings.medewerkers.get(key)
+    own = {login.strip().lower(): entry for login, entry in settings.medewerkers.items()}.get(key)
     uren = own.uren if own is not None and own.uren else settings.uren
     naam = (own.naam if own is not None and own.naam else None) or (namen or {}).get(key) or medewerker
     plaats = (own.locatie if own is not None and own.locatie else None) or locatie
@@ -143,6 +143,10 @@ def plan(session: Session, agenda: Agenda, start: datetime, persoonsnummer: str,
     grid, in the past or when the slot is taken. `audited=False`: the caller records the booking in
     the audit trail itself (the letter run, once its letters are written: `planned_event`)."""
     _check_slot(session, agenda, start, now or _now())
+    if case_id is not None:
+        case = session.get(Case, case_id)
+        if case is None or case.persoonsnummer != persoonsnummer:
+            raise Refused(f"zaak {case_id} is niet van persoon {persoonsnummer}")
     audit = trail(session)
     afspraak = Afspraak(medewerker=agenda.medewerker, start=start, einde=start + agenda.duur,
                         locatie=agenda.locatie, status=AfspraakStatus.GEPLAND, persoonsnummer=persoonsnummer,

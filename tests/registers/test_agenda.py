@@ -25,7 +25,7 @@ from tests.registers.factories import BSNS
 NU = datetime(2026, 9, 14, 8, 0)  # a Monday morning
 MAANDAG = datetime(2026, 9, 21)
 SETTINGS = AgendaSettings(uren=("ma-vr 09:00-12:00", "wo 13:00-14:00"), duur_minuten=45,
-                          medewerkers={"jjansen": Medewerker(naam="J. Jansen", uren=("di 10:00-11:30",),
+                          medewerkers={"JJansen": Medewerker(naam="J. Jansen", uren=("di 10:00-11:30",),
                                                              locatie="Wijkkantoor Noord")})
 
 
@@ -179,6 +179,9 @@ def test_the_agenda_from_the_command_line(run, session: Session) -> None:
     assert outside.exit_code == 1 and "buiten de uren" in outside.output and "09:00, 09:30" in outside.output
     past = run("agenda", "plan", "jjansen", "2020-03-02 09:00", "--persoon", BSNS[1], *by)
     assert past.exit_code == 1 and "in het verleden" in past.output
+    wrong_case = run("agenda", "plan", "jjansen", "2040-03-05 09:00", "--persoon", BSNS[1], "--case", "99",
+                     *by)
+    assert wrong_case.exit_code == 1 and "zaak 99 is niet van persoon" in wrong_case.output
     nobody = run("agenda", "plan", "jjansen", "2040-03-05 09:00", "--persoon", BSNS[1])
     assert nobody.exit_code != 0
     assert session.scalar(select(func.count()).select_from(Afspraak)) == 1  # the refusals changed nothing
