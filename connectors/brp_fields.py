@@ -67,3 +67,17 @@ RAW_NAMES = tuple(f.name for f in RAW_FIELDS)
 FIELD_BY_NAME = {f.name: f for f in RAW_FIELDS}
 FIELDS_ON_FAULT = {what: tuple(f.name for f in RAW_FIELDS if f.on_fault == what)
                    for what in (REFUSE, ONVOLLEDIG, LEEG)}
+
+
+def parse_gezag(code: str | None, ouder1: str | None, ouder2: str | None
+                ) -> tuple[tuple[str, ...] | None, bool]:
+    """LO3 11.32.10 indicatie gezag minderjarige → (parents with gezag, third party has gezag).
+
+    `1`, `2`, `12` name the parents; `D` a third party (voogd); `1D`, `2D` a parent together with a
+    third party. Empty or unknown: (None, False), "the BRP says nothing".
+    """
+    text = (code or "").strip().upper()
+    if not text or set(text) - {"1", "2", "D"}:
+        return None, False
+    parents = tuple(number for digit, number in (("1", ouder1), ("2", ouder2)) if digit in text and number)
+    return parents, "D" in text

@@ -144,17 +144,3 @@ def verzuim_changes(con: duckdb.DuckDBPyConnection, import_id: int, previous: in
         [import_id],
     ).fetchall())
     return {"added": new, "updated": again, "with_einddatum": closed, "soort_verzuim": per_soort}
-
-
-def school_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """BRIN → school name, from the names the staged verzuimmeldingen carry (the newest per BRIN):
-    the one place InBeeld learns a school's name, as DUO's enrolment deliveries give only the BRIN."""
-    found = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'verzuimmeldingen' "
-                        "AND column_name IN ('brin', 'schoolnaam')").fetchone()[0]
-    if found < 2:
-        return {}
-    rows = con.execute(
-        "SELECT brin, arg_max(schoolnaam, import_id) FROM verzuimmeldingen "
-        "WHERE brin IS NOT NULL AND coalesce(schoolnaam, '') <> '' GROUP BY brin"
-    ).fetchall()
-    return {str(brin): str(name) for brin, name in rows}

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tomllib
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Union
 
@@ -74,9 +75,69 @@ class LetterSettings:
     leerplicht: Afzender = Afzender()
     rmc: Afzender = Afzender(naam="Team Doorstroompunt", functie="trajectbegeleider",
                              email="doorstroompunt@voorbeeldstad.nl")
-    gesprek_tijd: str = "10:00 uur"
-    gesprek_na_dagen: int = 14
+    gesprek_na_dagen: int = 14  # the earliest day an invitation offers a slot, counted from the letter
     template_dir: Path | None = None
+
+
+DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")  # Monday = 0, as date.weekday()
+_DAG = "(ma|di|wo|do|vr|za|zo)"
+_UREN = re.compile(rf"^{_DAG}(?:-{_DAG})? ([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Spreekuur:
+    """A block of configured hours: on these weekdays from `van` to `tot` (local time)."""
+
+    dagen: tuple[int, ...]
+    van: time
+    tot: time
+
+
+def spreekuur(text: str) -> Spreekuur:
+    """`"ma-vr 09:00-12:00"` or `"wo 13:30-16:00"` into a Spreekuur; SettingsError when it is not."""
+    found = _UREN.match(text.strip())
+    problem = f"agenda hours {text!r} are not like \"ma-vr 09:00-12:00\" or \"wo 13:30-16:00\""
+    if not found:
+        raise SettingsError(problem)
+    first, last, h1, m1, h2, m2 = found.groups()
+    a, b = DAGEN.index(first), DAGEN.index(last or first)
+    try:
+        van, tot = time(int(h1), int(m1)), time(int(h2), int(m2))
+    except ValueError:
+        raise SettingsError(problem) from None
+    if b < a or tot <= van:
+        raise SettingsError(f"agenda hours {text!r}: the days or the times run backwards")
+    return Spreekuur(tuple(range(a, b + 1)), van, tot)
+
+
+@dataclass(frozen=True)
+class Medewerker:
+    """`[agenda.medewerkers.<login>]`: one LPA's or counsellor's own agenda (else the defaults)."""
+
+    naam: str | None = None  # as letters name them (default: the user register's naam, else the login)
+    uren: tuple[str, ...] | None = None  # default: agenda.uren
+    locatie: str | None = None  # default: letters.kantoor.gesprekslocatie
+
+    def __post_init__(self) -> None:
+        for text in self.uren or ():
+            spreekuur(text)
+
+
+@dataclass(frozen=True)
+class AgendaSettings:
+    """`[agenda]`: the hours in which invitations take a slot, per LPA or counsellor (registers.agenda)."""
+
+    uren: tuple[str, ...] = ("ma-vr 09:00-12:00", "ma-vr 13:00-16:00")
+    duur_minuten: int = 30
+    standaard: str = "leerplicht"  # whose agenda an invitation uses when nobody is assigned
+    standaard_rmc: str = "doorstroompunt"  # the same for the Doorstroompunt (young people of 18 and older)
+    medewerkers: dict[str, Medewerker] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for text in self.uren:
+            spreekuur(text)
+        if not 5 <= self.duur_minuten <= 240:
+            raise SettingsError(f"agenda.duur_minuten must lie between 5 and 240, not {self.duur_minuten}")
 
 
 @dataclass(frozen=True)
@@ -196,6 +257,7 @@ class Settings:
     gebruiker: str | None = None  # the named user acting (`--by` / INBEELD_GEBRUIKER; never from a file)
     letters: LetterSettings = LetterSettings()
     letters_pdf: bool = True
+    agenda: AgendaSettings = AgendaSettings()
     reports: ReportSettings = ReportSettings()
     verzuim_https: VerzuimHttps = VerzuimHttps()
     schedules: dict[str, ScheduleSettings] = field(default_factory=dict)

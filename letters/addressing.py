@@ -15,7 +15,11 @@ Addressees (Leerplichtwet 1969 art. 1b and 2): a minor's letters go to the paren
 (or all parents in the BRP when gezag is not known), one letter per address, both names when two
 live at one address; when none of them lives with the young person, or gezag lies with a third
 party, the young person's own address also gets a letter "aan de ouder(s)/verzorger(s) van …"
-(the feitelijke verzorger of art. 2). From 18 the young person is addressed.
+(the feitelijke verzorger of art. 2). From 18 the young person is addressed (art. 1b; after 18 the
+Leerplichtwet no longer applies and the Doorstroompunt writes under WEB titel 8.3). At 16 and 17,
+the kwalificatieplicht age, letters about the young person's own obligation (`ook_jongere`) also go
+to the young person: they are themselves bound to attend (art. 2 lid 3, art. 4c) and the
+leerplichtambtenaar hears them (art. 22 lid 3).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from letters.persons import Adres, Persoon
 from rules.dates import anniversary
 
 MEERDERJARIG = 18
+KWALIFICATIEPLICHT_LEEFTIJD = 16  # from here the young person gets their own letter (`ook_jongere`)
 NAME_LINE_WIDTH = 45  # characters that fit the envelope window at 10 pt; longer pairs get two lines
 NEN_STRAAT = 24  # NEN 5825: the longest street name written in full
 OUDERS_VERZORGERS = "ouder(s)/verzorger(s)"
@@ -161,7 +166,7 @@ class Geadresseerde:
     adres: Adres
     naamregels: tuple[str, ...]
     aanhef: str
-    aan_jongere: bool  # the young person (18+) is the addressee
+    aan_jongere: bool  # the young person is the addressee (from 18; at 16–17 their own letter)
     rol: str  # who, relative to the young person: jongere, ouder1, ouder2, ouder1+ouder2, verzorgers
 
     @property
@@ -199,10 +204,12 @@ def _gezagsdragers(jongere: Persoon, personen: Mapping[str, Persoon]) -> list[Pe
     return [persoon for persoon in found if bereikbaar(persoon)]
 
 
-def geadresseerden(jongere: Persoon, personen: Mapping[str, Persoon], op: date) -> list[Geadresseerde]:
+def geadresseerden(jongere: Persoon, personen: Mapping[str, Persoon], op: date,
+                   ook_jongere: bool = False) -> list[Geadresseerde]:
     """The letters one letter-worthy fact about `jongere` turns into, one per address.
 
-    `personen` maps persoonsnummers to the BRP persons available (the parents). Raises
+    `personen` maps persoonsnummers to the BRP persons available (the parents). With `ook_jongere`
+    a young person of 16 or 17 gets a letter of their own besides the parents' (rol `jongere`). Raises
     ValueError when the young person's birth date is unknown (such persons never get a letter on
     a guess) or when there is no address to write to.
     """
@@ -210,9 +217,10 @@ def geadresseerden(jongere: Persoon, personen: Mapping[str, Persoon], op: date) 
         raise ValueError("geboortedatum unknown: the addressee cannot be determined")
     if jongere.adres is None or not jongere.adres.compleet:
         raise ValueError("the young person has no complete address")
-    if leeftijd(jongere.geboortedatum, op) >= MEERDERJARIG:
-        return [Geadresseerde((jongere,), jongere.adres, naamregels([jongere]), aanhef([jongere]), True,
-                              "jongere")]
+    zelf = Geadresseerde((jongere,), jongere.adres, naamregels([jongere]), aanhef([jongere]), True, "jongere")
+    age = leeftijd(jongere.geboortedatum, op)
+    if age >= MEERDERJARIG:
+        return [zelf]
     by_address: dict[tuple, tuple[Adres, list[Persoon]]] = {}
     for ouder in _gezagsdragers(jongere, personen):
         if ouder.adres is not None:
@@ -223,4 +231,6 @@ def geadresseerden(jongere: Persoon, personen: Mapping[str, Persoon], op: date) 
     if jongere.adres.sleutel not in by_address:
         letters.append(Geadresseerde((), jongere.adres, naamregels([], namens=jongere), aanhef([]), False,
                                      "verzorgers"))
+    if ook_jongere and age >= KWALIFICATIEPLICHT_LEEFTIJD:
+        letters.append(zelf)
     return letters

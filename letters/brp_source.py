@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from connectors.brp_fields import parse_gezag
 from letters.persons import Adres, Persoon
 
 VIEW = "brp_personen_actueel"
@@ -23,20 +24,6 @@ COLUMNS = (
     "datum_overlijden", "opschorting_reden", "geheimhouding", "rni", "ouder1_bsn", "ouder2_bsn", "gezag",
 )
 NO_ADDRESS_TYPES = {"verblijfplaatsbuitenland", "verblijfplaatsonbekend", "locatie"}
-
-
-def parse_gezag(code: str | None, ouder1: str | None, ouder2: str | None
-                ) -> tuple[tuple[str, ...] | None, bool]:
-    """LO3 11.32.10 indicatie gezag minderjarige → (parents with gezag, third party has gezag).
-
-    `1`, `2`, `12` name the parents; `D` a third party (voogd); `1D`, `2D` a parent together with a
-    third party. Empty or unknown: (None, False), "the BRP says nothing".
-    """
-    text = (code or "").strip().upper()
-    if not text or set(text) - {"1", "2", "D"}:
-        return None, False
-    parents = tuple(number for digit, number in (("1", ouder1), ("2", ouder2)) if digit in text and number)
-    return parents, "D" in text
 
 
 def persoon_from_staging(row: Mapping[str, Any]) -> Persoon:

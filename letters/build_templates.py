@@ -29,7 +29,8 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 PRIVACY = (
     "Privacy: wij verwerken persoonsgegevens om onze wettelijke taak uit te voeren (artikel 6, eerste lid, "
     "onder e, van de Algemene verordening gegevensbescherming (AVG)). Wij bewaren ze niet langer dan nodig "
-    "en delen ze alleen als de wet dat toestaat. Meer informatie en uw rechten: {{ gemeente.privacy_url }}."
+    "en delen ze alleen als de wet dat toestaat. Meer informatie en "
+    "{% if aan_jongere %}je{% else %}uw{% endif %} rechten: {{ gemeente.privacy_url }}."
 )
 
 
@@ -134,6 +135,22 @@ def _reminder(document: Document, text: str) -> None:
     _tag_paragraph(document, "{%p endif %}")
 
 
+def _voices(document: Document, *branches: tuple[str, str], after: float = 8, **style: object) -> None:
+    """One paragraph per voice: (Jinja condition, text) pairs, the last condition `else`. Letters to
+    the young person say "je", letters to the parents "u" (addressing: who gets which letter)."""
+    for index, (condition, text) in enumerate(branches):
+        if condition == "else":
+            _tag_paragraph(document, "{%p else %}")
+        else:
+            _tag_paragraph(document, f"{{%p {'if' if index == 0 else 'elif'} {condition} %}}")
+        _para(document, text, after=after, **style)  # type: ignore[arg-type]
+    _tag_paragraph(document, "{%p endif %}")
+
+
+JIJ = "aan_jongere"  # the young person is the addressee: second person
+AANHEF = "{% if aan_jongere %}Beste {{ jongere.voornaam }}{% else %}{{ aanhef }}{% endif %},"
+
+
 def _form_table(document: Document, rows: list[tuple[str, str]], label_mm: float = 62) -> None:
     table = document.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
@@ -149,35 +166,82 @@ def _form_table(document: Document, rows: list[tuple[str, str]], label_mm: float
 # -- the five letters ----------------------------------------------------------------------------
 
 def build_absoluut_verzuim() -> Document:
-    """To the parents: no enrolment known; page 2 is the answer form the school stamps."""
+    """To the parents (and at 16-17 to the young person too): no enrolment known; page 2 is the answer
+    form the school stamps."""
     document = _new_document("Geen schoolinschrijving bekend")
     _letterhead(document)
     _address_block(document)
     _meta(document, "{% if herinnering %}Herinnering: {% endif %}geen schoolinschrijving bekend van "
                     "{{ jongere.naam }}")
-    _para(document, "{{ aanhef }},", after=8)
-    _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij u een brief over de schoolinschrijving "
-                        "van {{ jongere.naam }}. Wij hebben nog geen antwoord ontvangen. Daarom sturen wij u "
-                        "deze herinnering.")
-    _body(document, "Volgens de basisregistratie personen woont {{ jongere.naam }}, geboren op "
-                    "{{ jongere.geboortedatum }}, in onze gemeente en is {{ jongere.voornaam }} "
-                    "{{ jongere.plicht }}. Wij hebben echter geen inschrijving op een school of "
-                    "onderwijsinstelling gevonden, en ook geen vrijstelling.")
-    _body(document, "Als ouder of verzorger zorgt u ervoor dat uw kind op een school staat ingeschreven en "
-                    "de lessen volgt (artikel 2 van de Leerplichtwet 1969). De gemeente controleert dat voor "
-                    "alle leerplichtige en kwalificatieplichtige jongeren (artikel 19).")
-    _body(document, "Vaak gaat het om een administratieve fout, bijvoorbeeld omdat de school de "
-                    "inschrijving nog niet heeft doorgegeven. Wilt u het antwoordformulier bij deze brief "
-                    "laten invullen en stempelen door de school en het uiterlijk {{ antwoord_voor }} "
-                    "terugsturen? Mailen van een scan mag ook: {{ afzender.email }}.")
-    _body(document, "Staat {{ jongere.voornaam }} niet op een school ingeschreven? Neem dan vóór "
-                    "{{ antwoord_voor }} contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
-                    "{{ afzender.telefoon }} of {{ afzender.email }}. Samen zoeken wij een oplossing.")
-    _body(document, "Horen wij vóór {{ antwoord_voor }} niets van u, dan stelt de leerplichtambtenaar een "
-                    "onderzoek in en nodigt u uit voor een gesprek (artikel 22). Het niet nakomen van de "
-                    "leerplicht is strafbaar.")
+    _para(document, AANHEF, after=8)
+    _tag_paragraph(document, "{%p if herinnering %}")
+    _voices(document,
+            (JIJ,
+             "Op {{ eerdere_brief_datum }} stuurden wij je een brief over je inschrijving bij een school "
+             "of opleiding. Wij hebben nog niets van je gehoord. Daarom sturen wij je deze herinnering."),
+            ("else",
+             "Op {{ eerdere_brief_datum }} stuurden wij u een brief over de schoolinschrijving "
+             "van {{ jongere.naam }}. Wij hebben nog geen antwoord ontvangen. Daarom sturen wij u "
+             "deze herinnering."))
+    _tag_paragraph(document, "{%p endif %}")
+    _voices(document,
+            (JIJ,
+             "Volgens de basisregistratie personen woon je in onze gemeente en ben je "
+             "{{ jongere.plicht }}: je moet op een school of opleiding staan ingeschreven en de lessen "
+             "volgen. Wij hebben echter geen inschrijving op een school of onderwijsinstelling gevonden, "
+             "en ook geen vrijstelling."),
+            ("else",
+             "Volgens de basisregistratie personen woont {{ jongere.naam }}, geboren op "
+             "{{ jongere.geboortedatum }}, in onze gemeente en is {{ jongere.voornaam }} "
+             "{{ jongere.plicht }}. Wij hebben echter geen inschrijving op een school of "
+             "onderwijsinstelling gevonden, en ook geen vrijstelling."))
+    _voices(document,
+            (JIJ,
+             "Je ouders of verzorgers moeten ervoor zorgen dat je ingeschreven staat (artikelen 2 en 4a "
+             "van de Leerplichtwet 1969), en je bent zelf verplicht de lessen te volgen (artikel 2, "
+             "derde lid, en artikel 4c). De gemeente controleert dat voor alle leerplichtige en "
+             "kwalificatieplichtige jongeren (artikel 19)."),
+            ("else",
+             "Als ouder of verzorger zorgt u ervoor dat uw kind op een school staat ingeschreven en "
+             "de lessen volgt (artikel 2 van de Leerplichtwet 1969). De gemeente controleert dat voor "
+             "alle leerplichtige en kwalificatieplichtige jongeren (artikel 19)."))
+    _voices(document,
+            (JIJ,
+             "Vaak gaat het om een administratieve fout, bijvoorbeeld omdat de school je inschrijving "
+             "nog niet heeft doorgegeven. Wil je het antwoordformulier bij deze brief laten invullen en "
+             "stempelen door je school en het uiterlijk {{ antwoord_voor }} terugsturen? Mailen van een "
+             "scan mag ook: {{ afzender.email }}."),
+            ("else",
+             "Vaak gaat het om een administratieve fout, bijvoorbeeld omdat de school de "
+             "inschrijving nog niet heeft doorgegeven. Wilt u het antwoordformulier bij deze brief "
+             "laten invullen en stempelen door de school en het uiterlijk {{ antwoord_voor }} "
+             "terugsturen? Mailen van een scan mag ook: {{ afzender.email }}."))
+    _voices(document,
+            (JIJ,
+             "Sta je niet op een school of opleiding ingeschreven? Neem dan vóór {{ antwoord_voor }} "
+             "contact op met {{ afzender.naam }}, {{ afzender.functie }}, via {{ afzender.telefoon }} of "
+             "{{ afzender.email }}. Samen zoeken we een oplossing."),
+            ("else",
+             "Staat {{ jongere.voornaam }} niet op een school ingeschreven? Neem dan vóór "
+             "{{ antwoord_voor }} contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
+             "{{ afzender.telefoon }} of {{ afzender.email }}. Samen zoeken wij een oplossing."))
+    _voices(document,
+            (JIJ,
+             "Horen wij vóór {{ antwoord_voor }} niets van je, dan stelt de leerplichtambtenaar een "
+             "onderzoek in en nodigt je en je ouders uit voor een gesprek (artikel 22). Niet ingeschreven "
+             "staan of niet naar school gaan terwijl dat moet, is strafbaar."),
+            ("else",
+             "Horen wij vóór {{ antwoord_voor }} niets van u, dan stelt de leerplichtambtenaar een "
+             "onderzoek in en nodigt u uit voor een gesprek (artikel 22). Het niet nakomen van de "
+             "leerplicht is strafbaar."))
     _closing(document)
-    _small_print(document, "Wettelijke grondslag: artikelen 2, 19 en 22 van de Leerplichtwet 1969.")
+    _voices(document,
+            (JIJ,
+             "Wettelijke grondslag: artikelen 2, 4a, 4c, 19 en 22 van de Leerplichtwet 1969."),
+            ("else",
+             "Wettelijke grondslag: artikelen 2, 19 en 22 van de Leerplichtwet 1969."),
+            after=3, size=7.5, grey=True)
+    _para(document, PRIVACY, size=7.5, grey=True)
     # Page 2: the answer form, a separate sheet the school fills in and stamps.
     _para(document, "ANTWOORDFORMULIER", bold=True, size=13, after=2, page_break_before=True)
     _para(document, "Dit blad losmaken, laten invullen en stempelen door de school en terugsturen.",
@@ -192,14 +256,33 @@ def build_absoluut_verzuim() -> Document:
     _form_table(document, [("Naam van de school", ""), ("Plaats", ""), ("Datum van inschrijving", ""),
                            ("Groep / klas / opleiding", ""), ("Naam en handtekening directeur", "")])
     _para(document, "Stempel van de school:", before=8, after=70)
-    _para(document, "Staat uw kind niet op een school ingeschreven? Kruis aan wat geldt en vul aan:",
-          bold=True, after=4)
-    _para(document, "☐  Mijn kind woont niet (meer) op dit adres. Nieuw adres: "
-                    "...............................................................", after=6)
-    _para(document, "☐  Mijn kind staat niet ingeschreven, omdat: "
-                    "...........................................................................", after=6)
-    _para(document, "Naam en telefoonnummer ouder/verzorger: "
-                    "............................................................................", after=6)
+    _voices(document,
+            (JIJ,
+             "Sta je niet op een school ingeschreven? Kruis aan wat geldt en vul aan:"),
+            ("else",
+             "Staat uw kind niet op een school ingeschreven? Kruis aan wat geldt en vul aan:"),
+            after=4, bold=True)
+    _voices(document,
+            (JIJ,
+             "☐  Ik woon niet (meer) op dit adres. Nieuw adres: "
+             "..............................................................................."),
+            ("else",
+             "☐  Mijn kind woont niet (meer) op dit adres. Nieuw adres: "
+             "..............................................................."), after=6)
+    _voices(document,
+            (JIJ,
+             "☐  Ik sta niet ingeschreven, omdat: "
+             "....................................................................................."),
+            ("else",
+             "☐  Mijn kind staat niet ingeschreven, omdat: "
+             "..........................................................................."), after=6)
+    _voices(document,
+            (JIJ,
+             "Je naam en telefoonnummer: "
+             "........................................................................................"),
+            ("else",
+             "Naam en telefoonnummer ouder/verzorger: "
+             "............................................................................"), after=6)
     return document
 
 
@@ -244,21 +327,53 @@ def build_rmc_18_23() -> Document:
 
 
 def build_uitnodiging_verzuimgesprek() -> Document:
-    """After a verzuimmelding: an invitation to a talk with the leerplichtambtenaar."""
+    """After a verzuimmelding: an invitation to a talk. Three voices: the parents of a minor and,
+    at 16-17, the young person (Leerplichtwet art. 21, 21a, 22: the leerplichtambtenaar); from 18 the
+    young person under WEB art. 8.1.8a and 8.3.2 (the Doorstroompunt, no Leerplichtwet)."""
+    volwassen = "aan_jongere and meerderjarig"
     document = _new_document("Uitnodiging voor een gesprek over schoolverzuim")
     _letterhead(document)
     _address_block(document)
-    _meta(document, "{% if herinnering %}Herinnering: {% endif %}uitnodiging gesprek over het schoolverzuim "
-                    "van {{ jongere.naam }}")
-    _para(document, "{{ aanhef }},", after=8)
-    _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij een uitnodiging. Wij hebben nog geen "
-                        "reactie ontvangen. Daarom nodigen wij opnieuw uit.")
-    _body(document, "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat "
-                    "{{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, de school niet geregeld "
-                    "bezoekt ({{ melding.omschrijving }}). Scholen zijn verplicht dit door te geven "
-                    "(artikel 21 en 21a van de Leerplichtwet 1969).")
-    _body(document, "De leerplichtambtenaar wil graag met u bespreken wat er aan de hand is en hoe het "
-                    "verzuim kan stoppen (artikel 22). Daarom nodigen wij u uit voor een gesprek:")
+    _meta(document, "{% if herinnering %}Herinnering: {% endif %}{% if aan_jongere %}uitnodiging voor een "
+                    "gesprek over je verzuim{% else %}uitnodiging gesprek over het schoolverzuim van "
+                    "{{ jongere.naam }}{% endif %}")
+    _para(document, AANHEF, after=8)
+    _tag_paragraph(document, "{%p if herinnering %}")
+    _voices(document,
+            (JIJ,
+             "Op {{ eerdere_brief_datum }} stuurden wij je een uitnodiging. Wij hebben nog niets van je "
+             "gehoord. Daarom nodigen wij je opnieuw uit."),
+            ("else",
+             "Op {{ eerdere_brief_datum }} stuurden wij een uitnodiging. Wij hebben nog geen "
+             "reactie ontvangen. Daarom nodigen wij opnieuw uit."))
+    _tag_paragraph(document, "{%p endif %}")
+    _voices(document,
+            (volwassen,
+             "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat je al een tijd "
+             "niet naar je opleiding gaat ({{ melding.omschrijving }}). Omdat je nog geen "
+             "startkwalificatie hebt (een diploma havo, vwo of mbo niveau 2 of hoger), geeft je "
+             "school dat door (artikel 8.1.8a van de Wet educatie en beroepsonderwijs)."),
+            (JIJ,
+             "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat je niet geregeld naar "
+             "school gaat ({{ melding.omschrijving }}). Scholen zijn verplicht dit door te geven "
+             "(artikel 21 en 21a van de Leerplichtwet 1969)."),
+            ("else",
+             "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat "
+             "{{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, de school niet geregeld "
+             "bezoekt ({{ melding.omschrijving }}). Scholen zijn verplicht dit door te geven "
+             "(artikel 21 en 21a van de Leerplichtwet 1969)."))
+    _voices(document,
+            (volwassen,
+             "Het Doorstroompunt (voorheen RMC) van de regio {{ gemeente.regio }} helpt jongeren "
+             "tot {{ rmc_leeftijd }} jaar zonder startkwalificatie om een opleiding af te maken of "
+             "werk te vinden (artikel 8.3.2). Wij willen graag met je bespreken hoe het gaat en wat "
+             "je nodig hebt. Daarom nodigen wij je uit voor een gesprek:"),
+            (JIJ,
+             "De leerplichtambtenaar wil graag met je bespreken wat er aan de hand is en hoe het verzuim "
+             "kan stoppen (artikel 22, derde lid). Daarom nodigen wij je uit voor een gesprek:"),
+            ("else",
+             "De leerplichtambtenaar wil graag met u bespreken wat er aan de hand is en hoe het "
+             "verzuim kan stoppen (artikel 22). Daarom nodigen wij u uit voor een gesprek:"))
     for label, value in [("Datum", "{{ gesprek.datum }}"), ("Tijd", "{{ gesprek.tijd }}"),
                          ("Plaats", "{{ gesprek.locatie }}"), ("Met", "{{ afzender.naam }}, "
                                                                      "{{ afzender.functie }}")]:
@@ -273,11 +388,26 @@ def build_uitnodiging_verzuimgesprek() -> Document:
                     "verantwoordelijk voor het naar school gaan (artikel 2, derde lid). Wij verwachten "
                     "{{ jongere.voornaam }} daarom ook bij het gesprek.")
     _tag_paragraph(document, "{%p endif %}")
-    _body(document, "Kunt u niet op dit tijdstip? Neem dan vóór {{ antwoord_voor }} contact op via "
-                    "{{ afzender.telefoon }} of {{ afzender.email }} voor een nieuwe afspraak. Neem deze "
-                    "brief mee naar het gesprek.")
+    _voices(document,
+            (JIJ,
+             "Kun je niet op dit tijdstip? Laat het ons dan vóór {{ antwoord_voor }} weten via "
+             "{{ afzender.telefoon }} of {{ afzender.email }}, dan maken we een nieuwe afspraak. Neem "
+             "deze brief mee naar het gesprek."),
+            ("else",
+             "Kunt u niet op dit tijdstip? Neem dan vóór {{ antwoord_voor }} contact op via "
+             "{{ afzender.telefoon }} of {{ afzender.email }} voor een nieuwe afspraak. Neem deze "
+             "brief mee naar het gesprek."))
     _closing(document)
-    _small_print(document, "Wettelijke grondslag: artikelen 2, 21, 21a en 22 van de Leerplichtwet 1969.")
+    _voices(document,
+            (volwassen,
+             "Wettelijke grondslag: artikelen 8.1.8a en 8.3.2 van de Wet educatie en "
+             "beroepsonderwijs (melding van verzuim en de Doorstroompuntfunctie, voorheen regionale "
+             "meld- en coördinatiefunctie voortijdig schoolverlaten), zoals gewijzigd door de Wet "
+             "van school naar duurzaam werk."),
+            ("else",
+             "Wettelijke grondslag: artikelen 2, 21, 21a en 22 van de Leerplichtwet 1969."),
+            after=3, size=7.5, grey=True)
+    _para(document, PRIVACY, size=7.5, grey=True)
     return document
 
 

@@ -23,6 +23,7 @@ from letters.run import LetterRunBusy, run_letters
 from registers.audit import record_reads
 from registers.codes import LetterStatus
 from registers.db import registers_of
+from registers.errors import Refused
 from registers.models import Letter
 from rules.commands import DATUM
 
@@ -75,8 +76,8 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
     try:
         result = run_letters(sessions, settings.staging_path, out_dir, peildatum,
                              gemeenten=settings.gemeenten, config=config, pdf=not no_pdf,
-                             workers=workers)
-    except (LetterRunBusy, StagingLocked) as exc:
+                             workers=workers, agenda=settings.agenda)
+    except (LetterRunBusy, StagingLocked, Refused) as exc:
         raise click.ClickException(str(exc)) from None
     except duckdb.CatalogException as exc:
         raise click.ClickException(f"the staging database has no BRP persons yet ({exc}); "

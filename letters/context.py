@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from inbeeld.settings import Afzender, Kantoor
-from letters.addressing import Geadresseerde, korte_naam, leeftijd, roepnaam, volledige_naam
+from letters.addressing import MEERDERJARIG, Geadresseerde, korte_naam, leeftijd, roepnaam, volledige_naam
 from letters.kinds import Soort
 from letters.persons import Persoon
 from rules.dates import format_nl
@@ -131,6 +131,9 @@ def build_context(
         "adresregels": list(geadresseerde.adresregels),
         "aanhef": geadresseerde.aanhef,
         "aan_jongere": geadresseerde.aan_jongere,
+        # 18 or older on the letter date: no Leerplichtwet any more, the Doorstroompunt (WEB titel 8.3)
+        "meerderjarig": (jongere.geboortedatum is not None
+                         and leeftijd(jongere.geboortedatum, datum) >= MEERDERJARIG),
         "antwoord_voor": format_nl(antwoord),
         "herinnering": eerdere_brief is not None,
         "eerdere_brief_datum": format_nl(eerdere_brief) if eerdere_brief else None,

@@ -54,6 +54,7 @@ class Subject:
     vrijstelling: Vrijstelling | None = None
     schooljaar: str | None = None  # vrijstelling renewals: the school year the renewal is for
     eerder: dict[str, list[Eerder]] = field(default_factory=dict)  # per addressee role, by rang
+    behandelaar: str | None = None  # who works it: the case's assignee (a melding: of the person's open case)
     contact_sinds_eerste_brief: bool = False
 
     @property
@@ -91,8 +92,8 @@ def _case_subjects(session: Session) -> list[Subject]:
     cases = session.scalars(select(Case).where(Case.status == CaseStatus.OPEN,
                                                Case.signal.in_(list(CASE_LETTERS)))
                             .order_by(Case.id)).all()
-    return [Subject(f"case:{case.id}", case.persoonsnummer, CASE_LETTERS[case.signal], case=case)
-            for case in cases]
+    return [Subject(f"case:{case.id}", case.persoonsnummer, CASE_LETTERS[case.signal], case=case,
+                    behandelaar=case.assigned_to) for case in cases]
 
 
 def _dossier_history(session: Session, subjects: list[Subject]) -> None:
@@ -157,8 +158,16 @@ def _melding_subjects(session: Session) -> list[Subject]:
     query = (select(Verzuimmelding).where(Verzuimmelding.status == MeldingStatus.GEREGISTREERD)
              .order_by(Verzuimmelding.id))
     meldingen = session.scalars(query).all()
-    return [Subject(f"verzuim:{m.id}", m.persoonsnummer, Soort.UITNODIGING_VERZUIMGESPREK, melding=m)
-            for m in meldingen]
+    assigned: dict[str, str] = {}  # the person's open case that has someone assigned, oldest first
+    numbers = sorted({m.persoonsnummer for m in meldingen})
+    for start in range(0, len(numbers), 500):
+        rows = session.execute(select(Case.persoonsnummer, Case.assigned_to).where(
+            Case.persoonsnummer.in_(numbers[start: start + 500]), Case.status == CaseStatus.OPEN,
+            Case.assigned_to.is_not(None)).order_by(Case.id))
+        for number, login in rows:
+            assigned.setdefault(number, login)
+    return [Subject(f"verzuim:{m.id}", m.persoonsnummer, Soort.UITNODIGING_VERZUIMGESPREK, melding=m,
+                    behandelaar=assigned.get(m.persoonsnummer)) for m in meldingen]
 
 
 def _renewal_subjects(session: Session, peildatum: date) -> list[Subject]:

@@ -25,9 +25,10 @@ class Soort(StrEnum):
         return _TERMIJN[self]
 
     @property
-    def kenmerk_prefix(self) -> str:
-        """Start of the letter reference: RMC letters are recognisable at the desk."""
-        return "RMC" if self is Soort.RMC_18_23 else "LP"
+    def ook_aan_jongere(self) -> bool:
+        """Letters about the young person's own obligation to be enrolled and attend: at 16 and 17
+        (kwalificatieplicht) the young person gets one too (Leerplichtwet art. 2 lid 3, 4c, 22 lid 3)."""
+        return self in (Soort.ABSOLUUT_VERZUIM, Soort.UITNODIGING_VERZUIMGESPREK)
 
     @property
     def omschrijving(self) -> str:

@@ -1,4 +1,4 @@
-"""PDF through LibreOffice: one `soffice` call on the merged print file.
+"""PDF through LibreOffice: one `soffice` call on the merged print file, blank pages kept (duplex).
 
 Starting LibreOffice costs seconds, converting a page milliseconds, so a run converts its merged
 document once instead of each letter. Every call gets its own throw-away user profile
@@ -12,6 +12,10 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+# Keep the blank pages the print file's odd-page section breaks insert (letters.render): without them
+# a duplex printer puts the next family's letter on the back of a one-page letter.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 class PdfConversionError(RuntimeError):
@@ -33,7 +37,7 @@ def to_pdf(docx_path: Path, out_dir: Path | None = None, timeout: float = 600) -
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="inbeeld-soffice-") as profile:
         command = [binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), str(docx_path)]
+                   "--convert-to", PDF_FILTER, "--outdir", str(out_dir), str(docx_path)]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:

@@ -26,7 +26,7 @@ class Plan:
 
 
 def plan(jongere: Persoon, personen: Mapping[str, Persoon], op: date,
-         gemeenten: Collection[str] = ()) -> Plan:
+         gemeenten: Collection[str] = (), ook_jongere: bool = False) -> Plan:
     """The letters about `jongere` on date `op`: one per address, minus the suppressed ones.
 
     When a reason applies to the young person no letter goes out at all (one entry per reason);
@@ -37,7 +37,7 @@ def plan(jongere: Persoon, personen: Mapping[str, Persoon], op: date,
         return Plan((), tuple(Onderdrukt(reden) for reden in about))
     brieven: list[Geadresseerde] = []
     onderdrukt: list[Onderdrukt] = []
-    for geadresseerde in geadresseerden(jongere, personen, op):
+    for geadresseerde in geadresseerden(jongere, personen, op, ook_jongere):
         held = adressee_redenen(geadresseerde.personen) if not geadresseerde.aan_jongere else []
         if held:
             onderdrukt.extend(Onderdrukt(reden, geadresseerde) for reden in held)

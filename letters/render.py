@@ -6,7 +6,7 @@ once: the XML parts are patched with docxtpl's own tag pre-processing and compil
 with autoescape), and the other parts are kept as compressed bytes. A letter is then one Jinja
 render into the document XML string plus a zip write (see `docx_package`). `render_files` spreads
 letters over a process pool in chunks; `render_merged` writes one document with every letter
-in its own section (a new page) for the print room.
+in its own section (starting on the front of a new sheet, duplex-safe) for the print room.
 
 The pool's workers are started fresh ("spawn"), never forked from the run, and end by themselves
 when the run's process is gone: a killed run must leave nothing behind that keeps its locks.
@@ -280,8 +280,13 @@ _SECTION_BREAK = (
 
 
 def _section_with_restart(section: str) -> str:
-    """The letter's own page setup, numbering pages from 1 again (so 'pagina 1' is per letter)."""
+    """The letter's own page setup, numbering pages from 1 again (so 'pagina 1' is per letter), and
+    starting on an odd page: printed duplex, every letter begins on the front of a new sheet, so a
+    reply form is never on the back of another family's letter. Word and LibreOffice put in the
+    blank page a letter with an odd number of pages needs (the PDF keeps it: letters.pdf)."""
     section = re.sub(r"<w:pgNumType[^>]*/>", "", section)
+    section = re.sub(r"<w:type\b[^>]*/>", "", section)
+    section = re.sub(r"(<w:pgSz\b)", r'<w:type w:val="oddPage"/>\1', section, count=1)
     return re.sub(r"(<w:pgSz[^>]*/>)", r'\1<w:pgNumType w:start="1"/>', section, count=1)
 
 

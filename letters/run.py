@@ -27,7 +27,7 @@ import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.output_names import inside
+from connectors.schools import school_names
 from connectors.staging import Staging
-from connectors.verzuim_xml import school_names
-from inbeeld.settings import LetterSettings
+from inbeeld.settings import AgendaSettings, LetterSettings
 from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
 from letters.context import Afzender, Gesprek, Melding, VrijstellingInfo, build_context
@@ -48,12 +48,14 @@ from letters.persons import Persoon
 from letters.planning import plan
 from letters.render import LetterJob, merge_files_grouped, render_files
 from letters.suppression import Reden
+from registers import agenda as agenda_register
 from registers.audit import AuditEvent, trail
 from registers.codes import ActionType, LetterStatus, Signal
 from registers.db import writer_connection
 from registers.gebruikers import list_users
-from registers.models import CaseAction, Letter
+from registers.models import Afspraak, CaseAction, Letter
 from rules.status import StatusCode, bepaal_status, leerplicht_start
+from rules.vrijstellingen import verlenging_telt
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ class Planned:
     geadresseerde: Geadresseerde
     context_args: dict[str, Any]
     antwoord_voor: date
+    prefix: str = "LP"  # of the kenmerk: RMC when the Doorstroompunt writes
+    agenda: str | None = None  # invitations: whose agenda the talk takes a slot from
     row_id: int | None = None
     kenmerk: str = ""
     bestand: str = ""
@@ -121,15 +125,25 @@ def _next_weekday(d: date) -> date:
     return d
 
 
-def _afzender(config: LetterSettings, subject: Subject, namen: Mapping[str, str] | None = None) -> Afzender:
+def _doorstroompunt(subject: Subject, jongere: Persoon, peildatum: date) -> bool:
+    """Whether the Doorstroompunt (RMC) writes: its own letter, and any letter about a young person of
+    18 or older (the Leerplichtwet no longer applies; a verzuimmelding of an 18+ without
+    startkwalificatie is one under WEB art. 8.1.8a, handled under art. 8.3.2)."""
+    if subject.soort is Soort.RMC_18_23:
+        return True
+    return jongere.geboortedatum is not None and leeftijd(jongere.geboortedatum, peildatum) >= MEERDERJARIG
+
+
+def _afzender(config: LetterSettings, subject: Subject, jongere: Persoon, peildatum: date,
+              namen: Mapping[str, str] | None = None) -> Afzender:
     """Who the family deals with: the case's behandelaar (`assigned_to`) by name, with the function,
     phone and e-mail of the office's leerplicht or RMC desk; the desk itself when nobody is assigned.
 
     `namen` maps a login of the user register (registers.gebruikers) to the person's naam; a
     behandelaar who is no user there is named as the case has it. Seam: once the register holds a
     user's functie, telefoon and email, fill those from it too."""
-    base = config.rmc if subject.soort is Soort.RMC_18_23 else config.leerplicht
-    assigned = subject.case.assigned_to if subject.case is not None else None
+    base = config.rmc if _doorstroompunt(subject, jongere, peildatum) else config.leerplicht
+    assigned = subject.behandelaar
     return replace(base, naam=(namen or {}).get(assigned, assigned)) if assigned else base
 
 
@@ -149,16 +163,10 @@ def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: Lett
     if subject.soort is Soort.UITNODIGING_VERZUIMGESPREK:
         melding = subject.melding
         assert melding is not None
-        gesprek_datum = _next_weekday(peildatum + timedelta(days=config.gesprek_na_dagen))
-        school = (schoolnamen or {}).get(melding.brin) or \
-            f"De school ({melding.brin}{'-' + melding.vestiging if melding.vestiging else ''})"
-        return {
-            "melding": Melding(school=school, datum=melding.meldingsdatum or melding.begindatum,
-                               soort=melding.soort.value),
-            "gesprek": Gesprek(datum=gesprek_datum, tijd=config.gesprek_tijd,
-                               locatie=config.kantoor.gesprekslocatie),
-            "antwoord_voor": max(peildatum + timedelta(days=1), gesprek_datum - timedelta(days=3)),
-        }
+        school = (schoolnamen or {}).get(melding.brin) or "De school"  # by name, never by its BRIN code
+        # the talk itself is a slot of an agenda, booked when the letter is recorded (_book)
+        return {"melding": Melding(school=school, datum=melding.meldingsdatum or melding.begindatum,
+                                   soort=melding.soort.value)}
     if subject.soort is Soort.HERINNERING_VRIJSTELLING:
         vrijstelling = subject.vrijstelling
         assert vrijstelling is not None and subject.schooljaar is not None
@@ -178,9 +186,12 @@ def _rang_for_whole_subject(subject: Subject, peildatum: date) -> int | None:
 
 def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peildatum: date,
              gemeenten: Sequence[str], config: LetterSettings, schoolnamen: Mapping[str, str] | None = None,
-             namen: Mapping[str, str] | None = None) -> tuple[list[Planned], list[Suppressed]]:
+             namen: Mapping[str, str] | None = None, agenda: AgendaSettings | None = None
+             ) -> tuple[list[Planned], list[Suppressed]]:
     """Letters and suppressions for the subjects due: pure, from registers facts and BRP persons
-    (`schoolnamen`: BRIN → the school's name, for the invitation's "Het Baken heeft … gemeld")."""
+    (`schoolnamen`: BRIN → the school's name, connectors.schools, for "Het Baken heeft … gemeld").
+    An invitation names whose agenda its talk comes from; the slot is booked when it is recorded."""
+    agenda = agenda or AgendaSettings()
     planned: list[Planned] = []
     suppressed: list[Suppressed] = []
     for subject in subjects:
@@ -193,9 +204,14 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
         if (subject.soort is Soort.RMC_18_23 and jongere.geboortedatum is not None
                 and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
             continue  # a VSV case of a minor: the kwalificatieplicht letters (absoluut verzuim) apply
+        if (subject.soort is Soort.HERINNERING_VRIJSTELLING and subject.vrijstelling is not None
+                and jongere.geboortedatum is not None
+                and not verlenging_telt(subject.vrijstelling.grond, jongere.geboortedatum,
+                                        date(peildatum.year, 7, 1))):
+            continue  # no obligation left in the school year the renewal is for: nothing to renew
         if subject.case is not None and subject.case.adres_in_onderzoek and not jongere.adres_in_onderzoek:
             jongere = replace(jongere, adres_in_onderzoek=True)  # the case's flag from the weekly sync
-        result = plan(jongere, personen, peildatum, gemeenten)
+        result = plan(jongere, personen, peildatum, gemeenten, ook_jongere=subject.soort.ook_aan_jongere)
         if not result.brieven and not result.onderdrukt:
             continue
         if result.onderdrukt and result.onderdrukt[0].geadresseerde is None:
@@ -216,10 +232,16 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
             rang, eerste = due
             arguments = dict(specifics)
             antwoord_voor = arguments.pop("antwoord_voor", None) or peildatum + subject.soort.antwoordtermijn
-            arguments.update(kantoor=config.kantoor, afzender=_afzender(config, subject, namen),
-                             geadresseerde=geadresseerde, jongere=jongere, datum=peildatum,
-                             antwoord_voor=antwoord_voor, eerdere_brief=eerste)
-            planned.append(Planned(subject, rang, geadresseerde, arguments, antwoord_voor))
+            afzender = _afzender(config, subject, jongere, peildatum, namen)
+            arguments.update(kantoor=config.kantoor, afzender=afzender, geadresseerde=geadresseerde,
+                             jongere=jongere, datum=peildatum, antwoord_voor=antwoord_voor,
+                             eerdere_brief=eerste)
+            rmc = _doorstroompunt(subject, jongere, peildatum)
+            owner = None
+            if subject.soort is Soort.UITNODIGING_VERZUIMGESPREK:
+                owner = subject.behandelaar or (agenda.standaard_rmc if rmc else agenda.standaard)
+            planned.append(Planned(subject, rang, geadresseerde, arguments, antwoord_voor,
+                                   prefix="RMC" if rmc else "LP", agenda=owner))
     planned.sort(key=lambda p: (list(Soort).index(p.soort), p.geadresseerde.adres.sleutel))
     return planned, suppressed
 
@@ -235,7 +257,11 @@ def recover(sessions: sessionmaker[Session], out_dir: Path) -> int:
     of letters that will be planned again."""
     with sessions.begin() as session:
         writer_connection(session)
-        rows = session.execute(select(Letter.id).where(Letter.status == LetterStatus.GEPLAND)).all()
+        rows = session.execute(select(Letter.id, Letter.run)
+                               .where(Letter.status == LetterStatus.GEPLAND)).all()
+        killed = sorted({run for _, run in rows if run})
+        if killed:  # the appointments the killed run booked go with its letters
+            session.execute(delete(Afspraak).where(Afspraak.run.in_(killed)))
         session.execute(delete(Letter).where(Letter.status == LetterStatus.GEPLAND))
         finished = {run for (run,) in session.execute(
             select(Letter.run).where(Letter.status == LetterStatus.AANGEMAAKT).distinct())}
@@ -272,14 +298,46 @@ def _subject_ids(subject: Subject) -> dict[str, int | None]:
             "verzuimmelding_id": subject.melding.id if subject.melding is not None else None}
 
 
-def _insert_planned(sessions: sessionmaker[Session], run: str, peildatum: date,
-                    planned: list[Planned]) -> None:
-    """Step 3: the `gepland` rows, with their reference and file name, in one transaction."""
+def _book(session: Session, run: str, peildatum: date, planned: list[Planned], config: LetterSettings,
+          settings: AgendaSettings, namen: Mapping[str, str]) -> None:
+    """Every invitation's talk: the next free slot, from `gesprek_na_dagen` after the letter on, in the
+    agenda of whoever works the subject (else the office's default agenda), one appointment per
+    subject (the parents' and the young person's letter name the same one). The letter names that
+    person as contact and as whom the talk is with; the reply date is three days before the talk."""
+    desks = {settings.standaard: config.leerplicht.naam, settings.standaard_rmc: config.rmc.naam}
+    booked: dict[str, tuple[agenda_register.Agenda, Afspraak]] = {}
+    vanaf = datetime.combine(_next_weekday(peildatum + timedelta(days=config.gesprek_na_dagen)), time())
+    for letter in planned:
+        if letter.agenda is None:
+            continue
+        subject = letter.subject
+        if subject.onderwerp not in booked:
+            agenda = agenda_register.agenda_of(settings, letter.agenda, namen={**desks, **namen},
+                                               locatie=config.kantoor.gesprekslocatie)
+            start = agenda_register.next_free(session, agenda, vanaf)
+            booked[subject.onderwerp] = agenda, agenda_register.plan(
+                session, agenda, start, subject.persoonsnummer, now=vanaf, onderwerp=subject.onderwerp,
+                case_id=subject.case.id if subject.case is not None else None,
+                verzuimmelding_id=subject.melding.id if subject.melding is not None else None, run=run,
+                audited=False)  # audited with the letters (_record): a killed run's booking is undone
+        agenda, afspraak = booked[subject.onderwerp]
+        letter.context_args["gesprek"] = Gesprek(datum=afspraak.start.date(),
+                                                 tijd=f"{afspraak.start:%H:%M} uur", locatie=afspraak.locatie)
+        letter.context_args["afzender"] = replace(letter.context_args["afzender"], naam=agenda.naam)
+        letter.antwoord_voor = max(peildatum + timedelta(days=1), afspraak.start.date() - timedelta(days=3))
+        letter.context_args["antwoord_voor"] = letter.antwoord_voor
+
+
+def _insert_planned(sessions: sessionmaker[Session], run: str, peildatum: date, planned: list[Planned],
+                    config: LetterSettings, agenda: AgendaSettings, namen: Mapping[str, str]) -> None:
+    """Step 3: the `gepland` rows, with their reference and file name, and the invitations'
+    appointments (`_book`), in one transaction."""
     recorded_at = _now()
     with sessions.begin() as session:
         writer_connection(session)
+        _book(session, run, peildatum, planned, config, agenda, namen)
         for number, letter in enumerate(planned, start=1):
-            letter.kenmerk = f"{letter.soort.kenmerk_prefix}-{run}-{number:04d}"
+            letter.kenmerk = f"{letter.prefix}-{run}-{number:04d}"
             letter.bestand = f"{number:04d}-{letter.soort.value}-{letter.kenmerk}.docx"
         rows = [{"onderwerp": p.subject.onderwerp, **_subject_ids(p.subject),
                  "persoonsnummer": p.subject.persoonsnummer, "soort": p.soort.value, "rang": p.rang,
@@ -338,6 +396,9 @@ def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, p
                    for p in planned if p.subject.case is not None]
         events = [AuditEvent("letter.created", p.subject.persoonsnummer, "letters", None,
                              f"soort={p.soort.value} rang={p.rang} kenmerk={p.kenmerk}") for p in planned]
+        if run is not None:
+            events += [agenda_register.planned_event(afspraak) for afspraak in session.scalars(
+                select(Afspraak).where(Afspraak.run == run).order_by(Afspraak.id))]
         seen = set(session.execute(
             select(Letter.onderwerp, Letter.soort, Letter.rang, Letter.geadresseerde, Letter.reden)
             .where(Letter.status == LetterStatus.ONDERDRUKT,
@@ -387,9 +448,11 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
 
 def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, peildatum: date, *,
                 gemeenten: Sequence[str] = (), config: LetterSettings | None = None, pdf: bool = True,
-                workers: int | None = None) -> RunResult:
-    """Write every letter due on `peildatum` into a new run folder under `out_dir` (see module doc)."""
+                workers: int | None = None, agenda: AgendaSettings | None = None) -> RunResult:
+    """Write every letter due on `peildatum` into a new run folder under `out_dir` (see module doc);
+    invitations take slots of the agendas of `agenda` (`[agenda]`)."""
     config = config or LetterSettings()
+    agenda = agenda or AgendaSettings()
     out_dir = Path(out_dir)
     result = RunResult(peildatum)
     with _exclusive(out_dir):
@@ -402,12 +465,13 @@ def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Pa
         with Staging(staging_path, read_only=True) as staging:
             personen = lees_personen(staging.con, {subject.persoonsnummer for subject in subjects})
             schoolnamen = school_names(staging.con)
-        planned, suppressed = plan_run(subjects, personen, peildatum, gemeenten, config, schoolnamen, namen)
+        planned, suppressed = plan_run(subjects, personen, peildatum, gemeenten, config, schoolnamen, namen,
+                                       agenda)
         if planned:
             result.run, result.run_dir = run, out_dir / run
             result.run_dir.mkdir()
             (result.run_dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            _insert_planned(sessions, run, peildatum, planned)
+            _insert_planned(sessions, run, peildatum, planned, config, agenda, namen)
             result.files = _render(planned, result.run_dir, config, workers)
             _print_files(result.files, result.run_dir, pdf, result)
         result.onderdrukt = _record(sessions, result.run, peildatum, planned, suppressed)

@@ -60,7 +60,7 @@ def write_worklists(data_dir: str, gemeente: str | None, day: date) -> dict[str,
 def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """VSV figures of the newest convenantjaar the deliveries up to `day` can give (suppressed small
     counts) and the DUO reconciliation."""
-    from connectors import verzuim_xml
+    from connectors.schools import school_names
     from reports import gather, staging_queries
     from reports.html import write_html
     from reports.spreadsheet import write_xlsx
@@ -78,7 +78,7 @@ def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
         except staging_queries.NoData:
             return {"vsv_no_duo_data": 1}
         trend = staging_queries.vsv_trend_from_staging(con, stand=None, gemeenten=settings.gemeenten)
-        schools = verzuim_xml.school_names(con)
+        schools = school_names(con)
         write_xlsx(folder / f"vsv-{figures.jaar.label}.xlsx",
                    vsv_tables(figures, trend, beleid=True, schoolnamen=schools))
         write_html(folder / f"vsv-{figures.jaar.label}.html",

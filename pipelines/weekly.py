@@ -125,7 +125,7 @@ def write_letters(data_dir: str, gemeente: str | None, day: date) -> dict[str, i
         return {"letters": 0}
     result = run_letters(register_sessions(settings), catalog.staging, catalog.letters, day,
                          gemeenten=settings.gemeenten, config=settings.letters,
-                         pdf=settings.letters_pdf)
+                         pdf=settings.letters_pdf, agenda=settings.agenda)
     return {"letters": result.brieven, "letter_reminders": result.herinneringen,
             "letters_suppressed": result.onderdrukt, "letter_runs_recovered": result.hersteld}
 

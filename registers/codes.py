@@ -324,3 +324,11 @@ class SuppressionReason(StrEnum):
     GEHEIMHOUDING = "geheimhouding"
     NIET_IN_BRP = "niet_in_brp"
     GEBOORTEDATUM_ONBEKEND = "geboortedatum_onbekend"
+
+
+class AfspraakStatus(StrEnum):
+    """An appointment in an LPA's or counsellor's agenda (registers.agenda): planned or cancelled.
+    A rebooked appointment stays `gepland` at its new time; a cancelled one frees its slot."""
+
+    GEPLAND = "gepland"
+    GEANNULEERD = "geannuleerd"

@@ -37,6 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from registers.codes import (
     RMC_SIGNALS,
     ActionType,
+    AfspraakStatus,
     CaseStatus,
     CloseReason,
     LetterKind,
@@ -527,6 +528,45 @@ class Gebruiker(Base):
 
     __table_args__ = (
         CheckConstraint("mislukte_pogingen >= 0", name="pogingen_not_negative"),
+    )
+
+
+GEPLAND_ONLY = text("status = 'gepland'")
+
+
+class Afspraak(Base):
+    """An appointment in the agenda of an LPA or counsellor (revision 0011, registers.agenda).
+
+    `medewerker` is the agenda's owner (a login, or the office's default agenda); `start` is a slot
+    of that person's configured hours (`[agenda]`), local time. "No double booking" is a database
+    fact: one planned appointment per agenda and start (all slots of an agenda have one length,
+    so two planned slots never overlap). `onderwerp`, `case_id` / `verzuimmelding_id` and `run`
+    say what it is about and which letter run offered it (a killed run's appointments go with its
+    letters)."""
+
+    __tablename__ = "afspraken"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    medewerker: Mapped[str] = mapped_column(String(63), index=True)
+    start: Mapped[datetime] = mapped_column(DateTime)
+    einde: Mapped[datetime] = mapped_column(DateTime)
+    locatie: Mapped[str] = mapped_column(String(200))
+    status: Mapped[AfspraakStatus] = mapped_column(code(AfspraakStatus, "afspraak_status"),
+                                                   default=AfspraakStatus.GEPLAND)
+    persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
+    onderwerp: Mapped[str | None] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    verzuimmelding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("verzuimmeldingen.id", ondelete="CASCADE"), index=True)
+    run: Mapped[str | None] = mapped_column(String(40), index=True)
+    notitie: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(NAME)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("uq_afspraken_medewerker_start", "medewerker", "start", unique=True,
+              sqlite_where=GEPLAND_ONLY, postgresql_where=GEPLAND_ONLY),
+        CheckConstraint("einde > start", name="einde_na_start"),
     )
 
 

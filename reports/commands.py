@@ -18,8 +18,8 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from connectors import verzuim_xml
 from connectors.output_names import inside, safe_name
+from connectors.schools import school_names
 from inbeeld.settings import Settings, SettingsError
 from reports import gather, staging_queries
 from reports.html import format_date, tables_html, write_html
@@ -175,7 +175,7 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
         except staging_queries.NoData as exc:
             raise click.ClickException(str(exc)) from None
         trend = staging_queries.vsv_trend_from_staging(con, stand=stand, gemeenten=settings.gemeenten)
-        schools = verzuim_xml.school_names(con)
+        schools = school_names(con)
     if jaar is None:
         click.echo(f"Geen --jaar gegeven: convenantjaar {figures.jaar.label}, het nieuwste met DUO-gegevens.",
                    err=True)
@@ -278,7 +278,7 @@ def reconciliation_command(settings: Settings, jaar: int | None, fmt: str, out: 
         except staging_queries.NoData as exc:
             raise click.ClickException(str(exc)) from None
         result = gather.vsv_reconciliation(session, con, year)
-        schools = verzuim_xml.school_names(con)
+        schools = school_names(con)
     label = Convenantjaar(year).label
     if jaar is None:
         click.echo(f"Geen --jaar gegeven: convenantjaar {label}, het nieuwste met DUO-gegevens.", err=True)
@@ -375,4 +375,90 @@ def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.d
                           f"{law_after.label}.")
     for line in lines:
         click.echo(line)
+    _echo(paths)
+
+
+VRIJSTELLING_COLUMNS = (
+    Column("persoonsnummer", "Persoonsnummer"), Column("grondslag", "Grondslag"),
+    Column("begindatum", "Begindatum", "date"), Column("einddatum", "Einddatum", "date"),
+)
+
+
+def _duo_vrijstellingen(path: Path) -> tuple[list[dict], list[dict]]:
+    """DUO's view (its register as the gemeente downloads it, in the documented CSV): read through
+    the import registry into a throwaway staging, so the register's own staging never holds it.
+    Returns (rows, quarantined)."""
+    import tempfile
+
+    from connectors.deliveries import load
+    from connectors.errors import RefusedFile
+    from connectors.staging import Staging
+
+    with tempfile.TemporaryDirectory() as folder, Staging(Path(folder) / "duo.duckdb") as staging:
+        try:
+            load(staging, path, "vrijstellingen")
+        except RefusedFile as exc:
+            raise click.ClickException(f"{path.name}: {exc}") from None
+        rows = staging.con.execute(
+            "SELECT persoonsnummer, grondslag, begindatum, einddatum FROM vrijstellingen_actueel").fetchall()
+        quarantined = staging.quarantine()
+    return ([dict(zip(("persoonsnummer", "grondslag", "begindatum", "einddatum"), row, strict=True))
+             for row in rows], quarantined)
+
+
+@report.command("vrijstellingen")
+@click.option("--peildatum", type=DATUM, default=None,
+              help="The vrijstellingen DUO must hold on this day: valid then or starting later "
+                   "(default today).")
+@click.option("--duo", "duo_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None,
+              help="DUO's vrijstellingenregister of the gemeente (CSV, docs/formats.md §4.1): "
+                   "reconcile with it.")
+@_format_option
+@_out_option
+@click.pass_obj
+def vrijstellingen_command(settings: Settings, peildatum: dt.date | None, duo_file: Path | None, fmt: str,
+                           out: Path | None) -> None:
+    """The vrijstellingen to register at DUO (a CSV), and with --duo the reconciliation with DUO's
+    register: still to register, only at DUO, another einddatum (person-level: for the office)."""
+    from registers.audit import AuditEvent, trail
+    from registers.vrijstellingen import list_vrijstellingen
+    from reports.vrijstellingen_duo import LIST_COLUMNS, afstemming, list_lines, to_register
+
+    day = peildatum or dt.date.today()
+    duo_rows, quarantined = _duo_vrijstellingen(duo_file) if duo_file else ([], [])
+    with _registers(settings) as session:
+        entries = list_vrijstellingen(session)
+        register = to_register([{"persoonsnummer": v.persoonsnummer, "grondslag": str(v.grond), "id": v.id,
+                                 "begindatum": v.begindatum, "einddatum": v.einddatum} for v in entries], day)
+        trail(session).record_many(session, [AuditEvent("vrijstellingen.duo_lijst", row["persoonsnummer"],
+                                                        "vrijstellingen", row["id"]) for row in register])
+        session.commit()
+    folder = _out_dir(settings, out)
+    target = inside(folder, f"vrijstellingen-duo-{day.isoformat()}.csv")
+    lines = [";".join(LIST_COLUMNS), *(";".join(line) for line in list_lines(register))]
+    target.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    paths = [target]
+    click.echo(f"{len(register)} vrijstelling(en) die DUO op {format_date(day)} moet hebben.", err=True)
+    if duo_file is not None:
+        result = afstemming(register, to_register(duo_rows, day))
+        tables = [
+            Table("Nog registreren bij DUO", VRIJSTELLING_COLUMNS, result.nog_registreren,
+                  notes=("In het register van InBeeld, niet bij DUO: registreer in Mijn DUO of via het "
+                         "administratiepakket. Tot dan telt DUO de jongere als niet vrijgesteld.",)),
+            Table("Alleen bij DUO", VRIJSTELLING_COLUMNS, result.alleen_duo,
+                  notes=("Bij DUO geregistreerd, niet in het register van InBeeld: leg vast of trek in "
+                         "bij DUO.",)),
+            Table("Andere einddatum",
+                  [*VRIJSTELLING_COLUMNS, Column("einddatum_duo", "Einddatum bij DUO", "date")],
+                  result.verschil),
+            Table("In beide", VRIJSTELLING_COLUMNS, result.gelijk),
+        ]
+        notes = (f" {len(quarantined)} regel(s) van DUO's bestand niet gelezen (quarantaine)."
+                 if quarantined else "")
+        paths += _write_tables(folder, f"vrijstellingen-afstemming-{day.isoformat()}", tables, fmt,
+                               "Afstemming vrijstellingen met DUO", f"Peildatum {format_date(day)}.{notes}")
+        click.echo(f"Nog registreren: {len(result.nog_registreren)}, "
+                   f"alleen bij DUO: {len(result.alleen_duo)}, andere einddatum: {len(result.verschil)}, "
+                   f"in beide: {len(result.gelijk)}.{notes}", err=True)
     _echo(paths)

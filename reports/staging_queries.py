@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from connectors import verzuim_xml
+from connectors import schools
 from reports.vsv import Convenantjaar, VsvFigures, level_of, startset_and_leavers, summarise
 from rules.dates import format_nl
 
@@ -169,26 +169,30 @@ def deceased(con: duckdb.DuckDBPyConnection, as_of: dt.date, before: dt.date) ->
 
 
 def duo_lists(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None = None
-              ) -> tuple[int, int, bool, dt.date] | None:
-    """(NRSP import, NenR import, definitief, imported on) of DUO's own lists of convenantjaar
-    `year`: the newest pair of the same status imported on or before `stand`, definitief before
-    voorlopig; None when DUO's lists are not both there."""
-    if not (has_table(con, "duo_nrsp") and has_table(con, "duo_nenr")):
-        return None
-    found = {}
-    for kind in ("nrsp", "nenr"):
-        rows = con.execute(
-            f"SELECT DISTINCT t.definitief, t.import_id, i.finished_at::DATE FROM duo_{kind} t "
-            "JOIN imports i USING (import_id) WHERE t.lijstjaar = ? AND i.status = 'loaded' "
-            "AND (CAST(? AS DATE) IS NULL OR i.finished_at::DATE <= ?)", [year, stand, stand]).fetchall()
-        for definitief, import_id, day in rows:
-            key = (bool(definitief), kind)
-            if key not in found or import_id > found[key][0]:
-                found[key] = (import_id, day)
+              ) -> tuple[tuple[int, ...], tuple[int, ...], bool, dt.date] | None:
+    """(NRSP imports, NenR imports, definitief, imported on) of DUO's own lists of convenantjaar
+    `year`: per area (`G0363`, `R0012`, …) the newest list of each kind imported on or before
+    `stand`, definitief before voorlopig; None when no area has both. Found by what the file name
+    says (the import's delivery), so a NenR without a single vsv'er still counts."""
+    rows = con.execute(
+        "SELECT import_id, kind, delivery, finished_at::DATE FROM imports "
+        "WHERE kind IN ('duo_nrsp', 'duo_nenr') AND status = 'loaded' AND delivery IS NOT NULL "
+        "AND (CAST(? AS DATE) IS NULL OR finished_at::DATE <= ?) ORDER BY import_id",
+        [stand, stand]).fetchall()
+    newest: dict[tuple[bool, str, str], tuple[int, dt.date]] = {}
+    for import_id, kind, delivery, day in rows:
+        parts = delivery.split()  # 'NRSP 2024 D G0363'
+        if len(parts) != 4 or parts[1] != str(year) or parts[2] not in ("D", "V"):
+            continue
+        newest[(parts[2] == "D", parts[3], kind)] = (import_id, day)
     for definitief in (True, False):
-        if (definitief, "nrsp") in found and (definitief, "nenr") in found:
-            (nrsp, day_a), (nenr, day_b) = found[(definitief, "nrsp")], found[(definitief, "nenr")]
-            return nrsp, nenr, definitief, max(day_a, day_b)
+        areas = sorted({area for (final, area, _kind) in newest if final == definitief})
+        pairs = [(newest[(definitief, a, "duo_nrsp")], newest[(definitief, a, "duo_nenr")]) for a in areas
+                 if (definitief, a, "duo_nrsp") in newest and (definitief, a, "duo_nenr") in newest]
+        if pairs:
+            nrsp = tuple(import_id for (import_id, _), _nenr in pairs)
+            nenr = tuple(import_id for _nrsp, (import_id, _) in pairs)
+            return nrsp, nenr, definitief, max(max(a[1], b[1]) for a, b in pairs)
     return None
 
 
@@ -203,7 +207,7 @@ def _list_level(niveau: str | None) -> str:
     return "VO"
 
 
-def population_from_lists(con: duckdb.DuckDBPyConnection, year: int, nrsp: int, nenr: int,
+def population_from_lists(con: duckdb.DuckDBPyConnection, year: int, nrsp: Sequence[int], nenr: Sequence[int],
                           gemeenten: Sequence[str] = ()) -> pd.DataFrame:
     """The startset as DUO counted it (NRSP) with its vsv'ers (NenR), in `startset_and_leavers`'
     columns: DUO's figures, not InBeeld's."""
@@ -212,9 +216,9 @@ def population_from_lists(con: duckdb.DuckDBPyConnection, year: int, nrsp: int, 
         "SELECT persoonsnummer, first(brin ORDER BY line) AS brin, first(niveau ORDER BY line) AS niveau, "
         "first(gemeentecode ORDER BY line) AS gemeentecode, first(geboortedatum ORDER BY line) AS geboren, "
         "first(geslacht ORDER BY line) AS geslacht, "
-        "persoonsnummer IN (SELECT persoonsnummer FROM duo_nenr WHERE import_id = ?) AS vsv "
-        "FROM duo_nrsp WHERE import_id = ? GROUP BY persoonsnummer ORDER BY persoonsnummer",
-        [nenr, nrsp]).df()
+        "persoonsnummer IN (SELECT persoonsnummer FROM duo_nenr WHERE list_contains(?, import_id)) AS vsv "
+        "FROM duo_nrsp WHERE list_contains(?, import_id) GROUP BY persoonsnummer ORDER BY persoonsnummer",
+        [list(nenr), list(nrsp)]).df()
     if gemeenten:
         frame = frame[frame["gemeentecode"].isin([str(g).zfill(4) for g in gemeenten])]
     frame["niveau"] = [_list_level(n) for n in frame["niveau"]]
@@ -237,7 +241,7 @@ def vsv_population(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | N
     if lists is not None:
         nrsp, nenr, definitief, day = lists
         jaar = Convenantjaar(year)
-        basis = VsvBasis(jaar, Delivery(nenr, day), None if definitief else jaar.next_start,
+        basis = VsvBasis(jaar, Delivery(max(nenr), day), None if definitief else jaar.next_start,
                          stand or day, duo_lijsten=True)
         return population_from_lists(con, year, nrsp, nenr, gemeenten), basis
     basis = vsv_basis(con, year, stand)
@@ -253,7 +257,10 @@ def vsv_from_staging(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date |
                      gemeenten: Sequence[str] = ()) -> tuple[VsvFigures, VsvBasis]:
     """The VSV figures of convenantjaar `year` from the staged DUO (and BRP) deliveries."""
     population, basis = vsv_population(con, year, stand, gemeenten)
-    return summarise(population, year, basis.peildatum), basis
+    figures = summarise(population, year, basis.peildatum)
+    if basis.duo_lijsten:
+        figures.definitief = basis.peildatum is None
+    return figures, basis
 
 
 def vsv_trend_from_staging(con: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None,
@@ -374,7 +381,7 @@ def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt
     ).fetchall()
     current: dict[str, list[str]] = {}
     last_end: dict[str, tuple[dt.date, str]] = {}
-    names = verzuim_xml.school_names(con)
+    names = schools.school_names(con)
     for number, bsn, brin, soort, niveau, begin, end in rows:
         key = number if number in wanted else bsn
         school = f"{names[brin]} ({brin})" if brin in names else brin

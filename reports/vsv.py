@@ -35,6 +35,7 @@ import pandas as pd
 
 from reports import disclosure
 from reports.inputs import ages_on, dates, flags, frame, stamp, texts
+from rules.parameters import value as law_value
 
 ENROLMENT_COLUMNS = (
     "persoonsnummer",  # BSN or onderwijsnummer
@@ -54,7 +55,6 @@ OPTIONAL_COLUMNS = ("onderwijscode", "woongemeente")
 RNI = "1999"
 VSV_SECTORS = ("VO", "MBO", "VAVO")
 PRAKTIJKONDERWIJS_ELEMENTCODE = "0090"
-MAX_AGE = 23
 
 #: The breakdowns of the figures and their Dutch headings.
 DIMENSIONS: dict[str, str] = {
@@ -136,7 +136,7 @@ def _counts_for_vsv(data: pd.DataFrame) -> pd.Series:
 
 
 def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]], year: int,
-                         peildatum: dt.date | None = None, max_age: int = MAX_AGE,
+                         peildatum: dt.date | None = None, max_age: int | None = None,
                          gemeenten: Sequence[str] = (), overleden: Collection[str] = ()) -> pd.DataFrame:
     """One row per person in the startset of convenantjaar `year`, with `vsv` True for the leavers.
 
@@ -146,14 +146,18 @@ def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]],
     Columns: persoonsnummer, brin, niveau (VSV level), gemeentecode, leeftijd, geslacht,
     startkwalificatie (obtained by the end date), ingeschreven_einde (enrolled on the end date),
     vsv. The end date is 1 October `year + 1`, or `peildatum` for a provisional figure.
+    `max_age`: younger than this (default `vsv_leeftijd` of the law on 1 October `year`; on the end
+    date that of the end date).
     """
     jaar = Convenantjaar(year)
     end = jaar.next_start if peildatum is None else peildatum
     if not jaar.start < end <= jaar.next_start:
         raise ValueError(f"peildatum {end} is not in convenantjaar {jaar.label}")
     data = _normalised(enrolments)
+    age_start = max_age if max_age is not None else int(law_value("vsv_leeftijd", jaar.start))
+    age_end = max_age if max_age is not None else int(law_value("vsv_leeftijd", end))
     ages = ages_on(data["geboortedatum"], jaar.start)
-    eligible = data[_valid_on(data, jaar.start) & _counts_for_vsv(data) & (ages < max_age)
+    eligible = data[_valid_on(data, jaar.start) & _counts_for_vsv(data) & (ages < age_start)
                     & (data["woongemeente"] != RNI) & ~data["persoonsnummer"].isin(set(overleden))].copy()
     eligible["gemeentecode"] = eligible["woongemeente"]
     if gemeenten:
@@ -173,7 +177,7 @@ def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]],
                        "geboortedatum"]].copy()
     result["startkwalificatie"] = result["persoonsnummer"].isin(with_sk)
     result["ingeschreven_einde"] = result["persoonsnummer"].isin(enrolled_at_end)
-    under_age_at_end = ages_on(result["geboortedatum"], end) < max_age
+    under_age_at_end = ages_on(result["geboortedatum"], end) < age_end
     result["vsv"] = ~result["ingeschreven_einde"] & ~result["startkwalificatie"] & under_age_at_end
     return result.drop(columns=["geboortedatum"]).reset_index(drop=True)
 
@@ -210,6 +214,13 @@ class VsvFigures:
     startset: int
     vsv: int
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # DUO's own NRSP/NenR say whether the figure is final (D) or provisional (V); None: computed here,
+    # provisional while its peildatum is before the end of the convenantjaar
+    definitief: bool | None = None
+
+    @property
+    def voorlopig(self) -> bool:
+        return not self.definitief if self.definitief is not None else self.peildatum < self.jaar.next_start
 
     @property
     def percentage(self) -> float | None:

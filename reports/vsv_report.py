@@ -57,7 +57,7 @@ def _totals(figures: VsvFigures, beleid: bool) -> dict[str, Any]:
         startset, vsv = disclosure.suppress_count(startset), disclosure.suppress_count(vsv)
         percentage = disclosure.suppress_rate(vsv, startset, percentage)
     return {"convenantjaar": figures.jaar.label, "peildatum": figures.peildatum,
-            "voorlopig": figures.peildatum < figures.jaar.next_start,
+            "voorlopig": figures.voorlopig,
             "startset": startset, "vsv": vsv, "percentage": percentage}
 
 

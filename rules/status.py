@@ -26,6 +26,9 @@ from rules.dates import MaandDag, PartialDate, anniversary, first_of_next_month,
 from rules.parameters import PARAMETERS, Parameters, ParameterValue
 
 LPW = "Leerplichtwet 1969 (BWBR0002628)"
+# On this day the Wet van school naar duurzaam werk (Kamerstuk 36 667) replaced WEB titel 8.3 by
+# hoofdstuk 9 titel 9.2 (the Doorstroompuntfunctie): a grondslag names the articles of the text in force.
+WEB_TITEL_9_2 = date(2026, 1, 1)
 DAG = timedelta(days=1)
 
 # The parameters each rule reads (their segments bound the days on which the rule can hold).
@@ -119,7 +122,8 @@ def status_uit_fase(fase: Fase, peildatum: date, sk_datum: date | None = None,
 
     A 16- or 17-year-old whose kwalificatieplicht a PrO/VSO certificate ended, without SK, is in the RMC
     doelgroep: the Leerplichtwet no longer applies to them (WEB art. 8.1.8 lid 1 onder a) and they are
-    a voortijdig schoolverlater unless they work (art. 8.3.1 lid 2), which InBeeld cannot know."""
+    a voortijdig schoolverlater unless they work (art. 8.3.1 lid 2; since 1 January 2026 WEB titel 9.2),
+    which InBeeld cannot know."""
     if fase == Fase.VOOR_LEERPLICHT:
         return StatusCode.NIET_LEERPLICHTIG
     if fase == Fase.LEERPLICHT:
@@ -273,7 +277,8 @@ def rmc_start(geboortedatum: date, sk_datum: date | None = None,
     """First day in the RMC doelgroep: the 18th birthday, without SK; None when SK came first. With a
     PrO/VSO certificate after leerplicht, the day of the certificate (the kwalificatieplicht ends).
 
-    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3, art. 8.1.8 lid 1 onder a; the lower bound
+    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3, art. 8.1.8 lid 1 onder a (since 1 January
+    2026 hoofdstuk 9 titel 9.2); the lower bound
     is the end of the kwalificatieplicht (Leerplichtwet 1969 art. 4a lid 2, art. 4b).
     """
     return _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde,
@@ -287,7 +292,8 @@ def rmc_einde(geboortedatum: date, sk_datum: date | None = None,
     23, 27 from 1 January 2026; every dated value counts here, `bepaal_status` gives the date under the
     law of its peildatum), or the day before an SK obtained after 18; None when the SK came first.
 
-    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3 (Doorstroompunt, formerly RMC).
+    Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3; since 1 January 2026 hoofdstuk 9 titel 9.2
+    (Doorstroompuntfunctie, formerly RMC).
     """
     return _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde,
                     parameters or PARAMETERS).einde
@@ -338,7 +344,9 @@ def _grondslag(status: StatusCode, fase: Fase, peildatum: date, sk_datum: date |
     if status == StatusCode.KWALIFICATIEPLICHTIG:
         return parameters.reference("kwalificatieplicht_leeftijd", peildatum)
     if status == StatusCode.RMC_DOELGROEP and fase == Fase.TOT_KWALIFICATIEPLICHT_LEEFTIJD:
-        return (f"{parameters.reference('rmc_leeftijd', peildatum)}; art. 8.1.8 lid 1 onder a en art. 8.3.1 "
+        artikelen = ("art. 8.1.8 lid 1 onder a en art. 8.3.1" if peildatum < WEB_TITEL_9_2
+                     else "voortijdig schoolverlater in de zin van titel 9.2")
+        return (f"{parameters.reference('rmc_leeftijd', peildatum)}; {artikelen} "
                 f"(getuigschrift praktijkonderwijs of VSO: {LPW} art. 4a lid 2)")
     if status == StatusCode.RMC_DOELGROEP:
         return parameters.reference("rmc_leeftijd", peildatum)
@@ -356,8 +364,8 @@ def bepaal_status(geboortedatum: date, peildatum: date, sk_datum: date | None = 
     """The status of a person on `peildatum` (docs/spec.md §4.1), with the article it rests on.
 
     Leerplichtwet 1969 (BWBR0002628) art. 3 lid 1 (leerplicht), art. 4a en 4b (kwalificatieplicht);
-    Wet educatie en beroepsonderwijs titel 8.3 (RMC doelgroep). Raises ParameterError for a peildatum
-    before the law InBeeld encodes (1 August 2007).
+    Wet educatie en beroepsonderwijs titel 8.3, since 1 January 2026 titel 9.2 (RMC doelgroep). Raises
+    ParameterError for a peildatum before the law InBeeld encodes (1 August 2007).
 
     The first and last days are those of the law in force on the peildatum (docs/spec.md §4.1): on
     31 December 2025 `rmc_einde` is the day before the 23rd birthday, on 1 January 2026 the day

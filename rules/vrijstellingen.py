@@ -13,11 +13,12 @@ art. 3a, ...) is for the register that holds it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
-from rules.dates import add_months
-from rules.status import LPW, StatusCode
+from rules.dates import add_months, schooljaar_einde
+from rules.parameters import value
+from rules.status import LPW, StatusCode, bepaal_status
 
 LP = StatusCode.LEERPLICHTIG
 KP = StatusCode.KWALIFICATIEPLICHTIG
@@ -139,3 +140,13 @@ def kennisgeving_uiterlijk(leerplicht_start: date) -> date:
     """The last day to give notice of a beroep op vrijstelling for a child who becomes leerplichtig
     on `leerplicht_start`: one month before (Leerplichtwet 1969 art. 6 lid 2 onder a)."""
     return add_months(leerplicht_start, -1)
+
+
+def verlenging_telt(grond: Vrijstellingsgrond | str, geboortedatum: date, verlengen_voor: date) -> bool:
+    """Whether a yearly renewal due before `verlengen_voor` (1 July, art. 6 lid 2 onder b) still
+    matters: the renewal is for the school year that starts after that date, so it matters only when
+    on that school year's first day the young person still has an obligation the vrijstelling
+    covers (leerplicht or kwalificatieplicht; `telt_tegen`). An 18-year-old, or a 17-year-old who
+    turns 18 before that first day, needs no renewal and gets no reminder."""
+    start = schooljaar_einde(verlengen_voor, value("schooljaar_start", verlengen_voor)) + timedelta(days=1)
+    return telt_tegen(grond, bepaal_status(geboortedatum, start).status, start)

@@ -32,8 +32,10 @@ from synthetic.writers_duo import (
     A_WERKVOORRAAD_HEADER,
     C_HEADER,
     P_HEADER,
+    VSV_LISTS,
     format_a06,
     report_weeks,
+    vsv_lists,
 )
 from synthetic.writers_verzuim import VERZUIM_CLOSE, VERZUIM_OPEN, VRIJSTELLINGEN_HEADER
 
@@ -173,6 +175,9 @@ def generate(out: str | Path, persons: int, seed: int, gemeenten: tuple[str, ...
             for kind in ("A01", "A02", "A04"):
                 sink.create(layout.report(d, ref, kind, g), A_WERKVOORRAAD_HEADER + CRLF)
             sink.create(layout.report(d, ref, "A05", g), A05_HEADER + CRLF)
+            for year, definitief in vsv_lists(ref):
+                for kind, header in VSV_LISTS.items():
+                    sink.create(layout.vsv_list(d, kind, year, definitief, g), header + CRLF)
 
     stats: Counter = Counter()
     a06: dict[str, dict[tuple[str, str, str, str, str], list[int]]] = {}
@@ -213,6 +218,9 @@ def generate(out: str | Path, persons: int, seed: int, gemeenten: tuple[str, ...
         for g in codes:
             for kind in ("A01", "A02", "A04", "A05"):
                 sink.finish(layout.report(d, ref, kind, g))
+            for year, definitief in vsv_lists(ref):
+                for kind in VSV_LISTS:
+                    sink.finish(layout.vsv_list(d, kind, year, definitief, g))
             rel = layout.report(d, ref, "A06", g)
             rows = format_a06(a06.get(rel, {}))
             sink.create(rel, A06_HEADER + CRLF)

@@ -22,6 +22,12 @@ def report(d: date, ref: date, kind: str, gemeente: str) -> str:
     return f"{d.isoformat()}/duo/{ref.year:04d}{ref.month:02d}{kind}G{gemeente}.csv"
 
 
+def vsv_list(d: date, kind: str, year: int, definitief: bool, gemeente: str) -> str:
+    """DUO's VSV list of convenantjaar `year`: kind NRSP or NenR, D(efinitief) or V(oorlopig)
+    (`NRSP2024DG0363.csv`)."""
+    return f"{d.isoformat()}/duo/{kind}{year:04d}{'D' if definitief else 'V'}G{gemeente}.csv"
+
+
 def verzuim(d: date, gemeente: str) -> str:
     return f"{d.isoformat()}/verzuim/verzuim-G{gemeente}-{_ymd(d)}.xml"
 

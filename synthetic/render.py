@@ -25,6 +25,8 @@ from synthetic.writers_duo import (
     format_enrolment,
     monthly_rows,
     report_weeks,
+    vsv_list_rows,
+    vsv_lists,
 )
 from synthetic.writers_verzuim import (
     meldingen_in_week,
@@ -135,6 +137,10 @@ def render_chunk(seed: int, index: int, size: int, window: Window, registry: Sch
                     gemeente = duo_gemeente(child, ref) or ""
                     for line in lines:
                         out.add(layout.report(d, ref, kind, gemeente), line + CRLF)
+                for year, definitief in vsv_lists(ref):
+                    for kind, line in vsv_list_rows(child, ref, served, year).items():
+                        gemeente = duo_gemeente(child, date(year + 1, 10, 1)) or ""
+                        out.add(layout.vsv_list(d, kind, year, definitief, gemeente), line + CRLF)
                 cell = a06_counts(child, ref, served)
                 if cell is not None:
                     key, vsv = cell

@@ -2,8 +2,8 @@
 
 A voortijdig schoolverlater is younger than 23, was enrolled in funded VO, MBO or VAVO on 1 October
 (the teldatum opening the convenantjaar, 1 October - 30 September), is no longer enrolled and has no
-startkwalificatie. The age 23 is the CBS/DUO definition of the VSV figure, not the RMC age of
-`rules.parameters` (a bill may move the two apart).
+startkwalificatie. The age is `vsv_leeftijd` of `rules.parameters` (23: the CBS/DUO definition of the
+VSV figure), not the RMC age (27 since 1 January 2026).
 """
 
 from __future__ import annotations
@@ -11,11 +11,16 @@ from __future__ import annotations
 from datetime import date
 
 from rules.dates import anniversary
+from rules.parameters import value
 from synthetic.model import Inschrijving
 from synthetic.schools import VSV_SOORTEN
 
-VSV_LEEFTIJD = 23          # younger than this on the peildatum (CBS, "12 tot 23 jaar")
-A01_LEEFTIJD_VAN = 13      # A01 lists uitschrijvingen of persons 13 up to 23 (DUO rapportages)
+A01_LEEFTIJD_VAN = 13      # A01 lists uitschrijvingen of persons 13 up to the VSV age (DUO rapportages)
+
+
+def vsv_leeftijd(d: date) -> int:
+    """A vsv'er is younger than this on `d`: the dated parameter `vsv_leeftijd` (CBS/DUO, 23)."""
+    return int(value("vsv_leeftijd", d))
 
 
 def convenantjaar_start(d: date) -> date:
@@ -33,4 +38,4 @@ def telt_voor_startset(item: Inschrijving) -> bool:
 
 
 def jonger_dan_vsv_leeftijd(geboortedatum: date, d: date) -> bool:
-    return d < anniversary(geboortedatum, VSV_LEEFTIJD)
+    return d < anniversary(geboortedatum, vsv_leeftijd(d))

@@ -17,10 +17,10 @@ from synthetic.model import Inschrijving, Persoon
 from synthetic.schools import onderwijscode, schooljaar
 from synthetic.vsv import (
     A01_LEEFTIJD_VAN,
-    VSV_LEEFTIJD,
     convenantjaar_label,
     convenantjaar_start,
     telt_voor_startset,
+    vsv_leeftijd,
 )
 from synthetic.window import Window
 
@@ -48,6 +48,19 @@ A05_HEADER = (
     "ONDERWIJSLOCATIE_HUISNUMMER;BRIN_VOLGNR;NIVEAU;INSCHR_VLGNR;STRAAT;HUISNUMMER;HUISLETTER;HUISNR_AAND;"
     "HUISNR_TOEV;ADRES_LOCATIE;POSTCODE;WOONPLAATS;INDICATIE_STARTKWALIFICATIE")
 A06_HEADER = "CONVENANTJAAR;GEMEENTECODE;BRIN_NR;ONDERWIJSSOORT;NIVEAU;STARTSET;AANTAL_VSV;PERCENTAGE_VSV"
+# DUO's VSV lists (docs/formats.md §2.2): NRSP the startpopulatie, NenR its vsv'ers (two more columns)
+_LIST_HEAD = (
+    "BURGERSERVICENUMMER", "ONDERWIJSNUMMER", "GEBOORTEDATUM", "GESLACHT", "ACHTERNAAM", "VOORVOEGSEL",
+    "VOORNAMEN", "POSTCODE_CIJFERS", "RMC_REGIO", "RMC_REGIO_NAAM", "GEMCODE", "GEMEENTENAAM", "BRIN",
+    "BRIN_VOLGNR", "BRIN_VEST_NAAM", "NIVEAU", "ONDERWIJSSOORT", "CREBO", "CREBO_OMSCHRIJVING")
+_LIST_TAIL = (
+    "ONDERWIJSAANBIEDER_CODE", "ONDERWIJSAANBIEDER_NAAM", "ONDERWIJSLOCATIE_CODE",
+    "ONDERWIJSLOCATIE_STRAATNAAM",
+    "ONDERWIJSLOCATIE_HUISNUMMER", "ONDERWIJSLOCATIE_HUISNUMMER_TOEVOEGING", "ONDERWIJSLOCATIE_POSTCODE",
+    "ONDERWIJSLOCATIE_PLAATSNAAM")
+NRSP_HEADER = "#" + ";".join((*_LIST_HEAD, *_LIST_TAIL))
+NENR_HEADER = "#" + ";".join((*_LIST_HEAD, "EXAMEN", "IND_BEKOSTIGING", *_LIST_TAIL))
+VSV_LISTS = {"NRSP": NRSP_HEADER, "NenR": NENR_HEADER}
 DAY = timedelta(days=1)
 
 
@@ -190,7 +203,7 @@ def _werkvoorraad(p: Persoon, known: list[Inschrijving], on: date) -> Inschrijvi
     """The enrolment that puts the person on DUO's werkvoorraad (A04) on `on`, if any: a funded
     VO/MBO/VAVO enrolment ended without startkwalificatie in the convenantjaar, 13-22 years old,
     and on `on` no funded enrolment and no startkwalificatie."""
-    if not _age_between(p, on, A01_LEEFTIJD_VAN, VSV_LEEFTIJD) or _sk_by(known, on):
+    if not _age_between(p, on, A01_LEEFTIJD_VAN, vsv_leeftijd(on)) or _sk_by(known, on):
         return None
     if any(telt_voor_startset(e) and e.geldig(on) for e in known):
         return None
@@ -251,7 +264,7 @@ def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, lis
             rows["A02"] = [werkvoorraad_row(back[0] if back else before)]
     teldatum = convenantjaar_start(ref - DAY)
     startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
-    if startset and _age_between(p, teldatum, 0, VSV_LEEFTIJD) and not _sk_by(known, teldatum):
+    if startset and _age_between(p, teldatum, 0, vsv_leeftijd(teldatum)) and not _sk_by(known, teldatum):
         e = startset[0]
         code, naam = onderwijs(e)
         rows["A05"] = [";".join((
@@ -266,20 +279,79 @@ def monthly_rows(p: Persoon, ref: date, served: frozenset[str]) -> dict[str, lis
 A06Cell = tuple[str, str, str, str, str]  # convenantjaar, gemeente, BRIN, onderwijssoort, niveau
 
 
-def a06_counts(p: Persoon, ref: date, served: frozenset[str]) -> tuple[A06Cell, bool] | None:
-    """The startset cell of this person for the A06 of `ref`, and whether they are a vsv'er by then."""
+def _in_startset(p: Persoon, ref: date, served: frozenset[str], known_on: date | None = None
+                 ) -> tuple[str, Inschrijving, bool] | None:
+    """(woongemeente, startset enrolment, vsv'er by `ref`) of a person in the startset of the
+    convenantjaar of `ref` as DUO counts it: the one definition behind A05, A06, NRSP and NenR.
+    `known_on`: the day DUO counts on (default `ref`; a list of a closed year counts later)."""
     gemeente = duo_gemeente(p, ref)
     if gemeente not in served:
         return None
-    known = [e for e in p.inschrijvingen if e.zichtbaar(ref)]
+    known = [e for e in p.inschrijvingen if e.zichtbaar(known_on or ref)]
     teldatum = convenantjaar_start(ref - DAY)
     startset = [e for e in known if telt_voor_startset(e) and e.geldig(teldatum)]
-    if not startset or not _age_between(p, teldatum, 0, VSV_LEEFTIJD) or _sk_by(known, teldatum):
+    if not startset or not _age_between(p, teldatum, 0, vsv_leeftijd(teldatum)) or _sk_by(known, teldatum):
         return None
-    e = startset[0]
     enrolled = any(telt_voor_startset(x) and x.geldig(ref) for x in known)
-    vsv = not enrolled and not _sk_by(known, ref) and _age_between(p, ref, 0, VSV_LEEFTIJD)
-    return (convenantjaar_label(teldatum), gemeente or "", e.school.brin, e.soort, e.niveau), vsv
+    vsv = not enrolled and not _sk_by(known, ref) and _age_between(p, ref, 0, vsv_leeftijd(ref))
+    return gemeente or "", startset[0], vsv
+
+
+def a06_counts(p: Persoon, ref: date, served: frozenset[str]) -> tuple[A06Cell, bool] | None:
+    """The startset cell of this person for the A06 of `ref`, and whether they are a vsv'er by then."""
+    found = _in_startset(p, ref, served)
+    if found is None:
+        return None
+    gemeente, e, vsv = found
+    teldatum = convenantjaar_start(ref - DAY)
+    return (convenantjaar_label(teldatum), gemeente, e.school.brin, e.soort, e.niveau), vsv
+
+
+def vsv_lists(ref: date) -> tuple[tuple[int, bool], ...]:
+    """(convenantjaar, definitief) of the VSV lists put ready with the report of `ref`: DUO's lists
+    are about a closed convenantjaar. The October report brings the provisional (V) lists of the
+    year that closed on 30 September (the same count as that month's A06); every report brings the
+    definitive (D) lists of the newest year already vastgesteld (on 1 November after it closed)."""
+    closed = convenantjaar_start(ref).year - 1                 # the newest year closed by `ref`
+    vastgesteld = closed if ref >= date(closed + 1, 11, 1) else closed - 1
+    lists = ((vastgesteld, True),)
+    if ref.month == 10:
+        lists += ((ref.year - 1, False),)
+    return lists
+
+
+def _list_niveau(e: Inschrijving) -> str:
+    """DUO's NIVEAU text in the lists: 'Mbo2 opleidingen', 'VAVO', or the VO level ('HAVO')."""
+    if e.soort == "MBO" and e.niveau[-1:].isdigit():
+        return f"Mbo{e.niveau[-1]} opleidingen"
+    return "VAVO" if e.soort == "VAVO" else e.niveau
+
+
+def vsv_list_rows(p: Persoon, ref: date, served: frozenset[str], year: int) -> dict[str, str]:
+    """This person's row in the NRSP (startpopulatie) and NenR (vsv'ers) of convenantjaar `year`,
+    counted with what DUO knows on `ref`, in DUO's layout: the startset on 1 October `year` and the
+    vsv'ers among them on 1 October `year` + 1 (for the V lists of October, exactly whom that
+    month's A06 counts). BURGERSERVICENUMMER `0` when DUO knows the person by the onderwijsnummer
+    only; numbers with a spreadsheet's `.0`, gemeentecodes without leading zeros (DUO's habits)."""
+    end = date(year + 1, 10, 1)
+    found = _in_startset(p, end, served, known_on=ref)
+    if found is None or not p.duo_nummer:
+        return {}
+    gemeente, e, vsv = found
+    if p.onderwijsnummer and p.duo_nummer == p.onderwijsnummer:
+        bsn, onderwijsnummer = p.duo_bsn or "0", p.onderwijsnummer
+    else:
+        bsn, onderwijsnummer = p.duo_nummer, "0"
+    code = onderwijscode(e.soort, e.niveau, e.leerweg, leerjaar(e, date(year, 10, 1)), e.code)
+    head = (f"{bsn}.0" if bsn != "0" else bsn, onderwijsnummer, dmy(p.geboortedatum), p.geslacht,
+            p.geslachtsnaam, p.voorvoegsel, p.voornamen, _postcode(p, end), "", "", duo_code(gemeente), "",
+            e.school.brin, e.school.vestiging, e.school.naam, _list_niveau(e), e.soort, code,
+            f"{e.soort} {e.niveau}".strip())
+    tail = ("",) * 8
+    rows = {"NRSP": ";".join((*head, *tail))}
+    if vsv:
+        rows["NenR"] = ";".join((*head, "", "J" if e.bekostigd else "N", *tail))
+    return rows
 
 
 def format_a06(cells: dict[tuple[str, str, str, str, str], list[int]]) -> list[str]:

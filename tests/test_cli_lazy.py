@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import click
+import click.testing
 import pytest
 
 import cli

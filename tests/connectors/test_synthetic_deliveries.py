@@ -43,9 +43,12 @@ def test_a_synthetic_municipality_loads_cleanly_and_agrees_with_the_truth(munici
         for d in manifest.peildatums:
             folder = out / d.isoformat()
             # enrolments first (C before P is the file order of a week), then the monthly reports
-            duo = sorted(folder.glob("duo/duo-*.csv")) + sorted(folder.glob("duo/2*.csv"))
+            duo = (sorted(folder.glob("duo/duo-*.csv")) + sorted(folder.glob("duo/2*.csv"))
+                   + sorted(folder.glob("duo/N*.csv")))
             for path in duo:
-                assert load(st, path).status == "loaded", path
+                # a VSV list with last month's bytes is the same delivery again
+                assert load(st, path).status in (("loaded", "duplicate") if path.name.startswith("N")
+                                                 else ("loaded",)), path
             for path in sorted(folder.glob("verzuim/*.xml")):
                 load(st, path)
             for path in sorted(folder.glob("vrijstellingen/*.csv")):
@@ -77,7 +80,7 @@ def test_a_synthetic_municipality_loads_cleanly_and_agrees_with_the_truth(munici
         # verzuim files are known by content alone: an empty file twice is the same file again
         verzuim_files = {hashlib.sha256(p.read_bytes()).hexdigest() for p in out.glob("*/verzuim/*.xml")}
         assert kinds["verzuim"] == len(verzuim_files)
-        assert {"duo_a01", "duo_a02", "duo_a04", "duo_a05", "duo_a06"} <= set(kinds)
+        assert {"duo_a01", "duo_a02", "duo_a04", "duo_a05", "duo_a06", "duo_nrsp", "duo_nenr"} <= set(kinds)
         versions, meldingen = st.con.execute(
             "SELECT count(*), count(DISTINCT meldingsnummer) FROM verzuimmeldingen").fetchone()
         assert meldingen == st.con.execute("SELECT count(*) FROM verzuimmeldingen_actueel").fetchone()[0]

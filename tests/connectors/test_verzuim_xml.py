@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors import verzuim_xml
+from connectors import schools
 from connectors.errors import RefusedFile
 from connectors.staging import Staging
 from connectors.verzuim_xml import read_verzuim, verzuim_changes
@@ -68,7 +68,7 @@ def test_a_valid_file_loads_typed_with_supplier_elements_kept(st: Staging) -> No
     assert first["extra"] == '{"{urn:example:leerlingvolgsysteem}dossiernummer":"L-8812"}'
     assert got["VM2026-000124"]["soort_verzuim"] == "LRV" and got["VM2026-000124"]["extra"] is None
     # the school's name, for reports and letters that would otherwise show only the BRIN
-    assert verzuim_xml.school_names(st.con)["12AB"] == "Het Baken"
+    assert schools.school_names(st.con)["12AB"] == "Het Baken"
 
 
 def test_a_melding_sent_again_is_its_newer_version(st: Staging) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import docx
@@ -22,6 +22,7 @@ from letters.kinds import Soort
 from letters.render import load
 from rules.dates import parse_date
 from rules.status import leerplicht_start
+from rules.vrijstellingen import verlenging_telt
 from tests.letters.letter_people import AFZENDER, KANTOOR, SPECIFICS, kind, moeder, ouders, vader
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
@@ -35,6 +36,9 @@ SCHOOL_REPORTED = re.compile(
     r"(van de school hebben wij gehoord|heeft op .* bij ons gemeld|school .* gemeld)", re.IGNORECASE)
 TURNS_FIVE = re.compile(r"wordt binnenkort vijf jaar")
 TO_PARENTS = re.compile(r"\buw kind\b|\bals ouder\b|ouder\(s\)/verzorger\(s\)", re.IGNORECASE)
+FORMAL = re.compile(r"\b(u|uw|Geachte|Kunt u|Wilt u)\b")  # "u": a letter to the young person says "je"
+SK_DEFINITION = "artikel 1, onder f, van de Leerplichtwet 1969"
+LEERPLICHTWET = re.compile(r"Leerplichtwet|leerplichtambtenaar|artikel 2[12]\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,10 @@ def _cases() -> list[Case]:
             extra = {"eerdere_brief": date(2026, 8, 24)} if herinnering else {}
             cases.append(Case(Soort.ABSOLUUT_VERZUIM, born, peil, {"plicht": plicht, **extra},
                               f"absoluut verzuim, {label}{', herinnering' if herinnering else ''}"))
-            cases.append(Case(Soort.HERINNERING_VRIJSTELLING, born, date(2027, 6, 1),
-                              {**SPECIFICS[Soort.HERINNERING_VRIJSTELLING], **extra},
-                              f"vrijstelling verlengen, {label}{', herinnering' if herinnering else ''}"))
+            if verlenging_telt("LPW_5_A", born, date(2027, 7, 1)):  # the run writes no other (18 in 2027)
+                cases.append(Case(Soort.HERINNERING_VRIJSTELLING, born, date(2027, 6, 1),
+                                  {**SPECIFICS[Soort.HERINNERING_VRIJSTELLING], **extra},
+                                  f"vrijstelling verlengen, {label}{', herinnering' if herinnering else ''}"))
     for label, born in {**ages, "18 jaar": date(2008, 3, 2), "22 jaar": date(2004, 3, 2)}.items():
         cases.append(Case(Soort.UITNODIGING_VERZUIMGESPREK, born, peil,
                           SPECIFICS[Soort.UITNODIGING_VERZUIMGESPREK], f"uitnodiging, {label}"))
@@ -105,18 +110,49 @@ def _cases() -> list[Case]:
 CASES = _cases()
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_every_sentence_fits_the_case(case: Case) -> None:
+def _addressees(case: Case) -> list:
+    """Every letter the case turns into: the parents' and, from 16 for the kinds about the young
+    person's own obligation, the young person's (from 18 only theirs)."""
+    return geadresseerden(kind(geboortedatum=case.geboren), ouders(vader(), moeder()), case.datum,
+                          ook_jongere=case.soort.ook_aan_jongere)
+
+
+RMC_AFZENDER = replace(AFZENDER, naam="B. de Boer", functie="trajectbegeleider")
+LETTERS = [(case, addressee) for case in CASES for addressee in _addressees(case)]
+
+
+def test_who_gets_the_letters_by_age() -> None:
+    """From 18 the young person alone; at 16-17 the parents and, for verzuim, the young person; below
+    16 the parents alone."""
+    roles = {case.label: [a.rol for a in _addressees(case)] for case in CASES}
+    assert roles["absoluut verzuim, 14 jaar"] == ["ouder1+ouder2"]
+    assert roles["absoluut verzuim, 17 jaar"] == ["ouder1+ouder2", "jongere"]
+    assert roles["uitnodiging, 17 jaar"] == ["ouder1+ouder2", "jongere"]
+    assert roles["uitnodiging, 18 jaar"] == roles["uitnodiging, 22 jaar"] == ["jongere"]
+    assert roles["vrijstelling verlengen, 14 jaar"] == ["ouder1+ouder2"]  # the parents' kennisgeving (art. 6)
+    assert "vrijstelling verlengen, 17 jaar" not in roles  # 18 before the school year it would be for
+
+
+@pytest.mark.parametrize("case, addressee", LETTERS, ids=[f"{c} aan {a.rol}" for c, a in LETTERS])
+def test_every_sentence_fits_the_case(case: Case, addressee) -> None:
     jongere = kind(geboortedatum=case.geboren)
-    addressee = geadresseerden(jongere, ouders(vader(), moeder()), case.datum)[0]
     adult = leeftijd(case.geboren, case.datum) >= MEERDERJARIG
-    assert addressee.aan_jongere == adult
-    context = build_context(case.soort, kantoor=KANTOOR, afzender=AFZENDER, geadresseerde=addressee,
+    assert addressee.aan_jongere == (adult or addressee.rol == "jongere")
+    afzender = RMC_AFZENDER if adult else AFZENDER  # the run: the Doorstroompunt writes from 18 (letters.run)
+    context = build_context(case.soort, kantoor=KANTOOR, afzender=afzender, geadresseerde=addressee,
                             jongere=jongere, datum=case.datum, kenmerk="LP-000042-01", **case.specifics)
     sentences = _sentences(load(case.soort.template).render_docx(context))
     text = "\n".join(sentences)
     assert "None" not in text and "{{" not in text and "{%" not in text
+    if addressee.aan_jongere:
+        assert f"Beste {jongere.voornamen.split()[0]}," in text, f"{case}: not addressed by first name"
+    if adult:  # the Leerplichtwet no longer applies: the Doorstroompunt writes under the WEB
+        duties = text.replace(SK_DEFINITION, "")  # only the definition of a startkwalificatie may be cited
+        assert not LEERPLICHTWET.search(duties), f"{case}: an adult under the Leerplichtwet: {text!r}"
     for sentence in sentences:
+        if addressee.aan_jongere:
+            assert not FORMAL.search(sentence), f"{case}: the young person is addressed as 'u': {sentence!r}"
+            assert not TO_PARENTS.search(sentence), f"{case}: written to the parents: {sentence!r}"
         if DEADLINE.search(sentence) and not SAYS_PASSED.search(sentence):
             future = PAST.sub("", sentence)
             passed = [d for d in _dates(future) if d < case.datum]
@@ -166,3 +202,21 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert TO_PARENTS.search("Als ouder of verzorger zorgt u ervoor dat uw kind op een school staat.")
     assert PAST.sub("", "Voor Sanne, geboren op 2 maart 2015, heeft u") == "Voor Sanne, , heeft u"
     assert TURNS_FIVE.search("Sanne, geboren op 2 september 2021, wordt binnenkort vijf jaar.")
+    assert FORMAL.search("Kunt u niet op dit tijdstip?") and not FORMAL.search("Kun je niet komen? Bel ons.")
+    assert LEERPLICHTWET.search("(artikel 21 en 21a van de Leerplichtwet 1969)")
+    assert LEERPLICHTWET.search("De leerplichtambtenaar wil met je praten (artikel 22, derde lid).")
+
+
+def test_an_adult_is_invited_by_the_doorstroompunt_under_the_web() -> None:
+    """18+: second person, WEB art. 8.1.8a (the school's melding) and 8.3.2 (the Doorstroompunt)."""
+    case = next(c for c in CASES if c.label == "uitnodiging, 22 jaar")
+    jongere = kind(geboortedatum=case.geboren)
+    addressee = _addressees(case)[0]
+    context = build_context(case.soort, kantoor=KANTOOR, afzender=RMC_AFZENDER, geadresseerde=addressee,
+                            jongere=jongere, datum=case.datum, kenmerk="RMC-1", **case.specifics)
+    text = " ".join(_sentences(load(case.soort.template).render_docx(context)))
+    assert "Het Baken heeft op 1 september 2026 bij ons gemeld dat je al een tijd niet naar je opleiding " \
+        "gaat" in text
+    assert "artikel 8.1.8a van de Wet educatie en beroepsonderwijs" in text
+    assert "Het Doorstroompunt (voorheen RMC)" in text and "(artikel 8.3.2)" in text
+    assert "Kun je niet op dit tijdstip?" in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +23,9 @@ pytestmark = [
 
 def test_merged_print_file_converts_with_one_page_count_per_letter(tmp_path: Path) -> None:
     """absoluut_verzuim is 2 pages (letter + answer form), the others 1: no letter spills over, not
-    even a reminder about a child with very long names."""
+    even a reminder about a child with very long names; printed duplex, every letter starts on the
+    front of a new sheet (a blank back after a one-page letter), so an answer form is never on the
+    back of another family's letter."""
     adult = kind(geboortedatum=date(2006, 3, 15))
     long_name = kind(voornamen="Alexandra Wilhelmina Catharina Josephina", geslachtsnaam="Oldenbarnevelt-Tot")
     items = []
@@ -38,4 +42,20 @@ def test_merged_print_file_converts_with_one_page_count_per_letter(tmp_path: Pat
     merged.write_bytes(render_merged(items))
     pdf = to_pdf(merged)
     assert pdf == tmp_path / "drukwerk.pdf"
-    assert page_count(pdf) == 4 * 2 + 4
+    # duplex: each one-page letter is followed by a blank back, except the last
+    assert page_count(pdf) == 4 * 2 + 3 * 2 + 1
+    pages = page_texts(pdf)
+    assert len(pages) == page_count(pdf)
+    starts = [number for number, text in enumerate(pages, start=1) if text.startswith("Gemeente Amsterdam")]
+    assert starts == [1, 3, 5, 7, 9, 11, 13, 15]  # every letter on the front of a new sheet
+    assert [number for number, text in enumerate(pages, start=1) if not text] == [10, 12, 14]
+    assert all(pages[number].startswith("ANTWOORDFORMULIER") for number in (1, 3, 5, 7))  # on the back
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """The text of every page of the real PDF (poppler's pdftotext; pages end with a form feed)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [page.strip() for page in text.split("\f")][:-1]

@@ -33,7 +33,7 @@ from registers.codes import (
     VerzuimSoort,
 )
 from registers.db import open_registers
-from registers.models import Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
+from registers.models import Afspraak, Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
 from rules.vrijstellingen import Vrijstellingsgrond
 from tests.letters.letter_people import (
     DORPSWEG,
@@ -44,6 +44,7 @@ from tests.letters.letter_people import (
     moeder,
     vader,
 )
+from tests.letters.test_letters_pdf import page_texts
 from tests.named_user import add_tester
 
 P = date(2026, 9, 7)  # a Monday
@@ -233,7 +234,7 @@ def test_the_letters_say_the_right_things(world: World) -> None:
     assert "Aan de ouder(s)/verzorger(s) van\nLotte de Vries" in lotte
     assert "Vanaf 1 november 2026 is Lotte leerplichtig" in lotte
     bram = "\n".join(_paragraphs(by_kind["uitnodiging_verzuimgesprek:verzorgers"]))
-    assert "De school (12AB-00) heeft op 4 september 2026 bij ons gemeld" in bram
+    assert "De school heeft op 4 september 2026 bij ons gemeld" in bram and "12AB" not in bram
     assert "21 september 2026" in bram and "Bram is 13 jaar" in bram
     for path in by_kind.values():
         assert kind().persoonsnummer not in "\n".join(_paragraphs(path))
@@ -308,8 +309,11 @@ def test_reminder_once_the_deadline_passed_without_reply(world: World) -> None:
 # -- killed halfway -------------------------------------------------------------------------------------
 
 def _final_state(world: World) -> Counter:
+    with world.sessions() as session:  # the invitations' appointments: those of the run that completed
+        booked = [(a.onderwerp, a.medewerker, a.start, a.status.value)
+                  for a in session.scalars(select(Afspraak))]
     return Counter((row.onderwerp, row.soort.value, row.rang, row.geadresseerde, row.status.value,
-                    row.reden.value if row.reden else None) for row in world.letters())
+                    row.reden.value if row.reden else None) for row in world.letters()) + Counter(booked)
 
 
 @pytest.mark.parametrize("crash_in", ["_render", "_print_files", "_record"])
@@ -363,6 +367,102 @@ def test_vrijstelling_renewal_reminder_goes_in_june_only(world: World) -> None:
     assert world.run(date(2027, 6, 14)).brieven == 0
 
 
+def test_no_renewal_reminder_once_the_young_person_is_18(world: World) -> None:
+    """Noor turns 18 on 5 May 2027: in June her vrijstelling no longer matters, Joost's still does."""
+    with world.sessions.begin() as session:
+        session.add(Vrijstelling(persoonsnummer=NOOR, grond=Vrijstellingsgrond.LPW_5_A,
+                                 begindatum=date(2025, 8, 1), verklaring_datum=date(2025, 7, 1)))
+    june = world.run(date(2027, 6, 7))
+    renewal = world.letters(run=june.run, soort="herinnering_vrijstelling")
+    assert [row.persoonsnummer for row in renewal] == [JOOST]
+    assert not world.letters(persoonsnummer=NOOR, soort="herinnering_vrijstelling")
+
+
+# -- the voice by age ------------------------------------------------------------------------------------
+
+def test_letters_by_age_16_17_also_to_the_young_person_18_from_the_doorstroompunt(world: World) -> None:
+    """Noor (17) without enrolment: her parents' letter and her own; Daan (20) reported by his school:
+    one invitation to him, from the Doorstroompunt under the WEB, kenmerk RMC-."""
+    with world.sessions.begin() as session:
+        _open_case(session, NOOR, Signal.ABSOLUUT_VERZUIM)
+        session.add(Verzuimmelding(
+            meldingsnummer="VM2026-000200", meldingsdatum=P - timedelta(days=2), brin="12AB", vestiging="00",
+            persoonsnummer=DAAN, soort=VerzuimSoort.RMC, begindatum=P - timedelta(days=30),
+            status=MeldingStatus.GEREGISTREERD, status_datum=P - timedelta(days=2)))
+    result = world.run()
+    noor = world.letters(persoonsnummer=NOOR, status=LetterStatus.AANGEMAAKT)
+    assert sorted(row.geadresseerde for row in noor) == ["jongere", "verzorgers"]
+    own = next(row for row in noor if row.geadresseerde == "jongere")
+    text = "\n".join(_paragraphs(result.run_dir / own.bestand))
+    assert "Beste Noor," in text and "ben je kwalificatieplichtig" in text and "uw kind" not in text
+    assert "artikel 4c" in text and own.kenmerk.startswith("LP-")
+    daan = world.letters(persoonsnummer=DAAN, soort="uitnodiging_verzuimgesprek")
+    assert [row.geadresseerde for row in daan] == ["jongere"] and daan[0].kenmerk.startswith("RMC-")
+    text = "\n".join(_paragraphs(result.run_dir / daan[0].bestand))
+    assert "Beste Daan," in text and "Team Doorstroompunt" in text and "trajectbegeleider" in text
+    assert "artikel 8.1.8a van de Wet educatie en beroepsonderwijs" in text
+    assert "Leerplichtwet" not in text and "leerplichtambtenaar" not in text
+
+
+def test_schools_by_name_from_duos_reports(world: World) -> None:
+    """DUO's A04 names school 13CD "Testcollege": the invitation says so, never the code."""
+    from connectors import deliveries
+    from connectors.staging import Staging
+
+    a04 = Path(__file__).parents[1] / "connectors" / "fixtures" / "duo" / "202611A04G0363.csv"
+    with Staging(world.staging) as staging:
+        deliveries.load(staging, a04, "duo_a04")
+    with world.sessions.begin() as session:
+        session.add(Verzuimmelding(
+            meldingsnummer="VM2026-000300", meldingsdatum=P - timedelta(days=2), brin="13CD",
+            persoonsnummer=JOOST, soort=VerzuimSoort.ZESTIEN_UUR_VIER_WEKEN,
+            begindatum=P - timedelta(days=30), status=MeldingStatus.GEREGISTREERD,
+            status_datum=P - timedelta(days=2)))
+    result = world.run()
+    joost = world.letters(persoonsnummer=JOOST, soort="uitnodiging_verzuimgesprek")[0]
+    text = "\n".join(_paragraphs(result.run_dir / joost.bestand))
+    assert "Testcollege heeft op 5 september 2026 bij ons gemeld" in text and "13CD" not in text
+
+
+# -- the agenda -----------------------------------------------------------------------------------------
+
+def test_invitations_take_free_slots_of_the_assigned_persons_agenda(world: World) -> None:
+    """25 new meldingen for Bram (nobody assigned: the default agenda) and one for Noor, whose case is
+    P. Dekker's: every invitation its own slot, Noor's two letters (hers and her parents') one
+    appointment, with P. Dekker named in them."""
+    from registers.gebruikers import add_user
+
+    with world.sessions.begin() as session:
+        add_user(session, "pdekker", "P. Dekker", "lpa", "correct horse battery")
+        _open_case(session, NOOR, Signal.ABSOLUUT_VERZUIM, assigned_to="pdekker")
+        for number in range(25):
+            session.add(Verzuimmelding(
+                meldingsnummer=f"VM2026-1{number:05d}", meldingsdatum=P - timedelta(days=2), brin="12AB",
+                persoonsnummer=BRAM if number else NOOR, soort=VerzuimSoort.ZESTIEN_UUR_VIER_WEKEN,
+                begindatum=P - timedelta(days=30), status=MeldingStatus.GEREGISTREERD,
+                status_datum=P - timedelta(days=2)))
+    result = world.run()
+    with world.sessions() as session:
+        booked = list(session.scalars(select(Afspraak).order_by(Afspraak.start, Afspraak.id)))
+    assert len(booked) == 26 and len({(a.medewerker, a.start) for a in booked}) == 26
+    noor = [a for a in booked if a.persoonsnummer == NOOR]
+    assert [(a.medewerker, a.start) for a in noor] == [("pdekker", datetime(2026, 9, 21, 9, 0))]
+    bram = [a.start for a in booked if a.persoonsnummer == BRAM]
+    assert bram[:3] == [datetime(2026, 9, 21, 9, 0), datetime(2026, 9, 21, 9, 30),
+                        datetime(2026, 9, 21, 10, 0)]
+    assert bram[12] == datetime(2026, 9, 22, 9, 0)  # twelve half hours a day (default hours)
+    assert all(a.run == result.run and a.locatie == CONFIG.kantoor.gesprekslocatie for a in booked)
+    invitations = world.letters(soort="uitnodiging_verzuimgesprek", persoonsnummer=NOOR)
+    assert sorted(row.geadresseerde for row in invitations) == ["jongere", "verzorgers"]
+    for row in invitations:
+        text = "\n".join(_paragraphs(result.run_dir / row.bestand))
+        assert "Datum\t21 september 2026\nTijd\t09:00 uur" in text and "Met\tP. Dekker" in text
+        assert row.antwoord_voor == date(2026, 9, 18)
+    times = {"\n".join(_paragraphs(result.run_dir / row.bestand)).split("Tijd\t")[1][:5]
+             for row in world.letters(soort="uitnodiging_verzuimgesprek", persoonsnummer=BRAM)}
+    assert len(times) == 12  # no longer one time for everyone
+
+
 # -- PDF and the command line ---------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -370,7 +470,11 @@ def test_vrijstelling_renewal_reminder_goes_in_june_only(world: World) -> None:
 def test_run_writes_the_pdf_of_the_print_file(world: World) -> None:
     result = world.run(pdf=True)
     assert [path.name for path in result.pdf_files] == ["drukwerk.pdf"]
-    assert page_count(result.pdf_files[0]) == 2 * 2 + 3  # two letters with an answer form, three without
+    # two letters with an answer form, three without: each of those a blank back but the last (duplex)
+    assert page_count(result.pdf_files[0]) == 2 * 2 + 2 * 2 + 1
+    pages = page_texts(result.pdf_files[0])
+    starts = [number for number, text in enumerate(pages, start=1) if text.startswith("Gemeente ")]
+    assert starts == [1, 3, 5, 7, 9] and pages[5] == pages[7] == ""
 
 
 def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
@@ -422,12 +526,12 @@ def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
 
     config_file = tmp_path / "inbeeld.toml"
     config_file.write_text(
-        '[inbeeld.letters]\ngesprek_tijd = "09:30 uur"\n'
+        '[inbeeld.letters]\ngesprek_na_dagen = 10\n'
         '[inbeeld.letters.kantoor]\ngemeente = "Utrecht"\n'
         '[inbeeld.letters.rmc]\nnaam = "B. de Boer"\n', encoding="utf-8")
     config = load_settings(environ={"INBEELD_CONFIG": str(config_file)}).letters
-    assert (config.kantoor.gemeente, config.rmc.naam, config.gesprek_tijd) == (
-        "Utrecht", "B. de Boer", "09:30 uur")
+    assert (config.kantoor.gemeente, config.rmc.naam) == ("Utrecht", "B. de Boer")
+    assert config.gesprek_na_dagen == 10
     assert config.rmc.functie == "trajectbegeleider" and config.leerplicht.naam == "Team Leerplicht"
     config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"letters\.kantoor\.burgemeester: unknown key"):

@@ -17,7 +17,7 @@ from registers.models import Base
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0010"
+    assert head_revision() == "0012"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
@@ -27,7 +27,7 @@ def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
         assert current_revision(engine) == head_revision()
         tables = set(inspect(engine).get_table_names())
         assert {"cases", "case_actions", "vrijstellingen", "verzuimmeldingen", "verzuim_status_changes",
-                "thuiszitters", "vsv_register", "audit_log", "letters"} <= tables
+                "thuiszitters", "vsv_register", "audit_log", "letters", "afspraken"} <= tables
         with engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
                                     Base.metadata)

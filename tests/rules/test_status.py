@@ -195,8 +195,11 @@ def test_praktijkonderwijs_or_vso_certificate(pro: str, peil: str, status: Statu
     assert s.kwalificatieplicht_einde == (D(kp_einde) if kp_einde else None)
     assert kwalificatieplicht_einde(D("2009-03-15"), pro_vso_datum=D(pro)) == s.kwalificatieplicht_einde
     assert s.rmc_start == D(rmc_start_) == rmc_start(D("2009-03-15"), pro_vso_datum=D(pro))
-    if status == RMC and D(peil) < D("2027-03-15"):
+    if status == RMC and D(peil) < D("2026-01-01"):
         assert "art. 8.1.8 lid 1 onder a" in s.grondslag and "art. 4a lid 2" in s.grondslag
+    elif status == RMC and D(peil) < D("2027-03-15"):  # WEB titel 8.3 became titel 9.2 on 1 January 2026
+        assert "titel 9.2" in s.grondslag and "art. 8.1.8" not in s.grondslag
+        assert "art. 4a lid 2" in s.grondslag
 
 
 def test_pro_certificate_and_sk_before_18() -> None:
@@ -213,7 +216,8 @@ def test_pro_certificate_and_sk_before_18() -> None:
     ("2014-01-01", f"{LPW} art. 3 lid 1"),
     ("2020-01-01", f"{LPW} art. 3 lid 1"),
     ("2026-01-01", f"{LPW} art. 4a lid 1 en art. 4b"),
-    ("2028-01-01", "Wet educatie en beroepsonderwijs (BWBR0007625) titel 8.3"),
+    ("2025-10-01", f"{LPW} art. 4a lid 1 en art. 4b"),
+    ("2028-01-01", "Wet educatie en beroepsonderwijs (BWBR0007625) hoofdstuk 9 titel 9.2"),
     ("2033-01-01", "Kamerstuk 36 667"),  # 23 and 24: in the doelgroep by the law of 2026
 ])
 def test_grondslag_names_the_article(peil: str, expected: str) -> None:
@@ -367,3 +371,16 @@ def test_phase_never_increases_as_the_birth_date_moves_later(b: date, peil: date
     later = [bepaal_fase(b + timedelta(days=i), peil) for i in range(0, 400, 7)]
     assert all(x >= y for x, y in zip(later, later[1:], strict=False))
     assert all(isinstance(f, Fase) for f in later)
+
+
+@pytest.mark.parametrize("peil,cited,not_cited", [
+    ("2025-12-31", "titel 8.3", "titel 9.2"),
+    ("2026-01-01", "hoofdstuk 9 titel 9.2", "BWBR0007625) titel 8.3"),
+])
+def test_the_rmc_grondslag_follows_the_web_renumbering_of_1_january_2026(peil: str, cited: str,
+                                                                         not_cited: str) -> None:
+    """WEB titel 8.3 became hoofdstuk 9 titel 9.2 with the Wet van school naar duurzaam werk
+    (docs/law.md): a 19-year-old without SK is cited the text in force on the peildatum."""
+    s = bepaal_status(D("2006-06-15"), D(peil))
+    assert s.status == RMC
+    assert cited in s.grondslag and not_cited not in s.grondslag
