@@ -31,7 +31,7 @@ import duckdb
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from connectors import brp_zoekindex, verzuim_xml
+from connectors import brp_zoekindex, schools
 from connectors.brp_fields import parse_gezag
 from connectors.persoonsnummer import is_onderwijsnummer, is_persoonsnummer
 from registers.audit import AuditEvent, trail
@@ -408,7 +408,7 @@ def _ouders(row: dict[str, Any], brp: dict[str, dict[str, Any]]) -> list[Ouder]:
 
 def _inschrijvingen(con: duckdb.DuckDBPyConnection | None, rows: Sequence[dict[str, Any]]
                     ) -> list[Inschrijving]:
-    names = verzuim_xml.school_names(con) if con is not None and rows else {}
+    names = schools.school_names(con) if con is not None and rows else {}
     found = []
     for row in rows:
         brin = row["brin"] or ""
