@@ -92,7 +92,7 @@ class CloseReason(StrEnum):
     BRP_GECORRIGEERD = "brp_gecorrigeerd"
     SIGNAAL_VERVALLEN = "signaal_vervallen"
     HANDMATIG = "handmatig"
-    # Revision 0010: reasons that end inside a dossier that goes on.
+    # Revision 0012: reasons that end inside a dossier that goes on.
     CONVENANTJAAR_VOORBIJ = "convenantjaar_voorbij"
     LEERPLICHTIG_GEWORDEN = "leerplichtig_geworden"
     VERZUIM_BEEINDIGD = "verzuim_beeindigd"
@@ -138,7 +138,7 @@ class ActionType(StrEnum):
     DOORVERWIJZING = "doorverwijzing"
     NOTITIE = "notitie"
     GESLOTEN = "gesloten"
-    # Revision 0010
+    # Revision 0012
     OVERGEDRAGEN = "overgedragen"
     OVERLEG = "overleg"
     ONDERZOEK = "onderzoek"

@@ -89,7 +89,7 @@ OPEN_SIGNAL_ONLY = text("status = 'open' AND signal <> 'VERZUIMMELDING'")
 
 
 class Dossier(Base):
-    """One young person's file (revision 0010, docs/spec.md §4.3): at most one open dossier per person.
+    """One young person's file (revision 0012, docs/spec.md §4.3): at most one open dossier per person.
 
     Its reasons (`Case` rows: signals and verzuimmeldingen) open, update and end inside it; the
     dossier closes when no reason is left, or by hand. `team` says who works it: the LPA while a
@@ -132,7 +132,7 @@ class Case(Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Revision 0010: the dossier the reason belongs to, and the melding a VERZUIMMELDING reason is.
+    # Revision 0012: the dossier the reason belongs to, and the melding a VERZUIMMELDING reason is.
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
     verzuimmelding_id: Mapped[int | None] = mapped_column(ForeignKey("verzuimmeldingen.id"))
     persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
@@ -193,7 +193,7 @@ class CaseAction(Base):
 
 
 class Bijlage(Base):
-    """An attachment to a timeline step (revision 0010): the file is kept once, named by its SHA-256,
+    """An attachment to a timeline step (revision 0012): the file is kept once, named by its SHA-256,
     in the data directory's `bijlagen/` (registers.bijlagen); this row names it for the dossier."""
 
     __tablename__ = "bijlagen"

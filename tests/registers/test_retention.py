@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail
-from registers.cases import set_legal_hold
 from registers.codes import ActionType, MeldingStatus, Signal, VerzuimSoort
+from registers.dossiers import set_legal_hold
 from registers.models import (
     AuditEntry,
     Case,
@@ -138,7 +138,7 @@ def test_a_legal_hold_keeps_all_records_of_the_person_until_it_is_lifted(session
     data.case(session, BSNS[0], Signal.BIJNA_LEERPLICHTIG, D("2015-01-05"), D("2015-04-01"))
     data.vrijstelling(session, BSNS[0], Vrijstellingsgrond.LPW_5_C, D("2018-09-01"), D("2019-07-31"))
     other = data.case(session, BSNS[1], AV, D("2017-01-09"), D("2017-03-01")).id
-    set_legal_hold(session, held.id, True)
+    set_legal_hold(session, held.dossier_id, True)
 
     result = purge_registers(session, D("2030-01-01"))
 
@@ -147,7 +147,7 @@ def test_a_legal_hold_keeps_all_records_of_the_person_until_it_is_lifted(session
     assert session.get(Case, other) is None, "the other child's dossier is not held"
     assert session.get(Persoon, BSNS[0]) is not None
 
-    set_legal_hold(session, held.id, False)
+    set_legal_hold(session, held.dossier_id, False)
     released = purge_registers(session, D("2030-01-01"))
 
     assert released.purged["cases"] == 2 and released.purged["vrijstellingen"] == 1

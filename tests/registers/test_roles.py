@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from registers.audit import AuditTrail
-from registers.cases import list_cases, read_case
 from registers.codes import LetterKind, LetterStatus, Signal, VerzuimSoort
 from registers.db import make_engine, session_factory, upgrade
+from registers.dossiers import list_dossiers, read_dossier
 from registers.models import GemeenteToegang, Letter
 from registers.retention import purge_audit, purge_registers
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
@@ -122,11 +122,11 @@ def test_lpa_is_refused(roles_db: RoleDatabase, sql: str) -> None:
 def test_the_application_works_as_lpa_and_audits_its_reads(roles_db: RoleDatabase) -> None:
     trail = AuditTrail(AUDIT_KEY, actor="lpa-user")
     with session_factory(roles_db.engine("lpa"), trail)() as session:
-        shown = list_cases(session)
+        shown = list_dossiers(session)
         assert sorted(c.persoonsnummer for c in shown) == [A, B]
-        read_case(session, shown[0].id)
+        read_dossier(session, shown[0].id)
         session.commit()
-    assert ("case.read", trail.person_hash(shown[0].persoonsnummer)) in _rows(
+    assert ("dossier.read", trail.person_hash(shown[0].persoonsnummer)) in _rows(
         roles_db, "beheer", "SELECT action, person_hash FROM audit_log WHERE actor = 'lpa-user'")
 
 
@@ -310,12 +310,12 @@ def test_an_rmc_login_cannot_move_a_vsv_row_to_another_gemeentes_young_person(
 
 def test_the_application_does_its_work_as_lpa_and_rmc_within_the_workflow_columns(
         roles_db: RoleDatabase) -> None:
-    from registers.cases import assign, record_action, set_legal_hold
+    from registers.dossiers import assign, record_action, set_legal_hold
     from registers.vrijstellingen import end_vrijstelling
     from registers.vsv import set_outcome
 
     with session_factory(roles_db.engine("lpa"), AuditTrail(AUDIT_KEY, actor="lpa-user"))() as session:
-        [case] = [c for c in list_cases(session) if c.persoonsnummer == A]
+        [case] = [c for c in list_dossiers(session) if c.persoonsnummer == A]
         assign(session, case.id, "J. Jansen")
         set_legal_hold(session, case.id, True)
         record_action(session, case.id, "gesloten", on=D("2026-10-01"), today=D("2026-10-02"))

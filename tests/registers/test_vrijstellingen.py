@@ -6,12 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registers.case_sync import sync_cases
-from registers.cases import list_cases
 from registers.codes import CaseStatus, CloseReason, Signal
 from registers.errors import Refused
+from registers.models import Case
 from registers.vrijstellingen import (
     add_vrijstelling,
     check,
@@ -119,7 +120,7 @@ def test_a_registered_vrijstelling_closes_the_case_at_the_next_sync(session: Ses
     summary = sync_cases(session, WEEK2, week2, close_reasons(session, WEEK2, gone))
 
     assert summary.closed_by_reason == {"vrijstelling": 1}
-    by_person = {c.persoonsnummer: c for c in list_cases(session)}
+    by_person = {c.persoonsnummer: c for c in session.scalars(select(Case))}
     assert (by_person[BSNS[0]].status, by_person[BSNS[0]].close_reason) == (CaseStatus.CLOSED,
                                                                              CloseReason.VRIJSTELLING)
     assert by_person[BSNS[1]].status == CaseStatus.OPEN

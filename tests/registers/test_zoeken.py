@@ -135,7 +135,7 @@ def test_a_surname_prefix_then_every_word_of_a_name(records: Session, con) -> No
     assert numbers(zoek(records, con, "Sanne  VRIES")) == [KIND]  # every word in the full name
     sanne = zoek(records, con, "sanne vries").gevonden[0]
     assert (sanne.naam, sanne.adres) == ("Sanne Maria de Vries", "Kerkstraat 12A-2, 1017 GC Amsterdam")
-    assert [case.signal for case in sanne.zaken] == [Signal.ABSOLUUT_VERZUIM]
+    assert [r.signal for case in sanne.zaken for r in case.reasons] == [Signal.ABSOLUUT_VERZUIM]
 
 
 def test_diacritics_and_case_do_not_matter(records: Session, con) -> None:
@@ -186,7 +186,7 @@ def test_every_person_shown_is_audited(records: Session, con) -> None:
     rows = records.scalars(select(AuditEntry).where(AuditEntry.action == "zoeken.gevonden")).all()
     assert len(rows) == 4  # three persons and Sanne's case
     assert {row.actor for row in rows} == {"tester"}
-    assert {(row.entity, row.entity_id is None) for row in rows} == {("personen", True), ("cases", False)}
+    assert {(row.entity, row.entity_id is None) for row in rows} == {("personen", True), ("dossiers", False)}
     assert all(row.person_hash and KIND not in (row.detail or "") for row in rows)
     assert records.scalar(select(func.count()).select_from(AuditEntry)) == before + 4
 
@@ -202,13 +202,13 @@ def test_the_card_of_a_person_with_records(records: Session, con) -> None:
     assert kaart.gezag == "Johannes de Vries"
     assert [(s.school, s.begin, s.einde) for s in kaart.inschrijvingen] == [
         ("12AB", date(2016, 8, 22), date(2024, 7, 12)), ("34CD", date(2024, 8, 26), None)]
-    assert ([c.signal for c in kaart.zaken], [b.kenmerk for b in kaart.brieven],
+    assert ([r.signal for c in kaart.zaken for r in c.reasons], [b.kenmerk for b in kaart.brieven],
             [m.meldingsnummer for m in kaart.meldingen], [v.grond.value for v in kaart.vrijstellingen]) == (
         [Signal.ABSOLUUT_VERZUIM], [KENMERK], ["M-0001"], ["LPW_5_A"])
     audited = records.execute(select(AuditEntry.entity, AuditEntry.detail).where(
         AuditEntry.action == "persoon.getoond")).all()
     assert sorted(entity for entity, _ in audited) == [
-        "cases", "letters", "personen", "personen", "personen", "verzuimmeldingen", "vrijstellingen"]
+        "dossiers", "letters", "personen", "personen", "personen", "verzuimmeldingen", "vrijstellingen"]
     assert sorted(detail for entity, detail in audited if entity == "personen") == [
         "ouder", "ouder", "persoonskaart"]
 

@@ -1,4 +1,4 @@
-"""Working a case by hand: the timeline, closing, and the refusals."""
+"""Working a dossier by hand: the timeline of the escalation path, closing, and the refusals."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from registers.case_sync import sync_cases
-from registers.cases import assign, list_cases, read_case, record_action, set_legal_hold
 from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.dossiers import assign, list_dossiers, read_dossier, record_action, set_legal_hold, timeline
 from registers.errors import Refused
 from tests.registers.factories import BSNS, WEEK1, WEEK2, signal_row
 
@@ -21,7 +21,8 @@ TODAY = date(2026, 10, 1)
 def case_ids(session: Session) -> list[int]:
     sync_cases(session, WEEK1, [signal_row(BSNS[0], AV), signal_row(BSNS[1], Signal.GEEN_INSCHRIJVING_RMC),
                                 signal_row(BSNS[2], AV)], {})
-    return [c.id for c in list_cases(session)]
+    by_person = {d.persoonsnummer: d.id for d in list_dossiers(session)}
+    return [by_person[number] for number in BSNS[:3]]
 
 
 def test_the_escalation_path_is_a_dated_timeline(session: Session, case_ids: list[int]) -> None:
@@ -35,9 +36,9 @@ def test_the_escalation_path_is_a_dated_timeline(session: Session, case_ids: lis
     for action, on, note in steps:
         record_action(session, case_id, action, on=on, by="J. Jansen", note=note, today=TODAY)
 
-    case = read_case(session, case_id)
+    steps = timeline(read_dossier(session, case_id))
 
-    assert [(a.action, a.on_date, a.by) for a in case.actions] == [
+    assert [(a.action, a.on_date, a.by) for a in steps] == [
         (ActionType.GEOPEND, WEEK1, "systeem"),
         (ActionType.BRIEF_VERSTUURD, date(2026, 9, 8), "J. Jansen"),
         (ActionType.HUISBEZOEK, date(2026, 9, 22), "J. Jansen"),
@@ -45,13 +46,14 @@ def test_the_escalation_path_is_a_dated_timeline(session: Session, case_ids: lis
         (ActionType.WAARSCHUWING, date(2026, 9, 25), "J. Jansen"),
         (ActionType.HALT_VERWIJZING, date(2026, 9, 28), "J. Jansen"),
         (ActionType.PROCES_VERBAAL, date(2026, 9, 29), "J. Jansen")]
-    assert case.actions[3].note == "Moeder: kind zit thuis sinds de zomer"
+    assert steps[3].note == "Moeder: kind zit thuis sinds de zomer"
 
 
 def test_closing_by_hand_records_the_reason_and_a_closed_case_takes_only_notes(session: Session,
                                                                                 case_ids: list[int]) -> None:
-    record_action(session, case_ids[0], "close", on=date(2026, 9, 10), reason="vrijstelling", today=TODAY)
-    case = read_case(session, case_ids[0])
+    record_action(session, case_ids[0], "close", on=date(2026, 9, 10), close_reason="vrijstelling",
+                  today=TODAY)
+    case = read_dossier(session, case_ids[0])
     assert (case.status, case.closed_on, case.close_reason) == (CaseStatus.CLOSED, date(2026, 9, 10),
                                                                  CloseReason.VRIJSTELLING)
 
@@ -61,21 +63,21 @@ def test_closing_by_hand_records_the_reason_and_a_closed_case_takes_only_notes(s
         record_action(session, case_ids[0], "gesprek", on=date(2026, 9, 11), today=TODAY)
     record_action(session, case_ids[0], "note", on=date(2026, 9, 12), note="Vrijstelling ontvangen",
                   today=TODAY)
-    assert read_case(session, case_ids[0]).actions[-1].note == "Vrijstelling ontvangen"
+    assert timeline(read_dossier(session, case_ids[0]))[-1].note == "Vrijstelling ontvangen"
 
 
 def test_close_without_a_reason_is_handmatig(session: Session, case_ids: list[int]) -> None:
     record_action(session, case_ids[1], ActionType.GESLOTEN, on=WEEK2, today=TODAY)
-    assert read_case(session, case_ids[1]).close_reason == CloseReason.HANDMATIG
+    assert read_dossier(session, case_ids[1]).close_reason == CloseReason.HANDMATIG
 
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"action": "spijbelen"}, "unknown action"),
-    ({"action": "geopend"}, "written by the case sync"),
+    ({"action": "geopend"}, "written by the weekly sync"),
     ({"action": "gesprek", "on": date(2026, 10, 2)}, "in the future"),
-    ({"action": "gesprek", "on": date(2026, 9, 6)}, "before case"),
-    ({"action": "gesprek", "reason": "verhuisd"}, "reason belongs to closing"),
-    ({"action": "close", "reason": "weggelopen"}, "unknown close reason"),
+    ({"action": "gesprek", "on": date(2026, 9, 6)}, "before dossier"),
+    ({"action": "gesprek", "close_reason": "verhuisd"}, "reason belongs to closing"),
+    ({"action": "close", "close_reason": "weggelopen"}, "unknown close reason"),
 ])
 def test_impossible_actions_are_refused(session: Session, case_ids: list[int], kwargs: dict,
                                         message: str) -> None:
@@ -84,11 +86,11 @@ def test_impossible_actions_are_refused(session: Session, case_ids: list[int], k
         record_action(session, case_ids[0], kwargs["action"], today=TODAY, **options)
 
 
-def test_an_unknown_case_is_refused(session: Session, case_ids: list[int]) -> None:
-    with pytest.raises(Refused, match="there is no case 999"):
+def test_an_unknown_dossier_is_refused(session: Session, case_ids: list[int]) -> None:
+    with pytest.raises(Refused, match="there is no dossier 999"):
         record_action(session, 999, "letter", today=TODAY)
-    with pytest.raises(Refused, match="there is no case 999"):
-        read_case(session, 999)
+    with pytest.raises(Refused, match="there is no dossier 999"):
+        read_dossier(session, 999)
 
 
 def test_list_filters_by_status_type_and_assignee(session: Session, case_ids: list[int]) -> None:
@@ -96,13 +98,14 @@ def test_list_filters_by_status_type_and_assignee(session: Session, case_ids: li
     assign(session, case_ids[1], "P. de Vries")
     record_action(session, case_ids[2], "close", on=WEEK2, today=TODAY)
 
-    assert [c.id for c in list_cases(session, status="open")] == case_ids[:2]
-    assert [c.id for c in list_cases(session, status="closed")] == case_ids[2:]
-    assert [c.id for c in list_cases(session, signal="absoluut_verzuim")] == [case_ids[0], case_ids[2]]
-    assert [c.id for c in list_cases(session, assigned_to="J. Jansen")] == case_ids[:1]
-    assert [c.id for c in list_cases(session, assigned_to="-")] == case_ids[2:]
+    assert sorted(c.id for c in list_dossiers(session, status="open")) == sorted(case_ids[:2])
+    assert [c.id for c in list_dossiers(session, status="closed")] == case_ids[2:]
+    assert sorted(c.id for c in list_dossiers(session, signal="absoluut_verzuim")) == sorted(
+        [case_ids[0], case_ids[2]])
+    assert [c.id for c in list_dossiers(session, assigned_to="J. Jansen")] == case_ids[:1]
+    assert [c.id for c in list_dossiers(session, assigned_to="-")] == case_ids[2:]
     with pytest.raises(Refused, match="unknown signal type"):
-        list_cases(session, signal="SPIJBELEN")
+        list_dossiers(session, signal="SPIJBELEN")
 
 
 def test_legal_hold_can_be_set_and_lifted(session: Session, case_ids: list[int]) -> None:
@@ -118,11 +121,13 @@ def test_a_dossier_closed_for_emigration_ends_the_running_vrijstellingen(session
     open_ended = add_vrijstelling(session, BSNS[0], "LPW_5_A", date(2025, 9, 1))
     other = add_vrijstelling(session, BSNS[2], "LPW_5_A", date(2025, 9, 1))
     assert renewal_due(open_ended, date(2026, 9, 20)) == date(2027, 7, 1)
-    record_action(session, case_ids[0], "close", on=date(2026, 9, 20), reason="geemigreerd", today=TODAY)
+    record_action(session, case_ids[0], "close", on=date(2026, 9, 20), close_reason="geemigreerd",
+                  today=TODAY)
     session.refresh(open_ended)
     assert open_ended.einddatum == date(2026, 9, 20)
     assert renewal_due(open_ended, date(2026, 9, 20)) is None
-    record_action(session, case_ids[2], "close", on=date(2026, 9, 20), reason="vrijstelling", today=TODAY)
+    record_action(session, case_ids[2], "close", on=date(2026, 9, 20), close_reason="vrijstelling",
+                  today=TODAY)
     session.refresh(other)
     assert other.einddatum is None  # closed for another reason: the vrijstelling stands
     assert [v.persoonsnummer for v in list_vrijstellingen(session, geldig_op=date(2026, 10, 1))] == [BSNS[2]]

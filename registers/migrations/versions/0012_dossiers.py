@@ -1,7 +1,7 @@
 """Dossiers: one file per young person, with the cases as its reasons (docs/spec.md §4.3).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06
 
 Before: a case per person and signal, so a 7-year-old without an enrolment had an ABSOLUUT_VERZUIM and
@@ -33,8 +33,8 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -143,7 +143,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("0010 is not downgraded: dossiers would have to be split into cases again")
+    raise NotImplementedError("0012 is not downgraded: dossiers would have to be split into cases again")
 
 
 def _team(signals: set[str]) -> str:
@@ -215,7 +215,7 @@ def _sqlite_edit(table: str, edits: list[tuple[str, str]]) -> None:
     for pattern, replacement in edits:
         sql, count = re.subn(pattern, replacement, sql, count=1)
         if count != 1:
-            raise RuntimeError(f"revision 0010: {table} does not read {pattern!r}; not changed")
+            raise RuntimeError(f"revision 0012: {table} does not read {pattern!r}; not changed")
     version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
     bind.execute(sa.text("PRAGMA writable_schema = ON"))
     bind.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :t"),
@@ -224,7 +224,7 @@ def _sqlite_edit(table: str, edits: list[tuple[str, str]]) -> None:
     bind.execute(sa.text("PRAGMA writable_schema = OFF"))
     problems = bind.execute(sa.text("PRAGMA integrity_check")).fetchall()
     if [tuple(p) for p in problems] != [("ok",)]:
-        raise RuntimeError(f"SQLite integrity check after revision 0010 ({table}): {problems}")
+        raise RuntimeError(f"SQLite integrity check after revision 0012 ({table}): {problems}")
 
 
 def _has_role(name: str) -> bool:

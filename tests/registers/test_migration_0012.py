@@ -1,4 +1,4 @@
-"""Revision 0010 on a copy of a demo database: the cases of an `inbeeld demo` made with revision 0009
+"""Revision 0012 on a copy of a demo database: the cases of an `inbeeld demo` made with revision 0009
 (1,500 young people, four weeks and the week of 5 October; `fixtures/demo-0009.sqlite`) become
 dossiers with their timelines intact, on SQLite and on PostgreSQL (the same rows copied over)."""
 
@@ -77,7 +77,7 @@ def test_the_demo_cases_become_dossiers_with_their_timelines_intact(demo_url: st
     finally:
         engine.dispose()
 
-    assert version == "0010"
+    assert version == "0012"
     assert after == before  # every case, step and letter as it was
     by_id = {d.id: d for d in dossiers}
     assert all(r.dossier_id in by_id for r in reasons)
