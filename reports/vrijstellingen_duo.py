@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rules.vrijstellingen import Vrijstellingsgrond
@@ -50,6 +51,17 @@ def list_lines(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, ...]]:
         out.append((str(row["persoonsnummer"]), grond.value, _dmy(row["begindatum"]), _dmy(row["einddatum"]),
                     grond.artikel, grond.omschrijving))
     return out
+
+
+def write_list(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
+    """The registration list as a file: UTF-8, semicolons, CRLF (docs/formats.md §4.1)."""
+    lines = [";".join(LIST_COLUMNS), *(";".join(line) for line in list_lines(rows))]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def list_name(peildatum: dt.date) -> str:
+    return f"vrijstellingen-duo-{peildatum.isoformat()}.csv"
 
 
 @dataclass(frozen=True)

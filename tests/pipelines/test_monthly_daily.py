@@ -10,7 +10,13 @@ import pytest
 from connectors.deliveries import import_delivery
 from inbeeld.settings import Settings
 from pipelines.daily import daily_flow, renewal_reminders, update_thuiszitters
-from pipelines.monthly import monthly_flow, write_kpis, write_vsv, write_worklists
+from pipelines.monthly import (
+    monthly_flow,
+    write_kpis,
+    write_vrijstellingen_for_duo,
+    write_vsv,
+    write_worklists,
+)
 from pipelines.stores import registers
 from tests.pipelines.test_weekly import BSNS, _duo_c
 
@@ -42,6 +48,13 @@ def test_monthly_steps_write_the_work_list_vsv_and_kpis(data_dir: Path) -> None:
     assert write_kpis.fn(str(data_dir), None, day)["kpi_rows"] >= 1
     written = sorted(p.name for p in (data_dir / "reports").iterdir())
     assert "kpi-2026-09.xlsx" in written and "werklijst-2026-10-niet-toegewezen.xlsx" in written
+
+
+def test_monthly_step_lists_the_vrijstellingen_duo_must_hold(data_dir: Path) -> None:
+    assert write_vrijstellingen_for_duo.fn(str(data_dir), None, date(2026, 10, 1)) == {
+        "vrijstellingen_for_duo": 1}
+    listing = (data_dir / "reports" / "vrijstellingen-duo-2026-10-01.csv").read_bytes().decode("utf-8")
+    assert listing.split("\r\n")[1].startswith(f"{BSNS[3]};LPW_5_A;01-09-2026;;")
 
 
 def test_daily_steps_count_thuiszitters_and_renewals_due(data_dir: Path) -> None:
