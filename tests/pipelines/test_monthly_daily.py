@@ -24,10 +24,13 @@ SEPT = date(2026, 9, 7)
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A register with an ABSOLUUT_VERZUIM case open since May and a vrijstelling art. 5 onder a."""
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A register with an ABSOLUUT_VERZUIM case open since May and a vrijstelling art. 5 onder a;
+    gemeente 0363 served (the steps read it from the environment, as a run does)."""
     from registers.case_sync import sync_cases
     from registers.vrijstellingen import add_vrijstelling
+
+    monkeypatch.setenv("INBEELD_GEMEENTEN", "0363")
 
     with registers(Settings(data_dir=tmp_path)) as session:
         case = {"persoonsnummer": BSNS[2], "gemeentecode": "0363", "signal": "ABSOLUUT_VERZUIM",
