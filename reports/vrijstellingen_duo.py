@@ -15,6 +15,7 @@ in that layout. Pure functions over plain rows; the command reads the register a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,9 +55,12 @@ def list_lines(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, ...]]:
 
 
 def write_list(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
-    """The registration list as a file: UTF-8, semicolons, CRLF (docs/formats.md §4.1)."""
-    lines = [";".join(LIST_COLUMNS), *(";".join(line) for line in list_lines(rows))]
-    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    """The registration list as a file: UTF-8, semicolons, CRLF, `"` quoting where a value needs it
+    (docs/formats.md §4.1)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(LIST_COLUMNS)
+        writer.writerows(list_lines(rows))
     return path
 
 
