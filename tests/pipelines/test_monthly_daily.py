@@ -69,6 +69,19 @@ def test_daily_steps_count_thuiszitters_and_renewals_due(data_dir: Path) -> None
     assert (data_dir / "reports" / "vrijstelling-verlengen-2027-06-01.xlsx").is_file()
 
 
+def test_no_renewal_listed_once_the_young_person_is_18(data_dir: Path) -> None:
+    """18 on 5 May 2027: in June the vrijstelling no longer matters (rules.vrijstellingen.verlenging_telt)."""
+    from registers.models import Persoon
+    from registers.vrijstellingen import add_vrijstelling
+
+    with registers(Settings(data_dir=data_dir)) as session:
+        add_vrijstelling(session, BSNS[4], "LPW_5_A", date(2026, 9, 1), verklaring_datum=date(2026, 8, 1))
+        session.add(Persoon(persoonsnummer=BSNS[4], gemeentecode="0363", geboortedatum=date(2009, 5, 5),
+                            bijgewerkt_op=SEPT))
+        session.commit()
+    assert renewal_reminders.fn(str(data_dir), None, date(2027, 6, 1)) == {"renewals_due": 1}
+
+
 def test_daily_and_monthly_flows_under_prefect(prefect_harness: None, data_dir: Path) -> None:
     june = daily_flow(peildatum=date(2027, 6, 1), data_dir=str(data_dir))
     assert june["renewals_due"] == 1 and june["thuiszitters_over_3_months"] == 1
