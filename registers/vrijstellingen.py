@@ -18,8 +18,9 @@ is what the register must check before it holds one (the rules module leaves tha
 - the ground fits the person on the begindatum (`rules.vrijstellingen.past`: the obligation it frees
   from is theirs that day, art. 3a from 14, art. 3b in the last school year, art. 15 only
   kwalificatieplicht), from the birth date the BRP gives (`connectors.person_facts.birth_facts`).
-  A person the BRP does not know, or whose partly unknown birth date leaves it open, is refused:
-  nobody guesses. An imported row that fails is quarantined in staging (file, line, field, reason)
+  A partly unknown birth date that leaves it open is refused: nobody guesses. A person neither the
+  BRP nor the registers know cannot be checked; the entry is kept, and the signals count it only
+  when it fits the person they see (`rules.sql` `lpw_vrijstelling_past`). An imported row that fails is quarantined in staging (file, line, field, reason)
   and taken out of `vrijstellingen_import`, so it never reaches the signals.
 
 Art. 5 (a, b, c) kennisgevingen are renewed every year before 1 July (art. 6 lid 2 onder b):
@@ -103,10 +104,10 @@ def check(grond: Vrijstellingsgrond, begindatum: date, einddatum: date | None, *
 
 def check_fits(grond: Vrijstellingsgrond, begindatum: date, persoon: BirthFacts | None) -> None:
     """Refuse a ground the law does not allow for this person on the begindatum (Dutch, with the
-    article); pure. `persoon` None: the BRP does not know the person, so nothing can be checked."""
+    article); pure. `persoon` None: neither the BRP nor the registers know the person, so there is
+    nothing to check it against; the signals then count it only once it fits (`lpw_vrijstelling_past`)."""
     if persoon is None:
-        raise Refused(f"{grond.value} ({grond.artikel}) is niet te toetsen: de persoon staat niet in de "
-                      "BRP-levering, dus de leeftijd en de leerplicht op de begindatum zijn onbekend")
+        return
     toets = past(grond, persoon.geboortedatum, begindatum, persoon.sk_datum, persoon.pro_vso_datum)
     if toets.past is not True:
         raise Refused(f"niet toegestaan: {toets.reden}")
