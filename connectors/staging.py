@@ -453,7 +453,8 @@ class Staging:
                 [import_id, lines]).fetchall()}
             todo = [row for row in rows if row.line in present]
             if todo:
-                (name,) = con.execute("SELECT file_name FROM imports WHERE import_id = ?", [import_id]).fetchone()
+                (name,) = con.execute("SELECT file_name FROM imports WHERE import_id = ?",
+                                      [import_id]).fetchone()
                 con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
                                 [(import_id, name, r.line, r.field, r.value, r.reason) for r in todo])
                 con.execute(f"DELETE FROM {table} WHERE import_id = ? AND list_contains(?, line)",

@@ -20,8 +20,9 @@ is what the register must check before it holds one (the rules module leaves tha
   kwalificatieplicht), from the birth date the BRP gives (`connectors.person_facts.birth_facts`).
   A partly unknown birth date that leaves it open is refused: nobody guesses. A person neither the
   BRP nor the registers know cannot be checked; the entry is kept, and the signals count it only
-  when it fits the person they see (`rules.sql` `lpw_vrijstelling_past`). An imported row that fails is quarantined in staging (file, line, field, reason)
-  and taken out of `vrijstellingen_import`, so it never reaches the signals.
+  when it fits the person they see (`rules.sql` `lpw_vrijstelling_past`). An imported row that
+  fails is quarantined in staging (file, line, field, reason) and taken out of
+  `vrijstellingen_import`, so it never reaches the signals.
 
 Art. 5 (a, b, c) kennisgevingen are renewed every year before 1 July (art. 6 lid 2 onder b):
 `renewal_due` says by when. Art. 8 (5 onder b is void if the child went to a school of that

@@ -18,7 +18,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, RedenAfsluiting, Signal
-from registers.thuiszitters import verzuim_start
 from registers.models import (
     Case,
     CaseAction,
@@ -29,6 +28,7 @@ from registers.models import (
     Vrijstelling,
     VsvEntry,
 )
+from registers.thuiszitters import verzuim_start
 
 CLOSE_REASON_LABELS = {reason.value: reason.label for reason in CloseReason}
 MELDING_REASON_LABELS = {reason.value: reason.label for reason in RedenAfsluiting}

@@ -5,8 +5,9 @@ whole rule set is one set-based query over the staged deliveries, built from the
 `rules.sql` (the same dated parameters as the Python) and, for the vrijstellingen, from
 `rules.vrijstellingen.telt_tegen` evaluated for the peildatum; a vrijstelling counts only when its
 ground fitted the person on its begindatum (`lpw_vrijstelling_past`, `rules.vrijstellingen.past`), so
-one registered or delivered against the law (art. 3a for a 9-year-old) never hides a child. The semantics of every signal and its
-`sinds` date are those of docs/formats.md §5.1; the generator's truth files are their oracle.
+one registered or delivered against the law (art. 3a for a 9-year-old) never hides a child. The
+semantics of every signal and its `sinds` date are those of docs/formats.md §5.1; the generator's
+truth files are their oracle.
 
 Inputs (the staging views of `connectors`): `brp_personen` of the newest BRP import on or before the
 peildatum; the enrolment state `duo_inschrijvingen_op(import)` after the newest DUO import on or

@@ -26,7 +26,7 @@ praktijkonderwijs/VSO certificate, `twaalf` the end of the 12th full school year
     lpw_controle_nodig(vroegst, laatst, peil, sk, pro, twaalf)              -> BOOLEAN
     lpw_status_zeker(vroegst, laatst, peil, sk, pro, twaalf)                -> status, NULL if unsure
     lpw_verjaardag(geb, jaren), lpw_schooljaar_einde(d, maand, dag)         -> DATE (helpers)
-    lpw_vrijstelling_past_op(grond, geb, op, sk, pro)                       -> BOOLEAN (rules.vrijstellingen.past)
+    lpw_vrijstelling_past_op(grond, geb, op, sk, pro)                       -> BOOLEAN (vrijstellingen.past)
     lpw_vrijstelling_past(grond, vroegst, laatst, op, sk, pro)              -> BOOLEAN, true only when it fits
                                                    every possible birth date
 
@@ -251,7 +251,8 @@ def macro_definitions(parameters: Parameters | None = None, temporary: bool = Tr
     macro("vrijstelling_past_op", "grond, geb, op, sk := NULL, pro := NULL",
           f"coalesce(CASE grond {' '.join(whens)} END, false)")
     macro("vrijstelling_past", "grond, vroegst, laatst, op, sk := NULL, pro := NULL",
-          f"{p}vrijstelling_past_op(grond, vroegst, op, sk, pro) AND {p}vrijstelling_past_op(grond, laatst, op, sk, pro)")
+          f"{p}vrijstelling_past_op(grond, vroegst, op, sk, pro) "
+          f"AND {p}vrijstelling_past_op(grond, laatst, op, sk, pro)")
 
     return [f"CREATE OR REPLACE {kind} {p}{name}({args}) AS {body}" for name, args, body in out]
 

@@ -165,12 +165,13 @@ _PLICHT = {LP: "leerplichtig", KP: "kwalificatieplichtig"}
 #: The fit rule per ground in words, for docs/law.md and a jurist reading the tests.
 GRONDEN_TABEL: dict[Vrijstellingsgrond, str] = {
     Vrijstellingsgrond.LPW_5_A: "leerplichtig of kwalificatieplichtig (art. 5: 'school onderscheidenlijk "
-                                "een instelling'; art. 15 lid 1 'in andere gevallen dan genoemd in artikel 5')",
+                                "een instelling'; art. 15 lid 1 'in andere gevallen dan genoemd in "
+                                "artikel 5')",
     Vrijstellingsgrond.LPW_5_B: "leerplichtig of kwalificatieplichtig (art. 5)",
     Vrijstellingsgrond.LPW_5_C: "leerplichtig of kwalificatieplichtig (art. 5)",
     Vrijstellingsgrond.LPW_5A: "leerplichtig (art. 5a: 'als leerling van een school')",
-    Vrijstellingsgrond.LPW_3A: "leerplichtig en ten minste 14 jaar (art. 3a lid 1: 'tenminste de leeftijd van "
-                               "14 jaar heeft bereikt')",
+    Vrijstellingsgrond.LPW_3A: "leerplichtig en ten minste 14 jaar (art. 3a lid 1: 'tenminste de leeftijd "
+                               "van 14 jaar heeft bereikt')",
     Vrijstellingsgrond.LPW_3B: "leerplichtig, in het laatste leerplichtige schooljaar (art. 3b lid 1: 'het "
                                "laatste schooljaar, bedoeld in artikel 3, eerste lid, onder a of b')",
     Vrijstellingsgrond.LPW_15: "kwalificatieplichtig (art. 15 lid 1: 'de in artikel 4a opgelegde "
@@ -268,5 +269,6 @@ def past(grond: Vrijstellingsgrond | str, geboortedatum: PartialDate | date | st
     if geen:
         return Toets(grond, op, False, reden)
     return Toets(grond, op, None,
-                 f"de geboortedatum is niet volledig bekend ({geboortedatum.format_nl()}): niet vast te stellen "
-                 f"of {grond.value} ({grond.artikel}) op {format_nl(op)} past; controleer eerst de geboortedatum")
+                 f"de geboortedatum is niet volledig bekend ({geboortedatum.format_nl()}): niet vast te "
+                 f"stellen of {grond.value} ({grond.artikel}) op {format_nl(op)} past; controleer eerst de "
+                 "geboortedatum")
