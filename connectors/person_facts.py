@@ -91,3 +91,47 @@ def person_facts(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> dict
     finally:
         con.unregister(RELATION)
     return {row[0]: PersonFacts(row[0], row[1], row[2], row[3]) for row in rows}
+
+
+@dataclass(frozen=True)
+class BirthFacts:
+    """What the law needs to say whether a vrijstelling fits a person: the birth date as the BRP gives
+    it (`jjjjmmdd`, `00` for an unknown part) and the dates that end the kwalificatieplicht."""
+
+    persoonsnummer: str
+    geboortedatum: str
+    sk_datum: date | None = None
+    pro_vso_datum: date | None = None
+
+
+def birth_facts(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> dict[str, BirthFacts]:
+    """Birth date (newest BRP delivery) and startkwalificatie / PrO-VSO certificate dates (DUO) of
+    `numbers`; persons without a BRP birth date are left out."""
+    wanted = sorted(set(numbers))
+    if not wanted or not _exists(con, "brp_personen"):
+        return {}
+    duo = [f"""SELECT d.persoonsnummer, d.diploma_datum, d.startkwalificatie, d.pro_vso_getuigschrift
+               FROM {table} d JOIN {RELATION} n ON n.persoonsnummer = d.persoonsnummer"""
+           for table in ("duo_clevering", "duo_plevering") if _exists(con, table)]
+    duo_sql = " UNION ALL ".join(duo) or (
+        "SELECT NULL::VARCHAR AS persoonsnummer, NULL::DATE AS diploma_datum, NULL::BOOLEAN AS "
+        "startkwalificatie, NULL::BOOLEAN AS pro_vso_getuigschrift WHERE false")
+    con.register(RELATION, pa.table({"persoonsnummer": pa.array(wanted, pa.string())}))
+    try:
+        rows = con.execute(f"""
+            WITH brp AS (
+                SELECT b.bsn AS persoonsnummer, b.geboortedatum
+                FROM brp_personen b JOIN {RELATION} n ON n.persoonsnummer = b.bsn
+                QUALIFY row_number() OVER (PARTITION BY b.bsn ORDER BY b.import_id DESC) = 1),
+            duo AS (
+                SELECT persoonsnummer,
+                       min(diploma_datum) FILTER (WHERE startkwalificatie) AS sk_datum,
+                       min(diploma_datum) FILTER (WHERE pro_vso_getuigschrift) AS pro_vso_datum
+                FROM ({duo_sql}) GROUP BY persoonsnummer)
+            SELECT brp.persoonsnummer, brp.geboortedatum, duo.sk_datum, duo.pro_vso_datum
+            FROM brp LEFT JOIN duo USING (persoonsnummer)
+            WHERE brp.geboortedatum IS NOT NULL
+        """).fetchall()
+    finally:
+        con.unregister(RELATION)
+    return {row[0]: BirthFacts(*row) for row in rows}

@@ -56,7 +56,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -436,6 +436,37 @@ class Staging:
             previous_population=previous_count, previous_import_id=previous,
             summary=summary, details=outcome.details,
         )
+
+    def quarantine_rows(self, table: str, import_id: int, rows: Sequence[QuarantineRow]) -> int:
+        """Move rows of one import that a later check refused (the register's legal checks on
+        vrijstellingen) out of `table` into quarantine, as if the reader had quarantined them: the
+        file, line, field and reason are kept and the import's counts follow. Rows no longer in
+        `table` are skipped, so doing it twice changes nothing. Returns the rows moved."""
+        lines = sorted({row.line for row in rows if row.line is not None})
+        if not lines:
+            return 0
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            present = {line for (line,) in con.execute(
+                f"SELECT DISTINCT line FROM {table} WHERE import_id = ? AND list_contains(?, line)",
+                [import_id, lines]).fetchall()}
+            todo = [row for row in rows if row.line in present]
+            if todo:
+                (name,) = con.execute("SELECT file_name FROM imports WHERE import_id = ?",
+                                      [import_id]).fetchone()
+                con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
+                                [(import_id, name, r.line, r.field, r.value, r.reason) for r in todo])
+                con.execute(f"DELETE FROM {table} WHERE import_id = ? AND list_contains(?, line)",
+                            [import_id, sorted(present)])
+                con.execute("UPDATE imports SET rows_loaded = rows_loaded - ?, "
+                            "rows_quarantined = coalesce(rows_quarantined, 0) + ? WHERE import_id = ?",
+                            [len(present), len(present), import_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return len(present)
 
     # -- looking things up ----------------------------------------------------------------------
     def latest_import_id(self, kind: str) -> int | None:

@@ -7,6 +7,7 @@ Thin wrappers: open the register database and the staging file of the settings i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from inbeeld.settings import Settings
 from letters.kinds import Soort
 from letters.pdf import page_count
 from letters.run import LetterRunBusy, run_letters
+from letters.single import BY_HAND, draft, store
 from registers.audit import record_reads
 from registers.codes import LetterStatus
 from registers.db import registers_of
@@ -96,6 +98,55 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
             click.echo(f"  PDF: {path} ({page_count(path)} pages)")
     if result.pdf_problem:
         click.echo(f"  no PDF: {result.pdf_problem}")
+
+
+@letters_group.command("draft")
+@click.argument("case_id", type=int)
+@click.option("--soort", required=True, type=click.Choice([s.value for s in BY_HAND]), help="Kind of letter.")
+@click.option("--datum", type=DATUM, default=None, help="The letter's date (default today).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the drafts (default: DATA_DIR/letters/concept).")
+@click.pass_context
+def draft_command(ctx: click.Context, case_id: int, soort: str, datum: date | None, out: Path | None) -> None:
+    """A single letter on case CASE_ID: one .docx per addressee, every field filled as the letter run
+    fills it, to edit in Word. Nothing is recorded until `inbeeld letters store FILE`."""
+    settings: Settings = ctx.obj
+    if not settings.staging_path.is_file():
+        raise click.ClickException(f"no staging database at {settings.staging_path}: "
+                                   "import a BRP delivery first (inbeeld import brp FILE)")
+    sessions = _sessions(settings)
+    try:
+        drafts = draft(sessions, settings.staging_path, out or settings.data_dir / "letters" / "concept",
+                       case_id, Soort(soort), datum=datum or date.today(), gemeenten=settings.gemeenten,
+                       config=settings.letters)
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        sessions.kw["bind"].dispose()
+    for item in drafts:
+        click.echo(f"concept {item.kenmerk} aan {item.geadresseerde}: {item.path}")
+    click.echo("Bewerk de brief in Word en sla hem op met: inbeeld letters store BESTAND")
+
+
+@letters_group.command("store")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--by", default=None, metavar="LOGIN",
+              help="The named user who sends it (default: inbeeld --by / INBEELD_GEBRUIKER).")
+@click.pass_context
+def store_command(ctx: click.Context, path: Path, by: str | None) -> None:
+    """Store an (edited) draft: in the letter log, on the case's timeline, its file under letters/enkel/."""
+    settings: Settings = ctx.obj
+    if by:
+        settings = replace(settings, gebruiker=by.strip().lower())
+    sessions = _sessions(settings)
+    try:
+        letter = store(sessions, path, settings.data_dir / "letters")
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        sessions.kw["bind"].dispose()
+    click.echo(f"brief {letter.kenmerk} opgeslagen op zaak {letter.case_id} (rang {letter.rang}, aan "
+               f"{letter.geadresseerde}): {settings.data_dir / 'letters' / letter.run / letter.bestand}")
 
 
 @letters_group.command("list")

@@ -41,15 +41,27 @@ def update_thuiszitters(data_dir: str, gemeente: str | None, day: date) -> dict[
 
 @task(task_run_name="renewal-reminders", **TASK)
 def renewal_reminders(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
-    """The vrijstellingen whose yearly renewal is due by the coming 1 July, as a list for the office."""
+    """The vrijstellingen whose yearly renewal is due by the coming 1 July, as a list for the office;
+    only while the renewal still matters (rules.vrijstellingen.verlenging_telt: the young person still
+    has an obligation in the school year it is for, by the birth date in `personen`)."""
+    from sqlalchemy import select
+
     from connectors.output_names import inside
     from registers.audit import record_reads
+    from registers.models import Persoon
     from registers.vrijstellingen import list_vrijstellingen, renewal_due
     from reports.spreadsheet import Column, Table, write_xlsx
+    from rules.vrijstellingen import verlenging_telt
 
     settings = run_settings(data_dir, gemeente)
     with registers(settings) as session:
         due = [(entry, renewal_due(entry, day)) for entry in list_vrijstellingen(session, geldig_op=day)]
+        numbers = sorted({entry.persoonsnummer for entry, deadline in due if deadline is not None})
+        born = dict(session.execute(select(Persoon.persoonsnummer, Persoon.geboortedatum)
+                                    .where(Persoon.persoonsnummer.in_(numbers))).all()) if numbers else {}
+        due = [(entry, deadline if deadline is None or born.get(entry.persoonsnummer) is None
+                or verlenging_telt(entry.grond, born[entry.persoonsnummer], deadline) else None)
+               for entry, deadline in due]
         listed = [entry for entry, deadline in due if deadline is not None]
         rows = [{"persoonsnummer": entry.persoonsnummer, "grond": str(entry.grond),
                  "begindatum": entry.begindatum, "uiterlijk": deadline}

@@ -124,7 +124,8 @@ def _run(out: Path, deliveries: Path, data_dir: Path, *, persons: int, seed: int
     last = manifest.peildatums[-1]
     following = last.replace(day=28) + timedelta(days=4)
     monthly_day = first_working_day(following.year, following.month)
-    echo(f"Monthly run of {monthly_day.isoformat()}: work lists, VSV figures, KPIs ...")
+    echo(f"Monthly run of {monthly_day.isoformat()}: work lists, VSV figures, vrijstellingen for DUO, "
+         "KPIs ...")
     result.monthly = monthly_flow(peildatum=monthly_day, data_dir=str(data_dir), gemeente=gemeente)
     result.web_password = add_demo_users(data_dir, gemeente)
     return result

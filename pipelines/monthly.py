@@ -1,5 +1,5 @@
 """The monthly flow, on the first working day of the month: work lists, VSV figures and DUO
-reconciliation, KPIs.
+reconciliation, the vrijstellingen DUO must hold, KPIs.
 
 A cron cannot say "first working day", so the schedule fires at 07:00 on days 1–7 and the deployment
 sets `only_on_first_working_day`; the guard task lets through only a peildatum (default today) that
@@ -90,6 +90,21 @@ def write_vsv(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
             len(result.alleen_inbeeld)}
 
 
+@task(task_run_name="vrijstellingen-duo", **TASK)
+def write_vrijstellingen_for_duo(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
+    """The vrijstellingen the gemeente must have registered at DUO on `day` (docs/formats.md §4.1),
+    for the administratie to check against Mijn DUO."""
+    from connectors.output_names import inside
+    from reports import gather
+    from reports.vrijstellingen_duo import list_name, write_list
+
+    settings = run_settings(data_dir, gemeente)
+    with registers(settings) as session:
+        rows = gather.vrijstellingen_for_duo(session, day)
+    write_list(inside(run_catalog(settings).reports, list_name(day)), rows)
+    return {"vrijstellingen_for_duo": len(rows)}
+
+
 @task(task_run_name="kpi", **TASK)
 def write_kpis(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """KPIs of the newest month that ended with verzuimmeldingen (the month just ended, saying why it
@@ -129,7 +144,7 @@ def monthly_flow(
     catalog = run_catalog(settings)
     counts: dict[str, int] = {"skipped": 0}
     with RunLock(settings.data_dir, catalog.register_url, purpose="monthly", lock_file=catalog.run_lock):
-        for step in (write_worklists, write_vsv, write_kpis):
+        for step in (write_worklists, write_vsv, write_vrijstellingen_for_duo, write_kpis):
             counts.update(step(str(settings.data_dir), gemeente, day))
     logger.info(summary_line("monthly", counts))
     return counts

@@ -290,11 +290,14 @@ def vrijstelling() -> None:
 def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begindatum: date,
                      einddatum: date | None, verklaring_datum: date | None, nooit_geschikt: bool,
                      toelichting: str | None) -> None:
-    """Register a vrijstelling for PERSOONSNUMMER."""
+    """Register a vrijstelling for PERSOONSNUMMER; refused when the law does not allow the ground for
+    the person on the begindatum (birth date from the staged BRP delivery)."""
+    settings: Settings = ctx.obj
     with register_session(ctx) as session:
         entry = vrijstelling_register.add_vrijstelling(
             session, persoonsnummer, grond, begindatum, einddatum=einddatum,
-            verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt, toelichting=toelichting)
+            verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt, toelichting=toelichting,
+            staging_path=settings.staging_path)
         until = format_nl(entry.einddatum) if entry.einddatum else "open einde"
         click.echo(f"Vrijstelling {entry.id}: {entry.grond.value} ({entry.grond.artikel}), "
                    f"{format_nl(entry.begindatum)} – {until}")
@@ -348,7 +351,8 @@ def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) ->
         click.echo(f"{file.name}: {summary.new} nieuw, {summary.updated} bijgewerkt, "
                    f"{summary.unchanged} ongewijzigd, {len(summary.quarantined)} in quarantaine")
         for fault in summary.quarantined:
-            click.echo(f"  line {fault.line}, field {fault.field}: {fault.reason}", err=True)
+            click.echo(f"  {fault.file or file.name}, regel {fault.line}, veld {fault.field}: {fault.reason}",
+                       err=True)
 
 
 # --- verzuimmeldingen ------------------------------------------------------------------------------

@@ -52,11 +52,17 @@ def is_long(entry: Thuiszitter, on: date) -> bool:
     return end > add_months(entry.startdatum, int(value("thuiszitter_lang", on)))
 
 
+def verzuim_start():  # noqa: ANN201 (a SQL expression)
+    """The first day of a case's absoluut verzuim: the signal's `sinds`, else the day it was opened.
+    The thuiszitter register and the Leerplichttelling count from this same day."""
+    return func.coalesce(Case.sinds, Case.opened_on)
+
+
 def _qualifying(peildatum: date) -> tuple[Select, Select]:
     """The sources that qualify on `peildatum`: (case_id, persoonsnummer, startdatum) of the open
     ABSOLUUT_VERZUIM cases and (melding_id, persoonsnummer, startdatum) of the LRV meldingen."""
     cutoff = threshold_start(peildatum)
-    case_start = func.coalesce(Case.sinds, Case.opened_on)
+    case_start = verzuim_start()
     cases = (select(Case.id, Case.persoonsnummer, case_start.label("startdatum"))
              .where(Case.signal == Signal.ABSOLUUT_VERZUIM, Case.status == CaseStatus.OPEN,
                     case_start < cutoff))

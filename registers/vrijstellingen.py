@@ -14,7 +14,15 @@ is what the register must check before it holds one (the rules module leaves tha
   school year it starts in;
 - a statement date (`verklaring_datum`) only for the grounds that ask for one: LPW_5_A (art. 7)
   and LPW_5_C (art. 9, the foreign school's statement);
-- no two vrijstellingen of one person on one ground overlap.
+- no two vrijstellingen of one person on one ground overlap;
+- the ground fits the person on the begindatum (`rules.vrijstellingen.past`: the obligation it frees
+  from is theirs that day, art. 3a from 14, art. 3b in the last school year, art. 15 only
+  kwalificatieplicht), from the birth date the BRP gives (`connectors.person_facts.birth_facts`).
+  A partly unknown birth date that leaves it open is refused: nobody guesses. A person neither the
+  BRP nor the registers know cannot be checked; the entry is kept, and the signals count it only
+  when it fits the person they see (`rules.sql` `lpw_vrijstelling_past`). An imported row that
+  fails is quarantined in staging (file, line, field, reason) and taken out of
+  `vrijstellingen_import`, so it never reaches the signals.
 
 Art. 5 (a, b, c) kennisgevingen are renewed every year before 1 July (art. 6 lid 2 onder b):
 `renewal_due` says by when. Art. 8 (5 onder b is void if the child went to a school of that
@@ -35,15 +43,16 @@ from sqlalchemy.orm import Session
 from connectors import vrijstellingen_csv
 from connectors.deliveries import load
 from connectors.errors import RefusedFile, StagingLocked
+from connectors.person_facts import BirthFacts, birth_facts
 from connectors.persoonsnummer import is_persoonsnummer
-from connectors.staging import Staging
+from connectors.staging import QuarantineRow, Staging
 from registers.audit import AuditEvent, trail
 from registers.codes import CloseReason
 from registers.errors import Refused, RefusedDelivery
-from registers.models import Vrijstelling
+from registers.models import Persoon, Vrijstelling
 from rules.dates import MaandDag, add_months, format_nl, parse_date, schooljaar_einde
 from rules.parameters import value
-from rules.vrijstellingen import TREKKEND_SEIZOEN, Vrijstellingsgrond
+from rules.vrijstellingen import TREKKEND_SEIZOEN, Vrijstellingsgrond, past
 
 G = Vrijstellingsgrond
 STATEMENT_MAX_AGE_MONTHS = 3  # art. 7: "niet ouder dan drie maanden"
@@ -94,6 +103,34 @@ def check(grond: Vrijstellingsgrond, begindatum: date, einddatum: date | None, *
                           f"{format_nl(last)}")
 
 
+def check_fits(grond: Vrijstellingsgrond, begindatum: date, persoon: BirthFacts | None) -> None:
+    """Refuse a ground the law does not allow for this person on the begindatum (Dutch, with the
+    article); pure. `persoon` None: neither the BRP nor the registers know the person, so there is
+    nothing to check it against; the signals then count it only once it fits (`lpw_vrijstelling_past`)."""
+    if persoon is None:
+        return
+    toets = past(grond, persoon.geboortedatum, begindatum, persoon.sk_datum, persoon.pro_vso_datum)
+    if toets.past is not True:
+        raise Refused(f"niet toegestaan: {toets.reden}")
+
+
+def facts_of(session: Session, persoonsnummer: str, staging_path: Path | None = None) -> BirthFacts | None:
+    """What the law needs about the person: from staging when there is one (the BRP as delivered),
+    else the birth date the registers keep (`personen`, refreshed weekly from staging)."""
+    if staging_path is not None and Path(staging_path).is_file():
+        try:
+            with Staging(staging_path, read_only=True) as staging:
+                found = birth_facts(staging.con, [persoonsnummer]).get(persoonsnummer)
+        except StagingLocked as exc:
+            raise Refused(str(exc)) from None
+        if found is not None:
+            return found
+    persoon = session.get(Persoon, persoonsnummer)
+    if persoon is None or persoon.geboortedatum is None:
+        return None
+    return BirthFacts(persoonsnummer, persoon.geboortedatum.strftime("%Y%m%d"), persoon.sk_datum)
+
+
 def _check_overlap(session: Session, persoonsnummer: str, grond: Vrijstellingsgrond, begindatum: date,
                    einddatum: date | None, exclude_id: int | None = None) -> None:
     query = select(Vrijstelling).where(
@@ -120,14 +157,19 @@ def add_vrijstelling(
     verklaring_datum: date | None = None,
     nooit_geschikt: bool = False,
     toelichting: str | None = None,
+    persoon: BirthFacts | None = None,
+    staging_path: Path | None = None,
 ) -> Vrijstelling:
     """Register a vrijstelling after the checks of the module docstring. The next case sync closes the
-    person's absoluut-verzuim case with reason `vrijstelling` once the matching sees it."""
+    person's absoluut-verzuim case with reason `vrijstelling` once the matching sees it.
+
+    `persoon`: the person's birth facts; else they are looked up (`facts_of`, staging first)."""
     persoonsnummer = persoonsnummer.strip()
     if not is_persoonsnummer(persoonsnummer):
         raise Refused("the persoonsnummer fails the elfproef (not a BSN or onderwijsnummer)")
     grond = parse_grond(grond)
     check(grond, begindatum, einddatum, verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt)
+    check_fits(grond, begindatum, persoon or facts_of(session, persoonsnummer, staging_path))
     _check_overlap(session, persoonsnummer, grond, begindatum, einddatum)
     entry = Vrijstelling(persoonsnummer=persoonsnummer, grond=grond, begindatum=begindatum,
                          einddatum=einddatum,
@@ -226,6 +268,8 @@ class Quarantined:
     line: int | None
     field: str | None
     reason: str
+    value: str | None = None
+    file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -258,35 +302,44 @@ def import_delivery(session: Session, staging_path: Path, path: Path, *, gemeent
                 f"SELECT {', '.join(STAGED_COLUMNS)} FROM vrijstellingen_import "
                 "WHERE import_id = ? ORDER BY line", [import_id])
             rows = [dict(zip(STAGED_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
-            staged_faults = tuple(Quarantined(q["line"], q["field"], q["reason"])
+            persons = birth_facts(staging.con, [str(row["persoonsnummer"] or "") for row in rows])
+            summary = import_vrijstellingen(session, rows, persons=persons)
+            # a row the law does not allow leaves staging too (the signals read it there)
+            staging.quarantine_rows("vrijstellingen_import", import_id, [
+                QuarantineRow(q.line, q.field, q.value, q.reason) for q in summary.quarantined])
+            staged_faults = tuple(Quarantined(q["line"], q["field"], q["reason"], q["value"], q["file"])
                                   for q in staging.quarantine(import_id))
     except RefusedFile as exc:
         raise RefusedDelivery(exc) from None
     except StagingLocked as exc:
         raise Refused(str(exc)) from None
-    summary = import_vrijstellingen(session, rows)
-    return replace(summary, quarantined=staged_faults + summary.quarantined, import_id=import_id,
+    return replace(summary, quarantined=staged_faults, import_id=import_id,
                    duplicate=result.status == "duplicate")
 
 
-def import_vrijstellingen(session: Session, rows: Iterable[Mapping[str, Any]]) -> ImportSummary:
+def import_vrijstellingen(session: Session, rows: Iterable[Mapping[str, Any]],
+                          persons: Mapping[str, BirthFacts] | None = None) -> ImportSummary:
     """Take in staged vrijstellingen (`vrijstellingen_import` rows): new ones added, known ones (same
     person, ground and begindatum) given the delivered einddatum / toelichting; rows the law does not
-    allow quarantined with their reason. Applying the same rows twice changes nothing."""
+    allow quarantined with their reason. Applying the same rows twice changes nothing.
+
+    `persons`: the birth facts of the rows' persons (staging's); one not in it is looked up in the
+    registers (`facts_of`)."""
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     quarantined: list[Quarantined] = []
     for row in rows:
         try:
-            counts[_import_row(session, row)] += 1
+            counts[_import_row(session, row, persons or {})] += 1
         except _RowFault as fault:
-            quarantined.append(Quarantined(row.get("line"), fault.field, fault.reason))
+            quarantined.append(Quarantined(row.get("line"), fault.field, fault.reason, fault.value))
     return ImportSummary(**counts, quarantined=tuple(quarantined))
 
 
 class _RowFault(Exception):
-    def __init__(self, field_name: str, reason: str) -> None:
+    def __init__(self, field_name: str, reason: str, value: object = None) -> None:
         super().__init__(reason)
         self.field, self.reason = field_name, reason
+        self.value = None if value is None else str(value)
 
 
 def _as_date(row: Mapping[str, Any], name: str) -> date | None:
@@ -301,7 +354,7 @@ def _as_date(row: Mapping[str, Any], name: str) -> date | None:
         raise _RowFault(name, str(exc)) from None
 
 
-def _import_row(session: Session, row: Mapping[str, Any]) -> str:
+def _import_row(session: Session, row: Mapping[str, Any], persons: Mapping[str, BirthFacts]) -> str:
     persoonsnummer = str(row.get("persoonsnummer") or "")
     if not is_persoonsnummer(persoonsnummer):
         raise _RowFault("persoonsnummer", "fails the elfproef (not a BSN or onderwijsnummer)")
@@ -325,6 +378,10 @@ def _import_row(session: Session, row: Mapping[str, Any]) -> str:
                        exclude_id=known.id if known is not None else None)
     except Refused as exc:
         raise _RowFault("begindatum/einddatum", str(exc)) from None
+    try:
+        check_fits(grond, begindatum, persons.get(persoonsnummer) or facts_of(session, persoonsnummer))
+    except Refused as exc:
+        raise _RowFault("grondslag", str(exc), grond.value) from None
     audit = trail(session)
     if known is None:
         entry = Vrijstelling(persoonsnummer=persoonsnummer, grond=grond, begindatum=begindatum,

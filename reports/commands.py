@@ -421,24 +421,14 @@ def vrijstellingen_command(settings: Settings, peildatum: dt.date | None, duo_fi
                            out: Path | None) -> None:
     """The vrijstellingen to register at DUO (a CSV), and with --duo the reconciliation with DUO's
     register: still to register, only at DUO, another einddatum (person-level: for the office)."""
-    from registers.audit import AuditEvent, trail
-    from registers.vrijstellingen import list_vrijstellingen
-    from reports.vrijstellingen_duo import LIST_COLUMNS, afstemming, list_lines, to_register
+    from reports.vrijstellingen_duo import afstemming, list_name, to_register, write_list
 
     day = peildatum or dt.date.today()
     duo_rows, quarantined = _duo_vrijstellingen(duo_file) if duo_file else ([], [])
     with _registers(settings) as session:
-        entries = list_vrijstellingen(session)
-        register = to_register([{"persoonsnummer": v.persoonsnummer, "grondslag": str(v.grond), "id": v.id,
-                                 "begindatum": v.begindatum, "einddatum": v.einddatum} for v in entries], day)
-        trail(session).record_many(session, [AuditEvent("vrijstellingen.duo_lijst", row["persoonsnummer"],
-                                                        "vrijstellingen", row["id"]) for row in register])
-        session.commit()
+        register = gather.vrijstellingen_for_duo(session, day)
     folder = _out_dir(settings, out)
-    target = inside(folder, f"vrijstellingen-duo-{day.isoformat()}.csv")
-    lines = [";".join(LIST_COLUMNS), *(";".join(line) for line in list_lines(register))]
-    target.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    paths = [target]
+    paths = [write_list(inside(folder, list_name(day)), register)]
     click.echo(f"{len(register)} vrijstelling(en) die DUO op {format_date(day)} moet hebben.", err=True)
     if duo_file is not None:
         result = afstemming(register, to_register(duo_rows, day))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -172,3 +173,20 @@ def vsv_reconciliation(session: Session, con: duckdb.DuckDBPyConnection, year: i
                                                     f"convenantjaar={year}") for number in shown])
     session.commit()
     return result
+
+
+def vrijstellingen_for_duo(session: Session, peildatum: dt.date) -> list[dict[str, Any]]:
+    """The register's vrijstellingen DUO must hold on `peildatum` (reports.vrijstellingen_duo.to_register),
+    as rows `persoonsnummer, grondslag, begindatum, einddatum`. A list of persons: each row is written
+    to the audit trail (`vrijstellingen.duo_lijst`)."""
+    from registers.vrijstellingen import list_vrijstellingen
+    from reports.vrijstellingen_duo import to_register
+
+    rows = to_register([{"persoonsnummer": v.persoonsnummer, "grondslag": str(v.grond), "id": v.id,
+                         "begindatum": v.begindatum, "einddatum": v.einddatum}
+                        for v in list_vrijstellingen(session)], peildatum)
+    trail(session).record_many(session, [AuditEvent("vrijstellingen.duo_lijst", row["persoonsnummer"],
+                                                    "vrijstellingen", row["id"]) for row in rows])
+    session.commit()
+    return rows
+

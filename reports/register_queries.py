@@ -39,6 +39,7 @@ from registers.models import (
     Vrijstelling,
     VsvEntry,
 )
+from registers.thuiszitters import verzuim_start
 
 CLOSE_REASON_LABELS = {reason.value: reason.label for reason in CloseReason}
 MELDING_REASON_LABELS = {reason.value: reason.label for reason in RedenAfsluiting}
@@ -62,14 +63,16 @@ def _only(query: Select, column: Any, ids: Collection[int] | None) -> Select:
 
 
 def cases(session: Session, ids: Collection[int] | None = None) -> pd.DataFrame:
-    """Every case (or those of `ids`): `case_id, soort, geopend, gesloten, reden_sluiting`
-    (reports.telling)."""
+    """Every case (or those of `ids`): `case_id, soort, geopend, gesloten, reden_sluiting, begin`
+    (reports.telling); `begin` is the first day of the verzuim (`registers.thuiszitters.verzuim_start`),
+    the day the thuiszitter register counts from too."""
     rows = session.execute(_only(
-        select(Case.id, Case.signal, Case.opened_on, Case.closed_on, Case.close_reason), Case.id, ids)).all()
+        select(Case.id, Case.signal, Case.opened_on, Case.closed_on, Case.close_reason, verzuim_start()),
+        Case.id, ids)).all()
     return pd.DataFrame(
         [{"case_id": r[0], "soort": _value(r[1]), "geopend": r[2], "gesloten": r[3],
-          "reden_sluiting": _value(r[4])} for r in rows],
-        columns=["case_id", "soort", "geopend", "gesloten", "reden_sluiting"],
+          "reden_sluiting": _value(r[4]), "begin": r[5]} for r in rows],
+        columns=["case_id", "soort", "geopend", "gesloten", "reden_sluiting", "begin"],
     )
 
 

@@ -9,10 +9,14 @@ Halt and proces-verbaal.
 Counting rules (school year t = 1 August t – 31 July t+1; `einde` = 31 July, or the peildatum
 for a year still running):
 
-- *Absoluut verzuim*: the cases of type `ABSOLUUT_VERZUIM` open on any day of the year. Their
-  duration runs from opening to closing, or to `einde` while still open. The outcome is the
-  closing reason of a case closed within the year; a case still open on `einde` is "nog niet
-  afgesloten".
+- *Absoluut verzuim*: the cases of type `ABSOLUUT_VERZUIM` whose verzuim ran on any day of the
+  year: from its `begin` (the first day of the verzuim, the signal's `sinds`; the opening day when
+  unknown) to closing. Their duration runs from `begin` to closing, or to `einde` while still open;
+  "ontstaan in het schooljaar" is a `begin` in the year. The outcome is the closing reason of a case
+  closed within the year; a case still open on `einde` is "nog niet afgesloten". The thuiszitter
+  register counts an absoluut verzuimer from the same `begin`, so the thuiszitters by absoluut
+  verzuim of a year are never more than its absoluut verzuim (counting from the opening day, a
+  verzuim found in September was missing from the year before while its thuiszitter was in it).
 - *Relatief verzuim*: the verzuimmeldingen with a meldingsdatum in the year, per kind; RMC
   meldingen (18+, not leer- or kwalificatieplichtig) are not part of the telling. The outcome is
   the reden afsluiting of a closed melding, else its status.
@@ -38,7 +42,7 @@ from reports.inputs import dates, frame, stamp, texts
 from rules.dates import add_months
 from rules.parameters import value
 
-CASE_COLUMNS = ("case_id", "soort", "geopend", "gesloten", "reden_sluiting")
+CASE_COLUMNS = ("case_id", "soort", "geopend", "gesloten", "reden_sluiting")  # optional: "begin"
 MELDING_COLUMNS = ("meldingsnummer", "soort_verzuim", "meldingsdatum", "status", "reden_afsluiting")
 VRIJSTELLING_COLUMNS = ("grondslag", "begindatum", "einddatum")
 THUISZITTER_COLUMNS = ("bron", "begindatum", "einddatum")
@@ -196,14 +200,15 @@ def leerplichttelling(
     data = frame(cases, CASE_COLUMNS, "cases")
     data["soort"] = texts(data["soort"]).str.upper()
     data["geopend"], data["gesloten"] = dates(data["geopend"]), dates(data["gesloten"])
+    data["begin"] = dates(data["begin"]).fillna(data["geopend"]) if "begin" in data else data["geopend"]
     data["reden_sluiting"] = texts(data["reden_sluiting"])
-    open_in_year = _overlaps(data["geopend"], data["gesloten"], jaar.start, einde)
+    open_in_year = _overlaps(data["begin"], data["gesloten"], jaar.start, einde)
     av = data[(data["soort"] == ABSOLUUT_VERZUIM) & open_in_year]
     regels.append(Regel(SECTION_ABSOLUUT, "Aantal gevallen van absoluut verzuim", len(av), "av.totaal"))
-    new = int((av["geopend"] >= stamp(jaar.start)).sum())
+    new = int((av["begin"] >= stamp(jaar.start)).sum())
     regels.append(Regel(SECTION_ABSOLUUT, "waarvan ontstaan in het schooljaar", new, "av.nieuw"))
     counts = {label: 0 for label in DURATIONS}
-    for begin, closed in zip(av["geopend"], av["gesloten"], strict=True):
+    for begin, closed in zip(av["begin"], av["gesloten"], strict=True):
         stop = einde if pd.isna(closed) or closed.date() > einde else closed.date()
         counts[duration_class(begin.date(), stop)] += 1
     for i, label in enumerate(DURATIONS):

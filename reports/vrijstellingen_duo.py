@@ -15,9 +15,11 @@ in that layout. Pure functions over plain rows; the command reads the register a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rules.vrijstellingen import Vrijstellingsgrond
@@ -50,6 +52,20 @@ def list_lines(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, ...]]:
         out.append((str(row["persoonsnummer"]), grond.value, _dmy(row["begindatum"]), _dmy(row["einddatum"]),
                     grond.artikel, grond.omschrijving))
     return out
+
+
+def write_list(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
+    """The registration list as a file: UTF-8, semicolons, CRLF, `"` quoting where a value needs it
+    (docs/formats.md §4.1)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(LIST_COLUMNS)
+        writer.writerows(list_lines(rows))
+    return path
+
+
+def list_name(peildatum: dt.date) -> str:
+    return f"vrijstellingen-duo-{peildatum.isoformat()}.csv"
 
 
 @dataclass(frozen=True)

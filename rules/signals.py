@@ -3,8 +3,11 @@
 Why SQL: a national run (5 million persons, 4 million enrolments) must match in seconds, so the
 whole rule set is one set-based query over the staged deliveries, built from the `lpw_` macros of
 `rules.sql` (the same dated parameters as the Python) and, for the vrijstellingen, from
-`rules.vrijstellingen.telt_tegen` evaluated for the peildatum. The semantics of every signal and its
-`sinds` date are those of docs/formats.md §5.1; the generator's truth files are their oracle.
+`rules.vrijstellingen.telt_tegen` evaluated for the peildatum; a vrijstelling counts only when its
+ground fitted the person on its begindatum (`lpw_vrijstelling_past`, `rules.vrijstellingen.past`), so
+one registered or delivered against the law (art. 3a for a 9-year-old) never hides a child. The
+semantics of every signal and its `sinds` date are those of docs/formats.md §5.1; the generator's
+truth files are their oracle.
 
 Inputs (the staging views of `connectors`): `brp_personen` of the newest BRP import on or before the
 peildatum; the enrolment state `duo_inschrijvingen_op(import)` after the newest DUO import on or
@@ -213,7 +216,9 @@ basis AS MATERIALIZED (
 vrij_p AS (
     SELECT v.persoonsnummer,
            bool_or(({d} <= v.einddatum OR v.einddatum IS NULL)
-                   AND (v.grondslag, b.status) IN ({_covers_sql(peildatum)})) AS gedekt,
+                   AND (v.grondslag, b.status) IN ({_covers_sql(peildatum)})
+                   AND lpw_vrijstelling_past(v.grondslag, b.vroegst, b.laatst, v.begindatum, b.sk, b.pro))
+               AS gedekt,
            max(v.einddatum + 1) FILTER (WHERE v.einddatum < {d}) AS na_vrij
     FROM vrij v JOIN basis b ON b.bsn = v.persoonsnummer
     GROUP BY v.persoonsnummer

@@ -26,6 +26,9 @@ praktijkonderwijs/VSO certificate, `twaalf` the end of the 12th full school year
     lpw_controle_nodig(vroegst, laatst, peil, sk, pro, twaalf)              -> BOOLEAN
     lpw_status_zeker(vroegst, laatst, peil, sk, pro, twaalf)                -> status, NULL if unsure
     lpw_verjaardag(geb, jaren), lpw_schooljaar_einde(d, maand, dag)         -> DATE (helpers)
+    lpw_vrijstelling_past_op(grond, geb, op, sk, pro)                       -> BOOLEAN (vrijstellingen.past)
+    lpw_vrijstelling_past(grond, vroegst, laatst, op, sk, pro)              -> BOOLEAN, true only when it fits
+                                                   every possible birth date
 
 A peildatum before the first value of a parameter gives NULL (the Python raises ParameterError).
 """
@@ -45,6 +48,7 @@ from rules.status import (
     Fase,
     StatusCode,
 )
+from rules.vrijstellingen import VERVANGENDE_LEERPLICHT_LEEFTIJD, Vrijstellingsgrond
 
 PREFIX = "lpw_"
 
@@ -226,6 +230,29 @@ def macro_definitions(parameters: Parameters | None = None, temporary: bool = Tr
     macro("status_zeker", bereik,
           f"CASE WHEN NOT {p}controle_nodig(vroegst, laatst, peil, sk, pro, twaalf) "
           f"THEN {p}status(vroegst, peil, sk, pro, twaalf) END")
+
+    # Which vrijstelling ground the law allows on a day (rules.vrijstellingen.past): the ground covers the
+    # status on `op`; art. 3a from the age of `vervangende_leerplicht_leeftijd`; art. 3b in the last
+    # leerplichtige school year. `lpw_vrijstelling_past` asks it of both ends of a birth date known in part
+    # (the birth dates a ground fits are one unbroken stretch).
+    leeftijd = params.parameter(VERVANGENDE_LEERPLICHT_LEEFTIJD)
+    macro("p_vervangende_leerplicht_leeftijd", "d", _case_on(leeftijd, "d"))
+    status_op = f"{p}status(geb, op, sk, pro)"
+    whens = []
+    for grond in Vrijstellingsgrond:
+        covered = ", ".join(f"'{s.value}'" for s in sorted(grond.dekt))
+        condition = f"{status_op} IN ({covered})"
+        if grond == Vrijstellingsgrond.LPW_3A:
+            condition += f" AND {p}verjaardag(geb, {p}p_vervangende_leerplicht_leeftijd(op)) <= op"
+        if grond == Vrijstellingsgrond.LPW_3B:
+            condition += (f" AND {p}leerplicht_einde_op(geb, op) = {p}schooljaar_einde(op, "
+                          f"{p}p_schooljaar_start_maand(op), {p}p_schooljaar_start_dag(op))")
+        whens.append(f"WHEN '{grond.value}' THEN {condition}")
+    macro("vrijstelling_past_op", "grond, geb, op, sk := NULL, pro := NULL",
+          f"coalesce(CASE grond {' '.join(whens)} END, false)")
+    macro("vrijstelling_past", "grond, vroegst, laatst, op, sk := NULL, pro := NULL",
+          f"{p}vrijstelling_past_op(grond, vroegst, op, sk, pro) "
+          f"AND {p}vrijstelling_past_op(grond, laatst, op, sk, pro)")
 
     return [f"CREATE OR REPLACE {kind} {p}{name}({args}) AS {body}" for name, args, body in out]
 

@@ -5,9 +5,12 @@ code LPW_5_A), while *artikel 5a* is trekkend bestaan (code LPW_5A). The ministe
 this mix-up in the answers to Kamervragen 2018Z14874 (docs/law.md). Art. 4b is the
 kwalificatieplicht's start and end, not trekkend bestaan. Use the codes, never "5a".
 
-`telt_tegen` says which obligation a vrijstelling that is valid on the peildatum covers; whether the
-vrijstelling itself is valid (statement at most 3 months old, renewed before 1 July, age 14 for
-art. 3a, ...) is for the register that holds it.
+`past` says whether the law allows a ground for a person on a day (the begindatum): the obligation
+the ground frees from must be the person's on that day, art. 3a asks for 14 years of age and art. 3b
+for the last leerplichtige school year (`GRONDEN_TABEL` for a jurist, docs/law.md). `telt_tegen` says
+which obligation a vrijstelling that is valid on the peildatum covers. What else makes a vrijstelling
+valid (statement at most 3 months old, renewed before 1 July, the season of art. 5a, ...) is for the
+register that holds it.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from rules.dates import add_months, schooljaar_einde
-from rules.parameters import value
-from rules.status import LPW, StatusCode, bepaal_status
+from rules.dates import PartialDate, add_months, anniversary, format_nl, schooljaar_einde
+from rules.parameters import PARAMETERS, Parameters, value
+from rules.status import LPW, Status, StatusCode, bepaal_status, bepaal_status_onzeker
 
 LP = StatusCode.LEERPLICHTIG
 KP = StatusCode.KWALIFICATIEPLICHTIG
@@ -102,7 +105,7 @@ _GRONDEN: dict[Vrijstellingsgrond, _Grond] = {
         f"{LPW} art. 3a",
         "vervangende leerplicht vanaf 14 jaar (programma met praktijktijd)",
         frozenset({LP}),
-        "Per schooljaar toegestaan door B&W; de jongere is 14 of ouder.",
+        "Per schooljaar toegestaan door B&W; de jongere heeft de leeftijd van 14 jaar bereikt (lid 1).",
     ),
     Vrijstellingsgrond.LPW_3B: _Grond(
         f"{LPW} art. 3b",
@@ -150,3 +153,122 @@ def verlenging_telt(grond: Vrijstellingsgrond | str, geboortedatum: date, verlen
     turns 18 before that first day, needs no renewal and gets no reminder."""
     start = schooljaar_einde(verlengen_voor, value("schooljaar_start", verlengen_voor)) + timedelta(days=1)
     return telt_tegen(grond, bepaal_status(geboortedatum, start).status, start)
+
+
+# -- which ground the law allows for whom ----------------------------------------------------------------
+
+#: Art. 3a lid 1: "een jongere die tenminste de leeftijd van 14 jaar heeft bereikt" (a dated parameter).
+VERVANGENDE_LEERPLICHT_LEEFTIJD = "vervangende_leerplicht_leeftijd"
+
+_PLICHT = {LP: "leerplichtig", KP: "kwalificatieplichtig"}
+
+#: The fit rule per ground in words, for docs/law.md and a jurist reading the tests.
+GRONDEN_TABEL: dict[Vrijstellingsgrond, str] = {
+    Vrijstellingsgrond.LPW_5_A: "leerplichtig of kwalificatieplichtig (art. 5: 'school onderscheidenlijk "
+                                "een instelling'; art. 15 lid 1 'in andere gevallen dan genoemd in "
+                                "artikel 5')",
+    Vrijstellingsgrond.LPW_5_B: "leerplichtig of kwalificatieplichtig (art. 5)",
+    Vrijstellingsgrond.LPW_5_C: "leerplichtig of kwalificatieplichtig (art. 5)",
+    Vrijstellingsgrond.LPW_5A: "leerplichtig (art. 5a: 'als leerling van een school')",
+    Vrijstellingsgrond.LPW_3A: "leerplichtig en ten minste 14 jaar (art. 3a lid 1: 'tenminste de leeftijd "
+                               "van 14 jaar heeft bereikt')",
+    Vrijstellingsgrond.LPW_3B: "leerplichtig, in het laatste leerplichtige schooljaar (art. 3b lid 1: 'het "
+                               "laatste schooljaar, bedoeld in artikel 3, eerste lid, onder a of b')",
+    Vrijstellingsgrond.LPW_15: "kwalificatieplichtig (art. 15 lid 1: 'de in artikel 4a opgelegde "
+                               "verplichtingen')",
+}
+
+
+@dataclass(frozen=True)
+class Toets:
+    """Whether a ground fits a person on a day: `past` True, False, or None when a partly unknown birth
+    date leaves both possible (then nobody may guess: the birth date must be checked first).
+    `reden` says why not, in Dutch, with the article; empty when it fits."""
+
+    grond: Vrijstellingsgrond
+    op: date
+    past: bool | None
+    reden: str = ""
+
+
+_STATUS_TEKST = {
+    StatusCode.NIET_LEERPLICHTIG: "nog niet leerplichtig",
+    StatusCode.LEERPLICHTIG: "leerplichtig",
+    StatusCode.KWALIFICATIEPLICHTIG: "kwalificatieplichtig",
+    StatusCode.RMC_DOELGROEP: "niet meer leer- of kwalificatieplichtig (RMC-doelgroep)",
+    StatusCode.GEEN: "niet (meer) leer- of kwalificatieplichtig",
+}
+
+
+def _plicht_tekst(status: StatusCode) -> str:
+    return _PLICHT.get(status, status.omschrijving)
+
+
+def _reden_exact(grond: Vrijstellingsgrond, status: Status, op: date, parameters: Parameters) -> str:
+    """Why `grond` does not fit a person with this exact status on `op`; empty when it fits."""
+    naam = f"{grond.value} ({grond.artikel})"
+    if status.status not in grond.dekt:
+        nodig = " of ".join(_plicht_tekst(s) for s in (LP, KP) if s in grond.dekt)
+        reden = (f"{naam} geldt alleen voor een jongere die {nodig} is; op {format_nl(op)} is de jongere "
+                 f"{_STATUS_TEKST[status.status]}")
+        if status.status == StatusCode.NIET_LEERPLICHTIG and status.leerplicht_start is not None:
+            reden += f" (de leerplicht begint op {format_nl(status.leerplicht_start)})"
+        return reden
+    if grond == Vrijstellingsgrond.LPW_3A:
+        leeftijd = int(parameters.value(VERVANGENDE_LEERPLICHT_LEEFTIJD, op))
+        verjaardag = anniversary(status.geboortedatum, leeftijd)
+        if verjaardag > op:
+            return (f"{naam} vraagt een jongere die ten minste {leeftijd} jaar is (lid 1); de jongere wordt "
+                    f"{leeftijd} op {format_nl(verjaardag)}")
+    if grond == Vrijstellingsgrond.LPW_3B:
+        laatste = status.leerplicht_einde
+        if laatste is not None and schooljaar_einde(op, parameters.value("schooljaar_start", op)) != laatste:
+            return (f"{naam} geldt alleen in het laatste leerplichtige schooljaar (lid 1), dat eindigt op "
+                    f"{format_nl(laatste)}; {format_nl(op)} ligt daarvoor")
+    return ""
+
+
+def past(grond: Vrijstellingsgrond | str, geboortedatum: PartialDate | date | str, op: date,
+         sk_datum: date | None = None, pro_vso_datum: date | None = None, *,
+         parameters: Parameters | None = None) -> Toets:
+    """Whether the law allows `grond` for a person born on `geboortedatum` on the day `op` (the begindatum).
+
+    The ground must free the person from an obligation they have on `op` (`Vrijstellingsgrond.dekt`:
+    art. 5 onder a/b/c leerplicht and kwalificatieplicht, art. 5a, 3a and 3b leerplicht, art. 15
+    kwalificatieplicht); art. 3a also asks for 14 years of age, art. 3b the last leerplichtige school
+    year. The last school year is that of art. 3 lid 1 onder b (the one in which the young person turns
+    16): InBeeld holds no school history for onder a (12 full school years).
+
+    A partly unknown birth date: the set of birth dates a ground fits is one unbroken stretch (each
+    condition holds on one), so it fits every possible date when it fits the earliest and the latest;
+    it fits none when no possible status is one the ground covers, or the age / school year is out of
+    reach for every possible date; otherwise `past` is None. Leerplichtwet 1969 art. 3a, 3b, 5, 5a, 15.
+    """
+    grond = Vrijstellingsgrond.from_code(grond) if isinstance(grond, str) else grond
+    params = parameters or PARAMETERS
+    if isinstance(geboortedatum, str):
+        geboortedatum = PartialDate.parse(geboortedatum)
+    elif isinstance(geboortedatum, date):
+        geboortedatum = PartialDate.from_date(geboortedatum)
+    bereik = bepaal_status_onzeker(geboortedatum, op, sk_datum, pro_vso_datum, parameters=params)
+    vroegst = _reden_exact(grond, bereik.vroegst, op, params)
+    laatst = _reden_exact(grond, bereik.laatst, op, params)
+    if not vroegst and not laatst:
+        return Toets(grond, op, True)
+    if geboortedatum.exact is not None:
+        return Toets(grond, op, False, vroegst)
+    geen = not (bereik.mogelijke_statussen & grond.dekt)
+    if grond == Vrijstellingsgrond.LPW_3A:
+        leeftijd = int(params.value(VERVANGENDE_LEERPLICHT_LEEFTIJD, op))
+        geen = geen or anniversary(geboortedatum.earliest, leeftijd) > op
+    if grond == Vrijstellingsgrond.LPW_3B:
+        einde = schooljaar_einde(op, params.value("schooljaar_start", op))
+        eerste, laatste = bereik.vroegst.leerplicht_einde, bereik.laatst.leerplicht_einde
+        geen = geen or (eerste is not None and laatste is not None and not eerste <= einde <= laatste)
+    reden = vroegst or laatst
+    if geen:
+        return Toets(grond, op, False, reden)
+    return Toets(grond, op, None,
+                 f"de geboortedatum is niet volledig bekend ({geboortedatum.format_nl()}): niet vast te "
+                 f"stellen of {grond.value} ({grond.artikel}) op {format_nl(op)} past; controleer eerst de "
+                 "geboortedatum")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rules.dates import add_months, anniversary
+from rules.status import leerplicht_start
 from synthetic.addresses import RNI, AddressBook
 from synthetic.careers import Career, between, cut_at, strip_diplomas
 from synthetic.family import Gezin, Woning
@@ -210,22 +211,27 @@ def certificaat(soort: str) -> Apply:
 
 
 def vrijstelling(grond: str) -> Apply:
-    """A vrijstelling on `grond`, with the situation that goes with it."""
+    """A vrijstelling on `grond`, with the situation that goes with it; each begins on a day the law
+    allows the ground for the child (rules.vrijstellingen.past: art. 5 once leerplicht has begun,
+    art. 3a from the 14th birthday, art. 3b in the school year in which the child turns 16)."""
     def apply(ctx: PlantContext, g: Gezin, p: Persoon | None) -> None:
         assert p
         w = ctx.window
         sy = w.schooljaar_start
         end_of_year = date(sy.year + 1, 7, 31)
+        lp_start = leerplicht_start(p.geboortedatum) or sy
         if grond == "LPW_5_A":
             p.inschrijvingen = []
-            p.vrijstellingen.append(Vrijstelling(grond, date(sy.year - 1, 8, 1), sy - DAY,
-                                                 "verklaring jeugdarts, jaarlijks verlengd"))
+            last_year = max(date(sy.year - 1, 8, 1), lp_start)
+            if last_year < sy:
+                p.vrijstellingen.append(Vrijstelling(grond, last_year, sy - DAY,
+                                                     "verklaring jeugdarts, jaarlijks verlengd"))
             never_fit = ctx.rng.random() < 0.5
-            p.vrijstellingen.append(Vrijstelling(grond, sy, None if never_fit else end_of_year,
+            p.vrijstellingen.append(Vrijstelling(grond, max(sy, lp_start), None if never_fit else end_of_year,
                                                  "nooit geschikt" if never_fit else "verklaring jeugdarts"))
         elif grond == "LPW_5_B":
             p.inschrijvingen = []
-            p.vrijstellingen.append(Vrijstelling(grond, sy, end_of_year, "richtingbezwaar"))
+            p.vrijstellingen.append(Vrijstelling(grond, max(sy, lp_start), end_of_year, "richtingbezwaar"))
         elif grond == "LPW_5_C":
             _leave(p, sy - DAY)
             p.vrijstellingen.append(Vrijstelling(grond, sy, end_of_year,
@@ -237,7 +243,9 @@ def vrijstelling(grond: str) -> Apply:
                                                  "kermisexploitant, reizend maart-oktober"))
         elif grond == "LPW_3A":
             ensure_enrolled(ctx, p, sy)
-            p.vrijstellingen.append(Vrijstelling(grond, sy, end_of_year, "vervangende leerplicht, praktijk"))
+            begin = max(sy, anniversary(p.geboortedatum, 14))
+            p.vrijstellingen.append(Vrijstelling(grond, begin, end_of_year,
+                                                 "vervangende leerplicht, praktijk"))
         elif grond == "LPW_3B":
             _leave(p, sy - DAY)
             strip_diplomas(p.inschrijvingen)
@@ -525,7 +533,7 @@ PLANTS: tuple[Plant, ...] = (
     P("VRIJSTELLING_LPW_5_C", KIND, aged(6, 15), vrijstelling("LPW_5_C"), 0.0004),
     P("VRIJSTELLING_LPW_5A", KIND, aged(6, 12), vrijstelling("LPW_5A"), 0.0002),
     P("VRIJSTELLING_LPW_3A", KIND, aged(14, 15), vrijstelling("LPW_3A"), 0.0002),
-    P("VRIJSTELLING_LPW_3B", KIND, born_month_of(15), vrijstelling("LPW_3B"), 0.0002),
+    P("VRIJSTELLING_LPW_3B", KIND, born_month_of(16), vrijstelling("LPW_3B"), 0.0002),  # the last year
     P("VRIJSTELLING_LPW_15", KIND, kwalificatieplicht_age, vrijstelling("LPW_15"), 0.0002),
     P("VRIJSTELLING_NIEUW", KIND, aged(6, 15), vrijstelling_nieuw, 0.0002),
     P("VRIJSTELLING_VERLOPEN", KIND, aged(6, 15), vrijstelling_verlopen, 0.0002),

@@ -22,7 +22,7 @@ from rules.status import (
     bepaal_status_onzeker,
     status_uit_fase,
 )
-from rules.vrijstellingen import telt_tegen
+from rules.vrijstellingen import past, telt_tegen
 from synthetic.model import Inschrijving, Persoon, Verzuimmelding, Vrijstelling
 from synthetic.vsv import convenantjaar_start, jonger_dan_vsv_leeftijd, telt_voor_startset
 
@@ -115,9 +115,12 @@ def beoordeel(p: Persoon, d: date, served: frozenset[str]) -> Oordeel:
             if status is None:
                 signalen.append(Signaal(CONTROLE_GEBOORTEDATUM, gemeente, number, None))
             else:
+                # a vrijstelling counts only when the law allowed its ground on its begindatum
+                lawful = [v for v in vrijstellingen
+                          if past(v.grond, PartialDate.parse(birth), v.begin, sk, pro_vso).past is True]
                 signalen += _status_signals(d, status, detail, known, geldig, vrijstellingen, p.meldingen,
                                             sk, gemeente, number,
-                                            verblijf.datum_inschrijving if verblijf else d)
+                                            verblijf.datum_inschrijving if verblijf else d, lawful)
 
     if not ingezetene and geldig and duo_gemeente in served:
         first = min(e.begin for e in geldig)
@@ -129,8 +132,10 @@ def beoordeel(p: Persoon, d: date, served: frozenset[str]) -> Oordeel:
 def _status_signals(d: date, status: StatusCode, detail: Status | None, known: list[Inschrijving],
                     geldig: list[Inschrijving], vrijstellingen: list[Vrijstelling],
                     meldingen: list[Verzuimmelding], sk: date | None,
-                    gemeente: str, number: str, inschrijving_gemeente: date) -> list[Signaal]:
-    """The status signals of a resident; `detail` (the obligation's dates) is None only when enrolled."""
+                    gemeente: str, number: str, inschrijving_gemeente: date,
+                    lawful: list[Vrijstelling] | None = None) -> list[Signaal]:
+    """The status signals of a resident; `detail` (the obligation's dates) is None only when enrolled;
+    `lawful` the vrijstellingen whose ground fitted the person on their begindatum (default all)."""
     out: list[Signaal] = []
     drempel = _weeks("thuiszitter_drempel", d)
     wachttijd_av = _weeks("thuiszitter_wachttijd_absoluut_verzuim", d)
@@ -143,7 +148,8 @@ def _status_signals(d: date, status: StatusCode, detail: Status | None, known: l
     absoluut: Signaal | None = None
 
     if status in OBLIGED and not geldig and not any(
-            v.geldig(d) and telt_tegen(v.grond, status, d) for v in vrijstellingen):
+            v.geldig(d) and telt_tegen(v.grond, status, d)
+            for v in (vrijstellingen if lawful is None else lawful)):
         assert leerplicht_start is not None
         vrij_ended = [v.einde + DAY for v in vrijstellingen if v.einde is not None and v.einde < d]
         sinds = max([leerplicht_start, inschrijving_gemeente, *ended, *vrij_ended])

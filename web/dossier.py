@@ -173,7 +173,8 @@ def vrijstelling(verzoek: Verzoek) -> Response:
             verklaring_datum=forms.datum(verzoek.veld("verklaring"), "datum van de verklaring",
                                          verplicht=False),
             nooit_geschikt=verzoek.veld("nooit_geschikt") == "1",
-            toelichting=verzoek.veld("toelichting") or None)
+            toelichting=verzoek.veld("toelichting") or None,
+            staging_path=verzoek.web.settings.staging_path)  # the birth date the ground is checked on
         return f"Vrijstelling {entry.grond.artikel} geregistreerd vanaf {forms.nl(begin)}."
     return _change(verzoek, change)
 

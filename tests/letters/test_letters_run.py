@@ -424,6 +424,48 @@ def test_schools_by_name_from_duos_reports(world: World) -> None:
     assert "Testcollege heeft op 5 september 2026 bij ons gemeld" in text and "13CD" not in text
 
 
+# -- a single letter by hand ----------------------------------------------------------------------------
+
+def test_a_single_letter_is_drafted_edited_and_stored(world: World, tmp_path: Path) -> None:
+    """Sanne's case: the drafted letter to her parents, edited in Word, stored: in the log and on the case;
+    the letter run then sends no second first letter. Storing it twice, or a file that is no longer the
+    letter, is refused and changes nothing."""
+    from letters.kinds import Soort
+    from letters.single import draft, store
+    from registers.errors import Refused
+
+    (made,) = draft(world.sessions, world.staging, tmp_path / "concept", world.cases["sanne"],
+                    Soort.ABSOLUUT_VERZUIM, datum=P, gemeenten=("0363",), config=CONFIG)
+    assert made.geadresseerde == "ouder1+ouder2" and made.kenmerk.startswith("LP-E")
+    document = docx.Document(str(made.path))
+    assert "Geachte heer De Vries en mevrouw Van der Berg," in [p.text for p in document.paragraphs]
+    document.add_paragraph("Wij spraken u op 3 september al aan het schoolhek.")  # the LPA's own words
+    document.save(str(made.path))
+    assert world.letters() == []  # a draft records nothing
+
+    broken = tmp_path / "concept" / "kapot.docx"
+    broken.write_text("geen Word", encoding="utf-8")
+    broken.with_name(broken.name + ".brief.json").write_text(
+        made.path.with_name(made.path.name + ".brief.json").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(Refused, match="geen Word-document"):
+        store(world.sessions, broken, world.out)
+
+    letter = store(world.sessions, made.path, world.out)
+    assert (letter.rang, letter.run, letter.case_id, letter.status) == (
+        1, "enkel", world.cases["sanne"], LetterStatus.AANGEMAAKT)
+    kept = world.out / "enkel" / f"{made.kenmerk}.docx"
+    assert "aan het schoolhek" in "\n".join(_paragraphs(kept))
+    assert any("enkele brief" in a.note for a in world.actions(ActionType.BRIEF_VERSTUURD))
+    with pytest.raises(Refused, match="al opgeslagen"):
+        store(world.sessions, made.path, world.out)
+    assert len(world.letters()) == 1
+    result = world.run()
+    assert not [row for row in world.letters(run=result.run) if row.case_id == world.cases["sanne"]]
+    with pytest.raises(Refused, match="verzuimmelding of vrijstelling"):
+        draft(world.sessions, world.staging, tmp_path, world.cases["sanne"], Soort.UITNODIGING_VERZUIMGESPREK,
+              datum=P, config=CONFIG)
+
+
 # -- the agenda -----------------------------------------------------------------------------------------
 
 def test_invitations_take_free_slots_of_the_assigned_persons_agenda(world: World) -> None:
@@ -496,6 +538,28 @@ def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
     assert kind().persoonsnummer not in listed.output
     again = runner.invoke(main, ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf"], env=env)
     assert "0 first letters, 0 reminders, 0 newly suppressed" in again.output
+
+
+def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
+    data_dir = tmp_path / "cli-data"
+    data_dir.mkdir()
+    (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
+    url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
+           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1]}
+    runner = CliRunner()
+    drafted = runner.invoke(main, ["letters", "draft", str(world.cases["daan_vsv"]), "--soort", "rmc_18_23",
+                                   "--datum", "2026-09-07"], env=env)
+    assert drafted.exit_code == 0, drafted.output
+    assert "aan jongere" in drafted.output and "inbeeld letters store" in drafted.output
+    path = Path(drafted.output.split("aan jongere: ")[1].splitlines()[0])
+    stored = runner.invoke(main, ["letters", "store", str(path)], env=env)
+    assert stored.exit_code == 0 and "opgeslagen op zaak" in stored.output, stored.output
+    again = runner.invoke(main, ["letters", "store", str(path)], env=env)
+    assert again.exit_code == 1 and "al opgeslagen" in again.output
+    wrong = runner.invoke(main, ["letters", "draft", str(world.cases["sanne"]), "--soort",
+                                 "uitnodiging_verzuimgesprek"], env=env)
+    assert wrong.exit_code == 2  # not a choice: the invitation comes from a melding
 
 
 def test_command_line_refuses_without_staging(tmp_path: Path) -> None:

@@ -10,7 +10,13 @@ import pytest
 from connectors.deliveries import import_delivery
 from inbeeld.settings import Settings
 from pipelines.daily import daily_flow, renewal_reminders, update_thuiszitters
-from pipelines.monthly import monthly_flow, write_kpis, write_vsv, write_worklists
+from pipelines.monthly import (
+    monthly_flow,
+    write_kpis,
+    write_vrijstellingen_for_duo,
+    write_vsv,
+    write_worklists,
+)
 from pipelines.stores import registers
 from tests.pipelines.test_weekly import BSNS, _duo_c
 
@@ -19,11 +25,12 @@ SEPT = date(2026, 9, 7)
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A register with an ABSOLUUT_VERZUIM case open since May and a vrijstelling art. 5 onder a, for
-    gemeente 0363 (the VSV figures refuse to guess which gemeenten are served)."""
-    monkeypatch.setenv("INBEELD_GEMEENTEN", "0363")
+    """A register with an ABSOLUUT_VERZUIM case open since May and a vrijstelling art. 5 onder a;
+    gemeente 0363 served (the steps read it from the environment, as a run does)."""
     from registers.case_sync import sync_cases
     from registers.vrijstellingen import add_vrijstelling
+
+    monkeypatch.setenv("INBEELD_GEMEENTEN", "0363")
 
     with registers(Settings(data_dir=tmp_path)) as session:
         case = {"persoonsnummer": BSNS[2], "gemeentecode": "0363", "signal": "ABSOLUUT_VERZUIM",
@@ -46,6 +53,13 @@ def test_monthly_steps_write_the_work_list_vsv_and_kpis(data_dir: Path) -> None:
     assert "kpi-2026-09.xlsx" in written and "werklijst-2026-10-niet-toegewezen.xlsx" in written
 
 
+def test_monthly_step_lists_the_vrijstellingen_duo_must_hold(data_dir: Path) -> None:
+    assert write_vrijstellingen_for_duo.fn(str(data_dir), None, date(2026, 10, 1)) == {
+        "vrijstellingen_for_duo": 1}
+    listing = (data_dir / "reports" / "vrijstellingen-duo-2026-10-01.csv").read_bytes().decode("utf-8")
+    assert listing.split("\r\n")[1].startswith(f"{BSNS[3]};LPW_5_A;01-09-2026;;")
+
+
 def test_daily_steps_count_thuiszitters_and_renewals_due(data_dir: Path) -> None:
     # the case sync of 7 September started the entry (open since 1 May); each day continues it
     counts = update_thuiszitters.fn(str(data_dir), None, date(2026, 9, 8))
@@ -53,6 +67,19 @@ def test_daily_steps_count_thuiszitters_and_renewals_due(data_dir: Path) -> None
                       "thuiszitters_over_3_months": 1}
     assert renewal_reminders.fn(str(data_dir), None, date(2027, 6, 1)) == {"renewals_due": 1}
     assert (data_dir / "reports" / "vrijstelling-verlengen-2027-06-01.xlsx").is_file()
+
+
+def test_no_renewal_listed_once_the_young_person_is_18(data_dir: Path) -> None:
+    """18 on 5 May 2027: in June the vrijstelling no longer matters (rules.vrijstellingen.verlenging_telt)."""
+    from registers.models import Persoon
+    from registers.vrijstellingen import add_vrijstelling
+
+    with registers(Settings(data_dir=data_dir)) as session:
+        add_vrijstelling(session, BSNS[4], "LPW_5_A", date(2026, 9, 1), verklaring_datum=date(2026, 8, 1))
+        session.add(Persoon(persoonsnummer=BSNS[4], gemeentecode="0363", geboortedatum=date(2009, 5, 5),
+                            bijgewerkt_op=SEPT))
+        session.commit()
+    assert renewal_reminders.fn(str(data_dir), None, date(2027, 6, 1)) == {"renewals_due": 1}
 
 
 def test_daily_and_monthly_flows_under_prefect(prefect_harness: None, data_dir: Path) -> None:

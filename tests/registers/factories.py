@@ -42,3 +42,21 @@ def add_tester(session, login: str = TESTER, rol: str = "lpa", naam: str = "Tess
     add_user(session, login, naam, rol, "correct horse battery")
     session.commit()
     return login
+
+
+#: A child leerplichtig from 2020 to 31 July 2031 (11 on 1 September 2026): every art. 5 ground fits.
+LEERPLICHTIG_GEBOREN = date(2015, 3, 15)
+#: Kwalificatieplichtig from 1 August 2025 to 14 March 2027: art. 15 fits in school year 2026-2027.
+KWALIFICATIEPLICHTIG_GEBOREN = date(2009, 3, 15)
+
+
+def known_persons(session: Any, numbers: list[str], geboren: date = LEERPLICHTIG_GEBOREN,
+                  gemeentecode: str = "0363") -> None:
+    """Persons the registers know the birth date of (`personen`, as the weekly refresh leaves them), so
+    that a vrijstelling can be checked against the law (registers.vrijstellingen.check_fits)."""
+    from registers.models import Persoon
+
+    for number in numbers:
+        session.merge(Persoon(persoonsnummer=number, gemeentecode=gemeentecode, geboortedatum=geboren,
+                              bijgewerkt_op=date(2026, 9, 1)))
+    session.flush()

@@ -116,7 +116,7 @@ def test_vrijstelling_import_reports_quarantined_rows(run, tmp_path: Path) -> No
     result = run("vrijstelling", "import", str(path))
     assert result.exit_code == 0, result.output
     assert "1 nieuw, 0 bijgewerkt, 0 ongewijzigd, 1 in quarantaine" in result.output
-    assert "line 3, field persoonsnummer: fails the elfproef" in result.output
+    assert "vrijstellingen.csv, regel 3, veld persoonsnummer: fails the elfproef" in result.output
     assert (tmp_path / "data" / "staging.duckdb").is_file()  # the delivery is kept in staging
 
     path.write_text("BSN;GROND\n1;2\n", encoding="utf-8")

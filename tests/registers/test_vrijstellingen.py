@@ -25,9 +25,23 @@ from registers.vrijstellingen import (
     renewal_due,
 )
 from rules.vrijstellingen import Vrijstellingsgrond as G
-from tests.registers.factories import BSNS, WEEK1, WEEK2, signal_row
+from tests.registers.factories import (
+    BSNS,
+    KWALIFICATIEPLICHTIG_GEBOREN,
+    WEEK1,
+    WEEK2,
+    known_persons,
+    signal_row,
+)
 
 SEPT = date(2026, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def _persons(session: Session) -> None:
+    """BSNS[0..9] are leerplichtige children, BSNS[10] a kwalificatieplichtige young person."""
+    known_persons(session, BSNS[:10])
+    known_persons(session, [BSNS[10]], KWALIFICATIEPLICHTIG_GEBOREN)
 
 
 @pytest.mark.parametrize("grond, begin, eind, extra, message", [
@@ -85,7 +99,7 @@ def test_end_gives_an_einddatum_once_and_never_before_the_begindatum(session: Se
 
 
 def test_validity_is_inclusive_of_both_dates(session: Session) -> None:
-    entry = add_vrijstelling(session, BSNS[0], G.LPW_15, SEPT, einddatum=date(2026, 12, 31))
+    entry = add_vrijstelling(session, BSNS[10], G.LPW_15, SEPT, einddatum=date(2026, 12, 31))
     days = (date(2026, 8, 31), SEPT, date(2026, 12, 31), date(2027, 1, 1))
     assert [is_valid_on(entry, d) for d in days] == [False, True, True, False]
     assert list_vrijstellingen(session, geldig_op=date(2026, 12, 31)) == [entry]
@@ -170,9 +184,12 @@ def test_the_register_checks_rows_from_elsewhere_too(session: Session) -> None:
 
     summary = import_vrijstellingen(session, rows)
 
-    assert summary.new == 1
+    assert summary.new == 0
     assert [(q.line, q.field) for q in summary.quarantined] == [(1, "begindatum/einddatum"),
-                                                                (2, "begindatum/einddatum")]
+                                                                (2, "begindatum/einddatum"),
+                                                                (3, "grondslag")]
+    assert "LPW_15 (Leerplichtwet 1969 (BWBR0002628) art. 15) geldt alleen voor een jongere die " \
+           "kwalificatieplichtig is" in summary.quarantined[2].reason
 
 
 def test_a_structurally_broken_file_is_refused_whole(session: Session, tmp_path: Path) -> None:
