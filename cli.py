@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "signals": ("registers.commands:signals", "The signals (docs/spec.md §4.2) on a peildatum, over the "
                 "staged deliveries and the vrijstellingen register."),
     "cases": ("registers.commands:cases",
-              "Cases: list, show the dossier, record actions (letters, visits, talks, sanctions), close."),
+              "Dossiers: one per young person, with their reasons; list, show, record steps, assign, close."),
     "zoek": ("registers.zoek_commands:zoek_command",
              "Find a person by name, BSN / onderwijsnummer, a letter's kenmerk or postcode + huisnummer."),
     "persoon": ("registers.zoek_commands:persoon",
