@@ -197,10 +197,20 @@ def open_dossiers(session: Session) -> pd.DataFrame:
                 select(Case.dossier_id, CaseAction.on_date, CaseAction.id, CaseAction.action)
                 .join(Case, Case.id == CaseAction.case_id).where(Case.dossier_id.in_(chunk))):
             steps.setdefault(dossier_id, []).append((on_date, action_id, _value(action) or ""))
-        for dossier_id, datum, reden in session.execute(
-                select(Case.dossier_id, Letter.datum, Letter.reden).join(Case, Case.id == Letter.case_id)
-                .where(Case.dossier_id.in_(chunk), Letter.status == LetterStatus.ONDERDRUKT)):
-            held.setdefault(dossier_id, []).append((datum, _value(reden) or ""))
+        # A letter about a melding (the invitation) is logged on the melding: it is a step of its reason.
+        melding_letters = (select(Case.dossier_id, Letter.id, Letter.datum, Letter.status, Letter.reden)
+                           .join(Case, Case.verzuimmelding_id == Letter.verzuimmelding_id)
+                           .where(Case.dossier_id.in_(chunk)))
+        case_letters = (select(Case.dossier_id, Letter.id, Letter.datum, Letter.status, Letter.reden)
+                        .join(Case, Case.id == Letter.case_id)
+                        .where(Case.dossier_id.in_(chunk), Letter.status == LetterStatus.ONDERDRUKT))
+        for query in (case_letters, melding_letters):
+            for dossier_id, letter_id, datum, status, reden in session.execute(query):
+                if _value(status) == LetterStatus.ONDERDRUKT.value:
+                    held.setdefault(dossier_id, []).append((datum, _value(reden) or ""))
+                elif _value(status) == LetterStatus.AANGEMAAKT.value:
+                    steps.setdefault(dossier_id, []).append(
+                        (datum, -letter_id, ActionType.BRIEF_VERSTUURD.value))
     rows = []
     for d in dossiers:
         mine = reasons.get(d.id, [])

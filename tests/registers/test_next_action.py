@@ -14,7 +14,8 @@ from inbeeld.settings import ReportSettings
 from registers.case_sync import sync_cases
 from registers.codes import ActionType, CaseStatus, LetterKind, LetterStatus, Signal, SuppressionReason
 from registers.dossiers import record_action
-from registers.models import Case, Dossier, Letter
+from registers.models import Case, Dossier, Letter, Verzuimmelding
+from registers.verzuim import register_meldingen
 from reports import follow_up
 from reports.gather import worklist_cases
 from reports.worklist import Toewijzingen, worklists
@@ -61,7 +62,9 @@ def _letter(session: Session, reason: Case, on: date, *, held: SuppressionReason
 
 
 def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) -> None:
-    av, av_tz, tz, onbekend, rmc_vsv, held_new, held_old, bijna, onderzoek = BSNS[:9]
+    av, av_tz, tz, onbekend, rmc_vsv, held_new, held_old, bijna, onderzoek, spijbelaar = BSNS[:10]
+    register_meldingen(session, [{"meldingsnummer": "VM-7", "brin": "12AB", "persoonsnummer": spijbelaar,
+                                  "soort": "16U_4W", "begindatum": START - timedelta(days=10)}], today=START)
     rows = [signal_row(av, Signal.ABSOLUUT_VERZUIM, peildatum=START),
             signal_row(av_tz, Signal.ABSOLUUT_VERZUIM, peildatum=START),
             signal_row(av_tz, Signal.THUISZITTER, peildatum=START),
@@ -70,13 +73,13 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
             signal_row(held_old, Signal.ABSOLUUT_VERZUIM, peildatum=START),
             signal_row(bijna, Signal.BIJNA_LEERPLICHTIG, peildatum=START),
             signal_row(onbekend, Signal.ONBEKEND_IN_BRP, peildatum=START)]
-    sync_cases(session, START, rows, {})
+    sync_cases(session, START, rows, {}, gemeenten=["0363"])
     late = PEILDATUM - timedelta(days=3)
     later_rows = [{**r, "peildatum": late} for r in rows] + [
         signal_row(tz, Signal.THUISZITTER, peildatum=late),
         signal_row(held_new, Signal.ABSOLUUT_VERZUIM, peildatum=late),
         signal_row(onderzoek, Signal.ABSOLUUT_VERZUIM, peildatum=late, adres_in_onderzoek=True)]
-    sync_cases(session, late, later_rows, {})
+    sync_cases(session, late, later_rows, {}, gemeenten=["0363"])
     reason = {(r.persoonsnummer, r.signal): r for r in session.scalars(select(Case))}
 
     _letter(session, reason[(av, Signal.ABSOLUUT_VERZUIM)], START)                   # 6 weeks, no reply: due
@@ -86,18 +89,25 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
     _letter(session, reason[(held_new, Signal.ABSOLUUT_VERZUIM)], late, held=SuppressionReason.GEHEIMHOUDING)
     _letter(session, reason[(bijna, Signal.BIJNA_LEERPLICHTIG)], START,
             soort=LetterKind.INFORMATIE_LEERPLICHT)
+    melding = session.scalars(select(Verzuimmelding)).one()
+    session.add(Letter(onderwerp=f"verzuim:{melding.id}", verzuimmelding_id=melding.id,
+                       persoonsnummer=spijbelaar,
+                       soort=LetterKind.UITNODIGING_VERZUIMGESPREK, rang=1, geadresseerde="ouder1",
+                       status=LetterStatus.AANGEMAAKT, kenmerk="LP-T-VM7", bestand="vm7.docx",
+                       datum=late - timedelta(days=7), recorded_at=datetime.now(UTC).replace(tzinfo=None)))
     session.commit()
 
     rows = worklist_cases(session, None, PEILDATUM, ReportSettings(), audit=False)
     lists = worklists(rows, Toewijzingen.from_settings(ReportSettings().werklijst), PEILDATUM)
     listed = {row["persoonsnummer"]: row for frame in lists.values() for row in frame.to_dict("records")}
 
-    assert len(rows) == session.query(Dossier).filter(Dossier.status == CaseStatus.OPEN).count() == 9
+    assert len(rows) == session.query(Dossier).filter(Dossier.status == CaseStatus.OPEN).count() == 10
     overdue = {number for number, row in listed.items() if row["te_laat"]}
     # Really due: the unanswered letter (6 weeks), the unknown-in-BRP search (14 days), the letter held
     # back six weeks ago and never assessed. Not due: a reply term still running, a thuiszitter's first
     # contact within its week, the RMC letter already sent on the VSV reason, a letter held back three
-    # days ago, the information letter (nothing follows it), an address under investigation.
+    # days ago, the information letter (nothing follows it), an address under investigation, the
+    # invitation the letter run sent for a verzuimmelding (logged on the melding, a step of its reason).
     assert overdue == {av, onbekend, held_old}
     assert listed[av_tz]["redenen"] == "ABSOLUUT_VERZUIM, THUISZITTER"  # one row, not two
     assert listed[rmc_vsv]["volgende_actie"] == "reactie nagaan, zo nodig huisbezoek"
@@ -105,6 +115,8 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
     assert listed[held_new]["volgende_actie"].startswith("beoordelen: brief tegengehouden")
     assert listed[bijna]["volgende_actie"] == follow_up.NOTHING_DUE
     assert listed[onderzoek]["volgende_actie"].startswith("uitkomst BRP-adresonderzoek afwachten")
+    assert listed[spijbelaar]["redenen"] == "VERZUIMMELDING"
+    assert listed[spijbelaar]["volgende_actie"] == "reactie nagaan, zo nodig huisbezoek"
 
     dossier_id = reason[(held_old, Signal.ABSOLUUT_VERZUIM)].dossier_id
     record_action(session, dossier_id, "beoordeeld", on=PEILDATUM, note="Brief via school uitgereikt.",
