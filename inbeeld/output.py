@@ -49,6 +49,11 @@ def plain(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
+def _cell(value: Any) -> Any:
+    """A list (a dossier's reasons) as one table or CSV cell; JSON keeps it a list."""
+    return ", ".join(str(plain(item)) for item in value) if isinstance(value, (list, tuple)) else value
+
+
 def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
          empty: str | None = None, width: int | None = None, noun: str = "") -> None:
     """Print `rows` (only `columns`, in that order) as a table, CSV or JSON.
@@ -58,7 +63,9 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
     records = [{column: plain(row.get(column)) for column in columns} for row in rows]
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
+        return
+    records = [{c: _cell(v) for c, v in record.items()} for record in records]  # a list: one cell
+    if fmt == "csv":
         writer = csv_writer(sys.stdout)
         writer.writerow([neutralise_csv(column) for column in columns])
         for record in records:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from letters.kinds import Soort
 from registers.codes import ActionType, CaseStatus, LetterStatus, MeldingStatus, Signal
-from registers.models import Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
+from registers.models import Case, CaseAction, Dossier, Letter, Verzuimmelding, Vrijstelling
 from registers.vrijstellingen import is_valid_on, renewal_due
 
 CASE_LETTERS: dict[Signal, Soort] = {
@@ -91,9 +91,9 @@ def _log(session: Session, onderwerpen: Iterable[str]) -> dict[str, dict[str, li
 def _case_subjects(session: Session) -> list[Subject]:
     cases = session.scalars(select(Case).where(Case.status == CaseStatus.OPEN,
                                                Case.signal.in_(list(CASE_LETTERS)))
-                            .order_by(Case.id)).all()
+                            .options(selectinload(Case.dossier)).order_by(Case.id)).all()
     return [Subject(f"case:{case.id}", case.persoonsnummer, CASE_LETTERS[case.signal], case=case,
-                    behandelaar=case.assigned_to) for case in cases]
+                    behandelaar=case.dossier.assigned_to) for case in cases]
 
 
 def _dossier_history(session: Session, subjects: list[Subject]) -> None:
@@ -158,12 +158,12 @@ def _melding_subjects(session: Session) -> list[Subject]:
     query = (select(Verzuimmelding).where(Verzuimmelding.status == MeldingStatus.GEREGISTREERD)
              .order_by(Verzuimmelding.id))
     meldingen = session.scalars(query).all()
-    assigned: dict[str, str] = {}  # the person's open case that has someone assigned, oldest first
+    assigned: dict[str, str] = {}  # who works the person's open dossier
     numbers = sorted({m.persoonsnummer for m in meldingen})
     for start in range(0, len(numbers), 500):
-        rows = session.execute(select(Case.persoonsnummer, Case.assigned_to).where(
-            Case.persoonsnummer.in_(numbers[start: start + 500]), Case.status == CaseStatus.OPEN,
-            Case.assigned_to.is_not(None)).order_by(Case.id))
+        rows = session.execute(select(Dossier.persoonsnummer, Dossier.assigned_to).where(
+            Dossier.persoonsnummer.in_(numbers[start: start + 500]), Dossier.status == CaseStatus.OPEN,
+            Dossier.assigned_to.is_not(None)).order_by(Dossier.id))
         for number, login in rows:
             assigned.setdefault(number, login)
     return [Subject(f"verzuim:{m.id}", m.persoonsnummer, Soort.UITNODIGING_VERZUIMGESPREK, melding=m,

@@ -72,7 +72,7 @@ def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, ca
             raise Refused(f"zaak {case_id} is gesloten")
         namen = {user.login: user.naam for user in list_users(session)}
         subject = Subject(f"case:{case.id}", case.persoonsnummer, soort, case=case,
-                          behandelaar=case.assigned_to)
+                          behandelaar=case.dossier.assigned_to)
         record_reads(session, "letter.drafted", "cases", [(case.id, case.persoonsnummer)])
         session.commit()
         session.expunge_all()

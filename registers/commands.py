@@ -179,7 +179,8 @@ def describe_dossier(dossier: Dossier, next_action: tuple[str, date | None] | No
     dates = [format_nl(a.on_date) for a in steps]
     width = max([len(d) for d in dates] + [0])
     for action, when in zip(steps, dates, strict=True):
-        line = f"  {when.ljust(width)}  {action.action.label:<17} {action.by}"
+        about = REASON_LABELS.get(action.case.signal.value, action.case.signal.value).lower()
+        line = f"  {when.ljust(width)}  {action.action.label:<17} {action.by} ({about})"
         lines.append(line + (f": {action.note}" if action.note else ""))
         lines += [f"  {' ' * width}  bijlage [{b.id}] {b.bestandsnaam} ({b.grootte:,} bytes)"
                   for b in action.bijlagen]

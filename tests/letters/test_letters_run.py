@@ -123,11 +123,16 @@ def _database_url(backend: str, tmp_path: Path, request) -> str:
     return server.create_database("letters")
 
 
-def _open_case(session: Session, persoonsnummer: str, signal: Signal, **extra) -> int:
+def _open_case(session: Session, persoonsnummer: str, signal: Signal, *, assigned_to: str | None = None,
+               **extra) -> int:
+    """An open reason in the person's dossier; `assigned_to` assigns the dossier (who works it)."""
     case = Case(persoonsnummer=persoonsnummer, gemeentecode="0363", signal=signal, status=CaseStatus.OPEN,
                 opened_on=P - timedelta(days=7), sinds=P - timedelta(days=40), last_seen=P, **extra)
     session.add(case)
     session.flush()
+    if assigned_to is not None:
+        case.dossier.assigned_to = assigned_to
+        session.flush()
     return case.id
 
 

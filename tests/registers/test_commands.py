@@ -52,7 +52,8 @@ def test_a_case_is_worked_from_the_command_line(run, case_id: int, db_url: str, 
 
     assert shown.exit_code == 0, shown.output
     assert "Absoluut verzuim sinds 24 augustus 2026, open" in shown.output
-    assert "8 september 2026  brief verstuurd   jjansen: Eerste brief met antwoordformulier" in shown.output
+    assert ("8 september 2026  brief verstuurd   jjansen (absoluut verzuim): Eerste brief met "
+            "antwoordformulier") in shown.output
     assert "Volgende actie:   reactie nagaan, zo nodig huisbezoek, uiterlijk 6 oktober 2026" in shown.output
     listed = json.loads(run("cases", "list", "--assigned", "jjansen", "--format", "json").output)
     assert [(c["id"], c["persoonsnummer"], c["status"], c["redenen"], c["assigned_to"], c["volgende_actie"],
