@@ -57,5 +57,17 @@ class Registers:
 
             yield session
 
+    def factory(self, actor: str, rol: str) -> sessionmaker[Session]:
+        """Sessions for a function that opens its own (letters.single): the same audit actor and, on
+        PostgreSQL, the same role as `session`."""
+        factory = sessionmaker(**{**self._factory.kw, "info": {"audit": AuditTrail(self._key, actor=actor)}})
+        if self.dialect == "postgresql":
+            statement = f"SET LOCAL ROLE {database_role(rol)}"
+
+            @event.listens_for(factory, "after_begin")
+            def _set_role(_session, _transaction, connection) -> None:
+                connection.exec_driver_sql(statement)
+        return factory
+
     def dispose(self) -> None:
         self._factory.kw["bind"].dispose()

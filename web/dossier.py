@@ -25,14 +25,14 @@ from registers.codes import (
     MeldingStatus,
     RedenAfsluiting,
 )
-from registers.dossiers import assign, read_dossier, record_action, timeline
+from registers.dossiers import assign, lead_reason, read_dossier, record_action, timeline
 from registers.errors import Refused
 from registers.models import Dossier, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
 from reports import staging_queries
 from rules.vrijstellingen import Vrijstellingsgrond
-from web import forms
+from web import afspraken, forms, stukken
 from web.requests import PaginaFout, Verzoek
 from web.stores import staging
 
@@ -41,7 +41,7 @@ HAND_CLOSE_REASONS = (CloseReason.HANDMATIG, CloseReason.INSCHRIJVING_GEVONDEN, 
                       CloseReason.VRIJSTELLING, CloseReason.STARTKWALIFICATIE)
 
 
-def _case(session: Session, verzoek: Verzoek) -> Dossier:
+def case_of(session: Session, verzoek: Verzoek) -> Dossier:
     """The dossier of the URL, read (and audited) for showing; 404 in Dutch when there is none."""
     dossier_id = verzoek.path_params["dossier_id"]
     try:
@@ -69,8 +69,8 @@ def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
     return person
 
 
-def _render(verzoek: Verzoek, session: Session, case: Dossier, status: int = 200, fout: str | None = None,
-            invoer: dict[str, str] | None = None) -> Response:
+def render_dossier(verzoek: Verzoek, session: Session, case: Dossier, status: int = 200,
+                   fout: str | None = None, invoer: dict[str, str] | None = None) -> Response:
     meldingen = list(session.scalars(select(Verzuimmelding).where(
         Verzuimmelding.persoonsnummer == case.persoonsnummer).order_by(Verzuimmelding.begindatum)))
     return verzoek.render(
@@ -83,28 +83,30 @@ def _render(verzoek: Verzoek, session: Session, case: Dossier, status: int = 200
         hand_acties=HAND_ACTIONS, sluitredenen=HAND_CLOSE_REASONS, gronden=list(Vrijstellingsgrond),
         melding_statussen=(MeldingStatus.IN_BEHANDELING, MeldingStatus.AFGESLOTEN,
                            MeldingStatus.TER_KENNISGEVING_AANGENOMEN),
-        redenen=list(RedenAfsluiting))
+        redenen=list(RedenAfsluiting),
+        brieven=stukken.letters_of(session, case), brief_soorten=stukken.BRIEF_SOORTEN,
+        lead=lead_reason(case), **afspraken.context(session, verzoek.web.settings, case))
 
 
 def page(verzoek: Verzoek) -> Response:
     with verzoek.db() as session:
-        case = _case(session, verzoek)
-        response = _render(verzoek, session, case)
+        case = case_of(session, verzoek)
+        response = render_dossier(verzoek, session, case)
         session.commit()  # the audit entry of the reading
     return response
 
 
-def _change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) -> Response:
+def change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) -> Response:
     """Do one change in one transaction: saved and back to the page with a message, or refused with
     the reason and nothing saved."""
     with verzoek.db() as session:
-        case = _case(session, verzoek)
+        case = case_of(session, verzoek)
         try:
             message = change(session, case)
         except (Refused, forms.Invoerfout, ValueError) as exc:
             session.rollback()
-            case = _case(session, verzoek)
-            response = _render(verzoek, session, case, status=400, fout=f"Niet opgeslagen: {exc}",
+            case = case_of(session, verzoek)
+            response = render_dossier(verzoek, session, case, status=400, fout=f"Niet opgeslagen: {exc}",
                                invoer={k: v for k, v in (verzoek.form or {}).items() if isinstance(v, str)})
             session.commit()
             return response
@@ -137,7 +139,7 @@ def record(verzoek: Verzoek) -> Response:
                                attachment_dir=verzoek.web.settings.ensure_data_dir() if files else None)
         extra = f" met {len(files)} bijlage{'n' if len(files) != 1 else ''}" if files else ""
         return f"Vastgelegd: {action.action.label} op {forms.nl(on)}{extra}."
-    return _change(verzoek, change)
+    return change(verzoek, change)
 
 
 def assign_case(verzoek: Verzoek) -> Response:
@@ -145,7 +147,7 @@ def assign_case(verzoek: Verzoek) -> Response:
         naam = verzoek.veld("behandelaar")
         assign(session, case.id, naam or None)
         return f"Dossier toegewezen aan {naam}." if naam else "Dossier is niet meer toegewezen."
-    return _change(verzoek, change)
+    return change(verzoek, change)
 
 
 def close(verzoek: Verzoek) -> Response:
@@ -158,7 +160,7 @@ def close(verzoek: Verzoek) -> Response:
                       note=verzoek.veld("toelichting") or None, close_reason=reden,
                       reden_afsluiting=verzoek.veld("reden_afsluiting") or None)
         return f"Dossier gesloten op {forms.nl(on)} ({CloseReason(reden).label})."
-    return _change(verzoek, change)
+    return change(verzoek, change)
 
 
 def vrijstelling(verzoek: Verzoek) -> Response:
@@ -176,7 +178,7 @@ def vrijstelling(verzoek: Verzoek) -> Response:
             toelichting=verzoek.veld("toelichting") or None,
             staging_path=verzoek.web.settings.staging_path)  # the birth date the ground is checked on
         return f"Vrijstelling {entry.grond.artikel} geregistreerd vanaf {forms.nl(begin)}."
-    return _change(verzoek, change)
+    return change(verzoek, change)
 
 
 def melding(verzoek: Verzoek) -> Response:
@@ -195,4 +197,4 @@ def melding(verzoek: Verzoek) -> Response:
         handle_melding(session, nummer, status, on=on, by=verzoek.gebruiker.naam,
                        reden=verzoek.veld("reden") or None)
         return f"Verzuimmelding {nummer}: {MeldingStatus(status).label}."
-    return _change(verzoek, change)
+    return change(verzoek, change)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from web import beheer, beleid, dossier, flow_runs, inbox, login, werklijst, zoeken
+from web import afspraken, beheer, beleid, dossier, flow_runs, inbox, login, stukken, werklijst, zoeken
 from web.database import ROLLEN
 from web.requests import PUBLIEK, Handler
 
@@ -39,6 +39,13 @@ PAGINAS: tuple[Pagina, ...] = (
     Pagina("/dossier/{dossier_id:int}/sluiten", dossier.close, WERK, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/vrijstelling", dossier.vrijstelling, WERK, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/melding", dossier.melding, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/bijlage/{bijlage_id:int}", stukken.bijlage, WERK),
+    Pagina("/dossier/{dossier_id:int}/brief", stukken.write, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/brief/{brief_id:int}", stukken.brief, WERK),
+    Pagina("/dossier/{dossier_id:int}/afspraak", afspraken.plan, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/afspraak/{afspraak_id:int}/verzetten", afspraken.move, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/afspraak/{afspraak_id:int}/annuleren", afspraken.cancel, WERK,
+           ("POST",)),
     Pagina("/beleid", beleid.overzicht, CIJFERS),
     Pagina("/beleid/vsv", beleid.vsv, CIJFERS),
     Pagina("/beleid/telling", beleid.telling, CIJFERS),
