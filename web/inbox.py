@@ -1,5 +1,6 @@
-"""The inbox: what needs doing today. New dossiers, new verzuimmeldingen, actions past their term and
-the user's own dossiers; each person shown is audited under the user (`inbox.getoond`)."""
+"""The inbox: what needs doing today. The user's appointments of today, new dossiers, new
+verzuimmeldingen, actions past their term and the user's own dossiers; each person shown is audited
+under the user (`inbox.getoond`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from registers.codes import REASON_LABELS, RMC_SIGNALS, CaseStatus, MeldingStatu
 from registers.dossiers import lead_reason
 from registers.models import Case, Dossier, Verzuimmelding
 from reports import staging_queries
+from web import afspraken
 from web.requests import Verzoek
 from web.stores import staging
 
@@ -70,7 +72,13 @@ def page(verzoek: Verzoek) -> Response:
             select(Case.verzuimmelding_id, Case.dossier_id)
             .where(Case.verzuimmelding_id.in_([m.id for m in meldingen]))).all())
         melding_cases = {m.persoonsnummer: melding_cases[m.id] for m in meldingen}
+        vandaag = afspraken.today_of(session, verzoek.gebruiker.login)
+        their = select(Dossier.persoonsnummer, Dossier.id).where(
+            Dossier.persoonsnummer.in_({a.persoonsnummer for a in vandaag})).order_by(Dossier.id)
+        afspraak_dossiers = dict(session.execute(_scope(their, verzoek)).all())  # the newest dossier
+        vandaag = [a for a in vandaag if a.persoonsnummer in afspraak_dossiers]
         numbers = {c.persoonsnummer for c in nieuw + mijn} | {m.persoonsnummer for m in meldingen}
+        numbers |= set(afspraak_dossiers)
         with staging(verzoek.web.settings) as store:
             frame = staging_queries.persons(store.con, numbers) if store else pd.DataFrame(
                 columns=["persoonsnummer", "naam"])
@@ -78,6 +86,7 @@ def page(verzoek: Verzoek) -> Response:
         shown = {(c.id, c.persoonsnummer) for c in nieuw + mijn}
         shown |= {(melding_cases[m.persoonsnummer], m.persoonsnummer) for m in meldingen}
         shown |= {(int(r["dossier_id"]), str(r["persoonsnummer"])) for r in te_laat}
+        shown |= {(afspraak_dossiers[a.persoonsnummer], a.persoonsnummer) for a in vandaag}
         record_reads(session, "inbox.getoond", "dossiers", sorted(shown))
         session.commit()
     return verzoek.render(
@@ -87,4 +96,8 @@ def page(verzoek: Verzoek) -> Response:
                     "begindatum": m.begindatum,
                     "naam": people.get(m.persoonsnummer, {}).get("naam") or "(naam onbekend)"}
                    for m in meldingen],
-        te_laat=te_laat)
+        te_laat=te_laat,
+        afspraken=[{"id": afspraak_dossiers[a.persoonsnummer], "van": a.start, "tot": a.einde,
+                    "onderwerp": a.onderwerp or "gesprek", "locatie": a.locatie,
+                    "naam": people.get(a.persoonsnummer, {}).get("naam") or "(naam onbekend)"}
+                   for a in vandaag])
