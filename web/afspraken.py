@@ -74,7 +74,7 @@ def _own(session: Session, dossier: Dossier, verzoek: Verzoek) -> Afspraak:
 
 
 def plan(verzoek: Verzoek) -> Response:
-    from web.dossier import change
+    from web.dossier import apply_change
 
     def do(session: Session, dossier: Dossier) -> str:
         owner = agenda_of_dossier(session, verzoek.web.settings, dossier)
@@ -84,28 +84,28 @@ def plan(verzoek: Verzoek) -> Response:
                            notitie=verzoek.veld("notitie") or None)
         when = f"{forms.nl(made.start.date())} om {made.start:%H:%M} uur"
         return f"Afspraak gepland op {when} bij {owner.naam}."
-    return change(verzoek, do)
+    return apply_change(verzoek, do)
 
 
 def move(verzoek: Verzoek) -> Response:
-    from web.dossier import change
+    from web.dossier import apply_change
 
     def do(session: Session, dossier: Dossier) -> str:
         afspraak = _own(session, dossier, verzoek)
         owner = agenda_of_dossier(session, verzoek.web.settings, dossier)  # the slots the page offered
         moved = agenda.rebook(session, afspraak.id, owner, _tijdstip(verzoek.veld("tijdstip")))
         return f"Afspraak verzet naar {forms.nl(moved.start.date())} om {moved.start:%H:%M} uur."
-    return change(verzoek, do)
+    return apply_change(verzoek, do)
 
 
 def cancel(verzoek: Verzoek) -> Response:
-    from web.dossier import change
+    from web.dossier import apply_change
 
     def do(session: Session, dossier: Dossier) -> str:
         afspraak = _own(session, dossier, verzoek)
         agenda.cancel(session, afspraak.id, reden=verzoek.veld("reden") or None)
         return f"Afspraak van {forms.nl(afspraak.start.date())} om {afspraak.start:%H:%M} uur geannuleerd."
-    return change(verzoek, do)
+    return apply_change(verzoek, do)
 
 
 def today_of(session: Session, login: str) -> list[Afspraak]:

@@ -96,7 +96,7 @@ def page(verzoek: Verzoek) -> Response:
     return response
 
 
-def change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) -> Response:
+def apply_change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) -> Response:
     """Do one change in one transaction: saved and back to the page with a message, or refused with
     the reason and nothing saved."""
     with verzoek.db() as session:
@@ -139,7 +139,7 @@ def record(verzoek: Verzoek) -> Response:
                                attachment_dir=verzoek.web.settings.ensure_data_dir() if files else None)
         extra = f" met {len(files)} bijlage{'n' if len(files) != 1 else ''}" if files else ""
         return f"Vastgelegd: {action.action.label} op {forms.nl(on)}{extra}."
-    return change(verzoek, change)
+    return apply_change(verzoek, change)
 
 
 def assign_case(verzoek: Verzoek) -> Response:
@@ -147,7 +147,7 @@ def assign_case(verzoek: Verzoek) -> Response:
         naam = verzoek.veld("behandelaar")
         assign(session, case.id, naam or None)
         return f"Dossier toegewezen aan {naam}." if naam else "Dossier is niet meer toegewezen."
-    return change(verzoek, change)
+    return apply_change(verzoek, change)
 
 
 def close(verzoek: Verzoek) -> Response:
@@ -160,7 +160,7 @@ def close(verzoek: Verzoek) -> Response:
                       note=verzoek.veld("toelichting") or None, close_reason=reden,
                       reden_afsluiting=verzoek.veld("reden_afsluiting") or None)
         return f"Dossier gesloten op {forms.nl(on)} ({CloseReason(reden).label})."
-    return change(verzoek, change)
+    return apply_change(verzoek, change)
 
 
 def vrijstelling(verzoek: Verzoek) -> Response:
@@ -178,7 +178,7 @@ def vrijstelling(verzoek: Verzoek) -> Response:
             toelichting=verzoek.veld("toelichting") or None,
             staging_path=verzoek.web.settings.staging_path)  # the birth date the ground is checked on
         return f"Vrijstelling {entry.grond.artikel} geregistreerd vanaf {forms.nl(begin)}."
-    return change(verzoek, change)
+    return apply_change(verzoek, change)
 
 
 def melding(verzoek: Verzoek) -> Response:
@@ -197,4 +197,4 @@ def melding(verzoek: Verzoek) -> Response:
         handle_melding(session, nummer, status, on=on, by=verzoek.gebruiker.naam,
                        reden=verzoek.veld("reden") or None)
         return f"Verzuimmelding {nummer}: {MeldingStatus(status).label}."
-    return change(verzoek, change)
+    return apply_change(verzoek, change)
