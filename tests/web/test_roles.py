@@ -10,7 +10,7 @@ from tests.web.conftest import USERS, form_tokens
 from web.requests import PUBLIEK
 from web.routes import PAGINAS
 
-EXAMPLE = {"import_id": "1", "dossier_id": "1"}
+EXAMPLE = {"import_id": "1", "dossier_id": "1", "bijlage_id": "1", "brief_id": "1", "afspraak_id": "1"}
 
 
 def _url(pad: str) -> str:
