@@ -38,7 +38,8 @@ def _clean_name(name: str) -> str:
     base = Path(name.replace("\\", "/")).name
     cleaned = "".join(c for c in base if c.isprintable()).strip()
     if not cleaned:
-        raise Refused(f"attachment name {name!r} is empty after removing directories and control characters")
+        raise Refused(f"attachment name {name!r} is empty after removing directories and control characters",
+                      code="bijlage_naam")
     return cleaned[:NAME_CHARS]
 
 
@@ -47,9 +48,10 @@ def attach(session: Session, action: CaseAction, name: str, content: bytes, data
     """Keep `content` and name it on `action` (written before the row: a crash leaves at most an
     unnamed file, which the retention removes)."""
     if len(content) > MAX_BYTES:
-        raise Refused(f"attachment {name!r} is {len(content):,} bytes; at most {MAX_BYTES:,}")
+        raise Refused(f"attachment {name!r} is {len(content):,} bytes; at most {MAX_BYTES:,}",
+                      code="bijlage_te_groot", naam=name)
     if not content:
-        raise Refused(f"attachment {name!r} is empty")
+        raise Refused(f"attachment {name!r} is empty", code="bijlage_leeg", naam=name)
     clean = _clean_name(name)
     digest = hashlib.sha256(content).hexdigest()
     root = directory(data_dir)

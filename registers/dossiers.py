@@ -57,7 +57,7 @@ def lead_reason(dossier: Dossier) -> Case:
 def get_dossier(session: Session, dossier_id: int) -> Dossier:
     dossier = session.get(Dossier, dossier_id)
     if dossier is None:
-        raise Refused(f"there is no dossier {dossier_id}")
+        raise Refused(f"there is no dossier {dossier_id}", code="geen_dossier", id=dossier_id)
     return dossier
 
 
@@ -115,7 +115,7 @@ def _reason(dossier: Dossier, reason_id: int | None) -> Case:
     for reason in dossier.reasons:
         if reason.id == reason_id:
             return reason
-    raise Refused(f"reason {reason_id} is not a reason of dossier {dossier.id}")
+    raise Refused(f"reason {reason_id} is not a reason of dossier {dossier.id}", code="andere_aanleiding")
 
 
 def record_action(
@@ -154,16 +154,18 @@ def record_action(
     dossier = get_dossier(session, dossier_id)
     reason = _reason(dossier, reason_id)
     if on > today:
-        raise Refused(f"the date {format_nl(on)} lies in the future")
+        raise Refused(f"the date {format_nl(on)} lies in the future", code="datum_toekomst", datum=on)
     if on < dossier.opened_on:
         raise Refused(f"the date {format_nl(on)} lies before dossier {dossier.id} was opened "
-                      f"on {format_nl(dossier.opened_on)}")
+                      f"on {format_nl(dossier.opened_on)}", code="voor_opening", datum=on,
+                      geopend=dossier.opened_on)
     if dossier.status == CaseStatus.CLOSED and kind is not ActionType.NOTITIE:
         raise Refused(f"dossier {dossier.id} was closed on {format_nl(dossier.closed_on)}; "
-                      "only a note can be added")
+                      "only a note can be added", code="dossier_gesloten", gesloten=dossier.closed_on)
     if reason.status == CaseStatus.CLOSED and kind is not ActionType.NOTITIE:
         raise Refused(f"reason {reason.id} ({reason.signal.value}) ended on {format_nl(reason.closed_on)}; "
-                      "choose an open reason with --reden")
+                      "choose an open reason with --reden", code="aanleiding_beeindigd",
+                      beeindigd=reason.closed_on)
     audit = trail(session)
     by = by or audit.actor
     if kind is ActionType.GESLOTEN:
@@ -171,7 +173,8 @@ def record_action(
         if later:
             step = later[-1]
             raise Refused(f"a close on {format_nl(on)} lies before the step of {format_nl(step.on_date)} "
-                          f"({step.action.label}); date the close on or after it")
+                          f"({step.action.label}); date the close on or after it", code="sluiten_voor_stap",
+                          datum=on, stap=step.on_date, actie=step.action.label)
     if reason.signal == VERZUIMMELDING and kind is not ActionType.NOTITIE:
         _handle_melding(session, reason, kind, on, by, reden_afsluiting, today)
     elif reden_afsluiting is not None:
@@ -213,7 +216,8 @@ def _handle_melding(session: Session, reason: Case, kind: ActionType, on: date, 
     if kind is ActionType.GESLOTEN:
         if reden is None:
             raise Refused(f"closing verzuimmelding {melding.meldingsnummer} needs DUO's reden afsluiting "
-                          f"(--reden-afsluiting): {', '.join(r.value for r in RedenAfsluiting)}")
+                          f"(--reden-afsluiting): {', '.join(r.value for r in RedenAfsluiting)}",
+                          code="reden_afsluiting_nodig", melding=melding.meldingsnummer)
         if melding.status == MeldingStatus.GEREGISTREERD:
             handle_melding(session, melding.meldingsnummer, MeldingStatus.IN_BEHANDELING, on=on, by=by,
                            today=today)

@@ -5,7 +5,14 @@ The command line turns it into exit status 1 (docs/spec.md §7); callers in flow
 
 
 class Refused(ValueError):
-    """A change the register refuses: an unknown id, a closed case, an impossible date, a bad code."""
+    """A change the register refuses: an unknown id, a closed case, an impossible date, a bad code.
+
+    `code` (with `params`) names the refusal stably, so a screen can say it in its own words
+    (web/meldingen.py); the message itself is what the command line and the log show."""
+
+    def __init__(self, message: str = "", *, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class RefusedDelivery(Refused):

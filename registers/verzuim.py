@@ -192,21 +192,26 @@ def handle_melding(
     if new not in allowed:
         if current.is_final:
             raise Refused(f"melding {meldingsnummer} is {current.label.lower()} since "
-                          f"{format_nl(melding.status_datum)}: DUO allows no further status")
+                          f"{format_nl(melding.status_datum)}: DUO allows no further status",
+                          code="melding_definitief", melding=meldingsnummer, status=current.label.lower())
         choices = ", ".join(s.value for s in sorted(allowed)) or "none"
-        raise Refused(f"DUO does not allow {current.label!r} → {new.label!r}; from here: {choices}")
+        raise Refused(f"DUO does not allow {current.label!r} → {new.label!r}; from here: {choices}",
+                      code="melding_overgang", van=current.label.lower(), naar=new.label.lower())
     reden_code = parse_code(RedenAfsluiting, reden, "reden afsluiting") if reden else None
     toelichting_code = (parse_code(ToelichtingAfsluiting, toelichting, "toelichting afsluiting")
                         if toelichting else None)
     if new == S.AFGESLOTEN and reden_code is None:
-        raise Refused(f"closing needs a reden afsluiting: {', '.join(RedenAfsluiting)}")
+        raise Refused(f"closing needs a reden afsluiting: {', '.join(RedenAfsluiting)}",
+                      code="reden_afsluiting_nodig", melding=meldingsnummer)
     if new != S.AFGESLOTEN and (reden_code or toelichting_code):
-        raise Refused("a reden or toelichting afsluiting belongs to closing (status afgesloten)")
+        raise Refused("a reden or toelichting afsluiting belongs to closing (status afgesloten)",
+                      code="reden_alleen_bij_afsluiten")
     if on > today:
-        raise Refused(f"the date {format_nl(on)} lies in the future")
+        raise Refused(f"the date {format_nl(on)} lies in the future", code="datum_toekomst", datum=on)
     if on < melding.status_datum:
         raise Refused(f"the date {format_nl(on)} lies before the current status "
-                      f"of {format_nl(melding.status_datum)}")
+                      f"of {format_nl(melding.status_datum)}", code="voor_status", datum=on,
+                      status_datum=melding.status_datum)
     audit = trail(session)
     by = by or audit.actor
     contact = replace(contact, naam=contact.naam or by) if contact else Contactpersoon(naam=by)

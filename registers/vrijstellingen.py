@@ -74,33 +74,39 @@ def check(grond: Vrijstellingsgrond, begindatum: date, einddatum: date | None, *
     """Refuse a vrijstelling the law does not allow (see the module docstring); pure, no database."""
     if einddatum is not None and einddatum < begindatum:
         raise Refused(f"the einddatum {format_nl(einddatum)} lies before the begindatum "
-                      f"{format_nl(begindatum)}")
+                      f"{format_nl(begindatum)}", code="eind_voor_begin", eind=einddatum, begin=begindatum)
     if nooit_geschikt and grond != G.LPW_5_A:
-        raise Refused(f"'nooit geschikt' belongs to LPW_5_A (art. 5 onder a), not to {grond.value}")
+        raise Refused(f"'nooit geschikt' belongs to LPW_5_A (art. 5 onder a), not to {grond.value}",
+                      code="nooit_geschikt_grond", artikel=grond.artikel)
     if verklaring_datum is not None:
         if grond not in NEEDS_STATEMENT:
-            raise Refused(f"{grond.value} ({grond.artikel}) asks for no statement: leave the verklaring out")
+            raise Refused(f"{grond.value} ({grond.artikel}) asks for no statement: leave the verklaring out",
+                          code="geen_verklaring", artikel=grond.artikel)
         if verklaring_datum > begindatum:
             raise Refused(f"the statement of {format_nl(verklaring_datum)} is dated after the begindatum "
-                          f"{format_nl(begindatum)}")
+                          f"{format_nl(begindatum)}", code="verklaring_na_begin", verklaring=verklaring_datum,
+                          begin=begindatum)
         oldest = add_months(begindatum, -STATEMENT_MAX_AGE_MONTHS)
         if grond == G.LPW_5_A and verklaring_datum < oldest:
             raise Refused(f"the statement of {format_nl(verklaring_datum)} is more than 3 months old at the "
-                          f"begindatum {format_nl(begindatum)} (art. 7: at the earliest {format_nl(oldest)})")
+                          f"begindatum {format_nl(begindatum)} (art. 7: at the earliest {format_nl(oldest)})",
+                          code="verklaring_te_oud", verklaring=verklaring_datum, vroegst=oldest)
     if grond == G.LPW_5A:
         first = date(begindatum.year, TREKKEND_SEIZOEN.start, 1)
         last = date(begindatum.year, TREKKEND_SEIZOEN.stop, 1) - timedelta(days=1)
         if begindatum.month not in TREKKEND_SEIZOEN:
             raise Refused(f"LPW_5A (art. 5a, trekkend bestaan) holds only March to October: "
-                          f"{format_nl(begindatum)} is outside the season")
+                          f"{format_nl(begindatum)} is outside the season", code="buiten_seizoen",
+                          begin=begindatum)
         if einddatum is None or einddatum > last:
             raise Refused(f"LPW_5A (art. 5a, trekkend bestaan) holds only March to October: give an "
-                          f"einddatum within {format_nl(first)} – {format_nl(last)}")
+                          f"einddatum within {format_nl(first)} – {format_nl(last)}", code="seizoen_einde",
+                          eerste=first, laatste=last)
     if grond == G.LPW_3A:
         last = schooljaar_einde(begindatum, value("schooljaar_start", begindatum))
         if einddatum is None or einddatum > last:
             raise Refused(f"LPW_3A (art. 3a) is granted per school year: give an einddatum on or before "
-                          f"{format_nl(last)}")
+                          f"{format_nl(last)}", code="per_schooljaar", laatste=last)
 
 
 def check_fits(grond: Vrijstellingsgrond, begindatum: date, persoon: BirthFacts | None) -> None:
@@ -144,7 +150,7 @@ def _check_overlap(session: Session, persoonsnummer: str, grond: Vrijstellingsgr
     if other is not None:
         until = format_nl(other.einddatum) if other.einddatum else "open end"
         raise Refused(f"it overlaps vrijstelling {other.id} ({grond.value}, {format_nl(other.begindatum)} – "
-                      f"{until}) of the same person")
+                      f"{until}) of the same person", code="overlapt", id=other.id, begin=other.begindatum)
 
 
 def add_vrijstelling(

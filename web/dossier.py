@@ -33,6 +33,7 @@ from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
 from reports import staging_queries
 from rules.vrijstellingen import Vrijstellingsgrond
 from web import afspraken, forms, stukken
+from web.meldingen import nederlands
 from web.requests import PaginaFout, Verzoek
 from web.stores import staging
 
@@ -106,8 +107,9 @@ def apply_change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) ->
         except (Refused, forms.Invoerfout, ValueError) as exc:
             session.rollback()
             case = case_of(session, verzoek)
-            response = render_dossier(verzoek, session, case, status=400, fout=f"Niet opgeslagen: {exc}",
-                               invoer={k: v for k, v in (verzoek.form or {}).items() if isinstance(v, str)})
+            typed = {k: v for k, v in (verzoek.form or {}).items() if isinstance(v, str)}
+            response = render_dossier(verzoek, session, case, status=400,
+                                      fout=f"Niet opgeslagen: {nederlands(exc)}", invoer=typed)
             session.commit()
             return response
         session.commit()

@@ -27,6 +27,7 @@ from registers.codes import LetterStatus
 from registers.dossiers import lead_reason
 from registers.errors import Refused
 from registers.models import Dossier, Letter
+from web.meldingen import nederlands
 from web.requests import PaginaFout, Verzoek
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -125,7 +126,7 @@ def write(verzoek: Verzoek) -> Response:
     except Refused as exc:
         with verzoek.db() as session:
             dossier = case_of(session, verzoek)
-            return _refused(verzoek, session, dossier, f"Geen brief gemaakt: {exc}")
+            return _refused(verzoek, session, dossier, f"Geen brief gemaakt: {nederlands(exc)}")
     kenmerken = ", ".join(letter.kenmerk for letter in stored)
     return verzoek.redirect(f"/dossier/{dossier.id}", f"Brief gemaakt en opgeslagen: {kenmerken}. "
                             "U kunt hem hieronder downloaden.")

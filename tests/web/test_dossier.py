@@ -59,7 +59,7 @@ def test_a_wrong_date_is_refused_in_dutch_and_nothing_is_saved(clients, web_sett
     case_id = _open_case(web_settings)
     client = clients["lpa"]
     before = _actions(web_settings, case_id)
-    for datum, message in (("31-02-2026", "is geen datum"), ("1-1-2099", "future")):
+    for datum, message in (("31-02-2026", "is geen datum"), ("1-1-2099", "ligt in de toekomst")):
         tokens = form_tokens(client.get(f"/dossier/{case_id}").text)
         response = client.post(f"/dossier/{case_id}/actie",
                                data={**tokens, "soort": "huisbezoek", "datum": datum, "verslag": "x"})
