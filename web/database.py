@@ -2,18 +2,19 @@
 
 Every register function writes its audit entries with the session's trail, so the trail here names
 the logged-in user as the actor. On PostgreSQL each transaction first does `SET LOCAL ROLE
-inbeeld_<rol>`: the grants and row-level security of docs/privacy.md then apply to what the request
-reads and writes, whatever the code above them does. The web's own database login must be a member
+inbeeld_<rol>` and names the user (`inbeeld.gebruiker`): the grants and row-level security of
+docs/privacy.md then apply to what the request reads and writes, narrowed to the user's own
+gemeenten (revision 0013), whatever the code above them does. The web's own database login must be a member
 of the five roles (docs/running.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from registers.audit import AuditTrail, load_key
@@ -27,6 +28,17 @@ def database_role(rol: str) -> str:
     if rol not in ROLLEN:
         raise ValueError(f"unknown role {rol!r}")
     return f"inbeeld_{rol}"
+
+
+def _as_user(login: str, rol: str) -> Callable[..., None]:
+    """What each transaction of a request does first on PostgreSQL: take the user's group role, and
+    name the user, so row-level security looks up the user's own gemeenten (revision 0013)."""
+    statement = f"SET LOCAL ROLE {database_role(rol)}"
+
+    def begin(_session, _transaction, connection) -> None:
+        connection.exec_driver_sql(statement)
+        connection.execute(text("SELECT set_config('inbeeld.gebruiker', :login, true)"), {"login": login})
+    return begin
 
 
 class Registers:
@@ -49,12 +61,7 @@ class Registers:
                 # written ("database is locked"), so each begins as a writer and waits its turn.
                 session.connection(execution_options={WRITER: True})
             if rol is not None and self.dialect == "postgresql":
-                statement = f"SET LOCAL ROLE {database_role(rol)}"
-
-                @event.listens_for(session, "after_begin")
-                def _set_role(_session, _transaction, connection) -> None:
-                    connection.exec_driver_sql(statement)
-
+                event.listen(session, "after_begin", _as_user(actor, rol))
             yield session
 
     def factory(self, actor: str, rol: str) -> sessionmaker[Session]:
@@ -62,11 +69,7 @@ class Registers:
         PostgreSQL, the same role as `session`."""
         factory = sessionmaker(**{**self._factory.kw, "info": {"audit": AuditTrail(self._key, actor=actor)}})
         if self.dialect == "postgresql":
-            statement = f"SET LOCAL ROLE {database_role(rol)}"
-
-            @event.listens_for(factory, "after_begin")
-            def _set_role(_session, _transaction, connection) -> None:
-                connection.exec_driver_sql(statement)
+            event.listen(factory, "after_begin", _as_user(actor, rol))
         return factory
 
     def dispose(self) -> None:

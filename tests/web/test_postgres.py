@@ -81,3 +81,75 @@ def test_each_request_runs_under_the_role_of_its_user(pg_settings):
     with registers.session("beleid", "beleid") as session, denied:
         session.execute(text("SELECT count(*) FROM cases"))
     registers.dispose()
+
+
+@pytest.fixture
+def service_login(pg_settings):
+    """The work screen's own database login as docs/running.md makes it: a member of the five roles
+    and of `inbeeld_dienst`, with access to both gemeenten."""
+    import uuid
+    from dataclasses import replace
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"inbeeld_web_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_settings.register_url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE ROLE {name} LOGIN IN ROLE inbeeld_lpa, inbeeld_rmc, "
+                                "inbeeld_administratie, inbeeld_beleid, inbeeld_beheer, inbeeld_dienst"))
+        connection.execute(text("INSERT INTO gemeente_toegang (login, gemeentecode) VALUES (:l, '0363'), "
+                                "(:l, '0599')"), {"l": name})
+    url = make_url(pg_settings.register_url).set(username=name).render_as_string(hide_password=False)
+    yield replace(pg_settings, db_url=url)
+    with admin.begin() as connection:
+        connection.execute(text("DELETE FROM gemeente_toegang WHERE login = :l"), {"l": name})
+        connection.execute(text(f"DROP ROLE {name}"))
+    admin.dispose()
+
+
+def test_the_database_narrows_a_web_user_to_their_own_gemeenten(service_login):
+    """An LPA of 0363 cannot read a dossier of 0599 through the web's database login, even when the
+    screen's own gemeente check is skipped (read_dossier straight on the request's session)."""
+    gebruikers = pytest.importorskip("registers.gebruikers")
+    from registers.dossiers import read_dossier
+    from registers.errors import Refused
+    from web.database import Registers
+
+    registers = Registers(service_login.register_url, service_login.data_dir)
+    with registers.session("test", None) as session:  # the service login itself: both gemeenten
+        by_gemeente = dict(session.execute(text(
+            "SELECT gemeentecode, min(id) FROM dossiers GROUP BY gemeentecode")).all())
+        if session.get(gebruikers.Gebruiker, "lpa-alle") is None:
+            gebruikers.add_user(session, "lpa-alle", "E. Jansen", "lpa", PASSWORD, [])
+        session.commit()
+    assert set(by_gemeente) == {"0363", "0599"}
+    with registers.session("lpa", "lpa") as session:
+        assert session.execute(text("SELECT DISTINCT gemeentecode FROM dossiers")).scalars().all() == ["0363"]
+        assert read_dossier(session, by_gemeente["0363"]).gemeentecode == "0363"
+        with pytest.raises(Refused):
+            read_dossier(session, by_gemeente["0599"])
+        session.rollback()
+        # naming another user inside the request's transaction is what the service login may do; a
+        # user who does not exist sees nothing
+        session.execute(text("SELECT set_config('inbeeld.gebruiker', 'niemand', true)"))
+        assert session.execute(text("SELECT count(*) FROM dossiers")).scalar_one() == 0
+        session.rollback()
+    with registers.session("lpa-alle", "lpa") as session:  # no gemeenten of her own: the login's two
+        assert sorted(session.execute(text("SELECT DISTINCT gemeentecode FROM dossiers")).scalars()) == [
+            "0363", "0599"]
+    registers.dispose()
+
+
+def test_a_login_outside_inbeeld_dienst_cannot_name_a_user(pg_settings):
+    """The setting counts only for the service login: any other login stays at its own gemeenten."""
+    from web.database import Registers
+
+    registers = Registers(pg_settings.register_url, pg_settings.data_dir)
+    with registers.session("test", None) as session:
+        login = session.execute(text("SELECT session_user")).scalar_one()
+        session.execute(text("DELETE FROM gemeente_toegang WHERE login = :l"), {"l": login})
+        session.commit()
+    with registers.session("lpa", "lpa") as session:  # names user lpa (0363), but is not a member
+        assert session.execute(text("SELECT count(*) FROM dossiers")).scalar_one() == 0
+    registers.dispose()
