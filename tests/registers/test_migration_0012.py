@@ -77,7 +77,7 @@ def test_the_demo_cases_become_dossiers_with_their_timelines_intact(demo_url: st
     finally:
         engine.dispose()
 
-    assert version == "0012"
+    assert version >= "0012"  # upgraded to the head, past the dossiers
     assert after == before  # every case, step and letter as it was
     by_id = {d.id: d for d in dossiers}
     assert all(r.dossier_id in by_id for r in reasons)
