@@ -117,12 +117,16 @@ def write(verzoek: Verzoek) -> Response:
         session.commit()
         if fout is not None:
             return _refused(verzoek, session, dossier, fout)
-    factory = verzoek.web.registers.factory(verzoek.gebruiker.login, verzoek.gebruiker.rol)
+    registers, login = verzoek.web.registers, verzoek.gebruiker.login
+    factory = registers.factory(login, verzoek.gebruiker.rol)
+    # The letter log is the office's: on PostgreSQL only administratie may add to it (docs/privacy.md),
+    # so the stored letter is written under that role, still in the user's name in the audit trail.
+    office = registers.factory(login, "administratie")
     try:
         drafts = draft(factory, settings.staging_path, settings.data_dir / "letters" / "concept", case_id,
                        Soort(soort_value), datum=dt.date.today(), gemeenten=settings.gemeenten,
                        config=settings.letters)
-        stored = [store(factory, item.path, _letters_dir(verzoek)) for item in drafts]
+        stored = [store(office, item.path, _letters_dir(verzoek)) for item in drafts]
     except Refused as exc:
         with verzoek.db() as session:
             dossier = case_of(session, verzoek)
