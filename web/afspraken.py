@@ -55,7 +55,8 @@ def context(session: Session, settings: Settings, dossier: Dossier) -> dict[str,
     owner = agenda_of_dossier(session, settings, dossier)
     now = agenda._now()
     vrij = agenda.free_slots(session, owner, now, DAYS_AHEAD)[:SLOTS_SHOWN]
-    return {"afspraken": of_dossier(session, dossier), "agenda": owner, "vrije_tijden": vrij}
+    return {"afspraken": of_dossier(session, dossier), "agenda": owner, "vrije_tijden": vrij,
+            "agenda_namen": {**_names(session), owner.medewerker: owner.naam}}
 
 
 def _tijdstip(value: str) -> dt.datetime:
