@@ -15,13 +15,13 @@ in that layout. Pure functions over plain rows; the command reads the register a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inbeeld.cells import csv_writer, neutralise_csv
 from rules.vrijstellingen import Vrijstellingsgrond
 
 # The registration list: what DUO's register holds per vrijstelling (docs/formats.md §4.1).
@@ -58,9 +58,9 @@ def write_list(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
     """The registration list as a file: UTF-8, semicolons, CRLF, `"` quoting where a value needs it
     (docs/formats.md §4.1)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer = csv_writer(handle)  # the one CSV dialect: semicolons, CRLF, quoting where needed
         writer.writerow(LIST_COLUMNS)
-        writer.writerows(list_lines(rows))
+        writer.writerows([[neutralise_csv(cell) for cell in line] for line in list_lines(rows)])
     return path
 
 
