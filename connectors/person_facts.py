@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import duckdb
-import pyarrow as pa
+if TYPE_CHECKING:  # the facts are plain dataclasses; DuckDB and pyarrow load when they are read
+    import duckdb
 
 RELATION = "retention_numbers"
 
@@ -74,6 +75,8 @@ def person_facts(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> dict
     brp, duo = _brp_sql(con), _duo_sql(con)
     if brp is None and duo is None:
         return {}
+    import pyarrow as pa
+
     con.register(RELATION, pa.table({"persoonsnummer": pa.array(wanted, pa.string())}))
     try:
         empty_brp = ("SELECT NULL::VARCHAR AS persoonsnummer, NULL::DATE AS geboortedatum, "
@@ -116,6 +119,8 @@ def birth_facts(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> dict[
     duo_sql = " UNION ALL ".join(duo) or (
         "SELECT NULL::VARCHAR AS persoonsnummer, NULL::DATE AS diploma_datum, NULL::BOOLEAN AS "
         "startkwalificatie, NULL::BOOLEAN AS pro_vso_getuigschrift WHERE false")
+    import pyarrow as pa
+
     con.register(RELATION, pa.table({"persoonsnummer": pa.array(wanted, pa.string())}))
     try:
         rows = con.execute(f"""

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from registers.errors import Refused
-from rules.signals import SIGNALS, signal_code
+from rules.signal_codes import SIGNALS, signal_code
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -30,7 +30,7 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
 
 
 # The signals of docs/spec.md §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
-# the codes are those of the matching (rules.signals), the one place they are defined.
+# the codes are those of the matching (rules.signal_codes, the one place they are defined).
 # A dossier's reasons are these signals and the verzuimmeldingen DUO routes to the gemeente.
 VERZUIMMELDING = "VERZUIMMELDING"
 Signal = StrEnum("Signal", [(code, code) for code in (*SIGNALS, VERZUIMMELDING)])

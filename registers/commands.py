@@ -19,9 +19,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from connectors.freshness import stale_for
 from connectors.gemeenten import gemeente_label
-from connectors.staging import Staging
 from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings, SettingsError
 from registers import dossiers as dossier_register
@@ -42,19 +40,18 @@ from registers.codes import (
 from registers.db import register_session as db_session
 from registers.errors import Refused
 from registers.gebruikers import get_user
-from registers.matching import week_signals
 from registers.models import Dossier, Verzuimmelding, Vrijstelling
 from rules.commands import DATUM
 from rules.dates import format_nl
-from rules.signals import COLUMNS as SIGNAL_COLUMNS
-from rules.signals import SIGNAL_ALIASES, SIGNALS
+from rules.signal_codes import COLUMNS as SIGNAL_COLUMNS
+from rules.signal_codes import SIGNAL_ALIASES, SIGNALS
 
 
 def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
     return click.Choice([m.value for m in enum if m not in skip], case_sensitive=False)
 
 
-# The signal codes, and the codes of earlier releases a user may still type (rules.signals.SIGNAL_ALIASES).
+# The signal codes, and the codes of earlier releases a user may still type (SIGNAL_ALIASES).
 SIGNAL_CHOICE = click.Choice([*SIGNALS, *SIGNAL_ALIASES], case_sensitive=False)
 # A dossier's reasons: the signals and the verzuimmeldingen.
 REASON_CHOICE = click.Choice([*SIGNALS, VERZUIMMELDING, *SIGNAL_ALIASES], case_sensitive=False)
@@ -87,16 +84,17 @@ CASE_COLUMNS = ("id", "persoonsnummer", "status", "team", "redenen", "thuiszitte
                 "close_reason")
 
 
-def _next_actions(session: Session, ctx: click.Context) -> dict[int, tuple[str, date | None]]:
-    """The next action of every open dossier, as the work list computes it."""
-    from reports import follow_up, register_queries
+def _next_actions(session: Session, ctx: click.Context, ids: Sequence[int] | None = None,
+                  ) -> dict[int, tuple[str, date | None]]:
+    """The next action of every open dossier (or of those of `ids`), as the work list computes it."""
+    from reports import follow_up
 
     plan = follow_up.schedule(ctx.obj.reports.werklijst.vervolg)
     return {int(row["dossier_id"]): follow_up.next_action(
         row["soort"], row["stap"], row["stap_datum"], plan=plan,
         adres_in_onderzoek=row["adres_in_onderzoek"], controle_nodig=row["controle_nodig"],
         held_back=row["tegengehouden"], held_on=row["tegengehouden_datum"])
-        for row in register_queries.open_dossiers(session).to_dict("records")}
+        for row in dossier_register.open_dossiers(session, ids)}
 
 
 def _dossier_row(dossier: Dossier, next_actions: dict[int, tuple[str, date | None]]) -> dict[str, Any]:
@@ -141,7 +139,7 @@ def cases_show(ctx: click.Context, dossier_id: int) -> None:
     with register_session(ctx) as session:
         dossier = dossier_register.read_dossier(session, dossier_id)
         is_open = dossier.status == CaseStatus.OPEN
-        next_action = _next_actions(session, ctx).get(dossier.id) if is_open else None
+        next_action = _next_actions(session, ctx, [dossier.id]).get(dossier.id) if is_open else None
         click.echo("\n".join(printable(line) for line in describe_dossier(dossier, next_action)))
 
 
@@ -447,6 +445,10 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     adres_in_onderzoek, geheimhouding, thuiszitter_lang. When the newest BRP or DUO delivery is more
     than [freshness] max_days (7) before the peildatum it says so on stderr; --strict refuses.
     """
+    from connectors.freshness import stale_for  # DuckDB and the matching only for this command
+    from connectors.staging import Staging
+    from registers.matching import week_signals
+
     settings: Settings = ctx.obj
     peildatum = peildatum or date.today()
     try:

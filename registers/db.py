@@ -9,21 +9,20 @@ rollback; we take over BEGIN ourselves, the recipe SQLAlchemy documents for that
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # alembic loads only to migrate or inspect (0.3 s: every command opens the registers)
+    from alembic.config import Config
+
     from inbeeld.settings import Settings
     from registers.audit import AuditTrail
 
@@ -111,6 +110,8 @@ def writer_connection(session: Session) -> Connection:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -118,6 +119,8 @@ def _alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest migration revision shipped with this code."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -125,17 +128,23 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     """Every migration revision shipped with this code (a database at another one is newer than us)."""
+    from alembic.script import ScriptDirectory
+
     return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(url: str | Engine, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default the newest), in one transaction."""
+    from alembic import command
+
     engine = url if isinstance(url, Engine) else make_engine(url)
     config = _alembic_config()
     try:
@@ -186,9 +195,38 @@ def register_session(settings: Settings, *, write: bool = False, as_user: str | 
         factory.kw["bind"].dispose()
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\b[^=]*=\s*(.+)$", re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The newest shipped revision read from the migration files' `revision` / `down_revision` lines,
+    without loading alembic; None when that is not one plain head (then ask alembic: head_revision)."""
+    revisions: set[str] = set()
+    below: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            ids = set(re.findall(r"[\"']([^\"']+)[\"']", value))
+            (revisions if name == "revision" else below).update(ids)
+    heads = revisions - below
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision in the database's `alembic_version` table (None: none or no table)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001  (no table yet, or unreadable: alembic decides below)
+        return None
+
+
 def open_registers(url: str, audit: AuditTrail) -> sessionmaker[Session]:
-    """The register database at `url`, migrated to the newest revision when it is behind."""
+    """The register database at `url`, migrated to the newest revision when it is behind. The usual
+    case (already at the shipped head) is checked without alembic, which only loads to migrate."""
     engine = make_engine(url)
+    stored = _stored_revision(engine)
+    if stored is not None and stored == shipped_head():
+        return session_factory(engine, audit)
     if current_revision(engine) != head_revision():
         log.info("Upgrading the register database to revision %s", head_revision())
         upgrade(engine)

@@ -14,9 +14,10 @@ its reden afsluiting.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
@@ -28,6 +29,7 @@ from registers.codes import (
     ActionType,
     CaseStatus,
     CloseReason,
+    LetterStatus,
     MeldingStatus,
     RedenAfsluiting,
     Signal,
@@ -35,7 +37,7 @@ from registers.codes import (
     parse_signal,
 )
 from registers.errors import Refused
-from registers.models import Case, CaseAction, Dossier
+from registers.models import Case, CaseAction, Dossier, Letter
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import end_on_emigration
 from rules.dates import format_nl
@@ -248,3 +250,83 @@ def set_legal_hold(session: Session, dossier_id: int, hold: bool) -> Dossier:
                                               dossier.id, f"hold={hold}"))
     session.flush()
     return dossier
+
+def _value(item: object) -> str | None:
+    return None if item is None else str(getattr(item, "value", item))
+
+
+OPEN_DOSSIER_COLUMNS = [
+    "dossier_id", "soort", "redenen", "persoonsnummer", "gemeentecode", "team", "thuiszitter", "geopend",
+    "behandelaar", "adres_in_onderzoek", "controle_nodig", "laatste_actie", "laatste_actie_datum", "stap",
+    "stap_datum", "tegengehouden", "tegengehouden_datum"]
+
+
+def open_dossiers(session: Session, ids: Collection[int] | None = None) -> list[dict[str, Any]]:
+    """Every open dossier (or those of `ids`), one plain row each in OPEN_DOSSIER_COLUMNS, with what sets
+    its next step (reports.follow_up.next_action); plain rows so `cases show` needs no pandas.
+
+    `soort`: the reason the next step is about (LEAD_ORDER); `redenen`: every open
+    reason, comma-separated. `stap`: the latest step on any of its reasons, ended ones included (a
+    letter on a VSV reason counts for the RMC reason that continues it), the sync's `bijgewerkt`
+    and notes left out; `laatste_actie` the latest shown step. `tegengehouden`: the reason of a
+    letter held back after that step (geheimhouding, …), which needs an assessment.
+    """
+    query = (select(Dossier.id, Dossier.persoonsnummer, Dossier.gemeentecode, Dossier.team,
+                    Dossier.thuiszitter, Dossier.opened_on, Dossier.assigned_to)
+             .where(Dossier.status == CaseStatus.OPEN).order_by(Dossier.id))
+    if ids is not None:
+        query = query.where(Dossier.id.in_(list(ids)))
+    dossiers = session.execute(query).all()
+    found = [row.id for row in dossiers]
+    reasons: dict[int, list[Any]] = {}
+    steps: dict[int, list[tuple[date, int, str]]] = {}
+    held: dict[int, list[tuple[date, str]]] = {}
+    for start in range(0, len(found), 500):
+        chunk = found[start:start + 500]
+        for row in session.execute(select(Case.dossier_id, Case.id, Case.signal, Case.status, Case.opened_on,
+                                          Case.adres_in_onderzoek, Case.controle_nodig)
+                                   .where(Case.dossier_id.in_(chunk))):
+            reasons.setdefault(row.dossier_id, []).append(row)
+        for dossier_id, on_date, action_id, action in session.execute(
+                select(Case.dossier_id, CaseAction.on_date, CaseAction.id, CaseAction.action)
+                .join(Case, Case.id == CaseAction.case_id).where(Case.dossier_id.in_(chunk))):
+            steps.setdefault(dossier_id, []).append((on_date, action_id, _value(action) or ""))
+        # A letter about a melding (the invitation) is logged on the melding: it is a step of its reason.
+        melding_letters = (select(Case.dossier_id, Letter.id, Letter.datum, Letter.status, Letter.reden)
+                           .join(Case, Case.verzuimmelding_id == Letter.verzuimmelding_id)
+                           .where(Case.dossier_id.in_(chunk)))
+        case_letters = (select(Case.dossier_id, Letter.id, Letter.datum, Letter.status, Letter.reden)
+                        .join(Case, Case.id == Letter.case_id)
+                        .where(Case.dossier_id.in_(chunk), Letter.status == LetterStatus.ONDERDRUKT))
+        for query in (case_letters, melding_letters):
+            for dossier_id, letter_id, datum, status, reden in session.execute(query):
+                if _value(status) == LetterStatus.ONDERDRUKT.value:
+                    held.setdefault(dossier_id, []).append((datum, _value(reden) or ""))
+                elif _value(status) == LetterStatus.AANGEMAAKT.value:
+                    steps.setdefault(dossier_id, []).append(
+                        (datum, -letter_id, ActionType.BRIEF_VERSTUURD.value))
+    rows = []
+    for d in dossiers:
+        mine = reasons.get(d.id, [])
+        open_reasons = sorted((r for r in mine if _value(r.status) == CaseStatus.OPEN.value),
+                              key=lambda r: (LEAD_ORDER.index(Signal(_value(r.signal))), r.opened_on, r.id))
+        timeline = sorted(steps.get(d.id, []))
+        shown = [s for s in timeline if s[2] != ActionType.BIJGEWERKT.value]
+        driving = [s for s in shown if s[2] not in (ActionType.NOTITIE.value, ActionType.GEOPEND.value,
+                                                    ActionType.OVERGEDRAGEN.value)]
+        last = shown[-1] if shown else (d.opened_on, 0, ActionType.GEOPEND.value)
+        step = driving[-1] if driving else (d.opened_on, 0, ActionType.GEOPEND.value)
+        later_holds = sorted(h for h in held.get(d.id, []) if h[0] > step[0]
+                             or (h[0] == step[0] and step[2] != ActionType.BEOORDEELD.value))
+        hold = later_holds[-1] if later_holds else (None, None)
+        rows.append({
+            "dossier_id": d.id, "soort": _value(open_reasons[0].signal) if open_reasons else "",
+            "redenen": ", ".join(_value(r.signal) for r in open_reasons), "persoonsnummer": d.persoonsnummer,
+            "gemeentecode": d.gemeentecode, "team": _value(d.team), "thuiszitter": bool(d.thuiszitter),
+            "geopend": d.opened_on, "behandelaar": d.assigned_to or "",
+            "adres_in_onderzoek": any(bool(r.adres_in_onderzoek) for r in open_reasons),
+            "controle_nodig": any(bool(r.controle_nodig) for r in open_reasons),
+            "laatste_actie": last[2], "laatste_actie_datum": last[0], "stap": step[2], "stap_datum": step[0],
+            "tegengehouden": hold[1], "tegengehouden_datum": hold[0],
+        })
+    return rows

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -38,8 +39,13 @@ GEEN_GEBRUIKER = ("wie werkt er? Geef --by LOGIN of zet INBEELD_GEBRUIKER "
                   "(een gebruiker uit `inbeeld gebruiker list`)")
 
 _hasher = PasswordHasher()
-# Verified against when the login does not exist, so a wrong login costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("inbeeld-geen-gebruiker")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the login does not exist, so a wrong login costs as long as a wrong
+    password; made on first use (hashing costs 0.1 s, which every command would pay at import)."""
+    return _hasher.hash("inbeeld-geen-gebruiker")
 
 
 def _now() -> datetime:
@@ -122,7 +128,7 @@ def verify_password(session: Session, login: str, wachtwoord: str,
     user = get_user(session, login)
     if user is None:
         with suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, wachtwoord)
+            _hasher.verify(_dummy_hash(), wachtwoord)
         return None
     if not user.actief:
         return None

@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -26,7 +25,6 @@ from sqlalchemy.orm import Session, selectinload
 from connectors import xml_safety
 from connectors.errors import StagingLocked
 from connectors.persoonsnummer import is_persoonsnummer
-from connectors.staging import Staging
 from registers.audit import AuditEvent, trail
 from registers.codes import MeldingStatus, RedenAfsluiting, ToelichtingAfsluiting, VerzuimSoort, parse_code
 from registers.errors import Refused
@@ -140,6 +138,10 @@ def register_from_staging(session: Session, staging_path: Path, *, import_id: in
                           today: date | None = None) -> RegisterSummary:
     """The meldingen of one verzuim import in staging (`connectors.verzuim_xml`), or by default the
     current version of every melding there, into the register (see `register_meldingen`)."""
+    import duckdb  # only when staging is read, so the commands that only show a dossier stay quick
+
+    from connectors.staging import Staging
+
     source = "verzuimmeldingen" if import_id is not None else "verzuimmeldingen_actueel"
     # staging calls the soort `soort_verzuim`
     columns = ["meldingsnummer", *(("soort_verzuim AS soort" if c == "soort" else c) for c in SCHOOL_FIELDS)]

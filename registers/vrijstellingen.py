@@ -40,12 +40,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from connectors import vrijstellingen_csv
-from connectors.deliveries import load
 from connectors.errors import RefusedFile, StagingLocked
 from connectors.person_facts import BirthFacts, birth_facts
 from connectors.persoonsnummer import is_persoonsnummer
-from connectors.staging import QuarantineRow, Staging
 from registers.audit import AuditEvent, trail
 from registers.codes import CloseReason
 from registers.errors import Refused, RefusedDelivery
@@ -123,6 +120,8 @@ def check_fits(grond: Vrijstellingsgrond, begindatum: date, persoon: BirthFacts 
 def facts_of(session: Session, persoonsnummer: str, staging_path: Path | None = None) -> BirthFacts | None:
     """What the law needs about the person: from staging when there is one (the BRP as delivered),
     else the birth date the registers keep (`personen`, refreshed weekly from staging)."""
+    from connectors.staging import Staging  # DuckDB only when staging is read
+
     if staging_path is not None and Path(staging_path).is_file():
         try:
             with Staging(staging_path, read_only=True) as staging:
@@ -300,6 +299,10 @@ def import_delivery(session: Session, staging_path: Path, path: Path, *, gemeent
     file twice is a no-op in staging, and applying its rows again changes nothing here either, so a
     run that stopped between the two stores is completed by running it again.
     """
+    from connectors import vrijstellingen_csv  # the readers and DuckDB only when a file is imported
+    from connectors.deliveries import load
+    from connectors.staging import QuarantineRow, Staging
+
     try:
         with Staging(staging_path, gemeenten=gemeenten) as staging:
             result = load(staging, path, vrijstellingen_csv.KIND, encoding=encoding)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from inbeeld.settings import Kpi, ReportSettings
 from registers.audit import AuditEvent, trail
-from registers.dossiers import assign
+from registers.dossiers import assign, open_dossiers
 from reports import follow_up, register_queries, staging_queries
 from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
 from reports.retention_figures import TELLING
@@ -68,15 +68,15 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
     False: the caller audits the part it shows, as the work screen does)."""
     plan = follow_up.schedule(config.werklijst.vervolg)
     wijken = config.werklijst.wijken
-    dossiers = register_queries.open_dossiers(session)
-    numbers = list(dossiers["persoonsnummer"])
+    dossiers = open_dossiers(session)
+    numbers = [dossier["persoonsnummer"] for dossier in dossiers]
     people = staging_queries.persons(con, numbers) if con is not None else pd.DataFrame(
         columns=["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "adres", "postcode",
                  "woonplaats"])
     status = staging_queries.school_status(con, numbers, peildatum) if con is not None else {}
     people = people.drop_duplicates("persoonsnummer").set_index("persoonsnummer")
     rows = []
-    for dossier in dossiers.to_dict("records"):
+    for dossier in dossiers:
         number = dossier["persoonsnummer"]
         person = people.loc[number].to_dict() if number in people.index else {}
         action, due = follow_up.next_action(
@@ -116,16 +116,16 @@ def assign_by_rules(session: Session, con: duckdb.DuckDBPyConnection | None, con
     rules = Toewijzingen.from_settings(config.werklijst)
     if not rules.regels:
         return 0
-    dossiers = register_queries.open_dossiers(session)
-    dossiers = dossiers[dossiers["behandelaar"].fillna("").astype(str).str.strip() == ""]
-    if dossiers.empty:
+    dossiers = [d for d in open_dossiers(session) if not str(d["behandelaar"] or "").strip()]
+    if not dossiers:
         return 0
     wijken = config.werklijst.wijken
-    people = staging_queries.persons(con, dossiers["persoonsnummer"]) if con is not None else pd.DataFrame(
+    numbers = [dossier["persoonsnummer"] for dossier in dossiers]
+    people = staging_queries.persons(con, numbers) if con is not None else pd.DataFrame(
         columns=["persoonsnummer", "geslachtsnaam", "postcode"])
     people = people.drop_duplicates("persoonsnummer").set_index("persoonsnummer")
     assigned = 0
-    for dossier in dossiers.to_dict("records"):
+    for dossier in dossiers:
         number = dossier["persoonsnummer"]
         person = people.loc[number].to_dict() if number in people.index else {}
         postcode = person.get("postcode") or ""

@@ -21,17 +21,13 @@ from registers.codes import (
     ActionType,
     CaseStatus,
     CloseReason,
-    LetterStatus,
     MeldingStatus,
     RedenAfsluiting,
     Signal,
 )
-from registers.dossiers import LEAD_ORDER
 from registers.models import (
     Case,
     CaseAction,
-    Dossier,
-    Letter,
     RetentionAggregate,
     Thuiszitter,
     Verzuimmelding,
@@ -162,80 +158,6 @@ def kpi_meldingen(session: Session, teams: dict[str, str] | None = None) -> pd.D
         })
     return pd.DataFrame(rows, columns=["meldingsnummer", "meldingsdatum", "datum_in_behandeling",
                                        "datum_afgesloten", "lpa", "team"])
-
-
-OPEN_DOSSIER_COLUMNS = [
-    "dossier_id", "soort", "redenen", "persoonsnummer", "gemeentecode", "team", "thuiszitter", "geopend",
-    "behandelaar", "adres_in_onderzoek", "controle_nodig", "laatste_actie", "laatste_actie_datum", "stap",
-    "stap_datum", "tegengehouden", "tegengehouden_datum"]
-
-
-def open_dossiers(session: Session) -> pd.DataFrame:
-    """Every open dossier with what sets its next step (reports.follow_up.next_action).
-
-    `soort`: the reason the next step is about (registers.dossiers.LEAD_ORDER); `redenen`: every open
-    reason, comma-separated. `stap`: the latest step on any of its reasons, ended ones included (a
-    letter on a VSV reason counts for the RMC reason that continues it), the sync's `bijgewerkt`
-    and notes left out; `laatste_actie` the latest shown step. `tegengehouden`: the reason of a
-    letter held back after that step (geheimhouding, …), which needs an assessment.
-    """
-    dossiers = session.execute(
-        select(Dossier.id, Dossier.persoonsnummer, Dossier.gemeentecode, Dossier.team, Dossier.thuiszitter,
-               Dossier.opened_on, Dossier.assigned_to).where(Dossier.status == CaseStatus.OPEN)
-        .order_by(Dossier.id)).all()
-    ids = [row.id for row in dossiers]
-    reasons: dict[int, list[Any]] = {}
-    steps: dict[int, list[tuple[dt.date, int, str]]] = {}
-    held: dict[int, list[tuple[dt.date, str]]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for row in session.execute(select(Case.dossier_id, Case.id, Case.signal, Case.status, Case.opened_on,
-                                          Case.adres_in_onderzoek, Case.controle_nodig)
-                                   .where(Case.dossier_id.in_(chunk))):
-            reasons.setdefault(row.dossier_id, []).append(row)
-        for dossier_id, on_date, action_id, action in session.execute(
-                select(Case.dossier_id, CaseAction.on_date, CaseAction.id, CaseAction.action)
-                .join(Case, Case.id == CaseAction.case_id).where(Case.dossier_id.in_(chunk))):
-            steps.setdefault(dossier_id, []).append((on_date, action_id, _value(action) or ""))
-        # A letter about a melding (the invitation) is logged on the melding: it is a step of its reason.
-        melding_letters = (select(Case.dossier_id, Letter.id, Letter.datum, Letter.status, Letter.reden)
-                           .join(Case, Case.verzuimmelding_id == Letter.verzuimmelding_id)
-                           .where(Case.dossier_id.in_(chunk)))
-        case_letters = (select(Case.dossier_id, Letter.id, Letter.datum, Letter.status, Letter.reden)
-                        .join(Case, Case.id == Letter.case_id)
-                        .where(Case.dossier_id.in_(chunk), Letter.status == LetterStatus.ONDERDRUKT))
-        for query in (case_letters, melding_letters):
-            for dossier_id, letter_id, datum, status, reden in session.execute(query):
-                if _value(status) == LetterStatus.ONDERDRUKT.value:
-                    held.setdefault(dossier_id, []).append((datum, _value(reden) or ""))
-                elif _value(status) == LetterStatus.AANGEMAAKT.value:
-                    steps.setdefault(dossier_id, []).append(
-                        (datum, -letter_id, ActionType.BRIEF_VERSTUURD.value))
-    rows = []
-    for d in dossiers:
-        mine = reasons.get(d.id, [])
-        open_reasons = sorted((r for r in mine if _value(r.status) == CaseStatus.OPEN.value),
-                              key=lambda r: (LEAD_ORDER.index(Signal(_value(r.signal))), r.opened_on, r.id))
-        timeline = sorted(steps.get(d.id, []))
-        shown = [s for s in timeline if s[2] != ActionType.BIJGEWERKT.value]
-        driving = [s for s in shown if s[2] not in (ActionType.NOTITIE.value, ActionType.GEOPEND.value,
-                                                    ActionType.OVERGEDRAGEN.value)]
-        last = shown[-1] if shown else (d.opened_on, 0, ActionType.GEOPEND.value)
-        step = driving[-1] if driving else (d.opened_on, 0, ActionType.GEOPEND.value)
-        later_holds = sorted(h for h in held.get(d.id, []) if h[0] > step[0]
-                             or (h[0] == step[0] and step[2] != ActionType.BEOORDEELD.value))
-        hold = later_holds[-1] if later_holds else (None, None)
-        rows.append({
-            "dossier_id": d.id, "soort": _value(open_reasons[0].signal) if open_reasons else "",
-            "redenen": ", ".join(_value(r.signal) for r in open_reasons), "persoonsnummer": d.persoonsnummer,
-            "gemeentecode": d.gemeentecode, "team": _value(d.team), "thuiszitter": bool(d.thuiszitter),
-            "geopend": d.opened_on, "behandelaar": d.assigned_to or "",
-            "adres_in_onderzoek": any(bool(r.adres_in_onderzoek) for r in open_reasons),
-            "controle_nodig": any(bool(r.controle_nodig) for r in open_reasons),
-            "laatste_actie": last[2], "laatste_actie_datum": last[0], "stap": step[2], "stap_datum": step[0],
-            "tegengehouden": hold[1], "tegengehouden_datum": hold[0],
-        })
-    return pd.DataFrame(rows, columns=OPEN_DOSSIER_COLUMNS)
 
 
 def vsv_register(session: Session, year: int) -> pd.DataFrame:

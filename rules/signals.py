@@ -26,37 +26,24 @@ import duckdb
 import pyarrow as pa
 
 from rules.parameters import PARAMETERS, Parameters
+from rules.signal_codes import (
+    ABSOLUUT_VERZUIM,
+    BIJNA_LEERPLICHTIG,
+    CONTROLE_GEBOORTEDATUM,
+    GEEN_INSCHRIJVING_RMC,
+    ONBEKEND_IN_BRP,
+    ONVOLLEDIGE_PERSOONSLIJST,
+    THUISZITTER,
+    VSV,
+    signal_code,
+)
 from rules.sql import install_macros
 from rules.status import StatusCode
 from rules.vrijstellingen import Vrijstellingsgrond, telt_tegen
 
-ABSOLUUT_VERZUIM = "ABSOLUUT_VERZUIM"
-GEEN_INSCHRIJVING_RMC = "GEEN_INSCHRIJVING_RMC"
-VSV = "VSV"
-THUISZITTER = "THUISZITTER"
-ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
-BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
-CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
-ONVOLLEDIGE_PERSOONSLIJST = "ONVOLLEDIGE_PERSOONSLIJST"
-SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_RMC,
-           ONBEKEND_IN_BRP, ONVOLLEDIGE_PERSOONSLIJST, THUISZITTER, VSV)
-
-# Codes of earlier releases, still accepted where a person types a code (`--type`) and rewritten in the
-# registers by migration 0006. GEEN_INSCHRIJVING_18_23 named the RMC ages of before 1 January 2026.
-SIGNAL_ALIASES = {"GEEN_INSCHRIJVING_18_23": GEEN_INSCHRIJVING_RMC}
-
-
-def signal_code(code: str) -> str:
-    """The current code for `code` (an alias of an earlier release, or any case); unknown codes unchanged."""
-    text = code.strip().upper()
-    return SIGNAL_ALIASES.get(text, text)
-
 # The VSV definition of CBS/DUO (docs/spec.md §2): younger than `vsv_leeftijd` (a dated parameter, 23),
 # funded VO (not PrO), MBO or VAVO.
 VSV_ONDERWIJSSOORTEN = ("VO", "MBO", "VAVO")
-
-COLUMNS = ("signal", "persoonsnummer", "gemeentecode", "peildatum", "sinds", "status",
-           "adres_in_onderzoek", "geheimhouding", "thuiszitter_lang")
 
 BRP_KIND = "brp"
 DUO_ENROLMENT_KINDS = ("duo_c", "duo_p")

@@ -12,12 +12,12 @@ from connectors.brp_schema import create_tables
 from connectors.staging import Staging
 from connectors.staging_duo import ensure_tables as ensure_duo
 from connectors.vrijstellingen_csv import ensure_tables as ensure_vrijstellingen
+from rules.signal_codes import SIGNALS
 from rules.signals import (
     ABSOLUUT_VERZUIM,
     BIJNA_LEERPLICHTIG,
     GEEN_INSCHRIJVING_RMC,
     ONBEKEND_IN_BRP,
-    SIGNALS,
     THUISZITTER,
     VSV,
     compute_signals,
