@@ -2,7 +2,8 @@
 
 Two questions, both answered from the `imports` table of staging:
 - for a peildatum, is the newest delivery of each kind used more than `max_days` older than it?
-  (`stale_for`: signals on 6 December from deliveries of 28 September say so, or refuse);
+  (`stale_for`; `stale_warning` is the one message every command and flow computing for a peildatum
+  gives: signals on 6 December from deliveries of 28 September say so, or refuse with --strict);
 - has a new delivery of each kind arrived in the last weeks? (`not_arrived_since`: the weekly
   flow fails loudly when the BRP or DUO supplier has gone quiet).
 """
@@ -15,6 +16,10 @@ from typing import Any
 
 #: The delivery kinds a computation uses, by the name a person knows them by.
 SOURCES: dict[str, tuple[str, ...]] = {"BRP": ("brp",), "DUO": ("duo_c", "duo_p")}
+
+
+class StaleDeliveries(Exception):
+    """A computation refused (`--strict`) because a delivery it uses is too old for the peildatum."""
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,19 @@ def not_arrived_since(con: Any, today: date, weeks: int,
     return [Stale(source, newest, (today - newest).days)
             for source, newest in newest_deliveries(con, sources, arrived=True).items()
             if newest is not None and newest < limit]
+
+
+def stale_warning(con: Any, peildatum: date, max_days: int, *, strict: bool = False,
+                  what: str = "the figures", sources: dict[str, tuple[str, ...]] = SOURCES) -> str | None:
+    """The warning for a computation on `peildatum` over staging `con` (None: the deliveries are fresh,
+    or there is no staging); `strict` raises StaleDeliveries with it instead. `what` names what rests
+    on the old data ("the signals", "the work lists")."""
+    if con is None:
+        return None
+    stale = stale_for(con, peildatum, max_days, sources)
+    if not stale:
+        return None
+    problem = "; ".join(s.describe(peildatum) for s in stale)
+    if strict:
+        raise StaleDeliveries(f"stale deliveries: {problem} (--strict: {what} were not made)")
+    return f"Warning: {problem}; {what} rest on old data."

@@ -100,9 +100,12 @@ def mute_exit_noise(verbose: bool) -> None:
               help="Take deliveries from this folder instead of the catalog's inbox (weekly only).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when the run succeeds (for cron).")
 @click.option("--verbose", "-v", is_flag=True, help="Also print Prefect's own log lines.")
+@click.option("--strict", is_flag=True,
+              help="weekly, monthly: fail (exit 1) instead of warning when the newest BRP or DUO delivery "
+                   "is more than [freshness] max_days older than the peildatum.")
 @click.pass_context
 def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, inbox: str | None,
-                quiet: bool, verbose: bool) -> None:
+                quiet: bool, verbose: bool, strict: bool) -> None:
     """Run one flow once (weekly, monthly, daily, verzuim-sync), with no server to manage.
 
     On success one summary line (counts only; none with --quiet); on failure one message naming what
@@ -122,6 +125,10 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
     arguments: dict[str, object] = {"data_dir": str(settings.data_dir.resolve())}
     if flow_name in ("weekly", "monthly", "daily"):
         arguments["peildatum"] = day
+    if flow_name in ("weekly", "monthly"):
+        arguments["strict"] = strict
+    elif strict:
+        raise click.UsageError("--strict applies to the weekly and monthly flows")
     if flow_name == "weekly":
         arguments["inbox"] = str(inbox) if inbox else None
     elif inbox:
@@ -141,6 +148,12 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
         ctx.exit(EXIT_FAILED)
     if not quiet:
         click.echo(summary_line(flow_name, counts))
+    if counts.get("stale_deliveries"):  # not muted by --quiet: cron should mail it
+        from pipelines.run_settings import today
+        from pipelines.stores import COMPUTES, stale_deliveries
+
+        warning = stale_deliveries(settings, day or today(), what=COMPUTES[flow_name])
+        click.echo(f"inbeeld run {flow_name}: {warning or 'stale deliveries'}", err=True)
     if counts.get("files_refused"):
         click.echo(f"inbeeld run {flow_name} completed with refusals: {counts['files_refused']} file(s) set "
                    f"aside in {run_catalog(settings).refused}, each with a .reden.txt saying why; fix them "

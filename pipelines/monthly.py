@@ -20,7 +20,7 @@ from pipelines.lock import RunLock
 from pipelines.notify import notify_failure
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
-from pipelines.stores import registers, staging_read_only
+from pipelines.stores import COMPUTES, registers, staging_read_only, stale_deliveries
 from pipelines.working_days import is_first_working_day
 
 SCHEDULE = FlowSchedule("0 7 1-7 * *")
@@ -133,8 +133,10 @@ def monthly_flow(
     data_dir: str | None = None,
     gemeente: str | None = None,
     only_on_first_working_day: bool = False,
+    strict: bool = False,
 ) -> dict[str, int]:
-    """Work lists, VSV and DUO reconciliation, KPIs for `peildatum` (default: today)."""
+    """Work lists, VSV and DUO reconciliation, KPIs for `peildatum` (default: today). Old deliveries
+    for the peildatum give a warning (`stale_deliveries=1`); `strict` fails the run instead."""
     logger = get_run_logger()
     settings = run_settings(data_dir, gemeente)
     day = peildatum or today()
@@ -144,6 +146,10 @@ def monthly_flow(
     catalog = run_catalog(settings)
     counts: dict[str, int] = {"skipped": 0}
     with RunLock(settings.data_dir, catalog.register_url, purpose="monthly", lock_file=catalog.run_lock):
+        warning = stale_deliveries(settings, day, strict=strict, what=COMPUTES["monthly"])
+        if warning:
+            logger.warning(warning)
+            counts["stale_deliveries"] = 1
         for step in (write_worklists, write_vsv, write_vrijstellingen_for_duo, write_kpis):
             counts.update(step(str(settings.data_dir), gemeente, day))
     logger.info(summary_line("monthly", counts))

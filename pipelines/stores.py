@@ -37,3 +37,17 @@ def staging_read_only(settings: Settings) -> Iterator[Any]:
         return
     with Staging(path, read_only=True) as staging:
         yield staging.con
+
+
+#: What a flow computes from staging for its peildatum, as the stale-delivery warning names it.
+COMPUTES = {"weekly": "the signals, cases and letters", "monthly": "the work lists and VSV figures"}
+
+
+def stale_deliveries(settings: Settings, day: Any, *, strict: bool = False, what: str = "the figures"
+                     ) -> str | None:
+    """The warning when a staged BRP or DUO delivery is more than [freshness] max_days older than `day`
+    (connectors.freshness.stale_warning); `strict` raises StaleDeliveries instead. None: fresh."""
+    from connectors.freshness import stale_warning
+
+    with staging_read_only(settings) as con:
+        return stale_warning(con, day, settings.freshness.max_days, strict=strict, what=what)

@@ -32,7 +32,7 @@ from pipelines.lock import RunLock
 from pipelines.notify import notify_failure
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
-from pipelines.stores import register_sessions, registers, staging_read_only
+from pipelines.stores import COMPUTES, register_sessions, registers, staging_read_only, stale_deliveries
 
 SCHEDULE = FlowSchedule("0 6 * * 1")
 COMPLETED_WITH_REFUSALS = "Completed with refusals"
@@ -173,11 +173,14 @@ def weekly_flow(
     inbox: str | None = None,
     data_dir: str | None = None,
     gemeente: str | None = None,
+    strict: bool = False,
 ) -> dict[str, int] | State:
     """Import the deliveries waiting in the inbox, then signals → cases → letters on `peildatum`.
 
     Returns the counts; with a refused file, in the state "Completed with refusals" (calling the
-    flow still gives the counts, `files_refused` among them)."""
+    flow still gives the counts, `files_refused` among them). When the newest BRP or DUO delivery is
+    more than [freshness] max_days before the peildatum the run warns (`stale_deliveries=1` in its
+    counts); `strict` fails it instead, after the imports and before anything is computed."""
     logger = get_run_logger()
     settings = run_settings(data_dir, gemeente)
     catalog = run_catalog(settings, inbox)
@@ -221,6 +224,10 @@ def weekly_flow(
         counts["files_refused"] = len(refused)
         logger.info(summary_line("weekly imports", counts))
         check_arrivals(settings)
+        warning = stale_deliveries(settings, day, strict=strict, what=COMPUTES["weekly"])
+        if warning:
+            logger.warning(warning)
+            counts["stale_deliveries"] = 1
         for step in (register_verzuimmeldingen, match_and_sync_cases, assign_cases, write_letters):
             counts.update(step(str(settings.data_dir), gemeente, day))
     logger.info(summary_line("weekly", counts))

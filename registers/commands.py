@@ -445,7 +445,7 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     adres_in_onderzoek, geheimhouding, thuiszitter_lang. When the newest BRP or DUO delivery is more
     than [freshness] max_days (7) before the peildatum it says so on stderr; --strict refuses.
     """
-    from connectors.freshness import stale_for  # DuckDB and the matching only for this command
+    from connectors.freshness import StaleDeliveries, stale_warning  # DuckDB only for this command
     from connectors.staging import Staging
     from registers.matching import week_signals
 
@@ -459,12 +459,13 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
         raise click.ClickException(f"no deliveries imported yet ({settings.staging_path} does not exist): "
                                    "run `inbeeld import brp …` and `inbeeld import duo …` first")
     with Staging(settings.staging_path, read_only=True) as st:
-        stale = stale_for(st.con, peildatum, settings.freshness.max_days)
-    if stale:
-        problem = "; ".join(s.describe(peildatum) for s in stale)
-        if strict:
-            raise click.ClickException(f"stale deliveries: {problem} (--strict)")
-        click.echo(f"Warning: {problem}; the signals rest on old data.", err=True)
+        try:
+            warning = stale_warning(st.con, peildatum, settings.freshness.max_days, strict=strict,
+                                    what="the signals")
+        except StaleDeliveries as exc:
+            raise click.ClickException(str(exc)) from None
+    if warning:
+        click.echo(warning, err=True)
     with Staging(settings.staging_path, read_only=True) as st, register_session(ctx) as session:
         found = week_signals(st.con, session, peildatum, settings.gemeenten, types)
         trail(session).record_many(session, [  # a list of persons shown is audited

@@ -61,6 +61,27 @@ def _out_option(function):
                         help="Folder for the files (default: reports/ in the data directory).")(function)
 
 
+def _strict_option(function):
+    return click.option("--strict", is_flag=True,
+                        help="Refuse (exit 1) when a staged delivery it uses is more than [freshness] "
+                             "max_days older than the peildatum (default: a warning on stderr).")(function)
+
+
+def _fresh(settings: Settings, con: object, peildatum: dt.date, strict: bool, what: str,
+           uses: tuple[str, ...] = ("BRP", "DUO")) -> None:
+    """Say on stderr when the staged deliveries are old for `peildatum` (connectors.freshness);
+    --strict refuses instead, before anything is written."""
+    from connectors.freshness import SOURCES, StaleDeliveries, stale_warning
+
+    try:
+        warning = stale_warning(con, peildatum, settings.freshness.max_days, strict=strict, what=what,
+                                sources={name: SOURCES[name] for name in uses})
+    except StaleDeliveries as exc:
+        raise click.ClickException(str(exc)) from None
+    if warning:
+        click.echo(warning, err=True)
+
+
 def _out_dir(settings: Settings, out: Path | None) -> Path:
     folder = out or settings.data_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -117,11 +138,12 @@ def report() -> None:
               help="Date the ages, days open and overdue are measured on (default today); the cases "
                    "are always the registers' current state.")
 @click.option("--voor", "only", multiple=True, help="Only the list of this LPA / counsellor (repeatable).")
+@_strict_option
 @_format_option
 @_out_option
 @click.pass_obj
-def worklist_command(settings: Settings, peildatum: dt.date | None, only: tuple[str, ...], fmt: str,
-                     out: Path | None) -> None:
+def worklist_command(settings: Settings, peildatum: dt.date | None, only: tuple[str, ...], strict: bool,
+                     fmt: str, out: Path | None) -> None:
     """The work list of every LPA and RMC counsellor: each open case now, with its next action,
     overdue cases first. One file per person (named with the peildatum's month), assigned by the
     rules in inbeeld.toml ([[reports.werklijst.toewijzing]]). A past month's list is the file the
@@ -132,6 +154,7 @@ def worklist_command(settings: Settings, peildatum: dt.date | None, only: tuple[
     with _registers(settings) as session:
         if settings.staging_path.is_file():
             with _staging(settings) as con:
+                _fresh(settings, con, peildatum, strict, "the work lists' addresses and school status")
                 lists = gather.worklists_for(session, con, peildatum, settings.reports, only)
         else:
             lists = gather.worklists_for(session, None, peildatum, settings.reports, only)
@@ -157,13 +180,16 @@ def worklist_command(settings: Settings, peildatum: dt.date | None, only: tuple[
 @click.option("--stand", type=DATUM, default=None,
               help="Use only the DUO deliveries up to this date (default: up to the vaststellingsdatum).")
 @click.option("--exact", is_flag=True, help="Exact counts for the office (no small-count suppression).")
+@_strict_option
 @_format_option
 @_out_option
 @click.pass_obj
-def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exact: bool, fmt: str,
-                out: Path | None) -> None:
+def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exact: bool, strict: bool,
+                fmt: str, out: Path | None) -> None:
     """VSV figures of a convenantjaar from the staged DUO deliveries: startset, new vsv'ers and VSV %
-    per school, level, gemeente, age and sex, and the trend over the years (HTML: with charts)."""
+    per school, level, gemeente, age and sex, and the trend over the years (HTML: with charts).
+    Provisional figures rest on the newest DUO delivery: when it is more than [freshness] max_days
+    before --stand (default today) it says so; --strict refuses."""
     with _staging(settings) as con:
         try:
             settings.served()
@@ -174,6 +200,9 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
             figures, basis = staging_queries.vsv_from_staging(con, year, stand, settings.gemeenten)
         except staging_queries.NoData as exc:
             raise click.ClickException(str(exc)) from None
+        if basis.peildatum:  # voorlopig: a final year does not age
+            _fresh(settings, con, stand or dt.date.today(), strict, "the provisional VSV figures",
+                   uses=("DUO",))
         trend = staging_queries.vsv_trend_from_staging(con, stand=stand, gemeenten=settings.gemeenten)
         schools = school_names(con)
     if jaar is None:
@@ -319,11 +348,13 @@ LAW_CHANGE_LIST = (
 @click.option("--voorstel", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A proposed parameters file (TOML as rules/parameters.toml, only the parameters it "
                    "changes): the law after; the law files are not touched.")
+@_strict_option
 @_format_option
 @_out_option
 @click.pass_obj
 def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.date | None,
-                       na: dt.date | None, voorstel: Path | None, fmt: str, out: Path | None) -> None:
+                       na: dt.date | None, voorstel: Path | None, strict: bool, fmt: str,
+                       out: Path | None) -> None:
     """What a change in the law does: who changes status or signal between two laws on the same
     deliveries (the law of two days, or the law in force and a proposal), counted per gemeente, age and
     signal, with the list for the team that gets them.
@@ -349,6 +380,7 @@ def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.d
     except ww.ProposalError as exc:
         raise click.ClickException(str(exc)) from None
     with _staging(settings) as con:
+        _fresh(settings, con, peildatum, strict, "the comparison")
         comparison = ww.compare(con, peildatum, settings.gemeenten, law_before, law_after)
         people = ww.people(con, peildatum, (c.persoonsnummer for c in comparison.changes))
     lines = ww.summary_lines(comparison)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -13,6 +14,12 @@ import click.testing
 import pytest
 
 import cli
+from registers.audit import AuditTrail, load_key
+from registers.case_sync import sync_cases
+from registers.codes import Signal
+from registers.db import open_registers
+from tests.named_user import add_tester
+from tests.registers.factories import BSNS, WEEK1, signal_row
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("duckdb", "pandas", "prefect", "sqlalchemy", "openpyxl", "numpy")
@@ -29,6 +36,7 @@ print("\\nLOADED=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
 
 
 def _loaded(*args: str) -> tuple[str, set[str]]:
+    """What `inbeeld ARGS` printed, and the top-level modules it had loaded by the end."""
     env = {**os.environ, "INBEELD_CONFIG": os.devnull}
     env.pop("INBEELD_CONFIG")
     done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))], cwd=ROOT, env=env,
@@ -43,6 +51,22 @@ def test_help_and_status_load_no_heavy_library(args: list[str]) -> None:
     text, modules = _loaded(*args)
     assert "Usage:" in text or "Status:" in text
     assert not modules & set(HEAVY), f"inbeeld {' '.join(args)} imported {sorted(modules & set(HEAVY))}"
+
+
+def test_cases_show_loads_no_duckdb_pandas_pyarrow_or_prefect(tmp_path: Path) -> None:
+    """Showing one dossier reads the registers only: no staging, no data frames, no flows (#18 item 6)."""
+    data_dir, url = tmp_path / "data", f"sqlite:///{tmp_path / 'registers.sqlite'}"
+    by = add_tester(data_dir, url)
+    factory = open_registers(url, AuditTrail(load_key(data_dir), actor="tester"))
+    with factory() as session:
+        row = signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))
+        sync_cases(session, WEEK1, [row], {})
+        session.commit()
+    factory.kw["bind"].dispose()
+    text, modules = _loaded("--data-dir", str(data_dir), "--db-url", url, *by, "cases", "show", "1")
+    assert "Dossier 1 · open · leerplicht" in text and "Volgende actie:   eerste brief versturen" in text
+    heavy = modules & {"duckdb", "pandas", "pyarrow", "prefect", "numpy"}
+    assert not heavy, f"inbeeld cases show imported {sorted(heavy)}"
 
 
 def test_the_probe_sees_a_heavy_import() -> None:

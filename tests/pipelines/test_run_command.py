@@ -60,3 +60,24 @@ def test_a_refused_file_completes_the_run_with_refusals_and_exit_1(prefect_harne
     assert done.returncode == 1 and done.stdout.startswith("weekly summary: ")
     assert "completed with refusals: 1 file(s) set aside" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_a_run_on_old_deliveries_says_so_and_strict_fails(prefect_harness: str, tmp_path: Path) -> None:
+    """Deliveries of 7 September, a run for the 21st: the run completes and says on stderr (not muted
+    by --quiet) that its signals rest on old data; with --strict it fails before computing."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _lo3(inbox / "brp-G0363-20260907.lo3.csv", 3)
+    _duo_c(inbox / "duo-C-G0363-20260907.csv")
+    done = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-21", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.startswith("inbeeld run weekly: Warning: the newest BRP delivery is of 2026-09-07, "
+                                  "14 days before the peildatum 2026-09-21")
+    assert "the signals, cases and letters rest on old data" in done.stderr
+    strict = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-21", "--strict")
+    assert strict.returncode == 1 and strict.stdout == ""
+    assert strict.stderr.startswith("inbeeld run weekly failed: StaleDeliveries: stale deliveries: ")
+    fresh = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-14", "--strict")
+    assert fresh.returncode == 0 and fresh.stderr == "" and "stale_deliveries" not in fresh.stdout
