@@ -57,7 +57,7 @@ def test_a_refused_file_completes_the_run_with_refusals_and_exit_1(prefect_harne
     _lo3(inbox / "brp-G0363-20260907.lo3.csv", 3)
     _duo_c(inbox / "duo-C-G0363-20260907.csv").write_text("NOT;A;DUO;HEADER\n1;2;3;4\n")
     done = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-07")
-    assert done.returncode == 1 and done.stdout.startswith("weekly summary: ")
+    assert done.returncode == 1 and done.stdout.startswith("weekly summary: "), done.stderr
     assert "completed with refusals: 1 file(s) set aside" in done.stderr
     assert "Traceback" not in done.stderr
 
