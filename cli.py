@@ -56,13 +56,29 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "The work screen in a browser: inbox, search, dossiers, work lists, figures and beheer."),
 }
 
+#: Subcommands of a group kept in another module, attached here when the group loads (no command
+#: module imports another: tests/test_layers.py). module:attribute names a command or a list of them.
+PARTS: dict[str, tuple[str, ...]] = {
+    "import": ("connectors.duo_commands:COMMANDS",),  # import duo|verzuim|vrijstellingen
+    "demo": ("synthetic.commands:generate_command",),  # demo generate
+}
+
+
+def _attribute(path: str) -> object:
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
 
 def load_command(name: str) -> click.Command:
-    """The command registered as `name`, its module imported now."""
-    module, _, attribute = COMMANDS[name][0].partition(":")
-    command = getattr(importlib.import_module(module), attribute)
+    """The command registered as `name`, its module imported now (with its PARTS)."""
+    command = _attribute(COMMANDS[name][0])
     if not isinstance(command, click.Command):
         raise TypeError(f"{COMMANDS[name][0]} is not a click command")
+    for part in PARTS.get(name, ()):
+        found = _attribute(part)
+        for sub in found if isinstance(found, list | tuple) else [found]:
+            if isinstance(command, click.Group) and sub.name not in command.commands:
+                command.add_command(sub)
     return command
 
 

@@ -166,12 +166,3 @@ def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str)
     empty = "No quarantined rows" + (f" for import {import_id}." if import_id is not None else ".")
     emit(rows, columns, fmt, empty=empty, width=60, noun="quarantined value(s)")
 
-
-def _attach_duo_commands() -> None:
-    """`inbeeld import duo|verzuim|vrijstellingen` live in duo_commands; one import group holds all."""
-    from connectors.duo_commands import register
-
-    register(import_group)
-
-
-_attach_duo_commands()

@@ -166,10 +166,5 @@ def import_vrijstellingen(ctx: click.Context, file: Path, encoding: str, mapping
     _run(ctx, [file], "vrijstellingen", "vrijstellingen", encoding, mapping, progress)
 
 
+#: `inbeeld import duo|verzuim|vrijstellingen`: cli.PARTS attaches them to the import group.
 COMMANDS = (import_duo, import_verzuim, import_vrijstellingen)
-
-
-def register(group: click.Group) -> None:
-    """Attach the DUO, verzuim and vrijstellingen commands to the `inbeeld import` group."""
-    for command in COMMANDS:
-        group.add_command(command)

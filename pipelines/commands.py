@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from inbeeld.settings import Settings
-from synthetic.commands import DEMO_GEMEENTE, DEMO_PERSONS, DEMO_SEED, DEMO_WEEKS, generate_command
+from synthetic.defaults import DEMO_GEMEENTE, DEMO_PERSONS, DEMO_SEED, DEMO_WEEKS
 
 FLOW_NAMES = ("weekly", "monthly", "daily", "verzuim-sync")
 
@@ -189,8 +189,6 @@ def demo(ctx: click.Context, out: str, persons: int) -> None:
                       weeks=DEMO_WEEKS, echo=click.echo)
     click.echo(describe(result))
 
-
-demo.add_command(generate_command)
 
 
 @click.command("doctor")

@@ -13,7 +13,7 @@ import click
 from connectors.errors import StagingLocked
 from inbeeld.settings import Settings
 from pipelines.retention import RetentionReport, run_retention
-from rules.commands import DATUM
+from rules.date_option import DATUM
 
 
 @click.group("retention")

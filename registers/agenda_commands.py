@@ -16,9 +16,9 @@ from inbeeld.settings import Settings
 from registers import agenda as agenda_register
 from registers.audit import record_reads
 from registers.codes import AfspraakStatus
-from registers.commands import register_session
+from registers.command_session import register_session
 from registers.gebruikers import list_users
-from rules.commands import DATUM
+from rules.date_option import DATUM
 from rules.dates import format_nl
 
 LIST_COLUMNS = ("id", "medewerker", "datum", "tijd", "persoonsnummer", "locatie", "status", "onderwerp")

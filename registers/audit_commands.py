@@ -14,8 +14,8 @@ import click
 from connectors.persoonsnummer import is_persoonsnummer
 from inbeeld.output import emit, output_options
 from registers.audit import AuditEvent, trail
-from registers.commands import register_session
-from rules.commands import DATUM
+from registers.command_session import register_session
+from rules.date_option import DATUM
 
 COLUMNS = ("at", "actor", "login", "action", "entity", "entity_id", "detail")
 

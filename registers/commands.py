@@ -9,8 +9,7 @@ A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -37,11 +36,10 @@ from registers.codes import (
     ToelichtingAfsluiting,
     VerzuimSoort,
 )
-from registers.db import register_session as db_session
-from registers.errors import Refused
+from registers.command_session import register_session
 from registers.gebruikers import get_user
 from registers.models import Dossier, Verzuimmelding, Vrijstelling
-from rules.commands import DATUM
+from rules.date_option import DATUM
 from rules.dates import format_nl
 from rules.signal_codes import COLUMNS as SIGNAL_COLUMNS
 from rules.signal_codes import SIGNAL_ALIASES, SIGNALS
@@ -56,19 +54,6 @@ SIGNAL_CHOICE = click.Choice([*SIGNALS, *SIGNAL_ALIASES], case_sensitive=False)
 # A dossier's reasons: the signals and the verzuimmeldingen.
 REASON_CHOICE = click.Choice([*SIGNALS, VERZUIMMELDING, *SIGNAL_ALIASES], case_sensitive=False)
 
-
-
-@contextmanager
-def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Session]:
-    """One transaction on the settings' register database, in the name of the settings' user (refused
-    without one: every change and every reading is recorded under a login); a refusal rolls back and
-    exits with 1. A writing command waits for the register's writer lock (registers.db.writer_connection).
-    """
-    try:
-        with db_session(ctx.obj, write=write) as session:
-            yield session
-    except (Refused, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def _act_as(ctx: click.Context, login: str | None) -> None:

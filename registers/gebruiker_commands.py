@@ -16,7 +16,7 @@ from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
 from registers.audit import AuditTrail, load_key
 from registers.codes import Rol
-from registers.commands import register_session
+from registers.command_session import register_session
 from registers.db import open_registers, writer_connection
 from registers.errors import Refused
 from registers.gebruikers import add_user, count_users, disable_user, list_users, require_user

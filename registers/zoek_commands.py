@@ -25,7 +25,7 @@ from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings
 from letters.kinds import Soort
 from registers.codes import REASON_LABELS, CaseStatus, Rol
-from registers.commands import register_session
+from registers.command_session import register_session
 from registers.errors import Refused
 from registers.gebruikers import require_user
 from registers.zoeken import Persoonskaart, persoonskaart, zoek

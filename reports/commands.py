@@ -31,7 +31,7 @@ from reports.telling_report import telling_html, telling_tables
 from reports.vsv import Convenantjaar
 from reports.vsv_report import vsv_html, vsv_tables
 from reports.worklist_report import file_stem, worklist_html, worklist_table
-from rules.commands import DATUM
+from rules.date_option import DATUM
 
 FORMATS = ("xlsx", "html", "csv")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -7,28 +7,10 @@ from datetime import date
 
 import click
 
-from rules.dates import PartialDate, format_nl, parse_date
+from rules.date_option import DATUM
+from rules.dates import PartialDate, format_nl
 from rules.parameters import ParameterError
 from rules.status import Status, StatusBereik, StatusCode, bepaal_status_onzeker
-
-
-class Datum(click.ParamType):
-    """A date on the command line: `jjjj-mm-dd`, `dd-mm-jjjj` or `jjjjmmdd` (rules.dates.parse_date).
-
-    The one date option type of every `inbeeld` command."""
-
-    name = "datum"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-DATUM = Datum()
 
 
 class _Geboortedatum(click.ParamType):

@@ -1,5 +1,5 @@
 """`inbeeld demo generate`: a thin click wrapper over `synthetic.generate` (the `demo` group that runs
-the whole job on it lives in `pipelines.commands`)."""
+the whole job on it lives in `pipelines.commands`; cli.PARTS puts this command into that group)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from datetime import date, datetime
 
 import click
 
+from synthetic.defaults import DEMO_GEMEENTE, DEMO_WEEKS
 from synthetic.generator import DEFAULT_START, generate, normalise_gemeenten
 from synthetic.summary import summarise
-
-DEMO_PERSONS = 5000
-DEMO_SEED = 1
-DEMO_GEMEENTE = "0363"
-DEMO_WEEKS = 4
 
 
 def _monday(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
