@@ -32,15 +32,15 @@ def _prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if "PREFECT_HOME" not in os.environ:
         os.environ["PREFECT_HOME"] = str((settings.data_dir / "prefect").resolve())
-        from pipelines.local_server import tidy_database
-
-        # registered before Prefect starts its temporary server, so it runs after Prefect's own
-        # exit handler has stopped that server (atexit runs last-registered first)
-        atexit.register(tidy_database, Path(os.environ["PREFECT_HOME"]))
         if "prefect" in sys.modules:  # imported already: make it read the new environment
             from prefect.context import refresh_global_settings_context
 
             refresh_global_settings_context()
+    from pipelines.local_server import at_exit
+
+    # registered before Prefect starts its temporary server and threads, so it runs after Prefect's
+    # own exit handlers (atexit runs last-registered first)
+    atexit.register(at_exit, Path(os.environ["PREFECT_HOME"]))
 
 
 @click.command("serve")

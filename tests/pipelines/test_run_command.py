@@ -81,3 +81,22 @@ def test_a_run_on_old_deliveries_says_so_and_strict_fails(prefect_harness: str, 
     assert strict.stderr.startswith("inbeeld run weekly failed: StaleDeliveries: stale deliveries: ")
     fresh = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-14", "--strict")
     assert fresh.returncode == 0 and fresh.stderr == "" and "stale_deliveries" not in fresh.stdout
+
+
+@pytest.mark.slow
+def test_a_run_with_its_own_prefect_server_leaves_nothing_behind(tmp_path: Path) -> None:
+    """No PREFECT_API_URL: the run starts Prefect's temporary server with its database in
+    DATA/prefect. After a clean run only prefect.db stays there: no write-ahead log, no lock, no
+    .tmp anywhere in the data directory, and no library noise at exit (#18 item 7)."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "INBEELD_"))}
+    env = {**inherited, "INBEELD_DATA_DIR": str(tmp_path), "INBEELD_GEMEENTEN": "0363",
+           "INBEELD_CONFIG": str(tmp_path / "none.toml")}
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "run", "daily", "--peildatum", "2026-09-07",
+                           "--verbose"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("daily summary: ")
+    assert "nanobind" not in done.stderr and "leaked" not in done.stderr
+    assert (tmp_path / "prefect" / "prefect.db").is_file()
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
+                  if p.name.endswith(("-wal", "-shm", ".lock", ".tmp", "-journal")))
+    assert left == [], f"left behind in the data directory: {left}"
