@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
@@ -433,17 +434,33 @@ def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, p
 
 @contextmanager
 def _exclusive(out_dir: Path) -> Iterator[None]:
-    """One letter run at a time per output folder (recovery must never see another run's rows)."""
+    """One letter run at a time per output folder (recovery must never see another run's rows).
+
+    The lock file is removed on release, while still held, so a clean run leaves nothing behind; a
+    run that locked a file another run had just removed tries again on the new one. A killed run's
+    file stays, and its lock went with the process."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "w") as handle:
+    path = out_dir / LOCK
+    while True:
+        handle = open(path, "a")  # noqa: SIM115 - held for the whole run, closed below
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            handle.close()
             raise LetterRunBusy(f"another letter run is busy in {out_dir}") from None
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            current = path.stat().st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()  # the holder removed it between our open and our lock: lock the new file
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, peildatum: date, *,

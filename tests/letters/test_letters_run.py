@@ -605,3 +605,16 @@ def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
     config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"letters\.kantoor\.burgemeester: unknown key"):
         load_settings(environ={"INBEELD_CONFIG": str(config_file)})
+
+
+def test_one_letter_run_at_a_time_and_no_lock_file_left(tmp_path: Path) -> None:
+    from letters.run import LOCK, LetterRunBusy, _exclusive
+
+    with _exclusive(tmp_path):
+        assert (tmp_path / LOCK).is_file()
+        with pytest.raises(LetterRunBusy, match="another letter run is busy"), _exclusive(tmp_path):
+            pass
+    assert not (tmp_path / LOCK).exists()  # a clean run leaves nothing behind
+    with _exclusive(tmp_path):
+        assert (tmp_path / LOCK).is_file()
+    assert not (tmp_path / LOCK).exists()

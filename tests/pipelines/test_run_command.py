@@ -103,8 +103,6 @@ def test_a_run_with_its_own_prefect_server_leaves_nothing_behind(tmp_path: Path)
     assert done.stdout.startswith("weekly summary: ") and "cases_opened=" in done.stdout
     assert "nanobind" not in done.stderr and "leaked" not in done.stderr
     assert (tmp_path / "prefect" / "prefect.db").is_file()
-    # letters/.letters.lock (the letter run's own lock, letters/run.py) is not yet removed: #18 item 7
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
-                  if p.name.endswith(("-wal", "-shm", ".lock", ".tmp", "-journal"))
-                  and p.relative_to(tmp_path).as_posix() != "letters/.letters.lock")
+                  if p.name.endswith(("-wal", "-shm", ".lock", ".tmp", "-journal")))
     assert left == [], f"left behind in the data directory: {left}"
