@@ -217,18 +217,3 @@ def refresh(session: Session, peildatum: date, scope: frozenset[str] | None = No
         *(AuditEvent("dossier.gesloten", r.persoonsnummer, "dossiers", r.id) for r in closed),
     ])
     return DossierSummary(opened=opened, closed=len(closed), handed_over=len(handovers))
-
-
-def attach_reason(session: Session, reason: Case, on: date) -> Dossier:
-    """Put one reason opened by hand or from a melding into the person's open dossier (opened for it
-    when there is none); the set-based `refresh` classifies it afterwards."""
-    dossier = session.scalars(select(Dossier).where(Dossier.persoonsnummer == reason.persoonsnummer,
-                                                    Dossier.status == CaseStatus.OPEN)).first()
-    if dossier is None:
-        dossier = Dossier(persoonsnummer=reason.persoonsnummer, gemeentecode=reason.gemeentecode,
-                          status=CaseStatus.OPEN, team=Team.LPA, opened_on=on)
-        session.add(dossier)
-        session.flush()
-    reason.dossier = dossier
-    return dossier
-

@@ -104,13 +104,6 @@ def list_dossiers(
     return list(session.scalars(query))
 
 
-def dossiers_of(session: Session, persoonsnummer: str) -> list[Dossier]:
-    """A person's dossiers, newest first (the caller audits what it shows)."""
-    return list(session.scalars(select(Dossier).where(Dossier.persoonsnummer == persoonsnummer)
-                                .options(selectinload(Dossier.reasons))
-                                .order_by(Dossier.opened_on.desc(), Dossier.id.desc())))
-
-
 def _reason(dossier: Dossier, reason_id: int | None) -> Case:
     if reason_id is None:
         return lead_reason(dossier)
