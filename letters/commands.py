@@ -27,7 +27,7 @@ from registers.codes import LetterStatus
 from registers.db import registers_of
 from registers.errors import Refused
 from registers.models import Letter
-from rules.commands import DATUM
+from rules.date_option import DATUM
 
 LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadresseerde", "status", "reden",
                 "antwoord_voor", "run", "bestand")
