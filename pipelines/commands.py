@@ -30,6 +30,8 @@ def _prepare_environment(settings: Settings) -> None:
     if settings.gemeenten:
         os.environ["INBEELD_GEMEENTEN"] = ",".join(settings.gemeenten)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the temporary server of a run without PREFECT_API_URL starts slowly on a busy machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if "PREFECT_HOME" not in os.environ:
         os.environ["PREFECT_HOME"] = str((settings.data_dir / "prefect").resolve())
         if "prefect" in sys.modules:  # imported already: make it read the new environment
@@ -80,8 +82,6 @@ def quiet_prefect(verbose: bool) -> None:
     if not verbose:
         os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL"
         os.environ["PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL"] = "CRITICAL"
-    # the temporary server of a run without PREFECT_API_URL starts slowly on a busy machine
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def mute_exit_noise(verbose: bool) -> None:
@@ -191,8 +191,17 @@ def demo(ctx: click.Context, out: str, persons: int) -> None:
     settings.ensure_data_dir()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the demo prints its own progress
     _prepare_environment(settings)
-    result = run_demo(Path(out), persons=persons, seed=DEMO_SEED, gemeente=DEMO_GEMEENTE,
-                      weeks=DEMO_WEEKS, echo=click.echo)
+    try:
+        result = run_demo(Path(out), persons=persons, seed=DEMO_SEED, gemeente=DEMO_GEMEENTE,
+                          weeks=DEMO_WEEKS, echo=click.echo)
+    except RuntimeError as exc:
+        if "ephemeral Prefect API server" not in str(exc):
+            raise
+        raise click.ClickException(
+            f"{exc} The demo runs its flows on a temporary Prefect server, which did not answer within "
+            f"{os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s (a busy machine). Run it "
+            "again with a new --out, with PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=300, or against "
+            "a running server (PREFECT_API_URL; docs/running.md).") from None
     click.echo(describe(result))
 
 
