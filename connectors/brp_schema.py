@@ -10,7 +10,6 @@ mapping file (`connectors/mappings/`), not code.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -567,8 +566,3 @@ def change_summary(gemeenten: tuple[str, ...]):
                 "nieuw": row[1], "vertrokken": row[2], "adres_gewijzigd": row[3]}
 
     return summarize
-
-
-def extra_json(pairs: dict[str, str]) -> str | None:
-    """Unmapped source values as the `extra` JSON text (None when there are none)."""
-    return json.dumps(pairs, ensure_ascii=False) if pairs else None

@@ -168,11 +168,6 @@ def parts(handle: BinaryIO, start: int, stop: int, size: int, pattern: re.Patter
         pos += cut
 
 
-def parse_middle(part: bytes, head: Head, encoding: str | None) -> etree._Element:
-    """A middle part as a document in its namespace context."""
-    return parse_fragment(head.wrapper[0] + part + head.wrapper[1], encoding)
-
-
 def parse_tail(tail: bytes, head: Head, encoding: str | None) -> etree._Element:
     """The tail (the end tags of the envelope, or more) as a document after the head's open elements."""
     return parse_fragment(head.openers + tail, encoding)

@@ -391,11 +391,6 @@ def _with_title(texts: Mapping[str, bytes], title: str) -> dict[str, bytes]:
     return {"docProps/core.xml": text.encode("utf-8")}
 
 
-def file_frame(path: Path | str) -> tuple[tuple[str, int, int], ...]:
-    """Identity of a letter file's parts other than its text: files with equal frames can be merged."""
-    return _read_letter(path)[0]
-
-
 def _merge_read(paths: Sequence[Path | str], xmls: Sequence[str], level: int) -> bytes:
     head = tail = ""
     pieces: list[tuple[str, str]] = []
@@ -414,7 +409,7 @@ def merge_files(paths: Sequence[Path | str], level: int = 1) -> bytes:
     """One print file from letter files written by this renderer, in the order given.
 
     Merging the files (not re-rendering) makes the print file exactly the letters on record. The
-    files must share their frame (`file_frame`); headers and footers are the first file's.
+    files must share their frame (the parts other than the text); headers and footers are the first file's.
     """
     groups = merge_files_grouped(paths, level)
     if len(groups) > 1:

@@ -31,7 +31,7 @@ for a year still running):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -319,8 +319,3 @@ def with_destroyed(telling: Leerplichttelling, lines: Iterable[Regel]) -> Leerpl
         for i, regel in zip(spots, ordered, strict=True):
             regels[i] = regel
     return Leerplichttelling(telling.schooljaar, telling.einde, regels)
-
-
-def telling_columns() -> Sequence[tuple[str, str]]:
-    """The form's columns: key and Dutch header."""
-    return (("rubriek", "Rubriek"), ("onderdeel", "Onderdeel"), ("aantal", "Aantal"))
