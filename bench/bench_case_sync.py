@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from connectors.persoonsnummer import is_bsn  # noqa: E402
 from registers.audit import AuditTrail  # noqa: E402
 from registers.case_sync import sync_cases  # noqa: E402
-from registers.codes import CloseReason, Signal  # noqa: E402
+from registers.codes import CloseReason, ReasonCode  # noqa: E402
 from registers.db import make_engine, session_factory, upgrade  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -65,7 +65,7 @@ def main() -> None:
         week1, week2, week3 = date(2026, 9, 7), date(2026, 9, 14), date(2026, 9, 21)
 
         def rows(peildatum: date) -> list[dict]:
-            return [{"persoonsnummer": pn, "gemeentecode": "0363", "signal": Signal.ABSOLUUT_VERZUIM,
+            return [{"persoonsnummer": pn, "gemeentecode": "0363", "signal": ReasonCode.ABSOLUUT_VERZUIM,
                      "sinds": week1 - timedelta(days=40), "peildatum": peildatum} for pn in numbers]
 
         print(f"{make_url(url).get_backend_name()}, {args.cases:,} signals")

@@ -18,15 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from letters.kinds import Soort
-from registers.codes import ActionType, CaseStatus, LetterStatus, MeldingStatus, Signal
+from registers.codes import ActionType, CaseStatus, LetterStatus, MeldingStatus, ReasonCode
 from registers.models import Case, CaseAction, Dossier, Letter, Verzuimmelding, Vrijstelling
 from registers.vrijstellingen import is_valid_on, renewal_due
 
-CASE_LETTERS: dict[Signal, Soort] = {
-    Signal.ABSOLUUT_VERZUIM: Soort.ABSOLUUT_VERZUIM,
-    Signal.VSV: Soort.RMC_18_23,
-    Signal.GEEN_INSCHRIJVING_RMC: Soort.RMC_18_23,
-    Signal.BIJNA_LEERPLICHTIG: Soort.INFORMATIE_LEERPLICHT,
+CASE_LETTERS: dict[ReasonCode, Soort] = {
+    ReasonCode.ABSOLUUT_VERZUIM: Soort.ABSOLUUT_VERZUIM,
+    ReasonCode.VSV: Soort.RMC_18_23,
+    ReasonCode.GEEN_INSCHRIJVING_RMC: Soort.RMC_18_23,
+    ReasonCode.BIJNA_LEERPLICHTIG: Soort.INFORMATIE_LEERPLICHT,
 }
 REMINDED = (Soort.ABSOLUUT_VERZUIM, Soort.RMC_18_23)  # letters that ask for a reply by a deadline
 CONTACT = (ActionType.ANTWOORD_ONTVANGEN, ActionType.GESPREK, ActionType.HUISBEZOEK)
@@ -130,7 +130,7 @@ def _one_subject_per_dossier_and_kind(subjects: list[Subject]) -> list[Subject]:
             groups.setdefault((subject.case.dossier_id, subject.soort.value), []).append(subject)
     kept = []
     for group in groups.values():
-        group.sort(key=lambda s: (not s.eerder, s.case.signal != Signal.VSV, s.case.id))
+        group.sort(key=lambda s: (not s.eerder, s.case.signal != ReasonCode.VSV, s.case.id))
         kept.append(group[0])
     return others + kept
 

@@ -51,7 +51,7 @@ from letters.render import LetterJob, merge_files_grouped, render_files
 from letters.suppression import Reden
 from registers import agenda as agenda_register
 from registers.audit import AuditEvent, trail
-from registers.codes import ActionType, LetterStatus, Signal
+from registers.codes import ActionType, LetterStatus, ReasonCode
 from registers.db import writer_connection
 from registers.gebruikers import list_users
 from registers.models import Afspraak, CaseAction, Letter
@@ -157,7 +157,7 @@ def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: Lett
         plicht = "kwalificatieplichtig" if status is StatusCode.KWALIFICATIEPLICHTIG else "leerplichtig"
         return {"plicht": plicht}
     if subject.soort is Soort.RMC_18_23:
-        return {"vsv": subject.case is not None and subject.case.signal == Signal.VSV}
+        return {"vsv": subject.case is not None and subject.case.signal == ReasonCode.VSV}
     if subject.soort is Soort.INFORMATIE_LEERPLICHT:
         start = leerplicht_start(jongere.geboortedatum)
         return {"leerplicht_start": start, "antwoord_voor": start}

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from connectors.persoonsnummer import is_persoonsnummer
 from registers import dossier_sync, thuiszitters, vrijstellingen, vsv
 from registers.audit import SYSTEEM, AuditEvent, trail
-from registers.codes import VERZUIMMELDING, ActionType, CaseStatus, CloseReason, Signal
+from registers.codes import VERZUIMMELDING, ActionType, CaseStatus, CloseReason, ReasonCode
 from registers.db import bulk_insert, writer_connection
 from registers.errors import Refused
 from registers.models import Case, CaseAction
@@ -125,7 +125,7 @@ def _normalise(signals: Iterable[Any], peildatum: date, gemeenten: frozenset[str
         if not is_persoonsnummer(pn):
             raise Refused(f"{where}: persoonsnummer fails the elfproef (BSN or onderwijsnummer)")
         try:
-            signal = Signal(str(row.get("signal")))
+            signal = ReasonCode(str(row.get("signal")))
         except ValueError:
             raise Refused(f"{where}: unknown signal {row.get('signal')!r}") from None
         gemeentecode = str(row.get("gemeentecode") or "").strip().zfill(4)
@@ -212,9 +212,9 @@ def sync_cases(
           for c in closed),
     ])
 
-    vsv.record_signals(session, peildatum, [r["_row"] for r in rows if r["signal"] == Signal.VSV])
+    vsv.record_signals(session, peildatum, [r["_row"] for r in rows if r["signal"] == ReasonCode.VSV])
     vsv.record_outcomes(session, peildatum, [(c.persoonsnummer, CloseReason(c.close_reason))
-                                             for c in closed if c.signal == Signal.VSV])
+                                             for c in closed if c.signal == ReasonCode.VSV])
     vrijstellingen.end_on_emigration(session, [c.persoonsnummer for c in closed
                                                if c.close_reason == CloseReason.GEEMIGREERD.value], peildatum)
     ts = thuiszitters.sync_thuiszitters(session, peildatum)

@@ -33,7 +33,7 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
 # the codes are those of the matching (rules.signal_codes, the one place they are defined).
 # A dossier's reasons are these signals and the verzuimmeldingen DUO routes to the gemeente.
 VERZUIMMELDING = "VERZUIMMELDING"
-Signal = StrEnum("Signal", [(code, code) for code in (*SIGNALS, VERZUIMMELDING)])
+ReasonCode = StrEnum("ReasonCode", [(code, code) for code in (*SIGNALS, VERZUIMMELDING)])
 REASON_LABELS = {
     "ABSOLUUT_VERZUIM": "Absoluut verzuim",
     "GEEN_INSCHRIJVING_RMC": "Geen inschrijving (RMC, zonder startkwalificatie)",
@@ -50,9 +50,10 @@ RMC_SIGNALS = frozenset({"GEEN_INSCHRIJVING_RMC", "VSV"})
 LEERPLICHT_SIGNALS = frozenset({"ABSOLUUT_VERZUIM", "BIJNA_LEERPLICHTIG"})
 
 
-def parse_signal(value: object) -> Signal:
+def parse_signal(value: object) -> ReasonCode:
     """The signal for a code typed by a person; an earlier release's code (GEEN_INSCHRIJVING_18_23) too."""
-    return parse_code(Signal, value if isinstance(value, Signal) else signal_code(str(value)), "signal type")
+    code = value if isinstance(value, ReasonCode) else signal_code(str(value))
+    return parse_code(ReasonCode, code, "signal type")
 
 
 class Rol(StrEnum):

@@ -39,7 +39,7 @@ from registers.codes import (
     CaseStatus,
     CloseReason,
     MeldingStatus,
-    Signal,
+    ReasonCode,
     Team,
     VerzuimSoort,
 )
@@ -180,7 +180,7 @@ def refresh(session: Session, peildatum: date, scope: frozenset[str] | None = No
     connection.execute(update(dossiers).where(_D.status == _OPEN, exists().where(
         _C.dossier_id == _D.id, _C.status == _OPEN)).values(
         gemeentecode=func.coalesce(newest_gemeente, _D.gemeentecode),
-        thuiszitter=_open_reason(_D.id, Signal.THUISZITTER.value)))
+        thuiszitter=_open_reason(_D.id, ReasonCode.THUISZITTER.value)))
 
     # Handed over to RMC: the team of a dossier opened before changes from lpa to rmc.
     new_team = team_expression(_D.id, _D.team)

@@ -31,8 +31,8 @@ from registers.codes import (
     CloseReason,
     LetterStatus,
     MeldingStatus,
+    ReasonCode,
     RedenAfsluiting,
-    Signal,
     parse_code,
     parse_signal,
 )
@@ -43,16 +43,17 @@ from registers.vrijstellingen import end_on_emigration
 from rules.dates import format_nl
 
 # Which open reason a step is about when the user does not say: the most pressing first.
-LEAD_ORDER = (Signal.ABSOLUUT_VERZUIM, Signal.VERZUIMMELDING, Signal.THUISZITTER, Signal.VSV,
-              Signal.GEEN_INSCHRIJVING_RMC, Signal.ONBEKEND_IN_BRP, Signal.ONVOLLEDIGE_PERSOONSLIJST,
-              Signal.CONTROLE_GEBOORTEDATUM, Signal.BIJNA_LEERPLICHTIG)
+LEAD_ORDER = (ReasonCode.ABSOLUUT_VERZUIM, ReasonCode.VERZUIMMELDING, ReasonCode.THUISZITTER, ReasonCode.VSV,
+              ReasonCode.GEEN_INSCHRIJVING_RMC, ReasonCode.ONBEKEND_IN_BRP,
+              ReasonCode.ONVOLLEDIGE_PERSOONSLIJST, ReasonCode.CONTROLE_GEBOORTEDATUM,
+              ReasonCode.BIJNA_LEERPLICHTIG)
 
 
 def lead_reason(dossier: Dossier) -> Case:
     """The reason a step is about by default: the most pressing open one, else the last to end."""
     open_reasons = [r for r in dossier.reasons if r.status == CaseStatus.OPEN]
     if open_reasons:
-        return min(open_reasons, key=lambda r: (LEAD_ORDER.index(Signal(r.signal)), r.opened_on, r.id))
+        return min(open_reasons, key=lambda r: (LEAD_ORDER.index(ReasonCode(r.signal)), r.opened_on, r.id))
     return max(dossier.reasons, key=lambda r: (r.closed_on or r.opened_on, r.id))
 
 
@@ -84,7 +85,7 @@ def list_dossiers(
     session: Session,
     *,
     status: CaseStatus | str | None = None,
-    signal: Signal | str | None = None,
+    signal: ReasonCode | str | None = None,
     assigned_to: str | None = None,
 ) -> list[Dossier]:
     """Dossiers, oldest first, filtered by status, a reason they hold (open ones, for open dossiers)
@@ -301,8 +302,9 @@ def open_dossiers(session: Session, ids: Collection[int] | None = None) -> list[
     rows = []
     for d in dossiers:
         mine = reasons.get(d.id, [])
-        open_reasons = sorted((r for r in mine if _value(r.status) == CaseStatus.OPEN.value),
-                              key=lambda r: (LEAD_ORDER.index(Signal(_value(r.signal))), r.opened_on, r.id))
+        open_reasons = sorted(
+            (r for r in mine if _value(r.status) == CaseStatus.OPEN.value),
+            key=lambda r: (LEAD_ORDER.index(ReasonCode(_value(r.signal))), r.opened_on, r.id))
         timeline = sorted(steps.get(d.id, []))
         shown = [s for s in timeline if s[2] != ActionType.BIJGEWERKT.value]
         driving = [s for s in shown if s[2] not in (ActionType.NOTITIE.value, ActionType.GEOPEND.value,

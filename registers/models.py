@@ -43,9 +43,9 @@ from registers.codes import (
     LetterKind,
     LetterStatus,
     MeldingStatus,
+    ReasonCode,
     RedenAfsluiting,
     Rol,
-    Signal,
     SuppressionReason,
     Team,
     ThuiszitterBron,
@@ -137,7 +137,7 @@ class Case(Base):
     verzuimmelding_id: Mapped[int | None] = mapped_column(ForeignKey("verzuimmeldingen.id"))
     persoonsnummer: Mapped[str] = mapped_column(PERSOONSNUMMER, index=True)
     gemeentecode: Mapped[str] = mapped_column(String(4))
-    signal: Mapped[Signal] = mapped_column(code(Signal, "signal"))
+    signal: Mapped[ReasonCode] = mapped_column(code(ReasonCode, "signal"))
     status: Mapped[CaseStatus] = mapped_column(code(CaseStatus, "case_status"), default=CaseStatus.OPEN)
     opened_on: Mapped[date] = mapped_column(Date)
     sinds: Mapped[date | None] = mapped_column(Date)

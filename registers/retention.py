@@ -42,7 +42,7 @@ from sqlalchemy import delete, exists, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditEvent, trail
-from registers.codes import ActionType, CaseStatus, MeldingStatus, Signal, VerzuimSoort
+from registers.codes import ActionType, CaseStatus, MeldingStatus, ReasonCode, VerzuimSoort
 from registers.db import writer_connection
 from registers.models import (
     AuditEntry,
@@ -67,7 +67,7 @@ from rules.vrijstellingen import Vrijstellingsgrond
 
 log = logging.getLogger(__name__)
 
-RMC_SIGNALS = (Signal.GEEN_INSCHRIJVING_RMC, Signal.VSV)
+RMC_SIGNALS = (ReasonCode.GEEN_INSCHRIJVING_RMC, ReasonCode.VSV)
 WPG_ACTIONS = (ActionType.HALT_VERWIJZING, ActionType.PROCES_VERBAAL)
 MELDING_IN_HANDLING = (MeldingStatus.GEREGISTREERD, MeldingStatus.IN_BEHANDELING)
 #: The record types of the purge summary, in the order they are reported.

@@ -16,7 +16,7 @@ from sqlalchemy import Date, Select, exists, func, insert, literal, or_, select,
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditEvent, trail
-from registers.codes import CaseStatus, MeldingStatus, Signal, ThuiszitterBron, VerzuimSoort
+from registers.codes import CaseStatus, MeldingStatus, ReasonCode, ThuiszitterBron, VerzuimSoort
 from registers.models import Case, Thuiszitter, Verzuimmelding
 from rules.dates import add_months
 from rules.parameters import value
@@ -64,7 +64,7 @@ def _qualifying(peildatum: date) -> tuple[Select, Select]:
     cutoff = threshold_start(peildatum)
     case_start = verzuim_start()
     cases = (select(Case.id, Case.persoonsnummer, case_start.label("startdatum"))
-             .where(Case.signal == Signal.ABSOLUUT_VERZUIM, Case.status == CaseStatus.OPEN,
+             .where(Case.signal == ReasonCode.ABSOLUUT_VERZUIM, Case.status == CaseStatus.OPEN,
                     case_start < cutoff))
     meldingen = (select(Verzuimmelding.id, Verzuimmelding.persoonsnummer,
                         Verzuimmelding.begindatum.label("startdatum"))

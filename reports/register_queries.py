@@ -22,8 +22,8 @@ from registers.codes import (
     CaseStatus,
     CloseReason,
     MeldingStatus,
+    ReasonCode,
     RedenAfsluiting,
-    Signal,
 )
 from registers.models import (
     Case,
@@ -168,7 +168,7 @@ def vsv_register(session: Session, year: int) -> pd.DataFrame:
                VsvEntry.uitkomst).where(VsvEntry.convenantjaar == year)
     ).all()
     open_vsv = set(session.scalars(select(Case.persoonsnummer).where(
-        Case.status == CaseStatus.OPEN, Case.signal == Signal.VSV)))
+        Case.status == CaseStatus.OPEN, Case.signal == ReasonCode.VSV)))
     return pd.DataFrame(
         [{"persoonsnummer": n, "brin": b, "niveau": lvl, "datum_uitschrijving": d, "uitkomst": _value(u),
           "open_dossier": n in open_vsv} for n, b, lvl, d, u in entries],

@@ -16,7 +16,7 @@ import pytest
 import cli
 from registers.audit import AuditTrail, load_key
 from registers.case_sync import sync_cases
-from registers.codes import Signal
+from registers.codes import ReasonCode
 from registers.db import open_registers
 from tests.named_user import add_tester
 from tests.registers.factories import BSNS, WEEK1, signal_row
@@ -59,7 +59,7 @@ def test_cases_show_loads_no_duckdb_pandas_pyarrow_or_prefect(tmp_path: Path) ->
     by = add_tester(data_dir, url)
     factory = open_registers(url, AuditTrail(load_key(data_dir), actor="tester"))
     with factory() as session:
-        row = signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))
+        row = signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))
         sync_cases(session, WEEK1, [row], {})
         session.commit()
     factory.kw["bind"].dispose()

@@ -29,7 +29,7 @@ from registers.codes import (
     CaseStatus,
     LetterStatus,
     MeldingStatus,
-    Signal,
+    ReasonCode,
     VerzuimSoort,
 )
 from registers.db import open_registers
@@ -123,7 +123,7 @@ def _database_url(backend: str, tmp_path: Path, request) -> str:
     return server.create_database("letters")
 
 
-def _open_case(session: Session, persoonsnummer: str, signal: Signal, *, assigned_to: str | None = None,
+def _open_case(session: Session, persoonsnummer: str, signal: ReasonCode, *, assigned_to: str | None = None,
                **extra) -> int:
     """An open reason in the person's dossier; `assigned_to` assigns the dossier (who works it)."""
     case = Case(persoonsnummer=persoonsnummer, gemeentecode="0363", signal=signal, status=CaseStatus.OPEN,
@@ -153,15 +153,15 @@ def make_world(tmp_path: Path, request, backend: str = "sqlite") -> World:
     request.addfinalizer(sessions.kw["bind"].dispose)
     with sessions.begin() as session:
         cases = {
-            "sanne": _open_case(session, kind().persoonsnummer, Signal.ABSOLUUT_VERZUIM),
-            "sanne_thuiszitter": _open_case(session, kind().persoonsnummer, Signal.THUISZITTER),
-            "tim": _open_case(session, TIM, Signal.ABSOLUUT_VERZUIM),
-            "daan_vsv": _open_case(session, DAAN, Signal.VSV),
-            "daan_18_23": _open_case(session, DAAN, Signal.GEEN_INSCHRIJVING_RMC),
-            "lotte": _open_case(session, LOTTE, Signal.BIJNA_LEERPLICHTIG),
-            "eva": _open_case(session, EVA, Signal.ABSOLUUT_VERZUIM, adres_in_onderzoek=True),
-            "onbekend": _open_case(session, ONBEKEND, Signal.ABSOLUUT_VERZUIM),
-            "noor_vsv": _open_case(session, NOOR, Signal.VSV),  # 17: no RMC letter for a minor
+            "sanne": _open_case(session, kind().persoonsnummer, ReasonCode.ABSOLUUT_VERZUIM),
+            "sanne_thuiszitter": _open_case(session, kind().persoonsnummer, ReasonCode.THUISZITTER),
+            "tim": _open_case(session, TIM, ReasonCode.ABSOLUUT_VERZUIM),
+            "daan_vsv": _open_case(session, DAAN, ReasonCode.VSV),
+            "daan_18_23": _open_case(session, DAAN, ReasonCode.GEEN_INSCHRIJVING_RMC),
+            "lotte": _open_case(session, LOTTE, ReasonCode.BIJNA_LEERPLICHTIG),
+            "eva": _open_case(session, EVA, ReasonCode.ABSOLUUT_VERZUIM, adres_in_onderzoek=True),
+            "onbekend": _open_case(session, ONBEKEND, ReasonCode.ABSOLUUT_VERZUIM),
+            "noor_vsv": _open_case(session, NOOR, ReasonCode.VSV),  # 17: no RMC letter for a minor
         }
         session.add(Verzuimmelding(
             meldingsnummer="VM2026-000123", meldingsdatum=P - timedelta(days=3), brin="12AB", vestiging="00",
@@ -389,7 +389,7 @@ def test_letters_by_age_16_17_also_to_the_young_person_18_from_the_doorstroompun
     """Noor (17) without enrolment: her parents' letter and her own; Daan (20) reported by his school:
     one invitation to him, from the Doorstroompunt under the WEB, kenmerk RMC-."""
     with world.sessions.begin() as session:
-        _open_case(session, NOOR, Signal.ABSOLUUT_VERZUIM)
+        _open_case(session, NOOR, ReasonCode.ABSOLUUT_VERZUIM)
         session.add(Verzuimmelding(
             meldingsnummer="VM2026-000200", meldingsdatum=P - timedelta(days=2), brin="12AB", vestiging="00",
             persoonsnummer=DAAN, soort=VerzuimSoort.RMC, begindatum=P - timedelta(days=30),
@@ -481,7 +481,7 @@ def test_invitations_take_free_slots_of_the_assigned_persons_agenda(world: World
 
     with world.sessions.begin() as session:
         add_user(session, "pdekker", "P. Dekker", "lpa", "correct horse battery")
-        _open_case(session, NOOR, Signal.ABSOLUUT_VERZUIM, assigned_to="pdekker")
+        _open_case(session, NOOR, ReasonCode.ABSOLUUT_VERZUIM, assigned_to="pdekker")
         for number in range(25):
             session.add(Verzuimmelding(
                 meldingsnummer=f"VM2026-1{number:05d}", meldingsdatum=P - timedelta(days=2), brin="12AB",

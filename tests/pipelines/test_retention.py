@@ -19,7 +19,7 @@ from inbeeld.settings import load_settings
 from pipelines.daily import retention
 from pipelines.retention import purge_files
 from registers.audit import AuditTrail, load_key
-from registers.codes import LetterKind, LetterStatus, Signal
+from registers.codes import LetterKind, LetterStatus, ReasonCode
 from registers.db import open_registers
 from registers.models import Case, Letter, Persoon
 from tests.registers import retention_data as data
@@ -44,8 +44,8 @@ def data_dir(tmp_path: Path) -> Path:
         load(staging, FIXTURES / "duo" / "duo-C-G0363-20260907.csv")
     factory = open_registers(settings.register_url, AuditTrail(load_key(folder)))
     with factory() as session:
-        data.case(session, CHILD, Signal.ABSOLUUT_VERZUIM, D("2021-01-04"), D("2021-03-01"))
-        pupil = data.case(session, PUPIL, Signal.ABSOLUUT_VERZUIM, D("2023-01-09"), D("2023-02-01"))
+        data.case(session, CHILD, ReasonCode.ABSOLUUT_VERZUIM, D("2021-01-04"), D("2021-03-01"))
+        pupil = data.case(session, PUPIL, ReasonCode.ABSOLUUT_VERZUIM, D("2023-01-09"), D("2023-02-01"))
         session.add(Letter(onderwerp=f"case:{pupil.id}", case_id=pupil.id, persoonsnummer=PUPIL,
                            soort=LetterKind.ABSOLUUT_VERZUIM, rang=1, geadresseerde="ouder1",
                            status=LetterStatus.AANGEMAAKT, kenmerk="LP-000002-01", datum=D("2023-01-10"),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from cli import main
 from inbeeld.output import emit, printable
 from registers.audit import AuditTrail, load_key
-from registers.codes import LetterKind, LetterStatus, Signal
+from registers.codes import LetterKind, LetterStatus, ReasonCode
 from registers.db import open_registers
 from registers.models import AuditEntry, Letter
 from tests.named_user import TESTER, add_tester
@@ -64,7 +64,7 @@ def test_letters_list_is_audited_per_letter_shown(tmp_path: Path) -> None:
     data.mkdir()
     sessions = open_registers(f"sqlite:///{data / 'registers.sqlite'}", AuditTrail(load_key(data)))
     with sessions() as session:
-        case = retention_data.case(session, BSN, Signal.ABSOLUUT_VERZUIM, date(2026, 9, 7), None)
+        case = retention_data.case(session, BSN, ReasonCode.ABSOLUUT_VERZUIM, date(2026, 9, 7), None)
         session.add(Letter(onderwerp=f"case:{case.id}", case_id=case.id, persoonsnummer=BSN,
                            soort=LetterKind.ABSOLUUT_VERZUIM, rang=1, geadresseerde="ouder1",
                            status=LetterStatus.AANGEMAAKT, kenmerk="LP-T-0001",

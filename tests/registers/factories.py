@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from connectors.persoonsnummer import is_bsn
-from registers.codes import Signal
+from registers.codes import ReasonCode
 
 WEEK1, WEEK2, WEEK3 = date(2026, 9, 7), date(2026, 9, 14), date(2026, 9, 21)
 
@@ -26,7 +26,7 @@ def _bsns(count: int, start: int = 99999000) -> list[str]:
 BSNS = _bsns(20)
 
 
-def signal_row(persoonsnummer: str, signal: Signal, *, peildatum: date = WEEK1, sinds: date | None = None,
+def signal_row(persoonsnummer: str, signal: ReasonCode, *, peildatum: date = WEEK1, sinds: date | None = None,
                gemeentecode: str = "0363", **extra: Any) -> dict[str, Any]:
     return {"persoonsnummer": persoonsnummer, "gemeentecode": gemeentecode, "signal": signal.value,
             "sinds": sinds, "peildatum": peildatum, **extra}

@@ -11,8 +11,8 @@ from registers.codes import (
     CaseStatus,
     CloseReason,
     MeldingStatus,
+    ReasonCode,
     RedenAfsluiting,
-    Signal,
     ThuiszitterBron,
     VerzuimSoort,
     VsvUitkomst,
@@ -41,7 +41,7 @@ def person(session: Session, number: str, born: date | None, *, sk: date | None 
     return entry
 
 
-def case(session: Session, number: str, signal: Signal, opened: date, closed: date | None, *,
+def case(session: Session, number: str, signal: ReasonCode, opened: date, closed: date | None, *,
          actions: tuple[tuple[ActionType, date], ...] = (), legal_hold: bool = False,
          gemeente: str = "0363", reason: CloseReason = CloseReason.INSCHRIJVING_GEVONDEN) -> Case:
     entry = Case(persoonsnummer=number, gemeentecode=gemeente, signal=signal, opened_on=opened, sinds=opened,

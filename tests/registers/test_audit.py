@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail, load_key
 from registers.case_sync import sync_cases
-from registers.codes import CloseReason, Signal
+from registers.codes import CloseReason, ReasonCode
 from registers.db import session_factory
 from registers.dossiers import read_dossier, record_action
 from registers.models import AuditEntry
@@ -32,7 +32,7 @@ def _everything_in_the_audit_log(session: Session) -> str:
 
 def test_every_register_change_is_audited_with_the_hmac_of_the_person(session: Session,
                                                                        audit: AuditTrail) -> None:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM)], {})
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM)], {})
     dossier_id = session.scalar(text("SELECT id FROM dossiers"))
     record_action(session, dossier_id, "letter", on=WEEK1, by="J. Jansen", note=f"brief over {BSNS[0]}",
                   today=TODAY)
@@ -59,7 +59,7 @@ def test_every_register_change_is_audited_with_the_hmac_of_the_person(session: S
 
 
 def test_a_refused_change_leaves_no_audit_entry(session: Session) -> None:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM)], {})
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM)], {})
     dossier_id = session.scalar(text("SELECT id FROM dossiers"))
     before = session.scalar(text("SELECT count(*) FROM audit_log"))
     with pytest.raises(Exception, match="in the future"):
@@ -77,7 +77,7 @@ def test_a_session_without_an_audit_trail_cannot_change_the_register(engine) -> 
     from sqlalchemy.orm import sessionmaker
 
     with sessionmaker(bind=engine)() as bare, pytest.raises(RuntimeError, match="no audit trail"):
-        sync_cases(bare, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM)], {})
+        sync_cases(bare, WEEK1, [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM)], {})
     with session_factory(engine, AuditTrail(AUDIT_KEY))() as fine:
         assert sync_cases(fine, WEEK1, [], {}).opened == 0
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from registers.audit import SYSTEEM, AuditEvent, AuditTrail
-from registers.codes import Signal
+from registers.codes import ReasonCode
 from registers.db import make_engine, session_factory, upgrade
 from registers.models import AuditBewaartermijn, GemeenteToegang
 from registers.retention import purge_audit
@@ -108,7 +108,7 @@ def test_the_purge_takes_its_term_and_holds_from_the_database(audit_db: RoleData
     engine = make_engine(url)
     now = datetime.now(UTC).replace(tzinfo=None)
     with session_factory(engine, trail)() as session:
-        held = data.case(session, HELD, Signal.ABSOLUUT_VERZUIM, date(2019, 9, 2), None, legal_hold=True)
+        held = data.case(session, HELD, ReasonCode.ABSOLUUT_VERZUIM, date(2019, 9, 2), None, legal_hold=True)
         session.commit()
         held_id = held.id
     six_years, three_years = now - timedelta(days=6 * 366), now - timedelta(days=3 * 366)

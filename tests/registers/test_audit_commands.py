@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from cli import main
 from registers.audit import AuditTrail
 from registers.case_sync import sync_cases
-from registers.codes import Signal
+from registers.codes import ReasonCode
 from registers.models import AuditEntry
 from tests.named_user import add_tester
 from tests.registers.conftest import AUDIT_KEY
@@ -34,8 +34,9 @@ def run(db_url: str, tmp_path: Path):
 
 @pytest.fixture
 def cases(session: Session) -> list[int]:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24)),
-                                signal_row(BSNS[1], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
+    since = date(2026, 8, 24)
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM, sinds=since),
+                                signal_row(BSNS[1], ReasonCode.ABSOLUUT_VERZUIM, sinds=since)], {})
     session.commit()
     return list(session.scalars(text("SELECT id FROM dossiers ORDER BY id")))
 

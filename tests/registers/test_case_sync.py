@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail
 from registers.case_sync import SyncSummary, sync_cases
-from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.codes import ActionType, CaseStatus, CloseReason, ReasonCode
 from registers.db import session_factory
 from registers.errors import Refused
 from registers.models import AuditEntry, Case, CaseAction
 from tests.registers.factories import BSNS, WEEK1, WEEK2, WEEK3, signal_row
 
-AV = Signal.ABSOLUUT_VERZUIM
+AV = ReasonCode.ABSOLUUT_VERZUIM
 
 
 def _cases(session: Session) -> list[Case]:
@@ -35,16 +35,16 @@ def _snapshot(session: Session) -> dict[str, list[tuple]]:
 def test_first_week_opens_one_case_per_signal_with_timeline_and_audit(session: Session,
                                                                       audit: AuditTrail) -> None:
     rows = [signal_row(BSNS[0], AV, sinds=date(2026, 8, 24)),
-            signal_row(BSNS[1], Signal.GEEN_INSCHRIJVING_RMC, sinds=date(2026, 6, 1)),
-            signal_row(BSNS[0], Signal.BIJNA_LEERPLICHTIG)]
+            signal_row(BSNS[1], ReasonCode.GEEN_INSCHRIJVING_RMC, sinds=date(2026, 6, 1)),
+            signal_row(BSNS[0], ReasonCode.BIJNA_LEERPLICHTIG)]
 
     summary = sync_cases(session, WEEK1, rows, {})
 
     assert (summary.opened, summary.updated, summary.closed, summary.unchanged) == (3, 0, 0, 0)
     cases = _cases(session)
     assert [(c.persoonsnummer, c.signal, c.status) for c in cases] == [
-        (BSNS[0], AV, CaseStatus.OPEN), (BSNS[1], Signal.GEEN_INSCHRIJVING_RMC, CaseStatus.OPEN),
-        (BSNS[0], Signal.BIJNA_LEERPLICHTIG, CaseStatus.OPEN)]
+        (BSNS[0], AV, CaseStatus.OPEN), (BSNS[1], ReasonCode.GEEN_INSCHRIJVING_RMC, CaseStatus.OPEN),
+        (BSNS[0], ReasonCode.BIJNA_LEERPLICHTIG, CaseStatus.OPEN)]
     assert cases[0].sinds == date(2026, 8, 24) and cases[0].opened_on == WEEK1 == cases[0].last_seen
     actions = session.scalars(select(CaseAction.action)).all()
     assert actions == [ActionType.GEOPEND] * 3
@@ -198,7 +198,7 @@ def test_open_cases_always_mirror_the_latest_signals(engine, audit: AuditTrail,
         session.execute(text("DELETE FROM case_actions"))
         session.execute(text("DELETE FROM thuiszitters"))
         session.execute(text("DELETE FROM cases"))
-        signals_of = [(BSNS[i % 3], [AV, Signal.GEEN_INSCHRIJVING_RMC][i // 3]) for i in range(6)]
+        signals_of = [(BSNS[i % 3], [AV, ReasonCode.GEEN_INSCHRIJVING_RMC][i // 3]) for i in range(6)]
         for week, present in enumerate(history):
             peildatum = WEEK1 + timedelta(weeks=week)
             rows = [signal_row(pn, sig, peildatum=peildatum) for pn, sig in (signals_of[i] for i in present)]

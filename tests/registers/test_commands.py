@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from cli import main
 from registers.audit import AuditTrail, load_key
 from registers.case_sync import sync_cases
-from registers.codes import Signal
+from registers.codes import ReasonCode
 from registers.db import make_engine
 from registers.verzuim import load_schema, register_meldingen
 from tests.named_user import add_tester
@@ -36,7 +36,8 @@ def run(db_url: str, tmp_path: Path):
 
 @pytest.fixture
 def case_id(session: Session) -> int:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
+    sync_cases(session, WEEK1,
+               [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
     session.commit()
     return session.scalar(text("SELECT id FROM dossiers"))
 

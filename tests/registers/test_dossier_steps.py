@@ -8,18 +8,19 @@ import pytest
 from sqlalchemy.orm import Session
 
 from registers.case_sync import sync_cases
-from registers.codes import ActionType, CaseStatus, CloseReason, Signal
+from registers.codes import ActionType, CaseStatus, CloseReason, ReasonCode
 from registers.dossiers import assign, list_dossiers, read_dossier, record_action, set_legal_hold, timeline
 from registers.errors import Refused
 from tests.registers.factories import BSNS, WEEK1, WEEK2, signal_row
 
-AV = Signal.ABSOLUUT_VERZUIM
+AV = ReasonCode.ABSOLUUT_VERZUIM
 TODAY = date(2026, 10, 1)
 
 
 @pytest.fixture
 def case_ids(session: Session) -> list[int]:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], AV), signal_row(BSNS[1], Signal.GEEN_INSCHRIJVING_RMC),
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], AV),
+                                signal_row(BSNS[1], ReasonCode.GEEN_INSCHRIJVING_RMC),
                                 signal_row(BSNS[2], AV)], {})
     by_person = {d.persoonsnummer: d.id for d in list_dossiers(session)}
     return [by_person[number] for number in BSNS[:3]]

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registers.case_sync import sync_cases
-from registers.codes import ActionType, CaseStatus, CloseReason, Signal, Team
+from registers.codes import ActionType, CaseStatus, CloseReason, ReasonCode, Team
 from registers.models import Case, CaseAction, Dossier
 from tests.registers.factories import BSNS, WEEK1, WEEK2, WEEK3, signal_row
 
-AV, TZ, RMC, VSV = (Signal.ABSOLUUT_VERZUIM, Signal.THUISZITTER, Signal.GEEN_INSCHRIJVING_RMC, Signal.VSV)
+AV, TZ, RMC, VSV = (ReasonCode.ABSOLUUT_VERZUIM, ReasonCode.THUISZITTER, ReasonCode.GEEN_INSCHRIJVING_RMC,
+                     ReasonCode.VSV)
 
 
 def _dossiers(session: Session) -> list[Dossier]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from registers import bijlagen
 from registers.case_sync import sync_cases
-from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, Signal
+from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, ReasonCode
 from registers.dossiers import read_dossier, record_action, timeline
 from registers.errors import Refused
 from registers.models import AuditEntry, Case, Dossier, Verzuimmelding
@@ -37,17 +37,17 @@ def _dossier(session: Session, person: str = BSNS[0]) -> Dossier:
 
 
 def test_a_verzuimmelding_becomes_a_reason_in_the_childs_dossier_once(session: Session) -> None:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.THUISZITTER)], {}, gemeenten=SCOPE)
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], ReasonCode.THUISZITTER)], {}, gemeenten=SCOPE)
     _melding(session)
     for week in (WEEK2, WEEK3):
-        rows = [signal_row(BSNS[0], Signal.THUISZITTER, peildatum=week)]
+        rows = [signal_row(BSNS[0], ReasonCode.THUISZITTER, peildatum=week)]
         sync_cases(session, week, rows, {}, gemeenten=SCOPE)
 
     dossiers = session.scalars(select(Dossier)).all()
     assert len(dossiers) == 1
     reasons = {r.signal: r for r in dossiers[0].reasons}
-    assert set(reasons) == {Signal.THUISZITTER, Signal.VERZUIMMELDING}
-    melding_reason = reasons[Signal.VERZUIMMELDING]
+    assert set(reasons) == {ReasonCode.THUISZITTER, ReasonCode.VERZUIMMELDING}
+    melding_reason = reasons[ReasonCode.VERZUIMMELDING]
     assert melding_reason.melding.meldingsnummer == "VM-1" and melding_reason.opened_on == WEEK2
     assert melding_reason.sinds == date(2026, 9, 1)
 
@@ -106,7 +106,7 @@ def test_a_melding_withdrawn_by_the_school_ends_its_reason(session: Session) -> 
 
 def test_attachments_are_kept_once_by_hash_private_and_read_back_audited(session: Session,
                                                                         tmp_path: Path) -> None:
-    sync_cases(session, WEEK1, [signal_row(BSNS[1], Signal.ABSOLUUT_VERZUIM)], {})
+    sync_cases(session, WEEK1, [signal_row(BSNS[1], ReasonCode.ABSOLUUT_VERZUIM)], {})
     dossier = _dossier(session, BSNS[1])
     content = b"Verslag huisbezoek: niemand thuis."
     first = record_action(session, dossier.id, "huisbezoek", on=WEEK2,
@@ -132,21 +132,21 @@ def test_attachments_are_kept_once_by_hash_private_and_read_back_audited(session
 
 
 def test_a_step_names_its_reason_and_a_closed_reason_takes_only_notes(session: Session) -> None:
-    sync_cases(session, WEEK1, [signal_row(BSNS[2], Signal.ABSOLUUT_VERZUIM),
-                                signal_row(BSNS[2], Signal.THUISZITTER)], {})
+    sync_cases(session, WEEK1, [signal_row(BSNS[2], ReasonCode.ABSOLUUT_VERZUIM),
+                                signal_row(BSNS[2], ReasonCode.THUISZITTER)], {})
     dossier = _dossier(session, BSNS[2])
     reasons = {r.signal: r for r in dossier.reasons}
-    step = record_action(session, dossier.id, "overleg", reason_id=reasons[Signal.THUISZITTER].id, on=WEEK2,
-                         note="Overleg met school en samenwerkingsverband.", today=TODAY)
-    assert step.case is reasons[Signal.THUISZITTER]
+    step = record_action(session, dossier.id, "overleg", reason_id=reasons[ReasonCode.THUISZITTER].id,
+                         on=WEEK2, note="Overleg met school en samenwerkingsverband.", today=TODAY)
+    assert step.case is reasons[ReasonCode.THUISZITTER]
     default = record_action(session, dossier.id, "brief", on=WEEK2, today=TODAY)
-    assert default.case is reasons[Signal.ABSOLUUT_VERZUIM]  # the leading reason
+    assert default.case is reasons[ReasonCode.ABSOLUUT_VERZUIM]  # the leading reason
 
-    record_action(session, dossier.id, "close", reason_id=reasons[Signal.THUISZITTER].id, on=WEEK3,
+    record_action(session, dossier.id, "close", reason_id=reasons[ReasonCode.THUISZITTER].id, on=WEEK3,
                   close_reason="inschrijving_gevonden", today=TODAY)
     assert dossier.status == CaseStatus.OPEN  # the absoluut verzuim goes on
     with pytest.raises(Refused, match="ended on 21 september 2026"):
-        record_action(session, dossier.id, "gesprek", reason_id=reasons[Signal.THUISZITTER].id, on=WEEK3,
+        record_action(session, dossier.id, "gesprek", reason_id=reasons[ReasonCode.THUISZITTER].id, on=WEEK3,
                       today=TODAY)
     with pytest.raises(Refused, match="is not a reason of dossier"):
         record_action(session, dossier.id, "gesprek", reason_id=99999, on=WEEK3, today=TODAY)

@@ -9,15 +9,15 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from registers.codes import CaseStatus, CloseReason, Signal
+from registers.codes import CaseStatus, CloseReason, ReasonCode
 from registers.models import Case, Vrijstelling
 from rules.vrijstellingen import Vrijstellingsgrond
 from tests.registers.factories import BSNS, WEEK1, WEEK2
 
-AV = Signal.ABSOLUUT_VERZUIM
+AV = ReasonCode.ABSOLUUT_VERZUIM
 
 
-def _case(pn: str = BSNS[0], signal: Signal = AV, **kwargs) -> Case:
+def _case(pn: str = BSNS[0], signal: ReasonCode = AV, **kwargs) -> Case:
     values = {"persoonsnummer": pn, "gemeentecode": "0363", "signal": signal, "opened_on": WEEK1,
               "last_seen": WEEK1, **kwargs}
     return Case(**values)
@@ -36,7 +36,7 @@ def test_closed_cases_and_other_signals_do_not_count_against_the_one_open_case(s
         _case(status=CaseStatus.CLOSED, closed_on=WEEK1, close_reason=CloseReason.HANDMATIG),
         _case(status=CaseStatus.CLOSED, closed_on=WEEK2, close_reason=CloseReason.VERHUISD),
         _case(),
-        _case(signal=Signal.THUISZITTER),
+        _case(signal=ReasonCode.THUISZITTER),
         _case(pn=BSNS[1]),
     ])
     session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from inbeeld.settings import ReportSettings
 from registers.case_sync import sync_cases
-from registers.codes import ActionType, CaseStatus, LetterKind, LetterStatus, Signal, SuppressionReason
+from registers.codes import ActionType, CaseStatus, LetterKind, LetterStatus, ReasonCode, SuppressionReason
 from registers.dossiers import record_action
 from registers.models import Case, Dossier, Letter, Verzuimmelding
 from registers.verzuim import register_meldingen
@@ -65,29 +65,30 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
     av, av_tz, tz, onbekend, rmc_vsv, held_new, held_old, bijna, onderzoek, spijbelaar = BSNS[:10]
     register_meldingen(session, [{"meldingsnummer": "VM-7", "brin": "12AB", "persoonsnummer": spijbelaar,
                                   "soort": "16U_4W", "begindatum": START - timedelta(days=10)}], today=START)
-    rows = [signal_row(av, Signal.ABSOLUUT_VERZUIM, peildatum=START),
-            signal_row(av_tz, Signal.ABSOLUUT_VERZUIM, peildatum=START),
-            signal_row(av_tz, Signal.THUISZITTER, peildatum=START),
-            signal_row(rmc_vsv, Signal.GEEN_INSCHRIJVING_RMC, peildatum=START),
-            signal_row(rmc_vsv, Signal.VSV, peildatum=START),
-            signal_row(held_old, Signal.ABSOLUUT_VERZUIM, peildatum=START),
-            signal_row(bijna, Signal.BIJNA_LEERPLICHTIG, peildatum=START),
-            signal_row(onbekend, Signal.ONBEKEND_IN_BRP, peildatum=START)]
+    rows = [signal_row(av, ReasonCode.ABSOLUUT_VERZUIM, peildatum=START),
+            signal_row(av_tz, ReasonCode.ABSOLUUT_VERZUIM, peildatum=START),
+            signal_row(av_tz, ReasonCode.THUISZITTER, peildatum=START),
+            signal_row(rmc_vsv, ReasonCode.GEEN_INSCHRIJVING_RMC, peildatum=START),
+            signal_row(rmc_vsv, ReasonCode.VSV, peildatum=START),
+            signal_row(held_old, ReasonCode.ABSOLUUT_VERZUIM, peildatum=START),
+            signal_row(bijna, ReasonCode.BIJNA_LEERPLICHTIG, peildatum=START),
+            signal_row(onbekend, ReasonCode.ONBEKEND_IN_BRP, peildatum=START)]
     sync_cases(session, START, rows, {}, gemeenten=["0363"])
     late = PEILDATUM - timedelta(days=3)
     later_rows = [{**r, "peildatum": late} for r in rows] + [
-        signal_row(tz, Signal.THUISZITTER, peildatum=late),
-        signal_row(held_new, Signal.ABSOLUUT_VERZUIM, peildatum=late),
-        signal_row(onderzoek, Signal.ABSOLUUT_VERZUIM, peildatum=late, adres_in_onderzoek=True)]
+        signal_row(tz, ReasonCode.THUISZITTER, peildatum=late),
+        signal_row(held_new, ReasonCode.ABSOLUUT_VERZUIM, peildatum=late),
+        signal_row(onderzoek, ReasonCode.ABSOLUUT_VERZUIM, peildatum=late, adres_in_onderzoek=True)]
     sync_cases(session, late, later_rows, {}, gemeenten=["0363"])
     reason = {(r.persoonsnummer, r.signal): r for r in session.scalars(select(Case))}
 
-    _letter(session, reason[(av, Signal.ABSOLUUT_VERZUIM)], START)                   # 6 weeks, no reply: due
-    _letter(session, reason[(av_tz, Signal.ABSOLUUT_VERZUIM)], START + timedelta(days=21))  # term runs
-    _letter(session, reason[(rmc_vsv, Signal.VSV)], late - timedelta(days=7), soort=LetterKind.RMC_18_23)
-    _letter(session, reason[(held_old, Signal.ABSOLUUT_VERZUIM)], START, held=SuppressionReason.GEHEIMHOUDING)
-    _letter(session, reason[(held_new, Signal.ABSOLUUT_VERZUIM)], late, held=SuppressionReason.GEHEIMHOUDING)
-    _letter(session, reason[(bijna, Signal.BIJNA_LEERPLICHTIG)], START,
+    _letter(session, reason[(av, ReasonCode.ABSOLUUT_VERZUIM)], START)           # 6 weeks, no reply: due
+    _letter(session, reason[(av_tz, ReasonCode.ABSOLUUT_VERZUIM)], START + timedelta(days=21))  # term runs
+    _letter(session, reason[(rmc_vsv, ReasonCode.VSV)], late - timedelta(days=7), soort=LetterKind.RMC_18_23)
+    geheim = SuppressionReason.GEHEIMHOUDING
+    _letter(session, reason[(held_old, ReasonCode.ABSOLUUT_VERZUIM)], START, held=geheim)
+    _letter(session, reason[(held_new, ReasonCode.ABSOLUUT_VERZUIM)], late, held=geheim)
+    _letter(session, reason[(bijna, ReasonCode.BIJNA_LEERPLICHTIG)], START,
             soort=LetterKind.INFORMATIE_LEERPLICHT)
     melding = session.scalars(select(Verzuimmelding)).one()
     session.add(Letter(onderwerp=f"verzuim:{melding.id}", verzuimmelding_id=melding.id,
@@ -118,7 +119,7 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
     assert listed[spijbelaar]["redenen"] == "VERZUIMMELDING"
     assert listed[spijbelaar]["volgende_actie"] == "reactie nagaan, zo nodig huisbezoek"
 
-    dossier_id = reason[(held_old, Signal.ABSOLUUT_VERZUIM)].dossier_id
+    dossier_id = reason[(held_old, ReasonCode.ABSOLUUT_VERZUIM)].dossier_id
     record_action(session, dossier_id, "beoordeeld", on=PEILDATUM, note="Brief via school uitgereikt.",
                   today=PEILDATUM)
     session.commit()

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail
-from registers.codes import ActionType, MeldingStatus, Signal, VerzuimSoort
+from registers.codes import ActionType, MeldingStatus, ReasonCode, VerzuimSoort
 from registers.dossiers import set_legal_hold
 from registers.models import (
     AuditEntry,
@@ -34,7 +34,7 @@ from tests.registers.factories import BSNS
 
 D = date.fromisoformat
 DAY = timedelta(days=1)
-AV, RMC18 = Signal.ABSOLUUT_VERZUIM, Signal.GEEN_INSCHRIJVING_RMC
+AV, RMC18 = ReasonCode.ABSOLUUT_VERZUIM, ReasonCode.GEEN_INSCHRIJVING_RMC
 
 
 def _count(session: Session, model: type) -> int:
@@ -135,7 +135,7 @@ def test_a_legal_hold_keeps_all_records_of_the_person_until_it_is_lifted(session
     data.person(session, BSNS[1], D("2010-03-15"))
     held = data.case(session, BSNS[0], AV, D("2017-01-09"), D("2017-03-01"),
                      actions=((ActionType.PROCES_VERBAAL, D("2017-02-01")),))
-    data.case(session, BSNS[0], Signal.BIJNA_LEERPLICHTIG, D("2015-01-05"), D("2015-04-01"))
+    data.case(session, BSNS[0], ReasonCode.BIJNA_LEERPLICHTIG, D("2015-01-05"), D("2015-04-01"))
     data.vrijstelling(session, BSNS[0], Vrijstellingsgrond.LPW_5_C, D("2018-09-01"), D("2019-07-31"))
     other = data.case(session, BSNS[1], AV, D("2017-01-09"), D("2017-03-01")).id
     set_legal_hold(session, held.dossier_id, True)

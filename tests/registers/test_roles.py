@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from registers.audit import AuditTrail
-from registers.codes import LetterKind, LetterStatus, Signal, VerzuimSoort
+from registers.codes import LetterKind, LetterStatus, ReasonCode, VerzuimSoort
 from registers.db import make_engine, session_factory, upgrade
 from registers.dossiers import list_dossiers, read_dossier
 from registers.models import GemeenteToegang, Letter
@@ -39,17 +39,17 @@ def roles_db(pg_server) -> Iterator[RoleDatabase]:
     with session_factory(engine, AuditTrail(AUDIT_KEY, actor="setup"))() as session:
         for number, gemeente in ((A, "0363"), (B, "0363"), (C, "0599"), (E, "0363")):
             data.person(session, number, D("2010-03-15"), gemeente=gemeente)
-        av = data.case(session, A, Signal.ABSOLUUT_VERZUIM, D("2026-09-07"), None)
+        av = data.case(session, A, ReasonCode.ABSOLUUT_VERZUIM, D("2026-09-07"), None)
         data.thuiszitter(session, av)
-        elsewhere = data.case(session, C, Signal.ABSOLUUT_VERZUIM, D("2026-09-07"), None, gemeente="0599")
+        elsewhere = data.case(session, C, ReasonCode.ABSOLUUT_VERZUIM, D("2026-09-07"), None, gemeente="0599")
         for number, (subject, person) in enumerate(((av, A), (elsewhere, C)), start=1):
             session.add(Letter(onderwerp=f"case:{subject.id}", case_id=subject.id, persoonsnummer=person,
                                soort=LetterKind.ABSOLUUT_VERZUIM, rang=1, geadresseerde="ouder1",
                                status=LetterStatus.AANGEMAAKT, kenmerk=f"LP-T-{number:04d}",
                                datum=D("2026-09-08"), run="260908-1", bestand=f"{number:04d}.docx",
                                recorded_at=data.RECORDED))
-        data.case(session, B, Signal.GEEN_INSCHRIJVING_RMC, D("2026-09-07"), None)
-        data.case(session, C, Signal.VSV, D("2026-09-07"), None, gemeente="0599")
+        data.case(session, B, ReasonCode.GEEN_INSCHRIJVING_RMC, D("2026-09-07"), None)
+        data.case(session, C, ReasonCode.VSV, D("2026-09-07"), None, gemeente="0599")
         data.vrijstelling(session, A, Vrijstellingsgrond.LPW_5_A, D("2026-09-01"), None, "diagnose: ADHD")
         data.vrijstelling(session, C, Vrijstellingsgrond.LPW_5_B, D("2026-09-01"), None, "bezwaar richting")
         data.vrijstelling(session, E, Vrijstellingsgrond.LPW_5_C, D("2026-09-01"), None, "school in Brussel")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from registers.case_sync import sync_cases
-from registers.codes import CloseReason, Signal, ThuiszitterBron
+from registers.codes import CloseReason, ReasonCode, ThuiszitterBron
 from registers.thuiszitters import (
     duration_days,
     is_long,
@@ -18,7 +18,7 @@ from registers.thuiszitters import (
 from registers.verzuim import handle_melding, register_meldingen
 from tests.registers.factories import BSNS, WEEK1, WEEK2, WEEK3, signal_row
 
-AV = Signal.ABSOLUUT_VERZUIM
+AV = ReasonCode.ABSOLUUT_VERZUIM
 
 
 def test_the_threshold_is_four_weeks_from_the_dated_parameter() -> None:
@@ -30,7 +30,7 @@ def test_an_absoluut_verzuim_case_becomes_a_thuiszitter_after_four_weeks_and_end
     just_four_weeks = WEEK1 - timedelta(days=28)
     summary = sync_cases(session, WEEK1, [signal_row(BSNS[0], AV, sinds=just_four_weeks - timedelta(days=1)),
                                           signal_row(BSNS[1], AV, sinds=just_four_weeks),
-                                          signal_row(BSNS[2], Signal.GEEN_INSCHRIJVING_RMC,
+                                          signal_row(BSNS[2], ReasonCode.GEEN_INSCHRIJVING_RMC,
                                                      sinds=date(2026, 1, 1))], {})
 
     assert (summary.thuiszitters.started, summary.thuiszitters.ongoing) == (1, 0)

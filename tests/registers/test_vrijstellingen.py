@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registers.case_sync import sync_cases
-from registers.codes import CaseStatus, CloseReason, Signal
+from registers.codes import CaseStatus, CloseReason, ReasonCode
 from registers.errors import Refused
 from registers.models import Case
 from registers.vrijstellingen import (
@@ -123,7 +123,8 @@ def test_a_registered_vrijstelling_closes_the_case_at_the_next_sync(session: Ses
     """The LPA registers a vrijstelling for a child with an absoluut-verzuim case; the next week's
     matching (here a stand-in that leaves out whoever holds a valid vrijstelling) no longer signals the
     child, and the case closes with reason `vrijstelling`."""
-    signals = [signal_row(BSNS[0], Signal.ABSOLUUT_VERZUIM), signal_row(BSNS[1], Signal.ABSOLUUT_VERZUIM)]
+    signals = [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM),
+               signal_row(BSNS[1], ReasonCode.ABSOLUUT_VERZUIM)]
     sync_cases(session, WEEK1, signals, {})
 
     add_vrijstelling(session, BSNS[0], "LPW_5_A", date(2026, 9, 10), verklaring_datum=date(2026, 8, 20))

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from connectors.staging import Staging
-from registers.codes import CaseStatus, Signal
+from registers.codes import CaseStatus, ReasonCode
 from registers.errors import Refused
 from registers.models import Case, Vrijstelling
 from registers.vrijstellingen import add_vrijstelling, import_delivery, list_vrijstellingen
@@ -30,7 +30,7 @@ def _child_under_14_in_absoluut_verzuim(registers: SyncedRegisters) -> tuple[str
     day = registers.municipality.peildatums[-1]
     with registers.sessions() as session:
         numbers = [c.persoonsnummer for c in session.scalars(select(Case))
-                   if c.signal == Signal.ABSOLUUT_VERZUIM and c.status == CaseStatus.OPEN]
+                   if c.signal == ReasonCode.ABSOLUUT_VERZUIM and c.status == CaseStatus.OPEN]
     with Staging(registers.municipality.staging_path, read_only=True) as st:
         born = dict(st.con.execute(
             "SELECT bsn, geboortedatum FROM brp_personen WHERE list_contains(?, bsn) "
@@ -44,7 +44,7 @@ def _child_under_14_in_absoluut_verzuim(registers: SyncedRegisters) -> tuple[str
 
 def _open_absoluut_verzuim(registers: SyncedRegisters, number: str) -> bool:
     with registers.sessions() as session:
-        return any(c.signal == Signal.ABSOLUUT_VERZUIM and c.status == CaseStatus.OPEN
+        return any(c.signal == ReasonCode.ABSOLUUT_VERZUIM and c.status == CaseStatus.OPEN
                    for c in session.scalars(select(Case)) if c.persoonsnummer == number)
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from registers.case_sync import sync_cases
-from registers.codes import CloseReason, Signal, VsvUitkomst
+from registers.codes import CloseReason, ReasonCode, VsvUitkomst
 from registers.errors import Refused
 from registers.vsv import convenantjaar, list_entries, set_outcome
 from tests.registers.factories import BSNS, WEEK1, WEEK2, signal_row
@@ -22,8 +22,8 @@ def test_the_convenantjaar_runs_from_1_october_to_30_september(d: date, jaar: in
 
 def test_a_vsv_signal_registers_the_leaver_once_and_the_closing_case_gives_the_outcome(
         session: Session) -> None:
-    rows = [signal_row(BSNS[0], Signal.VSV, sinds=date(2026, 3, 2), brin="12AB", niveau="MBO2"),
-            signal_row(BSNS[1], Signal.VSV, sinds=date(2026, 5, 1))]
+    rows = [signal_row(BSNS[0], ReasonCode.VSV, sinds=date(2026, 3, 2), brin="12AB", niveau="MBO2"),
+            signal_row(BSNS[1], ReasonCode.VSV, sinds=date(2026, 5, 1))]
     sync_cases(session, WEEK1, rows, {})
     sync_cases(session, WEEK1, rows, {})  # the same week again: still one entry each
 
@@ -42,7 +42,7 @@ def test_a_vsv_signal_registers_the_leaver_once_and_the_closing_case_gives_the_o
 
 
 def test_the_rmc_registers_an_outcome_by_hand(session: Session) -> None:
-    sync_cases(session, WEEK1, [signal_row(BSNS[0], Signal.VSV, sinds=date(2026, 3, 2))], {})
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], ReasonCode.VSV, sinds=date(2026, 3, 2))], {})
     entry = list_entries(session)[0]
 
     set_outcome(session, entry.id, "werk", date(2026, 9, 10), toelichting="32 uur per week")

@@ -19,7 +19,7 @@ from connectors.deliveries import load
 from connectors.persoonsnummer import is_onderwijsnummer
 from connectors.staging import Staging
 from registers.case_sync import sync_cases
-from registers.codes import LetterKind, LetterStatus, MeldingStatus, Signal, VerzuimSoort
+from registers.codes import LetterKind, LetterStatus, MeldingStatus, ReasonCode, VerzuimSoort
 from registers.errors import Refused
 from registers.models import AuditEntry, Letter, Verzuimmelding, Vrijstelling
 from registers.zoeken import lees_vraag, persoonskaart, zoek
@@ -109,7 +109,7 @@ def con(staging_file: Path):
 @pytest.fixture
 def records(session: Session) -> Session:
     """Sanne has a case, a letter, a verzuimmelding and a vrijstelling; André has no record at all."""
-    sync_cases(session, WEEK1, [signal_row(KIND, Signal.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
+    sync_cases(session, WEEK1, [signal_row(KIND, ReasonCode.ABSOLUUT_VERZUIM, sinds=date(2026, 8, 24))], {})
     case_id = session.scalar(text("SELECT id FROM cases"))
     now = datetime(2026, 9, 7, 9, 0)
     session.add(Letter(onderwerp="Absoluut verzuim", case_id=case_id, persoonsnummer=KIND,
@@ -135,7 +135,7 @@ def test_a_surname_prefix_then_every_word_of_a_name(records: Session, con) -> No
     assert numbers(zoek(records, con, "Sanne  VRIES")) == [KIND]  # every word in the full name
     sanne = zoek(records, con, "sanne vries").gevonden[0]
     assert (sanne.naam, sanne.adres) == ("Sanne Maria de Vries", "Kerkstraat 12A-2, 1017 GC Amsterdam")
-    assert [r.signal for case in sanne.zaken for r in case.reasons] == [Signal.ABSOLUUT_VERZUIM]
+    assert [r.signal for case in sanne.zaken for r in case.reasons] == [ReasonCode.ABSOLUUT_VERZUIM]
 
 
 def test_diacritics_and_case_do_not_matter(records: Session, con) -> None:
@@ -204,7 +204,7 @@ def test_the_card_of_a_person_with_records(records: Session, con) -> None:
         ("12AB", date(2016, 8, 22), date(2024, 7, 12)), ("34CD", date(2024, 8, 26), None)]
     assert ([r.signal for c in kaart.zaken for r in c.reasons], [b.kenmerk for b in kaart.brieven],
             [m.meldingsnummer for m in kaart.meldingen], [v.grond.value for v in kaart.vrijstellingen]) == (
-        [Signal.ABSOLUUT_VERZUIM], [KENMERK], ["M-0001"], ["LPW_5_A"])
+        [ReasonCode.ABSOLUUT_VERZUIM], [KENMERK], ["M-0001"], ["LPW_5_A"])
     audited = records.execute(select(AuditEntry.entity, AuditEntry.detail).where(
         AuditEntry.action == "persoon.getoond")).all()
     assert sorted(entity for entity, _ in audited) == [

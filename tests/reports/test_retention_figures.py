@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from registers.audit import AuditTrail
-from registers.codes import ActionType, CloseReason, MeldingStatus, Signal, VerzuimSoort
+from registers.codes import ActionType, CloseReason, MeldingStatus, ReasonCode, VerzuimSoort
 from registers.db import make_engine, session_factory, upgrade
 from registers.models import Case, RetentionAggregate, VerzuimStatusChange
 from registers.retention import purge_registers
@@ -23,7 +23,7 @@ from rules.vrijstellingen import Vrijstellingsgrond
 from tests.registers import retention_data as data
 
 D = dt.date.fromisoformat
-AV = Signal.ABSOLUUT_VERZUIM
+AV = ReasonCode.ABSOLUUT_VERZUIM
 NUMBERS = ["999993653", "999990639", "999991425"]
 YEARS = range(2014, 2029)
 PURGE_DAY = D("2028-07-01")
