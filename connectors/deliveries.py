@@ -269,8 +269,8 @@ class ImportOutcome:
         }
 
 
-def import_delivery(staging_path: Path, path: Path, kind: str = "auto", gemeenten: tuple[str, ...] = (),
-                    force: bool = False) -> ImportOutcome:
+def stage_delivery(staging_path: Path, path: Path, kind: str = "auto", gemeenten: tuple[str, ...] = (),
+                   force: bool = False) -> ImportOutcome:
     """Open the staging file and `load` one file (the weekly flow's import); counts only.
 
     Vrijstellingen that must also enter their register go through `pipelines.imports`."""

@@ -15,10 +15,10 @@ def import_vrijstellingen(session: Any, staging_path: Path, path: Path,
     """A vrijstellingen CSV into staging and then the register (which adds the legal checks); the
     register's own import, so the weekly flow and `inbeeld vrijstelling import` are the same."""
     from registers.errors import RefusedDelivery
-    from registers.vrijstellingen import import_delivery as register_import
+    from registers.vrijstellingen import import_vrijstellingen_file
 
     try:
-        summary = register_import(session, staging_path, path, gemeenten=gemeenten)
+        summary = import_vrijstellingen_file(session, staging_path, path, gemeenten=gemeenten)
     except RefusedDelivery as exc:  # the file is refused, not the run: no retry (pipelines.weekly)
         raise exc.delivery from None
     return ImportOutcome("vrijstellingen", "duplicate" if summary.duplicate else "loaded",

@@ -23,7 +23,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, State
 
-from connectors.deliveries import import_delivery as run_import
+from connectors.deliveries import stage_delivery
 from connectors.errors import RefusedFile
 from inbeeld.settings import Settings
 from pipelines import inbox as inbox_folder
@@ -53,7 +53,7 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=_worth_retrying, persist_result=False,
       cache_policy=NO_CACHE, task_run_name="import-{kind}")
-def import_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | None) -> dict[str, int]:
+def import_inbox_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | None) -> dict[str, int]:
     """Import one delivery into staging (idempotent: a file seen before is a no-op); counts only."""
     settings = run_settings(data_dir, gemeente)
     catalog = run_catalog(settings)
@@ -63,7 +63,7 @@ def import_delivery(path: str, kind: str, data_dir: str | None, gemeente: str | 
             session.commit()
         return outcome.as_counts()
     # "auto": the kind is decided as `inbeeld import` decides it (name checked against the header)
-    return run_import(catalog.staging, Path(path), "auto", settings.gemeenten).as_counts()
+    return stage_delivery(catalog.staging, Path(path), "auto", settings.gemeenten).as_counts()
 
 
 @task(retries=2, retry_delay_seconds=[10, 60], persist_result=False, cache_policy=NO_CACHE)
@@ -209,7 +209,8 @@ def weekly_flow(
                 counts["files_waiting"] = counts.get("files_waiting", 0) + 1
                 continue
             try:
-                result = import_delivery(str(delivery.path), delivery.kind, str(settings.data_dir), gemeente)
+                result = import_inbox_delivery(str(delivery.path), delivery.kind, str(settings.data_dir),
+                                               gemeente)
                 archive_delivery(str(delivery.path), str(catalog.inbox), str(catalog.archive), today())
             except Exception as exc:  # refused, or still failing after the retries: this file only
                 reason = str(exc) if isinstance(exc, RefusedFile) else f"{type(exc).__name__}: {exc}"

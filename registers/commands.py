@@ -327,8 +327,8 @@ def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) ->
     into staging and the register; bad rows are reported and skipped, a broken file is refused whole."""
     settings: Settings = ctx.obj
     with register_session(ctx) as session:
-        summary = vrijstelling_register.import_delivery(session, settings.staging_path, file,
-                                                        gemeenten=settings.gemeenten, encoding=encoding)
+        summary = vrijstelling_register.import_vrijstellingen_file(
+            session, settings.staging_path, file, gemeenten=settings.gemeenten, encoding=encoding)
         if summary.duplicate:
             click.echo(f"{file.name}: already in staging (import {summary.import_id}); "
                        "the register is brought up to date")

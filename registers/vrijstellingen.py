@@ -290,8 +290,8 @@ class ImportSummary:
 STAGED_COLUMNS = ("line", "persoonsnummer", "grondslag", "begindatum", "einddatum", "toelichting")
 
 
-def import_delivery(session: Session, staging_path: Path, path: Path, *, gemeenten: tuple[str, ...] = (),
-                    encoding: str | None = None) -> ImportSummary:
+def import_vrijstellingen_file(session: Session, staging_path: Path, path: Path, *,
+                               gemeenten: tuple[str, ...] = (), encoding: str | None = None) -> ImportSummary:
     """Load a vrijstellingen CSV (docs/formats.md §4) into staging, then its rows into the register.
 
     Staging's reader (`connectors.vrijstellingen_csv`) refuses a broken file whole and quarantines

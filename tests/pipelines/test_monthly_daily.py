@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.deliveries import import_delivery
+from connectors.deliveries import stage_delivery
 from inbeeld.settings import Settings
 from pipelines.daily import daily_flow, renewal_reminders, update_thuiszitters
 from pipelines.monthly import (
@@ -38,7 +38,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         sync_cases(session, SEPT, [case], {})
         add_vrijstelling(session, BSNS[3], "LPW_5_A", date(2026, 9, 1), verklaring_datum=date(2026, 8, 1))
         session.commit()
-    import_delivery(tmp_path / "staging.duckdb", _duo_c(tmp_path / "duo-C-G0363-20260907.csv"), "duo_c")
+    stage_delivery(tmp_path / "staging.duckdb", _duo_c(tmp_path / "duo-C-G0363-20260907.csv"), "duo_c")
     return tmp_path
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.deliveries import ReaderNotAvailable, import_delivery
+from connectors.deliveries import ReaderNotAvailable, stage_delivery
 from connectors.errors import RefusedFile, SuspiciousShrink
 from inbeeld.settings import Settings
 from pipelines.stores import registers
@@ -56,23 +56,23 @@ def test_the_test_bsns_pass_the_elfproef() -> None:
     assert all(_valid(bsn) for bsn in BSNS)
 
 
-def test_import_delivery_loads_once_and_then_is_a_no_op(tmp_path: Path) -> None:
+def test_stage_delivery_loads_once_and_then_is_a_no_op(tmp_path: Path) -> None:
     staging = tmp_path / "staging.duckdb"
     brp = _lo3(tmp_path / "brp-G0363-20260907.lo3.csv", 3)
     duo = _duo_c(tmp_path / "duo-C-G0363-20260907.csv")
-    assert import_delivery(staging, brp, "brp", ("0363",)).as_counts() == {
+    assert stage_delivery(staging, brp, "brp", ("0363",)).as_counts() == {
         "files_imported": 1, "files_already_imported": 0, "rows_loaded": 3, "rows_quarantined": 0}
-    assert import_delivery(staging, duo, "duo_c", ("0363",)).rows_loaded == 2
-    again = import_delivery(staging, brp, "brp", ("0363",))
+    assert stage_delivery(staging, duo, "duo_c", ("0363",)).rows_loaded == 2
+    again = stage_delivery(staging, brp, "brp", ("0363",))
     assert (again.status, again.as_counts()["files_already_imported"]) == ("duplicate", 1)
     assert _imports(staging) == [("brp", brp.name, 3), ("duo_c", duo.name, 2)]
 
 
 def test_a_brp_delivery_that_shrinks_suspiciously_is_refused(tmp_path: Path) -> None:
     staging = tmp_path / "staging.duckdb"
-    import_delivery(staging, _lo3(tmp_path / "brp-G0363-20260907.lo3.csv", 10), "brp", ("0363",))
+    stage_delivery(staging, _lo3(tmp_path / "brp-G0363-20260907.lo3.csv", 10), "brp", ("0363",))
     with pytest.raises(SuspiciousShrink):
-        import_delivery(staging, _lo3(tmp_path / "brp-G0363-20260914.lo3.csv", 5), "brp", ("0363",))
+        stage_delivery(staging, _lo3(tmp_path / "brp-G0363-20260914.lo3.csv", 5), "brp", ("0363",))
     assert len(_imports(staging)) == 1
 
 
@@ -80,13 +80,13 @@ def test_a_broken_file_and_a_missing_reader_are_refused(tmp_path: Path) -> None:
     broken = tmp_path / "duo-C-G0363-20260907.csv"
     broken.write_text("NOT;A;DUO;HEADER\n1;2;3;4\n")
     with pytest.raises(RefusedFile):
-        import_delivery(tmp_path / "staging.duckdb", broken, "duo_c")
+        stage_delivery(tmp_path / "staging.duckdb", broken, "duo_c")
     stufbg = tmp_path / "brp-G0363-20260907.stufbg.xml"
     stufbg.write_text("<x/>")
     with pytest.raises(RefusedFile):
-        import_delivery(tmp_path / "staging.duckdb", stufbg, "brp")
+        stage_delivery(tmp_path / "staging.duckdb", stufbg, "brp")
     with pytest.raises(ReaderNotAvailable, match="unknown delivery kind"):
-        import_delivery(tmp_path / "staging.duckdb", stufbg, "brp_xml")
+        stage_delivery(tmp_path / "staging.duckdb", stufbg, "brp_xml")
 
 
 def test_a_refused_file_is_not_retried_but_io_trouble_is() -> None:
@@ -191,7 +191,7 @@ def test_the_letter_step_writes_the_letters_due_once(tmp_path: Path, monkeypatch
     from registers.case_sync import sync_cases
 
     (tmp_path / "inbeeld.toml").write_text("letters_pdf = false\n")
-    import_delivery(tmp_path / "staging.duckdb", _lo3(tmp_path / "brp-G0363-20260907.lo3.csv", 3), "brp")
+    stage_delivery(tmp_path / "staging.duckdb", _lo3(tmp_path / "brp-G0363-20260907.lo3.csv", 3), "brp")
     with registers(Settings(data_dir=tmp_path)) as session:
         case = {"persoonsnummer": BSNS[2], "gemeentecode": "0363", "signal": "ABSOLUUT_VERZUIM",
                 "sinds": date(2026, 8, 1), "peildatum": date(2026, 9, 7)}
@@ -212,9 +212,9 @@ def test_the_inbox_loads_a_months_report_whose_bytes_equal_last_months(tmp_path:
     october, november = tmp_path / "202610A04G0363.csv", tmp_path / "202611A04G0363.csv"
     october.write_bytes(fixture.read_bytes())
     november.write_bytes(fixture.read_bytes())
-    assert import_delivery(staging, october).status == "loaded"
-    assert import_delivery(staging, november).status == "loaded"
-    assert import_delivery(staging, november).status == "duplicate"
+    assert stage_delivery(staging, october).status == "loaded"
+    assert stage_delivery(staging, november).status == "loaded"
+    assert stage_delivery(staging, november).status == "duplicate"
     with duckdb.connect(str(staging), read_only=True) as con:
         assert con.execute("SELECT kind, delivery FROM imports ORDER BY import_id").fetchall() == [
             ("duo_a04", "A04 G0363 2026-10"), ("duo_a04", "A04 G0363 2026-11")]
@@ -222,11 +222,11 @@ def test_the_inbox_loads_a_months_report_whose_bytes_equal_last_months(tmp_path:
 
 def test_an_empty_p_levering_of_this_week_is_not_last_weeks(tmp_path: Path) -> None:
     staging = tmp_path / "staging.duckdb"
-    import_delivery(staging, _duo_c(tmp_path / "duo-C-G0363-20260907.csv"))
+    stage_delivery(staging, _duo_c(tmp_path / "duo-C-G0363-20260907.csv"))
     header = "MUTATIESOORT;MUTATIEDATUM;" + DUO_HEADER + "\n"
     for day in ("20260914", "20260921"):
         (tmp_path / f"duo-P-G0363-{day}.csv").write_text(header, encoding="utf-8")
-        assert import_delivery(staging, tmp_path / f"duo-P-G0363-{day}.csv").status == "loaded"
+        assert stage_delivery(staging, tmp_path / f"duo-P-G0363-{day}.csv").status == "loaded"
     renamed = tmp_path / "p-levering.csv"  # a name that says nothing: the content decides
     renamed.write_text(header, encoding="utf-8")
-    assert import_delivery(staging, renamed).status == "duplicate"
+    assert stage_delivery(staging, renamed).status == "duplicate"

@@ -22,7 +22,7 @@ from pipelines import inbox as inbox_folder
 from pipelines.daily import retention
 from pipelines.weekly import (
     archive_delivery,
-    import_delivery,
+    import_inbox_delivery,
     match_and_sync_cases,
     register_verzuimmeldingen,
     write_letters,
@@ -84,7 +84,7 @@ def test_the_weekly_processing_logs_no_person_at_info(tmp_path: Path, caplog: py
         scan = inbox_folder.scan(inbox)
         assert scan.deliveries and not scan.unrecognised
         for delivery in scan.deliveries:  # the weekly flow's steps, in its order
-            import_delivery.fn(str(delivery.path), delivery.kind, str(data_dir), None)
+            import_inbox_delivery.fn(str(delivery.path), delivery.kind, str(data_dir), None)
             archive_delivery.fn(str(delivery.path), str(inbox), str(archive), day)
         register_verzuimmeldingen.fn(str(data_dir), None, day)
         counts = match_and_sync_cases.fn(str(data_dir), None, day)

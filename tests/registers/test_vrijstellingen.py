@@ -18,8 +18,8 @@ from registers.vrijstellingen import (
     check,
     close_reasons,
     end_vrijstelling,
-    import_delivery,
     import_vrijstellingen,
+    import_vrijstellingen_file,
     is_valid_on,
     list_vrijstellingen,
     renewal_due,
@@ -158,7 +158,7 @@ def test_import_loads_good_rows_quarantines_bad_ones_and_is_idempotent(session: 
     path = tmp_path / "vrijstellingen-G0363-20260907.csv"
     path.write_text(CSV, encoding="utf-8")
 
-    first = import_delivery(session, staging, path)
+    first = import_vrijstellingen_file(session, staging, path)
 
     assert (first.new, first.updated, first.unchanged, first.duplicate) == (2, 0, 0, False)
     # staging quarantines what is malformed; the register what the law does not allow (art. 5a season)
@@ -167,11 +167,11 @@ def test_import_loads_good_rows_quarantines_bad_ones_and_is_idempotent(session: 
     season = next(q for q in first.quarantined if q.line == 6)
     assert "only March to October" in season.reason
 
-    again = import_delivery(session, staging, path)
+    again = import_vrijstellingen_file(session, staging, path)
     assert (again.new, again.updated, again.unchanged, again.duplicate) == (0, 0, 2, True)
 
     path.write_text(CSV.replace("2027-07-31;school", "2027-01-31;school"), encoding="utf-8")
-    changed = import_delivery(session, staging, path)
+    changed = import_vrijstellingen_file(session, staging, path)
     assert (changed.new, changed.updated, changed.unchanged) == (0, 1, 1)
     assert list_vrijstellingen(session, persoonsnummer=BSNS[1])[0].einddatum == date(2027, 1, 31)
 
@@ -197,5 +197,5 @@ def test_a_structurally_broken_file_is_refused_whole(session: Session, tmp_path:
     path = tmp_path / "v.csv"
     path.write_text("BSN;GROND;BEGIN;EIND\n999993653;LPW_5_A;01-09-2026;\n", encoding="utf-8")
     with pytest.raises(Refused, match="missing column GRONDSLAG"):
-        import_delivery(session, tmp_path / "staging.duckdb", path)
+        import_vrijstellingen_file(session, tmp_path / "staging.duckdb", path)
     assert list_vrijstellingen(session) == []

@@ -14,7 +14,7 @@ from connectors.staging import Staging
 from registers.codes import CaseStatus, ReasonCode
 from registers.errors import Refused
 from registers.models import Case, Vrijstelling
-from registers.vrijstellingen import add_vrijstelling, import_delivery, list_vrijstellingen
+from registers.vrijstellingen import add_vrijstelling, import_vrijstellingen_file, list_vrijstellingen
 from rules.dates import PartialDate, anniversary
 from rules.vrijstellingen import Vrijstellingsgrond
 from tests.staged_municipality import GEMEENTE
@@ -88,7 +88,8 @@ def test_an_imported_row_the_law_does_not_allow_is_quarantined_with_file_line_an
                     f"{number};LPW_3A;2026-09-01;2027-07-31;praktijk\n"
                     f"{number};LPW_15;2026-09-01;;bedrijfsopleiding\n", encoding="utf-8")
     with registers.sessions() as session:
-        summary = import_delivery(session, registers.municipality.staging_path, path, gemeenten=(GEMEENTE,))
+        summary = import_vrijstellingen_file(session, registers.municipality.staging_path, path,
+                                             gemeenten=(GEMEENTE,))
         session.commit()
         assert (summary.new, len(summary.quarantined)) == (0, 2)
         assert [(q.file, q.line, q.field, q.value) for q in summary.quarantined] == [
