@@ -84,20 +84,6 @@ def quiet_prefect(verbose: bool) -> None:
         os.environ["PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL"] = "CRITICAL"
 
 
-def mute_exit_noise(verbose: bool) -> None:
-    """After the last line is written, keep what libraries print while the interpreter shuts down
-    (DuckDB's bindings list objects still alive after a failed run) out of cron's mail."""
-    if verbose:
-        return
-    try:
-        real = sys.stderr.fileno() == 2
-    except (AttributeError, OSError, ValueError):  # captured (tests): nothing to mute
-        return
-    if real:
-        sys.stderr.flush()
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-
-
 @click.command("run")
 @click.argument("flow_name", metavar="FLOW", type=click.Choice(FLOW_NAMES))
 @click.option("--peildatum", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -150,7 +136,6 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
                    "What to do: fix the cause named above and run it again (a rerun is safe: a refused "
                    "file changed nothing). More detail: the same command with --verbose, the run's log "
                    "in the Prefect UI, `inbeeld doctor`.", err=True)
-        mute_exit_noise(verbose)
         ctx.exit(EXIT_FAILED)
     if not quiet:
         click.echo(summary_line(flow_name, counts))
@@ -164,9 +149,7 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
         click.echo(f"inbeeld run {flow_name} completed with refusals: {counts['files_refused']} file(s) set "
                    f"aside in {run_catalog(settings).refused}, each with a .reden.txt saying why; fix them "
                    "and put them back in the inbox.", err=True)
-        mute_exit_noise(verbose)
         ctx.exit(EXIT_FAILED)
-    mute_exit_noise(verbose)
 
 
 @click.group("demo", invoke_without_command=True)

@@ -47,6 +47,7 @@ def test_a_failure_is_one_message_and_exit_1(prefect_harness: str, tmp_path: Pat
     assert done.stderr.startswith("inbeeld run weekly failed: ") and "staging.duckdb" in done.stderr
     assert "What to do:" in done.stderr
     assert "| INFO" not in done.stderr and "| ERROR" not in done.stderr and "Traceback" not in done.stderr
+    assert "leaked" not in done.stderr  # stderr is not muted at exit: nothing is left to hide
 
 
 @pytest.mark.slow
