@@ -44,7 +44,6 @@ from connectors.errors import RefusedFile, StagingLocked
 from connectors.person_facts import BirthFacts, birth_facts
 from connectors.persoonsnummer import is_persoonsnummer
 from registers.audit import AuditEvent, trail
-from registers.codes import CloseReason
 from registers.errors import Refused, RefusedDelivery
 from registers.models import Persoon, Vrijstelling
 from rules.dates import MaandDag, add_months, format_nl, parse_date, schooljaar_einde
@@ -253,19 +252,6 @@ def list_vrijstellingen(session: Session, *, persoonsnummer: str | None = None,
         query = query.where(Vrijstelling.begindatum <= geldig_op,
                             or_(Vrijstelling.einddatum.is_(None), Vrijstelling.einddatum >= geldig_op))
     return list(session.scalars(query))
-
-
-def close_reasons(session: Session, peildatum: date,
-                  persoonsnummers: Iterable[str]) -> dict[str, CloseReason]:
-    """`vrijstelling` for each of `persoonsnummers` holding a vrijstelling valid on `peildatum`.
-
-    The weekly flow hands the register's vrijstellingen (`list_vrijstellingen`) to the matching, whose
-    signals then no longer include these persons; merged into `gone_reasons`, this closes their cases
-    with the right reason.
-    """
-    wanted = set(persoonsnummers)
-    valid = list_vrijstellingen(session, geldig_op=peildatum)
-    return {v.persoonsnummer: CloseReason.VRIJSTELLING for v in valid if v.persoonsnummer in wanted}
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registers.case_sync import sync_cases
-from registers.codes import CaseStatus, CloseReason, ReasonCode
 from registers.errors import Refused
-from registers.models import Case
 from registers.vrijstellingen import (
     add_vrijstelling,
     check,
-    close_reasons,
     end_vrijstelling,
     import_vrijstellingen,
     import_vrijstellingen_file,
@@ -28,10 +23,7 @@ from rules.vrijstellingen import Vrijstellingsgrond as G
 from tests.registers.factories import (
     BSNS,
     KWALIFICATIEPLICHTIG_GEBOREN,
-    WEEK1,
-    WEEK2,
     known_persons,
-    signal_row,
 )
 
 SEPT = date(2026, 9, 1)
@@ -117,28 +109,6 @@ def test_the_yearly_renewal_is_due_before_1_july_unless_never_fit(session: Sessi
     assert renewal_due(never_fit, date(2026, 11, 23)) is None
     assert renewal_due(this_year_only, date(2026, 11, 23)) is None
     assert renewal_due(trekkend, date(2026, 4, 1)) is None
-
-
-def test_a_registered_vrijstelling_closes_the_case_at_the_next_sync(session: Session) -> None:
-    """The LPA registers a vrijstelling for a child with an absoluut-verzuim case; the next week's
-    matching (here a stand-in that leaves out whoever holds a valid vrijstelling) no longer signals the
-    child, and the case closes with reason `vrijstelling`."""
-    signals = [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM),
-               signal_row(BSNS[1], ReasonCode.ABSOLUUT_VERZUIM)]
-    sync_cases(session, WEEK1, signals, {})
-
-    add_vrijstelling(session, BSNS[0], "LPW_5_A", date(2026, 9, 10), verklaring_datum=date(2026, 8, 20))
-
-    exempt = {v.persoonsnummer for v in list_vrijstellingen(session, geldig_op=WEEK2)}
-    week2 = [dict(s, peildatum=WEEK2) for s in signals if s["persoonsnummer"] not in exempt]
-    gone = {s["persoonsnummer"] for s in signals} - {s["persoonsnummer"] for s in week2}
-    summary = sync_cases(session, WEEK2, week2, close_reasons(session, WEEK2, gone))
-
-    assert summary.closed_by_reason == {"vrijstelling": 1}
-    by_person = {c.persoonsnummer: c for c in session.scalars(select(Case))}
-    assert (by_person[BSNS[0]].status, by_person[BSNS[0]].close_reason) == (CaseStatus.CLOSED,
-                                                                             CloseReason.VRIJSTELLING)
-    assert by_person[BSNS[1]].status == CaseStatus.OPEN
 
 
 CSV = (
