@@ -121,13 +121,15 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
     Settings: the options below, the environment, and inbeeld.toml (docs/configuration.md).
     """
     from inbeeld.settings import SettingsError, keep_files_private, load_settings
+    from rules.parameters import ParameterError, use_settings
 
     keep_files_private()
 
     given = {"data_dir": data_dir, "db_url": db_url, "gemeenten": gemeenten, "gebruiker": gebruiker}
     try:
         ctx.obj = load_settings(**given)
-    except SettingsError as exc:
+        use_settings(ctx.obj)  # the gemeente's local policy ([beleid]) for every rule of this command
+    except (SettingsError, ParameterError) as exc:
         if ctx.invoked_subcommand != "doctor":  # the doctor reports it as one of its lines
             raise click.ClickException(str(exc)) from None
         ctx.meta["settings_error"] = exc

@@ -250,6 +250,38 @@ class Freshness:
 
 
 @dataclass(frozen=True)
+class LokaleWaarde:
+    """`[beleid.<parameter>]`: the gemeente's own value of a local-policy parameter of rules/law/lokaal,
+    with the local decision that sets it (docs/law-layers.md)."""
+
+    waarde: int
+    besluit: str  # the collegebesluit or beleidsregel: required, as every value of the law has a reference
+    sinds: date | None = None  # from this day; left out: on every day (it replaces the shipped value)
+
+    def __post_init__(self) -> None:
+        if self.waarde < 0:
+            raise SettingsError(f"beleid: waarde must be 0 or more, not {self.waarde}")
+        if not self.besluit.strip():
+            raise SettingsError("beleid: besluit is empty; name the local decision that sets the value")
+
+
+@dataclass(frozen=True)
+class BeleidSettings:
+    """`[beleid]`: local policy overriding the values of rules/law/lokaal/beleid.toml (one field per
+    overridable parameter there; tests/rules/test_law_layers.py keeps the two lists equal)."""
+
+    marge_leerplicht_start: LokaleWaarde | None = None
+    marge_na_vestiging: LokaleWaarde | None = None
+    bijna_leerplichtig_venster: LokaleWaarde | None = None
+    thuiszitter_wachttijd_absoluut_verzuim: LokaleWaarde | None = None
+    bewaartermijn_staging: LokaleWaarde | None = None
+
+    def overrides(self) -> dict[str, LokaleWaarde]:
+        """The parameters this gemeente sets itself."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     db_url: str | None = None
@@ -267,6 +299,7 @@ class Settings:
     web: WebSettings = WebSettings()
     notifications: Notifications = Notifications()
     freshness: Freshness = Freshness()
+    beleid: BeleidSettings = BeleidSettings()
     config_file: Path | None = None
 
     @property

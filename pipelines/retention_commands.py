@@ -47,7 +47,7 @@ def _summary(report: RetentionReport) -> list[str]:
 @click.pass_obj
 def retention_run(settings: Settings, dry_run: bool, today: date | None) -> None:
     """Destroy the records, staged deliveries and audit rows whose retention term has passed (terms:
-    rules/parameters.toml, docs/privacy.md); a legal hold keeps a person's records. Writes a purge
+    rules/law/, docs/privacy.md); a legal hold keeps a person's records. Writes a purge
     report with counts to retention/ in the data directory."""
     try:
         report = run_retention(settings, today or date.today(), dry_run=dry_run)

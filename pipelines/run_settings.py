@@ -14,13 +14,17 @@ from zoneinfo import ZoneInfo
 from inbeeld.settings import Settings, keep_files_private, load_settings
 from pipelines.catalog import Catalog
 from pipelines.schedules import TIMEZONE
+from rules.parameters import use_settings
 
 
 def run_settings(data_dir: str | Path | None = None, gemeente: str | None = None) -> Settings:
     """Settings for one run; `gemeente` narrows the served municipalities to one (a deployment each).
-    Every flow and task starts here, so this is where a run's files are made private."""
+    Every flow and task starts here, so this is where a run's files are made private and the
+    gemeente's local policy is applied."""
     keep_files_private()
-    return load_settings(data_dir=data_dir, gemeenten=gemeente)
+    settings = load_settings(data_dir=data_dir, gemeenten=gemeente)
+    use_settings(settings)  # the gemeente's local policy ([beleid]) for the rules of this run
+    return settings
 
 
 def run_catalog(settings: Settings, inbox: str | Path | None = None) -> Catalog:

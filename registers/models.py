@@ -439,7 +439,7 @@ class Letter(Base):
 
 class AuditBewaartermijn(Base):
     """The audit trail's term as the database reads it (revision 0008): `inbeeld_purge_audit` takes no
-    limit from its caller. The dated values of `bewaartermijn_audit` in rules/parameters.toml; a
+    limit from its caller. The dated values of `bewaartermijn_audit` in rules/law/lokaal/beleid.toml; a
     change there is a new row here, in a new revision (tests/registers/test_audit_by_database.py)."""
 
     __tablename__ = "audit_bewaartermijn"

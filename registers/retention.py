@@ -1,7 +1,7 @@
 """Retention in the registers: every record's destruction date, and the purge of what has expired.
 
 docs/spec.md §6 and docs/privacy.md: each record type is destroyed after its own term (the dated values of
-`rules/parameters.toml`, applied by `rules.bewaartermijnen`); a legal hold keeps a person's records;
+`rules/law/`, applied by `rules.bewaartermijnen`); a legal hold keeps a person's records;
 figures of old years must still add up; the audit trail has a term of its own. docs/privacy.md has
 the table of terms with their sources.
 
@@ -62,7 +62,7 @@ from registers.models import (
 from registers.personen import remove_without_records
 from rules import bewaartermijnen
 from rules.bewaartermijnen import Termijn
-from rules.parameters import PARAMETERS, Parameters
+from rules.parameters import Parameters, active
 from rules.vrijstellingen import Vrijstellingsgrond
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def _store(session: Session, model: type, dates: dict[int, date | None],
 def update_dates(session: Session, today: date, parameters: Parameters | None = None) -> dict[str, int]:
     """Compute every record's destruction date and store it in `vernietigen_op` (only where it
     changed); return per record type how many have none (no birth date known)."""
-    params = parameters or PARAMETERS
+    params = parameters or active()
     persons = {n: (b, s) for n, b, s in session.execute(
         select(Persoon.persoonsnummer, Persoon.geboortedatum, Persoon.sk_datum))}
     without: Counter[str] = Counter()

@@ -4,7 +4,7 @@ Kept in step with its two sources on every case sync: an open ABSOLUUT_VERZUIM c
 lies more than the threshold before the peildatum, and an LRV verzuimmelding still being handled
 whose begindatum does (and whose einddatum, if any, is not before the peildatum). An entry ends
 when its source no longer qualifies. Duration and the "> 3 months" flag derive from the dates, so
-they are never stale; the thresholds are dated parameters (`rules/parameters.toml`).
+they are never stale; the thresholds are dated parameters (`rules/law/`).
 """
 
 from __future__ import annotations

@@ -346,7 +346,7 @@ LAW_CHANGE_LIST = (
 @click.option("--na", "na", type=DATUM, default=None,
               help="The law as it stood on this day (default: the law in force on the peildatum).")
 @click.option("--voorstel", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A proposed parameters file (TOML as rules/parameters.toml, only the parameters it "
+              help="A proposed parameters file (TOML as a file of rules/law/, only the parameters it "
                    "changes): the law after; the law files are not touched.")
 @_strict_option
 @_format_option

@@ -91,7 +91,7 @@ SECTION_HANDHAVING = "5. Halt en proces-verbaal"
 @dataclass(frozen=True)
 class Schooljaar:
     """1 August `year` to 31 July `year + 1` (the start day is the dated parameter
-    `schooljaar_start` of `rules/parameters.toml`)."""
+    `schooljaar_start` of `rules/law/wet/onderwijswetten.toml`)."""
 
     year: int
 

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from rules.dates import format_nl
-from rules.parameters import PARAMETERS, Parameters, parameters_from_mapping
+from rules.parameters import Parameters, active, parameters_from_mapping
 from rules.signals import (
     GEEN_INSCHRIJVING_RMC,
     VSV,
@@ -48,18 +48,18 @@ class Law:
 
 def law_on(day: date, parameters: Parameters | None = None) -> Law:
     """The law as it stood on `day`: every value of that day, later changes unknown."""
-    return Law(f"de wet van {format_nl(day)}", (parameters or PARAMETERS).as_of(day))
+    return Law(f"de wet van {format_nl(day)}", (parameters or active()).as_of(day))
 
 
 def law_in_force(peildatum: date, parameters: Parameters | None = None) -> Law:
     """The law as InBeeld ships it (every dated value), applied on the peildatum."""
-    return Law(f"de geldende wet op {format_nl(peildatum)}", parameters or PARAMETERS)
+    return Law(f"de geldende wet op {format_nl(peildatum)}", parameters or active())
 
 
 def proposal(path: Path, base: Parameters | None = None) -> Law:
-    """A proposal: a TOML file in the form of `rules/parameters.toml` holding only the parameters it
+    """A proposal: a TOML file in the form of a file of `rules/law/` holding only the parameters it
     changes; each one given replaces the shipped one entirely (its dated values included)."""
-    base = base or PARAMETERS
+    base = base or active()
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -69,6 +69,7 @@ def proposal(path: Path, base: Parameters | None = None) -> Law:
         raise ProposalError(f"{path}: not valid TOML ({exc})") from None
     if not data:
         raise ProposalError(f"{path}: no parameters in it")
+    data.pop("source", None)  # a law file's [source] table names the text, it is no parameter
     unknown = sorted(set(data) - set(base.names()))
     if unknown:
         raise ProposalError(f"{path}: unknown parameter {unknown[0]!r}; known: {', '.join(base.names())}")

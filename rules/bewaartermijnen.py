@@ -1,11 +1,11 @@
 """Retention terms (bewaartermijnen) as pure functions of dates: the day a record must be destroyed.
 
 Why here: like the Leerplichtwet rules, a retention term is law (the Selectielijst gemeenten 2020,
-the Wet politiegegevens) with a dated value in `parameters.toml`; `registers.retention` applies these
+the Wet politiegegevens) with a dated value in `rules/law/`; `registers.retention` applies these
 functions to the records. Every function returns a `Vernietiging`: the first day on which the
 record is destroyed (`op`; the day before, it is still kept), the term it follows and its reference.
 
-The terms (values in `parameters.toml`, evaluated on the day of the run, `on`):
+The terms (values in `rules/law/`, evaluated on the day of the run, `on`):
 
 - leerplicht dossier: `bewaartermijn_leerplicht` (19) years after the birth date (Selectielijst
   12.1.3): destroyed on the 19th birthday;
@@ -31,7 +31,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from rules.dates import anniversary
-from rules.parameters import PARAMETERS, Parameters
+from rules.parameters import Parameters, active
 from rules.status import (
     Periode,
     kwalificatieplicht_einde,
@@ -80,14 +80,14 @@ def _na(termijn: Termijn, start: date, on: date, parameters: Parameters) -> Vern
 
 def leerplicht(geboortedatum: date, on: date, parameters: Parameters | None = None) -> Vernietiging:
     """A leerplicht dossier: destroyed 19 years after the birth date (on the 19th birthday)."""
-    return _na(Termijn.LEERPLICHT, geboortedatum, on, parameters or PARAMETERS)
+    return _na(Termijn.LEERPLICHT, geboortedatum, on, parameters or active())
 
 
 def kwalificatieplicht(geboortedatum: date, sk_datum: date | None, on: date,
                        parameters: Parameters | None = None) -> Vernietiging | None:
     """A kwalificatieplicht dossier: 2 years after the kwalificatieplicht ended (the day after its last
     day); None when it never applied (a startkwalificatie before it would start)."""
-    params = parameters or PARAMETERS
+    params = parameters or active()
     einde = kwalificatieplicht_einde(geboortedatum, sk_datum, parameters=params)
     return None if einde is None else _na(Termijn.KWALIFICATIEPLICHT, einde + DAG, on, params)
 
@@ -96,14 +96,14 @@ def rmc(geboortedatum: date, sk_datum: date | None, on: date,
         parameters: Parameters | None = None) -> Vernietiging | None:
     """An RMC dossier: 2 years after the RMC doelgroep ended (startkwalificatie or the RMC age);
     None when the young person was never in it (a startkwalificatie before 18)."""
-    params = parameters or PARAMETERS
+    params = parameters or active()
     einde = rmc_einde(geboortedatum, sk_datum, parameters=params)
     return None if einde is None else _na(Termijn.RMC, einde + DAG, on, params)
 
 
 def wpg(verwerkt_op: date, on: date, parameters: Parameters | None = None) -> Vernietiging:
     """A proces-verbaal or Halt item: 5 years after it was first recorded (Wpg art. 8 lid 6)."""
-    return _na(Termijn.WPG, verwerkt_op, on, parameters or PARAMETERS)
+    return _na(Termijn.WPG, verwerkt_op, on, parameters or active())
 
 
 def _periode(termijn: Termijn, geboortedatum: date, sk_datum: date | None, params: Parameters) -> Periode:
@@ -149,7 +149,7 @@ def dossier(geboortedatum: date, sk_datum: date | None, van: date, tot: date, st
     """
     if standaard not in DOSSIER_TERMS:
         raise ValueError(f"{standaard} is not a dossier term")
-    termen = dict(zip(DOSSIER_TERMS, _termen(geboortedatum, sk_datum, on, parameters or PARAMETERS),
+    termen = dict(zip(DOSSIER_TERMS, _termen(geboortedatum, sk_datum, on, parameters or active()),
                       strict=True))
     found = [term for periode, term in termen.values()
              if term is not None and periode.start is not None and periode.einde is not None
@@ -166,7 +166,7 @@ def dossier(geboortedatum: date, sk_datum: date | None, van: date, tot: date, st
 def staging_grens(today: date, parameters: Parameters | None = None) -> date:
     """Deliveries dated before this day have passed the staging period (`bewaartermijn_staging` weeks):
     a delivery of day P is removed on P + the period, kept the day before."""
-    weeks = (parameters or PARAMETERS).value("bewaartermijn_staging", today)
+    weeks = (parameters or active()).value("bewaartermijn_staging", today)
     assert isinstance(weeks, int)
     return today - timedelta(weeks=weeks) + DAG
 
@@ -174,6 +174,6 @@ def staging_grens(today: date, parameters: Parameters | None = None) -> date:
 def audit_grens(today: date, parameters: Parameters | None = None) -> date:
     """Audit rows written before this day have passed `bewaartermijn_audit` years: a row of day W is
     removed on W + the period, kept the day before."""
-    years = (parameters or PARAMETERS).value("bewaartermijn_audit", today)
+    years = (parameters or active()).value("bewaartermijn_audit", today)
     assert isinstance(years, int)
     return anniversary(today, -years) + DAG

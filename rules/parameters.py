@@ -1,9 +1,13 @@
 """Values a law can change, each keyed by the date from which it holds (the OpenFisca pattern).
 
-The values live in `parameters.toml` beside this module. A change in the law is one new dated value
-there: `value(name, on)` then answers with the value in force on that day, the rules in
-`rules.status` evaluate it per day, and `rules.sql` turns the dated values into CASE expressions,
-so neither needs a code edit.
+The values live in `rules/law/<layer>/<source>.toml`, one folder per layer of regulation (the
+regelrecht pattern, docs/law-layers.md): `wet`, `regeling`, `selectielijst`, `definities` and
+`lokaal`. A change in the law is one new dated value there: `value(name, on)` then answers with the
+value in force on that day, the rules in `rules.status` evaluate it per day, and `rules.sql` turns
+the dated values into CASE expressions, so neither needs a code edit. The loader refuses a value
+without a reference, a parameter declared twice, two values from the same day and a file outside the
+layers. Values of the `lokaal` layer are local policy: a gemeente overrides them in `inbeeld.toml`
+(`[beleid]`, `with_local_policy`), and the commands use the law with those overrides (`use`).
 
     >>> value("leerplicht_startleeftijd", date(2025, 1, 1))
     5
@@ -13,14 +17,29 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rules.dates import MaandDag, format_nl
 
-PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
+if TYPE_CHECKING:
+    from inbeeld.settings import Settings
+
+LAW_DIR = Path(__file__).with_name("law")
+
+#: The layers of regulation, highest first: the folder name and what it holds (docs/law-layers.md).
+LAYERS = {
+    "wet": "formal law: the Leerplichtwet, the WEB, the Wet politiegegevens, the education acts",
+    "regeling": "AMvB's and ministeriële regelingen under those acts",
+    "selectielijst": "the archive selectielijst and the archival guidance read with it",
+    "definities": "national definitions for counting: CBS/DUO statistics, OCW's thuiszitter definition",
+    "lokaal": "local policy of the gemeente; each value can be overridden in inbeeld.toml ([beleid])",
+}
+LOCAL_LAYER = "lokaal"
+#: Local policy that inbeeld.toml cannot override: the database enforces it too (revision 0008).
+NOT_OVERRIDABLE = frozenset({"bewaartermijn_audit"})
 
 ParameterValue = int | MaandDag
 
@@ -42,6 +61,8 @@ class DatedValue:
     value: ParameterValue
     reference: str
     note: str = ""
+    url: str = ""
+    local: bool = False  # set by the gemeente in inbeeld.toml, not shipped with InBeeld
 
 
 @dataclass(frozen=True)
@@ -50,14 +71,24 @@ class Parameter:
     description: str
     unit: str
     values: tuple[DatedValue, ...]
+    layer: str = ""  # a key of LAYERS ("" for a parameter built in code, e.g. a proposal's)
+    source: str = ""  # the file it was read from, relative to rules/law
+    source_title: str = ""
+    source_url: str = ""
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"parameter {self.name}: unknown unit {self.unit!r} (one of {sorted(UNITS)})")
+        if self.layer and self.layer not in LAYERS:
+            raise ValueError(f"parameter {self.name}: unknown layer {self.layer!r} "
+                             f"(one of {', '.join(LAYERS)})")
         if not self.values:
             raise ValueError(f"parameter {self.name}: no values")
         for earlier, later in zip(self.values, self.values[1:], strict=False):
-            if later.since <= earlier.since:
+            if later.since == earlier.since:
+                raise ValueError(f"parameter {self.name}: two values from {later.since.isoformat()} "
+                                 "(their date ranges overlap)")
+            if later.since < earlier.since:
                 raise ValueError(f"parameter {self.name}: values must be in increasing date order")
         for item in self.values:
             expected = MaandDag if self.unit == "maand-dag" else int
@@ -133,8 +164,28 @@ class Parameters:
         old = self.parameter(name)
         kept = [item for item in old.values if item.since != since]
         values = sorted([*kept, DatedValue(since, value, reference, note)], key=lambda item: item.since)
-        new = Parameter(old.name, old.description, old.unit, tuple(values))
-        return Parameters({**self.by_name, name: new})
+        return Parameters({**self.by_name, name: replace(old, values=tuple(values))})
+
+    def with_local_policy(self, overrides: Mapping[str, LocalValue]) -> Parameters:
+        """A copy with the gemeente's own values for local policy (`[beleid]` in inbeeld.toml).
+
+        Only parameters of the `lokaal` layer can be overridden. A value without `since` holds on
+        every day the shipped one did (it replaces them); with `since`, it holds from that day on."""
+        result = self
+        for name, local in overrides.items():
+            parameter = self.parameter(name)
+            if parameter.layer != LOCAL_LAYER or name in NOT_OVERRIDABLE:
+                raise ParameterError(f"parameter {name!r} is not local policy ({parameter.layer or 'no'} "
+                                     "layer): inbeeld.toml cannot override it")
+            if not local.reference.strip():
+                raise ParameterError(f"inbeeld.toml: beleid.{name} has no besluit (the local decision "
+                                     "that sets it)")
+            reference = f"Lokaal beleid (inbeeld.toml, beleid.{name}): {local.reference}"
+            item = DatedValue(local.since or parameter.first_date, local.value, reference, local=True)
+            kept = [] if local.since is None else [v for v in parameter.values if v.since < local.since]
+            changed = replace(parameter, values=(*kept, item))
+            result = Parameters({**result.by_name, name: changed})
+        return result
 
     def as_of(self, on: date) -> Parameters:
         """The law as it stood on `on`: every parameter keeps its value of that day from its first date on
@@ -149,9 +200,7 @@ class Parameters:
                 frozen[name] = parameter
                 continue
             current = parameter.at(on)
-            frozen[name] = Parameter(name, parameter.description, parameter.unit,
-                                     (DatedValue(parameter.first_date, current.value, current.reference,
-                                                 current.note),))
+            frozen[name] = replace(parameter, values=(replace(current, since=parameter.first_date),))
         self._as_of[on] = Parameters(frozen)
         return self._as_of[on]
 
@@ -184,40 +233,110 @@ def _parse_value(name: str, unit: str, raw: Any) -> ParameterValue:
     return raw
 
 
-def parameters_from_mapping(data: Mapping[str, Any]) -> Parameters:
-    """Build parameters from the structure of `parameters.toml` (one table per parameter)."""
-    result: dict[str, Parameter] = {}
-    for name, spec in data.items():
-        unit = spec.get("unit", "")
-        values = []
-        for raw in spec.get("values", []):
-            since = raw.get("since")
-            if not isinstance(since, date):
-                raise ValueError(f"parameter {name}: `since` must be a TOML date, got {since!r}")
-            values.append(DatedValue(
-                since=since,
-                value=_parse_value(name, unit, raw.get("value")),
-                reference=str(raw.get("reference", "")),
-                note=str(raw.get("note", "")),
-            ))
-        result[name] = Parameter(name, str(spec.get("description", "")), unit, tuple(values))
-    return Parameters(result)
+def _parameter(name: str, spec: Any, layer: str = "", source: str = "",
+               header: Mapping[str, Any] | None = None) -> Parameter:
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"parameter {name}: must be a table with [[{name}.values]]")
+    unit = spec.get("unit", "")
+    header = header or {}
+    values = []
+    for raw in spec.get("values", []):
+        since = raw.get("since")
+        if not isinstance(since, date):
+            raise ValueError(f"parameter {name}: `since` must be a TOML date, got {since!r}")
+        values.append(DatedValue(
+            since=since,
+            value=_parse_value(name, unit, raw.get("value")),
+            reference=str(raw.get("reference", "")),
+            note=str(raw.get("note", "")),
+            url=str(raw.get("url", "")),
+        ))
+    return Parameter(name, str(spec.get("description", "")), unit, tuple(values), layer, source,
+                     str(header.get("title", "")), str(header.get("url", "")))
+
+
+def parameters_from_mapping(data: Mapping[str, Any], layer: str = "", source: str = "") -> Parameters:
+    """Build parameters from the structure of a law file (one table per parameter; `[source]` names
+    the regulation the file holds)."""
+    header = data.get("source", {})
+    return Parameters({name: _parameter(name, spec, layer, source, header)
+                       for name, spec in data.items() if name != "source"})
+
+
+def law_files(root: Path = LAW_DIR) -> list[Path]:
+    """Every parameter file under `root`, in a fixed order."""
+    return sorted(root.rglob("*.toml"))
+
+
+def load_law(root: str | Path = LAW_DIR) -> Parameters:
+    """Read every layer file under `root` (default: `rules/law`); ValueError names the file and the
+    fault (a value without reference, a parameter in two files, a file outside the layers)."""
+    root = Path(root)
+    found: dict[str, Parameter] = {}
+    for path in law_files(root):
+        relative = path.relative_to(root).as_posix()
+        layer = relative.split("/")[0] if "/" in relative else ""
+        if layer not in LAYERS:
+            raise ValueError(f"{relative}: not in a layer folder ({', '.join(LAYERS)})")
+        try:
+            with path.open("rb") as handle:
+                parsed = parameters_from_mapping(tomllib.load(handle), layer, relative)
+        except (ValueError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"rules/law/{relative}: {exc}") from None
+        for name, parameter in parsed.by_name.items():
+            if name in found:
+                raise ValueError(f"rules/law/{relative}: parameter {name} is already declared in "
+                                 f"rules/law/{found[name].source} (one parameter, one file)")
+            found[name] = parameter
+    return Parameters(found)
 
 
 def load_parameters(path: str | Path | None = None) -> Parameters:
-    """Read a parameters file (default: the `parameters.toml` shipped with InBeeld)."""
-    with Path(path or PARAMETERS_FILE).open("rb") as handle:
+    """Read one parameter file (a proposal, a test), or with no path the shipped law (`load_law`)."""
+    if path is None:
+        return load_law()
+    with Path(path).open("rb") as handle:
         return parameters_from_mapping(tomllib.load(handle))
 
 
-PARAMETERS: Parameters = load_parameters()
+@dataclass(frozen=True)
+class LocalValue:
+    """A gemeente's own value for a local-policy parameter (`[beleid.<name>]` in inbeeld.toml)."""
+
+    value: int
+    reference: str  # the local decision: a collegebesluit, a beleidsregel
+    since: date | None = None
+
+
+#: The law as InBeeld ships it, without any gemeente's local policy.
+PARAMETERS: Parameters = load_law()
+_active: list[Parameters] = [PARAMETERS]
+
+
+def active() -> Parameters:
+    """The law the rules apply when no other is given: the shipped law with the local policy of the
+    gemeente's inbeeld.toml (set by `use` when the command line or a flow loads its settings)."""
+    return _active[0]
+
+
+def use(overrides: Mapping[str, LocalValue]) -> Parameters:
+    """Make the shipped law with these local-policy overrides the active one (none: the shipped law)."""
+    _active[0] = PARAMETERS.with_local_policy(overrides) if overrides else PARAMETERS
+    return _active[0]
 
 
 def value(name: str, on: date, parameters: Parameters | None = None) -> ParameterValue:
     """The value of `name` in force on `on` (ParameterError if unknown or before its first value)."""
-    return (parameters or PARAMETERS).value(name, on)
+    return (parameters or active()).value(name, on)
 
 
 def reference(name: str, on: date, parameters: Parameters | None = None) -> str:
     """The legal reference of the value of `name` in force on `on`."""
-    return (parameters or PARAMETERS).reference(name, on)
+    return (parameters or active()).reference(name, on)
+
+
+def use_settings(settings: Settings) -> Parameters:
+    """`use` the local policy of `settings` (`[beleid]` of inbeeld.toml): called where a command or a
+    flow run loads its settings, so every rule of that process applies the gemeente's own values."""
+    return use({name: LocalValue(local.waarde, local.besluit, local.sinds)
+                for name, local in settings.beleid.overrides().items()})

@@ -25,7 +25,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from rules.parameters import PARAMETERS, Parameters
+from rules.parameters import Parameters, active
 from rules.signal_codes import (
     ABSOLUUT_VERZUIM,
     BIJNA_LEERPLICHTIG,
@@ -141,7 +141,7 @@ def _ctes(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[s
     on_teldatum = f"datum_inschrijving <= {t} AND (datum_uitschrijving IS NULL OR {t} <= datum_uitschrijving)"
     vsv_soorten = ", ".join(_sql_str(s) for s in VSV_ONDERWIJSSOORTEN)
     # Policy values of the peildatum (constants of this query, from the dated parameters).
-    law = parameters or PARAMETERS
+    law = parameters or active()
     drempel = int(law.value("thuiszitter_drempel", peildatum)) * 7
     wachttijd_av = int(law.value("thuiszitter_wachttijd_absoluut_verzuim", peildatum)) * 7
     marge_start = int(law.value("marge_leerplicht_start", peildatum)) * 7
@@ -248,7 +248,7 @@ def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: It
     """The SQL of every signal on `peildatum` for the served `gemeenten` (macros of the same
     `parameters` must be installed)."""
     gemeenten = tuple(gemeenten)
-    law = parameters or PARAMETERS
+    law = parameters or active()
     d = f"DATE '{peildatum.isoformat()}'"
     lang = int(law.value("thuiszitter_lang", peildatum))
     venster = int(law.value("bijna_leerplichtig_venster", peildatum))

@@ -9,7 +9,7 @@ UDFs, so DuckDB vectorises them. They are generated from the same dated paramete
   with constant values, combined with least()/greatest() (which skip NULLs), exactly as
   `rules.status._periode` does.
 
-A new dated value in `parameters.toml` thus changes the SQL without a code edit. The property test
+A new dated value in `rules/law/` thus changes the SQL without a code edit. The property test
 in tests/rules/test_sql.py checks that the SQL and the Python agree on many random cases.
 
 Macros (arguments after `:=` are optional; `sk` is the startkwalificatie date, `pro` the date of a
@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rules.dates import MaandDag
-from rules.parameters import PARAMETERS, Parameter, Parameters, ParameterValue, Segment
+from rules.parameters import Parameter, Parameters, ParameterValue, Segment, active
 from rules.status import (
     KWALIFICATIEPLICHT_PARAMETERS,
     LEERPLICHT_PARAMETERS,
@@ -123,7 +123,7 @@ def _period_terms(parameters: Parameters, names: tuple[str, ...], lower: str, up
 
 def macro_definitions(parameters: Parameters | None = None, temporary: bool = True) -> list[str]:
     """The CREATE MACRO statements, in dependency order (for inspection, or to run elsewhere)."""
-    params = parameters or PARAMETERS
+    params = parameters or active()
     kind = "TEMP MACRO" if temporary else "MACRO"
     p = PREFIX
     out: list[tuple[str, str, str]] = []

@@ -23,7 +23,7 @@ from enum import IntEnum, StrEnum
 from typing import Literal
 
 from rules.dates import MaandDag, PartialDate, anniversary, first_of_next_month, schooljaar_einde
-from rules.parameters import PARAMETERS, Parameters, ParameterValue
+from rules.parameters import Parameters, ParameterValue, active
 
 LPW = "Leerplichtwet 1969 (BWBR0002628)"
 # On this day the Wet van school naar duurzaam werk (Kamerstuk 36 667) replaced WEB titel 8.3 by
@@ -146,7 +146,7 @@ def _values_on(names: tuple[str, ...], on: date, parameters: Parameters) -> dict
 def bepaal_fase(geboortedatum: date, peildatum: date, twaalf_schooljaren_einde: date | None = None,
                 parameters: Parameters | None = None) -> Fase:
     """The life phase on the peildatum, under the parameter values in force on the peildatum."""
-    params = parameters or PARAMETERS
+    params = parameters or active()
     values = _values_on(STATUS_PARAMETERS, peildatum, params)
     return _fase(peildatum, _grenzen(geboortedatum, values, twaalf_schooljaren_einde))
 
@@ -217,7 +217,7 @@ def leerplicht_start(geboortedatum: date, *, parameters: Parameters | None = Non
     waarin de jongere de leeftijd van vijf jaar bereikt"). The first calendar day stands in for the
     first school day; the grace period `marge_leerplicht_start` covers the difference.
     """
-    return _periode("leerplicht", geboortedatum, None, None, None, parameters or PARAMETERS).start
+    return _periode("leerplicht", geboortedatum, None, None, None, parameters or active()).start
 
 
 def leerplicht_einde(geboortedatum: date, twaalf_schooljaren_einde: date | None = None, *,
@@ -227,7 +227,7 @@ def leerplicht_einde(geboortedatum: date, twaalf_schooljaren_einde: date | None 
 
     Leerplichtwet 1969 (BWBR0002628) art. 3 lid 1 onder a en b, lid 2.
     """
-    params = parameters or PARAMETERS
+    params = parameters or active()
     return _periode("leerplicht", geboortedatum, None, None, twaalf_schooljaren_einde, params).einde
 
 
@@ -238,7 +238,7 @@ def einde_na_schooljaren(eerste_volledige_schooljaar: int, *, parameters: Parame
     Leerplichtwet 1969 (BWBR0002628) art. 3 lid 1 onder a; art. 3 lid 2 (basisschool in fewer than
     8 years counts as 8) is for the caller to apply when counting.
     """
-    params = parameters or PARAMETERS
+    params = parameters or active()
     start = params.value("schooljaar_start", date(eerste_volledige_schooljaar, 12, 31))
     assert isinstance(start, MaandDag)
     jaren = int(params.value("leerplicht_schooljaren", start.in_jaar(eerste_volledige_schooljaar)))
@@ -254,7 +254,7 @@ def kwalificatieplicht_start(geboortedatum: date, sk_datum: date | None = None,
     Leerplichtwet 1969 (BWBR0002628) art. 4b ("vangt aan direct na het einde van de leerplicht").
     """
     return _periode("kwalificatieplicht", geboortedatum, sk_datum, pro_vso_datum,
-                    twaalf_schooljaren_einde, parameters or PARAMETERS).start
+                    twaalf_schooljaren_einde, parameters or active()).start
 
 
 def kwalificatieplicht_einde(geboortedatum: date, sk_datum: date | None = None,
@@ -268,7 +268,7 @@ def kwalificatieplicht_einde(geboortedatum: date, sk_datum: date | None = None,
     Leerplichtwet 1969 (BWBR0002628) art. 4a lid 1 en 2, art. 4b.
     """
     return _periode("kwalificatieplicht", geboortedatum, sk_datum, pro_vso_datum,
-                    twaalf_schooljaren_einde, parameters or PARAMETERS).einde
+                    twaalf_schooljaren_einde, parameters or active()).einde
 
 
 def rmc_start(geboortedatum: date, sk_datum: date | None = None,
@@ -282,7 +282,7 @@ def rmc_start(geboortedatum: date, sk_datum: date | None = None,
     is the end of the kwalificatieplicht (Leerplichtwet 1969 art. 4a lid 2, art. 4b).
     """
     return _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde,
-                    parameters or PARAMETERS).start
+                    parameters or active()).start
 
 
 def rmc_einde(geboortedatum: date, sk_datum: date | None = None,
@@ -296,7 +296,7 @@ def rmc_einde(geboortedatum: date, sk_datum: date | None = None,
     (Doorstroompuntfunctie, formerly RMC).
     """
     return _periode("rmc", geboortedatum, sk_datum, pro_vso_datum, twaalf_schooljaren_einde,
-                    parameters or PARAMETERS).einde
+                    parameters or active()).einde
 
 
 # -- the status ---------------------------------------------------------------------------------------
@@ -371,7 +371,7 @@ def bepaal_status(geboortedatum: date, peildatum: date, sk_datum: date | None = 
     31 December 2025 `rmc_einde` is the day before the 23rd birthday, on 1 January 2026 the day
     before the 27th. The functions `rmc_einde` etc. without a peildatum use every dated value.
     """
-    params = parameters or PARAMETERS
+    params = parameters or active()
     fase = bepaal_fase(geboortedatum, peildatum, twaalf_schooljaren_einde, params)
     status = status_uit_fase(fase, peildatum, sk_datum, pro_vso_datum)
     in_force = params.as_of(peildatum)
@@ -462,7 +462,7 @@ def bepaal_status_onzeker(geboortedatum: PartialDate | date | str, peildatum: da
     phases of the latest and the earliest birth date. For an exact date this equals `bepaal_status`
     with `controle_nodig` False. Leerplichtwet 1969 (BWBR0002628) art. 3, 4a, 4b; docs/spec.md §4.1.
     """
-    params = parameters or PARAMETERS
+    params = parameters or active()
     if isinstance(geboortedatum, str):
         geboortedatum = PartialDate.parse(geboortedatum)
     elif isinstance(geboortedatum, date):

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from rules.dates import PartialDate, add_months, anniversary, format_nl, schooljaar_einde
-from rules.parameters import PARAMETERS, Parameters, value
+from rules.parameters import Parameters, active, value
 from rules.status import LPW, Status, StatusCode, bepaal_status, bepaal_status_onzeker
 
 LP = StatusCode.LEERPLICHTIG
@@ -245,7 +245,7 @@ def past(grond: Vrijstellingsgrond | str, geboortedatum: PartialDate | date | st
     reach for every possible date; otherwise `past` is None. Leerplichtwet 1969 art. 3a, 3b, 5, 5a, 15.
     """
     grond = Vrijstellingsgrond.from_code(grond) if isinstance(grond, str) else grond
-    params = parameters or PARAMETERS
+    params = parameters or active()
     if isinstance(geboortedatum, str):
         geboortedatum = PartialDate.parse(geboortedatum)
     elif isinstance(geboortedatum, date):

@@ -36,7 +36,7 @@ def test_the_actor_never_comes_from_logname(monkeypatch) -> None:
 
 def test_the_audit_term_in_the_database_is_the_parameter(session: Session) -> None:
     """One fact, two readers: the database's purge reads `audit_bewaartermijn`, SQLite's and the
-    reports read rules/parameters.toml; a new dated value there needs a new revision here."""
+    reports read rules/law/; a new dated value there needs a new revision here."""
     stored = [(row.geldig_vanaf, row.jaren) for row in
               session.scalars(select(AuditBewaartermijn).order_by(AuditBewaartermijn.geldig_vanaf))]
     assert stored == [(v.since, v.value) for v in PARAMETERS.parameter("bewaartermijn_audit").values]

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from cli import main
 from connectors.staging import Staging
 from reports import wetswijziging as ww
-from rules.parameters import PARAMETERS, PARAMETERS_FILE
+from rules.parameters import PARAMETERS, law_files
 from rules.signals import GEEN_INSCHRIJVING_RMC
 from rules.status import bepaal_status
 from tests.staged_municipality import GEMEENTE, StagedMunicipality, stage
@@ -66,7 +66,7 @@ def test_the_figures_add_up(rmc_change: ww.Comparison) -> None:
 
 def test_a_proposal_is_a_what_if_that_leaves_the_law_files_alone(municipality: StagedMunicipality,
                                                                   tmp_path: Path) -> None:
-    before = hashlib.sha256(PARAMETERS_FILE.read_bytes()).hexdigest()
+    before = [hashlib.sha256(path.read_bytes()).hexdigest() for path in law_files()]
     voorstel = tmp_path / "rmc-30.toml"
     voorstel.write_text("""
 [rmc_leeftijd]
@@ -89,7 +89,7 @@ reference = "a proposal to lower the RMC age (test)"
     for change in result.changes:  # 20 to 26 without SK leave the doelgroep
         assert change.status_voor == "rmc_doelgroep" and change.status_na == "geen", change
         assert change.leeftijd is not None and 20 <= change.leeftijd <= 26
-    assert hashlib.sha256(PARAMETERS_FILE.read_bytes()).hexdigest() == before
+    assert [hashlib.sha256(path.read_bytes()).hexdigest() for path in law_files()] == before
 
 
 @pytest.mark.parametrize("text,message", [

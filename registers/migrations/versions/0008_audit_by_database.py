@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 LPA, RMC, BELEID, BEHEER = "inbeeld_lpa", "inbeeld_rmc", "inbeeld_beleid", "inbeeld_beheer"
 RMC_SIGNALS = ("GEEN_INSCHRIJVING_RMC", "VSV")  # as revision 0006 renamed it
-# rules/parameters.toml `bewaartermijn_audit`, as it reads today: a later change is a new dated row
+# rules/law/lokaal/beleid.toml `bewaartermijn_audit`, as it reads today: a later change is a new dated row
 AUDIT_TERMS = ((date(2007, 8, 1), 5),)
 
 

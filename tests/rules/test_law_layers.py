@@ -1,0 +1,167 @@
+"""The law in layers (docs/law-layers.md), checked as a jurist would read it.
+
+Every value InBeeld computes with sits in a file of `rules/law/<layer>/`, has a date from which it
+holds and a reference to the text it comes from; the loader refuses a file that breaks this; and only
+local policy (the `lokaal` layer) can be changed by a gemeente in its inbeeld.toml.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from inbeeld.settings import BeleidSettings, SettingsError, load_settings
+from rules.parameters import (
+    LAW_DIR,
+    LAYERS,
+    LOCAL_LAYER,
+    NOT_OVERRIDABLE,
+    PARAMETERS,
+    LocalValue,
+    ParameterError,
+    active,
+    law_files,
+    load_law,
+    use,
+    use_settings,
+    value,
+)
+
+D = date.fromisoformat
+LEERPLICHT = '''[source]
+title = "Leerplichtwet 1969"
+
+[leerplicht_startleeftijd]
+description = "d"
+unit = "jaar"
+
+[[leerplicht_startleeftijd.values]]
+since = 1985-08-01
+value = 5
+reference = "Leerplichtwet 1969 art. 3 lid 1"
+'''
+
+
+@pytest.mark.parametrize("name", PARAMETERS.names())
+def test_every_value_has_a_date_a_reference_and_a_layer(name: str) -> None:
+    parameter = PARAMETERS.parameter(name)
+    assert parameter.layer in LAYERS, f"{name} is in no layer"
+    assert parameter.source.startswith(f"{parameter.layer}/"), f"{name}: file {parameter.source}"
+    assert parameter.source_title, f"rules/law/{parameter.source} names no source ([source] title)"
+    assert parameter.description and parameter.unit
+    for item in parameter.values:
+        assert isinstance(item.since, date)
+        assert item.reference.strip(), f"{name}: the value from {item.since} has no reference"
+
+
+def test_every_file_is_in_a_layer_folder_and_declares_its_source() -> None:
+    files = law_files()
+    assert files, "no law files found"
+    for path in files:
+        layer = path.relative_to(LAW_DIR).parts[0]
+        assert layer in LAYERS, f"{path} is not in a layer folder"
+    assert {PARAMETERS.parameter(n).source for n in PARAMETERS.names()} == {
+        path.relative_to(LAW_DIR).as_posix() for path in files}
+
+
+def test_the_laws_are_where_a_jurist_looks_for_them() -> None:
+    layer = {name: PARAMETERS.parameter(name).layer for name in PARAMETERS.names()}
+    assert layer["leerplicht_startleeftijd"] == layer["rmc_leeftijd"] == "wet"
+    assert layer["vsv_leeftijd"] == "definities"
+    assert layer["bewaartermijn_leerplicht"] == "selectielijst"
+    assert layer["thuiszitter_wachttijd_absoluut_verzuim"] == LOCAL_LAYER
+    assert PARAMETERS.parameter("rmc_leeftijd").source == "wet/web.toml"
+
+
+def _law(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_well_formed_law_is_read(tmp_path: Path) -> None:
+    law = load_law(_law(tmp_path, {"wet/leerplichtwet.toml": LEERPLICHT}))
+    assert law.value("leerplicht_startleeftijd", D("2025-01-01")) == 5
+    assert law.parameter("leerplicht_startleeftijd").layer == "wet"
+
+
+@pytest.mark.parametrize("files,message", [
+    ({"wet/lpw.toml": LEERPLICHT.replace('reference = "Leerplichtwet 1969 art. 3 lid 1"\n', "")},
+     "rules/law/wet/lpw.toml: parameter leerplicht_startleeftijd: the value from 1985-08-01 has no legal"),
+    ({"wet/lpw.toml": LEERPLICHT, "wet/lpw2.toml": LEERPLICHT},
+     "lpw2.toml: parameter leerplicht_startleeftijd is already declared in rules/law/wet/lpw.toml"),
+    ({"wet/lpw.toml": LEERPLICHT + LEERPLICHT.split("\n\n")[2].replace("value = 5", "value = 6")},
+     "two values from 1985-08-01"),
+    ({"lpw.toml": LEERPLICHT}, "lpw.toml: not in a layer folder"),
+    ({"gemeente/lpw.toml": LEERPLICHT}, "not in a layer folder"),
+])
+def test_the_loader_refuses_a_faulty_law(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_law(_law(tmp_path, files))
+
+
+def test_inbeeld_toml_can_override_every_local_policy_value_and_nothing_else() -> None:
+    local = {n for n in PARAMETERS.names() if PARAMETERS.parameter(n).layer == LOCAL_LAYER}
+    assert set(BeleidSettings().__dataclass_fields__) == local - NOT_OVERRIDABLE
+    with pytest.raises(ParameterError, match="rmc_leeftijd.*not local policy"):
+        PARAMETERS.with_local_policy({"rmc_leeftijd": LocalValue(30, "raadsbesluit")})
+    with pytest.raises(ParameterError, match="bewaartermijn_audit.*not local policy"):
+        PARAMETERS.with_local_policy({"bewaartermijn_audit": LocalValue(7, "raadsbesluit")})
+
+
+def test_a_gemeente_sets_its_own_wait_in_inbeeld_toml(tmp_path: Path) -> None:
+    config = tmp_path / "inbeeld.toml"
+    config.write_text('[beleid.thuiszitter_wachttijd_absoluut_verzuim]\nwaarde = 0\n'
+                      'besluit = "Collegebesluit 12 maart 2026, nr. 42"\n'
+                      '[beleid.marge_na_vestiging]\nwaarde = 6\nsinds = 2026-08-01\n'
+                      'besluit = "Beleidsregel leerplicht 2026"\n', encoding="utf-8")
+    settings = load_settings(environ={"INBEELD_CONFIG": str(config)})
+    try:
+        law = use_settings(settings)
+        assert active() is law
+        assert value("thuiszitter_wachttijd_absoluut_verzuim", D("2020-01-01")) == 0
+        assert "Collegebesluit 12 maart 2026" in law.reference("thuiszitter_wachttijd_absoluut_verzuim",
+                                                                  D("2020-01-01"))
+        assert law.parameter("thuiszitter_wachttijd_absoluut_verzuim").values[-1].local
+        assert value("marge_na_vestiging", D("2026-07-31")) == 4  # the shipped value until its sinds
+        assert value("marge_na_vestiging", D("2026-08-01")) == 6
+        assert PARAMETERS.value("thuiszitter_wachttijd_absoluut_verzuim", D("2020-01-01")) == 4
+    finally:
+        use({})
+    assert active() is PARAMETERS
+
+
+@pytest.mark.parametrize("text,message", [
+    ('[beleid.rmc_leeftijd]\nwaarde = 30\nbesluit = "x"\n',
+     "beleid.rmc_leeftijd: unknown key in \\[beleid\\]"),
+    ('[beleid.marge_na_vestiging]\nwaarde = 6\n', "besluit is required"),
+    ('[beleid.marge_na_vestiging]\nwaarde = "zes"\nbesluit = "x"\n', "waarde must be a whole number"),
+    ('[beleid.marge_na_vestiging]\nwaarde = 6\nbesluit = " "\n', "besluit is empty"),
+])
+def test_a_bad_local_policy_stops_with_the_key(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "inbeeld.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ={"INBEELD_CONFIG": str(config)})
+
+
+def test_the_signal_sql_binds_the_gemeentes_own_value() -> None:
+    """The bulk SQL reads the active law: a gemeente's wait of 0 weeks is the query's constant."""
+    import duckdb
+
+    from rules.signals import signals_query
+
+    con = duckdb.connect()
+    peil = D("2026-10-01")
+    shipped = signals_query(con, peil, ["0363"])
+    assert f"DATE '{peil.isoformat()}' - a.sinds > 28" in shipped
+    try:
+        use({"thuiszitter_wachttijd_absoluut_verzuim": LocalValue(0, "Collegebesluit (test)")})
+        assert f"DATE '{peil.isoformat()}' - a.sinds > 0" in signals_query(con, peil, ["0363"])
+    finally:
+        use({})
+        con.close()
