@@ -10,7 +10,13 @@ from enum import StrEnum
 from typing import TypeVar
 
 from registers.errors import Refused
-from rules.signal_codes import SIGNALS, signal_code
+from rules.signal_codes import (  # noqa: F401 (LEERPLICHT_SIGNALS, RMC_SIGNALS: the registers' names for them)
+    DEFINITIONS,
+    LEERPLICHT_SIGNALS,
+    RMC_SIGNALS,
+    SIGNALS,
+    signal_code,
+)
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -34,20 +40,10 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
 # A dossier's reasons are these signals and the verzuimmeldingen DUO routes to the gemeente.
 VERZUIMMELDING = "VERZUIMMELDING"
 ReasonCode = StrEnum("ReasonCode", [(code, code) for code in (*SIGNALS, VERZUIMMELDING)])
-REASON_LABELS = {
-    "ABSOLUUT_VERZUIM": "Absoluut verzuim",
-    "GEEN_INSCHRIJVING_RMC": "Geen inschrijving (RMC, zonder startkwalificatie)",
-    "VSV": "Voortijdig schoolverlater",
-    "THUISZITTER": "Thuiszitter",
-    "ONBEKEND_IN_BRP": "Onbekend in BRP",
-    "BIJNA_LEERPLICHTIG": "Bijna leerplichtig",
-    "CONTROLE_GEBOORTEDATUM": "Controle geboortedatum",
-    "ONVOLLEDIGE_PERSOONSLIJST": "Onvolledige persoonslijst",
-    VERZUIMMELDING: "Verzuimmelding",
-}
-# The reasons RMC works (docs/spec.md §4.2); the others belong to the leerplichtambtenaar.
-RMC_SIGNALS = frozenset({"GEEN_INSCHRIJVING_RMC", "VSV"})
-LEERPLICHT_SIGNALS = frozenset({"ABSOLUUT_VERZUIM", "BIJNA_LEERPLICHTIG"})
+# The Dutch names are those of the signals' declaration (rules.signal_codes); RMC_SIGNALS (the reasons
+# RMC works) and LEERPLICHT_SIGNALS (those that give a dossier to the leerplichtambtenaar) too.
+REASON_LABELS = {code: definition.omschrijving for code, definition in DEFINITIONS.items()} | {
+    VERZUIMMELDING: "Verzuimmelding"}
 
 
 def parse_signal(value: object) -> ReasonCode:

@@ -29,7 +29,7 @@ from rules.signals import (
     ONBEKEND_IN_BRP,
     THUISZITTER,
     VSV,
-    Signal,
+    SignalRow,
     person_state,
     signals_as_list,
 )
@@ -55,7 +55,7 @@ def register_vrijstellingen(con: duckdb.DuckDBPyConnection, session: Session) ->
 
 
 def week_signals(con: duckdb.DuckDBPyConnection, session: Session, peildatum: date,
-                 gemeenten: Iterable[str], types: Iterable[str] | None = None) -> list[Signal]:
+                 gemeenten: Iterable[str], types: Iterable[str] | None = None) -> list[SignalRow]:
     """The signals of `peildatum` with the register's vrijstellingen taken into account."""
     register_vrijstellingen(con, session)
     try:
@@ -101,8 +101,8 @@ def close_reason(signal: str, state: dict[str, object] | None,
     return CloseReason.SIGNAAL_VERVALLEN
 
 
-def gone_reasons(con: duckdb.DuckDBPyConnection, session: Session, peildatum: date,
-                 gemeenten: Iterable[str], signals: Iterable[Signal]) -> dict[tuple[str, str], CloseReason]:
+def gone_reasons(con: duckdb.DuckDBPyConnection, session: Session, peildatum: date, gemeenten: Iterable[str],
+                 signals: Iterable[SignalRow]) -> dict[tuple[str, str], CloseReason]:
     """For every open reason whose signal is gone this week: (persoonsnummer, signal) → the close reason."""
     current = {(s.persoonsnummer, s.signal) for s in signals}
     still: dict[str, set[str]] = {}
@@ -125,7 +125,7 @@ def gone_reasons(con: duckdb.DuckDBPyConnection, session: Session, peildatum: da
 
 
 def match_week(con: duckdb.DuckDBPyConnection, session: Session, peildatum: date,
-               gemeenten: Iterable[str]) -> tuple[list[Signal], SyncSummary]:
+               gemeenten: Iterable[str]) -> tuple[list[SignalRow], SyncSummary]:
     """Compute the signals of `peildatum` and bring the cases in line (no commit: the caller decides)."""
     gemeenten = tuple(gemeenten)
     signals = week_signals(con, session, peildatum, gemeenten)

@@ -3,14 +3,15 @@
 Definitions, as computed here:
 
 - **Convenantjaar t** runs from 1 October t to 30 September t+1 (label `t-t+1`).
-- **Startset**: every young person younger than 23 on 1 October t with an enrolment valid on
-  that day in funded (`BEKOSTIGD` J) vo, mbo or vavo. Praktijkonderwijs is excluded: the
-  enrolment's `ONDERWIJSSOORT` is `PRO`, or a VO enrolment has `NIVEAU` `PRO` or elementcode
-  `0090`. A person counts once; with more than one such enrolment the one that started last is
-  theirs (ties: the lowest BRIN), and it gives the school, level and gemeente.
+- **Startset**: every young person younger than the VSV age (`vsv_leeftijd` of rules/law, 23) on 1
+  October t with an enrolment valid on that day in funded (`BEKOSTIGD` J) vo, mbo or vavo.
+  Praktijkonderwijs is excluded: the enrolment's `ONDERWIJSSOORT` is `PRO`, or a VO enrolment has
+  `NIVEAU` `PRO` or elementcode `0090`. A person counts once; with more than one such enrolment the
+  one that started last is theirs (ties: the lowest BRIN), and it gives the school, level and
+  gemeente.
 - **New vsv'er**: in the startset, no enrolment at all (funded or not, docs/spec.md §4.2) valid on
-  1 October t+1, no startkwalificatie obtained on or before that day, and still younger than 23
-  on it. Someone who turns 23 during the year stays in the startset but is not a vsv'er.
+  1 October t+1, no startkwalificatie obtained on or before that day, and still younger than the
+  VSV age on it. Someone who reaches it during the year stays in the startset but is not a vsv'er.
 - **VSV %** = new vsv'ers / startset.
 - A *peildatum* inside the convenantjaar gives the provisional figure on that day (as DUO's A06
   does): "not enrolled on the peildatum" instead of on 1 October t+1.

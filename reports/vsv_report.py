@@ -17,7 +17,8 @@ from connectors.gemeenten import gemeentenamen
 from reports import charts, disclosure
 from reports.html import render
 from reports.spreadsheet import Column, Table
-from reports.vsv import DIMENSIONS, VsvFigures, suppress_trend
+from reports.vsv import DIMENSIONS, Convenantjaar, VsvFigures, suppress_trend
+from rules.parameters import value
 
 SHEET_TITLES = {
     "brin": "Per school",
@@ -26,17 +27,21 @@ SHEET_TITLES = {
     "leeftijd": "Per leeftijd",
     "geslacht": "Per geslacht",
 }
-DEFINITIONS = (
-    "Convenantjaar: 1 oktober t tot en met 30 september t+1.",
-    "Startset: jongeren jonger dan 23 jaar die op 1 oktober t ingeschreven stonden in bekostigd vo "
-    "(zonder praktijkonderwijs), mbo of vavo.",
-    "Nieuwe vsv'er: uit de startset, op 1 oktober t+1 nergens ingeschreven, zonder startkwalificatie "
-    "en nog geen 23 jaar.",
-    "VSV-percentage: nieuwe vsv'ers gedeeld door de startset.",
-    "Een voorlopig cijfer telt wie op de peildatum niet (meer) ingeschreven is.",
-    "Een nagekomen cijfer is berekend op de eerste DUO-levering van het convenantjaar erna; wie "
-    "vóór die levering verhuisde, ontbreekt erin.",
-)
+def definitions(jaar: Convenantjaar) -> tuple[str, ...]:
+    """The definitions printed with the figures of `jaar`, with the VSV age of the law on its 1 October
+    and on the next (the dated parameter `vsv_leeftijd`, rules/law/definities/cbs_duo.toml)."""
+    start, end = int(value("vsv_leeftijd", jaar.start)), int(value("vsv_leeftijd", jaar.next_start))
+    return (
+        "Convenantjaar: 1 oktober t tot en met 30 september t+1.",
+        f"Startset: jongeren jonger dan {start} jaar die op 1 oktober t ingeschreven stonden in bekostigd "
+        "vo (zonder praktijkonderwijs), mbo of vavo.",
+        "Nieuwe vsv'er: uit de startset, op 1 oktober t+1 nergens ingeschreven, zonder startkwalificatie "
+        f"en nog geen {end} jaar.",
+        "VSV-percentage: nieuwe vsv'ers gedeeld door de startset.",
+        "Een voorlopig cijfer telt wie op de peildatum niet (meer) ingeschreven is.",
+        "Een nagekomen cijfer is berekend op de eerste DUO-levering van het convenantjaar erna; wie "
+        "vóór die levering verhuisde, ontbreekt erin.",
+    )
 
 
 def _breakdowns(figures: VsvFigures, beleid: bool) -> dict[str, pd.DataFrame]:
@@ -106,7 +111,7 @@ def vsv_tables(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: b
         Column("convenantjaar", "Convenantjaar"), Column("peildatum", "Peildatum", "date"),
         Column("voorlopig", "Voorlopig"), Column("startset", "Startset", "int"),
         Column("vsv", "Nieuwe vsv'ers", "int"), Column("percentage", "VSV-percentage", "percent"),
-    ], [totals], notes=DEFINITIONS + ((disclosure.LEGEND,) if beleid else ()))]
+    ], [totals], notes=definitions(figures.jaar) + ((disclosure.LEGEND,) if beleid else ()))]
     if trend is not None and not trend.empty:
         shown = suppress_trend(trend) if beleid else trend
         tables.append(Table("Trend", [
@@ -184,7 +189,7 @@ def vsv_html(figures: VsvFigures, trend: pd.DataFrame | None = None, beleid: boo
         secties=sections,
         figuren=figuren,
         weggelaten=weggelaten,
-        definities=DEFINITIONS,
+        definities=definitions(figures.jaar),
         legenda=disclosure.LEGEND if beleid else None,
         gemaakt_op=gemaakt_op or dt.date.today(),
     )

@@ -21,16 +21,11 @@ import duckdb
 
 from rules.dates import format_nl
 from rules.parameters import Parameters, active, parameters_from_mapping
-from rules.signals import (
-    GEEN_INSCHRIJVING_RMC,
-    VSV,
-    compute_signals,
-    person_state_query,
-)
+from rules.signal_codes import RMC_SIGNALS
+from rules.signals import compute_signals, person_state_query
 from rules.sql import install_macros
 from rules.status import StatusCode
 
-RMC_SIGNALS = frozenset({GEEN_INSCHRIJVING_RMC, VSV})
 TEAM_RMC, TEAM_LEERPLICHT = "RMC / Doorstroompunt", "Leerplicht"
 
 

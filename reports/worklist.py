@@ -36,7 +36,7 @@ import pandas as pd
 
 from connectors.gemeenten import gemeentenaam
 from inbeeld.settings import Werklijst
-from registers.codes import REASON_LABELS
+from registers.codes import REASON_LABELS, RMC_SIGNALS
 from reports.inputs import ages_on, dates, frame, stamp, texts
 
 CASE_COLUMNS = (
@@ -46,7 +46,7 @@ CASE_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats", "redenen")
 UNASSIGNED = "(niet toegewezen)"
-RMC_CASE_TYPES = frozenset({"VSV", "GEEN_INSCHRIJVING_RMC"})
+RMC_CASE_TYPES = RMC_SIGNALS
 ROLES = ("LPA", "RMC")
 CASE_TYPE_LABELS = REASON_LABELS
 SURNAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "op", "'t", "d'",

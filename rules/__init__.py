@@ -6,5 +6,8 @@
 - `rules.status`: `bepaal_status`, `bepaal_status_onzeker` and the start/end of each obligation.
 - `rules.sql`: the same rules as DuckDB macros for bulk matching (`install_macros`).
 - `rules.vrijstellingen`: the grounds for vrijstelling and what each covers.
+- `rules.signal_codes`: each signal declared once (code, Dutch name, legal reference, team, parameters).
+- `rules.signals`: the signals on a peildatum, one DuckDB query built from `rules/signal_sql/*.sql`.
+- `rules.bewaartermijnen`: the retention terms.
 - `rules.commands`: `inbeeld status`.
 """

@@ -1,5 +1,11 @@
 """The signals of docs/spec.md §4.2 on a peildatum, as one DuckDB query over staging.
 
+The query is readable on its own: `rules/signal_sql/basis.sql` holds the facts every signal reads
+(WITH clauses), and each signal declared in `rules.signal_codes` has its SELECT in
+`rules/signal_sql/<code>.sql`. This module only binds the values (the peildatum, the served
+gemeenten, what staging holds, the dated parameters of rules/law each signal declares) and joins
+the SELECTs with UNION ALL.
+
 Why SQL: a national run (5 million persons, 4 million enrolments) must match in seconds, so the
 whole rule set is one set-based query over the staged deliveries, built from the `lpw_` macros of
 `rules.sql` (the same dated parameters as the Python) and, for the vrijstellingen, from
@@ -18,18 +24,21 @@ named `vrijstellingen_register` (persoonsnummer, grondslag, begindatum, einddatu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from rules.parameters import Parameters, active
-from rules.signal_codes import (
+from rules.signal_codes import (  # noqa: F401 (the codes, for callers that import them from here)
     ABSOLUUT_VERZUIM,
     BIJNA_LEERPLICHTIG,
     CONTROLE_GEBOORTEDATUM,
+    DEFINITIONS,
     GEEN_INSCHRIJVING_RMC,
     ONBEKEND_IN_BRP,
     ONVOLLEDIGE_PERSOONSLIJST,
@@ -45,12 +54,16 @@ from rules.vrijstellingen import Vrijstellingsgrond, telt_tegen
 # funded VO (not PrO), MBO or VAVO.
 VSV_ONDERWIJSSOORTEN = ("VO", "MBO", "VAVO")
 
+SQL_DIR = Path(__file__).with_name("signal_sql")
 BRP_KIND = "brp"
 DUO_ENROLMENT_KINDS = ("duo_c", "duo_p")
 
 
 @dataclass(frozen=True)
-class Signal:
+class SignalRow:
+    """One signal found for one person on a peildatum (a row of `compute_signals`; what a signal is:
+    `rules.signal_codes.SignalDefinition`)."""
+
     signal: str
     persoonsnummer: str
     gemeentecode: str
@@ -124,173 +137,61 @@ def _enrolments_sql(con: duckdb.DuckDBPyConnection, upto: str) -> str:
     return f"SELECT * FROM duo_inschrijvingen_op({upto})"
 
 
-def _ctes(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
-          parameters: Parameters | None = None) -> str:
-    """The WITH clauses the signals and the person state share (macros must be installed). CTEs read
-    more than once are MATERIALIZED: DuckDB would otherwise compute them again for every reference."""
-    served = ", ".join(_sql_str(g) for g in gemeenten) or "NULL"
+def _values(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
+            law: Parameters) -> dict[str, str]:
+    """What the builder binds in the SQL files: SQL literals and subqueries, and every dated parameter
+    a signal declares (`SignalDefinition.parameters`), as its value on the peildatum in its own unit."""
     d = f"DATE '{peildatum.isoformat()}'"
     teldatum = date(peildatum.year if peildatum.month >= 10 else peildatum.year - 1, 10, 1)
-    t = f"DATE '{teldatum.isoformat()}'"
     upto = (f"(SELECT coalesce(max(import_id), 0) FROM imports WHERE status = 'loaded' "
             f"AND coalesce(peildatum, finished_at::DATE) <= {d}")
-    brp_upto = f"{upto} AND kind = '{BRP_KIND}')"
-    duo_upto = f"{upto} AND kind IN {tuple(DUO_ENROLMENT_KINDS)})"
     any_upto = f"{upto})"
-    valid = f"datum_inschrijving <= {d} AND (datum_uitschrijving IS NULL OR {d} <= datum_uitschrijving)"
-    on_teldatum = f"datum_inschrijving <= {t} AND (datum_uitschrijving IS NULL OR {t} <= datum_uitschrijving)"
-    vsv_soorten = ", ".join(_sql_str(s) for s in VSV_ONDERWIJSSOORTEN)
-    # Policy values of the peildatum (constants of this query, from the dated parameters).
-    law = parameters or active()
-    drempel = int(law.value("thuiszitter_drempel", peildatum)) * 7
-    wachttijd_av = int(law.value("thuiszitter_wachttijd_absoluut_verzuim", peildatum)) * 7
-    marge_start = int(law.value("marge_leerplicht_start", peildatum)) * 7
-    marge_vestiging = int(law.value("marge_na_vestiging", peildatum)) * 7
-    obliged = f"('{StatusCode.LEERPLICHTIG.value}', '{StatusCode.KWALIFICATIEPLICHTIG.value}')"
-    return f"""
-WITH
-brp AS (
-    SELECT *, gemeente_inschrijving IN ({served}) AND NOT rni AND NOT overleden
-              AND coalesce(opschorting_reden, '') = '' AS resident
-    FROM brp_personen WHERE import_id = {brp_upto}
-),
-personen AS (
-    SELECT bsn, gemeente_inschrijving AS gemeentecode, geboortedatum_vroegst AS vroegst,
-           geboortedatum_laatst AS laatst, coalesce(datum_inschrijving_gemeente, {d}) AS ingeschreven,
-           adres_in_onderzoek, coalesce(geheimhouding, 0) > 0 AS geheimhouding, resident, overleden,
-           rni OR coalesce(opschorting_reden, '') = 'E' AS geemigreerd, onvolledig
-    FROM brp
-),
-onvolledig AS (
-    -- docs/spec.md §6: a persoonslijst with a fault in a field the law needs (the BRP reader left it empty).
-    -- A faulty gemeente van inschrijving cannot say whose resident it is: the first served gemeente's.
-    SELECT bsn, coalesce(gemeente_inschrijving, (SELECT min(g) FROM unnest([{served}]) AS t(g)))
-               AS gemeentecode,
-           adres_in_onderzoek, coalesce(geheimhouding, 0) > 0 AS geheimhouding
-    FROM brp
-    WHERE onvolledig IS NOT NULL AND (resident OR (gemeente_inschrijving IS NULL AND NOT rni
-          AND NOT overleden AND coalesce(opschorting_reden, '') = ''))
-),
-ingezetenen AS (SELECT * FROM personen WHERE resident),
-duo AS MATERIALIZED (
-    SELECT *, coalesce(nullif(bsn, ''), persoonsnummer) AS sleutel
-    FROM ({_enrolments_sql(con, duo_upto)})
-),
-inschr AS (
-    SELECT sleutel,
-           bool_or({valid}) AS geldig,
-           max(datum_uitschrijving + 1) FILTER (WHERE datum_uitschrijving < {d}) AS na_einde,
-           min(diploma_datum) FILTER (WHERE startkwalificatie AND diploma_datum <= {d}) AS sk,
-           min(diploma_datum) FILTER (WHERE pro_vso_getuigschrift AND diploma_datum <= {d}) AS pro,
-           bool_or(bekostigd AND onderwijssoort IN ({vsv_soorten}) AND {on_teldatum}) AS in_startset,
-           max(datum_uitschrijving) FILTER (WHERE bekostigd AND onderwijssoort IN ({vsv_soorten})
-                                            AND {on_teldatum}) AS startset_einde
-    FROM duo GROUP BY sleutel
-),
-vrij AS (
-    SELECT persoonsnummer, grondslag, begindatum, einddatum
-    FROM ({_vrijstellingen_sql(con, any_upto)}) WHERE begindatum <= {d}
-),
-basis AS MATERIALIZED (
-    SELECT i.*, coalesce(x.geldig, false) AS geldig, x.na_einde, x.sk, x.pro,
-           coalesce(x.in_startset, false) AS in_startset, x.startset_einde,
-           CASE WHEN i.vroegst = i.laatst THEN lpw_status(i.vroegst, {d}, x.sk, x.pro)
-                ELSE lpw_status_zeker(i.vroegst, i.laatst, {d}, x.sk, x.pro) END AS status,
-           lpw_leerplicht_start(i.vroegst) AS lp_start,
-           lpw_rmc_start_op(i.vroegst, {d}, x.sk, NULL, x.pro) AS rmc_start
-    FROM ingezetenen i LEFT JOIN inschr x ON x.sleutel = i.bsn
-),
-vrij_p AS (
-    SELECT v.persoonsnummer,
-           bool_or(({d} <= v.einddatum OR v.einddatum IS NULL)
-                   AND (v.grondslag, b.status) IN ({_covers_sql(peildatum)})
-                   AND lpw_vrijstelling_past(v.grondslag, b.vroegst, b.laatst, v.begindatum, b.sk, b.pro))
-               AS gedekt,
-           max(v.einddatum + 1) FILTER (WHERE v.einddatum < {d}) AS na_vrij
-    FROM vrij v JOIN basis b ON b.bsn = v.persoonsnummer
-    GROUP BY v.persoonsnummer
-),
-av AS (
-    SELECT b.*, greatest(b.lp_start, b.ingeschreven, b.na_einde, p.na_vrij) AS sinds
-    FROM basis b LEFT JOIN vrij_p p ON p.persoonsnummer = b.bsn
-    WHERE b.status IN {obliged} AND NOT b.geldig AND NOT coalesce(p.gedekt, false)
-),
-av_signaal AS MATERIALIZED (
-    SELECT * FROM av
-    WHERE {d} >= sinds + to_days(CAST(greatest(
-            CASE WHEN sinds = lp_start THEN {marge_start} ELSE 0 END,
-            CASE WHEN sinds = ingeschreven THEN {marge_vestiging} ELSE 0 END) AS INTEGER))
-),
-lrv AS (
-    SELECT persoonsnummer, min(begindatum) AS begin
-    FROM ({_verzuim_sql(con, any_upto)})
-    WHERE soort_verzuim = 'LRV' AND meldingsdatum <= {d} AND {d} - begindatum > {drempel}
-      AND (einddatum IS NULL OR einddatum >= {d})
-    GROUP BY persoonsnummer
-),
-thuis AS (
-    SELECT b.bsn, b.gemeentecode, b.status, b.adres_in_onderzoek, b.geheimhouding,
-           least(l.begin, CASE WHEN {d} - a.sinds > {wachttijd_av} THEN a.sinds END) AS sinds
-    FROM basis b LEFT JOIN lrv l ON l.persoonsnummer = b.bsn LEFT JOIN av_signaal a ON a.bsn = b.bsn
-    WHERE l.begin IS NOT NULL OR {d} - a.sinds > {wachttijd_av}
-),
-onbekend AS (
-    SELECT persoonsnummer, min(gemeentecode) AS gemeentecode, min(datum_inschrijving) AS sinds
-    FROM duo
-    WHERE {valid} AND gemeentecode IN ({served}) AND sleutel NOT IN (SELECT bsn FROM ingezetenen)
-    GROUP BY persoonsnummer
-),
-"""
+    values = {
+        "peildatum": d,
+        "teldatum": f"DATE '{teldatum.isoformat()}'",
+        "served": ", ".join(_sql_str(g) for g in gemeenten) or "NULL",
+        "brp_import": f"{upto} AND kind = '{BRP_KIND}')",
+        "enrolments": _enrolments_sql(con, f"{upto} AND kind IN {tuple(DUO_ENROLMENT_KINDS)})"),
+        "vrijstellingen": _vrijstellingen_sql(con, any_upto),
+        "verzuimmeldingen": _verzuim_sql(con, any_upto),
+        "covers": _covers_sql(peildatum),
+        "vsv_onderwijssoorten": ", ".join(_sql_str(s) for s in VSV_ONDERWIJSSOORTEN),
+    }
+    for name in sorted({name for definition in DEFINITIONS.values() for name in definition.parameters}):
+        values[name] = str(int(law.value(name, peildatum)))
+    return values
+
+
+@cache
+def sql_file(name: str) -> str:
+    """The text of `rules/signal_sql/<name>` (read once)."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def bind(name: str, values: Mapping[str, str]) -> str:
+    """`rules/signal_sql/<name>` with its placeholders filled; KeyError names the file and the value
+    it lacks."""
+    try:
+        return sql_file(name).format_map(values)
+    except KeyError as exc:
+        raise KeyError(f"rules/signal_sql/{name}: no value for {{{exc.args[0]}}}") from None
 
 
 def signals_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
                   parameters: Parameters | None = None) -> str:
     """The SQL of every signal on `peildatum` for the served `gemeenten` (macros of the same
-    `parameters` must be installed)."""
-    gemeenten = tuple(gemeenten)
-    law = parameters or active()
-    d = f"DATE '{peildatum.isoformat()}'"
-    lang = int(law.value("thuiszitter_lang", peildatum))
-    venster = int(law.value("bijna_leerplichtig_venster", peildatum))
-    vsv_leeftijd = int(law.value("vsv_leeftijd", peildatum))
-    return _ctes(con, peildatum, gemeenten, law) + f"""
+    `parameters` must be installed): the WITH clauses of basis.sql, then the SELECT of each declared
+    signal (rules/signal_sql/<code>.sql) in one UNION ALL."""
+    values = _values(con, peildatum, tuple(gemeenten), parameters or active())
+    selects = "\nUNION ALL\n".join(bind(d.sql_file, {**values, "signal": _sql_str(d.code)})
+                                     for d in DEFINITIONS.values())
+    peil = values["peildatum"]
+    return f"""WITH
+{bind("basis.sql", values)},
 alle AS (
-    SELECT '{ABSOLUUT_VERZUIM}' AS signal, bsn AS persoonsnummer, gemeentecode, sinds, status,
-           adres_in_onderzoek, geheimhouding, false AS thuiszitter_lang
-    FROM av_signaal
-    UNION ALL
-    SELECT '{GEEN_INSCHRIJVING_RMC}', bsn, gemeentecode, greatest(rmc_start, ingeschreven, na_einde),
-           status, adres_in_onderzoek, geheimhouding, false
-    FROM basis WHERE status = '{StatusCode.RMC_DOELGROEP.value}' AND NOT geldig
-    UNION ALL
-    SELECT '{BIJNA_LEERPLICHTIG}', bsn, gemeentecode,
-           CAST(lp_start - to_months({venster}) AS DATE), status,
-           adres_in_onderzoek, geheimhouding, false
-    FROM basis
-    WHERE status = '{StatusCode.NIET_LEERPLICHTIG.value}' AND NOT geldig
-      AND lp_start - to_months({venster}) <= {d}
-    UNION ALL
-    SELECT '{VSV}', bsn, gemeentecode, startset_einde + 1, status, adres_in_onderzoek, geheimhouding, false
-    FROM basis
-    WHERE status IS NOT NULL AND in_startset AND NOT geldig AND sk IS NULL
-      AND {d} < lpw_verjaardag(vroegst, {vsv_leeftijd})
-    UNION ALL
-    SELECT '{THUISZITTER}', bsn, gemeentecode, sinds, status, adres_in_onderzoek, geheimhouding,
-           sinds + to_months({lang}) < {d}
-    FROM thuis
-    UNION ALL
-    SELECT '{CONTROLE_GEBOORTEDATUM}', bsn, gemeentecode, NULL::DATE, NULL, adres_in_onderzoek, geheimhouding,
-           false
-    FROM basis WHERE status IS NULL AND onvolledig IS NULL
-    UNION ALL
-    SELECT '{ONVOLLEDIGE_PERSOONSLIJST}', bsn, gemeentecode, NULL::DATE, NULL, adres_in_onderzoek,
-           geheimhouding, false
-    FROM onvolledig WHERE gemeentecode IS NOT NULL
-    UNION ALL
-    SELECT '{ONBEKEND_IN_BRP}', persoonsnummer, gemeentecode, sinds, NULL, false, false, false
-    FROM onbekend
+{selects}
 )
-SELECT signal, persoonsnummer, gemeentecode, {d} AS peildatum, CAST(sinds AS DATE) AS sinds, status,
+SELECT signal, persoonsnummer, gemeentecode, {peil} AS peildatum, CAST(sinds AS DATE) AS sinds, status,
        adres_in_onderzoek, geheimhouding, thuiszitter_lang
 FROM alle
 ORDER BY signal, persoonsnummer
@@ -301,20 +202,8 @@ def person_state_query(con: duckdb.DuckDBPyConnection, peildatum: date, gemeente
                        parameters: Parameters | None = None) -> str:
     """Per BRP person of the delivery: the facts that explain why a signal is gone (resident, died,
     emigrated, the gemeente, status, enrolled, SK, covered by a vrijstelling) on `peildatum`."""
-    d = f"DATE '{peildatum.isoformat()}'"
-    return _ctes(con, peildatum, tuple(gemeenten), parameters) + f"""
-status AS (
-    SELECT p.bsn,
-           CASE WHEN p.vroegst = p.laatst THEN lpw_status(p.vroegst, {d}, x.sk, x.pro)
-                ELSE lpw_status_zeker(p.vroegst, p.laatst, {d}, x.sk, x.pro) END AS status,
-           coalesce(x.geldig, false) AS geldig, x.sk
-    FROM personen p LEFT JOIN inschr x ON x.sleutel = p.bsn
-)
-SELECT p.bsn AS persoonsnummer, p.gemeentecode, p.resident, p.overleden, p.geemigreerd, s.status,
-       s.geldig, s.sk IS NOT NULL AS startkwalificatie, coalesce(v.gedekt, false) AS vrijstelling,
-       p.vroegst AS geboortedatum_vroegst, p.laatst AS geboortedatum_laatst
-FROM personen p JOIN status s USING (bsn) LEFT JOIN vrij_p v ON v.persoonsnummer = p.bsn
-"""
+    values = _values(con, peildatum, tuple(gemeenten), parameters or active())
+    return f"WITH\n{bind('basis.sql', values)},\n{bind('person_state.sql', values)}"
 
 
 def person_state(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
@@ -346,8 +235,8 @@ def compute_signals(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: 
 
 
 def signals_as_list(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
-                    types: Iterable[str] | None = None) -> list[Signal]:
+                    types: Iterable[str] | None = None) -> list[SignalRow]:
     """The signals as objects (for the CLI and the case sync of a municipality; not for a national run)."""
     wanted = {signal_code(t) for t in types or ()}
     rows = compute_signals(con, peildatum, gemeenten).fetchall()
-    return [Signal(*row) for row in rows if not wanted or row[0] in wanted]
+    return [SignalRow(*row) for row in rows if not wanted or row[0] in wanted]

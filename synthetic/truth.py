@@ -14,6 +14,15 @@ from datetime import date, timedelta
 
 from rules.dates import PartialDate, add_months
 from rules.parameters import value
+from rules.signal_codes import (
+    ABSOLUUT_VERZUIM,
+    BIJNA_LEERPLICHTIG,
+    CONTROLE_GEBOORTEDATUM,
+    GEEN_INSCHRIJVING_RMC,
+    ONBEKEND_IN_BRP,
+    THUISZITTER,
+    VSV,
+)
 from rules.status import (
     Status,
     StatusCode,
@@ -26,15 +35,11 @@ from rules.vrijstellingen import past, telt_tegen
 from synthetic.model import Inschrijving, Persoon, Verzuimmelding, Vrijstelling
 from synthetic.vsv import convenantjaar_start, jonger_dan_vsv_leeftijd, telt_voor_startset
 
-ABSOLUUT_VERZUIM = "ABSOLUUT_VERZUIM"
-BIJNA_LEERPLICHTIG = "BIJNA_LEERPLICHTIG"
-CONTROLE_GEBOORTEDATUM = "CONTROLE_GEBOORTEDATUM"
-GEEN_INSCHRIJVING_RMC = "GEEN_INSCHRIJVING_RMC"
-ONBEKEND_IN_BRP = "ONBEKEND_IN_BRP"
-THUISZITTER = "THUISZITTER"
-VSV = "VSV"
+# The truth file's signals (the generator makes no faulty persoonslijsten), sorted: the order of the
+# file. The codes are those of the declaration (rules.signal_codes); the rules that find them are this
+# module's own.
 SIGNALS = (ABSOLUUT_VERZUIM, BIJNA_LEERPLICHTIG, CONTROLE_GEBOORTEDATUM, GEEN_INSCHRIJVING_RMC,
-           ONBEKEND_IN_BRP, THUISZITTER, VSV)  # sorted: the order of the truth file
+           ONBEKEND_IN_BRP, THUISZITTER, VSV)
 
 DAY = timedelta(days=1)
 OBLIGED = (StatusCode.LEERPLICHTIG, StatusCode.KWALIFICATIEPLICHTIG)
