@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from letters.addressing import geadresseerden  # noqa: E402
 from letters.context import Afzender, Kantoor, build_context  # noqa: E402
-from letters.kinds import Soort  # noqa: E402
 from letters.pdf import page_count, soffice_path, to_pdf  # noqa: E402
 from letters.persons import Adres, Persoon  # noqa: E402
 from letters.render import (  # noqa: E402
@@ -32,6 +31,7 @@ from letters.render import (  # noqa: E402
     render_files,
     render_merged,
 )
+from registers.codes import LetterKind  # noqa: E402
 
 VOORNAMEN = ["Sanne", "Daan", "Emma", "Noah", "Julia", "Liam", "Mila", "Sem", "Tess", "Lucas"]
 ACHTERNAMEN = [("de", "Vries"), ("", "Jansen"), ("van den", "Berg"), ("", "Bakker"), ("van", "Dijk")]
@@ -54,7 +54,7 @@ def contexts(count: int) -> list[dict]:
             f"M{number}": Persoon(f"M{number}", "Anna", "", "Smit", "V", date(1982, 1, 1), adres),
         }
         geadresseerde = geadresseerden(jongere, ouders, PEILDATUM)[0]
-        out.append(build_context(Soort.ABSOLUUT_VERZUIM, kantoor=kantoor, afzender=afzender,
+        out.append(build_context(LetterKind.ABSOLUUT_VERZUIM, kantoor=kantoor, afzender=afzender,
                                  geadresseerde=geadresseerde, jongere=jongere, datum=PEILDATUM,
                                  kenmerk=f"LP-{number:06d}-01", plicht="leerplichtig"))
     return out

@@ -18,12 +18,11 @@ from sqlalchemy import select
 from connectors.errors import StagingLocked
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
-from letters.kinds import Soort
 from letters.pdf import page_count
 from letters.run import LetterRunBusy, run_letters
 from letters.single import BY_HAND, draft, store
 from registers.audit import record_reads
-from registers.codes import LetterStatus
+from registers.codes import LetterKind, LetterStatus
 from registers.db import registers_of
 from registers.errors import Refused
 from registers.models import Letter
@@ -117,7 +116,7 @@ def draft_command(ctx: click.Context, case_id: int, soort: str, datum: date | No
     sessions = _sessions(settings)
     try:
         drafts = draft(sessions, settings.staging_path, out or settings.data_dir / "letters" / "concept",
-                       case_id, Soort(soort), datum=datum or date.today(), gemeenten=settings.gemeenten,
+                       case_id, LetterKind(soort), datum=datum or date.today(), gemeenten=settings.gemeenten,
                        config=settings.letters)
     except Refused as exc:
         raise click.ClickException(str(exc)) from None
@@ -153,7 +152,8 @@ def store_command(ctx: click.Context, path: Path, by: str | None) -> None:
 @click.option("--run", default=None, help="Only this run (as printed by `inbeeld letters run`).")
 @click.option("--status", type=click.Choice([s.value for s in LetterStatus]), default=None,
               help="gepland, aangemaakt or onderdrukt.")
-@click.option("--soort", type=click.Choice([s.value for s in Soort]), default=None, help="Kind of letter.")
+@click.option("--soort", type=click.Choice([s.value for s in LetterKind]), default=None,
+              help="Kind of letter.")
 @click.option("--case", "case_id", type=int, default=None, help="Only the letters of this case.")
 @output_options
 @click.pass_context

@@ -15,8 +15,8 @@ from typing import Any
 
 from inbeeld.settings import Afzender, Kantoor
 from letters.addressing import MEERDERJARIG, Geadresseerde, korte_naam, leeftijd, roepnaam, volledige_naam
-from letters.kinds import Soort
 from letters.persons import Persoon
+from registers.codes import LetterKind
 from rules.dates import format_nl
 from rules.parameters import value
 from rules.vrijstellingen import kennisgeving_uiterlijk
@@ -80,7 +80,7 @@ def _jongere(persoon: Persoon, op: date, plicht: str | None) -> dict[str, Any]:
 
 
 def build_context(
-    soort: Soort,
+    soort: LetterKind,
     *,
     kantoor: Kantoor,
     afzender: Afzender,
@@ -103,10 +103,10 @@ def build_context(
     ValueError when a field the kind needs is missing.
     """
     needed = {
-        Soort.ABSOLUUT_VERZUIM: {"plicht": plicht},
-        Soort.UITNODIGING_VERZUIMGESPREK: {"melding": melding, "gesprek": gesprek},
-        Soort.HERINNERING_VRIJSTELLING: {"vrijstelling": vrijstelling},
-        Soort.INFORMATIE_LEERPLICHT: {"leerplicht_start": leerplicht_start},
+        LetterKind.ABSOLUUT_VERZUIM: {"plicht": plicht},
+        LetterKind.UITNODIGING_VERZUIMGESPREK: {"melding": melding, "gesprek": gesprek},
+        LetterKind.HERINNERING_VRIJSTELLING: {"vrijstelling": vrijstelling},
+        LetterKind.INFORMATIE_LEERPLICHT: {"leerplicht_start": leerplicht_start},
     }.get(soort, {})
     missing = [name for name, value in needed.items() if value is None]
     if missing:

@@ -17,18 +17,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from letters.kinds import Soort
-from registers.codes import ActionType, CaseStatus, LetterStatus, MeldingStatus, ReasonCode
+from registers.codes import ActionType, CaseStatus, LetterKind, LetterStatus, MeldingStatus, ReasonCode
 from registers.models import Case, CaseAction, Dossier, Letter, Verzuimmelding, Vrijstelling
 from registers.vrijstellingen import is_valid_on, renewal_due
 
-CASE_LETTERS: dict[ReasonCode, Soort] = {
-    ReasonCode.ABSOLUUT_VERZUIM: Soort.ABSOLUUT_VERZUIM,
-    ReasonCode.VSV: Soort.RMC_18_23,
-    ReasonCode.GEEN_INSCHRIJVING_RMC: Soort.RMC_18_23,
-    ReasonCode.BIJNA_LEERPLICHTIG: Soort.INFORMATIE_LEERPLICHT,
+CASE_LETTERS: dict[ReasonCode, LetterKind] = {
+    ReasonCode.ABSOLUUT_VERZUIM: LetterKind.ABSOLUUT_VERZUIM,
+    ReasonCode.VSV: LetterKind.RMC_18_23,
+    ReasonCode.GEEN_INSCHRIJVING_RMC: LetterKind.RMC_18_23,
+    ReasonCode.BIJNA_LEERPLICHTIG: LetterKind.INFORMATIE_LEERPLICHT,
 }
-REMINDED = (Soort.ABSOLUUT_VERZUIM, Soort.RMC_18_23)  # letters that ask for a reply by a deadline
+REMINDED = (LetterKind.ABSOLUUT_VERZUIM, LetterKind.RMC_18_23)  # letters that ask for a reply by a deadline
 CONTACT = (ActionType.ANTWOORD_ONTVANGEN, ActionType.GESPREK, ActionType.HUISBEZOEK)
 RENEWAL_MONTH = 6  # the renewal reminder goes out in June, before the 1 July deadline (art. 6)
 
@@ -48,7 +47,7 @@ class Subject:
 
     onderwerp: str
     persoonsnummer: str
-    soort: Soort
+    soort: LetterKind
     case: Case | None = None
     melding: Verzuimmelding | None = None
     vrijstelling: Vrijstelling | None = None
@@ -166,7 +165,7 @@ def _melding_subjects(session: Session) -> list[Subject]:
             Dossier.assigned_to.is_not(None)).order_by(Dossier.id))
         for number, login in rows:
             assigned.setdefault(number, login)
-    return [Subject(f"verzuim:{m.id}", m.persoonsnummer, Soort.UITNODIGING_VERZUIMGESPREK, melding=m,
+    return [Subject(f"verzuim:{m.id}", m.persoonsnummer, LetterKind.UITNODIGING_VERZUIMGESPREK, melding=m,
                     behandelaar=assigned.get(m.persoonsnummer)) for m in meldingen]
 
 
@@ -176,8 +175,8 @@ def _renewal_subjects(session: Session, peildatum: date) -> list[Subject]:
     deadline = date(peildatum.year, 7, 1)
     schooljaar = f"{peildatum.year}-{peildatum.year + 1}"
     entries = session.scalars(select(Vrijstelling).order_by(Vrijstelling.id)).all()
-    return [Subject(f"vrijstelling:{v.id}:{schooljaar}", v.persoonsnummer, Soort.HERINNERING_VRIJSTELLING,
-                    vrijstelling=v, schooljaar=schooljaar)
+    return [Subject(f"vrijstelling:{v.id}:{schooljaar}", v.persoonsnummer,
+                    LetterKind.HERINNERING_VRIJSTELLING, vrijstelling=v, schooljaar=schooljaar)
             for v in entries if is_valid_on(v, peildatum) and renewal_due(v, peildatum) == deadline]
 
 

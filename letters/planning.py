@@ -8,14 +8,15 @@ from datetime import date
 
 from letters.addressing import Geadresseerde, geadresseerden
 from letters.persons import Persoon
-from letters.suppression import Reden, adressee_redenen, redenen
+from letters.suppression import adressee_redenen, redenen
+from registers.codes import SuppressionReason
 
 
 @dataclass(frozen=True)
 class Onderdrukt:
     """A suppressed letter: for one addressee, or (geadresseerde None) for the whole case."""
 
-    reden: Reden
+    reden: SuppressionReason
     geadresseerde: Geadresseerde | None = None
 
 

@@ -43,15 +43,13 @@ from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
 from letters.context import Afzender, Gesprek, Melding, VrijstellingInfo, build_context
 from letters.due import Subject, due_subjects
-from letters.kinds import Soort
 from letters.pdf import PdfConversionError, soffice_path, to_pdf
 from letters.persons import Persoon
 from letters.planning import plan
 from letters.render import LetterJob, merge_files_grouped, render_files
-from letters.suppression import Reden
 from registers import agenda as agenda_register
 from registers.audit import AuditEvent, trail
-from registers.codes import ActionType, LetterStatus, ReasonCode
+from registers.codes import ActionType, LetterKind, LetterStatus, ReasonCode, SuppressionReason
 from registers.db import writer_connection
 from registers.gebruikers import list_users
 from registers.models import Afspraak, CaseAction, Letter
@@ -93,7 +91,7 @@ class Planned:
     bestand: str = ""
 
     @property
-    def soort(self) -> Soort:
+    def soort(self) -> LetterKind:
         return self.subject.soort
 
 
@@ -102,7 +100,7 @@ class Suppressed:
     subject: Subject
     rang: int
     rol: str
-    reden: Reden
+    reden: SuppressionReason
 
 
 @dataclass
@@ -130,7 +128,7 @@ def _doorstroompunt(subject: Subject, jongere: Persoon, peildatum: date) -> bool
     """Whether the Doorstroompunt (RMC) writes: its own letter, and any letter about a young person of
     18 or older (the Leerplichtwet no longer applies; a verzuimmelding of an 18+ without
     startkwalificatie is one under WEB art. 8.1.8a, handled under art. 8.3.2)."""
-    if subject.soort is Soort.RMC_18_23:
+    if subject.soort is LetterKind.RMC_18_23:
         return True
     return jongere.geboortedatum is not None and leeftijd(jongere.geboortedatum, peildatum) >= MEERDERJARIG
 
@@ -152,23 +150,23 @@ def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: Lett
                schoolnamen: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The kind-specific fields of the context and the reply deadline (None: the default period)."""
     assert jongere.geboortedatum is not None
-    if subject.soort is Soort.ABSOLUUT_VERZUIM:
+    if subject.soort is LetterKind.ABSOLUUT_VERZUIM:
         status = bepaal_status(jongere.geboortedatum, peildatum).status
         plicht = "kwalificatieplichtig" if status is StatusCode.KWALIFICATIEPLICHTIG else "leerplichtig"
         return {"plicht": plicht}
-    if subject.soort is Soort.RMC_18_23:
+    if subject.soort is LetterKind.RMC_18_23:
         return {"vsv": subject.case is not None and subject.case.signal == ReasonCode.VSV}
-    if subject.soort is Soort.INFORMATIE_LEERPLICHT:
+    if subject.soort is LetterKind.INFORMATIE_LEERPLICHT:
         start = leerplicht_start(jongere.geboortedatum)
         return {"leerplicht_start": start, "antwoord_voor": start}
-    if subject.soort is Soort.UITNODIGING_VERZUIMGESPREK:
+    if subject.soort is LetterKind.UITNODIGING_VERZUIMGESPREK:
         melding = subject.melding
         assert melding is not None
         school = (schoolnamen or {}).get(melding.brin) or "De school"  # by name, never by its BRIN code
         # the talk itself is a slot of an agenda, booked when the letter is recorded (_book)
         return {"melding": Melding(school=school, datum=melding.meldingsdatum or melding.begindatum,
                                    soort=melding.soort.value)}
-    if subject.soort is Soort.HERINNERING_VRIJSTELLING:
+    if subject.soort is LetterKind.HERINNERING_VRIJSTELLING:
         vrijstelling = subject.vrijstelling
         assert vrijstelling is not None and subject.schooljaar is not None
         info = VrijstellingInfo(grond=vrijstelling.grond.value, schooljaar=subject.schooljaar)
@@ -200,12 +198,13 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
         jongere = personen.get(subject.persoonsnummer)
         if jongere is None:
             if first_rang is not None:
-                suppressed.append(Suppressed(subject, first_rang, HEEL_ONDERWERP, Reden.NIET_IN_BRP))
+                suppressed.append(Suppressed(subject, first_rang, HEEL_ONDERWERP,
+                                             SuppressionReason.NIET_IN_BRP))
             continue
-        if (subject.soort is Soort.RMC_18_23 and jongere.geboortedatum is not None
+        if (subject.soort is LetterKind.RMC_18_23 and jongere.geboortedatum is not None
                 and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
             continue  # a VSV case of a minor: the kwalificatieplicht letters (absoluut verzuim) apply
-        if (subject.soort is Soort.HERINNERING_VRIJSTELLING and subject.vrijstelling is not None
+        if (subject.soort is LetterKind.HERINNERING_VRIJSTELLING and subject.vrijstelling is not None
                 and jongere.geboortedatum is not None
                 and not verlenging_telt(subject.vrijstelling.grond, jongere.geboortedatum,
                                         date(peildatum.year, 7, 1))):
@@ -239,11 +238,11 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
                              eerdere_brief=eerste)
             rmc = _doorstroompunt(subject, jongere, peildatum)
             owner = None
-            if subject.soort is Soort.UITNODIGING_VERZUIMGESPREK:
+            if subject.soort is LetterKind.UITNODIGING_VERZUIMGESPREK:
                 owner = subject.behandelaar or (agenda.standaard_rmc if rmc else agenda.standaard)
             planned.append(Planned(subject, rang, geadresseerde, arguments, antwoord_voor,
                                    prefix="RMC" if rmc else "LP", agenda=owner))
-    planned.sort(key=lambda p: (list(Soort).index(p.soort), p.geadresseerde.adres.sleutel))
+    planned.sort(key=lambda p: (list(LetterKind).index(p.soort), p.geadresseerde.adres.sleutel))
     return planned, suppressed
 
 

@@ -31,11 +31,10 @@ from inbeeld.settings import AgendaSettings, LetterSettings
 from letters.brp_source import lees_personen
 from letters.context import build_context
 from letters.due import Subject
-from letters.kinds import Soort
 from letters.render import LetterJob, render_files
 from letters.run import plan_run
 from registers.audit import AuditEvent, record_reads, trail
-from registers.codes import ActionType, CaseStatus, LetterStatus
+from registers.codes import ActionType, CaseStatus, LetterKind, LetterStatus
 from registers.db import writer_connection
 from registers.errors import Refused
 from registers.gebruikers import list_users
@@ -43,7 +42,8 @@ from registers.models import Case, CaseAction, Letter
 
 SIDECAR = ".brief.json"
 FOLDER = "enkel"  # the stored single letters, under the letters folder (a run name the retention knows)
-BY_HAND = (Soort.ABSOLUUT_VERZUIM, Soort.RMC_18_23, Soort.INFORMATIE_LEERPLICHT)  # fields from a case alone
+# the letters whose fields come from a case alone
+BY_HAND = (LetterKind.ABSOLUUT_VERZUIM, LetterKind.RMC_18_23, LetterKind.INFORMATIE_LEERPLICHT)
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, case_id: int, soort: Soort, *,
-          datum: date, gemeenten: Sequence[str] = (), config: LetterSettings | None = None) -> list[Draft]:
+def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, case_id: int,
+          soort: LetterKind, *, datum: date, gemeenten: Sequence[str] = (),
+          config: LetterSettings | None = None) -> list[Draft]:
     """The filled .docx files of a letter of kind `soort` on case `case_id`, one per addressee."""
     config = config or LetterSettings()
     if soort not in BY_HAND:
@@ -117,7 +118,7 @@ def store(sessions: sessionmaker[Session], path: Path, letters_dir: Path) -> Let
     if not sidecar.is_file():
         raise Refused(f"{path.name} is geen concept van `inbeeld letters draft` (geen {sidecar.name})")
     meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    kenmerk, soort = meta["kenmerk"], Soort(meta["soort"])
+    kenmerk, soort = meta["kenmerk"], LetterKind(meta["soort"])
     _check_word(path, kenmerk)
     target = inside(letters_dir / FOLDER, f"{kenmerk}.docx")
     with sessions.begin() as session:

@@ -6,6 +6,7 @@ changing a value needs a migration.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -33,6 +34,24 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
         except ValueError:
             continue
     raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}")
+
+
+class Labelled(StrEnum):
+    """A code list whose members carry their Dutch label, `MEMBER = "code", "label"`: the code and the
+    words shown for it are declared together, once."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+def labels(enum: type[Labelled] | type[SuppressionReason]) -> dict[str, str]:
+    """Code → Dutch label, for tables that hold the codes as text."""
+    return {member.value: member.label for member in enum}
 
 
 # The signals of docs/spec.md §4.2 (and the manual-review signal of docs/formats.md §5.1) cases are for:
@@ -74,76 +93,52 @@ class Team(StrEnum):
     RMC = "rmc"
 
 
-class CloseReason(StrEnum):
+class CloseReason(Labelled):
     """Why a case closed (docs/spec.md §4.3): the signal's disappearance explained, or a hand decision."""
 
-    INSCHRIJVING_GEVONDEN = "inschrijving_gevonden"
-    VRIJSTELLING = "vrijstelling"
-    VERHUISD = "verhuisd"
-    ACHTTIEN_GEWORDEN = "achttien_geworden"
-    DRIEENTWINTIG_GEWORDEN = "drieentwintig_geworden"  # kept for cases closed before 2026 (migration 0006)
-    RMC_LEEFTIJD_BEREIKT = "rmc_leeftijd_bereikt"  # the RMC age of the law on the day (23; 27 from 2026)
-    STARTKWALIFICATIE = "startkwalificatie"
-    OVERLEDEN = "overleden"
-    GEEMIGREERD = "geemigreerd"
-    BRP_GECORRIGEERD = "brp_gecorrigeerd"
-    SIGNAAL_VERVALLEN = "signaal_vervallen"
-    HANDMATIG = "handmatig"
+    INSCHRIJVING_GEVONDEN = "inschrijving_gevonden", "inschrijving gevonden"
+    VRIJSTELLING = "vrijstelling", "vrijstelling geregistreerd"
+    VERHUISD = "verhuisd", "verhuisd naar een andere gemeente"
+    ACHTTIEN_GEWORDEN = "achttien_geworden", "18 jaar geworden"
+    # kept for cases closed before 2026 (migration 0006)
+    DRIEENTWINTIG_GEWORDEN = "drieentwintig_geworden", "23 jaar geworden"
+    # the RMC age of the law on the day (23; 27 from 2026)
+    RMC_LEEFTIJD_BEREIKT = ("rmc_leeftijd_bereikt",
+                            "RMC-leeftijd bereikt (23 jaar, vanaf 1 januari 2026: 27 jaar)")
+    STARTKWALIFICATIE = "startkwalificatie", "startkwalificatie behaald"
+    OVERLEDEN = "overleden", "overleden"
+    GEEMIGREERD = "geemigreerd", "geëmigreerd"
+    BRP_GECORRIGEERD = "brp_gecorrigeerd", "BRP-gegevens gecorrigeerd"
+    SIGNAAL_VERVALLEN = "signaal_vervallen", "signaal vervallen (reden onbekend)"
+    HANDMATIG = "handmatig", "handmatig gesloten"
     # Revision 0012: reasons that end inside a dossier that goes on.
-    CONVENANTJAAR_VOORBIJ = "convenantjaar_voorbij"
-    LEERPLICHTIG_GEWORDEN = "leerplichtig_geworden"
-    VERZUIM_BEEINDIGD = "verzuim_beeindigd"
-    MELDING_AFGESLOTEN = "melding_afgesloten"
-
-    @property
-    def label(self) -> str:
-        return _CLOSE_REASON_LABELS[self]
+    CONVENANTJAAR_VOORBIJ = ("convenantjaar_voorbij",
+                             "convenantjaar voorbij; nog zonder inschrijving, RMC loopt door")
+    LEERPLICHTIG_GEWORDEN = "leerplichtig_geworden", "leerplichtig geworden; absoluut verzuim loopt door"
+    VERZUIM_BEEINDIGD = "verzuim_beeindigd", "langdurig verzuim beëindigd"
+    MELDING_AFGESLOTEN = "melding_afgesloten", "verzuimmelding afgehandeld"
 
 
-_CLOSE_REASON_LABELS = {
-    CloseReason.INSCHRIJVING_GEVONDEN: "inschrijving gevonden",
-    CloseReason.VRIJSTELLING: "vrijstelling geregistreerd",
-    CloseReason.VERHUISD: "verhuisd naar een andere gemeente",
-    CloseReason.ACHTTIEN_GEWORDEN: "18 jaar geworden",
-    CloseReason.DRIEENTWINTIG_GEWORDEN: "23 jaar geworden",
-    CloseReason.RMC_LEEFTIJD_BEREIKT: "RMC-leeftijd bereikt (23 jaar, vanaf 1 januari 2026: 27 jaar)",
-    CloseReason.STARTKWALIFICATIE: "startkwalificatie behaald",
-    CloseReason.OVERLEDEN: "overleden",
-    CloseReason.GEEMIGREERD: "geëmigreerd",
-    CloseReason.BRP_GECORRIGEERD: "BRP-gegevens gecorrigeerd",
-    CloseReason.SIGNAAL_VERVALLEN: "signaal vervallen (reden onbekend)",
-    CloseReason.HANDMATIG: "handmatig gesloten",
-    CloseReason.CONVENANTJAAR_VOORBIJ: "convenantjaar voorbij; nog zonder inschrijving, RMC loopt door",
-    CloseReason.LEERPLICHTIG_GEWORDEN: "leerplichtig geworden; absoluut verzuim loopt door",
-    CloseReason.VERZUIM_BEEINDIGD: "langdurig verzuim beëindigd",
-    CloseReason.MELDING_AFGESLOTEN: "verzuimmelding afgehandeld",
-}
-
-
-class ActionType(StrEnum):
+class ActionType(Labelled):
     """The dated steps on a case's timeline (docs/spec.md §4.3); the sync writes `geopend`/`bijgewerkt`."""
 
-    GEOPEND = "geopend"
-    BIJGEWERKT = "bijgewerkt"
-    BRIEF_VERSTUURD = "brief_verstuurd"
-    ANTWOORD_ONTVANGEN = "antwoord_ontvangen"
-    HUISBEZOEK = "huisbezoek"
-    GESPREK = "gesprek"
-    WAARSCHUWING = "waarschuwing"
-    HALT_VERWIJZING = "halt_verwijzing"
-    PROCES_VERBAAL = "proces_verbaal"
-    DOORVERWIJZING = "doorverwijzing"
-    NOTITIE = "notitie"
-    GESLOTEN = "gesloten"
+    GEOPEND = "geopend", "geopend"
+    BIJGEWERKT = "bijgewerkt", "bijgewerkt"
+    BRIEF_VERSTUURD = "brief_verstuurd", "brief verstuurd"
+    ANTWOORD_ONTVANGEN = "antwoord_ontvangen", "antwoord ontvangen"
+    HUISBEZOEK = "huisbezoek", "huisbezoek"
+    GESPREK = "gesprek", "gesprek"
+    WAARSCHUWING = "waarschuwing", "waarschuwing"
+    HALT_VERWIJZING = "halt_verwijzing", "Halt-verwijzing"
+    PROCES_VERBAAL = "proces_verbaal", "proces-verbaal"
+    DOORVERWIJZING = "doorverwijzing", "doorverwijzing"
+    NOTITIE = "notitie", "notitie"
+    GESLOTEN = "gesloten", "gesloten"
     # Revision 0012
-    OVERGEDRAGEN = "overgedragen"
-    OVERLEG = "overleg"
-    ONDERZOEK = "onderzoek"
-    BEOORDEELD = "beoordeeld"
-
-    @property
-    def label(self) -> str:
-        return _ACTION_LABELS[self]
+    OVERGEDRAGEN = "overgedragen", "overgedragen aan RMC"
+    OVERLEG = "overleg", "overleg met school / samenwerkingsverband"
+    ONDERZOEK = "onderzoek", "onderzoek gedaan"
+    BEOORDEELD = "beoordeeld", "beoordeeld"
 
     @property
     def is_system(self) -> bool:
@@ -159,25 +154,6 @@ class ActionType(StrEnum):
             raise ValueError(f"unknown action {text!r}")
         return found
 
-
-_ACTION_LABELS = {
-    ActionType.GEOPEND: "geopend",
-    ActionType.BIJGEWERKT: "bijgewerkt",
-    ActionType.BRIEF_VERSTUURD: "brief verstuurd",
-    ActionType.ANTWOORD_ONTVANGEN: "antwoord ontvangen",
-    ActionType.HUISBEZOEK: "huisbezoek",
-    ActionType.GESPREK: "gesprek",
-    ActionType.WAARSCHUWING: "waarschuwing",
-    ActionType.HALT_VERWIJZING: "Halt-verwijzing",
-    ActionType.PROCES_VERBAAL: "proces-verbaal",
-    ActionType.DOORVERWIJZING: "doorverwijzing",
-    ActionType.NOTITIE: "notitie",
-    ActionType.GESLOTEN: "gesloten",
-    ActionType.OVERGEDRAGEN: "overgedragen aan RMC",
-    ActionType.OVERLEG: "overleg met school / samenwerkingsverband",
-    ActionType.ONDERZOEK: "onderzoek gedaan",
-    ActionType.BEOORDEELD: "beoordeeld",
-}
 
 _ACTION_ALIASES = {
     "letter": ActionType.BRIEF_VERSTUURD,
@@ -202,18 +178,14 @@ class VerzuimSoort(StrEnum):
     OVERIG = "OVERIG"
 
 
-class MeldingStatus(StrEnum):
+class MeldingStatus(Labelled):
     """DUO's verzuimmelding statuses since 12 August 2020 (docs/formats.md)."""
 
-    GEREGISTREERD = "geregistreerd"
-    IN_BEHANDELING = "in_behandeling"
-    AFGESLOTEN = "afgesloten"
-    TER_KENNISGEVING_AANGENOMEN = "ter_kennisgeving_aangenomen"
-    INGETROKKEN = "ingetrokken"
-
-    @property
-    def label(self) -> str:
-        return _MELDING_STATUS_LABELS[self]
+    GEREGISTREERD = "geregistreerd", "Geregistreerd"
+    IN_BEHANDELING = "in_behandeling", "In behandeling"
+    AFGESLOTEN = "afgesloten", "Afgesloten"
+    TER_KENNISGEVING_AANGENOMEN = "ter_kennisgeving_aangenomen", "Ter kennisgeving aangenomen"
+    INGETROKKEN = "ingetrokken", "Ingetrokken"
 
     @property
     def is_final(self) -> bool:
@@ -221,40 +193,19 @@ class MeldingStatus(StrEnum):
                         MeldingStatus.INGETROKKEN)
 
 
-_MELDING_STATUS_LABELS = {
-    MeldingStatus.GEREGISTREERD: "Geregistreerd",
-    MeldingStatus.IN_BEHANDELING: "In behandeling",
-    MeldingStatus.AFGESLOTEN: "Afgesloten",
-    MeldingStatus.TER_KENNISGEVING_AANGENOMEN: "Ter kennisgeving aangenomen",
-    MeldingStatus.INGETROKKEN: "Ingetrokken",
-}
-
-
-class RedenAfsluiting(StrEnum):
+class RedenAfsluiting(Labelled):
     """Why the gemeente closed a verzuimmelding (Besluit verzuimmelding, docs/formats.md)."""
 
-    TERUG_NAAR_SCHOOL = "terug_naar_school"
-    BEEINDIGD_ANDERE_OPLEIDING = "inschrijving_beeindigd_andere_opleiding"
-    BEEINDIGD_WERK = "inschrijving_beeindigd_werk"
-    BEEINDIGD_OVERIGE_REDENEN = "inschrijving_beeindigd_overige_redenen"
-    BEEINDIGD_LEERLING_OVERLEDEN = "inschrijving_beeindigd_leerling_overleden"
-    GEEN_VERZUIM_LANGDURIG_ZIEK = "geen_verzuim_langdurig_ziek"
-    GEEN_VERZUIM_LEGITIEM_AFWEZIG = "geen_verzuim_legitiem_afwezig"
-
-    @property
-    def label(self) -> str:
-        return _REDEN_LABELS[self]
-
-
-_REDEN_LABELS = {
-    RedenAfsluiting.TERUG_NAAR_SCHOOL: "Terug naar school",
-    RedenAfsluiting.BEEINDIGD_ANDERE_OPLEIDING: "Inschrijving beëindigd – andere opleiding",
-    RedenAfsluiting.BEEINDIGD_WERK: "Inschrijving beëindigd – werk",
-    RedenAfsluiting.BEEINDIGD_OVERIGE_REDENEN: "Inschrijving beëindigd – overige redenen",
-    RedenAfsluiting.BEEINDIGD_LEERLING_OVERLEDEN: "Inschrijving beëindigd – leerling overleden",
-    RedenAfsluiting.GEEN_VERZUIM_LANGDURIG_ZIEK: "Geen verzuim – langdurig ziek",
-    RedenAfsluiting.GEEN_VERZUIM_LEGITIEM_AFWEZIG: "Geen verzuim – legitiem afwezig",
-}
+    TERUG_NAAR_SCHOOL = "terug_naar_school", "Terug naar school"
+    BEEINDIGD_ANDERE_OPLEIDING = ("inschrijving_beeindigd_andere_opleiding",
+                                  "Inschrijving beëindigd – andere opleiding")
+    BEEINDIGD_WERK = "inschrijving_beeindigd_werk", "Inschrijving beëindigd – werk"
+    BEEINDIGD_OVERIGE_REDENEN = ("inschrijving_beeindigd_overige_redenen",
+                                 "Inschrijving beëindigd – overige redenen")
+    BEEINDIGD_LEERLING_OVERLEDEN = ("inschrijving_beeindigd_leerling_overleden",
+                                    "Inschrijving beëindigd – leerling overleden")
+    GEEN_VERZUIM_LANGDURIG_ZIEK = "geen_verzuim_langdurig_ziek", "Geen verzuim – langdurig ziek"
+    GEEN_VERZUIM_LEGITIEM_AFWEZIG = "geen_verzuim_legitiem_afwezig", "Geen verzuim – legitiem afwezig"
 
 
 class ToelichtingAfsluiting(StrEnum):
@@ -272,31 +223,52 @@ class ThuiszitterBron(StrEnum):
     LRV = "lrv"
 
 
-class VsvUitkomst(StrEnum):
+class VsvUitkomst(Labelled):
     """Where an early school leaver went, as the RMC registers it."""
 
-    TERUG_NAAR_SCHOOL = "terug_naar_school"
-    WERK = "werk"
-    SK_BEHAALD = "sk_behaald"
-    DRIEENTWINTIG = "drieentwintig"
-    VERHUISD = "verhuisd"
-    BUITENLAND = "buitenland"
-    OVERLEDEN = "overleden"
-    ZORG_OF_DAGBESTEDING = "zorg_of_dagbesteding"
-    NIET_BEREIKT = "niet_bereikt"
-    OVERIG = "overig"
+    TERUG_NAAR_SCHOOL = "terug_naar_school", "terug naar school"
+    WERK = "werk", "werk"
+    SK_BEHAALD = "sk_behaald", "startkwalificatie behaald"
+    DRIEENTWINTIG = "drieentwintig", "23 jaar geworden"
+    VERHUISD = "verhuisd", "verhuisd"
+    BUITENLAND = "buitenland", "naar het buitenland"
+    OVERLEDEN = "overleden", "overleden"
+    ZORG_OF_DAGBESTEDING = "zorg_of_dagbesteding", "zorg of dagbesteding"
+    NIET_BEREIKT = "niet_bereikt", "niet bereikt"
+    OVERIG = "overig", "overig"
 
 
 # -- the letter log (revision 0003, written by the letter run in letters/run.py) ---------------------
 
 class LetterKind(StrEnum):
-    """The letters InBeeld writes; the value is the template's name (letters/kinds.py holds the rest)."""
+    """The letters InBeeld writes (letters/): `MEMBER = template name, Dutch name, weeks to reply`."""
 
-    ABSOLUUT_VERZUIM = "absoluut_verzuim"
-    RMC_18_23 = "rmc_18_23"
-    UITNODIGING_VERZUIMGESPREK = "uitnodiging_verzuimgesprek"
-    HERINNERING_VRIJSTELLING = "herinnering_vrijstelling"
-    INFORMATIE_LEERPLICHT = "informatie_leerplicht"
+    omschrijving: str  # Dutch name of the letter for the case file and `inbeeld letters list`
+    antwoordtermijn: timedelta  # default time to reply from the letter date (a run may set another)
+
+    def __new__(cls, value: str, omschrijving: str, weken: int) -> LetterKind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.omschrijving = omschrijving
+        member.antwoordtermijn = timedelta(weeks=weken)
+        return member
+
+    ABSOLUUT_VERZUIM = "absoluut_verzuim", "brief geen schoolinschrijving bekend (met antwoordformulier)", 2
+    RMC_18_23 = "rmc_18_23", "brief 'wat doe je nu?' (RMC)", 2
+    UITNODIGING_VERZUIMGESPREK = "uitnodiging_verzuimgesprek", "uitnodiging verzuimgesprek", 1
+    HERINNERING_VRIJSTELLING = "herinnering_vrijstelling", "herinnering vrijstelling verlengen", 4
+    INFORMATIE_LEERPLICHT = "informatie_leerplicht", "informatiebrief begin leerplicht", 4
+
+    @property
+    def template(self) -> str:
+        """The template's file name in `letters/templates/` (without `.docx`)."""
+        return self.value
+
+    @property
+    def ook_aan_jongere(self) -> bool:
+        """Letters about the young person's own obligation to be enrolled and attend: at 16 and 17
+        (kwalificatieplicht) the young person gets one too (Leerplichtwet art. 2 lid 3, 4c, 22 lid 3)."""
+        return self in (LetterKind.ABSOLUUT_VERZUIM, LetterKind.UITNODIGING_VERZUIMGESPREK)
 
 
 class LetterStatus(StrEnum):
@@ -309,18 +281,43 @@ class LetterStatus(StrEnum):
 
 
 class SuppressionReason(StrEnum):
-    """Why a letter did not go out (letters/suppression.py decides; the values match its `Reden`)."""
+    """Why a letter did not go out (letters/suppression.py decides which apply); the value is what the
+    letter log and the case record. `MEMBER = code, short label (work list), sentence for the case file`."""
 
-    OVERLEDEN = "overleden"
-    GEEMIGREERD = "geemigreerd"
-    RNI = "rni"
-    OPSCHORTING = "opschorting"
-    VERHUISD = "verhuisd"
-    GEEN_ADRES = "geen_adres"
-    ADRES_IN_ONDERZOEK = "adres_in_onderzoek"
-    GEHEIMHOUDING = "geheimhouding"
-    NIET_IN_BRP = "niet_in_brp"
-    GEBOORTEDATUM_ONBEKEND = "geboortedatum_onbekend"
+    label: str
+    omschrijving: str
+
+    def __new__(cls, value: str, label: str, omschrijving: str) -> SuppressionReason:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.omschrijving = omschrijving
+        return member
+
+    OVERLEDEN = "overleden", "overleden", "overleden volgens de BRP"
+    GEEMIGREERD = "geemigreerd", "geëmigreerd", "geëmigreerd (bijhouding opgeschort)"
+    RNI = "rni", "ingeschreven in de RNI", "ingeschreven in de RNI (niet-ingezetene)"
+    # bijhouding opgeschort for another reason (M, F)
+    OPSCHORTING = "opschorting", "persoonslijst opgeschort", "bijhouding in de BRP opgeschort"
+    # moved out of the served gemeenten
+    VERHUISD = "verhuisd", "verhuisd", "verhuisd naar een gemeente buiten ons werkgebied"
+    # no complete Dutch address to write to
+    GEEN_ADRES = "geen_adres", "geen adres bekend", "geen volledig adres in de BRP"
+    ADRES_IN_ONDERZOEK = ("adres_in_onderzoek", "adres in onderzoek",
+                          "adres in onderzoek bij de BRP; brief aangehouden tot het onderzoek klaar is")
+    GEHEIMHOUDING = ("geheimhouding", "geheimhouding in de BRP",
+                     "geheimhouding persoonsgegevens; brief aangehouden voor beoordeling")
+    # the person is not in the latest BRP delivery
+    NIET_IN_BRP = "niet_in_brp", "niet in de BRP", "niet gevonden in de laatste BRP-levering"
+    # partly unknown: never a letter on a guess
+    GEBOORTEDATUM_ONBEKEND = ("geboortedatum_onbekend", "geboortedatum onbekend",
+                              "geboortedatum (deels) onbekend; eerst handmatig controleren")
+
+    @property
+    def aangehouden(self) -> bool:
+        """Held, not dropped: the letter can go once the reason is gone (or a person approved it)."""
+        return self in (SuppressionReason.ADRES_IN_ONDERZOEK, SuppressionReason.GEHEIMHOUDING,
+                        SuppressionReason.NIET_IN_BRP, SuppressionReason.GEBOORTEDATUM_ONBEKEND)
 
 
 class AfspraakStatus(StrEnum):

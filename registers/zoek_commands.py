@@ -1,7 +1,7 @@
 """`inbeeld zoek TEKST` and `inbeeld persoon show NUMMER`: finding a person and reading their card.
 
 Thin wrappers over `registers.zoeken` (a command module is the top layer: it names letters and cases
-in the words of `letters.kinds` and `reports.worklist`): staging opened read-only (absent: only the
+in the words of `registers.codes` and `reports.worklist`): staging opened read-only (absent: only the
 registers answer), the register in the name of the acting user (`--by LOGIN`, `inbeeld --by` or
 INBEELD_GEBRUIKER; refused without one), the reading audited there. A beleid user sees figures,
 never persons, and is refused; an lpa or rmc user of some gemeenten finds only the persons of those gemeenten.
@@ -23,8 +23,7 @@ from connectors.gemeenten import gemeente_label
 from connectors.staging import Staging
 from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings
-from letters.kinds import Soort
-from registers.codes import REASON_LABELS, CaseStatus, Rol
+from registers.codes import REASON_LABELS, CaseStatus, LetterKind, Rol
 from registers.command_session import register_session
 from registers.errors import Refused
 from registers.gebruikers import require_user
@@ -178,7 +177,7 @@ def describe(kaart: Persoonskaart) -> list[str]:
         lines.append("  geen")
     lines.append("Brieven:")
     for letter in kaart.brieven:
-        soort = Soort(letter.soort.value).omschrijving + (" (herinnering)" if letter.rang > 1 else "")
+        soort = LetterKind(letter.soort.value).omschrijving + (" (herinnering)" if letter.rang > 1 else "")
         if letter.status.value == "onderdrukt":
             soort += f", niet verstuurd: {letter.reden.value if letter.reden else 'onbekend'}"
         elif letter.status.value == "gepland":

@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from inbeeld.settings import Vervolg
+from registers.codes import SuppressionReason, labels
 
 DEFAULTS: dict[str, Vervolg] = {
     "geopend": Vervolg("eerste brief versturen", 7),
@@ -54,12 +55,7 @@ AFTER_STEPS: dict[str, Vervolg] = {
 # Reasons whose letter only informs: after it nothing is due (no huisbezoek before leerplicht begins).
 INFORM_ONLY = frozenset({"BIJNA_LEERPLICHTIG"})
 NOTHING_DUE = "geen actie nodig: volgen tot de leerplicht begint"
-SUPPRESSION_LABELS = {
-    "geheimhouding": "geheimhouding in de BRP", "adres_in_onderzoek": "adres in onderzoek",
-    "geen_adres": "geen adres bekend", "rni": "ingeschreven in de RNI", "verhuisd": "verhuisd",
-    "overleden": "overleden", "geemigreerd": "geëmigreerd", "opschorting": "persoonslijst opgeschort",
-    "niet_in_brp": "niet in de BRP", "geboortedatum_onbekend": "geboortedatum onbekend",
-}
+SUPPRESSION_LABELS = labels(SuppressionReason)
 
 
 def schedule(config: Mapping[str, Vervolg] | None = None) -> dict[str, Vervolg]:

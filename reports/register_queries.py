@@ -24,6 +24,8 @@ from registers.codes import (
     MeldingStatus,
     ReasonCode,
     RedenAfsluiting,
+    VsvUitkomst,
+    labels,
 )
 from registers.models import (
     Case,
@@ -37,15 +39,10 @@ from registers.models import (
 )
 from registers.thuiszitters import verzuim_start
 
-CLOSE_REASON_LABELS = {reason.value: reason.label for reason in CloseReason}
-MELDING_REASON_LABELS = {reason.value: reason.label for reason in RedenAfsluiting}
-ACTION_LABELS = {action.value: action.label for action in ActionType}
-VSV_OUTCOME_LABELS = {
-    "terug_naar_school": "terug naar school", "werk": "werk", "sk_behaald": "startkwalificatie behaald",
-    "drieentwintig": "23 jaar geworden", "verhuisd": "verhuisd", "buitenland": "naar het buitenland",
-    "overleden": "overleden", "zorg_of_dagbesteding": "zorg of dagbesteding", "niet_bereikt": "niet bereikt",
-    "overig": "overig",
-}
+CLOSE_REASON_LABELS = labels(CloseReason)
+MELDING_REASON_LABELS = labels(RedenAfsluiting)
+ACTION_LABELS = labels(ActionType)
+VSV_OUTCOME_LABELS = labels(VsvUitkomst)
 FINAL_STATUSES = (MeldingStatus.AFGESLOTEN.value, MeldingStatus.TER_KENNISGEVING_AANGENOMEN.value)
 
 

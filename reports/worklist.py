@@ -48,7 +48,6 @@ OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats", "redenen")
 UNASSIGNED = "(niet toegewezen)"
 RMC_CASE_TYPES = RMC_SIGNALS
 ROLES = ("LPA", "RMC")
-CASE_TYPE_LABELS = REASON_LABELS
 SURNAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "op", "'t", "d'",
                               "la", "le", "du"})
 _RANGE = re.compile(r"^\s*(\w+)\s*(?:-\s*(\w+)\s*)?$")
@@ -176,7 +175,7 @@ def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzi
     today = stamp(peildatum)
     data["soort"] = data["soort"].str.upper()
     data["soort_label"] = data["soort"].map(
-        lambda s: CASE_TYPE_LABELS.get(s, s.replace("_", " ").capitalize()))
+        lambda s: REASON_LABELS.get(s, s.replace("_", " ").capitalize()))
     data["leeftijd"] = ages_on(data["geboortedatum"], peildatum).astype("Int64")
     data["dagen_open"] = (today - data["geopend"]).dt.days.astype("Int64")
     overdue_days = (today - data["volgende_actie_datum"]).dt.days

@@ -19,11 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from letters.kinds import Soort
 from letters.single import BY_HAND, draft, store
 from registers import bijlagen
 from registers.audit import record_reads
-from registers.codes import LetterStatus
+from registers.codes import LetterKind, LetterStatus
 from registers.dossiers import lead_reason
 from registers.errors import Refused
 from registers.models import Dossier, Letter
@@ -124,7 +123,7 @@ def write(verzoek: Verzoek) -> Response:
     office = registers.factory(login, "administratie")
     try:
         drafts = draft(factory, settings.staging_path, settings.data_dir / "letters" / "concept", case_id,
-                       Soort(soort_value), datum=dt.date.today(), gemeenten=settings.gemeenten,
+                       LetterKind(soort_value), datum=dt.date.today(), gemeenten=settings.gemeenten,
                        config=settings.letters)
         stored = [store(office, item.path, _letters_dir(verzoek)) for item in drafts]
     except Refused as exc:

@@ -15,9 +15,10 @@ from starlette.responses import Response
 
 from connectors.output_names import safe_name
 from registers.audit import record_reads
+from registers.codes import REASON_LABELS
 from reports import gather
 from reports.spreadsheet import write_xlsx
-from reports.worklist import CASE_TYPE_LABELS, RMC_CASE_TYPES, WORKLIST_COLUMNS
+from reports.worklist import RMC_CASE_TYPES, WORKLIST_COLUMNS
 from reports.worklist_report import file_stem, worklist_table
 from web.requests import Verzoek
 from web.stores import staging
@@ -110,7 +111,7 @@ def _filtered(verzoek: Verzoek, lists: dict[str, pd.DataFrame]) -> tuple[dict[st
         rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=[c[0] for c in WORKLIST_COLUMNS])
     rows = _visible(verzoek, rows)
-    if soort in CASE_TYPE_LABELS:
+    if soort in REASON_LABELS:
         rows = rows[rows["soort"] == soort]
     else:
         soort = ""
@@ -118,7 +119,7 @@ def _filtered(verzoek: Verzoek, lists: dict[str, pd.DataFrame]) -> tuple[dict[st
         rows = rows[rows["te_laat"].astype(bool)]
     filters = {"medewerker": medewerker, "soort": soort, "te_laat": te_laat,
                "medewerkers": sorted(keys.items(), key=lambda item: item[1]),
-               "soorten": sorted(CASE_TYPE_LABELS.items(), key=lambda item: item[1])}
+               "soorten": sorted(REASON_LABELS.items(), key=lambda item: item[1])}
     return filters, title, rows
 
 

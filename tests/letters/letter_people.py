@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from letters.context import Afzender, Gesprek, Kantoor, Melding, VrijstellingInfo, build_context
-from letters.kinds import Soort
 from letters.persons import Adres, Persoon
+from registers.codes import LetterKind
 
 # Synthetic BSNs that pass the elfproef; none of them is a real person.
 KIND_BSN, VADER_BSN, MOEDER_BSN = "999993653", "999990639", "999991425"
@@ -49,19 +49,20 @@ AFZENDER = Afzender(naam="A. Jansen", functie="leerplichtambtenaar", telefoon="0
                     email="leerplicht@voorbeeldstad.nl")
 
 SPECIFICS = {
-    Soort.ABSOLUUT_VERZUIM: dict(plicht="leerplichtig"),
-    Soort.RMC_18_23: dict(vsv=True),
-    Soort.UITNODIGING_VERZUIMGESPREK: dict(
+    LetterKind.ABSOLUUT_VERZUIM: dict(plicht="leerplichtig"),
+    LetterKind.RMC_18_23: dict(vsv=True),
+    LetterKind.UITNODIGING_VERZUIMGESPREK: dict(
         melding=Melding(school="Het Baken", datum=date(2026, 9, 1), soort="16U_4W"),
         gesprek=Gesprek(datum=date(2026, 9, 21), tijd="10:00 uur", locatie="Stadhuis")),
-    Soort.HERINNERING_VRIJSTELLING: dict(
+    LetterKind.HERINNERING_VRIJSTELLING: dict(
         vrijstelling=VrijstellingInfo(grond="LPW_5_A", schooljaar="2027-2028"),
         antwoord_voor=date(2027, 7, 1)),
-    Soort.INFORMATIE_LEERPLICHT: dict(leerplicht_start=date(2026, 10, 1)),
+    LetterKind.INFORMATIE_LEERPLICHT: dict(leerplicht_start=date(2026, 10, 1)),
 }
 
 
-def context_for(soort: Soort, jongere: Persoon | None = None, personen: dict | None = None, **extra) -> dict:
+def context_for(soort: LetterKind, jongere: Persoon | None = None, personen: dict | None = None,
+                **extra) -> dict:
     """A full context for `soort`, addressed by the real addressing code to the first addressee."""
     from letters.addressing import geadresseerden
 

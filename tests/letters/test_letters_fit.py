@@ -18,8 +18,8 @@ import pytest
 
 from letters.addressing import MEERDERJARIG, geadresseerden, leeftijd
 from letters.context import build_context
-from letters.kinds import Soort
 from letters.render import load
+from registers.codes import LetterKind
 from rules.dates import parse_date
 from rules.status import leerplicht_start
 from rules.vrijstellingen import verlenging_telt
@@ -46,7 +46,7 @@ class Case:
     """One letter as a run would write it: kind, the young person's birth date, the letter date and
     the reason-specific fields."""
 
-    soort: Soort
+    soort: LetterKind
     geboren: date
     datum: date
     specifics: dict
@@ -76,32 +76,32 @@ def _cases() -> list[Case]:
         plicht = "kwalificatieplichtig" if label == "17 jaar" else "leerplichtig"
         for herinnering in (False, True):
             extra = {"eerdere_brief": date(2026, 8, 24)} if herinnering else {}
-            cases.append(Case(Soort.ABSOLUUT_VERZUIM, born, peil, {"plicht": plicht, **extra},
+            cases.append(Case(LetterKind.ABSOLUUT_VERZUIM, born, peil, {"plicht": plicht, **extra},
                               f"absoluut verzuim, {label}{', herinnering' if herinnering else ''}"))
             if verlenging_telt("LPW_5_A", born, date(2027, 7, 1)):  # the run writes no other (18 in 2027)
-                cases.append(Case(Soort.HERINNERING_VRIJSTELLING, born, date(2027, 6, 1),
-                                  {**SPECIFICS[Soort.HERINNERING_VRIJSTELLING], **extra},
+                cases.append(Case(LetterKind.HERINNERING_VRIJSTELLING, born, date(2027, 6, 1),
+                                  {**SPECIFICS[LetterKind.HERINNERING_VRIJSTELLING], **extra},
                                   f"vrijstelling verlengen, {label}{', herinnering' if herinnering else ''}"))
     for label, born in {**ages, "18 jaar": date(2008, 3, 2), "22 jaar": date(2004, 3, 2)}.items():
-        cases.append(Case(Soort.UITNODIGING_VERZUIMGESPREK, born, peil,
-                          SPECIFICS[Soort.UITNODIGING_VERZUIMGESPREK], f"uitnodiging, {label}"))
+        cases.append(Case(LetterKind.UITNODIGING_VERZUIMGESPREK, born, peil,
+                          SPECIFICS[LetterKind.UITNODIGING_VERZUIMGESPREK], f"uitnodiging, {label}"))
     for label, born in {"18 jaar": date(2008, 3, 2), "22 jaar": date(2004, 3, 2)}.items():
         for vsv in (True, False):
             for herinnering in (False, True):
                 extra = {"eerdere_brief": date(2026, 8, 24)} if herinnering else {}
-                cases.append(Case(Soort.RMC_18_23, born, peil, {"vsv": vsv, **extra},
+                cases.append(Case(LetterKind.RMC_18_23, born, peil, {"vsv": vsv, **extra},
                                   f"RMC {'vsv' if vsv else 'geen inschrijving'}, {label}"
                                   f"{', herinnering' if herinnering else ''}"))
     # almost leerplichtig: written before and after the vrijstelling deadline (one month before the start)
     born = date(2021, 9, 15)  # 5 on 15 September 2026: leerplichtig from 1 October 2026
     start = leerplicht_start(born)
     for datum in (date(2026, 8, 3), date(2026, 9, 7)):
-        cases.append(Case(Soort.INFORMATIE_LEERPLICHT, born, datum,
+        cases.append(Case(LetterKind.INFORMATIE_LEERPLICHT, born, datum,
                           {"leerplicht_start": start, "antwoord_voor": start},
                           f"bijna leerplichtig, brief van {datum.isoformat()}"))
     born = date(2021, 9, 2)  # 5 on 2 September 2026, before the letter: leerplichtig from 1 October 2026
     start = leerplicht_start(born)
-    cases.append(Case(Soort.INFORMATIE_LEERPLICHT, born, peil,
+    cases.append(Case(LetterKind.INFORMATIE_LEERPLICHT, born, peil,
                       {"leerplicht_start": start, "antwoord_voor": start},
                       "bijna leerplichtig, al vijf op de briefdatum"))
     return cases
@@ -167,7 +167,7 @@ def test_every_sentence_fits_the_case(case: Case, addressee) -> None:
 
 def test_the_information_letter_gives_the_vrijstelling_date_and_what_to_do_once_it_passed() -> None:
     """Dated 3 August for a start on 1 October: the date to claim; dated 7 September: it passed."""
-    informatie = [case for case in CASES if case.soort is Soort.INFORMATIE_LEERPLICHT][:2]
+    informatie = [case for case in CASES if case.soort is LetterKind.INFORMATIE_LEERPLICHT][:2]
     texts = []
     for case in informatie:
         jongere = kind(geboortedatum=case.geboren)
@@ -186,8 +186,9 @@ def test_the_rmc_letter_opens_with_its_reason() -> None:
     for vsv in (True, False):
         jongere = kind(geboortedatum=date(2006, 3, 15))
         addressee = geadresseerden(jongere, {}, date(2026, 9, 7))[0]
-        context = build_context(Soort.RMC_18_23, kantoor=KANTOOR, afzender=AFZENDER, geadresseerde=addressee,
-                                jongere=jongere, datum=date(2026, 9, 7), kenmerk="RMC-1", vsv=vsv)
+        context = build_context(LetterKind.RMC_18_23, kantoor=KANTOOR, afzender=AFZENDER,
+                                geadresseerde=addressee, jongere=jongere, datum=date(2026, 9, 7),
+                                kenmerk="RMC-1", vsv=vsv)
         texts[vsv] = " ".join(_sentences(load("rmc_18_23").render_docx(context)))
     assert "Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) ben je onlangs gestopt" in texts[True]
     assert "gestopt" not in texts[False]

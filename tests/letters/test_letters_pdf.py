@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from letters.kinds import Soort
 from letters.pdf import page_count, soffice_path, to_pdf
 from letters.render import load, render_merged
+from registers.codes import LetterKind
 from tests.letters.letter_people import context_for, kind
 
 pytestmark = [
@@ -31,13 +31,14 @@ def test_merged_print_file_converts_with_one_page_count_per_letter(tmp_path: Pat
     items = []
     for number in range(3):
         items.append((load("absoluut_verzuim"),
-                      context_for(Soort.ABSOLUUT_VERZUIM, jongere=kind(voornamen=f"Kind{number}"))))
+                      context_for(LetterKind.ABSOLUUT_VERZUIM, jongere=kind(voornamen=f"Kind{number}"))))
     items.append((load("absoluut_verzuim"),
-                  context_for(Soort.ABSOLUUT_VERZUIM, jongere=long_name, eerdere_brief=date(2026, 8, 3))))
-    items.append((load("rmc_18_23"), context_for(Soort.RMC_18_23, jongere=adult)))
-    items.append((load("uitnodiging_verzuimgesprek"), context_for(Soort.UITNODIGING_VERZUIMGESPREK)))
-    items.append((load("herinnering_vrijstelling"), context_for(Soort.HERINNERING_VRIJSTELLING)))
-    items.append((load("informatie_leerplicht"), context_for(Soort.INFORMATIE_LEERPLICHT)))
+                  context_for(LetterKind.ABSOLUUT_VERZUIM, jongere=long_name,
+                              eerdere_brief=date(2026, 8, 3))))
+    items.append((load("rmc_18_23"), context_for(LetterKind.RMC_18_23, jongere=adult)))
+    items.append((load("uitnodiging_verzuimgesprek"), context_for(LetterKind.UITNODIGING_VERZUIMGESPREK)))
+    items.append((load("herinnering_vrijstelling"), context_for(LetterKind.HERINNERING_VRIJSTELLING)))
+    items.append((load("informatie_leerplicht"), context_for(LetterKind.INFORMATIE_LEERPLICHT)))
     merged = tmp_path / "drukwerk.docx"
     merged.write_bytes(render_merged(items))
     pdf = to_pdf(merged)

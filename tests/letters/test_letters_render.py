@@ -14,7 +14,6 @@ import pytest
 from jinja2 import UndefinedError
 
 from letters import render
-from letters.kinds import Soort
 from letters.render import (
     TEMPLATE_DIR,
     LetterJob,
@@ -26,6 +25,7 @@ from letters.render import (
     render_files,
     render_merged,
 )
+from registers.codes import LetterKind
 from tests.letters.letter_people import context_for, kind, moeder, ouders, vader
 
 
@@ -36,7 +36,7 @@ def _paragraphs(data: bytes) -> list[str]:
 def test_ampersand_and_angle_brackets_in_names_do_not_corrupt_the_letter() -> None:
     nasty = kind(voornamen="Anne & <Bo>", geslachtsnaam='O"Brien & Zn')
     personen = ouders(vader(geslachtsnaam="Smit & Co <BV>"), moeder())
-    context = context_for(Soort.ABSOLUUT_VERZUIM, jongere=nasty, personen=personen)
+    context = context_for(LetterKind.ABSOLUUT_VERZUIM, jongere=nasty, personen=personen)
     data = load("absoluut_verzuim").render_docx(context)
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
     paragraphs = _paragraphs(data)  # python-docx parses the XML: a stray & or < would raise here
@@ -45,7 +45,7 @@ def test_ampersand_and_angle_brackets_in_names_do_not_corrupt_the_letter() -> No
 
 
 def test_control_characters_are_dropped_and_newlines_become_breaks() -> None:
-    context = context_for(Soort.INFORMATIE_LEERPLICHT)
+    context = context_for(LetterKind.INFORMATIE_LEERPLICHT)
     context["afzender"] = dict(context["afzender"], naam="A.\x0b Jansen\x00",
                                functie="leerplicht-\nambtenaar")
     data = load("informatie_leerplicht").render_docx(context)
@@ -56,7 +56,7 @@ def test_control_characters_are_dropped_and_newlines_become_breaks() -> None:
 
 
 def test_a_missing_field_is_an_error_not_an_empty_spot() -> None:
-    context = context_for(Soort.ABSOLUUT_VERZUIM)
+    context = context_for(LetterKind.ABSOLUUT_VERZUIM)
     del context["kenmerk"]
     with pytest.raises(UndefinedError):
         load("absoluut_verzuim").render_docx(context)
@@ -64,7 +64,7 @@ def test_a_missing_field_is_an_error_not_an_empty_spot() -> None:
 
 def test_static_parts_are_copied_byte_for_byte() -> None:
     adult = kind(geboortedatum=date(2006, 3, 15))
-    data = load("rmc_18_23").render_docx(context_for(Soort.RMC_18_23, jongere=adult))
+    data = load("rmc_18_23").render_docx(context_for(LetterKind.RMC_18_23, jongere=adult))
     rendered = zipfile.ZipFile(io.BytesIO(data))
     original = zipfile.ZipFile(TEMPLATE_DIR / "rmc_18_23.docx")
     assert rendered.namelist() == original.namelist()
@@ -77,7 +77,7 @@ def test_static_parts_are_copied_byte_for_byte() -> None:
 def test_render_files_in_parallel_writes_every_letter(tmp_path: Path) -> None:
     jobs = []
     for number in range(120):
-        soort = [Soort.ABSOLUUT_VERZUIM, Soort.INFORMATIE_LEERPLICHT][number % 2]
+        soort = [LetterKind.ABSOLUUT_VERZUIM, LetterKind.INFORMATIE_LEERPLICHT][number % 2]
         context = context_for(soort, jongere=kind(voornamen=f"Kind{number}"))
         jobs.append(LetterJob(soort.template, context, tmp_path / f"brief-{number:03d}.docx"))
     results = render_files(jobs, workers=2, chunk_size=25)
@@ -107,9 +107,10 @@ def test_pool_workers_hold_none_of_the_runs_open_files(tmp_path: Path) -> None:
 
 def test_merged_print_file_has_every_letter_in_its_own_section() -> None:
     absoluut, informatie = load("absoluut_verzuim"), load("informatie_leerplicht")
-    items = [(absoluut, context_for(Soort.ABSOLUUT_VERZUIM, jongere=kind(voornamen=f"Kind{n}")))
+    items = [(absoluut, context_for(LetterKind.ABSOLUUT_VERZUIM, jongere=kind(voornamen=f"Kind{n}")))
              for n in range(3)]
-    items.append((informatie, context_for(Soort.INFORMATIE_LEERPLICHT, jongere=kind(voornamen="Laatste"))))
+    items.append((informatie,
+                  context_for(LetterKind.INFORMATIE_LEERPLICHT, jongere=kind(voornamen="Laatste"))))
     data = render_merged(items)
     document = docx.Document(io.BytesIO(data))
     assert len(document.sections) == 4
@@ -146,11 +147,12 @@ def test_print_files_from_letter_files_one_per_frame(tmp_path: Path) -> None:
     other.styles["Normal"].font.size = docx.shared.Pt(13)
     other.add_paragraph("Brief over {{ jongere.naam }}")
     other.save(tmp_path / "ander.docx")
-    jobs = [LetterJob("absoluut_verzuim", context_for(Soort.ABSOLUUT_VERZUIM, jongere=kind(voornamen="Een")),
+    jobs = [LetterJob("absoluut_verzuim",
+                      context_for(LetterKind.ABSOLUUT_VERZUIM, jongere=kind(voornamen="Een")),
                       tmp_path / "1.docx"),
             LetterJob(str(tmp_path / "ander.docx"), {"jongere": {"naam": "Twee & co"}}, tmp_path / "2.docx"),
             LetterJob("informatie_leerplicht",
-                      context_for(Soort.INFORMATIE_LEERPLICHT, jongere=kind(voornamen="Drie")),
+                      context_for(LetterKind.INFORMATIE_LEERPLICHT, jongere=kind(voornamen="Drie")),
                       tmp_path / "3.docx")]
     render_files(jobs, workers=1)
     groups = merge_files_grouped([job.path for job in jobs])

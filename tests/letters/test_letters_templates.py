@@ -11,8 +11,8 @@ import docx
 import pytest
 
 from letters import build_templates
-from letters.kinds import Soort
 from letters.render import TEMPLATE_DIR, load, prepare
+from registers.codes import LetterKind
 from tests.letters.letter_people import (
     DORPSWEG,
     KIND_BSN,
@@ -48,21 +48,21 @@ def built(tmp_path_factory) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in build_templates.build_all(folder)}
 
 
-@pytest.mark.parametrize("soort", list(Soort))
-def test_committed_template_is_what_the_script_builds(soort: Soort, built: dict[str, bytes]) -> None:
+@pytest.mark.parametrize("soort", list(LetterKind))
+def test_committed_template_is_what_the_script_builds(soort: LetterKind, built: dict[str, bytes]) -> None:
     assert built[f"{soort.value}.docx"] == (TEMPLATE_DIR / f"{soort.value}.docx").read_bytes()
 
 
-@pytest.mark.parametrize("soort", list(Soort))
-def test_every_field_of_the_template_is_documented(soort: Soort) -> None:
+@pytest.mark.parametrize("soort", list(LetterKind))
+def test_every_field_of_the_template_is_documented(soort: LetterKind) -> None:
     fields = load(soort.value).fields()
     assert {"datum", "kenmerk", "adresregels", "jongere.voornaam", "afzender.telefoon"} <= fields
     for name in sorted(fields):
         assert f"`{name}`" in README, f"{soort.value}: field {name} is not in letters/README.md"
 
 
-@pytest.mark.parametrize("soort", list(Soort))
-def test_every_template_renders_every_field(soort: Soort) -> None:
+@pytest.mark.parametrize("soort", list(LetterKind))
+def test_every_template_renders_every_field(soort: LetterKind) -> None:
     """No tag survives rendering (a tag Word split over runs would) and no field is missing."""
     data = load(soort.value).render_docx(context_for(soort, jongere=_jongere_for(soort)))
     text = _text(data)
@@ -71,12 +71,12 @@ def test_every_template_renders_every_field(soort: Soort) -> None:
     assert "Amsterdam" in text and "A. Jansen" in text and "LP-000042-01" in text
 
 
-def _jongere_for(soort: Soort):
-    return kind(geboortedatum=date(2006, 3, 15)) if soort is Soort.RMC_18_23 else kind()
+def _jongere_for(soort: LetterKind):
+    return kind(geboortedatum=date(2006, 3, 15)) if soort is LetterKind.RMC_18_23 else kind()
 
 
-@pytest.mark.parametrize("soort", list(Soort))
-def test_no_bsn_and_the_required_content(soort: Soort) -> None:
+@pytest.mark.parametrize("soort", list(LetterKind))
+def test_no_bsn_and_the_required_content(soort: LetterKind) -> None:
     data = load(soort.value).render_docx(context_for(soort, jongere=_jongere_for(soort)))
     text = _text(data)
     for bsn in (KIND_BSN, VADER_BSN, MOEDER_BSN):
@@ -90,7 +90,7 @@ def test_no_bsn_and_the_required_content(soort: Soort) -> None:
 
 
 def test_absoluut_verzuim_letter_to_both_parents_at_one_address() -> None:
-    data = load("absoluut_verzuim").render_docx(context_for(Soort.ABSOLUUT_VERZUIM))
+    data = load("absoluut_verzuim").render_docx(context_for(LetterKind.ABSOLUUT_VERZUIM))
     paragraphs = _paragraphs(data)
     block_start = paragraphs.index("De heer J. de Vries")  # the pair is too wide for one window line
     assert paragraphs[block_start + 1: block_start + 4] == [
@@ -106,14 +106,15 @@ def test_absoluut_verzuim_letter_to_both_parents_at_one_address() -> None:
 
 
 def test_absoluut_verzuim_reminder_names_the_first_letter() -> None:
-    context = context_for(Soort.ABSOLUUT_VERZUIM, eerdere_brief=date(2026, 8, 3), datum=date(2026, 8, 24))
+    context = context_for(LetterKind.ABSOLUUT_VERZUIM, eerdere_brief=date(2026, 8, 3),
+                          datum=date(2026, 8, 24))
     text = _text(load("absoluut_verzuim").render_docx(context))
     assert "Herinnering: geen schoolinschrijving bekend van Sanne Maria de Vries" in text
     assert "Op 3 augustus 2026 stuurden wij u een brief" in text
 
 
 def test_letter_to_unknown_parents() -> None:
-    context = context_for(Soort.ABSOLUUT_VERZUIM, jongere=kind(ouders=()), personen={})
+    context = context_for(LetterKind.ABSOLUUT_VERZUIM, jongere=kind(ouders=()), personen={})
     paragraphs = _paragraphs(load("absoluut_verzuim").render_docx(context))
     start = paragraphs.index("Aan de ouder(s)/verzorger(s) van")
     assert paragraphs[start + 1: start + 4] == ["Sanne de Vries", "Kerkstraat 12 A2", "1017 GC  AMSTERDAM"]
@@ -123,7 +124,7 @@ def test_letter_to_unknown_parents() -> None:
 def test_rmc_letter_to_the_young_person() -> None:
     jongere = kind(voornamen="Daan", voorvoegsel="", geslachtsnaam="Bakker", geslacht="M",
                    geboortedatum=date(2006, 3, 15), adres=DORPSWEG)
-    data = load("rmc_18_23").render_docx(context_for(Soort.RMC_18_23, jongere=jongere))
+    data = load("rmc_18_23").render_docx(context_for(LetterKind.RMC_18_23, jongere=jongere))
     paragraphs = _paragraphs(data)
     start = paragraphs.index("De heer D. Bakker")
     assert paragraphs[start + 1: start + 3] == ["Dorpsweg 3", "1234 AB  VOORBEELDSTAD"]
@@ -140,41 +141,42 @@ def test_rmc_letter_names_the_rmc_age_of_its_date() -> None:
     """Before 1 January 2026 the Doorstroompunt helped young people up to 23; the letter says the age of
     the law on its own date, from the dated parameter."""
     jongere = kind(geboortedatum=date(2004, 3, 15), adres=DORPSWEG)
-    context = context_for(Soort.RMC_18_23, jongere=jongere, datum=date(2025, 12, 31))
+    context = context_for(LetterKind.RMC_18_23, jongere=jongere, datum=date(2025, 12, 31))
     assert "helpt jongeren tot 23 jaar" in _text(load("rmc_18_23").render_docx(context))
-    context = context_for(Soort.RMC_18_23, jongere=jongere, datum=date(2026, 1, 1))
+    context = context_for(LetterKind.RMC_18_23, jongere=jongere, datum=date(2026, 1, 1))
     assert "helpt jongeren tot 27 jaar" in _text(load("rmc_18_23").render_docx(context))
 
 
 def test_invitation_asks_a_child_of_twelve_to_come_too() -> None:
     older = kind(geboortedatum=date(2012, 5, 1))
     text = _text(load("uitnodiging_verzuimgesprek").render_docx(
-        context_for(Soort.UITNODIGING_VERZUIMGESPREK, jongere=older)))
+        context_for(LetterKind.UITNODIGING_VERZUIMGESPREK, jongere=older)))
     assert "Het Baken heeft op 1 september 2026 bij ons gemeld" in text
     assert "16 uur of meer ongeoorloofd verzuim in 4 lesweken" in text
     assert "21 september 2026" in text and "10:00 uur" in text and "Stadhuis" in text
     assert "Sanne is 14 jaar" in text
-    younger_context = context_for(Soort.UITNODIGING_VERZUIMGESPREK)
+    younger_context = context_for(LetterKind.UITNODIGING_VERZUIMGESPREK)
     younger = _text(load("uitnodiging_verzuimgesprek").render_docx(younger_context))
     assert "vanaf 12 jaar zelf" not in younger
 
 
 def test_vrijstelling_reminder_says_before_1_july() -> None:
-    text = _text(load("herinnering_vrijstelling").render_docx(context_for(Soort.HERINNERING_VRIJSTELLING)))
+    context = context_for(LetterKind.HERINNERING_VRIJSTELLING)
+    text = _text(load("herinnering_vrijstelling").render_docx(context))
     assert "vóór 1 juli 2027 opnieuw aan ons laten weten" in text
     assert "artikel 5, onder a" in text and "2027-2028" in text
     assert "niet ouder dan drie maanden" in text
 
 
 def test_information_letter_gives_the_start_date() -> None:
-    text = _text(load("informatie_leerplicht").render_docx(context_for(Soort.INFORMATIE_LEERPLICHT)))
+    text = _text(load("informatie_leerplicht").render_docx(context_for(LetterKind.INFORMATIE_LEERPLICHT)))
     assert "Vanaf 1 oktober 2026 is Sanne leerplichtig" in text
     assert "artikelen 2 en 3 van de Leerplichtwet 1969" in text
 
 
 def test_letters_to_parents_living_apart() -> None:
     personen = ouders(vader(adres=DORPSWEG), moeder())
-    context_father = context_for(Soort.ABSOLUUT_VERZUIM, personen=personen)
+    context_father = context_for(LetterKind.ABSOLUUT_VERZUIM, personen=personen)
     paragraphs = _paragraphs(load("absoluut_verzuim").render_docx(context_father))
     assert "De heer J. de Vries" in paragraphs and "Dorpsweg 3" in paragraphs
     assert "Geachte heer De Vries," in paragraphs

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from letters.due import due_subjects
-from letters.kinds import Soort
 from registers.case_sync import sync_cases
 from registers.codes import CaseStatus, CloseReason, LetterKind, LetterStatus, ReasonCode
 from registers.models import Case, Dossier, Letter
@@ -23,7 +22,8 @@ def test_the_rmc_letter_on_the_vsv_reason_counts_after_the_rollover(session: Ses
     sync_cases(session, WEEK1, [signal_row(person, ReasonCode.VSV),
                                 signal_row(person, ReasonCode.GEEN_INSCHRIJVING_RMC)], {})
     subjects = [s for s in due_subjects(session, WEEK1) if s.persoonsnummer == person]
-    assert [(s.soort, s.case.signal) for s in subjects] == [(Soort.RMC_18_23, ReasonCode.VSV)]  # one letter
+    # one letter
+    assert [(s.soort, s.case.signal) for s in subjects] == [(LetterKind.RMC_18_23, ReasonCode.VSV)]
     assert subjects[0].rang_voor("jongere", WEEK1) == (1, None)
     vsv = subjects[0].case
     session.add(Letter(onderwerp=f"case:{vsv.id}", case_id=vsv.id, persoonsnummer=person,

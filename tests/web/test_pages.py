@@ -8,7 +8,8 @@ import re
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
-from reports.worklist import CASE_TYPE_LABELS, RMC_CASE_TYPES
+from registers.codes import REASON_LABELS
+from reports.worklist import RMC_CASE_TYPES
 
 
 def audit_rows(settings, action: str) -> list[tuple[str, int]]:
@@ -46,7 +47,7 @@ def test_the_work_list_downloads_as_a_workbook_of_the_same_cases(clients, web_se
 
 def test_an_rmc_counsellor_sees_only_the_rmc_doelgroep(clients):
     page = clients["rmc"].get("/werklijst?medewerker=alle").text
-    labels = {CASE_TYPE_LABELS[code] for code in RMC_CASE_TYPES}
+    labels = {REASON_LABELS[code] for code in RMC_CASE_TYPES}
     cells = set(re.findall(r"<td class=\"utrecht-table__cell\">([^<]+)</td>", page))
     assert "Absoluut verzuim" not in cells and "Thuiszitter" not in cells
     assert cells & labels
