@@ -25,7 +25,7 @@ from connectors.brp_schema import (
 )
 from connectors.errors import RefusedFile
 from connectors.json_stream import array_file, locate_array
-from connectors.mappings import load_mapping
+from connectors.mappings import Mapping, load_mapping
 from connectors.staging import ReaderResult
 from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import clean_sql, sql_str
@@ -101,16 +101,16 @@ def _ouder_path(base: str, index: int, member: str) -> str:
     return f"{base}[{index}]{member[1:]}"
 
 
-def _select_sql(mapping: dict, root: str = "$", more: tuple[str, ...] = ()) -> tuple[str, str]:
+def _select_sql(mapping: Mapping, root: str = "$", more: tuple[str, ...] = ()) -> tuple[str, str]:
     """(the SELECT list of raw canonical fields, the extraction expression) for one person at path
     `root` of the JSON text `json`; the extraction ends with the `more` paths."""
     ex = _Extraction("json", root)
-    fields = mapping["fields"]
+    fields = mapping.sources()
     exprs = {name: ex.value(spec, FIELD_BY_NAME[name].kind) for name, spec in fields.items()}
-    ouders = mapping.get("ouders")
+    ouders = mapping.groups.get("ouders")
     if ouders:
-        base, sub = ouders["path"], ouders["fields"]
-        aanduiding = ouders.get("aanduiding", "$.ouderAanduiding")
+        base, sub = ouders.path, ouders.sources()
+        aanduiding = ouders.aanduiding or "$.ouderAanduiding"
         # ouder n: the first element whose ouderAanduiding (or, without one, its position) is n
         marks = [f"coalesce({ex.slot(_ouder_path(base, i, aanduiding))}, '{i + 1}')" for i in range(OUDERS)]
         for n in (1, 2):
@@ -118,7 +118,8 @@ def _select_sql(mapping: dict, root: str = "$", more: tuple[str, ...] = ()) -> t
                 if f in sub:
                     kind = "date" if f == "geboortedatum" else "text"
                     whens = " ".join(
-                        f"WHEN {marks[i]} = '{n}' THEN {ex.one(_ouder_path(base, i, sub[f]), kind)}"
+                        f"WHEN {marks[i]} = '{n}' THEN "
+                        f"{ex.value([_ouder_path(base, i, m) for m in _paths(sub[f])], kind)}"
                         for i in range(OUDERS))
                     exprs[f"ouder{n}_{f}"] = f"CASE {whens} END"
     select = ", ".join(
@@ -128,7 +129,7 @@ def _select_sql(mapping: dict, root: str = "$", more: tuple[str, ...] = ()) -> t
     # members of a person not named by the mapping are kept in `extra` (the patch only for the few
     # persons that have one: listing the keys is cheaper than rewriting every record)
     top = sorted({p.split(".")[1].split("[")[0] for spec in fields.values() for p in _paths(spec)}
-                 | ({ouders["path"].split(".")[1]} if ouders else set()))
+                 | ({ouders.path.split(".")[1]} if ouders else set()))
     patch = json.dumps({k: None for k in top})
     known = ", ".join(sql_str(k) for k in top)  # an IN list: cheaper than list_has_all per person
     person = f"json_extract(json, {sql_str(root)})"
@@ -143,7 +144,7 @@ def read_haalcentraal(
     con: duckdb.DuckDBPyConnection,
     import_id: int,
     *,
-    mapping: dict | None = None,
+    mapping: Mapping | None = None,
     encoding: str | None = None,
     duplicates: str = "refuse",
     text: TextInfo | None = None,
@@ -152,7 +153,7 @@ def read_haalcentraal(
     caller made it already)."""
     mapping = mapping or load_mapping("brp_haalcentraal")
     info = text or check_text(path, encoding)
-    member = mapping.get("array", "personen")
+    member = mapping.record or "personen"
     with as_utf8(path, info) as utf8_path:
         start, end = locate_array(utf8_path, member)
         create_tables(con)
@@ -185,7 +186,7 @@ def _lines_before_array(path: Path, start: int) -> int | None:
 
 
 def _one_person_per_line(
-    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, start: int, mapping: dict,
+    con: duckdb.DuckDBPyConnection, import_id: int, path: Path, start: int, mapping: Mapping,
 ) -> int | None:
     """The fast path, for the common layout of one person per line: load the persons and return how
     many were read, or None (nothing loaded) when the file is laid out otherwise or a line is not one
@@ -244,7 +245,7 @@ def _one_person_per_line(
     return read
 
 
-def _read_array(con: duckdb.DuckDBPyConnection, import_id: int, array: Path, mapping: dict) -> int:
+def _read_array(con: duckdb.DuckDBPyConnection, import_id: int, array: Path, mapping: Mapping) -> int:
     """Any layout: DuckDB's array reader (one thread), typed and checked in the order it reads, so
     a person's record number is its position; returns the persons read."""
     select, extraction = _select_sql(mapping)

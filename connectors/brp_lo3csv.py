@@ -29,7 +29,7 @@ from connectors.brp_schema import (
 from connectors.csv_errors import refusal_from_csv_error
 from connectors.delimited import record_lines
 from connectors.errors import RefusedFile
-from connectors.mappings import load_mapping
+from connectors.mappings import Mapping, load_mapping
 from connectors.staging import ReaderResult
 from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import clean_sql, sql_str
@@ -48,14 +48,20 @@ def read_header(path: Path, delimiter: str = ";", quote: str = '"') -> list[str]
     return next(csv.reader(io.StringIO(first), delimiter=delimiter, quotechar=quote))
 
 
-def _check_header(path: Path, header: list[str], mapping: dict) -> None:
+def _elements(mapping: Mapping, header: list[str]) -> dict[str, str]:
+    """Field -> the LO3 element that feeds it: its `source`, or the first of its `aliases` in the header."""
+    present = set(header)
+    return {f.name: next((s for s in f.sources if s in present), f.source) for f in mapping.fields}
+
+
+def _check_header(path: Path, header: list[str], mapping: Mapping) -> None:
     if len(header) == 1:
         raise RefusedFile(path, 1, None,
-                          f"the header has one column: not separated by {mapping.get('delimiter', ';')!r}")
+                          f"the header has one column: not separated by {mapping.delimiter!r}")
     if header[0].strip():
         raise RefusedFile(path, 1, header[0][:40],
                           "the first column must be the persoonslijst label column with an empty header")
-    fields = mapping["fields"]
+    fields = _elements(mapping, header)
     present = set(header)
     for name, element in fields.items():
         if FIELD_BY_NAME[name].required and element not in present:
@@ -69,7 +75,7 @@ def read_lo3csv(
     con: duckdb.DuckDBPyConnection,
     import_id: int,
     *,
-    mapping: dict | None = None,
+    mapping: Mapping | None = None,
     encoding: str | None = None,
     duplicates: str = "refuse",
     text: TextInfo | None = None,
@@ -83,11 +89,11 @@ def read_lo3csv(
     and checks each row and keeps the values of history rows; the good persons are then inserted.
     """
     mapping = mapping or load_mapping("brp_lo3csv")
-    unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
+    unknown = {f.name for f in mapping.fields} - set(FIELD_BY_NAME)
     if unknown:
-        raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
+        raise ValueError(f"mapping {mapping.path} names unknown fields: {sorted(unknown)}")
     info = text or check_text(path, encoding)
-    delimiter, quote = mapping.get("delimiter", ";"), mapping.get("quote", '"')
+    delimiter, quote = mapping.delimiter, mapping.quote
     with as_utf8(path, info) as utf8_path:
         header = read_header(utf8_path, delimiter, quote)
         _check_header(path, header, mapping)
@@ -96,7 +102,8 @@ def read_lo3csv(
         first_index: dict[str, int] = {}
         for i, name in enumerate(header):
             first_index.setdefault(name, i)
-        col_of = {f: columns[first_index[el]] for f, el in mapping["fields"].items() if el in first_index}
+        elements = _elements(mapping, header)
+        col_of = {f: columns[first_index[el]] for f, el in elements.items() if el in first_index}
         mapped_cols = set(col_of.values())
         label = columns[0]
 
@@ -185,7 +192,7 @@ def _json_of_nonempty(items: list[tuple[str, str]]) -> str:
 
 def _load_history(
     con: duckdb.DuckDBPyConnection, import_id: int, path: Path, header: list[str], columns: list[str],
-    mapping: dict, lines: RecordLines,
+    mapping: Mapping, lines: RecordLines,
 ) -> int:
     """Insert the unlabelled rows, one `brp_historie` row per category with values; return the row count.
 
@@ -218,8 +225,8 @@ def _load_history(
         SELECT {lines.line} AS bron_regel, t.bsn FROM lo3_pass t{lines.join}
         WHERE t.is_person AND t.rowid + 1 IN (SELECT rowid FROM lo3_pass WHERE NOT is_person)
     """)
-    field_of = {el: f for f, el in mapping["fields"].items()}
-    hist = mapping.get("history", {})
+    field_of = {el: f for f, el in _elements(mapping, header).items()}
+    hist = mapping.options.get("history", {})
     by_category: dict[str, list[tuple[str, str]]] = {}
     seen: dict[str, int] = {}
     for i, name in enumerate(header[1:], start=1):

@@ -27,7 +27,7 @@ import duckdb
 from connectors import xml_chunks
 from connectors.brp_schema import create_tables, finish_persons, load_batch
 from connectors.errors import RefusedFile
-from connectors.mappings import load_mapping
+from connectors.mappings import Mapping, load_mapping
 from connectors.row_files import RowFiles
 from connectors.staging import ReaderResult
 from connectors.stufbg_objects import COLUMNS, Layout, in_stream_order, read_object
@@ -49,7 +49,7 @@ def read_stufbg(
     con: duckdb.DuckDBPyConnection,
     import_id: int,
     *,
-    mapping: dict | None = None,
+    mapping: Mapping | None = None,
     encoding: str | None = None,
     duplicates: str = "refuse",
     part_size: int | None = None,
@@ -137,7 +137,7 @@ def _read_in_one_pass(path: Path, layout: Layout, override: str | None, rows: Ro
                           f"no person `{layout.object}` elements: not an npsLa01 answer?")
 
 
-def _read_in_parts(path: Path, layout: Layout, mapping: dict, override: str | None, used: str, size: int,
+def _read_in_parts(path: Path, layout: Layout, mapping: Mapping, override: str | None, used: str, size: int,
                    workers: int, rows: RowFiles) -> None:
     """Read the head and tail here and the middle parts in `workers` processes, all in file order
     into `rows`; `NotWellFormed` if a part does not parse on its own."""

@@ -19,7 +19,7 @@ import duckdb
 
 from connectors.csv_errors import refusal_from_csv_error
 from connectors.errors import RefusedFile
-from connectors.field_mapping import Mapping
+from connectors.mappings import Mapping
 from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import Checked, RowCheck, check_rows, sql_str
 

@@ -34,7 +34,7 @@ from connectors.delimited import read_header
 from connectors.duo_enrolments import area_in_file_name, enrolment_changes, read_c_levering, read_p_levering
 from connectors.duo_reports import REPORTS, parse_report_name, read_report, report_changes
 from connectors.errors import RefusedFile
-from connectors.field_mapping import load_declared
+from connectors.mappings import load_declared
 from connectors.staging import ImportResult, Staging, date_in_file_name
 from connectors.textfile import check_text
 from connectors.verzuim_xml import read_verzuim, verzuim_changes

@@ -16,7 +16,7 @@ import click
 
 from connectors.deliveries import DUO_CODES, KINDS, load
 from connectors.errors import RefusedFile, StagingLocked
-from connectors.field_mapping import MappingError
+from connectors.mappings import MappingError
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
 from inbeeld.settings import Settings, load_settings

@@ -17,7 +17,7 @@ import duckdb
 
 from connectors.delimited import CsvDelivery, check_csv
 from connectors.errors import RefusedFile
-from connectors.field_mapping import load_declared
+from connectors.mappings import load_declared
 from connectors.staging import ReaderResult, date_in_file_name
 from connectors.staging_duo import KEY, changes, ensure_tables, record_levering
 from connectors.typed_rows import RowCheck

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.delimited import check_csv
-from connectors.field_mapping import load_declared, load_mapping
+from connectors.mappings import load_declared, shipped_mapping
 from connectors.staging import ReaderResult
 
 MONTHLY = ("a01", "a02", "a04", "a05", "a06", "a14")
@@ -66,7 +66,7 @@ def ensure_report_table(con: duckdb.DuckDBPyConnection, report: str) -> None:
     """The table of one report: import id, line, what the name says, the mapped fields, `extra`.
 
     A store made before a layout changed keeps its rows: missing columns are added (NULL there)."""
-    mapping = load_mapping(f"duo_{report}")
+    mapping = shipped_mapping(f"duo_{report}")
     con.execute(mapping.ddl(REPORT_COLUMNS))
     for name, sql_type in [*REPORT_COLUMNS.items(), *((f.name, f.sql_type) for f in mapping.fields)]:
         con.execute(f"ALTER TABLE {mapping.table} ADD COLUMN IF NOT EXISTS {name} {sql_type}")

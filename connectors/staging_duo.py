@@ -24,7 +24,7 @@ from datetime import date
 
 import duckdb
 
-from connectors.field_mapping import load_mapping
+from connectors.mappings import shipped_mapping
 from connectors.typed_rows import sql_str
 
 KEY = ("persoonsnummer", "brin", "volgnummer")
@@ -80,7 +80,7 @@ LEVERING_COLUMN = {"levering": "VARCHAR"}
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the enrolment tables (from the mappings), the history macro and the current view."""
     for name in ("duo_clevering", "duo_plevering"):
-        con.execute(load_mapping(name).ddl(LEVERING_COLUMN))
+        con.execute(shipped_mapping(name).ddl(LEVERING_COLUMN))
     con.execute(LEVERINGEN_DDL)
     con.execute(_macro_sql())
 

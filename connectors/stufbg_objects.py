@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from connectors.brp_fields import FIELD_BY_NAME, OUDER_FIELDS, RAW_NAMES
 from connectors.xml_safety import walk_ends
+
+if TYPE_CHECKING:
+    from connectors.mappings import Mapping
 
 COLUMNS = ("bron_regel", *RAW_NAMES, "extra")
 LEAF, CONTAINER, OUDER, UNMAPPED = 0, 1, 2, 3
@@ -25,21 +29,23 @@ def _local(tag: str) -> str:
 
 
 class Layout:
-    """The mapping as lookup tables; `top`, `nested`, `relation` and `related` grow as tags are met."""
+    """The mapping as lookup tables; `top`, `nested`, `relation` and `related` grow as tags are met.
+    A field's `aliases` are other element paths for it (should a person hold both, the last counts)."""
 
-    def __init__(self, mapping: dict) -> None:
-        unknown = set(mapping["fields"]) - set(FIELD_BY_NAME)
+    def __init__(self, mapping: Mapping) -> None:
+        unknown = {f.name for f in mapping.fields} - set(FIELD_BY_NAME)
         if unknown:
-            raise ValueError(f"mapping {mapping['source']} names unknown fields: {sorted(unknown)}")
-        self.object = mapping.get("object", "object")
+            raise ValueError(f"mapping {mapping.path} names unknown fields: {sorted(unknown)}")
+        self.object = mapping.record or "object"
         self.index = {name: i for i, name in enumerate(COLUMNS)}
         self.width = len(COLUMNS)
-        self.paths = {path: self.index[field] for field, path in mapping["fields"].items()}
+        self.paths = {path: self.index[f.name] for f in mapping.fields for path in f.sources}
         self.containers = {path.split("/", 1)[0] for path in self.paths if "/" in path}
-        ouders = mapping.get("ouders", {})
-        self.ouder_element = ouders.get("element")
-        self.aanduiding = ouders.get("aanduiding", "ouderAanduiding")
-        self.ouder_paths = {path: f for f, path in ouders.get("fields", {}).items() if f in OUDER_FIELDS}
+        ouders = mapping.groups.get("ouders")
+        self.ouder_element = ouders.path if ouders else None
+        self.aanduiding = (ouders.aanduiding if ouders else None) or "ouderAanduiding"
+        self.ouder_paths = {path: f.name for f in (ouders.fields if ouders else ()) for path in f.sources
+                            if f.name in OUDER_FIELDS}
         self.top: dict[str, tuple[int, int | None, str]] = {}
         self.nested: dict[str, dict[str, tuple[int | None, str]]] = {}  # container -> tag -> ...
         self.relation: dict[str, tuple[bool, str]] = {}

@@ -14,11 +14,14 @@ import os
 import pickle
 import sys
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from connectors.row_text import text_lines
 from connectors.stufbg_objects import Layout, in_stream_order, read_object
 from connectors.xml_safety import NotWellFormed, parse_fragment
+
+if TYPE_CHECKING:
+    from connectors.mappings import Mapping
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Setup:
     """What every part is read with."""
 
     path: str
-    mapping: dict
+    mapping: Mapping
     wrapper: tuple[bytes, bytes]  # start and end tag around a part (its namespace context)
     encoding: str | None
 

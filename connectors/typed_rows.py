@@ -18,7 +18,7 @@ from dataclasses import field as dataclass_field
 
 import duckdb
 
-from connectors.field_mapping import Field, Mapping
+from connectors.mappings import Field, Mapping
 from connectors.scan_order import any_order, in_order
 
 FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
@@ -150,7 +150,7 @@ def _value_ok_reason(field: Field, c: str, p: str) -> tuple[str, str, str]:
         ok = f"{p} IS NOT NULL"
         reason = {"jn": "'expected J or N'", "integer": "'not a whole number'",
                   "decimal": "'not a number'"}[kind]
-    else:  # pragma: no cover - field_mapping.TYPES and this function are kept together
+    else:  # pragma: no cover - connectors.mappings.TYPES and this function are kept together
         raise ValueError(kind)
     if field.required:
         ok = f"({c} IS NOT NULL AND coalesce({ok}, false))"

@@ -22,7 +22,7 @@ import pyarrow as pa
 from lxml import etree
 
 from connectors.errors import RefusedFile
-from connectors.field_mapping import Mapping, load_declared
+from connectors.mappings import Mapping, load_declared
 from connectors.staging import ReaderResult
 from connectors.textfile import check_text
 from connectors.typed_rows import RowCheck, check_rows

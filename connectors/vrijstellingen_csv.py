@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.delimited import check_csv
-from connectors.field_mapping import Mapping, load_declared
+from connectors.mappings import Mapping, load_declared
 from connectors.staging import ReaderResult
 from connectors.typed_rows import RowCheck
 from rules.vrijstellingen import Vrijstellingsgrond

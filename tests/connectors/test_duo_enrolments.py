@@ -15,8 +15,7 @@ from hypothesis import strategies as hs
 from connectors import deliveries
 from connectors.duo_enrolments import enrolment_changes, read_c_levering, read_p_levering
 from connectors.errors import RefusedFile
-from connectors.field_mapping import MappingError, load_declared
-from connectors.mappings import shipped_path
+from connectors.mappings import MappingError, load_declared, shipped_path
 from connectors.persoonsnummer import is_bsn, is_persoonsnummer
 from connectors.persoonsnummer import register_macros as register_elfproef
 from connectors.staging import Staging
