@@ -186,20 +186,23 @@ def describe_dossier(dossier: Dossier, next_action: tuple[str, date | None] | No
               help="With close: why (default handmatig; a verzuimmelding: melding_afgesloten).")
 @click.option("--reden-afsluiting", type=_choices(RedenAfsluiting), default=None,
               help="Closing a verzuimmelding reason: DUO's reden afsluiting.")
+@click.option("--tegen", type=click.Choice(["ouders", "jongere"], case_sensitive=False), default=None,
+              help="A proces-verbaal: against the parents (Lpw art. 22 lid 2) or the young person (lid 3).")
 @click.pass_context
 def cases_act(ctx: click.Context, dossier_id: int, action: str, reason_id: int | None, on: date | None,
               by: str | None, note: str | None, attachments: tuple[Path, ...], close_reason: str | None,
-              reden_afsluiting: str | None) -> None:
+              reden_afsluiting: str | None, tegen: str | None) -> None:
     """Record ACTION in a dossier: letter, reply, huisbezoek, gesprek, waarschuwing, halt, proces-verbaal,
     doorverwijzing, overleg, onderzoek, beoordeeld, note or close. Close without --reden closes the
-    whole dossier; with --reden only that reason (the dossier closes with its last reason)."""
+    whole dossier; with --reden only that reason (the dossier closes with its last reason). Halt and
+    proces-verbaal are refused where the law does not allow them (docs/law.md), naming the article."""
     _act_as(ctx, by)
     files = [(path.name, path.read_bytes()) for path in attachments]
     with register_session(ctx) as session:
         entry = dossier_register.record_action(
             session, dossier_id, action, reason_id=reason_id, on=on, note=note, close_reason=close_reason,
             reden_afsluiting=reden_afsluiting, attachments=files,
-            attachment_dir=ctx.obj.ensure_data_dir() if files else None)
+            attachment_dir=ctx.obj.ensure_data_dir() if files else None, tegen=tegen)
         extra = f" ({len(files)} bijlage{'n' if len(files) != 1 else ''})" if files else ""
         click.echo(f"Dossier {dossier_id}: {entry.action.label} op {format_nl(entry.on_date)} "
                    f"door {entry.by}{extra}")

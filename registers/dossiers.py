@@ -33,14 +33,16 @@ from registers.codes import (
     MeldingStatus,
     ReasonCode,
     RedenAfsluiting,
+    VerzuimSoort,
     parse_code,
     parse_signal,
 )
 from registers.errors import Refused
-from registers.models import Case, CaseAction, Dossier, Letter
+from registers.models import Case, CaseAction, Dossier, Letter, Persoon
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import end_on_emigration
 from rules.dates import format_nl
+from rules.verzuim_steps import Stap, Tegen, Verzuim, stap_toegestaan
 
 # Which open reason a step is about when the user does not say: the most pressing first.
 LEAD_ORDER = (ReasonCode.ABSOLUUT_VERZUIM, ReasonCode.VERZUIMMELDING, ReasonCode.THUISZITTER, ReasonCode.VSV,
@@ -128,11 +130,14 @@ def record_action(
     attachments: Sequence[tuple[str, bytes]] = (),
     attachment_dir: Path | None = None,
     today: date | None = None,
+    tegen: Tegen | str | None = None,
 ) -> CaseAction:
     """Add a dated step to the dossier's timeline, with its verslag (`note`) and attachments.
 
     `gesloten` ends the reason `reason_id`, or without it the whole dossier (every open reason); the
     dossier closes when no reason is left. Closing a verzuimmelding reason needs DUO's reden afsluiting.
+    A Halt-verwijzing or proces-verbaal (`tegen`: the parents or the young person) must fit the law on
+    the verzuim it is about (`check_step`, rules/verzuim_steps.py).
     """
     today = today or date.today()
     on = on or today
@@ -146,7 +151,9 @@ def record_action(
     if (close_reason is not None or reden_afsluiting is not None) and kind is not ActionType.GESLOTEN:
         raise Refused("a close reason belongs to closing (action gesloten)")
     if attachments and attachment_dir is None:
-        raise Refused("attachments need the data directory to keep them in")
+        raise Refused("attachments need the data directory to keep them in", code="bijlage_zonder_map")
+    if tegen is not None and kind is not ActionType.PROCES_VERBAAL:
+        raise Refused("--tegen belongs to a proces-verbaal", code="tegen_alleen_pv")
     dossier = get_dossier(session, dossier_id)
     reason = _reason(dossier, reason_id)
     if on > today:
@@ -162,6 +169,8 @@ def record_action(
         raise Refused(f"reason {reason.id} ({reason.signal.value}) ended on {format_nl(reason.closed_on)}; "
                       "choose an open reason with --reden", code="aanleiding_beeindigd",
                       beeindigd=reason.closed_on)
+    if kind in (ActionType.HALT_VERWIJZING, ActionType.PROCES_VERBAAL):
+        tegen = check_step(session, reason, kind, on, tegen)
     audit = trail(session)
     by = by or audit.actor
     if kind is ActionType.GESLOTEN:
@@ -193,6 +202,8 @@ def record_action(
         if all(r.status == CaseStatus.CLOSED for r in dossier.reasons):
             dossier.status, dossier.closed_on, dossier.close_reason = CaseStatus.CLOSED, on, code
         detail = f"reason={code.value}"
+    elif tegen is not None:
+        detail = f"tegen={tegen.value}"
     session.flush()
     for name, content in attachments:
         bijlage_store.attach(session, entry, name, content, attachment_dir, by=by)
@@ -201,6 +212,38 @@ def record_action(
     if kind is ActionType.GESLOTEN and dossier.close_reason == CloseReason.GEEMIGREERD:
         end_on_emigration(session, [dossier.persoonsnummer], on)
     return entry
+
+
+def verzuim_of(reason: Case, on: date) -> tuple[date, date, Verzuim]:
+    """The verzuim a sanction step on `reason` is about: its first and last day (at most `on`) and its
+    kind. A verzuimmelding is the school's period (to the step when it has no end) and relatief
+    verzuim, langdurig for an LRV melding; a thuiszitter reason is langdurig; any other reason is
+    absoluut verzuim (not enrolled) from the day it holds (`sinds`, else its opening) up to the step."""
+    melding = reason.melding
+    if reason.signal == VERZUIMMELDING and melding is not None:
+        soort = Verzuim.LANGDURIG_RELATIEF if melding.soort == VerzuimSoort.LRV else Verzuim.RELATIEF
+        return melding.begindatum, min(melding.einddatum or on, on), soort
+    soort = Verzuim.LANGDURIG_RELATIEF if reason.signal == ReasonCode.THUISZITTER else Verzuim.ABSOLUUT
+    return reason.sinds or reason.opened_on, on, soort
+
+
+def check_step(session: Session, reason: Case, kind: ActionType, on: date,
+               tegen: Tegen | str | None = None) -> Tegen | None:
+    """Refuse a Halt-verwijzing or proces-verbaal the law does not allow on this reason's verzuim, by the
+    birth date the registers keep (`personen`); without one only the kind of verzuim is checked, the
+    ages cannot be (as with a vrijstelling, docs/law.md). Returns `tegen` as a code."""
+    try:
+        tegen = None if tegen is None else Tegen(str(tegen).strip().lower())
+    except ValueError:
+        raise Refused(f"unknown --tegen {tegen!r}; use ouders or jongere", code="onbekend_tegen",
+                      waarde=tegen) from None
+    persoon = session.get(Persoon, reason.persoonsnummer)
+    van, tot, soort = verzuim_of(reason, on)
+    toets = stap_toegestaan(Stap(kind.value), persoon.geboortedatum if persoon else None, van, tot,
+                            tegen=tegen, verzuim=soort, sk_datum=persoon.sk_datum if persoon else None)
+    if not toets.toegestaan:
+        raise Refused(f"not allowed by law: {toets.reden}", code="stap_niet_toegestaan", reden=toets.reden)
+    return tegen
 
 
 def _handle_melding(session: Session, reason: Case, kind: ActionType, on: date, by: str,

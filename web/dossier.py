@@ -136,9 +136,11 @@ def record(verzoek: Verzoek) -> Response:
         on = forms.datum(verzoek.veld("datum"), "datum")
         files = [(upload.filename or "bijlage", upload.file.read())
                  for upload in verzoek.bestanden("bijlage")]
+        tegen = (verzoek.veld("tegen") or None) if soort == ActionType.PROCES_VERBAAL.value else None
         action = record_action(session, case.id, soort, reason_id=_reason_id(verzoek), on=on,
                                note=verzoek.veld("verslag") or None, attachments=files,
-                               attachment_dir=verzoek.web.settings.ensure_data_dir() if files else None)
+                               attachment_dir=verzoek.web.settings.ensure_data_dir() if files else None,
+                               tegen=tegen)
         extra = f" met {len(files)} bijlage{'n' if len(files) != 1 else ''}" if files else ""
         return f"Vastgelegd: {action.action.label} op {forms.nl(on)}{extra}."
     return apply_change(verzoek, change)

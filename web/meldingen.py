@@ -40,6 +40,10 @@ NL = {
     "bijlage_te_groot": "de bijlage '{naam}' is groter dan 20 MB.",
     "bijlage_leeg": "de bijlage '{naam}' is leeg.",
     "bijlage_naam": "de bijlage heeft geen bruikbare bestandsnaam.",
+    "bijlage_zonder_map": "bijlagen kunnen niet worden bewaard: er is geen datamap ingesteld.",
+    "stap_niet_toegestaan": "niet toegestaan: {reden}.",
+    "tegen_alleen_pv": "'tegen' (de ouders of de jongere) hoort alleen bij een proces-verbaal.",
+    "onbekend_tegen": "onbekend: tegen '{waarde}'; kies de ouders of de jongere.",
 }
 
 

@@ -32,7 +32,7 @@ def test_the_escalation_path_is_a_dated_timeline(session: Session, case_ids: lis
              ("huisbezoek", date(2026, 9, 22), "Niemand thuis"),
              ("gesprek", date(2026, 9, 24), "Moeder: kind zit thuis sinds de zomer"),
              ("waarschuwing", date(2026, 9, 25), None),
-             ("halt", date(2026, 9, 28), None),
+             ("doorverwijzing", date(2026, 9, 28), None),  # Halt is not for absoluut verzuim (docs/law.md)
              ("proces-verbaal", date(2026, 9, 29), None)]
     for action, on, note in steps:
         record_action(session, case_id, action, on=on, by="J. Jansen", note=note, today=TODAY)
@@ -45,7 +45,7 @@ def test_the_escalation_path_is_a_dated_timeline(session: Session, case_ids: lis
         (ActionType.HUISBEZOEK, date(2026, 9, 22), "J. Jansen"),
         (ActionType.GESPREK, date(2026, 9, 24), "J. Jansen"),
         (ActionType.WAARSCHUWING, date(2026, 9, 25), "J. Jansen"),
-        (ActionType.HALT_VERWIJZING, date(2026, 9, 28), "J. Jansen"),
+        (ActionType.DOORVERWIJZING, date(2026, 9, 28), "J. Jansen"),
         (ActionType.PROCES_VERBAAL, date(2026, 9, 29), "J. Jansen")]
     assert steps[3].note == "Moeder: kind zit thuis sinds de zomer"
 

@@ -17,7 +17,7 @@ from registers.case_sync import sync_cases
 from registers.codes import ActionType, CaseStatus, CloseReason, MeldingStatus, ReasonCode
 from registers.dossiers import read_dossier, record_action, timeline
 from registers.errors import Refused
-from registers.models import AuditEntry, Case, Dossier, Verzuimmelding
+from registers.models import AuditEntry, Case, Dossier, Persoon, Verzuimmelding
 from registers.verzuim import register_meldingen, withdraw
 from tests.registers.factories import BSNS, WEEK1, WEEK2, WEEK3, signal_row
 
@@ -152,3 +152,47 @@ def test_a_step_names_its_reason_and_a_closed_reason_takes_only_notes(session: S
         record_action(session, dossier.id, "gesprek", reason_id=99999, on=WEEK3, today=TODAY)
     with pytest.raises(Refused, match="written by the weekly sync"):
         record_action(session, dossier.id, "overgedragen", on=WEEK3, today=TODAY)
+
+
+def _born(session: Session, geboortedatum: date, person: str = BSNS[0]) -> None:
+    session.add(Persoon(persoonsnummer=person, gemeentecode="0363", geboortedatum=geboortedatum,
+                        bijgewerkt_op=TODAY))
+    session.flush()
+
+
+@pytest.mark.parametrize("geboren, action, tegen, allowed", [
+    (date(2014, 10, 2), "halt", None, False),  # 12 on 2 October 2026: 11 during the verzuim (September)
+    (date(2014, 9, 15), "halt", None, True),  # 12 during the verzuim (from 1 September, no end: to the step)
+    (date(2014, 10, 2), "proces-verbaal", "jongere", False),
+    (date(2014, 10, 2), "proces-verbaal", "ouders", True),
+    (date(2014, 10, 2), "proces-verbaal", None, True),  # either: the parents' is possible
+])
+def test_halt_and_proces_verbaal_only_where_the_law_allows_them(session: Session, geboren: date, action: str,
+                                                                 tegen: str | None, allowed: bool) -> None:
+    _born(session, geboren)
+    _melding(session)
+    sync_cases(session, WEEK2, [], {}, gemeenten=SCOPE)
+    dossier = _dossier(session)
+    if not allowed:
+        with pytest.raises(Refused) as refused:
+            record_action(session, dossier.id, action, on=date(2026, 9, 30), tegen=tegen, today=TODAY)
+        assert refused.value.code == "stap_niet_toegestaan" and "art." in str(refused.value.params["reden"])
+        assert not [a for a in timeline(dossier) if a.action.value in ("halt_verwijzing", "proces_verbaal")]
+        return
+    record_action(session, dossier.id, action, on=date(2026, 9, 30), tegen=tegen, today=TODAY)
+    details = session.scalars(select(AuditEntry.detail).where(AuditEntry.action.like("dossier.%"))).all()
+    assert (f"tegen={tegen}" in details) is (tegen is not None)
+
+
+def test_halt_is_not_for_absoluut_verzuim_and_tegen_is_for_a_proces_verbaal(session: Session) -> None:
+    _born(session, date(2012, 3, 1))
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM)], {}, gemeenten=SCOPE)
+    dossier = _dossier(session)
+    with pytest.raises(Refused, match="absoluut verzuim"):
+        record_action(session, dossier.id, "halt", on=date(2026, 9, 30), today=TODAY)
+    with pytest.raises(Refused, match="absoluut verzuim"):
+        record_action(session, dossier.id, "pv", on=date(2026, 9, 30), tegen="jongere", today=TODAY)
+    with pytest.raises(Refused) as refused:
+        record_action(session, dossier.id, "gesprek", on=date(2026, 9, 30), tegen="ouders", today=TODAY)
+    assert refused.value.code == "tegen_alleen_pv"
+    record_action(session, dossier.id, "pv", on=date(2026, 9, 30), tegen="ouders", today=TODAY)
