@@ -124,18 +124,19 @@ def _audit_quarantine_read(settings: Settings, import_id: int | None, shown: int
     from registers.audit import AuditEvent, trail
     from registers.errors import Refused
     from registers.gebruikers import open_registers_as
+    from registers.meldingen import nederlands
 
     try:
         sessions = open_registers_as(settings.register_url, settings.data_dir, settings.gebruiker)
     except ValueError as exc:  # Refused too: no named user
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
     try:
         with sessions() as session:
             trail(session).record(session, AuditEvent("quarantine.listed", None, "quarantine", import_id,
                                                       f"rows={shown}"))
             session.commit()
     except Refused as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
     finally:
         sessions.kw["bind"].dispose()
 

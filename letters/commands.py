@@ -25,6 +25,7 @@ from registers.audit import record_reads
 from registers.codes import LetterKind, LetterStatus
 from registers.db import registers_of
 from registers.errors import Refused
+from registers.meldingen import nederlands
 from registers.models import Letter
 from rules.date_option import DATUM
 
@@ -36,7 +37,7 @@ def _sessions(settings: Settings):
     try:
         return registers_of(settings)
     except ValueError as exc:  # Refused too: no named user
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
 
 
 @click.group("letters")
@@ -72,14 +73,14 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
     try:
         config = settings.letters
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
     sessions = _sessions(settings)
     try:
         result = run_letters(sessions, settings.staging_path, out_dir, peildatum,
                              gemeenten=settings.gemeenten, config=config, pdf=not no_pdf,
                              workers=workers, agenda=settings.agenda)
     except (LetterRunBusy, StagingLocked, Refused) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
     except duckdb.CatalogException as exc:
         raise click.ClickException(f"the staging database has no BRP persons yet ({exc}); "
                                    "import a BRP delivery first") from None
@@ -119,7 +120,7 @@ def draft_command(ctx: click.Context, case_id: int, soort: str, datum: date | No
                        case_id, LetterKind(soort), datum=datum or date.today(), gemeenten=settings.gemeenten,
                        config=settings.letters)
     except Refused as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
     finally:
         sessions.kw["bind"].dispose()
     for item in drafts:
@@ -141,7 +142,7 @@ def store_command(ctx: click.Context, path: Path, by: str | None) -> None:
     try:
         letter = store(sessions, path, settings.data_dir / "letters")
     except Refused as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
     finally:
         sessions.kw["bind"].dispose()
     click.echo(f"brief {letter.kenmerk} opgeslagen op zaak {letter.case_id} (rang {letter.rang}, aan "

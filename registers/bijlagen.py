@@ -77,16 +77,16 @@ def read(session: Session, bijlage_id: int, data_dir: Path) -> tuple[Bijlage, by
     """An attachment's row and content, checked against its hash; reading is audited."""
     entry = session.get(Bijlage, bijlage_id)
     if entry is None:
-        raise Refused(f"there is no attachment {bijlage_id}")
+        raise Refused(f"there is no attachment {bijlage_id}", code="geen_bijlage", id=bijlage_id)
     path = _path(directory(data_dir), entry.sha256)
     try:
         content = path.read_bytes()
     except FileNotFoundError:
         raise Refused(f"attachment {bijlage_id} ({entry.bestandsnaam}) is missing from "
-                      f"{path.parent}") from None
+                      f"{path.parent}", code="bijlage_weg", id=bijlage_id, naam=entry.bestandsnaam) from None
     if hashlib.sha256(content).hexdigest() != entry.sha256:
         raise Refused(f"attachment {bijlage_id} ({entry.bestandsnaam}) was changed on disk: "
-                      "its hash differs")
+                      "its hash differs", code="bijlage_gewijzigd", id=bijlage_id, naam=entry.bestandsnaam)
     trail(session).record(session, AuditEvent("bijlage.read", entry.action.case.persoonsnummer, "bijlagen",
                                               entry.id))
     return entry, content

@@ -104,7 +104,8 @@ def _as_date(value: Any, what: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise Refused(f"{what}: {value!r} is not an ISO date") from None
+        raise Refused(f"{what}: {value!r} is not an ISO date",
+                      code="sync_geen_datum", waar=what, waarde=value) from None
 
 
 def _as_mapping(row: Any) -> Mapping[str, Any]:
@@ -123,20 +124,25 @@ def _normalise(signals: Iterable[Any], peildatum: date, gemeenten: frozenset[str
         where = f"signal row {number}"
         pn = str(row.get("persoonsnummer") or "").strip()
         if not is_persoonsnummer(pn):
-            raise Refused(f"{where}: persoonsnummer fails the elfproef (BSN or onderwijsnummer)")
+            raise Refused(f"{where}: persoonsnummer fails the elfproef (BSN or onderwijsnummer)",
+                          code="sync_elfproef", waar=where)
         try:
             signal = ReasonCode(str(row.get("signal")))
         except ValueError:
-            raise Refused(f"{where}: unknown signal {row.get('signal')!r}") from None
+            raise Refused(f"{where}: unknown signal {row.get('signal')!r}",
+                          code="sync_onbekend_signaal", waar=where, waarde=row.get("signal")) from None
         gemeentecode = str(row.get("gemeentecode") or "").strip().zfill(4)
         if not gemeentecode.isdigit() or len(gemeentecode) != 4:
-            raise Refused(f"{where}: gemeentecode {row.get('gemeentecode')!r} is not 4 digits")
+            raise Refused(f"{where}: gemeentecode {row.get('gemeentecode')!r} is not 4 digits",
+                          code="sync_gemeentecode", waar=where, waarde=row.get("gemeentecode"))
         if gemeenten is not None and gemeentecode not in gemeenten:
             raise Refused(f"{where}: gemeente {gemeentecode} is outside this sync "
-                          f"({', '.join(sorted(gemeenten))})")
+                          f"({', '.join(sorted(gemeenten))})",
+                          code="sync_buiten_gemeenten", waar=where, gemeente=gemeentecode)
         row_peildatum = _as_date(row.get("peildatum"), where)
         if row_peildatum is not None and row_peildatum != peildatum:
-            raise Refused(f"{where}: peildatum {row_peildatum} differs from the sync's {peildatum}")
+            raise Refused(f"{where}: peildatum {row_peildatum} differs from the sync's {peildatum}",
+                          code="sync_peildatum", waar=where, datum=row_peildatum, peildatum=peildatum)
         sinds = _as_date(row.get("sinds"), where)
         flags = {flag: bool(row.get(flag)) for flag in FLAGS}
         key = (pn, signal.value)
@@ -179,7 +185,8 @@ def sync_cases(
         try:
             reasons[(str(pn), str(getattr(signal, "value", signal)))] = CloseReason(reason).value
         except ValueError:
-            raise Refused(f"gone_reasons: unknown close reason {reason!r}") from None
+            raise Refused(f"gone_reasons: unknown close reason {reason!r}",
+                          code="sync_sluitreden", waarde=reason) from None
     audit = trail(session)
     connection = writer_connection(session)
     session.flush()  # the set-based statements below bypass the ORM: pending changes go first

@@ -33,7 +33,8 @@ def parse_code(enum: type[E], value: object, what: str) -> E:
             return enum(candidate)
         except ValueError:
             continue
-    raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}")
+    raise Refused(f"unknown {what} {value!r}; use one of: {', '.join(m.value for m in enum)}",
+                  code="onbekende_code", wat=what, waarde=value, keuzes=", ".join(m.value for m in enum))
 
 
 class Labelled(StrEnum):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from registers.db import register_session as db_session
 from registers.errors import Refused
+from registers.meldingen import nederlands
 
 
 @contextmanager
@@ -24,4 +25,4 @@ def register_session(ctx: click.Context, *, write: bool = True) -> Iterator[Sess
         with db_session(ctx.obj, write=write) as session:
             yield session
     except (Refused, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None

@@ -73,7 +73,7 @@ def read_dossier(session: Session, dossier_id: int) -> Dossier:
             selectinload(Dossier.reasons).selectinload(Case.actions).selectinload(CaseAction.bijlagen),
             selectinload(Dossier.reasons).selectinload(Case.melding))).first()
     if dossier is None:
-        raise Refused(f"there is no dossier {dossier_id}")
+        raise Refused(f"there is no dossier {dossier_id}", code="geen_dossier", id=dossier_id)
     trail(session).record(session, AuditEvent("dossier.read", dossier.persoonsnummer, "dossiers", dossier.id))
     return dossier
 
@@ -145,11 +145,14 @@ def record_action(
         kind = action if isinstance(action, ActionType) else ActionType.parse(action)
     except ValueError:
         choices = ", ".join(a.value for a in ActionType if not a.is_system)
-        raise Refused(f"unknown action {action!r}; use one of: {choices}") from None
+        raise Refused(f"unknown action {action!r}; use one of: {choices}",
+                      code="onbekende_actie", waarde=action, keuzes=choices) from None
     if kind.is_system:
-        raise Refused(f"{kind.value!r} is written by the weekly sync, not by hand")
+        raise Refused(f"{kind.value!r} is written by the weekly sync, not by hand",
+                      code="actie_van_sync", actie=kind.label)
     if (close_reason is not None or reden_afsluiting is not None) and kind is not ActionType.GESLOTEN:
-        raise Refused("a close reason belongs to closing (action gesloten)")
+        raise Refused("a close reason belongs to closing (action gesloten)",
+                      code="sluitreden_alleen_bij_sluiten")
     if attachments and attachment_dir is None:
         raise Refused("attachments need the data directory to keep them in", code="bijlage_zonder_map")
     if tegen is not None and kind is not ActionType.PROCES_VERBAAL:
@@ -183,7 +186,8 @@ def record_action(
     if reason.signal == VERZUIMMELDING and kind is not ActionType.NOTITIE:
         _handle_melding(session, reason, kind, on, by, reden_afsluiting, today)
     elif reden_afsluiting is not None:
-        raise Refused("a reden afsluiting belongs to closing a verzuimmelding reason")
+        raise Refused("a reden afsluiting belongs to closing a verzuimmelding reason",
+                      code="reden_afsluiting_alleen_melding")
 
     now = datetime.now(UTC).replace(tzinfo=None)
     entry = CaseAction(case=reason, action=kind, on_date=on, by=by, note=note, recorded_at=now)

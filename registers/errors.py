@@ -8,7 +8,8 @@ class Refused(ValueError):
     """A change the register refuses: an unknown id, a closed case, an impossible date, a bad code.
 
     `code` (with `params`) names the refusal stably, so a screen can say it in its own words
-    (web/meldingen.py); the message itself is what the command line and the log show."""
+    (registers/meldingen.py); the command line and the screen say it in Dutch from that table, the log
+    keeps the message itself."""
 
     def __init__(self, message: str = "", *, code: str | None = None, **params: object) -> None:
         super().__init__(message)

@@ -20,6 +20,7 @@ from registers.command_session import register_session
 from registers.db import open_registers, writer_connection
 from registers.errors import Refused
 from registers.gebruikers import add_user, count_users, disable_user, list_users, require_user
+from registers.meldingen import nederlands
 
 PASSWORD_ENV = "INBEELD_WACHTWOORD"
 COLUMNS = ("login", "naam", "rol", "gemeenten", "actief", "geblokkeerd_tot")
@@ -65,7 +66,7 @@ def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten
                 user = add_user(session, login, naam, rol, wachtwoord, gemeenten.split(","))
                 session.commit()
         except Refused as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(nederlands(exc)) from None
         finally:
             factory.kw["bind"].dispose()
     scope = ", ".join(user.gemeenten) or "alle gemeenten"

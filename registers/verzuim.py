@@ -75,18 +75,22 @@ def _school_values(row: Mapping[str, Any], where: str) -> dict[str, Any]:
             try:
                 values[name] = parse_date(values[name])
             except ValueError as exc:
-                raise Refused(f"{where}: {name}: {exc}") from None
+                raise Refused(f"{where}: {name}: {exc}",
+                              code="melding_datum", waar=where, veld=name, fout=exc) from None
     if not is_persoonsnummer(str(values["persoonsnummer"] or "")):
-        raise Refused(f"{where}: persoonsnummer fails the elfproef (BSN or onderwijsnummer)")
+        raise Refused(f"{where}: persoonsnummer fails the elfproef (BSN or onderwijsnummer)",
+                      code="melding_elfproef", waar=where)
     try:
         values["soort"] = parse_code(VerzuimSoort, values["soort"], "soort verzuim")
     except Refused as exc:
-        raise Refused(f"{where}: {exc}") from None
+        raise Refused(f"{where}: {exc}", code="melding_soort", waar=where, waarde=values["soort"]) from None
     if not values["brin"] or values["begindatum"] is None:
-        raise Refused(f"{where}: brin and begindatum are required")
+        raise Refused(f"{where}: brin and begindatum are required", code="melding_onvolledig", waar=where)
     if values["einddatum"] is not None and values["einddatum"] < values["begindatum"]:
         raise Refused(f"{where}: einddatum {format_nl(values['einddatum'])} lies before "
-                      f"begindatum {format_nl(values['begindatum'])}")
+                      f"begindatum {format_nl(values['begindatum'])}",
+                      code="melding_eind_voor_begin", waar=where, eind=values["einddatum"],
+                      begin=values["begindatum"])
     return values
 
 
@@ -102,7 +106,8 @@ def register_meldingen(session: Session, rows: Iterable[Mapping[str, Any]], *,
     for number, row in enumerate(rows, start=1):
         meldingsnummer = str(row.get("meldingsnummer") or "").strip()
         if not meldingsnummer:
-            raise Refused(f"melding {number}: meldingsnummer is required")
+            raise Refused(f"melding {number}: meldingsnummer is required",
+                          code="melding_zonder_nummer", nummer=number)
         checked[meldingsnummer] = _school_values(row, f"melding {meldingsnummer}")
     known = {m.meldingsnummer: m for m in session.scalars(
         select(Verzuimmelding).where(Verzuimmelding.meldingsnummer.in_(list(checked))))} if checked else {}
@@ -156,7 +161,8 @@ def register_from_staging(session: Session, staging_path: Path, *, import_id: in
             names = [d[0] for d in cursor.description]
             rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     except (duckdb.Error, StagingLocked) as exc:
-        raise Refused(f"cannot read the verzuimmeldingen in staging {staging_path}: {exc}") from None
+        raise Refused(f"cannot read the verzuimmeldingen in staging {staging_path}: {exc}",
+                      code="staging_onleesbaar", pad=staging_path, fout=exc) from None
     return register_meldingen(session, rows, today=today)
 
 
@@ -164,7 +170,8 @@ def get_melding(session: Session, meldingsnummer: str) -> Verzuimmelding:
     melding = session.scalars(select(Verzuimmelding).options(selectinload(Verzuimmelding.changes))
                               .where(Verzuimmelding.meldingsnummer == meldingsnummer)).first()
     if melding is None:
-        raise Refused(f"there is no verzuimmelding {meldingsnummer!r}")
+        raise Refused(f"there is no verzuimmelding {meldingsnummer!r}",
+                      code="geen_melding", melding=meldingsnummer)
     return melding
 
 
@@ -241,7 +248,9 @@ def withdraw(session: Session, meldingsnummer: str, on: date) -> Verzuimmelding:
     if melding.status == S.INGETROKKEN:
         return melding
     if melding.status in (S.AFGESLOTEN, S.TER_KENNISGEVING_AANGENOMEN):
-        raise Refused(f"melding {meldingsnummer} is already {melding.status.label.lower()}")
+        raise Refused(f"melding {meldingsnummer} is already {melding.status.label.lower()}",
+                      code="melding_al_definitief", melding=meldingsnummer,
+                      status=melding.status.label.lower())
     melding.status, melding.status_datum = S.INGETROKKEN, on
     melding.reden_afsluiting = melding.toelichting_afsluiting = None
     melding.changes.append(VerzuimStatusChange(status=S.INGETROKKEN, on_date=on, by=SCHOOL,
@@ -305,7 +314,8 @@ def check_feedback(root: etree._Element) -> None:
     schema = load_schema()
     if not schema.validate(root):
         error = schema.error_log[0]
-        raise Refused(f"the feedback for DUO breaks {SCHEMA.name}: {error.message}")
+        raise Refused(f"the feedback for DUO breaks {SCHEMA.name}: {error.message}",
+                      code="terugkoppeling_ongeldig", schema=SCHEMA.name, fout=error.message)
 
 
 def export_feedback_xml(session: Session, out: str | Path, *, since: date | None = None,

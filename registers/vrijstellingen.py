@@ -45,6 +45,7 @@ from connectors.person_facts import BirthFacts, birth_facts
 from connectors.persoonsnummer import is_persoonsnummer
 from registers.audit import AuditEvent, trail
 from registers.errors import Refused, RefusedDelivery
+from registers.meldingen import NL, nederlands
 from registers.models import Persoon, Vrijstelling
 from rules.dates import MaandDag, add_months, format_nl, parse_date, schooljaar_einde
 from rules.parameters import value
@@ -62,7 +63,8 @@ def parse_grond(code: str | Vrijstellingsgrond) -> Vrijstellingsgrond:
     try:
         return code if isinstance(code, Vrijstellingsgrond) else Vrijstellingsgrond.from_code(code)
     except ValueError as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(str(exc), code="onbekende_grond", waarde=code,
+                      keuzes=", ".join(g.value for g in Vrijstellingsgrond)) from None
 
 
 def check(grond: Vrijstellingsgrond, begindatum: date, einddatum: date | None, *,
@@ -113,7 +115,7 @@ def check_fits(grond: Vrijstellingsgrond, begindatum: date, persoon: BirthFacts 
         return
     toets = past(grond, persoon.geboortedatum, begindatum, persoon.sk_datum, persoon.pro_vso_datum)
     if toets.past is not True:
-        raise Refused(f"niet toegestaan: {toets.reden}")
+        raise Refused(f"niet toegestaan: {toets.reden}", code="niet_toegestaan", reden=toets.reden)
 
 
 def facts_of(session: Session, persoonsnummer: str, staging_path: Path | None = None) -> BirthFacts | None:
@@ -126,7 +128,7 @@ def facts_of(session: Session, persoonsnummer: str, staging_path: Path | None = 
             with Staging(staging_path, read_only=True) as staging:
                 found = birth_facts(staging.con, [persoonsnummer]).get(persoonsnummer)
         except StagingLocked as exc:
-            raise Refused(str(exc)) from None
+            raise Refused(str(exc), code="staging_bezet", fout=exc) from None
         if found is not None:
             return found
     persoon = session.get(Persoon, persoonsnummer)
@@ -170,7 +172,7 @@ def add_vrijstelling(
     `persoon`: the person's birth facts; else they are looked up (`facts_of`, staging first)."""
     persoonsnummer = persoonsnummer.strip()
     if not is_persoonsnummer(persoonsnummer):
-        raise Refused("the persoonsnummer fails the elfproef (not a BSN or onderwijsnummer)")
+        raise Refused("the persoonsnummer fails the elfproef (not a BSN or onderwijsnummer)", code="elfproef")
     grond = parse_grond(grond)
     check(grond, begindatum, einddatum, verklaring_datum=verklaring_datum, nooit_geschikt=nooit_geschikt)
     check_fits(grond, begindatum, persoon or facts_of(session, persoonsnummer, staging_path))
@@ -190,9 +192,11 @@ def end_vrijstelling(session: Session, vrijstelling_id: int, einddatum: date) ->
     """Give an open vrijstelling its einddatum (the child goes back to school, moves abroad, ...)."""
     entry = session.get(Vrijstelling, vrijstelling_id)
     if entry is None:
-        raise Refused(f"there is no vrijstelling {vrijstelling_id}")
+        raise Refused(f"there is no vrijstelling {vrijstelling_id}",
+                      code="geen_vrijstelling", id=vrijstelling_id)
     if entry.einddatum is not None:
-        raise Refused(f"vrijstelling {entry.id} already ends on {format_nl(entry.einddatum)}")
+        raise Refused(f"vrijstelling {entry.id} already ends on {format_nl(entry.einddatum)}",
+                      code="vrijstelling_al_geeindigd", id=entry.id, eind=entry.einddatum)
     check(entry.grond, entry.begindatum, einddatum)
     entry.einddatum = einddatum
     session.flush()
@@ -307,7 +311,7 @@ def import_vrijstellingen_file(session: Session, staging_path: Path, path: Path,
     except RefusedFile as exc:
         raise RefusedDelivery(exc) from None
     except StagingLocked as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(str(exc), code="staging_bezet", fout=exc) from None
     return replace(summary, quarantined=staged_faults, import_id=import_id,
                    duplicate=result.status == "duplicate")
 
@@ -345,21 +349,21 @@ def _as_date(row: Mapping[str, Any], name: str) -> date | None:
         return value
     try:
         return parse_date(str(value))
-    except ValueError as exc:
-        raise _RowFault(name, str(exc)) from None
+    except ValueError:
+        raise _RowFault(name, f"geen geldige datum: {value!r}") from None
 
 
 def _import_row(session: Session, row: Mapping[str, Any], persons: Mapping[str, BirthFacts]) -> str:
     persoonsnummer = str(row.get("persoonsnummer") or "")
     if not is_persoonsnummer(persoonsnummer):
-        raise _RowFault("persoonsnummer", "fails the elfproef (not a BSN or onderwijsnummer)")
+        raise _RowFault("persoonsnummer", NL["elfproef"].rstrip("."))
     try:
         grond = parse_grond(str(row.get("grondslag") or ""))
     except Refused as exc:
-        raise _RowFault("grondslag", str(exc)) from None
+        raise _RowFault("grondslag", nederlands(exc)) from None
     begindatum = _as_date(row, "begindatum")
     if begindatum is None:
-        raise _RowFault("begindatum", "required")
+        raise _RowFault("begindatum", "verplicht")
     einddatum = _as_date(row, "einddatum")
     toelichting = str(row.get("toelichting") or "").strip() or None
     known = session.scalars(select(Vrijstelling).where(
@@ -372,11 +376,11 @@ def _import_row(session: Session, row: Mapping[str, Any], persons: Mapping[str, 
         _check_overlap(session, persoonsnummer, grond, begindatum, einddatum,
                        exclude_id=known.id if known is not None else None)
     except Refused as exc:
-        raise _RowFault("begindatum/einddatum", str(exc)) from None
+        raise _RowFault("begindatum/einddatum", nederlands(exc)) from None
     try:
         check_fits(grond, begindatum, persons.get(persoonsnummer) or facts_of(session, persoonsnummer))
     except Refused as exc:
-        raise _RowFault("grondslag", str(exc), grond.value) from None
+        raise _RowFault("grondslag", nederlands(exc), grond.value) from None
     audit = trail(session)
     if known is None:
         entry = Vrijstelling(persoonsnummer=persoonsnummer, grond=grond, begindatum=begindatum,

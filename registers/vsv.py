@@ -105,10 +105,11 @@ def set_outcome(session: Session, entry_id: int, uitkomst: VsvUitkomst | str, on
     """Register by hand where a young person went."""
     entry = session.get(VsvEntry, entry_id)
     if entry is None:
-        raise Refused(f"no VSV register entry with id {entry_id}")
+        raise Refused(f"no VSV register entry with id {entry_id}", code="geen_vsv", id=entry_id)
     outcome = parse_code(VsvUitkomst, uitkomst, "VSV outcome")
     if on < entry.startset_datum:
-        raise Refused(f"the outcome date {on} lies before the startset of {entry.startset_datum}")
+        raise Refused(f"the outcome date {on} lies before the startset of {entry.startset_datum}",
+                      code="uitkomst_voor_startset", datum=on, startset=entry.startset_datum)
     entry.uitkomst = outcome
     entry.uitkomst_datum = on
     entry.toelichting = toelichting

@@ -120,12 +120,13 @@ def _staging(settings: Settings) -> Iterator:
 def _registers(settings: Settings) -> Iterator[Session]:
     """A register session whose reads of personal data are audited."""
     from registers.db import register_session
+    from registers.meldingen import nederlands
 
     try:
         with register_session(settings) as session:
             yield session
     except ValueError as exc:  # Refused too: no named user
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(nederlands(exc)) from None
 
 
 @click.group("report")

@@ -27,13 +27,13 @@ from registers.codes import (
 )
 from registers.dossiers import assign, lead_reason, read_dossier, record_action, timeline
 from registers.errors import Refused
+from registers.meldingen import nederlands
 from registers.models import Dossier, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
 from reports import staging_queries
 from rules.vrijstellingen import Vrijstellingsgrond
 from web import afspraken, forms, stukken
-from web.meldingen import nederlands
 from web.requests import PaginaFout, Verzoek
 from web.stores import staging
 

@@ -25,8 +25,8 @@ from registers.audit import record_reads
 from registers.codes import LetterKind, LetterStatus
 from registers.dossiers import lead_reason
 from registers.errors import Refused
+from registers.meldingen import nederlands
 from registers.models import Dossier, Letter
-from web.meldingen import nederlands
 from web.requests import PaginaFout, Verzoek
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -13,6 +13,7 @@ from registers.audit import record_reads
 from registers.codes import REASON_LABELS
 from registers.dossiers import lead_reason
 from registers.errors import Refused
+from registers.meldingen import nederlands
 from registers.zoeken import zoek
 from web.inbox import _scope
 from web.requests import Verzoek
@@ -36,7 +37,7 @@ def search(verzoek: Verzoek) -> Response:
                          case_filter=lambda query: _scope(query, verzoek), limit=LIMIT, audit=False)
         except Refused as exc:
             return verzoek.render("zoeken.html.j2", status=400, titel="Zoeken", q=q, resultaten=None,
-                                  fout=str(exc))
+                                  fout=nederlands(exc))
         shown = [(person, case) for person in found.gevonden for case in person.zaken][:LIMIT]
         record_reads(session, "zoeken.gevonden", "dossiers", [(c.id, c.persoonsnummer) for _p, c in shown])
         session.commit()

@@ -135,7 +135,7 @@ def test_import_loads_good_rows_quarantines_bad_ones_and_is_idempotent(session: 
     assert sorted((q.line, q.field) for q in first.quarantined) == [
         (4, "persoonsnummer"), (5, "grondslag"), (6, "begindatum/einddatum"), (7, "begindatum")]
     season = next(q for q in first.quarantined if q.line == 6)
-    assert "only March to October" in season.reason
+    assert "alleen van maart tot en met oktober" in season.reason
 
     again = import_vrijstellingen_file(session, staging, path)
     assert (again.new, again.updated, again.unchanged, again.duplicate) == (0, 0, 2, True)
