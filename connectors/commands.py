@@ -164,6 +164,6 @@ def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str)
             return
     columns = ["import_id", "file", "line", "field", "value", "reason"]
     _audit_quarantine_read(settings, import_id, len(rows))
-    empty = "No quarantined rows" + (f" for import {import_id}." if import_id is not None else ".")
-    emit(rows, columns, fmt, empty=empty, width=60, noun="quarantined value(s)")
+    empty = "Geen waarden in quarantaine" + (f" voor import {import_id}." if import_id is not None else ".")
+    emit(rows, columns, fmt, empty=empty, width=60, noun="in quarantaine")
 

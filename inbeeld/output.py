@@ -1,7 +1,8 @@
 """How list commands print: one `--format table|csv|json` option and one printer for all of them.
 
 Declared once, as sqlite-utils declares its `output_options`: a list command takes
-`@output_options` and hands its rows to `emit`. CSV is semicolon separated with CRLF line ends,
+`@output_options` and hands its rows to `emit`. The table and the CSV head their columns in Dutch
+(`KOPPEN`), JSON keeps the documented keys. CSV is semicolon separated with CRLF line ends,
 for Dutch Excel, and every cell goes through `inbeeld.cells.neutralise_csv` (docs/spec.md §6); JSON is a
 list of objects with ISO dates; the table is aligned plain text ending in the row count.
 
@@ -25,6 +26,21 @@ import click
 from inbeeld.cells import csv_writer, neutralise_csv
 
 FORMATS = ("table", "csv", "json")
+
+#: The Dutch header the table and the CSV show for a list's machine key that is not Dutch itself
+#: (issue 14 item 9). JSON keeps the keys: they are documented and scripts rely on them.
+KOPPEN = {
+    "id": "nr", "opened_on": "geopend", "assigned_to": "behandelaar", "closed_on": "gesloten",
+    "close_reason": "reden_sluiten", "signal": "signaal",
+    "at": "tijdstip", "actor": "gebruiker", "action": "actie", "entity": "tabel", "entity_id": "regel_nr",
+    "import_id": "import", "file": "bestand", "line": "regel", "field": "veld", "value": "waarde",
+    "reason": "reden",
+}
+
+
+def kop(column: str) -> str:
+    """The header a person reads for `column` (KOPPEN), the column itself when it is Dutch already."""
+    return KOPPEN.get(column, column)
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +83,7 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
     records = [{c: _cell(v) for c, v in record.items()} for record in records]  # a list: one cell
     if fmt == "csv":
         writer = csv_writer(sys.stdout)
-        writer.writerow([neutralise_csv(column) for column in columns])
+        writer.writerow([neutralise_csv(kop(column)) for column in columns])
         for record in records:
             writer.writerow(["" if record[c] is None else neutralise_csv(str(record[c])) for c in columns])
     elif not records and empty is not None:
@@ -75,10 +91,11 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
     else:
         cells = [["" if record[c] is None else printable(str(record[c])) for c in columns]
                  for record in records]
-        widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+        headers = [kop(c) for c in columns]
+        widths = [max([len(h)] + [len(line[i]) for line in cells]) for i, h in enumerate(headers)]
         if width:
             widths = [min(width, w) for w in widths]
-        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
         for line in cells:
             click.echo("  ".join(v[:w].ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
         click.echo(f"({len(records)}{' ' + noun if noun else ''})")

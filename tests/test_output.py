@@ -50,3 +50,19 @@ def test_table_is_aligned_and_counted() -> None:
 
 def test_an_unknown_format_is_a_usage_error() -> None:
     assert CliRunner().invoke(listing, ["--format", "xml"]).exit_code == 2
+
+
+@click.command()
+@output_options
+def dossiers(fmt: str) -> None:
+    emit([{"id": 7, "persoonsnummer": "999990019", "assigned_to": "jjansen", "opened_on": date(2026, 9, 7)}],
+         ["id", "persoonsnummer", "assigned_to", "opened_on"], fmt)
+
+
+def test_table_and_csv_head_in_dutch_and_json_keeps_its_keys() -> None:
+    table = CliRunner().invoke(dossiers, []).output.splitlines()
+    assert table[0].split() == ["nr", "persoonsnummer", "behandelaar", "geopend"]
+    csv_head = CliRunner().invoke(dossiers, ["--format", "csv"]).output.splitlines()[0]
+    assert csv_head == "nr;persoonsnummer;behandelaar;geopend"
+    assert list(json.loads(CliRunner().invoke(dossiers, ["--format", "json"]).output)[0]) == [
+        "id", "persoonsnummer", "assigned_to", "opened_on"]

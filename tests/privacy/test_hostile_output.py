@@ -117,6 +117,6 @@ def test_the_quarantine_list_neutralises_hostile_values(tmp_path: Path) -> None:
     by = add_tester(tmp_path / "data")
     listed = runner.invoke(main, [*data, *by, "quarantine", "list", "--format", "csv"])
 
-    values = [row["value"] for row in csv.DictReader(io.StringIO(listed.output), delimiter=";")]
+    values = [row["waarde"] for row in csv.DictReader(io.StringIO(listed.output), delimiter=";")]
     assert len(values) == len(FORMULAS)
     assert all(value.startswith("'") for value in values), values

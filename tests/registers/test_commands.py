@@ -90,7 +90,7 @@ def test_refusals_exit_1_and_usage_errors_exit_2(run, case_id: int, args: list[s
 def test_csv_output_neutralises_spreadsheet_formulas(run, case_id: int) -> None:
     run("cases", "assign", str(case_id), "=HYPERLINK(\"http://evil\")")
     rows = list(csv.DictReader(io.StringIO(run("cases", "list", "--format", "csv").output), delimiter=";"))
-    assert rows[0]["assigned_to"].startswith("'=")
+    assert rows[0]["behandelaar"].startswith("'=")
 
 
 def test_vrijstelling_add_end_list_and_refusals(run) -> None:

@@ -17,7 +17,8 @@ DUTCH_ALREADY = {"registers/agenda.py", "registers/gebruikers.py", "registers/ge
 
 
 def test_every_code_a_register_gives_has_its_dutch_line() -> None:
-    assert CODES and CODES <= set(NL), sorted(CODES - set(NL))
+    assert CODES
+    assert not CODES - set(NL), sorted(CODES - set(NL))
 
 
 def test_every_refusal_has_a_code_unless_its_module_words_it_in_dutch() -> None:

@@ -47,7 +47,7 @@ def test_signals_type_filter_and_csv(data_dir: Path) -> None:
                                "--format", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("signal;persoonsnummer;gemeentecode;peildatum;sinds")
+    assert lines[0].startswith("signaal;persoonsnummer;gemeentecode;peildatum;sinds")
     assert len(lines) > 1 and all(line.startswith("ABSOLUUT_VERZUIM;") for line in lines[1:])
 
 
