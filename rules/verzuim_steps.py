@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from rules.dates import anniversary, format_nl
-from rules.parameters import PARAMETERS, Parameters
+from rules.parameters import Parameters, active
 from rules.status import LPW, StatusCode, bepaal_status
 
 SR = "Wetboek van Strafrecht"
@@ -44,10 +44,14 @@ HALT_BESLUIT = "Besluit aanwijzing Halt-feiten (BWBR0007217) art. 1 onder l"
 DAG = timedelta(days=1)
 LEERPLICHTIG, KWALIFICATIEPLICHTIG = StatusCode.LEERPLICHTIG, StatusCode.KWALIFICATIEPLICHTIG
 
-#: Lpw art. 2 lid 3, art. 22 lid 3, art. 26 lid 2: "de leerplichtige jongere die de leeftijd van 12 jaren
-#: heeft bereikt"; Sr art. 77a: "de leeftijd van twaalf jaren doch nog niet die van achttien jaren".
-EIGEN_PLICHT_LEEFTIJD = 12
-HALT_LEEFTIJD_TOT = 18
+#: Dated parameters (rules/law/wet/): Lpw art. 2 lid 3, 22 lid 3, 26 lid 2 "de leerplichtige jongere die
+#: de leeftijd van 12 jaren heeft bereikt"; Sr art. 77a "de leeftijd van twaalf jaren doch nog niet die
+#: van achttien jaren" (ten tijde van het feit), art. 77c lid 2.
+EIGEN_PLICHT_LEEFTIJD = "eigen_schoolbezoek_leeftijd"
+HALT_LEEFTIJD_VAN = "halt_leeftijd_van"
+HALT_LEEFTIJD_TOT = "halt_leeftijd_tot"
+
+
 
 
 class Stap(StrEnum):
@@ -99,11 +103,17 @@ STAPPEN_TABEL = {
 }
 
 
+def _verjaardag(geboortedatum: date, name: str, on: date, parameters: Parameters) -> date:
+    """The birthday on which the young person reaches the age `name` holds on `on`."""
+    return anniversary(geboortedatum, int(parameters.value(name, on)))
+
+
 def _grenzen(geboortedatum: date, tot: date, sk_datum: date | None, pro_vso_datum: date | None,
              parameters: Parameters) -> set[date]:
-    """The days on which a status or an age that matters here can change."""
+    """The days on which a status or an age that matters here can change (the ages as on `tot`)."""
     status = bepaal_status(geboortedatum, tot, sk_datum, pro_vso_datum, parameters=parameters)
-    dagen = {anniversary(geboortedatum, EIGEN_PLICHT_LEEFTIJD), anniversary(geboortedatum, HALT_LEEFTIJD_TOT)}
+    dagen = {_verjaardag(geboortedatum, name, tot, parameters)
+             for name in (EIGEN_PLICHT_LEEFTIJD, HALT_LEEFTIJD_VAN, HALT_LEEFTIJD_TOT)}
     for dag in (status.leerplicht_start, status.kwalificatieplicht_start, sk_datum, pro_vso_datum):
         if dag is not None:
             dagen.add(dag)
@@ -115,37 +125,41 @@ def _grenzen(geboortedatum: date, tot: date, sk_datum: date | None, pro_vso_datu
 
 def _in_venster(stap: Stap, tegen: Tegen, geboortedatum: date, dag: date, sk_datum: date | None,
                 pro_vso_datum: date | None, parameters: Parameters) -> bool:
-    """Whether verzuim on `dag` is a feit the step can be about (STAPPEN_TABEL)."""
+    """Whether verzuim on `dag` is a feit the step can be about (STAPPEN_TABEL), by the law of that day."""
     status = bepaal_status(geboortedatum, dag, sk_datum, pro_vso_datum, parameters=parameters).status
     if tegen is Tegen.OUDERS:
         return status in (LEERPLICHTIG, KWALIFICATIEPLICHTIG)
     eigen = status == KWALIFICATIEPLICHTIG or (
-        status == LEERPLICHTIG and dag >= anniversary(geboortedatum, EIGEN_PLICHT_LEEFTIJD))
+        status == LEERPLICHTIG and dag >= _verjaardag(geboortedatum, EIGEN_PLICHT_LEEFTIJD, dag, parameters))
     if stap is Stap.HALT_VERWIJZING:
-        return eigen and dag < anniversary(geboortedatum, HALT_LEEFTIJD_TOT)
+        return (eigen and _verjaardag(geboortedatum, HALT_LEEFTIJD_VAN, dag, parameters) <= dag
+                < _verjaardag(geboortedatum, HALT_LEEFTIJD_TOT, dag, parameters))
     return eigen
 
 
-def _weigering(stap: Stap, tegen: Tegen, geboortedatum: date, van: date, tot: date) -> tuple[str, str,
-                                                                                           dict[str, object]]:
-    """Why no day of the verzuim fits: the text, the code and its parameters."""
-    twaalf, achttien = (anniversary(geboortedatum, EIGEN_PLICHT_LEEFTIJD),
-                        anniversary(geboortedatum, HALT_LEEFTIJD_TOT))
+def _weigering(stap: Stap, tegen: Tegen, geboortedatum: date, van: date, tot: date,
+               parameters: Parameters) -> tuple[str, str, dict[str, object]]:
+    """Why no day of the verzuim fits: the text, the code and its parameters (the ages as on `tot`)."""
+    eigen, halt_van, halt_tot = (int(parameters.value(name, tot))
+                                 for name in (EIGEN_PLICHT_LEEFTIJD, HALT_LEEFTIJD_VAN, HALT_LEEFTIJD_TOT))
+    twaalf, halt_vanaf, achttien = (anniversary(geboortedatum, eigen), anniversary(geboortedatum, halt_van),
+                                    anniversary(geboortedatum, halt_tot))
     periode = f"het verzuim van {format_nl(van)} tot en met {format_nl(tot)}"
     params: dict[str, object] = {"van": van, "tot": tot, "twaalf": twaalf, "achttien": achttien}
-    if stap is Stap.HALT_VERWIJZING and tot < twaalf:
-        return (f"een Halt-verwijzing is alleen mogelijk voor verzuim van een jongere van 12 tot 18 jaar "
-                f"({SR} art. 77a en 77e; {HALT_BESLUIT}); de jongere wordt 12 op {format_nl(twaalf)}, na "
-                f"{periode}", "halt_jonger_dan_12", params)
+    if stap is Stap.HALT_VERWIJZING and tot < max(twaalf, halt_vanaf):
+        leeftijd, verjaardag = max((eigen, twaalf), (halt_van, halt_vanaf), key=lambda pair: pair[1])
+        return (f"een Halt-verwijzing is alleen mogelijk voor verzuim van een jongere van {halt_van} tot "
+                f"{halt_tot} jaar ({SR} art. 77a en 77e; {HALT_BESLUIT}; {LPW} art. 2 lid 3); de jongere "
+                f"wordt {leeftijd} op {format_nl(verjaardag)}, na {periode}", "halt_jonger_dan_12", params)
     if stap is Stap.HALT_VERWIJZING and van >= achttien:
-        return (f"een Halt-verwijzing is alleen mogelijk voor verzuim van vóór de 18e verjaardag ({SR} art. "
-                f"77a, 77c lid 2 en 77e); de jongere werd 18 op {format_nl(achttien)}, vóór {periode}",
-                "halt_18_of_ouder", params)
+        return (f"een Halt-verwijzing is alleen mogelijk voor verzuim van vóór de {halt_tot}e verjaardag "
+                f"({SR} art. 77a, 77c lid 2 en 77e); de jongere werd {halt_tot} op {format_nl(achttien)}, "
+                f"vóór {periode}", "halt_18_of_ouder", params)
     if tegen is Tegen.JONGERE and tot < twaalf:
-        return (f"een proces-verbaal tegen de jongere kan pas voor verzuim vanaf 12 jaar ({LPW} art. 2 "
-                f"lid 3, 22 lid 3 en 26 lid 2); de jongere wordt 12 op {format_nl(twaalf)}, na {periode}; "
-                "een proces-verbaal tegen de ouders kan wel (art. 22 lid 2)", "pv_jongere_jonger_dan_12",
-                params)
+        return (f"een proces-verbaal tegen de jongere kan pas voor verzuim vanaf {eigen} jaar ({LPW} art. 2 "
+                f"lid 3, 22 lid 3 en 26 lid 2); de jongere wordt {eigen} op {format_nl(twaalf)}, na "
+                f"{periode}; een proces-verbaal tegen de ouders kan wel (art. 22 lid 2)",
+                "pv_jongere_jonger_dan_12", params)
     wie = "de ouders" if tegen is Tegen.OUDERS else "de jongere"
     artikel = ("art. 2 lid 1, 4a lid 1, 22 lid 2 en 26 lid 1" if tegen is Tegen.OUDERS
                else "art. 2 lid 3, 4c, 22 lid 3 en 26 lid 2")
@@ -170,7 +184,7 @@ def stap_toegestaan(stap: Stap | str, geboortedatum: date | None, van: date, tot
     Besluit aanwijzing Halt-feiten art. 1 onder l.
     """
     stap, verzuim = Stap(stap), Verzuim(verzuim)
-    params = parameters or PARAMETERS
+    params = parameters or active()
     if van > tot:
         return StapToets(stap, False, f"het verzuim begint op {format_nl(van)}, na de datum van de stap "
                          f"({format_nl(tot)}): een stap gaat over verzuim dat al is gebeurd ({LPW} art. 22)",
@@ -207,5 +221,5 @@ def stap_toegestaan(stap: Stap | str, geboortedatum: date | None, van: date, tot
                for dag in sorted(dagen)):
             return StapToets(stap, True)
     reden, code, extra = _weigering(stap, kandidaten[-1] if stap is Stap.HALT_VERWIJZING else kandidaten[0],
-                                    geboortedatum, van, tot)
+                                    geboortedatum, van, tot, params)
     return StapToets(stap, False, reden, code, extra)
