@@ -43,28 +43,36 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Kantoor:
-    """The office that sends the letters (`[letters.kantoor]`)."""
+    """The office that sends the letters (`[letters.kantoor]`). No defaults that look like an address:
+    a letter names the real office or is not written (`LetterSettings.ontbreekt`)."""
 
-    gemeente: str = "Voorbeeldstad"
-    afdeling: str = "Team Leerplicht en RMC"
-    bezoekadres: str = "Stadhuisplein 1, Voorbeeldstad"
-    retouradres: str = "Postbus 1000, 9999 ZZ  VOORBEELDSTAD"
-    antwoordadres: str = "Antwoordnummer 1000, 9999 ZY  VOORBEELDSTAD"
-    telefoon: str = "14 0999"
-    website: str = "www.voorbeeldstad.nl"
-    privacy_url: str = "www.voorbeeldstad.nl/privacy"
-    regio: str = "Voorbeeldregio"
-    gesprekslocatie: str = "Stadhuis, Stadhuisplein 1"
+    gemeente: str = ""  # default: the name of the one served gemeente (CBS gemeentecodes)
+    afdeling: str = ""  # the team's name; it signs when nobody is assigned and no desk name is set
+    bezoekadres: str = ""
+    retouradres: str = ""
+    antwoordadres: str = ""
+    telefoon: str = ""
+    website: str = ""  # optional
+    privacy_url: str = ""
+    regio: str = ""  # optional: the RMC / Doorstroompunt region's name ("van de regio …")
+    gesprekslocatie: str = ""  # optional: default the bezoekadres
 
 
 @dataclass(frozen=True)
 class Afzender:
-    """The leerplichtambtenaar or RMC trajectbegeleider who signs and answers the letter."""
+    """Who signs and answers the letter: the case's behandelaar by name, else this desk (`naam`, a
+    person or a team), else the office's team (`[letters.kantoor] afdeling`, then without a function)."""
 
-    naam: str = "Team Leerplicht"
+    naam: str = ""
     functie: str = "leerplichtambtenaar"
-    telefoon: str = "14 0999"
-    email: str = "leerplicht@voorbeeldstad.nl"
+    telefoon: str = ""  # default: the office's telephone
+    email: str = ""
+
+
+#: The keys a letter cannot go without: its letterhead, the return and answer addresses, how to reach
+#: the office and the privacy statement (the AVG line). Optional keys change the text instead.
+KANTOOR_VERPLICHT = ("gemeente", "afdeling", "bezoekadres", "retouradres", "antwoordadres", "telefoon",
+                     "privacy_url")
 
 
 @dataclass(frozen=True)
@@ -73,10 +81,18 @@ class LetterSettings:
 
     kantoor: Kantoor = Kantoor()
     leerplicht: Afzender = Afzender()
-    rmc: Afzender = Afzender(naam="Team Doorstroompunt", functie="trajectbegeleider",
-                             email="doorstroompunt@voorbeeldstad.nl")
+    rmc: Afzender = Afzender(functie="trajectbegeleider")
     gesprek_na_dagen: int = 14  # the earliest day an invitation offers a slot, counted from the letter
     template_dir: Path | None = None
+    concept_dagen: int = 14  # a draft of `letters draft` never stored is removed after this many days
+
+    def ontbreekt(self) -> list[str]:
+        """The keys of inbeeld.toml a letter needs and that are not set (empty: letters can go)."""
+        missing = [f"letters.kantoor.{key}" for key in KANTOOR_VERPLICHT
+                   if not getattr(self.kantoor, key).strip()]
+        missing += [f"letters.{desk}.email" for desk in ("leerplicht", "rmc")
+                    if not getattr(self, desk).email.strip()]
+        return missing
 
 
 DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")  # Monday = 0, as date.weekday()

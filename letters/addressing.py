@@ -16,10 +16,10 @@ Addressees (Leerplichtwet 1969 art. 1b and 2): a minor's letters go to the paren
 live at one address; when none of them lives with the young person, or gezag lies with a third
 party, the young person's own address also gets a letter "aan de ouder(s)/verzorger(s) van …"
 (the feitelijke verzorger of art. 2). From 18 the young person is addressed (art. 1b; after 18 the
-Leerplichtwet no longer applies and the Doorstroompunt writes under WEB titel 8.3). At 16 and 17,
-the kwalificatieplicht age, letters about the young person's own obligation (`ook_jongere`) also go
-to the young person: they are themselves bound to attend (art. 2 lid 3, art. 4c) and the
-leerplichtambtenaar hears them (art. 22 lid 3).
+Leerplichtwet no longer applies and the Doorstroompunt writes under the WEB: titel 8.3, since 2026
+9.2). At 16 and 17, the kwalificatieplicht age, letters about the young person's own obligation
+(`ook_jongere`) also go to the young person: they are themselves bound to attend (art. 2 lid 3,
+art. 4c) and the leerplichtambtenaar hears them (art. 22 lid 3).
 """
 
 from __future__ import annotations

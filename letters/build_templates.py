@@ -91,7 +91,8 @@ def _letterhead(document: Document) -> None:
     _para(document, "Gemeente {{ gemeente.naam }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(document, "{{ gemeente.afdeling }}", size=9, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(document, "{{ gemeente.bezoekadres }}", size=8, align=WD_ALIGN_PARAGRAPH.RIGHT, grey=True)
-    _para(document, "{{ gemeente.telefoon }} · {{ gemeente.website }}", size=8,
+    _para(document, "{{ gemeente.telefoon }}{% if gemeente.website %} · {{ gemeente.website }}{% endif %}",
+          size=8,
           align=WD_ALIGN_PARAGRAPH.RIGHT, grey=True)
 
 
@@ -120,7 +121,9 @@ def _meta(document: Document, onderwerp: str, contact: bool = True) -> None:
 def _closing(document: Document) -> None:
     _para(document, "Met vriendelijke groet,", before=4, after=22)
     _para(document, "{{ afzender.naam }}")
+    _tag_paragraph(document, "{%p if afzender.functie %}")  # a team signs without a function
     _para(document, "{{ afzender.functie }}")
+    _tag_paragraph(document, "{%p endif %}")
     _para(document, "namens het college van burgemeester en wethouders van {{ gemeente.naam }}", after=14)
 
 
@@ -148,6 +151,9 @@ def _voices(document: Document, *branches: tuple[str, str], after: float = 8, **
 
 
 JIJ = "aan_jongere"  # the young person is the addressee: second person
+# Who signs: a person with their function, or (nobody assigned, no desk name) the team without one.
+WIE = "{{ afzender.naam }}{% if afzender.functie %}, {{ afzender.functie }}{% endif %}"
+REGIO = "{% if gemeente.regio %} van de regio {{ gemeente.regio }}{% endif %}"  # optional in [letters]
 AANHEF = "{% if aan_jongere %}Beste {{ jongere.voornaam }}{% else %}{{ aanhef }}{% endif %},"
 
 
@@ -219,11 +225,11 @@ def build_absoluut_verzuim() -> Document:
     _voices(document,
             (JIJ,
              "Sta je niet op een school of opleiding ingeschreven? Neem dan vóór {{ antwoord_voor }} "
-             "contact op met {{ afzender.naam }}, {{ afzender.functie }}, via {{ afzender.telefoon }} of "
+             "contact op met " + WIE + ", via {{ afzender.telefoon }} of "
              "{{ afzender.email }}. Samen zoeken we een oplossing."),
             ("else",
              "Staat {{ jongere.voornaam }} niet op een school ingeschreven? Neem dan vóór "
-             "{{ antwoord_voor }} contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
+             "{{ antwoord_voor }} contact op met " + WIE + ", via "
              "{{ afzender.telefoon }} of {{ afzender.email }}. Samen zoeken wij een oplossing."))
     _voices(document,
             (JIJ,
@@ -286,50 +292,92 @@ def build_absoluut_verzuim() -> Document:
     return document
 
 
+GRONDSLAG_DOORSTROOMPUNT = (
+    "Wettelijke grondslag: {{ wet.doorstroompunt }} ({{ wet.doorstroompunt_taken }}: de "
+    "Doorstroompuntfunctie, voorheen regionale meld- en coördinatiefunctie voortijdig schoolverlaten)")
+
+
 def build_rmc_18_23() -> Document:
-    """To the young person of the RMC doelgroep (18 up to the RMC age) without startkwalificatie: "wat doe je
-    nu?". The age is the context's `rmc_leeftijd`, the law's value on the letter's peildatum."""
+    """From the Doorstroompunt to a young person of the RMC doelgroep without startkwalificatie: "wat doe
+    je nu?". From 18 to the young person alone; at 16–17 (a PrO/VSO leaver with a certificate, no longer
+    kwalificatieplichtig) also to the parents, in their own voice. The age is the context's
+    `rmc_leeftijd` and the WEB citation its `wet`, both the law's values on the letter's date."""
     document = _new_document("Wat doe je nu?")
     _letterhead(document)
     _address_block(document)
-    _meta(document, "{% if herinnering %}Herinnering: {% endif %}wat doe je nu?")
-    _para(document, "Beste {{ jongere.voornaam }},", after=8)
-    _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij je een brief. Wij hebben nog niets van "
-                        "je gehoord, daarom schrijven wij je nog een keer.")
+    _meta(document, "{% if herinnering %}Herinnering: {% endif %}{% if aan_jongere %}wat doe je nu?"
+                    "{% else %}school, opleiding of werk voor {{ jongere.naam }}{% endif %}")
+    _para(document, AANHEF, after=8)
+    _tag_paragraph(document, "{%p if herinnering %}")
+    _voices(document,
+            (JIJ, "Op {{ eerdere_brief_datum }} stuurden wij je een brief. Wij hebben nog niets van "
+                  "je gehoord, daarom schrijven wij je nog een keer."),
+            ("else", "Op {{ eerdere_brief_datum }} stuurden wij u een brief over {{ jongere.naam }}. Wij "
+                     "hebben nog niets van u of {{ jongere.voornaam }} gehoord, daarom schrijven wij u nog "
+                     "een keer."))
+    _tag_paragraph(document, "{%p endif %}")
     # The opening follows from why InBeeld writes: DUO's data show an enrolment that ended (VSV), or
     # no enrolment at all. No school reported anything to us in either case.
-    _tag_paragraph(document, "{%p if vsv %}")
-    _body(document, "Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) ben je onlangs gestopt met je "
-                    "opleiding en sta je nu niet ingeschreven bij een school of opleiding. Je hebt nog geen "
-                    "startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger.")
-    _tag_paragraph(document, "{%p else %}")
-    _body(document, "Volgens onze gegevens sta je niet ingeschreven bij een school of opleiding en heb je "
-                    "nog geen startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger.")
-    _tag_paragraph(document, "{%p endif %}")
-    _body(document, "Met een startkwalificatie heb je meer kans op werk dat bij je past.")
-    _body(document, "Wij willen graag weten hoe het met je gaat. Werk je, zoek je een opleiding of kun je "
-                    "wel wat hulp gebruiken? Het Doorstroompunt (voorheen RMC) van de regio "
-                    "{{ gemeente.regio }} helpt jongeren tot {{ rmc_leeftijd }} jaar gratis bij het kiezen "
-                    "van een opleiding, het vinden van werk of het regelen van ondersteuning.")
-    _body(document, "Laat je vóór {{ antwoord_voor }} even weten wat je nu doet? Bel of app "
-                    "{{ afzender.naam }}, {{ afzender.functie }}, op {{ afzender.telefoon }} of mail naar "
-                    "{{ afzender.email }}. Dan maken we een afspraak, als je dat wilt.")
-    _body(document, "Heb je inmiddels werk of ben je weer met een opleiding begonnen? Laat het ons dan ook "
-                    "weten, dan zijn we op de hoogte.")
+    _voices(document,
+            (f"{JIJ} and vsv",
+             "Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) ben je onlangs gestopt met je "
+             "opleiding en sta je nu niet ingeschreven bij een school of opleiding. Je hebt nog geen "
+             "startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger."),
+            (JIJ,
+             "Volgens onze gegevens sta je niet ingeschreven bij een school of opleiding en heb je "
+             "nog geen startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger."),
+            ("vsv",
+             "Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) is {{ jongere.naam }}, geboren op "
+             "{{ jongere.geboortedatum }}, onlangs gestopt met de opleiding en staat "
+             "{{ jongere.voornaam }} nu niet ingeschreven bij een school of opleiding. "
+             "{{ jongere.voornaam }} heeft nog geen startkwalificatie: een diploma havo, vwo of mbo "
+             "niveau 2 of hoger."),
+            ("else",
+             "Volgens onze gegevens staat {{ jongere.naam }}, geboren op {{ jongere.geboortedatum }}, "
+             "niet ingeschreven bij een school of opleiding en heeft {{ jongere.voornaam }} nog geen "
+             "startkwalificatie: een diploma havo, vwo of mbo niveau 2 of hoger."))
+    _voices(document,
+            (JIJ,
+             "Met een startkwalificatie heb je meer kans op werk dat bij je past. Wij willen graag weten "
+             "hoe het met je gaat. Werk je, zoek je een opleiding of kun je wel wat hulp gebruiken? Het "
+             "Doorstroompunt (voorheen RMC)" + REGIO + " helpt jongeren tot {{ rmc_leeftijd }} jaar "
+             "gratis bij het kiezen van een opleiding, het vinden van werk of het regelen van "
+             "ondersteuning."),
+            ("else",
+             "Met een startkwalificatie heeft een jongere meer kans op werk dat past. Het Doorstroompunt "
+             "(voorheen RMC)" + REGIO + " helpt jongeren tot {{ rmc_leeftijd }} jaar gratis bij het "
+             "kiezen van een opleiding, het vinden van werk of het regelen van ondersteuning. Wij sturen "
+             "{{ jongere.voornaam }} ook zelf een brief, en willen graag weten hoe het met "
+             "{{ jongere.voornaam }} gaat."))
+    _voices(document,
+            (JIJ,
+             "Laat je vóór {{ antwoord_voor }} even weten wat je nu doet? Bel of app " + WIE + ", op "
+             "{{ afzender.telefoon }} of mail naar {{ afzender.email }}. Dan maken we een afspraak, als je "
+             "dat wilt."),
+            ("else",
+             "Wilt u, of {{ jongere.voornaam }} zelf, vóór {{ antwoord_voor }} laten weten wat "
+             "{{ jongere.voornaam }} nu doet? Neem contact op met " + WIE + ", via {{ afzender.telefoon }} "
+             "of {{ afzender.email }}. Dan maken wij graag een afspraak met {{ jongere.voornaam }}, en "
+             "met u als u dat wilt."))
+    _voices(document,
+            (JIJ,
+             "Heb je inmiddels werk of ben je weer met een opleiding begonnen? Laat het ons dan ook "
+             "weten, dan zijn we op de hoogte."),
+            ("else",
+             "Heeft {{ jongere.voornaam }} inmiddels werk of is {{ jongere.voornaam }} weer met een "
+             "opleiding begonnen? Laat het ons dan ook weten, dan zijn wij op de hoogte."))
     _closing(document)
-    _small_print(document, "Wettelijke grondslag: titel 8.3 van de Wet educatie en beroepsonderwijs "
-                           "(Doorstroompuntfunctie, voorheen regionale meld- en coördinatiefunctie "
-                           "voortijdig schoolverlaten), zoals gewijzigd door de Wet van school naar "
-                           "duurzaam werk (jongeren tot 27 jaar zonder startkwalificatie, sinds "
-                           "1 januari 2026); "
-                           "startkwalificatie: artikel 1, onder f, van de Leerplichtwet 1969.")
+    _small_print(document, GRONDSLAG_DOORSTROOMPUNT + "; startkwalificatie: artikel 1, onder f, van de "
+                           "Leerplichtwet 1969.")
     return document
 
 
 def build_uitnodiging_verzuimgesprek() -> Document:
     """After a verzuimmelding: an invitation to a talk. Three voices: the parents of a minor and,
     at 16-17, the young person (Leerplichtwet art. 21, 21a, 22: the leerplichtambtenaar); from 18 the
-    young person under WEB art. 8.1.8a and 8.3.2 (the Doorstroompunt, no Leerplichtwet)."""
+    young person under the WEB (the school's melding, the Doorstroompunt's task; no Leerplichtwet),
+    cited as the law stood on the letter's date (`wet`: art. 8.1.8a and 8.3.2 before 2026, titel 9.2 and
+    art. 9.2.5 from 1 January 2026)."""
     volwassen = "aan_jongere and meerderjarig"
     document = _new_document("Uitnodiging voor een gesprek over schoolverzuim")
     _letterhead(document)
@@ -352,7 +400,7 @@ def build_uitnodiging_verzuimgesprek() -> Document:
              "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat je al een tijd "
              "niet naar je opleiding gaat ({{ melding.omschrijving }}). Omdat je nog geen "
              "startkwalificatie hebt (een diploma havo, vwo of mbo niveau 2 of hoger), geeft je "
-             "school dat door (artikel 8.1.8a van de Wet educatie en beroepsonderwijs)."),
+             "school dat door ({{ wet.melding_verzuim }})."),
             (JIJ,
              "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat je niet geregeld naar "
              "school gaat ({{ melding.omschrijving }}). Scholen zijn verplicht dit door te geven "
@@ -364,10 +412,10 @@ def build_uitnodiging_verzuimgesprek() -> Document:
              "(artikel 21 en 21a van de Leerplichtwet 1969)."))
     _voices(document,
             (volwassen,
-             "Het Doorstroompunt (voorheen RMC) van de regio {{ gemeente.regio }} helpt jongeren "
+             "Het Doorstroompunt (voorheen RMC)" + REGIO + " helpt jongeren "
              "tot {{ rmc_leeftijd }} jaar zonder startkwalificatie om een opleiding af te maken of "
-             "werk te vinden (artikel 8.3.2). Wij willen graag met je bespreken hoe het gaat en wat "
-             "je nodig hebt. Daarom nodigen wij je uit voor een gesprek:"),
+             "werk te vinden ({{ wet.doorstroompunt_taken }}). Wij willen graag met je bespreken hoe "
+             "het gaat en wat je nodig hebt. Daarom nodigen wij je uit voor een gesprek:"),
             (JIJ,
              "De leerplichtambtenaar wil graag met je bespreken wat er aan de hand is en hoe het verzuim "
              "kan stoppen (artikel 22, derde lid). Daarom nodigen wij je uit voor een gesprek:"),
@@ -375,8 +423,9 @@ def build_uitnodiging_verzuimgesprek() -> Document:
              "De leerplichtambtenaar wil graag met u bespreken wat er aan de hand is en hoe het "
              "verzuim kan stoppen (artikel 22). Daarom nodigen wij u uit voor een gesprek:"))
     for label, value in [("Datum", "{{ gesprek.datum }}"), ("Tijd", "{{ gesprek.tijd }}"),
-                         ("Plaats", "{{ gesprek.locatie }}"), ("Met", "{{ afzender.naam }}, "
-                                                                     "{{ afzender.functie }}")]:
+                         ("Plaats", "{{ gesprek.locatie }}"),
+                         ("Met", "{% if afzender.functie %}{{ afzender.naam }}, {{ afzender.functie }}"
+                                 "{% else %}een medewerker van {{ afzender.naam }}{% endif %}")]:
         paragraph = _para(document, after=1)
         paragraph.paragraph_format.left_indent = Mm(8)
         paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(30))
@@ -400,10 +449,7 @@ def build_uitnodiging_verzuimgesprek() -> Document:
     _closing(document)
     _voices(document,
             (volwassen,
-             "Wettelijke grondslag: artikelen 8.1.8a en 8.3.2 van de Wet educatie en "
-             "beroepsonderwijs (melding van verzuim en de Doorstroompuntfunctie, voorheen regionale "
-             "meld- en coördinatiefunctie voortijdig schoolverlaten), zoals gewijzigd door de Wet "
-             "van school naar duurzaam werk."),
+             GRONDSLAG_DOORSTROOMPUNT + "; melding van verzuim: {{ wet.melding_verzuim }}."),
             ("else",
              "Wettelijke grondslag: artikelen 2, 21, 21a en 22 van de Leerplichtwet 1969."),
             after=3, size=7.5, grey=True)
@@ -430,7 +476,7 @@ def build_herinnering_vrijstelling() -> Document:
     _body(document, "Stuur bij de kennisgeving mee: {{ vrijstelling.bewijs }}.")
     _body(document, "Heeft u geen nieuwe kennisgeving gedaan, dan geldt de vrijstelling na dit schooljaar "
                     "niet meer en moet {{ jongere.voornaam }} weer op een school worden ingeschreven. "
-                    "Vragen? Neem contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
+                    "Vragen? Neem contact op met " + WIE + ", via "
                     "{{ afzender.telefoon }} of {{ afzender.email }}.")
     _closing(document)
     _small_print(document, "Wettelijke grondslag: artikelen 5, 6 en 7 tot en met 9 van de Leerplichtwet "
@@ -468,7 +514,7 @@ def build_informatie_leerplicht() -> Document:
                     "{{ afzender.naam }}; dan bespreken wij wat nog kan. Tot er duidelijkheid is, geldt de "
                     "leerplicht vanaf {{ leerplicht_start }}.")
     _tag_paragraph(document, "{%p endif %}")
-    _body(document, "Heeft u vragen? Neem contact op met {{ afzender.naam }}, {{ afzender.functie }}, via "
+    _body(document, "Heeft u vragen? Neem contact op met " + WIE + ", via "
                     "{{ afzender.telefoon }} of {{ afzender.email }}.")
     _closing(document)
     _small_print(document, "Wettelijke grondslag: artikelen 2, 3, 5 en 6 van de Leerplichtwet 1969.")

@@ -66,6 +66,15 @@ VRIJSTELLING_TEKST: dict[str, tuple[str, str, str]] = {
 }
 
 
+def wet(datum: date) -> dict[str, str]:
+    """The WEB citations of a Doorstroompunt letter as the law stood on the letter's date: the dated
+    values of rules/law/wet/web.toml (titel 8.3 and art. 8.3.2 before 2026, titel 9.2 and art. 9.2.5
+    from 1 January 2026; docs/law.md), so a letter dated in 2025 keeps the old numbering."""
+    return {"doorstroompunt": str(value("web_doorstroompunt", datum)),
+            "doorstroompunt_taken": str(value("web_doorstroompunt_taken", datum)),
+            "melding_verzuim": str(value("web_melding_verzuim", datum))}
+
+
 def _jongere(persoon: Persoon, op: date, plicht: str | None) -> dict[str, Any]:
     if persoon.geboortedatum is None:
         raise ValueError("no letter about a person whose geboortedatum is unknown")
@@ -131,7 +140,7 @@ def build_context(
         "adresregels": list(geadresseerde.adresregels),
         "aanhef": geadresseerde.aanhef,
         "aan_jongere": geadresseerde.aan_jongere,
-        # 18 or older on the letter date: no Leerplichtwet any more, the Doorstroompunt (WEB titel 8.3)
+        # 18 or older on the letter date: no Leerplichtwet any more, the Doorstroompunt (WEB, `wet`)
         "meerderjarig": (jongere.geboortedatum is not None
                          and leeftijd(jongere.geboortedatum, datum) >= MEERDERJARIG),
         "antwoord_voor": format_nl(antwoord),
@@ -140,6 +149,7 @@ def build_context(
         "jongere": _jongere(jongere, datum, plicht),
         "vsv": vsv,
         "rmc_leeftijd": int(value("rmc_leeftijd", datum)),  # the law of the letter's date (27 since 2026)
+        "wet": wet(datum),
         "melding": None if melding is None else {
             "school": melding.school, "datum": format_nl(melding.datum), "soort": melding.soort,
             "omschrijving": VERZUIM_OMSCHRIJVING.get(melding.soort, VERZUIM_OMSCHRIJVING["OVERIG"])},

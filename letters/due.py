@@ -55,6 +55,9 @@ class Subject:
     eerder: dict[str, list[Eerder]] = field(default_factory=dict)  # per addressee role, by rang
     behandelaar: str | None = None  # who works it: the case's assignee (a melding: of the person's open case)
     contact_sinds_eerste_brief: bool = False
+    # the dossier also holds an open ABSOLUUT_VERZUIM reason: the young person is kwalificatieplichtig,
+    # so a minor's VSV reason takes the leerplicht letters, not the Doorstroompunt's (letters.run)
+    kwalificatieplicht_reden: bool = False
 
     @property
     def max_rang(self) -> int:
@@ -91,8 +94,12 @@ def _case_subjects(session: Session) -> list[Subject]:
     cases = session.scalars(select(Case).where(Case.status == CaseStatus.OPEN,
                                                Case.signal.in_(list(CASE_LETTERS)))
                             .options(selectinload(Case.dossier)).order_by(Case.id)).all()
+    absoluut = set(session.scalars(select(Case.dossier_id).where(
+        Case.status == CaseStatus.OPEN, Case.signal == ReasonCode.ABSOLUUT_VERZUIM)))
     return [Subject(f"case:{case.id}", case.persoonsnummer, CASE_LETTERS[case.signal], case=case,
-                    behandelaar=case.dossier.assigned_to) for case in cases]
+                    behandelaar=case.dossier.assigned_to,
+                    kwalificatieplicht_reden=case.dossier_id in absoluut)
+            for case in cases]
 
 
 def _dossier_history(session: Session, subjects: list[Subject]) -> None:

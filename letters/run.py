@@ -39,6 +39,7 @@ from connectors.output_names import inside
 from connectors.schools import school_names
 from connectors.staging import Staging
 from inbeeld.settings import AgendaSettings, LetterSettings
+from letters import office
 from letters.addressing import MEERDERJARIG, Geadresseerde, leeftijd
 from letters.brp_source import lees_personen
 from letters.context import Afzender, Gesprek, Melding, VrijstellingInfo, build_context
@@ -127,7 +128,7 @@ def _next_weekday(d: date) -> date:
 def _doorstroompunt(subject: Subject, jongere: Persoon, peildatum: date) -> bool:
     """Whether the Doorstroompunt (RMC) writes: its own letter, and any letter about a young person of
     18 or older (the Leerplichtwet no longer applies; a verzuimmelding of an 18+ without
-    startkwalificatie is one under WEB art. 8.1.8a, handled under art. 8.3.2)."""
+    startkwalificatie is one under the WEB: art. 8.1.8a and 8.3.2, since 2026 titel 9.2)."""
     if subject.soort is LetterKind.RMC_18_23:
         return True
     return jongere.geboortedatum is not None and leeftijd(jongere.geboortedatum, peildatum) >= MEERDERJARIG
@@ -136,14 +137,13 @@ def _doorstroompunt(subject: Subject, jongere: Persoon, peildatum: date) -> bool
 def _afzender(config: LetterSettings, subject: Subject, jongere: Persoon, peildatum: date,
               namen: Mapping[str, str] | None = None) -> Afzender:
     """Who the family deals with: the case's behandelaar (`assigned_to`) by name, with the function,
-    phone and e-mail of the office's leerplicht or RMC desk; the desk itself when nobody is assigned.
+    phone and e-mail of the office's leerplicht or RMC desk; the desk, else the team, when nobody is
+    assigned (letters.office.afzender).
 
     `namen` maps a login of the user register (registers.gebruikers) to the person's naam; a
     behandelaar who is no user there is named as the case has it. Seam: once the register holds a
     user's functie, telefoon and email, fill those from it too."""
-    base = config.rmc if _doorstroompunt(subject, jongere, peildatum) else config.leerplicht
-    assigned = subject.behandelaar
-    return replace(base, naam=(namen or {}).get(assigned, assigned)) if assigned else base
+    return office.afzender(config, _doorstroompunt(subject, jongere, peildatum), subject.behandelaar, namen)
 
 
 def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: LetterSettings,
@@ -201,9 +201,9 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
                 suppressed.append(Suppressed(subject, first_rang, HEEL_ONDERWERP,
                                              SuppressionReason.NIET_IN_BRP))
             continue
-        if (subject.soort is LetterKind.RMC_18_23 and jongere.geboortedatum is not None
-                and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
-            continue  # a VSV case of a minor: the kwalificatieplicht letters (absoluut verzuim) apply
+        if (subject.soort is LetterKind.RMC_18_23 and subject.kwalificatieplicht_reden and jongere.geboortedatum
+                is not None and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
+            continue  # a minor's VSV reason beside absoluut verzuim: the kwalificatieplicht letters apply
         if (subject.soort is LetterKind.HERINNERING_VRIJSTELLING and subject.vrijstelling is not None
                 and jongere.geboortedatum is not None
                 and not verlenging_telt(subject.vrijstelling.grond, jongere.geboortedatum,
@@ -304,7 +304,8 @@ def _book(session: Session, run: str, peildatum: date, planned: list[Planned], c
     agenda of whoever works the subject (else the office's default agenda), one appointment per
     subject (the parents' and the young person's letter name the same one). The letter names that
     person as contact and as whom the talk is with; the reply date is three days before the talk."""
-    desks = {settings.standaard: config.leerplicht.naam, settings.standaard_rmc: config.rmc.naam}
+    desks = {settings.standaard: office.desk_name(config, rmc=False),
+             settings.standaard_rmc: office.desk_name(config, rmc=True)}
     booked: dict[str, tuple[agenda_register.Agenda, Afspraak]] = {}
     vanaf = datetime.combine(_next_weekday(peildatum + timedelta(days=config.gesprek_na_dagen)), time())
     for letter in planned:
@@ -467,7 +468,7 @@ def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Pa
                 workers: int | None = None, agenda: AgendaSettings | None = None) -> RunResult:
     """Write every letter due on `peildatum` into a new run folder under `out_dir` (see module doc);
     invitations take slots of the agendas of `agenda` (`[agenda]`)."""
-    config = config or LetterSettings()
+    config = office.ready(config or LetterSettings(), gemeenten)  # refuses an office not configured
     agenda = agenda or AgendaSettings()
     out_dir = Path(out_dir)
     result = RunResult(peildatum)

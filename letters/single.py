@@ -28,6 +28,7 @@ from connectors.output_names import inside
 from connectors.schools import school_names
 from connectors.staging import Staging
 from inbeeld.settings import AgendaSettings, LetterSettings
+from letters import office
 from letters.brp_source import lees_personen
 from letters.context import build_context
 from letters.due import Subject
@@ -61,7 +62,7 @@ def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, ca
           soort: LetterKind, *, datum: date, gemeenten: Sequence[str] = (),
           config: LetterSettings | None = None) -> list[Draft]:
     """The filled .docx files of a letter of kind `soort` on case `case_id`, one per addressee."""
-    config = config or LetterSettings()
+    config = office.ready(config or LetterSettings(), gemeenten)  # refuses an office not configured
     if soort not in BY_HAND:
         raise Refused(f"een brief {soort.value} vult zijn velden uit een verzuimmelding of vrijstelling, "
                       f"niet uit een zaak; kies uit: {', '.join(k.value for k in BY_HAND)}")

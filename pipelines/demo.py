@@ -81,6 +81,26 @@ team = "Leerplicht"
 naam = "R. Haddou"
 rol = "RMC"
 team = "Doorstroompunt"
+
+# The demo office, fictional and plainly so: a .invalid domain, postcodes 0000 that no Dutch address
+# has. A municipality sets its own; without them no letter is written (docs/configuration.md).
+[letters.kantoor]
+gemeente = "Demostad"
+afdeling = "Team Leerplicht en Doorstroompunt (demo)"
+bezoekadres = "Demoplein 1, Demostad"
+retouradres = "Postbus 1, 0000 AA  DEMOSTAD"
+antwoordadres = "Antwoordnummer 1, 0000 AB  DEMOSTAD"
+telefoon = "000 000 0000 (demo)"
+website = "www.demostad.invalid"
+privacy_url = "www.demostad.invalid/privacy"
+regio = "Demoregio"
+gesprekslocatie = "Stadskantoor, Demoplein 1, Demostad"
+
+[letters.leerplicht]
+email = "leerplicht@demostad.invalid"
+
+[letters.rmc]
+email = "doorstroompunt@demostad.invalid"
 """
 
 

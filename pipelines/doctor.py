@@ -56,6 +56,17 @@ def check_gemeenten(settings: Settings) -> Finding:
     return Finding("ok", "gemeenten", ", ".join(settings.gemeenten))
 
 
+def check_letters(settings: Settings) -> Finding:
+    """The office the letters name (`[letters]`): every key a letter prints is set, no placeholder."""
+    from letters.office import KantoorOnvolledig, ready
+
+    try:
+        config = ready(settings.letters, settings.gemeenten)
+    except KantoorOnvolledig as exc:
+        return Finding("error", "letters", f"{exc}: no letter is written until they are")
+    return Finding("ok", "letters", f"Gemeente {config.kantoor.gemeente}, {config.kantoor.afdeling}")
+
+
 def check_registers(settings: Settings) -> Finding:
     """Reachable, and at the newest migration (read only: a database behind is migrated on first use)."""
     from sqlalchemy.engine import make_url
@@ -186,8 +197,8 @@ def check_certificate(settings: Settings, now: datetime | None = None) -> Findin
 
 
 CHECKS: tuple[Callable[[Settings], Finding], ...] = (
-    check_gemeenten, check_registers, check_staging, check_disk, check_libreoffice, check_chromium,
-    check_prefect, check_certificate)
+    check_gemeenten, check_letters, check_registers, check_staging, check_disk, check_libreoffice,
+    check_chromium, check_prefect, check_certificate)
 
 
 def diagnose(settings: Settings, settings_error: SettingsError | None = None) -> list[Finding]:

@@ -114,17 +114,33 @@ def assign_cases(data_dir: str, gemeente: str | None, day: date) -> dict[str, in
         return {"cases_assigned": assign_by_rules(session, con, settings.reports)}
 
 
+def _logger() -> Any:
+    """The run's logger inside a flow, the module's outside one (a task function called directly)."""
+    try:
+        return get_run_logger()
+    except Exception:  # prefect.exceptions.MissingContextError
+        import logging
+
+        return logging.getLogger(__name__)
+
+
 @task(retries=2, retry_delay_seconds=[30, 120], persist_result=False, cache_policy=NO_CACHE)
 def write_letters(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """Every letter due on `day`, once (`letters.run.run_letters`: it recovers an interrupted run)."""
+    from letters import office
     from letters.run import run_letters
 
     settings = run_settings(data_dir, gemeente)
     catalog = run_catalog(settings)
     if not catalog.staging.is_file():
         return {"letters": 0}
+    try:
+        config = office.ready(settings.letters, settings.gemeenten)
+    except office.KantoorOnvolledig as exc:  # the letters stay due: the first run after it is set writes them
+        _logger().error("No letters written: %s", exc)
+        return {"letters": 0, "letters_not_configured": 1}
     result = run_letters(register_sessions(settings), catalog.staging, catalog.letters, day,
-                         gemeenten=settings.gemeenten, config=settings.letters,
+                         gemeenten=settings.gemeenten, config=config,
                          pdf=settings.letters_pdf, agenda=settings.agenda)
     return {"letters": result.brieven, "letter_reminders": result.herinneringen,
             "letters_suppressed": result.onderdrukt, "letter_runs_recovered": result.hersteld}

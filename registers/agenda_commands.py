@@ -50,8 +50,9 @@ def _act_as(ctx: click.Context, login: str | None) -> None:
 def _agenda(ctx: click.Context, session, medewerker: str) -> agenda_register.Agenda:
     settings: Settings = ctx.obj
     namen = {user.login: user.naam for user in list_users(session)}
+    kantoor = settings.letters.kantoor
     return agenda_register.agenda_of(settings.agenda, medewerker,
-                                     locatie=settings.letters.kantoor.gesprekslocatie, namen=namen)
+                                     locatie=kantoor.gesprekslocatie or kantoor.bezoekadres, namen=namen)
 
 
 def _row(afspraak) -> dict:

@@ -268,8 +268,10 @@ class LetterKind(StrEnum):
     @property
     def ook_aan_jongere(self) -> bool:
         """Letters about the young person's own obligation to be enrolled and attend: at 16 and 17
-        (kwalificatieplicht) the young person gets one too (Leerplichtwet art. 2 lid 3, 4c, 22 lid 3)."""
-        return self in (LetterKind.ABSOLUUT_VERZUIM, LetterKind.UITNODIGING_VERZUIMGESPREK)
+        (kwalificatieplicht) the young person gets one too (Leerplichtwet art. 2 lid 3, 4c, 22 lid 3).
+        The Doorstroompunt's letter at 16–17 (a PrO/VSO leaver with a certificate, in the RMC doelgroep)
+        goes to the young person it offers help to, and to the parents who still have gezag."""
+        return self in (LetterKind.ABSOLUUT_VERZUIM, LetterKind.UITNODIGING_VERZUIMGESPREK, LetterKind.RMC_18_23)
 
 
 class LetterStatus(StrEnum):

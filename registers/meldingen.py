@@ -43,6 +43,8 @@ NL = {
     "bijlage_te_groot": "de bijlage '{naam}' is groter dan 20 MB.",
     "bijlage_leeg": "de bijlage '{naam}' is leeg.",
     "bijlage_naam": "de bijlage heeft geen bruikbare bestandsnaam.",
+    "kantoor_onvolledig": "in de instellingen (inbeeld.toml, [letters]) ontbreken gegevens die elke brief "
+                          "nodig heeft: {sleutels}. Vraag beheer ze in te vullen.",
     "bijlage_zonder_map": "bijlagen kunnen niet worden bewaard: er is geen datamap ingesteld.",
     "stap_niet_toegestaan": "niet toegestaan: {reden}.",
     "tegen_alleen_pv": "'tegen' (de ouders of de jongere) hoort alleen bij een proces-verbaal.",

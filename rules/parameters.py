@@ -41,9 +41,9 @@ LOCAL_LAYER = "lokaal"
 #: Local policy that inbeeld.toml cannot override: the database enforces it too (revision 0008).
 NOT_OVERRIDABLE = frozenset({"bewaartermijn_audit"})
 
-ParameterValue = int | MaandDag
+ParameterValue = int | MaandDag | str
 
-UNITS = {"jaar", "schooljaren", "weken", "maanden", "maand-dag"}
+UNITS = {"jaar", "schooljaren", "weken", "maanden", "maand-dag", "tekst"}  # tekst: a citation
 
 
 class ParameterError(LookupError):
@@ -91,8 +91,8 @@ class Parameter:
             if later.since < earlier.since:
                 raise ValueError(f"parameter {self.name}: values must be in increasing date order")
         for item in self.values:
-            expected = MaandDag if self.unit == "maand-dag" else int
-            if not isinstance(item.value, expected) or isinstance(item.value, bool):
+            expected = {"maand-dag": MaandDag, "tekst": str}.get(self.unit, int)
+            if not isinstance(item.value, expected) or isinstance(item.value, bool) or item.value == "":
                 raise ValueError(f"parameter {self.name}: value {item.value!r} is not a {self.unit}")
             if not item.reference.strip():
                 raise ValueError(f"parameter {self.name}: the value from {item.since} has no legal reference")

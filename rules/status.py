@@ -23,12 +23,14 @@ from enum import IntEnum, StrEnum
 from typing import Literal
 
 from rules.dates import MaandDag, PartialDate, anniversary, first_of_next_month, schooljaar_einde
-from rules.parameters import Parameters, ParameterValue, active
+from rules.parameters import PARAMETERS, Parameters, ParameterValue, active
 
 LPW = "Leerplichtwet 1969 (BWBR0002628)"
 # On this day the Wet van school naar duurzaam werk (Kamerstuk 36 667) replaced WEB titel 8.3 by
 # hoofdstuk 9 titel 9.2 (the Doorstroompuntfunctie): a grondslag names the articles of the text in force.
-WEB_TITEL_9_2 = date(2026, 1, 1)
+# The date is the dated value of `web_doorstroompunt` (rules/law/wet/web.toml), which the letters cite too.
+WEB_TITEL_9_2 = next(item.since for item in PARAMETERS.parameter("web_doorstroompunt").values
+                     if "titel 9.2" in str(item.value))
 DAG = timedelta(days=1)
 
 # The parameters each rule reads (their segments bound the days on which the rule can hold).

@@ -38,7 +38,8 @@ def agenda_of_dossier(session: Session, settings: Settings, dossier: Dossier) ->
     login = who if who in namen else by_name.get(who)
     if login is None:
         login = settings.agenda.standaard_rmc if dossier.team.value == "rmc" else settings.agenda.standaard
-    return agenda.agenda_of(settings.agenda, login, locatie=settings.letters.kantoor.gesprekslocatie,
+    kantoor = settings.letters.kantoor
+    return agenda.agenda_of(settings.agenda, login, locatie=kantoor.gesprekslocatie or kantoor.bezoekadres,
                             namen=namen)
 
 

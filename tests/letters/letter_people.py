@@ -44,7 +44,12 @@ def ouders(*persons: Persoon) -> dict[str, Persoon]:
     return {person.persoonsnummer: person for person in persons}
 
 
-KANTOOR = Kantoor(gemeente="Amsterdam", afdeling="Leerplicht & RMC")
+KANTOOR = Kantoor(gemeente="Amsterdam", afdeling="Leerplicht & RMC", bezoekadres="Testplein 1, Amsterdam",
+                  retouradres="Postbus 1, 0000 AA  AMSTERDAM",
+                  antwoordadres="Antwoordnummer 1, 0000 AB  AMSTERDAM",
+                  telefoon="000 000 0000", website="www.amsterdam.invalid",
+                  privacy_url="www.amsterdam.invalid/privacy", regio="Testregio",
+                  gesprekslocatie="Stadskantoor, Testplein 1")
 AFZENDER = Afzender(naam="A. Jansen", functie="leerplichtambtenaar", telefoon="020 123 4567",
                     email="leerplicht@voorbeeldstad.nl")
 

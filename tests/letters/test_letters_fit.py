@@ -209,7 +209,7 @@ def test_the_checks_catch_what_they_look_for() -> None:
 
 
 def test_an_adult_is_invited_by_the_doorstroompunt_under_the_web() -> None:
-    """18+: second person, WEB art. 8.1.8a (the school's melding) and 8.3.2 (the Doorstroompunt)."""
+    """18+: second person, under the WEB as it stands on the letter's date (the Doorstroompunt's task)."""
     case = next(c for c in CASES if c.label == "uitnodiging, 22 jaar")
     jongere = kind(geboortedatum=case.geboren)
     addressee = _addressees(case)[0]
@@ -218,6 +218,26 @@ def test_an_adult_is_invited_by_the_doorstroompunt_under_the_web() -> None:
     text = " ".join(_sentences(load(case.soort.template).render_docx(context)))
     assert "Het Baken heeft op 1 september 2026 bij ons gemeld dat je al een tijd niet naar je opleiding " \
         "gaat" in text
-    assert "artikel 8.1.8a van de Wet educatie en beroepsonderwijs" in text
-    assert "Het Doorstroompunt (voorheen RMC)" in text and "(artikel 8.3.2)" in text
+    # dated in 2026: WEB hoofdstuk 9 titel 9.2, art. 9.2.5; the school's melding without an article
+    # number, since where art. 8.1.8a stands in the 2026 text was not read (rules/parameters.toml)
+    assert "geeft je school dat door (Wet educatie en beroepsonderwijs)." in text
+    assert "Het Doorstroompunt (voorheen RMC) van de regio Testregio" in text and "(artikel 9.2.5)" in text
+    assert ("Wettelijke grondslag: hoofdstuk 9, titel 9.2 van de Wet educatie en beroepsonderwijs, zoals "
+            "gewijzigd door de Wet van school naar duurzaam werk (artikel 9.2.5: de "
+            "Doorstroompuntfunctie") in text
+    assert "8.1.8a" not in text and "8.3.2" not in text and "titel 8.3" not in text
     assert "Kun je niet op dit tijdstip?" in text
+
+
+def test_an_adult_invited_in_2025_is_cited_the_numbering_of_2025() -> None:
+    """A letter dated before 1 January 2026 keeps WEB art. 8.1.8a and 8.3.2 (titel 8.3): dated values."""
+    case = next(c for c in CASES if c.label == "uitnodiging, 22 jaar")
+    jongere = kind(geboortedatum=case.geboren)
+    addressee = _addressees(case)[0]
+    context = build_context(case.soort, kantoor=KANTOOR, afzender=RMC_AFZENDER, geadresseerde=addressee,
+                            jongere=jongere, datum=date(2025, 12, 31), kenmerk="RMC-1", **case.specifics)
+    text = " ".join(_sentences(load(case.soort.template).render_docx(context)))
+    assert "geeft je school dat door (artikel 8.1.8a van de Wet educatie en beroepsonderwijs)." in text
+    assert "(artikel 8.3.2)" in text
+    assert "Wettelijke grondslag: titel 8.3 van de Wet educatie en beroepsonderwijs (artikel 8.3.2" in text
+    assert "9.2" not in text and "duurzaam werk" not in text

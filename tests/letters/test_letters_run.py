@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import main
-from inbeeld.settings import LetterSettings
 from letters import run as letter_run
-from letters.context import Afzender
+from letters.due import Subject
+from letters.kinds import Soort
 from letters.pdf import page_count, soffice_path
 from letters.persons import Adres
 from letters.run import run_letters
@@ -46,11 +47,12 @@ from tests.letters.letter_people import (
 )
 from tests.letters.test_letters_pdf import page_texts
 from tests.named_user import add_tester
+from tests.office import OFFICE, OFFICE_TOML
 
 P = date(2026, 9, 7)  # a Monday
 AUDIT_KEY = b"test-audit-key-0123456789abcdef"
 PG_URL = os.environ.get("INBEELD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-CONFIG = LetterSettings(leerplicht=Afzender(naam="A. Jansen", telefoon="020 123 4567"))
+CONFIG = replace(OFFICE, leerplicht=replace(OFFICE.leerplicht, naam="A. Jansen", telefoon="020 123 4567"))
 
 # Synthetic BSNs (elfproef) for the second family and the others.
 TIM, TIM_VADER, TIM_MOEDER, DAAN, LOTTE, BRAM, EVA, ONBEKEND, JOOST, NOOR = (
@@ -161,7 +163,6 @@ def make_world(tmp_path: Path, request, backend: str = "sqlite") -> World:
             "lotte": _open_case(session, LOTTE, ReasonCode.BIJNA_LEERPLICHTIG),
             "eva": _open_case(session, EVA, ReasonCode.ABSOLUUT_VERZUIM, adres_in_onderzoek=True),
             "onbekend": _open_case(session, ONBEKEND, ReasonCode.ABSOLUUT_VERZUIM),
-            "noor_vsv": _open_case(session, NOOR, ReasonCode.VSV),  # 17: no RMC letter for a minor
         }
         session.add(Verzuimmelding(
             meldingsnummer="VM2026-000123", meldingsdatum=P - timedelta(days=3), brin="12AB", vestiging="00",
@@ -234,7 +235,7 @@ def test_the_letters_say_the_right_things(world: World) -> None:
     assert "De heer K. de Vries\nDorpsweg 3\n1234 AB  VOORBEELDSTAD" in tim
     daan = "\n".join(_paragraphs(by_kind["rmc_18_23:jongere"]))
     assert "Beste Daan," in daan and "gestopt met je opleiding" in daan
-    assert "Team Doorstroompunt" in daan
+    assert "Team Leerplicht en Doorstroompunt" in daan  # nobody assigned, no desk name: the team signs
     lotte = "\n".join(_paragraphs(by_kind["informatie_leerplicht:verzorgers"]))
     assert "Aan de ouder(s)/verzorger(s) van\nLotte de Vries" in lotte
     assert "Vanaf 1 november 2026 is Lotte leerplichtig" in lotte
@@ -385,6 +386,36 @@ def test_no_renewal_reminder_once_the_young_person_is_18(world: World) -> None:
 
 # -- the voice by age ------------------------------------------------------------------------------------
 
+def test_a_minor_in_the_rmc_doelgroep_gets_the_doorstroompunts_letter(world: World) -> None:
+    """Noor (17) has a VSV reason and no absoluut verzuim: a PrO/VSO leaver with a certificate, no longer
+    kwalificatieplichtig, in the RMC doelgroep (docs/law.md). The Doorstroompunt writes to her and to
+    her parents (kenmerk RMC-, under the WEB), so her first step is done and nothing stays overdue."""
+    with world.sessions.begin() as session:
+        noor_case = _open_case(session, NOOR, ReasonCode.VSV)
+    result = world.run()
+    noor = world.letters(persoonsnummer=NOOR, status=LetterStatus.AANGEMAAKT)
+    assert sorted((row.soort.value, row.geadresseerde) for row in noor) == [
+        ("rmc_18_23", "jongere"), ("rmc_18_23", "verzorgers")]
+    assert all(row.case_id == noor_case and row.kenmerk.startswith("RMC-") for row in noor)
+    files = {row.geadresseerde: result.run_dir / row.bestand for row in noor}
+    own, parents = ("\n".join(_paragraphs(files[rol])) for rol in ("jongere", "verzorgers"))
+    assert "Beste Noor," in own and "gestopt met je opleiding" in own and not re.search(r"\buw?\b", own)
+    assert "Geachte ouder(s)/verzorger(s)," in parents
+    assert ("Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) is Noor de Vries, geboren op 5 mei "
+            "2009, onlangs gestopt met de opleiding") in parents
+    assert "Wij sturen Noor ook zelf een brief" in parents and "Beste" not in parents
+    for text in (own, parents):
+        assert "hoofdstuk 9, titel 9.2 van de Wet educatie en beroepsonderwijs" in text
+        assert "Leerplichtwet 1969 (" not in text and "leerplichtambtenaar" not in text
+    steps = [a for a in world.actions(ActionType.BRIEF_VERSTUURD) if a.case_id == noor_case]
+    assert len(steps) == 2  # the dossier's first step: "eerste brief versturen" is done
+    # a 17-year-old VSV beside absoluut verzuim is kwalificatieplichtig: the leerplicht letters apply
+    assert not [p for p in letter_run.plan_run(
+        [Subject("case:x", NOOR, Soort.RMC_18_23, kwalificatieplicht_reden=True)],
+        {NOOR: kind(persoonsnummer=NOOR, voornamen="Noor", geboortedatum=date(2009, 5, 5), adres=DORPSWEG,
+                    ouders=())}, P, ("0363",), CONFIG)[0]]
+
+
 def test_letters_by_age_16_17_also_to_the_young_person_18_from_the_doorstroompunt(world: World) -> None:
     """Noor (17) without enrolment: her parents' letter and her own; Daan (20) reported by his school:
     one invitation to him, from the Doorstroompunt under the WEB, kenmerk RMC-."""
@@ -404,8 +435,10 @@ def test_letters_by_age_16_17_also_to_the_young_person_18_from_the_doorstroompun
     daan = world.letters(persoonsnummer=DAAN, soort="uitnodiging_verzuimgesprek")
     assert [row.geadresseerde for row in daan] == ["jongere"] and daan[0].kenmerk.startswith("RMC-")
     text = "\n".join(_paragraphs(result.run_dir / daan[0].bestand))
-    assert "Beste Daan," in text and "Team Doorstroompunt" in text and "trajectbegeleider" in text
-    assert "artikel 8.1.8a van de Wet educatie en beroepsonderwijs" in text
+    # nobody assigned and no desk name: the team signs, without a function (tests/office.toml)
+    assert "Beste Daan," in text and "Team Leerplicht en Doorstroompunt" in text
+    assert "trajectbegeleider" not in text
+    assert "geeft je school dat door (Wet educatie en beroepsonderwijs)" in text and "(artikel 9.2.5)" in text
     assert "Leerplichtwet" not in text and "leerplichtambtenaar" not in text
 
 
@@ -530,7 +563,8 @@ def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
     (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
     url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
     env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
-           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1]}
+           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1],
+           "INBEELD_CONFIG": str(OFFICE_TOML)}
     runner = CliRunner()
     arguments = ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf", "--workers", "1"]
     result = runner.invoke(main, arguments, env=env)
@@ -551,7 +585,8 @@ def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
     (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
     url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
     env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
-           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1]}
+           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1],
+           "INBEELD_CONFIG": str(OFFICE_TOML)}
     runner = CliRunner()
     drafted = runner.invoke(main, ["letters", "draft", str(world.cases["daan_vsv"]), "--soort", "rmc_18_23",
                                    "--datum", "2026-09-07"], env=env)
@@ -592,10 +627,29 @@ def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
     config = load_settings(environ={"INBEELD_CONFIG": str(config_file)}).letters
     assert (config.kantoor.gemeente, config.rmc.naam) == ("Utrecht", "B. de Boer")
     assert config.gesprek_na_dagen == 10
-    assert config.rmc.functie == "trajectbegeleider" and config.leerplicht.naam == "Team Leerplicht"
+    # no placeholder: a desk without a name is signed by the team ([letters.kantoor] afdeling), and what
+    # a letter cannot go without is reported missing (no letter is written: letters.office.ready)
+    assert config.rmc.functie == "trajectbegeleider" and config.leerplicht.naam == ""
+    missing = config.ontbreekt()
+    assert "letters.kantoor.retouradres" in missing and "letters.kantoor.gemeente" not in missing
     config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"letters\.kantoor\.burgemeester: unknown key"):
         load_settings(environ={"INBEELD_CONFIG": str(config_file)})
+
+
+def test_no_letter_from_an_office_that_is_not_configured(world: World) -> None:
+    """Out of the box no office is set: the run refuses, naming the keys, and writes and records nothing
+    (no "Voorbeeldstad" or "Team Leerplicht" placeholder ever reaches a family); what can be derived is."""
+    from letters.office import KantoorOnvolledig, ready
+
+    with pytest.raises(KantoorOnvolledig, match=r"not set: letters\.kantoor\.afdeling, .*\.rmc\.email"):
+        run_letters(world.sessions, world.staging, world.out, P, gemeenten=("0363",), pdf=False, workers=1)
+    assert not world.letters() and not world.out.exists()
+    blank = replace(OFFICE.kantoor, gemeente="", gesprekslocatie="")
+    filled = ready(replace(OFFICE, kantoor=blank), ("0363",))
+    assert filled.kantoor.gemeente == "Amsterdam"  # the served gemeente's CBS name, not a placeholder
+    assert filled.kantoor.gesprekslocatie == OFFICE.kantoor.bezoekadres
+    assert filled.leerplicht.telefoon == OFFICE.kantoor.telefoon  # the desk's phone: the office's
 
 
 def test_one_letter_run_at_a_time_and_no_lock_file_left(tmp_path: Path) -> None:

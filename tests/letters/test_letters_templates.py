@@ -84,7 +84,7 @@ def test_no_bsn_and_the_required_content(soort: LetterKind) -> None:
     assert not re.search(r"\b\d{9}\b", text), "a nine-digit number (BSN-like) is printed"
     assert "Wettelijke grondslag" in text
     assert re.search(r"(Leerplichtwet 1969|Wet educatie en beroepsonderwijs)", text)
-    assert "AVG" in text and "www.voorbeeldstad.nl/privacy" in text
+    assert "AVG" in text and "www.amsterdam.invalid/privacy" in text
     assert "020 123 4567" in text and "leerplicht@voorbeeldstad.nl" in text  # how to reach the sender
     assert "7 september 2026" in text  # the letter date, in Dutch
 
@@ -132,8 +132,8 @@ def test_rmc_letter_to_the_young_person() -> None:
     assert "Beste Daan," in text and "wat doe je nu?" in text
     assert "gestopt met je opleiding" in text  # vsv
     assert "vóór 21 september 2026" in text
-    assert "titel 8.3 van de Wet educatie en beroepsonderwijs" in text
-    assert "Wet van school naar duurzaam werk" in text
+    assert "hoofdstuk 9, titel 9.2 van de Wet educatie en beroepsonderwijs" in text  # dated 2026
+    assert "Wet van school naar duurzaam werk (artikel 9.2.5" in text and "titel 8.3" not in text
     assert "helpt jongeren tot 27 jaar" in text  # the RMC age of the letter date (September 2026)
 
 
@@ -142,9 +142,15 @@ def test_rmc_letter_names_the_rmc_age_of_its_date() -> None:
     the law on its own date, from the dated parameter."""
     jongere = kind(geboortedatum=date(2004, 3, 15), adres=DORPSWEG)
     context = context_for(LetterKind.RMC_18_23, jongere=jongere, datum=date(2025, 12, 31))
-    assert "helpt jongeren tot 23 jaar" in _text(load("rmc_18_23").render_docx(context))
+    before = _text(load("rmc_18_23").render_docx(context))
+    assert "helpt jongeren tot 23 jaar" in before
+    # and the WEB as it was numbered then (a dated value, rules/law/wet/web.toml `web_doorstroompunt`)
+    assert "Wettelijke grondslag: titel 8.3 van de Wet educatie en beroepsonderwijs (artikel 8.3.2" in before
+    assert "9.2" not in before and "duurzaam werk" not in before
     context = context_for(LetterKind.RMC_18_23, jongere=jongere, datum=date(2026, 1, 1))
-    assert "helpt jongeren tot 27 jaar" in _text(load("rmc_18_23").render_docx(context))
+    after = _text(load("rmc_18_23").render_docx(context))
+    assert "helpt jongeren tot 27 jaar" in after
+    assert "titel 9.2 van de Wet educatie en beroepsonderwijs" in after and "titel 8.3" not in after
 
 
 def test_invitation_asks_a_child_of_twelve_to_come_too() -> None:

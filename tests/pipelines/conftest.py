@@ -22,6 +22,8 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 for _name in ("INBEELD_DATA_DIR", "INBEELD_DB_URL", "INBEELD_GEMEENTEN", "INBEELD_CONFIG"):
     os.environ.pop(_name, None)
+# The office the letters come from (without it the weekly run writes none); a test may name its own file.
+os.environ["INBEELD_CONFIG"] = str(Path(__file__).resolve().parent.parent / "office.toml")
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,12 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
     first = Document(str(next(p for p in letters if p.name != "drukwerk.docx")))
     assert "Leerplichtwet" in "\n".join(par.text for par in first.paragraphs) + "".join(
         cell.text for table in first.tables for row in table.rows for cell in row.cells)
+    # no placeholder office in any letter: the demo's own, plainly fictional office (pipelines/demo.py)
+    for path in letters:
+        document = Document(str(path))
+        text = "\n".join(par.text for par in document.paragraphs)
+        assert "Voorbeeld" not in text and "Team Leerplicht, " not in text, path.name
+        assert "Gemeente Demostad" in text, path.name
     reports = {p.suffix for p in (data / "reports").rglob("*") if p.is_file()}
     assert {".xlsx", ".html"} <= reports
     assert not any((data / "inbox").rglob("*.csv")), "every delivery was imported and archived"

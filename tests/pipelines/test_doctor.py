@@ -22,6 +22,7 @@ from inbeeld.settings import Settings
 from pipelines.doctor import check_certificate
 from pipelines.local_server import free_port
 from registers.db import upgrade
+from tests.office import OFFICE_TEXT
 
 
 def _certificate(path: Path, days: int) -> Path:
@@ -78,14 +79,22 @@ def test_a_healthy_installation(tmp_path: Path, prefect_api: str) -> None:
         pass
     cert = _certificate(tmp_path / "client.pem", days=365)
     code, lines = _doctor(tmp_path, f'gemeenten = ["0363"]\n[verzuim_https]\nurl = "https://loket.example"\n'
-                          f'client_cert = "{cert}"\n', {"PREFECT_API_URL": prefect_api})
+                          f'client_cert = "{cert}"\n' + OFFICE_TEXT, {"PREFECT_API_URL": prefect_api})
     assert code == 0, lines
-    assert list(lines) == ["settings", "gemeenten", "registers", "staging", "disk", "libreoffice", "chromium",
-                           "prefect", "certificate"]
-    for check in ("settings", "gemeenten", "registers", "staging", "prefect", "certificate"):
+    assert list(lines) == ["settings", "gemeenten", "letters", "registers", "staging", "disk", "libreoffice",
+                           "chromium", "prefect", "certificate"]
+    for check in ("settings", "gemeenten", "letters", "registers", "staging", "prefect", "certificate"):
         assert lines[check][0] == "ok", (check, lines[check])
     assert "(newest)" in lines["registers"][1] and "0 import(s)" in lines["staging"][1]
     assert "healthy" in lines["prefect"][1]
+    assert lines["letters"][1] == "Gemeente Teststad, Team Leerplicht en Doorstroompunt"
+
+
+def test_letters_without_an_office_are_an_error(tmp_path: Path) -> None:
+    """No placeholder office: without [letters] the doctor names what a letter needs."""
+    code, lines = _doctor(tmp_path, 'gemeenten = ["0363"]\n', {"PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    assert code == 1 and lines["letters"][0] == "error"
+    assert "letters.kantoor.retouradres" in lines["letters"][1] and "Voorbeeld" not in lines["letters"][1]
 
 
 def test_a_broken_installation(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from connectors.errors import RefusedFile, SuspiciousShrink
 from inbeeld.settings import Settings
 from pipelines.stores import registers
 from pipelines.weekly import COMPLETED_WITH_REFUSALS, _worth_retrying, weekly_flow, write_letters
+from tests.office import OFFICE_TEXT
 
 # the message the verzuim sync test endpoint serves (conftest.py): what the sync saves is importable
 from tests.pipelines.conftest import MESSAGE as VERZUIM
@@ -190,7 +191,7 @@ def test_a_vrijstellingen_csv_with_an_extra_column_and_a_link_are_refused_and_th
 def test_the_letter_step_writes_the_letters_due_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from registers.case_sync import sync_cases
 
-    (tmp_path / "inbeeld.toml").write_text("letters_pdf = false\n")
+    (tmp_path / "inbeeld.toml").write_text("letters_pdf = false\n" + OFFICE_TEXT)
     stage_delivery(tmp_path / "staging.duckdb", _lo3(tmp_path / "brp-G0363-20260907.lo3.csv", 3), "brp")
     with registers(Settings(data_dir=tmp_path)) as session:
         case = {"persoonsnummer": BSNS[2], "gemeentecode": "0363", "signal": "ABSOLUUT_VERZUIM",

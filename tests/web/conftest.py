@@ -19,6 +19,7 @@ import uvicorn
 from starlette.testclient import TestClient
 
 from inbeeld.settings import Settings
+from tests.office import OFFICE
 from tests.staged_municipality import GEMEENTE, stage
 
 # Before anything imports Prefect (the weekly flow's tasks build the fixture): a temporary home.
@@ -71,7 +72,7 @@ def web_settings(tmp_path_factory) -> Settings:
     for peildatum in municipality.peildatums:
         register_verzuimmeldingen.fn(str(root), GEMEENTE, peildatum)
         match_and_sync_cases.fn(str(root), GEMEENTE, peildatum)
-    settings = Settings(data_dir=root, gemeenten=(GEMEENTE,))
+    settings = Settings(data_dir=root, gemeenten=(GEMEENTE,), letters=OFFICE)  # the office letters name
     add_users(settings)
     return settings
 
