@@ -20,7 +20,7 @@ from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
 from letters.pdf import page_count
 from letters.run import LetterRunBusy, run_letters
-from letters.single import BY_HAND, draft, store
+from letters.single import BY_HAND, CONCEPT, draft, store
 from registers.audit import record_reads
 from registers.codes import LetterKind, LetterStatus
 from registers.db import registers_of
@@ -88,6 +88,9 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
         sessions.kw["bind"].dispose()
     if result.hersteld:
         click.echo(f"recovered an interrupted run: {result.hersteld} letters planned again")
+    if result.concepten_verwijderd:
+        click.echo(f"removed {result.concepten_verwijderd} draft(s) never stored, older than "
+                   f"{config.concept_dagen} days")
     click.echo(f"letters on {result.peildatum.isoformat()}: {result.brieven} first letters, "
                f"{result.herinneringen} reminders, {result.onderdrukt} newly suppressed")
     if result.run_dir is not None:
@@ -101,30 +104,37 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
 
 
 @letters_group.command("draft")
-@click.argument("case_id", type=int)
-@click.option("--soort", required=True, type=click.Choice([s.value for s in BY_HAND]), help="Kind of letter.")
+@click.argument("dossier_id", type=int)
+@click.option("--reden", "reden_id", type=int, default=None,
+              help="The reason (aanleiding) of the dossier the letter is about (default its leading one).")
+@click.option("--template", "soort", type=click.Choice([s.value for s in BY_HAND]), default=None,
+              help="The letter (default the one that fits the reason; refused when it does not fit).")
 @click.option("--datum", type=DATUM, default=None, help="The letter's date (default today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the drafts (default: DATA_DIR/letters/concept).")
 @click.pass_context
-def draft_command(ctx: click.Context, case_id: int, soort: str, datum: date | None, out: Path | None) -> None:
-    """A single letter on case CASE_ID: one .docx per addressee, every field filled as the letter run
-    fills it, to edit in Word. Nothing is recorded until `inbeeld letters store FILE`."""
+def draft_command(ctx: click.Context, dossier_id: int, reden_id: int | None, soort: str | None,
+                  datum: date | None, out: Path | None) -> None:
+    """A single letter on dossier DOSSIER_ID: one .docx per addressee, every field filled as the letter
+    run fills it, to edit in Word. Nothing is recorded until `inbeeld letters store FILE`; a draft
+    never stored is removed by the letter run after [letters] concept_dagen days."""
     settings: Settings = ctx.obj
     if not settings.staging_path.is_file():
         raise click.ClickException(f"no staging database at {settings.staging_path}: "
                                    "import a BRP delivery first (inbeeld import brp FILE)")
     sessions = _sessions(settings)
     try:
-        drafts = draft(sessions, settings.staging_path, out or settings.data_dir / "letters" / "concept",
-                       case_id, LetterKind(soort), datum=datum or date.today(), gemeenten=settings.gemeenten,
-                       config=settings.letters)
+        drafts = draft(sessions, settings.staging_path, out or settings.data_dir / "letters" / CONCEPT,
+                       dossier_id, LetterKind(soort) if soort else None, reden_id=reden_id,
+                       datum=datum or date.today(), gemeenten=settings.gemeenten, config=settings.letters,
+                       agenda=settings.agenda)
     except Refused as exc:
         raise click.ClickException(nederlands(exc)) from None
     finally:
         sessions.kw["bind"].dispose()
     for item in drafts:
-        click.echo(f"concept {item.kenmerk} aan {item.geadresseerde}: {item.path}")
+        click.echo(f"concept {item.kenmerk} ({item.soort}, aanleiding {item.case_id}) aan "
+                   f"{item.geadresseerde}: {item.path}")
     click.echo("Bewerk de brief in Word en sla hem op met: inbeeld letters store BESTAND")
 
 
@@ -134,18 +144,19 @@ def draft_command(ctx: click.Context, case_id: int, soort: str, datum: date | No
               help="The named user who sends it (default: inbeeld --by / INBEELD_GEBRUIKER).")
 @click.pass_context
 def store_command(ctx: click.Context, path: Path, by: str | None) -> None:
-    """Store an (edited) draft: in the letter log, on the case's timeline, its file under letters/enkel/."""
+    """Store an (edited) draft: in the letter log, as a step on its reason with the .docx attached,
+    its file under letters/enkel/; the draft leaves letters/concept/."""
     settings: Settings = ctx.obj
     if by:
         settings = replace(settings, gebruiker=by.strip().lower())
     sessions = _sessions(settings)
     try:
-        letter = store(sessions, path, settings.data_dir / "letters")
+        letter = store(sessions, path, settings.data_dir / "letters", settings.data_dir)
     except Refused as exc:
         raise click.ClickException(nederlands(exc)) from None
     finally:
         sessions.kw["bind"].dispose()
-    click.echo(f"brief {letter.kenmerk} opgeslagen op zaak {letter.case_id} (rang {letter.rang}, aan "
+    click.echo(f"brief {letter.kenmerk} opgeslagen op aanleiding {letter.case_id} (aan "
                f"{letter.geadresseerde}): {settings.data_dir / 'letters' / letter.run / letter.bestand}")
 
 

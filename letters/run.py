@@ -113,6 +113,7 @@ class RunResult:
     herinneringen: int = 0
     onderdrukt: int = 0
     hersteld: int = 0
+    concepten_verwijderd: int = 0  # drafts by hand never stored, older than [letters] concept_dagen
     files: list[Path] = field(default_factory=list)
     print_files: list[Path] = field(default_factory=list)
     pdf_files: list[Path] = field(default_factory=list)
@@ -201,8 +202,9 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
                 suppressed.append(Suppressed(subject, first_rang, HEEL_ONDERWERP,
                                              SuppressionReason.NIET_IN_BRP))
             continue
-        if (subject.soort is LetterKind.RMC_18_23 and subject.kwalificatieplicht_reden and jongere.geboortedatum
-                is not None and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
+        if (subject.soort is LetterKind.RMC_18_23 and subject.kwalificatieplicht_reden
+                and jongere.geboortedatum is not None
+                and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
             continue  # a minor's VSV reason beside absoluut verzuim: the kwalificatieplicht letters apply
         if (subject.soort is LetterKind.HERINNERING_VRIJSTELLING and subject.vrijstelling is not None
                 and jongere.geboortedatum is not None
@@ -474,6 +476,9 @@ def run_letters(sessions: sessionmaker[Session], staging_path: Path, out_dir: Pa
     result = RunResult(peildatum)
     with _exclusive(out_dir):
         result.hersteld = recover(sessions, out_dir)
+        from letters.single import CONCEPT, remove_stale_drafts  # single imports this module
+
+        result.concepten_verwijderd = remove_stale_drafts(out_dir / CONCEPT, config.concept_dagen)
         with sessions() as session:
             subjects = due_subjects(session, peildatum)
             namen = {user.login: user.naam for user in list_users(session)}

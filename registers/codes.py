@@ -271,7 +271,8 @@ class LetterKind(StrEnum):
         (kwalificatieplicht) the young person gets one too (Leerplichtwet art. 2 lid 3, 4c, 22 lid 3).
         The Doorstroompunt's letter at 16–17 (a PrO/VSO leaver with a certificate, in the RMC doelgroep)
         goes to the young person it offers help to, and to the parents who still have gezag."""
-        return self in (LetterKind.ABSOLUUT_VERZUIM, LetterKind.UITNODIGING_VERZUIMGESPREK, LetterKind.RMC_18_23)
+        return self in (LetterKind.ABSOLUUT_VERZUIM, LetterKind.UITNODIGING_VERZUIMGESPREK,
+                        LetterKind.RMC_18_23)
 
 
 class LetterStatus(StrEnum):

@@ -85,7 +85,8 @@ def render_dossier(verzoek: Verzoek, session: Session, case: Dossier, status: in
         melding_statussen=(MeldingStatus.IN_BEHANDELING, MeldingStatus.AFGESLOTEN,
                            MeldingStatus.TER_KENNISGEVING_AANGENOMEN),
         redenen=list(RedenAfsluiting),
-        brieven=stukken.letters_of(session, case), brief_soorten=stukken.BRIEF_SOORTEN,
+        brieven=stukken.letters_of(session, case), brief_keuzes=stukken.choices(case),
+        concepten=stukken.concepts_of(verzoek, case),
         lead=lead_reason(case), **afspraken.context(session, verzoek.web.settings, case))
 
 

@@ -5,9 +5,13 @@ A document is reached by its own id under the dossier's id, never by a BSN or a 
 checks that the user may see the dossier (as the dossier page does) and then that the document
 belongs to it; anything else is answered as if it did not exist. Every download is audited.
 
-A letter is written with letters.single (`inbeeld letters draft` and `store`): drafted with every
-field filled as the letter run fills it, then stored at once, so it is in the letter log and on the
-timeline, and the letter run sends no second first letter."""
+A letter is written with letters.single (`inbeeld letters draft` and `store`), only one that fits a
+reason of the dossier (a verzuimmelding gets the invitation, never the absoluut verzuim letter):
+drafted with every field filled as the letter run fills it, and either stored at once, or kept as a
+draft under Concepten that the LPA downloads, edits in Word and uploads back (a valid .docx that still
+holds its kenmerk, at most 5 MB; the form carries the CSRF and one-time tokens like every form), which
+stores it. A stored letter is in the letter log and on the timeline with the .docx attached, and the
+letter run sends no second first letter."""
 
 from __future__ import annotations
 
@@ -19,10 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from letters.single import BY_HAND, draft, store
+from letters.single import CONCEPT, KENMERK, MAX_DOCX_BYTES, check_docx, draft, drafts_in, fitting, store
 from registers import bijlagen
 from registers.audit import record_reads
-from registers.codes import LetterKind, LetterStatus
+from registers.codes import REASON_LABELS, CaseStatus, LetterKind, LetterStatus
 from registers.dossiers import lead_reason
 from registers.errors import Refused
 from registers.meldingen import nederlands
@@ -30,7 +34,13 @@ from registers.models import Dossier, Letter
 from web.requests import PaginaFout, Verzoek
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BRIEF_SOORTEN = BY_HAND
+KORT = {  # the letters by a short name that fits the form's select (the screenshot showed the long one cut)
+    LetterKind.ABSOLUUT_VERZUIM: "Geen schoolinschrijving bekend",
+    LetterKind.RMC_18_23: "Wat doe je nu? (Doorstroompunt)",
+    LetterKind.INFORMATIE_LEERPLICHT: "Informatie begin leerplicht",
+    LetterKind.UITNODIGING_VERZUIMGESPREK: "Uitnodiging verzuimgesprek",
+    LetterKind.HERINNERING_VRIJSTELLING: "Herinnering vrijstelling verlengen",
+}
 
 
 def _not_found() -> PaginaFout:
@@ -95,44 +105,138 @@ def brief(verzoek: Verzoek) -> Response:
     return _file(content, path.name, media)
 
 
-def write(verzoek: Verzoek) -> Response:
-    """Draft and store a single letter on a reason of the dossier (the lead reason unless chosen)."""
+def choices(dossier: Dossier) -> list[tuple[str, str]]:
+    """The letters the dossier's open reasons take, as (value "reden:soort", label): only a letter that
+    fits its reason (letters.single.fitting), the leading reason first."""
+    lead = lead_reason(dossier)
+    reasons = sorted((r for r in dossier.reasons if r.status == CaseStatus.OPEN),
+                     key=lambda r: r.id != lead.id)
+    label = {r.id: REASON_LABELS.get(r.signal.value, r.signal.value) for r in reasons}
+    return [(f"{r.id}:{soort.value}", f"{KORT[soort]} (bij {label[r.id]})")
+            for r in reasons for soort in fitting(r)]
+
+
+class _Weigering(Exception):
+    """A letter the screen refuses before the registers are asked: said in Dutch on the page."""
+
+
+def _case_of(session: Session, verzoek: Verzoek) -> Dossier:
     from web.dossier import case_of
 
+    return case_of(session, verzoek)
+
+
+def _concept_dir(verzoek: Verzoek) -> Path:
+    return _letters_dir(verzoek) / CONCEPT
+
+
+def _office(verzoek: Verzoek):  # noqa: ANN202 - a sessionmaker
+    """The letter log is the office's: on PostgreSQL only administratie may add to it
+    (docs/privacy.md), so a stored letter is written under that role, still in the user's name in the
+    audit trail."""
+    return verzoek.web.registers.factory(verzoek.gebruiker.login, "administratie")
+
+
+def _drafts(verzoek: Verzoek) -> tuple[int, list]:
+    """The chosen letter drafted (one per addressee) into concept/; the dossier's id with them."""
     settings = verzoek.web.settings
-    soort_value = verzoek.veld("soort")
     with verzoek.db() as session:
-        dossier = case_of(session, verzoek)
-        reason_id = verzoek.veld("reden_id")
-        reasons = {str(r.id): r for r in dossier.reasons}
-        fout = None
-        if soort_value not in {s.value for s in BRIEF_SOORTEN}:
-            fout = "Kies de soort brief."
-        elif reason_id and reason_id not in reasons:
-            fout = "Kies de aanleiding waar de brief over gaat."
-        elif not settings.staging_path.is_file():
-            fout = "Er zijn nog geen BRP-gegevens ingelezen; zonder adres kan er geen brief worden gemaakt."
-        case_id = reasons[reason_id].id if reason_id in reasons else lead_reason(dossier).id
+        dossier = _case_of(session, verzoek)
+        dossier_id, offered = dossier.id, {v for v, _ in choices(dossier)}
         session.commit()
-        if fout is not None:
-            return _refused(verzoek, session, dossier, fout)
-    registers, login = verzoek.web.registers, verzoek.gebruiker.login
-    factory = registers.factory(login, verzoek.gebruiker.rol)
-    # The letter log is the office's: on PostgreSQL only administratie may add to it (docs/privacy.md),
-    # so the stored letter is written under that role, still in the user's name in the audit trail.
-    office = registers.factory(login, "administratie")
+    value = verzoek.veld("keuze")
+    if value not in offered:
+        raise _Weigering("Kies een brief die bij een open aanleiding past.")
+    if not settings.staging_path.is_file():
+        raise _Weigering("Er zijn nog geen BRP-gegevens ingelezen; zonder adres kan er geen brief worden "
+                         "gemaakt.")
+    reden, soort = value.split(":", 1)
+    factory = verzoek.web.registers.factory(verzoek.gebruiker.login, verzoek.gebruiker.rol)
+    return dossier_id, draft(factory, settings.staging_path, _concept_dir(verzoek), dossier_id,
+                             LetterKind(soort), reden_id=int(reden), datum=dt.date.today(),
+                             gemeenten=settings.gemeenten, config=settings.letters, agenda=settings.agenda)
+
+
+def write(verzoek: Verzoek) -> Response:
+    """Draft and store a single letter at once (the letter that fits the chosen reason)."""
     try:
-        drafts = draft(factory, settings.staging_path, settings.data_dir / "letters" / "concept", case_id,
-                       LetterKind(soort_value), datum=dt.date.today(), gemeenten=settings.gemeenten,
-                       config=settings.letters)
-        stored = [store(office, item.path, _letters_dir(verzoek)) for item in drafts]
-    except Refused as exc:
-        with verzoek.db() as session:
-            dossier = case_of(session, verzoek)
-            return _refused(verzoek, session, dossier, f"Geen brief gemaakt: {nederlands(exc)}")
+        dossier_id, drafts = _drafts(verzoek)
+        stored = [store(_office(verzoek), item.path, _letters_dir(verzoek), verzoek.web.settings.data_dir)
+                  for item in drafts]
+    except (Refused, _Weigering) as exc:
+        return _refused_page(verzoek, f"Geen brief gemaakt: {nederlands(exc)}")
     kenmerken = ", ".join(letter.kenmerk for letter in stored)
-    return verzoek.redirect(f"/dossier/{dossier.id}", f"Brief gemaakt en opgeslagen: {kenmerken}. "
+    return verzoek.redirect(f"/dossier/{dossier_id}", f"Brief gemaakt en opgeslagen: {kenmerken}. "
                             "U kunt hem hieronder downloaden.")
+
+
+def concept(verzoek: Verzoek) -> Response:
+    """Draft a single letter to edit in Word: listed under Concepten to download, edit and upload."""
+    try:
+        dossier_id, drafts = _drafts(verzoek)
+    except (Refused, _Weigering) as exc:
+        return _refused_page(verzoek, f"Geen concept gemaakt: {nederlands(exc)}")
+    kenmerken = ", ".join(item.kenmerk for item in drafts)
+    return verzoek.redirect(f"/dossier/{dossier_id}", f"Concept gemaakt: {kenmerken}. Download het onder "
+                            "Concepten, bewerk het in Word en upload het daar om de brief op te slaan.")
+
+
+def concepts_of(verzoek: Verzoek, dossier: Dossier) -> list:
+    """The dossier's drafts waiting to be stored (letters.single.drafts_in)."""
+    return drafts_in(_concept_dir(verzoek), dossier.id)
+
+
+def _draft_of(verzoek: Verzoek, dossier: Dossier):  # noqa: ANN202 - letters.single.Draft
+    wanted = verzoek.path_params["kenmerk"]
+    if not KENMERK.match(wanted):
+        raise _not_found()
+    found = next((d for d in concepts_of(verzoek, dossier) if d.kenmerk == wanted), None)
+    if found is None:
+        raise _not_found()
+    return found
+
+
+def concept_download(verzoek: Verzoek) -> Response:
+    """The draft .docx, to edit in Word (audited: it names the person)."""
+    with verzoek.db() as session:
+        dossier = _case_of(session, verzoek)
+        item = _draft_of(verzoek, dossier)
+        content = item.path.read_bytes()
+        record_reads(session, "letter.draft_read", "cases", [(item.case_id, dossier.persoonsnummer)])
+        session.commit()
+    return _file(content, item.path.name, DOCX)
+
+
+def concept_store(verzoek: Verzoek) -> Response:
+    """Store a draft: the uploaded, edited .docx when one is sent (only a valid Word document that
+    still holds the draft's kenmerk, at most letters.single.MAX_DOCX_BYTES), else the draft as it is."""
+    with verzoek.db() as session:
+        dossier = _case_of(session, verzoek)
+        item = _draft_of(verzoek, dossier)
+        session.commit()
+    uploads = verzoek.bestanden("bestand")
+    try:
+        if len(uploads) > 1:
+            raise _Weigering("Upload één Word-bestand per concept.")
+        if uploads:
+            upload = uploads[0]
+            content = upload.file.read(MAX_DOCX_BYTES + 1)
+            check_docx(content, upload.filename or "bestand", item.kenmerk)
+            partial = item.path.with_name(item.path.name + ".part")
+            partial.write_bytes(content)
+            partial.replace(item.path)  # the edited letter replaces the draft, then is stored
+        letter = store(_office(verzoek), item.path, _letters_dir(verzoek), verzoek.web.settings.data_dir)
+    except (Refused, _Weigering) as exc:
+        return _refused_page(verzoek, f"Niet opgeslagen: {nederlands(exc)}")
+    edited = "bewerkte " if uploads else ""
+    return verzoek.redirect(f"/dossier/{dossier.id}", f"De {edited}brief {letter.kenmerk} is opgeslagen in "
+                            "het dossier en de brievenlijst.")
+
+
+def _refused_page(verzoek: Verzoek, fout: str) -> Response:
+    with verzoek.db() as session:
+        dossier = _case_of(session, verzoek)
+        return _refused(verzoek, session, dossier, fout)
 
 
 def _refused(verzoek: Verzoek, session: Session, dossier: Dossier, fout: str) -> Response:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from cli import main
 from letters import run as letter_run
 from letters.due import Subject
-from letters.kinds import Soort
 from letters.pdf import page_count, soffice_path
 from letters.persons import Adres
 from letters.run import run_letters
@@ -28,6 +27,7 @@ from registers.audit import AuditTrail
 from registers.codes import (
     ActionType,
     CaseStatus,
+    LetterKind,
     LetterStatus,
     MeldingStatus,
     ReasonCode,
@@ -411,7 +411,7 @@ def test_a_minor_in_the_rmc_doelgroep_gets_the_doorstroompunts_letter(world: Wor
     assert len(steps) == 2  # the dossier's first step: "eerste brief versturen" is done
     # a 17-year-old VSV beside absoluut verzuim is kwalificatieplichtig: the leerplicht letters apply
     assert not [p for p in letter_run.plan_run(
-        [Subject("case:x", NOOR, Soort.RMC_18_23, kwalificatieplicht_reden=True)],
+        [Subject("case:x", NOOR, LetterKind.RMC_18_23, kwalificatieplicht_reden=True)],
         {NOOR: kind(persoonsnummer=NOOR, voornamen="Noor", geboortedatum=date(2009, 5, 5), adres=DORPSWEG,
                     ouders=())}, P, ("0363",), CONFIG)[0]]
 
@@ -464,16 +464,27 @@ def test_schools_by_name_from_duos_reports(world: World) -> None:
 
 # -- a single letter by hand ----------------------------------------------------------------------------
 
-def test_a_single_letter_is_drafted_edited_and_stored(world: World, tmp_path: Path) -> None:
-    """Sanne's case: the drafted letter to her parents, edited in Word, stored: in the log and on the case;
-    the letter run then sends no second first letter. Storing it twice, or a file that is no longer the
-    letter, is refused and changes nothing."""
-    from letters.single import draft, store
-    from registers.codes import LetterKind
-    from registers.errors import Refused
+HAND = {"datum": P, "gemeenten": ("0363",), "config": CONFIG}  # a letter by hand's date and office
 
-    (made,) = draft(world.sessions, world.staging, tmp_path / "concept", world.cases["sanne"],
-                    LetterKind.ABSOLUUT_VERZUIM, datum=P, gemeenten=("0363",), config=CONFIG)
+
+def _dossier(world: World, case_id: int) -> int:
+    with world.sessions() as session:
+        return session.get(Case, case_id).dossier_id
+
+
+def test_a_single_letter_is_drafted_edited_and_stored(world: World, tmp_path: Path) -> None:
+    """Sanne's dossier: the letter that fits its leading reason, drafted to her parents, edited in Word,
+    stored: in the log, as a step on the reason with the .docx attached, labelled a single letter (also
+    the second one, rang 2: never "herinnering"); the draft leaves concept/ and the letter run sends no
+    second first letter. Storing it twice, or a file that is no longer the letter, is refused."""
+    from letters.single import draft, store
+    from registers.errors import Refused
+    from registers.models import Bijlage
+
+    concept = tmp_path / "letters" / "concept"
+    dossier = _dossier(world, world.cases["sanne"])
+    (made,) = draft(world.sessions, world.staging, concept, dossier, **HAND)
+    assert (made.soort, made.case_id, made.dossier_id) == ("absoluut_verzuim", world.cases["sanne"], dossier)
     assert made.geadresseerde == "ouder1+ouder2" and made.kenmerk.startswith("LP-E")
     document = docx.Document(str(made.path))
     assert "Geachte heer De Vries en mevrouw Van der Berg," in [p.text for p in document.paragraphs]
@@ -481,27 +492,98 @@ def test_a_single_letter_is_drafted_edited_and_stored(world: World, tmp_path: Pa
     document.save(str(made.path))
     assert world.letters() == []  # a draft records nothing
 
-    broken = tmp_path / "concept" / "kapot.docx"
+    broken = concept / "kapot.docx"
     broken.write_text("geen Word", encoding="utf-8")
-    broken.with_name(broken.name + ".brief.json").write_text(
-        made.path.with_name(made.path.name + ".brief.json").read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(Refused, match="geen Word-document"):
+    sidecar = made.path.with_name(made.path.name + ".brief.json")
+    shutil.copyfile(sidecar, broken.with_name(broken.name + ".brief.json"))
+    with pytest.raises(Refused, match="geen geldig Word-document"):
         store(world.sessions, broken, world.out)
+    twice = tmp_path / "kopie" / made.path.name  # a copy kept outside concept/
+    twice.parent.mkdir()
+    shutil.copyfile(made.path, twice)
+    shutil.copyfile(sidecar, twice.with_name(twice.name + ".brief.json"))
 
     letter = store(world.sessions, made.path, world.out)
     assert (letter.rang, letter.run, letter.case_id, letter.status) == (
         1, "enkel", world.cases["sanne"], LetterStatus.AANGEMAAKT)
+    assert not made.path.exists() and not sidecar.exists()  # the stored draft left concept/
     kept = world.out / "enkel" / f"{made.kenmerk}.docx"
     assert "aan het schoolhek" in "\n".join(_paragraphs(kept))
-    assert any("enkele brief" in a.note for a in world.actions(ActionType.BRIEF_VERSTUURD))
+    [step] = world.actions(ActionType.BRIEF_VERSTUURD)
+    assert step.case_id == world.cases["sanne"] and step.on_date == P
+    assert step.note == (f"brief geen schoolinschrijving bekend (met antwoordformulier) (enkele brief), "
+                         f"kenmerk {made.kenmerk}, aan: ouder1+ouder2")
+    with world.sessions() as session:  # the .docx is the step's attachment, content-hashed
+        [bijlage] = session.scalars(select(Bijlage)).all()
+        assert (bijlage.case_action_id, bijlage.bestandsnaam) == (step.id, f"{made.kenmerk}.docx")
+        assert bijlage.grootte == kept.stat().st_size
     with pytest.raises(Refused, match="al opgeslagen"):
-        store(world.sessions, made.path, world.out)
+        store(world.sessions, twice, world.out)
     assert len(world.letters()) == 1
+
+    (second,) = draft(world.sessions, world.staging, concept, dossier, datum=P, gemeenten=("0363",),
+                      config=CONFIG)
+    assert store(world.sessions, second.path, world.out).rang == 2
+    notes = [a.note for a in world.actions(ActionType.BRIEF_VERSTUURD)]
+    assert len(notes) == 2 and not any("herinnering" in note for note in notes)
     result = world.run()
     assert not [row for row in world.letters(run=result.run) if row.case_id == world.cases["sanne"]]
-    with pytest.raises(Refused, match="verzuimmelding of vrijstelling"):
-        draft(world.sessions, world.staging, tmp_path, world.cases["sanne"],
-              LetterKind.UITNODIGING_VERZUIMGESPREK, datum=P, config=CONFIG)
+
+
+def test_a_single_letter_fits_its_reason(world: World, tmp_path: Path) -> None:
+    """The absoluut verzuim letter is not offered on a verzuimmelding (it would tell the parents their
+    child has no school at all); a melding gets the invitation, naming the dossier's next appointment;
+    a thuiszitter reason has no letter of its own."""
+    from letters.single import draft, fitting
+    from registers.codes import AfspraakStatus
+    from registers.errors import Refused
+
+    with world.sessions.begin() as session:
+        melding = session.scalars(select(Verzuimmelding).where(Verzuimmelding.persoonsnummer == BRAM)).one()
+        reason = Case(persoonsnummer=BRAM, gemeentecode="0363", signal=ReasonCode.VERZUIMMELDING,
+                      status=CaseStatus.OPEN, opened_on=P - timedelta(days=3), sinds=P - timedelta(days=30),
+                      last_seen=P, verzuimmelding_id=melding.id)
+        session.add(reason)
+        session.flush()
+        bram, bram_dossier = reason.id, reason.dossier_id
+        assert fitting(reason) == (LetterKind.UITNODIGING_VERZUIMGESPREK,)
+    sanne_dossier = _dossier(world, world.cases["sanne"])
+    with pytest.raises(Refused, match="past niet bij aanleiding"):
+        draft(world.sessions, world.staging, tmp_path, bram_dossier, LetterKind.ABSOLUUT_VERZUIM, datum=P,
+              config=CONFIG)
+    with pytest.raises(Refused, match="plan eerst een afspraak"):
+        draft(world.sessions, world.staging, tmp_path, bram_dossier, datum=P, config=CONFIG)
+    with pytest.raises(Refused, match="hoort geen brief"):
+        draft(world.sessions, world.staging, tmp_path, sanne_dossier,
+              reden_id=world.cases["sanne_thuiszitter"], datum=P, config=CONFIG)
+    with pytest.raises(Refused, match="hoort niet bij dossier"):
+        draft(world.sessions, world.staging, tmp_path, sanne_dossier, reden_id=bram, datum=P, config=CONFIG)
+    with world.sessions.begin() as session:
+        session.add(Afspraak(medewerker="pdekker", start=datetime(2026, 9, 22, 10, 30),
+                             einde=datetime(2026, 9, 22, 11, 0), locatie="Stadskantoor, Testplein 1",
+                             status=AfspraakStatus.GEPLAND, persoonsnummer=BRAM, case_id=bram, by="tester",
+                             recorded_at=datetime.now(UTC).replace(tzinfo=None)))
+    (made,) = draft(world.sessions, world.staging, tmp_path, bram_dossier, datum=P, config=CONFIG)
+    assert made.soort == "uitnodiging_verzuimgesprek" and made.case_id == bram
+    text = "\n".join(_paragraphs(made.path))
+    assert "22 september 2026" in text and "10:30 uur" in text and "Stadskantoor, Testplein 1" in text
+    assert "bij ons gemeld" in text and "geen schoolinschrijving" not in text
+
+
+def test_drafts_never_stored_are_removed_by_the_letter_run(world: World) -> None:
+    """[letters] concept_dagen (default 14): the letter run removes older drafts and their sidecars."""
+    from letters.single import draft
+
+    concept = world.out / "concept"
+    dossier = _dossier(world, world.cases["sanne"])
+    (old,) = draft(world.sessions, world.staging, concept, dossier, **HAND)
+    (new,) = draft(world.sessions, world.staging, concept, dossier, **HAND)
+    weeks_ago = datetime.now().timestamp() - 15 * 24 * 3600
+    os.utime(old.path, (weeks_ago, weeks_ago))
+    result = world.run()
+    assert result.concepten_verwijderd == 1
+    assert not old.path.exists() and not old.path.with_name(old.path.name + ".brief.json").exists()
+    assert new.path.exists() and new.path.with_name(new.path.name + ".brief.json").exists()
 
 
 # -- the agenda -----------------------------------------------------------------------------------------
@@ -588,18 +670,23 @@ def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
            "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1],
            "INBEELD_CONFIG": str(OFFICE_TOML)}
     runner = CliRunner()
-    drafted = runner.invoke(main, ["letters", "draft", str(world.cases["daan_vsv"]), "--soort", "rmc_18_23",
-                                   "--datum", "2026-09-07"], env=env)
+    daan = _dossier(world, world.cases["daan_vsv"])
+    drafted = runner.invoke(main, ["letters", "draft", str(daan), "--reden", str(world.cases["daan_18_23"]),
+                                   "--template", "rmc_18_23", "--datum", "2026-09-07"], env=env)
     assert drafted.exit_code == 0, drafted.output
     assert "aan jongere" in drafted.output and "inbeeld letters store" in drafted.output
+    assert f"(rmc_18_23, aanleiding {world.cases['daan_18_23']})" in drafted.output
     path = Path(drafted.output.split("aan jongere: ")[1].splitlines()[0])
+    assert path.parent == data_dir / "letters" / "concept"
     stored = runner.invoke(main, ["letters", "store", str(path)], env=env)
-    assert stored.exit_code == 0 and "opgeslagen op zaak" in stored.output, stored.output
-    again = runner.invoke(main, ["letters", "store", str(path)], env=env)
-    assert again.exit_code == 1 and "al opgeslagen" in again.output
-    wrong = runner.invoke(main, ["letters", "draft", str(world.cases["sanne"]), "--soort",
-                                 "uitnodiging_verzuimgesprek"], env=env)
-    assert wrong.exit_code == 2  # not a choice: the invitation comes from a melding
+    assert stored.exit_code == 0 and "opgeslagen op aanleiding" in stored.output, stored.output
+    assert not path.exists()  # the stored draft left concept/
+    default = runner.invoke(main, ["letters", "draft", str(daan)], env=env)  # the leading reason's letter
+    assert default.exit_code == 0 and f"(rmc_18_23, aanleiding {world.cases['daan_vsv']})" in default.output
+    sanne = _dossier(world, world.cases["sanne"])
+    wrong = runner.invoke(main, ["letters", "draft", str(sanne), "--template", "uitnodiging_verzuimgesprek"],
+                          env=env)
+    assert wrong.exit_code == 1 and "past niet bij aanleiding" in wrong.output
 
 
 def test_command_line_refuses_without_staging(tmp_path: Path) -> None:

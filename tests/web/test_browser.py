@@ -146,9 +146,10 @@ def test_the_beheer_pages(browser_context):
     checked.close()
 
 
-def test_the_lpa_works_a_dossier(browser_context):
+def test_the_lpa_works_a_dossier(browser_context, tmp_path):
     """The LPA's day as far as the screen has it: work list, open a dossier, record a gesprek with a
-    verslag, see a vrijstelling on a wrong ground refused, log out."""
+    verslag, see a vrijstelling on a wrong ground refused, write a single letter (draft, download,
+    edit in Word, upload, store), log out."""
     checked = Checked(browser_context)
     checked.log_in_by_keyboard("lpa")
     page = checked.page
@@ -177,7 +178,46 @@ def test_the_lpa_works_a_dossier(browser_context):
         page.get_by_role("button", name="Vrijstelling registreren").click()
     assert "Niet opgeslagen" in page.inner_text("main")
     checked.check("dossier-vrijstelling-geweigerd")
+    _write_a_letter_in_word(checked, tmp_path)
     with page.expect_navigation():
         page.get_by_role("button", name="Uitloggen").click()
     assert page.url.endswith("/login")
     checked.close()
+
+
+def _write_a_letter_in_word(checked: Checked, folder: Path) -> None:
+    """Issue 15 item 2: a draft of the letter that fits the dossier's reason, downloaded as .docx,
+    edited (python-docx stands in for Word), uploaded back and stored: then it is a letter of the dossier,
+    no longer a draft. The first dossiers of the work list whose letter is not held back."""
+    import docx
+
+    page = checked.page
+    page.goto("/werklijst?medewerker=alle&soort=ABSOLUUT_VERZUIM")
+    links = list(dict.fromkeys(page.locator("a[href^='/dossier/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")))[:12]
+    for link in links:
+        page.goto(link)
+        page.get_by_label("Brief", exact=True).select_option(index=0)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Concept maken om in Word te bewerken").click()
+        if "Concept gemaakt" in page.inner_text("main"):
+            break
+        assert "Geen concept gemaakt" in page.inner_text("main")  # held back: said in Dutch
+    else:
+        raise AssertionError("no dossier in the work list takes a letter")
+    checked.check("dossier-concept")
+    kenmerk = re.search(r"Concept gemaakt: ((?:LP|RMC)-E\d+-[0-9A-F]{5})", page.inner_text("main")).group(1)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=kenmerk, exact=True).click()
+    edited = folder / f"{kenmerk}.docx"
+    document = docx.Document(download.value.path())
+    document.add_paragraph("Na ons telefoongesprek van vanochtend: de school verwacht uw kind maandag.")
+    document.save(str(edited))
+    page.get_by_label(f"Bewerkte brief (.docx) voor {kenmerk}").set_input_files(str(edited))
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Brief {kenmerk} opslaan").click()
+    main = page.inner_text("main")
+    assert f"De bewerkte brief {kenmerk} is opgeslagen" in main
+    stored = page.get_by_role("link", name=kenmerk, exact=True)
+    assert "/brief/" in stored.get_attribute("href")  # a letter now, no longer a draft
+    checked.check("dossier-brief-opgeslagen")

@@ -10,12 +10,13 @@ from tests.web.conftest import USERS, form_tokens
 from web.requests import PUBLIEK
 from web.routes import PAGINAS
 
-EXAMPLE = {"import_id": "1", "dossier_id": "1", "bijlage_id": "1", "brief_id": "1", "afspraak_id": "1"}
+EXAMPLE = {"import_id": "1", "dossier_id": "1", "bijlage_id": "1", "brief_id": "1", "afspraak_id": "1",
+           "kenmerk": "LP-E1-ABCDE"}
 
 
 def _url(pad: str) -> str:
     for name, value in EXAMPLE.items():
-        pad = pad.replace(f"{{{name}:int}}", value)
+        pad = pad.replace(f"{{{name}:int}}", value).replace(f"{{{name}:str}}", value)
     return pad
 
 

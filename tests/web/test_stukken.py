@@ -138,10 +138,13 @@ def test_a_single_letter_is_written_from_the_dossier_and_downloaded(clients, web
     for dossier_id in _open_dossiers(web_settings)[5:]:  # the first whose letter is not held back
         page = client.get(f"/dossier/{dossier_id}").text
         before = _scalar(web_settings, letters)
+        keuze = re.search(r'<option value="(\d+:absoluut_verzuim)"', page)
+        if keuze is None:
+            continue
         made = client.post(f"/dossier/{dossier_id}/brief", data={
-            **_tokens_of(page, f"/dossier/{dossier_id}/brief"), "soort": "absoluut_verzuim"})
+            **_tokens_of(page, f"/dossier/{dossier_id}/brief"), "keuze": keuze.group(1)})
         if made.status_code == 400:  # held back (an address in onderzoek, …): said in Dutch, nothing kept
-            assert "Geen brief gemaakt: geen brief voor zaak" in made.text
+            assert "Geen brief gemaakt: geen brief voor dossier" in made.text
             assert _scalar(web_settings, letters) == before
             continue
         break
@@ -159,3 +162,94 @@ def test_a_single_letter_is_written_from_the_dossier_and_downloaded(clients, web
     other = next(i for i in _open_dossiers(web_settings) if i != dossier_id)
     elsewhere = link.group(1).replace(f"/dossier/{dossier_id}/", f"/dossier/{other}/")
     assert client.get(elsewhere).status_code == 404
+
+
+def _melding_dossier(web_settings) -> int | None:
+    return _scalar(web_settings, "SELECT d.id FROM dossiers d JOIN cases c ON c.dossier_id = d.id WHERE "
+                                 "d.status = 'open' AND c.status = 'open' AND c.signal = 'VERZUIMMELDING' "
+                                 "ORDER BY d.id LIMIT 1")
+
+
+def test_only_letters_that_fit_the_reason_are_offered(clients, web_settings):
+    """A verzuimmelding reason is offered the invitation, never the absoluut verzuim letter (whose
+    timeline label is "brief geen schoolinschrijving bekend"); a letter posted for a reason it does not
+    fit is refused and nothing is kept."""
+    client = clients["lpa"]
+    dossier_id = _melding_dossier(web_settings)
+    assert dossier_id is not None, "the staged municipality has a verzuimmelding in an open dossier"
+    page = client.get(f"/dossier/{dossier_id}").text
+    melding_reason = _scalar(web_settings, f"SELECT id FROM cases WHERE dossier_id = {dossier_id} "
+                                           "AND signal = 'VERZUIMMELDING' AND status = 'open' LIMIT 1")
+    offered = re.findall(r'<option value="(\d+):([a-z_0-9]+)"', page)
+    assert (str(melding_reason), "uitnodiging_verzuimgesprek") in offered
+    assert not [soort for reden, soort in offered if reden == str(melding_reason) and soort != (
+        "uitnodiging_verzuimgesprek")]
+    before = _scalar(web_settings, "SELECT count(*) FROM letters")
+    wrong = client.post(f"/dossier/{dossier_id}/brief", data={
+        **_tokens_of(page, f"/dossier/{dossier_id}/brief"), "keuze": f"{melding_reason}:absoluut_verzuim"})
+    assert wrong.status_code == 400 and "Kies een brief die bij een open aanleiding past" in wrong.text
+    assert _scalar(web_settings, "SELECT count(*) FROM letters") == before
+
+
+def _minimal_docx(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", f"<document>{text}</document>")
+    return buffer.getvalue()
+
+
+def test_a_draft_is_downloaded_edited_in_word_uploaded_and_stored(clients, web_settings):
+    """Issue 15 item 2: the LPA makes a draft, downloads the .docx, edits it and uploads it back; only a
+    valid .docx that still holds its kenmerk is taken (a text file, a broken zip, a letter without its
+    kenmerk are refused, nothing kept); the stored letter is in the log, on the timeline with the .docx
+    attached, and the draft is gone from Concepten."""
+    import docx
+
+    client = clients["lpa"]
+    for dossier_id in _open_dossiers(web_settings)[5:]:
+        page = client.get(f"/dossier/{dossier_id}").text
+        keuze = re.search(r'<option value="(\d+:absoluut_verzuim)"', page)
+        if keuze is None:
+            continue
+        made = client.post(f"/dossier/{dossier_id}/concept", data={
+            **_tokens_of(page, f"/dossier/{dossier_id}/brief"), "keuze": keuze.group(1)})
+        if made.status_code == 200:
+            break
+    assert made.status_code == 200 and "Concept gemaakt" in made.text, made.text
+    found = re.search(rf'href="/dossier/{dossier_id}/concept/((?:LP|RMC)-E\d+-[0-9A-F]{{5}})"', made.text)
+    kenmerk = found.group(1)
+    download = client.get(f"/dossier/{dossier_id}/concept/{kenmerk}")
+    assert download.status_code == 200 and download.headers["content-disposition"].startswith("attachment;")
+    document = docx.Document(io.BytesIO(download.content))
+    document.add_paragraph("Aangepast door de leerplichtambtenaar na het telefoongesprek.")
+    edited = io.BytesIO()
+    document.save(edited)
+    action = f"/dossier/{dossier_id}/concept/{kenmerk}/opslaan"
+    letters = "SELECT count(*) FROM letters WHERE run = 'enkel'"
+    before = _scalar(web_settings, letters)
+    for name, content, said in [
+            ("brief.txt", b"geen Word", "geen Word-document"),
+            ("brief.docx", b"PK\x03\x04 kapot", "geen geldig Word-document"),
+            ("brief.docx", _minimal_docx("zonder kenmerk"), "staat niet meer in de brief"),
+            ("brief.docx", b"PK" + b"x" * (5 * 1024 * 1024), "groter dan 5 MB")]:
+        page = client.get(f"/dossier/{dossier_id}").text
+        refused = client.post(action, data=_tokens_of(page, action), files={"bestand": (name, content)})
+        assert refused.status_code == 400 and said in refused.text, (name, said)
+        assert _scalar(web_settings, letters) == before
+    page = client.get(f"/dossier/{dossier_id}").text
+    stale = _tokens_of(page, action)
+    forged = client.post(action, data={**stale, "csrf": "vervalst"},
+                         files={"bestand": ("brief.docx", edited.getvalue())})
+    assert forged.status_code == 403 and _scalar(web_settings, letters) == before
+    stored = client.post(action, data=_tokens_of(client.get(f"/dossier/{dossier_id}").text, action),
+                         files={"bestand": ("mijn brief.docx", edited.getvalue())})
+    assert stored.status_code == 200 and f"De bewerkte brief {kenmerk} is opgeslagen" in stored.text
+    assert _scalar(web_settings, letters) == before + 1
+    assert f"/dossier/{dossier_id}/concept/{kenmerk}" not in stored.text  # no longer a draft
+    note = _scalar(web_settings, f"SELECT note FROM case_actions WHERE note LIKE '%{kenmerk}%'")
+    assert "(enkele brief)" in note and "herinnering" not in note
+    assert _scalar(web_settings, f"SELECT count(*) FROM bijlagen WHERE bestandsnaam = '{kenmerk}.docx'") == 1
+    letter = re.search(rf'href="(/dossier/{dossier_id}/brief/\d+)" download>{kenmerk}<', stored.text)
+    kept = client.get(letter.group(1)).content
+    assert "telefoongesprek" in "\n".join(p.text for p in docx.Document(io.BytesIO(kept)).paragraphs)
