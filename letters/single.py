@@ -100,9 +100,10 @@ def _reason_of(dossier: Dossier, reden_id: int | None) -> Case:
 
 
 def _gesprek(session: Session, reason: Case, datum: date, agenda: AgendaSettings, config: LetterSettings,
-             namen: dict[str, str]) -> tuple[Gesprek, str]:
+             namen: dict[str, str]) -> tuple[Gesprek, str, str]:
     """The talk an invitation by hand names: the dossier's next planned appointment (from the letter's
-    date on), and whose agenda it is in. Refused when none is planned: plan it first."""
+    date on), whose agenda it is in (login) and that person's or desk's name. Refused when none is
+    planned: plan it first."""
     afspraak = session.scalars(select(Afspraak).where(
         Afspraak.persoonsnummer == reason.persoonsnummer, Afspraak.status == AfspraakStatus.GEPLAND,
         Afspraak.start >= datetime.combine(datum, datetime.min.time())).order_by(Afspraak.start)).first()
@@ -113,7 +114,8 @@ def _gesprek(session: Session, reason: Case, datum: date, agenda: AgendaSettings
              agenda.standaard_rmc: office.desk_name(config, rmc=True)}
     owner = agenda_register.agenda_of(agenda, afspraak.medewerker, locatie=afspraak.locatie,
                                       namen={**desks, **namen})
-    return Gesprek(afspraak.start.date(), f"{afspraak.start:%H:%M} uur", afspraak.locatie), owner.naam
+    return (Gesprek(afspraak.start.date(), f"{afspraak.start:%H:%M} uur", afspraak.locatie), owner.medewerker,
+            owner.naam)
 
 
 def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, dossier_id: int,
@@ -160,9 +162,15 @@ def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, do
     jobs = []
     out_dir.mkdir(parents=True, exist_ok=True)
     for letter in planned:
-        if gesprek is not None:
-            letter.context_args["gesprek"] = gesprek[0]
-            letter.context_args["afzender"] = replace(letter.context_args["afzender"], naam=gesprek[1])
+        if gesprek is not None:  # as the run's invitations (letters.run._book): the talk names its agenda
+            talk, owner, naam = gesprek
+            desks = {agenda.standaard: False, agenda.standaard_rmc: True}
+            letter.context_args["gesprek"] = talk
+            letter.context_args["afzender"] = (office.afzender(config, desks[owner]) if owner in desks else
+                                               replace(letter.context_args["afzender"], naam=naam))
+            before = max(datum + timedelta(days=1), talk.datum - timedelta(days=3))
+            letter.antwoord_voor = min(talk.datum, before)  # never after the talk itself
+            letter.context_args["antwoord_voor"] = letter.antwoord_voor
         kenmerk = f"{letter.prefix}-E{case.id}-{uuid.uuid4().hex[:5].upper()}"
         path = inside(out_dir, f"{kenmerk}-{letter.geadresseerde.rol.replace('+', '-')}.docx")
         context = build_context(soort, kenmerk=kenmerk, **letter.context_args)

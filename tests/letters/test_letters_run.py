@@ -559,7 +559,7 @@ def test_a_single_letter_fits_its_reason(world: World, tmp_path: Path) -> None:
     with pytest.raises(Refused, match="hoort niet bij dossier"):
         draft(world.sessions, world.staging, tmp_path, sanne_dossier, reden_id=bram, datum=P, config=CONFIG)
     with world.sessions.begin() as session:
-        session.add(Afspraak(medewerker="pdekker", start=datetime(2026, 9, 22, 10, 30),
+        session.add(Afspraak(medewerker="leerplicht", start=datetime(2026, 9, 22, 10, 30),
                              einde=datetime(2026, 9, 22, 11, 0), locatie="Stadskantoor, Testplein 1",
                              status=AfspraakStatus.GEPLAND, persoonsnummer=BRAM, case_id=bram, by="tester",
                              recorded_at=datetime.now(UTC).replace(tzinfo=None)))
@@ -568,6 +568,9 @@ def test_a_single_letter_fits_its_reason(world: World, tmp_path: Path) -> None:
     text = "\n".join(_paragraphs(made.path))
     assert "22 september 2026" in text and "10:30 uur" in text and "Stadskantoor, Testplein 1" in text
     assert "bij ons gemeld" in text and "geen schoolinschrijving" not in text
+    # the default agenda is the leerplicht desk's (CONFIG names it A. Jansen); reply before the talk
+    assert "Met\tA. Jansen, leerplichtambtenaar" in text and "A. Jansen\nleerplichtambtenaar" in text
+    assert "vóór 19 september 2026" in text
 
 
 def test_drafts_never_stored_are_removed_by_the_letter_run(world: World) -> None:
