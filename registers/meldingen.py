@@ -45,6 +45,15 @@ NL = {
     "bijlage_naam": "de bijlage heeft geen bruikbare bestandsnaam.",
     "kantoor_onvolledig": "in de instellingen (inbeeld.toml, [letters]) ontbreken gegevens die elke brief "
                           "nodig heeft: {sleutels}. Vraag beheer ze in te vullen.",
+    # a single letter (letters draft / store, the screen's letter form)
+    "geen_afspraak": "een uitnodiging noemt het gesprek: plan eerst een afspraak in de agenda.",
+    "geen_brief_bij_aanleiding": "bij deze aanleiding ({aanleiding}) hoort geen brief.",
+    "brief_past_niet": "de brief '{brief}' past niet bij de aanleiding ({aanleiding}).",
+    "geen_geadresseerde": "er kan geen brief worden gemaakt: {reden}.",
+    "geen_docx": "{naam} is geen geldig Word-document (.docx).",
+    "docx_te_groot": "{naam} is groter dan 5 MB; een brief uit een sjabloon is kleiner.",
+    "kenmerk_weg": "het kenmerk {kenmerk} staat niet meer in de brief; zet het terug.",
+    "brief_al_opgeslagen": "brief {kenmerk} is al opgeslagen.",
     "bijlage_zonder_map": "bijlagen kunnen niet worden bewaard: er is geen datamap ingesteld.",
     "stap_niet_toegestaan": "niet toegestaan: {reden}.",
     "tegen_alleen_pv": "'tegen' (de ouders of de jongere) hoort alleen bij een proces-verbaal.",
