@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from xml.etree import ElementTree
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.output_names import inside
 from connectors.schools import school_names
 from connectors.staging import Staging
+from connectors.xml_safety import RefusedFile, parse_bytes
 from inbeeld.settings import AgendaSettings, LetterSettings
 from letters import office
 from letters.brp_source import lees_personen
@@ -142,7 +142,8 @@ def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, do
         if soort not in fits:
             raise Refused(f"een brief {soort.value} past niet bij aanleiding {case.id} "
                           f"({case.signal.value}); kies {', '.join(k.value for k in fits)}",
-                          code="brief_past_niet", brief=soort.omschrijving, aanleiding=case.signal.value)
+                          code="brief_past_niet", brief=soort.omschrijving, aanleiding=case.id,
+                          signaal=case.signal.value, kies=", ".join(k.omschrijving for k in fits))
         namen = {user.login: user.naam for user in list_users(session)}
         gesprek = _gesprek(session, case, datum, agenda, config, namen) if (
             soort is LetterKind.UITNODIGING_VERZUIMGESPREK) else None
@@ -157,7 +158,8 @@ def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, do
     planned, suppressed = plan_run([subject], personen, datum, gemeenten, config, schoolnamen, namen, agenda)
     if not planned:
         why = ", ".join(sorted({item.reden.omschrijving for item in suppressed})) or "geen geadresseerde"
-        raise Refused(f"geen brief voor dossier {dossier_id}: {why}", code="geen_geadresseerde", reden=why)
+        raise Refused(f"geen brief voor dossier {dossier_id}: {why}", code="geen_geadresseerde", reden=why,
+                      id=dossier_id)
     drafts: list[Draft] = []
     jobs = []
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -202,9 +204,10 @@ def check_docx(content: bytes, name: str, kenmerk: str | None = None) -> None:
             if info.file_size > 50 * MAX_DOCX_BYTES:  # a zip bomb is no letter
                 raise KeyError("word/document.xml")
             document = archive.read("word/document.xml")
-        ElementTree.fromstring(document)
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, RuntimeError):
-        raise Refused(f"{name} is geen geldig Word-document (.docx)", code="geen_docx", naam=name) from None
+        parse_bytes(document, "word/document.xml")  # the hardened parser: no DTD, no entities
+    except (zipfile.BadZipFile, KeyError, OSError, RefusedFile, RuntimeError):
+        raise Refused(f"{name} is geen geldig Word-document (.docx)", code="docx_beschadigd",
+                      naam=name) from None
     if kenmerk is not None and kenmerk not in document.decode("utf-8", "replace"):
         raise Refused(f"{name}: het kenmerk {kenmerk} staat niet meer in de brief; zet het terug",
                       code="kenmerk_weg", kenmerk=kenmerk)

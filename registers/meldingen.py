@@ -48,9 +48,10 @@ NL = {
     # a single letter (letters draft / store, the screen's letter form)
     "geen_afspraak": "een uitnodiging noemt het gesprek: plan eerst een afspraak in de agenda.",
     "geen_brief_bij_aanleiding": "bij deze aanleiding ({aanleiding}) hoort geen brief.",
-    "brief_past_niet": "de brief '{brief}' past niet bij de aanleiding ({aanleiding}).",
-    "geen_geadresseerde": "er kan geen brief worden gemaakt: {reden}.",
-    "geen_docx": "{naam} is geen geldig Word-document (.docx).",
+    "brief_past_niet": "de brief '{brief}' past niet bij aanleiding {aanleiding} ({signaal}); kies {kies}.",
+    "geen_geadresseerde": "er gaat geen brief uit voor dossier {id}: {reden}.",
+    "geen_docx": "{naam} is geen Word-document (.docx).",
+    "docx_beschadigd": "{naam} is geen geldig Word-document (.docx): het bestand is beschadigd.",
     "docx_te_groot": "{naam} is groter dan 5 MB; een brief uit een sjabloon is kleiner.",
     "kenmerk_weg": "het kenmerk {kenmerk} staat niet meer in de brief; zet het terug.",
     "brief_al_opgeslagen": "brief {kenmerk} is al opgeslagen.",

@@ -29,6 +29,7 @@ from pipelines.weekly import (
 )
 from synthetic import generate
 from tests.named_user import add_tester
+from tests.office import OFFICE_TEXT
 
 GEMEENTE = "0363"
 NAME_COLUMNS = ("01.02.10", "01.02.40", "02.02.10", "02.02.40", "03.02.10", "03.02.40")
@@ -64,7 +65,7 @@ def test_the_weekly_processing_logs_no_person_at_info(tmp_path: Path, caplog: py
         caplog.set_level(logging.INFO, logger=name)
     data_dir = tmp_path / "data"
     config = tmp_path / "inbeeld.toml"
-    config.write_text(f'gemeenten = ["{GEMEENTE}"]\nletters_pdf = false\n', encoding="utf-8")
+    config.write_text(f'gemeenten = ["{GEMEENTE}"]\nletters_pdf = false\n\n{OFFICE_TEXT}', encoding="utf-8")
     monkeypatch.setenv("INBEELD_CONFIG", str(config))
     cli = ["--data-dir", str(data_dir), *add_tester(data_dir)]
     runner = CliRunner()

@@ -51,6 +51,7 @@ NOT_FROM_A_COMMAND = {
     "brief_past_niet": LETTER,
     "geen_geadresseerde": LETTER,
     "geen_docx": LETTER,
+    "docx_beschadigd": LETTER,
     "docx_te_groot": LETTER,
     "kenmerk_weg": LETTER,
     "brief_al_opgeslagen": LETTER,
