@@ -84,8 +84,12 @@ class AuditTrail:
 
     def record_many(self, session: Session, events: Iterable[AuditEvent]) -> int:
         """Insert the entries in one executemany (the weekly sync writes thousands)."""
+        return bulk_insert(session.connection(), AuditEntry.__table__, self.rows(events))
+
+    def rows(self, events: Iterable[AuditEvent]) -> list[dict[str, object]]:
+        """The audit_log rows of `events`, timed now and with the person hashed (not yet written)."""
         now = datetime.now(UTC).replace(tzinfo=None)
-        rows = [
+        return [
             {
                 "at": now,
                 "actor": self.actor,
@@ -97,7 +101,6 @@ class AuditTrail:
             }
             for event in events
         ]
-        return bulk_insert(session.connection(), AuditEntry.__table__, rows)
 
     def entries_for(self, session: Session, persoonsnummer: str,
                     since: date | None = None) -> list[AuditEntry]:

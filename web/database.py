@@ -6,19 +6,27 @@ inbeeld_<rol>` and names the user (`inbeeld.gebruiker`): the grants and row-leve
 docs/privacy.md then apply to what the request reads and writes, narrowed to the user's own
 gemeenten (revision 0013), whatever the code above them does. The web's own database login must be a member
 of the five roles (docs/running.md).
+
+On SQLite (one writer at a time) a request that only reads must not hold the write lock while it
+reads: its session reads on a connection that cannot write (`PRAGMA query_only`), its audit entries
+are kept in the session, and `commit` writes them in one short transaction of their own before the
+page is shown. If that write fails, commit raises and the page is not shown: a reading is never
+shown unaudited. A request that changes something asks for a writing session (`schrijven=True`):
+that one begins as the writer and writes its audit entries in the same transaction as its change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from registers.audit import AuditTrail, load_key
-from registers.db import WRITER, open_registers
+from registers.audit import AuditEvent, AuditTrail, load_key
+from registers.db import WRITER, bulk_insert, make_engine, open_registers
+from registers.models import AuditEntry
 
 ROLLEN = ("lpa", "rmc", "administratie", "beleid", "beheer")
 
@@ -41,6 +49,57 @@ def _as_user(login: str, rol: str) -> Callable[..., None]:
     return begin
 
 
+class _KeptTrail(AuditTrail):
+    """The audit trail of a reading SQLite session: entries are kept until the session commits."""
+
+    def __init__(self, key: bytes, actor: str, writer: Engine) -> None:
+        super().__init__(key, actor=actor)
+        self._writer = writer
+        self.kept: list[dict[str, object]] = []
+
+    def record_many(self, session: Session, events: Iterable[AuditEvent]) -> int:
+        rows = self.rows(events)
+        self.kept.extend(rows)
+        return len(rows)
+
+    def write_kept(self) -> None:
+        """The kept entries in one short writer transaction (BEGIN IMMEDIATE waits its turn for
+        the busy timeout); raises when they could not be written."""
+        rows, self.kept = self.kept, []
+        if not rows:
+            return
+        with self._writer.begin() as connection:
+            bulk_insert(connection, AuditEntry.__table__, rows)
+
+
+class _ReadingSession(Session):
+    """A SQLite session that only reads: its audit entries are written when it commits and dropped
+    when it rolls back, as they would be in one transaction."""
+
+    def _trail(self) -> _KeptTrail:
+        audit = self.info["audit"]
+        assert isinstance(audit, _KeptTrail)
+        return audit
+
+    def commit(self) -> None:
+        super().commit()
+        self._trail().write_kept()
+
+    def rollback(self) -> None:
+        self._trail().kept.clear()
+        super().rollback()
+
+    def close(self) -> None:
+        self._trail().kept.clear()
+        super().close()
+
+
+def _query_only(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
 class Registers:
     """The register database of one `inbeeld web` process."""
 
@@ -48,18 +107,30 @@ class Registers:
         self._key = load_key(data_dir)
         self._factory: sessionmaker[Session] = open_registers(url, AuditTrail(self._key, actor="inbeeld-web"))
         self.dialect = self._factory.kw["bind"].dialect.name
+        self._reader: Engine | None = None
+        if self.dialect == "sqlite":
+            # every transaction through `_writer` begins IMMEDIATE (registers.db); `_reader` cannot write
+            self._writer = self._factory.kw["bind"].execution_options(**{WRITER: True})
+            self._reader = make_engine(url)
+            event.listen(self._reader, "connect", _query_only)
 
     @contextmanager
-    def session(self, actor: str, rol: str | None) -> Iterator[Session]:
+    def session(self, actor: str, rol: str | None, *, schrijven: bool = False) -> Iterator[Session]:
         """A session whose audit entries name `actor`; on PostgreSQL under the role of `rol`
         (None: the login itself, only for checking a password before anyone is logged in; it does
-        not take SQLite's write lock while argon2 works, see web.login)."""
-        with self._factory(info={"audit": AuditTrail(self._key, actor=actor)}) as session:
-            if self.dialect == "sqlite" and rol is not None:
-                # Nearly every request writes (its audit entries, a login's failure count): a deferred
-                # SQLite transaction that has read cannot become a writer once another request has
-                # written ("database is locked"), so each begins as a writer and waits its turn.
-                session.connection(execution_options={WRITER: True})
+        not take SQLite's write lock while argon2 works, see web.login).
+
+        On SQLite a session of a logged-in user only reads (its audit entries written at commit, see
+        above) unless `schrijven`: then it begins as the writer and waits its turn for the lock."""
+        if self._reader is not None and rol is not None and not schrijven:
+            trail = _KeptTrail(self._key, actor, self._writer)
+            with _ReadingSession(bind=self._reader, info={"audit": trail}, expire_on_commit=False) as session:
+                yield session
+            return
+        # A deferred SQLite transaction that has read cannot become a writer once another request
+        # has written ("database is locked"): each transaction of a changing request begins as the writer.
+        bind = self._writer if self._reader is not None and rol is not None else self._factory.kw["bind"]
+        with self._factory(bind=bind, info={"audit": AuditTrail(self._key, actor=actor)}) as session:
             if rol is not None and self.dialect == "postgresql":
                 event.listen(session, "after_begin", _as_user(actor, rol))
             yield session
@@ -74,3 +145,5 @@ class Registers:
 
     def dispose(self) -> None:
         self._factory.kw["bind"].dispose()
+        if self._reader is not None:
+            self._reader.dispose()

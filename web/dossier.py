@@ -101,7 +101,7 @@ def page(verzoek: Verzoek) -> Response:
 def apply_change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) -> Response:
     """Do one change in one transaction: saved and back to the page with a message, or refused with
     the reason and nothing saved."""
-    with verzoek.db() as session:
+    with verzoek.db(schrijven=True) as session:
         case = case_of(session, verzoek)
         try:
             message = change(session, case)

@@ -86,9 +86,11 @@ class Verzoek:
         return self.request.query_params.get(name, "").strip()
 
     @contextmanager
-    def db(self) -> Iterator[Session]:
-        """A register session under the logged-in user (audit actor; PostgreSQL role)."""
-        with self.web.registers.session(self.gebruiker.login, self.gebruiker.rol) as session:
+    def db(self, *, schrijven: bool = False) -> Iterator[Session]:
+        """A register session under the logged-in user (audit actor; PostgreSQL role); one that
+        changes the registers asks for `schrijven` (web.database: on SQLite a reading one cannot write)."""
+        gebruiker = self.gebruiker
+        with self.web.registers.session(gebruiker.login, gebruiker.rol, schrijven=schrijven) as session:
             yield session
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -113,7 +113,7 @@ def test_the_inbox_shows_the_users_appointments_of_today(clients, web_settings):
     dossier_id = _open_dossiers(web_settings)[4]
     registers = Registers(web_settings.register_url, web_settings.data_dir)
     today = dt.date.today()
-    with registers.session("lpa", "lpa") as session:
+    with registers.session("lpa", "lpa", schrijven=True) as session:
         dossier = session.get(Dossier, dossier_id)
         own = agenda.agenda_of(web_settings.agenda, "lpa", locatie="Stadhuis")
         start = own.slots_on(today)[0] if own.slots_on(today) else None
