@@ -8,7 +8,7 @@ command line, and apart from the query modules so that those stay one store each
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import duckdb
@@ -61,14 +61,16 @@ def kpi_input(session: Session, config: ReportSettings) -> pd.DataFrame:
 
 
 def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
-                   config: ReportSettings, audit: bool = True) -> pd.DataFrame:
-    """Every open dossier with the person, school status and next action (reports.worklist columns).
+                   config: ReportSettings, audit: bool = True,
+                   ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Every open dossier (or those of `ids`) with the person, school status and next action
+    (reports.worklist columns).
 
     Making a list shows personal data, so each dossier on it is written to the audit trail (`audit`
     False: the caller audits the part it shows, as the work screen does)."""
     plan = follow_up.schedule(config.werklijst.vervolg)
     wijken = config.werklijst.wijken
-    dossiers = open_dossiers(session)
+    dossiers = open_dossiers(session, ids)
     numbers = [dossier["persoonsnummer"] for dossier in dossiers]
     people = staging_queries.persons(con, numbers) if con is not None else pd.DataFrame(
         columns=["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "adres", "postcode",
@@ -141,9 +143,10 @@ def assign_by_rules(session: Session, con: duckdb.DuckDBPyConnection | None, con
 
 def worklists_for(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
                   config: ReportSettings, only: Sequence[str] = (),
-                  audit: bool = True) -> dict[str, pd.DataFrame]:
-    """The work list of each LPA / counsellor (or only of the names in `only`)."""
-    cases = worklist_cases(session, con, peildatum, config, audit)
+                  audit: bool = True, ids: Collection[int] | None = None) -> dict[str, pd.DataFrame]:
+    """The work list of each LPA / counsellor (or only of the names in `only`; only the dossiers of
+    `ids`: reports.worklist.with_changes puts them into lists made before)."""
+    cases = worklist_cases(session, con, peildatum, config, audit, ids)
     lists = worklists(cases, Toewijzingen.from_settings(config.werklijst), peildatum)
     return {name: rows for name, rows in lists.items() if not only or name in only}
 

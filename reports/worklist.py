@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,11 +182,32 @@ def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzi
     data["te_laat"] = (overdue_days > 0).fillna(False).astype(bool)
     data["dagen_te_laat"] = overdue_days.where(data["te_laat"]).astype("Int64")
     data["toegewezen_aan"] = [rules.assign(row) for row in data.to_dict("records")]
-    data = data.sort_values(
-        ["te_laat", "volgende_actie_datum", "dagen_open", "dossier_id"],
-        ascending=[False, True, False, True], na_position="last", kind="stable",
-    )
-    return {name: group.reset_index(drop=True) for name, group in data.groupby("toegewezen_aan", sort=True)}
+    return {name: _ordered(group) for name, group in data.groupby("toegewezen_aan", sort=True)}
+
+
+def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
+    """Overdue first, then by the next action's date, the longest open, the dossier id."""
+    return rows.sort_values(["te_laat", "volgende_actie_datum", "dagen_open", "dossier_id"],
+                            ascending=[False, True, False, True], na_position="last",
+                            kind="stable").reset_index(drop=True)
+
+
+def with_changes(lists: Mapping[str, pd.DataFrame], changed: Mapping[str, pd.DataFrame],
+                 ids: Collection[int]) -> dict[str, pd.DataFrame]:
+    """The work lists `lists` with the rows of the dossiers `ids` replaced by `changed` (the work
+    lists made of those dossiers alone; one not in it was closed): the lists as `worklists` would
+    make them afresh, for the price of the changed dossiers only."""
+    gone = {int(i) for i in ids}
+    result: dict[str, pd.DataFrame] = {}
+    for name in sorted(set(lists) | set(changed)):
+        kept = lists.get(name)
+        if kept is not None and len(kept):
+            kept = kept[~kept["dossier_id"].astype(int).isin(gone)]
+        parts = [frame for frame in (kept, changed.get(name)) if frame is not None and len(frame)]
+        if parts:
+            result[name] = _ordered(pd.concat(parts, ignore_index=True)) if len(parts) > 1 else (
+                parts[0].reset_index(drop=True))
+    return result
 
 
 #: The columns of a work list as shown: key, Dutch header, kind (see reports.spreadsheet.Column).

@@ -116,7 +116,7 @@ def apply_change(verzoek: Verzoek, change: Callable[[Session, Dossier], str]) ->
         session.commit()
     from web.werklijst import cache
 
-    cache(verzoek).clear()
+    cache(verzoek).changed(case.id)
     return verzoek.redirect(f"/dossier/{case.id}", message)
 
 

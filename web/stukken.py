@@ -165,6 +165,9 @@ def write(verzoek: Verzoek) -> Response:
                   for item in drafts]
     except (Refused, _Weigering) as exc:
         return _refused_page(verzoek, f"Geen brief gemaakt: {nederlands(exc)}")
+    from web.werklijst import cache
+
+    cache(verzoek).changed(dossier_id)  # the letter is the dossier's latest step
     kenmerken = ", ".join(letter.kenmerk for letter in stored)
     return verzoek.redirect(f"/dossier/{dossier_id}", f"Brief gemaakt en opgeslagen: {kenmerken}. "
                             "U kunt hem hieronder downloaden.")
@@ -228,6 +231,9 @@ def concept_store(verzoek: Verzoek) -> Response:
         letter = store(_office(verzoek), item.path, _letters_dir(verzoek), verzoek.web.settings.data_dir)
     except (Refused, _Weigering) as exc:
         return _refused_page(verzoek, f"Niet opgeslagen: {nederlands(exc)}")
+    from web.werklijst import cache
+
+    cache(verzoek).changed(dossier.id)  # the letter is the dossier's latest step
     edited = "bewerkte " if uploads else ""
     return verzoek.redirect(f"/dossier/{dossier.id}", f"De {edited}brief {letter.kenmerk} is opgeslagen in "
                             "het dossier en de brievenlijst.")

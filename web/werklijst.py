@@ -18,7 +18,7 @@ from registers.audit import record_reads
 from registers.codes import REASON_LABELS
 from reports import gather
 from reports.spreadsheet import write_xlsx
-from reports.worklist import RMC_CASE_TYPES, WORKLIST_COLUMNS
+from reports.worklist import RMC_CASE_TYPES, WORKLIST_COLUMNS, with_changes
 from reports.worklist_report import file_stem, worklist_table
 from web.requests import Verzoek
 from web.stores import staging
@@ -35,27 +35,46 @@ class ListCache:
     """The work lists of the day, made at most every REFRESH_SECONDS.
 
     Making the lists reads every open case and its person from staging (seconds for a city); the
-    page then only filters. A change made on the screen clears the cache, so the user sees it at
-    once; changes by the weekly flow show within REFRESH_SECONDS."""
+    page then only filters. A change made on the screen marks its dossier, and the next page that
+    asks puts that dossier's rows afresh into the lists (reports.worklist.with_changes), so the user
+    sees the change at once without the city's lists being made again while fifty colleagues work;
+    changes by the weekly flow show within REFRESH_SECONDS."""
 
     REFRESH_SECONDS = 300
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._made: dict[str, tuple[float, dt.date, dict[str, pd.DataFrame]]] = {}
+        # per role: (made at, peildatum, the lists, dossiers changed since)
+        self._made: dict[str, tuple[float, dt.date, dict[str, pd.DataFrame], set[int]]] = {}
 
     def get(self, verzoek: Verzoek, peildatum: dt.date) -> dict[str, pd.DataFrame]:
         """Per role: on PostgreSQL each role reads what its row-level security lets through."""
         rol = verzoek.gebruiker.rol
+        reports = verzoek.web.settings.reports
         with self._lock:
             made = self._made.get(rol)
             if made and made[1] == peildatum and time.monotonic() - made[0] < self.REFRESH_SECONDS:
-                return made[2]
+                at, _day, lists, changed = made
+                if not changed:
+                    return lists
+                ids = sorted(changed)
+                with verzoek.db() as session, staging(verzoek.web.settings) as store:
+                    fresh = gather.worklists_for(session, store.con if store else None, peildatum, reports,
+                                                 audit=False, ids=ids)
+                lists = with_changes(lists, fresh, ids)
+                self._made[rol] = (at, peildatum, lists, set())
+                return lists
             with verzoek.db() as session, staging(verzoek.web.settings) as store:
-                lists = gather.worklists_for(session, store.con if store else None, peildatum,
-                                             verzoek.web.settings.reports, audit=False)
-            self._made[rol] = (time.monotonic(), peildatum, lists)
+                lists = gather.worklists_for(session, store.con if store else None, peildatum, reports,
+                                             audit=False)
+            self._made[rol] = (time.monotonic(), peildatum, lists, set())
             return lists
+
+    def changed(self, dossier_id: int) -> None:
+        """A dossier changed on the screen: its rows are made again when a list is next asked for."""
+        with self._lock:
+            for made in self._made.values():
+                made[3].add(dossier_id)
 
     def clear(self) -> None:
         with self._lock:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from inbeeld.settings import Settings
-from reports.worklist import UNASSIGNED, Toewijzing, Toewijzingen, surname_letter, worklists
+from reports.worklist import UNASSIGNED, Toewijzing, Toewijzingen, surname_letter, with_changes, worklists
 
 PEIL = dt.date(2025, 11, 1)
 
@@ -75,3 +75,25 @@ def test_assignment_and_order() -> None:
     assert list(lists["Piet Postcode"]["dossier_id"]) == [2, 9]
     assert list(lists[UNASSIGNED]["dossier_id"]) == [10]
     assert lists["Ria RMC"].loc[0, "soort_label"] == "Voortijdig schoolverlater"
+
+
+def test_changed_dossiers_put_into_lists_made_before_give_the_lists_made_afresh() -> None:
+    """The work screen marks a dossier it changed and replaces only its rows (web.werklijst)."""
+    rules = Toewijzingen.from_settings(Settings.from_table(CONFIG).reports.werklijst)
+    before = [case(1, "VSV", "Sam Smit", "Smit", "1010AB"),
+              case(2, "ABSOLUUT_VERZUIM", "Ben Bos", "Bos", "1020CD", volgende="2025-11-10"),
+              case(4, "THUISZITTER", "Karel de Kok", "Kok", "2000AA", volgende="2025-10-20"),
+              case(6, "ABSOLUUT_VERZUIM", "Ada Aap", "Aap", "2000AA", volgende="2025-10-31"),
+              case(7, "ABSOLUUT_VERZUIM", "Ali Arts", "Arts", "2000AA", volgende="2025-11-05"),
+              case(10, "ABSOLUUT_VERZUIM", "Bo Berk", "Berk", "2000AA", gemeente="0518")]
+    after = [row for row in before if row["dossier_id"] not in (2, 4, 7)] + [
+        case(4, "THUISZITTER", "Karel de Kok", "Kok", "2000AA", volgende="2025-11-20"),  # acted on: not late
+        case(7, "ABSOLUUT_VERZUIM", "Ali Arts", "Arts", "2000AA", volgende="2025-10-01",
+             behandelaar="Wim Wijk")]  # assigned to Wim (a new list) and late; 2 closed (Piet's list empties)
+    changed = [row for row in after if row["dossier_id"] in (2, 4, 7)]
+    patched = with_changes(worklists(before, rules, PEIL), worklists(changed, rules, PEIL), [2, 4, 7])
+    fresh = worklists(after, rules, PEIL)
+    assert set(patched) == set(fresh) == {"Anna Alfabet", "Ria RMC", "Wim Wijk", UNASSIGNED}
+    for name, rows in fresh.items():
+        assert patched[name].to_dict("records") == rows.to_dict("records"), name
+    assert list(patched["Anna Alfabet"]["dossier_id"]) == [6, 4]

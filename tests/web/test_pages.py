@@ -133,3 +133,33 @@ def test_beheer_lists_the_named_users_without_any_password(clients):
     html = clients["beheer"].get("/beheer/gebruikers").text
     assert "A. de Boer" in html and "B. Mulder" in html
     assert "argon2" not in html and "Correct-Paard" not in html
+
+
+def test_a_change_shows_in_the_work_list_at_once(clients, web_settings):
+    """The lists are made once and kept; a dossier changed on the screen is put in afresh."""
+    from connectors.output_names import safe_name
+    from tests.web.conftest import USERS, form_tokens
+
+    client = clients["lpa"]
+    engine = create_engine(web_settings.register_url)
+    with engine.connect() as connection:
+        dossier_id = connection.execute(text("SELECT max(id) FROM dossiers WHERE status = 'open' "
+                                             "AND assigned_to IS NULL")).scalar_one()
+    engine.dispose()
+    own = f"/werklijst?medewerker={safe_name(USERS['lpa'][0])}"
+    link = f'href="/dossier/{dossier_id}"'
+    assert link in client.get("/werklijst?medewerker=alle").text  # the lists are made (and kept)
+
+    def assign(naam: str) -> None:
+        tokens = form_tokens(client.get(f"/dossier/{dossier_id}").text)
+        response = client.post(f"/dossier/{dossier_id}/toewijzen", data={**tokens, "behandelaar": naam})
+        assert response.status_code == 200, response.text
+
+    assign(USERS["lpa"][0])
+    try:
+        assert link in client.get(own).text
+    finally:
+        assign("")
+    assert link in client.get("/werklijst?medewerker=alle").text
+    after = client.get(own).text  # an empty own list is no list: the page then shows everyone's
+    assert link not in after or ">Alle medewerkers</h2>" in after
