@@ -4,9 +4,11 @@ medewerker, soort and overdue. Every case shown (or written to the file) is audi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from web.requests import Verzoek
 from web.stores import staging
 
 PAGE_SIZE = 100
+log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # on screen the columns that decide the day's work; the .xlsx has every column
 ON_SCREEN = ("dagen_te_laat", "volgende_actie", "volgende_actie_datum", "soort_label", "naam", "leeftijd",
@@ -31,54 +34,85 @@ ON_SCREEN = ("dagen_te_laat", "volgende_actie", "volgende_actie_datum", "soort_l
 SHOWN = [c for key in ON_SCREEN for c in WORKLIST_COLUMNS if c[0] == key]
 
 
-class ListCache:
-    """The work lists of the day, made at most every REFRESH_SECONDS.
+@dataclass
+class _Made:
+    """The lists of one role as made at `at`, with the dossiers changed on the screen since."""
 
-    Making the lists reads every open case and its person from staging (seconds for a city); the
-    page then only filters. A change made on the screen marks its dossier, and the next page that
-    asks puts that dossier's rows afresh into the lists (reports.worklist.with_changes), so the user
-    sees the change at once without the city's lists being made again while fifty colleagues work;
-    changes by the weekly flow show within REFRESH_SECONDS."""
+    at: float
+    peildatum: dt.date
+    lists: dict[str, pd.DataFrame]
+    changed: set[int] = field(default_factory=set)
+    refreshing: set[int] | None = None  # while new lists are made: the dossiers changed meanwhile
+
+
+class ListCache:
+    """The work lists of the day, made once and then refreshed every REFRESH_SECONDS.
+
+    Making the lists reads every open case and its person from staging (seconds for a city, more
+    on a busy machine); the page then only filters. Only the first page of the day waits for that.
+    A change made on the screen marks its dossier, and the next page that asks puts that dossier's
+    rows afresh into the lists (reports.worklist.with_changes), so the user sees the change at once;
+    changes by the weekly flow show after the refresh, which is made in the background while the
+    pages go on with the lists they have."""
 
     REFRESH_SECONDS = 300
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        # per role: (made at, peildatum, the lists, dossiers changed since)
-        self._made: dict[str, tuple[float, dt.date, dict[str, pd.DataFrame], set[int]]] = {}
+        self._made: dict[str, _Made] = {}  # per role (PostgreSQL: what its row-level security lets through)
+        self.refresher: threading.Thread | None = None
 
     def get(self, verzoek: Verzoek, peildatum: dt.date) -> dict[str, pd.DataFrame]:
-        """Per role: on PostgreSQL each role reads what its row-level security lets through."""
         rol = verzoek.gebruiker.rol
-        reports = verzoek.web.settings.reports
         with self._lock:
             made = self._made.get(rol)
-            if made and made[1] == peildatum and time.monotonic() - made[0] < self.REFRESH_SECONDS:
-                at, _day, lists, changed = made
-                if not changed:
-                    return lists
-                ids = sorted(changed)
-                with verzoek.db() as session, staging(verzoek.web.settings) as store:
-                    fresh = gather.worklists_for(session, store.con if store else None, peildatum, reports,
-                                                 audit=False, ids=ids)
-                lists = with_changes(lists, fresh, ids)
-                self._made[rol] = (at, peildatum, lists, set())
-                return lists
-            with verzoek.db() as session, staging(verzoek.web.settings) as store:
-                lists = gather.worklists_for(session, store.con if store else None, peildatum, reports,
-                                             audit=False)
-            self._made[rol] = (time.monotonic(), peildatum, lists, set())
-            return lists
+            if made is None or made.peildatum != peildatum:
+                made = self._made[rol] = _Made(time.monotonic(), peildatum, _make(verzoek, peildatum))
+            if made.changed:
+                ids = sorted(made.changed)
+                made.lists = with_changes(made.lists, _make(verzoek, peildatum, ids), ids)
+                made.changed = set()
+            if time.monotonic() - made.at >= self.REFRESH_SECONDS and made.refreshing is None:
+                made.refreshing = set()
+                self.refresher = threading.Thread(target=self._refresh, args=(verzoek, peildatum),
+                                                  name="werklijst-verversen", daemon=True)
+                self.refresher.start()
+            return made.lists
+
+    def _refresh(self, verzoek: Verzoek, peildatum: dt.date) -> None:
+        rol = verzoek.gebruiker.rol
+        try:
+            lists = _make(verzoek, peildatum)
+        except Exception:  # noqa: BLE001  (the lists in use stay; the next page tries again)
+            log.exception("refreshing the work lists failed")
+            lists = None
+        with self._lock:
+            made = self._made.get(rol)
+            if made is None or made.peildatum != peildatum or made.refreshing is None:
+                return
+            if lists is None:
+                made.refreshing = None
+                return
+            self._made[rol] = _Made(time.monotonic(), peildatum, lists, changed=made.refreshing)
 
     def changed(self, dossier_id: int) -> None:
         """A dossier changed on the screen: its rows are made again when a list is next asked for."""
         with self._lock:
             for made in self._made.values():
-                made[3].add(dossier_id)
+                made.changed.add(dossier_id)
+                if made.refreshing is not None:
+                    made.refreshing.add(dossier_id)
 
     def clear(self) -> None:
         with self._lock:
             self._made.clear()
+
+
+def _make(verzoek: Verzoek, peildatum: dt.date, ids: list[int] | None = None) -> dict[str, pd.DataFrame]:
+    """The work lists (of every open dossier, or of `ids` only) under the user's session."""
+    with verzoek.db() as session, staging(verzoek.web.settings) as store:
+        return gather.worklists_for(session, store.con if store else None, peildatum,
+                                    verzoek.web.settings.reports, audit=False, ids=ids)
 
 
 def cache(verzoek: Verzoek) -> ListCache:

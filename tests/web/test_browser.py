@@ -221,3 +221,124 @@ def _write_a_letter_in_word(checked: Checked, folder: Path) -> None:
     stored = page.get_by_role("link", name=kenmerk, exact=True)
     assert "/brief/" in stored.get_attribute("href")  # a letter now, no longer a draft
     checked.check("dossier-brief-opgeslagen")
+
+
+def _open_dossier_ids(settings, signal: str = "ABSOLUUT_VERZUIM") -> list[int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.register_url)
+    with engine.connect() as connection:
+        ids = list(connection.execute(text(
+            "SELECT DISTINCT dossier_id FROM cases WHERE status = 'open' AND signal = :s "
+            "ORDER BY dossier_id"), {"s": signal}).scalars())
+    engine.dispose()
+    return ids
+
+
+def _submit(page, button: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def test_the_appointment_and_letter_forms_and_what_they_answer(browser_context, web_settings):
+    """Plan, move and cancel an appointment and write a letter, every page that answers checked; a
+    form sent twice and one with a stale token get their Dutch pages (checked too)."""
+    checked = Checked(browser_context)
+    checked.log_in_by_keyboard("lpa")
+    page = checked.page
+    dossier_id = _open_dossier_ids(web_settings)[-1]
+    page.goto(f"/dossier/{dossier_id}")
+    page.get_by_label("Vrij tijdstip").select_option(index=0)
+    _submit(page, "Afspraak plannen")
+    assert "Afspraak gepland op" in page.inner_text("main")
+    assert page.get_by_role("button", name="Afspraak verzetten").count() == 1
+    checked.check("dossier-afspraak")  # the move and cancel forms
+    page.get_by_label("Verzetten naar").select_option(index=1)
+    _submit(page, "Afspraak verzetten")
+    assert "Afspraak verzet naar" in page.inner_text("main")
+    checked.check("dossier-afspraak-verzet")
+    page.get_by_label("Reden van annuleren (niet verplicht)").fill("Ouders gebeld: ziek.")
+    _submit(page, "Afspraak annuleren")
+    assert "geannuleerd" in page.inner_text("main")
+    assert "Geen geplande afspraken" in page.inner_text("main")
+    checked.check("dossier-afspraak-geannuleerd")
+
+    # a form sent twice: the second time with the one-time token of the first
+    used = page.locator("form[action$='/toewijzen'] input[name=formulier]").input_value()
+    page.get_by_label("Behandelaar").fill("A. de Boer")
+    _submit(page, "Toewijzen")
+    assert "Dossier toegewezen aan A. de Boer" in page.inner_text("main")
+    page.locator("form[action$='/toewijzen'] input[name=formulier]").evaluate(
+        "(input, token) => { input.value = token; }", used)
+    _submit(page, "Toewijzen")
+    assert "Dit formulier is al verstuurd" in page.inner_text("main")
+    checked.check("al-verstuurd")
+    page.goto(f"/dossier/{dossier_id}")
+    page.locator("form[action$='/toewijzen'] input[name=csrf]").evaluate("input => { input.value = 'oud'; }")
+    page.get_by_label("Behandelaar").fill("")
+    _submit(page, "Toewijzen")
+    assert "Dit formulier is verlopen" in page.inner_text("main")
+    checked.check("formulier-verlopen")
+
+    page.goto(f"/dossier/{dossier_id}")
+    _submit(page, "Brief maken")
+    main = page.inner_text("main")
+    assert "Brief gemaakt en opgeslagen" in main or "Geen brief gemaakt" in main
+    checked.check("dossier-brief")
+    page.goto("/dossier/99999999")
+    assert "Dossier 99999999 bestaat niet" in page.inner_text("main")
+    checked.check("dossier-niet-gevonden")
+    checked.close()
+
+
+def test_the_pages_not_visited_above(browser_context, web_settings, monkeypatch):
+    """Every other page and state: the search form and an empty result, a dossier with its
+    verzuimmeldingen, the RMC and administratie inboxes, refused input on beleid and beheer, the
+    last runs, the login page after logging out."""
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    engine = create_engine(web_settings.register_url)
+    with engine.connect() as connection:
+        with_melding = connection.execute(text(
+            "SELECT min(d.id) FROM dossiers d JOIN verzuimmeldingen v ON v.persoonsnummer = d.persoonsnummer "
+            "WHERE d.status = 'open'")).scalar()
+    engine.dispose()
+    checked = Checked(browser_context)
+    checked.log_in_by_keyboard("lpa")
+    page = checked.page
+    page.goto("/zoeken")
+    checked.check("zoeken-formulier")
+    page.get_by_label("Naam, BSN, kenmerk of postcode en huisnummer").fill("Qzxywvut")
+    _submit(page, "Zoek")
+    checked.check("zoeken-niets-gevonden")
+    if with_melding is not None:
+        page.goto(f"/dossier/{with_melding}")
+        assert page.get_by_role("button", name="Status wijzigen").count() == 1
+        checked.check("dossier-verzuimmelding")
+    _submit(page, "Uitloggen")
+    checked.check("uitgelogd")
+    for login, name in (("rmc", "inbox-rmc"), ("admin", "inbox-administratie")):
+        checked.log_in_by_keyboard(login)
+        assert page.url.endswith("/inbox")
+        checked.check(name)
+        if login == "rmc":
+            page.goto("/werklijst")
+            checked.check("werklijst-rmc")
+        _submit(page, "Uitloggen")
+    checked.log_in_by_keyboard("beleid")
+    page.goto("/beleid/telling?jaar=twintig")
+    checked.check("beleid-telling-fout")
+    _submit(page, "Uitloggen")
+    checked.log_in_by_keyboard("beheer")
+    page.goto("/beheer/runs")
+    assert "PREFECT_API_URL" in page.inner_text("main")
+    checked.check("beheer-runs")
+    page.goto("/beheer/audit")
+    page.get_by_label("BSN of onderwijsnummer").fill("123456789")
+    _submit(page, "Zoek")
+    assert "geen BSN of onderwijsnummer" in page.inner_text("main")
+    checked.check("beheer-audit-fout")
+    page.goto("/beheer/leveringen/987654")
+    checked.check("beheer-levering-onbekend")
+    checked.close()

@@ -163,3 +163,39 @@ def test_a_change_shows_in_the_work_list_at_once(clients, web_settings):
     assert link in client.get("/werklijst?medewerker=alle").text
     after = client.get(own).text  # an empty own list is no list: the page then shows everyone's
     assert link not in after or ">Alle medewerkers</h2>" in after
+
+
+def test_the_lists_are_refreshed_in_the_background_while_the_pages_go_on(app, clients, web_settings):
+    """A change the weekly flow makes shows after the refresh; the page that starts it does not wait."""
+    from web.database import Registers
+    from web.werklijst import ListCache
+
+    client = clients["lpa"]
+    cache = app.state.web.cache.setdefault("werklijst", ListCache())
+    engine = create_engine(web_settings.register_url)
+    with engine.connect() as connection:
+        dossier_id = connection.execute(text("SELECT min(id) FROM dossiers WHERE status = 'open' "
+                                             "AND assigned_to IS NULL")).scalar_one()
+    engine.dispose()
+    assert f'href="/dossier/{dossier_id}"' in client.get("/werklijst?medewerker=alle").text
+    registers = Registers(web_settings.register_url, web_settings.data_dir)
+    with registers.session("systeem", "lpa", schrijven=True) as session:  # not through the screen
+        session.execute(text("UPDATE dossiers SET assigned_to = 'Z. Nieuwe Collega' WHERE id = :d"),
+                        {"d": dossier_id})
+        session.commit()
+    registers.dispose()
+    try:
+        cache.REFRESH_SECONDS = 0
+        assert "Z. Nieuwe Collega" not in client.get("/werklijst?medewerker=alle").text  # the lists in use
+        assert cache.refresher is not None
+        cache.refresher.join(60)
+        cache.REFRESH_SECONDS = ListCache.REFRESH_SECONDS
+        assert "Z. Nieuwe Collega" in client.get("/werklijst?medewerker=alle").text
+    finally:
+        cache.REFRESH_SECONDS = ListCache.REFRESH_SECONDS
+        engine = create_engine(web_settings.register_url)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE dossiers SET assigned_to = NULL WHERE id = :d"),
+                               {"d": dossier_id})
+        engine.dispose()
+        cache.clear()
