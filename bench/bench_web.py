@@ -119,6 +119,11 @@ def ensure_users(settings: Settings, users: int) -> None:
 
     factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir), actor="systeem"))
     with factory() as session:
+        if session.get_bind().dialect.name == "postgresql":  # the web's login serves the gemeente
+            from sqlalchemy import text  # (docs/running.md: gemeente_toegang of inbeeld_web)
+
+            session.execute(text("INSERT INTO gemeente_toegang (login, gemeentecode) VALUES (session_user, :g) "
+                                 "ON CONFLICT DO NOTHING"), {"g": GEMEENTE})
         for index in range(users):
             if get_user(session, f"lpa{index:02d}") is None:
                 add_user(session, f"lpa{index:02d}", f"LPA {index:02d}", "lpa", PASSWORD, [GEMEENTE])
