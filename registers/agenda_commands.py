@@ -64,7 +64,7 @@ def _row(afspraak) -> dict:
 
 def _said(afspraak, naam: str) -> str:
     return (f"{format_nl(afspraak.start.date())} {afspraak.start:%H:%M}-{afspraak.einde:%H:%M} uur "
-            f"bij {naam}, {afspraak.locatie}")
+            f"bij {naam}" + (f", {afspraak.locatie}" if afspraak.locatie else ""))
 
 
 @click.group("agenda")

@@ -20,6 +20,7 @@ from registers.codes import AfspraakStatus
 from registers.errors import Refused
 from registers.models import Afspraak, AuditEntry
 from tests.named_user import add_tester
+from tests.office import OFFICE_TEXT
 from tests.registers.factories import BSNS
 
 NU = datetime(2026, 9, 14, 8, 0)  # a Monday morning
@@ -157,8 +158,8 @@ def test_rebook_and_cancel_free_the_slot(session: Session) -> None:
 def run(db_url: str, tmp_path: Path):
     data = tmp_path / "data"
     by = add_tester(data, db_url, login="jjansen", rol="lpa")
-    (tmp_path / "inbeeld.toml").write_text('[agenda]\nuren = ["ma-vr 09:00-10:00"]\nduur_minuten = 30\n',
-                                           encoding="utf-8")
+    (tmp_path / "inbeeld.toml").write_text('[agenda]\nuren = ["ma-vr 09:00-10:00"]\nduur_minuten = 30\n\n'
+                                           + OFFICE_TEXT, encoding="utf-8")
 
     def invoke(*args: str) -> Result:
         return CliRunner().invoke(main, ["--data-dir", str(data), "--db-url", db_url, *args],
@@ -171,7 +172,7 @@ def test_the_agenda_from_the_command_line(run, session: Session) -> None:
     by = run.by
     planned = run("agenda", "plan", "jjansen", "2040-03-05 09:30", "--persoon", BSNS[0], *by)
     assert planned.exit_code == 0, planned.output
-    assert "gepland: 5 maart 2040 09:30-10:00 uur bij Tess Tester, Stadhuis, Stadhuisplein 1" \
+    assert "gepland: 5 maart 2040 09:30-10:00 uur bij Tess Tester, Stadskantoor, Testplein 1" \
         in planned.output
     twice = run("agenda", "plan", "jjansen", "2040-03-05 09:30", "--persoon", BSNS[1], *by)
     assert twice.exit_code == 1 and "al bezet" in twice.output
