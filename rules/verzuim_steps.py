@@ -52,8 +52,6 @@ HALT_LEEFTIJD_VAN = "halt_leeftijd_van"
 HALT_LEEFTIJD_TOT = "halt_leeftijd_tot"
 
 
-
-
 class Stap(StrEnum):
     """The steps the law sets conditions for, by the register's action codes."""
 
