@@ -135,6 +135,15 @@ class Registers:
                 event.listen(session, "after_begin", _as_user(actor, rol))
             yield session
 
+    def gemeenten(self, session: Session, rol: str) -> tuple[str, ...] | None:
+        """The gemeenten row-level security narrows this request's session to, as the database itself
+        answers (PostgreSQL, lpa and rmc: the user's own in `gebruikers` within the login's, revision
+        0013, as they are now, not as they were at login); None where rows are not narrowed by gemeente
+        (SQLite, and the other roles, whose policies let every row or none through)."""
+        if self.dialect != "postgresql" or rol not in ("lpa", "rmc"):
+            return None
+        return tuple(sorted(session.execute(text("SELECT inbeeld_mijn_gemeenten()")).scalar_one()))
+
     def factory(self, actor: str, rol: str) -> sessionmaker[Session]:
         """Sessions for a function that opens its own (letters.single): the same audit actor and, on
         PostgreSQL, the same role as `session`."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from connectors.output_names import safe_name
@@ -34,9 +35,14 @@ ON_SCREEN = ("dagen_te_laat", "volgende_actie", "volgende_actie_datum", "soort_l
 SHOWN = [c for key in ON_SCREEN for c in WORKLIST_COLUMNS if c[0] == key]
 
 
+# What decides which dossiers the database lets into the lists: the role and, on PostgreSQL, the
+# gemeenten row-level security narrows the user to (web.database.Registers.gemeenten).
+Scope = tuple[str, tuple[str, ...] | None]
+
+
 @dataclass
 class _Made:
-    """The lists of one role as made at `at`, with the dossiers changed on the screen since."""
+    """The lists of one scope as made at `at`, with the dossiers changed on the screen since."""
 
     at: float
     peildatum: dt.date
@@ -53,50 +59,66 @@ class ListCache:
     A change made on the screen marks its dossier, and the next page that asks puts that dossier's
     rows afresh into the lists (reports.worklist.with_changes), so the user sees the change at once;
     changes by the weekly flow show after the refresh, which is made in the background while the
-    pages go on with the lists they have."""
+    pages go on with the lists they have.
+
+    The lists are kept per scope, never per role alone: on PostgreSQL they are made under the asking
+    user's session, so they hold only what row-level security lets that user see, and a user of the
+    same role with other gemeenten must get lists of their own. There the scope is asked of the
+    database on every page, so a change of a user's gemeenten counts at once, not at their next login
+    (the screen's own `Ingelogd.gemeenten` are those of the login)."""
 
     REFRESH_SECONDS = 300
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._made: dict[str, _Made] = {}  # per role (PostgreSQL: what its row-level security lets through)
+        self._made: dict[Scope, _Made] = {}
         self.refresher: threading.Thread | None = None
 
     def get(self, verzoek: Verzoek, peildatum: dt.date) -> dict[str, pd.DataFrame]:
-        rol = verzoek.gebruiker.rol
+        scope = _scope(verzoek)
         with self._lock:
-            made = self._made.get(rol)
+            made = self._made.get(scope)
             if made is None or made.peildatum != peildatum:
-                made = self._made[rol] = _Made(time.monotonic(), peildatum, _make(verzoek, peildatum))
+                made = self._new(verzoek, peildatum)
             if made.changed:
                 ids = sorted(made.changed)
-                made.lists = with_changes(made.lists, _make(verzoek, peildatum, ids), ids)
+                changed_scope, rows = _make(verzoek, peildatum, ids)
+                if changed_scope != scope:  # the user's gemeenten changed meanwhile: lists of the new scope
+                    return self._new(verzoek, peildatum).lists
+                made.lists = with_changes(made.lists, rows, ids)
                 made.changed = set()
             if time.monotonic() - made.at >= self.REFRESH_SECONDS and made.refreshing is None:
                 made.refreshing = set()
-                self.refresher = threading.Thread(target=self._refresh, args=(verzoek, peildatum),
+                self.refresher = threading.Thread(target=self._refresh, args=(verzoek, scope, peildatum),
                                                   name="werklijst-verversen", daemon=True)
                 self.refresher.start()
             return made.lists
 
-    def _refresh(self, verzoek: Verzoek, peildatum: dt.date) -> None:
-        rol = verzoek.gebruiker.rol
+    def _new(self, verzoek: Verzoek, peildatum: dt.date) -> _Made:
+        """New lists, kept under the scope they were made in (asked in the same session); called
+        holding the lock."""
+        scope, lists = _make(verzoek, peildatum)
+        made = self._made[scope] = _Made(time.monotonic(), peildatum, lists)
+        return made
+
+    def _refresh(self, verzoek: Verzoek, scope: Scope, peildatum: dt.date) -> None:
         try:
-            lists = _make(verzoek, peildatum)
+            made_in, lists = _make(verzoek, peildatum)
         except Exception:  # noqa: BLE001  (the lists in use stay; the next page tries again)
             log.exception("refreshing the work lists failed")
-            lists = None
+            made_in, lists = None, None
         with self._lock:
-            made = self._made.get(rol)
+            made = self._made.get(scope)
             if made is None or made.peildatum != peildatum or made.refreshing is None:
                 return
-            if lists is None:
+            if lists is None or made_in != scope:  # failed, or made for another scope: not kept here
                 made.refreshing = None
                 return
-            self._made[rol] = _Made(time.monotonic(), peildatum, lists, changed=made.refreshing)
+            self._made[scope] = _Made(time.monotonic(), peildatum, lists, changed=made.refreshing)
 
     def changed(self, dossier_id: int) -> None:
-        """A dossier changed on the screen: its rows are made again when a list is next asked for."""
+        """A dossier changed on the screen: its rows are made again when a list is next asked for
+        (in every scope: whoever may see the dossier sees the change)."""
         with self._lock:
             for made in self._made.values():
                 made.changed.add(dossier_id)
@@ -108,11 +130,26 @@ class ListCache:
             self._made.clear()
 
 
-def _make(verzoek: Verzoek, peildatum: dt.date, ids: list[int] | None = None) -> dict[str, pd.DataFrame]:
-    """The work lists (of every open dossier, or of `ids` only) under the user's session."""
+def _scope_in(verzoek: Verzoek, session: Session) -> Scope:
+    rol = verzoek.gebruiker.rol
+    return rol, verzoek.web.registers.gemeenten(session, rol)
+
+
+def _scope(verzoek: Verzoek) -> Scope:
+    """The user's scope, in a short session of its own (it queries only on PostgreSQL, for lpa and
+    rmc), so that no page waits for the lock holding a connection."""
+    with verzoek.db() as session:
+        return _scope_in(verzoek, session)
+
+
+def _make(verzoek: Verzoek, peildatum: dt.date,
+          ids: list[int] | None = None) -> tuple[Scope, dict[str, pd.DataFrame]]:
+    """The work lists (of every open dossier, or of `ids` only) under the user's session, with the
+    scope that session had."""
     with verzoek.db() as session, staging(verzoek.web.settings) as store:
-        return gather.worklists_for(session, store.con if store else None, peildatum,
-                                    verzoek.web.settings.reports, audit=False, ids=ids)
+        scope = _scope_in(verzoek, session)
+        return scope, gather.worklists_for(session, store.con if store else None, peildatum,
+                                           verzoek.web.settings.reports, audit=False, ids=ids)
 
 
 def cache(verzoek: Verzoek) -> ListCache:

@@ -45,6 +45,41 @@ def test_the_work_list_downloads_as_a_workbook_of_the_same_cases(clients, web_se
     assert audit_rows(web_settings, "werklijst.gemaakt")
 
 
+def test_an_lpa_of_another_gemeente_sees_none_of_these_dossiers_whoever_asks_first(
+        app, clients, web_settings):
+    """SQLite has no row-level security: the lists hold every open dossier, the same for every user,
+    and the screen narrows them to the user's gemeenten (on PostgreSQL: tests/web/test_postgres.py)."""
+    from starlette.testclient import TestClient
+
+    from registers.gebruikers import add_user
+    from tests.web.conftest import PASSWORD, log_in
+    from web.database import Registers
+
+    registers = Registers(web_settings.register_url, web_settings.data_dir)
+    with registers.session("test", None) as session:
+        add_user(session, "lpa-elders", "E. Elders", "lpa", PASSWORD, ["0599"])
+        session.commit()
+    elders = TestClient(app)
+    try:
+        assert log_in(elders, "lpa-elders").status_code == 303
+
+        def dossiers(client: TestClient) -> tuple[int, set[str]]:
+            page = client.get("/werklijst?medewerker=alle").text
+            total = int(re.search(r"([\d.]+) open dossiers", page).group(1).replace(".", ""))
+            return total, set(re.findall(r'href="/dossier/(\d+)"', page))
+
+        app.state.web.cache.clear()
+        assert dossiers(elders) == (0, set())  # the lists are made for her first
+        total, ours = dossiers(clients["lpa"])
+        assert total > 0 and ours
+        assert dossiers(elders) == (0, set())
+    finally:
+        with registers.session("test", None) as session:
+            session.execute(text("DELETE FROM gebruikers WHERE login = 'lpa-elders'"))
+            session.commit()
+        registers.dispose()
+
+
 def test_an_rmc_counsellor_sees_only_the_rmc_doelgroep(clients):
     page = clients["rmc"].get("/werklijst?medewerker=alle").text
     labels = {REASON_LABELS[code] for code in RMC_CASE_TYPES}

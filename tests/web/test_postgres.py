@@ -12,6 +12,7 @@ from sqlalchemy.exc import ProgrammingError
 from starlette.testclient import TestClient
 
 from inbeeld.settings import Settings
+from registers.db import make_engine
 from tests.registers.conftest import (
     PostgresServer,  # noqa: F401
     pg_server,  # noqa: F401  (the fixture: skips without a server)
@@ -65,8 +66,8 @@ def test_the_lpa_sees_the_rows_row_level_security_gives_the_login(pg_settings):
         session.execute(text("INSERT INTO gemeente_toegang (login, gemeentecode) VALUES (:l, '0363')"),
                         {"l": login})
         session.commit()
-    app.state.web.cache.clear()
-    assert _open_count(app) == 3  # the three cases of 0363, not the two of 0599
+    assert _open_count(app) == 3  # the three cases of 0363, not the two of 0599: the kept lists were
+    # of the login's gemeenten as they were (none), and the lists follow what the database gives now
 
 
 def test_each_request_runs_under_the_role_of_its_user(pg_settings):
@@ -153,3 +154,73 @@ def test_a_login_outside_inbeeld_dienst_cannot_name_a_user(pg_settings):
     with registers.session("lpa", "lpa") as session:  # names user lpa (0363), but is not a member
         assert session.execute(text("SELECT count(*) FROM dossiers")).scalar_one() == 0
     registers.dispose()
+
+
+def _werklijst(client: TestClient) -> set[int]:
+    page = client.get("/werklijst?medewerker=alle")
+    assert page.status_code == 200
+    return {int(number) for number in re.findall(r'href="/dossier/(\d+)"', page.text)}
+
+
+def _users(settings: Settings, users: dict[str, list[str]]) -> dict[str, set[int]]:
+    """The LPA users `users` (login -> gemeenten) made afresh, and the open dossiers of each gemeente."""
+    from registers.gebruikers import add_user
+    from web.database import Registers
+
+    registers = Registers(settings.register_url, settings.data_dir)
+    with registers.session("test", None) as session:
+        session.execute(text("DELETE FROM gebruikers WHERE login = ANY(:l)"), {"l": list(users)})
+        for login, gemeenten in users.items():
+            add_user(session, login, f"{login.upper()}. Test", "lpa", PASSWORD, gemeenten)
+        rows = session.execute(text("SELECT gemeentecode, id FROM dossiers WHERE status = 'open'")).all()
+        session.commit()
+    registers.dispose()
+    by_gemeente: dict[str, set[int]] = {}
+    for gemeente, dossier_id in rows:
+        by_gemeente.setdefault(gemeente, set()).add(dossier_id)
+    return by_gemeente
+
+
+def _clients(app, logins) -> dict[str, TestClient]:
+    clients = {login: TestClient(app) for login in logins}
+    for login, client in clients.items():
+        assert log_in(client, login).status_code == 303
+    return clients
+
+
+def test_two_lpas_of_other_gemeenten_each_get_their_own_work_list(pg_settings, service_login):
+    """The lists are made under the user's session, so row-level security narrows them to the
+    user's gemeenten: kept per role, the second LPA was given the first one's lists."""
+    from web.app import create_app
+
+    dossiers = _users(pg_settings, {"lpa-oost": ["0363"], "lpa-west": ["0599"]})
+    own = {"lpa-oost": dossiers["0363"], "lpa-west": dossiers["0599"]}
+    for first, second in (("lpa-oost", "lpa-west"), ("lpa-west", "lpa-oost")):
+        app = create_app(service_login)
+        clients = _clients(app, (first, second))
+        try:
+            assert _werklijst(clients[first]) == own[first]
+            assert _werklijst(clients[second]) == own[second]  # not the first's, and all of its own
+            assert _werklijst(clients[first]) == own[first]
+        finally:
+            app.state.web.registers.dispose()
+
+
+def test_a_user_narrowed_while_logged_in_sees_only_what_the_database_now_gives(pg_settings, service_login):
+    """The screen knows a user's gemeenten as they were at login; the database as they are. Lists
+    made for a colleague who still has both gemeenten are not served to the narrowed user."""
+    from web.app import create_app
+
+    dossiers = _users(pg_settings, {"lpa-beide": ["0363", "0599"], "lpa-krimp": ["0363", "0599"]})
+    app = create_app(service_login)
+    clients = _clients(app, ("lpa-beide", "lpa-krimp"))
+    try:
+        engine = make_engine(pg_settings.register_url)  # beheer narrows her to 0363
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE gebruikers SET gemeenten = :g WHERE login = 'lpa-krimp'"),
+                               {"g": '["0363"]'})
+        engine.dispose()
+        assert _werklijst(clients["lpa-beide"]) == dossiers["0363"] | dossiers["0599"]
+        assert _werklijst(clients["lpa-krimp"]) == dossiers["0363"]
+    finally:
+        app.state.web.registers.dispose()
