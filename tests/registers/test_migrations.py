@@ -17,7 +17,7 @@ from registers.models import Base
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0014"
+    assert head_revision() == "0015"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:
