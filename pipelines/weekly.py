@@ -40,14 +40,20 @@ COMPLETED_WITH_REFUSALS = "Completed with refusals"
 WAITS_FOR = {"duo_p": ("duo_c", "duo_p")}
 
 
+# DuckDB's words for a file that is not a database (damaged, or another file under its name):
+# waiting will not mend it, so the run fails at once and says so instead of after 70 s of retries.
+NOT_A_DATABASE = ("not a valid DuckDB database file", "is not a DuckDB database")
+
+
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry I/O trouble (a locked staging file, a full disk, a flaky share), never a refused file."""
+    """Retry I/O trouble (a locked staging file, a full disk, a flaky share), never a refused file
+    or a staging file that is not a database."""
     try:
         state.result()
     except RefusedFile:
         return False
-    except Exception:
-        return True
+    except Exception as exc:
+        return not any(words in str(exc) for words in NOT_A_DATABASE)
     return True
 
 
@@ -66,7 +72,8 @@ def import_inbox_delivery(path: str, kind: str, data_dir: str | None, gemeente: 
     return stage_delivery(catalog.staging, Path(path), "auto", settings.gemeenten).as_counts()
 
 
-@task(retries=2, retry_delay_seconds=[10, 60], persist_result=False, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=_worth_retrying,
+      persist_result=False, cache_policy=NO_CACHE)
 def register_verzuimmeldingen(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """The current version of every staged verzuimmelding into the register (idempotent)."""
     from registers.verzuim import register_from_staging
@@ -81,7 +88,8 @@ def register_verzuimmeldingen(data_dir: str, gemeente: str | None, day: date) ->
     return {"meldingen_new": summary.new, "meldingen_updated": summary.updated}
 
 
-@task(retries=1, retry_delay_seconds=[30], persist_result=False, cache_policy=NO_CACHE)
+@task(retries=1, retry_delay_seconds=[30], retry_condition_fn=_worth_retrying,
+      persist_result=False, cache_policy=NO_CACHE)
 def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """Signals on `day` over staging and the vrijstellingen register → the case sync (one transaction):
     counts per signal, new / updated / closed cases."""
@@ -104,7 +112,8 @@ def match_and_sync_cases(data_dir: str, gemeente: str | None, day: date) -> dict
     return counts
 
 
-@task(retries=1, retry_delay_seconds=[30], persist_result=False, cache_policy=NO_CACHE)
+@task(retries=1, retry_delay_seconds=[30], retry_condition_fn=_worth_retrying,
+      persist_result=False, cache_policy=NO_CACHE)
 def assign_cases(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """New cases to their LPA / counsellor by the work-list rules, before the letters name them."""
     from reports.gather import assign_by_rules
@@ -124,7 +133,8 @@ def _logger() -> Any:
         return logging.getLogger(__name__)
 
 
-@task(retries=2, retry_delay_seconds=[30, 120], persist_result=False, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=[30, 120], retry_condition_fn=_worth_retrying,
+      persist_result=False, cache_policy=NO_CACHE)
 def write_letters(data_dir: str, gemeente: str | None, day: date) -> dict[str, int]:
     """Every letter due on `day`, once (`letters.run.run_letters`: it recovers an interrupted run)."""
     from letters import office

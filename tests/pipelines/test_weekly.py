@@ -95,6 +95,11 @@ def test_a_refused_file_is_not_retried_but_io_trouble_is() -> None:
 
     assert not _worth_retrying(None, None, Failed(data=RefusedFile("f.csv", 1, None, "wrong header")))
     assert _worth_retrying(None, None, Failed(data=OSError("disk full")))
+    damaged = duckdb.IOException('IO Error: The file "staging.duckdb" exists, but it is not a valid DuckDB '
+                                 'database file!')
+    assert not _worth_retrying(None, None, Failed(data=damaged))
+    locked = duckdb.IOException('IO Error: Could not set lock on file "staging.duckdb": Conflicting lock')
+    assert _worth_retrying(None, None, Failed(data=locked))
 
 
 def _inbox(data: Path) -> Path:
