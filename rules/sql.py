@@ -237,19 +237,22 @@ def macro_definitions(parameters: Parameters | None = None, temporary: bool = Tr
     # (the birth dates a ground fits are one unbroken stretch).
     leeftijd = params.parameter(VERVANGENDE_LEERPLICHT_LEEFTIJD)
     macro("p_vervangende_leerplicht_leeftijd", "d", _case_on(leeftijd, "d"))
+    # The status is written once and the ground picks its list: DuckDB expands a macro at every call,
+    # and a status per ground made this one macro take most of a second to plan (docs/performance.md).
     status_op = f"{p}status(geb, op, sk, pro)"
-    whens = []
+    dekt, extra = [], []
     for grond in Vrijstellingsgrond:
         covered = ", ".join(f"'{s.value}'" for s in sorted(grond.dekt))
-        condition = f"{status_op} IN ({covered})"
+        dekt.append(f"WHEN '{grond.value}' THEN [{covered}]")
         if grond == Vrijstellingsgrond.LPW_3A:
-            condition += f" AND {p}verjaardag(geb, {p}p_vervangende_leerplicht_leeftijd(op)) <= op"
+            extra.append(f"WHEN '{grond.value}' THEN "
+                         f"{p}verjaardag(geb, {p}p_vervangende_leerplicht_leeftijd(op)) <= op")
         if grond == Vrijstellingsgrond.LPW_3B:
-            condition += (f" AND {p}leerplicht_einde_op(geb, op) = {p}schooljaar_einde(op, "
-                          f"{p}p_schooljaar_start_maand(op), {p}p_schooljaar_start_dag(op))")
-        whens.append(f"WHEN '{grond.value}' THEN {condition}")
+            extra.append(f"WHEN '{grond.value}' THEN {p}leerplicht_einde_op(geb, op) = {p}schooljaar_einde(op, "
+                         f"{p}p_schooljaar_start_maand(op), {p}p_schooljaar_start_dag(op))")
     macro("vrijstelling_past_op", "grond, geb, op, sk := NULL, pro := NULL",
-          f"coalesce(CASE grond {' '.join(whens)} END, false)")
+          f"coalesce(list_contains(CASE grond {' '.join(dekt)} END, {status_op}) "
+          f"AND CASE grond {' '.join(extra)} ELSE true END, false)")
     macro("vrijstelling_past", "grond, vroegst, laatst, op, sk := NULL, pro := NULL",
           f"{p}vrijstelling_past_op(grond, vroegst, op, sk, pro) "
           f"AND {p}vrijstelling_past_op(grond, laatst, op, sk, pro)")
