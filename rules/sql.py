@@ -248,8 +248,8 @@ def macro_definitions(parameters: Parameters | None = None, temporary: bool = Tr
             extra.append(f"WHEN '{grond.value}' THEN "
                          f"{p}verjaardag(geb, {p}p_vervangende_leerplicht_leeftijd(op)) <= op")
         if grond == Vrijstellingsgrond.LPW_3B:
-            extra.append(f"WHEN '{grond.value}' THEN {p}leerplicht_einde_op(geb, op) = {p}schooljaar_einde(op, "
-                         f"{p}p_schooljaar_start_maand(op), {p}p_schooljaar_start_dag(op))")
+            einde = f"{p}schooljaar_einde(op, {p}p_schooljaar_start_maand(op), {p}p_schooljaar_start_dag(op))"
+            extra.append(f"WHEN '{grond.value}' THEN {p}leerplicht_einde_op(geb, op) = {einde}")
     macro("vrijstelling_past_op", "grond, geb, op, sk := NULL, pro := NULL",
           f"coalesce(list_contains(CASE grond {' '.join(dekt)} END, {status_op}) "
           f"AND CASE grond {' '.join(extra)} ELSE true END, false)")
