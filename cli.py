@@ -9,8 +9,11 @@ Prefect. Exit status: 0 success, 1 refused input or a failed run, 2 usage error 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
+
+from inbeeld.fouten import in_dutch
 
 #: Every command: name → (module:attribute, the one-line help `inbeeld --help` shows).
 #: Add a command with one line; tests/test_cli_lazy.py checks the help against the command's own.
@@ -83,7 +86,23 @@ def load_command(name: str) -> click.Command:
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported only when one of them runs (or shows its own help)."""
+    """A group whose commands are imported only when one of them runs (or shows its own help).
+
+    Every error of click's on the way, in parsing the arguments or raised by a command, reaches the
+    user in Dutch (`inbeeld.fouten`: `Fout: …`, the same exit status)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise in_dutch(exc) from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise in_dutch(exc) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -269,7 +269,7 @@ def test_the_command_line_says_the_refusal_in_dutch(code: str, tmp_path: Path,
     refusal = next((r for r in reversed(seen) if r.code == code), None)
     assert refusal is not None, (code, [r.code for r in seen], result.output)
     expected = nederlands(refusal)
-    assert f"Error: {expected}" in result.output, result.output
+    assert f"Fout: {expected}" in result.output, result.output
     assert expected != str(refusal)  # the table's line, not the register's English message
 
 
