@@ -19,7 +19,7 @@ from connectors.brp_lo3csv import read_lo3csv
 from connectors.brp_schema import change_summary, count_residents
 from connectors.brp_stufbg import read_stufbg
 from connectors.brp_zoekindex import build as build_search_index
-from connectors.errors import RefusedFile
+from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, UTF16, RefusedFile
 from connectors.mappings import load_mapping
 from connectors.staging import ImportResult, ReaderResult, Staging, file_sha256
 from connectors.textfile import check_text
@@ -36,12 +36,12 @@ def detect_format(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if not head:
-        raise RefusedFile(path, None, None, "empty file")
+        raise RefusedFile(path, None, None, LEEG_BESTAND)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RefusedFile(path, 1, None, "UTF-16 text is not accepted: deliver UTF-8 (or cp1252)")
+        raise RefusedFile(path, 1, None, UTF16)
     if b"\x00" in head:
         line = head[:head.index(b"\x00")].count(b"\n") + 1
-        raise RefusedFile(path, line, None, "binary content (NUL byte): not a BRP delivery")
+        raise RefusedFile(path, line, None, "binaire inhoud (NUL-byte): geen BRP-levering")
     text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     stripped = text.lstrip()
     if stripped.startswith((b"{", b"[")):
@@ -52,8 +52,8 @@ def detect_format(path: Path) -> str:
     if _LO3_ELEMENT.search(first_line):
         return "lo3csv"
     raise RefusedFile(path, 1, None,
-                      "format not recognised: expected Haal Centraal JSON, StUF-BG XML or a CSV whose "
-                      "header names LO3 elements (CC.GG.EE)")
+                      "formaat niet herkend: verwacht Haal Centraal JSON, StUF-BG XML of een CSV met "
+                      "LO3-elementen (CC.GG.EE) in de kopregel")
 
 
 def import_brp(
@@ -69,9 +69,9 @@ def import_brp(
     """Load one BRP delivery into staging (all of it or nothing); see `Staging.import_file`."""
     path = Path(path)
     if not path.is_file():
-        raise RefusedFile(path, None, None, "no such file")
+        raise RefusedFile(path, None, None, GEEN_BESTAND)
     if path.stat().st_size == 0:
-        raise RefusedFile(path, None, None, "empty file")
+        raise RefusedFile(path, None, None, LEEG_BESTAND)
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt not in READERS:

@@ -167,7 +167,7 @@ def read_haalcentraal(
         except duckdb.InvalidInputException as exc:
             raise _refusal(path, exc) from exc
     if counts.rows_read == 0:
-        raise RefusedFile(path, None, member, f'no persons: the "{member}" array is empty')
+        raise RefusedFile(path, None, member, f'geen personen: de array "{member}" is leeg')
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten, details=counts.details,
@@ -231,7 +231,7 @@ def _one_person_per_line(
         if line and "Maximum line size" in str(exc):
             record = int(line[1]) - skip
             raise RefusedFile(path, record, "personen",
-                              f"person record {record} is longer than {MAX_OBJECT // (1 << 20)} MB") from exc
+                              f"persoonsrecord {record} is langer dan {MAX_OBJECT // (1 << 20)} MB") from exc
         raise
     # every person followed by a comma but the last, then only the closing lines
     laid_out = con.execute("""
@@ -272,6 +272,6 @@ def _refusal(path: Path, exc: duckdb.Error) -> RefusedFile:
     if match:
         record = max(1, int(match[2]) - 1)
         return RefusedFile(path, record, "personen",
-                           f"not well-formed JSON in person record {record} (byte {match[1]} of the record): "
-                           f"{match[3].strip()}")
-    return RefusedFile(path, None, "personen", "not well-formed JSON: " + text.split(": ", 1)[-1][:200])
+                           f"JSON niet welgevormd in persoonsrecord {record} "
+                           f"(byte {match[1]} van het record): {match[3].strip()}")
+    return RefusedFile(path, None, "personen", "JSON niet welgevormd: " + text.split(": ", 1)[-1][:200])

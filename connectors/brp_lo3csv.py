@@ -44,7 +44,7 @@ def read_header(path: Path, delimiter: str = ";", quote: str = '"') -> list[str]
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         first = handle.readline()
     if not first.strip():
-        raise RefusedFile(path, 1, None, "no header row")
+        raise RefusedFile(path, 1, None, "geen kopregel")
     return next(csv.reader(io.StringIO(first), delimiter=delimiter, quotechar=quote))
 
 
@@ -57,17 +57,17 @@ def _elements(mapping: Mapping, header: list[str]) -> dict[str, str]:
 def _check_header(path: Path, header: list[str], mapping: Mapping) -> None:
     if len(header) == 1:
         raise RefusedFile(path, 1, None,
-                          f"the header has one column: not separated by {mapping.delimiter!r}")
+                          f"de kopregel heeft één kolom: niet gescheiden door {mapping.delimiter!r}")
     if header[0].strip():
         raise RefusedFile(path, 1, header[0][:40],
-                          "the first column must be the persoonslijst label column with an empty header")
+                          "de eerste kolom moet de labelkolom van de persoonslijst zijn, met een lege kop")
     fields = _elements(mapping, header)
     present = set(header)
     for name, element in fields.items():
         if FIELD_BY_NAME[name].required and element not in present:
-            raise RefusedFile(path, 1, element, f"missing column {element} ({name}): not an LO3 selectie?")
+            raise RefusedFile(path, 1, element, f"kolom {element} ({name}) ontbreekt: geen LO3-selectie?")
     if not any(ELEMENT.match(h) for h in header[1:]):
-        raise RefusedFile(path, 1, None, "the header names no LO3 elements (CC.GG.EE)")
+        raise RefusedFile(path, 1, None, "de kopregel noemt geen LO3-elementen (CC.GG.EE)")
 
 
 def read_lo3csv(
@@ -157,7 +157,7 @@ def read_lo3csv(
         if line_map:
             con.execute(f"DROP TABLE {line_map}")
     if counts.rows_read == 0:
-        raise RefusedFile(path, 2, header[0] or "label", "no persoonslijsten (no labelled rows)")
+        raise RefusedFile(path, 2, header[0] or "label", "geen persoonslijsten (geen regels met een label)")
     return ReaderResult(
         rows_read=counts.rows_read, rows_loaded=counts.rows_loaded, rows_quarantined=counts.rows_quarantined,
         format=FORMAT, encoding=info.encoding, gemeenten=counts.gemeenten,
@@ -205,7 +205,8 @@ def _load_history(
         line = con.execute(f"SELECT {lines.line} FROM lo3_pass t{lines.join} "
                            f"WHERE t.rowid = {int(first_history)}").fetchone()[0]
         raise RefusedFile(path, line, header[0] or "label",
-                          "history row before the first labelled row: which persoonslijst does it belong to?")
+                          "historieregel vóór de eerste regel met een label: "
+                          "bij welke persoonslijst hoort die?")
 
     markers = _markers(header, columns)
     position = {c: i for i, c in enumerate(columns[1:], start=1)}

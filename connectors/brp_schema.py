@@ -160,22 +160,22 @@ CREATE OR REPLACE TEMP MACRO brp_tekst(s) AS
 """
 
 REASONS = {
-    "missing": "missing required field",
-    "bsn": "fails the elfproef (not a BSN)",
-    "date": "not a date (jjjjmmdd, 00 for an unknown day or month)",
-    "gemeente": "not a gemeentecode (4 digits)",
-    "int": "not a whole number",
-    "geheim": "not an indicatie geheim (0-9, true/false)",
+    "missing": "verplicht veld ontbreekt",
+    "bsn": "voldoet niet aan de elfproef (geen BSN)",
+    "date": "geen datum (jjjjmmdd, 00 voor een onbekende dag of maand)",
+    "gemeente": "geen gemeentecode (4 cijfers)",
+    "int": "geen geheel getal",
+    "geheim": "geen indicatie geheim (0-9, true/false)",
 }
 
 
 # A fault outcome in the fault report (docs/spec.md §6: every persoonslijst staged or refused,
 # with its reason).
 OUTCOMES = {
-    REFUSE: " - persoonslijst refused",
-    ONVOLLEDIG: " - person staged with this field empty, signal ONVOLLEDIGE_PERSOONSLIJST",
-    LEEG: " - person staged with this field empty",
-    "schoon": " - person staged with the field cleaned",
+    REFUSE: " - persoonslijst geweigerd",
+    ONVOLLEDIG: " - persoon geladen met dit veld leeg, signaal ONVOLLEDIGE_PERSOONSLIJST",
+    LEEG: " - persoon geladen met dit veld leeg",
+    "schoon": " - persoon geladen met het veld opgeschoond",
 }
 
 
@@ -216,10 +216,10 @@ def _fault_checks(field: Field) -> list[tuple[str, str, bool, str]]:
     checks = [(cond, REASONS[reason], True, v) for cond, reason in _value_checks(field)]
     if field.max_length:
         checks.append((f"u_row AND regexp_matches({v}, '{UNSAFE}')",
-                       "a control or bidirectional character (line break, U+202E, …): replaced by a space "
-                       "or removed", False, _visible_sql(v)))
+                       "een stuur- of richtingsteken (regelovergang, U+202E, …): vervangen door een spatie "
+                       "of verwijderd", False, _visible_sql(v)))
         checks.append((f"length({v}) > {field.max_length}",
-                       f"longer than the LO3 maximum of {field.max_length} characters", True, v))
+                       f"langer dan het LO3-maximum van {field.max_length} tekens", True, v))
     return checks
 
 
@@ -497,12 +497,12 @@ def finish_persons(
     if first and duplicates == "refuse":
         lines = first[1]
         raise RefusedFile(file, lines[1], "bsn",
-                          f"duplicate BSN: the persoonslijst of line/record {lines[0]} appears again "
-                          f"({len(lines)} times in all); a full delivery has one per person")
+                          f"dubbel BSN: de persoonslijst van regel/record {lines[0]} komt nog eens voor "
+                          f"({len(lines)} keer in totaal); een volledige levering heeft er één per persoon")
     if first:
         con.execute("""
             INSERT INTO quarantine_pending
-            SELECT l, 'bsn', d.bsn, 'duplicate BSN: also on line/record '
+            SELECT l, 'bsn', d.bsn, 'dubbel BSN: ook op regel/record '
                    || array_to_string(list_filter(d.lines, lambda x: x <> l), ', ')
             FROM (SELECT bsn, lines, unnest(lines) AS l FROM brp_dups) d ORDER BY l
         """)

@@ -69,7 +69,7 @@ def read_stufbg(
     else:
         used = declared
     if used not in ACCEPTED:
-        raise RefusedFile(path, 1, "encoding", f"XML encoding {used!r} is not accepted (UTF-8 or cp1252)")
+        raise RefusedFile(path, 1, "encoding", f"XML-codering {used!r} wordt niet aanvaard (UTF-8 of cp1252)")
     create_tables(con)
     read_in_parts = bool(part_size) or path.stat().st_size >= PARALLEL_FROM
     workers = workers or os.cpu_count() or 1
@@ -134,7 +134,7 @@ def _read_in_one_pass(path: Path, layout: Layout, override: str | None, rows: Ro
     rows.add(batch)
     if not seen:
         raise RefusedFile(path, None, layout.object,
-                          f"no person `{layout.object}` elements: not an npsLa01 answer?")
+                          f"geen persoonselementen `{layout.object}`: geen npsLa01-antwoord?")
 
 
 def _read_in_parts(path: Path, layout: Layout, mapping: Mapping, override: str | None, used: str, size: int,

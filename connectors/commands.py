@@ -20,7 +20,7 @@ import click
 from connectors.brp import FORMATS
 from connectors.brp_schema import DUPLICATE_POLICIES
 from connectors.deliveries import load
-from connectors.errors import RefusedFile, StagingLocked
+from connectors.errors import RefusedFile, StagingLocked, refusal_lines
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
 from inbeeld.output import emit, output_options
@@ -37,8 +37,7 @@ def _settings(ctx: click.Context) -> Settings:
 def refuse(ctx: click.Context, exc: Exception) -> None:
     """Report a refused file (exit 1): the message has file, line/record and field, no personal data."""
     log.info("import refused: %s", exc)
-    click.echo(f"Error: {exc}", err=True)
-    click.echo("Nothing was changed in staging.", err=True)
+    click.echo(refusal_lines(exc), err=True)
     ctx.exit(1)
 
 

@@ -25,12 +25,12 @@ def refusal_from_csv_error(file: Path, exc: duckdb.Error, field: str | None = No
     columns = _COLUMNS.search(text)
     if columns:
         expected, found = int(columns[1]), int(columns[2])
-        reason = (f"expected {expected} columns as in the header, found {found}"
-                  + (" (truncated file?)" if found < expected else ""))
+        reason = (f"verwacht {expected} kolommen zoals in de kopregel, gevonden {found}"
+                  + (" (afgebroken bestand?)" if found < expected else ""))
     elif "unterminated quote" in text:
-        reason = "value with an unterminated quote (truncated file?)"
+        reason = "waarde met een aanhalingsteken dat niet wordt gesloten (afgebroken bestand?)"
     elif "Invalid unicode" in text or "UTF" in text:
-        reason = "invalid UTF-8"
+        reason = "ongeldige UTF-8"
     else:
-        reason = "not a readable CSV file: " + text.splitlines()[0][:120].split("Original Line")[0]
+        reason = "geen leesbaar CSV-bestand: " + text.splitlines()[0][:120].split("Original Line")[0]
     return RefusedFile(file, line, field, reason)

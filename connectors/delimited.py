@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.csv_errors import refusal_from_csv_error
-from connectors.errors import RefusedFile
+from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, RefusedFile
 from connectors.mappings import Mapping
 from connectors.textfile import TextInfo, as_utf8, check_text
 from connectors.typed_rows import Checked, RowCheck, check_rows, sql_str
@@ -45,32 +45,32 @@ def read_header(path: Path, info: TextInfo, delimiter: str = ";") -> list[str]:
     text = first.decode(info.encoding, errors="replace").lstrip("\ufeff").rstrip("\r\n")
     text = text.removeprefix("#")  # DUO's reports may mark their header line as a comment
     if not text.strip():
-        raise RefusedFile(path, 1, None, "missing header: the first line is empty")
+        raise RefusedFile(path, 1, None, "de kopregel ontbreekt: de eerste regel is leeg")
     return [name.strip() for name in next(csv.reader([text], delimiter=delimiter, quotechar='"'))]
 
 
 def match_header(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str, int], dict[str, int]]:
     """(field -> column index, unknown column name -> index), or `RefusedFile` for a wrong header."""
     if header and re.fullmatch(r"[0-9]{6,}", header[0]):
-        raise RefusedFile(path, 1, None, "no header row: the first line holds data")
+        raise RefusedFile(path, 1, None, "geen kopregel: op de eerste regel staan gegevens")
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         key = name.upper()
         if key and key in seen:
-            raise RefusedFile(path, 1, name, f"column {name!r} appears twice in the header")
+            raise RefusedFile(path, 1, name, f"kolom {name!r} staat twee keer in de kopregel")
         seen[key] = index
     positions: dict[str, int] = {}
     for item in mapping.fields:
         found = [seen[s] for s in item.spellings if s in seen]
         if len(found) > 1:
-            raise RefusedFile(path, 1, item.source, f"two columns feed field {item.name}")
+            raise RefusedFile(path, 1, item.source, f"twee kolommen vullen veld {item.name}")
         if found:
             positions[item.name] = found[0]
         elif item.required or item.required_column:
             hint = ""
             if len(header) == 1 and mapping.delimiter not in header[0]:
-                hint = f" (the header has one column: is the separator {mapping.delimiter!r}?)"
-            raise RefusedFile(path, 1, item.source, f"missing column {item.source} in the header{hint}")
+                hint = f" (de kopregel heeft één kolom: is het scheidingsteken {mapping.delimiter!r}?)"
+            raise RefusedFile(path, 1, item.source, f"kolom {item.source} ontbreekt in de kopregel{hint}")
     used = set(positions.values())
     extra = {}
     for index, name in enumerate(header):
@@ -116,9 +116,9 @@ def check_csv(
     """
     path = Path(path)
     if not path.is_file():
-        raise RefusedFile(path, None, None, "no such file")
+        raise RefusedFile(path, None, None, GEEN_BESTAND)
     if path.stat().st_size == 0:
-        raise RefusedFile(path, None, None, "empty file")
+        raise RefusedFile(path, None, None, LEEG_BESTAND)
     info = check_text(path, encoding)
     header = read_header(path, info, mapping.delimiter)
     positions, extra = match_header(path, header, mapping)

@@ -33,7 +33,7 @@ from connectors.brp import import_brp
 from connectors.delimited import read_header
 from connectors.duo_enrolments import area_in_file_name, enrolment_changes, read_c_levering, read_p_levering
 from connectors.duo_reports import REPORTS, parse_report_name, read_report, report_changes
-from connectors.errors import RefusedFile
+from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, RefusedFile
 from connectors.mappings import load_declared
 from connectors.staging import ImportResult, Staging, date_in_file_name
 from connectors.textfile import check_text
@@ -106,7 +106,7 @@ class DeliveryKind:
     """One kind of delivery: how it is recognised, read and summarised."""
 
     name: str                  # the staging kind: 'brp', 'duo_c', 'duo_a04', 'verzuim', ...
-    label: str                 # for messages: 'C-levering', 'report A04'
+    label: str                 # for messages (Dutch): 'C-levering', 'rapport A04'
     family: str                # the `inbeeld import` command that takes it: brp, duo, verzuim, vrijstellingen
     rank: int                  # inbox order: kinds of one rank are imported by delivery date
     name_rule: NameRule
@@ -121,7 +121,7 @@ class DeliveryKind:
         return self.name.removeprefix("duo_")
 
     def describe(self) -> str:
-        return f"a {self.label}" if self.label.endswith("levering") else self.label
+        return f"een {self.label}" if self.label.endswith("levering") else self.label
 
     def load(self, staging: Staging, path: Path, *, encoding: str | None = None,
              mapping: str | Path | None = None, force: bool = False, **options: Any) -> ImportResult:
@@ -134,10 +134,10 @@ class DeliveryKind:
                                    delivery=said.identity if said else None)
 
 
-_REPORT_LABELS = {report: f"report {report.upper()}" for report in REPORTS} | {"nrsp": "NRSP list",
-                                                                              "nenr": "NenR list"}
+_REPORT_LABELS = {report: f"rapport {report.upper()}" for report in REPORTS} | {"nrsp": "NRSP-lijst",
+                                                                               "nenr": "NenR-lijst"}
 KINDS: dict[str, DeliveryKind] = {kind.name: kind for kind in (
-    DeliveryKind("brp", "BRP delivery", "brp", 0,
+    DeliveryKind("brp", "BRP-levering", "brp", 0,
                  _pattern_rule("brp", r"\.(haalcentraal\.json|lo3\.csv|stufbg\.xml)$"), loader=import_brp),
     DeliveryKind("duo_c", "C-levering", "duo", 1, _levering_rule("C"), read_c_levering, enrolment_changes,
                  "duo_clevering"),
@@ -199,8 +199,8 @@ def kinds_by_header(header: list[str], family: str = "duo") -> list[DeliveryKind
 
 
 def _names(kinds: list[DeliveryKind]) -> str:
-    labels = [kind.label.removeprefix("report ") for kind in kinds]
-    return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
+    labels = [kind.label.removeprefix("rapport ") for kind in kinds]
+    return ", ".join(labels[:-1]) + " en " + labels[-1] if len(labels) > 1 else labels[0]
 
 
 def detect(path: str | Path, kind: str = "auto", *, family: str | None = None,
@@ -213,32 +213,33 @@ def detect(path: str | Path, kind: str = "auto", *, family: str | None = None,
     path = Path(path)
     if kind != "auto":
         if kind not in KINDS or (family and KINDS[kind].family != family):
-            raise ReaderNotAvailable(path, None, None, f"unknown delivery kind {kind!r}")
+            raise ReaderNotAvailable(path, None, None, f"onbekende soort levering {kind!r}")
         return KINDS[kind]
     said = read_name(path)
     by_name = KINDS[said.kind] if said else None
     if by_name and family and by_name.family != family:
         raise RefusedFile(path, None, None,
-                          f"the file name says {by_name.describe()}, not a {family} delivery")
+                          f"de bestandsnaam zegt {by_name.describe()}, geen {family}-levering")
     if by_name and by_name.family != "duo":
         return by_name
     if not path.is_file():
-        raise RefusedFile(path, None, None, "no such file")
+        raise RefusedFile(path, None, None, GEEN_BESTAND)
     if path.stat().st_size == 0:
-        raise RefusedFile(path, None, None, "empty file")
+        raise RefusedFile(path, None, None, LEEG_BESTAND)
     by_header = kinds_by_header(read_header(path, check_text(path, encoding)))
     if by_name:
         if not _contradicts(by_name, by_header):
             return by_name  # a fault in the header is for the reader to name
-        raise RefusedFile(path, 1, None, f"the file name says {by_name.describe()} but the header is that "
-                                         f"of {by_header[0].describe()}")
+        raise RefusedFile(path, 1, None, f"de bestandsnaam zegt {by_name.describe()}, maar de kopregel "
+                                         f"is die van {by_header[0].describe()}")
     if len(by_header) > 1:
-        raise RefusedFile(path, 1, None, f"{_names(by_header)} share this header: name the report with "
-                                         "--kind or keep DUO's file name (202211A04G0363.csv)")
+        raise RefusedFile(path, 1, None, f"{_names(by_header)} hebben dezelfde kopregel: noem het rapport "
+                                         "met --kind of houd de bestandsnaam van DUO aan "
+                                         "(202211A04G0363.csv)")
     if by_header:
         return by_header[0]
-    raise RefusedFile(path, 1, None, "not a DUO delivery or report: neither the file name nor the header "
-                                     "says C-levering, P-levering or a DUO report (A01-A14, NRSP, NenR)")
+    raise RefusedFile(path, 1, None, "geen levering of rapport van DUO: bestandsnaam noch kopregel zegt "
+                                     "C-levering, P-levering of een DUO-rapport (A01-A14, NRSP, NenR)")
 
 
 def load(staging: Staging, path: str | Path, kind: str = "auto", *, family: str | None = None,

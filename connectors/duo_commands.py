@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from connectors.deliveries import DUO_CODES, KINDS, load
-from connectors.errors import RefusedFile, StagingLocked
+from connectors.errors import RefusedFile, StagingLocked, refusal_lines
 from connectors.mappings import MappingError
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
@@ -37,8 +37,7 @@ def _encoding(value: str) -> str | None:
 
 def _refused(exc: Exception) -> None:
     """The same two lines `inbeeld import brp` prints: the fault (file, line, field), and no change."""
-    click.echo(f"Error: {exc}", err=True)
-    click.echo("Nothing was changed in staging.", err=True)
+    click.echo(refusal_lines(exc), err=True)
 
 
 TOTALS = ("enrolments", "persons", "rows", "aantal_vsv")
@@ -143,7 +142,7 @@ def import_verzuim(ctx: click.Context, source: Path, encoding: str, mapping: Pat
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.suffix.lower() == ".xml")
     if not files:
-        _refused(RefusedFile(source, None, None, "no .xml files in this folder"))
+        _refused(RefusedFile(source, None, None, "er staan geen .xml-bestanden in deze map"))
         ctx.exit(1)
     _run(ctx, files, "verzuim", "verzuim", encoding, mapping, progress)
 

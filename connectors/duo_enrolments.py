@@ -67,7 +67,8 @@ def _refuse_duplicate_keys(delivery: CsvDelivery) -> None:
     first, second = found
     names = ", ".join(delivery.labels[k] for k in KEY)
     raise RefusedFile(delivery.path, second, delivery.labels[KEY[0]],
-                      f"duplicate enrolment key: lines {first} and {second} have the same {names}")
+                      f"dubbele sleutel van een inschrijving: regels {first} en {second} hebben dezelfde "
+                      f"{names}")
 
 
 def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
@@ -83,7 +84,7 @@ def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
                          encoding=encoding)
     if delivery.rows == 0:
         raise RefusedFile(path, 2, None,
-                          "no enrolments: a C-levering holds the full state and cannot be empty")
+                          "geen inschrijvingen: een C-levering bevat de hele stand en kan niet leeg zijn")
     progress(f"checking the keys of {delivery.rows:,} rows")
     _refuse_duplicate_keys(delivery)
     checked = delivery.checked
@@ -108,7 +109,7 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
     # a T or W carries the full new row: what the C-levering requires, it requires
     needed = tuple(
         RowCheck(f.name, f"mutatiesoort IN ('T', 'W') AND {f.name} IS NULL",
-                 "missing required value (a T or W mutation carries the full row)")
+                 "verplichte waarde ontbreekt (een mutatie T of W bevat de hele regel)")
         for f in full.fields if f.required and not mapping.field(f.name).required
     )
     levering = levering_in_file_name(path)
@@ -121,12 +122,12 @@ def read_p_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, 
         "mutatiesoort",
         "line IN (SELECT line FROM p_existence WHERE mutatiesoort IN ('W', 'V') AND NOT bestaat)",
         "CASE mutatiesoort WHEN 'W' THEN 'wijziging' ELSE 'verwijdering' END || "
-        "' of an enrolment that does not exist (no such PERSOONSGEBONDENNUMMER, BRIN_NR, "
-        "INSCHRIJVINGSVOLGNUMMER in the state before this mutation)'",
+        "' van een inschrijving die niet bestaat (geen PERSOONSGEBONDENNUMMER, BRIN_NR, "
+        "INSCHRIJVINGSVOLGNUMMER zo in de stand vóór deze mutatie)'",
     )
     checked.add_fault(
         "mutatiesoort", "line IN (SELECT line FROM p_existence WHERE mutatiesoort = 'T' AND bestaat)",
-        "'toevoeging of an enrolment that already exists'",
+        "'toevoeging van een inschrijving die al bestaat'",
     )
     checked.quarantine()
     record_levering(con, import_id, "P", levering, date_in_file_name(path))

@@ -42,7 +42,7 @@ def locate_array(path: Path, member: str) -> tuple[int, int]:
     pos = _WS.match(head, pos).end()
     if head[pos:pos + 1] != b"{":
         raise RefusedFile(path, _line_at(head, pos), None,
-                          "not a JSON object (a response body starts with '{')")
+                          "geen JSON-object (een antwoord begint met '{')")
     pos += 1
     decoder = json.JSONDecoder()
     text = head.decode("latin-1")  # one char per byte: offsets in `text` are offsets in `head`
@@ -50,7 +50,7 @@ def locate_array(path: Path, member: str) -> tuple[int, int]:
         pos = _WS.match(head, pos).end()
         if head[pos:pos + 1] != b'"':
             raise RefusedFile(path, _line_at(head, pos), member,
-                              f'no "{member}" array at the top of the response')
+                              f'geen array "{member}" bovenaan het antwoord')
         try:
             key, end = decoder.raw_decode(text, pos)
             pos = _WS.match(head, end).end()
@@ -62,22 +62,22 @@ def locate_array(path: Path, member: str) -> tuple[int, int]:
             _, end = decoder.raw_decode(text, pos)
         except (ValueError, IndexError) as exc:
             raise RefusedFile(path, _line_at(head, pos), member,
-                              f'not well-formed JSON before the "{member}" array') from exc
+                              f'JSON niet welgevormd vóór de array "{member}"') from exc
         pos = _WS.match(head, end).end()
         if head[pos:pos + 1] != b",":
-            raise RefusedFile(path, _line_at(head, pos), member, f'no "{member}" array in the response')
+            raise RefusedFile(path, _line_at(head, pos), member, f'geen array "{member}" in het antwoord')
         pos += 1
     if head[pos:pos + 1] != b"[":
-        raise RefusedFile(path, _line_at(head, pos), member, f'"{member}" is not an array')
+        raise RefusedFile(path, _line_at(head, pos), member, f'"{member}" is geen array')
     start = pos
     stripped = tail.rstrip()
     if not stripped.endswith(b"}") or not stripped[:-1].rstrip().endswith(b"]"):
         raise RefusedFile(path, None, member,
-                          f'the "{member}" array and the response object are not closed: truncated file '
-                          f'(or "{member}" is not the last member)')
+                          f'de array "{member}" en het antwoordobject zijn niet gesloten: afgebroken bestand '
+                          f'(of "{member}" is niet het laatste onderdeel)')
     end = max(0, size - TAIL) + len(stripped[:-1].rstrip()) - 1
     if end <= start:
-        raise RefusedFile(path, None, member, "truncated file")
+        raise RefusedFile(path, None, member, "afgebroken bestand")
     return start, end
 
 

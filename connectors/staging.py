@@ -27,7 +27,7 @@ Example (a DUO reader)::
     def read_c_levering(path: Path, con: duckdb.DuckDBPyConnection, import_id: int) -> ReaderResult:
         con.execute(DDL_DUO_INSCHRIJVINGEN)              # CREATE TABLE IF NOT EXISTS ...
         con.execute("INSERT INTO quarantine_pending SELECT line, 'PERSOONSGEBONDENNUMMER', pgn, "
-                    "'fails the elfproef' FROM raw WHERE NOT is_persoonsnummer(pgn)")
+                    "'voldoet niet aan de elfproef' FROM raw WHERE NOT is_persoonsnummer(pgn)")
         ...
         return ReaderResult(rows_read=n, rows_loaded=m)
 
@@ -64,7 +64,7 @@ from typing import Literal
 
 import duckdb
 
-from connectors.errors import RefusedFile, StagingLocked, SuspiciousShrink
+from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, RefusedFile, StagingLocked, SuspiciousShrink
 from connectors.persoonsnummer import register_macros
 
 DEFAULT_SHRINK_LIMIT = 0.10
@@ -244,7 +244,8 @@ class Staging:
         except duckdb.IOException as exc:
             self._release_lock()
             if "lock" in str(exc).lower():
-                raise StagingLocked(f"staging file {self.path} is in use by another process") from exc
+                raise StagingLocked(
+                    f"het stagingbestand {self.path} is in gebruik door een ander proces") from exc
             raise
         con = self._con
         # progress is kept for `query_progress` (the import's progress bar), never printed by DuckDB
@@ -284,8 +285,8 @@ class Staging:
                 holder = handle.read().strip() or "unknown"
                 handle.close()
                 raise StagingLocked(
-                    f"staging file {self.path} is being written by another process (pid {holder}); "
-                    "wait for it to finish: one writer per staging file"
+                    f"het stagingbestand {self.path} wordt geschreven door een ander proces (pid {holder}); "
+                    "wacht tot dat klaar is: één schrijver per stagingbestand"
                 ) from exc
             try:
                 if os.fstat(handle.fileno()).st_ino == os.stat(lock_path).st_ino:
@@ -331,9 +332,9 @@ class Staging:
             raise RuntimeError("staging opened read-only")
         path = Path(path)
         if not path.is_file():
-            raise RefusedFile(path, None, None, "no such file")
+            raise RefusedFile(path, None, None, GEEN_BESTAND)
         if path.stat().st_size == 0:
-            raise RefusedFile(path, None, None, "empty file")
+            raise RefusedFile(path, None, None, LEEG_BESTAND)
         sha256 = sha256 or file_sha256(path)
         con = self.con
         earlier = con.execute(
@@ -414,9 +415,9 @@ class Staging:
             if previous_count and count < previous_count * (1 - self.shrink_limit) and not force:
                 raise SuspiciousShrink(
                     path, None, "gemeente_inschrijving",
-                    f"{count} residents of the served gemeenten against {previous_count} in the previous "
-                    f"delivery (import {previous}): more than {self.shrink_limit:.0%} fewer; a truncated "
-                    "delivery must not trigger letters. Import with --force if the shrink is real",
+                    f"{count} inwoners van de bediende gemeenten tegen {previous_count} in de vorige "
+                    f"levering (import {previous}): meer dan {self.shrink_limit:.0%} minder; een afgebroken "
+                    "levering mag geen brieven veroorzaken. Importeer met --force als de daling echt is",
                 )
         summary = summarize(con, import_id, previous) if summarize else {}
         con.execute(

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.errors import RefusedFile
+from connectors.errors import UTF16, RefusedFile
 
 BLOCK = 1024 * 1024  # a block stays in the cache through the checks; the GIL changes hands between blocks
 UTF8_BOM = codecs.BOM_UTF8
@@ -67,11 +67,12 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
         if declared in {"utf8", "utf-8-sig"}:
             declared = "utf-8"
         if declared not in ENCODINGS:
-            raise RefusedFile(path, None, None, f"encoding {declared!r} is not accepted (utf-8 or cp1252)")
+            raise RefusedFile(path, None, None,
+                              f"de codering {declared!r} wordt niet aanvaard (utf-8 of cp1252)")
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(UTF8_BOM):
-        raise RefusedFile(path, 1, None, "UTF-16 text is not accepted: deliver UTF-8 (or cp1252)")
+        raise RefusedFile(path, 1, None, UTF16)
     bom = head.startswith(UTF8_BOM)
 
     utf8 = codecs.getincrementaldecoder("utf-8")()
@@ -87,7 +88,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
             nul = block.find(b"\x00")
             if nul >= 0:
                 raise RefusedFile(path, _line_of(path, offset + nul), None,
-                                  "binary content (NUL byte): not a text delivery")
+                                  "binaire inhoud (NUL-byte): geen tekstbestand")
             newlines += block.count(b"\n")
             has_blank = has_blank or b" " in block
             has_soh = has_soh or b"\x01" in block
@@ -106,7 +107,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
                     block.decode("cp1252")
                 except UnicodeDecodeError as exc:
                     raise RefusedFile(path, _line_of(path, offset + exc.start), None,
-                                      f"byte 0x{block[exc.start]:02x} is neither UTF-8 nor cp1252") from exc
+                                      f"byte 0x{block[exc.start]:02x} is geen UTF-8 en geen cp1252") from exc
             offset += len(block)
             last = block[-1:]
         if utf8_ok:
@@ -122,7 +123,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
         return TextInfo("utf-8", bom, ends, lines, trailing, has_blank, has_soh)
     if not cp1252_ok:
         line = _line_of(path, bad_utf8_at or 0)
-        raise RefusedFile(path, line, None, "invalid UTF-8 (declared UTF-8, or not decodable)")
+        raise RefusedFile(path, line, None, "ongeldige UTF-8 (opgegeven als UTF-8, of niet te lezen)")
     # a cp1252 file seen with utf-8 checks only: check the part before the first bad byte too
     if declared is None:
         done = 0
@@ -132,7 +133,7 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
                     block.decode("cp1252")
                 except UnicodeDecodeError as exc:
                     raise RefusedFile(path, _line_of(path, done + exc.start), None,
-                                      f"byte 0x{block[exc.start]:02x} is neither UTF-8 nor cp1252") from exc
+                                      f"byte 0x{block[exc.start]:02x} is geen UTF-8 en geen cp1252") from exc
                 done += len(block)
     return TextInfo("cp1252", False, ends, lines, trailing, has_blank, has_soh)
 

@@ -22,7 +22,7 @@ from connectors.mappings import Field, Mapping
 from connectors.scan_order import any_order, in_order
 
 FAULT_TYPE = "STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)"
-DATE_FORMATS = "jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj"
+DATE_FORMATS = "jjjj-mm-dd, jjjjmmdd of dd-mm-jjjj"
 FIRST_DATE, LAST_DATE = "1900-01-01", "2099-12-31"
 
 # Dates in the spellings `rules.dates.parse_date` reads (jjjj-mm-dd, jjjjmmdd, d-m-jjjj / dd-mm-jjjj;
@@ -125,36 +125,38 @@ def _value_ok_reason(field: Field, c: str, p: str) -> tuple[str, str, str]:
             allowed = ", ".join(sql_str(v) for v in field.values)
             oks.append(f"{p} IN ({allowed})")
             reasons.append(f"WHEN {p} NOT IN ({allowed}) THEN "
-                           + sql_str(f"unknown value (expected one of {', '.join(field.values)})"))
+                           + sql_str(f"onbekende waarde (verwacht een van {', '.join(field.values)})"))
         if field.pattern is not None:
             oks.append(f"regexp_full_match({p}, {sql_str(field.pattern)})")
             reasons.append(f"WHEN NOT regexp_full_match({p}, {sql_str(field.pattern)}) THEN "
-                           + sql_str(f"does not match the pattern {field.pattern}"))
+                           + sql_str(f"past niet in het patroon {field.pattern}"))
         if oks:
             ok, reason = " AND ".join(oks), f"CASE {' '.join(reasons)} END"
     elif kind in {"persoonsnummer", "bsn"}:
         value = c
         ok = f"is_persoonsnummer_fast({c}, {p})" if kind == "persoonsnummer" else f"is_bsn_fast({c}, {p})"
-        failed = ("fails the elfproef: neither a BSN nor an onderwijsnummer" if kind == "persoonsnummer"
-                  else "fails the elfproef: not a BSN")
-        reason = f"CASE WHEN elfproef_som({c}) IS NULL THEN 'not a 9-digit number' ELSE {sql_str(failed)} END"
+        failed = ("voldoet niet aan de elfproef: geen BSN en geen onderwijsnummer" if kind == "persoonsnummer"
+                  else "voldoet niet aan de elfproef: geen BSN")
+        reason = (f"CASE WHEN elfproef_som({c}) IS NULL THEN 'geen getal van 9 cijfers' "
+                  f"ELSE {sql_str(failed)} END")
     elif kind == "gemeentecode":
         ok = f"{p} <> '0000'"
-        reason = "'unknown gemeentecode (expected 4 digits)'"
+        reason = "'onbekende gemeentecode (verwacht 4 cijfers)'"
     elif kind == "date":
         value = f"inbeeld_date_bounded({p})"
         ok = f"{p} BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}'"
-        reason = (f"CASE WHEN {p} IS NULL THEN {sql_str('impossible date (expected ' + DATE_FORMATS + ')')} "
-                  f"ELSE 'impossible date (before {FIRST_DATE[:4]} or after {LAST_DATE[:4]})' END")
+        impossible = sql_str(f"onmogelijke datum (verwacht {DATE_FORMATS})")
+        reason = (f"CASE WHEN {p} IS NULL THEN {impossible} "
+                  f"ELSE 'onmogelijke datum (vóór {FIRST_DATE[:4]} of na {LAST_DATE[:4]})' END")
     elif kind in {"jn", "integer", "decimal"}:
         ok = f"{p} IS NOT NULL"
-        reason = {"jn": "'expected J or N'", "integer": "'not a whole number'",
-                  "decimal": "'not a number'"}[kind]
+        reason = {"jn": "'verwacht J of N'", "integer": "'geen geheel getal'",
+                  "decimal": "'geen getal'"}[kind]
     else:  # pragma: no cover - connectors.mappings.TYPES and this function are kept together
         raise ValueError(kind)
     if field.required:
         ok = f"({c} IS NOT NULL AND coalesce({ok}, false))"
-        reason = f"CASE WHEN {c} IS NULL THEN 'missing required value' ELSE {reason} END"
+        reason = f"CASE WHEN {c} IS NULL THEN 'verplichte waarde ontbreekt' ELSE {reason} END"
     elif ok != "true":  # an optional field without checks cannot fail: `ok` stays the constant
         ok = f"({c} IS NULL OR coalesce({ok}, false))"
     if field.default is not None:

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 from lxml import etree
 
-from connectors.errors import RefusedFile
+from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, RefusedFile
 from connectors.mappings import Mapping, load_declared
 from connectors.staging import ReaderResult
 from connectors.textfile import check_text
@@ -58,9 +58,9 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 def _valid_root(path: Path, encoding: str | None) -> tuple[etree._Element, str]:
     """The parsed, schema-valid document and its encoding, or `RefusedFile` naming line and element."""
     if not path.is_file():
-        raise RefusedFile(path, None, None, "no such file")
+        raise RefusedFile(path, None, None, GEEN_BESTAND)
     if path.stat().st_size == 0:
-        raise RefusedFile(path, None, None, "empty file")
+        raise RefusedFile(path, None, None, LEEG_BESTAND)
     declared = check_prolog(path)
     info = check_text(path, encoding or declared)
     data = path.read_bytes()
@@ -73,7 +73,7 @@ def _valid_root(path: Path, encoding: str | None) -> tuple[etree._Element, str]:
         element = _ELEMENT.search(error.message)
         message = _QUOTED_VALUE.sub("the value", error.message).replace(f"{{{NAMESPACE}}}", "")
         raise RefusedFile(path, error.line or None, element[1] if element else None,
-                          f"not valid against {SCHEMA_PATH.name}: {message}")
+                          f"niet geldig volgens {SCHEMA_PATH.name}: {message}")
     return root, info.encoding
 
 
@@ -113,13 +113,13 @@ def read_verzuim(path: Path, con: duckdb.DuckDBPyConnection, import_id: int, *,
     checked = check_rows(
         con, declared, "verzuim_raw", {f.name: f.name for f in declared.fields},
         import_id=import_id, extra_column="extra_json",
-        row_checks=(RowCheck("einddatum", "einddatum < begindatum", "einddatum before begindatum"),),
+        row_checks=(RowCheck("einddatum", "einddatum < begindatum", "einddatum ligt vóór begindatum"),),
     )
     checked.add_fault(
         "meldingsnummer",
         f"line IN (SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY meldingsnummer "
         f"ORDER BY line) AS n FROM {checked.name}) WHERE n > 1)",
-        "'meldingsnummer appears earlier in this file'",
+        "'meldingsnummer staat eerder in dit bestand'",
     )
     checked.quarantine()
     loaded = checked.finish()

@@ -52,7 +52,7 @@ def read_vrijstellingen(path: Path, con: duckdb.DuckDBPyConnection, import_id: i
     declared = vrijstellingen_mapping(mapping)
     ensure_tables(con)
     delivery = check_csv(path, con, declared, import_id=import_id, encoding=encoding, row_checks=(
-        RowCheck("einddatum", "einddatum < begindatum", "EINDDATUM before BEGINDATUM"),
+        RowCheck("einddatum", "einddatum < begindatum", "EINDDATUM ligt vóór BEGINDATUM"),
     ))
     delivery.checked.quarantine()
     loaded = delivery.checked.finish()

@@ -72,14 +72,15 @@ def check_prolog(path: Path, head: bytes | None = None) -> str | None:
         with path.open("rb") as handle:
             head = handle.read(PROLOG_LIMIT)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RefusedFile(path, 1, None, "UTF-16 XML is not accepted: deliver UTF-8 (or cp1252)")
+        raise RefusedFile(path, 1, None, "XML in UTF-16 wordt niet aanvaard: lever UTF-8 (of cp1252)")
     body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     prolog = _prolog(body.lstrip())
     match = _FORBIDDEN.search(prolog)
     if match:
         line = body[:body.find(match[0])].count(b"\n") + 1
         raise RefusedFile(path, line, match[1].decode().upper(),
-                          "XML with a DOCTYPE or entity declaration is refused (no entities, no DTDs)")
+                          "XML met een DOCTYPE of een entity-declaratie wordt geweigerd "
+                          "(geen entities, geen DTD's)")
     declared = _DECL_ENCODING.match(body.lstrip())
     return declared[1].decode().lower() if declared else None
 
@@ -98,10 +99,10 @@ def safe_iterparse(
         yield from context
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        raise RefusedFile(path, line, None, f"XML not well-formed: {exc.msg}") from exc
+        raise RefusedFile(path, line, None, f"XML niet welgevormd: {exc.msg}") from exc
     docinfo = context.root.getroottree().docinfo if context.root is not None else None
     if docinfo is not None and (docinfo.doctype or docinfo.internalDTD is not None):
-        raise RefusedFile(path, 1, "DOCTYPE", "XML with a DOCTYPE is refused")
+        raise RefusedFile(path, 1, "DOCTYPE", "XML met een DOCTYPE wordt geweigerd")
 
 
 def parse_bytes(data: bytes, source: str | Path = "<bytes>", schema: etree.XMLSchema | None = None
@@ -113,9 +114,9 @@ def parse_bytes(data: bytes, source: str | Path = "<bytes>", schema: etree.XMLSc
         root = etree.fromstring(data, safe_parser(schema=schema) if schema is not None else safe_parser())
     except etree.XMLSyntaxError as exc:
         raise RefusedFile(path, exc.lineno or None, None,
-                          f"XML not well-formed or not valid: {exc.msg}") from exc
+                          f"XML niet welgevormd of niet geldig: {exc.msg}") from exc
     if root.getroottree().docinfo.doctype:
-        raise RefusedFile(path, 1, "DOCTYPE", "XML with a DOCTYPE is refused")
+        raise RefusedFile(path, 1, "DOCTYPE", "XML met een DOCTYPE wordt geweigerd")
     return root
 
 

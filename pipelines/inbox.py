@@ -59,7 +59,7 @@ def scan(inbox: Path) -> InboxScan:
         here = Path(folder)
         for name in sorted(subfolders):
             if (here / name).is_symlink():
-                refused.append((here / name, "a symbolic link to a folder, not a delivered folder"))
+                refused.append((here / name, "een symbolische koppeling naar een map, geen geleverde map"))
         subfolders[:] = sorted(name for name in subfolders if not (here / name).is_symlink())
         for name in sorted(names):
             path = here / name
@@ -85,11 +85,11 @@ def _not_a_delivered_file(path: Path, root: Path) -> str | None:
     """Why `path` is not a regular file inside the inbox (None when it is)."""
     mode = os.lstat(path).st_mode
     if stat.S_ISLNK(mode):
-        return "a symbolic link, not a delivered file"
+        return "een symbolische koppeling, geen geleverd bestand"
     if not stat.S_ISREG(mode):
-        return "not a regular file"
+        return "geen gewoon bestand"
     if not Path(os.path.realpath(path)).is_relative_to(root):
-        return "resolves outside the inbox"
+        return "wijst naar een plek buiten de inbox"
     return None
 
 

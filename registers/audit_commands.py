@@ -34,7 +34,7 @@ def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, fmt:
     """Everything the audit trail holds about one person, oldest first: when, who, what, which record."""
     number = persoonsnummer.strip()
     if not is_persoonsnummer(number):
-        raise click.BadParameter("not a BSN or onderwijsnummer (elfproef)", param_hint="--persoon")
+        raise click.BadParameter("geen BSN of onderwijsnummer (elfproef)", param_hint="--persoon")
     with register_session(ctx) as session:
         entries = trail(session).entries_for(session, number, since)
         rows = [{"at": e.at.isoformat(sep=" ", timespec="seconds"), "actor": e.actor, "login": e.login,

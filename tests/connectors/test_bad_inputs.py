@@ -77,4 +77,8 @@ def test_refused_through_the_command_line(name: str, tmp_path: Path) -> None:
     args = ["--data-dir", str(tmp_path), *CLI[expected["kind"]], str(CORPUS / name)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
-    assert name in result.output and "Nothing was changed" in result.output
+    named = (("line", "regel"), ("field", "veld"))
+    where = f"Fout: {name} geweigerd" + "".join(
+        f", {label} {expected[key]}" for key, label in named if key in expected)
+    assert f"{where}: " in result.output, result.output  # file, line and field, in Dutch
+    assert "Er is niets veranderd in staging." in result.output

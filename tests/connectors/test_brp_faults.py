@@ -55,9 +55,9 @@ def test_faults_keep_the_person_and_say_what_became_of_them(fmt: str, tmp_path: 
     assert len(faults) == 6 and set(values) == {"ouder1_geboortedatum", "bsn", "gemeente_inschrijving",
                                                 "huisnummer", "geboortedatum", "datum_aanvang_adres"}
     reasons = {field: reason for field, _, reason in faults}
-    assert reasons["bsn"].endswith("persoonslijst refused")
-    assert reasons["geboortedatum"].endswith("signal ONVOLLEDIGE_PERSOONSLIJST")
-    assert reasons["ouder1_geboortedatum"].endswith("person staged with this field empty")
+    assert reasons["bsn"].endswith("persoonslijst geweigerd")
+    assert reasons["geboortedatum"].endswith("signaal ONVOLLEDIGE_PERSOONSLIJST")
+    assert reasons["ouder1_geboortedatum"].endswith("persoon geladen met dit veld leeg")
     onvolledig = {(bsn, g) for bsn, signal, g in signals if signal == ONVOLLEDIGE_PERSOONSLIJST}
     assert onvolledig == {(B[2], "0363"), (B[3], "0363")}
     assert {s for bsn, s, _ in signals if bsn == B[2]} == {ONVOLLEDIGE_PERSOONSLIJST}  # not also CONTROLE_…

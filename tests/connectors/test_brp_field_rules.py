@@ -49,9 +49,9 @@ def test_names_and_addresses_are_cleaned_or_emptied_and_reported(fmt: str, tmp_p
     texts = [f.name for f in RAW_FIELDS if f.max_length]
     assert not [(b, f) for b, row in rows.items() for f in texts if row[f] and UNSAFE.search(row[f])]
 
-    cleaned = " - person staged with the field cleaned"
+    cleaned = " - persoon geladen met het veld opgeschoond"
     assert ("straat", "Kerkstraat 1\\r\\nPostbus 99\\nExtra regel",
-            "a control or bidirectional character (line break, U+202E, …): replaced by a space or removed"
+            "een stuur- of richtingsteken (regelovergang, U+202E, …): vervangen door een spatie of verwijderd"
             + cleaned) in faults
     assert {(f, v) for f, v, r in faults if r.endswith(cleaned)} == {
         ("straat", "Kerkstraat 1\\r\\nPostbus 99\\nExtra regel"), ("geslachtsnaam", "Jansen<U+202E>redlof"),
@@ -60,7 +60,7 @@ def test_names_and_addresses_are_cleaned_or_emptied_and_reported(fmt: str, tmp_p
     emptied = {(f, v, r) for f, v, r in faults if not r.endswith(cleaned)}
 
     def too_long(n: int) -> str:
-        return f"longer than the LO3 maximum of {n} characters - person staged with this field empty"
+        return f"langer dan het LO3-maximum van {n} tekens - persoon geladen met dit veld leeg"
 
     assert emptied == {("voornamen", "A" * 201, too_long(200)), ("huisletter", "AB", too_long(1)),
                        ("postcode", "1017 GC", too_long(6)), ("huisnummertoevoeging", "12345", too_long(4))}

@@ -127,7 +127,7 @@ def test_a_person_longer_than_the_limit_refuses_the_file_naming_its_record(tmp_p
     staging = tmp_path / "s.duckdb"
     with pytest.raises(RefusedFile) as refused:
         load(staging, _one_per_line(tmp_path / "long.json", persons))
-    assert refused.value.line == 2 and "longer than 16 MB" in str(refused.value)
+    assert refused.value.line == 2 and "langer dan 16 MB" in str(refused.value)
     with duckdb.connect(str(staging), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM imports WHERE status = 'loaded'").fetchone()[0] == 0
 

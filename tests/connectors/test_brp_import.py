@@ -44,7 +44,7 @@ def test_shrink_guard_and_force(tmp_path: Path) -> None:
     assert run(tmp_path, "import", "brp", str(full)).exit_code == 0
     refused = run(tmp_path, "import", "brp", str(truncated))
     assert refused.exit_code == 1
-    assert "17 residents" in refused.output and "20 in the previous delivery" in refused.output
+    assert "17 inwoners" in refused.output and "20 in de vorige levering" in refused.output
     assert "--force" in refused.output
     with Staging(tmp_path / "data" / "staging.duckdb", read_only=True) as st:
         assert [i["import_id"] for i in st.imports()] == [1]
@@ -86,7 +86,7 @@ def test_quarantine_list(tmp_path: Path) -> None:
     listed = run(tmp_path, *by, "quarantine", "list", "--import", "1", "--format", "csv")
     assert listed.exit_code == 0
     assert listed.output.splitlines()[1] == (
-        "1;w.lo3.csv;5;bsn;123456789;fails the elfproef (not a BSN) - persoonslijst refused")
+        "1;w.lo3.csv;5;bsn;123456789;voldoet niet aan de elfproef (geen BSN) - persoonslijst geweigerd")
     empty = run(tmp_path, *by, "quarantine", "list", "--import", "2").output
     assert "Geen waarden in quarantaine voor import 2." in empty
 

@@ -26,7 +26,7 @@ def test_duo_c_then_p_prints_what_changed(tmp_path: Path) -> None:
     assert second.exit_code == 0, second.output
     assert "P-levering loaded as import 2: 6 rows read, 3 loaded, 3 quarantined" in second.output
     assert "1 added, 1 removed, 1 changed, mutations T 1, W 1, V 1; now 5 enrolments" in second.output
-    assert "toevoeging of an enrolment that already exists" in second.output
+    assert "toevoeging van een inschrijving die al bestaat" in second.output
     assert "999990" not in first.output + second.output and "100000004" not in second.output
     again = run(tmp_path, "duo", str(DUO / "duo-P-G0363-20260914.csv"))
     assert again.exit_code == 0
@@ -37,10 +37,10 @@ def test_kind_can_be_named_for_a_renamed_report(tmp_path: Path) -> None:
     renamed = tmp_path / "werkvoorraad.csv"
     shutil.copy(DUO / "202611A04G0363.csv", renamed)
     refused = run(tmp_path, "duo", str(renamed))
-    assert refused.exit_code == 1 and "A01, A02, A04 and A14 share this header" in refused.output
+    assert refused.exit_code == 1 and "A01, A02, A04 en A14 hebben dezelfde kopregel" in refused.output
     loaded = run(tmp_path, "duo", "--kind", "a04", str(renamed))
     assert loaded.exit_code == 0, loaded.output
-    assert "report A04 loaded as import 1: 3 rows read, 3 loaded" in loaded.output
+    assert "rapport A04 loaded as import 1: 3 rows read, 3 loaded" in loaded.output
 
 
 def test_refused_file_exits_1_and_changes_nothing(tmp_path: Path) -> None:
@@ -50,8 +50,8 @@ def test_refused_file_exits_1_and_changes_nothing(tmp_path: Path) -> None:
     broken.write_text(text[:-40], encoding="utf-8")
     result = run(tmp_path, "duo", str(broken))
     assert result.exit_code == 1
-    assert "refused duo-C-G0363-20261005.csv, line 6" in result.output
-    assert "Nothing was changed in staging." in result.output
+    assert "Fout: duo-C-G0363-20261005.csv geweigerd, regel 6" in result.output
+    assert "Er is niets veranderd in staging." in result.output
     con = duckdb.connect(str(tmp_path / "data" / "staging.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
     con.close()
@@ -66,7 +66,7 @@ def test_verzuim_folder_imports_each_file_and_reports_a_refused_one(tmp_path: Pa
     assert "verzuim-G0363-20260914.xml: verzuimmeldingen loaded as import 1: 3 rows read" in result.output
     assert "verzuim-G0363-20260921.xml: verzuimmeldingen loaded as import 2: 2 rows read" in result.output
     assert "1 added, 1 updated" in result.output
-    assert "refused verzuim-G0363-20260915.xml" in result.output
+    assert "Fout: verzuim-G0363-20260915.xml geweigerd" in result.output
 
 
 def test_vrijstellingen(tmp_path: Path) -> None:

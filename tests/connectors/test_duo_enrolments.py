@@ -102,9 +102,9 @@ def test_p_leveringen_apply_in_order_and_quarantine_impossible_mutations(st: Sta
     reasons = [(q["line"], q["field"], q["value"], q["reason"].split(" (")[0])
                for q in st.quarantine(p1.import_id)]
     assert reasons == [
-        (5, "mutatiesoort", "W", "wijziging of an enrolment that does not exist"),
-        (6, "mutatiesoort", "V", "verwijdering of an enrolment that does not exist"),
-        (7, "mutatiesoort", "T", "toevoeging of an enrolment that already exists"),
+        (5, "mutatiesoort", "W", "wijziging van een inschrijving die niet bestaat"),
+        (6, "mutatiesoort", "V", "verwijdering van een inschrijving die niet bestaat"),
+        (7, "mutatiesoort", "T", "toevoeging van een inschrijving die al bestaat"),
     ]
     after_p1 = state(st)
     assert set(after_p1) == {("999990007", "12AB", "1"), ("999990019", "13CD", "1"),
@@ -182,7 +182,7 @@ def test_duplicate_key_refuses_the_c_levering_and_leaves_staging_untouched(st: S
     with pytest.raises(RefusedFile) as refused:
         load_c(st, c_file(tmp_path, rows, "duo-C-G0363-20261005.csv"))
     assert (refused.value.line, refused.value.field) == (5, "PERSOONSGEBONDENNUMMER")
-    assert "lines 3 and 5" in refused.value.reason and BSNS[1] not in str(refused.value)
+    assert "regels 3 en 5" in refused.value.reason and BSNS[1] not in str(refused.value)
     assert state(st) == before and len(st.imports()) == 1
 
 
@@ -190,7 +190,7 @@ def test_a_refused_file_leaves_the_insertion_order_guarantee_on(st: Staging, tmp
     """The typed insert runs without DuckDB's order guarantee; a refusal mid-statement must not leave
     it off for the next reader (the BRP reader numbers lines with row_number() over its scan)."""
     truncated = c_file(tmp_path, [c_row(BSNS[0]), "999990019;;11-02-2010;M"])
-    with pytest.raises(RefusedFile, match="expected 20 columns as in the header, found 4"):
+    with pytest.raises(RefusedFile, match="verwacht 20 kolommen zoals in de kopregel, gevonden 4"):
         load_c(st, truncated)
     load_c(st, C_FILE)
     assert st.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0] is True
@@ -210,11 +210,11 @@ def test_row_faults_are_quarantined_and_the_rest_loads(st: Staging, tmp_path: Pa
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (7, 2, 5)
     got = [(q["line"], q["field"], q["reason"]) for q in st.quarantine(result.import_id)]
     assert got == [
-        (3, "persoonsnummer", "fails the elfproef: neither a BSN nor an onderwijsnummer"),
-        (4, "geboortedatum", "impossible date (expected jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj)"),
-        (5, "gemeentecode", "unknown gemeentecode (expected 4 digits)"),
-        (6, "onderwijssoort", "unknown value (expected one of PO, SO, VO, VSO, PRO, MBO, VAVO, HO)"),
-        (7, "datum_inschrijving", "missing required value"),
+        (3, "persoonsnummer", "voldoet niet aan de elfproef: geen BSN en geen onderwijsnummer"),
+        (4, "geboortedatum", "onmogelijke datum (verwacht jjjj-mm-dd, jjjjmmdd of dd-mm-jjjj)"),
+        (5, "gemeentecode", "onbekende gemeentecode (verwacht 4 cijfers)"),
+        (6, "onderwijssoort", "onbekende waarde (verwacht een van PO, SO, VO, VSO, PRO, MBO, VAVO, HO)"),
+        (7, "datum_inschrijving", "verplichte waarde ontbreekt"),
     ]
     assert set(state(st)) == {(BSNS[0], "12AB", "1"), ("100000016", "12AB", "1")}
 
@@ -273,7 +273,7 @@ def test_cp1252_is_detected_and_kept_in_extra(st: Staging, tmp_path: Path) -> No
 
 def test_a_suppliers_layout_is_configuration(st: Staging, tmp_path: Path) -> None:
     path = c_file(tmp_path, [c_row(BSNS[0])], header=HEADER.replace("PERSOONSGEBONDENNUMMER", "PGN"))
-    with pytest.raises(RefusedFile, match="missing column PERSOONSGEBONDENNUMMER"):
+    with pytest.raises(RefusedFile, match="kolom PERSOONSGEBONDENNUMMER ontbreekt"):
         load_c(st, path)
     own = tmp_path / "mijn_duo_clevering.toml"
     shipped = (Path("connectors/mappings/duo_clevering.toml")).read_text(encoding="utf-8")

@@ -113,7 +113,7 @@ def test_a_broken_report_changes_nothing(st: Staging, tmp_path: Path) -> None:
     path = tmp_path / A04.name
     header, *body = A04.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([header.replace("GEMEENTECODE", "GEMEENTE"), *body]) + "\n", encoding="utf-8")
-    with pytest.raises(RefusedFile, match="missing column GEMEENTECODE") as refused:
+    with pytest.raises(RefusedFile, match="kolom GEMEENTECODE ontbreekt") as refused:
         deliveries.load(st, path)
     assert (refused.value.line, refused.value.field) == (1, "GEMEENTECODE")
     assert st.imports() == [] and st.quarantine() == []
@@ -179,16 +179,17 @@ def test_a01_a02_a04_a14_share_a_header_so_the_name_decides(tmp_path: Path) -> N
         assert detect(named).code == report.lower()
     renamed = tmp_path / "rapport.csv"
     shutil.copy(A04, renamed)
-    with pytest.raises(RefusedFile, match="A01, A02, A04 and A14 share this header"):
+    with pytest.raises(RefusedFile, match="A01, A02, A04 en A14 hebben dezelfde kopregel"):
         detect(renamed)
     listed = tmp_path / "lijst.csv"
     shutil.copy(NRSP, listed)
-    with pytest.raises(RefusedFile, match="NRSP list and NenR list share this header"):
+    with pytest.raises(RefusedFile, match="NRSP-lijst en NenR-lijst hebben dezelfde kopregel"):
         detect(listed)
 
 
 def test_a_name_that_contradicts_the_header_is_refused(tmp_path: Path) -> None:
     wrong = tmp_path / "202611A04G0363.csv"
     shutil.copy(FIXTURES / "duo-C-G0363-20260907.csv", wrong)
-    with pytest.raises(RefusedFile, match="file name says report A04 but the header is that of a C-levering"):
+    with pytest.raises(RefusedFile,
+                       match="bestandsnaam zegt rapport A04, maar de kopregel is die van een C-levering"):
         detect(wrong)

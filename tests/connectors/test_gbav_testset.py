@@ -86,7 +86,7 @@ def test_every_persoonslijst_is_staged_or_refused_with_its_reason(staged: Path) 
         loaded = {r for (r,) in st.con.execute("SELECT bron_regel FROM brp_personen").fetchall()}
         faults = st.con.execute("SELECT line, field, value, reason FROM quarantine").fetchall()
         hist_rows = {r for (r,) in st.con.execute("SELECT DISTINCT bron_regel FROM brp_historie").fetchall()}
-    refused = {line for line, _, _, reason in faults if "refused" in reason or "duplicate BSN" in reason}
+    refused = {line for line, _, _, reason in faults if "geweigerd" in reason or "dubbel BSN" in reason}
     assert loaded | refused == labelled and not loaded & refused
     # refused: the two persoonslijsten without a BSN, and the five BSNs on two persoonslijsten each
     assert sorted((line, field) for line, field, _, _ in faults if line in refused) == sorted(
@@ -104,7 +104,7 @@ def test_every_persoonslijst_is_staged_or_refused_with_its_reason(staged: Path) 
         (1692, "datum_overlijden", "05"),
         (1827, "ouder2_geboortedatum", "19480538"),
     ]
-    assert all("staged with this field empty" in reason
+    assert all("geladen met dit veld leeg" in reason
                for line, _, _, reason in faults if line not in refused)
     assert hist_rows <= history and not history & (loaded | refused)
 

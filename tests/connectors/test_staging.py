@@ -28,7 +28,7 @@ def read_numbers(path: Path, con: duckdb.DuckDBPyConnection, import_id: int) -> 
         con.execute("INSERT INTO numbers VALUES (?, ?, ?, ?)", [import_id, line, bsn, gemeente])
         loaded += 1
     con.execute(
-        "INSERT INTO quarantine_pending SELECT line, 'bsn', bsn, 'fails the elfproef' FROM numbers "
+        "INSERT INTO quarantine_pending SELECT line, 'bsn', bsn, 'voldoet niet aan de elfproef' FROM numbers "
         "WHERE import_id = ? AND NOT is_bsn(bsn)", [import_id])
     con.execute("DELETE FROM numbers WHERE import_id = ? AND NOT is_bsn(bsn)", [import_id])
     bad = con.execute("SELECT count(*) FROM quarantine_pending").fetchone()[0]
@@ -76,7 +76,7 @@ def test_refused_file_leaves_staging_untouched(tmp_path: Path) -> None:
         st.import_file("numbers", good, read_numbers)
         with pytest.raises(RefusedFile) as err:
             st.import_file("numbers", bad, read_numbers)
-        assert "b.csv, line 4, field bsn" in str(err.value)
+        assert "b.csv geweigerd, regel 4, veld bsn" in str(err.value)
         assert _count(st) == 3
         assert len(st.imports()) == 1 and st.quarantine() == []
 
@@ -89,7 +89,7 @@ def test_shrink_guard_refuses_unless_forced(tmp_path: Path) -> None:
         st.import_file("numbers", full, read_numbers, population=residents)
         with pytest.raises(SuspiciousShrink) as err:
             st.import_file("numbers", shrunk, read_numbers, population=residents)
-        assert "8 residents" in str(err.value) and "10 in the previous" in str(err.value)
+        assert "8 inwoners" in str(err.value) and "10 in de vorige" in str(err.value)
         assert len(st.imports()) == 1
         ok = st.import_file("numbers", slightly, read_numbers, population=residents)
         assert ok.status == "loaded" and ok.population == 9 and ok.previous_population == 10
@@ -108,9 +108,9 @@ def test_python_quarantine_rows_are_stored(tmp_path: Path) -> None:
 def test_empty_and_missing_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_bytes(b"")
     with Staging(tmp_path / "s.duckdb") as st:
-        with pytest.raises(RefusedFile, match="empty file"):
+        with pytest.raises(RefusedFile, match="het bestand is leeg"):
             st.import_file("numbers", tmp_path / "empty.csv", read_numbers)
-        with pytest.raises(RefusedFile, match="no such file"):
+        with pytest.raises(RefusedFile, match="het bestand bestaat niet"):
             st.import_file("numbers", tmp_path / "absent.csv", read_numbers)
 
 
@@ -125,7 +125,7 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StagingLocked, match="another process"), Staging(path):
+        with pytest.raises(StagingLocked, match="ander proces"), Staging(path):
             pass
     finally:
         holder.kill()

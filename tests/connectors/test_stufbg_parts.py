@@ -197,8 +197,8 @@ def test_undeclared_cp1252_is_detected(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("fault", "line", "reason"), [
     ("<BG:voornamen>Kim</BG:voornaam>", 20, "Opening and ending tag mismatch"),
-    ("<BG:voornamen>&xxe;</BG:voornamen>", None, "not well-formed"),  # as one pass has always said
-    ("<!DOCTYPE x>", 20, "not well-formed"),
+    ("<BG:voornamen>&xxe;</BG:voornamen>", None, "niet welgevormd"),  # as one pass has always said
+    ("<!DOCTYPE x>", 20, "niet welgevormd"),
 ])
 def test_a_fault_in_a_middle_part_is_reported_as_one_pass_reports_it(
         fault: str, line: int | None, reason: str, tmp_path: Path) -> None:

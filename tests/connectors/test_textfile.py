@@ -48,8 +48,8 @@ def test_plain_ascii_blocks_do_not_hide_a_broken_or_a_split_character(tmp_path: 
     # a lone byte of cp1252 after plain ASCII blocks
     assert check_text(_write(tmp_path, b"a;b\nabcdefgh;caf\xe9\n")).encoding == "cp1252"
     # a character cut off, followed by a plain ASCII block: refused (declared UTF-8) on its line
-    with pytest.raises(RefusedFile, match="invalid UTF-8") as refused:
+    with pytest.raises(RefusedFile, match="ongeldige UTF-8") as refused:
         check_text(_write(tmp_path, b"a;b\nabc\xc3x;y\n"), "utf-8")
     assert refused.value.line == 2
-    with pytest.raises(RefusedFile, match="invalid UTF-8"):
+    with pytest.raises(RefusedFile, match="ongeldige UTF-8"):
         check_text(_write(tmp_path, b"a;b\nabcdefgh;\xc3"), "utf-8")

@@ -96,11 +96,11 @@ def test_bad_meldingen_are_quarantined_and_the_rest_loads(st: Staging, tmp_path:
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 1, 5)
     got = [(q["line"], q["field"], q["reason"]) for q in st.quarantine(result.import_id)]
     assert got == [
-        (4, "persoonsnummer", "fails the elfproef: neither a BSN nor an onderwijsnummer"),
-        (5, "soort_verzuim", "unknown value (expected one of 16U_4W, LRV, LUXE, RMC, OVERIG)"),
-        (6, "begindatum", "impossible date (expected jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj)"),
-        (7, "einddatum", "einddatum before begindatum"),
-        (8, "meldingsnummer", "meldingsnummer appears earlier in this file"),
+        (4, "persoonsnummer", "voldoet niet aan de elfproef: geen BSN en geen onderwijsnummer"),
+        (5, "soort_verzuim", "onbekende waarde (verwacht een van 16U_4W, LRV, LUXE, RMC, OVERIG)"),
+        (6, "begindatum", "onmogelijke datum (verwacht jjjj-mm-dd, jjjjmmdd of dd-mm-jjjj)"),
+        (7, "einddatum", "einddatum ligt vóór begindatum"),
+        (8, "meldingsnummer", "meldingsnummer staat eerder in dit bestand"),
     ]
     assert list(meldingen(st)) == ["VM1"]
 
@@ -108,10 +108,10 @@ def test_bad_meldingen_are_quarantined_and_the_rest_loads(st: Staging, tmp_path:
 @pytest.mark.parametrize("items,line,field,reason", [
     ((melding(nummer="VM1"), melding(nummer="VM2").replace("<begindatum>2026-08-24</begindatum>", "")),
      4, "verzuimmelding", "Missing child element(s). Expected is one of ( vermoedelijkeReden, begindatum )"),
-    ((melding("<onbekend>x</onbekend>"),), 3, "onbekend", "not valid against verzuimmelding.xsd"),
-    ((melding(begin="24/08/2026"),), 3, "begindatum", "not valid against verzuimmelding.xsd"),
+    ((melding("<onbekend>x</onbekend>"),), 3, "onbekend", "niet geldig volgens verzuimmelding.xsd"),
+    ((melding(begin="24/08/2026"),), 3, "begindatum", "niet geldig volgens verzuimmelding.xsd"),
     ((melding(nummer="VM1"), "<verzuimmelding><meldingsnummer>VM2"),
-     5, None, "XML not well-formed"),
+     5, None, "XML niet welgevormd"),
 ])
 def test_an_invalid_file_is_refused_whole(st: Staging, tmp_path: Path, items, line, field, reason) -> None:
     load(st, WEEK1)
@@ -132,7 +132,7 @@ def test_refusal_messages_never_quote_the_value(st: Staging, tmp_path: Path) -> 
 
 def test_doctype_and_entities_are_refused_before_parsing(st: Staging, tmp_path: Path) -> None:
     head = '<!DOCTYPE v [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-    with pytest.raises(RefusedFile, match="DOCTYPE or entity") as refused:
+    with pytest.raises(RefusedFile, match="DOCTYPE of een entity") as refused:
         load(st, xml_file(tmp_path, melding("<toelichting>&x;</toelichting>"), head=head))
     assert refused.value.line == 2
 

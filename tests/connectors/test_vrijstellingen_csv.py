@@ -51,12 +51,12 @@ def test_the_list_loads_with_both_date_styles_and_open_ends(st: Staging) -> None
 
 
 @pytest.mark.parametrize("row,field,reason", [
-    ("999990093;5a;01-08-2026;;", "grondslag", "unknown value"),             # the colloquial '5a' trap
-    ("999990093;LPW_5;01-08-2026;;", "grondslag", "unknown value"),
-    ("999990093;LPW_5_A;01-08-2026;31-07-2026;", "einddatum", "EINDDATUM before BEGINDATUM"),
-    ("999990093;LPW_5_A;30-02-2026;;", "begindatum", "impossible date"),
-    ("999990094;LPW_5_A;01-08-2026;;", "persoonsnummer", "fails the elfproef"),
-    ("999990093;;01-08-2026;;", "grondslag", "missing required value"),
+    ("999990093;5a;01-08-2026;;", "grondslag", "onbekende waarde"),             # the colloquial '5a' trap
+    ("999990093;LPW_5;01-08-2026;;", "grondslag", "onbekende waarde"),
+    ("999990093;LPW_5_A;01-08-2026;31-07-2026;", "einddatum", "EINDDATUM ligt vóór BEGINDATUM"),
+    ("999990093;LPW_5_A;30-02-2026;;", "begindatum", "onmogelijke datum"),
+    ("999990094;LPW_5_A;01-08-2026;;", "persoonsnummer", "voldoet niet aan de elfproef"),
+    ("999990093;;01-08-2026;;", "grondslag", "verplichte waarde ontbreekt"),
 ])
 def test_a_bad_row_is_quarantined(st: Staging, tmp_path: Path, row: str, field: str, reason: str) -> None:
     result = load(st, csv(tmp_path, "999990111;LPW_3A;2026-08-01;2027-07-31;", row))

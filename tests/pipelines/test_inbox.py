@@ -102,13 +102,13 @@ def test_links_and_other_non_regular_files_are_refused_never_followed(tmp_path: 
     assert all(d.path.name != "brp-G0363-20260928.lo3.csv" for d in found.deliveries)
     assert len(found.deliveries) == 9
     assert [(p.name, why) for p, why in found.refused] == [
-        ("2026-09-21", "a symbolic link to a folder, not a delivered folder"),
-        ("brp-G0363-20260928.lo3.csv", "a symbolic link, not a delivered file"),
-        ("duo-C-G0363-20260928.csv", "not a regular file")]
+        ("2026-09-21", "een symbolische koppeling naar een map, geen geleverde map"),
+        ("brp-G0363-20260928.lo3.csv", "een symbolische koppeling, geen geleverd bestand"),
+        ("duo-C-G0363-20260928.csv", "geen gewoon bestand")]
     with pytest.raises(ValueError, match="not a regular file inside the inbox"):
         archive(inbox / "brp-G0363-20260928.lo3.csv", inbox, tmp_path / "archive", date(2026, 9, 28))
     link = set_aside(inbox / "brp-G0363-20260928.lo3.csv", inbox, tmp_path / "refused", date(2026, 9, 28),
-                     "a symbolic link, not a delivered file")
+                     "een symbolische koppeling, geen geleverd bestand")
     assert link.is_symlink() and secret.read_text() == "someone else's file"
     assert not (inbox / "brp-G0363-20260928.lo3.csv").exists()
 

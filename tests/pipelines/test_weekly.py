@@ -86,7 +86,7 @@ def test_a_broken_file_and_a_missing_reader_are_refused(tmp_path: Path) -> None:
     stufbg.write_text("<x/>")
     with pytest.raises(RefusedFile):
         stage_delivery(tmp_path / "staging.duckdb", stufbg, "brp")
-    with pytest.raises(ReaderNotAvailable, match="unknown delivery kind"):
+    with pytest.raises(ReaderNotAvailable, match="onbekende soort levering"):
         stage_delivery(tmp_path / "staging.duckdb", stufbg, "brp_xml")
 
 
@@ -151,7 +151,7 @@ def test_a_refused_duo_c_is_set_aside_its_mutations_wait_and_the_run_goes_on(
     assert not broken.exists() and (inbox / "duo-P-G0363-20260914.csv").exists()
     [aside] = (tmp_path / "refused").rglob("duo-C-G0363-20260907.csv")
     reason = aside.with_name(aside.name + ".reden.txt").read_text()
-    assert "duo-C-G0363-20260907.csv" in reason and "line 1" in reason
+    assert "duo-C-G0363-20260907.csv geweigerd, regel 1" in reason
     imported = [kind for kind, _, _ in _imports(tmp_path / "staging.duckdb")]
     assert imported == ["brp", "verzuim", "vrijstellingen"]
 
@@ -183,8 +183,9 @@ def test_a_vrijstellingen_csv_with_an_extra_column_and_a_link_are_refused_and_th
     assert refused["brp-G0363-20260914.lo3.csv"].is_symlink()  # the link moved, never what it points to
     assert elsewhere.read_text() and len(list(elsewhere.parent.iterdir())) == 1
     note = refused["vrijstellingen-G0363-20260907.csv"]
-    assert "line 2: expected 4 columns" in note.with_name(note.name + ".reden.txt").read_text()
-    assert "symbolic link" in (refused["linked-folder"].parent / "linked-folder.reden.txt").read_text()
+    assert "regel 2: verwacht 4 kolommen" in note.with_name(note.name + ".reden.txt").read_text()
+    link_note = refused["linked-folder"].parent / "linked-folder.reden.txt"
+    assert "symbolische koppeling" in link_note.read_text()
     assert [(kind, name) for kind, name, _ in _imports(data / "staging.duckdb")] == [
         ("brp", "brp-G0363-20260907.lo3.csv"), ("duo_c", "duo-C-G0363-20260907.csv"),
         ("verzuim", "verzuim-https-VM2026-000001.xml")]

@@ -119,12 +119,12 @@ def test_vrijstelling_import_reports_quarantined_rows(run, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert "1 nieuw, 0 bijgewerkt, 0 ongewijzigd, 1 in quarantaine" in result.output
     # the reader (connectors/) quarantines it before the register sees it, in its own words
-    assert "vrijstellingen.csv, regel 3, veld persoonsnummer: fails the elfproef" in result.output
+    assert "vrijstellingen.csv, regel 3, veld persoonsnummer: voldoet niet aan de elfproef" in result.output
     assert (tmp_path / "data" / "staging.duckdb").is_file()  # the delivery is kept in staging
 
     path.write_text("BSN;GROND\n1;2\n", encoding="utf-8")
     refused = run("vrijstelling", "import", str(path))
-    assert refused.exit_code == 1 and "missing column" in refused.output
+    assert refused.exit_code == 1 and "ontbreekt in de kopregel" in refused.output
 
 
 def test_verzuim_handle_and_export(run, session: Session, tmp_path: Path, db_url: str) -> None:
