@@ -2,7 +2,8 @@
 
 Declared once, as sqlite-utils declares its `output_options`: a list command takes
 `@output_options` and hands its rows to `emit`. The table and the CSV head their columns in Dutch
-(`KOPPEN`), JSON keeps the documented keys. CSV is semicolon separated with CRLF line ends,
+(`KOPPEN`) and show its values in Dutch (`shown`: ja/nee, open/gesloten), JSON keeps the documented keys
+and machine values. CSV is semicolon separated with CRLF line ends,
 for Dutch Excel, and every cell goes through `inbeeld.cells.neutralise_csv` (docs/spec.md §6); JSON is a
 list of objects with ISO dates; the table is aligned plain text ending in the row count.
 
@@ -19,6 +20,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 import click
@@ -27,20 +29,55 @@ from inbeeld.cells import csv_writer, neutralise_csv
 
 FORMATS = ("table", "csv", "json")
 
-#: The Dutch header the table and the CSV show for a list's machine key that is not Dutch itself
-#: (issue 14 item 9). JSON keeps the keys: they are documented and scripts rely on them.
+#: The Dutch header the table and the CSV show for every column of a list command (issue 14 item 9):
+#: words a person reads, not machine keys. JSON keeps the keys: they are documented and scripts rely
+#: on them. tests/test_output_koppen.py fails when a list command shows a column that is not here.
 KOPPEN = {
-    "id": "nr", "opened_on": "geopend", "assigned_to": "behandelaar", "closed_on": "gesloten",
-    "close_reason": "reden_sluiten", "signal": "signaal",
-    "at": "tijdstip", "actor": "gebruiker", "action": "actie", "entity": "tabel", "entity_id": "regel_nr",
+    # dossiers (cases list)
+    "id": "nr", "persoonsnummer": "persoonsnummer", "status": "status", "team": "team",
+    "redenen": "redenen", "thuiszitter": "thuiszitter", "gemeentecode": "gemeentecode",
+    "opened_on": "geopend", "assigned_to": "behandelaar", "volgende_actie": "volgende actie",
+    "volgende_actie_datum": "datum volgende actie", "closed_on": "gesloten",
+    "close_reason": "reden van sluiten",
+    # signals
+    "signal": "signaal", "peildatum": "peildatum", "sinds": "sinds",
+    "adres_in_onderzoek": "adres in onderzoek", "geheimhouding": "geheimhouding",
+    "thuiszitter_lang": "lang thuiszitter",
+    # vrijstellingen
+    "grond": "grond", "artikel": "artikel", "begindatum": "begindatum", "einddatum": "einddatum",
+    "verklaring_datum": "datum verklaring", "nooit_geschikt": "nooit geschikt",
+    "verlengen_voor": "verlengen vóór",
+    # verzuimmeldingen
+    "meldingsnummer": "meldingsnummer", "brin": "BRIN", "soort": "soort", "status_datum": "statusdatum",
+    "reden_afsluiting": "reden afsluiting",
+    # the agenda
+    "medewerker": "medewerker", "datum": "datum", "tijd": "tijd", "locatie": "locatie",
+    "onderwerp": "onderwerp",
+    # letters
+    "kenmerk": "kenmerk", "rang": "rang", "geadresseerde": "geadresseerde", "reden": "reden",
+    "antwoord_voor": "antwoord vóór", "run": "run", "bestand": "bestand",
+    # the audit trail
+    "at": "tijdstip", "actor": "gebruiker", "login": "login", "action": "actie", "entity": "tabel",
+    "entity_id": "regelnr", "detail": "detail",
+    # users
+    "naam": "naam", "rol": "rol", "gemeenten": "gemeenten", "actief": "actief",
+    "geblokkeerd_tot": "geblokkeerd tot",
+    # search
+    "geboortedatum": "geboortedatum", "adres": "adres", "gemeente": "gemeente", "dossiers": "dossiers",
+    "gevonden_op": "gevonden op",
+    # quarantine
     "import_id": "import", "file": "bestand", "line": "regel", "field": "veld", "value": "waarde",
     "reason": "reden",
 }
+#: How a yes/no reads in the table and the CSV (JSON keeps true/false).
+JA_NEE = {True: "ja", False: "nee"}
 
 
 def kop(column: str) -> str:
-    """The header a person reads for `column` (KOPPEN), the column itself when it is Dutch already."""
+    """The header a person reads for `column` (KOPPEN); a column it does not know keeps its name."""
     return KOPPEN.get(column, column)
+
+
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,9 +102,17 @@ def plain(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _cell(value: Any) -> Any:
-    """A list (a dossier's reasons) as one table or CSV cell; JSON keeps it a list."""
-    return ", ".join(str(plain(item)) for item in value) if isinstance(value, (list, tuple)) else value
+def shown(value: Any) -> Any:
+    """A value as the table and the CSV show it, in Dutch: yes/no as ja/nee, a code with a Dutch
+    label (`registers.codes.Labelled`: a dossier's status open/gesloten, a melding's status) as its
+    label, a list (a dossier's reasons) as one cell. JSON keeps the machine value (`plain`)."""
+    if isinstance(value, bool):
+        return JA_NEE[value]
+    if isinstance(value, Enum) and isinstance(getattr(value, "label", None), str):
+        return value.label
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(shown(item)) for item in value)
+    return plain(value)
 
 
 def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
@@ -76,11 +121,11 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
 
     `empty` is what the table says when there are no rows; `width` cuts long table cells;
     `noun` names what the count at the end of the table counts."""
-    records = [{column: plain(row.get(column)) for column in columns} for row in rows]
     if fmt == "json":
+        records = [{column: plain(row.get(column)) for column in columns} for row in rows]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
-    records = [{c: _cell(v) for c, v in record.items()} for record in records]  # a list: one cell
+    records = [{column: shown(row.get(column)) for column in columns} for row in rows]
     if fmt == "csv":
         writer = csv_writer(sys.stdout)
         writer.writerow([neutralise_csv(kop(column)) for column in columns])

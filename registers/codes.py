@@ -82,9 +82,11 @@ class Rol(StrEnum):
     BEHEER = "beheer"
 
 
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
+class CaseStatus(Labelled):
+    """A dossier's (and a reason's) status; the code is stored, the label is what a person reads."""
+
+    OPEN = "open", "open"
+    CLOSED = "closed", "gesloten"
 
 
 class Team(StrEnum):

@@ -658,7 +658,7 @@ def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
     assert (data_dir / "letters" / "260907-1" / "drukwerk.docx").is_file()
     listed = runner.invoke(main, ["letters", "list", "--status", "onderdrukt", "--format", "csv"], env=env)
     assert listed.exit_code == 0, listed.output
-    assert listed.output.count("\n") == 4 and "niet_in_brp" in listed.output
+    assert listed.output.count("\n") == 4 and "niet in de BRP" in listed.output  # the label, not the code
     assert kind().persoonsnummer not in listed.output
     again = runner.invoke(main, ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf"], env=env)
     assert "0 first letters, 0 reminders, 0 newly suppressed" in again.output
