@@ -1,4 +1,4 @@
-"""Shared fixtures of the pipeline tests: Prefect settings, ONE Prefect test harness per session,
+"""Shared fixtures of the pipeline tests: the settings of a run (the Prefect harness is tests/conftest.py),
 and a real HTTPS verzuim endpoint with mutual TLS on 127.0.0.1 (certificates made here)."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import ssl
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,26 +15,10 @@ from pathlib import Path
 
 import pytest
 
-# Before anything imports Prefect: its home in a temporary folder, no analytics, a patient start.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="inbeeld-prefect-home-"))
-os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 for _name in ("INBEELD_DATA_DIR", "INBEELD_DB_URL", "INBEELD_GEMEENTEN", "INBEELD_CONFIG"):
     os.environ.pop(_name, None)
 # The office the letters come from (without it the weekly run writes none); a test may name its own file.
 os.environ["INBEELD_CONFIG"] = str(Path(__file__).resolve().parent.parent / "office.toml")
-
-
-@pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[str]:
-    """The one Prefect test harness (~14 s to start): only the end-to-end flow tests use it.
-
-    Yields its API URL, so a flow run in a child process (the crash tests) can use it too."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield str(PREFECT_API_URL.value())
 
 
 # --- certificates -------------------------------------------------------------------------------

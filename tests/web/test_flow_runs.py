@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tests.pipelines.conftest import prefect_harness  # noqa: F401  (the one harness of the session)
-
 
 def test_without_a_server_the_page_says_how_to_connect_it(clients, monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
@@ -11,7 +9,7 @@ def test_without_a_server_the_page_says_how_to_connect_it(clients, monkeypatch):
     assert "zet PREFECT_API_URL" in html
 
 
-def test_the_last_runs_page_lists_a_finished_flow_run(prefect_harness, clients, monkeypatch):  # noqa: F811
+def test_the_last_runs_page_lists_a_finished_flow_run(prefect_harness, clients, monkeypatch):
     from prefect import flow
 
     @flow(name="inbeeld-webtest")
