@@ -433,7 +433,7 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     adres_in_onderzoek, geheimhouding, thuiszitter_lang. When the newest BRP or DUO delivery is more
     than [freshness] max_days (7) before the peildatum it says so on stderr; --strict refuses.
     """
-    from connectors.freshness import StaleDeliveries, stale_warning  # DuckDB only for this command
+    from connectors.freshness import StaleDeliveries, newest_deliveries, stale_warning  # DuckDB only here
     from connectors.staging import Staging
     from registers.matching import week_signals
 
@@ -444,9 +444,13 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
     if not settings.staging_path.is_file():
-        raise click.ClickException(f"no deliveries imported yet ({settings.staging_path} does not exist): "
-                                   "run `inbeeld import brp …` and `inbeeld import duo …` first")
+        raise click.ClickException(f"er is nog niets ingelezen ({settings.staging_path} bestaat niet): "
+                                   "lees eerst de leveringen in met `inbeeld import brp …` en "
+                                   "`inbeeld import duo …`")
     with Staging(settings.staging_path, read_only=True) as st:
+        if newest_deliveries(st.con)["BRP"] is None:  # the signals start from the BRP's residents
+            raise click.ClickException("er is nog geen BRP-levering ingelezen: de signalen gaan uit van "
+                                       "wie er woont; lees er eerst een in met `inbeeld import brp …`")
         try:
             warning = stale_warning(st.con, peildatum, settings.freshness.max_days, strict=strict,
                                     what="the signals")

@@ -54,7 +54,19 @@ def test_signals_type_filter_and_csv(data_dir: Path) -> None:
 def test_signals_without_staging_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "--gemeenten", "0363", "signals"])
     assert result.exit_code == 1
-    assert "no deliveries imported yet" in result.output
+    assert "er is nog niets ingelezen" in result.output
+
+
+def test_signals_on_staging_without_a_brp_delivery_is_refused(tmp_path: Path) -> None:
+    """A staging file with only a DUO delivery (or none): a clear message, not DuckDB's missing table."""
+    from connectors.staging import Staging
+
+    with Staging(tmp_path / "staging.duckdb", gemeenten=("0363",)):
+        pass
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "--gemeenten", "0363", "signals"])
+    assert result.exit_code == 1
+    assert "er is nog geen BRP-levering ingelezen" in result.output
+    assert "Traceback" not in result.output and "brp_personen" not in result.output
 
 
 def test_signals_without_served_gemeenten_is_refused(data_dir: Path) -> None:
