@@ -15,9 +15,8 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +25,9 @@ from registers.codes import Rol, parse_code
 from registers.db import open_registers
 from registers.errors import Refused
 from registers.models import Gebruiker
+
+if TYPE_CHECKING:  # argon2 loads when a password is set or checked, not for every register command
+    from argon2 import PasswordHasher
 
 __all__ = ["SYSTEEM", "Gebruiker", "Rol", "add_user", "disable_user", "get_user", "list_users",
            "open_registers_as", "require_user", "verify_password"]
@@ -38,14 +40,19 @@ LOGIN = re.compile(r"^[a-z][a-z0-9._-]{1,62}$")
 GEEN_GEBRUIKER = ("wie werkt er? Geef --by LOGIN of zet INBEELD_GEBRUIKER "
                   "(een gebruiker uit `inbeeld gebruiker list`)")
 
-_hasher = PasswordHasher()
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2-cffi's hasher with its default parameters, loaded on first use."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @cache
 def _dummy_hash() -> str:
     """Verified against when the login does not exist, so a wrong login costs as long as a wrong
     password; made on first use (hashing costs 0.1 s, which every command would pay at import)."""
-    return _hasher.hash("inbeeld-geen-gebruiker")
+    return _hasher().hash("inbeeld-geen-gebruiker")
 
 
 def _now() -> datetime:
@@ -86,7 +93,7 @@ def add_user(session: Session, login: str, naam: str, rol: Rol | str, wachtwoord
     if session.get(Gebruiker, login) is not None:
         raise Refused(f"de login {login!r} bestaat al")
     user = Gebruiker(login=login, naam=naam.strip(), rol=role, gemeenten=_gemeenten(gemeenten),
-                     wachtwoord_hash=_hasher.hash(wachtwoord), actief=True, aangemaakt_op=_now(),
+                     wachtwoord_hash=_hasher().hash(wachtwoord), actief=True, aangemaakt_op=_now(),
                      mislukte_pogingen=0, geblokkeerd_tot=None)
     session.add(user)
     session.flush()
@@ -124,18 +131,20 @@ def verify_password(session: Session, login: str, wachtwoord: str,
     Counts failed attempts; the fifth in a row blocks the login for fifteen minutes (a right password
     during the block is refused too). A success resets the count. Writes: the caller commits.
     """
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     now = now or _now()
     user = get_user(session, login)
     if user is None:
         with suppress(VerificationError):
-            _hasher.verify(_dummy_hash(), wachtwoord)
+            _hasher().verify(_dummy_hash(), wachtwoord)
         return None
     if not user.actief:
         return None
     if user.geblokkeerd_tot is not None and user.geblokkeerd_tot > now:
         return None
     try:
-        _hasher.verify(user.wachtwoord_hash, wachtwoord)
+        _hasher().verify(user.wachtwoord_hash, wachtwoord)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         user.mislukte_pogingen = (user.mislukte_pogingen or 0) + 1
         if user.mislukte_pogingen >= MAX_POGINGEN:
@@ -146,8 +155,8 @@ def verify_password(session: Session, login: str, wachtwoord: str,
         return None
     user.mislukte_pogingen = 0
     user.geblokkeerd_tot = None
-    if _hasher.check_needs_rehash(user.wachtwoord_hash):
-        user.wachtwoord_hash = _hasher.hash(wachtwoord)
+    if _hasher().check_needs_rehash(user.wachtwoord_hash):
+        user.wachtwoord_hash = _hasher().hash(wachtwoord)
     session.flush()
     return user
 

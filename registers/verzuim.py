@@ -16,13 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from connectors import xml_safety
 from connectors.errors import StagingLocked
 from connectors.persoonsnummer import is_persoonsnummer
 from registers.audit import AuditEvent, trail
@@ -30,6 +28,9 @@ from registers.codes import MeldingStatus, RedenAfsluiting, ToelichtingAfsluitin
 from registers.errors import Refused
 from registers.models import Verzuimmelding, VerzuimStatusChange
 from rules.dates import format_nl, parse_date
+
+if TYPE_CHECKING:  # lxml loads only to write or check the feedback XML, not for every register command
+    from lxml import etree
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "verzuim_terugkoppeling.xsd"
 NAMESPACE = "urn:inbeeld:verzuimterugkoppeling:1"
@@ -275,12 +276,16 @@ _NS = f"{{{NAMESPACE}}}"
 
 
 def _feedback_root(today: date | None) -> etree._Element:
+    from lxml import etree
+
     return etree.Element(_NS + "verzuimterugkoppelingen", nsmap={None: NAMESPACE},
                          aangemaakt=(today or date.today()).isoformat())
 
 
 def _terugkoppeling(meldingsnummer: str, status: MeldingStatus, on: date, reden: RedenAfsluiting | None,
                     toelichting: ToelichtingAfsluiting | None, contact: Contactpersoon) -> etree._Element:
+    from lxml import etree
+
     item = etree.Element(_NS + "terugkoppeling")
     etree.SubElement(item, _NS + "meldingsnummer").text = meldingsnummer
     etree.SubElement(item, _NS + "statusdatum").text = on.isoformat()
@@ -306,6 +311,8 @@ def _terugkoppeling(meldingsnummer: str, status: MeldingStatus, on: date, reden:
 @cache
 def load_schema() -> etree.XMLSchema:
     """The feedback XSD, parsed once with the hardened parser of connectors.xml_safety."""
+    from connectors import xml_safety
+
     return xml_safety.load_schema(SCHEMA)
 
 
@@ -322,6 +329,8 @@ def export_feedback_xml(session: Session, out: str | Path, *, since: date | None
                         today: date | None = None) -> int:
     """Write the gemeente's current status of every melding it handled (status set on or after `since`)
     for DUO to `out`: validated first, replaced atomically. Returns the number of terugkoppelingen."""
+    from lxml import etree
+
     query = (select(Verzuimmelding).where(Verzuimmelding.status.in_(FEEDBACK_STATUSES))
              .order_by(Verzuimmelding.status_datum, Verzuimmelding.meldingsnummer))
     if since is not None:
