@@ -174,8 +174,8 @@ def _keep_loaded() -> None:
 def run() -> None:
     """The console script `inbeeld` (pyproject.toml): `main`, with the garbage collector off while the
     command's modules load and those modules frozen out of its way after (gc.freeze). Walking them,
-    again and again while they load and three times at exit, was a quarter of a short command's
-    CPU (`cases show`: 0.15 of 0.6 s, docs/performance.md). Tests call `main` itself."""
+    again and again while they load and in the full collections at exit, was a quarter of a short
+    command's CPU (`cases show`: 0.15 of 0.6 s, docs/performance.md). Tests call `main` itself."""
     gc.disable()
     main.after_load = _keep_loaded
     main()
