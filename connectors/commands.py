@@ -23,6 +23,7 @@ from connectors.deliveries import load
 from connectors.errors import RefusedFile, StagingLocked, refusal_lines
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
+from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings, load_settings
 
@@ -42,35 +43,36 @@ def refuse(ctx: click.Context, exc: Exception) -> None:
 
 
 def print_result(result: ImportResult) -> None:
-    """The summary an application manager reads in the cron mail."""
+    """The summary an application manager reads in the cron mail (in Dutch; the log line stays)."""
     if result.status == "duplicate":
-        click.echo(f"{result.file_name}: same content as import {result.duplicate_of}, already loaded; "
-                   "nothing changed.")
+        click.echo(f"{result.file_name}: dezelfde inhoud als import {result.duplicate_of}, al ingelezen; "
+                   "er is niets veranderd.")
         return
-    click.echo(f"{result.file_name}: loaded as import {result.import_id}"
-               + (" (forced past the shrink guard)" if result.forced else ""))
+    click.echo(f"{result.file_name}: ingelezen als import {result.import_id}"
+               + (" (met --force, ondanks de daling in ingezetenen)" if result.forced else ""))
     kept = result.details.get("kept_with_faults", 0)
     hint = (f" (inbeeld quarantine list --import {result.import_id})"
             if result.rows_quarantined or kept else "")
-    click.echo(f"  rows read {result.rows_read}, loaded {result.rows_loaded}, "
-               f"quarantined {result.rows_quarantined}{hint}")
+    click.echo(f"  regels: {getal(result.rows_read)} gelezen, {getal(result.rows_loaded)} ingelezen, "
+               f"{getal(result.rows_quarantined)} in quarantaine{hint}")
     if kept:
-        click.echo(f"  loaded with a faulty field left empty {kept}, of which "
-                   f"{result.details.get('onvolledig', 0)} lack a field the law needs "
-                   "(signal ONVOLLEDIGE_PERSOONSLIJST)")
+        click.echo(f"  ingelezen met een fout veld leeg gelaten: {getal(kept)}, van wie "
+                   f"{getal(result.details.get('onvolledig', 0))} zonder een gegeven dat de wet nodig heeft "
+                   "(signaal ONVOLLEDIGE_PERSOONSLIJST)")
     if "history_rows" in result.details:
-        click.echo(f"  history rows {result.details['history_rows']} "
-                   "(kept in brp_historie, not counted as persons)")
+        click.echo(f"  historische regels: {getal(result.details['history_rows'])} "
+                   "(bewaard in brp_historie, niet als personen geteld)")
     if result.population is not None:
-        previous = (f" (previous delivery: {result.previous_population}, import {result.previous_import_id})"
-                    if result.previous_population is not None else "")
-        click.echo(f"  residents of the served gemeenten {result.population}{previous}")
+        previous = (f" (vorige levering: {getal(result.previous_population)}, import "
+                    f"{result.previous_import_id})" if result.previous_population is not None else "")
+        click.echo(f"  ingezetenen van de bediende gemeenten: {getal(result.population)}{previous}")
     summary = result.summary
     if summary and not summary.get("eerste_levering"):
-        click.echo(f"  changed since import {summary['vorige_import']}: {summary['nieuw']} new, "
-                   f"{summary['vertrokken']} left, {summary['adres_gewijzigd']} changed address")
+        click.echo(f"  veranderd sinds import {summary['vorige_import']}: nieuw {getal(summary['nieuw'])}, "
+                   f"vertrokken {getal(summary['vertrokken'])}, "
+                   f"ander adres {getal(summary['adres_gewijzigd'])}")
     elif summary:
-        click.echo("  first BRP delivery: nothing to compare with")
+        click.echo("  eerste BRP-levering: niets om mee te vergelijken")
     log.info("import %s: %s read=%s loaded=%s quarantined=%s", result.import_id, result.file_name,
              result.rows_read, result.rows_loaded, result.rows_quarantined)
 

@@ -1,9 +1,9 @@
 """`inbeeld import duo | verzuim | vrijstellingen`: thin click wrappers over the import registry.
 
 Why thin: cron and the weekly flow load files through the same `connectors.deliveries.load`; the
-commands only name the kind, print the summary (rows read, loaded, quarantined, what changed
-since the previous delivery) and map the outcome to the exit status of docs/spec.md §7: 0 loaded or
-already loaded, 1 refused (file, line and field named on stderr), 2 usage error. Person numbers are
+commands only name the kind, print the summary in Dutch (rows read, loaded, quarantined, what
+changed since the previous delivery) and map the outcome to the exit status of docs/spec.md §7: 0
+loaded or already loaded, 1 refused (file, line and field named on stderr), 2 usage error. Person numbers are
 never printed.
 """
 
@@ -19,6 +19,7 @@ from connectors.errors import RefusedFile, StagingLocked, refusal_lines
 from connectors.mappings import MappingError
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
+from inbeeld.getallen import getal
 from inbeeld.settings import Settings, load_settings
 
 ENCODINGS = click.Choice(["auto", "utf-8", "cp1252"], case_sensitive=False)
@@ -41,36 +42,45 @@ def _refused(exc: Exception) -> None:
 
 
 TOTALS = ("enrolments", "persons", "rows", "aantal_vsv")
+#: The summary's keys (kept in English in staging's `imports.summary`) as the summary line says them.
+LABELS = {"added": "nieuw", "removed": "vervallen", "changed": "gewijzigd", "updated": "bijgewerkt",
+          "unchanged": "ongewijzigd", "with_einddatum": "met einddatum", "mutations": "mutaties",
+          "soort_verzuim": "soort verzuim", "enrolments": "inschrijvingen", "persons": "personen",
+          "rows": "regels", "aantal_vsv": "vsv'ers"}
+
+
+def _label(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " "))
 
 
 def _describe_changes(summary: dict) -> str:
-    """'; changes since the previous delivery: 3 added, 1 changed; now 5 enrolments' (counts only)."""
-    changes = [f"{value:,} {key.replace('_', ' ')}" for key, value in summary.items()
+    """'; sinds de vorige levering: nieuw 3, gewijzigd 1; totaal: inschrijvingen 5' (counts only)."""
+    changes = [f"{_label(key)} {getal(value)}" for key, value in summary.items()
                if isinstance(value, int) and key not in TOTALS and not key.startswith("previous")]
-    changes += [f"{key.replace('_', ' ')} " + ", ".join(f"{k} {v:,}" for k, v in value.items())
+    changes += [f"{_label(key)} " + ", ".join(f"{k} {getal(v)}" for k, v in value.items())
                 for key, value in summary.items() if isinstance(value, dict) and value]
-    totals = [f"{summary[key]:,} {key.replace('_', ' ')}" for key in TOTALS if key in summary]
-    text = "; changes since the previous delivery: " + ", ".join(changes) if changes else ""
-    return text + ("; now " + ", ".join(totals) if totals else "")
+    totals = [f"{_label(key)} {getal(summary[key])}" for key in TOTALS if key in summary]
+    text = "; sinds de vorige levering: " + ", ".join(changes) if changes else ""
+    return text + ("; totaal: " + ", ".join(totals) if totals else "")
 
 
 def _report(result: ImportResult, st: Staging) -> None:
     label = KINDS[result.kind].label
     if result.status == "duplicate":
-        click.echo(f"{result.file_name}: {label}, same content as import {result.duplicate_of}, "
-                   "already loaded; nothing changed.")
+        click.echo(f"{result.file_name}: {label}, dezelfde inhoud als import {result.duplicate_of}, "
+                   "al ingelezen; er is niets veranderd.")
         return
-    click.echo(f"{result.file_name}: {label} loaded as import {result.import_id}: "
-               f"{result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
-               f"{result.rows_quarantined:,} quarantined" + _describe_changes(result.summary))
+    click.echo(f"{result.file_name}: {label} ingelezen als import {result.import_id}; regels: "
+               f"{getal(result.rows_read)} gelezen, {getal(result.rows_loaded)} ingelezen, "
+               f"{getal(result.rows_quarantined)} in quarantaine" + _describe_changes(result.summary))
     if result.rows_quarantined:
         reasons = st.con.execute(
             "SELECT field, reason, count(*) FROM quarantine WHERE import_id = ? GROUP BY ALL "
             "ORDER BY 3 DESC, 1 LIMIT 5", [result.import_id]
         ).fetchall()
         for field, reason, count in reasons:
-            click.echo(f"  quarantined {count:,} × {field}: {reason}")
-        click.echo(f"  details: inbeeld quarantine list --import {result.import_id}")
+            click.echo(f"  in quarantaine {getal(count)} × {field}: {reason}")
+        click.echo(f"  alles: inbeeld quarantine list --import {result.import_id}")
 
 
 def _run(ctx: click.Context, files: list[Path], kind: str, family: str, encoding: str,

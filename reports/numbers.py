@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from inbeeld.getallen import getal
+
 MISSING = "–"
 
 
@@ -20,7 +22,7 @@ def format_count(value: Any) -> str:
         return value
     if isinstance(value, float) and value != value:  # NaN
         return MISSING
-    return f"{int(value):,}".replace(",", ".")
+    return getal(value)
 
 
 def format_percent(value: Any, decimals: int = 1) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from inbeeld.getallen import getal as getal_nl
 from rules.dates import format_nl
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -44,7 +45,7 @@ def getal(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return getal_nl(value)
     if isinstance(value, float):
         if value != value:  # NaN
             return ""

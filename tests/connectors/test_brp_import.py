@@ -29,9 +29,9 @@ def run(tmp_path: Path, *args: str):
 def test_same_file_twice_changes_nothing(tmp_path: Path) -> None:
     file = lo3_file(tmp_path / "brp-G0363-20260907.lo3.csv", valid_bsns(5))
     first = run(tmp_path, "import", "brp", str(file))
-    assert first.exit_code == 0 and "loaded as import 1" in first.output
+    assert first.exit_code == 0 and "ingelezen als import 1" in first.output
     again = run(tmp_path, "import", "brp", str(file))
-    assert again.exit_code == 0 and "same content as import 1" in again.output
+    assert again.exit_code == 0 and "dezelfde inhoud als import 1" in again.output
     with Staging(tmp_path / "data" / "staging.duckdb", read_only=True) as st:
         assert len(st.imports()) == 1
         assert st.con.execute("SELECT count(*) FROM brp_personen").fetchone()[0] == 5
@@ -49,8 +49,8 @@ def test_shrink_guard_and_force(tmp_path: Path) -> None:
     with Staging(tmp_path / "data" / "staging.duckdb", read_only=True) as st:
         assert [i["import_id"] for i in st.imports()] == [1]
     forced = run(tmp_path, "import", "brp", "--force", str(truncated))
-    assert forced.exit_code == 0 and "forced past the shrink guard" in forced.output
-    assert "0 new, 3 left, 0 changed address" in forced.output
+    assert forced.exit_code == 0 and "met --force, ondanks de daling in ingezetenen" in forced.output
+    assert "nieuw 0, vertrokken 3, ander adres 0" in forced.output
 
 
 def test_shrink_counts_residents_of_served_gemeenten_only(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_change_summary(tmp_path: Path) -> None:
     assert run(tmp_path, "import", "brp", str(week1)).exit_code == 0
     second = run(tmp_path, "import", "brp", str(week2))
     assert second.exit_code == 0
-    assert "changed since import 1: 2 new, 1 left, 1 changed address" in second.output
+    assert "veranderd sinds import 1: nieuw 2, vertrokken 1, ander adres 1" in second.output
     assert "999" not in second.output  # no BSN in the summary
 
 
@@ -81,7 +81,7 @@ def test_quarantine_list(tmp_path: Path) -> None:
     bsns = valid_bsns(3)
     file = lo3_file(tmp_path / "w.lo3.csv", [*bsns, "123456789"])
     loaded = run(tmp_path, "import", "brp", str(file))
-    assert "quarantined 1" in loaded.output
+    assert "1 in quarantaine" in loaded.output
     by = add_tester(tmp_path / "data")
     listed = run(tmp_path, *by, "quarantine", "list", "--import", "1", "--format", "csv")
     assert listed.exit_code == 0
