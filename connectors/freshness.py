@@ -3,7 +3,8 @@
 Two questions, both answered from the `imports` table of staging:
 - for a peildatum, is the newest delivery of each kind used more than `max_days` older than it?
   (`stale_for`; `stale_warning` is the one message every command and flow computing for a peildatum
-  gives: signals on 6 December from deliveries of 28 September say so, or refuse with --strict);
+  gives, in Dutch: signals on 6 December from deliveries of 28 September say so, or refuse with
+  --strict);
 - has a new delivery of each kind arrived in the last weeks? (`not_arrived_since`: the weekly
   flow fails loudly when the BRP or DUO supplier has gone quiet).
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from rules.dates import format_nl
 
 #: The delivery kinds a computation uses, by the name a person knows them by.
 SOURCES: dict[str, tuple[str, ...]] = {"BRP": ("brp",), "DUO": ("duo_c", "duo_p")}
@@ -29,10 +32,11 @@ class Stale:
     days: int | None
 
     def describe(self, peildatum: date) -> str:
+        """In Dutch, as the warning says it: 'de nieuwste BRP-levering is van 28 september 2026, …'."""
         if self.newest is None:
-            return f"no {self.source} delivery has been imported"
-        return (f"the newest {self.source} delivery is of {self.newest.isoformat()}, {self.days} days before "
-                f"the peildatum {peildatum.isoformat()}")
+            return f"er is geen {self.source}-levering ingelezen"
+        return (f"de nieuwste {self.source}-levering is van {format_nl(self.newest)}, {self.days} dagen "
+                f"voor de peildatum {format_nl(peildatum)}")
 
 
 def newest_deliveries(con: Any, sources: dict[str, tuple[str, ...]] = SOURCES,
@@ -70,10 +74,10 @@ def not_arrived_since(con: Any, today: date, weeks: int,
 
 
 def stale_warning(con: Any, peildatum: date, max_days: int, *, strict: bool = False,
-                  what: str = "the figures", sources: dict[str, tuple[str, ...]] = SOURCES) -> str | None:
+                  what: str = "de cijfers", sources: dict[str, tuple[str, ...]] = SOURCES) -> str | None:
     """The warning for a computation on `peildatum` over staging `con` (None: the deliveries are fresh,
-    or there is no staging); `strict` raises StaleDeliveries with it instead. `what` names what rests
-    on the old data ("the signals", "the work lists")."""
+    or there is no staging); `strict` raises StaleDeliveries with it instead. `what` names, in Dutch
+    and in the plural, what rests on the old data ("de signalen", "de werklijsten")."""
     if con is None:
         return None
     stale = stale_for(con, peildatum, max_days, sources)
@@ -81,5 +85,5 @@ def stale_warning(con: Any, peildatum: date, max_days: int, *, strict: bool = Fa
         return None
     problem = "; ".join(s.describe(peildatum) for s in stale)
     if strict:
-        raise StaleDeliveries(f"stale deliveries: {problem} (--strict: {what} were not made)")
-    return f"Warning: {problem}; {what} rest on old data."
+        raise StaleDeliveries(f"de leveringen zijn te oud: {problem} (--strict: {what} zijn niet gemaakt)")
+    return f"Waarschuwing: {problem}; {what} berusten op oude gegevens."

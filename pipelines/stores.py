@@ -40,10 +40,10 @@ def staging_read_only(settings: Settings) -> Iterator[Any]:
 
 
 #: What a flow computes from staging for its peildatum, as the stale-delivery warning names it.
-COMPUTES = {"weekly": "the signals, cases and letters", "monthly": "the work lists and VSV figures"}
+COMPUTES = {"weekly": "de signalen, dossiers en brieven", "monthly": "de werklijsten en VSV-cijfers"}
 
 
-def stale_deliveries(settings: Settings, day: Any, *, strict: bool = False, what: str = "the figures"
+def stale_deliveries(settings: Settings, day: Any, *, strict: bool = False, what: str = "de cijfers"
                      ) -> str | None:
     """The warning when a staged BRP or DUO delivery is more than [freshness] max_days older than `day`
     (connectors.freshness.stale_warning); `strict` raises StaleDeliveries instead. None: fresh."""

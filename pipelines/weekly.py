@@ -33,6 +33,7 @@ from pipelines.notify import notify_failure
 from pipelines.run_settings import run_catalog, run_settings, summary_line, today
 from pipelines.schedules import FlowSchedule
 from pipelines.stores import COMPUTES, register_sessions, registers, staging_read_only, stale_deliveries
+from rules.dates import format_nl
 
 SCHEDULE = FlowSchedule("0 6 * * 1")
 COMPLETED_WITH_REFUSALS = "Completed with refusals"
@@ -175,11 +176,12 @@ def check_arrivals(settings: Settings) -> None:
         quiet = not_arrived_since(con, today(), settings.freshness.weekly_max_weeks)
     if quiet:
         weeks = settings.freshness.weekly_max_weeks
-        raise DeliveriesStopped(
-            "; ".join(f"no new {s.source} delivery has arrived since {s.newest} ({s.days} days)"
-                      for s in quiet)
-            + f" (limit: [freshness] weekly_max_weeks = {weeks}). Signals, cases and letters were not "
-            "computed on old data; ask the supplier, then put the delivery in the inbox and rerun.")
+        raise DeliveriesStopped(  # the run's failure message, in Dutch (docs/running.md)
+            "; ".join(f"er is sinds {format_nl(s.newest)} geen nieuwe {s.source}-levering binnengekomen "
+                      f"({s.days} dagen)" for s in quiet if s.newest is not None)
+            + f" (grens: [freshness] weekly_max_weeks = {weeks}). Signalen, dossiers en brieven zijn niet "
+            "op oude gegevens berekend; vraag de leverancier ernaar, zet de levering in de inbox en start de "
+            "run opnieuw.")
 
 
 def _set_aside(path: Path, inbox: Path, refused: Path, reason: str) -> None:

@@ -333,8 +333,8 @@ def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) ->
         summary = vrijstelling_register.import_vrijstellingen_file(
             session, settings.staging_path, file, gemeenten=settings.gemeenten, encoding=encoding)
         if summary.duplicate:
-            click.echo(f"{file.name}: already in staging (import {summary.import_id}); "
-                       "the register is brought up to date")
+            click.echo(f"{file.name}: al in staging (import {summary.import_id}); "
+                       "het register is bijgewerkt")
         click.echo(f"{file.name}: {summary.new} nieuw, {summary.updated} bijgewerkt, "
                    f"{summary.unchanged} ongewijzigd, {len(summary.quarantined)} in quarantaine")
         for fault in summary.quarantined:
@@ -453,7 +453,7 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
                                        "wie er woont; lees er eerst een in met `inbeeld import brp …`")
         try:
             warning = stale_warning(st.con, peildatum, settings.freshness.max_days, strict=strict,
-                                    what="the signals")
+                                    what="de signalen")
         except StaleDeliveries as exc:
             raise click.ClickException(str(exc)) from None
     if warning:

@@ -155,7 +155,7 @@ def worklist_command(settings: Settings, peildatum: dt.date | None, only: tuple[
     with _registers(settings) as session:
         if settings.staging_path.is_file():
             with _staging(settings) as con:
-                _fresh(settings, con, peildatum, strict, "the work lists' addresses and school status")
+                _fresh(settings, con, peildatum, strict, "de adressen en schoolstatus in de werklijsten")
                 lists = gather.worklists_for(session, con, peildatum, settings.reports, only)
         else:
             lists = gather.worklists_for(session, None, peildatum, settings.reports, only)
@@ -202,7 +202,7 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
         except staging_queries.NoData as exc:
             raise click.ClickException(str(exc)) from None
         if basis.peildatum:  # voorlopig: a final year does not age
-            _fresh(settings, con, stand or dt.date.today(), strict, "the provisional VSV figures",
+            _fresh(settings, con, stand or dt.date.today(), strict, "de voorlopige VSV-cijfers",
                    uses=("DUO",))
         trend = staging_queries.vsv_trend_from_staging(con, stand=stand, gemeenten=settings.gemeenten)
         schools = school_names(con)
@@ -381,7 +381,7 @@ def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.d
     except ww.ProposalError as exc:
         raise click.ClickException(str(exc)) from None
     with _staging(settings) as con:
-        _fresh(settings, con, peildatum, strict, "the comparison")
+        _fresh(settings, con, peildatum, strict, "de uitkomsten van de vergelijking")
         comparison = ww.compare(con, peildatum, settings.gemeenten, law_before, law_after)
         people = ww.people(con, peildatum, (c.persoonsnummer for c in comparison.changes))
     lines = ww.summary_lines(comparison)

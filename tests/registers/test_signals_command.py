@@ -83,8 +83,9 @@ def test_unknown_signal_type_is_a_usage_error(data_dir: Path) -> None:
 def test_signals_on_old_deliveries_say_so_and_strict_refuses(data_dir: Path) -> None:
     result = _signals(data_dir, ["--peildatum", "2026-09-20", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert "newest BRP delivery is of 2026-09-07, 13 days before the peildatum 2026-09-20" in result.stderr
+    assert ("Waarschuwing: de nieuwste BRP-levering is van 7 september 2026, 13 dagen voor de peildatum "
+            "20 september 2026") in result.stderr
     assert json.loads(result.stdout)  # the list itself stays clean for scripts
     strict = _signals(data_dir, ["--peildatum", "2026-09-20", "--strict"])
-    assert strict.exit_code == 1 and "stale deliveries" in strict.output
+    assert strict.exit_code == 1 and "Fout: de leveringen zijn te oud" in strict.output
     assert _signals(data_dir, ["--peildatum", "2026-09-14", "--strict"]).exit_code == 0  # 7 days: fresh

@@ -12,7 +12,7 @@ from cli import main
 from synthetic import generate
 from tests.named_user import add_tester
 
-OLD = "the newest BRP delivery is of 2026-09-07, 13 days before the peildatum 2026-09-20"
+OLD = "de nieuwste BRP-levering is van 7 september 2026, 13 dagen voor de peildatum 20 september 2026"
 
 
 @pytest.fixture(scope="module")
@@ -40,22 +40,22 @@ def test_a_report_on_old_deliveries_warns_and_strict_refuses(data_dir: Path, tmp
                                                              args: list[str]) -> None:
     warned = _report(data_dir, tmp_path / "warned", *args, "--peildatum", "2026-09-20")
     assert warned.exit_code == 0, warned.output
-    assert OLD in warned.stderr and "rest on old data" in warned.stderr
+    assert OLD in warned.stderr and "berusten op oude gegevens" in warned.stderr
     assert OLD not in warned.stdout  # the file names on stdout stay clean for scripts
     refused = _report(data_dir, tmp_path / "refused", *args, "--peildatum", "2026-09-20", "--strict")
-    assert refused.exit_code == 1 and "stale deliveries: " + OLD in refused.output
+    assert refused.exit_code == 1 and "de leveringen zijn te oud: " + OLD in refused.output
     assert not any((tmp_path / "refused").glob("*.*")), "nothing is written when --strict refuses"
     fresh = _report(data_dir, tmp_path / "fresh", *args, "--peildatum", "2026-09-14", "--strict")
     assert fresh.exit_code == 0, fresh.output
-    assert "Warning" not in fresh.stderr
+    assert "Waarschuwing" not in fresh.stderr
 
 
 def test_provisional_vsv_figures_on_an_old_duo_delivery_warn_and_strict_refuses(data_dir: Path,
                                                                                 tmp_path: Path) -> None:
-    old = "the newest DUO delivery is of 2026-09-07, 13 days before the peildatum 2026-09-20"
+    old = "de nieuwste DUO-levering is van 7 september 2026, 13 dagen voor de peildatum 20 september 2026"
     warned = _report(data_dir, tmp_path, "vsv", "--format", "csv", "--stand", "2026-09-20")
     assert warned.exit_code == 0, warned.output
-    assert old + "; the provisional VSV figures rest on old data." in warned.stderr
+    assert old + "; de voorlopige VSV-cijfers berusten op oude gegevens." in warned.stderr
     assert "BRP" not in warned.stderr  # VSV figures use DUO's deliveries only
     refused = _report(data_dir, tmp_path / "refused", "vsv", "--format", "csv", "--stand", "2026-09-20",
                       "--strict")
