@@ -4,8 +4,9 @@ Settings come, in order of precedence, from command-line options, environment va
 (`INBEELD_DATA_DIR`, `INBEELD_DB_URL`, `INBEELD_GEMEENTEN`, `INBEELD_GEBRUIKER`) and an optional
 `inbeeld.toml` in the working directory (or the file named by `INBEELD_CONFIG`). Keys may stand at
 the top of the file or under `[inbeeld]`. Every key is declared once here, as a field of a typed
-section; an unknown key or a value of the wrong type stops with a message naming the key
-(`SettingsError`). `docs/configuration.md` lists every key (a test keeps it complete).
+section; an unknown key or a value of the wrong type stops with a message naming the key, in
+Dutch for the application manager who reads it (`SettingsError`). `docs/configuration.md` lists
+every key (a test keeps it complete).
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class Spreekuur:
 def spreekuur(text: str) -> Spreekuur:
     """`"ma-vr 09:00-12:00"` or `"wo 13:30-16:00"` into a Spreekuur; SettingsError when it is not."""
     found = _UREN.match(text.strip())
-    problem = f"agenda hours {text!r} are not like \"ma-vr 09:00-12:00\" or \"wo 13:30-16:00\""
+    problem = f"agenda-uren {text!r} zijn niet zoals \"ma-vr 09:00-12:00\" of \"wo 13:30-16:00\""
     if not found:
         raise SettingsError(problem)
     first, last, h1, m1, h2, m2 = found.groups()
@@ -122,7 +123,7 @@ def spreekuur(text: str) -> Spreekuur:
     except ValueError:
         raise SettingsError(problem) from None
     if b < a or tot <= van:
-        raise SettingsError(f"agenda hours {text!r}: the days or the times run backwards")
+        raise SettingsError(f"agenda-uren {text!r}: de dagen of de tijden lopen achteruit")
     return Spreekuur(tuple(range(a, b + 1)), van, tot)
 
 
@@ -153,7 +154,7 @@ class AgendaSettings:
         for text in self.uren:
             spreekuur(text)
         if not 5 <= self.duur_minuten <= 240:
-            raise SettingsError(f"agenda.duur_minuten must lie between 5 and 240, not {self.duur_minuten}")
+            raise SettingsError(f"agenda.duur_minuten moet tussen 5 en 240 liggen, niet {self.duur_minuten}")
 
 
 @dataclass(frozen=True)
@@ -276,9 +277,9 @@ class LokaleWaarde:
 
     def __post_init__(self) -> None:
         if self.waarde < 0:
-            raise SettingsError(f"beleid: waarde must be 0 or more, not {self.waarde}")
+            raise SettingsError(f"beleid: waarde moet 0 of meer zijn, niet {self.waarde}")
         if not self.besluit.strip():
-            raise SettingsError("beleid: besluit is empty; name the local decision that sets the value")
+            raise SettingsError("beleid: besluit is leeg; noem het lokale besluit dat de waarde vaststelt")
 
 
 @dataclass(frozen=True)
@@ -337,8 +338,8 @@ class Settings:
     def served(self) -> tuple[str, ...]:
         """The municipalities served; refuses when none are set, instead of widening to everyone."""
         if not self.gemeenten:
-            raise SettingsError("which gemeenten are served? Set INBEELD_GEMEENTEN (e.g. 0363), "
-                                "`gemeenten` in inbeeld.toml or --gemeenten")
+            raise SettingsError("welke gemeenten worden bediend? Zet INBEELD_GEMEENTEN (bijvoorbeeld 0363), "
+                                "`gemeenten` in inbeeld.toml of --gemeenten")
         return self.gemeenten
 
     def ensure_data_dir(self) -> Path:
@@ -361,8 +362,8 @@ _NOT_KEYS = {"config_file", "gebruiker"}  # who acts comes from --by / INBEELD_G
 
 # -- checking a table against a section ------------------------------------------------------------
 
-_KIND = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-         Path: "a path", date: "a date (2026-12-24)"}
+_KIND = {str: "tekst", int: "een geheel getal", float: "een getal", bool: "true of false",
+         Path: "een pad", date: "een datum (2026-12-24)"}
 
 
 def _where(path: str) -> str:
@@ -388,7 +389,7 @@ def _scalar(kind: type, value: Any, path: str) -> Any:
     else:
         ok = isinstance(value, str)
     if not ok:
-        raise SettingsError(f"{_where(path)} must be {_KIND[kind]}, not {value!r}")
+        raise SettingsError(f"{_where(path)} moet {_KIND[kind]} zijn, niet {value!r}")
     return value
 
 
@@ -410,16 +411,16 @@ def _value(kind: Any, value: Any, path: str) -> Any:
         if isinstance(value, str) and item is str:
             value = [value]
         if not isinstance(value, list):
-            raise SettingsError(f"{_where(path)} must be a list, not {value!r}")
+            raise SettingsError(f"{_where(path)} moet een lijst zijn, niet {value!r}")
         return tuple(_value(item, entry, f"{path}[{i}]") for i, entry in enumerate(value))
     if origin is dict:
         item = typing.get_args(kind)[1]
         if not isinstance(value, dict):
-            raise SettingsError(f"{_where(path)} must be a table, not {value!r}")
+            raise SettingsError(f"{_where(path)} moet een tabel zijn, niet {value!r}")
         return {str(key): _value(item, entry, f"{path}.{key}") for key, entry in value.items()}
     if is_dataclass(kind):
         if not isinstance(value, dict):
-            raise SettingsError(f"{_where(path)} must be a table, not {value!r}")
+            raise SettingsError(f"{_where(path)} moet een tabel zijn, niet {value!r}")
         return kind(**_section(kind, value, path))
     return _scalar(kind, value, path)
 
@@ -429,12 +430,12 @@ def _section(kind: type, table: dict[str, Any], path: str) -> dict[str, Any]:
     known = [f.name for f in fields(kind) if f.name not in _NOT_KEYS]
     for key in table:
         if key not in known:
-            raise SettingsError(f"{_where(f'{path}.{key}' if path else key)}: unknown key"
-                                f"{f' in [{path}]' if path else ''}; known: {', '.join(known)}")
+            raise SettingsError(f"{_where(f'{path}.{key}' if path else key)}: onbekende sleutel"
+                                f"{f' in [{path}]' if path else ''}; bekend: {', '.join(known)}")
     missing = [f.name for f in fields(kind) if f.name not in table and f.name in known
                and f.default is MISSING and f.default_factory is MISSING]
     if missing:
-        raise SettingsError(f"{_where(path)}: {', '.join(missing)} is required")
+        raise SettingsError(f"{_where(path)}: {', '.join(missing)} ontbreekt")
     defaults = {f.name: f.default for f in fields(kind)}
     result = {}
     for key, value in table.items():
@@ -477,7 +478,7 @@ def _parse_gemeenten(value: str | list | tuple | None) -> tuple[str, ...]:
     codes = tuple(str(item).strip().zfill(4) for item in items if str(item).strip())
     bad = [code for code in codes if not (code.isdigit() and len(code) == 4)]
     if bad:
-        raise SettingsError(f"gemeenten: {', '.join(bad)} is not a four-digit gemeentecode")
+        raise SettingsError(f"gemeenten: {', '.join(bad)} is geen gemeentecode van vier cijfers")
     return codes
 
 
@@ -487,13 +488,13 @@ def read_config(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             config = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        raise SettingsError(f"{path}: geen geldige TOML: {exc}") from None
     inner = config.pop("inbeeld", {})
     if not isinstance(inner, dict):
-        raise SettingsError(f"{path}: inbeeld must be a table")
+        raise SettingsError(f"{path}: inbeeld moet een tabel zijn")
     twice = sorted(set(inner) & set(config))
     if twice:
-        raise SettingsError(f"{path}: {', '.join(twice)} given both at the top and under [inbeeld]")
+        raise SettingsError(f"{path}: {', '.join(twice)} staat zowel bovenaan als onder [inbeeld]")
     return {**config, **inner}
 
 

@@ -50,19 +50,19 @@ to = ["beheer@voorbeeldstad.nl"]
 
 
 @pytest.mark.parametrize("text,message", [
-    ("foo = 1\n", r"foo: unknown key; known: data_dir"),
+    ("foo = 1\n", r"foo: onbekende sleutel; bekend: data_dir"),
     ("[letters.kantoor]\nburgemeester = 'X'\n",
-     r"letters\.kantoor\.burgemeester: unknown key in \[letters\.kantoor\]"),
+     r"letters\.kantoor\.burgemeester: onbekende sleutel in \[letters\.kantoor\]"),
     ("[reports.kpi]\nafsluiten_binnen_weken = 'twaalf'\n",
-     r"reports\.kpi\.afsluiten_binnen_weken must be a whole number, not 'twaalf'"),
-    ("closing_days = ['24-12-2026']\n", r"closing_days\[0\] must be a date"),
-    ("letters_pdf = 'nee'\n", "letters_pdf must be true or false"),
+     r"reports\.kpi\.afsluiten_binnen_weken moet een geheel getal zijn, niet 'twaalf'"),
+    ("closing_days = ['24-12-2026']\n", r"closing_days\[0\] moet een datum"),
+    ("letters_pdf = 'nee'\n", "letters_pdf moet true of false zijn"),
     ("[[reports.werklijst.toewijzing]]\nrol = 'RMC'\n",
-     r"reports\.werklijst\.toewijzing\[0\]: naam is required"),
-    ("[web]\nport = '80'\n", r"web\.port must be a whole number"),
-    ("gemeenten = ['Utrecht']\n", "gemeenten: Utrecht is not a four-digit gemeentecode"),
-    ("letters_pdf = false\n[inbeeld]\nletters_pdf = true\n", "letters_pdf given both"),
-    ("[letters\n", "not valid TOML"),
+     r"reports\.werklijst\.toewijzing\[0\]: naam ontbreekt"),
+    ("[web]\nport = '80'\n", r"web\.port moet een geheel getal zijn"),
+    ("gemeenten = ['Utrecht']\n", "gemeenten: Utrecht is geen gemeentecode van vier cijfers"),
+    ("letters_pdf = false\n[inbeeld]\nletters_pdf = true\n", "letters_pdf staat zowel bovenaan"),
+    ("[letters\n", "geen geldige TOML"),
 ])
 def test_a_bad_key_or_value_is_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message) as raised:
@@ -81,5 +81,5 @@ def test_commands_stop_with_the_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "cases", "list"],
                                 env={"INBEELD_CONFIG": str(path)})
     assert result.exit_code == 1
-    assert "reports.kpi.afsluiten_binnen_weken must be a whole number" in result.output
+    assert "reports.kpi.afsluiten_binnen_weken moet een geheel getal zijn" in result.output
     assert "Traceback" not in result.output

@@ -723,7 +723,7 @@ def test_office_details_come_from_inbeeld_toml(tmp_path: Path) -> None:
     missing = config.ontbreekt()
     assert "letters.kantoor.retouradres" in missing and "letters.kantoor.gemeente" not in missing
     config_file.write_text('[inbeeld.letters.kantoor]\nburgemeester = "X"\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"letters\.kantoor\.burgemeester: unknown key"):
+    with pytest.raises(SettingsError, match=r"letters\.kantoor\.burgemeester: onbekende sleutel"):
         load_settings(environ={"INBEELD_CONFIG": str(config_file)})
 
 

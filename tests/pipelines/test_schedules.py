@@ -61,9 +61,9 @@ def test_schedules_are_configurable_in_inbeeld_toml(tmp_path: Path) -> None:
     settings = Settings.from_table({"schedules": overrides}, data_dir=tmp_path)
     assert FLOWS["weekly"].schedule(settings) == FlowSchedule("30 5 * * 1", "Europe/Amsterdam", False)
     assert FLOWS["daily"].schedule(settings).timezone == "UTC"
-    with pytest.raises(SettingsError, match=r"schedules\.daily\.at: unknown key"):
+    with pytest.raises(SettingsError, match=r"schedules\.daily\.at: onbekende sleutel"):
         Settings.from_table({"schedules": {"daily": {"at": "02:00"}}})
-    with pytest.raises(SettingsError, match=r"schedules\.weekly\.active must be true or false"):
+    with pytest.raises(SettingsError, match=r"schedules\.weekly\.active moet true of false zijn"):
         Settings.from_table({"schedules": {"weekly": {"active": "no"}}})
 
 

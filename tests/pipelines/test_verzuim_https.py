@@ -168,7 +168,7 @@ def test_configuration_from_settings_and_environment(tmp_path: Path) -> None:
     assert EndpointConfig.from_settings(Settings(data_dir=tmp_path), environ={}) is None
     with pytest.raises(VerzuimEndpointError, match="client certificate"):
         EndpointConfig.from_settings(Settings(data_dir=tmp_path), environ={"INBEELD_VERZUIM_URL": "https://x"})
-    with pytest.raises(SettingsError, match=r"verzuim_https\.pasword: unknown key"):
+    with pytest.raises(SettingsError, match=r"verzuim_https\.pasword: onbekende sleutel"):
         Settings.from_table({"verzuim_https": {"url": "https://x", "client_cert": "c.pem",
                                                "pasword": "oops"}})
 

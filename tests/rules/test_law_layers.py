@@ -137,10 +137,10 @@ def test_a_gemeente_sets_its_own_wait_in_inbeeld_toml(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text,message", [
     ('[beleid.rmc_leeftijd]\nwaarde = 30\nbesluit = "x"\n',
-     "beleid.rmc_leeftijd: unknown key in \\[beleid\\]"),
-    ('[beleid.marge_na_vestiging]\nwaarde = 6\n', "besluit is required"),
-    ('[beleid.marge_na_vestiging]\nwaarde = "zes"\nbesluit = "x"\n', "waarde must be a whole number"),
-    ('[beleid.marge_na_vestiging]\nwaarde = 6\nbesluit = " "\n', "besluit is empty"),
+     "beleid.rmc_leeftijd: onbekende sleutel in \\[beleid\\]"),
+    ('[beleid.marge_na_vestiging]\nwaarde = 6\n', "besluit ontbreekt"),
+    ('[beleid.marge_na_vestiging]\nwaarde = "zes"\nbesluit = "x"\n', "waarde moet een geheel getal zijn"),
+    ('[beleid.marge_na_vestiging]\nwaarde = 6\nbesluit = " "\n', "besluit is leeg"),
 ])
 def test_a_bad_local_policy_stops_with_the_key(tmp_path: Path, text: str, message: str) -> None:
     config = tmp_path / "inbeeld.toml"
