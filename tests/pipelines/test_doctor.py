@@ -1,4 +1,5 @@
-"""`inbeeld doctor` on a healthy and on a broken installation: one line per check, ok/warning/error."""
+"""`inbeeld doctor` on a healthy and on a broken installation: one line per check, in Dutch (ok,
+waarschuwing, fout)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def _doctor(tmp_path: Path, config: str, env: dict[str, str]) -> tuple[int, dict
                                                        "INBEELD_GEMEENTEN": "", **env})
     lines = {}
     for line in result.output.splitlines():
-        level, check, message = line[:8].strip(), line[8:20].strip(), line[20:]
+        level, check, message = line[:14].strip(), line[14:28].strip(), line[28:]
         lines[check] = (level, message)
     return result.exit_code, lines
 
@@ -81,20 +82,20 @@ def test_a_healthy_installation(tmp_path: Path, prefect_api: str) -> None:
     code, lines = _doctor(tmp_path, f'gemeenten = ["0363"]\n[verzuim_https]\nurl = "https://loket.example"\n'
                           f'client_cert = "{cert}"\n' + OFFICE_TEXT, {"PREFECT_API_URL": prefect_api})
     assert code == 0, lines
-    assert list(lines) == ["settings", "gemeenten", "letters", "registers", "staging", "disk", "libreoffice",
-                           "chromium", "prefect", "certificate"]
-    for check in ("settings", "gemeenten", "letters", "registers", "staging", "prefect", "certificate"):
+    assert list(lines) == ["instellingen", "gemeenten", "brieven", "registers", "staging", "schijf",
+                           "libreoffice", "chromium", "prefect", "certificaat"]
+    for check in ("instellingen", "gemeenten", "brieven", "registers", "staging", "prefect", "certificaat"):
         assert lines[check][0] == "ok", (check, lines[check])
-    assert "(newest)" in lines["registers"][1] and "0 import(s)" in lines["staging"][1]
-    assert "healthy" in lines["prefect"][1]
-    assert lines["letters"][1] == "Gemeente Teststad, Team Leerplicht en Doorstroompunt"
+    assert "(nieuwste)" in lines["registers"][1] and "0 import(s)" in lines["staging"][1]
+    assert "gezond" in lines["prefect"][1]
+    assert lines["brieven"][1] == "Gemeente Teststad, Team Leerplicht en Doorstroompunt"
 
 
 def test_letters_without_an_office_are_an_error(tmp_path: Path) -> None:
     """No placeholder office: without [letters] the doctor names what a letter needs."""
     code, lines = _doctor(tmp_path, 'gemeenten = ["0363"]\n', {"PREFECT_API_URL": "http://127.0.0.1:9/api"})
-    assert code == 1 and lines["letters"][0] == "error"
-    assert "letters.kantoor.retouradres" in lines["letters"][1] and "Voorbeeld" not in lines["letters"][1]
+    assert code == 1 and lines["brieven"][0] == "fout"
+    assert "letters.kantoor.retouradres" in lines["brieven"][1] and "Voorbeeld" not in lines["brieven"][1]
 
 
 def test_a_broken_installation(tmp_path: Path) -> None:
@@ -107,12 +108,12 @@ def test_a_broken_installation(tmp_path: Path) -> None:
     code, lines = _doctor(tmp_path, "[reports.kpi]\nafsluiten_binnen_weken = 'twaalf'\n",
                           {"PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"})
     assert code == 1
-    assert lines["settings"][0] == "error"
-    assert "reports.kpi.afsluiten_binnen_weken must be a whole number" in lines["settings"][1]
-    assert lines["gemeenten"][0] == "error"
-    assert lines["registers"][0] == "error" and "ffffffffffff" in lines["registers"][1]
-    assert lines["staging"][0] == "error"
-    assert lines["prefect"][0] == "error" and "does not answer" in lines["prefect"][1]
+    assert lines["instellingen"][0] == "fout"
+    assert "reports.kpi.afsluiten_binnen_weken moet een geheel getal zijn" in lines["instellingen"][1]
+    assert lines["gemeenten"][0] == "fout"
+    assert lines["registers"][0] == "fout" and "ffffffffffff" in lines["registers"][1]
+    assert lines["staging"][0] == "fout"
+    assert lines["prefect"][0] == "fout" and "antwoordt niet" in lines["prefect"][1]
 
 
 @pytest.mark.parametrize("days,level", [(365, "ok"), (29, "warning"), (1, "warning"), (-1, "error")])
@@ -126,4 +127,4 @@ def test_a_missing_certificate_is_an_error(tmp_path: Path) -> None:
     missing = str(tmp_path / "n")
     settings = Settings.from_table({"verzuim_https": {"url": "https://x", "client_cert": missing}})
     finding = check_certificate(settings)
-    assert finding.level == "error" and "is not a file" in finding.message
+    assert finding.level == "error" and "is geen bestand" in finding.message
