@@ -61,8 +61,8 @@ def serve_command(settings: Settings, flows: tuple[str, ...], api_url: str | Non
     during office hours; all Europe/Amsterdam, changeable under [schedules.NAME] in inbeeld.toml.
     """
     settings.ensure_data_dir()
-    click.echo(f"inbeeld serve: data directory {settings.data_dir.resolve()}, "
-               f"flows {', '.join(flows or FLOW_NAMES)}; loading Prefect ...")
+    click.echo(f"inbeeld serve: datamap {settings.data_dir.resolve()}, "
+               f"flows {', '.join(flows or FLOW_NAMES)}; Prefect wordt geladen ...")
     _prepare_environment(settings)
     from pipelines.deployments import build_deployments
     from pipelines.serve import serve_deployments
@@ -120,22 +120,21 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
     if flow_name in ("weekly", "monthly"):
         arguments["strict"] = strict
     elif strict:
-        raise click.UsageError("--strict applies to the weekly and monthly flows")
+        raise click.UsageError("--strict geldt alleen voor de flows weekly en monthly")
     if flow_name == "weekly":
         arguments["inbox"] = str(inbox) if inbox else None
     elif inbox:
-        raise click.UsageError("--inbox applies to the weekly flow only")
+        raise click.UsageError("--inbox geldt alleen voor de flow weekly")
     try:
         counts = FLOWS[flow_name].flow()(**arguments)
     except RunLockHeld as exc:
-        click.echo(f"inbeeld run {flow_name}: not started, {exc}. Nothing was done; run it again when "
-                   "that run has finished.", err=True)
+        click.echo(f"Fout: inbeeld run {flow_name} is niet gestart, er is niets gedaan: {exc}", err=True)
         ctx.exit(EXIT_BUSY)
     except Exception as exc:  # the flow run's failure; Prefect's log of it has the traceback
-        click.echo(f"inbeeld run {flow_name} failed: {type(exc).__name__}: {exc}\n"
-                   "What to do: fix the cause named above and run it again (a rerun is safe: a refused "
-                   "file changed nothing). More detail: the same command with --verbose, the run's log "
-                   "in the Prefect UI, `inbeeld doctor`.", err=True)
+        click.echo(f"Fout: inbeeld run {flow_name} is mislukt: {type(exc).__name__}: {exc}\n"
+                   "Wat te doen: verhelp de oorzaak hierboven en start de run opnieuw (dat kan veilig: een "
+                   "geweigerd bestand heeft niets veranderd). Meer details: dezelfde opdracht met --verbose, "
+                   "het log van de run in de Prefect UI, `inbeeld doctor`.", err=True)
         ctx.exit(EXIT_FAILED)
     if not quiet:
         click.echo(summary_line(flow_name, counts))
@@ -144,11 +143,12 @@ def run_command(ctx: click.Context, flow_name: str, peildatum: datetime | None, 
         from pipelines.stores import COMPUTES, stale_deliveries
 
         warning = stale_deliveries(settings, day or today(), what=COMPUTES[flow_name])
-        click.echo(f"inbeeld run {flow_name}: {warning or 'stale deliveries'}", err=True)
+        click.echo(warning or "Waarschuwing: de leveringen zijn oud.", err=True)
     if counts.get("files_refused"):
-        click.echo(f"inbeeld run {flow_name} completed with refusals: {counts['files_refused']} file(s) set "
-                   f"aside in {run_catalog(settings).refused}, each with a .reden.txt saying why; fix them "
-                   "and put them back in the inbox.", err=True)
+        click.echo(f"Fout: inbeeld run {flow_name} is klaar, met geweigerde bestanden: "
+                   f"{counts['files_refused']} bestand(en) apart gezet in {run_catalog(settings).refused}, "
+                   "elk met een .reden.txt die zegt waarom; verbeter ze en zet ze terug in de inbox.",
+                   err=True)
         ctx.exit(EXIT_FAILED)
 
 
@@ -181,10 +181,11 @@ def demo(ctx: click.Context, out: str, persons: int) -> None:
         if "ephemeral Prefect API server" not in str(exc):
             raise
         raise click.ClickException(
-            f"{exc} The demo runs its flows on a temporary Prefect server, which did not answer within "
-            f"{os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s (a busy machine). Run it "
-            "again with a new --out, with PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=300, or against "
-            "a running server (PREFECT_API_URL; docs/running.md).") from None
+            f"{exc} De demo draait zijn flows op een tijdelijke Prefect-server, die niet binnen "
+            f"{os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s antwoordde (een drukke "
+            "machine). Start hem opnieuw met een nieuwe --out, met "
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=300, of tegen een draaiende server "
+            "(PREFECT_API_URL; docs/running.md).") from None
     click.echo(describe(result))
 
 

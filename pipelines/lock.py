@@ -38,10 +38,10 @@ class RunLockHeld(RuntimeError):
     def __init__(self, target: str, holder: LockHolder | None) -> None:
         self.target = target
         self.holder = holder
-        who = holder.describe() if holder else "another process (details unavailable)"
-        super().__init__(
-            f"another InBeeld run is working on {target}: {who}. "
-            "Wait until it has finished; a crashed run's lock is taken over automatically."
+        who = holder.describe() if holder else "een ander proces (zonder gegevens)"
+        super().__init__(  # in Dutch: `inbeeld run` shows it as it is (docs/running.md)
+            f"er werkt al een andere InBeeld-run aan {target}: {who}. "
+            "Wacht tot die klaar is; het slot van een vastgelopen run wordt vanzelf overgenomen."
         )
 
 
@@ -60,7 +60,7 @@ class LockHolder:
         return cls(os.getpid(), socket.gethostname(), since, purpose)
 
     def describe(self) -> str:
-        return f"{self.purpose!r} pid {self.pid} on host {self.host} since {self.since}"
+        return f"{self.purpose!r}, pid {self.pid} op host {self.host}, sinds {self.since}"
 
     def compact(self) -> str:
         """A one-word-per-field form that fits PostgreSQL's 63-character application_name."""

@@ -40,7 +40,7 @@ def test_inbeeld_run_writes_nothing_others_can_read_and_ends_with_refusals_for_c
     weekly = CliRunner().invoke(main, ["--data-dir", str(data), "--gemeenten", "0363", "run", "weekly",
                                        "--peildatum", "2026-09-07"])
     assert weekly.exit_code == 1, weekly.output
-    assert "weekly completed with refusals: 1 file(s)" in weekly.output
+    assert "inbeeld run weekly is klaar, met geweigerde bestanden: 1 bestand(en)" in weekly.output
     monthly = CliRunner().invoke(main, ["--data-dir", str(data), "--gemeenten", "0363", "run", "monthly",
                                         "--peildatum", "2026-10-01"])
     assert monthly.exit_code == 0, monthly.output

@@ -54,7 +54,7 @@ def test_a_second_process_is_refused_and_told_who_holds_the_lock(tmp_path: Path,
     message = str(refused.value)
     assert f"pid {holder.pid}" in message
     assert socket.gethostname() in message
-    assert "'weekly'" in message and "since 20" in message
+    assert "'weekly'" in message and "sinds 20" in message
     assert refused.value.holder == LockHolder.parse((tmp_path / "inbeeld.lock").read_text())
 
 

@@ -44,8 +44,8 @@ def test_a_failure_is_one_message_and_exit_1(prefect_harness: str, tmp_path: Pat
     (tmp_path / "staging.duckdb").write_bytes(b"not a DuckDB database, a damaged disk" * 100)
     done = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-07")
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.startswith("inbeeld run weekly failed: ") and "staging.duckdb" in done.stderr
-    assert "What to do:" in done.stderr
+    assert done.stderr.startswith("Fout: inbeeld run weekly is mislukt: ") and "staging.duckdb" in done.stderr
+    assert "Wat te doen:" in done.stderr
     assert "| INFO" not in done.stderr and "| ERROR" not in done.stderr and "Traceback" not in done.stderr
     assert "leaked" not in done.stderr  # stderr is not muted at exit: nothing is left to hide
 
@@ -59,7 +59,7 @@ def test_a_refused_file_completes_the_run_with_refusals_and_exit_1(prefect_harne
     _duo_c(inbox / "duo-C-G0363-20260907.csv").write_text("NOT;A;DUO;HEADER\n1;2;3;4\n")
     done = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-07")
     assert done.returncode == 1 and done.stdout.startswith("weekly summary: "), done.stderr
-    assert "completed with refusals: 1 file(s) set aside" in done.stderr
+    assert "is klaar, met geweigerde bestanden: 1 bestand(en) apart gezet" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -74,12 +74,13 @@ def test_a_run_on_old_deliveries_says_so_and_strict_fails(prefect_harness: str, 
     done = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-21", "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
-    assert done.stderr.startswith("inbeeld run weekly: Warning: the newest BRP delivery is of 2026-09-07, "
-                                  "14 days before the peildatum 2026-09-21")
-    assert "the signals, cases and letters rest on old data" in done.stderr
+    assert done.stderr.startswith("Waarschuwing: de nieuwste BRP-levering is van 7 september 2026, "
+                                  "14 dagen voor de peildatum 21 september 2026")
+    assert "de signalen, dossiers en brieven berusten op oude gegevens" in done.stderr
     strict = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-21", "--strict")
     assert strict.returncode == 1 and strict.stdout == ""
-    assert strict.stderr.startswith("inbeeld run weekly failed: StaleDeliveries: stale deliveries: ")
+    assert strict.stderr.startswith("Fout: inbeeld run weekly is mislukt: StaleDeliveries: "
+                                    "de leveringen zijn te oud: ")
     fresh = _run(prefect_harness, tmp_path, "weekly", "--peildatum", "2026-09-14", "--strict")
     assert fresh.returncode == 0 and fresh.stderr == "" and "stale_deliveries" not in fresh.stdout
 
