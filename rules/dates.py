@@ -74,9 +74,9 @@ def parse_date(value: str) -> date:
             y, m, d = parts if order == "ymd" else parts[::-1]
             try:
                 return date(y, m, d)
-            except ValueError as exc:
-                raise ValueError(f"{value!r} is not a real date ({exc})") from None
-    raise ValueError(f"{value!r} is not a date: use jjjj-mm-dd, jjjjmmdd or dd-mm-jjjj")
+            except ValueError:
+                raise ValueError(f"{value!r} is geen bestaande datum") from None
+    raise ValueError(f"{value!r} is geen datum: gebruik jjjj-mm-dd, jjjjmmdd of dd-mm-jjjj")
 
 
 def anniversary(birth: date, years: int) -> date:
@@ -126,17 +126,17 @@ class PartialDate:
     def __post_init__(self) -> None:
         y, m, d = self.year, self.month, self.day
         if y is None and (m is not None or d is not None):
-            raise ValueError("a birth date with an unknown year cannot have a known month or day")
+            raise ValueError("bij een onbekend jaar kunnen maand en dag niet bekend zijn")
         if m is None and d is not None:
-            raise ValueError("a birth date with an unknown month cannot have a known day")
+            raise ValueError("bij een onbekende maand kan de dag niet bekend zijn")
         if y is not None and not 1 <= y <= 9999:
-            raise ValueError(f"year {y} is out of range")
+            raise ValueError(f"jaar {y} bestaat niet")
         if m is not None and not 1 <= m <= 12:
-            raise ValueError(f"month {m} is out of range")
+            raise ValueError(f"maand {m} bestaat niet")
         if d is not None:
             last = calendar.monthrange(y, m)[1]  # type: ignore[arg-type]
             if not 1 <= d <= last:
-                raise ValueError(f"{y:04d}-{m:02d} has no day {d}")
+                raise ValueError(f"{y:04d}-{m:02d} heeft geen dag {d}")
 
     # -- construction -------------------------------------------------------------------------
 
@@ -163,14 +163,14 @@ class PartialDate:
             parts = text.split("-")[::-1]
         else:
             raise ValueError(
-                f"{value!r} is not a birth date: use jjjjmmdd, jjjj-mm-dd, dd-mm-jjjj or jjjj, "
-                "with 00 for an unknown day, month or year"
+                f"{value!r} is geen geboortedatum: gebruik jjjjmmdd, jjjj-mm-dd, dd-mm-jjjj of jjjj, "
+                "met 00 voor een onbekende dag, maand of jaar"
             )
         numbers = [int(p) for p in parts] + [0] * (3 - len(parts))
         try:
             return cls.from_parts(*numbers)
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a valid birth date: {exc}") from None
+            raise ValueError(f"{value!r} is geen geldige geboortedatum: {exc}") from None
 
     @classmethod
     def from_haal_centraal(cls, datum: Mapping[str, Any] | str) -> PartialDate:

@@ -78,24 +78,26 @@ class Parameter:
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
-            raise ValueError(f"parameter {self.name}: unknown unit {self.unit!r} (one of {sorted(UNITS)})")
+            raise ValueError(f"parameter {self.name}: onbekende eenheid {self.unit!r} "
+                             f"(een van {sorted(UNITS)})")
         if self.layer and self.layer not in LAYERS:
-            raise ValueError(f"parameter {self.name}: unknown layer {self.layer!r} "
-                             f"(one of {', '.join(LAYERS)})")
+            raise ValueError(f"parameter {self.name}: onbekende laag {self.layer!r} "
+                             f"(een van {', '.join(LAYERS)})")
         if not self.values:
-            raise ValueError(f"parameter {self.name}: no values")
+            raise ValueError(f"parameter {self.name}: geen waarden")
         for earlier, later in zip(self.values, self.values[1:], strict=False):
             if later.since == earlier.since:
-                raise ValueError(f"parameter {self.name}: two values from {later.since.isoformat()} "
-                                 "(their date ranges overlap)")
+                raise ValueError(f"parameter {self.name}: twee waarden vanaf {later.since.isoformat()} "
+                                 "(hun perioden overlappen)")
             if later.since < earlier.since:
-                raise ValueError(f"parameter {self.name}: values must be in increasing date order")
+                raise ValueError(f"parameter {self.name}: de waarden moeten op oplopende datum staan")
         for item in self.values:
             expected = {"maand-dag": MaandDag, "tekst": str}.get(self.unit, int)
             if not isinstance(item.value, expected) or isinstance(item.value, bool) or item.value == "":
-                raise ValueError(f"parameter {self.name}: value {item.value!r} is not a {self.unit}")
+                raise ValueError(f"parameter {self.name}: de waarde {item.value!r} is geen {self.unit}")
             if not item.reference.strip():
-                raise ValueError(f"parameter {self.name}: the value from {item.since} has no legal reference")
+                raise ValueError(f"parameter {self.name}: de waarde vanaf {item.since} heeft geen "
+                                 "wettelijke bron")
 
     @property
     def first_date(self) -> date:
@@ -111,8 +113,8 @@ class Parameter:
                 break
         if found is None:
             raise ParameterError(
-                f"parameter {self.name!r} has no value on {on.isoformat()}: its first value holds from "
-                f"{format_nl(self.first_date)} (InBeeld does not encode the law before that day)"
+                f"parameter {self.name!r} heeft geen waarde op {format_nl(on)}: de eerste waarde geldt "
+                f"vanaf {format_nl(self.first_date)} (InBeeld kent de wet van vóór die dag niet)"
             )
         return found
 
@@ -143,7 +145,7 @@ class Parameters:
             return self.by_name[name]
         except KeyError:
             raise ParameterError(
-                f"unknown parameter {name!r}; known: {', '.join(sorted(self.by_name))}"
+                f"onbekende parameter {name!r}; bekend: {', '.join(sorted(self.by_name))}"
             ) from None
 
     def names(self) -> list[str]:
@@ -175,11 +177,11 @@ class Parameters:
         for name, local in overrides.items():
             parameter = self.parameter(name)
             if parameter.layer != LOCAL_LAYER or name in NOT_OVERRIDABLE:
-                raise ParameterError(f"parameter {name!r} is not local policy ({parameter.layer or 'no'} "
-                                     "layer): inbeeld.toml cannot override it")
+                raise ParameterError(f"parameter {name!r} is geen lokaal beleid (laag "
+                                     f"{parameter.layer or 'geen'}): inbeeld.toml kan hem niet wijzigen")
             if not local.reference.strip():
-                raise ParameterError(f"inbeeld.toml: beleid.{name} has no besluit (the local decision "
-                                     "that sets it)")
+                raise ParameterError(f"inbeeld.toml: beleid.{name} heeft geen besluit (het lokale besluit "
+                                     "dat de waarde vaststelt)")
             reference = f"Lokaal beleid (inbeeld.toml, beleid.{name}): {local.reference}"
             item = DatedValue(local.since or parameter.first_date, local.value, reference, local=True)
             kept = [] if local.since is None else [v for v in parameter.values if v.since < local.since]
@@ -228,7 +230,7 @@ def _parse_value(name: str, unit: str, raw: Any) -> ParameterValue:
             month, day = (int(part) for part in str(raw).split("-"))
             date(2000, month, day)  # a leap year, so 02-29 is accepted
         except ValueError:
-            raise ValueError(f"parameter {name}: {raw!r} is not a day of the year (MM-DD)") from None
+            raise ValueError(f"parameter {name}: {raw!r} is geen dag van het jaar (MM-DD)") from None
         return MaandDag(month, day)
     return raw
 
@@ -236,14 +238,14 @@ def _parse_value(name: str, unit: str, raw: Any) -> ParameterValue:
 def _parameter(name: str, spec: Any, layer: str = "", source: str = "",
                header: Mapping[str, Any] | None = None) -> Parameter:
     if not isinstance(spec, Mapping):
-        raise ValueError(f"parameter {name}: must be a table with [[{name}.values]]")
+        raise ValueError(f"parameter {name}: moet een tabel zijn met [[{name}.values]]")
     unit = spec.get("unit", "")
     header = header or {}
     values = []
     for raw in spec.get("values", []):
         since = raw.get("since")
         if not isinstance(since, date):
-            raise ValueError(f"parameter {name}: `since` must be a TOML date, got {since!r}")
+            raise ValueError(f"parameter {name}: `since` moet een TOML-datum zijn, niet {since!r}")
         values.append(DatedValue(
             since=since,
             value=_parse_value(name, unit, raw.get("value")),
@@ -277,7 +279,7 @@ def load_law(root: str | Path = LAW_DIR) -> Parameters:
         relative = path.relative_to(root).as_posix()
         layer = relative.split("/")[0] if "/" in relative else ""
         if layer not in LAYERS:
-            raise ValueError(f"{relative}: not in a layer folder ({', '.join(LAYERS)})")
+            raise ValueError(f"{relative}: staat niet in de map van een laag ({', '.join(LAYERS)})")
         try:
             with path.open("rb") as handle:
                 parsed = parameters_from_mapping(tomllib.load(handle), layer, relative)
@@ -285,8 +287,8 @@ def load_law(root: str | Path = LAW_DIR) -> Parameters:
             raise ValueError(f"rules/law/{relative}: {exc}") from None
         for name, parameter in parsed.by_name.items():
             if name in found:
-                raise ValueError(f"rules/law/{relative}: parameter {name} is already declared in "
-                                 f"rules/law/{found[name].source} (one parameter, one file)")
+                raise ValueError(f"rules/law/{relative}: parameter {name} staat al in "
+                                 f"rules/law/{found[name].source} (één parameter, één bestand)")
             found[name] = parameter
     return Parameters(found)
 

@@ -77,7 +77,7 @@ def test_a_case_is_worked_from_the_command_line(run, case_id: int, db_url: str, 
     (["cases", "act", "4242", "letter"], 1, "Dossier 4242 bestaat niet."),
     (["cases", "act", "{id}", "letter", "--reden", "999"], 1, "Deze aanleiding hoort niet bij dit dossier."),
     (["cases", "act", "{id}", "spijbelen"], 1, "Onbekende actie 'spijbelen'"),
-    (["cases", "act", "{id}", "letter", "--date", "2026-02-30"], 2, "not a real date"),
+    (["cases", "act", "{id}", "letter", "--date", "2026-02-30"], 2, "is geen bestaande datum"),
     (["cases", "list", "--status", "half"], 2, "half"),
 ])
 def test_refusals_exit_1_and_usage_errors_exit_2(run, case_id: int, args: list[str], code: int,

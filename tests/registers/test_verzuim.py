@@ -63,7 +63,7 @@ def test_new_meldingen_are_registered_once_and_updates_keep_the_gemeentes_status
 @pytest.mark.parametrize("bad, message", [
     ({"persoonsnummer": "123456789"}, "elfproef"),
     ({"soort": "SPIJBELEN"}, "unknown soort verzuim"),
-    ({"begindatum": "31-02-2026"}, "not a real date"),
+    ({"begindatum": "31-02-2026"}, "is geen bestaande datum"),
     ({"einddatum": "2026-08-01"}, "lies before"),
     ({"meldingsnummer": ""}, "meldingsnummer is required"),
 ])

@@ -82,10 +82,10 @@ def test_peildatum_defaults_to_today() -> None:
 
 @pytest.mark.parametrize("args,message", [
     (["--geboortedatum", "2015-02-30"], "Ongeldige waarde voor '--geboortedatum'"),
-    (["--geboortedatum", "gisteren"], "is not a birth date"),
+    (["--geboortedatum", "gisteren"], "is geen geboortedatum"),
     (["--geboortedatum", "2015-09-02", "--peildatum", "2020-13-01"], "Ongeldige waarde voor '--peildatum'"),
     (["--geboortedatum", "2015-09-02", "--sk-datum", "2020"], "Ongeldige waarde voor '--sk-datum'"),
-    (["--geboortedatum", "2015-09-02", "--peildatum", "2001-01-01"], "no value on 2001-01-01"),
+    (["--geboortedatum", "2015-09-02", "--peildatum", "2001-01-01"], "geen waarde op 1 januari 2001"),
     ([], "De optie '--geboortedatum' ontbreekt"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(args: list[str], message: str) -> None:

@@ -91,13 +91,13 @@ def test_a_well_formed_law_is_read(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("files,message", [
     ({"wet/lpw.toml": LEERPLICHT.replace('reference = "Leerplichtwet 1969 art. 3 lid 1"\n', "")},
-     "rules/law/wet/lpw.toml: parameter leerplicht_startleeftijd: the value from 1985-08-01 has no legal"),
+     "rules/law/wet/lpw.toml: parameter leerplicht_startleeftijd: de waarde vanaf 1985-08-01 heeft geen"),
     ({"wet/lpw.toml": LEERPLICHT, "wet/lpw2.toml": LEERPLICHT},
-     "lpw2.toml: parameter leerplicht_startleeftijd is already declared in rules/law/wet/lpw.toml"),
+     "lpw2.toml: parameter leerplicht_startleeftijd staat al in rules/law/wet/lpw.toml"),
     ({"wet/lpw.toml": LEERPLICHT + LEERPLICHT.split("\n\n")[2].replace("value = 5", "value = 6")},
-     "two values from 1985-08-01"),
-    ({"lpw.toml": LEERPLICHT}, "lpw.toml: not in a layer folder"),
-    ({"gemeente/lpw.toml": LEERPLICHT}, "not in a layer folder"),
+     "twee waarden vanaf 1985-08-01"),
+    ({"lpw.toml": LEERPLICHT}, "lpw.toml: staat niet in de map van een laag"),
+    ({"gemeente/lpw.toml": LEERPLICHT}, "staat niet in de map van een laag"),
 ])
 def test_the_loader_refuses_a_faulty_law(tmp_path: Path, files: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -107,9 +107,9 @@ def test_the_loader_refuses_a_faulty_law(tmp_path: Path, files: dict[str, str], 
 def test_inbeeld_toml_can_override_every_local_policy_value_and_nothing_else() -> None:
     local = {n for n in PARAMETERS.names() if PARAMETERS.parameter(n).layer == LOCAL_LAYER}
     assert set(BeleidSettings().__dataclass_fields__) == local - NOT_OVERRIDABLE
-    with pytest.raises(ParameterError, match="rmc_leeftijd.*not local policy"):
+    with pytest.raises(ParameterError, match="rmc_leeftijd.*geen lokaal beleid"):
         PARAMETERS.with_local_policy({"rmc_leeftijd": LocalValue(30, "raadsbesluit")})
-    with pytest.raises(ParameterError, match="bewaartermijn_audit.*not local policy"):
+    with pytest.raises(ParameterError, match="bewaartermijn_audit.*geen lokaal beleid"):
         PARAMETERS.with_local_policy({"bewaartermijn_audit": LocalValue(7, "raadsbesluit")})
 
 

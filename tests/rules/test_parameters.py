@@ -49,12 +49,12 @@ def test_leerplicht_references_name_the_act_and_its_bwb_id() -> None:
 
 
 def test_unknown_name_is_a_clear_error() -> None:
-    with pytest.raises(ParameterError, match="unknown parameter 'rmc_age'.*rmc_leeftijd"):
+    with pytest.raises(ParameterError, match="onbekende parameter 'rmc_age'.*rmc_leeftijd"):
         value("rmc_age", D("2025-01-01"))
 
 
 def test_date_before_the_first_value_is_a_clear_error() -> None:
-    with pytest.raises(ParameterError, match=r"no value on 2007-07-31.*1 augustus 2007"):
+    with pytest.raises(ParameterError, match=r"geen waarde op 31 juli 2007.*1 augustus 2007"):
         value("kwalificatieplicht_leeftijd", D("2007-07-31"))
     assert value("kwalificatieplicht_leeftijd", D("2007-08-01")) == 18
 
@@ -90,11 +90,11 @@ def test_segments_cut_at_every_change_of_any_parameter() -> None:
 
 
 @pytest.mark.parametrize("values,unit,message", [
-    ((), "jaar", "no values"),
-    ((DatedValue(D("2020-01-01"), 1, "r"), DatedValue(D("2019-01-01"), 2, "r")), "jaar", "increasing"),
-    ((DatedValue(D("2020-01-01"), 1, "r"),), "eeuwen", "unknown unit"),
-    ((DatedValue(D("2020-01-01"), 1, " "),), "jaar", "no legal reference"),
-    ((DatedValue(D("2020-01-01"), "5", "r"),), "jaar", "is not a jaar"),
+    ((), "jaar", "geen waarden"),
+    ((DatedValue(D("2020-01-01"), 1, "r"), DatedValue(D("2019-01-01"), 2, "r")), "jaar", "oplopende datum"),
+    ((DatedValue(D("2020-01-01"), 1, "r"),), "eeuwen", "onbekende eenheid"),
+    ((DatedValue(D("2020-01-01"), 1, " "),), "jaar", "geen wettelijke bron"),
+    ((DatedValue(D("2020-01-01"), "5", "r"),), "jaar", "is geen jaar"),
 ])
 def test_parameter_validation(values: tuple, unit: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -104,7 +104,7 @@ def test_parameter_validation(values: tuple, unit: str, message: str) -> None:
 def test_bad_day_of_year_is_refused() -> None:
     data = {"schooljaar_start": {"unit": "maand-dag", "values": [
         {"since": D("2000-01-01"), "value": "13-01", "reference": "r"}]}}
-    with pytest.raises(ValueError, match="not a day of the year"):
+    with pytest.raises(ValueError, match="geen dag van het jaar"):
         parameters_from_mapping(data)
 
 
