@@ -43,7 +43,7 @@ class _Maand(click.ParamType):
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         match = _MONTH.match(str(value).strip())
         if not match:
-            self.fail(f"{value!r} is not a month: use jjjj-mm, e.g. 2026-10", param, ctx)
+            self.fail(f"{value!r} is geen maand: gebruik jjjj-mm, bijvoorbeeld 2026-10", param, ctx)
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
@@ -111,7 +111,8 @@ def _staging(settings: Settings) -> Iterator:
     from connectors.staging import Staging
 
     if not settings.staging_path.is_file():
-        raise click.ClickException(f"no staging store at {settings.staging_path}: import deliveries first")
+        raise click.ClickException(f"er is nog niets ingelezen ({settings.staging_path} bestaat niet): lees "
+                                   "eerst de leveringen in met `inbeeld import …`")
     with Staging(settings.staging_path, read_only=True) as staging:
         yield staging.con
 
@@ -262,7 +263,7 @@ def kpi_command(settings: Settings, maand: dt.date | None, jaar: int | None, pei
     """KPIs per LPA and team: verzuimmeldingen in behandeling within 5 school days and closed within
     the configured weeks, coloured green (>= 90 %), orange (80-90 %) and red (< 80 %)."""
     if maand is not None and jaar is not None:
-        raise click.UsageError("give --maand or --jaar, not both")
+        raise click.UsageError("geef --maand of --jaar, niet allebei")
     peildatum = peildatum or dt.date.today()
     if maand is not None:
         period, label = month_of(maand), f"{maand:%Y-%m}"
@@ -365,12 +366,13 @@ def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.d
     from reports import wetswijziging as ww
 
     if voorstel is not None and na is not None:
-        raise click.UsageError("give --na or --voorstel, not both")
+        raise click.UsageError("geef --na of --voorstel, niet allebei")
     if voor is None and na is None and voorstel is None:
-        raise click.UsageError("nothing to compare: give --voor DATUM, --na DATUM or --voorstel FILE")
-    if not settings.gemeenten:
-        raise click.ClickException("which gemeenten are served? Set INBEELD_GEMEENTEN (e.g. 0363), "
-                                   "`gemeenten` in inbeeld.toml or --gemeenten")
+        raise click.UsageError("niets om te vergelijken: geef --voor DATUM, --na DATUM of --voorstel BESTAND")
+    try:
+        settings.served()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     peildatum = peildatum or dt.date.today()
     try:
         law_before = ww.law_on(voor) if voor else ww.law_in_force(peildatum)

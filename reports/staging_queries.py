@@ -105,7 +105,7 @@ def enrolments_after(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataF
     person's `woongemeente`: the gemeentecode of the row DUO delivered last for them (a move or an
     emigration comes as a new or changed row, older rows keep the old code)."""
     if not _has_macro(con, "duo_inschrijvingen_op"):
-        raise NoData("the staging store holds no DUO enrolment deliveries")
+        raise NoData("er is nog geen DUO-levering van inschrijvingen ingelezen")
     columns = ", ".join(ENROLMENT_SELECT)
     return con.execute(
         f"SELECT {columns}, first(gemeentecode ORDER BY import_id DESC, line DESC) "
@@ -144,8 +144,8 @@ def vsv_basis(con: duckdb.DuckDBPyConnection, year: int, stand: dt.date | None =
         later = first_duo_delivery_after(con, cutoff) if as_of == cutoff else None
         if later is not None and later.peildatum <= Convenantjaar(year + 1).end:
             return VsvBasis(jaar, later, None, later.peildatum, nagekomen=True)
-        raise NoData(f"no DUO enrolment delivery dated after {format_nl(jaar.start)} and on or before "
-                     f"{format_nl(as_of)}: convenantjaar {jaar.label} cannot be computed")
+        raise NoData(f"er is geen DUO-levering van inschrijvingen van na {format_nl(jaar.start)} en op of "
+                     f"vóór {format_nl(as_of)}: convenantjaar {jaar.label} kan niet worden berekend")
     provisional = delivery.peildatum if delivery.peildatum < jaar.next_start else None
     return VsvBasis(jaar, delivery, provisional, as_of)
 
@@ -292,7 +292,7 @@ def latest_vsv_year(con: duckdb.DuckDBPyConnection, stand: dt.date | None = None
     Raises NoData when no convenantjaar can be computed."""
     dates = [d for d in duo_delivery_dates(con) if stand is None or d <= stand]
     if not dates:
-        raise NoData("the staging store holds no DUO enrolment deliveries")
+        raise NoData("er is nog geen DUO-levering van inschrijvingen ingelezen")
     newest = Convenantjaar.of(stand or max(dates)).year
     for year in range(newest, Convenantjaar.of(min(dates)).year - 2, -1):
         try:
@@ -300,8 +300,8 @@ def latest_vsv_year(con: duckdb.DuckDBPyConnection, stand: dt.date | None = None
         except NoData:
             continue
         return year
-    raise NoData(f"no convenantjaar can be computed from the DUO deliveries of {format_nl(min(dates))} "
-                 f"to {format_nl(max(dates))}")
+    raise NoData(f"uit de DUO-leveringen van {format_nl(min(dates))} tot en met {format_nl(max(dates))} "
+                 "kan geen convenantjaar worden berekend")
 
 
 def duo_report_rows(con: duckdb.DuckDBPyConnection,

@@ -39,7 +39,7 @@ import pandas as pd
 
 from reports import disclosure
 from reports.inputs import dates, frame, stamp, texts
-from rules.dates import add_months
+from rules.dates import add_months, format_nl
 from rules.parameters import value
 
 CASE_COLUMNS = ("case_id", "soort", "geopend", "gesloten", "reden_sluiting")  # optional: "begin"
@@ -190,7 +190,7 @@ def leerplichttelling(
     jaar = Schooljaar(year)
     einde = min(jaar.end, peildatum) if peildatum else jaar.end
     if einde < jaar.start:
-        raise ValueError(f"peildatum {peildatum} is before school year {jaar.label}")
+        raise ValueError(f"de peildatum {format_nl(peildatum)} ligt vóór schooljaar {jaar.label}")
     telling = Leerplichttelling(jaar, einde)
     regels = telling.regels
     close_labels = dict(close_reason_labels or {})

@@ -36,6 +36,7 @@ import pandas as pd
 
 from reports import disclosure
 from reports.inputs import ages_on, dates, flags, frame, stamp, texts
+from rules.dates import format_nl
 from rules.parameters import value as law_value
 
 ENROLMENT_COLUMNS = (
@@ -153,7 +154,7 @@ def startset_and_leavers(enrolments: pd.DataFrame | Iterable[Mapping[str, Any]],
     jaar = Convenantjaar(year)
     end = jaar.next_start if peildatum is None else peildatum
     if not jaar.start < end <= jaar.next_start:
-        raise ValueError(f"peildatum {end} is not in convenantjaar {jaar.label}")
+        raise ValueError(f"de peildatum {format_nl(end)} ligt niet in convenantjaar {jaar.label}")
     data = _normalised(enrolments)
     age_start = max_age if max_age is not None else int(law_value("vsv_leeftijd", jaar.start))
     age_end = max_age if max_age is not None else int(law_value("vsv_leeftijd", end))

@@ -59,19 +59,19 @@ def proposal(path: Path, base: Parameters | None = None) -> Law:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except OSError as exc:
-        raise ProposalError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ProposalError(f"{path}: niet te lezen ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProposalError(f"{path}: not valid TOML ({exc})") from None
+        raise ProposalError(f"{path}: geen geldige TOML ({exc})") from None
     if not data:
-        raise ProposalError(f"{path}: no parameters in it")
+        raise ProposalError(f"{path}: er staan geen parameters in")
     data.pop("source", None)  # a law file's [source] table names the text, it is no parameter
     unknown = sorted(set(data) - set(base.names()))
     if unknown:
-        raise ProposalError(f"{path}: unknown parameter {unknown[0]!r}; known: {', '.join(base.names())}")
+        raise ProposalError(f"{path}: onbekende parameter {unknown[0]!r}; bekend: {', '.join(base.names())}")
     changed: dict[str, Any] = {}
     for name, spec in data.items():
         if not isinstance(spec, Mapping):
-            raise ProposalError(f"{path}: parameter {name!r} must be a table with [[{name}.values]]")
+            raise ProposalError(f"{path}: parameter {name!r} moet een tabel zijn met [[{name}.values]]")
         shipped = base.parameter(name)
         changed[name] = {"description": spec.get("description", shipped.description),
                          "unit": spec.get("unit", shipped.unit), "values": spec.get("values", [])}

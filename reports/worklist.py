@@ -56,7 +56,7 @@ _RANGE = re.compile(r"^\s*(\w+)\s*(?:-\s*(\w+)\s*)?$")
 def _range(text: str, what: str) -> tuple[str, str]:
     match = _RANGE.match(text)
     if not match:
-        raise ValueError(f"werklijst: {what} {text!r} is not a value or a range like 1000-1099")
+        raise ValueError(f"werklijst: {what} {text!r} is geen waarde of bereik zoals 1000-1099")
     low, high = match.group(1), match.group(2) or match.group(1)
     return low.upper(), high.upper()
 
@@ -90,12 +90,13 @@ class Toewijzing:
         known = {"naam", "rol", "gemeenten", "wijken", "postcodes", "letters", "soorten", "team"}
         unknown = set(entry) - known
         if unknown:
-            raise ValueError(f"werklijst: unknown key(s) {', '.join(sorted(unknown))} in a toewijzing")
+            raise ValueError(f"werklijst: onbekende sleutel(s) {', '.join(sorted(unknown))} in een "
+                             "toewijzing")
         if not str(entry.get("naam", "")).strip():
-            raise ValueError("werklijst: every toewijzing needs a naam")
+            raise ValueError("werklijst: elke toewijzing heeft een naam nodig")
         rol = str(entry.get("rol", "LPA")).upper()
         if rol not in ROLES:
-            raise ValueError(f"werklijst: rol {rol!r} is not one of {', '.join(ROLES)}")
+            raise ValueError(f"werklijst: rol {rol!r} kan niet; kies uit {', '.join(ROLES)}")
 
         def listed(key: str) -> list[str]:
             value = entry.get(key, [])
@@ -107,8 +108,8 @@ class Toewijzing:
             rol=rol,
             gemeenten=tuple(g.strip().zfill(4) for g in listed("gemeenten")),
             wijken=tuple(w.strip().lower() for w in listed("wijken")),
-            postcodes=tuple(_range(p, "postcode range") for p in listed("postcodes")),
-            letters=_range(str(letters), "letter range") if letters else None,
+            postcodes=tuple(_range(p, "postcodebereik") for p in listed("postcodes")),
+            letters=_range(str(letters), "letterbereik") if letters else None,
             soorten=tuple(s.strip().upper() for s in listed("soorten")),
             team=str(entry.get("team", "")).strip(),
         )

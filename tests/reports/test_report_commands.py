@@ -207,7 +207,7 @@ def test_missing_staging_is_a_clear_refusal(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", "vsv", "--jaar", "2024"],
                                 env={"INBEELD_DATA_DIR": str(tmp_path),
                                      "INBEELD_CONFIG": str(tmp_path / "x")})
-    assert result.exit_code == 1 and "no staging store" in result.output
+    assert result.exit_code == 1 and "er is nog niets ingelezen" in result.output
 
 
 def test_the_weekly_assignment_gives_open_cases_to_the_person_the_rules_name(data_dir: Path,

@@ -103,7 +103,7 @@ def test_provisional_figure_on_a_peildatum_inside_the_year() -> None:
     # but is 23 by then; P01 and P12 are still at school.
     figures = vsv_figures(ENROLMENTS, 2024, peildatum=dt.date(2025, 3, 15))
     assert (figures.startset, figures.vsv) == (7, 2)
-    with pytest.raises(ValueError, match="not in convenantjaar"):
+    with pytest.raises(ValueError, match="ligt niet in convenantjaar"):
         vsv_figures(ENROLMENTS, 2024, peildatum=dt.date(2025, 10, 2))
 
 

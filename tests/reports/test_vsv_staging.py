@@ -78,7 +78,7 @@ def test_provisional_figure_on_an_earlier_stand(staging: Path) -> None:
 def test_no_delivery_for_the_year_is_a_clear_error(staging: Path) -> None:
     with Staging(staging, read_only=True) as st, pytest.raises(NoData, match="2022-2023"):
         vsv_basis(st.con, 2022)
-    with pytest.raises(NoData, match="no DUO enrolment"):
+    with pytest.raises(NoData, match="geen DUO-levering van inschrijvingen"):
         vsv_basis(duckdb.connect(), 2024)
 
 

@@ -93,9 +93,9 @@ reference = "a proposal to lower the RMC age (test)"
 
 
 @pytest.mark.parametrize("text,message", [
-    ("[rmc_leefdtijd]\n", "unknown parameter 'rmc_leefdtijd'"),
-    ("[rmc_leeftijd]\n[[rmc_leeftijd.values]]\nsince = 2026-01-01\nvalue = 30\n", "no legal reference"),
-    ("rmc_leeftijd = ", "not valid TOML"),
+    ("[rmc_leefdtijd]\n", "onbekende parameter 'rmc_leefdtijd'"),
+    ("[rmc_leeftijd]\n[[rmc_leeftijd.values]]\nsince = 2026-01-01\nvalue = 30\n", "geen wettelijke bron"),
+    ("rmc_leeftijd = ", "geen geldige TOML"),
 ])
 def test_a_bad_proposal_is_refused_naming_the_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "voorstel.toml"
@@ -128,4 +128,4 @@ def test_the_command_writes_the_workbook_and_the_summary(municipality: StagedMun
 def test_the_command_refuses_nothing_to_compare(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", "wetswijziging"], env={"INBEELD_DATA_DIR": str(tmp_path),
                                                                        "INBEELD_GEMEENTEN": GEMEENTE})
-    assert result.exit_code == 2 and "nothing to compare" in result.output
+    assert result.exit_code == 2 and "niets om te vergelijken" in result.output

@@ -44,7 +44,7 @@ def test_rules_are_read_from_the_configuration_and_checked() -> None:
     assert [r.naam for r in rules.regels] == ["Ria RMC", "Piet Postcode", "Wim Wijk", "Anna Alfabet",
                                               "Lotte Rest"]
     assert rules.regels[3].gemeenten == ("0363",)
-    with pytest.raises(ValueError, match="unknown key"):
+    with pytest.raises(ValueError, match="onbekende sleutel"):
         Toewijzing.from_config({"naam": "X", "postcode": "1000-1099"})
     with pytest.raises(ValueError, match="rol"):
         Toewijzing.from_config({"naam": "X", "rol": "BOA"})
