@@ -175,8 +175,9 @@ def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzi
     data["gemeente"] = data["gemeentecode"].map(gemeentenaam)
     today = stamp(peildatum)
     data["soort"] = data["soort"].str.upper()
-    data["soort_label"] = data["soort"].map(
-        lambda s: REASON_LABELS.get(s, s.replace("_", " ").capitalize()))
+    data["soort_label"] = data["soort"].map(_label)
+    data["redenen"] = data["redenen"].map(  # "VERZUIMMELDING, THUISZITTER" -> the words a person reads
+        lambda codes: ", ".join(_label(code.strip().upper()) for code in codes.split(",") if code.strip()))
     data["leeftijd"] = ages_on(data["geboortedatum"], peildatum).astype("Int64")
     data["dagen_open"] = (today - data["geopend"]).dt.days.astype("Int64")
     overdue_days = (today - data["volgende_actie_datum"]).dt.days
@@ -184,6 +185,10 @@ def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzi
     data["dagen_te_laat"] = overdue_days.where(data["te_laat"]).astype("Int64")
     data["toegewezen_aan"] = [rules.assign(row) for row in data.to_dict("records")]
     return {name: _ordered(group) for name, group in data.groupby("toegewezen_aan", sort=True)}
+
+
+def _label(code: str) -> str:
+    return REASON_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
 def _ordered(rows: pd.DataFrame) -> pd.DataFrame:

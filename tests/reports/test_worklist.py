@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from inbeeld.settings import Settings
+from registers.codes import REASON_LABELS
 from reports.worklist import UNASSIGNED, Toewijzing, Toewijzingen, surname_letter, with_changes, worklists
 
 PEIL = dt.date(2025, 11, 1)
@@ -55,7 +56,8 @@ def test_assignment_and_order() -> None:
         case(1, "VSV", "Sam Smit", "Smit", "1010AB"),  # RMC type → Ria, before the postcode rule
         case(2, "ABSOLUUT_VERZUIM", "Ben Bos", "Bos", "1020CD", volgende="2025-11-10"),  # postcode → Piet
         case(3, "ABSOLUUT_VERZUIM", "Eva van Dam", "Dam", "2000AA", wijk="noord"),  # wijk → Wim
-        case(4, "THUISZITTER", "Karel de Kok", "Kok", "2000AA", volgende="2025-10-20"),  # K: Anna, 12 late
+        {**case(4, "THUISZITTER", "Karel de Kok", "Kok", "2000AA", volgende="2025-10-20"),  # K: Anna, 12 late
+         "redenen": "VERZUIMMELDING, THUISZITTER"},
         case(5, "ABSOLUUT_VERZUIM", "Lies Maas", "Maas", "2000AA", volgende="2025-10-30"),  # M → Lotte
         case(6, "ABSOLUUT_VERZUIM", "Ada Aap", "Aap", "2000AA", volgende="2025-10-31"),  # A → Anna, overdue 1
         case(7, "ABSOLUUT_VERZUIM", "Ali Arts", "Arts", "2000AA", volgende="2025-11-05",
@@ -75,6 +77,8 @@ def test_assignment_and_order() -> None:
     assert list(lists["Piet Postcode"]["dossier_id"]) == [2, 9]
     assert list(lists[UNASSIGNED]["dossier_id"]) == [10]
     assert lists["Ria RMC"].loc[0, "soort_label"] == "Voortijdig schoolverlater"
+    # the dossier's reasons in words, as in Soort (the codes are for JSON and filters)
+    assert anna.loc[0, "redenen"] == f"{REASON_LABELS['VERZUIMMELDING']}, {REASON_LABELS['THUISZITTER']}"
 
 
 def test_changed_dossiers_put_into_lists_made_before_give_the_lists_made_afresh() -> None:
