@@ -166,6 +166,12 @@ def _overlaps(begin: pd.Series, end: pd.Series, start: dt.date, stop: dt.date) -
     return (begin <= stamp(stop)) & (end.isna() | (end >= stamp(start)))
 
 
+def _afloop(label: str) -> str:
+    """A row of outcomes reads as one sentence: "Afloop: nog in behandeling", whatever the label's case."""
+    acronym = label[1:2].isupper()  # "BRP-gegevens", "RMC-leeftijd" stay as they are
+    return f"Afloop: {label if acronym else label[:1].lower() + label[1:]}"
+
+
 def _label(value: str, labels: Mapping[str, str]) -> str:
     return labels.get(value, value.replace("_", " ") if value else "onbekend")
 
@@ -217,9 +223,9 @@ def leerplichttelling(
     closed_in_year = av["gesloten"].notna() & (av["gesloten"] <= stamp(einde))
     outcomes = av.loc[closed_in_year, "reden_sluiting"].value_counts()
     for reason, count in sorted(outcomes.items(), key=lambda item: (-item[1], item[0])):
-        regels.append(Regel(SECTION_ABSOLUUT, f"Afloop: {_label(reason, close_labels)}", int(count),
+        regels.append(Regel(SECTION_ABSOLUUT, _afloop(_label(reason, close_labels)), int(count),
                             f"av.afloop.{reason}", "av.afloop", "av.totaal"))
-    regels.append(Regel(SECTION_ABSOLUUT, f"Afloop: {STILL_OPEN.lower()}", int((~closed_in_year).sum()),
+    regels.append(Regel(SECTION_ABSOLUUT, _afloop(STILL_OPEN), int((~closed_in_year).sum()),
                         "av.afloop.open", "av.afloop", "av.totaal"))
 
     # 2. relatief verzuim
@@ -241,7 +247,7 @@ def leerplichttelling(
         ]
         for label, count in sorted(pd.Series(outcome, dtype=object).value_counts().items(),
                                    key=lambda item: (-item[1], item[0])):
-            regels.append(Regel(rubriek, f"Afloop: {label}", int(count), f"rv.{kind}.afloop.{label}",
+            regels.append(Regel(rubriek, _afloop(label), int(count), f"rv.{kind}.afloop.{label}",
                                 f"rv.{kind}.afloop", total_key))
 
     # 3. vrijstellingen
