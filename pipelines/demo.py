@@ -112,7 +112,8 @@ def run_demo(out: Path, *, persons: int = 5000, seed: int = 1, gemeente: str = "
     deliveries, data_dir = out / "deliveries", out / "inbeeld-data"
     config = out / "inbeeld.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(DEMO_CONFIG, encoding="utf-8")
+    # the municipality served: the commands the demo suggests (signals, reports) refuse without it
+    config.write_text(f'gemeenten = ["{gemeente}"]\n\n{DEMO_CONFIG}', encoding="utf-8")
     previous = os.environ.get("INBEELD_CONFIG")
     os.environ["INBEELD_CONFIG"] = str(config)
     try:

@@ -51,6 +51,10 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
         user = verify_password(session, "demo-lpa", opening.group(1))
         assert user is not None and user.naam == "Demo Leerplichtambtenaar"
     factory.kw["bind"].dispose()
+    # the demo's settings serve its gemeente, so the commands it suggests (signals, reports) run
+    demo_settings = load_settings(environ={"INBEELD_CONFIG": str(out / "inbeeld.toml"),
+                                           "INBEELD_DATA_DIR": str(data)})
+    assert demo_settings.gemeenten == ("0363",)
 
 
 def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
