@@ -1,4 +1,5 @@
-"""Fixtures shared by every test folder: the one Prefect test harness of a session (per worker)."""
+"""Shared by every test folder: the one Prefect test harness of a session (per worker), and the
+order the tests run in (the slow modules first)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,14 @@ def prefect_harness() -> Iterator[str]:
 
     with prefect_test_harness(server_startup_timeout=90):
         yield str(PREFECT_API_URL.value())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with a test marked `slow` run first, each module kept together (its module fixtures
+    are made once): with `-n 2` the long flows start while the many short tests fill the gaps,
+    instead of ending the run on one busy worker."""
+    slow_modules = {item.module.__name__ for item in items
+                    if item.get_closest_marker("slow") and getattr(item, "module", None)}
+    order = {id(item): index for index, item in enumerate(items)}
+    items.sort(key=lambda item: (getattr(getattr(item, "module", None), "__name__", "") not in slow_modules,
+                                 order[id(item)]))

@@ -13,6 +13,8 @@ from brp_helpers import FIXTURES, load
 
 from connectors.errors import RefusedFile
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 PRETTY = FIXTURES / "gemeente.haalcentraal.json"
 
 

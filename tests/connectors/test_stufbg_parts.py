@@ -24,6 +24,8 @@ from connectors.brp_stufbg import read_stufbg
 from connectors.errors import RefusedFile
 from connectors.staging import Staging
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "brp" / "gemeente.stufbg.xml"
 CORPUS = HERE / "bad_inputs"

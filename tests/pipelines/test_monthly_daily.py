@@ -20,6 +20,8 @@ from pipelines.monthly import (
 from pipelines.stores import registers
 from tests.pipelines.test_weekly import BSNS, _duo_c
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 SEPT = date(2026, 9, 7)
 
 

@@ -13,6 +13,8 @@ from pipelines.weekly import weekly_flow
 from tests.pipelines.test_weekly import BSNS, _lo3
 from tests.smtp_server import SmtpServer
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 
 def test_the_message_goes_through_smtp(tmp_path: Path) -> None:
     with SmtpServer() as server:

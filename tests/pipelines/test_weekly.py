@@ -18,6 +18,8 @@ from tests.office import OFFICE_TEXT
 # the message the verzuim sync test endpoint serves (conftest.py): what the sync saves is importable
 from tests.pipelines.conftest import MESSAGE as VERZUIM
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 DUO_HEADER = ("PERSOONSGEBONDENNUMMER;BSN;GEBOORTEDATUM;GESLACHT;POSTCODE;GEMEENTECODE;BRIN_NR;"
               "VESTIGINGSNUMMER;INSCHRIJVINGSVOLGNUMMER;ONDERWIJSSOORT;ONDERWIJSCODE;NIVEAU;LEERWEG;"
               "DATUM_INSCHRIJVING;DATUM_UITSCHRIJVING;BEKOSTIGD;DIPLOMA_DATUM;INDICATIE_STARTKWALIFICATIE;"

@@ -17,6 +17,8 @@ from registers.vrijstellingen import add_vrijstelling
 from rules.signals import ABSOLUUT_VERZUIM, GEEN_INSCHRIJVING_RMC, ONBEKEND_IN_BRP
 from tests.staged_municipality import GEMEENTE, StagedMunicipality, stage
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def municipality(tmp_path_factory: pytest.TempPathFactory) -> StagedMunicipality:

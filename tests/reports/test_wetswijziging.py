@@ -19,6 +19,8 @@ from rules.signals import GEEN_INSCHRIJVING_RMC
 from rules.status import bepaal_status
 from tests.staged_municipality import GEMEENTE, StagedMunicipality, stage
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 PEIL = date(2026, 9, 7)
 BEFORE_2026 = date(2025, 12, 31)
 

@@ -26,6 +26,8 @@ from rules.signals import (
 )
 from tests.staged_municipality import GEMEENTE, stage
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[date, set, set]]:

@@ -12,6 +12,8 @@ from rules.parameters import PARAMETERS, Parameters
 from rules.sql import install_macros, macro_definitions, status_sql_columns
 from rules.status import bepaal_status, bepaal_status_onzeker, leerplicht_start, rmc_einde, rmc_start
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 D = date.fromisoformat
 RMC_30 = PARAMETERS.with_value("rmc_leeftijd", D("2030-01-01"), 30, "a proposed RMC age (test)")
 

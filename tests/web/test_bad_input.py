@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 
 from tests.web.conftest import form_tokens
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 COUNTS = {  # what any change on the dossier page would add to
     "stappen": "SELECT count(*) FROM case_actions",
     "bijlagen": "SELECT count(*) FROM bijlagen",

@@ -11,6 +11,8 @@ import pytest
 
 from tests.web.conftest import PASSWORD, SCREENSHOTS
 
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

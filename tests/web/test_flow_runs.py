@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
+
 
 def test_without_a_server_the_page_says_how_to_connect_it(clients, monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
