@@ -110,13 +110,13 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
     # days ago, the information letter (nothing follows it), an address under investigation, the
     # invitation the letter run sent for a verzuimmelding (logged on the melding, a step of its reason).
     assert overdue == {av, onbekend, held_old}
-    assert listed[av_tz]["redenen"] == "ABSOLUUT_VERZUIM, THUISZITTER"  # one row, not two
+    assert listed[av_tz]["redenen"] == "Absoluut verzuim, Thuiszitter"  # one row, not two; in words
     assert listed[rmc_vsv]["volgende_actie"] == "reactie nagaan, zo nodig huisbezoek"
     assert listed[tz]["volgende_actie"] == "contact opnemen met school en samenwerkingsverband"
     assert listed[held_new]["volgende_actie"].startswith("beoordelen: brief tegengehouden")
     assert listed[bijna]["volgende_actie"] == follow_up.NOTHING_DUE
     assert listed[onderzoek]["volgende_actie"].startswith("uitkomst BRP-adresonderzoek afwachten")
-    assert listed[spijbelaar]["redenen"] == "VERZUIMMELDING"
+    assert listed[spijbelaar]["redenen"] == "Verzuimmelding"
     assert listed[spijbelaar]["volgende_actie"] == "reactie nagaan, zo nodig huisbezoek"
 
     dossier_id = reason[(held_old, ReasonCode.ABSOLUUT_VERZUIM)].dossier_id
