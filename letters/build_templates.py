@@ -297,7 +297,7 @@ GRONDSLAG_DOORSTROOMPUNT = (
     "Doorstroompuntfunctie, voorheen regionale meld- en coördinatiefunctie voortijdig schoolverlaten)")
 
 
-def build_rmc_18_23() -> Document:
+def build_doorstroompunt() -> Document:
     """From the Doorstroompunt to a young person of the RMC doelgroep without startkwalificatie: "wat doe
     je nu?". From 18 to the young person alone; at 16–17 (a PrO/VSO leaver with a certificate, no longer
     kwalificatieplichtig) also to the parents, in their own voice. The age is the context's
@@ -523,7 +523,7 @@ def build_informatie_leerplicht() -> Document:
 
 BUILDERS: dict[str, Callable[[], Document]] = {
     "absoluut_verzuim": build_absoluut_verzuim,
-    "rmc_18_23": build_rmc_18_23,
+    "doorstroompunt": build_doorstroompunt,
     "uitnodiging_verzuimgesprek": build_uitnodiging_verzuimgesprek,
     "herinnering_vrijstelling": build_herinnering_vrijstelling,
     "informatie_leerplicht": build_informatie_leerplicht,

@@ -22,7 +22,7 @@ from letters.pdf import page_count
 from letters.run import LetterRunBusy, run_letters
 from letters.single import BY_HAND, CONCEPT, draft, store
 from registers.audit import record_reads
-from registers.codes import LetterKind, LetterStatus
+from registers.codes import LETTER_KIND_ALIASES, LetterKind, LetterStatus
 from registers.db import registers_of
 from registers.errors import Refused
 from registers.meldingen import nederlands
@@ -107,8 +107,9 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
 @click.argument("dossier_id", type=int)
 @click.option("--reden", "reden_id", type=int, default=None,
               help="The reason (aanleiding) of the dossier the letter is about (default its leading one).")
-@click.option("--template", "soort", type=click.Choice([s.value for s in BY_HAND]), default=None,
-              help="The letter (default the one that fits the reason; refused when it does not fit).")
+@click.option("--template", "soort", type=click.Choice([*(s.value for s in BY_HAND), *LETTER_KIND_ALIASES]),
+              default=None, help="The letter (default the one that fits the reason; refused when it does not "
+                                 "fit; the old rmc_18_23 is accepted).")
 @click.option("--datum", type=DATUM, default=None, help="The letter's date (default today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the drafts (default: DATA_DIR/letters/concept).")
@@ -164,8 +165,8 @@ def store_command(ctx: click.Context, path: Path, by: str | None) -> None:
 @click.option("--run", default=None, help="Only this run (as printed by `inbeeld letters run`).")
 @click.option("--status", type=click.Choice([s.value for s in LetterStatus]), default=None,
               help="gepland, aangemaakt or onderdrukt.")
-@click.option("--soort", type=click.Choice([s.value for s in LetterKind]), default=None,
-              help="Kind of letter.")
+@click.option("--soort", type=click.Choice([*(s.value for s in LetterKind), *LETTER_KIND_ALIASES]),
+              default=None, help="Kind of letter (the old rmc_18_23 is accepted).")
 @click.option("--case", "case_id", type=int, default=None, help="Only the letters of this case.")
 @output_options
 @click.pass_context
@@ -179,7 +180,7 @@ def list_command(ctx: click.Context, run: str | None, status: str | None, soort:
     if status is not None:
         query = query.where(Letter.status == status)
     if soort is not None:
-        query = query.where(Letter.soort == soort)
+        query = query.where(Letter.soort == LetterKind(soort))
     if case_id is not None:
         query = query.where(Letter.case_id == case_id)
     try:

@@ -23,11 +23,12 @@ from registers.vrijstellingen import is_valid_on, renewal_due
 
 CASE_LETTERS: dict[ReasonCode, LetterKind] = {
     ReasonCode.ABSOLUUT_VERZUIM: LetterKind.ABSOLUUT_VERZUIM,
-    ReasonCode.VSV: LetterKind.RMC_18_23,
-    ReasonCode.GEEN_INSCHRIJVING_RMC: LetterKind.RMC_18_23,
+    ReasonCode.VSV: LetterKind.DOORSTROOMPUNT,
+    ReasonCode.GEEN_INSCHRIJVING_RMC: LetterKind.DOORSTROOMPUNT,
     ReasonCode.BIJNA_LEERPLICHTIG: LetterKind.INFORMATIE_LEERPLICHT,
 }
-REMINDED = (LetterKind.ABSOLUUT_VERZUIM, LetterKind.RMC_18_23)  # letters that ask for a reply by a deadline
+# letters that ask for a reply by a deadline
+REMINDED = (LetterKind.ABSOLUUT_VERZUIM, LetterKind.DOORSTROOMPUNT)
 CONTACT = (ActionType.ANTWOORD_ONTVANGEN, ActionType.GESPREK, ActionType.HUISBEZOEK)
 RENEWAL_MONTH = 6  # the renewal reminder goes out in June, before the 1 July deadline (art. 6)
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from connectors.gemeenten import gemeentenamen
 from inbeeld.settings import Afzender, LetterSettings
+from registers.codes import LETTER_KIND_ALIASES, LetterKind
 from registers.errors import Refused
 
 
@@ -40,7 +41,25 @@ def ready(config: LetterSettings, gemeenten: Sequence[str] = ()) -> LetterSettin
         raise KantoorOnvolledig(
             "letters need the office's details in inbeeld.toml (docs/configuration.md, [letters]); not set: "
             + ", ".join(missing), code="kantoor_onvolledig", sleutels=", ".join(missing))
+    _own_templates(config)
     return config
+
+
+def _own_templates(config: LetterSettings) -> None:
+    """An office's own template folder (`template_dir`) holds every letter's template: refused before
+    a run writes anything, not at the first letter of a kind it lacks. A template under a kind's old
+    name (`rmc_18_23.docx`) is named with the new one it should be renamed to."""
+    if config.template_dir is None:
+        return
+    folder = config.template_dir
+    missing = [kind.template for kind in LetterKind if not (folder / f"{kind.template}.docx").is_file()]
+    if not missing:
+        return
+    old = {new: f"{former}.docx" for former, new in LETTER_KIND_ALIASES.items()}
+    named = ", ".join(f"{old[name]} → {name}.docx" if name in old and (folder / old[name]).is_file()
+                      else f"{name}.docx" for name in missing)
+    raise KantoorOnvolledig(f"the letters' template folder {folder} lacks {named} (old → new: rename it)",
+                            code="sjabloon_ontbreekt", map=str(folder), bestanden=named)
 
 
 def desk_name(config: LetterSettings, rmc: bool) -> str:

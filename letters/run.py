@@ -130,7 +130,7 @@ def _doorstroompunt(subject: Subject, jongere: Persoon, peildatum: date) -> bool
     """Whether the Doorstroompunt (RMC) writes: its own letter, and any letter about a young person of
     18 or older (the Leerplichtwet no longer applies; a verzuimmelding of an 18+ without
     startkwalificatie is one under the WEB: art. 8.1.8a and 8.3.2, since 2026 titel 9.2)."""
-    if subject.soort is LetterKind.RMC_18_23:
+    if subject.soort is LetterKind.DOORSTROOMPUNT:
         return True
     return jongere.geboortedatum is not None and leeftijd(jongere.geboortedatum, peildatum) >= MEERDERJARIG
 
@@ -155,7 +155,7 @@ def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: Lett
         status = bepaal_status(jongere.geboortedatum, peildatum).status
         plicht = "kwalificatieplichtig" if status is StatusCode.KWALIFICATIEPLICHTIG else "leerplichtig"
         return {"plicht": plicht}
-    if subject.soort is LetterKind.RMC_18_23:
+    if subject.soort is LetterKind.DOORSTROOMPUNT:
         return {"vsv": subject.case is not None and subject.case.signal == ReasonCode.VSV}
     if subject.soort is LetterKind.INFORMATIE_LEERPLICHT:
         start = leerplicht_start(jongere.geboortedatum)
@@ -202,7 +202,7 @@ def plan_run(subjects: Sequence[Subject], personen: Mapping[str, Persoon], peild
                 suppressed.append(Suppressed(subject, first_rang, HEEL_ONDERWERP,
                                              SuppressionReason.NIET_IN_BRP))
             continue
-        if (subject.soort is LetterKind.RMC_18_23 and subject.kwalificatieplicht_reden
+        if (subject.soort is LetterKind.DOORSTROOMPUNT and subject.kwalificatieplicht_reden
                 and jongere.geboortedatum is not None
                 and leeftijd(jongere.geboortedatum, peildatum) < MEERDERJARIG):
             continue  # a minor's VSV reason beside absoluut verzuim: the kwalificatieplicht letters apply

@@ -58,7 +58,7 @@ SIDECAR = ".brief.json"
 FOLDER = "enkel"  # the stored single letters, under the letters folder (a run name the retention knows)
 CONCEPT = "concept"  # the drafts, under the letters folder
 # Kinds a letter by hand can be: the renewal reminder takes its fields from a vrijstelling, not a dossier.
-BY_HAND = (LetterKind.ABSOLUUT_VERZUIM, LetterKind.RMC_18_23, LetterKind.INFORMATIE_LEERPLICHT,
+BY_HAND = (LetterKind.ABSOLUUT_VERZUIM, LetterKind.DOORSTROOMPUNT, LetterKind.INFORMATIE_LEERPLICHT,
            LetterKind.UITNODIGING_VERZUIMGESPREK)
 KENMERK = re.compile(r"^(LP|RMC)-E\d{1,9}-[0-9A-F]{5}$")
 MAX_DOCX_BYTES = 5 * 1024 * 1024  # a letter with a logo; anything larger is not a letter from a template

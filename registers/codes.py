@@ -257,10 +257,16 @@ class LetterKind(StrEnum):
         return member
 
     ABSOLUUT_VERZUIM = "absoluut_verzuim", "brief geen schoolinschrijving bekend (met antwoordformulier)", 2
-    RMC_18_23 = "rmc_18_23", "brief 'wat doe je nu?' (RMC)", 2
+    DOORSTROOMPUNT = "doorstroompunt", "brief 'wat doe je nu?' (Doorstroompunt)", 2
     UITNODIGING_VERZUIMGESPREK = "uitnodiging_verzuimgesprek", "uitnodiging verzuimgesprek", 1
     HERINNERING_VRIJSTELLING = "herinnering_vrijstelling", "herinnering vrijstelling verlengen", 4
     INFORMATIE_LEERPLICHT = "informatie_leerplicht", "informatiebrief begin leerplicht", 4
+
+    @classmethod
+    def _missing_(cls, value: object) -> LetterKind | None:
+        """An earlier release's name, still in a draft's sidecar, an open form or a typed option."""
+        known = LETTER_KIND_ALIASES.get(value) if isinstance(value, str) else None
+        return cls(known) if known else None
 
     @property
     def template(self) -> str:
@@ -274,7 +280,13 @@ class LetterKind(StrEnum):
         The Doorstroompunt's letter at 16–17 (a PrO/VSO leaver with a certificate, in the RMC doelgroep)
         goes to the young person it offers help to, and to the parents who still have gezag."""
         return self in (LetterKind.ABSOLUUT_VERZUIM, LetterKind.UITNODIGING_VERZUIMGESPREK,
-                        LetterKind.RMC_18_23)
+                        LetterKind.DOORSTROOMPUNT)
+
+
+# Letter kinds of an earlier release -> today's. `rmc_18_23` named the RMC ages of before 1 January 2026
+# (the doelgroep runs to 27 since); stored letters were rewritten by migration 0016, files of runs
+# already written keep the old name.
+LETTER_KIND_ALIASES = {"rmc_18_23": "doorstroompunt"}
 
 
 class LetterStatus(StrEnum):

@@ -45,6 +45,9 @@ NL = {
     "bijlage_naam": "de bijlage heeft geen bruikbare bestandsnaam.",
     "kantoor_onvolledig": "in de instellingen (inbeeld.toml, [letters]) ontbreken gegevens die elke brief "
                           "nodig heeft: {sleutels}. Vraag beheer ze in te vullen.",
+    "sjabloon_ontbreekt": "in de map met de eigen briefsjablonen ({map}, [letters] template_dir) ontbreekt: "
+                          "{bestanden}. Vraag beheer het sjabloon toe te voegen (bij 'oud → nieuw': het "
+                          "bestand te hernoemen).",
     # a single letter (letters draft / store, the screen's letter form)
     "geen_afspraak": "een uitnodiging noemt het gesprek: plan eerst een afspraak in de agenda.",
     "geen_brief_bij_aanleiding": "bij deze aanleiding ({aanleiding}) hoort geen brief.",

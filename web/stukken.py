@@ -36,7 +36,7 @@ from web.requests import PaginaFout, Verzoek
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KORT = {  # the letters by a short name that fits the form's select (the screenshot showed the long one cut)
     LetterKind.ABSOLUUT_VERZUIM: "Geen schoolinschrijving bekend",
-    LetterKind.RMC_18_23: "Wat doe je nu? (Doorstroompunt)",
+    LetterKind.DOORSTROOMPUNT: "Wat doe je nu? (Doorstroompunt)",
     LetterKind.INFORMATIE_LEERPLICHT: "Informatie begin leerplicht",
     LetterKind.UITNODIGING_VERZUIMGESPREK: "Uitnodiging verzuimgesprek",
     LetterKind.HERINNERING_VRIJSTELLING: "Herinnering vrijstelling verlengen",

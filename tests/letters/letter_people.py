@@ -55,7 +55,7 @@ AFZENDER = Afzender(naam="A. Jansen", functie="leerplichtambtenaar", telefoon="0
 
 SPECIFICS = {
     LetterKind.ABSOLUUT_VERZUIM: dict(plicht="leerplichtig"),
-    LetterKind.RMC_18_23: dict(vsv=True),
+    LetterKind.DOORSTROOMPUNT: dict(vsv=True),
     LetterKind.UITNODIGING_VERZUIMGESPREK: dict(
         melding=Melding(school="Het Baken", datum=date(2026, 9, 1), soort="16U_4W"),
         gesprek=Gesprek(datum=date(2026, 9, 21), tijd="10:00 uur", locatie="Stadhuis")),

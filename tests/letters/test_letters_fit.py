@@ -89,7 +89,7 @@ def _cases() -> list[Case]:
         for vsv in (True, False):
             for herinnering in (False, True):
                 extra = {"eerdere_brief": date(2026, 8, 24)} if herinnering else {}
-                cases.append(Case(LetterKind.RMC_18_23, born, peil, {"vsv": vsv, **extra},
+                cases.append(Case(LetterKind.DOORSTROOMPUNT, born, peil, {"vsv": vsv, **extra},
                                   f"RMC {'vsv' if vsv else 'geen inschrijving'}, {label}"
                                   f"{', herinnering' if herinnering else ''}"))
     # almost leerplichtig: written before and after the vrijstelling deadline (one month before the start)
@@ -186,10 +186,10 @@ def test_the_rmc_letter_opens_with_its_reason() -> None:
     for vsv in (True, False):
         jongere = kind(geboortedatum=date(2006, 3, 15))
         addressee = geadresseerden(jongere, {}, date(2026, 9, 7))[0]
-        context = build_context(LetterKind.RMC_18_23, kantoor=KANTOOR, afzender=AFZENDER,
+        context = build_context(LetterKind.DOORSTROOMPUNT, kantoor=KANTOOR, afzender=AFZENDER,
                                 geadresseerde=addressee, jongere=jongere, datum=date(2026, 9, 7),
                                 kenmerk="RMC-1", vsv=vsv)
-        texts[vsv] = " ".join(_sentences(load("rmc_18_23").render_docx(context)))
+        texts[vsv] = " ".join(_sentences(load("doorstroompunt").render_docx(context)))
     assert "Volgens de gegevens van DUO (Dienst Uitvoering Onderwijs) ben je onlangs gestopt" in texts[True]
     assert "gestopt" not in texts[False]
     assert "Volgens onze gegevens sta je niet ingeschreven bij een school of opleiding" in texts[False]

@@ -35,7 +35,7 @@ def test_merged_print_file_converts_with_one_page_count_per_letter(tmp_path: Pat
     items.append((load("absoluut_verzuim"),
                   context_for(LetterKind.ABSOLUUT_VERZUIM, jongere=long_name,
                               eerdere_brief=date(2026, 8, 3))))
-    items.append((load("rmc_18_23"), context_for(LetterKind.RMC_18_23, jongere=adult)))
+    items.append((load("doorstroompunt"), context_for(LetterKind.DOORSTROOMPUNT, jongere=adult)))
     items.append((load("uitnodiging_verzuimgesprek"), context_for(LetterKind.UITNODIGING_VERZUIMGESPREK)))
     items.append((load("herinnering_vrijstelling"), context_for(LetterKind.HERINNERING_VRIJSTELLING)))
     items.append((load("informatie_leerplicht"), context_for(LetterKind.INFORMATIE_LEERPLICHT)))

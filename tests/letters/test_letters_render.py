@@ -64,9 +64,9 @@ def test_a_missing_field_is_an_error_not_an_empty_spot() -> None:
 
 def test_static_parts_are_copied_byte_for_byte() -> None:
     adult = kind(geboortedatum=date(2006, 3, 15))
-    data = load("rmc_18_23").render_docx(context_for(LetterKind.RMC_18_23, jongere=adult))
+    data = load("doorstroompunt").render_docx(context_for(LetterKind.DOORSTROOMPUNT, jongere=adult))
     rendered = zipfile.ZipFile(io.BytesIO(data))
-    original = zipfile.ZipFile(TEMPLATE_DIR / "rmc_18_23.docx")
+    original = zipfile.ZipFile(TEMPLATE_DIR / "doorstroompunt.docx")
     assert rendered.namelist() == original.namelist()
     for name in original.namelist():
         if name != "word/document.xml":
@@ -127,7 +127,7 @@ def test_templates_with_different_styles_cannot_share_a_print_file(tmp_path: Pat
     other.add_paragraph("{{ datum }}")
     path = tmp_path / "ander.docx"
     other.save(path)
-    items = [(load("rmc_18_23"), {"datum": "x"}), (prepare(path), {"datum": "y"})]
+    items = [(load("doorstroompunt"), {"datum": "x"}), (prepare(path), {"datum": "y"})]
     with pytest.raises(TemplateProblem, match="separate print files"):
         render_merged(items)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -159,7 +160,7 @@ def make_world(tmp_path: Path, request, backend: str = "sqlite") -> World:
             "sanne_thuiszitter": _open_case(session, kind().persoonsnummer, ReasonCode.THUISZITTER),
             "tim": _open_case(session, TIM, ReasonCode.ABSOLUUT_VERZUIM),
             "daan_vsv": _open_case(session, DAAN, ReasonCode.VSV),
-            "daan_18_23": _open_case(session, DAAN, ReasonCode.GEEN_INSCHRIJVING_RMC),
+            "daan_rmc": _open_case(session, DAAN, ReasonCode.GEEN_INSCHRIJVING_RMC),
             "lotte": _open_case(session, LOTTE, ReasonCode.BIJNA_LEERPLICHTIG),
             "eva": _open_case(session, EVA, ReasonCode.ABSOLUUT_VERZUIM, adres_in_onderzoek=True),
             "onbekend": _open_case(session, ONBEKEND, ReasonCode.ABSOLUUT_VERZUIM),
@@ -193,11 +194,11 @@ def test_first_run_writes_each_due_letter_once_and_records_it(tmp_path: Path, re
     assert Counter((row.soort.value, row.geadresseerde) for row in written) == Counter({
         ("absoluut_verzuim", "ouder1+ouder2"): 1,  # Sanne: both parents at one address
         ("absoluut_verzuim", "ouder1"): 1,  # Tim: his father; his mother's letter is held
-        ("rmc_18_23", "jongere"): 1,  # Daan: one letter for his two RMC cases
+        ("doorstroompunt", "jongere"): 1,  # Daan: one letter for his two RMC cases
         ("informatie_leerplicht", "verzorgers"): 1,  # Lotte: no parents in the BRP
         ("uitnodiging_verzuimgesprek", "verzorgers"): 1,  # Bram's verzuimmelding
     })
-    assert {row.case_id for row in written if row.soort.value == "rmc_18_23"} == {world.cases["daan_vsv"]}
+    assert {row.case_id for row in written if row.soort == "doorstroompunt"} == {world.cases["daan_vsv"]}
     assert all(row.kenmerk and row.run == result.run and row.datum == P for row in written)
     files = sorted(path.name for path in result.run_dir.glob("*.docx"))
     assert files == sorted([row.bestand for row in written] + ["drukwerk.docx"])
@@ -233,7 +234,7 @@ def test_the_letters_say_the_right_things(world: World) -> None:
     assert "is Sanne leerplichtig" in sanne and "A. Jansen" in sanne
     tim = "\n".join(_paragraphs(by_kind["absoluut_verzuim:ouder1"]))
     assert "De heer K. de Vries\nDorpsweg 3\n1234 AB  VOORBEELDSTAD" in tim
-    daan = "\n".join(_paragraphs(by_kind["rmc_18_23:jongere"]))
+    daan = "\n".join(_paragraphs(by_kind["doorstroompunt:jongere"]))
     assert "Beste Daan," in daan and "gestopt met je opleiding" in daan
     assert "Team Leerplicht en Doorstroompunt" in daan  # nobody assigned, no desk name: the team signs
     lotte = "\n".join(_paragraphs(by_kind["informatie_leerplicht:verzorgers"]))
@@ -305,7 +306,7 @@ def test_reminder_once_the_deadline_passed_without_reply(world: World) -> None:
     later = world.run(P + timedelta(days=15))
     reminders = world.letters(run=later.run)
     assert {(row.soort.value, row.geadresseerde, row.rang) for row in reminders} == {
-        ("absoluut_verzuim", "ouder1", 2), ("rmc_18_23", "jongere", 2)}
+        ("absoluut_verzuim", "ouder1", 2), ("doorstroompunt", "jongere", 2)}
     text = "\n".join(_paragraphs(later.run_dir / reminders[0].bestand))
     assert "Herinnering: geen schoolinschrijving bekend" in text
     assert "Op 7 september 2026 stuurden wij u een brief" in text
@@ -395,7 +396,7 @@ def test_a_minor_in_the_rmc_doelgroep_gets_the_doorstroompunts_letter(world: Wor
     result = world.run()
     noor = world.letters(persoonsnummer=NOOR, status=LetterStatus.AANGEMAAKT)
     assert sorted((row.soort.value, row.geadresseerde) for row in noor) == [
-        ("rmc_18_23", "jongere"), ("rmc_18_23", "verzorgers")]
+        ("doorstroompunt", "jongere"), ("doorstroompunt", "verzorgers")]
     assert all(row.case_id == noor_case and row.kenmerk.startswith("RMC-") for row in noor)
     files = {row.geadresseerde: result.run_dir / row.bestand for row in noor}
     own, parents = ("\n".join(_paragraphs(files[rol])) for rol in ("jongere", "verzorgers"))
@@ -411,7 +412,7 @@ def test_a_minor_in_the_rmc_doelgroep_gets_the_doorstroompunts_letter(world: Wor
     assert len(steps) == 2  # the dossier's first step: "eerste brief versturen" is done
     # a 17-year-old VSV beside absoluut verzuim is kwalificatieplichtig: the leerplicht letters apply
     assert not [p for p in letter_run.plan_run(
-        [Subject("case:x", NOOR, LetterKind.RMC_18_23, kwalificatieplicht_reden=True)],
+        [Subject("case:x", NOOR, LetterKind.DOORSTROOMPUNT, kwalificatieplicht_reden=True)],
         {NOOR: kind(persoonsnummer=NOOR, voornamen="Noor", geboortedatum=date(2009, 5, 5), adres=DORPSWEG,
                     ouders=())}, P, ("0363",), CONFIG)[0]]
 
@@ -674,18 +675,26 @@ def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
            "INBEELD_CONFIG": str(OFFICE_TOML)}
     runner = CliRunner()
     daan = _dossier(world, world.cases["daan_vsv"])
-    drafted = runner.invoke(main, ["letters", "draft", str(daan), "--reden", str(world.cases["daan_18_23"]),
-                                   "--template", "rmc_18_23", "--datum", "2026-09-07"], env=env)
+    drafted = runner.invoke(main, ["letters", "draft", str(daan), "--reden", str(world.cases["daan_rmc"]),
+                                   "--template", "doorstroompunt", "--datum", "2026-09-07"], env=env)
     assert drafted.exit_code == 0, drafted.output
     assert "aan jongere" in drafted.output and "inbeeld letters store" in drafted.output
-    assert f"(rmc_18_23, aanleiding {world.cases['daan_18_23']})" in drafted.output
+    assert f"(doorstroompunt, aanleiding {world.cases['daan_rmc']})" in drafted.output
     path = Path(drafted.output.split("aan jongere: ")[1].splitlines()[0])
     assert path.parent == data_dir / "letters" / "concept"
+    sidecar = path.with_name(path.name + ".brief.json")  # as a draft written before the kind's rename has it
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('"soort": "doorstroompunt"',
+                                                                   '"soort": "rmc_18_23"'), encoding="utf-8")
     stored = runner.invoke(main, ["letters", "store", str(path)], env=env)
     assert stored.exit_code == 0 and "opgeslagen op aanleiding" in stored.output, stored.output
+    listed = runner.invoke(main, ["letters", "list", "--soort", "rmc_18_23", "--case",
+                                  str(world.cases["daan_rmc"]), "--format", "json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert [row["soort"] for row in json.loads(listed.output)] == ["doorstroompunt"]
     assert not path.exists()  # the stored draft left concept/
     default = runner.invoke(main, ["letters", "draft", str(daan)], env=env)  # the leading reason's letter
-    assert default.exit_code == 0 and f"(rmc_18_23, aanleiding {world.cases['daan_vsv']})" in default.output
+    assert default.exit_code == 0
+    assert f"(doorstroompunt, aanleiding {world.cases['daan_vsv']})" in default.output
     sanne = _dossier(world, world.cases["sanne"])
     wrong = runner.invoke(main, ["letters", "draft", str(sanne), "--template", "uitnodiging_verzuimgesprek"],
                           env=env)
@@ -740,6 +749,24 @@ def test_no_letter_from_an_office_that_is_not_configured(world: World) -> None:
     assert filled.kantoor.gemeente == "Amsterdam"  # the served gemeente's CBS name, not a placeholder
     assert filled.kantoor.gesprekslocatie == OFFICE.kantoor.bezoekadres
     assert filled.leerplicht.telefoon == OFFICE.kantoor.telefoon  # the desk's phone: the office's
+
+
+def test_an_own_template_folder_must_hold_every_letter_and_names_an_old_name(tmp_path: Path) -> None:
+    """An office's template folder of before the Doorstroompunt letter's rename (rmc_18_23.docx) is
+    refused before anything is written, saying which file to rename; renamed, it is used."""
+    from letters.office import KantoorOnvolledig, ready
+    from letters.render import TEMPLATE_DIR
+    from registers.meldingen import nederlands
+
+    folder = tmp_path / "sjablonen"
+    folder.mkdir()
+    for path in TEMPLATE_DIR.glob("*.docx"):
+        shutil.copy(path, folder / ("rmc_18_23.docx" if path.stem == "doorstroompunt" else path.name))
+    with pytest.raises(KantoorOnvolledig) as refused:
+        ready(replace(OFFICE, template_dir=folder), ("0363",))
+    assert "ontbreekt: rmc_18_23.docx → doorstroompunt.docx." in nederlands(refused.value)
+    (folder / "rmc_18_23.docx").rename(folder / "doorstroompunt.docx")
+    assert ready(replace(OFFICE, template_dir=folder), ("0363",)).template_dir == folder
 
 
 def test_one_letter_run_at_a_time_and_no_lock_file_left(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_every_template_renders_every_field(soort: LetterKind) -> None:
 
 
 def _jongere_for(soort: LetterKind):
-    return kind(geboortedatum=date(2006, 3, 15)) if soort is LetterKind.RMC_18_23 else kind()
+    return kind(geboortedatum=date(2006, 3, 15)) if soort is LetterKind.DOORSTROOMPUNT else kind()
 
 
 @pytest.mark.parametrize("soort", list(LetterKind))
@@ -124,7 +124,7 @@ def test_letter_to_unknown_parents() -> None:
 def test_rmc_letter_to_the_young_person() -> None:
     jongere = kind(voornamen="Daan", voorvoegsel="", geslachtsnaam="Bakker", geslacht="M",
                    geboortedatum=date(2006, 3, 15), adres=DORPSWEG)
-    data = load("rmc_18_23").render_docx(context_for(LetterKind.RMC_18_23, jongere=jongere))
+    data = load("doorstroompunt").render_docx(context_for(LetterKind.DOORSTROOMPUNT, jongere=jongere))
     paragraphs = _paragraphs(data)
     start = paragraphs.index("De heer D. Bakker")
     assert paragraphs[start + 1: start + 3] == ["Dorpsweg 3", "1234 AB  VOORBEELDSTAD"]
@@ -141,14 +141,14 @@ def test_rmc_letter_names_the_rmc_age_of_its_date() -> None:
     """Before 1 January 2026 the Doorstroompunt helped young people up to 23; the letter says the age of
     the law on its own date, from the dated parameter."""
     jongere = kind(geboortedatum=date(2004, 3, 15), adres=DORPSWEG)
-    context = context_for(LetterKind.RMC_18_23, jongere=jongere, datum=date(2025, 12, 31))
-    before = _text(load("rmc_18_23").render_docx(context))
+    context = context_for(LetterKind.DOORSTROOMPUNT, jongere=jongere, datum=date(2025, 12, 31))
+    before = _text(load("doorstroompunt").render_docx(context))
     assert "helpt jongeren tot 23 jaar" in before
     # and the WEB as it was numbered then (a dated value, rules/law/wet/web.toml `web_doorstroompunt`)
     assert "Wettelijke grondslag: titel 8.3 van de Wet educatie en beroepsonderwijs (artikel 8.3.2" in before
     assert "9.2" not in before and "duurzaam werk" not in before
-    context = context_for(LetterKind.RMC_18_23, jongere=jongere, datum=date(2026, 1, 1))
-    after = _text(load("rmc_18_23").render_docx(context))
+    context = context_for(LetterKind.DOORSTROOMPUNT, jongere=jongere, datum=date(2026, 1, 1))
+    after = _text(load("doorstroompunt").render_docx(context))
     assert "helpt jongeren tot 27 jaar" in after
     assert "titel 9.2 van de Wet educatie en beroepsonderwijs" in after and "titel 8.3" not in after
 

@@ -23,11 +23,11 @@ def test_the_rmc_letter_on_the_vsv_reason_counts_after_the_rollover(session: Ses
                                 signal_row(person, ReasonCode.GEEN_INSCHRIJVING_RMC)], {})
     subjects = [s for s in due_subjects(session, WEEK1) if s.persoonsnummer == person]
     # one letter
-    assert [(s.soort, s.case.signal) for s in subjects] == [(LetterKind.RMC_18_23, ReasonCode.VSV)]
+    assert [(s.soort, s.case.signal) for s in subjects] == [(LetterKind.DOORSTROOMPUNT, ReasonCode.VSV)]
     assert subjects[0].rang_voor("jongere", WEEK1) == (1, None)
     vsv = subjects[0].case
     session.add(Letter(onderwerp=f"case:{vsv.id}", case_id=vsv.id, persoonsnummer=person,
-                       soort=LetterKind.RMC_18_23, rang=1, geadresseerde="jongere",
+                       soort=LetterKind.DOORSTROOMPUNT, rang=1, geadresseerde="jongere",
                        status=LetterStatus.AANGEMAAKT, kenmerk="RMC-T-0001", bestand="0001.docx", datum=WEEK1,
                        antwoord_voor=WEEK1 + timedelta(days=28),
                        recorded_at=datetime.now(UTC).replace(tzinfo=None)))

@@ -84,7 +84,8 @@ def test_the_work_lists_overdue_count_is_what_is_really_due(session: Session) ->
 
     _letter(session, reason[(av, ReasonCode.ABSOLUUT_VERZUIM)], START)           # 6 weeks, no reply: due
     _letter(session, reason[(av_tz, ReasonCode.ABSOLUUT_VERZUIM)], START + timedelta(days=21))  # term runs
-    _letter(session, reason[(rmc_vsv, ReasonCode.VSV)], late - timedelta(days=7), soort=LetterKind.RMC_18_23)
+    _letter(session, reason[(rmc_vsv, ReasonCode.VSV)], late - timedelta(days=7),
+            soort=LetterKind.DOORSTROOMPUNT)
     geheim = SuppressionReason.GEHEIMHOUDING
     _letter(session, reason[(held_old, ReasonCode.ABSOLUUT_VERZUIM)], START, held=geheim)
     _letter(session, reason[(held_new, ReasonCode.ABSOLUUT_VERZUIM)], late, held=geheim)
