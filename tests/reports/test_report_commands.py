@@ -225,5 +225,5 @@ def test_the_weekly_assignment_gives_open_cases_to_the_person_the_rules_name(dat
         assigned = {dossier.persoonsnummer: dossier.assigned_to for dossier in session.query(Dossier)
                     if dossier.status == "open"}
     engine.dispose()
-    # Sanne de Vries (absoluut verzuim, V → L-Z) and Daan Jansen (18-23: the RMC counsellor)
+    # Sanne de Vries (absoluut verzuim, V → L-Z) and Daan Jansen (RMC doelgroep: the RMC counsellor)
     assert assigned == {PEOPLE[0]: "Bram Bos", PEOPLE[1]: "Ria RMC"}
