@@ -2,7 +2,7 @@
 
 The one place for it: the command line's messages, the HTML reports (`reports.numbers`) and the
 work screen (`web.templating`) all write a count through `getal`. Dates have their own one place,
-`rules.dates.format_nl`.
+`inbeeld.datums.format_nl`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ Declared once, as sqlite-utils declares its `output_options`: a list command tak
 (`KOPPEN`) and show its values in Dutch (`shown`: ja/nee, open/gesloten), JSON keeps the documented keys
 and machine values. CSV is semicolon separated with CRLF line ends,
 for Dutch Excel, and every cell goes through `inbeeld.cells.neutralise_csv` (docs/spec.md §6); JSON is a
-list of objects with ISO dates; the table is aligned plain text ending in the row count.
+list of objects with ISO dates; the table is aligned plain text, dates in words (`4 april 2003`),
+ending in the row count.
 
 Values can be hostile: a quarantined value is exactly what a supplier delivered, and an escape
 sequence in it would retitle the window, clear the screen or fake a line when printed as is. So
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 import click
 
 from inbeeld.cells import csv_writer, neutralise_csv
+from inbeeld.datums import format_nl, tijdstip_nl
 
 FORMATS = ("table", "csv", "json")
 
@@ -102,6 +104,15 @@ def plain(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
+def _in_words(value: Any, cell: Any) -> Any:
+    """The table's cell: a date as a person reads it (`4 april 2003`); CSV and JSON keep ISO dates."""
+    if isinstance(value, datetime):
+        return tijdstip_nl(value)
+    if isinstance(value, date):
+        return format_nl(value)
+    return cell
+
+
 def shown(value: Any) -> Any:
     """A value as the table and the CSV show it, in Dutch: yes/no as ja/nee, a code with a Dutch
     label (`registers.codes.Labelled`: a dossier's status open/gesloten, a melding's status) as its
@@ -134,8 +145,8 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, *,
     elif not records and empty is not None:
         click.echo(empty)
     else:
-        cells = [["" if record[c] is None else printable(str(record[c])) for c in columns]
-                 for record in records]
+        cells = [["" if record[c] is None else printable(str(_in_words(row.get(c), record[c])))
+                  for c in columns] for row, record in zip(rows, records, strict=True)]
         headers = [kop(c) for c in columns]
         widths = [max([len(h)] + [len(line[i]) for line in cells]) for i, h in enumerate(headers)]
         if width:

@@ -22,10 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, NamedTuple
 
-MAANDEN: tuple[str, ...] = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
+from inbeeld.datums import MAANDEN, format_nl  # the one place (rules.dates names it for the law)
 
 Precisie = Literal["dag", "maand", "jaar", "onbekend"]
 
@@ -48,11 +45,6 @@ class MaandDag(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.dag} {MAANDEN[self.maand - 1]}"
-
-
-def format_nl(d: date) -> str:
-    """`2 september 2025`: the date as letters and lists for Dutch readers write it."""
-    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
