@@ -105,6 +105,12 @@ def _address_block(document: Document) -> None:
     _para(document, "", after=28)
 
 
+def _onderwerp(text: str) -> str:
+    """A subject as a Dutch letter writes it: with a capital, or after "Herinnering: " in a reminder."""
+    return (f"{{% if herinnering %}}Herinnering: {text}{{% else %}}{text[:1].upper()}{text[1:]}"
+            "{% endif %}")
+
+
 def _meta(document: Document, onderwerp: str, contact: bool = True) -> None:
     rows = [("Datum", "{{ datum }}"), ("Ons kenmerk", "{{ kenmerk }}"), ("Onderwerp", onderwerp)]
     if contact:
@@ -177,8 +183,7 @@ def build_absoluut_verzuim() -> Document:
     document = _new_document("Geen schoolinschrijving bekend")
     _letterhead(document)
     _address_block(document)
-    _meta(document, "{% if herinnering %}Herinnering: {% endif %}geen schoolinschrijving bekend van "
-                    "{{ jongere.naam }}")
+    _meta(document, _onderwerp("geen schoolinschrijving bekend van {{ jongere.naam }}"))
     _para(document, AANHEF, after=8)
     _tag_paragraph(document, "{%p if herinnering %}")
     _voices(document,
@@ -305,8 +310,8 @@ def build_doorstroompunt() -> Document:
     document = _new_document("Wat doe je nu?")
     _letterhead(document)
     _address_block(document)
-    _meta(document, "{% if herinnering %}Herinnering: {% endif %}{% if aan_jongere %}wat doe je nu?"
-                    "{% else %}school, opleiding of werk voor {{ jongere.naam }}{% endif %}")
+    _meta(document, "{% if aan_jongere %}" + _onderwerp("wat doe je nu?") + "{% else %}"
+                    + _onderwerp("school, opleiding of werk voor {{ jongere.naam }}") + "{% endif %}")
     _para(document, AANHEF, after=8)
     _tag_paragraph(document, "{%p if herinnering %}")
     _voices(document,
@@ -382,9 +387,9 @@ def build_uitnodiging_verzuimgesprek() -> Document:
     document = _new_document("Uitnodiging voor een gesprek over schoolverzuim")
     _letterhead(document)
     _address_block(document)
-    _meta(document, "{% if herinnering %}Herinnering: {% endif %}{% if aan_jongere %}uitnodiging voor een "
-                    "gesprek over je verzuim{% else %}uitnodiging gesprek over het schoolverzuim van "
-                    "{{ jongere.naam }}{% endif %}")
+    ouders = _onderwerp("uitnodiging gesprek over het schoolverzuim van {{ jongere.naam }}")
+    _meta(document, "{% if aan_jongere %}" + _onderwerp("uitnodiging voor een gesprek over je verzuim")
+                    + "{% else %}" + ouders + "{% endif %}")
     _para(document, AANHEF, after=8)
     _tag_paragraph(document, "{%p if herinnering %}")
     _voices(document,
@@ -462,8 +467,7 @@ def build_herinnering_vrijstelling() -> Document:
     document = _new_document("Vrijstelling van de leerplicht verlengen")
     _letterhead(document)
     _address_block(document)
-    _meta(document, "{% if herinnering %}Herinnering: {% endif %}vrijstelling van de leerplicht verlengen "
-                    "voor {{ jongere.naam }}")
+    _meta(document, _onderwerp("vrijstelling van de leerplicht verlengen voor {{ jongere.naam }}"))
     _para(document, "{{ aanhef }},", after=8)
     _reminder(document, "Op {{ eerdere_brief_datum }} stuurden wij u een brief over het verlengen van de "
                         "vrijstelling. Wij hebben nog geen nieuwe kennisgeving van u ontvangen.")

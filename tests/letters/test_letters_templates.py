@@ -129,7 +129,7 @@ def test_rmc_letter_to_the_young_person() -> None:
     start = paragraphs.index("De heer D. Bakker")
     assert paragraphs[start + 1: start + 3] == ["Dorpsweg 3", "1234 AB  VOORBEELDSTAD"]
     text = _text(data)
-    assert "Beste Daan," in text and "wat doe je nu?" in text
+    assert "Beste Daan," in text and "Onderwerp\tWat doe je nu?" in text  # a subject with a capital
     assert "gestopt met je opleiding" in text  # vsv
     assert "vóór 21 september 2026" in text
     assert "hoofdstuk 9, titel 9.2 van de Wet educatie en beroepsonderwijs" in text  # dated 2026
