@@ -16,6 +16,7 @@ import duckdb
 from sqlalchemy import select
 
 from connectors.errors import StagingLocked
+from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
 from letters.pdf import page_count
@@ -28,6 +29,7 @@ from registers.errors import Refused
 from registers.meldingen import nederlands
 from registers.models import Letter
 from rules.date_option import DATUM
+from rules.dates import format_nl
 
 LIST_COLUMNS = ("id", "datum", "kenmerk", "soort", "rang", "onderwerp", "geadresseerde", "status", "reden",
                 "antwoord_voor", "run", "bestand")
@@ -68,8 +70,8 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
     peildatum = peildatum or date.today()
     out_dir = out or settings.data_dir / "letters"
     if not settings.staging_path.is_file():
-        raise click.ClickException(f"no staging database at {settings.staging_path}: "
-                                   "import a BRP delivery first (inbeeld import brp FILE)")
+        raise click.ClickException(f"er is nog niets ingelezen ({settings.staging_path} bestaat niet): "
+                                   "lees eerst een BRP-levering in met `inbeeld import brp BESTAND`")
     try:
         config = settings.letters
     except ValueError as exc:
@@ -82,25 +84,25 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
     except (LetterRunBusy, StagingLocked, Refused) as exc:
         raise click.ClickException(nederlands(exc)) from None
     except duckdb.CatalogException as exc:
-        raise click.ClickException(f"the staging database has no BRP persons yet ({exc}); "
-                                   "import a BRP delivery first") from None
+        raise click.ClickException(f"er zijn nog geen BRP-personen in staging ({exc}); lees eerst een "
+                                   "BRP-levering in met `inbeeld import brp BESTAND`") from None
     finally:
         sessions.kw["bind"].dispose()
     if result.hersteld:
-        click.echo(f"recovered an interrupted run: {result.hersteld} letters planned again")
+        click.echo(f"een onderbroken run is hersteld: brieven opnieuw gepland {getal(result.hersteld)}")
     if result.concepten_verwijderd:
-        click.echo(f"removed {result.concepten_verwijderd} draft(s) never stored, older than "
-                   f"{config.concept_dagen} days")
-    click.echo(f"letters on {result.peildatum.isoformat()}: {result.brieven} first letters, "
-               f"{result.herinneringen} reminders, {result.onderdrukt} newly suppressed")
+        click.echo(f"nooit opgeslagen concepten ouder dan {config.concept_dagen} dagen verwijderd: "
+                   f"{getal(result.concepten_verwijderd)}")
+    click.echo(f"brieven op {format_nl(result.peildatum)}: eerste brieven {getal(result.brieven)}, "
+               f"herinneringen {getal(result.herinneringen)}, nieuw onderdrukt {getal(result.onderdrukt)}")
     if result.run_dir is not None:
-        click.echo(f"  run {result.run}: {result.run_dir} ({len(result.files)} .docx)")
+        click.echo(f"  run {result.run}: {result.run_dir} ({getal(len(result.files))} .docx)")
         for path in result.print_files:
-            click.echo(f"  print file: {path}")
+            click.echo(f"  drukwerk: {path}")
         for path in result.pdf_files:
-            click.echo(f"  PDF: {path} ({page_count(path)} pages)")
+            click.echo(f"  pdf: {path} ({getal(page_count(path))} pagina's)")
     if result.pdf_problem:
-        click.echo(f"  no PDF: {result.pdf_problem}")
+        click.echo(f"  geen pdf: {result.pdf_problem}")
 
 
 @letters_group.command("draft")
@@ -121,8 +123,8 @@ def draft_command(ctx: click.Context, dossier_id: int, reden_id: int | None, soo
     never stored is removed by the letter run after [letters] concept_dagen days."""
     settings: Settings = ctx.obj
     if not settings.staging_path.is_file():
-        raise click.ClickException(f"no staging database at {settings.staging_path}: "
-                                   "import a BRP delivery first (inbeeld import brp FILE)")
+        raise click.ClickException(f"er is nog niets ingelezen ({settings.staging_path} bestaat niet): "
+                                   "lees eerst een BRP-levering in met `inbeeld import brp BESTAND`")
     sessions = _sessions(settings)
     try:
         drafts = draft(sessions, settings.staging_path, out or settings.data_dir / "letters" / CONCEPT,

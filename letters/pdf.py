@@ -31,7 +31,7 @@ def to_pdf(docx_path: Path, out_dir: Path | None = None, timeout: float = 600) -
     """Convert one .docx to PDF next to it (or into `out_dir`); returns the PDF path."""
     binary = soffice_path()
     if binary is None:
-        raise PdfConversionError("LibreOffice (soffice) is not installed")
+        raise PdfConversionError("LibreOffice (soffice) is niet geïnstalleerd")
     docx_path = Path(docx_path).resolve()
     out_dir = Path(out_dir or docx_path.parent).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -41,10 +41,10 @@ def to_pdf(docx_path: Path, out_dir: Path | None = None, timeout: float = 600) -
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise PdfConversionError(f"LibreOffice did not finish within {timeout:.0f} s") from exc
+            raise PdfConversionError(f"LibreOffice was niet binnen {timeout:.0f} s klaar") from exc
     pdf_path = out_dir / (docx_path.stem + ".pdf")
     if result.returncode != 0 or not pdf_path.is_file():
-        raise PdfConversionError(f"LibreOffice failed (exit {result.returncode}): "
+        raise PdfConversionError(f"LibreOffice is mislukt (exit {result.returncode}): "
                                  f"{(result.stderr or result.stdout).strip()[:500]}")
     return pdf_path
 

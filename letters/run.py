@@ -370,7 +370,7 @@ def _print_files(files: list[Path], run_dir: Path, pdf: bool, result: RunResult)
     if not pdf:
         return
     if soffice_path() is None:
-        result.pdf_problem = "LibreOffice (soffice) is not installed: no PDF"
+        result.pdf_problem = "LibreOffice (soffice) is niet geïnstalleerd"
         return
     for target in result.print_files:
         try:
@@ -449,7 +449,8 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise LetterRunBusy(f"another letter run is busy in {out_dir}") from None
+            raise LetterRunBusy(f"er draait al een andere briefrun in {out_dir}; probeer het straks "
+                                "opnieuw") from None
         try:
             current = path.stat().st_ino
         except FileNotFoundError:

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from inbeeld.getallen import getal
 from pipelines.working_days import first_working_day
+from rules.dates import format_nl
 from synthetic import generate
 
 BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml")
@@ -59,7 +61,7 @@ def stage_week(deliveries: Path, peildatum: date, inbox: Path, brp_format: str) 
 def check_unused(out: Path) -> None:
     """The demo writes a fresh municipality: refuse a folder that already holds something."""
     if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty: choose another --out or remove it")
+        raise FileExistsError(f"{out} is niet leeg: kies een andere --out of verwijder de map")
 
 
 #: The demo office's staff: who handles which cases (work lists; the weekly run assigns new cases by it,
@@ -131,22 +133,22 @@ def _run(out: Path, deliveries: Path, data_dir: Path, *, persons: int, seed: int
     from pipelines.monthly import monthly_flow
     from pipelines.weekly import weekly_flow
 
-    echo(f"Generating a municipality of {persons:,} young people (gemeente {gemeente}, seed {seed}) ...")
+    echo(f"Een gemeente met {getal(persons)} jongeren wordt gemaakt (gemeente {gemeente}, seed {seed}) ...")
     manifest = generate(deliveries, persons=persons, seed=seed, gemeenten=[gemeente], weeks=weeks)
     result = DemoResult(out, data_dir)
     inbox = data_dir / "inbox"
     for index, peildatum in enumerate(manifest.peildatums):
         brp_format = BRP_FORMATS[index % len(BRP_FORMATS)]
         stage_week(deliveries, peildatum, inbox, brp_format)
-        echo(f"Week of {peildatum.isoformat()}: weekly run (BRP as {brp_format}) ...")
+        echo(f"Week van {format_nl(peildatum)}: wekelijkse run (BRP als {brp_format}) ...")
         counts = weekly_flow(peildatum=peildatum, data_dir=str(data_dir), gemeente=gemeente)
         result.weeks.append((peildatum, counts))
     # the monthly flow runs on the first working day of a month: the one after the last week
     last = manifest.peildatums[-1]
     following = last.replace(day=28) + timedelta(days=4)
     monthly_day = first_working_day(following.year, following.month)
-    echo(f"Monthly run of {monthly_day.isoformat()}: work lists, VSV figures, vrijstellingen for DUO, "
-         "KPIs ...")
+    echo(f"Maandelijkse run van {format_nl(monthly_day)}: werklijsten, VSV-cijfers, vrijstellingen voor "
+         "DUO, KPI's ...")
     result.monthly = monthly_flow(peildatum=monthly_day, data_dir=str(data_dir), gemeente=gemeente)
     result.web_password = add_demo_users(data_dir, gemeente)
     return result
@@ -172,29 +174,33 @@ def add_demo_users(data_dir: Path, gemeente: str) -> str:
     return password
 
 
+#: The weekly counts the demo's table shows (besides the signals), by their Dutch names.
+WEEK_ROWS = {"cases_opened": "dossiers geopend", "cases_closed": "dossiers gesloten", "letters": "brieven",
+             "letters_suppressed": "brieven onderdrukt", "rows_quarantined": "regels in quarantaine"}
+
+
 def describe(result: DemoResult) -> str:
-    """What the demo did and where to look, for the terminal."""
+    """What the demo did and where to look, for the terminal (in Dutch; the signals by their codes)."""
     signal_names = sorted({k for _, c in result.weeks for k in c if k.startswith("signal_")})
     header = "  " + "".ljust(28) + "".join(d.isoformat().rjust(12) for d, _ in result.weeks)
-    lines = ["", "Weekly runs:", header]
-    rows = [*signal_names, "cases_opened", "cases_closed", "letters", "letters_suppressed",
-            "rows_quarantined"]
-    for name in rows:
-        label = name.removeprefix("signal_")
-        lines.append("  " + label.ljust(28) + "".join(str(c.get(name, 0)).rjust(12) for _, c in result.weeks))
+    lines = ["", "Wekelijkse runs:", header]
+    rows = {**{name: name.removeprefix("signal_") for name in signal_names}, **WEEK_ROWS}
+    for name, label in rows.items():
+        lines.append("  " + label.ljust(28)
+                     + "".join(getal(c.get(name, 0)).rjust(12) for _, c in result.weeks))
     outputs = result.outputs()
-    lines += ["", f"Deliveries generated in {result.out / 'deliveries'}",
-              f"Data directory (staging, registers, archive): {result.data_dir}",
-              f"Letters: {len(list(result.data_dir.glob('letters/*/*.docx')))} .docx files in "
+    lines += ["", f"Gemaakte leveringen: {result.out / 'deliveries'}",
+              f"Datamap (staging, registers, archief): {result.data_dir}",
+              f"Brieven: {getal(len(list(result.data_dir.glob('letters/*/*.docx'))))} .docx-bestanden in "
               f"{result.data_dir / 'letters'}"]
-    lines += [f"  print file: {p}" for p in outputs["letters"]]
-    lines.append(f"Work lists and figures in {result.data_dir / 'reports'}:")
+    lines += [f"  drukwerk: {p}" for p in outputs["letters"]]
+    lines.append(f"Werklijsten en cijfers in {result.data_dir / 'reports'}:")
     lines += [f"  {p.relative_to(result.data_dir / 'reports')}" for p in outputs["reports"]]
-    lines += ["", f"Look around: INBEELD_CONFIG={result.out / 'inbeeld.toml'} "
+    lines += ["", f"Rondkijken: INBEELD_CONFIG={result.out / 'inbeeld.toml'} "
                   f"INBEELD_DATA_DIR={result.data_dir} inbeeld --by demo-lpa cases list"]
     if result.web_password:
-        lines += ["", f"The work screen: INBEELD_DATA_DIR={result.data_dir} inbeeld web",
-                  "  then open http://127.0.0.1:8765/ and log in as "
-                  + ", ".join(login for login, _naam, _rol in DEMO_USERS)
-                  + f" with the password {result.web_password}"]
+        logins = [login for login, _naam, _rol in DEMO_USERS]
+        lines += ["", f"Het werkscherm: INBEELD_DATA_DIR={result.data_dir} inbeeld web",
+                  "  open dan http://127.0.0.1:8765/ en log in als " + ", ".join(logins[:-1])
+                  + f" of {logins[-1]} met het wachtwoord {result.web_password}"]
     return "\n".join(lines)

@@ -655,14 +655,14 @@ def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
     arguments = ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf", "--workers", "1"]
     result = runner.invoke(main, arguments, env=env)
     assert result.exit_code == 0, result.output
-    assert "5 first letters, 0 reminders, 3 newly suppressed" in result.output
+    assert "eerste brieven 5, herinneringen 0, nieuw onderdrukt 3" in result.output
     assert (data_dir / "letters" / "260907-1" / "drukwerk.docx").is_file()
     listed = runner.invoke(main, ["letters", "list", "--status", "onderdrukt", "--format", "csv"], env=env)
     assert listed.exit_code == 0, listed.output
     assert listed.output.count("\n") == 4 and "niet in de BRP" in listed.output  # the label, not the code
     assert kind().persoonsnummer not in listed.output
     again = runner.invoke(main, ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf"], env=env)
-    assert "0 first letters, 0 reminders, 0 newly suppressed" in again.output
+    assert "eerste brieven 0, herinneringen 0, nieuw onderdrukt 0" in again.output
 
 
 def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
@@ -704,7 +704,7 @@ def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
 def test_command_line_refuses_without_staging(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["letters", "run"], env={"INBEELD_DATA_DIR": str(tmp_path / "empty"),
                                                                "INBEELD_DB_URL": ""})
-    assert result.exit_code == 1 and "import a BRP delivery first" in result.output
+    assert result.exit_code == 1 and "lees eerst een BRP-levering in" in result.output
 
 
 def test_counts_in_the_log_match_the_files(world: World) -> None:
@@ -774,7 +774,7 @@ def test_one_letter_run_at_a_time_and_no_lock_file_left(tmp_path: Path) -> None:
 
     with _exclusive(tmp_path):
         assert (tmp_path / LOCK).is_file()
-        with pytest.raises(LetterRunBusy, match="another letter run is busy"), _exclusive(tmp_path):
+        with pytest.raises(LetterRunBusy, match="er draait al een andere briefrun"), _exclusive(tmp_path):
             pass
     assert not (tmp_path / LOCK).exists()  # a clean run leaves nothing behind
     with _exclusive(tmp_path):

@@ -20,8 +20,8 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
     result = CliRunner().invoke(main, ["demo", "--out", str(out), "--persons", "400"])
     assert result.exit_code == 0, result.output
     data = out / "inbeeld-data"
-    assert "Weekly runs:" in result.output and str(data / "letters") in result.output
-    assert len(re.findall(r"Week of 2026-09-\d\d: weekly run", result.output)) == 4
+    assert "Wekelijkse runs:" in result.output and str(data / "letters") in result.output
+    assert len(re.findall(r"Week van \d\d? september 2026: wekelijkse run", result.output)) == 4
     letters = sorted(data.glob("letters/*/*.docx"))
     assert any(p.name != "drukwerk.docx" for p in letters)
     first = Document(str(next(p for p in letters if p.name != "drukwerk.docx")))
@@ -37,7 +37,7 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
     assert {".xlsx", ".html"} <= reports
     assert not any((data / "inbox").rglob("*.csv")), "every delivery was imported and archived"
     # it ends with how to open the work screen, and the demo user logs in with the printed password
-    opening = re.search(r"log in as demo-lpa, demo-beleid, demo-beheer with the password (\S+)",
+    opening = re.search(r"log in als demo-lpa, demo-beleid of demo-beheer met het wachtwoord (\S+)",
                         result.output)
     assert opening and "inbeeld web" in result.output
     from inbeeld.settings import load_settings
@@ -62,4 +62,4 @@ def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
     (tmp_path / "demo" / "something").write_text("x")
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 2
-    assert "not empty" in result.output
+    assert "is niet leeg" in result.output
