@@ -35,7 +35,7 @@ class Entry:
     @property
     def path(self) -> Path:
         if self.kind == "database":
-            raise CatalogError(f"catalog entry {self.name!r} is a database URL, not a path")
+            raise CatalogError(f"catalogusitem {self.name!r} is een database-URL, geen pad")
         return Path(self.location)
 
 
@@ -63,7 +63,7 @@ class Catalog:
             for name, value in layer.items():
                 if name not in declared:
                     known = ", ".join(sorted(declared))
-                    raise CatalogError(f"unknown catalog entry {name!r}; known: {known}")
+                    raise CatalogError(f"onbekend catalogusitem {name!r}; bekend: {known}")
                 if value is None:
                     continue
                 update = {"path": value} if isinstance(value, str | Path) else dict(value)
@@ -76,7 +76,7 @@ class Catalog:
         try:
             return self.entries[name]
         except KeyError:
-            raise CatalogError(f"unknown catalog entry {name!r}") from None
+            raise CatalogError(f"onbekend catalogusitem {name!r}") from None
 
     def path(self, name: str) -> Path:
         return self[name].path
@@ -85,14 +85,14 @@ class Catalog:
         """The folder of `name`, created when missing (a fresh data directory just works)."""
         entry = self[name]
         if entry.kind != "folder":
-            raise CatalogError(f"catalog entry {name!r} is a {entry.kind}, not a folder")
+            raise CatalogError(f"catalogusitem {name!r} is een {entry.kind}, geen map")
         entry.path.mkdir(mode=0o700, parents=True, exist_ok=True)
         return entry.path
 
     def url(self, name: str) -> str:
         entry = self[name]
         if entry.kind != "database":
-            raise CatalogError(f"catalog entry {name!r} is a {entry.kind}, not a database")
+            raise CatalogError(f"catalogusitem {name!r} is een {entry.kind}, geen database")
         return entry.location
 
     # The entries every flow uses, by name, so a typo fails at import time rather than at 06:00.
@@ -136,12 +136,12 @@ class Catalog:
 def _resolve(name: str, table: Mapping[str, Any], settings: Settings) -> Entry:
     kind = table.get("kind")
     if kind not in KINDS:
-        raise CatalogError(f"catalog entry {name!r} has kind {kind!r}; expected one of {', '.join(KINDS)}")
+        raise CatalogError(f"catalogusitem {name!r} heeft soort {kind!r}; kies uit {', '.join(KINDS)}")
     description = str(table.get("description", ""))
     if kind == "database":
         return Entry(name, kind, str(table.get("url") or settings.register_url), description)
     if not table.get("path"):
-        raise CatalogError(f"catalog entry {name!r} ({kind}) has no path")
+        raise CatalogError(f"catalogusitem {name!r} ({kind}) heeft geen pad")
     path = Path(str(table["path"])).expanduser()
     if not path.is_absolute():
         path = settings.data_dir / path

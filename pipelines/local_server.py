@@ -89,8 +89,8 @@ def scheduler_problem(sqlalchemy_version: str) -> str | None:
     """
     major, minor = (int(part) for part in sqlalchemy_version.split(".")[:2])
     if (major, minor) >= (2, 1):
-        return (f"SQLAlchemy {sqlalchemy_version} breaks the Prefect server's scheduler (no scheduled run "
-                "would ever be created); install the locked set: pip install -c constraints.txt -e .")
+        return (f"SQLAlchemy {sqlalchemy_version} breekt de planner van de Prefect-server (er zou nooit een "
+                "geplande run komen); installeer de vastgelegde versies: pip install -c constraints.txt -e .")
     return None
 
 
@@ -208,13 +208,13 @@ class LocalPrefectServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process is None or self._process.poll() is not None:
-                raise ServerStartError(f"the Prefect server exited during startup; see {self.log_path}")
+                raise ServerStartError(f"de Prefect-server stopte tijdens het starten; zie {self.log_path}")
             if self.healthy():
                 return
             time.sleep(0.5)
         self.stop()
         raise ServerStartError(
-            f"the Prefect server was not healthy after {self.startup_timeout:.0f} s; see {self.log_path}"
+            f"de Prefect-server was na {self.startup_timeout:.0f} s nog niet gezond; zie {self.log_path}"
         )
 
     def _watch(self) -> None:

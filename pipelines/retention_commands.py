@@ -14,6 +14,7 @@ from connectors.errors import StagingLocked
 from inbeeld.settings import Settings
 from pipelines.retention import RetentionReport, run_retention
 from rules.date_option import DATUM
+from rules.dates import format_nl
 
 
 @click.group("retention")
@@ -23,8 +24,8 @@ def retention() -> None:
 
 def _summary(report: RetentionReport) -> list[str]:
     registers = report.registers
-    lines = [f"Vernietiging op {report.today.isoformat()}" + (" (proef: er is niets verwijderd)"
-                                                              if report.dry_run else "")]
+    lines = [f"Vernietiging op {format_nl(report.today)}" + (" (proef: er is niets verwijderd)"
+                                                           if report.dry_run else "")]
     purged = ", ".join(f"{name} {count}" for name, count in registers.purged.items() if count) or "niets"
     lines.append(f"  registers: {purged} ({registers.persons} personen)")
     for label, counts in (("bewaard, legal hold", registers.kept_legal_hold),
@@ -52,5 +53,6 @@ def retention_run(settings: Settings, dry_run: bool, today: date | None) -> None
     try:
         report = run_retention(settings, today or date.today(), dry_run=dry_run)
     except StagingLocked as exc:
-        raise click.ClickException(f"{exc}; nothing was removed, run the retention again later") from None
+        raise click.ClickException(f"{exc}; er is niets verwijderd, start de vernietiging later "
+                                   "opnieuw") from None
     click.echo("\n".join(_summary(report)))

@@ -38,11 +38,11 @@ class FlowSchedule:
     def __post_init__(self) -> None:
         fields = self.cron.split()
         if len(fields) != 5:
-            raise ScheduleError(f"cron {self.cron!r} must have 5 fields (minute hour day month weekday)")
+            raise ScheduleError(f"cron {self.cron!r} moet 5 velden hebben (minuut uur dag maand weekdag)")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ScheduleError(f"unknown time zone {self.timezone!r}") from None
+            raise ScheduleError(f"onbekende tijdzone {self.timezone!r}") from None
 
     def configured(self, name: str, settings: Settings) -> FlowSchedule:
         """This schedule with the `[schedules.<name>]` overrides of the settings applied."""
@@ -58,4 +58,4 @@ class FlowSchedule:
         try:
             return Cron(self.cron, timezone=self.timezone, active=self.active)
         except ValueError as exc:
-            raise ScheduleError(f"invalid cron {self.cron!r}: {exc}") from None
+            raise ScheduleError(f"ongeldige cron {self.cron!r}: {exc}") from None

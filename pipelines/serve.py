@@ -20,9 +20,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from inbeeld.settings import Settings
+from inbeeld.settings import DAGEN, Settings
 from pipelines.catalog import Catalog
 from pipelines.local_server import LocalPrefectServer
+from rules.dates import format_nl
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -33,8 +34,14 @@ Echo = Callable[[str], None]
 
 
 def say(line: str) -> None:
-    """What serve tells the person (or journal) watching it: plain lines on stdout, at once."""
+    """What serve tells the person (or journal) watching it: plain lines on stdout, at once, in Dutch."""
     print(line, flush=True)
+
+
+def _when(moment: Any, seconds: bool = False) -> str:
+    """`ma 7 december 2026 06:00`: a moment as serve's lines say it."""
+    clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    return f"{DAGEN[moment.weekday()]} {format_nl(moment.date())} {clock}"
 
 
 async def next_run(schedule: Any) -> str:
@@ -44,11 +51,11 @@ async def next_run(schedule: Any) -> str:
     if getattr(schedule, "cron", None):
         zone = schedule.timezone or "UTC"
         [first] = await server.CronSchedule(cron=schedule.cron, timezone=zone).get_dates(n=1)
-        return f"{first.astimezone(ZoneInfo(zone)):%a %Y-%m-%d %H:%M} ({zone}; cron {schedule.cron})"
+        return f"{_when(first.astimezone(ZoneInfo(zone)))} ({zone}; cron {schedule.cron})"
     if getattr(schedule, "interval", None):
         [first] = await server.IntervalSchedule(interval=schedule.interval).get_dates(n=1)
-        return f"{first.astimezone():%a %Y-%m-%d %H:%M:%S} (every {schedule.interval})"
-    return "see the Prefect UI"
+        return f"{_when(first.astimezone(), seconds=True)} (elke {schedule.interval})"
+    return "zie de Prefect UI"
 
 
 async def describe(deployments: Sequence[RunnerDeployment]) -> list[str]:
@@ -56,10 +63,10 @@ async def describe(deployments: Sequence[RunnerDeployment]) -> list[str]:
     lines = []
     for deployment in deployments:
         for entry in deployment.schedules or []:
-            when = await next_run(entry.schedule) if entry.active else "paused (active = false)"
-            lines.append(f"  {deployment.name:<14} next run {when}")
+            when = await next_run(entry.schedule) if entry.active else "gepauzeerd (active = false)"
+            lines.append(f"  {deployment.name:<14} volgende run {when}")
         if not deployment.schedules:
-            lines.append(f"  {deployment.name:<14} no schedule")
+            lines.append(f"  {deployment.name:<14} geen schema")
     return lines
 
 
@@ -72,10 +79,10 @@ async def serve_until_stopped(deployments: Sequence[RunnerDeployment],
     for deployment in deployments:
         await runner.aadd_deployment(deployment)
     names = ", ".join(deployment.name for deployment in deployments)
-    echo(f"Serving {len(deployments)} deployment(s):")
+    echo(f"Deployments in dienst: {len(deployments)}")
     for line in await describe(deployments):
         echo(line)
-    echo("Stop with Ctrl-C or SIGTERM.")
+    echo("Stoppen met Ctrl-C of SIGTERM.")
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     running = asyncio.create_task(runner.start())
@@ -89,11 +96,12 @@ async def serve_until_stopped(deployments: Sequence[RunnerDeployment],
         if running.done():
             running.result()  # the runner ended by itself: surface why
             return
-        echo(f"Stopping: no new runs of {names}; running flow runs are cancelled (a rerun is safe).")
+        echo(f"Bezig met stoppen: geen nieuwe runs van {names}; lopende flow-runs worden geannuleerd "
+             "(opnieuw starten kan veilig).")
         if runner.started:
             await runner.astop()
         await asyncio.wait_for(running, shutdown_timeout)
-        echo(f"Stopped serving {names}; their schedules are paused on the server until serve runs again.")
+        echo(f"Gestopt met {names}; hun schema's staan op de server op pauze tot serve weer draait.")
     finally:
         stopping.cancel()
         for signum in STOP_SIGNALS:
@@ -115,7 +123,7 @@ def serve_deployments(
 
     api_url = api_url or os.environ.get("PREFECT_API_URL")
     if api_url:
-        echo(f"Prefect server: {api_url} (UI: {api_url.removesuffix('/').removesuffix('/api')})")
+        echo(f"Prefect-server: {api_url} (UI: {api_url.removesuffix('/').removesuffix('/api')})")
         with temporary_settings({PREFECT_API_URL: api_url}):
             asyncio.run(serve_until_stopped(deployments or build_deployments(settings), echo=echo))
         return
@@ -125,10 +133,10 @@ def serve_deployments(
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         server = LocalPrefectServer(home, port=server_port, extra_env=server_env)
-        echo(f"Starting the local Prefect server on http://{server.host}:{server.port} "
-             f"(its log: {server.log_path}) ...")
+        echo(f"De lokale Prefect-server start op http://{server.host}:{server.port} "
+             f"(zijn log: {server.log_path}) ...")
         with server:
-            echo(f"Prefect UI: http://{server.host}:{server.port} (ready)")
+            echo(f"Prefect UI: http://{server.host}:{server.port} (klaar)")
             # Flow runs are child processes of the runner: they find the server through the environment.
             os.environ["PREFECT_API_URL"] = server.api_url
             try:
@@ -136,9 +144,9 @@ def serve_deployments(
                     asyncio.run(serve_until_stopped(deployments or build_deployments(settings), echo=echo))
             finally:
                 os.environ.pop("PREFECT_API_URL", None)
-        echo("Local Prefect server stopped.")
+        echo("De lokale Prefect-server is gestopt.")
     except KeyboardInterrupt:
-        echo("Stopped before serving began; local Prefect server stopped.")
+        echo("Gestopt voordat er iets draaide; de lokale Prefect-server is gestopt.")
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -41,14 +41,14 @@ def test_the_register_follows_the_settings_database_url(tmp_path: Path) -> None:
 
 
 def test_mistakes_are_named(tmp_path: Path) -> None:
-    with pytest.raises(CatalogError, match="unknown catalog entry 'inbx'"):
+    with pytest.raises(CatalogError, match="onbekend catalogusitem 'inbx'"):
         Catalog.load(Settings.from_table({"catalog": {"inbx": "x"}}, data_dir=tmp_path))
     catalog = Catalog.load(Settings(data_dir=tmp_path))
-    with pytest.raises(CatalogError, match="not a folder"):
+    with pytest.raises(CatalogError, match="geen map"):
         catalog.folder("staging")
-    with pytest.raises(CatalogError, match="database URL"):
+    with pytest.raises(CatalogError, match="database-URL"):
         catalog.path("registers")
     bad = tmp_path / "bad.toml"
     bad.write_text('[inbox]\nkind = "bucket"\npath = "x"\n')
-    with pytest.raises(CatalogError, match="kind 'bucket'"):
+    with pytest.raises(CatalogError, match="soort 'bucket'"):
         Catalog.load(Settings(data_dir=tmp_path), declaration=bad)

@@ -121,7 +121,7 @@ def test_a_running_import_makes_the_run_wait(data_dir: Path) -> None:
     settings = load_settings(data_dir=data_dir, environ={})
     with Staging(settings.staging_path):
         result = _run(data_dir, "--today", "2034-09-02")
-    assert result.exit_code == 1 and "nothing was removed" in result.output
+    assert result.exit_code == 1 and "er is niets verwijderd" in result.output
     assert _state(data_dir)[0] == sorted([CHILD, PUPIL])
 
 

@@ -74,7 +74,7 @@ def test_bad_schedules_are_refused(cron: str, timezone: str) -> None:
 
 
 def test_an_invalid_cron_field_is_refused_by_prefect() -> None:
-    with pytest.raises(ScheduleError, match="invalid cron"):
+    with pytest.raises(ScheduleError, match="ongeldige cron"):
         FlowSchedule("0 25 * * 1").to_prefect()
 
 

@@ -55,7 +55,7 @@ def test_a_sqlalchemy_that_breaks_the_scheduler_is_refused() -> None:
     from pipelines.local_server import scheduler_problem
 
     assert scheduler_problem("2.0.58") is None
-    assert "scheduler" in (scheduler_problem("2.1.9") or "")
+    assert "planner" in (scheduler_problem("2.1.9") or "")
 
 
 def test_the_locked_set_has_a_sqlalchemy_the_scheduler_works_with() -> None:
@@ -114,7 +114,7 @@ def test_serve_starts_a_server_fires_a_scheduled_run_and_stops_everything(tmp_pa
         pytest.fail(f"the local Prefect server outlived `serve`: {log_tail}")
     assert not pid_file.exists()
     said = (tmp_path / "serve.out").read_text()  # what a person watching serve is told
-    assert said.index("Starting the local Prefect server") < said.index(f"Prefect UI: http://127.0.0.1:{port}")
-    assert "every-few-seconds" in said and "next run" in said and "(every 0:00:03)" in said
-    assert "Stopped serving every-few-seconds" in said
-    assert said.rstrip().endswith("Local Prefect server stopped.")
+    assert said.index("De lokale Prefect-server start") < said.index(f"Prefect UI: http://127.0.0.1:{port}")
+    assert "every-few-seconds" in said and "volgende run" in said and "(elke 0:00:03)" in said
+    assert "Gestopt met every-few-seconds" in said
+    assert said.rstrip().endswith("De lokale Prefect-server is gestopt.")
