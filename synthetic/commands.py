@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import click
 
+from rules.dates import format_nl
 from synthetic.defaults import DEMO_GEMEENTE, DEMO_WEEKS
 from synthetic.generator import DEFAULT_START, generate, normalise_gemeenten
 from synthetic.summary import summarise
@@ -18,9 +19,9 @@ def _monday(ctx: click.Context, param: click.Parameter, value: str | None) -> da
     try:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date jjjj-mm-dd") from None
+        raise click.BadParameter(f"{value!r} is geen datum jjjj-mm-dd") from None
     if day.weekday() != 0:
-        raise click.BadParameter(f"{value} is a {day.strftime('%A')}; peildatums are Mondays")
+        raise click.BadParameter(f"{format_nl(day)} is geen maandag; peildatums zijn maandagen")
     return day
 
 

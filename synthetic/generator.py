@@ -80,14 +80,14 @@ def normalise_gemeenten(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     for code in codes:
         text = str(code).strip()
         if not text.isdigit() or len(text) > 4:
-            raise ValueError(f"gemeentecode {code!r} is not a number of at most 4 digits")
+            raise ValueError(f"gemeentecode {code!r} is geen getal van hoogstens 4 cijfers")
         text = text.zfill(4)
         if text == "1999":
-            raise ValueError("1999 is the RNI (niet-ingezetenen), not a gemeente to serve")
+            raise ValueError("1999 is de RNI (niet-ingezetenen), geen gemeente om te bedienen")
         if text not in out:
             out.append(text)
     if not out:
-        raise ValueError("give at least one gemeente")
+        raise ValueError("geef ten minste één gemeente")
     return tuple(out)
 
 
@@ -138,7 +138,8 @@ def _prepare(out: Path) -> None:
     """Clear what an earlier run wrote here; refuse a non-empty folder that is not such a run."""
     if out.exists() and any(out.iterdir()):
         if not (out / MANIFEST).is_file():
-            raise FileExistsError(f"{out} is not empty and holds no {MANIFEST}: refusing to write into it")
+            raise FileExistsError(f"{out} is niet leeg en bevat geen {MANIFEST}: daar wordt niet in "
+                                  "geschreven")
         for entry in out.iterdir():
             if entry.is_dir() and len(entry.name) == 10 and entry.name[4] == "-":
                 shutil.rmtree(entry)

@@ -62,10 +62,10 @@ class ChunkRandom(random.Random):
 def chunk_sizes(persons: int) -> list[int]:
     """Young people per chunk: as even as possible, at most CHUNK_SIZE each."""
     if persons < 1:
-        raise ValueError("persons must be at least 1")
+        raise ValueError("het aantal personen moet ten minste 1 zijn")
     count = math.ceil(persons / CHUNK_SIZE)
     if count > MAX_CHUNKS:
-        raise ValueError(f"at most {MAX_CHUNKS * CHUNK_SIZE} persons: the number blocks are full")
+        raise ValueError(f"hoogstens {MAX_CHUNKS * CHUNK_SIZE} personen: de nummerblokken zijn vol")
     base, extra = divmod(persons, count)
     return [base + (i < extra) for i in range(count)]
 

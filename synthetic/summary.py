@@ -1,10 +1,13 @@
-"""A readable summary of a generated municipality, from its manifest and truth files."""
+"""A readable summary of a generated municipality, in Dutch, from its manifest and truth files."""
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
+from datetime import date
 
+from inbeeld.getallen import getal
+from rules.dates import format_nl
 from synthetic import layout
 from synthetic.generator import Manifest
 from synthetic.truth import SIGNALS
@@ -21,27 +24,31 @@ def signals_per_week(manifest: Manifest) -> list[tuple[str, Counter]]:
 
 
 def summarise(manifest: Manifest) -> str:
+    """The summary `inbeeld demo generate` prints, in Dutch (the signals by their codes)."""
     first, last = manifest.weeks[0], manifest.weeks[-1]
+    megabytes = f"{_megabytes(manifest):.1f}".replace(".", ",")
     lines = [
-        f"Synthetic municipality in {manifest.out} (seed {manifest.seed}, gemeente "
-        f"{', '.join(manifest.gemeenten)}, {len(manifest.peildatums)} weekly peildatums "
-        f"{manifest.peildatums[0].isoformat()} .. {manifest.peildatums[-1].isoformat()})",
-        f"  files:            {len(manifest.files)} ({_megabytes(manifest):.1f} MB)",
-        f"  persons:          {manifest.persons} young people (0 up to the RMC age) and "
-        f"{manifest.parents} parents",
-        f"  residents:        {first['ingezetenen']} young residents on {first['peildatum']}, "
-        f"{last['ingezetenen']} on {last['peildatum']}",
-        f"  enrolments:       {first['inschrijvingen']} rows in the C-levering; mutations after it: "
-        + (", ".join(f"{k} {v}" for k, v in _total(manifest, "mutaties").items()) or "none"),
+        f"Synthetische gemeente in {manifest.out} (seed {manifest.seed}, gemeente "
+        f"{', '.join(manifest.gemeenten)}, {len(manifest.peildatums)} wekelijkse peildatums "
+        f"{format_nl(manifest.peildatums[0])} t/m {format_nl(manifest.peildatums[-1])})",
+        f"  bestanden:        {getal(len(manifest.files))} ({megabytes} MB)",
+        f"  personen:         {getal(manifest.persons)} jongeren (0 tot de RMC-leeftijd) en "
+        f"{getal(manifest.parents)} ouders",
+        f"  ingezetenen:      {getal(first['ingezetenen'])} jonge ingezetenen op "
+        f"{format_nl(date.fromisoformat(first['peildatum']))}, {getal(last['ingezetenen'])} op "
+        f"{format_nl(date.fromisoformat(last['peildatum']))}",
+        f"  inschrijvingen:   {getal(first['inschrijvingen'])} regels in de C-levering; mutaties daarna: "
+        + (", ".join(f"{k} {getal(v)}" for k, v in _total(manifest, "mutaties").items()) or "geen"),
         "  vrijstellingen:   " + _joined(_total(manifest, "vrijstellingen")),
         "  verzuimmeldingen: " + _joined(_total(manifest, "verzuimmeldingen")),
         "",
-        "Expected signals per week (truth/signals-*.csv):",
+        "Verwachte signalen per week (truth/signals-*.csv):",
     ]
     weeks = signals_per_week(manifest)
-    lines.append("  " + "signal".ljust(24) + "".join(peildatum.rjust(12) for peildatum, _ in weeks))
+    lines.append("  " + "signaal".ljust(24) + "".join(peildatum.rjust(12) for peildatum, _ in weeks))
     for signal in SIGNALS:
-        lines.append("  " + signal.ljust(24) + "".join(str(counts[signal]).rjust(12) for _, counts in weeks))
+        lines.append("  " + signal.ljust(24)
+                     + "".join(getal(counts[signal]).rjust(12) for _, counts in weeks))
     return "\n".join(lines)
 
 
@@ -57,4 +64,4 @@ def _total(manifest: Manifest, key: str) -> Counter:
 
 
 def _joined(counts: Counter) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+    return ", ".join(f"{k} {getal(v)}" for k, v in counts.items()) or "geen"

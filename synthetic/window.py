@@ -21,9 +21,9 @@ class Window:
     @classmethod
     def of(cls, gemeenten: tuple[str, ...], start: date, weeks: int) -> Window:
         if start.weekday() != 0:
-            raise ValueError(f"start {start.isoformat()} is not a Monday")
+            raise ValueError(f"de start {start.isoformat()} is geen maandag")
         if weeks < 1:
-            raise ValueError("weeks must be at least 1")
+            raise ValueError("het aantal weken moet ten minste 1 zijn")
         return cls(tuple(gemeenten), tuple(start + timedelta(days=7 * w) for w in range(weeks)))
 
     @property

@@ -22,7 +22,7 @@ def test_demo_generate_writes_and_summarises(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--start", "2026-09-08"], "Monday"),
+    (["--start", "2026-09-08"], "geen maandag"),
     (["--gemeente", "1999"], "RNI"),
     (["--persons", "0"], "persons"),
 ])
