@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from inbeeld.fouten import in_dutch
+from inbeeld.fouten import Afgebroken, in_dutch
 
 #: Every command: name → (module:attribute, the one-line help `inbeeld --help` shows).
 #: Add a command with one line; tests/test_cli_lazy.py checks the help against the command's own.
@@ -92,7 +92,8 @@ class LazyGroup(click.Group):
     """A group whose commands are imported only when one of them runs (or shows its own help).
 
     Every error of click's on the way, in parsing the arguments or raised by a command, reaches the
-    user in Dutch (`inbeeld.fouten`: `Fout: …`, the same exit status)."""
+    user in Dutch (`inbeeld.fouten`: `Fout: …`, the same exit status), and a command broken off says
+    `Afgebroken.`."""
 
     #: Called when a command's module has been imported (`run` sets it).
     after_load: Callable[[], None] | None = None
@@ -109,6 +110,11 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except click.ClickException as exc:
             raise in_dutch(exc) from exc
+        except click.Abort as exc:
+            raise Afgebroken() from exc
+        except (EOFError, KeyboardInterrupt) as exc:
+            click.echo(err=True)  # ends the terminal's ^C line, as click does
+            raise Afgebroken() from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -6,7 +6,9 @@ English, and prefixes every error, ours too, with `Error:`. The root group (cli.
 error: docs/running.md) and shows it as `Fout: …`, the messages of click users meet said in Dutch
 (`TEKSTEN`, by click's English wording; a message not in it keeps its words, never the English
 prefix). Our own messages pass unchanged: they are worded in Dutch where they are raised.
-`--help` stays as it is. tests/test_cli_fouten.py runs each message through the command line.
+A command broken off (Ctrl-C, the end of input at a prompt) says `Afgebroken.` instead of click's
+`Aborted!` (`Afgebroken`, exit status 1 as click's). `--help` stays as it is.
+tests/test_cli_fouten.py runs each message through the command line.
 """
 
 from __future__ import annotations
@@ -105,6 +107,16 @@ class Fout(click.ClickException):
                 hint = f"Zie '{ctx.command_path} {max(names, key=len)}' voor hulp.\n"
             click.echo(f"{usage}\n{hint}", file=file, err=file is None, color=ctx.color)
         click.echo(f"Fout: {nederlands(self.message)}", file=file, err=file is None, color=self.show_color)
+
+
+class Afgebroken(click.ClickException):
+    """The command was broken off by the user: `Afgebroken.` on stderr, exit status 1 (click: `Aborted!`)."""
+
+    def __init__(self) -> None:
+        super().__init__("Afgebroken.")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.message, file=file, err=file is None)
 
 
 def in_dutch(exc: click.ClickException) -> click.ClickException:

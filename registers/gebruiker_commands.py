@@ -37,6 +37,15 @@ def _require_beheer(session, login: str | None) -> None:
         raise Refused(f"alleen beheer beheert gebruikers; {user.login!r} heeft de rol {user.rol.value}")
 
 
+def _ask_password(login: str) -> str:
+    """The password, typed twice (click's own confirmation says a mismatch in English)."""
+    while True:
+        wachtwoord = click.prompt(f"Wachtwoord voor {login}", hide_input=True)
+        if click.prompt("Nogmaals", hide_input=True) == wachtwoord:
+            return wachtwoord
+        click.echo("Fout: de twee wachtwoorden zijn niet gelijk; probeer het opnieuw.", err=True)
+
+
 @gebruiker.command("add")
 @click.argument("login")
 @click.option("--naam", required=True, help="Full name, as it appears on letters and timelines.")
@@ -47,8 +56,7 @@ def _require_beheer(session, login: str | None) -> None:
 def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten: str) -> None:
     """Add the user LOGIN. The password is asked for (or taken from INBEELD_WACHTWOORD)."""
     settings: Settings = ctx.obj
-    wachtwoord = os.environ.get(PASSWORD_ENV) or click.prompt(
-        f"Wachtwoord voor {login}", hide_input=True, confirmation_prompt="Nogmaals")
+    wachtwoord = os.environ.get(PASSWORD_ENV) or _ask_password(login)
     settings.ensure_data_dir()
     if settings.gebruiker:
         with register_session(ctx) as session:
