@@ -76,8 +76,8 @@ class EndpointConfig:
         parsed = urllib.parse.urlsplit(self.url)
         if parsed.scheme.lower() != "https" or not parsed.hostname:
             raise VerzuimEndpointError(
-                f"verzuim_https: the url must be https://host/… (got {parsed.scheme or 'no'} scheme): "
-                "meldingen never travel unencrypted or unauthenticated")
+                f"verzuim_https: de url moet https://host/… zijn (niet {parsed.scheme or 'zonder'} schema): "
+                "meldingen gaan nooit onversleuteld of zonder authenticatie over de lijn")
 
     @classmethod
     def from_settings(
@@ -96,7 +96,7 @@ class EndpointConfig:
         if not table.get("url"):
             return None
         if not table.get("client_cert"):
-            raise VerzuimEndpointError("verzuim_https: a client certificate (client_cert) is required")
+            raise VerzuimEndpointError("verzuim_https: een clientcertificaat (client_cert) is nodig")
         return cls(**table)
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -123,11 +123,12 @@ class VerzuimEndpoint:
         try:
             body = self._request("GET", "/meldingen?status=nieuw")
         except MessageError as exc:
-            raise VerzuimEndpointError(f"listing new verzuimmeldingen failed: {exc}") from None
+            raise VerzuimEndpointError(f"de lijst van nieuwe verzuimmeldingen ophalen is mislukt: "
+                                       f"{exc}") from None
         try:
             numbers = json.loads(body)["meldingen"]
         except (ValueError, KeyError, TypeError):
-            raise VerzuimEndpointError("the list of new meldingen is not the expected JSON") from None
+            raise VerzuimEndpointError("de lijst van nieuwe meldingen is niet de verwachte JSON") from None
         return [str(number) for number in numbers]
 
     def fetch(self, meldingsnummer: str) -> bytes:
@@ -152,10 +153,10 @@ class VerzuimEndpoint:
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, ssl.SSLError):
-                raise VerzuimEndpointError(f"TLS with {self._base} failed: {reason}") from None
+                raise VerzuimEndpointError(f"TLS met {self._base} is mislukt: {reason}") from None
             raise MessageError(f"{method} {path.split('?')[0]}: {reason}", retry=True) from None
         except ssl.SSLError as exc:  # TLS 1.3 reports a refused client certificate on the first read
-            raise VerzuimEndpointError(f"TLS with {self._base} failed: {exc}") from None
+            raise VerzuimEndpointError(f"TLS met {self._base} is mislukt: {exc}") from None
         except (TimeoutError, ConnectionError) as exc:
             raise MessageError(f"{method} {path.split('?')[0]}: {exc}", retry=True) from None
 
@@ -178,7 +179,7 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
             fp.close()
             scheme, host, _ = _origin(target)
             raise VerzuimEndpointError(
-                f"the endpoint redirected off its origin (to {scheme}://{host}/…): refused")
+                f"het endpoint stuurde door buiten zijn eigen adres (naar {scheme}://{host}/…): geweigerd")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
