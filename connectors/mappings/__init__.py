@@ -217,21 +217,22 @@ def _fields(raws: list[dict], where: str) -> tuple[Field, ...]:
                 otherwise=raw.get("otherwise"),
             )
         except KeyError as exc:
-            raise MappingError(f"{here}: missing {exc.args[0]!r}") from exc
+            raise MappingError(f"{here}: {exc.args[0]!r} ontbreekt") from exc
         if item.type not in TYPES:
-            raise MappingError(f"{here} ({item.name}): unknown type {item.type!r}; one of {sorted(TYPES)}")
+            raise MappingError(f"{here} ({item.name}): onbekend type {item.type!r}; een van {sorted(TYPES)}")
         if not item.name.isidentifier() or item.name.lower() != item.name:
-            raise MappingError(f"{here}: field name {item.name!r} must be a lower-case identifier")
+            raise MappingError(f"{here}: veldnaam {item.name!r} moet een naam in kleine letters zijn")
         fields.append(item)
     names = [f.name for f in fields]
     if len(set(names)) != len(names):
-        raise MappingError(f"{where}: a field name appears twice")
+        raise MappingError(f"{where}: een veldnaam staat er twee keer in")
     spellings = [s for f in fields for s in f.spellings]
     if len(set(spellings)) != len(spellings):
-        raise MappingError(f"{where}: a source column feeds two fields")
+        raise MappingError(f"{where}: één bronkolom vult twee velden")
     for item in fields:
         if item.otherwise is not None and item.otherwise not in names:
-            raise MappingError(f"{where} ({item.name}): otherwise field {item.otherwise!r} is not declared")
+            raise MappingError(f"{where} ({item.name}): otherwise-veld {item.otherwise!r} is niet "
+                               "gedeclareerd")
     return tuple(fields)
 
 
@@ -242,7 +243,7 @@ def read_mapping(path: str | Path) -> Mapping:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError as exc:
-        raise MappingError(f"no mapping file {exc.filename}") from exc
+        raise MappingError(f"geen mappingbestand {exc.filename}") from exc
     head = data.get("mapping", {})
     fields = _fields(data.get("field", []), path.name)
     groups = {}
@@ -251,7 +252,7 @@ def read_mapping(path: str | Path) -> Mapping:
             fields_of_group = _fields(raw.get("field", []), f"{path.name} group {name}")
             groups[name] = Group(name, raw["path"], fields_of_group, raw.get("aanduiding"))
         except KeyError as exc:
-            raise MappingError(f"{path.name}: [group.{name}] needs {exc.args[0]!r}") from exc
+            raise MappingError(f"{path.name}: [group.{name}] mist {exc.args[0]!r}") from exc
     try:
         mapping = Mapping(
             format=head["format"],
@@ -268,11 +269,11 @@ def read_mapping(path: str | Path) -> Mapping:
             options=dict(data.get("option", {})),
         )
     except KeyError as exc:
-        raise MappingError(f"{path.name}: [mapping] needs {exc.args[0]!r}") from exc
+        raise MappingError(f"{path.name}: [mapping] mist {exc.args[0]!r}") from exc
     names = [f.name for f in fields]
     for key in mapping.key:
         if key not in names:
-            raise MappingError(f"{path.name}: key field {key!r} is not declared")
+            raise MappingError(f"{path.name}: sleutelveld {key!r} is niet gedeclareerd")
     return mapping
 
 
@@ -302,10 +303,10 @@ def load_declared(name: str, override: str | Path | None = None) -> Mapping:
     known = {f.name: f for f in shipped.fields}
     for item in mapping.fields:
         if item.name not in known:
-            raise MappingError(f"{mapping.path}: field {item.name!r} is not a field of {name}")
+            raise MappingError(f"{mapping.path}: veld {item.name!r} is geen veld van {name}")
         if item.type != known[item.name].type:
             expected = known[item.name].type
-            raise MappingError(f"{mapping.path}: field {item.name!r} must keep type {expected!r}")
+            raise MappingError(f"{mapping.path}: veld {item.name!r} moet type {expected!r} houden")
     if mapping.table != shipped.table or mapping.format != shipped.format:
-        raise MappingError(f"{mapping.path}: format/table must stay {shipped.format}/{shipped.table}")
+        raise MappingError(f"{mapping.path}: format/table moet {shipped.format}/{shipped.table} blijven")
     return mapping

@@ -283,7 +283,7 @@ def test_a_suppliers_layout_is_configuration(st: Staging, tmp_path: Path) -> Non
     assert result.rows_loaded == 1
     bad = tmp_path / "bad.toml"
     bad.write_text(shipped.replace('name = "bsn"', 'name = "burgerservicenummer"'), encoding="utf-8")
-    with pytest.raises(MappingError, match="not a field of duo_clevering"):
+    with pytest.raises(MappingError, match="geen veld van duo_clevering"):
         load_declared("duo_clevering", bad)
 
 
@@ -301,7 +301,7 @@ def test_a_municipalitys_mapping_folder_is_used_for_every_import(st: Staging, tm
     assert deliveries.load(st, path).rows_loaded == 1
     (folder / "duo_clevering.toml").write_text(shipped.replace('type = "bsn"', 'type = "text"'),
                                                encoding="utf-8")
-    with pytest.raises(MappingError, match="must keep type 'bsn'"):
+    with pytest.raises(MappingError, match="moet type 'bsn' houden"):
         load_declared("duo_clevering")
     monkeypatch.delenv("INBEELD_MAPPINGS_DIR")
     assert load_declared("duo_clevering").path == shipped_path("duo_clevering")

@@ -75,5 +75,5 @@ def test_an_alias_is_another_spelling_of_a_brp_source(tmp_path: Path) -> None:
 def test_a_brp_mapping_in_the_old_flat_layout_is_refused_by_name(tmp_path: Path) -> None:
     old = tmp_path / "brp_lo3csv.toml"
     old.write_text('format = "lo3csv"\n[fields]\nbsn = "01.01.20"\n', encoding="utf-8")
-    with pytest.raises(MappingError, match=r"brp_lo3csv.toml: \[mapping\] needs 'format'"):
+    with pytest.raises(MappingError, match=r"brp_lo3csv.toml: \[mapping\] mist 'format'"):
         read_mapping(old)
