@@ -280,7 +280,8 @@ def recover(sessions: sessionmaker[Session], out_dir: Path) -> int:
             tombstone.mkdir()
             (tombstone / "AFGEBROKEN.txt").write_text(ABORTED_TEXT, encoding="utf-8")
     if rows:
-        log.warning("Recovered %d letters of an interrupted letter run; they are planned again", len(rows))
+        # shown on stderr by `inbeeld letters run` too (a warning reaches the terminal): in Dutch
+        log.warning("Waarschuwing: %d brieven van een onderbroken briefrun zijn opnieuw gepland", len(rows))
     return len(rows)
 
 

@@ -121,8 +121,8 @@ class FileLock:
             # The file still names a holder but the kernel lock was free: that run ended without
             # releasing (crash, SIGKILL). Its own recovery is the rerun this process is about to do.
             self.taken_over = previous
-            log.warning("taking over the lock of a run that ended without releasing it: %s",
-                        previous.describe())
+            log.warning("Waarschuwing: het slot van een run die eindigde zonder het vrij te geven wordt "
+                        "overgenomen: %s", previous.describe())
         me = LockHolder.me(self.purpose)
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(asdict(me)).encode(), 0)

@@ -153,7 +153,8 @@ def purge_files(letters: Path, archive: Path, letter_files: list[tuple[str, str]
         try:
             docx = inside(inside(letters, run), name)
         except UnsafeOutputName:
-            log.warning("Retention: a letter log row names no plain file; left for beheer to check")
+            log.warning("Waarschuwing: een regel van het brievenlog noemt geen gewoon bestand; blijft staan "
+                        "voor beheer")
             continue
         result.letter_files += _remove(docx, dry_run) + _remove(docx.with_suffix(".pdf"), dry_run)
     for folder in (p for p in letters.iterdir() if p.is_dir()) if letters.is_dir() else ():

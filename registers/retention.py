@@ -408,8 +408,8 @@ def purge_audit(session: Session, today: date, *, keep: Iterable[str] = (),
     before = datetime.combine(bewaartermijnen.audit_grens(today, parameters), time())
     clock = now or datetime.now(UTC).replace(tzinfo=None)
     if before > clock - AUDIT_FLOOR:
-        log.warning("Audit rows are not removed: their limit %s is not a year or more before the clock (%s)",
-                    before.date().isoformat(), clock.date().isoformat())
+        log.warning("Waarschuwing: de audit-regels blijven staan: hun grens %s ligt niet een jaar of meer "
+                    "vóór vandaag (%s)", before.date().isoformat(), clock.date().isoformat())
         return 0
     keep_hashes = sorted({audit.person_hash(number) for number in keep})
     _secure_delete(session)

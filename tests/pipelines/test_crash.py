@@ -303,7 +303,7 @@ def test_weekly_killed_part_way_ends_like_an_uninterrupted_run(
         monkeypatch.setenv("INBEELD_DB_URL", db_url)
 
     counts = weekly_flow(peildatum=DAY, data_dir=str(crashed), gemeente=crash_child.GEMEENTE)
-    assert "taking over the lock of a run that ended without releasing it" in caplog.text
+    assert "het slot van een run die eindigde zonder het vrij te geven wordt overgenomen" in caplog.text
     assert counts["letter_runs_recovered"] == (expected_letters if point in LETTER_POINTS else 0)
     if point == "case_sync":  # the killed transaction left nothing: the rerun opens every case
         assert counts["cases_opened"] == reference.counts["cases_opened"]
