@@ -101,7 +101,7 @@ def archive(path: Path, inbox: Path, archive_root: Path, run_date: date) -> Path
     kept under a numbered name, never overwritten.
     """
     if _not_a_delivered_file(path, Path(os.path.realpath(inbox))):
-        raise ValueError(f"{path.name}: not a regular file inside the inbox; not archived")
+        raise ValueError(f"{path.name}: geen gewoon bestand in de inbox; niet gearchiveerd")
     return _move(path, path.relative_to(inbox), archive_root / run_date.isoformat())
 
 

@@ -105,7 +105,7 @@ def test_links_and_other_non_regular_files_are_refused_never_followed(tmp_path: 
         ("2026-09-21", "een symbolische koppeling naar een map, geen geleverde map"),
         ("brp-G0363-20260928.lo3.csv", "een symbolische koppeling, geen geleverd bestand"),
         ("duo-C-G0363-20260928.csv", "geen gewoon bestand")]
-    with pytest.raises(ValueError, match="not a regular file inside the inbox"):
+    with pytest.raises(ValueError, match="geen gewoon bestand in de inbox"):
         archive(inbox / "brp-G0363-20260928.lo3.csv", inbox, tmp_path / "archive", date(2026, 9, 28))
     link = set_aside(inbox / "brp-G0363-20260928.lo3.csv", inbox, tmp_path / "refused", date(2026, 9, 28),
                      "een symbolische koppeling, geen geleverd bestand")
