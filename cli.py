@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -184,7 +185,11 @@ def run() -> None:
     command's CPU (`cases show`: 0.15 of 0.6 s, docs/performance.md). Tests call `main` itself."""
     gc.disable()
     main.after_load = _keep_loaded
-    main()
+    try:
+        main()
+    finally:
+        if "duckdb" in sys.modules:  # its objects must be collected at exit, or nanobind reports leaks
+            gc.unfreeze()
 
 
 if __name__ == "__main__":

@@ -97,6 +97,22 @@ def test_the_console_script_keeps_the_collector_off_only_while_the_command_loads
     assert "Status:" in text and enabled and frozen > 0
 
 
+def test_a_command_that_loads_duckdb_exits_without_a_leak_report(tmp_path: Path) -> None:
+    """Frozen objects are not collected at exit; DuckDB's must be, or its binding (nanobind) prints a
+    report of 'leaked' instances on stderr after every such command run from the console script."""
+    from connectors.staging import Staging
+
+    with Staging(tmp_path / "staging.duckdb"):
+        pass
+    probe = ("import sys\nsys.argv = ['inbeeld', 'quarantine', 'list']\nimport cli\n"
+             "try:\n    cli.run()\nfinally:\n    print('\\nDUCKDB=' + str('duckdb' in sys.modules))")
+    env = {name: value for name, value in os.environ.items() if name != "INBEELD_CONFIG"}
+    env["INBEELD_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.stdout.endswith("DUCKDB=True\n"), (done.stdout, done.stderr)  # the command really loaded it
+    assert "nanobind" not in done.stderr and "leaked" not in done.stderr, done.stderr
+
+
 def test_the_probe_sees_a_heavy_import() -> None:
     """The guard above can fail: a command that needs DuckDB does load it."""
     _, modules = _loaded("quarantine", "--help")
