@@ -49,6 +49,20 @@ def _choices(enum: type, *, skip: Sequence[Any] = ()) -> click.Choice:
     return click.Choice([m.value for m in enum if m not in skip], case_sensitive=False)
 
 
+class _CodeOrWord(click.Choice):
+    """A code, or the Dutch word the lists show for it (`gesloten` for `closed`): what a user reads
+    in a list works as a filter too. Gives the code."""
+
+    def __init__(self, enum: type) -> None:
+        codes = [m.value for m in enum]
+        self.codes = {m.label.lower(): m.value for m in enum if m.label.lower() not in codes}
+        super().__init__([*codes, *self.codes], case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        chosen = super().convert(value, param, ctx)
+        return self.codes.get(str(chosen).lower(), chosen)
+
+
 # The signal codes, and the codes of earlier releases a user may still type (SIGNAL_ALIASES).
 SIGNAL_CHOICE = click.Choice([*SIGNALS, *SIGNAL_ALIASES], case_sensitive=False)
 # A dossier's reasons: the signals and the verzuimmeldingen.
@@ -99,7 +113,7 @@ def cases() -> None:
 
 
 @cases.command("list")
-@click.option("--status", type=_choices(CaseStatus), default=None, help="open or closed.")
+@click.option("--status", type=_CodeOrWord(CaseStatus), default=None, help="open, or gesloten (closed).")
 @click.option("--type", "signal", type=REASON_CHOICE, default=None,
               help="Holding this reason, e.g. ABSOLUUT_VERZUIM or VERZUIMMELDING "
                    "(the old GEEN_INSCHRIJVING_18_23 is accepted).")

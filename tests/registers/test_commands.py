@@ -70,6 +70,10 @@ def test_a_case_is_worked_from_the_command_line(run, case_id: int, db_url: str, 
     back_dated = run("cases", "act", str(case_id), "note", "--date", "2026-09-11", "--note", "nagekomen")
     assert back_dated.exit_code == 0, back_dated.output
     assert json.loads(run("cases", "list", "--status", "open", "--format", "json").output) == []
+    # the word the table shows filters as the code does
+    gesloten = json.loads(run("cases", "list", "--status", "gesloten", "--format", "json").output)
+    assert [d["status"] for d in gesloten] == ["closed"]
+    assert gesloten == json.loads(run("cases", "list", "--status", "closed", "--format", "json").output)
 
 
 @pytest.mark.parametrize("args, code, message", [
