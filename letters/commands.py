@@ -20,6 +20,7 @@ from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
 from letters.pdf import page_count
+from letters.render import TemplateProblem
 from letters.run import LetterRunBusy, run_letters
 from letters.single import BY_HAND, CONCEPT, draft, store
 from registers.audit import record_reads
@@ -86,6 +87,10 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
     except duckdb.CatalogException as exc:
         raise click.ClickException(f"er zijn nog geen BRP-personen in staging ({exc}); lees eerst een "
                                    "BRP-levering in met `inbeeld import brp BESTAND`") from None
+    except TemplateProblem as exc:  # the office's own template (letters.template_dir)
+        raise click.ClickException(f"een briefsjabloon is niet te gebruiken: {exc}. Herstel het sjabloon en "
+                                   "draai `inbeeld letters run` opnieuw: de brieven blijven staan voor die "
+                                   "run") from None
     finally:
         sessions.kw["bind"].dispose()
     if result.hersteld:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -663,6 +664,43 @@ def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
     assert kind().persoonsnummer not in listed.output
     again = runner.invoke(main, ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf"], env=env)
     assert "eerste brieven 0, herinneringen 0, nieuw onderdrukt 0" in again.output
+
+
+def test_a_broken_template_of_the_office_is_said_in_dutch_and_the_letters_stay_due(world: World,
+                                                                                   tmp_path: Path) -> None:
+    """An office's own template with a broken tag: `letters run` ends with one Dutch message naming
+    the file, no traceback; repaired, the next run writes the letters."""
+    from letters.render import TEMPLATE_DIR
+
+    folder = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATE_DIR, folder)
+    broken = folder / "absoluut_verzuim.docx"
+    with zipfile.ZipFile(TEMPLATE_DIR / broken.name) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                content = content.replace(b"{{ datum }}", b"{{ datum }", 1)
+            target.writestr(item, content)
+    config = tmp_path / "inbeeld.toml"
+    own = f'[letters]\ntemplate_dir = "{folder}"\n\n[letters.kantoor]'
+    config.write_text(OFFICE_TOML.read_text(encoding="utf-8").replace("[letters.kantoor]", own, 1),
+                      encoding="utf-8")
+    data_dir = tmp_path / "cli-data"
+    data_dir.mkdir()
+    (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
+    url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
+           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1],
+           "INBEELD_CONFIG": str(config)}
+    arguments = ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf", "--workers", "1"]
+    result = CliRunner().invoke(main, arguments, env=env)
+    assert result.exit_code == 1, result.output
+    assert "Fout: een briefsjabloon is niet te gebruiken: " in result.output and broken.name in result.output
+    assert "Traceback" not in result.output
+    shutil.copy(TEMPLATE_DIR / broken.name, broken)
+    again = CliRunner().invoke(main, arguments, env=env)
+    assert again.exit_code == 0, again.output
+    assert "eerste brieven 5" in again.output
 
 
 def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
