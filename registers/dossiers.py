@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registers import bijlagen as bijlage_store
@@ -243,11 +243,24 @@ def check_step(session: Session, reason: Case, kind: ActionType, on: date,
                       waarde=tegen) from None
     persoon = session.get(Persoon, reason.persoonsnummer)
     van, tot, soort = verzuim_of(reason, on)
+    eerder = earlier_halt(session, reason.persoonsnummer) if kind is ActionType.HALT_VERWIJZING else None
     toets = stap_toegestaan(Stap(kind.value), persoon.geboortedatum if persoon else None, van, tot,
-                            tegen=tegen, verzuim=soort, sk_datum=persoon.sk_datum if persoon else None)
+                            tegen=tegen, verzuim=soort, sk_datum=persoon.sk_datum if persoon else None,
+                            eerdere_halt=eerder)
+    if toets.code == "halt_al_eerder":
+        raise Refused(f"not allowed: {toets.reden}", code="halt_al_eerder", eerder=eerder)
     if not toets.toegestaan:
         raise Refused(f"not allowed by law: {toets.reden}", code="stap_niet_toegestaan", reden=toets.reden)
     return tegen
+
+
+def earlier_halt(session: Session, persoonsnummer: str) -> date | None:
+    """The first Halt-verwijzing recorded for this young person, on any reason of any dossier, open or
+    closed (rules/verzuim_steps.py HALT_EEN_KEER); None when there is none. A Halt item removed after
+    its Wpg term (registers/retention.py) is no longer known."""
+    return session.scalar(select(func.min(CaseAction.on_date)).join(Case, Case.id == CaseAction.case_id)
+                          .where(Case.persoonsnummer == persoonsnummer,
+                                 CaseAction.action == ActionType.HALT_VERWIJZING))
 
 
 def _handle_melding(session: Session, reason: Case, kind: ActionType, on: date, by: str,

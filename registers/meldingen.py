@@ -60,6 +60,9 @@ NL = {
     "brief_al_opgeslagen": "brief {kenmerk} is al opgeslagen.",
     "bijlage_zonder_map": "bijlagen kunnen niet worden bewaard: er is geen datamap ingesteld.",
     "stap_niet_toegestaan": "niet toegestaan: {reden}.",
+    "halt_al_eerder": "niet toegestaan: de jongere is al naar Halt verwezen voor schoolverzuim, op {eerder} "
+                      "(Halt-interventie schoolverzuim: één keer per jongere, Methodische Aanpak "
+                      "Schoolverzuim).",
     "tegen_alleen_pv": "'tegen' (de ouders of de jongere) hoort alleen bij een proces-verbaal.",
     "onbekend_tegen": "onbekend: tegen '{waarde}'; kies de ouders of de jongere.",
     # dossiers and codes

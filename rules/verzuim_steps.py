@@ -17,7 +17,8 @@ hear the parents and try to move them) and two sanctions, both about a feit, the
   negen keer te laat" and no more than a week of unbroken verzuim. Art. 77e stands in titel VIII A,
   which art. 77a applies to whoever was 12 up to 18 "ten tijde van het begaan van een strafbaar
   feit"; art. 77c lid 2 keeps it from those of 18 and older. So: verzuim of the young person's own
-  (as above), committed before the 18th birthday, a short relatief verzuim (not LRV).
+  (as above), committed before the 18th birthday, a short relatief verzuim (not LRV). And Halt's own
+  rule, not the law's: once per young person (`HALT_EEN_KEER`).
 
 The age that counts is the age at the feit (art. 77a Sr; art. 2 lid 3 Lpw speaks of the young person
 "die de leeftijd van 12 jaren heeft bereikt"), not on the day the step is recorded: a young person
@@ -50,6 +51,13 @@ LEERPLICHTIG, KWALIFICATIEPLICHTIG = StatusCode.LEERPLICHTIG, StatusCode.KWALIFI
 EIGEN_PLICHT_LEEFTIJD = "eigen_schoolbezoek_leeftijd"
 HALT_LEEFTIJD_VAN = "halt_leeftijd_van"
 HALT_LEEFTIJD_TOT = "halt_leeftijd_tot"
+
+#: Halt's rule, not the law's: "de jongere is nog niet eerder naar Halt verwezen voor schoolverzuim"
+#: (Halt, "Leerplichtambtenaren", criteria of the Methodische Aanpak Schoolverzuim; docs/law.md S23).
+#: A constant, not a dated value of rules/law/: its layers are regulations (law, regeling, selectielijst,
+#: national definitions) and the gemeente's policy, and this is neither: Halt and the OM set it, a
+#: gemeente cannot change it, and the page states no date it took effect. A change is an edit here.
+HALT_EEN_KEER = "Halt-interventie schoolverzuim: één keer per jongere (Methodische Aanpak Schoolverzuim)"
 
 
 class Stap(StrEnum):
@@ -97,7 +105,7 @@ STAPPEN_TABEL = {
     (Stap.HALT_VERWIJZING, Tegen.JONGERE): (
         "relatief verzuim dat niet langdurig is, op ten minste één dag waarop de jongere 12 tot 18 jaar "
         f"en leerplichtig of kwalificatieplichtig was ({SR} art. 77a, 77c lid 2, 77e; {HALT_BESLUIT}; "
-        f"{LPW} art. 2 lid 3, 4c)"),
+        f"{LPW} art. 2 lid 3, 4c); de jongere is nog niet eerder naar Halt verwezen ({HALT_EEN_KEER})"),
 }
 
 
@@ -170,14 +178,16 @@ def _weigering(stap: Stap, tegen: Tegen, geboortedatum: date, van: date, tot: da
 def stap_toegestaan(stap: Stap | str, geboortedatum: date | None, van: date, tot: date, *,
                     tegen: Tegen | str | None = None, verzuim: Verzuim | str = Verzuim.RELATIEF,
                     sk_datum: date | None = None, pro_vso_datum: date | None = None,
-                    parameters: Parameters | None = None) -> StapToets:
+                    eerdere_halt: date | None = None, parameters: Parameters | None = None) -> StapToets:
     """Whether the law allows `stap` on the verzuim of `van` up to and including `tot` (STAPPEN_TABEL).
 
     `tegen`: a proces-verbaal's addressee; None means either (the parents' window is the wider one).
     A Halt-verwijzing is always the young person's. `verzuim` is the kind the step is about:
     the young person's own duty (art. 2 lid 3, 4c) is to attend the school they are enrolled at, so
     absoluut verzuim is the parents' alone, and Halt is for short relatief verzuim only. Without a
-    birth date (`None`) only those rules are checked: the ages cannot be.
+    birth date (`None`) only those rules are checked: the ages cannot be. `eerdere_halt`: the date of
+    a Halt-verwijzing the young person already had (any dossier, the register's fact), which refuses
+    another (`HALT_EEN_KEER`).
     Leerplichtwet 1969 art. 2, 4a, 4c, 22, 26; Wetboek van Strafrecht art. 77a, 77c, 77e;
     Besluit aanwijzing Halt-feiten art. 1 onder l.
     """
@@ -197,6 +207,9 @@ def stap_toegestaan(stap: Stap | str, geboortedatum: date | None, van: date, tot
             return StapToets(stap, False, f"Halt is alleen voor relatief verzuim van ten hoogste een week "
                              f"onafgebroken ({HALT_BESLUIT}: Lpw art. 2 lid 3 en 4c); dit is {soort} "
                              "verzuim", "halt_soort_verzuim", {"soort": verzuim.value})
+        if eerdere_halt is not None:
+            return StapToets(stap, False, f"de jongere is al naar Halt verwezen op {format_nl(eerdere_halt)} "
+                             f"({HALT_EEN_KEER})", "halt_al_eerder", {"eerder": eerdere_halt})
         kandidaten = [Tegen.JONGERE]
     elif tegen is not None:
         kandidaten = [Tegen(tegen)]

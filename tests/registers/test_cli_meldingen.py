@@ -194,6 +194,8 @@ SCENARIOS: dict[str, Callable[[Register], Result]] = {
     "reden_afsluiting_alleen_melding": _then((*ACT, "{d0}", "close", "--reden-afsluiting",
                                               "terug_naar_school")),
     "stap_niet_toegestaan": _then((*ACT, "{d0}", "halt")),  # Halt is not for absoluut verzuim
+    "halt_al_eerder": _then((*ACT, "{d1}", "halt", "--date", "2026-09-20"),  # once per young person
+                            (*ACT, "{d1}", "halt")),
     "tegen_alleen_pv": _then((*ACT, "{d0}", "gesprek", "--tegen", "ouders")),
     # attachments
     "bijlage_leeg": lambda r: r.run(*ACT, r.dossier[0], "gesprek", "--bijlage", r.file("leeg.txt", b"")),

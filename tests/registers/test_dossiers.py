@@ -184,6 +184,31 @@ def test_halt_and_proces_verbaal_only_where_the_law_allows_them(session: Session
     assert (f"tegen={tegen}" in details) is (tegen is not None)
 
 
+def test_halt_once_per_young_person_over_every_dossier(session: Session) -> None:
+    """A Halt-verwijzing on a closed dossier refuses another in the next dossier; a proces-verbaal may."""
+    _born(session, date(2012, 3, 1))
+    _melding(session)
+    sync_cases(session, WEEK2, [], {}, gemeenten=SCOPE)
+    first = _dossier(session)
+    record_action(session, first.id, "halt", on=date(2026, 9, 16), today=TODAY)
+    record_action(session, first.id, "gesloten", on=date(2026, 9, 20), reden_afsluiting="terug_naar_school",
+                  today=TODAY)
+    _melding(session, "VM-2")
+    sync_cases(session, WEEK3, [], {}, gemeenten=SCOPE)
+    second = _dossier(session)
+    assert second.id != first.id
+    with pytest.raises(Refused) as refused:
+        record_action(session, second.id, "halt", on=date(2026, 9, 30), today=TODAY)
+    assert refused.value.code == "halt_al_eerder" and refused.value.params == {"eerder": date(2026, 9, 16)}
+    assert not [a for a in timeline(second) if a.action is ActionType.HALT_VERWIJZING]
+    record_action(session, second.id, "pv", on=date(2026, 9, 30), tegen="jongere", today=TODAY)
+    other = BSNS[1]  # another young person is not affected
+    _born(session, date(2012, 3, 1), other)
+    _melding(session, "VM-3", other)
+    sync_cases(session, WEEK3, [], {}, gemeenten=SCOPE)
+    record_action(session, _dossier(session, other).id, "halt", on=date(2026, 9, 30), today=TODAY)
+
+
 def test_halt_is_not_for_absoluut_verzuim_and_tegen_is_for_a_proces_verbaal(session: Session) -> None:
     _born(session, date(2012, 3, 1))
     sync_cases(session, WEEK1, [signal_row(BSNS[0], ReasonCode.ABSOLUUT_VERZUIM)], {}, gemeenten=SCOPE)

@@ -1,7 +1,8 @@
 """Halt and proces-verbaal by the law, as a table a jurist can read (docs/law.md, "Steps").
 
 Each row: the step, against whom, the kind of verzuim, the birth date, the first and last day of the
-verzuim, and whether the law allows it (else the refusal's code). Sam is born on 1 October 2014: 12 on
+verzuim, and whether the law allows it (else the refusal's code); EEN_KEER adds Halt's own rule, an
+earlier Halt-verwijzing of the young person. Sam is born on 1 October 2014: 12 on
 1 October 2026. Noor is born on 1 October 2008: 18 on 1 October 2026, kwalificatieplichtig until then.
 """
 
@@ -51,6 +52,27 @@ TABLE = [
     # -- a step before the verzuim it is about
     (PV, OUDERS, REL, NOOR, "2026-09-10", "2026-09-01", "stap_voor_verzuim"),
 ]
+
+
+EEN_KEER = [
+    # stap, geboren, verzuim van, verzuim tot, eerdere Halt-verwijzing, toegestaan / code
+    # -- Halt once per young person (Methodische Aanpak Schoolverzuim, docs/law.md S23)
+    (HALT, NOOR, "2026-09-01", "2026-09-30", None, True),  # never referred before
+    (HALT, NOOR, "2026-09-01", "2026-09-30", "2025-03-10", "halt_al_eerder"),  # referred in an earlier year
+    (HALT, None, "2026-09-01", "2026-09-30", "2025-03-10", "halt_al_eerder"),  # no birth date: still refused
+    (PV, NOOR, "2026-09-01", "2026-09-30", "2025-03-10", True),  # a proces-verbaal after Halt: the law allows
+]
+
+
+@pytest.mark.parametrize("stap, geboren, van, tot, eerder, uitkomst", EEN_KEER)
+def test_halt_once_per_young_person(stap: Stap, geboren: date | None, van: str, tot: str, eerder: str | None,
+                                    uitkomst: bool | str) -> None:
+    toets = stap_toegestaan(stap, geboren, D(van), D(tot), eerdere_halt=eerder and D(eerder))
+    if uitkomst is True:
+        assert toets.toegestaan and not toets.reden
+    else:
+        assert not toets.toegestaan and toets.code == uitkomst and toets.params == {"eerder": D(eerder)}
+        assert "10 maart 2025" in toets.reden and "Methodische Aanpak Schoolverzuim" in toets.reden
 
 
 @pytest.mark.parametrize("stap, tegen, verzuim, geboren, van, tot, uitkomst", TABLE)

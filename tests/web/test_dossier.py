@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import create_engine, text
 
@@ -91,3 +92,30 @@ def test_an_unknown_dossier_is_a_dutch_404_and_beleid_cannot_reach_any(clients, 
 def test_an_rmc_counsellor_cannot_open_a_leerplicht_dossier(clients, web_settings):
     case_id = _open_case(web_settings, "ABSOLUUT_VERZUIM")
     assert clients["rmc"].get(f"/dossier/{case_id}").status_code == 404
+
+
+def test_a_second_halt_for_the_same_young_person_is_refused_in_dutch(clients, web_settings):
+    """The screen records through the register, so Halt's once-per-young-person rule holds there too."""
+    engine = create_engine(web_settings.register_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT d.id, c.id, p.geboortedatum, v.begindatum FROM dossiers d "
+            "JOIN cases c ON c.dossier_id = d.id JOIN verzuimmeldingen v ON v.id = c.verzuimmelding_id "
+            "JOIN personen p ON p.persoonsnummer = d.persoonsnummer WHERE d.status = 'open' "
+            "AND c.status = 'open' AND v.soort <> 'LRV' AND NOT EXISTS (SELECT 1 FROM cases a "
+            "WHERE a.dossier_id = d.id AND a.signal = 'ABSOLUUT_VERZUIM' AND a.status = 'open') "
+            "ORDER BY d.id DESC")).all()
+    engine.dispose()
+    day = date.fromisoformat
+    dossier_id, reason_id = next((d, c) for d, c, geboren, begin in rows  # Halt's ages, with a margin
+                                 if 13 <= (day(str(begin)) - day(str(geboren))).days // 366 <= 16)
+    client = clients["lpa"]
+    page = client.get(f"/dossier/{dossier_id}").text
+    datum = re.search(r'id="actie-datum" name="datum" type="text" value="([^"]+)"', page).group(1)
+    data = {"soort": "halt_verwijzing", "reden_id": str(reason_id), "datum": datum, "verslag": "x"}
+    first = client.post(f"/dossier/{dossier_id}/actie", data={**form_tokens(page), **data})
+    assert first.status_code == 200 and "Vastgelegd: Halt-verwijzing" in first.text, first.text[-2000:]
+    second = client.post(f"/dossier/{dossier_id}/actie",
+                         data={**form_tokens(client.get(f"/dossier/{dossier_id}").text), **data})
+    assert second.status_code == 400 and "al naar Halt verwezen" in second.text
+    assert "Methodische Aanpak Schoolverzuim" in second.text
