@@ -91,7 +91,7 @@ def test_a_flow_and_inbeeld_run_stop_while_another_run_holds_the_lock(prefect_ha
         result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "run", "monthly",
                                            "--peildatum", "2026-06-01"])
         assert result.exit_code == 3  # busy: nothing was done (docs/running.md)
-        assert f"'weekly' pid {holder.pid}" in result.output and "Nothing was done" in result.output
+        assert f"'weekly', pid {holder.pid}" in result.output and "er is niets gedaan" in result.output
     finally:
         holder.kill()
         holder.wait(10)

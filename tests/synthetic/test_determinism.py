@@ -58,7 +58,7 @@ def test_rejects_bad_gemeenten(tmp_path: Path, bad: list[str]) -> None:
 
 
 def test_rejects_a_start_that_is_not_a_monday(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="Monday"):
+    with pytest.raises(ValueError, match="geen maandag"):
         generate(tmp_path, 300, 1, ["0363"], weeks=1, start=date(2026, 9, 8))
 
 
