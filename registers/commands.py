@@ -476,5 +476,6 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
         found = week_signals(st.con, session, peildatum, settings.gemeenten, types)
         trail(session).record_many(session, [  # a list of persons shown is audited
             AuditEvent("signal.listed", s.persoonsnummer, None, None, s.signal) for s in found])
-    rows = [s.as_dict() for s in found]
+    # the dates as dates: the table writes them in words, JSON and CSV as ISO (inbeeld.output)
+    rows = [{**s.as_dict(), "peildatum": s.peildatum, "sinds": s.sinds} for s in found]
     emit(rows, list(SIGNAL_COLUMNS), fmt)

@@ -51,6 +51,12 @@ def test_signals_type_filter_and_csv(data_dir: Path) -> None:
     assert len(lines) > 1 and all(line.startswith("ABSOLUUT_VERZUIM;") for line in lines[1:])
 
 
+def test_signals_table_writes_the_dates_in_words(data_dir: Path) -> None:
+    result = _signals(data_dir, ["--peildatum", "2026-09-07"])
+    assert result.exit_code == 0, result.output
+    assert "7 september 2026" in result.output and "2026-09-07" not in result.output
+
+
 def test_signals_without_staging_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "--gemeenten", "0363", "signals"])
     assert result.exit_code == 1
