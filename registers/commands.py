@@ -19,6 +19,7 @@ import click
 from sqlalchemy.orm import Session
 
 from connectors.gemeenten import gemeente_label
+from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings, SettingsError
 from registers import dossiers as dossier_register
@@ -179,7 +180,7 @@ def describe_dossier(dossier: Dossier, next_action: tuple[str, date | None] | No
         about = REASON_LABELS.get(action.case.signal.value, action.case.signal.value).lower()
         line = f"  {when.ljust(width)}  {action.action.label:<17} {action.by} ({about})"
         lines.append(line + (f": {action.note}" if action.note else ""))
-        lines += [f"  {' ' * width}  bijlage [{b.id}] {b.bestandsnaam} ({b.grootte:,} bytes)"
+        lines += [f"  {' ' * width}  bijlage [{b.id}] {b.bestandsnaam} ({getal(b.grootte)} bytes)"
                   for b in action.bijlagen]
     return lines
 

@@ -76,6 +76,14 @@ def test_a_case_is_worked_from_the_command_line(run, case_id: int, db_url: str, 
     assert gesloten == json.loads(run("cases", "list", "--status", "closed", "--format", "json").output)
 
 
+def test_an_attachment_shows_with_its_size_written_the_dutch_way(run, case_id: int, tmp_path: Path) -> None:
+    verslag = tmp_path / "verslag.txt"
+    verslag.write_bytes(b"x" * 12345)
+    assert run("cases", "act", str(case_id), "gesprek", "--bijlage", str(verslag)).exit_code == 0
+    shown = run("cases", "show", str(case_id))
+    assert "] verslag.txt (12.345 bytes)" in shown.output, shown.output
+
+
 @pytest.mark.parametrize("args, code, message", [
     (["cases", "show", "4242"], 1, "Dossier 4242 bestaat niet."),
     (["cases", "act", "4242", "letter"], 1, "Dossier 4242 bestaat niet."),
