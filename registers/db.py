@@ -143,6 +143,15 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(url: str | Engine, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default the newest), in one transaction."""
+    _migrate(url, revision, down=False)
+
+
+def downgrade(url: str | Engine, revision: str) -> None:
+    """Take the database at `url` back to `revision`, in one transaction (each revision's downgrade)."""
+    _migrate(url, revision, down=True)
+
+
+def _migrate(url: str | Engine, revision: str, *, down: bool) -> None:
     from alembic import command
 
     engine = url if isinstance(url, Engine) else make_engine(url)
@@ -152,7 +161,7 @@ def upgrade(url: str | Engine, revision: str = "head") -> None:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            (command.downgrade if down else command.upgrade)(config, revision)
     finally:
         if engine is not url:
             engine.dispose()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from registers.db import make_engine, upgrade
+from registers.db import downgrade, make_engine, upgrade
 
 pytestmark = pytest.mark.postgres
 
@@ -24,10 +24,6 @@ def _conditions(url: str) -> dict[str, str]:
 
 
 def test_the_gemeenten_are_asked_once_per_query_and_back_per_row_on_downgrade(pg_server) -> None:
-    from alembic import command
-
-    from registers.db import _alembic_config
-
     url = pg_server.create_database("rls0014")
     upgrade(url, "0013")
     before = _conditions(url)
@@ -40,12 +36,5 @@ def test_the_gemeenten_are_asked_once_per_query_and_back_per_row_on_downgrade(pg
     for name, condition in after.items():
         assert "ANY ((inbeeld_mijn_gemeenten())" not in condition, name
         assert condition.count("SELECT inbeeld_mijn_gemeenten()") == 2, name  # USING and WITH CHECK
-    engine = make_engine(url)
-    config = _alembic_config()
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0013")
-    finally:
-        engine.dispose()
+    downgrade(url, "0013")
     assert _conditions(url) == before

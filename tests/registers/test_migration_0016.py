@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registers.codes import LetterKind
-from registers.db import make_engine, upgrade
+from registers.db import downgrade, make_engine, upgrade
 from registers.models import Letter
 
 OLD_FILE = "0001-rmc_18_23-RMC-260907-1-0001.docx"  # as the run of 7 September 2026 named it
@@ -37,10 +37,6 @@ def _kinds_checked(engine: Engine) -> str:
 
 
 def test_letters_of_the_old_kind_become_doorstroompunt_and_back_on_downgrade(fresh_db_url: str) -> None:
-    from alembic import command
-
-    from registers.db import _alembic_config
-
     upgrade(fresh_db_url, "0015")
     engine = make_engine(fresh_db_url)
     try:
@@ -76,10 +72,7 @@ def test_letters_of_the_old_kind_become_doorstroompunt_and_back_on_downgrade(fre
             _letter(engine, "doorstroompunt", "RMC-260914-1-0002", case_id)
         _letter(engine, "doorstroompunt", "RMC-260914-1-0003", case_id, rang=2)  # the reminder
 
-        config = _alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0015")
+        downgrade(engine, "0015")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT soort FROM letters ORDER BY id")).scalars().all() == [
                 "rmc_18_23", "absoluut_verzuim", "rmc_18_23"]

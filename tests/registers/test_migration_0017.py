@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ProgrammingError
 
-from registers.db import make_engine, upgrade
+from registers.db import downgrade, make_engine, upgrade
 
 pytestmark = pytest.mark.postgres
 
@@ -149,10 +149,6 @@ def _conditions(url: str) -> dict[str, tuple[str, str]]:
 
 
 def test_parents_are_probed_per_row_for_the_same_rows_and_as_a_set_again_on_downgrade(pg_server) -> None:
-    from alembic import command
-
-    from registers.db import _alembic_config
-
     url = pg_server.create_database("rls0017")
     upgrade(url, "0016")
     _fill(url)
@@ -180,13 +176,6 @@ def test_parents_are_probed_per_row_for_the_same_rows_and_as_a_set_again_on_down
         assert qual == check and "EXISTS ( SELECT" in qual, name
     assert _seen(url) == before
 
-    config = _alembic_config()
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0016")
-    finally:
-        engine.dispose()
+    downgrade(url, "0016")
     assert _conditions(url) == conditions
     assert _seen(url) == before
