@@ -644,14 +644,19 @@ def test_run_writes_the_pdf_of_the_print_file(world: World) -> None:
     assert starts == [1, 3, 5, 7, 9] and pages[5] == pages[7] == ""
 
 
-def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
+def _command_line(world: World, tmp_path: Path, config: Path = OFFICE_TOML) -> tuple[Path, dict[str, str]]:
+    """A data directory holding the world's staging, and the environment a command runs in on it."""
     data_dir = tmp_path / "cli-data"
     data_dir.mkdir()
     (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
     url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
-    env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
-           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1],
-           "INBEELD_CONFIG": str(OFFICE_TOML)}
+    return data_dir, {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
+                      "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(),
+                      "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1], "INBEELD_CONFIG": str(config)}
+
+
+def test_command_line_run_and_list(world: World, tmp_path: Path) -> None:
+    data_dir, env = _command_line(world, tmp_path)
     runner = CliRunner()
     arguments = ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf", "--workers", "1"]
     result = runner.invoke(main, arguments, env=env)
@@ -685,13 +690,7 @@ def test_a_broken_template_of_the_office_is_said_in_dutch_and_the_letters_stay_d
     own = f'[letters]\ntemplate_dir = "{folder}"\n\n[letters.kantoor]'
     config.write_text(OFFICE_TOML.read_text(encoding="utf-8").replace("[letters.kantoor]", own, 1),
                       encoding="utf-8")
-    data_dir = tmp_path / "cli-data"
-    data_dir.mkdir()
-    (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
-    url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
-    env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
-           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1],
-           "INBEELD_CONFIG": str(config)}
+    data_dir, env = _command_line(world, tmp_path, config)
     arguments = ["letters", "run", "--peildatum", "2026-09-07", "--no-pdf", "--workers", "1"]
     result = CliRunner().invoke(main, arguments, env=env)
     assert result.exit_code == 1, result.output
@@ -704,13 +703,7 @@ def test_a_broken_template_of_the_office_is_said_in_dutch_and_the_letters_stay_d
 
 
 def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
-    data_dir = tmp_path / "cli-data"
-    data_dir.mkdir()
-    (data_dir / "staging.duckdb").write_bytes(world.staging.read_bytes())
-    url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
-    env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_DB_URL": url, "INBEELD_GEMEENTEN": "0363",
-           "INBEELD_AUDIT_KEY": AUDIT_KEY.decode(), "INBEELD_GEBRUIKER": add_tester(data_dir, url)[1],
-           "INBEELD_CONFIG": str(OFFICE_TOML)}
+    data_dir, env = _command_line(world, tmp_path)
     runner = CliRunner()
     daan = _dossier(world, world.cases["daan_vsv"])
     drafted = runner.invoke(main, ["letters", "draft", str(daan), "--reden", str(world.cases["daan_rmc"]),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
 from inbeeld.settings import Settings
@@ -146,3 +147,13 @@ def browser():
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def scalar(settings: Settings, sql: str, **params: object) -> object:
+    """One value read straight from the register database, outside the app (to check what it wrote)."""
+    engine = create_engine(settings.register_url)
+    with engine.connect() as connection:
+        value = connection.execute(text(sql), params).scalar()
+    engine.dispose()
+    return value
+

@@ -8,25 +8,17 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
 from registers.audit import record_reads
-from tests.web.conftest import log_in
+from tests.web.conftest import log_in, scalar
 from web.database import Registers
 
 
-def _scalar(settings, sql: str, **params):
-    engine = create_engine(settings.register_url)
-    with engine.connect() as connection:
-        value = connection.execute(text(sql), params).scalar()
-    engine.dispose()
-    return value
-
-
 def _reads(settings, action: str) -> int:
-    return _scalar(settings, "SELECT count(*) FROM audit_log WHERE action = :a", a=action)
+    return scalar(settings, "SELECT count(*) FROM audit_log WHERE action = :a", a=action)
 
 
 def _database_file(settings) -> str:
@@ -41,8 +33,8 @@ def registers(web_settings):
 
 
 def test_a_reading_session_cannot_write_and_writes_its_audit_entries_at_commit(registers, web_settings):
-    dossier_id = _scalar(web_settings, "SELECT min(id) FROM dossiers")
-    number = _scalar(web_settings, "SELECT persoonsnummer FROM dossiers WHERE id = :d", d=dossier_id)
+    dossier_id = scalar(web_settings, "SELECT min(id) FROM dossiers")
+    number = scalar(web_settings, "SELECT persoonsnummer FROM dossiers WHERE id = :d", d=dossier_id)
     before = _reads(web_settings, "test.gelezen")
     with registers.session("lpa", "lpa") as session:
         record_reads(session, "test.gelezen", "dossiers", [(dossier_id, number)])
@@ -53,13 +45,13 @@ def test_a_reading_session_cannot_write_and_writes_its_audit_entries_at_commit(r
         record_reads(session, "test.gelezen", "dossiers", [(dossier_id, number)])
         session.commit()
     assert _reads(web_settings, "test.gelezen") == before + 1
-    assert _scalar(web_settings, "SELECT actor FROM audit_log WHERE action = 'test.gelezen' "
+    assert scalar(web_settings, "SELECT actor FROM audit_log WHERE action = 'test.gelezen' "
                                  "ORDER BY id DESC LIMIT 1") == "lpa"
 
 
 def test_a_reading_session_reads_while_another_holds_the_write_lock(registers, web_settings):
     """The old sessions began as writers: one request writing made every other one wait for it."""
-    dossier_id = _scalar(web_settings, "SELECT min(id) FROM dossiers")
+    dossier_id = scalar(web_settings, "SELECT min(id) FROM dossiers")
     before = _reads(web_settings, "test.tijdens-schrijven")
     holder = sqlite3.connect(_database_file(web_settings), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -93,7 +85,7 @@ def test_a_reading_session_reads_while_another_holds_the_write_lock(registers, w
 
 
 def test_a_page_whose_audit_entry_cannot_be_written_is_not_shown(app, web_settings):
-    dossier_id = _scalar(web_settings, "SELECT min(dossier_id) FROM cases WHERE status = 'open' "
+    dossier_id = scalar(web_settings, "SELECT min(dossier_id) FROM cases WHERE status = 'open' "
                                        "AND signal = 'ABSOLUUT_VERZUIM'")
     client = TestClient(app, raise_server_exceptions=False)
     assert log_in(client, "lpa").status_code == 303

@@ -11,15 +11,7 @@ import zipfile
 
 from sqlalchemy import create_engine, text
 
-from tests.web.conftest import form_tokens
-
-
-def _scalar(settings, sql: str, **params):
-    engine = create_engine(settings.register_url)
-    with engine.connect() as connection:
-        value = connection.execute(text(sql), params).scalar()
-    engine.dispose()
-    return value
+from tests.web.conftest import form_tokens, scalar
 
 
 def _open_dossiers(settings) -> list[int]:
@@ -50,15 +42,15 @@ def test_an_attachment_is_downloaded_by_id_under_its_dossier_only(clients, web_s
     link = re.search(rf'href="(/dossier/{first}/bijlage/(\d+))"', response.text)
     assert link is not None
     reads = "SELECT count(*) FROM audit_log WHERE action = 'bijlage.read' AND actor = 'lpa'"
-    before = _scalar(web_settings, reads)
+    before = scalar(web_settings, reads)
     download = client.get(link.group(1))
     assert download.status_code == 200 and download.content == b"Het verslag van de school."
     assert download.headers["content-disposition"].startswith("attachment;")
     assert "verslag%20school%20%C3%AB.txt" in download.headers["content-disposition"]
-    assert _scalar(web_settings, reads) == before + 1
+    assert scalar(web_settings, reads) == before + 1
     elsewhere = client.get(f"/dossier/{second}/bijlage/{link.group(2)}")
     assert elsewhere.status_code == 404 and "Het verslag" not in elsewhere.text
-    assert _scalar(web_settings, reads) == before + 1
+    assert scalar(web_settings, reads) == before + 1
     assert clients["beleid"].get(link.group(1)).status_code == 403
 
 
@@ -73,24 +65,24 @@ def test_an_appointment_is_planned_moved_and_cancelled_and_a_taken_slot_is_refus
     dossier_id = _open_dossiers(web_settings)[2]
     client = clients["lpa"]
     planned = "SELECT count(*) FROM afspraken WHERE status = 'gepland'"
-    before = _scalar(web_settings, planned)
+    before = scalar(web_settings, planned)
     tokens, slots = _plan_form(client.get(f"/dossier/{dossier_id}").text, dossier_id)
     assert len(slots) >= 2
     made = client.post(f"/dossier/{dossier_id}/afspraak", data={**tokens, "tijdstip": slots[0],
                                                                  "onderwerp": "gesprek"})
     assert made.status_code == 200 and "Afspraak gepland op" in made.text
-    assert _scalar(web_settings, planned) == before + 1
+    assert scalar(web_settings, planned) == before + 1
     # the same slot again (a page opened before): refused in Dutch, nothing saved
     again = client.post(f"/dossier/{dossier_id}/afspraak", data={
         **_tokens_of(made.text, f"/dossier/{dossier_id}/afspraak"), "tijdstip": slots[0], "onderwerp": "x"})
     assert again.status_code == 400 and "al bezet" in again.text
-    assert _scalar(web_settings, planned) == before + 1
-    afspraak_id = _scalar(web_settings, "SELECT max(id) FROM afspraken")
+    assert scalar(web_settings, planned) == before + 1
+    afspraak_id = scalar(web_settings, "SELECT max(id) FROM afspraken")
     page = client.get(f"/dossier/{dossier_id}").text
     moved = client.post(f"/dossier/{dossier_id}/afspraak/{afspraak_id}/verzetten", data={
         **_tokens_of(page, f"/dossier/{dossier_id}/afspraak/{afspraak_id}/verzetten"), "tijdstip": slots[1]})
     assert moved.status_code == 200 and "Afspraak verzet naar" in moved.text
-    assert _scalar(web_settings, "SELECT start FROM afspraken WHERE id = :i", i=afspraak_id).startswith(
+    assert scalar(web_settings, "SELECT start FROM afspraken WHERE id = :i", i=afspraak_id).startswith(
         slots[1].replace("T", " ")[:16])
     # another dossier cannot touch it
     other = _open_dossiers(web_settings)[3]
@@ -102,7 +94,7 @@ def test_an_appointment_is_planned_moved_and_cancelled_and_a_taken_slot_is_refus
     cancelled = client.post(f"/dossier/{dossier_id}/afspraak/{afspraak_id}/annuleren", data={
         **_tokens_of(page, f"/dossier/{dossier_id}/afspraak/{afspraak_id}/annuleren"), "reden": "ziek"})
     assert cancelled.status_code == 200 and "geannuleerd" in cancelled.text
-    assert _scalar(web_settings, planned) == before
+    assert scalar(web_settings, planned) == before
 
 
 def test_the_inbox_shows_the_users_appointments_of_today(clients, web_settings):
@@ -137,7 +129,7 @@ def test_a_single_letter_is_written_from_the_dossier_and_downloaded(clients, web
     letters = "SELECT count(*) FROM letters WHERE run = 'enkel'"
     for dossier_id in _open_dossiers(web_settings)[5:]:  # the first whose letter is not held back
         page = client.get(f"/dossier/{dossier_id}").text
-        before = _scalar(web_settings, letters)
+        before = scalar(web_settings, letters)
         keuze = re.search(r'<option value="(\d+:absoluut_verzuim)"', page)
         if keuze is None:
             continue
@@ -145,19 +137,19 @@ def test_a_single_letter_is_written_from_the_dossier_and_downloaded(clients, web
             **_tokens_of(page, f"/dossier/{dossier_id}/brief"), "keuze": keuze.group(1)})
         if made.status_code == 400:  # held back (an address in onderzoek, …): said in Dutch, nothing kept
             assert "Geen brief gemaakt: Er gaat geen brief uit voor dossier" in made.text
-            assert _scalar(web_settings, letters) == before
+            assert scalar(web_settings, letters) == before
             continue
         break
     assert made.status_code == 200, made.text
     assert "Brief gemaakt en opgeslagen" in made.text
-    assert _scalar(web_settings, letters) > before
+    assert scalar(web_settings, letters) > before
     link = re.search(rf'href="(/dossier/{dossier_id}/brief/\d+)"', made.text)
     assert link is not None
     download = client.get(link.group(1))
     assert download.status_code == 200 and download.headers["content-disposition"].startswith("attachment;")
     with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
         assert "word/document.xml" in archive.namelist()
-    assert _scalar(web_settings, "SELECT count(*) FROM audit_log WHERE action = 'letter.read' "
+    assert scalar(web_settings, "SELECT count(*) FROM audit_log WHERE action = 'letter.read' "
                                  "AND actor = 'lpa'") >= 1
     other = next(i for i in _open_dossiers(web_settings) if i != dossier_id)
     elsewhere = link.group(1).replace(f"/dossier/{dossier_id}/", f"/dossier/{other}/")
@@ -165,7 +157,7 @@ def test_a_single_letter_is_written_from_the_dossier_and_downloaded(clients, web
 
 
 def _melding_dossier(web_settings) -> int | None:
-    return _scalar(web_settings, "SELECT d.id FROM dossiers d JOIN cases c ON c.dossier_id = d.id WHERE "
+    return scalar(web_settings, "SELECT d.id FROM dossiers d JOIN cases c ON c.dossier_id = d.id WHERE "
                                  "d.status = 'open' AND c.status = 'open' AND c.signal = 'VERZUIMMELDING' "
                                  "ORDER BY d.id LIMIT 1")
 
@@ -178,17 +170,17 @@ def test_only_letters_that_fit_the_reason_are_offered(clients, web_settings):
     dossier_id = _melding_dossier(web_settings)
     assert dossier_id is not None, "the staged municipality has a verzuimmelding in an open dossier"
     page = client.get(f"/dossier/{dossier_id}").text
-    melding_reason = _scalar(web_settings, f"SELECT id FROM cases WHERE dossier_id = {dossier_id} "
+    melding_reason = scalar(web_settings, f"SELECT id FROM cases WHERE dossier_id = {dossier_id} "
                                            "AND signal = 'VERZUIMMELDING' AND status = 'open' LIMIT 1")
     offered = re.findall(r'<option value="(\d+):([a-z_0-9]+)"', page)
     assert (str(melding_reason), "uitnodiging_verzuimgesprek") in offered
     assert not [soort for reden, soort in offered if reden == str(melding_reason) and soort != (
         "uitnodiging_verzuimgesprek")]
-    before = _scalar(web_settings, "SELECT count(*) FROM letters")
+    before = scalar(web_settings, "SELECT count(*) FROM letters")
     wrong = client.post(f"/dossier/{dossier_id}/brief", data={
         **_tokens_of(page, f"/dossier/{dossier_id}/brief"), "keuze": f"{melding_reason}:absoluut_verzuim"})
     assert wrong.status_code == 400 and "Kies een brief die bij een open aanleiding past" in wrong.text
-    assert _scalar(web_settings, "SELECT count(*) FROM letters") == before
+    assert scalar(web_settings, "SELECT count(*) FROM letters") == before
 
 
 def _minimal_docx(text: str) -> bytes:
@@ -227,7 +219,7 @@ def test_a_draft_is_downloaded_edited_in_word_uploaded_and_stored(clients, web_s
     document.save(edited)
     action = f"/dossier/{dossier_id}/concept/{kenmerk}/opslaan"
     letters = "SELECT count(*) FROM letters WHERE run = 'enkel'"
-    before = _scalar(web_settings, letters)
+    before = scalar(web_settings, letters)
     for name, content, said in [
             ("brief.txt", b"geen Word", "geen Word-document"),
             ("brief.docx", b"PK\x03\x04 kapot", "geen geldig Word-document"),
@@ -236,20 +228,20 @@ def test_a_draft_is_downloaded_edited_in_word_uploaded_and_stored(clients, web_s
         page = client.get(f"/dossier/{dossier_id}").text
         refused = client.post(action, data=_tokens_of(page, action), files={"bestand": (name, content)})
         assert refused.status_code == 400 and said in refused.text, (name, said)
-        assert _scalar(web_settings, letters) == before
+        assert scalar(web_settings, letters) == before
     page = client.get(f"/dossier/{dossier_id}").text
     stale = _tokens_of(page, action)
     forged = client.post(action, data={**stale, "csrf": "vervalst"},
                          files={"bestand": ("brief.docx", edited.getvalue())})
-    assert forged.status_code == 403 and _scalar(web_settings, letters) == before
+    assert forged.status_code == 403 and scalar(web_settings, letters) == before
     stored = client.post(action, data=_tokens_of(client.get(f"/dossier/{dossier_id}").text, action),
                          files={"bestand": ("mijn brief.docx", edited.getvalue())})
     assert stored.status_code == 200 and f"De bewerkte brief {kenmerk} is opgeslagen" in stored.text
-    assert _scalar(web_settings, letters) == before + 1
+    assert scalar(web_settings, letters) == before + 1
     assert f"/dossier/{dossier_id}/concept/{kenmerk}" not in stored.text  # no longer a draft
-    note = _scalar(web_settings, f"SELECT note FROM case_actions WHERE note LIKE '%{kenmerk}%'")
+    note = scalar(web_settings, f"SELECT note FROM case_actions WHERE note LIKE '%{kenmerk}%'")
     assert "(enkele brief)" in note and "herinnering" not in note
-    assert _scalar(web_settings, f"SELECT count(*) FROM bijlagen WHERE bestandsnaam = '{kenmerk}.docx'") == 1
+    assert scalar(web_settings, f"SELECT count(*) FROM bijlagen WHERE bestandsnaam = '{kenmerk}.docx'") == 1
     letter = re.search(rf'href="(/dossier/{dossier_id}/brief/\d+)" download>{kenmerk}<', stored.text)
     kept = client.get(letter.group(1)).content
     assert "telefoongesprek" in "\n".join(p.text for p in docx.Document(io.BytesIO(kept)).paragraphs)
