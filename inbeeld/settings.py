@@ -283,19 +283,42 @@ class LokaleWaarde:
 
 
 @dataclass(frozen=True)
-class BeleidSettings:
-    """`[beleid]`: local policy overriding the values of rules/law/lokaal/beleid.toml (one field per
-    overridable parameter there; tests/rules/test_law_layers.py keeps the two lists equal)."""
+class GemeenteBeleid:
+    """`[beleid.gemeente."<code>"]`: one served gemeente's own values of the local policy that shapes
+    the signals; a parameter left out takes the installation's value (`[beleid.<name>]`), which takes
+    the shipped one. The retention terms are the installation's alone (`REFUSED`)."""
 
     marge_leerplicht_start: LokaleWaarde | None = None
     marge_na_vestiging: LokaleWaarde | None = None
     bijna_leerplichtig_venster: LokaleWaarde | None = None
     thuiszitter_wachttijd_absoluut_verzuim: LokaleWaarde | None = None
-    bewaartermijn_staging: LokaleWaarde | None = None
+
+    #: Keys refused here, with why (checked before the unknown-key message, `_section`).
+    REFUSED: typing.ClassVar[dict[str, str]] = {
+        "bewaartermijn_staging": "een bewaartermijn geldt voor de hele installatie (één staging-bestand "
+                                 "voor alle gemeenten) en kan niet per gemeente; zet hem onder "
+                                 "[beleid.bewaartermijn_staging]",
+        "bewaartermijn_audit": "een bewaartermijn geldt voor de hele installatie (één audittrail voor "
+                               "alle gemeenten) en kan niet per gemeente (de database dwingt hem af, "
+                               "docs/privacy.md)",
+    }
 
     def overrides(self) -> dict[str, LokaleWaarde]:
-        """The parameters this gemeente sets itself."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        """The parameters set here (not the per-gemeente tables)."""
+        return {f.name: value for f in fields(self)
+                if isinstance(value := getattr(self, f.name), LokaleWaarde)}
+
+
+@dataclass(frozen=True)
+class BeleidSettings(GemeenteBeleid):
+    """`[beleid]`: local policy overriding the values of rules/law/lokaal/beleid.toml for the whole
+    installation (one field per overridable parameter there; tests/rules/test_law_layers.py keeps the
+    lists equal), and per served gemeente (`gemeente`, by gemeentecode)."""
+
+    bewaartermijn_staging: LokaleWaarde | None = None
+    gemeente: dict[str, GemeenteBeleid] = field(default_factory=dict, metadata={"key": "<gemeentecode>"})
+
+    REFUSED: typing.ClassVar[dict[str, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -353,7 +376,17 @@ class Settings:
     @classmethod
     def from_table(cls, table: dict[str, Any], **given: Any) -> Settings:
         """Settings from a parsed inbeeld.toml table (validated), with `given` fields on top."""
-        return cls(**{**_section(cls, table, ""), **given})
+        settings = cls(**{**_section(cls, table, ""), **given})
+        installation = set(settings.gemeenten)  # a run narrowed to one gemeente keeps the others' policy
+        with contextlib.suppress(SettingsError):
+            installation |= set(_parse_gemeenten(table.get("gemeenten")))
+        for code in settings.beleid.gemeente:
+            if code not in installation:
+                raise SettingsError(
+                    f"inbeeld.toml: beleid.gemeente.{code}: gemeente {code} wordt niet bediend (gemeenten: "
+                    f"{', '.join(sorted(installation)) or 'geen'}); schrijf de gemeentecode met vier cijfers "
+                    f'tussen aanhalingstekens, zoals [beleid.gemeente."0599".marge_na_vestiging]')
+        return settings
 
 
 #: Fields that are not keys of inbeeld.toml.
@@ -428,7 +461,10 @@ def _value(kind: Any, value: Any, path: str) -> Any:
 def _section(kind: type, table: dict[str, Any], path: str) -> dict[str, Any]:
     hints = typing.get_type_hints(kind)
     known = [f.name for f in fields(kind) if f.name not in _NOT_KEYS]
+    refused = getattr(kind, "REFUSED", {})
     for key in table:
+        if key in refused:
+            raise SettingsError(f"{_where(f'{path}.{key}' if path else key)}: {refused[key]}")
         if key not in known:
             raise SettingsError(f"{_where(f'{path}.{key}' if path else key)}: onbekende sleutel"
                                 f"{f' in [{path}]' if path else ''}; bekend: {', '.join(known)}")
@@ -459,7 +495,7 @@ def keys(kind: type = Settings, prefix: str = "") -> list[str]:
         found.append(name)
         hint = hints[f.name]
         if typing.get_origin(hint) is dict:
-            hint, name = typing.get_args(hint)[1], f"{name}.<name>"
+            hint, name = typing.get_args(hint)[1], f"{name}.{f.metadata.get('key', '<name>')}"
         elif typing.get_origin(hint) in (tuple, list):
             hint = typing.get_args(hint)[0]
         union = typing.get_origin(hint) in (Union, types.UnionType)

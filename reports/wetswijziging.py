@@ -79,7 +79,8 @@ def proposal(path: Path, base: Parameters | None = None) -> Law:
         parsed = parameters_from_mapping(changed)
     except ValueError as exc:
         raise ProposalError(f"{path}: {exc}") from None
-    return Law(f"het voorstel {path.name}", Parameters({**base.by_name, **parsed.by_name}))
+    # the gemeenten's own local policy stays (a proposal changes the law the installation starts from)
+    return Law(f"het voorstel {path.name}", Parameters({**base.by_name, **parsed.by_name}, base.per_gemeente))
 
 
 @dataclass(frozen=True)

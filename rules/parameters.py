@@ -6,8 +6,10 @@ regelrecht pattern, docs/law-layers.md): `wet`, `regeling`, `selectielijst`, `de
 value in force on that day, the rules in `rules.status` evaluate it per day, and `rules.sql` turns
 the dated values into CASE expressions, so neither needs a code edit. The loader refuses a value
 without a reference, a parameter declared twice, two values from the same day and a file outside the
-layers. Values of the `lokaal` layer are local policy: a gemeente overrides them in `inbeeld.toml`
-(`[beleid]`, `with_local_policy`), and the commands use the law with those overrides (`use`).
+layers. Values of the `lokaal` layer are local policy: an installation overrides them in
+`inbeeld.toml` (`[beleid]`, `with_local_policy`), each gemeente it serves may set its own on top
+(`[beleid.gemeente."<code>"]`, kept in `Parameters.per_gemeente`), and the commands use the law with
+those overrides (`use`). `value(name, on, gemeente=...)` answers for one gemeente.
 
     >>> value("leerplicht_startleeftijd", date(2025, 1, 1))
     5
@@ -40,6 +42,8 @@ LAYERS = {
 LOCAL_LAYER = "lokaal"
 #: Local policy that inbeeld.toml cannot override: the database enforces it too (revision 0008).
 NOT_OVERRIDABLE = frozenset({"bewaartermijn_audit"})
+#: Local policy that holds for the whole installation, never per gemeente: one staging file, one audit trail.
+PER_INSTALLATION = frozenset({"bewaartermijn_staging", "bewaartermijn_audit"})
 
 ParameterValue = int | MaandDag | str
 
@@ -132,15 +136,22 @@ class Segment:
 class Parameters:
     """An immutable set of parameters; `with_value` gives a changed copy (for a bill, or a test).
 
-    Compared and hashed by identity, so a set can key a cache."""
+    `per_gemeente` holds the local-policy parameters a served gemeente sets itself (by gemeentecode,
+    then name); any other parameter, and any gemeente not in it, takes `by_name`. Compared and hashed
+    by identity, so a set can key a cache."""
 
     by_name: Mapping[str, Parameter]
+    per_gemeente: Mapping[str, Mapping[str, Parameter]] = field(default_factory=dict)
     _segments: dict[tuple[str, ...], tuple[Segment, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
     _as_of: dict[date, Parameters] = field(default_factory=dict, compare=False, repr=False)
 
-    def parameter(self, name: str) -> Parameter:
+    def parameter(self, name: str, gemeente: str | None = None) -> Parameter:
+        """`name` as it holds in `gemeente` (its own local policy), or for the installation (None)."""
+        own = self.per_gemeente.get(gemeente, {}) if gemeente is not None else {}
+        if name in own:
+            return own[name]
         try:
             return self.by_name[name]
         except KeyError:
@@ -151,13 +162,13 @@ class Parameters:
     def names(self) -> list[str]:
         return sorted(self.by_name)
 
-    def value(self, name: str, on: date) -> ParameterValue:
-        """The value of `name` in force on `on`."""
-        return self.parameter(name).at(on).value
+    def value(self, name: str, on: date, gemeente: str | None = None) -> ParameterValue:
+        """The value of `name` in force on `on` (in `gemeente`, when it sets its own)."""
+        return self.parameter(name, gemeente).at(on).value
 
-    def reference(self, name: str, on: date) -> str:
-        """The legal reference of the value of `name` in force on `on`."""
-        return self.parameter(name).at(on).reference
+    def reference(self, name: str, on: date, gemeente: str | None = None) -> str:
+        """The legal reference of the value of `name` in force on `on` (in `gemeente`)."""
+        return self.parameter(name, gemeente).at(on).reference
 
     def with_value(
         self, name: str, since: date, value: ParameterValue, reference: str, note: str = ""
@@ -166,27 +177,39 @@ class Parameters:
         old = self.parameter(name)
         kept = [item for item in old.values if item.since != since]
         values = sorted([*kept, DatedValue(since, value, reference, note)], key=lambda item: item.since)
-        return Parameters({**self.by_name, name: replace(old, values=tuple(values))})
+        return Parameters({**self.by_name, name: replace(old, values=tuple(values))}, self.per_gemeente)
 
-    def with_local_policy(self, overrides: Mapping[str, LocalValue]) -> Parameters:
-        """A copy with the gemeente's own values for local policy (`[beleid]` in inbeeld.toml).
+    def with_local_policy(self, overrides: Mapping[str, LocalValue],
+                          gemeente: str | None = None) -> Parameters:
+        """A copy with the installation's own values for local policy (`[beleid]` in inbeeld.toml), or
+        with `gemeente`'s (`[beleid.gemeente."<code>"]`) on top of the installation's.
 
-        Only parameters of the `lokaal` layer can be overridden. A value without `since` holds on
-        every day the shipped one did (it replaces them); with `since`, it holds from that day on."""
+        Only parameters of the `lokaal` layer can be overridden, and per gemeente not those of
+        `PER_INSTALLATION`. A value without `since` holds on every day the installation's did (it
+        replaces them); with `since`, it holds from that day on. Apply the installation's overrides
+        before a gemeente's: a gemeente's value before its `since` is the installation's."""
         result = self
         for name, local in overrides.items():
             parameter = self.parameter(name)
+            key = f"beleid.{name}" if gemeente is None else f"beleid.gemeente.{gemeente}.{name}"
             if parameter.layer != LOCAL_LAYER or name in NOT_OVERRIDABLE:
                 raise ParameterError(f"parameter {name!r} is geen lokaal beleid (laag "
                                      f"{parameter.layer or 'geen'}): inbeeld.toml kan hem niet wijzigen")
+            if gemeente is not None and name in PER_INSTALLATION:
+                raise ParameterError(f"inbeeld.toml: {key}: {name} geldt voor de hele installatie (één "
+                                     "staging-bestand, één audittrail) en kan niet per gemeente verschillen")
             if not local.reference.strip():
-                raise ParameterError(f"inbeeld.toml: beleid.{name} heeft geen besluit (het lokale besluit "
+                raise ParameterError(f"inbeeld.toml: {key} heeft geen besluit (het lokale besluit "
                                      "dat de waarde vaststelt)")
-            reference = f"Lokaal beleid (inbeeld.toml, beleid.{name}): {local.reference}"
+            reference = f"Lokaal beleid (inbeeld.toml, {key}): {local.reference}"
             item = DatedValue(local.since or parameter.first_date, local.value, reference, local=True)
             kept = [] if local.since is None else [v for v in parameter.values if v.since < local.since]
             changed = replace(parameter, values=(*kept, item))
-            result = Parameters({**result.by_name, name: changed})
+            if gemeente is None:
+                result = Parameters({**result.by_name, name: changed}, result.per_gemeente)
+            else:
+                own = {**result.per_gemeente.get(gemeente, {}), name: changed}
+                result = Parameters(result.by_name, {**result.per_gemeente, gemeente: own})
         return result
 
     def as_of(self, on: date) -> Parameters:
@@ -196,14 +219,14 @@ class Parameters:
         law in force on its peildatum."""
         if on in self._as_of:
             return self._as_of[on]
-        frozen: dict[str, Parameter] = {}
-        for name, parameter in self.by_name.items():
-            if on < parameter.first_date:
-                frozen[name] = parameter
-                continue
-            current = parameter.at(on)
-            frozen[name] = replace(parameter, values=(replace(current, since=parameter.first_date),))
-        self._as_of[on] = Parameters(frozen)
+
+        def frozen(parameters: Mapping[str, Parameter]) -> dict[str, Parameter]:
+            return {name: parameter if on < parameter.first_date else
+                    replace(parameter, values=(replace(parameter.at(on), since=parameter.first_date),))
+                    for name, parameter in parameters.items()}
+
+        self._as_of[on] = Parameters(frozen(self.by_name),
+                                     {code: frozen(own) for code, own in self.per_gemeente.items()})
         return self._as_of[on]
 
     def segments(self, names: Iterable[str]) -> tuple[Segment, ...]:
@@ -321,24 +344,35 @@ def active() -> Parameters:
     return _active[0]
 
 
-def use(overrides: Mapping[str, LocalValue]) -> Parameters:
-    """Make the shipped law with these local-policy overrides the active one (none: the shipped law)."""
-    _active[0] = PARAMETERS.with_local_policy(overrides) if overrides else PARAMETERS
-    return _active[0]
+def use(overrides: Mapping[str, LocalValue],
+        per_gemeente: Mapping[str, Mapping[str, LocalValue]] | None = None) -> Parameters:
+    """Make the shipped law with these local-policy overrides the active one: the installation's, then
+    each gemeente's own on top (none: the shipped law)."""
+    law = PARAMETERS.with_local_policy(overrides) if overrides else PARAMETERS
+    for gemeente, own in (per_gemeente or {}).items():
+        law = law.with_local_policy(own, gemeente)
+    _active[0] = law
+    return law
 
 
-def value(name: str, on: date, parameters: Parameters | None = None) -> ParameterValue:
-    """The value of `name` in force on `on` (ParameterError if unknown or before its first value)."""
-    return (parameters or active()).value(name, on)
+def value(name: str, on: date, parameters: Parameters | None = None,
+          gemeente: str | None = None) -> ParameterValue:
+    """The value of `name` in force on `on`, in `gemeente` when given (ParameterError if unknown or
+    before its first value)."""
+    return (parameters or active()).value(name, on, gemeente)
 
 
-def reference(name: str, on: date, parameters: Parameters | None = None) -> str:
-    """The legal reference of the value of `name` in force on `on`."""
-    return (parameters or active()).reference(name, on)
+def reference(name: str, on: date, parameters: Parameters | None = None, gemeente: str | None = None) -> str:
+    """The legal reference of the value of `name` in force on `on` (in `gemeente`)."""
+    return (parameters or active()).reference(name, on, gemeente)
 
 
 def use_settings(settings: Settings) -> Parameters:
-    """`use` the local policy of `settings` (`[beleid]` of inbeeld.toml): called where a command or a
-    flow run loads its settings, so every rule of that process applies the gemeente's own values."""
-    return use({name: LocalValue(local.waarde, local.besluit, local.sinds)
-                for name, local in settings.beleid.overrides().items()})
+    """`use` the local policy of `settings` (`[beleid]` of inbeeld.toml, and per gemeente
+    `[beleid.gemeente."<code>"]`): called where a command or a flow run loads its settings, so every
+    rule of that process applies the installation's and each gemeente's own values."""
+    def local(overrides: Mapping[str, Any]) -> dict[str, LocalValue]:
+        return {name: LocalValue(v.waarde, v.besluit, v.sinds) for name, v in overrides.items()}
+
+    return use(local(settings.beleid.overrides()),
+               {code: local(own.overrides()) for code, own in settings.beleid.gemeente.items()})

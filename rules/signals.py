@@ -46,7 +46,7 @@ from rules.signal_codes import (  # noqa: F401 (the codes, for callers that impo
     VSV,
     signal_code,
 )
-from rules.sql import install_macros
+from rules.sql import install_macros, value_per_gemeente
 from rules.status import StatusCode
 from rules.vrijstellingen import Vrijstellingsgrond, telt_tegen
 
@@ -137,16 +137,33 @@ def _enrolments_sql(con: duckdb.DuckDBPyConnection, upto: str) -> str:
     return f"SELECT * FROM duo_inschrijvingen_op({upto})"
 
 
-def _values(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable[str],
-            law: Parameters) -> dict[str, str]:
+@dataclass(frozen=True)
+class _PerGemeente:
+    """A dated parameter bound in an SQL file: `{name}` is its value for the row's `gemeentecode`,
+    `{name:b.gemeentecode}` for the gemeente in that column (where two tables have one). A plain
+    literal unless the served gemeenten's local policies differ (`rules.sql.value_per_gemeente`)."""
+
+    law: Parameters
+    name: str
+    peildatum: date
+    gemeenten: tuple[str, ...]
+
+    def __format__(self, column: str) -> str:
+        return value_per_gemeente(self.law, self.name, self.peildatum, self.gemeenten,
+                                  column or "gemeentecode")
+
+
+def _values(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: tuple[str, ...],
+            law: Parameters) -> dict[str, object]:
     """What the builder binds in the SQL files: SQL literals and subqueries, and every dated parameter
-    a signal declares (`SignalDefinition.parameters`), as its value on the peildatum in its own unit."""
+    a signal declares (`SignalDefinition.parameters`), as its value on the peildatum in its own unit
+    (per gemeente: `_PerGemeente`)."""
     d = f"DATE '{peildatum.isoformat()}'"
     teldatum = date(peildatum.year if peildatum.month >= 10 else peildatum.year - 1, 10, 1)
     upto = (f"(SELECT coalesce(max(import_id), 0) FROM imports WHERE status = 'loaded' "
             f"AND coalesce(peildatum, finished_at::DATE) <= {d}")
     any_upto = f"{upto})"
-    values = {
+    values: dict[str, object] = {
         "peildatum": d,
         "teldatum": f"DATE '{teldatum.isoformat()}'",
         "served": ", ".join(_sql_str(g) for g in gemeenten) or "NULL",
@@ -158,7 +175,7 @@ def _values(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Iterable
         "vsv_onderwijssoorten": ", ".join(_sql_str(s) for s in VSV_ONDERWIJSSOORTEN),
     }
     for name in sorted({name for definition in DEFINITIONS.values() for name in definition.parameters}):
-        values[name] = str(int(law.value(name, peildatum)))
+        values[name] = _PerGemeente(law, name, peildatum, gemeenten)
     return values
 
 
@@ -168,7 +185,7 @@ def sql_file(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
-def bind(name: str, values: Mapping[str, str]) -> str:
+def bind(name: str, values: Mapping[str, object]) -> str:
     """`rules/signal_sql/<name>` with its placeholders filled; KeyError names the file and the value
     it lacks."""
     try:

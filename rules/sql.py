@@ -35,7 +35,7 @@ A peildatum before the first value of a parameter gives NULL (the Python raises 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from rules.dates import MaandDag
@@ -76,6 +76,19 @@ def _case_on(parameter: Parameter, on: str, part: str | None = None) -> str:
         f"WHEN {on} >= {_date(item.since)} THEN {literal(item.value)}" for item in reversed(parameter.values)
     )
     return f"CASE {whens} END"
+
+
+def value_per_gemeente(parameters: Parameters, name: str, on: date, gemeenten: Iterable[str],
+                       column: str = "gemeentecode") -> str:
+    """The value of `name` on `on` as SQL for a row of one of `gemeenten`: the plain literal when they
+    all have the same value (one gemeente: always), else a CASE on the row's gemeentecode `column`
+    naming the gemeenten whose own local policy differs from the installation's."""
+    general = int(parameters.value(name, on))
+    own = {code: int(parameters.value(name, on, code)) for code in sorted(set(gemeenten))}
+    if len(set(own.values())) <= 1:
+        return str(next(iter(own.values()), general))
+    whens = " ".join(f"WHEN '{code}' THEN {v}" for code, v in own.items() if v != general)
+    return f"(CASE {column} {whens} ELSE {general} END)"
 
 
 def _value_macro_names(name: str, parameter: Parameter) -> list[tuple[str, str | None]]:

@@ -78,8 +78,9 @@ def _first_diploma(items: list[Inschrijving], d: date, *, sk: bool) -> date | No
     return min(dates) if dates else None
 
 
-def _weeks(name: str, d: date) -> timedelta:
-    return timedelta(weeks=int(value(name, d)))
+def _weeks(name: str, d: date, gemeente: str) -> timedelta:
+    """A parameter in weeks, as it holds in `gemeente` (its own local policy, docs/law-layers.md)."""
+    return timedelta(weeks=int(value(name, d, gemeente=gemeente)))
 
 
 def beoordeel(p: Persoon, d: date, served: frozenset[str]) -> Oordeel:
@@ -142,8 +143,8 @@ def _status_signals(d: date, status: StatusCode, detail: Status | None, known: l
     """The status signals of a resident; `detail` (the obligation's dates) is None only when enrolled;
     `lawful` the vrijstellingen whose ground fitted the person on their begindatum (default all)."""
     out: list[Signaal] = []
-    drempel = _weeks("thuiszitter_drempel", d)
-    wachttijd_av = _weeks("thuiszitter_wachttijd_absoluut_verzuim", d)
+    drempel = _weeks("thuiszitter_drempel", d, gemeente)
+    wachttijd_av = _weeks("thuiszitter_wachttijd_absoluut_verzuim", d, gemeente)
     if detail is None:
         assert geldig
         since = _open_lrv(meldingen, d, drempel)
@@ -160,9 +161,9 @@ def _status_signals(d: date, status: StatusCode, detail: Status | None, known: l
         sinds = max([leerplicht_start, inschrijving_gemeente, *ended, *vrij_ended])
         grace = timedelta(0)
         if sinds == leerplicht_start:
-            grace = _weeks("marge_leerplicht_start", d)
+            grace = _weeks("marge_leerplicht_start", d, gemeente)
         if sinds == inschrijving_gemeente:
-            grace = max(grace, _weeks("marge_na_vestiging", d))
+            grace = max(grace, _weeks("marge_na_vestiging", d, gemeente))
         if d >= sinds + grace:
             absoluut = Signaal(ABSOLUUT_VERZUIM, gemeente, number, sinds)
             out.append(absoluut)
@@ -172,10 +173,10 @@ def _status_signals(d: date, status: StatusCode, detail: Status | None, known: l
         out.append(Signaal(GEEN_INSCHRIJVING_RMC, gemeente, number,
                            max([rmc_start, inschrijving_gemeente, *ended])))
 
+    venster = int(value("bijna_leerplichtig_venster", d, gemeente=gemeente))
     if (status == StatusCode.NIET_LEERPLICHTIG and not geldig and leerplicht_start is not None
-            and add_months(leerplicht_start, -int(value("bijna_leerplichtig_venster", d))) <= d):
-        out.append(Signaal(BIJNA_LEERPLICHTIG, gemeente, number,
-                           add_months(leerplicht_start, -int(value("bijna_leerplichtig_venster", d)))))
+            and add_months(leerplicht_start, -venster) <= d):
+        out.append(Signaal(BIJNA_LEERPLICHTIG, gemeente, number, add_months(leerplicht_start, -venster)))
 
     teldatum = convenantjaar_start(d)
     if not geldig and sk is None and jonger_dan_vsv_leeftijd(detail.geboortedatum, d):

@@ -1,7 +1,10 @@
 -- The facts every signal reads on the peildatum, for the served gemeenten: the WITH clauses of the
 -- query rules.signals builds (docs/law-layers.md). A name in braces is a value the builder binds:
 -- the peildatum, the served gemeenten, what staging holds, and each dated parameter of rules/law
--- in its own unit (weeks, months, years) under its own name.
+-- in its own unit (weeks, months, years) under its own name. A parameter of local policy may differ
+-- per served gemeente (inbeeld.toml, [beleid.gemeente."<code>"]): it is then a CASE on the row's
+-- `gemeentecode`, or on the column named after a colon inside the braces where two tables have one
+-- (`thuis` below); when all served gemeenten agree it is the plain number.
 -- CTEs read more than once are MATERIALIZED: DuckDB would otherwise compute them again for every
 -- reference.
 
@@ -111,10 +114,12 @@ lrv AS (
 ),
 thuis AS (
     SELECT b.bsn, b.gemeentecode, b.status, b.adres_in_onderzoek, b.geheimhouding,
-           least(l.begin, CASE WHEN {peildatum} - a.sinds > {thuiszitter_wachttijd_absoluut_verzuim} * 7
+           least(l.begin, CASE WHEN {peildatum} - a.sinds
+                                        > {thuiszitter_wachttijd_absoluut_verzuim:b.gemeentecode} * 7
                                THEN a.sinds END) AS sinds
     FROM basis b LEFT JOIN lrv l ON l.persoonsnummer = b.bsn LEFT JOIN av_signaal a ON a.bsn = b.bsn
-    WHERE l.begin IS NOT NULL OR {peildatum} - a.sinds > {thuiszitter_wachttijd_absoluut_verzuim} * 7
+    WHERE l.begin IS NOT NULL
+       OR {peildatum} - a.sinds > {thuiszitter_wachttijd_absoluut_verzuim:b.gemeentecode} * 7
 ),
 
 -- Enrolled, with a served gemeente as woongemeente, but no resident of that number.

@@ -7,18 +7,20 @@ local policy (the `lokaal` layer) can be changed by a gemeente in its inbeeld.to
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from inbeeld.settings import BeleidSettings, SettingsError, load_settings
+from inbeeld.settings import BeleidSettings, GemeenteBeleid, SettingsError, load_settings
 from rules.parameters import (
     LAW_DIR,
     LAYERS,
     LOCAL_LAYER,
     NOT_OVERRIDABLE,
     PARAMETERS,
+    PER_INSTALLATION,
     LocalValue,
     ParameterError,
     active,
@@ -106,11 +108,15 @@ def test_the_loader_refuses_a_faulty_law(tmp_path: Path, files: dict[str, str], 
 
 def test_inbeeld_toml_can_override_every_local_policy_value_and_nothing_else() -> None:
     local = {n for n in PARAMETERS.names() if PARAMETERS.parameter(n).layer == LOCAL_LAYER}
-    assert set(BeleidSettings().__dataclass_fields__) == local - NOT_OVERRIDABLE
+    assert {f.name for f in fields(BeleidSettings)} - {"gemeente"} == local - NOT_OVERRIDABLE
+    assert {f.name for f in fields(GemeenteBeleid)} == local - PER_INSTALLATION  # per gemeente
+    assert set(GemeenteBeleid.REFUSED) == PER_INSTALLATION
     with pytest.raises(ParameterError, match="rmc_leeftijd.*geen lokaal beleid"):
         PARAMETERS.with_local_policy({"rmc_leeftijd": LocalValue(30, "raadsbesluit")})
     with pytest.raises(ParameterError, match="bewaartermijn_audit.*geen lokaal beleid"):
         PARAMETERS.with_local_policy({"bewaartermijn_audit": LocalValue(7, "raadsbesluit")})
+    with pytest.raises(ParameterError, match="gemeente.0599.bewaartermijn_staging: .*hele installatie"):
+        PARAMETERS.with_local_policy({"bewaartermijn_staging": LocalValue(70, "besluit")}, "0599")
 
 
 def test_a_gemeente_sets_its_own_wait_in_inbeeld_toml(tmp_path: Path) -> None:
@@ -165,3 +171,70 @@ def test_the_signal_sql_binds_the_gemeentes_own_value() -> None:
     finally:
         use({})
         con.close()
+
+
+TWEE = ('gemeenten = ["0363", "0599"]\n'
+        '[beleid.marge_na_vestiging]\nwaarde = 5\nbesluit = "Regionaal besluit 2025"\n')
+
+
+def test_each_gemeente_of_a_region_sets_its_own_value(tmp_path: Path) -> None:
+    """A gemeente named in [beleid.gemeente] takes its own value (from its sinds), one not named the
+    installation's, which takes the shipped default; the reference names the gemeente's key."""
+    config = tmp_path / "inbeeld.toml"
+    config.write_text(TWEE + '[beleid.gemeente."0599".marge_na_vestiging]\nwaarde = 6\nsinds = 2026-08-01\n'
+                      'besluit = "Collegebesluit Rotterdam 3 juni 2026"\n', encoding="utf-8")
+    settings = load_settings(environ={"INBEELD_CONFIG": str(config)})
+    try:
+        law = use_settings(settings)
+        on = D("2026-08-01")
+        assert value("marge_na_vestiging", on, gemeente="0599") == 6
+        # the installation's value until the gemeente's sinds
+        assert value("marge_na_vestiging", D("2026-07-31"), gemeente="0599") == 5
+        assert value("marge_na_vestiging", on, gemeente="0363") == value("marge_na_vestiging", on) == 5
+        assert value("marge_leerplicht_start", on, gemeente="0599") == 4  # shipped
+        assert law.reference("marge_na_vestiging", on, "0599") == (
+            "Lokaal beleid (inbeeld.toml, beleid.gemeente.0599.marge_na_vestiging): "
+            "Collegebesluit Rotterdam 3 juni 2026")
+        assert law.as_of(on).value("marge_na_vestiging", D("2020-01-01"), "0599") == 6
+    finally:
+        use({})
+    # a run narrowed to one gemeente (a flow deployment, --gemeenten) keeps the other's policy valid
+    narrowed = load_settings(gemeenten="0363", environ={"INBEELD_CONFIG": str(config)})
+    assert set(narrowed.beleid.gemeente) == {"0599"}
+
+
+@pytest.mark.parametrize("text,message", [
+    ('[beleid.gemeente."0599".bewaartermijn_staging]\nwaarde = 70\nbesluit = "x"\n',
+     "beleid.gemeente.0599.bewaartermijn_staging: een bewaartermijn geldt voor de hele installatie"),
+    ('[beleid.gemeente."0599".bewaartermijn_audit]\nwaarde = 7\nbesluit = "x"\n',
+     "beleid.gemeente.0599.bewaartermijn_audit: een bewaartermijn geldt voor de hele installatie"),
+    ('[beleid.gemeente."0518".marge_na_vestiging]\nwaarde = 6\nbesluit = "x"\n',
+     "beleid.gemeente.0518: gemeente 0518 wordt niet bediend \\(gemeenten: 0363, 0599\\)"),
+    ('[beleid.gemeente.599.marge_na_vestiging]\nwaarde = 6\nbesluit = "x"\n',
+     "beleid.gemeente.599: gemeente 599 wordt niet bediend"),
+    ('[beleid.gemeente."0599".rmc_leeftijd]\nwaarde = 30\nbesluit = "x"\n',
+     "beleid.gemeente.0599.rmc_leeftijd: onbekende sleutel"),
+    ('[beleid.gemeente."0599".marge_na_vestiging]\nwaarde = 6\n',
+     "beleid.gemeente.0599.marge_na_vestiging: besluit ontbreekt"),
+])
+def test_a_bad_gemeente_policy_stops_with_the_key(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "inbeeld.toml"
+    config.write_text(TWEE + text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ={"INBEELD_CONFIG": str(config)})
+
+
+def test_the_signal_sql_keeps_the_literal_unless_the_served_gemeenten_differ() -> None:
+    """One value for all served gemeenten: the plain number, so the query (and its speed) stays that of
+    one gemeente; different values: one CASE on the person's gemeentecode."""
+    from rules.sql import value_per_gemeente
+
+    peil = D("2026-10-01")
+    law = PARAMETERS.with_local_policy({"marge_na_vestiging": LocalValue(6, "Collegebesluit (test)")}, "0599")
+    assert value_per_gemeente(law, "marge_na_vestiging", peil, ["0363"]) == "4"
+    assert value_per_gemeente(law, "marge_na_vestiging", peil, ["0599"]) == "6"
+    assert value_per_gemeente(law, "marge_na_vestiging", peil, ["0599", "0363"], "b.gemeentecode") == (
+        "(CASE b.gemeentecode WHEN '0599' THEN 6 ELSE 4 END)")
+    same = law.with_local_policy({"marge_na_vestiging": LocalValue(6, "Collegebesluit (test)")}, "0363")
+    assert value_per_gemeente(same, "marge_na_vestiging", peil, ["0363", "0599"]) == "6"
+    assert value_per_gemeente(law, "marge_leerplicht_start", peil, ["0363", "0599"]) == "4"

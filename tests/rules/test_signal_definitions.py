@@ -25,7 +25,7 @@ SHARED = ("basis.sql", "person_state.sql")
 
 
 def _placeholders(name: str) -> set[str]:
-    return set(re.findall(r"\{(\w+)\}", sql_file(name)))
+    return set(re.findall(r"\{(\w+)(?::[\w.]+)?\}", sql_file(name)))
 
 
 @pytest.mark.parametrize("code", SIGNALS)

@@ -12,6 +12,7 @@ from connectors.brp_schema import create_tables
 from connectors.staging import Staging
 from connectors.staging_duo import ensure_tables as ensure_duo
 from connectors.vrijstellingen_csv import ensure_tables as ensure_vrijstellingen
+from rules.parameters import LocalValue, use
 from rules.signal_codes import SIGNALS
 from rules.signals import (
     ABSOLUUT_VERZUIM,
@@ -24,6 +25,8 @@ from rules.signals import (
     person_state,
     signals_as_list,
 )
+from synthetic.model import KIND, Persoon, Verblijf
+from synthetic.truth import beoordeel
 from tests.staged_municipality import GEMEENTE, stage
 
 pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
@@ -79,11 +82,11 @@ def staging(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _person(con: duckdb.DuckDBPyConnection, geboren: str, *, ingeschreven: str = "2015-01-01",
-            gemeente: str = GEMEENTE, vroegst: str | None = None) -> None:
+            gemeente: str = GEMEENTE, vroegst: str | None = None, bsn: str = BSN) -> None:
     con.execute("""INSERT INTO brp_personen (import_id, bsn, geboortedatum_vroegst, geboortedatum_laatst,
                        gemeente_inschrijving, datum_inschrijving_gemeente, adres_in_onderzoek, overleden, rni)
                    VALUES (1, ?, ?, ?, ?, ?, false, false, false)""",
-                [BSN, vroegst or geboren, geboren, gemeente, ingeschreven])
+                [bsn, vroegst or geboren, geboren, gemeente, ingeschreven])
 
 
 def _enrolment(con: duckdb.DuckDBPyConnection, begin: str, einde: str | None, soort: str = "VO",
@@ -209,3 +212,55 @@ def test_vsv_ends_at_the_23rd_birthday_and_the_rmc_signal_at_the_27th(staging, g
     _person(staging, geboren)
     _enrolment(staging, "2023-08-20", "2026-10-09", soort="MBO")
     assert _signals(staging) == expected
+
+
+# -- local policy per gemeente: the SQL and the Python reference read the same values ----------------
+
+REGIO = ("0363", "0599")
+
+
+def _resident(bsn: str, geboren: str, gemeente: str, ingeschreven: str) -> Persoon:
+    """The truth's view of a resident without enrolments (the same facts `_person` stages)."""
+    birth = date.fromisoformat(geboren)
+    verblijf = Verblijf(gemeente, date.fromisoformat(ingeschreven), date.fromisoformat(ingeschreven), None)
+    return Persoon(bsn, "1234567890", KIND, "Test", "", "Persoon", "O", birth, birth.strftime("%Y%m%d"),
+                   gemeente, verblijven=[verblijf])
+
+
+def test_each_gemeente_of_a_region_has_its_own_local_policy_in_sql_and_python(staging) -> None:
+    """Two served gemeenten with different grace, wait and window: a teenager who moved in and a child
+    nearly five in each, on the days around each gemeente's boundary. The bulk SQL (a CASE on the
+    gemeentecode) and the truth (`value(..., gemeente=...)`) agree, and the boundaries differ."""
+    people = [_resident("999990011", "2014-05-10", "0363", "2026-10-01"),
+              _resident("999990022", "2014-05-10", "0599", "2026-10-01"),
+              _resident("999990033", "2021-12-15", "0363", "2021-12-15"),
+              _resident("999990044", "2021-12-15", "0599", "2021-12-15")]
+    for p in people:
+        verblijf = p.verblijven[0]
+        _person(staging, p.geboortedatum.isoformat(), ingeschreven=verblijf.datum_inschrijving.isoformat(),
+                gemeente=verblijf.gemeentecode, bsn=p.bsn or "")
+    days = [date(2026, 10, d) for d in (1, 28, 29, 30, 31)] + [date(2026, 11, d) for d in (1, 11, 12)]
+    got: dict[date, set[tuple[str, str, str, date | None]]] = {}
+    try:
+        rotterdam = "Collegebesluit Rotterdam (test)"
+        use({"thuiszitter_wachttijd_absoluut_verzuim": LocalValue(4, "Regiobesluit (test)")},
+            {"0363": {"bijna_leerplichtig_venster": LocalValue(3, "Collegebesluit Amsterdam (test)")},
+             "0599": {"marge_na_vestiging": LocalValue(6, rotterdam),
+                      "thuiszitter_wachttijd_absoluut_verzuim": LocalValue(0, rotterdam)}})
+        for day in days:
+            sql = {(s.signal, s.persoonsnummer, s.gemeentecode, s.sinds)
+                   for s in signals_as_list(staging, day, REGIO)}
+            truth = {(s.signal, s.persoonsnummer, s.gemeentecode, s.sinds)
+                     for p in people for s in beoordeel(p, day, frozenset(REGIO)).signalen}
+            assert sql == truth, day
+            got[day] = sql
+    finally:
+        use({})
+    moved_in = date(2026, 10, 1)  # the children's leerplicht starts on 1 January 2027
+    assert got[date(2026, 10, 1)] == {(BIJNA_LEERPLICHTIG, "999990033", "0363", moved_in)}  # 3 months
+    assert (ABSOLUUT_VERZUIM, "999990011", "0363", moved_in) in got[date(2026, 10, 29)]  # 4 weeks
+    assert (THUISZITTER, "999990011", "0363", moved_in) in got[date(2026, 10, 30)] - got[date(2026, 10, 29)]
+    assert (BIJNA_LEERPLICHTIG, "999990044", "0599", date(2026, 11, 1)) in got[date(2026, 11, 1)]  # 2 months
+    assert {s[1] for s in got[date(2026, 11, 11)] if s[0] != BIJNA_LEERPLICHTIG} == {"999990011"}
+    assert got[date(2026, 11, 12)] - got[date(2026, 11, 11)] == {  # 6 weeks, then no wait
+        (ABSOLUUT_VERZUIM, "999990022", "0599", moved_in), (THUISZITTER, "999990022", "0599", moved_in)}
