@@ -1,72 +1,59 @@
-"""The raw canonical BRP fields every reader delivers (all text), with the kind of check each gets.
+"""The raw canonical BRP fields every reader delivers (all text), with the type and fault rule
+each gets: read from the BRP staging contract `connectors/mappings/brp_personen.toml`, in the one
+mapping format, so the rules live in one declared place and the code only applies them.
 
 Why a module of its own: the StUF-BG worker processes (`connectors/stufbg_worker.py`) name these
 columns too, and must not load DuckDB (`connectors/brp_schema.py`, which types and checks them) into
-every worker's memory.
+every worker's memory; reading the contract takes `tomllib` only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from connectors.mappings import LEEG, ONVOLLEDIG, REFUSE, Field, Mapping, MappingError, shipped_mapping
 
-# kind: text | bsn | date (GBA date, 00 = unknown part) | gemeente | int | geheim | flag
-#
-# What a fault in a field does (docs/spec.md §6, no one lost): the BSN is the person's key, so a
-# persoonslijst without a valid one cannot be staged (REFUSE); the fields the law needs to place a
-# person (birth date, gemeente van inschrijving) keep the person with the field empty and mark the
-# persoonslijst incomplete, which the signals turn into ONVOLLEDIGE_PERSOONSLIJST (ONVOLLEDIG); any
-# other field is left empty and the person kept (LEEG). Every fault is reported either way.
-REFUSE, ONVOLLEDIG, LEEG = "refuse", "onvolledig", "leeg"
-NAME_LENGTHS = {"voornamen": 200, "voorvoegsel": 10, "geslachtsnaam": 200}
-OUDER_FIELDS = ("bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "geslacht")
+CONTRACT = "brp_personen"
+# the types `connectors.brp_schema` checks (connectors.mappings.TYPES); others are refused here
+TYPES = ("text", "bsn", "integer", "brp_date", "brp_gemeentecode", "brp_geheim", "brp_flag")
+# the keys a BRP format mapping may not carry: they are the contract's
+CONTRACT_KEYS = ("type", "required", "on_fault", "max_length")
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: str = "text"
-    required: bool = False
-    on_fault: str = LEEG
-    # a name or address: checked for control and bidi characters, and against `max_length`, the
-    # LO3 maximum of its element (docs/formats.md §1.5)
-    max_length: int | None = None
+def _contract() -> tuple[Field, ...]:
+    """The contract's fields, checked against what `connectors.brp_schema` can apply."""
+    contract = shipped_mapping(CONTRACT)
+    if not contract.contract or contract.table != "brp_personen":
+        raise MappingError(f"{contract.path}: geen contract van brp_personen")
+    for item in contract.fields:
+        if item.type not in TYPES:
+            raise MappingError(f"{contract.path} ({item.name}): type {item.type!r}; een van {list(TYPES)}")
+    return contract.fields
 
 
-RAW_FIELDS: tuple[Field, ...] = (
-    Field("bsn", "bsn", required=True, on_fault=REFUSE),
-    Field("a_nummer"),
-    Field("voornamen", max_length=200),
-    Field("voorvoegsel", max_length=10),
-    Field("geslachtsnaam", max_length=200),
-    Field("geboortedatum", "date", required=True, on_fault=ONVOLLEDIG),
-    Field("geslacht"),
-    Field("gemeente_inschrijving", "gemeente", on_fault=ONVOLLEDIG),
-    Field("datum_inschrijving_gemeente", "date"),
-    Field("verblijfplaats_type"),
-    Field("adres_functie"),
-    Field("straat", max_length=80),  # 11.15 naam openbare ruimte (80); 11.10 straatnaam is 24
-    Field("huisnummer", "int"),
-    Field("huisletter", max_length=1),
-    Field("huisnummertoevoeging", max_length=4),
-    Field("postcode", max_length=6),
-    Field("woonplaats", max_length=80),
-    Field("datum_aanvang_adres", "date"),
-    Field("adres_in_onderzoek", "flag"),
-    Field("onderzoek_aanduiding"),
-    Field("onderzoek_datum", "date"),
-    Field("datum_overlijden", "date"),
-    Field("opschorting_reden"),
-    Field("opschorting_datum", "date"),
-    Field("geheimhouding", "geheim"),
-    *(Field(f"ouder{n}_{f}", {"bsn": "bsn", "geboortedatum": "date"}.get(f, "text"),
-            max_length=NAME_LENGTHS.get(f))
-      for n in (1, 2) for f in OUDER_FIELDS),
-    Field("gezag"),
-)
+RAW_FIELDS: tuple[Field, ...] = _contract()
 RAW_NAMES = tuple(f.name for f in RAW_FIELDS)
 FIELD_BY_NAME = {f.name: f for f in RAW_FIELDS}
 FIELDS_ON_FAULT = {what: tuple(f.name for f in RAW_FIELDS if f.on_fault == what)
                    for what in (REFUSE, ONVOLLEDIG, LEEG)}
+# a parent's fields: `ouder1_<name>` and `ouder2_<name>` in the contract, `[group.ouders]` fields in
+# the Haal Centraal and StUF-BG mappings
+OUDER_FIELDS = tuple(name.removeprefix("ouder1_") for name in RAW_NAMES if name.startswith("ouder1_"))
+
+
+def check_format_mapping(mapping: Mapping) -> None:
+    """Refuse a BRP format mapping that is the contract, names a field outside it, or declares what
+    the contract declares (a type or fault rule there would look as if it counted, and would not)."""
+    if mapping.contract:
+        raise MappingError(f"{mapping.path}: een contract, geen mapping van een BRP-formaat")
+    unknown = [f.name for f in mapping.fields if f.name not in FIELD_BY_NAME]
+    unknown += [f"{name}.{f.name}" for name, group in mapping.groups.items() for f in group.fields
+                if f.name not in OUDER_FIELDS]
+    if unknown:
+        raise MappingError(f"{mapping.path}: onbekende BRP-velden {sorted(unknown)} (de velden staan in "
+                           f"connectors/mappings/{CONTRACT}.toml)")
+    for item in (*mapping.fields, *(f for group in mapping.groups.values() for f in group.fields)):
+        if item.type != "text" or item.required or item.on_fault or item.max_length:
+            raise MappingError(f"{mapping.path} ({item.name}): {', '.join(CONTRACT_KEYS)} staan in "
+                               f"connectors/mappings/{CONTRACT}.toml, niet in de mapping van een formaat")
 
 
 def parse_gezag(code: str | None, ouder1: str | None, ouder2: str | None

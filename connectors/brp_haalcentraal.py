@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.brp_fields import FIELD_BY_NAME, OUDER_FIELDS
+from connectors.brp_fields import FIELD_BY_NAME, OUDER_FIELDS, check_format_mapping
 from connectors.brp_schema import (
     RecordLines,
     check_in_order,
@@ -81,9 +81,9 @@ class _Extraction:
             base, rest = path.split("[*]", 1)
             return (f"nullif(array_to_string(list_transform(from_json({self.slot(base)}, '[\"JSON\"]'), "
                     f"lambda x: x ->> {sql_str('$' + rest)}), ','), '')")
-        if kind == "date":
+        if kind == "brp_date":
             return f"hc_datum({', '.join(self.slot(path + part) for part in ('', *_DATE_PARTS))})"
-        if kind == "flag":
+        if kind == "brp_flag":
             return f"hc_vlag({self.slot(path)})"
         return self.slot(path)
 
@@ -106,7 +106,7 @@ def _select_sql(mapping: Mapping, root: str = "$", more: tuple[str, ...] = ()) -
     `root` of the JSON text `json`; the extraction ends with the `more` paths."""
     ex = _Extraction("json", root)
     fields = mapping.sources()
-    exprs = {name: ex.value(spec, FIELD_BY_NAME[name].kind) for name, spec in fields.items()}
+    exprs = {name: ex.value(spec, FIELD_BY_NAME[name].type) for name, spec in fields.items()}
     ouders = mapping.groups.get("ouders")
     if ouders:
         base, sub = ouders.path, ouders.sources()
@@ -116,7 +116,7 @@ def _select_sql(mapping: Mapping, root: str = "$", more: tuple[str, ...] = ()) -
         for n in (1, 2):
             for f in OUDER_FIELDS:
                 if f in sub:
-                    kind = "date" if f == "geboortedatum" else "text"
+                    kind = FIELD_BY_NAME[f"ouder{n}_{f}"].type
                     whens = " ".join(
                         f"WHEN {marks[i]} = '{n}' THEN "
                         f"{ex.value([_ouder_path(base, i, m) for m in _paths(sub[f])], kind)}"
@@ -152,6 +152,7 @@ def read_haalcentraal(
     """Load a Haal Centraal response body into `brp_personen` (`text`: the encoding check, when the
     caller made it already)."""
     mapping = mapping or load_mapping("brp_haalcentraal")
+    check_format_mapping(mapping)
     info = text or check_text(path, encoding)
     member = mapping.record or "personen"
     with as_utf8(path, info) as utf8_path:

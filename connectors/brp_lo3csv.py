@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.brp_fields import FIELD_BY_NAME
+from connectors.brp_fields import FIELD_BY_NAME, check_format_mapping
 from connectors.brp_schema import (
     RecordLines,
     check_in_order,
@@ -89,9 +89,7 @@ def read_lo3csv(
     and checks each row and keeps the values of history rows; the good persons are then inserted.
     """
     mapping = mapping or load_mapping("brp_lo3csv")
-    unknown = {f.name for f in mapping.fields} - set(FIELD_BY_NAME)
-    if unknown:
-        raise ValueError(f"mapping {mapping.path} names unknown fields: {sorted(unknown)}")
+    check_format_mapping(mapping)
     info = text or check_text(path, encoding)
     delimiter, quote = mapping.delimiter, mapping.quote
     with as_utf8(path, info) as utf8_path:

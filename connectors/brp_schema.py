@@ -15,8 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.brp_fields import FIELDS_ON_FAULT, LEEG, ONVOLLEDIG, OUDER_FIELDS, RAW_FIELDS, REFUSE, Field
+from connectors.brp_fields import FIELDS_ON_FAULT, OUDER_FIELDS, RAW_FIELDS
 from connectors.errors import RefusedFile
+from connectors.mappings import LEEG, ONVOLLEDIG, REFUSE, Field
 from connectors.scan_order import any_order, in_order
 
 # -- the typed table --------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def _checked_texts() -> tuple[str, ...]:
 
 
 def _date_fields() -> tuple[str, ...]:
-    return tuple(f.name for f in RAW_FIELDS if f.kind == "date")
+    return tuple(f.name for f in RAW_FIELDS if f.type == "brp_date")
 
 
 def parsed_sql(source: str) -> str:
@@ -196,7 +197,7 @@ def parsed_sql(source: str) -> str:
     """
     dates = _date_fields()
     first = [f"brp_gba({q(f)}) AS g_{f}" for f in dates]
-    first += [f"try_cast({q(f.name)} AS BIGINT) AS i_{f.name}" for f in RAW_FIELDS if f.kind == "bsn"]
+    first += [f"try_cast({q(f.name)} AS BIGINT) AS i_{f.name}" for f in RAW_FIELDS if f.type == "bsn"]
     # one test per row for an unsafe character in any name or address (almost always false)
     first.append(f"regexp_matches(concat({', '.join(q(f) for f in _checked_texts())}), '{UNSAFE}') AS u_row")
     second = [f"brp_vroegst(g_{f}) AS d_{f}" for f in dates]
@@ -229,16 +230,16 @@ def _value_checks(field: Field) -> list[tuple[str, str]]:
     checks = []
     if field.required:
         checks.append((f"{v} IS NULL", "missing"))
-    if field.kind == "bsn":
+    if field.type == "bsn":
         checks.append((f"{v} IS NOT NULL AND NOT is_bsn_fast({v}, i_{field.name})", "bsn"))
-    elif field.kind == "date":
+    elif field.type == "brp_date":
         g, d = f"g_{field.name}", f"d_{field.name}"
         checks.append((f"{v} IS NOT NULL AND ({g} IS NULL OR ({g} <> '00000000' AND {d} IS NULL))", "date"))
-    elif field.kind == "gemeente":
+    elif field.type == "brp_gemeentecode":
         checks.append((f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '[0-9]{{4}}')", "gemeente"))
-    elif field.kind == "int":
+    elif field.type == "integer":
         checks.append((f"{v} IS NOT NULL AND try_cast({v} AS INTEGER) IS NULL", "int"))
-    elif field.kind == "geheim":
+    elif field.type == "brp_geheim":
         checks.append((f"{v} IS NOT NULL AND brp_geheim({v}) IS NULL", "geheim"))
     return checks
 

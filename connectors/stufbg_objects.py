@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from connectors.brp_fields import FIELD_BY_NAME, OUDER_FIELDS, RAW_NAMES
+from connectors.brp_fields import RAW_NAMES, check_format_mapping
 from connectors.xml_safety import walk_ends
 
 if TYPE_CHECKING:
@@ -33,9 +33,7 @@ class Layout:
     A field's `aliases` are other element paths for it (should a person hold both, the last counts)."""
 
     def __init__(self, mapping: Mapping) -> None:
-        unknown = {f.name for f in mapping.fields} - set(FIELD_BY_NAME)
-        if unknown:
-            raise ValueError(f"mapping {mapping.path} names unknown fields: {sorted(unknown)}")
+        check_format_mapping(mapping)
         self.object = mapping.record or "object"
         self.index = {name: i for i, name in enumerate(COLUMNS)}
         self.width = len(COLUMNS)
@@ -44,8 +42,7 @@ class Layout:
         ouders = mapping.groups.get("ouders")
         self.ouder_element = ouders.path if ouders else None
         self.aanduiding = (ouders.aanduiding if ouders else None) or "ouderAanduiding"
-        self.ouder_paths = {path: f.name for f in (ouders.fields if ouders else ()) for path in f.sources
-                            if f.name in OUDER_FIELDS}
+        self.ouder_paths = {path: f.name for f in (ouders.fields if ouders else ()) for path in f.sources}
         self.top: dict[str, tuple[int, int | None, str]] = {}
         self.nested: dict[str, dict[str, tuple[int | None, str]]] = {}  # container -> tag -> ...
         self.relation: dict[str, tuple[bool, str]] = {}

@@ -2,8 +2,9 @@
 
 The one mapping format and the one loader, for every connector (BRP, DUO, verzuim, vrijstellingen).
 Why: suppliers and DUO's own files differ in their column names, so the readers never hard-code
-one. The field names (and, for the DUO, verzuim and vrijstellingen readers, their types) are the
-staging contract the rest of InBeeld reads; the sources are configuration (docs/spec.md §5): a
+one. The field names and their types (for the BRP: with their fault rules, in the contract
+`brp_personen.toml`, see below) are the staging contract the rest of InBeeld reads; the sources
+are configuration (docs/spec.md §5): a
 municipality whose supplier names a column differently copies the file, changes `source` or adds
 `aliases`, and puts the copy under the same name in the folder named by `INBEELD_MAPPINGS_DIR`
 (used for every import) or passes it with `--mapping FILE` (for one import).
@@ -52,9 +53,25 @@ File layout::
 
     [option]                      # settings of one reader only (the LO3 history's group numbers)
 
-The BRP mappings (`brp_*.toml`) name the raw fields of `connectors.brp_fields` with type `text`:
-the three BRP formats are typed and checked once, together, by `connectors.brp_schema` (GBA dates
-with unknown parts, the fault rules of docs/spec.md §6), so their fields carry no type here.
+A contract: the fields of one staging table that several source mappings feed, in the same
+layout but without sources. The BRP has one (`brp_personen.toml`): its three formats
+(`brp_lo3csv`, `brp_haalcentraal`, `brp_stufbg`) fill one table and are typed and checked once,
+together, by `connectors.brp_schema`, so the types and fault rules are declared once, there, in
+column order, and the format mappings name only sources (a `type`, `required`, `on_fault` or
+`max_length` in them is refused, by `connectors.brp_fields.check_format_mapping`). The contract is
+read as shipped, never from `INBEELD_MAPPINGS_DIR`: it is what the code relies on. ::
+
+    [mapping]
+    contract = true               # fields without `source`; `format` may be left out
+    table = "brp_personen"
+
+    [[field]]
+    name = "bsn"
+    type = "bsn"                  # text, bsn, integer or one of the brp_ types in TYPES
+    required = true               # an empty value is a fault
+    on_fault = "refuse"           # contract only: what a fault does (ON_FAULTS; default "leeg")
+    max_length = 200              # contract only: a name or address, checked for control and
+                                  # bidi characters and against this length (the LO3 maximum)
 """
 
 from __future__ import annotations
@@ -68,7 +85,10 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 MAPPINGS_DIR = "INBEELD_MAPPINGS_DIR"
 
-# field type -> DuckDB column type
+# field type -> DuckDB column type. The first nine are typed by `connectors.typed_rows` (DUO,
+# verzuim, vrijstellingen); `text`, `bsn`, `integer` and the `brp_` ones by `connectors.brp_schema`
+# (the BRP contract), whose GBA rules differ from the DUO ones: a date may have unknown parts, a
+# gemeentecode is 4 digits as it is (no zeros added).
 TYPES: dict[str, str] = {
     "text": "VARCHAR",
     "code": "VARCHAR",            # upper-cased text, usually with `values`
@@ -79,7 +99,17 @@ TYPES: dict[str, str] = {
     "jn": "BOOLEAN",              # J / N
     "integer": "INTEGER",
     "decimal": "DECIMAL(12,3)",   # '.' or ',' as decimal separator
+    "brp_date": "DATE",           # GBA date jjjjmmdd, 00 for an unknown day or month (or ISO, dd-mm-jjjj)
+    "brp_gemeentecode": "VARCHAR",  # exactly 4 digits
+    "brp_geheim": "INTEGER",      # indicatie geheim: 0-9, true / false
+    "brp_flag": "BOOLEAN",        # j / ja / true / 1 / y is true, anything else false (never a fault)
 }
+
+# What a fault in a contract field does (docs/spec.md §6, no one lost; docs/formats.md §1.4): the
+# record is refused (the field is its key), kept with the field empty and marked incomplete (a
+# field the law needs: signal ONVOLLEDIGE_PERSOONSLIJST), or kept with the field empty.
+REFUSE, ONVOLLEDIG, LEEG = "refuse", "onvolledig", "leeg"
+ON_FAULTS = (REFUSE, ONVOLLEDIG, LEEG)
 
 
 class MappingError(ValueError):
@@ -101,6 +131,8 @@ class Field:
     default: object = None
     empty: tuple[str, ...] = ()
     otherwise: str | None = None
+    on_fault: str | None = None     # contract only (ON_FAULTS)
+    max_length: int | None = None   # contract only
 
     @property
     def sql_type(self) -> str:
@@ -137,7 +169,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Mapping:
-    """A declared mapping: the format, its staging table and its fields in source order."""
+    """A declared mapping: the format, its staging table and its fields in source order (or, for
+    a contract, in column order)."""
 
     format: str
     table: str
@@ -151,6 +184,7 @@ class Mapping:
     dot_zero: bool = False          # numbers may end in '.0' (a file that went through a spreadsheet)
     groups: dict[str, Group] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    contract: bool = False          # fields without sources: the contract several mappings feed
 
     def field(self, name: str) -> Field:
         for item in self.fields:
@@ -197,15 +231,19 @@ def mapping_path(name_or_path: str | Path) -> Path:
 
 # -- reading and checking one ---------------------------------------------------------------------
 
-def _fields(raws: list[dict], where: str) -> tuple[Field, ...]:
+def _fields(raws: list[dict], where: str, contract: bool = False) -> tuple[Field, ...]:
     """The `[[field]]` entries, checked; `where` names the file (and group) in errors."""
     fields = []
     for number, raw in enumerate(raws, start=1):
         here = f"{where} field {number}"
+        if contract and ("source" in raw or "aliases" in raw):
+            raise MappingError(f"{here}: een contract noemt geen bron (source, aliases)")
+        if not contract and ("on_fault" in raw or "max_length" in raw):
+            raise MappingError(f"{here}: on_fault en max_length horen in een contract, niet in een mapping")
         try:
             item = Field(
                 name=raw["name"],
-                source=raw["source"],
+                source="" if contract else raw["source"],
                 type=raw.get("type", "text"),
                 required=bool(raw.get("required", False)),
                 required_column=bool(raw.get("required_column", raw.get("required", False))),
@@ -215,9 +253,15 @@ def _fields(raws: list[dict], where: str) -> tuple[Field, ...]:
                 default=raw.get("default"),
                 empty=tuple(str(v) for v in raw.get("empty", ())),
                 otherwise=raw.get("otherwise"),
+                on_fault=raw.get("on_fault", LEEG) if contract else None,
+                max_length=raw.get("max_length"),
             )
         except KeyError as exc:
             raise MappingError(f"{here}: {exc.args[0]!r} ontbreekt") from exc
+        if item.on_fault is not None and item.on_fault not in ON_FAULTS:
+            raise MappingError(f"{here} ({item.name}): on_fault {item.on_fault!r}; een van {list(ON_FAULTS)}")
+        if item.max_length is not None and (type(item.max_length) is not int or item.max_length < 1):
+            raise MappingError(f"{here} ({item.name}): max_length moet een positief geheel getal zijn")
         if item.type not in TYPES:
             raise MappingError(f"{here} ({item.name}): onbekend type {item.type!r}; een van {sorted(TYPES)}")
         if not item.name.isidentifier() or item.name.lower() != item.name:
@@ -227,7 +271,7 @@ def _fields(raws: list[dict], where: str) -> tuple[Field, ...]:
     if len(set(names)) != len(names):
         raise MappingError(f"{where}: een veldnaam staat er twee keer in")
     spellings = [s for f in fields for s in f.spellings]
-    if len(set(spellings)) != len(spellings):
+    if not contract and len(set(spellings)) != len(spellings):
         raise MappingError(f"{where}: één bronkolom vult twee velden")
     for item in fields:
         if item.otherwise is not None and item.otherwise not in names:
@@ -245,17 +289,18 @@ def read_mapping(path: str | Path) -> Mapping:
     except FileNotFoundError as exc:
         raise MappingError(f"geen mappingbestand {exc.filename}") from exc
     head = data.get("mapping", {})
-    fields = _fields(data.get("field", []), path.name)
+    contract = bool(head.get("contract", False))
+    fields = _fields(data.get("field", []), path.name, contract)
     groups = {}
     for name, raw in data.get("group", {}).items():
         try:
-            fields_of_group = _fields(raw.get("field", []), f"{path.name} group {name}")
+            fields_of_group = _fields(raw.get("field", []), f"{path.name} group {name}", contract)
             groups[name] = Group(name, raw["path"], fields_of_group, raw.get("aanduiding"))
         except KeyError as exc:
             raise MappingError(f"{path.name}: [group.{name}] mist {exc.args[0]!r}") from exc
     try:
         mapping = Mapping(
-            format=head["format"],
+            format=head.get("format", "") if contract else head["format"],
             table=head["table"],
             fields=fields,
             delimiter=head.get("delimiter", ";"),
@@ -267,6 +312,7 @@ def read_mapping(path: str | Path) -> Mapping:
             dot_zero=bool(head.get("dot_zero", False)),
             groups=groups,
             options=dict(data.get("option", {})),
+            contract=contract,
         )
     except KeyError as exc:
         raise MappingError(f"{path.name}: [mapping] mist {exc.args[0]!r}") from exc

@@ -1,6 +1,6 @@
 """The one mapping format and loader (connectors/mappings/): every shipped mapping, the BRP ones
-included, is read by it, and a BRP mapping in that format, copied and changed by a municipality,
-drives the BRP import."""
+and the BRP contract included, is read by it; the BRP types and fault rules come from the contract
+alone; and a BRP mapping in that format, copied and changed by a municipality, drives the BRP import."""
 
 from __future__ import annotations
 
@@ -9,8 +9,18 @@ from pathlib import Path
 import pytest
 from brp_helpers import lo3_file, load, valid_bsns
 
-from connectors.brp_fields import FIELD_BY_NAME, OUDER_FIELDS
-from connectors.mappings import HERE, MAPPINGS_DIR, MappingError, load_mapping, read_mapping
+from connectors.brp import import_brp
+from connectors.brp_fields import CONTRACT, FIELD_BY_NAME, FIELDS_ON_FAULT, OUDER_FIELDS, check_format_mapping
+from connectors.mappings import (
+    HERE,
+    LEEG,
+    MAPPINGS_DIR,
+    ONVOLLEDIG,
+    REFUSE,
+    MappingError,
+    load_mapping,
+    read_mapping,
+)
 from connectors.staging import Staging
 
 
@@ -18,12 +28,60 @@ from connectors.staging import Staging
 def test_every_shipped_mapping_reads_with_the_one_loader(path: Path) -> None:
     mapping = read_mapping(path)
     assert mapping.fields and mapping.path == path
+    assert mapping.contract == (path.stem == CONTRACT)
     if path.stem.startswith("brp_"):
         assert mapping.table == "brp_personen"
         assert {f.name for f in mapping.fields} <= set(FIELD_BY_NAME)
-        assert all(f.type == "text" for f in mapping.fields)  # brp_schema types the BRP fields
+    if path.stem.startswith("brp_") and not mapping.contract:
+        check_format_mapping(mapping)  # names contract fields only, and no type or fault rule
         for group in mapping.groups.values():
             assert {f.name for f in group.fields} <= set(OUDER_FIELDS)
+
+
+def test_the_brp_contract_declares_the_fault_rules_of_docs_formats_1_4() -> None:
+    """The table of docs/formats.md §1.4, read from the contract: the BSN refuses, the two fields
+    the law needs make the persoonslijst onvolledig, every other field is left empty."""
+    assert FIELDS_ON_FAULT[REFUSE] == ("bsn",)
+    assert FIELDS_ON_FAULT[ONVOLLEDIG] == ("geboortedatum", "gemeente_inschrijving")
+    assert len(FIELDS_ON_FAULT[LEEG]) == len(FIELD_BY_NAME) - 3
+    assert OUDER_FIELDS == ("bsn", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "geslacht")
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('type = "brp_date"', "staan in connectors/mappings/brp_personen.toml"),
+    ("required = true", "staan in connectors/mappings/brp_personen.toml"),
+    ('on_fault = "refuse"', "on_fault en max_length horen in een contract"),
+])
+def test_a_brp_format_mapping_that_declares_a_rule_is_refused(
+        tmp_path: Path, line: str, message: str) -> None:
+    """A type or fault rule in a format mapping would look as if it counted: the contract decides."""
+    bsns = valid_bsns(1)
+    delivery = lo3_file(tmp_path / "brp-G0363-20260907.lo3.csv", bsns)
+    own = _own_copy(tmp_path / "own", "brp_lo3csv", 'source = "08.09.20"', f'source = "08.09.20"\n{line}')
+    with Staging(tmp_path / "staging.duckdb") as st, pytest.raises(MappingError, match=message):
+        import_brp(st, delivery, mapping=own)
+
+
+def test_a_brp_format_mapping_naming_a_field_outside_the_contract_is_refused(tmp_path: Path) -> None:
+    source = '\nsource = "gerelateerde/geslachtsaanduiding"'
+    own = _own_copy(tmp_path / "own", "brp_stufbg", f'name = "geslacht"{source}',
+                    f'name = "nationaliteit"{source}')
+    with pytest.raises(MappingError, match=r"onbekende BRP-velden \['ouders.nationaliteit'\]"):
+        check_format_mapping(read_mapping(own))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[mapping]\ncontract = true\ntable = "t"\n[[field]]\nname = "a"\nsource = "A"\n', "noemt geen bron"),
+    ('[mapping]\ncontract = true\ntable = "t"\n[[field]]\nname = "a"\non_fault = "weg"\n', "on_fault 'weg'"),
+    ('[mapping]\ncontract = true\ntable = "t"\n[[field]]\nname = "a"\nmax_length = 0\n', "positief geheel"),
+    ('[mapping]\nformat = "f"\ntable = "t"\n[[field]]\nname = "a"\nsource = "A"\nmax_length = 9\n',
+     "horen in een contract"),
+])
+def test_the_contract_keys_are_checked_by_the_loader(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError, match=message):
+        read_mapping(path)
 
 
 def _own_copy(folder: Path, name: str, old: str, new: str) -> Path:
