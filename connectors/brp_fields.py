@@ -13,7 +13,7 @@ from connectors.mappings import LEEG, ONVOLLEDIG, REFUSE, Field, Mapping, Mappin
 
 CONTRACT = "brp_personen"
 # the types `connectors.brp_schema` checks (connectors.mappings.TYPES); others are refused here
-TYPES = ("text", "bsn", "integer", "brp_date", "brp_gemeentecode", "brp_geheim", "brp_flag")
+BRP_TYPES = ("text", "bsn", "integer", "brp_date", "brp_gemeentecode", "brp_geheim", "brp_flag")
 # the keys a BRP format mapping may not carry: they are the contract's
 CONTRACT_KEYS = ("type", "required", "on_fault", "max_length")
 
@@ -24,8 +24,9 @@ def _contract() -> tuple[Field, ...]:
     if not contract.contract or contract.table != "brp_personen":
         raise MappingError(f"{contract.path}: geen contract van brp_personen")
     for item in contract.fields:
-        if item.type not in TYPES:
-            raise MappingError(f"{contract.path} ({item.name}): type {item.type!r}; een van {list(TYPES)}")
+        if item.type not in BRP_TYPES:
+            raise MappingError(f"{contract.path} ({item.name}): type {item.type!r}; "
+                               f"een van {list(BRP_TYPES)}")
     return contract.fields
 
 

@@ -4,10 +4,10 @@ The one mapping format and the one loader, for every connector (BRP, DUO, verzui
 Why: suppliers and DUO's own files differ in their column names, so the readers never hard-code
 one. The field names and their types (for the BRP: with their fault rules, in the contract
 `brp_personen.toml`, see below) are the staging contract the rest of InBeeld reads; the sources
-are configuration (docs/spec.md §5): a
-municipality whose supplier names a column differently copies the file, changes `source` or adds
-`aliases`, and puts the copy under the same name in the folder named by `INBEELD_MAPPINGS_DIR`
-(used for every import) or passes it with `--mapping FILE` (for one import).
+are configuration (docs/spec.md §5): a municipality whose supplier names a column differently
+copies the file, changes `source` or adds `aliases`, and puts the copy under the same name in the
+folder named by `INBEELD_MAPPINGS_DIR` (used for every import) or passes it with `--mapping FILE`
+(for one import).
 
 By name (`duo_a04`) a mapping is looked for:
 
