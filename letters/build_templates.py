@@ -175,7 +175,7 @@ def _form_table(document: Document, rows: list[tuple[str, str]], label_mm: float
             row.cells[1].paragraphs[0].add_run(value)
 
 
-# -- the five letters ----------------------------------------------------------------------------
+# -- the six letters ----------------------------------------------------------------------------
 
 def build_absoluut_verzuim() -> Document:
     """To the parents (and at 16-17 to the young person too): no enrolment known; page 2 is the answer
@@ -462,6 +462,69 @@ def build_uitnodiging_verzuimgesprek() -> Document:
     return document
 
 
+def build_waarschuwing_verzuim() -> Document:
+    """A written warning after a verzuimmelding, written by hand from the dossier (letters/single.py).
+    The Leerplichtwet sets no warning: it is the last word before the proces-verbaal of art. 22, and
+    says that one may follow (art. 22, 26), which is only true while the young person is leerplichtig
+    or kwalificatieplichtig: from 18 none is written (rules/verzuim_steps.py `waarschuwing_mogelijk`).
+    Two voices: the parents and, at 16-17, the young person (art. 2 lid 3, 4c: their own duty)."""
+    document = _new_document("Schriftelijke waarschuwing schoolverzuim")
+    _letterhead(document)
+    _address_block(document)
+    _meta(document, "{% if aan_jongere %}" + _onderwerp("schriftelijke waarschuwing over je schoolverzuim")
+                    + "{% else %}" + _onderwerp("schriftelijke waarschuwing: schoolverzuim van "
+                                                "{{ jongere.naam }}") + "{% endif %}")
+    _para(document, AANHEF, after=8)
+    _voices(document,
+            (JIJ,
+             "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat je niet geregeld naar "
+             "school gaat ({{ melding.omschrijving }}). De leerplichtambtenaar heeft dit onderzocht "
+             "(artikel 22 van de Leerplichtwet 1969)."),
+            ("else",
+             "{{ melding.school }} heeft op {{ melding.datum }} bij ons gemeld dat {{ jongere.naam }}, "
+             "geboren op {{ jongere.geboortedatum }}, de school niet geregeld bezoekt "
+             "({{ melding.omschrijving }}). De leerplichtambtenaar heeft dit onderzocht (artikel 22 van "
+             "de Leerplichtwet 1969)."))
+    _voices(document,
+            (JIJ,
+             "Je bent {{ jongere.plicht }}. Je moet dus de lessen volgen van de school of opleiding waar "
+             "je staat ingeschreven (artikel 2, derde lid, en artikel 4c), en je ouders of verzorgers "
+             "moeten ervoor zorgen dat je dat doet (artikel 2, eerste lid, en artikel 4a)."),
+            ("else",
+             "{{ jongere.voornaam }} is {{ jongere.plicht }}. Als ouder of verzorger zorgt u ervoor dat "
+             "{{ jongere.voornaam }} de school geregeld bezoekt (artikel 2, eerste lid"
+             "{% if jongere.plicht == 'kwalificatieplichtig' %}, en artikel 4a{% endif %})."))
+    _voices(document,
+            (JIJ,
+             "Met deze brief krijg je een officiële waarschuwing: het verzuim moet nu stoppen. Verzuim "
+             "je opnieuw zonder geldige reden, dan kan de leerplichtambtenaar proces-verbaal opmaken "
+             "tegen jou en tegen je ouders (artikel 22). De officier van justitie beslist dan over de "
+             "zaak; de rechter kan een straf opleggen (artikel 26)."),
+            ("else",
+             "Met deze brief krijgt u een officiële waarschuwing: het verzuim moet nu stoppen. Verzuimt "
+             "{{ jongere.voornaam }} opnieuw zonder geldige reden, dan kan de leerplichtambtenaar "
+             "proces-verbaal opmaken tegen u{% if jongere.leeftijd >= 12 %} en tegen "
+             "{{ jongere.voornaam }}{% endif %} (artikel 22). De officier van justitie beslist dan over de "
+             "zaak; de rechter kan een straf opleggen (artikel 26)."))
+    _voices(document,
+            (JIJ,
+             "Rond {{ antwoord_voor }} vragen wij de school hoe het gaat. Is er iets waardoor naar school "
+             "gaan moeilijk voor je is? Neem dan contact op met " + WIE + ", via {{ afzender.telefoon }} "
+             "of {{ afzender.email }}. Samen zoeken we een oplossing."),
+            ("else",
+             "Rond {{ antwoord_voor }} vragen wij de school hoe het gaat. Is er iets waardoor naar school "
+             "gaan moeilijk is voor {{ jongere.voornaam }}? Neem dan contact op met " + WIE + ", via "
+             "{{ afzender.telefoon }} of {{ afzender.email }}. Samen zoeken wij een oplossing."))
+    _tag_paragraph(document, "{%p if not aan_jongere and jongere.leeftijd >= 12 %}")
+    _body(document, "{{ jongere.voornaam }} is {{ jongere.leeftijd }} jaar en is vanaf 12 jaar zelf ook "
+                    "verantwoordelijk voor het naar school gaan (artikel 2, derde lid). Bespreek deze "
+                    "brief daarom ook met {{ jongere.voornaam }}.")
+    _tag_paragraph(document, "{%p endif %}")
+    _closing(document)
+    _small_print(document, "Wettelijke grondslag: artikelen 2, 4a, 4c, 22 en 26 van de Leerplichtwet 1969.")
+    return document
+
+
 def build_herinnering_vrijstelling() -> Document:
     """Reminder to renew a vrijstelling: a new kennisgeving before 1 July."""
     document = _new_document("Vrijstelling van de leerplicht verlengen")
@@ -531,6 +594,7 @@ BUILDERS: dict[str, Callable[[], Document]] = {
     "uitnodiging_verzuimgesprek": build_uitnodiging_verzuimgesprek,
     "herinnering_vrijstelling": build_herinnering_vrijstelling,
     "informatie_leerplicht": build_informatie_leerplicht,
+    "waarschuwing_verzuim": build_waarschuwing_verzuim,
 }
 
 

@@ -24,7 +24,7 @@ from rules.vrijstellingen import kennisgeving_uiterlijk
 
 @dataclass(frozen=True)
 class Melding:
-    """The verzuimmelding an invitation is about (no persoonsnummer)."""
+    """The verzuimmelding an invitation or a warning is about (no persoonsnummer)."""
 
     school: str
     datum: date
@@ -114,6 +114,7 @@ def build_context(
     needed = {
         LetterKind.ABSOLUUT_VERZUIM: {"plicht": plicht},
         LetterKind.UITNODIGING_VERZUIMGESPREK: {"melding": melding, "gesprek": gesprek},
+        LetterKind.WAARSCHUWING_VERZUIM: {"melding": melding, "plicht": plicht},
         LetterKind.HERINNERING_VRIJSTELLING: {"vrijstelling": vrijstelling},
         LetterKind.INFORMATIE_LEERPLICHT: {"leerplicht_start": leerplicht_start},
     }.get(soort, {})

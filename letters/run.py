@@ -160,13 +160,18 @@ def _specifics(subject: Subject, jongere: Persoon, peildatum: date, config: Lett
     if subject.soort is LetterKind.INFORMATIE_LEERPLICHT:
         start = leerplicht_start(jongere.geboortedatum)
         return {"leerplicht_start": start, "antwoord_voor": start}
-    if subject.soort is LetterKind.UITNODIGING_VERZUIMGESPREK:
+    if subject.soort in (LetterKind.UITNODIGING_VERZUIMGESPREK, LetterKind.WAARSCHUWING_VERZUIM):
         melding = subject.melding
         assert melding is not None
         school = (schoolnamen or {}).get(melding.brin) or "De school"  # by name, never by its BRIN code
-        # the talk itself is a slot of an agenda, booked when the letter is recorded (_book)
-        return {"melding": Melding(school=school, datum=melding.meldingsdatum or melding.begindatum,
-                                   soort=melding.soort.value)}
+        # an invitation's talk is a slot of an agenda, booked when the letter is recorded (_book)
+        fields: dict[str, Any] = {"melding": Melding(school=school, datum=melding.meldingsdatum or
+                                                     melding.begindatum, soort=melding.soort.value)}
+        if subject.soort is LetterKind.WAARSCHUWING_VERZUIM:  # whose duty the warning names (art. 2, 4a)
+            status = bepaal_status(jongere.geboortedatum, peildatum).status
+            fields["plicht"] = ("kwalificatieplichtig" if status is StatusCode.KWALIFICATIEPLICHTIG
+                                else "leerplichtig")
+        return fields
     if subject.soort is LetterKind.HERINNERING_VRIJSTELLING:
         vrijstelling = subject.vrijstelling
         assert vrijstelling is not None and subject.schooljaar is not None

@@ -52,14 +52,18 @@ from registers.db import writer_connection
 from registers.dossiers import lead_reason, record_action
 from registers.errors import Refused
 from registers.gebruikers import list_users
-from registers.models import Afspraak, Case, Dossier, Letter
+from registers.models import Afspraak, Case, Dossier, Letter, Persoon
+from rules.verzuim_steps import waarschuwing_mogelijk
 
 SIDECAR = ".brief.json"
 FOLDER = "enkel"  # the stored single letters, under the letters folder (a run name the retention knows)
 CONCEPT = "concept"  # the drafts, under the letters folder
 # Kinds a letter by hand can be: the renewal reminder takes its fields from a vrijstelling, not a dossier.
 BY_HAND = (LetterKind.ABSOLUUT_VERZUIM, LetterKind.DOORSTROOMPUNT, LetterKind.INFORMATIE_LEERPLICHT,
-           LetterKind.UITNODIGING_VERZUIMGESPREK)
+           LetterKind.UITNODIGING_VERZUIMGESPREK, LetterKind.WAARSCHUWING_VERZUIM)
+# The step a stored letter is on the reason's timeline: a warning is the waarschuwing itself (its
+# follow-up is the work list's "verzuim na de waarschuwing nagaan"), any other letter a letter sent.
+STAP = {LetterKind.WAARSCHUWING_VERZUIM: ActionType.WAARSCHUWING}
 KENMERK = re.compile(r"^(LP|RMC)-E\d{1,9}-[0-9A-F]{5}$")
 MAX_DOCX_BYTES = 5 * 1024 * 1024  # a letter with a logo; anything larger is not a letter from a template
 ENKELE_BRIEF = "enkele brief"  # how the timeline names a letter by hand (never "herinnering")
@@ -81,11 +85,11 @@ def _now() -> datetime:
 
 
 def fitting(reason: Case) -> tuple[LetterKind, ...]:
-    """The letters that fit a reason: its own first letter, or for a verzuimmelding the invitation.
-    A reason without a letter of its own gets none (the absoluut verzuim letter on a melding would
-    tell the family their child has no school at all)."""
+    """The letters that fit a reason: its own first letter, or for a verzuimmelding the invitation and
+    the written warning. A reason without a letter of its own gets none (the absoluut verzuim letter on
+    a melding would tell the family their child has no school at all)."""
     if reason.signal == ReasonCode.VERZUIMMELDING:
-        return (LetterKind.UITNODIGING_VERZUIMGESPREK,)
+        return (LetterKind.UITNODIGING_VERZUIMGESPREK, LetterKind.WAARSCHUWING_VERZUIM)
     own = CASE_LETTERS.get(ReasonCode(reason.signal))
     return (own,) if own is not None else ()
 
@@ -118,6 +122,16 @@ def _gesprek(session: Session, reason: Case, datum: date, agenda: AgendaSettings
             owner.naam)
 
 
+def _check_warning(geboortedatum: date | None, sk_datum: date | None, datum: date) -> None:
+    """Refuse a warning the law gives no teeth: it announces a proces-verbaal, which needs a leerplichtig
+    or kwalificatieplichtig young person on the letter's date (the birth date of the BRP the letter is
+    written from; a startkwalificatie the registers know)."""
+    mogelijk, waarom = waarschuwing_mogelijk(geboortedatum, datum, sk_datum=sk_datum)
+    if not mogelijk:
+        raise Refused(f"geen waarschuwing: {waarom}; vanaf 18 jaar helpt het Doorstroompunt (kies de "
+                      "uitnodiging)", code="waarschuwing_niet_toegestaan", reden=waarom)
+
+
 def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, dossier_id: int,
           soort: LetterKind | None = None, *, reden_id: int | None = None, datum: date,
           gemeenten: Sequence[str] = (), config: LetterSettings | None = None,
@@ -144,6 +158,9 @@ def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, do
                           f"({case.signal.value}); kies {', '.join(k.value for k in fits)}",
                           code="brief_past_niet", brief=soort.omschrijving, aanleiding=case.id,
                           signaal=case.signal.value, kies=", ".join(k.omschrijving for k in fits))
+        sk_datum = None
+        if soort is LetterKind.WAARSCHUWING_VERZUIM and (known := session.get(Persoon, case.persoonsnummer)):
+            sk_datum = known.sk_datum
         namen = {user.login: user.naam for user in list_users(session)}
         gesprek = _gesprek(session, case, datum, agenda, config, namen) if (
             soort is LetterKind.UITNODIGING_VERZUIMGESPREK) else None
@@ -155,6 +172,8 @@ def draft(sessions: sessionmaker[Session], staging_path: Path, out_dir: Path, do
     with Staging(staging_path, read_only=True) as staging:
         personen = lees_personen(staging.con, {subject.persoonsnummer})
         schoolnamen = school_names(staging.con)
+    if soort is LetterKind.WAARSCHUWING_VERZUIM and (jongere := personen.get(subject.persoonsnummer)):
+        _check_warning(jongere.geboortedatum, sk_datum, datum)
     planned, suppressed = plan_run([subject], personen, datum, gemeenten, config, schoolnamen, namen, agenda)
     if not planned:
         why = ", ".join(sorted({item.reden.omschrijving for item in suppressed})) or "geen geadresseerde"
@@ -256,9 +275,9 @@ def store(sessions: sessionmaker[Session], path: Path, letters_dir: Path,
         note = f"{soort.omschrijving} ({ENKELE_BRIEF}), kenmerk {kenmerk}, aan: {rol}"
         # the registers' own step: refuses a closed dossier or reason, a date before the opening or in
         # the future; puts a verzuimmelding in behandeling; keeps the .docx as the step's attachment
-        record_action(session, case.dossier_id, ActionType.BRIEF_VERSTUURD, reason_id=case.id, on=datum,
-                      note=note, attachments=[(target.name, content)], attachment_dir=data_dir,
-                      today=max(date.today(), datum))
+        record_action(session, case.dossier_id, STAP.get(soort, ActionType.BRIEF_VERSTUURD),
+                      reason_id=case.id, on=datum, note=note, attachments=[(target.name, content)],
+                      attachment_dir=data_dir, today=max(date.today(), datum))
         session.flush()
         trail(session).record(session, AuditEvent("letter.created", case.persoonsnummer, "letters", letter.id,
                                                   f"soort={soort.value} rang={rang} kenmerk={kenmerk} enkel"))

@@ -59,11 +59,13 @@ def labels(enum: type[Labelled] | type[SuppressionReason]) -> dict[str, str]:
 # the codes are those of the matching (rules.signal_codes, the one place they are defined).
 # A dossier's reasons are these signals and the verzuimmeldingen DUO routes to the gemeente.
 VERZUIMMELDING = "VERZUIMMELDING"
-ReasonCode = StrEnum("ReasonCode", [(code, code) for code in (*SIGNALS, VERZUIMMELDING)])
 # The Dutch names are those of the signals' declaration (rules.signal_codes); RMC_SIGNALS (the reasons
-# RMC works) and LEERPLICHT_SIGNALS (those that give a dossier to the leerplichtambtenaar) too.
+# RMC works) and LEERPLICHT_SIGNALS (those that give a dossier to the leerplichtambtenaar) too. A
+# reason's label is what a table or CSV shows for it (inbeeld.output.shown); JSON keeps the code.
 REASON_LABELS = {code: definition.omschrijving for code, definition in DEFINITIONS.items()} | {
     VERZUIMMELDING: "Verzuimmelding"}
+ReasonCode = Labelled("ReasonCode", [(code, (code, REASON_LABELS[code]))
+                                     for code in (*SIGNALS, VERZUIMMELDING)])
 
 
 def parse_signal(value: object) -> ReasonCode:
@@ -261,6 +263,9 @@ class LetterKind(StrEnum):
     UITNODIGING_VERZUIMGESPREK = "uitnodiging_verzuimgesprek", "uitnodiging verzuimgesprek", 1
     HERINNERING_VRIJSTELLING = "herinnering_vrijstelling", "herinnering vrijstelling verlengen", 4
     INFORMATIE_LEERPLICHT = "informatie_leerplicht", "informatiebrief begin leerplicht", 4
+    # by hand only (letters/single.py), after a verzuimmelding; four weeks: when the work list asks
+    # whether the verzuim stopped (reports/follow_up.py, "verzuim na de waarschuwing nagaan")
+    WAARSCHUWING_VERZUIM = "waarschuwing_verzuim", "schriftelijke waarschuwing schoolverzuim", 4
 
     @classmethod
     def _missing_(cls, value: object) -> LetterKind | None:
@@ -280,7 +285,7 @@ class LetterKind(StrEnum):
         The Doorstroompunt's letter at 16–17 (a PrO/VSO leaver with a certificate, in the RMC doelgroep)
         goes to the young person it offers help to, and to the parents who still have gezag."""
         return self in (LetterKind.ABSOLUUT_VERZUIM, LetterKind.UITNODIGING_VERZUIMGESPREK,
-                        LetterKind.DOORSTROOMPUNT)
+                        LetterKind.DOORSTROOMPUNT, LetterKind.WAARSCHUWING_VERZUIM)
 
 
 # Letter kinds of an earlier release -> today's. `rmc_18_23` named the RMC ages of before 1 January 2026

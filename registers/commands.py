@@ -32,6 +32,7 @@ from registers.codes import (
     CaseStatus,
     CloseReason,
     MeldingStatus,
+    ReasonCode,
     RedenAfsluiting,
     Team,
     ToelichtingAfsluiting,
@@ -102,7 +103,7 @@ def _dossier_row(dossier: Dossier, next_actions: dict[int, tuple[str, date | Non
     reasons = [r for r in dossier.reasons if r.status == CaseStatus.OPEN or not is_open]
     action, due = next_actions.get(dossier.id, (None, None))
     return {"id": dossier.id, "persoonsnummer": dossier.persoonsnummer, "status": dossier.status,
-            "team": dossier.team, "redenen": sorted({r.signal.value for r in reasons}),
+            "team": dossier.team, "redenen": sorted({ReasonCode(r.signal) for r in reasons}),
             "thuiszitter": dossier.thuiszitter, "gemeentecode": dossier.gemeentecode,
             "opened_on": dossier.opened_on, "assigned_to": dossier.assigned_to, "volgende_actie": action,
             "volgende_actie_datum": due, "closed_on": dossier.closed_on, "close_reason": dossier.close_reason}

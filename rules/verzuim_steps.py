@@ -234,3 +234,24 @@ def stap_toegestaan(stap: Stap | str, geboortedatum: date | None, van: date, tot
     reden, code, extra = _weigering(stap, kandidaten[-1] if stap is Stap.HALT_VERWIJZING else kandidaten[0],
                                     geboortedatum, van, tot, params)
     return StapToets(stap, False, reden, code, extra)
+
+
+def waarschuwing_mogelijk(geboortedatum: date | None, op: date, *, sk_datum: date | None = None,
+                          pro_vso_datum: date | None = None, parameters: Parameters | None = None,
+                          ) -> tuple[bool, str]:
+    """Whether a written warning dated `op` may be sent, and why not (Dutch, with the article).
+
+    The Leerplichtwet sets no waarschuwing: it is the office's last word before the proces-verbaal of
+    art. 22 (against the parents, lid 2, or the young person, lid 3; punishable under art. 26), and it
+    says that one may follow. That is only true while the young person is leerplichtig or
+    kwalificatieplichtig (art. 2 lid 1, 4a lid 1): from the 18th birthday, or a startkwalificatie, no
+    verzuim is a feit any more and the letter would threaten what the law does not allow. Without a
+    birth date the age cannot be checked (as `stap_toegestaan`)."""
+    if geboortedatum is None:
+        return True, ""
+    status = bepaal_status(geboortedatum, op, sk_datum, pro_vso_datum, parameters=parameters or active())
+    if status.status in (LEERPLICHTIG, KWALIFICATIEPLICHTIG):
+        return True, ""
+    return False, (f"een schriftelijke waarschuwing kondigt een proces-verbaal aan ({LPW} art. 22 en 26); "
+                   f"op {format_nl(op)} is de jongere leerplichtig noch kwalificatieplichtig (art. 2 lid 1, "
+                   "4a lid 1), dus verder verzuim is geen strafbaar feit meer")

@@ -40,6 +40,7 @@ KORT = {  # the letters by a short name that fits the form's select (the screens
     LetterKind.INFORMATIE_LEERPLICHT: "Informatie begin leerplicht",
     LetterKind.UITNODIGING_VERZUIMGESPREK: "Uitnodiging verzuimgesprek",
     LetterKind.HERINNERING_VRIJSTELLING: "Herinnering vrijstelling verlengen",
+    LetterKind.WAARSCHUWING_VERZUIM: "Schriftelijke waarschuwing",
 }
 
 

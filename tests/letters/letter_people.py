@@ -63,6 +63,8 @@ SPECIFICS = {
         vrijstelling=VrijstellingInfo(grond="LPW_5_A", schooljaar="2027-2028"),
         antwoord_voor=date(2027, 7, 1)),
     LetterKind.INFORMATIE_LEERPLICHT: dict(leerplicht_start=date(2026, 10, 1)),
+    LetterKind.WAARSCHUWING_VERZUIM: dict(
+        melding=Melding(school="Het Baken", datum=date(2026, 9, 1), soort="16U_4W"), plicht="leerplichtig"),
 }
 
 

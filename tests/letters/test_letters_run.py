@@ -548,7 +548,7 @@ def test_a_single_letter_fits_its_reason(world: World, tmp_path: Path) -> None:
         session.add(reason)
         session.flush()
         bram, bram_dossier = reason.id, reason.dossier_id
-        assert fitting(reason) == (LetterKind.UITNODIGING_VERZUIMGESPREK,)
+        assert fitting(reason) == (LetterKind.UITNODIGING_VERZUIMGESPREK, LetterKind.WAARSCHUWING_VERZUIM)
     sanne_dossier = _dossier(world, world.cases["sanne"])
     with pytest.raises(Refused, match="past niet bij aanleiding"):
         draft(world.sessions, world.staging, tmp_path, bram_dossier, LetterKind.ABSOLUUT_VERZUIM, datum=P,
@@ -573,6 +573,73 @@ def test_a_single_letter_fits_its_reason(world: World, tmp_path: Path) -> None:
     # the default agenda is the leerplicht desk's (CONFIG names it A. Jansen); reply before the talk
     assert "Met\tA. Jansen, leerplichtambtenaar" in text and "A. Jansen\nleerplichtambtenaar" in text
     assert "vóór 19 september 2026" in text
+
+
+def _melding_reason(world: World, persoonsnummer: str, nummer: str) -> tuple[int, int]:
+    """A verzuimmelding (16 hours in 4 weeks) and its open reason: (reason id, dossier id)."""
+    with world.sessions.begin() as session:
+        melding = Verzuimmelding(
+            meldingsnummer=nummer, meldingsdatum=P - timedelta(days=3), brin="12AB", vestiging="00",
+            persoonsnummer=persoonsnummer, soort=VerzuimSoort.ZESTIEN_UUR_VIER_WEKEN,
+            begindatum=P - timedelta(days=30), status=MeldingStatus.GEREGISTREERD,
+            status_datum=P - timedelta(days=3))
+        session.add(melding)
+        session.flush()
+        reason = Case(persoonsnummer=persoonsnummer, gemeentecode="0363", signal=ReasonCode.VERZUIMMELDING,
+                      status=CaseStatus.OPEN, opened_on=P - timedelta(days=3), sinds=P - timedelta(days=30),
+                      last_seen=P, verzuimmelding_id=melding.id)
+        session.add(reason)
+        session.flush()
+        return reason.id, reason.dossier_id
+
+
+def test_a_written_warning_fits_a_melding_until_18_and_is_the_reasons_waarschuwing(world: World,
+                                                                                   tmp_path: Path) -> None:
+    """The written warning on a verzuimmelding: Bram (13) gets one, to his parents, naming his own duty
+    from 12 and the proces-verbaal against both that may follow (Leerplichtwet art. 22, 26); Noor (17,
+    kwalificatieplichtig) gets hers in the second person and her parents theirs; Daan (20) none: it
+    would announce a proces-verbaal the law no longer allows. Stored, the letter is the reason's
+    `waarschuwing` step (not "brief verstuurd"), so the next action is to check the verzuim stopped."""
+    from letters.single import draft, store
+    from registers import dossiers as dossier_register
+    from registers.errors import Refused
+    from reports import follow_up
+
+    _, bram_dossier = _melding_reason(world, BRAM, "VM2026-000201")
+    noor, noor_dossier = _melding_reason(world, NOOR, "VM2026-000202")
+    daan, daan_dossier = _melding_reason(world, DAAN, "VM2026-000203")
+    warning = LetterKind.WAARSCHUWING_VERZUIM
+
+    (bram_letter,) = draft(world.sessions, world.staging, tmp_path, bram_dossier, warning, **HAND)
+    text = "\n".join(_paragraphs(bram_letter.path))
+    assert "Schriftelijke waarschuwing: schoolverzuim van Bram" in text
+    assert "Bram is leerplichtig. Als ouder of verzorger zorgt u ervoor" in text
+    assert "proces-verbaal opmaken tegen u en tegen Bram (artikel 22)" in text
+    assert "Bram is 13 jaar en is vanaf 12 jaar zelf ook verantwoordelijk" in text
+    assert "Rond 5 oktober 2026 vragen wij de school hoe het gaat" in text  # four weeks after the letter
+    assert "{{" not in text and "{%" not in text
+
+    made = draft(world.sessions, world.staging, tmp_path, noor_dossier, warning, **HAND)
+    assert sorted(d.geadresseerde for d in made) == ["jongere", "verzorgers"]
+    own = next(d for d in made if d.geadresseerde == "jongere")
+    text = "\n".join(_paragraphs(own.path))
+    assert "Beste Noor," in text and "Je bent kwalificatieplichtig." in text
+    assert "proces-verbaal opmaken tegen jou en tegen je ouders" in text
+
+    with pytest.raises(Refused, match="geen waarschuwing: .*leerplichtig noch kwalificatieplichtig"):
+        draft(world.sessions, world.staging, tmp_path, daan_dossier, warning, reden_id=daan, **HAND)
+
+    letter = store(world.sessions, own.path, world.out)
+    assert (letter.soort, letter.case_id, letter.rang) == (warning, noor, 1)
+    [step] = world.actions(ActionType.WAARSCHUWING)
+    assert step.case_id == noor and step.on_date == P and "schriftelijke waarschuwing" in step.note
+    assert world.actions(ActionType.BRIEF_VERSTUURD) == []
+    with world.sessions() as session:
+        [row] = dossier_register.open_dossiers(session, [noor_dossier])
+        assert session.get(Verzuimmelding, session.get(Case, noor).verzuimmelding_id).status == (
+            MeldingStatus.IN_BEHANDELING)
+    assert follow_up.next_action(row["soort"], row["stap"], row["stap_datum"]) == (
+        "verzuim na de waarschuwing nagaan", P + timedelta(days=28))
 
 
 def test_drafts_never_stored_are_removed_by_the_letter_run(world: World) -> None:

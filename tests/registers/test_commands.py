@@ -61,6 +61,11 @@ def test_a_case_is_worked_from_the_command_line(run, case_id: int, db_url: str, 
              c["volgende_actie_datum"]) for c in listed] == [
         (case_id, BSNS[0], "open", ["ABSOLUUT_VERZUIM"], "jjansen", "reactie nagaan, zo nodig huisbezoek",
          "2026-10-06")]
+    # the table and the CSV name the reasons in words, as the work list does; JSON keeps the codes
+    table = run("cases", "list", "--assigned", "jjansen").output
+    assert "Absoluut verzuim" in table and "ABSOLUUT_VERZUIM" not in table
+    csv_lines = run("cases", "list", "--assigned", "jjansen", "--format", "csv").output.splitlines()
+    assert ";Absoluut verzuim;" in csv_lines[1] and "ABSOLUUT_VERZUIM" not in csv_lines[1]
 
     closed = run("cases", "act", str(case_id), "close", "--reason", "verhuisd", "--date", "2026-09-10")
     assert closed.exit_code == 0, closed.output

@@ -163,7 +163,8 @@ def _melding_dossier(web_settings) -> int | None:
 
 
 def test_only_letters_that_fit_the_reason_are_offered(clients, web_settings):
-    """A verzuimmelding reason is offered the invitation, never the absoluut verzuim letter (whose
+    """A verzuimmelding reason is offered the invitation and the written warning, never the absoluut
+    verzuim letter (whose
     timeline label is "brief geen schoolinschrijving bekend"); a letter posted for a reason it does not
     fit is refused and nothing is kept."""
     client = clients["lpa"]
@@ -174,8 +175,8 @@ def test_only_letters_that_fit_the_reason_are_offered(clients, web_settings):
                                            "AND signal = 'VERZUIMMELDING' AND status = 'open' LIMIT 1")
     offered = re.findall(r'<option value="(\d+):([a-z_0-9]+)"', page)
     assert (str(melding_reason), "uitnodiging_verzuimgesprek") in offered
-    assert not [soort for reden, soort in offered if reden == str(melding_reason) and soort != (
-        "uitnodiging_verzuimgesprek")]
+    assert not [soort for reden, soort in offered if reden == str(melding_reason) and soort not in (
+        "uitnodiging_verzuimgesprek", "waarschuwing_verzuim")]
     before = scalar(web_settings, "SELECT count(*) FROM letters")
     wrong = client.post(f"/dossier/{dossier_id}/brief", data={
         **_tokens_of(page, f"/dossier/{dossier_id}/brief"), "keuze": f"{melding_reason}:absoluut_verzuim"})
