@@ -60,6 +60,8 @@ NL = {
     "brief_al_opgeslagen": "brief {kenmerk} is al opgeslagen.",
     "bijlage_zonder_map": "bijlagen kunnen niet worden bewaard: er is geen datamap ingesteld.",
     "stap_niet_toegestaan": "niet toegestaan: {reden}.",
+    "waarschuwing_niet_toegestaan": "geen waarschuwing: {reden}; vanaf 18 jaar helpt het Doorstroompunt "
+                                    "(kies de uitnodiging).",
     "halt_al_eerder": "niet toegestaan: de jongere is al naar Halt verwezen voor schoolverzuim, op {eerder} "
                       "(Halt-interventie schoolverzuim: één keer per jongere, Methodische Aanpak "
                       "Schoolverzuim).",

@@ -56,6 +56,7 @@ NOT_FROM_A_COMMAND = {
     "docx_te_groot": LETTER,
     "kenmerk_weg": LETTER,
     "brief_al_opgeslagen": LETTER,
+    "waarschuwing_niet_toegestaan": LETTER,
     "bijlage_zonder_map": "the commands and the screen always give the data directory",
     "onbekend_tegen": "--tegen is a click choice: another word is a usage error (exit 2) before the register",
     "staging_bezet": "needs another process holding the staging lock (tests/connectors/test_staging.py)",
