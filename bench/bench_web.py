@@ -81,7 +81,7 @@ def build(work: Path, persons: int, dossiers: int, db_url: str | None = None) ->
         if not staged:
             for path in sorted((week / "brp").glob("*.lo3.csv")):
                 load(st, path, "brp")
-            for path in sorted((week / "duo").glob("duo-*-C-*.csv")):
+            for path in sorted((week / "duo").glob("duo-*C-*.csv")):
                 load(st, path)
         real = signals_as_list(st.con, peildatum, (GEMEENTE,))
         numbers = [row[0] for row in st.con.execute(

@@ -43,7 +43,9 @@ September's.
 A `population` callable turns on the shrink guard: when the count it returns is more
 than `shrink_limit` (10 %) below the previous import of the same kind, the import is refused with
 `SuspiciousShrink` unless ``force=True``. One writing process per file: `Staging` takes an
-exclusive lock on ``<file>.lock`` and raises `StagingLocked` when another process holds it.
+exclusive lock on ``<file>.lock`` and raises `StagingLocked` when another process holds it; while
+readers have the file open it waits for them (READERS_LET_GO_SECONDS), since a reader that keeps its
+connections (`connectors.staging_readers`) closes them when that lock file appears.
 SQL helpers available on every staging connection: `is_bsn(n)`, `is_onderwijsnummer(n)`,
 `is_persoonsnummer(n)` (see `connectors.persoonsnummer`).
 """
@@ -56,6 +58,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -68,6 +71,7 @@ from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, RefusedFile, StagingLo
 from connectors.persoonsnummer import register_macros
 
 DEFAULT_SHRINK_LIMIT = 0.10
+READERS_LET_GO_SECONDS = 15.0  # how long a writer waits for readers to close (the work screen: < 1 s)
 
 CORE_DDL = """
 CREATE TABLE IF NOT EXISTS imports (
@@ -208,6 +212,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def writer_lock(path: str | Path) -> Path:
+    """The lock file a writer holds from before it opens the staging file until after it closed it
+    (left behind only by a writer that crashed)."""
+    return Path(f"{path}.lock")
+
+
 class Staging:
     """The open staging file: `with Staging(path) as st: st.import_file(...)`.
 
@@ -239,14 +249,23 @@ class Staging:
         if not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._take_lock()
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=self.read_only)
-        except duckdb.IOException as exc:
-            self._release_lock()
-            if "lock" in str(exc).lower():
-                raise StagingLocked(
-                    f"het stagingbestand {self.path} is in gebruik door een ander proces") from exc
-            raise
+        # A writer waits up to READERS_LET_GO_SECONDS for readers that keep connections open (the work
+        # screen, connectors.staging_readers): they let go when they see the lock file just taken.
+        patience = time.monotonic() + (0 if self.read_only else READERS_LET_GO_SECONDS)
+        while True:
+            try:
+                self._con = duckdb.connect(str(self.path), read_only=self.read_only)
+                break
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                held = "lock" in str(exc).lower() or "different configuration" in str(exc)
+                if held and time.monotonic() < patience:
+                    time.sleep(0.1)
+                    continue
+                self._release_lock()
+                if held:
+                    raise StagingLocked(
+                        f"het stagingbestand {self.path} is in gebruik door een ander proces") from exc
+                raise
         con = self._con
         # progress is kept for `query_progress` (the import's progress bar), never printed by DuckDB
         con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
@@ -275,7 +294,7 @@ class Staging:
         return self._con
 
     def _take_lock(self) -> None:
-        lock_path = Path(f"{self.path}.lock")
+        lock_path = writer_lock(self.path)
         while True:
             handle = lock_path.open("a+")
             try:
@@ -302,7 +321,7 @@ class Staging:
 
     def _release_lock(self) -> None:
         if self._lock_handle is not None:
-            Path(f"{self.path}.lock").unlink(missing_ok=True)  # nothing left behind after a clean run
+            writer_lock(self.path).unlink(missing_ok=True)  # nothing left behind after a clean run
             fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
             self._lock_handle.close()
             self._lock_handle = None

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 from connectors import brp_zoekindex, schools
 from connectors.brp_fields import parse_gezag
 from connectors.persoonsnummer import is_onderwijsnummer, is_persoonsnummer
+from connectors.staging_duo import has_state
 from registers.audit import AuditEvent, trail
 from registers.errors import Refused
 from registers.models import Case, Dossier, Letter, Persoon, Verzuimmelding, Vrijstelling
@@ -101,8 +102,7 @@ def _brp_rows(con: duckdb.DuckDBPyConnection | None, numbers: Iterable[str]) -> 
 
 
 def _has_duo(con: duckdb.DuckDBPyConnection | None) -> bool:
-    return con is not None and bool(con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'duo_inschrijvingen_actueel'").fetchone()[0])
+    return con is not None and has_state(con)
 
 
 def _duo_rows(con: duckdb.DuckDBPyConnection | None, numbers: Iterable[str]) -> list[dict[str, Any]]:

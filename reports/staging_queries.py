@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from connectors import schools
+from connectors.staging_duo import has_state
 from reports.vsv import Convenantjaar, VsvFigures, level_of, startset_and_leavers, summarise
 from rules.dates import format_nl
 
@@ -48,11 +49,6 @@ class NoData(LookupError):
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()
     return bool(found[0])
-
-
-def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = ?",
-                            [name]).fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ def enrolments_after(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataF
     """The enrolment state right after an import, in the columns `reports.vsv` takes, with each
     person's `woongemeente`: the gemeentecode of the row DUO delivered last for them (a move or an
     emigration comes as a new or changed row, older rows keep the old code)."""
-    if not _has_macro(con, "duo_inschrijvingen_op"):
+    if not has_state(con):
         raise NoData("er is nog geen DUO-levering van inschrijvingen ingelezen")
     columns = ", ".join(ENROLMENT_SELECT)
     return con.execute(
@@ -324,7 +320,7 @@ def duo_report_rows(con: duckdb.DuckDBPyConnection,
 
 def koppeling(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> dict[str, str]:
     """Onderwijsnummer → BSN where DUO delivered both (the BSN column of an enrolment)."""
-    if not _has_macro(con, "duo_inschrijvingen_op"):
+    if not has_state(con):
         return {}
     upto = import_id if import_id is not None else 9223372036854775807
     rows = con.execute(
@@ -368,7 +364,7 @@ def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt
     """A short Dutch description of each person's enrolment on `on` in the newest DUO state; a
     school by its name (with the BRIN) where DUO's data name it."""
     wanted = sorted({str(n) for n in numbers if n})
-    if not wanted or not _has_macro(con, "duo_inschrijvingen_op"):
+    if not wanted or not has_state(con):
         return {}
     rows = con.execute(
         """
@@ -408,7 +404,7 @@ def left_enrolments(con: duckdb.DuckDBPyConnection, numbers: Iterable[str],
     `brin`, `niveau` (as the VSV figures name levels: VO, MBO 2, VAVO …) and `datum_uitschrijving`.
     By onderwijsnummer or BSN; persons without such an enrolment are left out."""
     wanted = sorted({str(n) for n in numbers if n})
-    if not wanted or not _has_macro(con, "duo_inschrijvingen_op"):
+    if not wanted or not has_state(con):
         return {}
     rows = con.execute(
         """

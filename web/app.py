@@ -61,6 +61,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         web.registers.dispose()
+        web.readers.close()
 
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
                     exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},

@@ -33,7 +33,7 @@ def users(verzoek: Verzoek) -> Response:
 
 
 def imports(verzoek: Verzoek) -> Response:
-    with staging(verzoek.web.settings) as store:
+    with staging(verzoek.web) as store:
         rows = list(reversed(store.imports())) if store is not None else []
     for row in rows:
         row["soort"] = KIND_LABELS.get(row["kind"], row["kind"])
@@ -42,7 +42,7 @@ def imports(verzoek: Verzoek) -> Response:
 
 def quarantine(verzoek: Verzoek) -> Response:
     import_id = verzoek.path_params["import_id"]
-    with staging(verzoek.web.settings) as store:
+    with staging(verzoek.web) as store:
         found = [row for row in (store.imports() if store else []) if row["import_id"] == import_id]
         if not found:
             raise PaginaFout(404, "Niet gevonden", f"Levering {import_id} bestaat niet.")

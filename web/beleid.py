@@ -43,7 +43,7 @@ def vsv(verzoek: Verzoek) -> Response:
     year, fout = _jaar(verzoek, current)
     gemeenten = verzoek.web.settings.gemeenten
     tables, leeg = [], None
-    with staging(verzoek.web.settings) as store:
+    with staging(verzoek.web) as store:
         if store is None:
             leeg = "Er zijn nog geen DUO-leveringen ingelezen."
         else:

@@ -60,7 +60,7 @@ def case_of(session: Session, verzoek: Verzoek) -> Dossier:
 
 
 def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
-    with staging(verzoek.web.settings) as store:
+    with staging(verzoek.web) as store:
         if store is None:
             return {}
         people = staging_queries.persons(store.con, [number])

@@ -79,7 +79,7 @@ def page(verzoek: Verzoek) -> Response:
         vandaag = [a for a in vandaag if a.persoonsnummer in afspraak_dossiers]
         numbers = {c.persoonsnummer for c in nieuw + mijn} | {m.persoonsnummer for m in meldingen}
         numbers |= set(afspraak_dossiers)
-        with staging(verzoek.web.settings) as store:
+        with staging(verzoek.web) as store:
             frame = staging_queries.persons(store.con, numbers) if store else pd.DataFrame(
                 columns=["persoonsnummer", "naam"])
         people = {row["persoonsnummer"]: row for row in frame.to_dict("records")}

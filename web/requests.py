@@ -23,6 +23,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from connectors.staging_readers import KeptReaders
 from inbeeld.settings import Settings
 from web.sessions import COOKIE, Ingelogd, Sessie, SessionStore
 from web.throttle import LoginThrottle
@@ -47,6 +48,10 @@ class WebApp:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     secure_cookies: bool = False
     cache: dict[str, Any] = field(default_factory=dict)  # per-process caches of the pages, by name
+    readers: KeptReaders = field(init=False)  # staging connections kept between requests (web.stores)
+
+    def __post_init__(self) -> None:
+        self.readers = KeptReaders(self.settings.staging_path)
 
 
 class PaginaFout(Exception):

@@ -146,7 +146,7 @@ def _make(verzoek: Verzoek, peildatum: dt.date,
           ids: list[int] | None = None) -> tuple[Scope, dict[str, pd.DataFrame]]:
     """The work lists (of every open dossier, or of `ids` only) under the user's session, with the
     scope that session had."""
-    with verzoek.db() as session, staging(verzoek.web.settings) as store:
+    with verzoek.db() as session, staging(verzoek.web) as store:
         scope = _scope_in(verzoek, session)
         return scope, gather.worklists_for(session, store.con if store else None, peildatum,
                                            verzoek.web.settings.reports, audit=False, ids=ids)

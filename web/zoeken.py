@@ -31,7 +31,7 @@ def search(verzoek: Verzoek) -> Response:
     gebruiker = verzoek.gebruiker
     scoped = gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten
     gemeenten = tuple(gebruiker.gemeenten) if scoped else None
-    with verzoek.db() as session, staging(verzoek.web.settings) as store:  # staging opened once
+    with verzoek.db() as session, staging(verzoek.web) as store:  # staging opened once
         try:
             found = zoek(session, store.con if store else None, q, gemeenten=gemeenten,
                          case_filter=lambda query: _scope(query, verzoek), limit=LIMIT, audit=False)

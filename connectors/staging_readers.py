@@ -1,0 +1,102 @@
+"""Read-only staging connections kept open between uses, for a process that reads staging all day
+(the work screen).
+
+Why: opening the staging file costs a request 20–80 ms (DuckDB reads the catalog, staging creates
+its macros on the connection) and closing it more; a page reads staging once or twice. Kept open,
+the same connections serve request after request.
+
+A DuckDB file has one writer or any number of readers, never both: a writer cannot open it while a
+reader keeps it open. Every writer takes the file's lock (`connectors.staging.writer_lock`) before it
+opens the file and waits up to `READERS_LET_GO_SECONDS` for readers to close. The kept connections
+let go as soon as that lock file exists: an idle one at once (a watcher looks every
+`WATCH_SECONDS`), one in use when its request ends; and while it exists none is kept, so each use
+opens and closes its own as before (failing while the writer has the file: the caller says so). A
+lock file left behind by a crashed writer therefore costs speed, never a page.
+
+While kept connections are open no writer can have changed the file, so what they read is the
+newest staged state."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from connectors.staging import Staging, writer_lock
+
+KEPT = 8  # at most this many idle connections (the work screen runs 8 worker threads)
+IDLE_SECONDS = 300.0  # an idle connection is closed after this long unused
+WATCH_SECONDS = 0.2
+
+
+class KeptReaders:
+    """Read-only `Staging` connections to `path`, each used by one thread at a time."""
+
+    def __init__(self, path: Path, *, kept: int = KEPT, idle_seconds: float = IDLE_SECONDS) -> None:
+        self.path = path
+        self.kept = kept
+        self.idle_seconds = idle_seconds
+        self._lock = threading.Lock()
+        self._idle: list[tuple[float, Staging]] = []  # (last used, connection)
+        self._watcher: threading.Thread | None = None
+        self._closed = False
+
+    def writer_waiting(self) -> bool:
+        return writer_lock(self.path).exists()
+
+    @contextmanager
+    def open(self) -> Iterator[Staging]:
+        """A read-only connection: a kept one, else a new one (StagingLocked or duckdb.IOException
+        while a writer has the file). It is kept afterwards unless a writer waits or the use failed."""
+        store = None
+        if not self.writer_waiting():
+            with self._lock:
+                if self._idle:
+                    store = self._idle.pop()[1]
+        if store is None:
+            store = Staging(self.path, read_only=True).__enter__()
+        ok = False
+        try:
+            yield store
+            ok = True
+        finally:
+            if not (ok and not self.writer_waiting() and self._keep(store)):
+                store.__exit__(None, None, None)
+
+    def _keep(self, store: Staging) -> bool:
+        with self._lock:
+            if self._closed or len(self._idle) >= self.kept:
+                return False
+            self._idle.append((time.monotonic(), store))
+            if self._watcher is None:
+                self._watcher = threading.Thread(target=self._watch, name="staging-lezers", daemon=True)
+                self._watcher.start()
+            return True
+
+    def _watch(self) -> None:
+        """Close idle connections when a writer waits or they were unused for `idle_seconds`; ends
+        when none is left (the next kept one starts it again)."""
+        while True:
+            time.sleep(WATCH_SECONDS)
+            waiting = self.writer_waiting()
+            now = time.monotonic()
+            with self._lock:
+                stale = [item for item in self._idle if waiting or now - item[0] >= self.idle_seconds]
+                self._idle = [item for item in self._idle if item not in stale]
+                done = not self._idle
+                if done:
+                    self._watcher = None
+            for _used, store in stale:
+                store.__exit__(None, None, None)
+            if done:
+                return
+
+    def close(self) -> None:
+        """Close every idle connection and keep no more (the server stops)."""
+        with self._lock:
+            self._closed = True
+            closing, self._idle = [s for _used, s in self._idle], []
+        for store in closing:
+            store.__exit__(None, None, None)
