@@ -118,7 +118,7 @@ class CloseReason(Labelled):
     HANDMATIG = "handmatig", "handmatig gesloten"
     # Revision 0012: reasons that end inside a dossier that goes on.
     CONVENANTJAAR_VOORBIJ = ("convenantjaar_voorbij",
-                             "convenantjaar voorbij; nog zonder inschrijving, RMC loopt door")
+                             "convenantjaar voorbij; nog zonder inschrijving, het dossier loopt door")
     LEERPLICHTIG_GEWORDEN = "leerplichtig_geworden", "leerplichtig geworden; absoluut verzuim loopt door"
     VERZUIM_BEEINDIGD = "verzuim_beeindigd", "langdurig verzuim beëindigd"
     MELDING_AFGESLOTEN = "melding_afgesloten", "verzuimmelding afgehandeld"

@@ -69,8 +69,8 @@ def close_reason(signal: str, state: dict[str, object] | None,
     """Why `signal` disappeared for a person, from the staged facts of the peildatum (most decisive
     first: a death outranks a move, a move outranks an enrolment) and the signals the person `still`
     has: a reason that another one continues in the same dossier ends with that named."""
-    if signal == VSV and GEEN_INSCHRIJVING_RMC in still:
-        return CloseReason.CONVENANTJAAR_VOORBIJ
+    if signal == VSV and (GEEN_INSCHRIJVING_RMC in still or ABSOLUUT_VERZUIM in still):
+        return CloseReason.CONVENANTJAAR_VOORBIJ  # a minor's VSV: the absoluut verzuim goes on
     if signal == BIJNA_LEERPLICHTIG and ABSOLUUT_VERZUIM in still:
         return CloseReason.LEERPLICHTIG_GEWORDEN
     if state is None:

@@ -97,6 +97,10 @@ def test_close_reason_without_staged_facts() -> None:
     # 1 October: the leaver is no longer in the new convenantjaar's startset; RMC goes on in the dossier
     ("VSV", {"status": "rmc_doelgroep"}, {GEEN_INSCHRIJVING_RMC}, CloseReason.CONVENANTJAAR_VOORBIJ),
     ("VSV", {"status": "rmc_doelgroep"}, set(), CloseReason.CONVENANTJAAR_VOORBIJ),
+    # a kwalificatieplichtige leaver still without a school: the absoluut verzuim goes on (the demo's
+    # 5 October run closed 14 of these as "signaal vervallen (reden onbekend)")
+    ("VSV", {"status": "kwalificatieplichtig"}, {ABSOLUUT_VERZUIM, "THUISZITTER"},
+     CloseReason.CONVENANTJAAR_VOORBIJ),
     ("VSV", {"geldig": True}, set(), CloseReason.INSCHRIJVING_GEVONDEN),
     ("BIJNA_LEERPLICHTIG", {}, {ABSOLUUT_VERZUIM}, CloseReason.LEERPLICHTIG_GEWORDEN),
     ("THUISZITTER", {"geldig": True}, set(), CloseReason.INSCHRIJVING_GEVONDEN),
