@@ -189,7 +189,7 @@ def describe(kaart: Persoonskaart) -> list[str]:
     lines.append("Verzuimmeldingen:")
     for melding in kaart.meldingen:
         lines.append(f"  {format_nl(melding.begindatum)}  {melding.meldingsnummer}  {melding.soort.value}  "
-                     f"school {melding.brin}  {melding.status.label}")
+                     f"{kaart.school(melding.brin)}  {melding.status.label}")
     if not kaart.meldingen:
         lines.append("  geen")
     lines.append("Vrijstellingen:")

@@ -375,6 +375,12 @@ class Persoonskaart:
     brieven: list[Letter] = field(default_factory=list)
     meldingen: list[Verzuimmelding] = field(default_factory=list)
     vrijstellingen: list[Vrijstelling] = field(default_factory=list)
+    schoolnamen: dict[str, str] = field(default_factory=dict)  # BRIN -> name, from DUO's reports
+
+    def school(self, brin: str | None) -> str:
+        """A school as the card names it: by name with its BRIN when DUO's reports name it."""
+        brin = brin or ""
+        return f"{self.schoolnamen[brin]} ({brin})" if brin in self.schoolnamen else brin or "onbekend"
 
 
 def _gezag_text(row: dict[str, Any], ouders: Sequence[Ouder]) -> str:
@@ -406,13 +412,10 @@ def _ouders(row: dict[str, Any], brp: dict[str, dict[str, Any]]) -> list[Ouder]:
     return found
 
 
-def _inschrijvingen(con: duckdb.DuckDBPyConnection | None, rows: Sequence[dict[str, Any]]
-                    ) -> list[Inschrijving]:
-    names = schools.school_names(con) if con is not None and rows else {}
+def _inschrijvingen(kaart: Persoonskaart, rows: Sequence[dict[str, Any]]) -> list[Inschrijving]:
     found = []
     for row in rows:
-        brin = row["brin"] or ""
-        school = f"{names[brin]} ({brin})" if brin in names else brin
+        school = kaart.school(row["brin"])
         if (row["vestiging"] or "00") != "00":
             school += f" vestiging {row['vestiging']}"
         parts = (row["onderwijssoort"], row["niveau"], row["leerweg"])
@@ -460,13 +463,15 @@ def persoonskaart(session: Session, con: duckdb.DuckDBPyConnection | None, numme
         kaart.gezag = _gezag_text(row, kaart.ouders)
     else:
         kaart.geboortedatum = _duo_birth(nummer, duo)
-    kaart.inschrijvingen = _inschrijvingen(con, duo)
     kaart.zaken = cases
     kaart.brieven = list(session.scalars(select(Letter).where(Letter.persoonsnummer.in_(numbers))
                                          .order_by(Letter.datum, Letter.id)))
     kaart.meldingen = list(session.scalars(
         select(Verzuimmelding).where(Verzuimmelding.persoonsnummer.in_(numbers))
         .order_by(Verzuimmelding.begindatum, Verzuimmelding.id)))
+    if con is not None and (duo or kaart.meldingen):
+        kaart.schoolnamen = schools.school_names(con)
+    kaart.inschrijvingen = _inschrijvingen(kaart, duo)
     kaart.vrijstellingen = list(session.scalars(
         select(Vrijstelling).where(Vrijstelling.persoonsnummer.in_(numbers))
         .order_by(Vrijstelling.begindatum, Vrijstelling.id)))

@@ -277,6 +277,26 @@ def test_persoon_show_prints_parents_gezag_and_school_history(run, records: Sess
     assert "Dossiers:\n  geen\n" in partial.output
 
 
+def test_the_card_names_schools_by_name_where_duos_deliveries_name_them() -> None:
+    """A school DUO's reports or a melding name is shown by name with its BRIN, in the school history
+    and beside a verzuimmelding; one nobody names keeps its BRIN."""
+    from registers.zoek_commands import describe
+    from registers.zoeken import Inschrijving, Persoonskaart
+
+    kaart = Persoonskaart(KIND, schoolnamen={"34CD": "Vakcollege Noord"})
+    kaart.inschrijvingen = [Inschrijving(kaart.school("34CD"), "VO HAVO", date(2024, 8, 26), None, None,
+                                         False, KIND),
+                            Inschrijving(kaart.school("12AB"), "PO", date(2016, 8, 22), date(2024, 7, 12),
+                                         None, False, KIND)]
+    kaart.meldingen = [Verzuimmelding(meldingsnummer="M-0001", brin="34CD", persoonsnummer=KIND,
+                                      soort=VerzuimSoort.LRV, begindatum=date(2026, 9, 1),
+                                      status=MeldingStatus.GEREGISTREERD)]
+    lines = describe(kaart)
+    assert "  26 augustus 2024 – heden  Vakcollege Noord (34CD) VO HAVO" in lines
+    assert "  22 augustus 2016 – 12 juli 2024  12AB PO" in lines
+    assert "  1 september 2026  M-0001  LRV  Vakcollege Noord (34CD)  Geregistreerd" in lines
+
+
 def test_inbeeld_zoek_lists_in_the_house_formats(run, records: Session) -> None:
     listed = json.loads(run("zoek", "de", "vries", "--format", "json").output)
     assert [(p["persoonsnummer"], p["naam"], p["gevonden_op"]) for p in listed] == [
