@@ -50,10 +50,10 @@ from letters.planning import plan
 from letters.render import LetterJob, merge_files_grouped, render_files
 from registers import agenda as agenda_register
 from registers.audit import AuditEvent, trail
-from registers.codes import ActionType, LetterKind, LetterStatus, ReasonCode, SuppressionReason
+from registers.codes import ActionType, CaseStatus, LetterKind, LetterStatus, ReasonCode, SuppressionReason
 from registers.db import writer_connection
 from registers.gebruikers import list_users
-from registers.models import Afspraak, CaseAction, Letter
+from registers.models import Afspraak, Case, CaseAction, Letter
 from rules.status import StatusCode, bepaal_status, leerplicht_start
 from rules.vrijstellingen import verlenging_telt
 
@@ -385,6 +385,19 @@ def _print_files(files: list[Path], run_dir: Path, pdf: bool, result: RunResult)
             result.pdf_problem = str(exc)
 
 
+def _reasons(session: Session, subjects: Sequence[Subject]) -> dict[int, int]:
+    """The reason each subject's letter is a step of (by `id(subject)`): its case, or for an invitation
+    the open reason its verzuimmelding is in the dossier, so the letter shows on that timeline."""
+    found = {id(s): s.case.id for s in subjects if s.case is not None}
+    meldingen = {s.melding.id for s in subjects if s.case is None and s.melding is not None}
+    if meldingen:
+        reason = dict(session.execute(select(Case.verzuimmelding_id, Case.id).where(
+            Case.verzuimmelding_id.in_(sorted(meldingen)), Case.status == CaseStatus.OPEN)).all())
+        found |= {id(s): reason[s.melding.id] for s in subjects
+                  if s.case is None and s.melding is not None and s.melding.id in reason}
+    return found
+
+
 def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, planned: list[Planned],
             suppressed: list[Suppressed]) -> int:
     """Step 5: letters written, case actions, suppressions and audit, in one transaction.
@@ -398,11 +411,12 @@ def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, p
         if run is not None:
             session.execute(update(Letter).where(Letter.run == run, Letter.status == LetterStatus.GEPLAND)
                             .values(status=LetterStatus.AANGEMAAKT))
-        actions = [{"case_id": p.subject.case.id, "action": ActionType.BRIEF_VERSTUURD, "on_date": peildatum,
-                    "by": audit.actor, "recorded_at": recorded_at,
+        reason_of = _reasons(session, [p.subject for p in planned] + [s.subject for s in suppressed])
+        actions = [{"case_id": reason_of[id(p.subject)], "action": ActionType.BRIEF_VERSTUURD,
+                    "on_date": peildatum, "by": audit.actor, "recorded_at": recorded_at,
                     "note": f"{p.soort.omschrijving}{' (herinnering)' if p.rang > 1 else ''}, kenmerk "
                             f"{p.kenmerk}, aan: {p.geadresseerde.rol}"}
-                   for p in planned if p.subject.case is not None]
+                   for p in planned if id(p.subject) in reason_of]
         events = [AuditEvent("letter.created", p.subject.persoonsnummer, "letters", None,
                              f"soort={p.soort.value} rang={p.rang} kenmerk={p.kenmerk}") for p in planned]
         if run is not None:
@@ -425,12 +439,12 @@ def _record(sessions: sessionmaker[Session], run: str | None, peildatum: date, p
                  "run": run, "bestand": None, "recorded_at": recorded_at} for _, item in new_rows]
         if rows:
             session.execute(insert(Letter), rows)
-        actions += [{"case_id": item.subject.case.id, "action": ActionType.NOTITIE, "on_date": peildatum,
-                     "by": audit.actor, "recorded_at": recorded_at,
+        actions += [{"case_id": reason_of[id(item.subject)], "action": ActionType.NOTITIE,
+                     "on_date": peildatum, "by": audit.actor, "recorded_at": recorded_at,
                      "note": f"{item.subject.soort.omschrijving} niet verstuurd"
                              f"{'' if item.rol == HEEL_ONDERWERP else ' aan ' + item.rol}: "
                              f"{item.reden.omschrijving} (reden: {item.reden.value})"}
-                    for _, item in new_rows if item.subject.case is not None]
+                    for _, item in new_rows if id(item.subject) in reason_of]
         events += [AuditEvent("letter.suppressed", item.subject.persoonsnummer, "letters", None,
                               f"soort={item.subject.soort.value} reden={item.reden.value}")
                    for _, item in new_rows]

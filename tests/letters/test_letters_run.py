@@ -642,6 +642,17 @@ def test_a_written_warning_fits_a_melding_until_18_and_is_the_reasons_waarschuwi
         "verzuim na de waarschuwing nagaan", P + timedelta(days=28))
 
 
+def test_the_runs_invitation_is_a_step_of_the_meldings_reason(world: World) -> None:
+    """The letter run's invitation about a verzuimmelding shows on the timeline of the reason that
+    melding is in the dossier (it was only in the letter log), one step per addressee."""
+    noor, _ = _melding_reason(world, NOOR, "VM2026-000301")
+    world.run()
+    steps = [a for a in world.actions(ActionType.BRIEF_VERSTUURD) if a.case_id == noor]
+    assert len(steps) == 2 and all(a.on_date == P for a in steps)
+    assert sorted(a.note.rsplit("aan: ", 1)[1] for a in steps) == ["jongere", "verzorgers"]
+    assert all(a.note.startswith("uitnodiging verzuimgesprek, kenmerk ") for a in steps)
+
+
 def test_drafts_never_stored_are_removed_by_the_letter_run(world: World) -> None:
     """[letters] concept_dagen (default 14): the letter run removes older drafts and their sidecars."""
     from letters.single import draft
