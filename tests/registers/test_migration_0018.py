@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from registers.db import downgrade, make_engine, upgrade
+from tests.registers.test_migration_0016 import _kinds_checked
 
 
 def _warning(engine: Engine, case_id: int) -> None:
@@ -21,11 +22,6 @@ def _warning(engine: Engine, case_id: int) -> None:
             "'LP-E1-0A1B2.docx', :t)"),
             {"o": f"case:{case_id}", "c": case_id, "d": date(2026, 12, 7), "a": date(2027, 1, 4),
              "t": datetime(2026, 12, 7, 9, 0)})
-
-
-def _kinds_checked(engine: Engine) -> str:
-    checks = {c["name"]: c["sqltext"] for c in inspect(engine).get_check_constraints("letters")}
-    return checks["ck_letters_letter_kind"]
 
 
 def test_a_warning_can_be_logged_after_0018_and_the_downgrade_keeps_it(fresh_db_url: str) -> None:
