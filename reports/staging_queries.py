@@ -381,7 +381,7 @@ def school_status(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], on: dt
     for number, bsn, brin, soort, niveau, begin, end in rows:
         key = number if number in wanted else bsn
         school = f"{names[brin]} ({brin})" if brin in names else brin
-        what = " ".join(part for part in (school, soort, niveau) if part)
+        what = " ".join(dict.fromkeys(part for part in (school, soort, niveau) if part))  # never "PO PO"
         if begin <= on and (end is None or end >= on):
             current.setdefault(key, []).append(what)
         elif end is not None and end < on and (key not in last_end or end > last_end[key][0]):

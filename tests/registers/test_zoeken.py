@@ -297,6 +297,17 @@ def test_the_card_names_schools_by_name_where_duos_deliveries_name_them() -> Non
     assert "  1 september 2026  M-0001  LRV  Vakcollege Noord (34CD)  Geregistreerd" in lines
 
 
+def test_the_screens_school_line_says_a_kind_and_level_once(staging_file: Path) -> None:
+    """The dossier page's school line (reports.staging_queries.school_status): primary school is
+    "PO" as kind and as level in DUO's file, said once ("12AB PO", not "12AB PO PO")."""
+    from reports.staging_queries import school_status
+
+    with Staging(staging_file, read_only=True) as st:
+        assert school_status(st.con, [KIND], date(2024, 8, 1)) == {
+            KIND: "uitgeschreven sinds 13 juli 2024 (12AB PO)"}
+        assert school_status(st.con, [KIND], date(2025, 1, 6)) == {KIND: "ingeschreven: 34CD VO HAVO"}
+
+
 def test_inbeeld_zoek_lists_in_the_house_formats(run, records: Session) -> None:
     listed = json.loads(run("zoek", "de", "vries", "--format", "json").output)
     assert [(p["persoonsnummer"], p["naam"], p["gevonden_op"]) for p in listed] == [
