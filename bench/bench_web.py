@@ -1,7 +1,7 @@
 """Benchmark: the work screen of a city (default 250,000 persons and 20,000 open dossiers).
 
     python bench/bench_web.py [--persons 250000] [--dossiers 20000] [--work DIR] [--users 50] [--seconds 60]
-                              [--db-url postgresql+psycopg://…/EMPTY_DB]
+                              [--think 5] [--db-url postgresql+psycopg://…/EMPTY_DB]
 
 1. Builds (once; kept in --work) a data directory: a generated municipality's first week staged (BRP
    and DUO), its real signals synced into the register plus signals for more of its persons until
@@ -11,9 +11,12 @@
 2. Server time: each page asked 20 times in process (no network), median and p95 (target ≤ 200 ms).
 3. Load: `inbeeld web` in a child process on 127.0.0.1, --users simulated LPAs logging in two at a
    time (as people arrive; 50 argon2 checks at once outlast the client's timeout on two cores) and
-   then doing the LPA's day in a loop for --seconds: the pages below, one after the other, no think
-   time (a bounded loop); p50, p95, max of every request and the errors, per page (target p95 ≤
-   500 ms, no errors). The load average is printed before and after.
+   then doing the LPA's day in a loop for --seconds: the pages below, one after the other (a bounded
+   loop); p50, p95, max of every request and the errors, per page (target p95 ≤ 500 ms, no errors).
+   Twice against the same server: first with no think time (each user's next request leaves as the
+   last answer arrives: a measure of throughput, not of a working day), then with --think seconds
+   of reading before each click (default 5 on average, see THINK_SECONDS; --think 0 skips it).
+   The load average is printed with each run.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GEMEENTE = "0363"
 PASSWORD = "bench-wachtwoord-2026"
 SIGNALS = ("ABSOLUUT_VERZUIM", "THUISZITTER", "GEEN_INSCHRIJVING_RMC", "VSV")
+# A user reads each page before the next click: 5 s on average (2.5-7.5 s), a modest choice (reading a
+# dossier or typing a verslag takes longer) that still asks ~10 requests/s of 50 users.
+THINK_SECONDS = 5.0
 # The LPA's day: (name, method, path); {dossier} an open dossier, {q} a surname to search for.
 DAY = (("inbox", "GET", "/inbox"), ("zoeken", "POST", "/zoeken"), ("dossier", "GET", "/dossier/{dossier}"),
        ("actie", "POST", "/dossier/{dossier}/actie"), ("werklijst", "GET", "/werklijst"),
@@ -217,7 +225,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def load(settings: Settings, users: int, seconds: float) -> None:
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """`inbeeld web` in a child process on 127.0.0.1; yields its base URL."""
     port = _free_port()
     env = {**os.environ, "INBEELD_DATA_DIR": str(settings.data_dir), "INBEELD_GEMEENTEN": GEMEENTE}
     env.pop("INBEELD_DB_URL", None)
@@ -236,74 +246,85 @@ def load(settings: Settings, users: int, seconds: float) -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        times: list[float] = []
-        errors: list[str] = []
-        by_page: dict[str, list[float]] = {}
-        lock = threading.Lock()
-        start = threading.Barrier(users + 1)
-        arriving = threading.Semaphore(2)  # two logins at a time
-        first_in = threading.Event()  # the first login of the day alone: its inbox makes the work lists
-        first_time: list[float] = []
-
-        dossiers, names = _samples(settings)
-
-        def user(index: int) -> None:
-            rng = random.Random(index)
-            with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
-                last = {"page": ""}
-                if index:
-                    first_in.wait()
-                try:
-                    with arriving:
-                        began = time.perf_counter()
-                        _login(client, f"lpa{index:02d}")
-                        if not index:
-                            first_time.append(time.perf_counter() - began)
-                except Exception as exc:  # noqa: BLE001  (counted, the run goes on)
-                    with lock:
-                        errors.append(f"login: {exc}")
-                finally:
-                    first_in.set()
-                start.wait()  # everyone in: the day begins (with the inbox, whose form tokens come next)
-                stop = time.monotonic() + seconds
-                step = 0
-                dossier, q = rng.choice(dossiers), rng.choice(names)
-                while time.monotonic() < stop:
-                    current = DAY[step % len(DAY)]
-                    if step % len(DAY) == 0:
-                        dossier, q = rng.choice(dossiers), rng.choice(names)
-                    step += 1
-                    began = time.perf_counter()
-                    try:
-                        response = _step(client, current, dossier, q, last)
-                        ok = response.status_code == 200 and not response.url.path.startswith("/login")
-                    except (httpx.HTTPError, AttributeError) as exc:
-                        ok, response = False, exc
-                    elapsed = time.perf_counter() - began
-                    with lock:
-                        times.append(elapsed)
-                        by_page.setdefault(current[0], []).append(elapsed)
-                        if not ok:
-                            errors.append(f"{current[0]}: {getattr(response, 'status_code', response)}")
-
-        threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-        for thread in threads:
-            thread.start()
-        start.wait()
-        for thread in threads:
-            thread.join()
-        if first_time:
-            print(f"load    first login of the day, its inbox making the work lists: {first_time[0] * 1000:.0f} ms")
-        print(f"load    {users} users {seconds:.0f} s   {_summary(times)}   errors {len(errors)}"
-              f"   {len(times) / seconds:.1f} requests/s   load average now {os.getloadavg()[0]:.1f}")
-        for name, page_times in by_page.items():
-            page_errors = sum(1 for error in errors if error.startswith(f"{name}:"))
-            print(f"load      {name:22s} {_summary(page_times)}   errors {page_errors}")
-        for error in errors[:10]:
-            print("  error:", error)
+        yield base
     finally:
         server.terminate()
         server.wait(10)
+
+
+def load(settings: Settings, base: str, users: int, seconds: float, think: float) -> None:
+    """`users` LPAs log in (two at a time, the first alone) and do the day for `seconds`; with `think`
+    each waits between half and one and a half times `think` seconds before each click."""
+    times: list[float] = []
+    errors: list[str] = []
+    by_page: dict[str, list[float]] = {}
+    lock = threading.Lock()
+    start = threading.Barrier(users + 1)
+    arriving = threading.Semaphore(2)  # two logins at a time
+    first_in = threading.Event()  # the first login of the day alone: its inbox makes the work lists
+    first_time: list[float] = []
+    dossiers, names = _samples(settings)
+
+    def user(index: int) -> None:
+        rng = random.Random(index)
+        with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+            last = {"page": ""}
+            if index:
+                first_in.wait()
+            try:
+                with arriving:
+                    began = time.perf_counter()
+                    _login(client, f"lpa{index:02d}")
+                    if not index:
+                        first_time.append(time.perf_counter() - began)
+            except Exception as exc:  # noqa: BLE001  (counted, the run goes on)
+                with lock:
+                    errors.append(f"login: {exc}")
+            finally:
+                first_in.set()
+            start.wait()  # everyone in: the day begins (with the inbox, whose form tokens come next)
+            stop = time.monotonic() + seconds
+            step = 0
+            dossier, q = rng.choice(dossiers), rng.choice(names)
+            while time.monotonic() < stop:
+                if think:  # reading the page before the next click
+                    time.sleep(min(rng.uniform(0.5 * think, 1.5 * think), max(0.0, stop - time.monotonic())))
+                    if time.monotonic() >= stop:
+                        break
+                current = DAY[step % len(DAY)]
+                if step % len(DAY) == 0:
+                    dossier, q = rng.choice(dossiers), rng.choice(names)
+                step += 1
+                began = time.perf_counter()
+                try:
+                    response = _step(client, current, dossier, q, last)
+                    ok = response.status_code == 200 and not response.url.path.startswith("/login")
+                except (httpx.HTTPError, AttributeError) as exc:
+                    ok, response = False, exc
+                elapsed = time.perf_counter() - began
+                with lock:
+                    times.append(elapsed)
+                    by_page.setdefault(current[0], []).append(elapsed)
+                    if not ok:
+                        errors.append(f"{current[0]}: {getattr(response, 'status_code', response)}")
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    before = os.getloadavg()[0]
+    for thread in threads:
+        thread.join()
+    label = f"think {think:g} s" if think else "no think"
+    if first_time and not think:  # the first run's: the lists are made then
+        print(f"load    first login of the day, its inbox making the work lists: {first_time[0] * 1000:.0f} ms")
+    print(f"load    {label:8s} {users} users {seconds:.0f} s   {_summary(times)}   errors {len(errors)}"
+          f"   {len(times) / seconds:.1f} requests/s   load average {before:.1f} -> {os.getloadavg()[0]:.1f}")
+    for name, page_times in by_page.items():
+        page_errors = sum(1 for error in errors if error.startswith(f"{name}:"))
+        print(f"load      {name:22s} {_summary(page_times)}   errors {page_errors}")
+    for error in errors[:10]:
+        print("  error:", error)
 
 
 def main() -> None:
@@ -312,6 +333,9 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=20_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=THINK_SECONDS,
+                        help="mean seconds a user reads a page before the next click, in a second load run "
+                             "after the one without (0: only that one)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/inbeeld-bench-web"))
     parser.add_argument("--db-url", default=os.environ.get("INBEELD_DB_URL"),
                         help="the register database (an empty PostgreSQL one, filled once); default SQLite")
@@ -323,7 +347,9 @@ def main() -> None:
     ensure_users(settings, args.users)
     print(f"load average {os.getloadavg()[0]:.1f}")
     server_times(settings)
-    load(settings, args.users, args.seconds)
+    with serving(settings) as base:
+        for think in (0.0, args.think) if args.think else (0.0,):
+            load(settings, base, args.users, args.seconds, think)
 
 
 if __name__ == "__main__":
