@@ -225,9 +225,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process `pid` and its threads so far (Linux; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """`inbeeld web` in a child process on 127.0.0.1; yields its base URL."""
+def serving(settings: Settings) -> Iterator[tuple[str, int]]:
+    """`inbeeld web` in a child process on 127.0.0.1; yields its base URL and process id."""
     port = _free_port()
     env = {**os.environ, "INBEELD_DATA_DIR": str(settings.data_dir), "INBEELD_GEMEENTEN": GEMEENTE}
     env.pop("INBEELD_DB_URL", None)
@@ -246,13 +255,13 @@ def serving(settings: Settings) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(10)
 
 
-def load(settings: Settings, base: str, users: int, seconds: float, think: float) -> None:
+def load(settings: Settings, base: str, pid: int, users: int, seconds: float, think: float) -> None:
     """`users` LPAs log in (two at a time, the first alone) and do the day for `seconds`; with `think`
     each waits between half and one and a half times `think` seconds before each click."""
     times: list[float] = []
@@ -312,14 +321,18 @@ def load(settings: Settings, base: str, users: int, seconds: float, think: float
     for thread in threads:
         thread.start()
     start.wait()
-    before = os.getloadavg()[0]
+    before, cpu_before = os.getloadavg()[0], _cpu_seconds(pid)
     for thread in threads:
         thread.join()
+    cpu_after = _cpu_seconds(pid)
     label = f"think {think:g} s" if think else "no think"
     if first_time and not think:  # the first run's: the lists are made then
         print(f"load    first login of the day, its inbox making the work lists: {first_time[0] * 1000:.0f} ms")
     print(f"load    {label:8s} {users} users {seconds:.0f} s   {_summary(times)}   errors {len(errors)}"
           f"   {len(times) / seconds:.1f} requests/s   load average {before:.1f} -> {os.getloadavg()[0]:.1f}")
+    if cpu_before is not None and cpu_after is not None and times:
+        print(f"load    {label:8s} the server's CPU: {cpu_after - cpu_before:.1f} s, "
+              f"{(cpu_after - cpu_before) / len(times) * 1000:.0f} ms a request")
     for name, page_times in by_page.items():
         page_errors = sum(1 for error in errors if error.startswith(f"{name}:"))
         print(f"load      {name:22s} {_summary(page_times)}   errors {page_errors}")
@@ -347,9 +360,9 @@ def main() -> None:
     ensure_users(settings, args.users)
     print(f"load average {os.getloadavg()[0]:.1f}")
     server_times(settings)
-    with serving(settings) as base:
+    with serving(settings) as (base, pid):
         for think in (0.0, args.think) if args.think else (0.0,):
-            load(settings, base, args.users, args.seconds, think)
+            load(settings, base, pid, args.users, args.seconds, think)
 
 
 if __name__ == "__main__":

@@ -98,5 +98,8 @@ class KeptReaders:
         with self._lock:
             self._closed = True
             closing, self._idle = [s for _used, s in self._idle], []
+            watcher = self._watcher
         for store in closing:
             store.__exit__(None, None, None)
+        if watcher is not None:  # it ends at its next look, finding nothing kept
+            watcher.join()
