@@ -5,7 +5,8 @@
 
 1. Builds (once; kept in --work) a data directory: a generated municipality's first week staged (BRP
    and DUO), its real signals synced into the register plus signals for more of its persons until
-   --dossiers cases are open, and an LPA login per simulated user (`inbeeld gebruiker add`'s function).
+   --dossiers persons have an open dossier, and an LPA login per simulated user (`inbeeld gebruiker
+   add`'s function).
    With --db-url (default $INBEELD_DB_URL) the register is that database (an empty one: it is
    migrated and filled once, the staging of --work reused), else SQLite in the data directory.
 2. Server time: each page asked 20 times in process (no network), median and p95 (target ≤ 200 ms).
@@ -101,13 +102,15 @@ def build(work: Path, persons: int, dossiers: int, db_url: str | None = None) ->
     rows = [{"persoonsnummer": s.persoonsnummer, "gemeentecode": s.gemeentecode, "signal": s.signal,
              "sinds": s.sinds, "peildatum": peildatum} for s in real]
     taken = {(row["persoonsnummer"], row["signal"]) for row in rows}
+    people = {row["persoonsnummer"] for row in rows}  # a dossier per person, holding their reasons
     for number in rng.sample(numbers, len(numbers)):
-        if len(rows) >= dossiers:
+        if len(people) >= dossiers:
             break
         signal = rng.choice(SIGNALS)
         if (number, signal) in taken:
             continue
         taken.add((number, signal))
+        people.add(number)
         rows.append({"persoonsnummer": number, "gemeentecode": GEMEENTE, "signal": signal,
                      "sinds": date(2026, 6, 1), "peildatum": peildatum})
     factory = open_registers(settings.register_url, AuditTrail(load_key(settings.data_dir), actor="systeem"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 from starlette.responses import Response
 
 from registers.audit import record_reads
@@ -31,8 +31,9 @@ def _scope(query, verzoek: Verzoek):
     gebruiker = verzoek.gebruiker
     if gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten:
         query = query.where(Dossier.gemeentecode.in_(gebruiker.gemeenten))
-    if gebruiker.rol == "rmc":
-        rmc_reason = exists().where(Case.dossier_id == Dossier.id, Case.signal.in_(sorted(RMC_SIGNALS)))
+    if gebruiker.rol == "rmc":  # an alias: the query may join cases itself (the meldingen do)
+        reason = aliased(Case)
+        rmc_reason = exists().where(reason.dossier_id == Dossier.id, reason.signal.in_(sorted(RMC_SIGNALS)))
         query = query.where(rmc_reason)
     return query
 
@@ -62,12 +63,13 @@ def page(verzoek: Verzoek) -> Response:
         nieuw = _dossiers(session, verzoek, Dossier.opened_on >= today - dt.timedelta(days=NEW_DAYS),
                           or_(Dossier.assigned_to.is_(None), Dossier.assigned_to == naam))
         mijn = _dossiers(session, verzoek, Dossier.assigned_to == naam)
-        meldingen = list(session.scalars(
+        # the scope on the joined dossier itself (not `id IN (scoped ids)`, which made SQLite read every
+        # dossier first: 17-40 ms for a city, against 4 ms starting from the meldingen)
+        meldingen = list(session.scalars(_scope(
             select(Verzuimmelding).join(Case, Case.verzuimmelding_id == Verzuimmelding.id)
             .join(Dossier, Dossier.id == Case.dossier_id)
-            .where(Verzuimmelding.status == MeldingStatus.GEREGISTREERD, Dossier.status == CaseStatus.OPEN,
-                   Dossier.id.in_(_scope(select(Dossier.id), verzoek)))
-            .order_by(Verzuimmelding.begindatum.desc()).limit(LIMIT)))
+            .where(Verzuimmelding.status == MeldingStatus.GEREGISTREERD, Dossier.status == CaseStatus.OPEN),
+            verzoek).order_by(Verzuimmelding.begindatum.desc()).limit(LIMIT)))
         melding_cases = dict(session.execute(
             select(Case.verzuimmelding_id, Case.dossier_id)
             .where(Case.verzuimmelding_id.in_([m.id for m in meldingen]))).all())
