@@ -18,8 +18,10 @@ newest staged state."""
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +31,17 @@ from connectors.staging import Staging, writer_lock
 KEPT = 8  # at most this many idle connections (the work screen runs 8 worker threads)
 IDLE_SECONDS = 300.0  # an idle connection is closed after this long unused
 WATCH_SECONDS = 0.2
+
+
+_OPEN: weakref.WeakSet[KeptReaders] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Connections still kept when the interpreter exits (an app never shut down) are closed first:
+    DuckDB's binding reports them as leaks otherwise."""
+    for readers in list(_OPEN):
+        readers.close()
 
 
 class KeptReaders:
@@ -42,6 +55,7 @@ class KeptReaders:
         self._idle: list[tuple[float, Staging]] = []  # (last used, connection)
         self._watcher: threading.Thread | None = None
         self._closed = False
+        _OPEN.add(self)
 
     def writer_waiting(self) -> bool:
         return writer_lock(self.path).exists()

@@ -6,7 +6,7 @@ import io
 import re
 
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 
 from registers.codes import REASON_LABELS
 from reports.worklist import RMC_CASE_TYPES
@@ -162,6 +162,33 @@ def test_the_inbox_shows_dossiers_and_audits_them(clients, web_settings):
     rows = audit_rows(web_settings, "inbox.getoond")[before:]
     audited = {entity for actor, entity in rows if actor == "lpa"}
     assert {int(i) for i in linked} <= audited
+
+
+def test_the_inbox_lists_the_new_meldingen_each_role_may_see(clients, web_settings):
+    """LPA: every registered melding of an open dossier; RMC: only those whose dossier holds an RMC
+    reason (the scope applied to the dossier the meldingen join)."""
+    from registers.codes import RMC_SIGNALS
+
+    engine = create_engine(web_settings.register_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT m.meldingsnummer, d.id FROM verzuimmeldingen m "
+            "JOIN cases c ON c.verzuimmelding_id = m.id JOIN dossiers d ON d.id = c.dossier_id "
+            "WHERE m.status = 'geregistreerd' AND d.status = 'open'"
+        )).all()
+        rmc_dossiers = {row[0] for row in connection.execute(text(
+            "SELECT dossier_id FROM cases WHERE signal IN :s").bindparams(
+                bindparam("s", expanding=True)), {"s": sorted(RMC_SIGNALS)})}
+    engine.dispose()
+    lpa = {nummer for nummer, _d in rows}
+    rmc = {nummer for nummer, dossier in rows if dossier in rmc_dossiers}
+    assert rmc < lpa, "the test world has meldingen on dossiers with and without an RMC reason"
+
+    def shown(login: str) -> set[str]:
+        return set(re.findall(r"– melding (\S+) \(", clients[login].get("/inbox").text))
+
+    assert shown("lpa") == lpa
+    assert shown("rmc") == rmc
 
 
 def test_beheer_lists_the_named_users_without_any_password(clients):
