@@ -16,9 +16,9 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 from lxml import etree
 
 from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, RefusedFile
@@ -27,6 +27,9 @@ from connectors.staging import ReaderResult
 from connectors.textfile import check_text
 from connectors.typed_rows import RowCheck, check_rows
 from connectors.xml_safety import check_prolog, load_schema, parse_bytes
+
+if TYPE_CHECKING:  # pyarrow (about 45 MB) loads when a verzuim file is read, not with the import registry
+    import pyarrow as pa
 
 KIND = "verzuim"
 NAMESPACE = "urn:inbeeld:verzuimmelding:1"
@@ -79,6 +82,8 @@ def _valid_root(path: Path, encoding: str | None) -> tuple[etree._Element, str]:
 
 def _records(root: etree._Element, mapping: Mapping) -> pa.Table:
     """One row of text per melding: its line, each mapped element's text, other-namespace elements as JSON."""
+    import pyarrow as pa
+
     ns = mapping.namespace or ""
     paths = {f.name: "/".join(f"v:{part}" for part in f.source.split("/")) for f in mapping.fields}
     columns: dict[str, list] = {"line": [], "extra_json": [], **{name: [] for name in paths}}
