@@ -6,12 +6,13 @@ its macros on the connection) and closing it more; a page reads staging once or 
 the same connections serve request after request.
 
 A DuckDB file has one writer or any number of readers, never both: a writer cannot open it while a
-reader keeps it open. Every writer takes the file's lock (`connectors.staging.writer_lock`) before it
-opens the file and waits up to `READERS_LET_GO_SECONDS` for readers to close. The kept connections
-let go as soon as that lock file exists: an idle one at once (a watcher looks every
-`WATCH_SECONDS`), one in use when its request ends; and while it exists none is kept, so each use
-opens and closes its own as before (failing while the writer has the file: the caller says so). A
-lock file left behind by a crashed writer therefore costs speed, never a page.
+reader keeps it open. Every writer takes the file's lock (`connectors.staging.writer_lock`, its pid
+in it) before it opens the file and waits up to `READERS_LET_GO_SECONDS` for readers to close. The
+kept connections let go as soon as that lock file exists: an idle one at once (a watcher looks every
+`WATCH_SECONDS`), one in use when its request ends. While the writer's process runs no new
+connection is opened either (StagingLocked: the page says the deliveries are being read in), so a
+busy screen cannot keep it out. A lock file left by a crashed writer (its pid gone) only stops the
+keeping: each use opens and closes its own connection as before, so it costs speed, never a page.
 
 While kept connections are open no writer can have changed the file, so what they read is the
 newest staged state."""
@@ -19,6 +20,7 @@ newest staged state."""
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 import time
 import weakref
@@ -26,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from connectors.errors import StagingLocked
 from connectors.staging import Staging, writer_lock
 
 KEPT = 8  # at most this many idle connections (the work screen runs 8 worker threads)
@@ -58,13 +61,34 @@ class KeptReaders:
         _OPEN.add(self)
 
     def writer_waiting(self) -> bool:
+        """The lock file exists: keep nothing (it may be a crashed writer's, see `writer_at_work`)."""
         return writer_lock(self.path).exists()
+
+    def writer_at_work(self) -> bool:
+        """A writer holds the lock: the pid in the lock file runs, or is not written yet. A file left
+        by a crashed writer names a pid that no longer runs."""
+        try:
+            holder = writer_lock(self.path).read_text(encoding="ascii").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return False
+        if not holder.isdigit():
+            return True  # taken a moment ago, the pid not yet written
+        try:
+            os.kill(int(holder), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # runs, under another account
+            return True
+        return True
 
     @contextmanager
     def open(self) -> Iterator[Staging]:
-        """A read-only connection: a kept one, else a new one (StagingLocked or duckdb.IOException
-        while a writer has the file). It is kept afterwards unless a writer waits or the use failed."""
+        """A read-only connection: a kept one, else a new one. StagingLocked while a writer has or
+        waits for the file (a reader opening now could keep it out), duckdb.IOException when the
+        file is held otherwise. It is kept afterwards unless a writer waits or the use failed."""
         store = None
+        if self.writer_at_work():
+            raise StagingLocked(f"het stagingbestand {self.path} wordt geschreven door een ander proces")
         if not self.writer_waiting():
             with self._lock:
                 if self._idle:

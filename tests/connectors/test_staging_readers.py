@@ -1,14 +1,17 @@
 """Kept read-only staging connections: reused between uses, and let go for a writer (another
-process's import gets in and its rows are read afterwards), never kept while a lock file exists."""
+process's import gets in and its rows are read afterwards); none opened while a writer holds the
+lock, none kept beside a crashed writer's lock file."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from connectors.errors import StagingLocked
 from connectors.staging import Staging, writer_lock
 from connectors.staging_readers import KeptReaders
 
@@ -69,9 +72,22 @@ def test_a_writer_in_another_process_gets_in_while_connections_are_kept(staged: 
         readers.close()
 
 
-def test_nothing_is_kept_while_the_lock_file_exists(staged: Path) -> None:
+def test_no_reader_opens_while_a_writer_holds_the_lock(staged: Path) -> None:
+    """A writer waiting for readers to let go must not be kept out by new ones: the page says so."""
+    writer_lock(staged).write_text(str(os.getpid()))  # a running process holds it
+    readers = KeptReaders(staged)
+    try:
+        with pytest.raises(StagingLocked), readers.open():
+            pass
+    finally:
+        readers.close()
+
+
+def test_nothing_is_kept_while_a_crashed_writers_lock_file_exists(staged: Path) -> None:
     """A lock file left by a crashed writer: every use opens its own connection, and reads."""
-    writer_lock(staged).write_text("12345")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    writer_lock(staged).write_text(gone)
     readers = KeptReaders(staged)
     try:
         with readers.open() as first:
