@@ -119,7 +119,7 @@ class CloseReason(Labelled):
     # Revision 0012: reasons that end inside a dossier that goes on.
     CONVENANTJAAR_VOORBIJ = ("convenantjaar_voorbij",
                              "convenantjaar voorbij; nog zonder inschrijving, het dossier loopt door")
-    LEERPLICHTIG_GEWORDEN = "leerplichtig_geworden", "leerplichtig geworden; absoluut verzuim loopt door"
+    LEERPLICHTIG_GEWORDEN = "leerplichtig_geworden", "leerplichtig geworden"
     VERZUIM_BEEINDIGD = "verzuim_beeindigd", "langdurig verzuim beëindigd"
     MELDING_AFGESLOTEN = "melding_afgesloten", "verzuimmelding afgehandeld"
 

@@ -98,6 +98,8 @@ def close_reason(signal: str, state: dict[str, object] | None,
         return CloseReason.VERZUIM_BEEINDIGD
     if signal == VSV and status == StatusCode.RMC_DOELGROEP:
         return CloseReason.CONVENANTJAAR_VOORBIJ
+    if signal == BIJNA_LEERPLICHTIG and status == StatusCode.LEERPLICHTIG:
+        return CloseReason.LEERPLICHTIG_GEWORDEN  # not enrolled yet, inside the grace before absoluut verzuim
     return CloseReason.SIGNAAL_VERVALLEN
 
 

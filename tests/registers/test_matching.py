@@ -103,6 +103,9 @@ def test_close_reason_without_staged_facts() -> None:
      CloseReason.CONVENANTJAAR_VOORBIJ),
     ("VSV", {"geldig": True}, set(), CloseReason.INSCHRIJVING_GEVONDEN),
     ("BIJNA_LEERPLICHTIG", {}, {ABSOLUUT_VERZUIM}, CloseReason.LEERPLICHTIG_GEWORDEN),
+    # leerplichtig since the 1st, not enrolled, inside marge_leerplicht_start: no absoluut verzuim yet
+    # (the demo's 5 October run closed five of these as "signaal vervallen (reden onbekend)")
+    ("BIJNA_LEERPLICHTIG", {"status": "leerplichtig"}, set(), CloseReason.LEERPLICHTIG_GEWORDEN),
     ("THUISZITTER", {"geldig": True}, set(), CloseReason.INSCHRIJVING_GEVONDEN),
     ("THUISZITTER", {}, {ABSOLUUT_VERZUIM}, CloseReason.VERZUIM_BEEINDIGD),
 ])
