@@ -32,7 +32,9 @@ def prefect_harness() -> Iterator[str]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Modules with a test marked `slow` run first, each module kept together (its module fixtures
     are made once): with `-n 2` the long flows start while the many short tests fill the gaps,
-    instead of ending the run on one busy worker."""
+    instead of ending the run on one busy worker. This needs `--dist worksteal` (pyproject.toml):
+    xdist's default scheduler hands its first worker the first quarter of the tests in one batch,
+    every slow module, and the suite waited ~250 s for that worker after the other was done."""
     slow_modules = {item.module.__name__ for item in items
                     if item.get_closest_marker("slow") and getattr(item, "module", None)}
     order = {id(item): index for index, item in enumerate(items)}

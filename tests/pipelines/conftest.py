@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import ssl
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,13 @@ import pytest
 for _name in ("INBEELD_DATA_DIR", "INBEELD_DB_URL", "INBEELD_GEMEENTEN", "INBEELD_CONFIG"):
     os.environ.pop(_name, None)
 # The office the letters come from (without it the weekly run writes none); a test may name its own file.
-os.environ["INBEELD_CONFIG"] = str(Path(__file__).resolve().parent.parent / "office.toml")
+# No PDF of the print file: LibreOffice takes ~2 CPU seconds a conversion and a flow test is about the
+# flow. The PDF is tested where it is made (tests/letters/test_letters_pdf.py, test_letters_run.py) and
+# by the demo, which writes its own inbeeld.toml (tests/pipelines/test_demo.py).
+_CONFIG = Path(tempfile.mkdtemp(prefix="inbeeld-flow-tests-")) / "inbeeld.toml"
+_CONFIG.write_text("letters_pdf = false\n\n" + (Path(__file__).resolve().parent.parent / "office.toml")
+                   .read_text(encoding="utf-8"), encoding="utf-8")
+os.environ["INBEELD_CONFIG"] = str(_CONFIG)
 
 
 # --- certificates -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from cli import main
+from letters.pdf import soffice_path
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +34,8 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
         text = "\n".join(par.text for par in document.paragraphs)
         assert "Voorbeeld" not in text and "Team Leerplicht, " not in text, path.name
         assert "Gemeente Demostad" in text, path.name
+    if soffice_path() is not None:  # the weekly flow's print file as PDF (the flow tests turn it off)
+        assert len(list(data.glob("letters/*/drukwerk.pdf"))) == 4
     reports = {p.suffix for p in (data / "reports").rglob("*") if p.is_file()}
     assert {".xlsx", ".html"} <= reports
     assert not any((data / "inbox").rglob("*.csv")), "every delivery was imported and archived"
