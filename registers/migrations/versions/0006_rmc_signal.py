@@ -19,18 +19,17 @@ of table schema changes"), followed by an integrity check.
 The code lists are written out here (not imported) so this revision stays what it was.
 """
 
-import logging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from registers.sqlite_schema import replace_in_table
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-log = logging.getLogger("alembic.runtime.migration")
 
 OLD, NEW = "GEEN_INSCHRIJVING_18_23", "GEEN_INSCHRIJVING_RMC"
 SIGNALS_BEFORE = ("ABSOLUUT_VERZUIM", OLD, "VSV", "THUISZITTER", "ONBEKEND_IN_BRP", "BIJNA_LEERPLICHTIG",
@@ -71,11 +70,11 @@ def _change(signals_from: Sequence[str], signals_to: Sequence[str], reasons_from
             rmc_signals: Sequence[str]) -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        _sqlite_constraints(signals_from, signals_to, reasons_from, reasons_to, length_from, length_to)
-        op.execute(sa.text("UPDATE cases SET signal = :new WHERE signal = :old").bindparams(old=old, new=new))
-        problems = bind.exec_driver_sql("PRAGMA integrity_check").fetchall()
-        if problems != [("ok",)]:
-            raise RuntimeError(f"SQLite integrity check after revision 0006: {problems}")
+        replace_in_table(bind, "cases", [
+            (_check("signal", signals_from), _check("signal", signals_to)),
+            (_check("close_reason", reasons_from), _check("close_reason", reasons_to)),
+            (f"signal VARCHAR({length_from}) NOT NULL", f"signal VARCHAR({length_to}) NOT NULL")], revision,
+            rows=[sa.text("UPDATE cases SET signal = :new WHERE signal = :old").bindparams(old=old, new=new)])
         return
     # PostgreSQL refuses to change the type of a column a view or a policy reads: both are made again.
     policy = _has_policy("cases", "cases_rmc")
@@ -116,25 +115,3 @@ def _has_policy(table: str, name: str) -> bool:
     return bool(op.get_bind().execute(sa.text(
         "SELECT count(*) FROM pg_policies WHERE schemaname = current_schema() AND tablename = :t "
         "AND policyname = :n"), {"t": table, "n": name}).scalar())
-
-
-def _sqlite_constraints(signals_from: Sequence[str], signals_to: Sequence[str], reasons_from: Sequence[str],
-                        reasons_to: Sequence[str], length_from: int, length_to: int) -> None:
-    """Edit the CHECK constraints (and the declared length) in the stored CREATE TABLE of `cases`."""
-    bind = op.get_bind()
-    sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cases'").scalar()
-    edits = [(_check("signal", signals_from), _check("signal", signals_to)),
-             (_check("close_reason", reasons_from), _check("close_reason", reasons_to)),
-             (f"signal VARCHAR({length_from}) NOT NULL", f"signal VARCHAR({length_to}) NOT NULL")]
-    for before, after in edits:
-        if sql.count(before) != 1:
-            raise RuntimeError(f"revision 0006: the cases table does not read {before!r} once; not changed")
-        sql = sql.replace(before, after)
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    try:
-        bind.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'cases'", (sql,))
-        bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        bind.exec_driver_sql("PRAGMA writable_schema = OFF")
-    log.info("revision 0006: the CHECK constraints of cases edited in place (SQLite)")

@@ -12,23 +12,21 @@ letter). `bestand` is left alone: the files of runs already written keep their o
 of what was printed. No policy, view or function reads `soort`; the column's length (26, from
 `uitnodiging_verzuimgesprek`) does not change.
 
-On SQLite the constraint text is edited in place, as revision 0006 does for `cases`
-(https://www.sqlite.org/lang_altertable.html, "making other kinds of table schema changes"), followed
-by an integrity check. The code lists are written out here so this revision stays what it was.
+On SQLite the constraint text is edited in place (registers/sqlite_schema.py). The code lists are
+written out here so this revision stays what it was.
 """
 
-import logging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from registers.sqlite_schema import replace_in_table
+
 revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-log = logging.getLogger("alembic.runtime.migration")
 
 OLD, NEW = "rmc_18_23", "doorstroompunt"
 KINDS_BEFORE = ("absoluut_verzuim", OLD, "uitnodiging_verzuimgesprek", "herinnering_vrijstelling",
@@ -53,30 +51,9 @@ def _rename(kinds_from: Sequence[str], kinds_to: Sequence[str], old: str, new: s
     bind = op.get_bind()
     rewrite = sa.text("UPDATE letters SET soort = :new WHERE soort = :old").bindparams(old=old, new=new)
     if bind.dialect.name == "sqlite":
-        _sqlite_constraint(_check(kinds_from), _check(kinds_to))
-        op.execute(rewrite)
-        problems = bind.exec_driver_sql("PRAGMA integrity_check").fetchall()
-        if problems != [("ok",)]:
-            raise RuntimeError(f"SQLite integrity check after revision 0016: {problems}")
+        replace_in_table(bind, "letters", [(_check(kinds_from), _check(kinds_to))], revision, rows=[rewrite])
         return
     op.drop_constraint(op.f(CONSTRAINT), "letters", type_="check")
     op.execute(rewrite)
     op.create_check_constraint(op.f(CONSTRAINT), "letters", _check(kinds_to))
 
-
-def _sqlite_constraint(before: str, after: str) -> None:
-    """Edit the letter kinds' CHECK constraint in the stored CREATE TABLE of `letters`."""
-    bind = op.get_bind()
-    sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'letters'"
-                               ).scalar_one()
-    if sql.count(before) != 1:
-        raise RuntimeError(f"revision 0016: the letters table does not read {before!r} once; not changed")
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    try:
-        bind.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'letters'",
-                             (sql.replace(before, after),))
-        bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        bind.exec_driver_sql("PRAGMA writable_schema = OFF")
-    log.info("revision 0016: the letter kinds' CHECK constraint of letters edited in place (SQLite)")

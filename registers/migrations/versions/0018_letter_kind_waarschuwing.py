@@ -9,23 +9,20 @@ logged as every letter is, so the CHECK constraint on `letters.soort` lists the 
 rewritten: no letter of the kind exists before this revision. The downgrade refuses while one does
 (removing it would lose a letter of the log). The column's length (26) holds the name.
 
-On SQLite the constraint text is edited in place, as revisions 0006 and 0016 do
-(https://www.sqlite.org/lang_altertable.html, "making other kinds of table schema changes"), followed
-by an integrity check. The code lists are written out here so this revision stays what it was.
+On SQLite the constraint text is edited in place (registers/sqlite_schema.py). The code lists are written out here so this revision stays what it was.
 """
 
-import logging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
+from registers.sqlite_schema import replace_in_table
+
 revision: str = "0018"
 down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-log = logging.getLogger("alembic.runtime.migration")
 
 NEW = "waarschuwing_verzuim"
 KINDS_BEFORE = ("absoluut_verzuim", "doorstroompunt", "uitnodiging_verzuimgesprek", "herinnering_vrijstelling",
@@ -52,24 +49,8 @@ def downgrade() -> None:
 
 def _constraint(kinds_from: Sequence[str], kinds_to: Sequence[str]) -> None:
     bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        op.drop_constraint(op.f(CONSTRAINT), "letters", type_="check")
-        op.create_check_constraint(op.f(CONSTRAINT), "letters", _check(kinds_to))
+    if bind.dialect.name == "sqlite":
+        replace_in_table(bind, "letters", [(_check(kinds_from), _check(kinds_to))], revision)
         return
-    before, after = _check(kinds_from), _check(kinds_to)
-    sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'letters'"
-                               ).scalar_one()
-    if sql.count(before) != 1:
-        raise RuntimeError(f"revision 0018: the letters table does not read {before!r} once; not changed")
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    try:
-        bind.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'letters'",
-                             (sql.replace(before, after),))
-        bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        bind.exec_driver_sql("PRAGMA writable_schema = OFF")
-    problems = bind.exec_driver_sql("PRAGMA integrity_check").fetchall()
-    if problems != [("ok",)]:
-        raise RuntimeError(f"SQLite integrity check after revision 0018: {problems}")
-    log.info("revision 0018: the letter kinds' CHECK constraint of letters edited in place (SQLite)")
+    op.drop_constraint(op.f(CONSTRAINT), "letters", type_="check")
+    op.create_check_constraint(op.f(CONSTRAINT), "letters", _check(kinds_to))
