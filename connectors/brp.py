@@ -2,7 +2,7 @@
 
 `import_brp` opens no staging of its own: it takes an open `Staging`, so a flow can import several
 files under one lock. The shrink guard counts residents of the served gemeenten (docs/spec.md §6).
-The search index of the delivery (`connectors.brp_zoekindex`) is written in the import's transaction.
+Each person row carries its search columns (`connectors.brp_zoekindex`), written by the insert.
 """
 
 from __future__ import annotations
@@ -12,16 +12,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import duckdb
-
 from connectors.brp_haalcentraal import read_haalcentraal
 from connectors.brp_lo3csv import read_lo3csv
 from connectors.brp_schema import change_summary, count_residents
 from connectors.brp_stufbg import read_stufbg
-from connectors.brp_zoekindex import build as build_search_index
 from connectors.errors import GEEN_BESTAND, LEEG_BESTAND, UTF16, RefusedFile
 from connectors.mappings import load_mapping
-from connectors.staging import ImportResult, ReaderResult, Staging, file_sha256
+from connectors.staging import ImportResult, Staging, file_sha256
 from connectors.textfile import check_text
 
 KIND = "brp"
@@ -85,15 +82,7 @@ def import_brp(
             digest = pool.submit(file_sha256, path)
             options["text"] = check_text(path, encoding)
             sha256 = digest.result()
-    read = functools.partial(READERS[fmt], **options)
-
-    def reader(path: Path, con: duckdb.DuckDBPyConnection, import_id: int) -> ReaderResult:
-        """The format's reader, then the delivery's search index, in the import's one transaction."""
-        result = read(path, con, import_id)
-        build_search_index(con, import_id)
-        return result
-
     return staging.import_file(
-        KIND, path, reader, force=force, population=count_residents,
+        KIND, path, functools.partial(READERS[fmt], **options), force=force, population=count_residents,
         summarize=change_summary(staging.gemeenten), sha256=sha256,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from connectors import brp_zoekindex
 from connectors.brp_fields import FIELDS_ON_FAULT, OUDER_FIELDS, RAW_FIELDS
 from connectors.errors import RefusedFile
 from connectors.mappings import LEEG, ONVOLLEDIG, REFUSE, Field
@@ -61,14 +62,20 @@ PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
     # signals give such a resident ONVOLLEDIGE_PERSOONSLIJST. Last, so older staging files gain it
     # with ADD COLUMN and keep the column order the inserts rely on.
     ("onvolledig", "VARCHAR"),
+    # derived for finding a person (connectors.brp_zoekindex), written by the insert
+    *((name, "VARCHAR") for name in brp_zoekindex.COLUMNS),
 )
 PERSON_NAMES = tuple(name for name, _ in PERSON_COLUMNS)
+SEARCH_NAMES = tuple(brp_zoekindex.COLUMNS)
+TYPED_NAMES = PERSON_NAMES[:-len(SEARCH_NAMES)]  # what the typed pass of a reader gives
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS brp_personen (
     {", ".join(f"{n} {t}" for n, t in PERSON_COLUMNS)}
 );
 ALTER TABLE brp_personen ADD COLUMN IF NOT EXISTS onvolledig VARCHAR;
+{"".join(f"ALTER TABLE brp_personen ADD COLUMN IF NOT EXISTS {n} VARCHAR;" for n in brp_zoekindex.COLUMNS)}
+DROP TABLE IF EXISTS {brp_zoekindex.OLD_TABLE};
 CREATE TABLE IF NOT EXISTS brp_historie (
     import_id     BIGINT NOT NULL,
     bsn           VARCHAR,           -- the persoonslijst the row belongs to
@@ -287,8 +294,14 @@ def typed_select_sql(import_id: int, *, with_source: bool = True) -> str:
         cols.setdefault(name, f"d_{name}")
     for name in _checked_texts():
         cols.setdefault(name, f"CASE WHEN u_row THEN brp_tekst({q(name)}) ELSE {q(name)} END")
-    names = PERSON_NAMES if with_source else PERSON_NAMES[2:]
+    names = TYPED_NAMES if with_source else TYPED_NAMES[2:]
     return ",\n    ".join(f"{cols.get(name, q(name))} AS {name}" for name in names)
+
+
+def _with_search(typed: str) -> str:
+    """A person row as `brp_personen` holds it: the relation `typed` (the typed columns, in order)
+    and the search columns made from them, after any field at fault was emptied."""
+    return f"SELECT *, {brp_zoekindex.columns_sql()} FROM ({typed})"
 
 
 def _typed_of(field: str) -> tuple[str, ...]:
@@ -382,17 +395,17 @@ def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> t
     kept = 0
     if faulty > refused:  # only then: an INSERT, even of no rows, holds buffers until the commit
         _blank_faults(con, "brp_checked")
-        names = ", ".join(PERSON_NAMES[2:])
+        names = ", ".join(TYPED_NAMES[2:])
         kept = con.execute(f"""
             INSERT INTO brp_personen
-            SELECT {int(import_id)}, bron_regel, {names} FROM brp_checked WHERE NOT ({_refused_sql('faults')})
+            {_with_search(f"SELECT {int(import_id)} AS import_id, bron_regel, {names} FROM brp_checked "
+                          f"WHERE NOT ({_refused_sql('faults')})")}
         """).fetchone()[0]
     with any_order(con):
         inserted = con.execute(f"""
             INSERT INTO brp_personen
-            SELECT {typed_select_sql(import_id)}
-            FROM {parsed}
-            WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked)
+            {_with_search(f"SELECT {typed_select_sql(import_id)} FROM {parsed} "
+                          "WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked)")}
         """).fetchone()[0]
     con.execute("DROP TABLE brp_checked")
     return inserted + faulty, faulty - kept
@@ -460,13 +473,13 @@ def insert_checked(
         ORDER BY line
     """)
     _blank_faults(con, table)
-    names = ", ".join(f"t.{n}" for n in PERSON_NAMES[2:])
+    names = ", ".join(f"t.{n}" for n in TYPED_NAMES[2:])
     with any_order(con):
         con.execute(f"""
             INSERT INTO brp_personen
-            SELECT {int(import_id)}, {lines.line}, {names}
-            FROM {table} t{lines.join}
-            WHERE t.is_person AND (t.faults IS NULL OR NOT ({_refused_sql('t.faults')}))
+            {_with_search(f"SELECT {int(import_id)} AS import_id, {lines.line} AS bron_regel, {names} "
+                          f"FROM {table} t{lines.join} "
+                          f"WHERE t.is_person AND (t.faults IS NULL OR NOT ({_refused_sql('t.faults')}))")}
         """)
     read, refused = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE {_refused_sql('faults')}) FROM {table} WHERE is_person"

@@ -1,24 +1,23 @@
-"""The search index of the newest BRP delivery: who is called what and lives where, normalised.
+"""Finding a person in the newest BRP delivery by name or address: the normalised search columns.
 
 Why: finding a person by name or address must answer in ≤ 100 ms over 250,000 persons (issue 14),
-and an ILIKE over `brp_personen` cannot: it reads every delivery's rows for the import id, builds
-each full name and folds case per row, per query (303 ms for a surname under load). So each BRP
-import also writes `brp_zoekindex` (in the same transaction, so it always belongs to the newest
-delivery and vanishes with a refused one): one row per person, the names lower case without
-diacritics (`Çelik` → `celik`, `Zoë` → `zoe`; a letter of its own such as `ı` or `ø` stays), the
-postcode without its space, and the fields a list of persons shows as delivered; sorted by
-geslachtsnaam. Measured on 250,000 persons under heavy load (`bench/bench_zoeken.py`,
-docs/performance.md): the whole search p95 58 ms for a surname prefix, 76 ms for first name and
-surname, 62 ms for postcode + huisnummer, against 106 ms for the old ILIKE scan alone on the same
-surnames; the build adds a fraction of a second to an import.
+and an ILIKE over `brp_personen` cannot: it builds each full name and folds case per row, per query
+(303 ms for a surname under load). So every BRP import writes four search columns on each person
+row of `brp_personen` (`COLUMNS`, in the insert itself): the names lower case without diacritics
+(`Çelik` → `celik`, `Zoë` → `zoe`; a letter of its own such as `ı` or `ø` stays) and the postcode
+without its space. A search reads the newest delivery's rows only (`relation`; DuckDB skips the
+other deliveries' row groups by `import_id`), and a list of persons found needs no second read.
+
+Until 2026-12-07 the columns stood in a table of their own, `brp_zoekindex`, with copies of the
+fields a list shows, sorted by surname; writing it took 0.9 s of a 1-million-person import, the
+columns in the insert take about a third of that (docs/performance.md). An import drops that table.
 
 Considered and not taken: SQLite FTS5 in the data directory (fast, but a second store to keep in
 step with staging and its retention, and a trigram index needs three characters); DuckDB's own ART
-index (no help for prefixes or `contains`). The index is derived data: only the newest delivery's
-rows are kept, and the retention's purge by `import_id` covers it like any staged table.
+index (no help for prefixes or `contains`).
 
-A staging file from before this module has no index for its newest delivery: `relation` then builds
-one as a TEMP table on the connection (read-only connections may), once per connection.
+A delivery staged before the columns existed has them empty: `relation` then builds a TEMP table of
+its persons with the columns on the connection (read-only connections may), once per connection.
 
 Diacritics are stripped by DuckDB's `strip_accents`, on both sides (`normalise`): one rule.
 """
@@ -30,32 +29,13 @@ from typing import Any
 
 import duckdb
 
-TABLE = "brp_zoekindex"
+OLD_TABLE = "brp_zoekindex"  # the index table of before 2026-12-07: an import drops it
 TEMP_TABLE = "brp_zoekindex_tijdelijk"
-# What a list of persons found shows, copied as delivered: the list needs no second read of the
-# wide `brp_personen` (a lookup by BSN there costs more than the search itself).
+# What a list of persons found shows, as delivered.
 SHOWN = ("voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", "verblijfplaats_type", "straat",
          "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "woonplaats",
          "gemeente_inschrijving", "rni")
 ROW = ("bsn", *SHOWN)
-
-DDL = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
-    import_id      BIGINT NOT NULL,
-    bsn            VARCHAR NOT NULL,
-    zoek_geslachtsnaam VARCHAR,  -- 'vries'
-    zoek_achternaam    VARCHAR,  -- with the voorvoegsel: 'de vries'
-    zoek_naam      VARCHAR,      -- voornamen, voorvoegsel, geslachtsnaam: 'jan pieter de vries'
-    zoek_postcode  VARCHAR,      -- '1234AB'
-    {", ".join(f"{name} {kind}" for name, kind in (
-        ("voornamen", "VARCHAR"), ("voorvoegsel", "VARCHAR"), ("geslachtsnaam", "VARCHAR"),
-        ("geboortedatum", "VARCHAR"), ("verblijfplaats_type", "VARCHAR"), ("straat", "VARCHAR"),
-        ("huisnummer", "INTEGER"), ("huisletter", "VARCHAR"), ("huisnummertoevoeging", "VARCHAR"),
-        ("postcode", "VARCHAR"), ("woonplaats", "VARCHAR"), ("gemeente_inschrijving", "VARCHAR"),
-        ("rni", "BOOLEAN")))}
-)
-"""
-LAYOUT = "zoek_naam"  # a column the current layout has and earlier ones had not
 _HIGHEST = "\U0010ffff"  # above every character: the end of a prefix range
 NAAM = "concat_ws(' ', nullif(voornamen, ''), nullif(voorvoegsel, ''), geslachtsnaam)"
 
@@ -64,51 +44,48 @@ def _norm(expression: str) -> str:
     return f"lower(strip_accents(coalesce({expression}, '')))"
 
 
-def _rows_sql(import_id: int) -> str:
-    return f"""
-        SELECT import_id, bsn,
-               {_norm('geslachtsnaam')} AS zoek_geslachtsnaam,
-               {_norm("concat_ws(' ', nullif(voorvoegsel, ''), geslachtsnaam)")} AS zoek_achternaam,
-               {_norm(NAAM)} AS zoek_naam,
-               upper(replace(postcode, ' ', '')) AS zoek_postcode, {", ".join(SHOWN)}
-        FROM brp_personen WHERE import_id = {int(import_id)}
-        ORDER BY zoek_geslachtsnaam, bsn
-    """
+# the search columns of `brp_personen` (the last four), each an SQL expression over a person's columns
+COLUMNS: dict[str, str] = {
+    "zoek_geslachtsnaam": _norm("geslachtsnaam"),                                   # 'vries'
+    "zoek_achternaam": _norm("concat_ws(' ', nullif(voorvoegsel, ''), geslachtsnaam)"),  # 'de vries'
+    "zoek_naam": _norm(NAAM),                                                      # 'jan pieter de vries'
+    "zoek_postcode": "upper(replace(postcode, ' ', ''))",                          # '1234AB'
+}
 
 
-def build(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
-    """Make the index that of BRP import `import_id` (inside the import's transaction)."""
-    if (TABLE, False) not in _present(con):
-        con.execute(f"DROP TABLE IF EXISTS {TABLE}")  # none, or an earlier layout: derived data, made anew
-    con.execute(DDL)
-    con.execute(f"DELETE FROM {TABLE}")
-    con.execute(f"INSERT INTO {TABLE} {_rows_sql(import_id)}")
+def columns_sql() -> str:
+    """The SELECT list of the search columns, over a relation with the person's typed columns."""
+    return ", ".join(f"{sql} AS {name}" for name, sql in COLUMNS.items())
 
 
-def _present(con: duckdb.DuckDBPyConnection) -> set[tuple[str, bool]]:
-    """(name, temporary) of the tables this module needs; an index of an earlier layout is not one."""
+def _present(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, bool], bool]:
+    """(name, temporary) -> has the search columns, of the tables this module reads."""
     rows = con.execute(
-        "SELECT t.table_name, t.temporary, t.table_name NOT IN (?, ?) OR EXISTS ("
-        "SELECT 1 FROM duckdb_columns() c WHERE c.table_oid = t.table_oid AND c.column_name = ?) "
-        "FROM duckdb_tables() t "
-        "WHERE t.table_name IN (?, ?, ?, ?)",
-        [TABLE, TEMP_TABLE, LAYOUT, "imports", "brp_personen", TABLE, TEMP_TABLE]).fetchall()
-    return {(name, temporary) for name, temporary, current in rows if current}
+        "SELECT t.table_name, t.temporary, EXISTS (SELECT 1 FROM duckdb_columns() c "
+        "WHERE c.table_oid = t.table_oid AND c.column_name = 'zoek_naam') "
+        "FROM duckdb_tables() t WHERE t.table_name IN (?, ?, ?)",
+        ["imports", "brp_personen", TEMP_TABLE]).fetchall()
+    return {(name, temporary): searchable for name, temporary, searchable in rows}
 
 
 def relation(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The index of the newest BRP delivery to query (None: no BRP delivery staged)."""
+    """The persons of the newest BRP delivery with their search columns, as a relation to query
+    (None: no BRP delivery staged)."""
     present = _present(con)
-    if not {("imports", False), ("brp_personen", False)} <= present:
+    if ("imports", False) not in present or ("brp_personen", False) not in present:
         return None
     newest = con.execute("SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded'"
                          ).fetchone()[0]
     if newest is None:
         return None
-    if (TABLE, False) in present and _import_of(con, TABLE) == newest:
-        return TABLE
-    if not ((TEMP_TABLE, True) in present and _import_of(con, TEMP_TABLE) == newest):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {TEMP_TABLE} AS {_rows_sql(newest)}")
+    if present[("brp_personen", False)] and con.execute(
+            "SELECT zoek_naam IS NOT NULL FROM brp_personen WHERE import_id = ? LIMIT 1", [newest]
+    ).fetchone() in ((True,), None):
+        return f"(SELECT * FROM brp_personen WHERE import_id = {int(newest)})"
+    if not (present.get((TEMP_TABLE, True)) and _import_of(con, TEMP_TABLE) == newest):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {TEMP_TABLE} AS "
+                    f"SELECT import_id, bsn, {', '.join(SHOWN)}, {columns_sql()} "
+                    f"FROM brp_personen WHERE import_id = {int(newest)}")
     return TEMP_TABLE
 
 
@@ -140,7 +117,7 @@ def by_name(con: duckdb.DuckDBPyConnection, text: str, limit: int, gemeenten: tu
     name contains every word of it; by surname, at most `limit`; only residents of `gemeenten` if given.
 
     Each step is its own plain query, because DuckDB evaluates both sides of an OR on every row: the
-    surname as a range on the sorted column (`vries` ≤ x < `vries\U0010ffff`); with more words also
+    surname as a range (`vries` ≤ x < `vries\U0010ffff`); with more words also
     the last word as that range and the whole text as the start of the surname with its voorvoegsel
     (`de vr`); and only when those leave room, the scan for every word contained."""
     index = index or relation(con)

@@ -224,23 +224,31 @@ def test_a_person_in_staging_only_and_one_known_nowhere(records: Session, con) -
         persoonskaart(records, con, BSNS[9])
 
 
-def test_the_index_is_built_with_the_delivery_and_rebuilt_for_an_old_staging_file(tmp_path: Path) -> None:
-    from connectors.brp_lo3csv import read_lo3csv
-
+def test_the_search_columns_come_with_the_delivery_and_are_made_for_an_old_staging_file(tmp_path: Path) -> None:
     path = tmp_path / "staging.duckdb"
-    with Staging(path) as st:  # a delivery staged without the index (as before this module)
-        st.import_file("brp", write_brp(tmp_path / "brp-G0363-20260831.lo3.csv", PERSONS[:2]), read_lo3csv)
-    with Staging(path) as st:  # and an index of an earlier layout, which no search may read
+    with Staging(path) as st:  # a delivery staged before the search columns, beside the old index table
+        load(st, write_brp(tmp_path / "brp-G0363-20260831.lo3.csv", PERSONS[:2]), "brp")
+        st.con.execute("ALTER TABLE brp_personen DROP COLUMN zoek_postcode")
+        st.con.execute("ALTER TABLE brp_personen DROP COLUMN zoek_naam")
+        st.con.execute("ALTER TABLE brp_personen DROP COLUMN zoek_achternaam")
+        st.con.execute("ALTER TABLE brp_personen DROP COLUMN zoek_geslachtsnaam")
         st.con.execute("CREATE TABLE brp_zoekindex AS SELECT import_id, bsn FROM brp_personen")
     with Staging(path, read_only=True) as st:
         assert brp_zoekindex.relation(st.con) == brp_zoekindex.TEMP_TABLE
         assert [row["bsn"] for row in brp_zoekindex.by_name(st.con, "vries", 10)] == [VADER, KIND]
+        assert [row["voornamen"] for row in brp_zoekindex.by_address(st.con, "1017GC", 12, 10)] == [
+            "Johannes", "Sanne Maria"]
     with Staging(path) as st:
         load(st, write_brp(tmp_path / "brp-G0363-20260907.lo3.csv", PERSONS[2:]), "brp")
         newest = st.latest_import_id("brp")
-        assert brp_zoekindex.relation(st.con) == brp_zoekindex.TABLE
-        assert st.con.execute("SELECT DISTINCT import_id FROM brp_zoekindex").fetchall() == [(newest,)]
+        # the old delivery's rows gained the columns empty; the new one's are filled, the old table is gone
+        assert st.con.execute("SELECT import_id, count(zoek_naam) FROM brp_personen GROUP BY 1 ORDER BY 1"
+                              ).fetchall() == [(newest - 1, 0), (newest, 3)]
+        assert not st.con.execute("SELECT * FROM duckdb_tables() WHERE table_name = 'brp_zoekindex'").fetchall()
+        assert brp_zoekindex.relation(st.con) == f"(SELECT * FROM brp_personen WHERE import_id = {newest})"
         assert [row["bsn"] for row in brp_zoekindex.by_name(st.con, "vries", 10)] == [OOM]  # the newest only
+        assert st.con.execute("SELECT zoek_naam, zoek_achternaam, zoek_postcode FROM brp_personen "
+                              "WHERE bsn = ?", [ANDRE]).fetchone() == ("andre perez", "perez", "1234AB")
 
 
 @pytest.fixture
