@@ -224,7 +224,7 @@ def test_a_person_in_staging_only_and_one_known_nowhere(records: Session, con) -
         persoonskaart(records, con, BSNS[9])
 
 
-def test_the_search_columns_come_with_the_delivery_and_are_made_for_an_old_staging_file(tmp_path: Path) -> None:
+def test_the_search_columns_come_with_the_delivery_and_are_made_for_an_old_file(tmp_path: Path) -> None:
     path = tmp_path / "staging.duckdb"
     with Staging(path) as st:  # a delivery staged before the search columns, beside the old index table
         load(st, write_brp(tmp_path / "brp-G0363-20260831.lo3.csv", PERSONS[:2]), "brp")
@@ -244,7 +244,7 @@ def test_the_search_columns_come_with_the_delivery_and_are_made_for_an_old_stagi
         # the old delivery's rows gained the columns empty; the new one's are filled, the old table is gone
         assert st.con.execute("SELECT import_id, count(zoek_naam) FROM brp_personen GROUP BY 1 ORDER BY 1"
                               ).fetchall() == [(newest - 1, 0), (newest, 3)]
-        assert not st.con.execute("SELECT * FROM duckdb_tables() WHERE table_name = 'brp_zoekindex'").fetchall()
+        assert not st.con.execute("FROM duckdb_tables() WHERE table_name = 'brp_zoekindex'").fetchall()
         assert brp_zoekindex.relation(st.con) == f"(SELECT * FROM brp_personen WHERE import_id = {newest})"
         assert [row["bsn"] for row in brp_zoekindex.by_name(st.con, "vries", 10)] == [OOM]  # the newest only
         assert st.con.execute("SELECT zoek_naam, zoek_achternaam, zoek_postcode FROM brp_personen "
