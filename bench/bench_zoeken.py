@@ -6,7 +6,7 @@
    with realistic names (the generator's pools from Faker's nl_NL lists plus names with diacritics:
    about 1,000 surnames, 60,000 first-name combinations, voorvoegsels), written as LO3 CSV by
    `bench.brp_bulk_files` and imported the one way in (`connectors.deliveries.load`, which writes the
-   search index), and a SQLite register with 5,000 cases and a letter with a kenmerk on each.
+   search columns), and a SQLite register with 5,000 cases and a letter with a kenmerk on each.
 2. Times `registers.zoeken.zoek` (the search of `inbeeld zoek` and the work screen, audit rows
    written and committed) for --queries searches of each kind, drawn from the data: surname prefix
    (4 letters), first name + surname (every word contained), BSN, kenmerk, postcode + huisnummer;
@@ -80,7 +80,7 @@ def build(work: Path, persons: int) -> None:
     with Staging(work / "staging.duckdb", gemeenten=(GEMEENTE,)) as st:
         imported = time.perf_counter()
         result = load(st, delivery, "brp", force=True)
-        print(f"import of {result.rows_loaded:,} persons (with the search index): "
+        print(f"import of {result.rows_loaded:,} persons (with the search columns): "
               f"{time.perf_counter() - imported:.1f} s")
         numbers = [row[0] for row in st.con.execute(
             "SELECT bsn FROM brp_personen WHERE gemeente_inschrijving = ? ORDER BY hash(bsn) LIMIT ?",
