@@ -299,8 +299,8 @@ def typed_select_sql(import_id: int, *, with_source: bool = True) -> str:
 
 
 def _with_search(typed: str) -> str:
-    """A person row as `brp_personen` holds it: the relation `typed` (the typed columns, in order)
-    and the search columns made from them, after any field at fault was emptied."""
+    """A person row as `brp_personen` holds it (inserted BY NAME): the relation `typed` (the typed
+    columns) and the search columns made from them, after any field at fault was emptied."""
     return f"SELECT *, {brp_zoekindex.columns_sql()} FROM ({typed})"
 
 
@@ -397,13 +397,13 @@ def load_batch(con: duckdb.DuckDBPyConnection, import_id: int, source: str) -> t
         _blank_faults(con, "brp_checked")
         names = ", ".join(TYPED_NAMES[2:])
         kept = con.execute(f"""
-            INSERT INTO brp_personen
+            INSERT INTO brp_personen BY NAME
             {_with_search(f"SELECT {int(import_id)} AS import_id, bron_regel, {names} FROM brp_checked "
                           f"WHERE NOT ({_refused_sql('faults')})")}
         """).fetchone()[0]
     with any_order(con):
         inserted = con.execute(f"""
-            INSERT INTO brp_personen
+            INSERT INTO brp_personen BY NAME
             {_with_search(f"SELECT {typed_select_sql(import_id)} FROM {parsed} "
                           "WHERE bron_regel NOT IN (SELECT bron_regel FROM brp_checked)")}
         """).fetchone()[0]
@@ -476,7 +476,7 @@ def insert_checked(
     names = ", ".join(f"t.{n}" for n in TYPED_NAMES[2:])
     with any_order(con):
         con.execute(f"""
-            INSERT INTO brp_personen
+            INSERT INTO brp_personen BY NAME
             {_with_search(f"SELECT {int(import_id)} AS import_id, {lines.line} AS bron_regel, {names} "
                           f"FROM {table} t{lines.join} "
                           f"WHERE t.is_person AND (t.faults IS NULL OR NOT ({_refused_sql('t.faults')}))")}

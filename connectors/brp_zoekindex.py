@@ -2,15 +2,15 @@
 
 Why: finding a person by name or address must answer in ≤ 100 ms over 250,000 persons (issue 14),
 and an ILIKE over `brp_personen` cannot: it builds each full name and folds case per row, per query
-(303 ms for a surname under load). So every BRP import writes four search columns on each person
-row of `brp_personen` (`COLUMNS`, in the insert itself): the names lower case without diacritics
-(`Çelik` → `celik`, `Zoë` → `zoe`; a letter of its own such as `ı` or `ø` stays) and the postcode
-without its space. A search reads the newest delivery's rows only (`relation`; DuckDB skips the
-other deliveries' row groups by `import_id`), and a list of persons found needs no second read.
+(303 ms for a surname under load). So every BRP import writes two search columns on each person
+row of `brp_personen` (`COLUMNS`, in the insert itself): the surname and the full name, lower case
+without diacritics (`Çelik` → `celik`, `Zoë` → `zoe`; a letter of its own such as `ı` or `ø`
+stays). A search reads the newest delivery's rows only (`relation`; DuckDB skips the other
+deliveries' row groups by `import_id`), and a list of persons found needs no second read.
 
 Until 2026-12-07 the columns stood in a table of their own, `brp_zoekindex`, with copies of the
-fields a list shows, sorted by surname; writing it took 0.9 s of a 1-million-person import, the
-columns in the insert take about a third of that (docs/performance.md). An import drops that table.
+fields a list shows, sorted by surname; writing it took 0.9 s of a 1-million-person import
+(docs/performance.md). An import drops that table.
 
 Considered and not taken: SQLite FTS5 in the data directory (fast, but a second store to keep in
 step with staging and its retention, and a trigram index needs three characters); DuckDB's own ART
@@ -44,13 +44,16 @@ def _norm(expression: str) -> str:
     return f"lower(strip_accents(coalesce({expression}, '')))"
 
 
-# the search columns of `brp_personen` (the last four), each an SQL expression over a person's columns
+# the search columns of `brp_personen` (the last two), each an SQL expression over a person's columns
 COLUMNS: dict[str, str] = {
-    "zoek_geslachtsnaam": _norm("geslachtsnaam"),                                   # 'vries'
-    "zoek_achternaam": _norm("concat_ws(' ', nullif(voorvoegsel, ''), geslachtsnaam)"),  # 'de vries'
-    "zoek_naam": _norm(NAAM),                                                      # 'jan pieter de vries'
-    "zoek_postcode": "upper(replace(postcode, ' ', ''))",                          # '1234AB'
+    "zoek_geslachtsnaam": _norm("geslachtsnaam"),  # 'vries'
+    "zoek_naam": _norm(NAAM),                      # 'jan pieter de vries'
 }
+# made when a search asks (a stored column costs every import about 0.2 CPU s per million persons):
+# the surname with its voorvoegsel ('de vries'), only for the few rows of a surname range, and the
+# postcode without its space ('1234AB'), a cheap expression on short text
+ACHTERNAAM = _norm("concat_ws(' ', nullif(voorvoegsel, ''), geslachtsnaam)")
+POSTCODE = "upper(replace(postcode, ' ', ''))"
 
 
 def columns_sql() -> str:
@@ -131,7 +134,7 @@ def by_name(con: duckdb.DuckDBPyConnection, text: str, limit: int, gemeenten: tu
     in_range = "zoek_geslachtsnaam >= ? AND zoek_geslachtsnaam < ?"
     steps = [(f"{select} WHERE {in_range} AND {scope} {order}", [query, query + _HIGHEST, *scope_params])]
     if len(words) > 1:
-        steps.append((f"{select} WHERE {in_range} AND starts_with(zoek_achternaam, ?) AND {scope} {order}",
+        steps.append((f"{select} WHERE {in_range} AND starts_with({ACHTERNAAM}, ?) AND {scope} {order}",
                       [words[-1], words[-1] + _HIGHEST, query, *scope_params]))
     found: dict[str, tuple] = {}
     for sql, params in steps:
@@ -156,10 +159,10 @@ def by_address(con: duckdb.DuckDBPyConnection, postcode: str, huisnummer: int | 
     if index is None:
         return []
     scope, scope_params = _in(gemeenten)
-    return _rows(con, f"SELECT {', '.join(ROW)} FROM {index} WHERE zoek_postcode = ? "
-                      f"AND (CAST(? AS INTEGER) IS NULL OR huisnummer = ?) AND {scope} "
+    return _rows(con, f"SELECT {', '.join(ROW)} FROM {index} WHERE postcode IS NOT NULL "
+                      f"AND (CAST(? AS INTEGER) IS NULL OR huisnummer = ?) AND {POSTCODE} = ? AND {scope} "
                       f"ORDER BY huisnummer, zoek_geslachtsnaam, zoek_naam, bsn LIMIT {int(limit)}",
-                 [postcode.replace(" ", "").upper(), huisnummer, huisnummer, *scope_params])
+                 [huisnummer, huisnummer, postcode.replace(" ", "").upper(), *scope_params])
 
 
 def by_numbers(con: duckdb.DuckDBPyConnection, numbers: Iterable[str], index: str | None = None
