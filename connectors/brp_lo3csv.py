@@ -37,6 +37,10 @@ from connectors.typed_rows import clean_sql, sql_str
 ELEMENT = re.compile(r"^(\d{2})\.(\d{2})\.(\d{2})$")
 MARKER = re.compile(r"^(\d{2})\.H$")
 FORMAT = "lo3csv"
+# DuckDB's read buffer for the CSV (its default is 16 MB): with 32 MB the ordered typed pass over a
+# million persons took 4.7-4.8 CPU s instead of 5.6-5.9 (fewer, larger batches to keep in file
+# order); 64 and 128 MB gained no more (docs/performance.md, 2026-12-07)
+BUFFER_BYTES = 32 << 20
 
 
 def read_header(path: Path, delimiter: str = ";", quote: str = '"') -> list[str]:
@@ -110,7 +114,8 @@ def read_lo3csv(
             CREATE OR REPLACE TEMP VIEW lo3_rows AS
             SELECT * FROM read_csv({sql_str(str(utf8_path))}, delim={sql_str(delimiter)},
                                    quote={sql_str(quote)}, escape={sql_str(quote)}, header=false,
-                                   skip=1, columns={spec}, auto_detect=false, strict_mode=true)
+                                   skip=1, columns={spec}, auto_detect=false, strict_mode=true,
+                                   buffer_size={BUFFER_BYTES})
         """)
         # extra: every column the mapping does not name, with its header (duplicates numbered)
         seen: dict[str, int] = {}
