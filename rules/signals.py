@@ -31,7 +31,6 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from rules.parameters import Parameters, active
 from rules.signal_codes import (  # noqa: F401 (the codes, for callers that import them from here)
@@ -229,6 +228,8 @@ def person_state(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: Ite
     wanted = sorted(set(persoonsnummers))
     if not wanted:
         return {}
+    import pyarrow as pa  # here, not at the top: 0.13 s of every weekly run's start-up otherwise
+
     install_macros(con)
     con.register("gezochte_personen", pa.table({"persoonsnummer": wanted}))
     try:
