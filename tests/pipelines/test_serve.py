@@ -73,7 +73,10 @@ def test_serve_starts_a_server_fires_a_scheduled_run_and_stops_everything(tmp_pa
     port, marker = free_port(), tmp_path / "marker.txt"
     python_path = [str(ROOT), str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(python_path),
-           "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_HOME": str(tmp_path / "client-home")}
+           "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_HOME": str(tmp_path / "client-home"),
+           # One flow-run process at a time: by default the runner starts up to five, each importing
+           # Prefect, while the first is still starting on a loaded machine (~12 CPU s of the test).
+           "PREFECT_RUNNER_PROCESS_LIMIT": "1"}
     env.pop("PREFECT_API_URL", None)
     serve = subprocess.Popen([sys.executable, "-c", SERVE, str(tmp_path / "data"), str(port), str(marker)],
                              cwd=tmp_path, env=env, stdout=open(tmp_path / "serve.out", "wb"),  # noqa: SIM115
