@@ -26,7 +26,7 @@ import time
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from inspect import signature
 from pathlib import Path
@@ -174,10 +174,29 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def reference(request: pytest.FixtureRequest, prefect_harness: str,
-              tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The uninterrupted run every crashed one must end like (one per backend and module)."""
-    backend = request.param
+def references(request: pytest.FixtureRequest, prefect_harness: str,
+               tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Run]:
+    """The uninterrupted run every crashed one must end like: one per backend and module, made on
+    first use. (A module-scoped fixture parametrized together with `point` was made anew for every
+    kill, six weekly runs instead of two: pytest keyed its cache by the parameter set.)"""
+    made: dict[str, Run] = {}
+
+    def reference(backend: str) -> Run:
+        if backend not in made:
+            made[backend] = _reference_run(request, backend, tmp_path_factory)
+        return made[backend]
+
+    return reference
+
+
+@pytest.fixture
+def reference(references: Callable[[str], Run], backend: str) -> Run:
+    """The backend's uninterrupted run, made in the set-up (its log is not the test's)."""
+    return references(backend)
+
+
+def _reference_run(request: pytest.FixtureRequest, backend: str,
+                   tmp_path_factory: pytest.TempPathFactory) -> Run:
     data_dir = tmp_path_factory.mktemp(f"reference-{backend}")
     _crash_inbox(data_dir)
     db_url = _register_url(request, backend, "reference")
@@ -281,7 +300,7 @@ def _assert_half_way(point: str, data_dir: Path, db_url: str | None, seen: dict[
         raise AssertionError(point)
 
 
-@pytest.mark.parametrize(("reference", "point"), KILLS, indirect=["reference"])
+@pytest.mark.parametrize(("backend", "point"), KILLS)
 def test_weekly_killed_part_way_ends_like_an_uninterrupted_run(
         reference: Run, point: str, prefect_harness: str, request: pytest.FixtureRequest, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
