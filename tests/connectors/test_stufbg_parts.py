@@ -19,10 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors import brp_stufbg, row_files
+from connectors import brp_stufbg, row_files, xml_chunks
 from connectors.brp_stufbg import read_stufbg
 from connectors.errors import RefusedFile
+from connectors.mappings import load_mapping
 from connectors.staging import Staging
+from connectors.stufbg_objects import Layout
 
 pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
 
@@ -81,13 +83,30 @@ def same_in_parts(path: Path, tmp_path: Path, *, parallel: bool | None = True, *
     tmp_path.mkdir()
     one = outcome(path, tmp_path / "one.duckdb", **options)
     real = brp_stufbg._read_in_one_pass
+    read: list[list[int]] = []
     for size in SIZES:
+        cuts = _cuts(path, size)
+        if cuts is not None and cuts in read:
+            continue  # the very parts of a smaller size (persons larger than it): the same read again
+        read.append(cuts)
         with mock.patch.object(brp_stufbg, "_read_in_one_pass", wraps=real) as one_pass:
             got = outcome(path, tmp_path / f"parts-{size}.duckdb", part_size=size, workers=2, **options)
         assert got == one, f"part size {size}"
         if parallel is not None:
             assert (not one_pass.called) == parallel, f"part size {size}: handed over {one_pass.called}"
     return one
+
+
+def _cuts(path: Path, size: int) -> list[int] | None:
+    """Where the reader cuts `path`'s middle into parts of about `size` bytes (xml_chunks, as
+    brp_stufbg._read_in_parts calls it); None where it finds no end tag to cut at."""
+    local = Layout(load_mapping("brp_stufbg")).object
+    pattern = xml_chunks.end_tag(local)
+    with path.open("rb") as handle:
+        first, last = xml_chunks.first_end(handle, pattern), xml_chunks.last_end(handle, pattern)
+        if first is None or last is None:
+            return None
+        return [len(part) for part in xml_chunks.parts(handle, first, last, size, pattern, local)]
 
 
 def test_the_fixture(tmp_path: Path) -> None:
