@@ -41,6 +41,12 @@ PARALLEL_FROM = 32 * 1024 * 1024  # bytes: smaller files are read in one pass
 PART = 256 * 1024  # bytes per part: its tree (about 6x its size) fits a core's cache
 BATCH = 10_000  # one pass: rows joined and written at once
 RAW_TYPES = {name: "BIGINT" if name == "bron_regel" else "VARCHAR" for name in COLUMNS}
+# While the worker processes run, a small DuckDB memory limit is lowered by what they hold, so that
+# the limit bounds the import's process tree (`_duckdb_threads`). A one-thread load of a 500,000-row
+# file ran at 48 MB (spilling to the temp directory); LOAD_FLOOR_MIB leaves room above that.
+WORKER_MIB = 24  # a worker's RSS: 20-22 MB measured
+LOAD_FLOOR_MIB = 56
+SMALL_LIMIT_MIB = 1024  # from here on the workers are a few percent of the limit: it stays
 ACCEPTED = ("utf-8", "utf8", "cp1252", "windows-1252", "us-ascii", "iso-8859-1")
 
 
@@ -75,7 +81,7 @@ def read_stufbg(
     workers = workers or os.cpu_count() or 1
     few = max(1, (os.cpu_count() or 1) - workers) if read_in_parts else None
     with RowFiles(con, RAW_TYPES, lambda source: load_batch(con, import_id, source)[0]) as rows:
-        with _duckdb_threads(con, few):
+        with _duckdb_threads(con, few, workers if read_in_parts else 0):
             try:
                 if read_in_parts:
                     try:
@@ -100,20 +106,47 @@ def read_stufbg(
 
 
 @contextmanager
-def _duckdb_threads(con: duckdb.DuckDBPyConnection, count: int | None) -> Iterator[None]:
-    """DuckDB on `count` threads (None: as it is) while the reader's worker processes have the other
-    cores; each DuckDB thread holds buffers of its own, so this is also what keeps the loads of a
-    national delivery within a small memory limit."""
+def _duckdb_threads(con: duckdb.DuckDBPyConnection, count: int | None, workers: int = 0) -> Iterator[None]:
+    """DuckDB on `count` threads (None: as it is) while the reader's `workers` processes have the
+    other cores; each DuckDB thread holds buffers of its own, so this is also what keeps the loads of
+    a national delivery within a small memory limit. Under a small limit (below SMALL_LIMIT_MIB),
+    that limit is lowered by what the workers hold (WORKER_MIB each, not below LOAD_FLOOR_MIB) for
+    as long as they run: the limit then bounds the process tree, not this process alone."""
     if count is None:
         yield
         return
     before = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    mib = _mib(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    lower = None
+    if mib is not None and mib < SMALL_LIMIT_MIB:
+        lower = max(LOAD_FLOOR_MIB, mib - workers * WORKER_MIB)
+        lower = lower if lower < mib else None
     con.execute(f"SET threads = {int(count)}")
+    if lower is not None:
+        con.execute(f"SET memory_limit = '{lower:.1f}MiB'")
     try:
         yield
     finally:
-        with suppress(duckdb.Error):  # an aborted transaction refuses SET: it stays, which only costs speed
+        # an aborted transaction refuses SET: it stays, which costs speed (threads) or, under a small
+        # limit only, room for a next import on this connection (memory)
+        with suppress(duckdb.Error):
             con.execute(f"SET threads = {int(before)}")
+        if lower is not None:
+            with suppress(duckdb.Error):
+                # DuckDB shows the limit cut to 0.1 MiB: back to within 0.05 MiB of what it was
+                con.execute(f"SET memory_limit = '{mib + 0.05:.2f}MiB'")
+
+
+_UNITS = {"bytes": 1 / (1 << 20), "KiB": 1 / 1024, "MiB": 1, "GiB": 1024, "TiB": 1 << 20}
+
+
+def _mib(setting: str) -> float | None:
+    """DuckDB's shown memory limit (`76.2 MiB`) in MiB; None if it reads otherwise."""
+    number, _, unit = setting.partition(" ")
+    try:
+        return float(number) * _UNITS[unit]
+    except (KeyError, ValueError):
+        return None
 
 
 def _read_in_one_pass(path: Path, layout: Layout, override: str | None, rows: RowFiles) -> None:

@@ -283,6 +283,39 @@ def test_duckdb_threads_are_given_back(tmp_path: Path) -> None:
         assert st.con.execute("SELECT current_setting('threads')").fetchone()[0] == before
 
 
+@pytest.mark.parametrize(("limit", "lowered"), [("200MB", True), ("1200MB", False)])
+def test_a_small_memory_limit_is_lowered_while_the_workers_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str, lowered: bool) -> None:
+    """Under a small limit DuckDB gets less while the worker processes hold memory, so that the limit
+    bounds the process tree; afterwards it has its limit back. A large limit stays as it is."""
+    monkeypatch.setattr(row_files, "ROWS_PER_FILE", 2)
+    seen: list[float] = []
+    load = brp_stufbg.load_batch
+
+    def watched(con, import_id: int, source: str) -> tuple[int, int]:
+        seen.append(brp_stufbg._mib(con.execute("SELECT current_setting('memory_limit')").fetchone()[0]))
+        return load(con, import_id, source)
+
+    monkeypatch.setattr(brp_stufbg, "load_batch", watched)
+    objects = "".join(person(b) for b in BSNS)
+    with Staging(tmp_path / "staging.duckdb", memory_limit=limit) as stage:
+        before = stage.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        reader = functools.partial(read_stufbg, part_size=200, workers=2)
+        stage.import_file("brp", stuf(tmp_path, objects), reader)
+        assert stage.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
+    full = brp_stufbg._mib(before)
+    # 200 MB is 190.7 MiB: two workers of 24 MiB leave 142.7 MiB for the loads while they run
+    assert len(seen) > 1
+    assert min(seen) == (pytest.approx(full - 2 * brp_stufbg.WORKER_MIB, abs=0.1) if lowered else full)
+
+
+def test_memory_limits_as_duckdb_shows_them() -> None:
+    assert brp_stufbg._mib("76.2 MiB") == pytest.approx(76.2)
+    assert brp_stufbg._mib("1.1 GiB") == pytest.approx(1126.4)
+    assert brp_stufbg._mib("512.0 KiB") == pytest.approx(0.5)
+    assert brp_stufbg._mib("unlimited") is None
+
+
 def test_a_row_longer_than_duckdbs_default_line(tmp_path: Path) -> None:
     long_name = "é" * (row_files.LINE_LIMIT + 10)
     objects = person(BSNS[0]) + person(BSNS[1], name=long_name)
