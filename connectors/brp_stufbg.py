@@ -42,8 +42,8 @@ PART = 256 * 1024  # bytes per part: its tree (about 6x its size) fits a core's 
 BATCH = 10_000  # one pass: rows joined and written at once
 RAW_TYPES = {name: "BIGINT" if name == "bron_regel" else "VARCHAR" for name in COLUMNS}
 # While the worker processes run, a small DuckDB memory limit is lowered by what they hold, so that
-# the limit bounds the import's process tree (`_duckdb_threads`). A one-thread load of a row file
-# ran at 48 MB (45.8 MiB; it spills to the temp directory), not at 40.
+# the limit bounds the import's process tree (`_duckdb_threads`). A one-thread load of a 500,000-row
+# file ran at 48 MB (45.8 MiB; it spills to the temp directory); on two threads 56 MB was too little.
 WORKER_MIB = 24  # a worker's RSS: 20-22 MB measured
 LOAD_FLOOR_MIB = 48
 SMALL_LIMIT_MIB = 1024  # from here on the workers are a few percent of the limit: it stays
