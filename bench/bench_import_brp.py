@@ -92,11 +92,10 @@ print("{}")
 
 # DuckDB's limit in the import child. StUF-BG's is small, to hold its 200 MB target for the process
 # tree, but not below what its work needs: a 50-column row group per loading thread before it is
-# written (about 30 MB each) and the sort of the search index. At 64 and 72 MB the import stopped
-# with DuckDB out of memory (in a row file's load or the index; at 72 MB on 2026-12-07 in the
-# index), at 80 and 96 MB it ran. While its worker processes run, the reader lowers a limit this
-# small by what they hold (brp_stufbg._duckdb_threads). A municipality sets the same limit with
-# Staging(path, memory_limit="80MB").
+# written (about 30 MB each), and until 2026-12-07 the sort of the search index. At 64 and 72 MB
+# the import stopped with DuckDB out of memory (in a row file's load or the index), at 80 and 96
+# MB it ran. While its worker processes run, the reader lowers a limit this small by what they hold
+# (brp_stufbg._duckdb_threads). A municipality sets the same with Staging(path, memory_limit="80MB").
 MEMORY = {"lo3csv": "1200MB", "haalcentraal": "1200MB", "stufbg": "80MB"}
 PLAIN_RATIO = 1.5  # typed import / plain DuckDB load of the same file, at most
 STUFBG_RATE, STUFBG_MB = 45_000, 200
