@@ -28,7 +28,7 @@ from registers.codes import (
 from registers.dossiers import assign, lead_reason, read_dossier, record_action, timeline
 from registers.errors import Refused
 from registers.meldingen import nederlands
-from registers.models import Dossier, Verzuimmelding
+from registers.models import Dossier, Persoon, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
 from reports import staging_queries
@@ -85,7 +85,8 @@ def render_dossier(verzoek: Verzoek, session: Session, case: Dossier, status: in
         melding_statussen=(MeldingStatus.IN_BEHANDELING, MeldingStatus.AFGESLOTEN,
                            MeldingStatus.TER_KENNISGEVING_AANGENOMEN),
         redenen=list(RedenAfsluiting),
-        brieven=stukken.letters_of(session, case), brief_keuzes=stukken.choices(case),
+        brieven=stukken.letters_of(session, case),
+        brief_keuzes=stukken.choices(case, session.get(Persoon, case.persoonsnummer)),
         concepten=stukken.concepts_of(verzoek, case),
         lead=lead_reason(case), **afspraken.context(session, verzoek.web.settings, case))
 

@@ -30,7 +30,8 @@ from registers.codes import REASON_LABELS, CaseStatus, LetterKind, LetterStatus
 from registers.dossiers import lead_reason
 from registers.errors import Refused
 from registers.meldingen import nederlands
-from registers.models import Dossier, Letter
+from registers.models import Dossier, Letter, Persoon
+from rules.verzuim_steps import waarschuwing_mogelijk
 from web.requests import PaginaFout, Verzoek
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -106,15 +107,20 @@ def brief(verzoek: Verzoek) -> Response:
     return _file(content, path.name, media)
 
 
-def choices(dossier: Dossier) -> list[tuple[str, str]]:
+def choices(dossier: Dossier, persoon: Persoon | None = None, op: dt.date | None = None
+            ) -> list[tuple[str, str]]:
     """The letters the dossier's open reasons take, as (value "reden:soort", label): only a letter that
-    fits its reason (letters.single.fitting), the leading reason first."""
+    fits its reason (letters.single.fitting), the leading reason first. The written warning only while
+    the registers' birth date and startkwalificatie (`persoon`) leave the young person leerplichtig or
+    kwalificatieplichtig on `op` (today): drafting it would be refused (letters.single)."""
     lead = lead_reason(dossier)
     reasons = sorted((r for r in dossier.reasons if r.status == CaseStatus.OPEN),
                      key=lambda r: r.id != lead.id)
     label = {r.id: REASON_LABELS.get(r.signal.value, r.signal.value) for r in reasons}
+    warning = persoon is None or waarschuwing_mogelijk(persoon.geboortedatum, op or dt.date.today(),
+                                                       sk_datum=persoon.sk_datum)[0]
     return [(f"{r.id}:{soort.value}", f"{KORT[soort]} (bij {label[r.id]})")
-            for r in reasons for soort in fitting(r)]
+            for r in reasons for soort in fitting(r) if warning or soort != LetterKind.WAARSCHUWING_VERZUIM]
 
 
 class _Weigering(Exception):
@@ -143,6 +149,7 @@ def _drafts(verzoek: Verzoek) -> tuple[int, list]:
     settings = verzoek.web.settings
     with verzoek.db() as session:
         dossier = _case_of(session, verzoek)
+        # every fitting letter: a warning the page no longer offers is refused by draft(), with its reason
         dossier_id, offered = dossier.id, {v for v, _ in choices(dossier)}
         session.commit()
     value = verzoek.veld("keuze")

@@ -9,9 +9,13 @@ import io
 import re
 import zipfile
 
+import pytest
 from sqlalchemy import create_engine, text
 
+from registers.codes import CaseStatus, ReasonCode
+from registers.models import Case, Dossier, Persoon
 from tests.web.conftest import form_tokens, scalar
+from web.stukken import choices
 
 
 def _open_dossiers(settings) -> list[int]:
@@ -246,3 +250,25 @@ def test_a_draft_is_downloaded_edited_in_word_uploaded_and_stored(clients, web_s
     letter = re.search(rf'href="(/dossier/{dossier_id}/brief/\d+)" download>{kenmerk}<', stored.text)
     kept = client.get(letter.group(1)).content
     assert "telefoongesprek" in "\n".join(p.text for p in docx.Document(io.BytesIO(kept)).paragraphs)
+
+
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(("geboren", "sk_datum", "warning"), [
+    (dt.date(2012, 5, 1), None, True),             # 14: leerplichtig
+    (dt.date(2008, 12, 8), None, True),            # 17, 18 tomorrow: kwalificatieplichtig
+    (dt.date(2008, 12, 7), None, False),           # 18 today: no proces-verbaal any more (Lpw art. 4a)
+    (dt.date(2009, 6, 1), dt.date(2026, 7, 1), False),  # 17 with a startkwalificatie
+    (None, None, True),                            # no birth date: the draft checks the BRP's
+])
+def test_the_written_warning_is_offered_only_while_the_law_allows_one(geboren, sk_datum, warning) -> None:
+    """The screen offers the warning on a verzuimmelding only while the registers' person is leerplichtig
+    or kwalificatieplichtig today; the invitation always (from 18 the Doorstroompunt's talk)."""
+    melding = Case(id=7, signal=ReasonCode.VERZUIMMELDING, status=CaseStatus.OPEN, opened_on=TODAY)
+    dossier = Dossier(id=3, persoonsnummer="123456782", reasons=[melding])
+    persoon = Persoon(persoonsnummer="123456782", geboortedatum=geboren, sk_datum=sk_datum)
+    offered = [value for value, _ in choices(dossier, persoon, TODAY)]
+    assert offered == ["7:uitnodiging_verzuimgesprek", *(["7:waarschuwing_verzuim"] if warning else [])]
+    every = ["7:uitnodiging_verzuimgesprek", "7:waarschuwing_verzuim"]
+    assert [value for value, _ in choices(dossier)] == every  # without the person: what the draft may refuse
