@@ -25,6 +25,7 @@ from registers.models import Case, Vrijstelling
 from rules.signals import (
     ABSOLUUT_VERZUIM,
     BIJNA_LEERPLICHTIG,
+    CONTROLE_GEBOORTEDATUM,
     GEEN_INSCHRIJVING_RMC,
     ONBEKEND_IN_BRP,
     THUISZITTER,
@@ -100,6 +101,16 @@ def close_reason(signal: str, state: dict[str, object] | None,
         return CloseReason.CONVENANTJAAR_VOORBIJ
     if signal == BIJNA_LEERPLICHTIG and status == StatusCode.LEERPLICHTIG:
         return CloseReason.LEERPLICHTIG_GEWORDEN  # not enrolled yet, inside the grace before absoluut verzuim
+    if signal == CONTROLE_GEBOORTEDATUM:
+        # a birth date known in part no longer leaves the status open: the BRP now has the day, or
+        # every day it allows is past the birthday that mattered (the 5th, the 18th)
+        if state.get("geboortedatum_vroegst") is not None and (
+                state.get("geboortedatum_vroegst") == state.get("geboortedatum_laatst")):
+            return CloseReason.BRP_GECORRIGEERD
+        if status == StatusCode.RMC_DOELGROEP:
+            return CloseReason.ACHTTIEN_GEWORDEN
+        if status == StatusCode.LEERPLICHTIG:
+            return CloseReason.LEERPLICHTIG_GEWORDEN
     return CloseReason.SIGNAAL_VERVALLEN
 
 

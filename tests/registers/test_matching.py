@@ -84,6 +84,18 @@ STATE = {"overleden": False, "geemigreerd": False, "resident": True, "startkwali
     (GEEN_INSCHRIJVING_RMC, {"status": "geen"}, CloseReason.RMC_LEEFTIJD_BEREIKT),
     (ONBEKEND_IN_BRP, {}, CloseReason.BRP_GECORRIGEERD),
     (ABSOLUUT_VERZUIM, {}, CloseReason.SIGNAAL_VERVALLEN),
+    # born in September 2008 (day unknown): on 28 September 2026 maybe 18, on 5 October surely
+    ("CONTROLE_GEBOORTEDATUM", {"status": "rmc_doelgroep", "geboortedatum_vroegst": date(2008, 9, 1),
+                                "geboortedatum_laatst": date(2008, 9, 30)}, CloseReason.ACHTTIEN_GEWORDEN),
+    ("CONTROLE_GEBOORTEDATUM", {"status": "leerplichtig", "geboortedatum_vroegst": date(2021, 8, 1),
+                                "geboortedatum_laatst": date(2021, 8, 31)},
+     CloseReason.LEERPLICHTIG_GEWORDEN),
+    # the BRP now has the day
+    ("CONTROLE_GEBOORTEDATUM", {"status": "rmc_doelgroep", "geboortedatum_vroegst": date(2008, 9, 14),
+                                "geboortedatum_laatst": date(2008, 9, 14)}, CloseReason.BRP_GECORRIGEERD),
+    # kwalificatieplichtig now: no word of its own for the end of leerplicht
+    ("CONTROLE_GEBOORTEDATUM", {"status": "kwalificatieplichtig", "geboortedatum_vroegst": date(2010, 1, 1),
+                                "geboortedatum_laatst": date(2010, 12, 31)}, CloseReason.SIGNAAL_VERVALLEN),
 ])
 def test_close_reason_table(signal: str, change: dict, reason: CloseReason) -> None:
     assert close_reason(signal, {**STATE, **change}) == reason
