@@ -59,15 +59,14 @@ PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
     ("gezag", "VARCHAR"),
     ("extra", "JSON"),
     # the fields the law needs that were at fault and are empty (comma separated), else NULL: the
-    # signals give such a resident ONVOLLEDIGE_PERSOONSLIJST. Last, so older staging files gain it
-    # with ADD COLUMN and keep the column order the inserts rely on.
+    # signals give such a resident ONVOLLEDIGE_PERSOONSLIJST. Older staging files gain it and the
+    # search columns with ADD COLUMN (at the end: the inserts go BY NAME).
     ("onvolledig", "VARCHAR"),
-    # derived for finding a person (connectors.brp_zoekindex), written by the insert
+    # derived for finding a person (connectors.brp_zoekindex), made by the insert; always last
     *((name, "VARCHAR") for name in brp_zoekindex.COLUMNS),
 )
 PERSON_NAMES = tuple(name for name, _ in PERSON_COLUMNS)
-SEARCH_NAMES = tuple(brp_zoekindex.COLUMNS)
-TYPED_NAMES = PERSON_NAMES[:-len(SEARCH_NAMES)]  # what the typed pass of a reader gives
+TYPED_NAMES = PERSON_NAMES[:-len(brp_zoekindex.COLUMNS)]  # what the typed pass of a reader gives
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS brp_personen (

@@ -81,10 +81,11 @@ def relation(con: duckdb.DuckDBPyConnection) -> str | None:
                          ).fetchone()[0]
     if newest is None:
         return None
-    if present[("brp_personen", False)] and con.execute(
-            "SELECT zoek_naam IS NOT NULL FROM brp_personen WHERE import_id = ? LIMIT 1", [newest]
-    ).fetchone() in ((True,), None):
-        return f"(SELECT * FROM brp_personen WHERE import_id = {int(newest)})"
+    if present[("brp_personen", False)]:  # the delivery's rows have the columns filled, or it has none
+        first = con.execute("SELECT zoek_naam IS NOT NULL FROM brp_personen WHERE import_id = ? LIMIT 1",
+                            [newest]).fetchone()
+        if first is None or first[0]:
+            return f"(SELECT * FROM brp_personen WHERE import_id = {int(newest)})"
     if not (present.get((TEMP_TABLE, True)) and _import_of(con, TEMP_TABLE) == newest):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {TEMP_TABLE} AS "
                     f"SELECT import_id, bsn, {', '.join(SHOWN)}, {columns_sql()} "

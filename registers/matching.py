@@ -104,8 +104,8 @@ def close_reason(signal: str, state: dict[str, object] | None,
     if signal == CONTROLE_GEBOORTEDATUM:
         # a birth date known in part no longer leaves the status open: the BRP now has the day, or
         # every day it allows is past the birthday that mattered (the 5th, the 18th)
-        if state.get("geboortedatum_vroegst") is not None and (
-                state.get("geboortedatum_vroegst") == state.get("geboortedatum_laatst")):
+        vroegst = state.get("geboortedatum_vroegst")
+        if vroegst is not None and vroegst == state.get("geboortedatum_laatst"):
             return CloseReason.BRP_GECORRIGEERD
         if status == StatusCode.RMC_DOELGROEP:
             return CloseReason.ACHTTIEN_GEWORDEN
