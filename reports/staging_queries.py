@@ -334,9 +334,11 @@ def koppeling(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> d
 
 def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFrame:
     """Name, birth date and address of persons in the newest BRP delivery (by BSN); `adres` is the
-    street and house number as a visit needs it (`Kerkstraat 12A-2`)."""
+    street and house number as a visit needs it (`Kerkstraat 12A-2`). `geboortedatum` is the day when
+    the BRP knows it; `geboortedatum_gba` the birth date as delivered (`20080900`: known in part)."""
     wanted = sorted({str(n) for n in numbers if n})
-    columns = ["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "adres", "postcode", "woonplaats"]
+    columns = ["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "geboortedatum_gba", "adres",
+               "postcode", "woonplaats"]
     if not wanted or not has_table(con, "brp_personen"):
         return pd.DataFrame(columns=columns)
     frame = con.execute(
@@ -346,6 +348,7 @@ def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFr
                          nullif(geslachtsnaam, '')) AS naam,
                geslachtsnaam,
                CASE WHEN geboortedatum_precisie = 'dag' THEN geboortedatum_vroegst END AS geboortedatum,
+               geboortedatum AS geboortedatum_gba,
                trim(concat(coalesce(straat, ''), ' ', coalesce(CAST(huisnummer AS VARCHAR), ''),
                            coalesce(huisletter, ''),
                            CASE WHEN coalesce(huisnummertoevoeging, '') <> ''

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from registers.models import Dossier, Persoon, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
 from reports import staging_queries
+from rules.dates import PartialDate
 from rules.vrijstellingen import Vrijstellingsgrond
 from web import afspraken, forms, stukken
 from web.requests import PaginaFout, Verzoek
@@ -67,6 +69,9 @@ def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
         status = staging_queries.school_status(store.con, [number], dt.date.today())
     person = people.iloc[0].to_dict() if len(people) else {}
     person["schoolstatus"] = status.get(number, "")
+    if person.get("geboortedatum_gba"):  # as far as the BRP knows it: `september 2008`, `2008`
+        with suppress(ValueError):
+            person["geboortedatum_tekst"] = PartialDate.parse(person["geboortedatum_gba"]).format_nl()
     return person
 
 

@@ -119,3 +119,28 @@ def test_a_second_halt_for_the_same_young_person_is_refused_in_dutch(clients, we
                          data={**form_tokens(client.get(f"/dossier/{dossier_id}").text), **data})
     assert second.status_code == 400 and "al naar Halt verwezen" in second.text
     assert "Methodische Aanpak Schoolverzuim" in second.text
+
+
+def test_a_birth_date_known_in_part_is_shown_as_far_as_it_is_known(clients, web_settings):
+    """A dossier of a person whose BRP birth date lacks the day shows the month and year
+    (`september 2008`), not "onbekend"."""
+    import duckdb
+
+    from rules.dates import PartialDate
+
+    with duckdb.connect(str(web_settings.staging_path), read_only=True) as con:
+        partial = dict(con.execute(
+            "SELECT bsn, geboortedatum FROM brp_personen_actueel "
+            "WHERE geboortedatum_precisie IN ('maand', 'jaar')"
+        ).fetchall())
+    engine = create_engine(web_settings.register_url)
+    with engine.connect() as connection:
+        dossiers = dict(connection.execute(
+            text("SELECT persoonsnummer, min(id) FROM dossiers GROUP BY 1")).all())
+    engine.dispose()
+    found = sorted((dossiers[bsn], gba) for bsn, gba in partial.items() if bsn in dossiers)
+    assert found, "the staged municipality has a dossier of a person born in a known month or year only"
+    dossier_id, gba = found[0]
+    page = clients["lpa"].get(f"/dossier/{dossier_id}").text
+    shown = re.search(r"<dt>Geboortedatum</dt><dd>([^<]*)</dd>", page)
+    assert shown is not None and shown.group(1) == PartialDate.parse(gba).format_nl() != "onbekend"
