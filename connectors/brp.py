@@ -11,6 +11,7 @@ import functools
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from threading import Event
 
 from connectors.brp_haalcentraal import read_haalcentraal
 from connectors.brp_lo3csv import read_lo3csv
@@ -78,10 +79,14 @@ def import_brp(
         options["mapping"] = load_mapping(mapping)
     sha256 = None
     if fmt in TEXT_CHECKED:  # the encoding check beside the content hash: both read every byte
+        stop = Event()
         with ThreadPoolExecutor(1) as pool:
-            digest = pool.submit(file_sha256, path)
-            options["text"] = check_text(path, encoding)
-            sha256 = digest.result()
+            checked = pool.submit(check_text, path, encoding, stop)
+            sha256 = file_sha256(path)  # hashing releases the GIL: the check runs meanwhile
+            if staging.duplicate_of(KIND, sha256) is None:
+                options["text"] = checked.result()
+            else:  # the same content again: import_file says so, the check would be read for nothing
+                stop.set()
     return staging.import_file(
         KIND, path, functools.partial(READERS[fmt], **options), force=force, population=count_residents,
         summarize=change_summary(staging.gemeenten), sha256=sha256,

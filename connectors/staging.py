@@ -356,17 +356,10 @@ class Staging:
             raise RefusedFile(path, None, None, LEEG_BESTAND)
         sha256 = sha256 or file_sha256(path)
         con = self.con
-        earlier = con.execute(
-            "SELECT import_id FROM imports WHERE kind = ? AND sha256 = ? AND status = 'loaded' "
-            "AND (CAST(? AS VARCHAR) IS NULL OR delivery = ?) ORDER BY import_id LIMIT 1",
-            [kind, sha256, delivery, delivery],
-        ).fetchone()
+        earlier = self.duplicate_of(kind, sha256, delivery)
         if earlier:
-            return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0])
-        purged = self._purged_import(kind, sha256, delivery)
-        if purged:  # an old delivery again: loading it would make it the newest of its kind
-            return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=purged[0],
-                                details={"purged_on": purged[1]})
+            return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0],
+                                details={"purged_on": earlier[1]} if earlier[1] else {})
 
         # a reader may switch the order guarantee or an optimizer for one statement
         # (connectors/typed_rows.py); a refused import cannot switch them back inside its aborted
@@ -495,6 +488,20 @@ class Staging:
             "SELECT max(import_id) FROM imports WHERE kind = ? AND status = 'loaded'", [kind]
         ).fetchone()
         return row[0] if row else None
+
+    def duplicate_of(self, kind: str, sha256: str,
+                     delivery: str | None = None) -> tuple[int, date | None] | None:
+        """(import_id, purged_on) of the delivery with this content that `import_file` would call this
+        one a duplicate of: loaded before (purged_on None), or loaded and purged since (an old
+        delivery again: loading it would make it the newest of its kind). None: new content."""
+        earlier = self.con.execute(
+            "SELECT import_id FROM imports WHERE kind = ? AND sha256 = ? AND status = 'loaded' "
+            "AND (CAST(? AS VARCHAR) IS NULL OR delivery = ?) ORDER BY import_id LIMIT 1",
+            [kind, sha256, delivery, delivery],
+        ).fetchone()
+        if earlier:
+            return earlier[0], None
+        return self._purged_import(kind, sha256, delivery)
 
     def _purged_import(self, kind: str, sha256: str, delivery: str | None) -> tuple[int, date] | None:
         if not self.has_relation("purged_imports"):  # a store opened read-only before the table existed

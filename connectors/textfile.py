@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from threading import Event
 
 from connectors.errors import UTF16, RefusedFile
 
@@ -54,11 +55,16 @@ def _line_of(path: Path, offset: int) -> int:
     return line
 
 
-def check_text(path: Path, declared: str | None = None) -> TextInfo:
+class CheckStopped(Exception):
+    """`check_text` was told to stop: its answer is no longer wanted (the file is a duplicate)."""
+
+
+def check_text(path: Path, declared: str | None = None, stop: Event | None = None) -> TextInfo:
     """Decide the encoding of `path` or raise `RefusedFile` naming the line of the first bad byte.
 
     `declared` ('utf-8' or 'cp1252', e.g. from `--encoding`) is checked, not trusted: a file
-    declared UTF-8 that is not is refused.
+    declared UTF-8 that is not is refused. `stop`: when set (by another thread), the check raises
+    `CheckStopped` at the next block.
     """
     if declared is not None:
         declared = declared.lower().replace("_", "-")
@@ -85,6 +91,8 @@ def check_text(path: Path, declared: str | None = None) -> TextInfo:
     has_blank = has_soh = False
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
+            if stop is not None and stop.is_set():
+                raise CheckStopped(str(path))
             nul = block.find(b"\x00")
             if nul >= 0:
                 raise RefusedFile(path, _line_of(path, offset + nul), None,

@@ -62,15 +62,27 @@ vrij AS (
 ),
 
 -- Every resident with the status of the peildatum (the lpw_ macros of rules.sql, the same dated
--- parameters as the Python), the start of leerplicht and of the RMC doelgroep.
-basis AS MATERIALIZED (
+-- parameters as the Python), the start of leerplicht and of the RMC doelgroep. The macros depend on
+-- the dates alone, so they are evaluated once per distinct birth date and diploma dates (a national
+-- run: some ten thousand, not millions) and joined back.
+per_persoon AS (
     SELECT i.*, coalesce(x.geldig, false) AS geldig, x.na_einde, x.sk, x.pro,
-           coalesce(x.in_startset, false) AS in_startset, x.startset_einde,
-           CASE WHEN i.vroegst = i.laatst THEN lpw_status(i.vroegst, {peildatum}, x.sk, x.pro)
-                ELSE lpw_status_zeker(i.vroegst, i.laatst, {peildatum}, x.sk, x.pro) END AS status,
-           lpw_leerplicht_start(i.vroegst) AS lp_start,
-           lpw_rmc_start_op(i.vroegst, {peildatum}, x.sk, NULL, x.pro) AS rmc_start
+           coalesce(x.in_startset, false) AS in_startset, x.startset_einde
     FROM ingezetenen i LEFT JOIN inschr x ON x.sleutel = i.bsn
+),
+per_datum AS (
+    SELECT vroegst, laatst, sk, pro,
+           CASE WHEN vroegst = laatst THEN lpw_status(vroegst, {peildatum}, sk, pro)
+                ELSE lpw_status_zeker(vroegst, laatst, {peildatum}, sk, pro) END AS status,
+           lpw_leerplicht_start(vroegst) AS lp_start,
+           lpw_rmc_start_op(vroegst, {peildatum}, sk, NULL, pro) AS rmc_start
+    FROM (SELECT DISTINCT vroegst, laatst, sk, pro FROM per_persoon)
+),
+basis AS MATERIALIZED (
+    SELECT p.*, d.status, d.lp_start, d.rmc_start
+    FROM per_persoon p LEFT JOIN per_datum d
+      ON d.vroegst IS NOT DISTINCT FROM p.vroegst AND d.laatst IS NOT DISTINCT FROM p.laatst
+     AND d.sk IS NOT DISTINCT FROM p.sk AND d.pro IS NOT DISTINCT FROM p.pro
 ),
 -- Covered by a vrijstelling on the peildatum: its ground covers the status (the pairs of ground and
 -- status rules.vrijstellingen.telt_tegen allows on the peildatum) and fitted the person on its
@@ -125,9 +137,9 @@ thuis AS (
 -- Enrolled, with a served gemeente as woongemeente, but no resident of that number.
 onbekend AS (
     SELECT persoonsnummer, min(gemeentecode) AS gemeentecode, min(datum_inschrijving) AS sinds
-    FROM duo
+    FROM duo ANTI JOIN ingezetenen i ON i.bsn = duo.sleutel
     WHERE datum_inschrijving <= {peildatum}
       AND (datum_uitschrijving IS NULL OR {peildatum} <= datum_uitschrijving)
-      AND gemeentecode IN ({served}) AND sleutel NOT IN (SELECT bsn FROM ingezetenen)
+      AND gemeentecode IN ({served})
     GROUP BY persoonsnummer
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from threading import Event
 
 import pytest
 
@@ -53,3 +54,13 @@ def test_plain_ascii_blocks_do_not_hide_a_broken_or_a_split_character(tmp_path: 
     assert refused.value.line == 2
     with pytest.raises(RefusedFile, match="ongeldige UTF-8"):
         check_text(_write(tmp_path, b"a;b\nabcdefgh;\xc3"), "utf-8")
+
+
+def test_a_check_told_to_stop_stops_before_its_next_block(tmp_path: Path) -> None:
+    """A BRP file whose hash shows a duplicate needs no encoding check: the other thread stops it."""
+    stop = Event()
+    path = _write(tmp_path, b"a;b\n1;2\n")
+    assert check_text(path, stop=stop).lines == 2
+    stop.set()
+    with pytest.raises(textfile.CheckStopped):
+        check_text(path, stop=stop)
