@@ -72,8 +72,7 @@ per_persoon AS (
 ),
 per_datum AS (
     SELECT vroegst, laatst, sk, pro,
-           CASE WHEN vroegst = laatst THEN lpw_status(vroegst, {peildatum}, sk, pro)
-                ELSE lpw_status_zeker(vroegst, laatst, {peildatum}, sk, pro) END AS status,
+           lpw_status_zeker(vroegst, laatst, {peildatum}, sk, pro) AS status,
            lpw_leerplicht_start(vroegst) AS lp_start,
            lpw_rmc_start_op(vroegst, {peildatum}, sk, NULL, pro) AS rmc_start
     FROM (SELECT DISTINCT vroegst, laatst, sk, pro FROM per_persoon)
