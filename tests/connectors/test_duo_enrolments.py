@@ -129,6 +129,27 @@ def test_p_leveringen_apply_in_order_and_quarantine_impossible_mutations(st: Sta
     assert state(st, c.import_id)[("999990019", "13CD", "1")]["datum_uitschrijving"] is None
 
 
+def _summary_from_states(st: Staging, import_id: int) -> dict[str, int]:
+    """The change summary an import should give, from the whole state before and after it."""
+    same = [c for c in STATE_COLUMNS if c not in ("persoonsnummer", "brin", "volgnummer")]
+    before, after = state(st, import_id - 1), state(st, import_id)
+    return {"added": len(after.keys() - before.keys()), "removed": len(before.keys() - after.keys()),
+            "changed": sum(1 for k in after.keys() & before.keys()
+                           if [after[k][c] for c in same] != [before[k][c] for c in same]),
+            "enrolments": len(after)}
+
+
+def test_a_p_levering_summary_is_what_the_states_before_and_after_it_differ_in(st: Staging) -> None:
+    """The summary reads only the import's own last mutation of each enrolment; the states say the same
+    (P2 adds and removes one enrolment in the same file, and changes one twice)."""
+    load_c(st, C_FILE)
+    for path in (P1_FILE, P2_FILE):
+        result = load_p(st, path)
+        summary = {k: v for k, v in result.summary.items() if k != "mutations"}
+        assert summary == _summary_from_states(st, result.import_id)
+    assert result.summary["changed"] + result.summary["added"] + result.summary["removed"] > 0
+
+
 def test_a_new_c_levering_is_the_new_base(st: Staging, tmp_path: Path) -> None:
     c1 = load_c(st, C_FILE)
     p1 = load_p(st, P1_FILE)
