@@ -127,6 +127,50 @@ def test_absoluut_verzuim_longer_than_four_weeks_makes_a_thuiszitter(staging) ->
                                                       THUISZITTER: date(2026, 10, 1)}
 
 
+def _lrv(con: duckdb.DuckDBPyConnection, begin: str, einde: str | None = None) -> None:
+    """A melding of langdurig relatief verzuim by the school, registered on its first day."""
+    from connectors.verzuim_xml import ensure_tables as ensure_verzuim
+
+    ensure_verzuim(con)
+    con.execute("INSERT INTO imports (import_id, kind, file_name, sha256, status, peildatum, started_at) "
+                "VALUES (4, 'verzuim', 'v', 'h4', 'loaded', DATE '2026-09-01', now())")
+    con.execute("""INSERT INTO verzuimmeldingen (import_id, line, meldingsnummer, meldingsdatum,
+                       persoonsnummer, soort_verzuim, begindatum, einddatum)
+                   VALUES (4, 2, 'M1', ?, ?, 'LRV', ?, ?)""",
+                [begin, BSN, begin, einde])
+
+
+@pytest.mark.parametrize(("enrolled_until", "lrv", "lrv_einde", "peildatum", "expected"), [
+    # enrolled, LRV for more than four weeks: a thuiszitter since the LRV began
+    (None, "2026-09-01", None, PEIL, {THUISZITTER: date(2026, 9, 1)}),
+    (None, "2026-09-23", None, PEIL, {}),                                  # 27 days: not yet
+    (None, "2026-09-01", "2026-10-19", PEIL, {}),                          # the LRV ended
+    # absoluut verzuim for 19 days and an LRV before it: a thuiszitter since the LRV
+    ("2026-09-30", "2026-09-01", None, PEIL, {ABSOLUUT_VERZUIM: date(2026, 10, 1),
+                                              THUISZITTER: date(2026, 9, 1)}),
+    # absoluut verzuim for 40 days and a later LRV: since the absoluut verzuim began
+    ("2026-09-30", "2026-10-05", None, date(2026, 11, 10), {ABSOLUUT_VERZUIM: date(2026, 10, 1),
+                                                           THUISZITTER: date(2026, 10, 1)}),
+    # absoluut verzuim for 40 days, the LRV under four weeks: the absoluut verzuim decides
+    ("2026-09-30", "2026-10-20", None, date(2026, 11, 10), {ABSOLUUT_VERZUIM: date(2026, 10, 1),
+                                                           THUISZITTER: date(2026, 10, 1)}),
+])
+def test_a_thuiszitter_by_lrv_melding_or_long_absoluut_verzuim_since_the_earlier(
+        staging, enrolled_until: str | None, lrv: str, lrv_einde: str | None, peildatum: date,
+        expected: dict) -> None:
+    _person(staging, "2014-05-10")
+    _enrolment(staging, "2022-08-20", enrolled_until)
+    _lrv(staging, lrv, lrv_einde)
+    assert _signals(staging, peildatum) == expected
+
+
+def test_an_lrv_melding_of_someone_who_does_not_live_here_makes_no_thuiszitter(staging) -> None:
+    _person(staging, "2014-05-10", gemeente="0344")
+    _enrolment(staging, "2022-08-20", None, gemeente="0344")
+    _lrv(staging, "2026-09-01")
+    assert _signals(staging) == {}
+
+
 def test_enrolment_valid_on_the_peildatum_means_no_signal(staging) -> None:
     _person(staging, "2014-05-10")
     _enrolment(staging, "2022-08-20", PEIL.isoformat())  # the last day enrolled is the peildatum
