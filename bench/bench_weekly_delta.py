@@ -84,11 +84,11 @@ def main() -> None:
                   f"BRP {run['brp']}, DUO rows {run['read']:,}, signals {run['signals']:,}  ({stages})", flush=True)
         ratios.append(second["wall"] / first["wall"])
         cpu_ratios.append(second["cpu"] / first["cpu"])
-        print(f"second / first run: {ratios[-1]:.2f} (cpu {cpu_ratios[-1]:.2f})", flush=True)
+        print(f"second / first run: {ratios[-1]:.3f} (cpu {cpu_ratios[-1]:.3f})", flush=True)
     ratio = statistics.median(ratios)
     verdict = "meets" if ratio <= TARGET else "misses"
-    print(f"median of {args.repeat} rounds, second / first run: {ratio:.2f} "
-          f"(cpu {statistics.median(cpu_ratios):.2f}), target <= {TARGET}: {verdict}")
+    print(f"median of {args.repeat} rounds, second / first run: {ratio:.3f} "
+          f"(cpu {statistics.median(cpu_ratios):.3f}), target <= {TARGET}: {verdict}")
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     shutil.rmtree(args.dir, ignore_errors=True)
 
