@@ -256,5 +256,7 @@ def signals_as_list(con: duckdb.DuckDBPyConnection, peildatum: date, gemeenten: 
                     types: Iterable[str] | None = None) -> list[SignalRow]:
     """The signals as objects (for the CLI and the case sync of a municipality; not for a national run)."""
     wanted = {signal_code(t) for t in types or ()}
-    rows = compute_signals(con, peildatum, gemeenten).fetchall()
+    install_macros(con)
+    # executed, not made a relation first: DuckDB would plan the query twice (0.07 s on a national run)
+    rows = con.execute(signals_query(con, peildatum, tuple(gemeenten))).fetchall()
     return [SignalRow(*row) for row in rows if not wanted or row[0] in wanted]
