@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from inbeeld.acting_user import by_option
 from inbeeld.fouten import Afgebroken, in_dutch
 
 #: Every command: name → (module:attribute, the one-line help `inbeeld --help` shows).
@@ -142,13 +143,11 @@ class LazyGroup(click.Group):
 @click.option("--db-url", default=None, help="Register database URL. Env: INBEELD_DB_URL.")
 @click.option("--gemeenten", default=None,
               help="Municipality codes served, comma separated. Env: INBEELD_GEMEENTEN.")
-@click.option("--by", "gebruiker", default=None, metavar="LOGIN",
-              help="The named user acting (actions and readings are recorded under it). "
-                   "Env: INBEELD_GEBRUIKER.")
+@by_option("acting (actions and readings are recorded under it)", everywhere=True)
 @click.version_option(package_name="inbeeld")
 @click.pass_context
 def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten: str | None,
-         gebruiker: str | None) -> None:
+         by: str | None) -> None:
     """InBeeld: leerplicht and RMC administration for Dutch municipalities.
 
     Loads the weekly BRP and DUO deliveries, applies the Leerplichtwet on a peildatum, finds
@@ -160,7 +159,7 @@ def main(ctx: click.Context, data_dir: str | None, db_url: str | None, gemeenten
 
     keep_files_private()
 
-    given = {"data_dir": data_dir, "db_url": db_url, "gemeenten": gemeenten, "gebruiker": gebruiker}
+    given = {"data_dir": data_dir, "db_url": db_url, "gemeenten": gemeenten, "gebruiker": by}
     try:
         ctx.obj = load_settings(**given)
         use_settings(ctx.obj)  # the gemeente's local policy ([beleid]) for every rule of this command

@@ -7,7 +7,6 @@ Thin wrappers: open the register database and the staging file of the settings i
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import duckdb
 from sqlalchemy import select
 
 from connectors.errors import StagingLocked
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
@@ -120,13 +120,14 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
 @click.option("--datum", type=DATUM, default=None, help="The letter's date (default today).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the drafts (default: DATA_DIR/letters/concept).")
+@by_option("who drafts it")
 @click.pass_context
 def draft_command(ctx: click.Context, dossier_id: int, reden_id: int | None, soort: str | None,
-                  datum: date | None, out: Path | None) -> None:
+                  datum: date | None, out: Path | None, by: str | None) -> None:
     """A single letter on dossier DOSSIER_ID: one .docx per addressee, every field filled as the letter
     run fills it, to edit in Word. Nothing is recorded until `inbeeld letters store FILE`; a draft
     never stored is removed by the letter run after [letters] concept_dagen days."""
-    settings: Settings = ctx.obj
+    settings = act_as(ctx, by)
     if not settings.staging_path.is_file():
         raise click.ClickException(f"er is nog niets ingelezen ({settings.staging_path} bestaat niet): "
                                    "lees eerst een BRP-levering in met `inbeeld import brp BESTAND`")
@@ -148,15 +149,12 @@ def draft_command(ctx: click.Context, dossier_id: int, reden_id: int | None, soo
 
 @letters_group.command("store")
 @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--by", default=None, metavar="LOGIN",
-              help="The named user who sends it (default: inbeeld --by / INBEELD_GEBRUIKER).")
+@by_option("who sends it")
 @click.pass_context
 def store_command(ctx: click.Context, path: Path, by: str | None) -> None:
     """Store an (edited) draft: in the letter log, as a step on its reason with the .docx attached,
     its file under letters/enkel/; the draft leaves letters/concept/."""
-    settings: Settings = ctx.obj
-    if by:
-        settings = replace(settings, gebruiker=by.strip().lower())
+    settings = act_as(ctx, by)
     sessions = _sessions(settings)
     try:
         letter = store(sessions, path, settings.data_dir / "letters", settings.data_dir)

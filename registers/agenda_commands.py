@@ -6,11 +6,11 @@ refused (a slot taken, outside the hours, in the past): the message says why, ex
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time
 
 import click
 
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings
 from registers import agenda as agenda_register
@@ -40,11 +40,6 @@ class Tijdstip(click.ParamType):
 
 
 TIJDSTIP = Tijdstip()
-
-
-def _act_as(ctx: click.Context, login: str | None) -> None:
-    if login:
-        ctx.obj = replace(ctx.obj, gebruiker=login.strip().lower())
 
 
 def _agenda(ctx: click.Context, session, medewerker: str) -> agenda_register.Agenda:
@@ -117,13 +112,12 @@ def agenda_list(ctx: click.Context, medewerker: str | None, van: date | None, to
 @click.option("--persoon", "persoonsnummer", required=True, help="The young person's persoonsnummer.")
 @click.option("--case", "case_id", type=int, default=None, help="The case the appointment belongs to.")
 @click.option("--notitie", default=None, help="A note.")
-@click.option("--by", default=None, metavar="LOGIN",
-              help="The named user who plans (default: inbeeld --by / INBEELD_GEBRUIKER).")
+@by_option("who plans")
 @click.pass_context
 def agenda_plan(ctx: click.Context, medewerker: str, start: datetime, persoonsnummer: str,
                 case_id: int | None, notitie: str | None, by: str | None) -> None:
     """Book START (`2026-09-21 10:00`) in the agenda of MEDEWERKER for a young person."""
-    _act_as(ctx, by)
+    act_as(ctx, by)
     with register_session(ctx) as session:
         agenda_ = _agenda(ctx, session, medewerker)
         afspraak = agenda_register.plan(session, agenda_, start, persoonsnummer.strip(), case_id=case_id,
@@ -135,13 +129,12 @@ def agenda_plan(ctx: click.Context, medewerker: str, start: datetime, persoonsnu
 @click.argument("afspraak_id", type=int)
 @click.argument("start", type=TIJDSTIP)
 @click.option("--medewerker", default=None, help="Move it to this agenda (default: the same).")
-@click.option("--by", default=None, metavar="LOGIN",
-              help="The named user who rebooks (default: inbeeld --by / INBEELD_GEBRUIKER).")
+@by_option("who rebooks")
 @click.pass_context
 def agenda_rebook(ctx: click.Context, afspraak_id: int, start: datetime, medewerker: str | None,
                   by: str | None) -> None:
     """Move appointment AFSPRAAK_ID to START; its old slot is free again."""
-    _act_as(ctx, by)
+    act_as(ctx, by)
     with register_session(ctx) as session:
         current = agenda_register.get_afspraak(session, afspraak_id)
         agenda_ = _agenda(ctx, session, medewerker or current.medewerker)
@@ -152,12 +145,11 @@ def agenda_rebook(ctx: click.Context, afspraak_id: int, start: datetime, medewer
 @agenda.command("cancel")
 @click.argument("afspraak_id", type=int)
 @click.option("--reden", default=None, help="Why (kept with the appointment).")
-@click.option("--by", default=None, metavar="LOGIN",
-              help="The named user who cancels (default: inbeeld --by / INBEELD_GEBRUIKER).")
+@by_option("who cancels")
 @click.pass_context
 def agenda_cancel(ctx: click.Context, afspraak_id: int, reden: str | None, by: str | None) -> None:
     """Cancel appointment AFSPRAAK_ID; its slot is free again."""
-    _act_as(ctx, by)
+    act_as(ctx, by)
     with register_session(ctx) as session:
         afspraak = agenda_register.cancel(session, afspraak_id, reden=reden)
         click.echo(f"Afspraak {afspraak.id} geannuleerd ({format_nl(afspraak.start.date())} "

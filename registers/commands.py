@@ -10,7 +10,6 @@ A refusal (`registers.errors.Refused`) rolls back and exits with status 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import click
 from sqlalchemy.orm import Session
 
 from connectors.gemeenten import gemeente_label
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings, SettingsError
@@ -69,13 +69,6 @@ class _CodeOrWord(click.Choice):
 SIGNAL_CHOICE = click.Choice([*SIGNALS, *SIGNAL_ALIASES], case_sensitive=False)
 # A dossier's reasons: the signals and the verzuimmeldingen.
 REASON_CHOICE = click.Choice([*SIGNALS, VERZUIMMELDING, *SIGNAL_ALIASES], case_sensitive=False)
-
-
-
-def _act_as(ctx: click.Context, login: str | None) -> None:
-    """A command's own `--by LOGIN` names the acting user for this command (checked when it opens)."""
-    if login:
-        ctx.obj = replace(ctx.obj, gebruiker=login.strip().lower())
 
 
 # --- cases (dossiers) ------------------------------------------------------------------------------
@@ -192,8 +185,7 @@ def describe_dossier(dossier: Dossier, next_action: tuple[str, date | None] | No
 @click.option("--reden", "reason_id", type=int, default=None,
               help="The reason (its number in `cases show`) the step is about; default the leading one.")
 @click.option("--date", "on", type=DATUM, default=None, help="Date of the action (default today).")
-@click.option("--by", default=None, metavar="LOGIN",
-              help="The named user who did it (default: inbeeld --by / INBEELD_GEBRUIKER).")
+@by_option("who did it")
 @click.option("--note", "--verslag", "note", default=None, help="Verslag (gespreksverslag) or note.")
 @click.option("--bijlage", "attachments", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -212,7 +204,7 @@ def cases_act(ctx: click.Context, dossier_id: int, action: str, reason_id: int |
     doorverwijzing, overleg, onderzoek, beoordeeld, note or close. Close without --reden closes the
     whole dossier; with --reden only that reason (the dossier closes with its last reason). Halt and
     proces-verbaal are refused where the law does not allow them (docs/law.md), naming the article."""
-    _act_as(ctx, by)
+    act_as(ctx, by)
     files = [(path.name, path.read_bytes()) for path in attachments]
     with register_session(ctx) as session:
         entry = dossier_register.record_action(
@@ -242,9 +234,11 @@ def cases_bijlage(ctx: click.Context, bijlage_id: int, out: Path) -> None:
 @cases.command("assign")
 @click.argument("dossier_id", type=int)
 @click.argument("name")
+@by_option("who assigns it")
 @click.pass_context
-def cases_assign(ctx: click.Context, dossier_id: int, name: str) -> None:
+def cases_assign(ctx: click.Context, dossier_id: int, name: str, by: str | None) -> None:
     """Assign a dossier to a leerplichtambtenaar or RMC counsellor ('-' to unassign)."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         dossier = dossier_register.assign(session, dossier_id, None if name == "-" else name)
         click.echo(f"Dossier {dossier.id}: toegewezen aan {dossier.assigned_to or '-'}")
@@ -253,9 +247,11 @@ def cases_assign(ctx: click.Context, dossier_id: int, name: str) -> None:
 @cases.command("hold")
 @click.argument("dossier_id", type=int)
 @click.option("--release", is_flag=True, help="Lift the legal hold.")
+@by_option("who puts or lifts it")
 @click.pass_context
-def cases_hold(ctx: click.Context, dossier_id: int, release: bool) -> None:
+def cases_hold(ctx: click.Context, dossier_id: int, release: bool, by: str | None) -> None:
     """Put a legal hold on a dossier (kept past its retention period), or lift it with --release."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         dossier = dossier_register.set_legal_hold(session, dossier_id, not release)
         click.echo(f"Dossier {dossier.id}: legal hold {'aan' if dossier.legal_hold else 'uit'}")
@@ -289,13 +285,14 @@ def vrijstelling() -> None:
                    "(LPW_5_C, art. 9).")
 @click.option("--nooit-geschikt", is_flag=True, help="LPW_5_A: will never be fit (no yearly renewal).")
 @click.option("--toelichting", default=None)
+@by_option("who registers it")
 @click.pass_context
 def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begindatum: date,
                      einddatum: date | None, verklaring_datum: date | None, nooit_geschikt: bool,
-                     toelichting: str | None) -> None:
+                     toelichting: str | None, by: str | None) -> None:
     """Register a vrijstelling for PERSOONSNUMMER; refused when the law does not allow the ground for
     the person on the begindatum (birth date from the staged BRP delivery)."""
-    settings: Settings = ctx.obj
+    settings = act_as(ctx, by)
     with register_session(ctx) as session:
         entry = vrijstelling_register.add_vrijstelling(
             session, persoonsnummer, grond, begindatum, einddatum=einddatum,
@@ -311,9 +308,11 @@ def vrijstelling_add(ctx: click.Context, persoonsnummer: str, grond: str, begind
 @vrijstelling.command("end")
 @click.argument("vrijstelling_id", type=int)
 @click.option("--eind", "einddatum", type=DATUM, required=True)
+@by_option("who ends it")
 @click.pass_context
-def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date) -> None:
+def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date, by: str | None) -> None:
     """Give vrijstelling ID its einddatum."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         entry = vrijstelling_register.end_vrijstelling(session, vrijstelling_id, einddatum)
         click.echo(f"Vrijstelling {entry.id}: eindigt op {format_nl(entry.einddatum)}")
@@ -395,9 +394,7 @@ def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt:
 @click.option("--toelichting", type=_choices(ToelichtingAfsluiting), default=None,
               help="Toelichting afsluiting (with afgesloten).")
 @click.option("--date", "on", type=DATUM, default=None, help="Date of the status (default today).")
-@click.option("--by", default=None, metavar="LOGIN",
-              help="The named user handling it, the school's contact "
-                   "(default: inbeeld --by / INBEELD_GEBRUIKER).")
+@by_option("handling it, the school's contact")
 @click.option("--functie", default=None, help="Contact's function.")
 @click.option("--telefoon", default=None, help="Contact's phone number.")
 @click.option("--email", default=None, help="Contact's e-mail address.")
@@ -406,7 +403,7 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
                    toelichting: str | None, on: date | None, by: str | None, functie: str | None,
                    telefoon: str | None, email: str | None) -> None:
     """Set the gemeente's status of verzuimmelding MELDINGSNUMMER, as DUO allows it."""
-    _act_as(ctx, by)
+    act_as(ctx, by)
     with register_session(ctx) as session:
         contact = None
         if by or functie or telefoon or email:

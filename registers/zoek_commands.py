@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 
 import click
 import duckdb
@@ -21,6 +20,7 @@ from connectors import brp_zoekindex
 from connectors.errors import StagingLocked
 from connectors.gemeenten import gemeente_label
 from connectors.staging import Staging
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.output import emit, output_options, printable
 from inbeeld.settings import Settings
 from registers.codes import REASON_LABELS, CaseStatus, LetterKind, Rol
@@ -31,8 +31,6 @@ from registers.zoeken import Persoonskaart, persoonskaart, zoek
 from rules.dates import format_nl
 
 COLUMNS = ("persoonsnummer", "naam", "geboortedatum", "adres", "gemeente", "dossiers", "gevonden_op")
-BY = click.option("--by", default=None, metavar="LOGIN",
-                  help="The named user reading (default: inbeeld --by / INBEELD_GEBRUIKER).")
 
 
 @contextmanager
@@ -61,14 +59,9 @@ def _scope(ctx: click.Context, session: Session) -> tuple[str, ...] | None:
     return None
 
 
-def _act_as(ctx: click.Context, login: str | None) -> None:
-    if login:
-        ctx.obj = replace(ctx.obj, gebruiker=login.strip().lower())
-
-
 @click.command("zoek")
 @click.argument("tekst", nargs=-1, required=True)
-@BY
+@by_option("reading")
 @output_options
 @click.pass_context
 def zoek_command(ctx: click.Context, tekst: tuple[str, ...], by: str | None, fmt: str) -> None:
@@ -78,7 +71,7 @@ def zoek_command(ctx: click.Context, tekst: tuple[str, ...], by: str | None, fmt
     do not matter): `inbeeld zoek de vries`, `inbeeld zoek "1234 AB 12"`, `inbeeld zoek LP-…`.
     At most 50 persons; each person shown is written to the audit trail.
     """
-    _act_as(ctx, by)
+    act_as(ctx, by)
     settings: Settings = ctx.obj
     with _staging(settings) as con, register_session(ctx) as session:
         scope = _scope(ctx, session)
@@ -101,13 +94,13 @@ def persoon() -> None:
 
 @persoon.command("show")
 @click.argument("nummer")
-@BY
+@by_option("reading")
 @click.pass_context
 def persoon_show(ctx: click.Context, nummer: str, by: str | None) -> None:
     """Show what InBeeld knows of the person with BSN or onderwijsnummer NUMMER: name, birth date,
     address, parents and gezag (BRP), school history (DUO), dossiers, letters, verzuimmeldingen and
     vrijstellingen (registers). The reading is written to the audit trail."""
-    _act_as(ctx, by)
+    act_as(ctx, by)
     settings: Settings = ctx.obj
     with _staging(settings) as con, register_session(ctx) as session:
         scope = _scope(ctx, session)

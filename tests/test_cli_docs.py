@@ -35,3 +35,15 @@ def test_command_has_help(path: str, command: click.Command) -> None:
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
     assert (command.help or "").strip(), f"{path} has no help text"
+
+
+BY = [(path, option) for path, command in COMMANDS for option in command.params if "--by" in option.opts]
+
+
+@pytest.mark.parametrize("path,option", BY, ids=[p for p, _ in BY])
+def test_every_by_is_the_one_declaration(path: str, option: click.Parameter) -> None:
+    """`--by LOGIN` is declared once (inbeeld.acting_user.by_option): each reads the same."""
+    assert option.name == "by" and option.metavar == "LOGIN" and option.default is None
+    assert option.help.startswith("The named user ")
+    ends = "Env: INBEELD_GEBRUIKER." if path == "inbeeld" else "(default: inbeeld --by / INBEELD_GEBRUIKER)."
+    assert option.help.endswith(ends), option.help

@@ -36,7 +36,7 @@ from registers.codes import (
     VerzuimSoort,
 )
 from registers.db import open_registers
-from registers.models import Afspraak, Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
+from registers.models import Afspraak, AuditEntry, Case, CaseAction, Letter, Verzuimmelding, Vrijstelling
 from rules.vrijstellingen import Vrijstellingsgrond
 from tests.letters.letter_people import (
     DORPSWEG,
@@ -801,9 +801,18 @@ def test_command_line_draft_and_store(world: World, tmp_path: Path) -> None:
     assert listed.exit_code == 0, listed.output
     assert [row["soort"] for row in json.loads(listed.output)] == ["doorstroompunt"]
     assert not path.exists()  # the stored draft left concept/
-    default = runner.invoke(main, ["letters", "draft", str(daan)], env=env)  # the leading reason's letter
-    assert default.exit_code == 0
+    url = env["INBEELD_DB_URL"]
+    add_tester(data_dir, url, login="jjansen", rol="lpa")
+    nobody = runner.invoke(main, ["letters", "draft", str(daan), "--by", "niemand"], env=env)
+    assert nobody.exit_code == 1 and "concept" not in nobody.output  # an unknown --by drafts nothing
+    # the leading reason's letter, drafted by the user its own --by names (the global one is tester)
+    default = runner.invoke(main, ["letters", "draft", str(daan), "--by", "JJansen"], env=env)
+    assert default.exit_code == 0, default.output
     assert f"(doorstroompunt, aanleiding {world.cases['daan_vsv']})" in default.output
+    with world.sessions() as session:
+        drafted_by = session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "letter.drafted")
+                                     .order_by(AuditEntry.id)).all()
+    assert drafted_by == ["tester", "jjansen"]
     sanne = _dossier(world, world.cases["sanne"])
     wrong = runner.invoke(main, ["letters", "draft", str(sanne), "--template", "uitnodiging_verzuimgesprek"],
                           env=env)

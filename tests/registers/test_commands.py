@@ -128,6 +128,34 @@ def test_vrijstelling_add_end_list_and_refusals(run) -> None:
     assert json.loads(run("vrijstelling", "list", "--format", "json").output)[0]["einddatum"] == "2027-07-31"
 
 
+@pytest.mark.parametrize("args", [
+    ["cases", "assign", "{id}", "jjansen"],
+    ["cases", "hold", "{id}"],
+    ["vrijstelling", "add", BSNS[1], "--grond", "LPW_5_B", "--begin", "2026-09-01"],
+    ["vrijstelling", "end", "{vrijstelling}", "--eind", "2027-07-31"],
+])
+def test_a_commands_own_by_names_who_acts(run, case_id: int, engine, db_url: str, tmp_path: Path,
+                                          args: list[str]) -> None:
+    """As `cases act`: the command's `--by` (any case, spaces around) over the global one; an unknown
+    login is refused and changes nothing."""
+    add_tester(tmp_path / "data", db_url, login="jjansen", rol="lpa")
+    assert run("vrijstelling", "add", BSNS[2], "--grond", "LPW_5_A", "--begin", "2026-09-01").exit_code == 0
+    vrijstelling = json.loads(run("vrijstelling", "list", "--format", "json").output)[0]["id"]
+    args = [a.format(id=case_id, vrijstelling=vrijstelling) for a in args]
+    with engine.connect() as connection:
+        before = connection.scalar(text("SELECT max(id) FROM audit_log"))
+
+    refused = run(*args, "--by", "niemand")
+    assert refused.exit_code == 1, refused.output
+    done = run(*args, "--by", " JJansen ")
+    assert done.exit_code == 0, done.output
+
+    with engine.connect() as connection:
+        actors = connection.execute(text("SELECT DISTINCT actor FROM audit_log WHERE id > :before"),
+                                    {"before": before}).scalars().all()
+    assert actors == ["jjansen"]
+
+
 def test_vrijstelling_import_reports_quarantined_rows(run, tmp_path: Path) -> None:
     path = tmp_path / "vrijstellingen.csv"
     path.write_text("PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM\n"
