@@ -22,7 +22,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+from letters.render import TEMPLATE_DIR  # where the letters are read from is where they are built
+
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 GREY = RGBColor(0x59, 0x59, 0x59)
 

@@ -35,6 +35,8 @@ from markupsafe import Markup, escape
 
 from letters.docx_package import Part, build_zip, read_parts
 
+#: The shipped templates (`letters.build_templates` writes them here); an office's own folder is
+#: `[letters] template_dir`.
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
