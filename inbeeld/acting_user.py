@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-if TYPE_CHECKING:
-    from inbeeld.settings import Settings
+from inbeeld.settings import Settings, login_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,5 +32,5 @@ def act_as(ctx: click.Context, by: str | None) -> Settings:
     """The command's own `--by` names the acting user for this command, else the global one stays
     (checked when the register opens). Sets `ctx.obj` and returns those settings."""
     if by:
-        ctx.obj = replace(ctx.obj, gebruiker=by.strip().lower())
+        ctx.obj = replace(ctx.obj, gebruiker=login_key(by))
     return ctx.obj

@@ -36,6 +36,13 @@ def keep_files_private() -> None:
     os.umask(PRIVATE_UMASK)
 
 
+def login_key(text: str) -> str:
+    """A login as the user register keys it: trimmed and lower-cased, so " JJansen " typed at the
+    command line, in INBEELD_GEBRUIKER, in `[agenda.medewerkers.<login>]` or on the web is the one
+    user `jjansen`. Here, at the bottom, because settings read it too (`gebruiker`)."""
+    return text.strip().lower()
+
+
 class SettingsError(ValueError):
     """A key or value in inbeeld.toml (or the environment) that InBeeld cannot use."""
 
@@ -559,7 +566,7 @@ def load_settings(
                           or DEFAULT_DATA_DIR),
             db_url=db_url or env.get("INBEELD_DB_URL") or config.get("db_url"),
             gemeenten=_parse_gemeenten(gemeenten or env.get("INBEELD_GEMEENTEN") or config.get("gemeenten")),
-            gebruiker=(gebruiker or env.get("INBEELD_GEBRUIKER") or "").strip().lower() or None,
+            gebruiker=login_key(gebruiker or env.get("INBEELD_GEBRUIKER") or "") or None,
             config_file=path if path.is_file() else None,
         )
     except SettingsError as exc:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inbeeld.settings import AgendaSettings, Spreekuur, spreekuur
+from inbeeld.settings import AgendaSettings, Spreekuur, login_key, spreekuur
 from registers.audit import AuditEvent, trail
 from registers.codes import AfspraakStatus
 from registers.errors import Refused
@@ -62,8 +62,8 @@ def agenda_of(settings: AgendaSettings, medewerker: str, *, locatie: str,
     """The agenda of `medewerker` (a login, or a default agenda's name): their own hours and place
     from `[agenda.medewerkers.<login>]`, else the defaults; named as configured, else as the user
     register has them (`namen`: login → naam), else by the login itself."""
-    key = medewerker.strip().lower()
-    own = {login.strip().lower(): entry for login, entry in settings.medewerkers.items()}.get(key)
+    key = login_key(medewerker)
+    own = {login_key(login): entry for login, entry in settings.medewerkers.items()}.get(key)
     uren = own.uren if own is not None and own.uren else settings.uren
     naam = (own.naam if own is not None and own.naam else None) or (namen or {}).get(key) or medewerker
     plaats = (own.locatie if own is not None and own.locatie else None) or locatie
@@ -215,7 +215,7 @@ def list_afspraken(session: Session, *, medewerker: str | None = None, van: date
     """Appointments by start; the caller audits the reading when it shows them (`record_reads`)."""
     query = select(Afspraak).order_by(Afspraak.start, Afspraak.id)
     if medewerker is not None:
-        query = query.where(Afspraak.medewerker == medewerker.strip().lower())
+        query = query.where(Afspraak.medewerker == login_key(medewerker))
     if van is not None:
         query = query.where(Afspraak.start >= van)
     if tot is not None:

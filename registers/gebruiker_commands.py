@@ -13,7 +13,7 @@ import os
 import click
 
 from inbeeld.output import emit, output_options
-from inbeeld.settings import Settings
+from inbeeld.settings import Settings, login_key
 from registers.audit import AuditTrail, load_key
 from registers.codes import Rol
 from registers.command_session import register_session
@@ -64,7 +64,7 @@ def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten
             user = add_user(session, login, naam, rol, wachtwoord, gemeenten.split(","))
     else:  # the first user of an empty register acts in their own name
         factory = open_registers(settings.register_url,
-                                 AuditTrail(load_key(settings.data_dir), actor=login.strip().lower()))
+                                 AuditTrail(load_key(settings.data_dir), actor=login_key(login)))
         try:
             with factory() as session:
                 writer_connection(session)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from inbeeld.settings import login_key
 from registers.audit import SYSTEEM, AuditEvent, AuditTrail, load_key, trail
 from registers.codes import Rol, parse_code
 from registers.db import open_registers
@@ -81,7 +82,7 @@ def _record(session: Session, action: str, login: str, detail: str | None = None
 def add_user(session: Session, login: str, naam: str, rol: Rol | str, wachtwoord: str,
              gemeenten: Iterable[str] = ()) -> Gebruiker:
     """A new named user; refused for a login in use, an unknown role or a short password."""
-    login = login.strip().lower()
+    login = login_key(login)
     if login == SYSTEEM or not LOGIN.match(login):
         raise Refused(f"ongeldige login {login!r}: kleine letters, cijfers, '.', '_' of '-', "
                       f"2 tot 63 tekens, beginnend met een letter (en niet {SYSTEEM!r})")
@@ -102,7 +103,7 @@ def add_user(session: Session, login: str, naam: str, rol: Rol | str, wachtwoord
 
 
 def get_user(session: Session, login: str) -> Gebruiker | None:
-    return session.get(Gebruiker, login.strip().lower()) if login else None
+    return session.get(Gebruiker, login_key(login)) if login else None
 
 
 def list_users(session: Session) -> list[Gebruiker]:
@@ -180,7 +181,7 @@ def open_registers_as(url: str, data_dir: Path, login: str | None) -> sessionmak
         return open_registers(url, AuditTrail(load_key(data_dir), actor=SYSTEEM))
     if not login:
         raise Refused(GEEN_GEBRUIKER)
-    factory = open_registers(url, AuditTrail(load_key(data_dir), actor=login.strip().lower()))
+    factory = open_registers(url, AuditTrail(load_key(data_dir), actor=login_key(login)))
     with factory() as session:
         try:
             require_user(session, login)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from inbeeld.settings import SettingsError, load_settings
+from inbeeld.settings import SettingsError, load_settings, login_key
 
 
 def _load(tmp_path: Path, text: str, **env: str):
@@ -83,3 +83,17 @@ def test_commands_stop_with_the_message(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "reports.kpi.afsluiten_binnen_weken moet een geheel getal zijn" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    (" JJansen ", "jjansen"), ("jjansen", "jjansen"), ("\tPIET\n", "piet"), ("", ""), ("   ", ""),
+    (" Zoë ", "zoë"), ("Straße", "straße"),  # lower-cased, not ASCII-folded nor case-folded
+])
+def test_a_login_is_keyed_trimmed_and_lower_cased(typed: str, key: str) -> None:
+    assert login_key(typed) == key
+
+
+def test_inbeeld_gebruiker_is_keyed_as_a_login(tmp_path: Path) -> None:
+    env = {"INBEELD_CONFIG": str(tmp_path / "none.toml")}
+    assert load_settings(environ={**env, "INBEELD_GEBRUIKER": " JJansen "}).gebruiker == "jjansen"
+    assert load_settings(environ={**env, "INBEELD_GEBRUIKER": "  "}).gebruiker is None

@@ -33,6 +33,7 @@ def _names(session: Session) -> dict[str, str]:
 def agenda_of_dossier(session: Session, settings: Settings, dossier: Dossier) -> agenda.Agenda:
     """The agenda of the dossier's behandelaar (assigned by login or by name), else the team's own."""
     namen = _names(session)
+    # assigned_to is free text, a login or a naam: both sides folded alike here, not by login_key
     by_name = {naam.strip().lower(): login for login, naam in namen.items()}
     who = (dossier.assigned_to or "").strip().lower()
     login = who if who in namen else by_name.get(who)

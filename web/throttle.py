@@ -12,6 +12,8 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 
+from inbeeld.settings import login_key
+
 WINDOW_SECONDS = 15 * 60
 MAX_PER_LOGIN = 5
 MAX_PER_ADDRESS = 20
@@ -34,7 +36,7 @@ class LoginThrottle:
         now = self._clock()
         with self._lock:
             waits = []
-            limits = ((f"login:{login.lower()}", MAX_PER_LOGIN), (f"adres:{address}", MAX_PER_ADDRESS))
+            limits = ((f"login:{login_key(login)}", MAX_PER_LOGIN), (f"adres:{address}", MAX_PER_ADDRESS))
             for key, limit in limits:
                 times = self._recent(key, now)
                 if len(times) >= limit:
@@ -44,9 +46,9 @@ class LoginThrottle:
     def failed(self, login: str, address: str) -> None:
         now = self._clock()
         with self._lock:
-            for key in (f"login:{login.lower()}", f"adres:{address}"):
+            for key in (f"login:{login_key(login)}", f"adres:{address}"):
                 self._recent(key, now).append(now)
 
     def succeeded(self, login: str) -> None:
         with self._lock:
-            self._failures.pop(f"login:{login.lower()}", None)
+            self._failures.pop(f"login:{login_key(login)}", None)

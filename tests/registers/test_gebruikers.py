@@ -21,6 +21,7 @@ from registers.gebruikers import (
     disable_user,
     get_user,
     list_users,
+    require_user,
     verify_password,
 )
 from registers.models import AuditEntry, Gebruiker
@@ -59,6 +60,16 @@ def test_a_login_is_used_once(session: Session) -> None:
     add_user(session, "piet", "Piet", "rmc", PASSWORD)
     with pytest.raises(Refused, match="bestaat al"):
         add_user(session, "Piet", "Piet 2", "rmc", PASSWORD)
+
+
+def test_a_login_with_capitals_or_blanks_is_the_same_user(session: Session) -> None:
+    stored = add_user(session, " JJansen ", "J. Jansen", "lpa", PASSWORD)
+    assert stored.login == "jjansen"
+    for typed in ("jjansen", " JJansen ", "JJANSEN\t"):
+        assert get_user(session, typed) is stored and require_user(session, typed) is stored
+        assert verify_password(session, typed, PASSWORD) is stored
+    with pytest.raises(Refused, match="bestaat al"):
+        add_user(session, "JJANSEN ", "J. Jansen 2", "lpa", PASSWORD)
 
 
 def test_five_failures_block_the_login_for_fifteen_minutes(session: Session) -> None:
@@ -114,6 +125,7 @@ def test_the_command_line_acts_only_under_a_named_user(db_url: str, tmp_path: Pa
     assert listed.exit_code == 0, listed.output
     assert [(u["login"], u["rol"], u["gemeenten"]) for u in json.loads(listed.output)] == [
         ("beheerder", "beheer", ""), ("jan", "lpa", "0363")]
+    assert run("--by", " Beheerder ", "gebruiker", "list").exit_code == 0  # the same user, audited as such
     assert run("--by", "beheerder", "gebruiker", "disable", "jan").exit_code == 0
     disabled = run("cases", "list", INBEELD_GEBRUIKER="jan")
     assert disabled.exit_code == 1 and "uitgeschakeld" in disabled.output
