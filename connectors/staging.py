@@ -60,6 +60,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -114,6 +115,8 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 ALTER TABLE imports ADD COLUMN IF NOT EXISTS delivery VARCHAR;
 ALTER TABLE purged_imports ADD COLUMN IF NOT EXISTS delivery VARCHAR;
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS file_bytes BIGINT;         -- NULL: imported before it was kept
+ALTER TABLE purged_imports ADD COLUMN IF NOT EXISTS file_bytes BIGINT;
 """
 
 PENDING_DDL = """
@@ -342,6 +345,10 @@ class Staging:
         """Load one delivery in one transaction: all of it, or (on any exception) nothing.
 
         `sha256`: the file's hash when the caller has it already (computed beside other work).
+        Without it the hash is computed on another thread; the reader waits for it only when an
+        earlier delivery of this kind had the same size in bytes (or an unknown size), since only
+        such a delivery can be the same content. A large StUF-BG file is then parsed while it is
+        hashed instead of after.
 
         `delivery`: what the file name says this delivery is (`A04 G0599 2026-10`), when it says
         what the content does not (an unchanged werkvoorraad gives the same bytes as last month's):
@@ -354,21 +361,31 @@ class Staging:
             raise RefusedFile(path, None, None, GEEN_BESTAND)
         if path.stat().st_size == 0:
             raise RefusedFile(path, None, None, LEEG_BESTAND)
-        sha256 = sha256 or file_sha256(path)
-        con = self.con
-        earlier = self.duplicate_of(kind, sha256, delivery)
-        if earlier:
-            return ImportResult("duplicate", kind, path.name, sha256, None, duplicate_of=earlier[0],
-                                details={"purged_on": earlier[1]} if earlier[1] else {})
+        size = path.stat().st_size
+        with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hashing:
+            digest: str | Future[str] = sha256 or hashing.submit(file_sha256, path)
+            if isinstance(digest, Future) and self._size_seen(kind, size, delivery):
+                digest = digest.result()
+            if isinstance(digest, str):
+                earlier = self.duplicate_of(kind, digest, delivery)
+                if earlier:
+                    return ImportResult("duplicate", kind, path.name, digest, None, duplicate_of=earlier[0],
+                                        details={"purged_on": earlier[1]} if earlier[1] else {})
+            return self._import(kind, path, digest, size, delivery, reader, force, population, summarize)
 
+    def _import(
+        self, kind: str, path: Path, digest: str | Future[str], size: int, delivery: str | None,
+        reader: Reader, force: bool, population: PopulationCounter | None, summarize: ChangeSummary | None,
+    ) -> ImportResult:
+        con = self.con
         # a reader may switch the order guarantee or an optimizer for one statement
         # (connectors/typed_rows.py); a refused import cannot switch them back inside its aborted
         # transaction, so they are reset here and after the transaction
         self._reset_settings()
         con.execute("BEGIN TRANSACTION")
         try:
-            result = self._import_in_transaction(kind, path, sha256, delivery, reader, force, population,
-                                                 summarize)
+            result = self._import_in_transaction(kind, path, digest, size, delivery, reader, force,
+                                                 population, summarize)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -386,7 +403,8 @@ class Staging:
         self,
         kind: str,
         path: Path,
-        sha256: str,
+        digest: str | Future[str],
+        size: int,
         delivery: str | None,
         reader: Reader,
         force: bool,
@@ -398,11 +416,17 @@ class Staging:
         previous = self.latest_import_id(kind)
         con.execute(
             "INSERT INTO imports (import_id, kind, file_name, file_path, sha256, delivery, started_at, "
-            "status, forced) VALUES (?, ?, ?, ?, ?, ?, ?, 'loading', ?)",
-            [import_id, kind, path.name, str(path.resolve()), sha256, delivery, datetime.now(), force],
+            "status, forced, file_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, 'loading', ?, ?)",
+            [import_id, kind, path.name, str(path.resolve()), digest if isinstance(digest, str) else "",
+             delivery, datetime.now(), force, size],
         )
         con.execute(PENDING_DDL)
         outcome = reader(path, con, import_id)
+        if isinstance(digest, Future):  # no delivery of this size was seen: it cannot be a duplicate
+            sha256 = digest.result()
+            con.execute("UPDATE imports SET sha256 = ? WHERE import_id = ?", [sha256, import_id])
+        else:
+            sha256 = digest
 
         if outcome.quarantine:
             con.executemany(
@@ -502,6 +526,18 @@ class Staging:
         if earlier:
             return earlier[0], None
         return self._purged_import(kind, sha256, delivery)
+
+    def _size_seen(self, kind: str, size: int, delivery: str | None) -> bool:
+        """Whether a delivery of this kind (and `delivery`) with this size in bytes, or of a size not
+        kept, was loaded before: only then can a new file be the same content."""
+        seen = ("kind = ? AND (file_bytes IS NULL OR file_bytes = ?) "
+                "AND (CAST(? AS VARCHAR) IS NULL OR delivery = ?)")
+        args = [kind, size, delivery, delivery]
+        if self.con.execute(f"SELECT count(*) FROM imports WHERE {seen} AND status = 'loaded'",
+                            args).fetchone()[0]:
+            return True
+        return self.has_relation("purged_imports") and bool(
+            self.con.execute(f"SELECT count(*) FROM purged_imports WHERE {seen}", args).fetchone()[0])
 
     def _purged_import(self, kind: str, sha256: str, delivery: str | None) -> tuple[int, date] | None:
         if not self.has_relation("purged_imports"):  # a store opened read-only before the table existed

@@ -104,9 +104,9 @@ def purge_deliveries(staging: Staging, before: date, today: date, *,
             con.execute(f'DELETE FROM "{table}" WHERE {doomed_rows}')
         con.execute("""
             INSERT INTO purged_imports
-                (import_id, kind, sha256, delivery, peildatum, rows_loaded, purged_on)
+                (import_id, kind, sha256, delivery, peildatum, rows_loaded, purged_on, file_bytes)
             SELECT import_id, kind, sha256, delivery, coalesce(peildatum, CAST(finished_at AS DATE)),
-                   rows_loaded, ?
+                   rows_loaded, ?, file_bytes
             FROM imports WHERE import_id IN (SELECT import_id FROM purge_ids)
         """, [today])
         con.execute("DELETE FROM imports WHERE import_id IN (SELECT import_id FROM purge_ids)")

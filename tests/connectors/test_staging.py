@@ -3,6 +3,7 @@ quarantine, the shrink guard, and one writer per file."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,25 @@ def test_load_quarantine_and_same_content_is_a_noop(tmp_path: Path) -> None:
         assert (q["file"], q["line"], q["field"], q["value"]) == ("n-20260907.csv", 6, "bsn", "123456789")
         [imp] = st.imports("numbers")
         assert imp["peildatum"].isoformat() == "2026-09-07" and imp["status"] == "loaded"
+
+
+def test_the_hash_is_the_files_sha256_whether_it_was_awaited_or_not(tmp_path: Path) -> None:
+    """A file of a size not seen before is read while it is hashed; one of a size seen before waits
+    for its hash (it may be the same content). Either way the import keeps the file's SHA-256 and
+    its size, and the same content is recognised."""
+    first = _write(tmp_path / "a.csv", BSNS[:3])
+    same_size = _write(tmp_path / "b.csv", [BSNS[3], BSNS[1], BSNS[2]])  # other content, same bytes
+    with Staging(tmp_path / "s.duckdb") as st:
+        loaded = [st.import_file("numbers", path, read_numbers, force=True) for path in (first, same_size)]
+        assert [r.status for r in loaded] == ["loaded", "loaded"]
+        kept = [(i["sha256"], i["file_bytes"]) for i in st.imports("numbers")]
+        assert kept == [(hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size)
+                        for p in (first, same_size)]
+        assert [r.sha256 for r in loaded] == [k[0] for k in kept]
+        # a staging file from before sizes were kept: every earlier import may be the same content
+        st.con.execute("UPDATE imports SET file_bytes = NULL")
+        again = st.import_file("numbers", _write(tmp_path / "c.csv", BSNS[:3]), read_numbers)
+        assert (again.status, again.duplicate_of) == ("duplicate", loaded[0].import_id)
 
 
 def test_refused_file_leaves_staging_untouched(tmp_path: Path) -> None:
