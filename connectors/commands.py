@@ -23,6 +23,7 @@ from connectors.deliveries import load
 from connectors.errors import RefusedFile, StagingLocked, refusal_lines
 from connectors.progress import file_progress
 from connectors.staging import ImportResult, Staging
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options
 from inbeeld.settings import Settings, load_settings
@@ -149,11 +150,13 @@ def quarantine_group() -> None:
 
 @quarantine_group.command("list")
 @click.option("--import", "import_id", type=int, default=None, help="Only this import (see `imports`).")
+@by_option("reading")
 @output_options
 @click.pass_context
-def quarantine_list_command(ctx: click.Context, import_id: int | None, fmt: str) -> None:
+def quarantine_list_command(ctx: click.Context, import_id: int | None, by: str | None, fmt: str) -> None:
     """List quarantined rows: import, file, line (JSON: record), field, value, reason."""
-    settings = _settings(ctx)
+    ctx.obj = _settings(ctx)
+    settings = act_as(ctx, by)
     path = settings.staging_path
     rows: list[dict] = []
     if path.exists():

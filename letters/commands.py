@@ -56,9 +56,10 @@ def letters_group() -> None:
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF of the print file.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes rendering letters (default: the number of cores).")
+@by_option("who runs it")
 @click.pass_context
 def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no_pdf: bool,
-                workers: int | None) -> None:
+                workers: int | None, by: str | None) -> None:
     """Write every letter due: first letters for open cases, verzuimmeldingen and (in June)
     vrijstellingen to renew, and reminders once a reply deadline passed without a reply.
 
@@ -67,7 +68,7 @@ def run_command(ctx: click.Context, peildatum: date | None, out: Path | None, no
     case and in the letter log; suppressed letters are recorded with their reason. Running again
     writes nothing twice, also after a run was killed halfway.
     """
-    settings: Settings = ctx.obj
+    settings = act_as(ctx, by)
     peildatum = peildatum or date.today()
     out_dir = out or settings.data_dir / "letters"
     if not settings.staging_path.is_file():
@@ -173,12 +174,13 @@ def store_command(ctx: click.Context, path: Path, by: str | None) -> None:
 @click.option("--soort", type=click.Choice([*(s.value for s in LetterKind), *LETTER_KIND_ALIASES]),
               default=None, help="Kind of letter (the old rmc_18_23 is accepted).")
 @click.option("--case", "case_id", type=int, default=None, help="Only the letters of this case.")
+@by_option("reading")
 @output_options
 @click.pass_context
 def list_command(ctx: click.Context, run: str | None, status: str | None, soort: str | None,
-                 case_id: int | None, fmt: str) -> None:
+                 case_id: int | None, by: str | None, fmt: str) -> None:
     """The letter log: every letter written and every letter suppressed (with its reason), newest last."""
-    sessions = _sessions(ctx.obj)
+    sessions = _sessions(act_as(ctx, by))
     query = select(Letter).order_by(Letter.id)
     if run is not None:
         query = query.where(Letter.run == run)

@@ -71,10 +71,13 @@ def agenda() -> None:
 @click.argument("medewerker")
 @click.option("--van", type=DATUM, default=None, help="From this day (default today).")
 @click.option("--dagen", type=click.IntRange(1, 92), default=14, show_default=True, help="For so many days.")
+@by_option("reading")
 @output_options
 @click.pass_context
-def agenda_free(ctx: click.Context, medewerker: str, van: date | None, dagen: int, fmt: str) -> None:
+def agenda_free(ctx: click.Context, medewerker: str, van: date | None, dagen: int, by: str | None,
+                fmt: str) -> None:
     """The free slots in the agenda of MEDEWERKER (a login, or a default agenda such as leerplicht)."""
+    act_as(ctx, by)
     now = datetime.now().replace(second=0, microsecond=0)
     start = max(now, datetime.combine(van, time())) if van else now
     with register_session(ctx, write=False) as session:
@@ -91,11 +94,13 @@ def agenda_free(ctx: click.Context, medewerker: str, van: date | None, dagen: in
 @click.option("--van", type=DATUM, default=None, help="From this day (default today).")
 @click.option("--tot", type=DATUM, default=None, help="Up to (not including) this day.")
 @click.option("--geannuleerd", is_flag=True, help="Also the cancelled appointments.")
+@by_option("reading")
 @output_options
 @click.pass_context
 def agenda_list(ctx: click.Context, medewerker: str | None, van: date | None, tot: date | None,
-                geannuleerd: bool, fmt: str) -> None:
+                geannuleerd: bool, by: str | None, fmt: str) -> None:
     """The appointments planned, by start; the reading is audited."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         found = agenda_register.list_afspraken(
             session, medewerker=medewerker, van=datetime.combine(van or date.today(), time()),

@@ -12,6 +12,7 @@ from datetime import date
 import click
 
 from connectors.persoonsnummer import is_persoonsnummer
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.output import emit, output_options
 from registers.audit import AuditEvent, trail
 from registers.command_session import register_session
@@ -28,10 +29,12 @@ def audit() -> None:
 @audit.command("list")
 @click.option("--persoon", "persoonsnummer", required=True, help="BSN or onderwijsnummer of the person.")
 @click.option("--since", type=DATUM, default=None, help="Only entries on or after this day.")
+@by_option("reading (beheer)")
 @output_options
 @click.pass_context
-def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, fmt: str) -> None:
+def audit_list(ctx: click.Context, persoonsnummer: str, since: date | None, by: str | None, fmt: str) -> None:
     """Everything the audit trail holds about one person, oldest first: when, who, what, which record."""
+    act_as(ctx, by)
     number = persoonsnummer.strip()
     if not is_persoonsnummer(number):
         raise click.BadParameter("geen BSN of onderwijsnummer (elfproef)", param_hint="--persoon")

@@ -21,7 +21,7 @@ from connectors.gemeenten import gemeente_label
 from inbeeld.acting_user import act_as, by_option
 from inbeeld.getallen import getal
 from inbeeld.output import emit, output_options, printable
-from inbeeld.settings import Settings, SettingsError
+from inbeeld.settings import SettingsError
 from registers import dossiers as dossier_register
 from registers import verzuim as verzuim_register
 from registers import vrijstellingen as vrijstelling_register
@@ -113,11 +113,13 @@ def cases() -> None:
               help="Holding this reason, e.g. ABSOLUUT_VERZUIM or VERZUIMMELDING "
                    "(the old GEEN_INSCHRIJVING_18_23 is accepted).")
 @click.option("--assigned", default=None, help="Assigned to this person; '-' for unassigned dossiers.")
+@by_option("reading")
 @output_options
 @click.pass_context
 def cases_list(ctx: click.Context, status: str | None, signal: str | None, assigned: str | None,
-               fmt: str) -> None:
+               by: str | None, fmt: str) -> None:
     """List dossiers, oldest first: one row per dossier with its reasons and next action."""
+    act_as(ctx, by)
     with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = dossier_register.list_dossiers(session, status=status, signal=signal, assigned_to=assigned)
         record_reads(session, "dossier.listed", "dossiers", [(d.id, d.persoonsnummer) for d in found])
@@ -127,9 +129,11 @@ def cases_list(ctx: click.Context, status: str | None, signal: str | None, assig
 
 @cases.command("show")
 @click.argument("dossier_id", type=int)
+@by_option("reading")
 @click.pass_context
-def cases_show(ctx: click.Context, dossier_id: int) -> None:
+def cases_show(ctx: click.Context, dossier_id: int, by: str | None) -> None:
     """Show one dossier: its reasons and its timeline (dates in Dutch)."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         dossier = dossier_register.read_dossier(session, dossier_id)
         is_open = dossier.status == CaseStatus.OPEN
@@ -220,11 +224,13 @@ def cases_act(ctx: click.Context, dossier_id: int, action: str, reason_id: int |
 @click.argument("bijlage_id", type=int)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the file.")
+@by_option("reading")
 @click.pass_context
-def cases_bijlage(ctx: click.Context, bijlage_id: int, out: Path) -> None:
+def cases_bijlage(ctx: click.Context, bijlage_id: int, out: Path, by: str | None) -> None:
     """Write an attachment of a dossier to a file (checked against its hash; the reading is audited)."""
     from registers import bijlagen
 
+    act_as(ctx, by)
     with register_session(ctx) as session:
         entry, content = bijlagen.read(session, bijlage_id, ctx.obj.data_dir)
         out.write_bytes(content)
@@ -321,11 +327,13 @@ def vrijstelling_end(ctx: click.Context, vrijstelling_id: int, einddatum: date, 
 @vrijstelling.command("list")
 @click.option("--persoonsnummer", default=None)
 @click.option("--geldig-op", type=DATUM, default=None, help="Only those valid on this date.")
+@by_option("reading")
 @output_options
 @click.pass_context
 def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op: date | None,
-                      fmt: str) -> None:
+                      by: str | None, fmt: str) -> None:
     """List vrijstellingen, with the 1 July by which the yearly renewal is due."""
+    act_as(ctx, by)
     with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = vrijstelling_register.list_vrijstellingen(session, persoonsnummer=persoonsnummer,
                                                           geldig_op=geldig_op)
@@ -339,11 +347,12 @@ def vrijstelling_list(ctx: click.Context, persoonsnummer: str | None, geldig_op:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--encoding", type=click.Choice(["utf-8", "cp1252"]), default=None,
               help="Declare the file's encoding (default: detected).")
+@by_option("who imports it")
 @click.pass_context
-def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None) -> None:
+def vrijstelling_import(ctx: click.Context, file: Path, encoding: str | None, by: str | None) -> None:
     """Import a vrijstellingen CSV (PERSOONSGEBONDENNUMMER;GRONDSLAG;BEGINDATUM;EINDDATUM[;TOELICHTING])
     into staging and the register; bad rows are reported and skipped, a broken file is refused whole."""
-    settings: Settings = ctx.obj
+    settings = act_as(ctx, by)
     with register_session(ctx) as session:
         summary = vrijstelling_register.import_vrijstellingen_file(
             session, settings.staging_path, file, gemeenten=settings.gemeenten, encoding=encoding)
@@ -375,10 +384,13 @@ def verzuim() -> None:
 @verzuim.command("list")
 @click.option("--status", type=_choices(MeldingStatus), default=None)
 @click.option("--soort", type=_choices(VerzuimSoort), default=None)
+@by_option("reading")
 @output_options
 @click.pass_context
-def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, fmt: str) -> None:
+def verzuim_list(ctx: click.Context, status: str | None, soort: str | None, by: str | None,
+                 fmt: str) -> None:
     """List verzuimmeldingen by begindatum."""
+    act_as(ctx, by)
     with register_session(ctx) as session:  # writes: showing persons' numbers is audited
         found = verzuim_register.list_meldingen(session, status=status, soort=soort)
         record_reads(session, "verzuim.listed", "verzuimmeldingen", [(m.id, m.persoonsnummer) for m in found])
@@ -420,9 +432,11 @@ def verzuim_handle(ctx: click.Context, meldingsnummer: str, status: str, reden: 
 @verzuim.command("export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--since", type=DATUM, default=None, help="Only statuses set on or after this date.")
+@by_option("who exports it")
 @click.pass_context
-def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
+def verzuim_export(ctx: click.Context, out: Path, since: date | None, by: str | None) -> None:
     """Write the status feedback for DUO as XML (valid against verzuim_terugkoppeling.xsd)."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         count = verzuim_register.export_feedback_xml(session, out, since=since)
         click.echo(f"{out}: {count} terugkoppelingen")
@@ -434,10 +448,11 @@ def verzuim_export(ctx: click.Context, out: Path, since: date | None) -> None:
               help="Only this signal type (repeatable; the old GEEN_INSCHRIJVING_18_23 is accepted).")
 @click.option("--strict", is_flag=True,
               help="Refuse (exit 1) when the BRP or DUO deliveries are stale for the peildatum.")
+@by_option("reading")
 @output_options
 @click.pass_context
 def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], strict: bool,
-            fmt: str) -> None:
+            by: str | None, fmt: str) -> None:
     """The signals (docs/spec.md §4.2) on a peildatum, over the staged deliveries and the vrijstellingen
     register.
 
@@ -450,7 +465,7 @@ def signals(ctx: click.Context, peildatum: date | None, types: tuple[str, ...], 
     from connectors.staging import Staging
     from registers.matching import week_signals
 
-    settings: Settings = ctx.obj
+    settings = act_as(ctx, by)
     peildatum = peildatum or date.today()
     try:
         settings.served()

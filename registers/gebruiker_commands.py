@@ -12,8 +12,9 @@ import os
 
 import click
 
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.output import emit, output_options
-from inbeeld.settings import Settings, login_key
+from inbeeld.settings import login_key
 from registers.audit import AuditTrail, load_key
 from registers.codes import Rol
 from registers.command_session import register_session
@@ -52,10 +53,12 @@ def _ask_password(login: str) -> str:
 @click.option("--rol", required=True, type=click.Choice([r.value for r in Rol]))
 @click.option("--gemeenten", default="", help="Gemeentecodes the user works for, comma separated "
                                                 "(empty: every gemeente served).")
+@by_option("who adds it (beheer)")
 @click.pass_context
-def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten: str) -> None:
+def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten: str,
+                  by: str | None) -> None:
     """Add the user LOGIN. The password is asked for (or taken from INBEELD_WACHTWOORD)."""
-    settings: Settings = ctx.obj
+    settings = act_as(ctx, by)
     wachtwoord = os.environ.get(PASSWORD_ENV) or _ask_password(login)
     settings.ensure_data_dir()
     if settings.gebruiker:
@@ -82,10 +85,12 @@ def gebruiker_add(ctx: click.Context, login: str, naam: str, rol: str, gemeenten
 
 
 @gebruiker.command("list")
+@by_option("reading")
 @output_options
 @click.pass_context
-def gebruiker_list(ctx: click.Context, fmt: str) -> None:
+def gebruiker_list(ctx: click.Context, by: str | None, fmt: str) -> None:
     """List the users (never their password hashes)."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         rows = [{"login": u.login, "naam": u.naam, "rol": u.rol, "gemeenten": ",".join(u.gemeenten),
                  "actief": "ja" if u.actief else "nee", "geblokkeerd_tot": u.geblokkeerd_tot}
@@ -95,9 +100,11 @@ def gebruiker_list(ctx: click.Context, fmt: str) -> None:
 
 @gebruiker.command("disable")
 @click.argument("login")
+@by_option("who disables it (beheer)")
 @click.pass_context
-def gebruiker_disable(ctx: click.Context, login: str) -> None:
+def gebruiker_disable(ctx: click.Context, login: str, by: str | None) -> None:
     """Disable LOGIN: no more logging in or acting; what was done under it stays recorded."""
+    act_as(ctx, by)
     with register_session(ctx) as session:
         _require_beheer(session, ctx.obj.gebruiker)
         user = disable_user(session, login)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from connectors.output_names import inside, safe_name
 from connectors.schools import school_names
+from inbeeld.acting_user import act_as, by_option
 from inbeeld.settings import Settings, SettingsError
 from reports import gather, staging_queries
 from reports.html import format_date, tables_html, write_html
@@ -143,13 +144,15 @@ def report() -> None:
 @_strict_option
 @_format_option
 @_out_option
-@click.pass_obj
-def worklist_command(settings: Settings, peildatum: dt.date | None, only: tuple[str, ...], strict: bool,
-                     fmt: str, out: Path | None) -> None:
+@by_option("reading")
+@click.pass_context
+def worklist_command(ctx: click.Context, peildatum: dt.date | None, only: tuple[str, ...], strict: bool,
+                     fmt: str, out: Path | None, by: str | None) -> None:
     """The work list of every LPA and RMC counsellor: each open case now, with its next action,
     overdue cases first. One file per person (named with the peildatum's month), assigned by the
     rules in inbeeld.toml ([[reports.werklijst.toewijzing]]). A past month's list is the file the
     monthly run wrote then."""
+    settings = act_as(ctx, by)
     peildatum = peildatum or dt.date.today()
     label = f"{peildatum:%Y-%m}"
     folder = _out_dir(settings, out)
@@ -233,11 +236,13 @@ def vsv_command(settings: Settings, jaar: int | None, stand: dt.date | None, exa
 @click.option("--exact", is_flag=True, help="Exact counts, as DUO's form asks (no small-count suppression).")
 @_format_option
 @_out_option
-@click.pass_obj
-def telling_command(settings: Settings, jaar: int | None, peildatum: dt.date | None, exact: bool, fmt: str,
-                    out: Path | None) -> None:
+@by_option("reading")
+@click.pass_context
+def telling_command(ctx: click.Context, jaar: int | None, peildatum: dt.date | None, exact: bool, fmt: str,
+                    out: Path | None, by: str | None) -> None:
     """The Leerplichttelling of a school year (Leerplichtwet article 25) from the registers, laid
     out like DUO's form: absoluut and relatief verzuim, vrijstellingen, thuiszitters, Halt and PV."""
+    settings = act_as(ctx, by)
     year = jaar if jaar is not None else Schooljaar.of(dt.date.today()).year - 1
     with _registers(settings) as session:
         result = gather.telling(session, year, peildatum)
@@ -257,11 +262,13 @@ def telling_command(settings: Settings, jaar: int | None, peildatum: dt.date | N
 @click.option("--peildatum", type=DATUM, default=None, help="Measure on this date (default today).")
 @_format_option
 @_out_option
-@click.pass_obj
-def kpi_command(settings: Settings, maand: dt.date | None, jaar: int | None, peildatum: dt.date | None,
-                fmt: str, out: Path | None) -> None:
+@by_option("reading")
+@click.pass_context
+def kpi_command(ctx: click.Context, maand: dt.date | None, jaar: int | None, peildatum: dt.date | None,
+                fmt: str, out: Path | None, by: str | None) -> None:
     """KPIs per LPA and team: verzuimmeldingen in behandeling within 5 school days and closed within
     the configured weeks, coloured green (>= 90 %), orange (80-90 %) and red (< 80 %)."""
+    settings = act_as(ctx, by)
     if maand is not None and jaar is not None:
         raise click.UsageError("geef --maand of --jaar, niet allebei")
     peildatum = peildatum or dt.date.today()
@@ -299,10 +306,13 @@ RECONCILIATION_COLUMNS = (
                    "can give figures for.")
 @_format_option
 @_out_option
-@click.pass_obj
-def reconciliation_command(settings: Settings, jaar: int | None, fmt: str, out: Path | None) -> None:
+@by_option("reading")
+@click.pass_context
+def reconciliation_command(ctx: click.Context, jaar: int | None, fmt: str, out: Path | None,
+                           by: str | None) -> None:
     """Reconcile the VSV register with DUO's A01/A02/A04 lists: who is on DUO's list but not in
     ours, and the reverse (person-level: for the RMC office, not for policy)."""
+    settings = act_as(ctx, by)
     with _registers(settings) as session, _staging(settings) as con:
         try:
             year = jaar if jaar is not None else staging_queries.latest_vsv_year(con)
@@ -451,13 +461,15 @@ def _duo_vrijstellingen(path: Path) -> tuple[list[dict], list[dict]]:
                    "reconcile with it.")
 @_format_option
 @_out_option
-@click.pass_obj
-def vrijstellingen_command(settings: Settings, peildatum: dt.date | None, duo_file: Path | None, fmt: str,
-                           out: Path | None) -> None:
+@by_option("reading")
+@click.pass_context
+def vrijstellingen_command(ctx: click.Context, peildatum: dt.date | None, duo_file: Path | None, fmt: str,
+                           out: Path | None, by: str | None) -> None:
     """The vrijstellingen to register at DUO (a CSV), and with --duo the reconciliation with DUO's
     register: still to register, only at DUO, another einddatum (person-level: for the office)."""
     from reports.vrijstellingen_duo import afstemming, list_name, to_register, write_list
 
+    settings = act_as(ctx, by)
     day = peildatum or dt.date.today()
     duo_rows, quarantined = _duo_vrijstellingen(duo_file) if duo_file else ([], [])
     with _registers(settings) as session:

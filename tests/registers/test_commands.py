@@ -133,15 +133,20 @@ def test_vrijstelling_add_end_list_and_refusals(run) -> None:
     ["cases", "hold", "{id}"],
     ["vrijstelling", "add", BSNS[1], "--grond", "LPW_5_B", "--begin", "2026-09-01"],
     ["vrijstelling", "end", "{vrijstelling}", "--eind", "2027-07-31"],
+    ["cases", "list"],
+    ["cases", "show", "{id}"],
+    ["vrijstelling", "list"],
+    ["verzuim", "export", "--out", "{out}"],
 ])
 def test_a_commands_own_by_names_who_acts(run, case_id: int, engine, db_url: str, tmp_path: Path,
                                           args: list[str]) -> None:
     """As `cases act`: the command's `--by` (any case, spaces around) over the global one; an unknown
-    login is refused and changes nothing."""
+    login is refused and changes nothing. A reading too is recorded under the command's --by."""
     add_tester(tmp_path / "data", db_url, login="jjansen", rol="lpa")
     assert run("vrijstelling", "add", BSNS[2], "--grond", "LPW_5_A", "--begin", "2026-09-01").exit_code == 0
     vrijstelling = json.loads(run("vrijstelling", "list", "--format", "json").output)[0]["id"]
-    args = [a.format(id=case_id, vrijstelling=vrijstelling) for a in args]
+    out = tmp_path / "terugkoppeling.xml"
+    args = [a.format(id=case_id, vrijstelling=vrijstelling, out=out) for a in args]
     with engine.connect() as connection:
         before = connection.scalar(text("SELECT max(id) FROM audit_log"))
 
