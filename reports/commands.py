@@ -363,17 +363,22 @@ LAW_CHANGE_LIST = (
 @_strict_option
 @_format_option
 @_out_option
-@click.pass_obj
-def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.date | None,
+@by_option("reading")
+@click.pass_context
+def law_change_command(ctx: click.Context, peildatum: dt.date | None, voor: dt.date | None,
                        na: dt.date | None, voorstel: Path | None, strict: bool, fmt: str,
-                       out: Path | None) -> None:
+                       out: Path | None, by: str | None) -> None:
     """What a change in the law does: who changes status or signal between two laws on the same
     deliveries (the law of two days, or the law in force and a proposal), counted per gemeente, age and
-    signal, with the list for the team that gets them.
+    signal, with the list for the team that gets them. The persons on the lists are written to the
+    audit trail.
 
     Example (the RMC age of 1 January 2026): --peildatum 2026-09-07 --voor 2025-12-31.
     """
+    from registers.audit import AuditEvent, trail
     from reports import wetswijziging as ww
+
+    settings = act_as(ctx, by)
 
     if voorstel is not None and na is not None:
         raise click.UsageError("geef --na of --voorstel, niet allebei")
@@ -392,10 +397,15 @@ def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.d
             law_after = ww.law_on(na) if na else ww.law_in_force(peildatum)
     except ww.ProposalError as exc:
         raise click.ClickException(str(exc)) from None
-    with _staging(settings) as con:
+    # the registers first: without a named user the lists are refused before the work
+    with _registers(settings) as session, _staging(settings) as con:
         _fresh(settings, con, peildatum, strict, "de uitkomsten van de vergelijking")
         comparison = ww.compare(con, peildatum, settings.gemeenten, law_before, law_after)
         people = ww.people(con, peildatum, (c.persoonsnummer for c in comparison.changes))
+        rows = ww.change_rows(comparison, people)
+        # names and addresses in a file: audited like a list shown
+        trail(session).record_many(session, [AuditEvent("wetswijziging.listed", r["persoonsnummer"], None,
+                                                        None, r["team"]) for r in rows])
     lines = ww.summary_lines(comparison)
     tables = [
         Table("Per signaal", (Column("signaal", "Signaal"), Column("voor", "Voor", "int"),
@@ -409,7 +419,6 @@ def law_change_command(settings: Settings, peildatum: dt.date | None, voor: dt.d
                                Column("verandering", "Verandering"), Column("aantal", "Aantal", "int")),
               ww.per_leeftijd(comparison)),
     ]
-    rows = ww.change_rows(comparison, people)
     for team in (ww.TEAM_RMC, ww.TEAM_LEERPLICHT):
         note = f"Jongeren die door de wetswijziging bij het team {team} komen of eruit gaan."
         tables.append(Table(f"Lijst {team.split(' ')[0]}", LAW_CHANGE_LIST,

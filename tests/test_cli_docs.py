@@ -60,7 +60,6 @@ ACTS_AS_NO_USER = {
     "inbeeld import brp": "loads staging, which records no user (its module opens the registers for "
                           "`quarantine list`)",
     "inbeeld report vsv": "figures from staging only; the registers are not opened",
-    "inbeeld report wetswijziging": "staging and the law files only; the registers are not opened",
 }
 LEAVES = [(path, command) for path, command in COMMANDS
           if not isinstance(command, click.Group) and command.callback is not None]

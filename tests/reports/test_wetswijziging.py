@@ -13,10 +13,14 @@ from openpyxl import load_workbook
 
 from cli import main
 from connectors.staging import Staging
+from inbeeld.settings import load_settings
+from registers.audit import AuditTrail, load_key, trail
+from registers.db import open_registers
 from reports import wetswijziging as ww
 from rules.parameters import PARAMETERS, law_files
 from rules.signals import GEEN_INSCHRIJVING_RMC
 from rules.status import bepaal_status
+from tests.named_user import TESTER, add_tester
 from tests.staged_municipality import GEMEENTE, StagedMunicipality, stage
 
 pytestmark = pytest.mark.slow  # run first: the suite's long tail (tests/conftest.py)
@@ -113,8 +117,13 @@ def test_the_command_writes_the_workbook_and_the_summary(municipality: StagedMun
     data_dir.mkdir()
     (data_dir / "staging.duckdb").write_bytes(municipality.staging_path.read_bytes())
     env = {"INBEELD_DATA_DIR": str(data_dir), "INBEELD_GEMEENTEN": GEMEENTE}
-    result = CliRunner().invoke(main, ["report", "wetswijziging", "--peildatum", "2026-09-07", "--voor",
-                                       "2025-12-31", "--out", str(tmp_path / "out")], env=env)
+    args = ["report", "wetswijziging", "--peildatum", "2026-09-07", "--voor", "2025-12-31"]
+    # the lists hold names and addresses: no named user, no lists
+    nobody = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "nobody")], env=env)
+    assert nobody.exit_code == 1 and "gebruiker" in nobody.output.lower(), nobody.output
+    assert not (tmp_path / "nobody").exists() or not any((tmp_path / "nobody").iterdir())
+    by = add_tester(data_dir)
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "out"), *by], env=env)
     assert result.exit_code == 0, result.output
     assert "de wet van 31 december 2025" in result.output
     assert f"{len(rmc_change.changes)} veranderen van status of signaal" in result.output
@@ -125,6 +134,17 @@ def test_the_command_writes_the_workbook_and_the_summary(municipality: StagedMun
     assert header[:4] == ["Team", "Persoonsnummer", "Naam", "Geboortedatum"]
     numbers = {row[1] for row in rmc.iter_rows(min_row=2, values_only=True) if row[1]}
     assert numbers == {c.persoonsnummer for c in rmc_change.changes}
+    # every person on the lists is in the audit trail, read by the named user
+    settings = load_settings(data_dir=data_dir, environ={})
+    factory = open_registers(settings.register_url, AuditTrail(load_key(data_dir), actor=TESTER))
+    try:
+        with factory() as session:
+            audit = trail(session)
+            for number in numbers:
+                assert [(e.action, e.actor) for e in audit.entries_for(session, number)] == [
+                    ("wetswijziging.listed", TESTER)]
+    finally:
+        factory.kw["bind"].dispose()
 
 
 def test_the_command_refuses_nothing_to_compare(tmp_path: Path) -> None:
