@@ -334,11 +334,14 @@ def koppeling(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> d
 
 def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFrame:
     """Name, birth date and address of persons in the newest BRP delivery (by BSN); `adres` is the
-    street and house number as a visit needs it (`Kerkstraat 12A-2`). `geboortedatum` is the day when
-    the BRP knows it; `geboortedatum_gba` the birth date as delivered (`20080900`: known in part)."""
+    street and house number as a visit needs it (`Kerkstraat 12A-2`), and the address fields come as
+    delivered too (for `registers.zoeken.adres_van`: a whole address, or why there is none; the house
+    number as text). `geboortedatum` is the day when the BRP knows it; `geboortedatum_gba` the birth
+    date as delivered (`20080900`: known in part)."""
     wanted = sorted({str(n) for n in numbers if n})
     columns = ["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "geboortedatum_gba", "adres",
-               "postcode", "woonplaats"]
+               "postcode", "woonplaats", "straat", "huisnummer", "huisletter", "huisnummertoevoeging",
+               "verblijfplaats_type"]
     if not wanted or not has_table(con, "brp_personen"):
         return pd.DataFrame(columns=columns)
     frame = con.execute(
@@ -353,7 +356,8 @@ def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFr
                            coalesce(huisletter, ''),
                            CASE WHEN coalesce(huisnummertoevoeging, '') <> ''
                                 THEN '-' || huisnummertoevoeging ELSE '' END)) AS adres,
-               postcode, woonplaats
+               postcode, woonplaats, straat, CAST(huisnummer AS VARCHAR) AS huisnummer, huisletter,
+               huisnummertoevoeging, verblijfplaats_type
         FROM brp_personen
         WHERE import_id = (SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded')
           AND bsn IN (SELECT unnest(?::VARCHAR[]))

@@ -9,6 +9,7 @@ The dossier is reached by its id only; the person number stays on the server."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -32,6 +33,7 @@ from registers.meldingen import nederlands
 from registers.models import Dossier, Persoon, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
+from registers.zoeken import adres_van
 from reports import staging_queries
 from rules.dates import PartialDate
 from rules.vrijstellingen import Vrijstellingsgrond
@@ -68,6 +70,9 @@ def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
         people = staging_queries.persons(store.con, [number])
         status = staging_queries.school_status(store.con, [number], dt.date.today())
     person = people.iloc[0].to_dict() if len(people) else {}
+    if person:  # where to find the young person: street and number too, as on the search page
+        person["adres_tekst"] = adres_van({k: None if isinstance(v, float) and math.isnan(v) else v
+                                           for k, v in person.items()})
     person["schoolstatus"] = status.get(number, "")
     if person.get("geboortedatum_gba"):  # as far as the BRP knows it: `september 2008`, `2008`
         with suppress(ValueError):

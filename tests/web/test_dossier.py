@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -144,3 +145,23 @@ def test_a_birth_date_known_in_part_is_shown_as_far_as_it_is_known(clients, web_
     page = clients["lpa"].get(f"/dossier/{dossier_id}").text
     shown = re.search(r"<dt>Geboortedatum</dt><dd>([^<]*)</dd>", page)
     assert shown is not None and shown.group(1) == PartialDate.parse(gba).format_nl() != "onbekend"
+
+
+def test_the_dossier_shows_where_the_young_person_lives(clients, web_settings):
+    """Street, house number, postcode and place, as the search page writes them: an LPA on a home
+    visit needs the street, not only the postcode."""
+    import duckdb
+
+    from registers.zoeken import adres_van
+
+    case_id = _open_case(web_settings)
+    number = _scalar(web_settings, "SELECT persoonsnummer FROM dossiers WHERE id = :d", d=case_id)
+    with duckdb.connect(str(web_settings.staging_path), read_only=True) as con:
+        cursor = con.execute("SELECT * FROM brp_personen_actueel WHERE bsn = ?", [number])
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    page = clients["lpa"].get(f"/dossier/{case_id}").text
+    shown = re.search(r"<dt>Adres</dt><dd>([^<]*)</dd>", page)
+    assert row["straat"] and shown is not None
+    address = html.unescape(shown.group(1))
+    assert address == adres_van(row)
+    assert row["straat"] in address and str(row["huisnummer"]) in address
