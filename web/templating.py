@@ -53,6 +53,11 @@ def getal(value: Any) -> str:
     return str(value)
 
 
+def aantal(count: int, enkelvoud: str, meervoud: str) -> str:
+    """`1 dossier`, `0 dossiers`, `1.234 rijen`: a count with its noun in the right number."""
+    return f"{getal(count)} {enkelvoud if count == 1 else meervoud}"
+
+
 def cel(value: Any, kind: str = "text") -> str:
     """A table cell of a report Table by its column kind."""
     if kind in ("date", "datetime"):
@@ -71,5 +76,5 @@ def cel(value: Any, kind: str = "text") -> str:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(datum=datum, getal=getal, cel=cel)
+    env.filters.update(datum=datum, getal=getal, cel=cel, aantal=aantal)
     return env

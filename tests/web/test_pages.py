@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import bindparam, create_engine, text
 
@@ -110,8 +111,8 @@ def test_beheer_sees_the_imports_and_the_audit_of_a_person(clients, web_settings
     tokens = form_tokens(client.get("/beheer/audit").text)
     result = client.post("/beheer/audit", data={**tokens, "persoonsnummer": number, "sinds": ""}).text
     assert "case.opened" in result or "case.geopend" in result or "vastleggingen" in result
-    assert re.search(r"<h2[^>]*>(\d+) vastleggingen", result)
-    assert int(re.search(r"<h2[^>]*>(\d+) vastleggingen", result).group(1)) > 0
+    counted = re.search(r"<h2[^>]*>(\d+) vastlegging(en)?<", result)
+    assert counted and int(counted.group(1)) > 0 and (counted.group(2) is None) == (counted.group(1) == "1")
 
 
 def _first_case(settings) -> tuple[int, str]:
@@ -138,6 +139,7 @@ def test_search_finds_a_dossier_by_bsn_surname_and_address_and_audits_it(clients
     before = len(audit_rows(web_settings, "zoeken.gevonden"))
     found = _search(client, number)
     assert found.status_code == 200 and f'href="/dossier/{case_id}"' in found.text
+    assert "1 dossier gevonden" in found.text  # one dossier per young person, in the singular
     assert number not in str(found.url)
     con = duckdb.connect(str(web_settings.staging_path), read_only=True)
     surname, postcode, huisnummer = con.execute(
@@ -261,3 +263,11 @@ def test_the_lists_are_refreshed_in_the_background_while_the_pages_go_on(app, cl
                                {"d": dossier_id})
         engine.dispose()
         cache.clear()
+
+
+@pytest.mark.parametrize(("count", "text"), [(0, "0 dossiers"), (1, "1 dossier"), (2, "2 dossiers"),
+                                             (1234, "1.234 dossiers")])
+def test_a_count_takes_its_noun_in_the_right_number(count: int, text: str) -> None:
+    from web.templating import aantal
+
+    assert aantal(count, "dossier", "dossiers") == text
