@@ -11,6 +11,7 @@ from datetime import date
 import click
 
 from connectors.errors import StagingLocked
+from inbeeld.getallen import aantal
 from inbeeld.settings import Settings
 from pipelines.retention import RetentionReport, run_retention
 from rules.date_option import DATUM
@@ -27,16 +28,17 @@ def _summary(report: RetentionReport) -> list[str]:
     lines = [f"Vernietiging op {format_nl(report.today)}" + (" (proef: er is niets verwijderd)"
                                                            if report.dry_run else "")]
     purged = ", ".join(f"{name} {count}" for name, count in registers.purged.items() if count) or "niets"
-    lines.append(f"  registers: {purged} ({registers.persons} personen)")
+    lines.append(f"  registers: {purged} ({aantal(registers.persons, 'persoon', 'personen')})")
     for label, counts in (("bewaard, legal hold", registers.kept_legal_hold),
                           ("bewaard, nog in behandeling", registers.kept_in_progress),
                           ("zonder vernietigingsdatum (geboortedatum onbekend)", registers.without_date)):
         if counts:
             lines.append(f"  {label}: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
-    staged = ", ".join(f"{kind} {entry['leveringen']} leveringen ({entry['rijen']} rijen)"
+    staged = ", ".join(f"{kind} {aantal(entry['leveringen'], 'levering', 'leveringen')} "
+                       f"({aantal(entry['rijen'], 'rij', 'rijen')})"
                        for kind, entry in sorted(report.staging_per_kind().items())) or "niets"
     lines.append(f"  staging: {staged}")
-    lines.append(f"  audit_log: {report.audit_rows} rijen")
+    lines.append(f"  audit_log: {aantal(report.audit_rows, 'rij', 'rijen')}")
     lines += [f"  verslag: {path}" for path in report.files]
     return lines
 

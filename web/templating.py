@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from inbeeld.getallen import aantal
 from inbeeld.getallen import getal as getal_nl
 from rules.dates import format_nl
 
@@ -51,11 +52,6 @@ def getal(value: Any) -> str:
             return ""
         return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return str(value)
-
-
-def aantal(count: int, enkelvoud: str, meervoud: str) -> str:
-    """`1 dossier`, `0 dossiers`, `1.234 rijen`: a count with its noun in the right number."""
-    return f"{getal(count)} {enkelvoud if count == 1 else meervoud}"
 
 
 def cel(value: Any, kind: str = "text") -> str:

@@ -268,6 +268,6 @@ def test_the_lists_are_refreshed_in_the_background_while_the_pages_go_on(app, cl
 @pytest.mark.parametrize(("count", "text"), [(0, "0 dossiers"), (1, "1 dossier"), (2, "2 dossiers"),
                                              (1234, "1.234 dossiers")])
 def test_a_count_takes_its_noun_in_the_right_number(count: int, text: str) -> None:
-    from web.templating import aantal
+    from inbeeld.getallen import aantal
 
     assert aantal(count, "dossier", "dossiers") == text
