@@ -60,6 +60,9 @@ def kpi_input(session: Session, config: ReportSettings) -> pd.DataFrame:
     return register_queries.kpi_meldingen(session, Toewijzingen.from_settings(config.werklijst).teams())
 
 
+NOT_IN_BRP = "(niet in de BRP)"  # a work list's name for an enrolment DUO has and the BRP does not
+
+
 def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
                    config: ReportSettings, audit: bool = True,
                    ids: Collection[int] | None = None) -> pd.DataFrame:
@@ -89,7 +92,8 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
         rows.append({
             "dossier_id": dossier["dossier_id"], "soort": dossier["soort"], "redenen": dossier["redenen"],
             "team": dossier["team"], "thuiszitter": dossier["thuiszitter"], "persoonsnummer": number,
-            "naam": person.get("naam") or "", "geslachtsnaam": person.get("geslachtsnaam") or "",
+            "naam": person.get("naam") or (NOT_IN_BRP if person.get("bron") == "DUO" else ""),
+            "geslachtsnaam": person.get("geslachtsnaam") or "",
             "geboortedatum": person.get("geboortedatum"), "gemeentecode": dossier["gemeentecode"],
             "wijk": staging_queries.wijk_of(postcode, wijken), "postcode": postcode,
             "adres": person.get("adres") or "", "woonplaats": person.get("woonplaats") or "",

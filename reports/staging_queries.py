@@ -337,13 +337,38 @@ def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFr
     street and house number as a visit needs it (`Kerkstraat 12A-2`), and the address fields come as
     delivered too (for `registers.zoeken.adres_van`: a whole address, or why there is none; the house
     number as text). `geboortedatum` is the day when the BRP knows it; `geboortedatum_gba` the birth
-    date as delivered (`20080900`: known in part)."""
+    date as delivered (`20080900`: known in part).
+
+    A number the BRP delivery does not have (an enrolment `ONBEKEND_IN_BRP`: where does the young
+    person live?) gets what DUO's enrolment state says: the birth date and the postcode of the latest
+    enrolment, `bron` 'DUO' (else 'BRP'); no name, DUO delivers none."""
     wanted = sorted({str(n) for n in numbers if n})
     columns = ["persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "geboortedatum_gba", "adres",
                "postcode", "woonplaats", "straat", "huisnummer", "huisletter", "huisnummertoevoeging",
-               "verblijfplaats_type"]
-    if not wanted or not has_table(con, "brp_personen"):
+               "verblijfplaats_type", "bron"]
+    if not wanted:
         return pd.DataFrame(columns=columns)
+    frame = _brp_persons(con, wanted) if has_table(con, "brp_personen") else pd.DataFrame(columns=columns)
+    missing = sorted(set(wanted) - set(frame["persoonsnummer"]))
+    if missing and has_state(con):
+        duo = con.execute(
+            """
+            SELECT persoonsnummer, geboortedatum, postcode FROM duo_inschrijvingen_actueel
+            WHERE persoonsnummer IN (SELECT unnest(?::VARCHAR[]))
+            QUALIFY row_number() OVER (
+                PARTITION BY persoonsnummer
+                ORDER BY datum_inschrijving DESC NULLS LAST, import_id DESC, line DESC) = 1
+            """,
+            [missing],
+        ).df()
+        if len(duo):
+            duo = duo.assign(naam="", geslachtsnaam="", adres="", woonplaats="", bron="DUO")
+            duo = duo.reindex(columns=columns)
+            frame = pd.concat([frame, duo], ignore_index=True) if len(frame) else duo
+    return frame.reindex(columns=columns)
+
+
+def _brp_persons(con: duckdb.DuckDBPyConnection, wanted: list[str]) -> pd.DataFrame:
     frame = con.execute(
         """
         SELECT bsn AS persoonsnummer,
@@ -357,14 +382,14 @@ def persons(con: duckdb.DuckDBPyConnection, numbers: Iterable[str]) -> pd.DataFr
                            CASE WHEN coalesce(huisnummertoevoeging, '') <> ''
                                 THEN '-' || huisnummertoevoeging ELSE '' END)) AS adres,
                postcode, woonplaats, straat, CAST(huisnummer AS VARCHAR) AS huisnummer, huisletter,
-               huisnummertoevoeging, verblijfplaats_type
+               huisnummertoevoeging, verblijfplaats_type, 'BRP' AS bron
         FROM brp_personen
         WHERE import_id = (SELECT max(import_id) FROM imports WHERE kind = 'brp' AND status = 'loaded')
           AND bsn IN (SELECT unnest(?::VARCHAR[]))
         """,
         [wanted],
     ).df()
-    return frame[columns]
+    return frame
 
 
 FEW = 20  # numbers few enough to write into a query as values

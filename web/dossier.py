@@ -71,8 +71,12 @@ def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
         status = staging_queries.school_status(store.con, [number], dt.date.today())
     person = people.iloc[0].to_dict() if len(people) else {}
     if person:  # where to find the young person: street and number too, as on the search page
-        person["adres_tekst"] = adres_van({k: None if isinstance(v, float) and math.isnan(v) else v
-                                           for k, v in person.items()})
+        fields = {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in person.items()}
+        person["adres_tekst"] = adres_van(fields)
+        if fields.get("bron") == "DUO":  # not in the BRP delivery: DUO's postcode is the lead
+            person["adres_tekst"] = ("niet in de BRP-levering; volgens DUO postcode "
+                                     f"{adres_van({'postcode': fields.get('postcode')})}"
+                                     if fields.get("postcode") else "niet in de BRP-levering")
     person["schoolstatus"] = status.get(number, "")
     if person.get("geboortedatum_gba"):  # as far as the BRP knows it: `september 2008`, `2008`
         with suppress(ValueError):

@@ -165,3 +165,32 @@ def test_the_dossier_shows_where_the_young_person_lives(clients, web_settings):
     address = html.unescape(shown.group(1))
     assert address == adres_van(row)
     assert row["straat"] in address and str(row["huisnummer"]) in address
+
+
+def test_a_young_person_the_brp_does_not_have_is_shown_as_duo_knows_them(clients, web_settings):
+    """ONBEKEND_IN_BRP: enrolled with a served woongemeente, not in the BRP delivery. The work list and
+    the dossier give what DUO's enrolment state says (birth date, so the age; the postcode: where to
+    start looking) and say the BRP does not have the person, instead of blank cells."""
+    import duckdb
+
+    from reports import staging_queries
+    from reports.gather import NOT_IN_BRP
+
+    case_id = _open_case(web_settings, "ONBEKEND_IN_BRP")
+    assert case_id, "the staged municipality has an open dossier of someone unknown in the BRP"
+    number = _scalar(web_settings, "SELECT persoonsnummer FROM dossiers WHERE id = :d", d=case_id)
+    with duckdb.connect(str(web_settings.staging_path), read_only=True) as con:
+        enrolled = con.execute(
+            "SELECT geboortedatum, postcode FROM duo_inschrijvingen_actueel WHERE persoonsnummer = ? "
+            "ORDER BY datum_inschrijving DESC LIMIT 1", [number]).fetchone()
+        known = staging_queries.persons(con, [number]).iloc[0].to_dict()
+    assert (known["bron"], known["naam"]) == ("DUO", "")
+    assert (known["geboortedatum"].date(), known["postcode"]) == enrolled
+    page = clients["lpa"].get(f"/dossier/{case_id}").text
+    shown = re.search(r"<dt>Adres</dt><dd>([^<]*)</dd>", page)
+    assert shown is not None and shown.group(1).startswith("niet in de BRP-levering")
+    if enrolled[1]:
+        assert enrolled[1][:4] in shown.group(1)
+    worklist = clients["lpa"].get("/werklijst",
+                                  params={"medewerker": "alle", "soort": "ONBEKEND_IN_BRP"}).text
+    assert NOT_IN_BRP in html.unescape(worklist)
