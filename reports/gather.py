@@ -8,7 +8,7 @@ command line, and apart from the query modules so that those stay one store each
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -60,7 +60,14 @@ def kpi_input(session: Session, config: ReportSettings) -> pd.DataFrame:
     return register_queries.kpi_meldingen(session, Toewijzingen.from_settings(config.werklijst).teams())
 
 
-NOT_IN_BRP = "(niet in de BRP)"  # a work list's name for an enrolment DUO has and the BRP does not
+NOT_IN_BRP = "(niet in de BRP)"  # the name shown for an enrolment DUO has and the BRP does not
+NAME_UNKNOWN = "(naam onbekend)"
+
+
+def display_name(person: Mapping[str, Any]) -> str:
+    """A `staging_queries.persons` row's name as lists and screens show it: the BRP's, else why
+    there is none."""
+    return person.get("naam") or (NOT_IN_BRP if person.get("bron") == "DUO" else NAME_UNKNOWN)
 
 
 def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,

@@ -17,6 +17,7 @@ from registers.codes import REASON_LABELS, RMC_SIGNALS, CaseStatus, MeldingStatu
 from registers.dossiers import lead_reason
 from registers.models import Case, Dossier, Verzuimmelding
 from reports import staging_queries
+from reports.gather import NAME_UNKNOWN, display_name
 from web import afspraken
 from web.requests import Verzoek
 from web.stores import staging
@@ -47,7 +48,7 @@ def _dossiers(session: Session, verzoek: Verzoek, *conditions) -> list[Dossier]:
 def _row(dossier: Dossier, people: dict[str, dict[str, Any]]) -> dict[str, Any]:
     person = people.get(dossier.persoonsnummer, {})
     lead = lead_reason(dossier)
-    return {"id": dossier.id, "naam": person.get("naam") or "(naam onbekend)",
+    return {"id": dossier.id, "naam": display_name(person),
             "soort": REASON_LABELS.get(lead.signal.value, lead.signal.value)
             + (" · thuiszitter" if dossier.thuiszitter and lead.signal.value != "THUISZITTER" else ""),
             "geopend": dossier.opened_on, "behandelaar": dossier.assigned_to or ""}
@@ -96,10 +97,10 @@ def page(verzoek: Verzoek) -> Response:
         nieuw=[_row(c, people) for c in nieuw], mijn=[_row(c, people) for c in mijn],
         meldingen=[{"id": melding_cases[m.persoonsnummer], "nummer": m.meldingsnummer, "soort": m.soort.value,
                     "begindatum": m.begindatum,
-                    "naam": people.get(m.persoonsnummer, {}).get("naam") or "(naam onbekend)"}
+                    "naam": display_name(people.get(m.persoonsnummer, {}))}
                    for m in meldingen],
-        te_laat=te_laat,
+        te_laat=[{**r, "naam": r["naam"] or NAME_UNKNOWN} for r in te_laat],
         afspraken=[{"id": afspraak_dossiers[a.persoonsnummer], "van": a.start, "tot": a.einde,
                     "onderwerp": a.onderwerp or "gesprek", "locatie": a.locatie,
-                    "naam": people.get(a.persoonsnummer, {}).get("naam") or "(naam onbekend)"}
+                    "naam": display_name(people.get(a.persoonsnummer, {}))}
                    for a in vandaag])

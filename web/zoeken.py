@@ -15,6 +15,7 @@ from registers.dossiers import lead_reason
 from registers.errors import Refused
 from registers.meldingen import nederlands
 from registers.zoeken import zoek
+from reports.gather import NAME_UNKNOWN
 from web.inbox import _scope
 from web.requests import Verzoek
 from web.stores import staging
@@ -41,7 +42,7 @@ def search(verzoek: Verzoek) -> Response:
         shown = [(person, case) for person in found.gevonden for case in person.zaken][:LIMIT]
         record_reads(session, "zoeken.gevonden", "dossiers", [(c.id, c.persoonsnummer) for _p, c in shown])
         session.commit()
-    results = [{"id": c.id, "naam": person.naam or "(naam onbekend)",
+    results = [{"id": c.id, "naam": person.naam or NAME_UNKNOWN,
                 "geboortedatum": person.geboortedatum.format_nl() if person.geboortedatum else None,
                 "soort": REASON_LABELS.get(lead_reason(c).signal.value, lead_reason(c).signal.value),
                 "status": "open" if c.status.value == "open" else "gesloten", "geopend": c.opened_on}
