@@ -8,6 +8,7 @@ command line, and apart from the query modules so that those stay one store each
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from inbeeld.settings import Kpi, ReportSettings
 from registers.audit import AuditEvent, trail
 from registers.dossiers import assign, open_dossiers
+from registers.zoeken import adres_van
 from reports import follow_up, register_queries, staging_queries
 from reports.kpi import DEFAULT_SCHOOL_DAYS, DEFAULT_WEEKS_TO_CLOSE
 from reports.retention_figures import TELLING
@@ -64,10 +66,21 @@ NOT_IN_BRP = "(niet in de BRP)"  # the name shown for an enrolment DUO has and t
 NAME_UNKNOWN = "(naam onbekend)"
 
 
-def display_name(person: Mapping[str, Any]) -> str:
+def display_name(person: Mapping[str, Any], unknown: str = NAME_UNKNOWN) -> str:
     """A `staging_queries.persons` row's name as lists and screens show it: the BRP's, else why
-    there is none."""
-    return person.get("naam") or (NOT_IN_BRP if person.get("bron") == "DUO" else NAME_UNKNOWN)
+    there is none (`unknown`: a spreadsheet leaves the cell empty)."""
+    return person.get("naam") or (NOT_IN_BRP if person.get("bron") == "DUO" else unknown)
+
+
+def display_address(person: Mapping[str, Any]) -> str:
+    """Where to find the young person of a `staging_queries.persons` row: the whole address as the
+    search page writes it, or, for someone only DUO has, DUO's postcode as the lead."""
+    fields = {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in person.items()}
+    if fields.get("bron") != "DUO":
+        return adres_van(fields)
+    if not fields.get("postcode"):
+        return "niet in de BRP-levering"
+    return f"niet in de BRP-levering; volgens DUO postcode {adres_van({'postcode': fields['postcode']})}"
 
 
 def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peildatum: dt.date,
@@ -99,7 +112,7 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
         rows.append({
             "dossier_id": dossier["dossier_id"], "soort": dossier["soort"], "redenen": dossier["redenen"],
             "team": dossier["team"], "thuiszitter": dossier["thuiszitter"], "persoonsnummer": number,
-            "naam": person.get("naam") or (NOT_IN_BRP if person.get("bron") == "DUO" else ""),
+            "naam": display_name(person, unknown=""),
             "geslachtsnaam": person.get("geslachtsnaam") or "",
             "geboortedatum": person.get("geboortedatum"), "gemeentecode": dossier["gemeentecode"],
             "wijk": staging_queries.wijk_of(postcode, wijken), "postcode": postcode,

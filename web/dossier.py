@@ -9,7 +9,6 @@ The dossier is reached by its id only; the person number stays on the server."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -33,8 +32,8 @@ from registers.meldingen import nederlands
 from registers.models import Dossier, Persoon, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
-from registers.zoeken import adres_van
 from reports import staging_queries
+from reports.gather import display_address
 from rules.dates import PartialDate
 from rules.vrijstellingen import Vrijstellingsgrond
 from web import afspraken, forms, stukken
@@ -70,13 +69,8 @@ def _person(verzoek: Verzoek, number: str) -> dict[str, Any]:
         people = staging_queries.persons(store.con, [number])
         status = staging_queries.school_status(store.con, [number], dt.date.today())
     person = people.iloc[0].to_dict() if len(people) else {}
-    if person:  # where to find the young person: street and number too, as on the search page
-        fields = {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in person.items()}
-        person["adres_tekst"] = adres_van(fields)
-        if fields.get("bron") == "DUO":  # not in the BRP delivery: DUO's postcode is the lead
-            person["adres_tekst"] = ("niet in de BRP-levering; volgens DUO postcode "
-                                     f"{adres_van({'postcode': fields.get('postcode')})}"
-                                     if fields.get("postcode") else "niet in de BRP-levering")
+    if person:
+        person["adres_tekst"] = display_address(person)
     person["schoolstatus"] = status.get(number, "")
     if person.get("geboortedatum_gba"):  # as far as the BRP knows it: `september 2008`, `2008`
         with suppress(ValueError):
