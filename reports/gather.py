@@ -115,6 +115,7 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
             "naam": display_name(person, unknown=""),
             "geslachtsnaam": person.get("geslachtsnaam") or "",
             "geboortedatum": person.get("geboortedatum"), "gemeentecode": dossier["gemeentecode"],
+            "geboortedatum_gba": person.get("geboortedatum_gba") or "",
             "wijk": staging_queries.wijk_of(postcode, wijken), "postcode": postcode,
             "adres": person.get("adres") or "", "woonplaats": person.get("woonplaats") or "",
             "geopend": dossier["geopend"], "schoolstatus": status.get(number, ""),
@@ -128,9 +129,9 @@ def worklist_cases(session: Session, con: duckdb.DuckDBPyConnection | None, peil
                                                         "dossiers", int(row["dossier_id"])) for row in rows])
         session.commit()
     columns = ["dossier_id", "soort", "redenen", "team", "thuiszitter", "persoonsnummer", "naam",
-               "geslachtsnaam", "geboortedatum", "gemeentecode", "wijk", "adres", "postcode", "woonplaats",
-               "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum", "volgende_actie",
-               "volgende_actie_datum", "behandelaar"]
+               "geslachtsnaam", "geboortedatum", "geboortedatum_gba", "gemeentecode", "wijk", "adres",
+               "postcode", "woonplaats", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
+               "volgende_actie", "volgende_actie_datum", "behandelaar"]
     return pd.DataFrame(rows, columns=columns)
 
 

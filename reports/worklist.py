@@ -38,13 +38,14 @@ from connectors.gemeenten import gemeentenaam
 from inbeeld.settings import Werklijst
 from registers.codes import REASON_LABELS, RMC_SIGNALS
 from reports.inputs import ages_on, dates, frame, stamp, texts
+from rules.dates import PartialDate
 
 CASE_COLUMNS = (
     "dossier_id", "soort", "persoonsnummer", "naam", "geslachtsnaam", "geboortedatum", "gemeentecode",
     "wijk", "postcode", "geopend", "schoolstatus", "laatste_actie", "laatste_actie_datum",
     "volgende_actie", "volgende_actie_datum",
 )
-OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats", "redenen")
+OPTIONAL_COLUMNS = ("behandelaar", "adres", "woonplaats", "redenen", "geboortedatum_gba")
 UNASSIGNED = "(niet toegewezen)"
 RMC_CASE_TYPES = RMC_SIGNALS
 ROLES = ("LPA", "RMC")
@@ -179,12 +180,33 @@ def worklists(cases: pd.DataFrame | Iterable[Mapping[str, Any]], rules: Toewijzi
     data["redenen"] = data["redenen"].map(  # "VERZUIMMELDING, THUISZITTER" -> the words a person reads
         lambda codes: ", ".join(_label(code.strip().upper()) for code in codes.split(",") if code.strip()))
     data["leeftijd"] = ages_on(data["geboortedatum"], peildatum).astype("Int64")
+    _known_in_part(data, peildatum)
     data["dagen_open"] = (today - data["geopend"]).dt.days.astype("Int64")
     overdue_days = (today - data["volgende_actie_datum"]).dt.days
     data["te_laat"] = (overdue_days > 0).fillna(False).astype(bool)
     data["dagen_te_laat"] = overdue_days.where(data["te_laat"]).astype("Int64")
     data["toegewezen_aan"] = [rules.assign(row) for row in data.to_dict("records")]
     return {name: _ordered(group) for name, group in data.groupby("toegewezen_aan", sort=True)}
+
+
+def _known_in_part(data: pd.DataFrame, peildatum: dt.date) -> None:
+    """A birth date the BRP knows in part (GBA `20080900`): what it knows (`september 2008`) and
+    the ages it allows (`17 of 18`), instead of blanks on the very rows that ask to check it."""
+    partial = data["geboortedatum"].isna() & (data["geboortedatum_gba"] != "")
+    if not partial.any():
+        return
+    data["geboortedatum"] = data["geboortedatum"].astype(object)
+    data["leeftijd"] = data["leeftijd"].astype(object)
+    for index in data.index[partial]:
+        try:
+            birth = PartialDate.parse(data.at[index, "geboortedatum_gba"])
+        except ValueError:  # not a date: the check will say so; nothing to show
+            continue
+        data.at[index, "geboortedatum"] = birth.format_nl()
+        if birth.year is None:
+            continue
+        young, old = ages_on(dates(pd.Series([birth.latest, birth.earliest])), peildatum)
+        data.at[index, "leeftijd"] = young if young == old else f"{young} of {old}"
 
 
 def _label(code: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from inbeeld.settings import Settings
@@ -101,3 +102,25 @@ def test_changed_dossiers_put_into_lists_made_before_give_the_lists_made_afresh(
     for name, rows in fresh.items():
         assert patched[name].to_dict("records") == rows.to_dict("records"), name
     assert list(patched["Anna Alfabet"]["dossier_id"]) == [6, 4]
+
+
+@pytest.mark.parametrize(("gba", "shown", "age"), [
+    ("20121100", "november 2012", "12 of 13"),  # the peildatum (1 November) in the month: either age
+    ("20120900", "september 2012", 13),  # the month before the peildatum's: 13 whichever day
+    ("20120000", "2012", "12 of 13"),
+    ("00000000", "onbekend", None),
+])
+def test_a_birth_date_known_in_part_shows_what_is_known_and_the_ages_it_allows(
+        gba: str, shown: str, age: object) -> None:
+    """The work list's rows of `Controle geboortedatum` ask to check the birth date: they show what
+    the BRP knows of it, not a blank (a whole date stays a date)."""
+    rows = [{**case(1, "CONTROLE_GEBOORTEDATUM", "Roos Os", "Os", "2000AA"), "geboortedatum": None,
+             "geboortedatum_gba": gba},
+            case(2, "ABSOLUUT_VERZUIM", "Ben Bos", "Bos", "2000AA")]
+    lists = worklists(rows, Toewijzingen([]), PEIL)
+    rows_by_id = lists[UNASSIGNED].set_index("dossier_id")
+    assert rows_by_id.loc[1, "geboortedatum"] == shown
+    leeftijd = rows_by_id.loc[1, "leeftijd"]
+    assert (None if pd.isna(leeftijd) else leeftijd) == age
+    assert rows_by_id.loc[2, "geboortedatum"] == pd.Timestamp(2012, 11, 2)
+    assert rows_by_id.loc[2, "leeftijd"] == 12
