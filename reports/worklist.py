@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,12 +64,14 @@ def _range(text: str, what: str) -> tuple[str, str]:
 
 def surname_letter(geslachtsnaam: str) -> str:
     """The first letter a surname is filed under (the BRP keeps the voorvoegsel apart; strip any
-    that came along, as in "van der Berg" → B)."""
+    that came along, as in "van der Berg" → B), without its accent (Özdemir → O, Şahin → S)."""
     words = geslachtsnaam.strip().split()
     while len(words) > 1 and words[0].lower() in SURNAME_PREFIXES:
         words = words[1:]
     name = "".join(words)
-    return name[:1].upper() if name else ""
+    if not name:
+        return ""
+    return unicodedata.normalize("NFKD", name[:1])[:1].upper()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,15 @@ def test_surname_letter_ignores_the_voorvoegsel() -> None:
     assert surname_letter("") == ""
 
 
+def test_surname_letter_files_an_accented_initial_under_its_letter() -> None:
+    # Özdemir, Şahin, Çelik, Ünal, İnce: filed under O, S, C, U, I like any office's card index; the
+    # bare code point sorts after Z and fell outside every letter range, so the case went unassigned
+    assert [surname_letter(n) for n in ("Özdemir", "Şahin", "Çelik", "Ünal", "İnce", "de Ébène")] == [
+        "O", "S", "C", "U", "I", "E"]
+    rule = Toewijzing.from_config({"naam": "Lotte Rest", "letters": "L-Z"})
+    assert rule.matches(case(1, "ABSOLUUT_VERZUIM", "Jens Şahin", "Şahin", "2000AA"))
+
+
 def test_rules_are_read_from_the_configuration_and_checked() -> None:
     rules = Toewijzingen.from_settings(Settings.from_table(CONFIG).reports.werklijst)
     assert [r.naam for r in rules.regels] == ["Ria RMC", "Piet Postcode", "Wim Wijk", "Anna Alfabet",
