@@ -98,6 +98,24 @@ def test_beleid_pages_hold_no_person_number_and_no_dossier_link(clients):
     assert "Leerplichttelling" in telling and "Absoluut verzuim" in telling
 
 
+def test_the_vsv_page_names_the_schools_as_the_report_does(clients, web_settings):
+    # the School column of "Per school" stood empty on the screen while the .xlsx and the HTML
+    # report of the monthly run named every school
+    from lxml import html as lxml_html
+
+    from connectors.schools import school_names
+    from connectors.staging import Staging
+
+    with Staging(web_settings.data_dir / "staging.duckdb", read_only=True) as store:
+        names = school_names(store.con)
+    page = lxml_html.document_fromstring(clients["beleid"].get("/beleid/vsv").text)
+    [table] = [t for t in page.xpath("//table") if [c.text_content().strip() for c in t.xpath(".//th")][:2]
+               == ["BRIN", "School"]]
+    rows = [[c.text_content().strip() for c in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")]
+    shown = {row[0]: row[1] for row in rows if row and row[0] in names}
+    assert shown and all(shown[brin] == names[brin] for brin in shown), shown
+
+
 def test_beheer_sees_the_imports_and_the_audit_of_a_person(clients, web_settings):
     imports = clients["beheer"].get("/beheer/leveringen").text
     assert "BRP" in imports and "DUO" in imports
