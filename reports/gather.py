@@ -156,7 +156,8 @@ def assign_by_rules(session: Session, con: duckdb.DuckDBPyConnection | None, con
         number = dossier["persoonsnummer"]
         person = people.loc[number].to_dict() if number in people.index else {}
         postcode = person.get("postcode") or ""
-        name = rules.assign({"soort": dossier["soort"], "gemeentecode": dossier["gemeentecode"],
+        name = rules.assign({"soort": dossier["soort"], "team": dossier["team"],
+                             "gemeentecode": dossier["gemeentecode"],
                              "postcode": postcode, "wijk": staging_queries.wijk_of(postcode, wijken),
                              "geslachtsnaam": person.get("geslachtsnaam") or ""})
         if name != UNASSIGNED:

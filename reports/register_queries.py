@@ -30,6 +30,7 @@ from registers.codes import (
 from registers.models import (
     Case,
     CaseAction,
+    Dossier,
     RetentionAggregate,
     Thuiszitter,
     Verzuimmelding,
@@ -130,21 +131,26 @@ def kpi_meldingen(session: Session, teams: dict[str, str] | None = None) -> pd.D
     lpa, team` (reports.kpi). Meldingen the school withdrew (`ingetrokken`) are left out: there was
     nothing to handle.
 
-    The LPA is who took the melding in behandeling (else who closed it, else the gemeentelijke
-    contactpersoon); the team comes from `teams` (LPA name → team, from the work-list rules).
+    The LPA is who took the melding in behandeling (else who closed it, else the behandelaar of the
+    dossier the melding is a reason of, else the gemeentelijke contactpersoon): a melding nobody has
+    taken up counts against whoever holds its dossier, not against "(niet toegewezen)". The team
+    comes from `teams` (LPA name → team, from the work-list rules).
     """
     teams = teams or {}
     history = _status_history(session)
     rows = []
-    query = select(Verzuimmelding.id, Verzuimmelding.meldingsnummer, Verzuimmelding.meldingsdatum,
-                   Verzuimmelding.begindatum, Verzuimmelding.status, Verzuimmelding.contact_naam)
-    for melding_id, nummer, meldingsdatum, begindatum, status, contact in session.execute(query):
+    query = (select(Verzuimmelding.id, Verzuimmelding.meldingsnummer, Verzuimmelding.meldingsdatum,
+                    Verzuimmelding.begindatum, Verzuimmelding.status, Verzuimmelding.contact_naam,
+                    Dossier.assigned_to)
+             .outerjoin(Case, Case.verzuimmelding_id == Verzuimmelding.id)
+             .outerjoin(Dossier, Dossier.id == Case.dossier_id))
+    for melding_id, nummer, meldingsdatum, begindatum, status, contact, holder in session.execute(query):
         if _value(status) == MeldingStatus.INGETROKKEN.value:
             continue
         changes = history.get(melding_id, [])
         started = [c for c in changes if c[2] == MeldingStatus.IN_BEHANDELING.value]
         closed = [c for c in changes if c[2] in FINAL_STATUSES]
-        lpa = (started[0][4] if started else closed[0][4] if closed else contact) or ""
+        lpa = (started[0][4] if started else closed[0][4] if closed else holder or contact) or ""
         rows.append({
             "meldingsnummer": nummer,
             "meldingsdatum": meldingsdatum or (changes[0][0] if changes else begindatum),

@@ -6,7 +6,8 @@ wijk, postcode range or the first letter of the surname. The rules live in `inbe
 ```toml
 [[reports.werklijst.toewijzing]]
 naam = "A. de Boer"        # the LPA / counsellor; the list is named after them
-rol = "LPA"                # LPA: leerplicht cases; RMC: RMC cases (VSV, no enrolment in the RMC ages)
+rol = "LPA"                # LPA: dossiers of the leerplicht team; RMC: of the RMC team (VSV, no
+                           # enrolment in the RMC ages, a school's RMC verzuimmelding)
 gemeenten = ["0363"]       # optional: woongemeente codes
 wijken = ["Noord"]         # optional: wijk names (case-insensitive)
 postcodes = ["1000-1049"]  # optional: ranges of the 4 digits (a single "1050" is a range of one)
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,12 +66,14 @@ def _range(text: str, what: str) -> tuple[str, str]:
 
 def surname_letter(geslachtsnaam: str) -> str:
     """The first letter a surname is filed under (the BRP keeps the voorvoegsel apart; strip any
-    that came along, as in "van der Berg" → B)."""
+    that came along, as in "van der Berg" → B), without its accent (Özdemir → O, Şahin → S)."""
     words = geslachtsnaam.strip().split()
     while len(words) > 1 and words[0].lower() in SURNAME_PREFIXES:
         words = words[1:]
     name = "".join(words)
-    return name[:1].upper() if name else ""
+    if not name:
+        return ""
+    return unicodedata.normalize("NFKD", name[:1])[:1].upper()
 
 
 @dataclass(frozen=True)
@@ -115,14 +119,17 @@ class Toewijzing:
             team=str(entry.get("team", "")).strip(),
         )
 
-    def handles(self, soort: str) -> bool:
+    def handles(self, soort: str, team: str = "") -> bool:
+        """Whether the rule takes a case of this type: its `soorten`, else by rol: the dossier's team
+        (`lpa` / `rmc`, what the dossier screen shows) when given, else the team of the reason."""
         if self.soorten:
             return soort in self.soorten
-        return (soort in RMC_CASE_TYPES) == (self.rol == "RMC")
+        rmc = team == "rmc" if team in ("lpa", "rmc") else soort in RMC_CASE_TYPES
+        return rmc == (self.rol == "RMC")
 
     def matches(self, case: Mapping[str, Any]) -> bool:
         """True when every criterion this rule gives holds for the case."""
-        if not self.handles(str(case.get("soort", "")).upper()):
+        if not self.handles(str(case.get("soort", "")).upper(), str(case.get("team") or "").lower()):
             return False
         if self.gemeenten and str(case.get("gemeentecode", "")).zfill(4) not in self.gemeenten:
             return False

@@ -47,8 +47,12 @@ def quarantine(verzoek: Verzoek) -> Response:
         if not found:
             raise PaginaFout(404, "Niet gevonden", f"Levering {import_id} bestaat niet.")
         rows = store.quarantine(import_id) if store else []
+    # A BRP persoonslijst with a fault in a field is often loaded with that field empty (docs/spec.md
+    # §6): its lines are in quarantine too, but only `rows_quarantined` of them were not loaded.
+    not_loaded = int(found[0].get("rows_quarantined") or 0)
+    loaded_empty = max(len({row["line"] for row in rows}) - not_loaded, 0)
     return verzoek.render("quarantaine.html.j2", titel=f"Quarantaine van levering {import_id}",
-                          levering=found[0], rijen=rows)
+                          levering=found[0], rijen=rows, niet_ingelezen=not_loaded, veld_leeg=loaded_empty)
 
 
 def audit_form(verzoek: Verzoek) -> Response:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from starlette.responses import Response
 
+from connectors.schools import school_names
 from reports import gather, staging_queries
 from reports.kpi import kpi_table
 from reports.kpi_report import kpi_tables
@@ -55,7 +56,7 @@ def vsv(verzoek: Verzoek) -> Response:
                     continue
                 year = candidate
                 trend = staging_queries.vsv_trend_from_staging(store.con, gemeenten=gemeenten)
-                tables = vsv_tables(figures, trend, beleid=True)
+                tables = vsv_tables(figures, trend, beleid=True, schoolnamen=school_names(store.con))
                 break
             else:
                 leeg = (f"Nog geen VSV-cijfers voor convenantjaar {Convenantjaar(year).label}: er is geen "

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from registers.audit import AuditTrail
+from registers.db import make_engine, session_factory, upgrade
+from registers.models import Case, Verzuimmelding
 from reports.kpi import add_school_days, fill_for, kpi_table, traffic_light
+from reports.register_queries import kpi_meldingen
 
 PEIL = dt.date(2025, 12, 1)
 
@@ -85,3 +90,31 @@ def test_the_monthly_report_is_about_the_newest_ended_month_with_meldingen() -> 
         "Geen verzuimmeldingen met een meldingsdatum van 1 september 2026 tot en met 30 september 2026: "
         "het register bevat nog geen verzuimmeldingen.")
     assert empty_reason(meldingen, (dt.date(2026, 9, 1), dt.date(2026, 9, 30))) is None
+
+
+def test_a_melding_nobody_took_up_counts_against_the_behandelaar_of_its_dossier(tmp_path: Path) -> None:
+    # the KPI per LPA put every melding not yet in behandeling under "(niet toegewezen)", so an LPA
+    # whose meldingen lay untouched showed no late ones while the work list gave them the dossiers
+    url = f"sqlite:///{tmp_path / 'registers.sqlite'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with session_factory(engine, AuditTrail(b"kpi-test-audit-key-0123456789abc", actor="test"))() as session:
+        held = Verzuimmelding(meldingsnummer="VM1", meldingsdatum=dt.date(2026, 9, 1), brin="10AA",
+                              persoonsnummer="999990011", soort="16U_4W", begindatum=dt.date(2026, 8, 24),
+                              status="geregistreerd", status_datum=dt.date(2026, 9, 1))
+        loose = Verzuimmelding(meldingsnummer="VM2", meldingsdatum=dt.date(2026, 9, 1), brin="10AA",
+                               persoonsnummer="999990022", soort="16U_4W", begindatum=dt.date(2026, 8, 24),
+                               status="geregistreerd", status_datum=dt.date(2026, 9, 1))
+        session.add_all([held, loose])
+        session.flush()
+        session.add(Case(persoonsnummer="999990011", gemeentecode="0363", signal="VERZUIMMELDING",
+                         status="open", opened_on=dt.date(2026, 9, 1), last_seen=dt.date(2026, 9, 1),
+                         verzuimmelding_id=held.id, assigned_to="Anna Alfabet"))
+        session.commit()
+        rows = kpi_meldingen(session, {"Anna Alfabet": "Noord"}).set_index("meldingsnummer")
+    engine.dispose()
+    assert (rows.loc["VM1", "lpa"], rows.loc["VM1", "team"]) == ("Anna Alfabet", "Noord")
+    assert (rows.loc["VM2", "lpa"], rows.loc["VM2", "team"]) == ("", "")  # no dossier, nobody yet
+    table = kpi_table(rows.reset_index(), dt.date(2026, 10, 1))
+    anna = table[(table["niveau"] == "medewerker") & (table["lpa"] == "Anna Alfabet")].iloc[0]
+    assert (anna["gemeten_in_behandeling"], anna["tijdig_in_behandeling"]) == (1, 0)

@@ -18,7 +18,7 @@ from connectors.staging import Staging
 from inbeeld.settings import load_settings
 from registers.audit import AuditTrail
 from registers.db import make_engine, session_factory
-from registers.models import Dossier
+from registers.models import Case, Dossier, Verzuimmelding
 from reports.disclosure import SUPPRESSED
 from reports.gather import assign_by_rules
 from tests.named_user import TESTER, add_tester
@@ -186,6 +186,35 @@ def test_kpi_command_colours_per_lpa_and_team(data_dir: Path) -> None:
     assert bram[9].value == 0  # not closed within 12 weeks of 3 March 2025
     total = rows[("Alle teams", "Totaal")]
     assert (total[3].value, total[4].value, total[5].value) == (2, 2, 1)
+
+
+def test_the_weekly_assignment_gives_an_rmc_dossier_to_the_rmc_counsellor(data_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    """A school's RMC verzuimmelding opens a dossier of the RMC team; the LPA rules (by surname letter)
+    took it, so the dossier screen said RMC and the LPA's work list had it."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, ignore=shutil.ignore_patterns("out"))
+    config = load_settings(environ={"INBEELD_DATA_DIR": str(copy),
+                                   "INBEELD_CONFIG": str(copy / "inbeeld.toml")}).reports
+    engine = make_engine(register_url(copy))
+    number = bsn(300)
+    with session_factory(engine, AuditTrail(KEY, actor="test"))() as session:
+        melding = Verzuimmelding(meldingsnummer="VM-RMC", meldingsdatum=dt.date(2025, 10, 1), brin="10AA",
+                                 persoonsnummer=number, soort="RMC", begindatum=dt.date(2025, 9, 15),
+                                 status="geregistreerd", status_datum=dt.date(2025, 10, 1))
+        session.add(melding)
+        session.flush()
+        dossier = Dossier(persoonsnummer=number, gemeentecode="0363", status="open", team="rmc",
+                          opened_on=dt.date(2025, 10, 1))
+        session.add(Case(persoonsnummer=number, gemeentecode="0363", signal="VERZUIMMELDING", status="open",
+                         opened_on=dt.date(2025, 10, 1), last_seen=dt.date(2025, 10, 6),
+                         verzuimmelding_id=melding.id, dossier=dossier))
+        session.commit()
+    with session_factory(engine, AuditTrail(KEY, actor="test"))() as session, \
+            Staging(copy / "staging.duckdb", read_only=True) as staging:
+        assign_by_rules(session, staging.con, config)
+        assert session.query(Dossier).filter_by(persoonsnummer=number).one().assigned_to == "Ria RMC"
+    engine.dispose()
 
 
 def test_reconciliation_lists_who_is_only_in_our_register(data_dir: Path) -> None:

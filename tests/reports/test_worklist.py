@@ -41,6 +41,27 @@ def test_surname_letter_ignores_the_voorvoegsel() -> None:
     assert surname_letter("") == ""
 
 
+def test_surname_letter_files_an_accented_initial_under_its_letter() -> None:
+    # Özdemir, Şahin, Çelik, Ünal, İnce: filed under O, S, C, U, I like any office's card index; the
+    # bare code point sorts after Z and fell outside every letter range, so the case went unassigned
+    assert [surname_letter(n) for n in ("Özdemir", "Şahin", "Çelik", "Ünal", "İnce", "de Ébène")] == [
+        "O", "S", "C", "U", "I", "E"]
+    rule = Toewijzing.from_config({"naam": "Lotte Rest", "letters": "L-Z"})
+    assert rule.matches(case(1, "ABSOLUUT_VERZUIM", "Jens Şahin", "Şahin", "2000AA"))
+
+
+def test_a_dossier_of_the_rmc_team_goes_to_the_rmc_rule_whatever_its_reason() -> None:
+    # a school's RMC verzuimmelding (an 18-year-old) makes an RMC dossier: the dossier screen says
+    # RMC, so the work list must not hand it to the LPA of the surname letter
+    rules = Toewijzingen.from_settings(Settings.from_table(CONFIG).reports.werklijst)
+    melding = case(1, "VERZUIMMELDING", "Lies Maas", "Maas", "2000AA")
+    assert rules.assign(melding) == "Lotte Rest"  # a leerplicht dossier (no team given: by its reason)
+    assert rules.assign({**melding, "team": "lpa"}) == "Lotte Rest"
+    assert rules.assign({**melding, "team": "rmc"}) == "Ria RMC"
+    assert rules.assign({**case(2, "THUISZITTER", "Ben Bos", "Bos", "2000AA"), "team": "rmc"}) == "Ria RMC"
+    assert rules.assign({**case(3, "VSV", "Sam Smit", "Smit", "1010AB"), "team": "lpa"}) == "Piet Postcode"
+
+
 def test_rules_are_read_from_the_configuration_and_checked() -> None:
     rules = Toewijzingen.from_settings(Settings.from_table(CONFIG).reports.werklijst)
     assert [r.naam for r in rules.regels] == ["Ria RMC", "Piet Postcode", "Wim Wijk", "Anna Alfabet",

@@ -98,6 +98,58 @@ def test_beleid_pages_hold_no_person_number_and_no_dossier_link(clients):
     assert "Leerplichttelling" in telling and "Absoluut verzuim" in telling
 
 
+def test_the_vsv_page_names_the_schools_as_the_report_does(clients, web_settings):
+    # the School column of "Per school" stood empty on the screen while the .xlsx and the HTML
+    # report of the monthly run named every school
+    from lxml import html as lxml_html
+
+    from connectors.schools import school_names
+    from connectors.staging import Staging
+
+    with Staging(web_settings.data_dir / "staging.duckdb", read_only=True) as store:
+        names = school_names(store.con)
+    page = lxml_html.document_fromstring(clients["beleid"].get("/beleid/vsv").text)
+    [table] = [t for t in page.xpath("//table") if [c.text_content().strip() for c in t.xpath(".//th")][:2]
+               == ["BRIN", "School"]]
+    rows = [[c.text_content().strip() for c in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")]
+    shown = {row[0]: row[1] for row in rows if row and row[0] in names}
+    assert shown and all(shown[brin] == names[brin] for brin in shown), shown
+
+
+def test_the_quarantine_page_says_which_faulty_rows_were_loaded_with_the_field_left_empty(tmp_path):
+    # a BRP delivery with a persoonslijst without BSN (refused) and one with a bad date (loaded with
+    # the field empty): the leveringen list said "1 rij", the quarantine page "2 rijen niet ingelezen"
+    from lxml import html as lxml_html
+    from starlette.testclient import TestClient
+
+    from connectors.brp_lo3csv import read_lo3csv
+    from connectors.staging import Staging
+    from inbeeld.settings import Settings
+    from tests.web.conftest import GEMEENTE, add_one_user, log_in
+    from web.app import create_app
+
+    brp = tmp_path / "brp-G0363-20260907.lo3.csv"
+    brp.write_text("\r\n".join([
+        ";01.01.20;01.02.10;01.02.40;01.03.10;08.09.10",
+        "Lg01_1;;Sanne;Vries;20110304;0363",
+        "Lg01_2;999990019;Daan;Jansen;20051399;0363",
+        "Lg01_3;999990020;Eva;Smit;20090101;0363",
+    ]) + "\r\n", encoding="utf-8")
+    with Staging(tmp_path / "staging.duckdb") as store:
+        result = store.import_file("brp", brp, read_lo3csv)
+        assert (result.rows_loaded, result.rows_quarantined) == (2, 1), store.quarantine()
+    settings = Settings(data_dir=tmp_path, gemeenten=(GEMEENTE,))
+    add_one_user(settings, "beheer", "Bea Beheer", "beheer")
+    client = TestClient(create_app(settings))
+    assert log_in(client, "beheer").status_code == 303
+    assert ">1 rij<" in client.get("/beheer/leveringen").text
+    page = lxml_html.document_fromstring(client.get(f"/beheer/leveringen/{result.import_id}").text)
+    text = re.sub(r"\s+", " ", page.xpath("//main")[0].text_content())
+    assert "1 rij niet ingelezen" in text, text
+    assert "2 rijen niet ingelezen" not in text
+    assert "1 regel ingelezen met het foute veld leeg" in text, text
+
+
 def test_beheer_sees_the_imports_and_the_audit_of_a_person(clients, web_settings):
     imports = clients["beheer"].get("/beheer/leveringen").text
     assert "BRP" in imports and "DUO" in imports
