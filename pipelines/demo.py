@@ -200,7 +200,8 @@ def describe(result: DemoResult) -> str:
                   f"INBEELD_DATA_DIR={result.data_dir} inbeeld --by demo-lpa cases list"]
     if result.web_password:
         logins = [login for login, _naam, _rol in DEMO_USERS]
-        lines += ["", f"Het werkscherm: INBEELD_DATA_DIR={result.data_dir} inbeeld web",
+        lines += ["", f"Het werkscherm: INBEELD_CONFIG={result.out / 'inbeeld.toml'} "
+                      f"INBEELD_DATA_DIR={result.data_dir} inbeeld web",
                   "  open dan http://127.0.0.1:8765/ en log in als " + ", ".join(logins[:-1])
                   + f" of {logins[-1]} met het wachtwoord {result.web_password}"]
     return "\n".join(lines)

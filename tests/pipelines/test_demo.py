@@ -43,6 +43,8 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
     opening = re.search(r"log in als demo-lpa, demo-beleid of demo-beheer met het wachtwoord (\S+)",
                         result.output)
     assert opening and "inbeeld web" in result.output
+    # with the demo's settings (its gemeente, teams and assignment rules), as the line before it
+    assert f"INBEELD_CONFIG={out / 'inbeeld.toml'} INBEELD_DATA_DIR={data} inbeeld web" in result.output
     from inbeeld.settings import load_settings
     from registers.audit import AuditTrail, load_key
     from registers.db import open_registers
