@@ -561,6 +561,14 @@ class Staging:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
+    def quarantined_lines(self) -> dict[int, int]:
+        """Per import, the lines with a fault: those not loaded and (BRP) those loaded with the
+        faulty field left empty."""
+        if not self.has_relation("quarantine"):
+            return {}
+        return dict(self.con.execute("SELECT import_id, count(DISTINCT coalesce(line, -1)) FROM quarantine "
+                                     "GROUP BY import_id").fetchall())
+
     def quarantine(self, import_id: int | None = None) -> list[dict]:
         """Quarantined rows of one import (default: all), in file order."""
         if not self.has_relation("quarantine"):

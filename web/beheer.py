@@ -35,8 +35,11 @@ def users(verzoek: Verzoek) -> Response:
 def imports(verzoek: Verzoek) -> Response:
     with staging(verzoek.web) as store:
         rows = list(reversed(store.imports())) if store is not None else []
+        faulty = store.quarantined_lines() if store is not None else {}
     for row in rows:
         row["soort"] = KIND_LABELS.get(row["kind"], row["kind"])
+        # as the quarantine page counts them: a BRP line loaded with its faulty field empty too
+        row["veld_leeg"] = max(faulty.get(row["import_id"], 0) - int(row.get("rows_quarantined") or 0), 0)
     return verzoek.render("imports.html.j2", titel="Leveringen", imports=rows)
 
 

@@ -142,12 +142,47 @@ def test_the_quarantine_page_says_which_faulty_rows_were_loaded_with_the_field_l
     add_one_user(settings, "beheer", "Bea Beheer", "beheer")
     client = TestClient(create_app(settings))
     assert log_in(client, "beheer").status_code == 303
-    assert ">1 rij<" in client.get("/beheer/leveringen").text
+    listed = lxml_html.document_fromstring(client.get("/beheer/leveringen").text)
+    cell = re.sub(r"\s+", " ", listed.xpath("//tbody/tr[1]/td[last()]")[0].text_content())
+    assert cell.startswith("1 rij; 1 regel met veld leeg"), cell
     page = lxml_html.document_fromstring(client.get(f"/beheer/leveringen/{result.import_id}").text)
     text = re.sub(r"\s+", " ", page.xpath("//main")[0].text_content())
     assert "1 rij niet ingelezen" in text, text
     assert "2 rijen niet ingelezen" not in text
     assert "1 regel ingelezen met het foute veld leeg" in text, text
+
+
+def test_a_delivery_whose_faults_only_left_a_field_empty_links_to_them(tmp_path):
+    # every persoonslijst loaded, one with its bad birth date left empty: the list said "0", with
+    # no way to the fault on the screen
+    from lxml import html as lxml_html
+    from starlette.testclient import TestClient
+
+    from connectors.brp_lo3csv import read_lo3csv
+    from connectors.staging import Staging
+    from inbeeld.settings import Settings
+    from tests.web.conftest import GEMEENTE, add_one_user, log_in
+    from web.app import create_app
+
+    brp = tmp_path / "brp-G0363-20260907.lo3.csv"
+    brp.write_text("\r\n".join([
+        ";01.01.20;01.02.10;01.02.40;01.03.10;08.09.10",
+        "Lg01_1;999990019;Daan;Jansen;20051399;0363",
+        "Lg01_2;999990020;Eva;Smit;20090101;0363",
+    ]) + "\r\n", encoding="utf-8")
+    with Staging(tmp_path / "staging.duckdb") as store:
+        result = store.import_file("brp", brp, read_lo3csv)
+        assert (result.rows_loaded, result.rows_quarantined) == (2, 0), store.quarantine()
+    settings = Settings(data_dir=tmp_path, gemeenten=(GEMEENTE,))
+    add_one_user(settings, "beheer", "Bea Beheer", "beheer")
+    client = TestClient(create_app(settings))
+    assert log_in(client, "beheer").status_code == 303
+    listed = lxml_html.document_fromstring(client.get("/beheer/leveringen").text)
+    links = listed.xpath("//tbody/tr[1]/td[last()]/a")
+    assert links and links[0].get("href") == f"/beheer/leveringen/{result.import_id}"
+    assert re.sub(r"\s+", " ", links[0].text_content()).startswith("0 rijen; 1 regel met veld leeg")
+    page = client.get(links[0].get("href")).text
+    assert "geboortedatum" in page.lower()
 
 
 def test_beheer_sees_the_imports_and_the_audit_of_a_person(clients, web_settings):
