@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from inbeeld.getallen import aantal
 from inbeeld.getallen import getal as getal_nl
+from reports.numbers import format_percent
 from rules.dates import format_nl
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -59,7 +60,7 @@ def cel(value: Any, kind: str = "text") -> str:
     if kind in ("date", "datetime"):
         return datum(value)
     if kind == "percent" and isinstance(value, int | float) and value == value:
-        return f"{value * 100:.1f} %".replace(".", ",")
+        return format_percent(value)
     if kind in ("int", "number"):
         return getal(value)
     if value is None or _missing(value):

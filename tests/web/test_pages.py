@@ -358,3 +358,12 @@ def test_a_count_takes_its_noun_in_the_right_number(count: int, text: str) -> No
     from inbeeld.getallen import aantal
 
     assert aantal(count, "dossier", "dossiers") == text
+
+
+def test_a_percentage_on_the_screen_reads_as_in_the_reports():
+    # one Dutch percentage for the screen, the HTML report and the workbooks' legend: `2,7%`
+    from reports.numbers import format_percent
+    from web.templating import cel
+
+    assert cel(0.027, "percent") == format_percent(0.027) == "2,7%"
+    assert cel(0.5, "percent") == "50,0%" and cel("x", "percent") == "x"
