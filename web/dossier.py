@@ -41,6 +41,9 @@ from web.requests import PaginaFout, Verzoek
 from web.stores import staging
 
 HAND_ACTIONS = [a for a in ActionType if not a.is_system and a is not ActionType.GESLOTEN]
+#: The roles that read and register vrijstellingen: leerplicht work, not the RMC's (docs/privacy.md §2:
+#: inbeeld_rmc has no grant on `vrijstellingen`). web.routes guards the form's route with it.
+VRIJSTELLING_ROLLEN = frozenset({"lpa", "administratie"})
 HAND_CLOSE_REASONS = (CloseReason.HANDMATIG, CloseReason.INSCHRIJVING_GEVONDEN, CloseReason.VERHUISD,
                       CloseReason.VRIJSTELLING, CloseReason.STARTKWALIFICATIE)
 
@@ -82,12 +85,14 @@ def render_dossier(verzoek: Verzoek, session: Session, case: Dossier, status: in
                    fout: str | None = None, invoer: dict[str, str] | None = None) -> Response:
     meldingen = list(session.scalars(select(Verzuimmelding).where(
         Verzuimmelding.persoonsnummer == case.persoonsnummer).order_by(Verzuimmelding.begindatum)))
+    vrijstellingen = verzoek.gebruiker.rol in VRIJSTELLING_ROLLEN
     return verzoek.render(
         "dossier.html.j2", status=status, titel=f"Dossier {case.id}", dossier=case,
         aanleidingen=case.reasons, open_aanleidingen=[r for r in case.reasons if r.status == CaseStatus.OPEN],
         labels=REASON_LABELS, persoon=_person(verzoek, case.persoonsnummer),
         acties=list(reversed(timeline(case))),
-        vrijstellingen=list_vrijstellingen(session, persoonsnummer=case.persoonsnummer), meldingen=meldingen,
+        vrijstellingen=list_vrijstellingen(session, persoonsnummer=case.persoonsnummer) if vrijstellingen
+        else None, meldingen=meldingen,
         open=case.status == CaseStatus.OPEN, fout=fout, invoer=invoer or {}, vandaag=dt.date.today(),
         hand_acties=HAND_ACTIONS, sluitredenen=HAND_CLOSE_REASONS, gronden=list(Vrijstellingsgrond),
         melding_statussen=(MeldingStatus.IN_BEHANDELING, MeldingStatus.AFGESLOTEN,

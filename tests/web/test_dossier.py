@@ -194,3 +194,18 @@ def test_a_young_person_the_brp_does_not_have_is_shown_as_duo_knows_them(clients
     worklist = clients["lpa"].get("/werklijst",
                                   params={"medewerker": "alle", "soort": "ONBEKEND_IN_BRP"}).text
     assert NOT_IN_BRP in html.unescape(worklist)
+
+
+def test_an_rmc_counsellor_registers_no_vrijstelling(clients, web_settings):
+    """Vrijstellingen are the leerplicht team's (docs/privacy.md: rmc has no vrijstellingen): the RMC
+    dossier shows neither the register nor its form, and the route refuses the role."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    page = clients["rmc"].get(f"/dossier/{case_id}")
+    assert page.status_code == 200
+    assert "Vrijstelling registreren" not in page.text and 'id="kop-vrijstelling"' not in page.text
+    before = _scalar(web_settings, "SELECT count(*) FROM vrijstellingen")
+    response = clients["rmc"].post(f"/dossier/{case_id}/vrijstelling", data={
+        **form_tokens(page.text), "grond": "LPW_15", "begin": "1-9-2026"})
+    assert response.status_code == 403
+    assert _scalar(web_settings, "SELECT count(*) FROM vrijstellingen") == before
+    assert "Vrijstelling registreren" in clients["lpa"].get(f"/dossier/{_open_case(web_settings)}").text
