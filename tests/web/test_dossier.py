@@ -209,3 +209,19 @@ def test_an_rmc_counsellor_registers_no_vrijstelling(clients, web_settings):
     assert response.status_code == 403
     assert _scalar(web_settings, "SELECT count(*) FROM vrijstellingen") == before
     assert "Vrijstelling registreren" in clients["lpa"].get(f"/dossier/{_open_case(web_settings)}").text
+
+
+def test_closing_a_dossier_by_hand_says_why(clients, web_settings):
+    """'handmatig gesloten' alone tells a colleague nothing: the close form has a toelichting (the
+    handler always took one), and it stands on the timeline."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    client = clients["rmc"]
+    page = client.get(f"/dossier/{case_id}").text
+    form = page[page.index(f'action="/dossier/{case_id}/sluiten"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="toelichting"' in form
+    closed = client.post(f"/dossier/{case_id}/sluiten", data={
+        **form_tokens(page), "reden": "handmatig", "datum": date.today().strftime("%d-%m-%Y"),
+        "toelichting": "Werkt sinds november vast bij een bouwbedrijf; geen hulpvraag."})
+    assert closed.status_code == 200 and "Dossier gesloten op" in closed.text
+    assert "Werkt sinds november vast bij een bouwbedrijf" in closed.text
