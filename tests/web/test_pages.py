@@ -271,3 +271,23 @@ def test_a_count_takes_its_noun_in_the_right_number(count: int, text: str) -> No
     from inbeeld.getallen import aantal
 
     assert aantal(count, "dossier", "dossiers") == text
+
+
+def test_the_inbox_counts_every_overdue_dossier_not_only_those_it_lists(clients, monkeypatch):
+    """The inbox lists at most LIMIT rows per block; its heading said the length of the list ('Termijn
+    verlopen (50)', 'Mijn dossiers (50)') for an RMC counsellor with 155. It counts them all and says
+    where the rest is."""
+    import web.inbox
+
+    werklijst = clients["lpa"].get("/werklijst?medewerker=alle").text
+    overdue = re.search(r"waarvan ([\d.]+) met een verlopen termijn", werklijst).group(1)
+    overdue = int(overdue.replace(".", ""))
+    assert overdue > 2, "the test world has overdue dossiers"
+    monkeypatch.setattr(web.inbox, "LIMIT", 2)
+    page = clients["lpa"].get("/inbox").text
+    block = page[page.index('id="kop-te-laat"'):]
+    block = block[:block.index("</section>")]
+    assert f"Termijn verlopen ({overdue})" in block
+    assert len(re.findall(r'href="/dossier/\d+"', block)) == 2
+    assert f"Hier de 2 die het langst te laat zijn van {overdue}" in block
+    assert 'href="/werklijst?te_laat=1"' in block
