@@ -54,6 +54,15 @@ def getal(value: Any) -> str:
     return str(value)
 
 
+def midden(value: Any) -> str:
+    """A label mid-sentence: its first letter in lower case, an abbreviation (RMC, BRP, VSV) as it is
+    ('Geen inschrijving (RMC, …)' → 'geen inschrijving (RMC, …)'; `| lower` made that 'rmc')."""
+    text = str(value)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def cel(value: Any, kind: str = "text") -> str:
     """A table cell of a report Table by its column kind."""
     if kind in ("date", "datetime"):
@@ -72,5 +81,5 @@ def cel(value: Any, kind: str = "text") -> str:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(datum=datum, getal=getal, cel=cel, aantal=aantal)
+    env.filters.update(datum=datum, getal=getal, cel=cel, aantal=aantal, midden=midden)
     return env

@@ -225,3 +225,13 @@ def test_closing_a_dossier_by_hand_says_why(clients, web_settings):
         "toelichting": "Werkt sinds november vast bij een bouwbedrijf; geen hulpvraag."})
     assert closed.status_code == 200 and "Dossier gesloten op" in closed.text
     assert "Werkt sinds november vast bij een bouwbedrijf" in closed.text
+
+
+def test_the_timeline_names_the_reason_with_its_abbreviations_intact(clients, web_settings):
+    """The reason beside each step is written in lower case mid-sentence, but RMC and BRP stay
+    capitals: not '(geen inschrijving (rmc, zonder startkwalificatie))'."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    page = html.unescape(clients["rmc"].get(f"/dossier/{case_id}").text)
+    timeline = page[page.index('id="kop-tijdlijn"'):page.index('id="kop-afspraken"')]
+    assert "(geen inschrijving (RMC, zonder startkwalificatie))" in timeline
+    assert "(rmc," not in timeline
