@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from inbeeld.getallen import aantal
 from inbeeld.getallen import getal as getal_nl
+from registers.codes import mid_sentence
 from rules.dates import format_nl
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -54,15 +55,6 @@ def getal(value: Any) -> str:
     return str(value)
 
 
-def midden(value: Any) -> str:
-    """A label mid-sentence: its first letter in lower case, an abbreviation (RMC, BRP, VSV) as it is
-    ('Geen inschrijving (RMC, …)' → 'geen inschrijving (RMC, …)'; `| lower` made that 'rmc')."""
-    text = str(value)
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def cel(value: Any, kind: str = "text") -> str:
     """A table cell of a report Table by its column kind."""
     if kind in ("date", "datetime"):
@@ -81,5 +73,5 @@ def cel(value: Any, kind: str = "text") -> str:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(datum=datum, getal=getal, cel=cel, aantal=aantal, midden=midden)
+    env.filters.update(datum=datum, getal=getal, cel=cel, aantal=aantal, midden=mid_sentence)
     return env
