@@ -23,9 +23,10 @@ from synthetic import generate
 
 BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml")
 DELIVERY_FOLDERS = ("duo", "verzuim", "vrijstellingen")
-# The named users to look at the work screen with (`inbeeld web`): login, naam, rol.
-DEMO_USERS = (("demo-lpa", "Demo Leerplichtambtenaar", "lpa"), ("demo-beleid", "Demo Beleid", "beleid"),
-              ("demo-beheer", "Demo Beheer", "beheer"))
+# The named users to look at the work screen with (`inbeeld web`): login, naam, rol. The RMC
+# trajectbegeleider has the name DEMO_CONFIG gives the RMC dossiers, so her inbox holds them.
+DEMO_USERS = (("demo-lpa", "Demo Leerplichtambtenaar", "lpa"), ("demo-rmc", "R. Haddou", "rmc"),
+              ("demo-beleid", "Demo Beleid", "beleid"), ("demo-beheer", "Demo Beheer", "beheer"))
 
 
 @dataclass
@@ -200,7 +201,8 @@ def describe(result: DemoResult) -> str:
                   f"INBEELD_DATA_DIR={result.data_dir} inbeeld --by demo-lpa cases list"]
     if result.web_password:
         logins = [login for login, _naam, _rol in DEMO_USERS]
-        lines += ["", f"Het werkscherm: INBEELD_DATA_DIR={result.data_dir} inbeeld web",
+        lines += ["", f"Het werkscherm: INBEELD_CONFIG={result.out / 'inbeeld.toml'} "
+                      f"INBEELD_DATA_DIR={result.data_dir} inbeeld web",
                   "  open dan http://127.0.0.1:8765/ en log in als " + ", ".join(logins[:-1])
                   + f" of {logins[-1]} met het wachtwoord {result.web_password}"]
     return "\n".join(lines)
