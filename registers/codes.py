@@ -170,6 +170,12 @@ class ActionType(Labelled):
         return found
 
 
+#: The leerplichtambtenaar's own steps as boa (Leerplichtwet 1969 art. 22; docs/spec.md §1): a formal
+#: warning, a Halt-verwijzing, a proces-verbaal. The RMC trajectbegeleider has no sanction: the RMC
+#: doelgroep has no obligation to enforce, and a kwalificatieplichtige VSV'er's sanctions are the LPA's.
+LPA_STEPS = frozenset({ActionType.WAARSCHUWING, ActionType.HALT_VERWIJZING, ActionType.PROCES_VERBAAL})
+
+
 _ACTION_ALIASES = {
     "letter": ActionType.BRIEF_VERSTUURD,
     "brief": ActionType.BRIEF_VERSTUURD,

@@ -235,3 +235,24 @@ def test_the_timeline_names_the_reason_with_its_abbreviations_intact(clients, we
     timeline = page[page.index('id="kop-tijdlijn"'):page.index('id="kop-afspraken"')]
     assert "(geen inschrijving (RMC, zonder startkwalificatie))" in timeline
     assert "(rmc," not in timeline
+
+
+def test_an_rmc_counsellor_is_not_offered_the_leerplichtambtenaar_s_sanctions(clients, web_settings):
+    """A waarschuwing, Halt-verwijzing or proces-verbaal is the leerplichtambtenaar's (Leerplichtwet
+    art. 22; docs/spec.md §1); the RMC counsellor was offered them on an 18+ young person, and a
+    'waarschuwing' was saved. Not offered, refused when sent, nothing saved; the LPA keeps them."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    client = clients["rmc"]
+    page = client.get(f"/dossier/{case_id}").text
+    offered = set(re.findall(r'<option value="([a-z_]+)"', page[page.index('id="actie-soort"'):]
+                             .split("</select>")[0]))
+    assert {"gesprek", "doorverwijzing", "notitie"} <= offered
+    assert not offered & {"waarschuwing", "halt_verwijzing", "proces_verbaal"}
+    assert 'id="actie-tegen"' not in page
+    before = _actions(web_settings, case_id)
+    response = client.post(f"/dossier/{case_id}/actie", data={
+        **form_tokens(page), "soort": "waarschuwing", "datum": date.today().strftime("%d-%m-%Y")})
+    assert response.status_code == 400 and "leerplichtambtenaar" in html.unescape(response.text)
+    assert _actions(web_settings, case_id) == before
+    lpa_page = clients["lpa"].get(f"/dossier/{_open_case(web_settings)}").text
+    assert '<option value="proces_verbaal"' in lpa_page and 'id="actie-tegen"' in lpa_page
