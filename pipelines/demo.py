@@ -23,9 +23,10 @@ from synthetic import generate
 
 BRP_FORMATS = ("lo3.csv", "haalcentraal.json", "stufbg.xml")
 DELIVERY_FOLDERS = ("duo", "verzuim", "vrijstellingen")
-# The named users to look at the work screen with (`inbeeld web`): login, naam, rol.
-DEMO_USERS = (("demo-lpa", "Demo Leerplichtambtenaar", "lpa"), ("demo-beleid", "Demo Beleid", "beleid"),
-              ("demo-beheer", "Demo Beheer", "beheer"))
+# The named users to look at the work screen with (`inbeeld web`): login, naam, rol. The RMC
+# trajectbegeleider has the name DEMO_CONFIG gives the RMC dossiers, so her inbox holds them.
+DEMO_USERS = (("demo-lpa", "Demo Leerplichtambtenaar", "lpa"), ("demo-rmc", "R. Haddou", "rmc"),
+              ("demo-beleid", "Demo Beleid", "beleid"), ("demo-beheer", "Demo Beheer", "beheer"))
 
 
 @dataclass

@@ -68,6 +68,16 @@ ReasonCode = Labelled("ReasonCode", [(code, (code, REASON_LABELS[code]))
                                      for code in (*SIGNALS, VERZUIMMELDING)])
 
 
+def mid_sentence(label: object) -> str:
+    """A label as it reads mid-sentence: its first letter in lower case, an abbreviation kept ('Geen
+    inschrijving (RMC, …)' → 'geen inschrijving (RMC, …)', 'BRP-gegevens …' as it is); `.lower()`
+    made that '(rmc, …)'."""
+    text = str(label)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def parse_signal(value: object) -> ReasonCode:
     """The signal for a code typed by a person; an earlier release's code (GEEN_INSCHRIJVING_18_23) too."""
     code = value if isinstance(value, ReasonCode) else signal_code(str(value))
@@ -158,6 +168,12 @@ class ActionType(Labelled):
         if found is None:
             raise ValueError(f"unknown action {text!r}")
         return found
+
+
+#: The leerplichtambtenaar's own steps as boa (Leerplichtwet 1969 art. 22; docs/spec.md §1): a formal
+#: warning, a Halt-verwijzing, a proces-verbaal. The RMC trajectbegeleider has no sanction: the RMC
+#: doelgroep has no obligation to enforce, and a kwalificatieplichtige VSV'er's sanctions are the LPA's.
+LPA_STEPS = frozenset({ActionType.WAARSCHUWING, ActionType.HALT_VERWIJZING, ActionType.PROCES_VERBAAL})
 
 
 _ACTION_ALIASES = {

@@ -37,6 +37,7 @@ from registers.codes import (
     Team,
     ToelichtingAfsluiting,
     VerzuimSoort,
+    mid_sentence,
 )
 from registers.command_session import register_session
 from registers.gebruikers import get_user
@@ -175,7 +176,7 @@ def describe_dossier(dossier: Dossier, next_action: tuple[str, date | None] | No
     dates = [format_nl(a.on_date) for a in steps]
     width = max([len(d) for d in dates] + [0])
     for action, when in zip(steps, dates, strict=True):
-        about = REASON_LABELS.get(action.case.signal.value, action.case.signal.value).lower()
+        about = mid_sentence(REASON_LABELS.get(action.case.signal.value, action.case.signal.value))
         line = f"  {when.ljust(width)}  {action.action.label:<17} {action.by} ({about})"
         lines.append(line + (f": {action.note}" if action.note else ""))
         lines += [f"  {' ' * width}  bijlage [{b.id}] {b.bestandsnaam} ({getal(b.grootte)} bytes)"

@@ -196,7 +196,8 @@ def refresh(session: Session, peildatum: date, scope: frozenset[str] | None = No
             .group_by(_C.dossier_id)).all())
         bulk_insert(connection, CaseAction.__table__, [
             {"case_id": reason_of[d], "action": ActionType.OVERGEDRAGEN, "on_date": peildatum, "by": SYSTEEM,
-             "note": "leerplicht beëindigd; het dossier gaat naar RMC / het Doorstroompunt",
+             "note": "geen leerplichtaanleiding meer open (zie de aanleidingen); het dossier gaat naar RMC / "
+                     "het Doorstroompunt",
              "recorded_at": now}
             for d in ids if d in reason_of])
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from registers.codes import (
+    LPA_STEPS,
     REASON_LABELS,
     RMC_SIGNALS,
     ActionType,
@@ -41,6 +42,15 @@ from web.requests import PaginaFout, Verzoek
 from web.stores import staging
 
 HAND_ACTIONS = [a for a in ActionType if not a.is_system and a is not ActionType.GESLOTEN]
+
+
+def hand_actions(rol: str) -> list[ActionType]:
+    """The steps a user of `rol` records by hand: RMC without the leerplichtambtenaar's (LPA_STEPS)."""
+    return [a for a in HAND_ACTIONS if rol != "rmc" or a not in LPA_STEPS]
+
+#: The roles that read and register vrijstellingen: leerplicht work, not the RMC's (docs/privacy.md §2:
+#: inbeeld_rmc has no grant on `vrijstellingen`). web.routes guards the form's route with it.
+VRIJSTELLING_ROLLEN = frozenset({"lpa", "administratie"})
 HAND_CLOSE_REASONS = (CloseReason.HANDMATIG, CloseReason.INSCHRIJVING_GEVONDEN, CloseReason.VERHUISD,
                       CloseReason.VRIJSTELLING, CloseReason.STARTKWALIFICATIE)
 
@@ -82,14 +92,17 @@ def render_dossier(verzoek: Verzoek, session: Session, case: Dossier, status: in
                    fout: str | None = None, invoer: dict[str, str] | None = None) -> Response:
     meldingen = list(session.scalars(select(Verzuimmelding).where(
         Verzuimmelding.persoonsnummer == case.persoonsnummer).order_by(Verzuimmelding.begindatum)))
+    vrijstellingen = verzoek.gebruiker.rol in VRIJSTELLING_ROLLEN
     return verzoek.render(
         "dossier.html.j2", status=status, titel=f"Dossier {case.id}", dossier=case,
         aanleidingen=case.reasons, open_aanleidingen=[r for r in case.reasons if r.status == CaseStatus.OPEN],
         labels=REASON_LABELS, persoon=_person(verzoek, case.persoonsnummer),
         acties=list(reversed(timeline(case))),
-        vrijstellingen=list_vrijstellingen(session, persoonsnummer=case.persoonsnummer), meldingen=meldingen,
+        vrijstellingen=list_vrijstellingen(session, persoonsnummer=case.persoonsnummer) if vrijstellingen
+        else None, meldingen=meldingen,
         open=case.status == CaseStatus.OPEN, fout=fout, invoer=invoer or {}, vandaag=dt.date.today(),
-        hand_acties=HAND_ACTIONS, sluitredenen=HAND_CLOSE_REASONS, gronden=list(Vrijstellingsgrond),
+        hand_acties=hand_actions(verzoek.gebruiker.rol), sluitredenen=HAND_CLOSE_REASONS,
+        gronden=list(Vrijstellingsgrond),
         melding_statussen=(MeldingStatus.IN_BEHANDELING, MeldingStatus.AFGESLOTEN,
                            MeldingStatus.TER_KENNISGEVING_AANGENOMEN),
         redenen=list(RedenAfsluiting),
@@ -143,6 +156,9 @@ def record(verzoek: Verzoek) -> Response:
         soort = verzoek.veld("soort")
         if soort not in {a.value for a in HAND_ACTIONS}:
             raise forms.Invoerfout("Kies wat u heeft gedaan.")
+        if soort not in {a.value for a in hand_actions(verzoek.gebruiker.rol)}:
+            raise forms.Invoerfout(f"Een {ActionType(soort).label} is aan de leerplichtambtenaar, niet aan "
+                                   "RMC / het Doorstroompunt.")
         on = forms.datum(verzoek.veld("datum"), "datum")
         files = [(upload.filename or "bijlage", upload.file.read())
                  for upload in verzoek.bestanden("bijlage")]

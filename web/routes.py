@@ -13,6 +13,7 @@ IEDEREEN = frozenset(ROLLEN)
 WERK = frozenset({"lpa", "rmc", "administratie"})  # the roles that work with dossiers
 CIJFERS = frozenset({"beleid", "beheer"})  # aggregates only
 BEHEER = frozenset({"beheer"})
+VRIJSTELLINGEN = dossier.VRIJSTELLING_ROLLEN  # leerplicht work: not rmc (docs/privacy.md §2)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ PAGINAS: tuple[Pagina, ...] = (
     Pagina("/dossier/{dossier_id:int}/actie", dossier.record, WERK, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/toewijzen", dossier.assign_case, WERK, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/sluiten", dossier.close, WERK, ("POST",)),
-    Pagina("/dossier/{dossier_id:int}/vrijstelling", dossier.vrijstelling, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/vrijstelling", dossier.vrijstelling, VRIJSTELLINGEN, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/melding", dossier.melding, WERK, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/bijlage/{bijlage_id:int}", stukken.bijlage, WERK),
     Pagina("/dossier/{dossier_id:int}/brief", stukken.write, WERK, ("POST",)),

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from inbeeld.getallen import aantal
 from inbeeld.getallen import getal as getal_nl
+from registers.codes import mid_sentence
 from reports.numbers import format_percent
 from rules.dates import format_nl
 
@@ -73,5 +74,5 @@ def cel(value: Any, kind: str = "text") -> str:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(datum=datum, getal=getal, cel=cel, aantal=aantal)
+    env.filters.update(datum=datum, getal=getal, cel=cel, aantal=aantal, midden=mid_sentence)
     return env

@@ -161,19 +161,19 @@ def _lists(verzoek: Verzoek, peildatum: dt.date) -> dict[str, pd.DataFrame]:
     return cache(verzoek).get(verzoek, peildatum)
 
 
-def overdue_for(verzoek: Verzoek, peildatum: dt.date, limit: int) -> list[dict[str, Any]]:
+def overdue_for(verzoek: Verzoek, peildatum: dt.date, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The first `limit` rows of the user's own list (or of every list) whose next action is past its
-    term, most overdue first."""
+    term, most overdue first, and how many such rows there are."""
     lists = _lists(verzoek, peildatum)
     own = [frame for naam, frame in lists.items() if naam == verzoek.gebruiker.naam]
     frames = own or list(lists.values())
     if not frames:
-        return []
+        return [], 0
     rows = _visible(verzoek, pd.concat(frames, ignore_index=True))
     if not len(rows):
-        return []
+        return [], 0
     rows = rows[rows["te_laat"].astype(bool)]
-    return rows.nlargest(limit, "dagen_te_laat").to_dict("records")
+    return rows.nlargest(limit, "dagen_te_laat").to_dict("records"), len(rows)
 
 
 def _visible(verzoek: Verzoek, rows: pd.DataFrame) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def test_demo_generates_runs_the_weeks_and_leaves_letters_lists_and_report(
     assert {".xlsx", ".html"} <= reports
     assert not any((data / "inbox").rglob("*.csv")), "every delivery was imported and archived"
     # it ends with how to open the work screen, and the demo user logs in with the printed password
-    opening = re.search(r"log in als demo-lpa, demo-beleid of demo-beheer met het wachtwoord (\S+)",
+    opening = re.search(r"log in als demo-lpa, demo-rmc, demo-beleid of demo-beheer met het wachtwoord (\S+)",
                         result.output)
     assert opening and "inbeeld web" in result.output
     # with the demo's settings (its gemeente, teams and assignment rules), as the line before it
@@ -68,3 +68,18 @@ def test_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 2
     assert "is niet leeg" in result.output
+
+
+def test_the_demo_says_how_to_open_the_work_screen_with_its_settings_and_an_rmc_user(tmp_path: Path) -> None:
+    """Started as the demo said ('INBEELD_DATA_DIR=… inbeeld web'), the work screen had no inbeeld.toml:
+    every letter was refused for the missing office ([letters.kantoor]). And the RMC team had no user to
+    look with: demo-rmc is R. Haddou, whom the demo's rules give the RMC dossiers."""
+    from pipelines.demo import DEMO_CONFIG, DEMO_USERS, DemoResult, describe
+
+    result = DemoResult(out=tmp_path / "demo", data_dir=tmp_path / "demo" / "inbeeld-data", web_password="pw")
+    text = describe(result)
+    web = next(line for line in text.splitlines() if line.endswith("inbeeld web"))
+    assert f"INBEELD_CONFIG={tmp_path / 'demo' / 'inbeeld.toml'}" in web
+    assert "log in als demo-lpa, demo-rmc, demo-beleid of demo-beheer met het wachtwoord pw" in text
+    naam = next(naam for login, naam, rol in DEMO_USERS if login == "demo-rmc" and rol == "rmc")
+    assert f'naam = "{naam}"\nrol = "RMC"' in DEMO_CONFIG

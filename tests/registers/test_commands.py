@@ -217,3 +217,14 @@ def test_the_commands_migrate_a_new_database_and_audit_with_the_data_dirs_key(
     finally:
         engine.dispose()
     assert hashes == [AuditTrail(load_key(data, {})).person_hash(BSNS[3])]
+
+
+def test_cases_show_keeps_rmc_in_capitals_on_the_timeline(run, session: Session) -> None:
+    sync_cases(session, WEEK1,
+               [signal_row(BSNS[1], ReasonCode.GEEN_INSCHRIJVING_RMC, sinds=date(2026, 8, 24))], {})
+    session.commit()
+    dossier_id = session.scalar(text("SELECT id FROM dossiers"))
+    assert run("cases", "act", str(dossier_id), "gesprek", "--date", "2026-09-09").exit_code == 0
+    shown = run("cases", "show", str(dossier_id)).output
+    assert "(geen inschrijving (RMC, zonder startkwalificatie))" in shown
+    assert "(rmc," not in shown

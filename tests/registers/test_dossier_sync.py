@@ -94,3 +94,17 @@ def test_a_second_open_dossier_is_refused_by_the_database(session: Session) -> N
                         opened_on=WEEK2))
     with pytest.raises(IntegrityError, match="(?i)unique"):
         session.flush()
+
+
+def test_the_hand_over_note_claims_no_end_of_leerplicht_it_does_not_know(session: Session) -> None:
+    """A leerplichtig child whose absoluut verzuim ends with a vrijstelling while a VSV reason stays
+    open passes to RMC; the timeline said 'leerplicht beëindigd', which is not so (a child of 13)."""
+    sync_cases(session, WEEK1, [signal_row(BSNS[0], AV), signal_row(BSNS[0], VSV)], {})
+    summary = sync_cases(session, WEEK2, [signal_row(BSNS[0], VSV, peildatum=WEEK2)],
+                         {(BSNS[0], AV.value): CloseReason.VRIJSTELLING})
+
+    assert summary.dossiers.handed_over == 1
+    handover = session.scalars(select(CaseAction).where(CaseAction.action == ActionType.OVERGEDRAGEN)).one()
+    assert "leerplicht beëindigd" not in handover.note
+    assert handover.note == ("geen leerplichtaanleiding meer open (zie de aanleidingen); het dossier gaat "
+                             "naar RMC / het Doorstroompunt")

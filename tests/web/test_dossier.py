@@ -194,3 +194,65 @@ def test_a_young_person_the_brp_does_not_have_is_shown_as_duo_knows_them(clients
     worklist = clients["lpa"].get("/werklijst",
                                   params={"medewerker": "alle", "soort": "ONBEKEND_IN_BRP"}).text
     assert NOT_IN_BRP in html.unescape(worklist)
+
+
+def test_an_rmc_counsellor_registers_no_vrijstelling(clients, web_settings):
+    """Vrijstellingen are the leerplicht team's (docs/privacy.md: rmc has no vrijstellingen): the RMC
+    dossier shows neither the register nor its form, and the route refuses the role."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    page = clients["rmc"].get(f"/dossier/{case_id}")
+    assert page.status_code == 200
+    assert "Vrijstelling registreren" not in page.text and 'id="kop-vrijstelling"' not in page.text
+    before = _scalar(web_settings, "SELECT count(*) FROM vrijstellingen")
+    response = clients["rmc"].post(f"/dossier/{case_id}/vrijstelling", data={
+        **form_tokens(page.text), "grond": "LPW_15", "begin": "1-9-2026"})
+    assert response.status_code == 403
+    assert _scalar(web_settings, "SELECT count(*) FROM vrijstellingen") == before
+    assert "Vrijstelling registreren" in clients["lpa"].get(f"/dossier/{_open_case(web_settings)}").text
+
+
+def test_closing_a_dossier_by_hand_says_why(clients, web_settings):
+    """'handmatig gesloten' alone tells a colleague nothing: the close form has a toelichting (the
+    handler always took one), and it stands on the timeline."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    client = clients["rmc"]
+    page = client.get(f"/dossier/{case_id}").text
+    form = page[page.index(f'action="/dossier/{case_id}/sluiten"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="toelichting"' in form
+    closed = client.post(f"/dossier/{case_id}/sluiten", data={
+        **form_tokens(page), "reden": "handmatig", "datum": date.today().strftime("%d-%m-%Y"),
+        "toelichting": "Werkt sinds november vast bij een bouwbedrijf; geen hulpvraag."})
+    assert closed.status_code == 200 and "Dossier gesloten op" in closed.text
+    assert "Werkt sinds november vast bij een bouwbedrijf" in closed.text
+
+
+def test_the_timeline_names_the_reason_with_its_abbreviations_intact(clients, web_settings):
+    """The reason beside each step is written in lower case mid-sentence, but RMC and BRP stay
+    capitals: not '(geen inschrijving (rmc, zonder startkwalificatie))'."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    page = html.unescape(clients["rmc"].get(f"/dossier/{case_id}").text)
+    timeline = page[page.index('id="kop-tijdlijn"'):page.index('id="kop-afspraken"')]
+    assert "(geen inschrijving (RMC, zonder startkwalificatie))" in timeline
+    assert "(rmc," not in timeline
+
+
+def test_an_rmc_counsellor_is_not_offered_the_leerplichtambtenaar_s_sanctions(clients, web_settings):
+    """A waarschuwing, Halt-verwijzing or proces-verbaal is the leerplichtambtenaar's (Leerplichtwet
+    art. 22; docs/spec.md §1); the RMC counsellor was offered them on an 18+ young person, and a
+    'waarschuwing' was saved. Not offered, refused when sent, nothing saved; the LPA keeps them."""
+    case_id = _open_case(web_settings, "GEEN_INSCHRIJVING_RMC")
+    client = clients["rmc"]
+    page = client.get(f"/dossier/{case_id}").text
+    offered = set(re.findall(r'<option value="([a-z_]+)"', page[page.index('id="actie-soort"'):]
+                             .split("</select>")[0]))
+    assert {"gesprek", "doorverwijzing", "notitie"} <= offered
+    assert not offered & {"waarschuwing", "halt_verwijzing", "proces_verbaal"}
+    assert 'id="actie-tegen"' not in page
+    before = _actions(web_settings, case_id)
+    response = client.post(f"/dossier/{case_id}/actie", data={
+        **form_tokens(page), "soort": "waarschuwing", "datum": date.today().strftime("%d-%m-%Y")})
+    assert response.status_code == 400 and "leerplichtambtenaar" in html.unescape(response.text)
+    assert _actions(web_settings, case_id) == before
+    lpa_page = clients["lpa"].get(f"/dossier/{_open_case(web_settings)}").text
+    assert '<option value="proces_verbaal"' in lpa_page and 'id="actie-tegen"' in lpa_page

@@ -367,3 +367,23 @@ def test_a_percentage_on_the_screen_reads_as_in_the_reports():
 
     assert cel(0.027, "percent") == format_percent(0.027) == "2,7%"
     assert cel(0.5, "percent") == "50,0%" and cel("x", "percent") == "x"
+
+
+def test_the_inbox_counts_every_overdue_dossier_not_only_those_it_lists(clients, monkeypatch):
+    """The inbox lists at most LIMIT rows per block; its heading said the length of the list ('Termijn
+    verlopen (50)', 'Mijn dossiers (50)') for an RMC counsellor with 155. It counts them all and says
+    where the rest is."""
+    import web.inbox
+
+    werklijst = clients["lpa"].get("/werklijst?medewerker=alle").text
+    overdue = re.search(r"waarvan ([\d.]+) met een verlopen termijn", werklijst).group(1)
+    overdue = int(overdue.replace(".", ""))
+    assert overdue > 2, "the test world has overdue dossiers"
+    monkeypatch.setattr(web.inbox, "LIMIT", 2)
+    page = clients["lpa"].get("/inbox").text
+    block = page[page.index('id="kop-te-laat"'):]
+    block = block[:block.index("</section>")]
+    assert f"Termijn verlopen ({overdue})" in block
+    assert len(re.findall(r'href="/dossier/\d+"', block)) == 2
+    assert f"Hier de 2 die het langst te laat zijn van {overdue}" in block
+    assert 'href="/werklijst?te_laat=1"' in block

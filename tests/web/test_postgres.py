@@ -224,3 +224,39 @@ def test_a_user_narrowed_while_logged_in_sees_only_what_the_database_now_gives(p
         assert _werklijst(clients["lpa-krimp"]) == dossiers["0363"]
     finally:
         app.state.web.registers.dispose()
+
+
+def test_an_rmc_counsellor_opens_an_rmc_dossier(pg_settings, service_login):
+    """The RMC role has no grant on vrijstellingen: the dossier page must not read them for it (it
+    failed with a server error on every dossier)."""
+    from registers.case_sync import sync_cases
+    from registers.gebruikers import add_user
+    from web.app import create_app
+    from web.database import Registers
+
+    registers = Registers(pg_settings.register_url, pg_settings.data_dir)
+    with registers.session("test", None) as session:
+        sync_cases(session, PEILDATUM, [{"persoonsnummer": BSNS[5], "gemeentecode": "0363",
+                                         "signal": "GEEN_INSCHRIJVING_RMC", "sinds": date(2026, 6, 1),
+                                         "peildatum": PEILDATUM}], {})
+        session.execute(text("DELETE FROM gebruikers WHERE login = 'rmc'"))
+        add_user(session, "rmc", "R. Visser", "rmc", PASSWORD, ["0363"])
+        dossier_id = session.execute(text("SELECT dossier_id FROM cases WHERE persoonsnummer = :p"),
+                                     {"p": BSNS[5]}).scalar_one()
+        session.commit()
+    registers.dispose()
+    client = TestClient(create_app(service_login), raise_server_exceptions=False)
+    assert log_in(client, "rmc").status_code == 303
+    assert dossier_id in _werklijst(client)
+    page = client.get(f"/dossier/{dossier_id}")
+    assert page.status_code == 200, page.text[-500:]
+    assert "Geen inschrijving (RMC" in page.text and "Vrijstelling registreren" not in page.text
+    from tests.web.conftest import form_tokens
+
+    datum = PEILDATUM.strftime("%d-%m-%Y")
+    saved = client.post(f"/dossier/{dossier_id}/actie", data={
+        **form_tokens(page.text), "soort": "gesprek", "datum": datum, "verslag": "Gesprek op kantoor."})
+    assert saved.status_code == 200 and "Vastgelegd: gesprek" in saved.text, saved.text[-500:]
+    closed = client.post(f"/dossier/{dossier_id}/sluiten", data={
+        **form_tokens(saved.text), "reden": "inschrijving_gevonden", "datum": datum})
+    assert closed.status_code == 200 and "Dossier gesloten op" in closed.text, closed.text[-500:]
