@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from registers.audit import SYSTEEM, AuditEvent, trail
 from registers.codes import (
     LEERPLICHT_SIGNALS,
-    RMC_SIGNALS,
     VERZUIMMELDING,
     ActionType,
     CaseStatus,
@@ -44,6 +43,7 @@ from registers.codes import (
     VerzuimSoort,
 )
 from registers.db import bulk_insert
+from registers.dossiers import holds_rmc_reason, rmc_reason
 from registers.models import Case, CaseAction, Dossier, Persoon, Verzuimmelding
 
 _D = Dossier.__table__.c
@@ -143,21 +143,22 @@ def _open_reason(dossier_id_column, *signals: str) -> exists:
     return exists().where(_C.dossier_id == dossier_id_column, _C.status == _OPEN, _C.signal.in_(signals))
 
 
-def _open_melding(dossier_id_column, rmc: bool) -> exists:
+def _open_leerplicht_melding(dossier_id_column) -> exists:
+    """An open reason of a school's melding not of soort RMC: a leerplichtige's verzuim."""
     melding = Verzuimmelding.__table__.c
-    soort = melding.soort == VerzuimSoort.RMC.value if rmc else melding.soort != VerzuimSoort.RMC.value
     return exists().where(_C.dossier_id == dossier_id_column, _C.status == _OPEN,
-                          _C.signal == VERZUIMMELDING, melding.id == _C.verzuimmelding_id, soort)
+                          _C.signal == VERZUIMMELDING, melding.id == _C.verzuimmelding_id,
+                          melding.soort != VerzuimSoort.RMC.value)
 
 
 def team_expression(dossier_id_column, current):
     """lpa while a leerplicht reason (or a school's non-RMC melding) is open; rmc when only RMC reasons
-    are; otherwise the team it had (a THUISZITTER or ONBEKEND_IN_BRP reason does not move it)."""
+    are (registers.dossiers.rmc_reason); otherwise the team it had (a THUISZITTER or ONBEKEND_IN_BRP
+    reason does not move it)."""
     return case(
         (or_(_open_reason(dossier_id_column, *sorted(LEERPLICHT_SIGNALS)),
-             _open_melding(dossier_id_column, rmc=False)), literal(Team.LPA.value)),
-        (or_(_open_reason(dossier_id_column, *sorted(RMC_SIGNALS)),
-             _open_melding(dossier_id_column, rmc=True)), literal(Team.RMC.value)),
+             _open_leerplicht_melding(dossier_id_column)), literal(Team.LPA.value)),
+        (holds_rmc_reason(dossier_id_column, open_only=True), literal(Team.RMC.value)),
         else_=current)
 
 
@@ -192,7 +193,7 @@ def refresh(session: Session, peildatum: date, scope: frozenset[str] | None = No
         connection.execute(update(dossiers).where(_D.id.in_(ids)).values(assigned_to=None))
         reason_of = dict(connection.execute(
             select(_C.dossier_id, func.max(_C.id)).where(_C.dossier_id.in_(ids), _C.status == _OPEN,
-                                                        _C.signal.in_(sorted(RMC_SIGNALS | {VERZUIMMELDING})))
+                                                        rmc_reason(_C))
             .group_by(_C.dossier_id)).all())
         bulk_insert(connection, CaseAction.__table__, [
             {"case_id": reason_of[d], "action": ActionType.OVERGEDRAGEN, "on_date": peildatum, "by": SYSTEEM,

@@ -19,12 +19,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from registers import bijlagen as bijlage_store
 from registers.audit import AuditEvent, trail
 from registers.codes import (
+    RMC_SIGNALS,
     VERZUIMMELDING,
     ActionType,
     CaseStatus,
@@ -38,7 +39,7 @@ from registers.codes import (
     parse_signal,
 )
 from registers.errors import Refused
-from registers.models import Case, CaseAction, Dossier, Letter, Persoon
+from registers.models import Case, CaseAction, Dossier, Letter, Persoon, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import end_on_emigration
 from rules.dates import format_nl
@@ -57,6 +58,33 @@ def lead_reason(dossier: Dossier) -> Case:
     if open_reasons:
         return min(open_reasons, key=lambda r: (LEAD_ORDER.index(ReasonCode(r.signal)), r.opened_on, r.id))
     return max(dossier.reasons, key=lambda r: (r.closed_on or r.opened_on, r.id))
+
+
+def rmc_reason(reason: Any = Case) -> ColumnElement[bool]:
+    """The SQL condition that a reason is RMC work (the RMC doelgroep's): a case whose signal is one of
+    RMC_SIGNALS (GEEN_INSCHRIJVING_RMC, VSV), or a VERZUIMMELDING case whose melding has soort `RMC` (a
+    school's melding of a young person of 18 or older without a startkwalificatie). `reason`: `Case`,
+    an alias of it, or its table's columns.
+
+    The one definition: the screen's RMC scope (web.dossier, web.inbox, web.werklijst) and the
+    dossier's team (registers.dossier_sync) use it; PostgreSQL's policy `cases_rmc` says the same in
+    its own SQL (revision 0019). The melding is an alias: a query that reads `verzuimmeldingen` itself
+    (the inbox's new meldingen) must not correlate with it."""
+    melding = aliased(Verzuimmelding)
+    return or_(reason.signal.in_(sorted(RMC_SIGNALS)),
+               and_(reason.signal == VERZUIMMELDING,
+                    exists().where(melding.id == reason.verzuimmelding_id,
+                                   melding.soort == VerzuimSoort.RMC.value)))
+
+
+def holds_rmc_reason(dossier_id: Any, *, open_only: bool = False) -> ColumnElement[bool]:
+    """The SQL condition that the dossier `dossier_id` (a column or an id) holds an RMC reason
+    (`rmc_reason`; `open_only`: an open one): what an RMC user may see of it (docs/privacy.md §2)."""
+    reason = aliased(Case)  # an alias: the query may read cases itself
+    conditions = [reason.dossier_id == dossier_id, rmc_reason(reason)]
+    if open_only:
+        conditions.append(reason.status == CaseStatus.OPEN)
+    return exists().where(*conditions)
 
 
 def get_dossier(session: Session, dossier_id: int) -> Dossier:

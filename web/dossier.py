@@ -20,14 +20,13 @@ from starlette.responses import Response
 from registers.codes import (
     LPA_STEPS,
     REASON_LABELS,
-    RMC_SIGNALS,
     ActionType,
     CaseStatus,
     CloseReason,
     MeldingStatus,
     RedenAfsluiting,
 )
-from registers.dossiers import assign, lead_reason, read_dossier, record_action, timeline
+from registers.dossiers import assign, holds_rmc_reason, lead_reason, read_dossier, record_action, timeline
 from registers.errors import Refused
 from registers.meldingen import nederlands
 from registers.models import Dossier, Persoon, Verzuimmelding
@@ -66,7 +65,9 @@ def case_of(session: Session, verzoek: Verzoek) -> Dossier:
     gebruiker = verzoek.gebruiker
     elsewhere = gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten and (
         dossier.gemeentecode not in gebruiker.gemeenten)
-    not_rmc = gebruiker.rol == "rmc" and not any(r.signal.value in RMC_SIGNALS for r in dossier.reasons)
+    # RMC: only a dossier holding an RMC reason (an RMC signal or a melding of soort RMC), as the
+    # database's policies cases_rmc / dossiers_rmc narrow it on PostgreSQL
+    not_rmc = gebruiker.rol == "rmc" and not session.scalar(select(holds_rmc_reason(dossier.id)))
     if elsewhere or not_rmc:  # as if it did not exist: no hint that it does
         raise PaginaFout(404, "Dossier niet gevonden", f"Dossier {dossier_id} bestaat niet of is vernietigd.")
     return dossier

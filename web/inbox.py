@@ -8,13 +8,13 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
 from starlette.responses import Response
 
 from registers.audit import record_reads
-from registers.codes import REASON_LABELS, RMC_SIGNALS, CaseStatus, MeldingStatus
-from registers.dossiers import lead_reason
+from registers.codes import REASON_LABELS, CaseStatus, MeldingStatus
+from registers.dossiers import holds_rmc_reason, lead_reason
 from registers.models import Case, Dossier, Verzuimmelding
 from reports import staging_queries
 from reports.gather import NAME_UNKNOWN, display_name
@@ -27,15 +27,13 @@ LIMIT = 50
 
 
 def _scope(query, verzoek: Verzoek):
-    """The user's gemeenten and, for RMC, dossiers holding an RMC reason (the database narrows too,
-    on PostgreSQL)."""
+    """The user's gemeenten and, for RMC, dossiers holding an RMC reason (an RMC signal or a melding of
+    soort RMC: registers.dossiers.rmc_reason; the database narrows too, on PostgreSQL)."""
     gebruiker = verzoek.gebruiker
     if gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten:
         query = query.where(Dossier.gemeentecode.in_(gebruiker.gemeenten))
-    if gebruiker.rol == "rmc":  # an alias: the query may join cases itself (the meldingen do)
-        reason = aliased(Case)
-        rmc_reason = exists().where(reason.dossier_id == Dossier.id, reason.signal.in_(sorted(RMC_SIGNALS)))
-        query = query.where(rmc_reason)
+    if gebruiker.rol == "rmc":  # on aliases: the query may join cases and meldingen itself (the meldingen do)
+        query = query.where(holds_rmc_reason(Dossier.id))
     return query
 
 

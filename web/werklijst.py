@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from connectors.output_names import safe_name
 from registers.audit import record_reads
-from registers.codes import REASON_LABELS
+from registers.codes import REASON_LABELS, CaseStatus
+from registers.dossiers import rmc_reason
+from registers.models import Case
 from reports import gather
 from reports.spreadsheet import write_xlsx
-from reports.worklist import RMC_CASE_TYPES, WORKLIST_COLUMNS, with_changes
+from reports.worklist import WORKLIST_COLUMNS, with_changes
 from reports.worklist_report import file_stem, worklist_table
 from web.requests import Verzoek
 from web.stores import staging
@@ -145,11 +148,32 @@ def _scope(verzoek: Verzoek) -> Scope:
 def _make(verzoek: Verzoek, peildatum: dt.date,
           ids: list[int] | None = None) -> tuple[Scope, dict[str, pd.DataFrame]]:
     """The work lists (of every open dossier, or of `ids` only) under the user's session, with the
-    scope that session had."""
+    scope that session had; for RMC only the RMC doelgroep's rows (`_rmc_rows`)."""
     with verzoek.db() as session, staging(verzoek.web) as store:
         scope = _scope_in(verzoek, session)
-        return scope, gather.worklists_for(session, store.con if store else None, peildatum,
-                                           verzoek.web.settings.reports, audit=False, ids=ids)
+        lists = gather.worklists_for(session, store.con if store else None, peildatum,
+                                     verzoek.web.settings.reports, audit=False, ids=ids)
+        if verzoek.gebruiker.rol == "rmc":
+            lists = _rmc_rows(session, lists, ids)
+        return scope, lists
+
+
+def _rmc_rows(session: Session, lists: dict[str, pd.DataFrame],
+              ids: list[int] | None) -> dict[str, pd.DataFrame]:
+    """The rows whose reason (`soort`: the open reason the next step is about) is RMC work
+    (registers.dossiers.rmc_reason: an RMC signal, or a melding of soort RMC). On PostgreSQL the
+    database gave the RMC user only such reasons anyway; on SQLite the lists hold every dossier."""
+    query = select(Case.dossier_id, Case.signal).where(Case.status == CaseStatus.OPEN, rmc_reason(Case))
+    if ids is not None:
+        query = query.where(Case.dossier_id.in_(ids))
+    rmc = {(int(dossier_id), str(getattr(signal, "value", signal)))
+           for dossier_id, signal in session.execute(query)}
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        keys = zip(frame["dossier_id"].astype(int), frame["soort"].astype(str), strict=True)
+        return frame[pd.Series([key in rmc for key in keys], index=frame.index, dtype=bool)]
+
+    return {name: kept(frame) for name, frame in lists.items()}
 
 
 def cache(verzoek: Verzoek) -> ListCache:
@@ -177,12 +201,10 @@ def overdue_for(verzoek: Verzoek, peildatum: dt.date, limit: int) -> tuple[list[
 
 
 def _visible(verzoek: Verzoek, rows: pd.DataFrame) -> pd.DataFrame:
-    """Only the user's gemeenten, and for RMC only the RMC doelgroep."""
+    """Only the user's gemeenten (for RMC the lists hold only the RMC doelgroep: `_rmc_rows`)."""
     gebruiker = verzoek.gebruiker
     if gebruiker.rol in ("lpa", "rmc") and gebruiker.gemeenten and len(rows):
         rows = rows[rows["gemeentecode"].isin(gebruiker.gemeenten)]
-    if gebruiker.rol == "rmc" and len(rows):
-        rows = rows[rows["soort"].isin(RMC_CASE_TYPES)]
     return rows
 
 

@@ -41,7 +41,7 @@ def _partial_indexes(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0018"
+    assert head_revision() == "0019"
 
 
 def test_upgrade_an_empty_database_to_head(fresh_db_url: str) -> None:

@@ -256,3 +256,78 @@ def test_an_rmc_counsellor_is_not_offered_the_leerplichtambtenaar_s_sanctions(cl
     assert _actions(web_settings, case_id) == before
     lpa_page = clients["lpa"].get(f"/dossier/{_open_case(web_settings)}").text
     assert '<option value="proces_verbaal"' in lpa_page and 'id="actie-tegen"' in lpa_page
+
+
+def _dossier_of_a_melding(app, settings, persoonsnummer: str, meldingsnummer: str, soort: str) -> int:
+    """A school's melding of `soort` for a person with no dossier yet, taken in as the weekly flow does
+    (register_meldingen, the melding's reason, the dossier's team); returns its dossier's id. The
+    work lists made before are dropped, so the next page makes them afresh."""
+    from registers.dossier_sync import refresh, sync_melding_reasons
+    from registers.verzuim import register_meldingen
+    from tests.staged_municipality import GEMEENTE
+    from web.database import Registers
+
+    today = date.today()
+    registers = Registers(settings.register_url, settings.data_dir)
+    with registers.session("test", None) as session:
+        assert not session.execute(text("SELECT count(*) FROM dossiers WHERE persoonsnummer = :p"),
+                                   {"p": persoonsnummer}).scalar_one()
+        register_meldingen(session, [{"meldingsnummer": meldingsnummer, "brin": "12AB", "soort": soort,
+                                      "persoonsnummer": persoonsnummer, "begindatum": today,
+                                      "meldingsdatum": today}], today=today)
+        scope = frozenset({GEMEENTE})
+        sync_melding_reasons(session, today, scope)
+        refresh(session, today, scope)
+        session.commit()
+        dossier_id = session.execute(text(
+            "SELECT c.dossier_id FROM cases c JOIN verzuimmeldingen m ON m.id = c.verzuimmelding_id "
+            "WHERE m.meldingsnummer = :m"), {"m": meldingsnummer}).scalar_one()
+        reasons = session.execute(text("SELECT signal FROM cases WHERE dossier_id = :d"),
+                                  {"d": dossier_id}).scalars().all()
+    registers.dispose()
+    assert reasons == ["VERZUIMMELDING"]  # the melding is the dossier's only reason
+    app.state.web.cache.clear()
+    return dossier_id
+
+
+def _linked(page: str) -> set[int]:
+    return {int(i) for i in re.findall(r'href="/dossier/(\d+)"', page)}
+
+
+def test_an_rmc_counsellor_works_a_dossier_whose_only_reason_is_an_rmc_melding(app, clients, web_settings):
+    """A school's melding of soort RMC (18+, no startkwalificatie) opens a dossier of team rmc, which the
+    work list assigns to the RMC counsellor: the counsellor must be able to open it, find it in the
+    inbox and on the work list, and record a step. The screen let RMC see only dossiers holding a case
+    of an RMC signal, so the dossier was a 404. A dossier whose only reason is a leerplichtige's
+    melding, or absoluut verzuim, stays out of the RMC's sight."""
+    from tests.registers.factories import BSNS
+
+    rmc = _dossier_of_a_melding(app, web_settings, BSNS[17], "VM-RMC-1", "RMC")
+    lpa = _dossier_of_a_melding(app, web_settings, BSNS[18], "VM-LRV-1", "LRV")
+    verzuim = _scalar(web_settings, "SELECT min(dossier_id) FROM cases c WHERE signal = 'ABSOLUUT_VERZUIM' "
+                                    "AND status = 'open' AND NOT EXISTS (SELECT 1 FROM cases o "
+                                    "WHERE o.dossier_id = c.dossier_id AND o.signal <> 'ABSOLUUT_VERZUIM')")
+    assert _scalar(web_settings, "SELECT team FROM dossiers WHERE id = :d", d=rmc) == "rmc"
+    client = clients["rmc"]
+
+    page = client.get(f"/dossier/{rmc}")
+    assert page.status_code == 200, page.text[-500:]
+    assert "VM-RMC-1" in page.text
+    inbox = client.get("/inbox").text
+    assert rmc in _linked(inbox) and "melding VM-RMC-1" in inbox
+    werklijst = client.get("/werklijst?medewerker=alle").text
+    assert rmc in _linked(werklijst)
+
+    before = _actions(web_settings, rmc)
+    saved = client.post(f"/dossier/{rmc}/actie", data={
+        **form_tokens(page.text), "soort": "gesprek", "datum": date.today().strftime("%d-%m-%Y"),
+        "verslag": "Gesprek over een opleiding bij het mbo."})
+    assert saved.status_code == 200 and "Vastgelegd: gesprek" in saved.text, saved.text[-500:]
+    assert _actions(web_settings, rmc) == before + 1
+
+    for other in (lpa, verzuim):
+        assert client.get(f"/dossier/{other}").status_code == 404
+        assert other not in _linked(client.get("/inbox").text)
+        assert other not in _linked(client.get("/werklijst?medewerker=alle").text)
+    assert "VM-LRV-1" not in client.get("/inbox").text
+    assert lpa in _linked(clients["lpa"].get("/inbox").text)  # the LPA's, not nobody's

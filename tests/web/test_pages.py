@@ -255,7 +255,10 @@ def test_the_inbox_shows_dossiers_and_audits_them(clients, web_settings):
 
 def test_the_inbox_lists_the_new_meldingen_each_role_may_see(clients, web_settings):
     """LPA: every registered melding of an open dossier; RMC: only those whose dossier holds an RMC
-    reason (the scope applied to the dossier the meldingen join)."""
+    reason (the scope applied to the dossier the meldingen join). An RMC reason is a case of an RMC
+    signal or the reason of a melding of soort RMC: this test counted only the signals, so it asserted
+    that an RMC counsellor does not see the melding of the dossier it is assigned (team rmc) when that
+    melding is the dossier's only reason (docs/privacy.md §2, revision 0019)."""
     from registers.codes import RMC_SIGNALS
 
     engine = create_engine(web_settings.register_url)
@@ -266,7 +269,8 @@ def test_the_inbox_lists_the_new_meldingen_each_role_may_see(clients, web_settin
             "WHERE m.status = 'geregistreerd' AND d.status = 'open'"
         )).all()
         rmc_dossiers = {row[0] for row in connection.execute(text(
-            "SELECT dossier_id FROM cases WHERE signal IN :s").bindparams(
+            "SELECT c.dossier_id FROM cases c LEFT JOIN verzuimmeldingen m ON m.id = c.verzuimmelding_id "
+            "WHERE c.signal IN :s OR (c.signal = 'VERZUIMMELDING' AND m.soort = 'RMC')").bindparams(
                 bindparam("s", expanding=True)), {"s": sorted(RMC_SIGNALS)})}
     engine.dispose()
     lpa = {nummer for nummer, _d in rows}

@@ -260,3 +260,77 @@ def test_an_rmc_counsellor_opens_an_rmc_dossier(pg_settings, service_login):
     closed = client.post(f"/dossier/{dossier_id}/sluiten", data={
         **form_tokens(saved.text), "reden": "inschrijving_gevonden", "datum": datum})
     assert closed.status_code == 200 and "Dossier gesloten op" in closed.text, closed.text[-500:]
+
+
+def test_an_rmc_counsellor_works_a_dossier_whose_only_reason_is_an_rmc_melding(pg_settings, service_login):
+    """A school's melding of soort RMC opens a dossier of team rmc, assigned to the RMC counsellor; under
+    the rmc database role (row-level security) the counsellor opens it, finds it in the inbox and on
+    the work list and records a step (policy cases_rmc, revision 0019: before it the reason, and so
+    the dossier, was hidden). A leerplichtige's melding and absoluut verzuim stay hidden."""
+    from registers.dossier_sync import refresh, sync_melding_reasons
+    from registers.gebruikers import add_user
+    from registers.verzuim import register_meldingen
+    from tests.web.conftest import form_tokens
+    from web.app import create_app
+    from web.database import Registers
+
+    today = date.today()
+    registers = Registers(pg_settings.register_url, pg_settings.data_dir)
+    with registers.session("test", None) as session:
+        register_meldingen(session, [
+            {"meldingsnummer": number, "brin": "12AB", "soort": soort, "persoonsnummer": person,
+             "begindatum": today, "meldingsdatum": today}
+            for number, soort, person in (("VM-RMC-PG", "RMC", BSNS[6]), ("VM-LRV-PG", "LRV", BSNS[7]))],
+            today=today)
+        scope = frozenset({"0363"})
+        sync_melding_reasons(session, today, scope)
+        refresh(session, today, scope)
+        session.execute(text("DELETE FROM gebruikers WHERE login = 'rmc'"))
+        add_user(session, "rmc", "R. Visser", "rmc", PASSWORD, ["0363"])
+        dossier = dict(session.execute(text(
+            "SELECT m.soort, c.dossier_id FROM cases c JOIN verzuimmeldingen m ON m.id = c.verzuimmelding_id "
+            "WHERE m.meldingsnummer IN ('VM-RMC-PG', 'VM-LRV-PG')")).all())
+        # (open or closed: test_an_rmc_counsellor_opens_an_rmc_dossier's sync closed them)
+        verzuim = session.execute(text("SELECT min(dossier_id) FROM cases WHERE gemeentecode = '0363' "
+                                       "AND signal = 'ABSOLUUT_VERZUIM'")).scalar_one()
+        only_reasons = session.execute(text("SELECT count(*) FROM cases WHERE dossier_id = ANY(:d)"),
+                                       {"d": list(dossier.values())}).scalar_one()
+        teams = dict(session.execute(text("SELECT id, team FROM dossiers WHERE id = ANY(:d)"),
+                                     {"d": list(dossier.values())}).all())
+        session.commit()
+    registers.dispose()
+    rmc, lpa = dossier["RMC"], dossier["LRV"]
+    assert only_reasons == 2 and teams == {rmc: "rmc", lpa: "lpa"} and verzuim is not None
+
+    client = TestClient(create_app(service_login), raise_server_exceptions=False)
+    assert log_in(client, "rmc").status_code == 303
+    page = client.get(f"/dossier/{rmc}")
+    assert page.status_code == 200, page.text[-500:]
+    assert "VM-RMC-PG" in page.text
+    inbox = client.get("/inbox").text
+    assert f'href="/dossier/{rmc}"' in inbox and "melding VM-RMC-PG" in inbox
+    assert rmc in _werklijst(client)
+    saved = client.post(f"/dossier/{rmc}/actie", data={
+        **form_tokens(page.text), "soort": "gesprek", "datum": today.strftime("%d-%m-%Y"),
+        "verslag": "Gesprek over een opleiding bij het mbo."})
+    assert saved.status_code == 200 and "Vastgelegd: gesprek" in saved.text, saved.text[-500:]
+
+    inbox = client.get("/inbox").text
+    for other in (lpa, verzuim):
+        assert client.get(f"/dossier/{other}").status_code == 404
+        assert f'href="/dossier/{other}"' not in inbox
+        assert other not in _werklijst(client)
+    assert "VM-LRV-PG" not in inbox
+
+    # and the database itself, under the rmc role of this user: the reason and its new step
+    registers = Registers(service_login.register_url, service_login.data_dir)
+    with registers.session("rmc", "rmc") as session:
+        assert session.execute(text("SELECT current_user")).scalar_one() == "inbeeld_rmc"
+        seen = set(session.execute(text("SELECT dossier_id FROM cases")).scalars())
+        steps = session.execute(text(
+            "SELECT a.action FROM case_actions a JOIN cases c ON c.id = a.case_id WHERE c.dossier_id = :d "
+            "AND a.by = 'rmc'"), {"d": rmc}).scalars().all()
+        session.commit()
+    registers.dispose()
+    assert rmc in seen and lpa not in seen and verzuim not in seen
+    assert steps == ["gesprek"]
