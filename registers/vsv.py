@@ -119,6 +119,12 @@ def set_outcome(session: Session, entry_id: int, uitkomst: VsvUitkomst | str, on
     return entry
 
 
+def entries_of(session: Session, persoonsnummer: str) -> list[VsvEntry]:
+    """One young person's entries, oldest convenantjaar first (the dossier shows them)."""
+    return list(session.scalars(select(VsvEntry).where(VsvEntry.persoonsnummer == persoonsnummer)
+                                .order_by(VsvEntry.convenantjaar, VsvEntry.id)))
+
+
 def list_entries(session: Session, jaar: int | None = None) -> list[VsvEntry]:
     query = select(VsvEntry).order_by(VsvEntry.convenantjaar, VsvEntry.id)
     if jaar is not None:

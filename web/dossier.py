@@ -25,6 +25,7 @@ from registers.codes import (
     CloseReason,
     MeldingStatus,
     RedenAfsluiting,
+    VsvUitkomst,
 )
 from registers.dossiers import assign, holds_rmc_reason, lead_reason, read_dossier, record_action, timeline
 from registers.errors import Refused
@@ -32,6 +33,7 @@ from registers.meldingen import nederlands
 from registers.models import Dossier, Persoon, Verzuimmelding
 from registers.verzuim import handle_melding
 from registers.vrijstellingen import add_vrijstelling, list_vrijstellingen
+from registers.vsv import entries_of, set_outcome
 from reports import staging_queries
 from reports.gather import display_address
 from rules.dates import PartialDate
@@ -50,6 +52,9 @@ def hand_actions(rol: str) -> list[ActionType]:
 #: The roles that read and register vrijstellingen: leerplicht work, not the RMC's (docs/privacy.md §2:
 #: inbeeld_rmc has no grant on `vrijstellingen`). web.routes guards the form's route with it.
 VRIJSTELLING_ROLLEN = frozenset({"lpa", "administratie"})
+#: The roles that record where a voortijdig schoolverlater went (docs/privacy.md §2: inbeeld_rmc
+#: updates the outcome of `vsv_register`, administratie writes it, the LPA only reads it).
+VSV_UITKOMST_ROLLEN = frozenset({"rmc", "administratie"})
 HAND_CLOSE_REASONS = (CloseReason.HANDMATIG, CloseReason.INSCHRIJVING_GEVONDEN, CloseReason.VERHUISD,
                       CloseReason.VRIJSTELLING, CloseReason.STARTKWALIFICATIE)
 
@@ -110,6 +115,8 @@ def render_dossier(verzoek: Verzoek, session: Session, case: Dossier, status: in
         brieven=stukken.letters_of(session, case),
         brief_keuzes=stukken.choices(case, session.get(Persoon, case.persoonsnummer)),
         concepten=stukken.concepts_of(verzoek, case),
+        vsv=entries_of(session, case.persoonsnummer), uitkomsten=list(VsvUitkomst),
+        vsv_uitkomst=verzoek.gebruiker.rol in VSV_UITKOMST_ROLLEN,
         lead=lead_reason(case), **afspraken.context(session, verzoek.web.settings, case))
 
 
@@ -228,4 +235,21 @@ def melding(verzoek: Verzoek) -> Response:
         handle_melding(session, nummer, status, on=on, by=verzoek.gebruiker.naam,
                        reden=verzoek.veld("reden") or None)
         return f"Verzuimmelding {nummer}: {MeldingStatus(status).label}."
+    return apply_change(verzoek, change)
+
+
+def vsv_uitkomst(verzoek: Verzoek) -> Response:
+    """Where a voortijdig schoolverlater went (werk, terug naar school, niet bereikt, …): the RMC's
+    record in the VSV register, which the case sync fills only for the reasons it can see."""
+    def change(session: Session, case: Dossier) -> str:
+        entry = next((e for e in entries_of(session, case.persoonsnummer)
+                      if str(e.id) == verzoek.veld("vsv_id")), None)
+        if entry is None:
+            raise forms.Invoerfout("Deze inschrijving in het VSV-register hoort niet bij dit dossier.")
+        uitkomst = verzoek.veld("uitkomst")
+        if uitkomst not in {u.value for u in VsvUitkomst}:
+            raise forms.Invoerfout("Kies waar de jongere naartoe is.")
+        on = forms.datum(verzoek.veld("datum"), "datum")
+        set_outcome(session, entry.id, uitkomst, on, toelichting=verzoek.veld("toelichting") or None)
+        return f"VSV-uitkomst vastgelegd: {VsvUitkomst(uitkomst).label} op {forms.nl(on)}."
     return apply_change(verzoek, change)

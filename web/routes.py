@@ -14,6 +14,7 @@ WERK = frozenset({"lpa", "rmc", "administratie"})  # the roles that work with do
 CIJFERS = frozenset({"beleid", "beheer"})  # aggregates only
 BEHEER = frozenset({"beheer"})
 VRIJSTELLINGEN = dossier.VRIJSTELLING_ROLLEN  # leerplicht work: not rmc (docs/privacy.md §2)
+VSV_UITKOMST = dossier.VSV_UITKOMST_ROLLEN  # the RMC's record: not the LPA's (docs/privacy.md §2)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ PAGINAS: tuple[Pagina, ...] = (
     Pagina("/dossier/{dossier_id:int}/sluiten", dossier.close, WERK, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/vrijstelling", dossier.vrijstelling, VRIJSTELLINGEN, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/melding", dossier.melding, WERK, ("POST",)),
+    Pagina("/dossier/{dossier_id:int}/vsv-uitkomst", dossier.vsv_uitkomst, VSV_UITKOMST, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/bijlage/{bijlage_id:int}", stukken.bijlage, WERK),
     Pagina("/dossier/{dossier_id:int}/brief", stukken.write, WERK, ("POST",)),
     Pagina("/dossier/{dossier_id:int}/brief/{brief_id:int}", stukken.brief, WERK),

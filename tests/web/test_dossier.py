@@ -331,3 +331,46 @@ def test_an_rmc_counsellor_works_a_dossier_whose_only_reason_is_an_rmc_melding(a
         assert other not in _linked(client.get("/werklijst?medewerker=alle").text)
     assert "VM-LRV-1" not in client.get("/inbox").text
     assert lpa in _linked(clients["lpa"].get("/inbox").text)  # the LPA's, not nobody's
+
+
+def test_the_rmc_records_where_a_voortijdig_schoolverlater_went(clients, web_settings):
+    """The VSV register keeps where each early school leaver went (werk, terug naar school, niet
+    bereikt); the case sync fills it only when a case closes for a reason that says so, and nothing
+    let a counsellor record the rest. The dossier now shows the register's entries and lets RMC and
+    administratie record the outcome; the LPA reads it (docs/privacy.md §2)."""
+    dossier = _scalar(web_settings, "SELECT min(c.dossier_id) FROM cases c JOIN vsv_register v "
+                                    "ON v.persoonsnummer = c.persoonsnummer WHERE c.signal = 'VSV'")
+    assert dossier is not None, "the test world has a VSV dossier with an entry in the register"
+    entry = _scalar(web_settings, "SELECT max(v.id) FROM vsv_register v JOIN dossiers d "
+                                  "ON d.persoonsnummer = v.persoonsnummer WHERE d.id = :d", d=dossier)
+    client = clients["rmc"]
+    page = client.get(f"/dossier/{dossier}")
+    assert page.status_code == 200 and "VSV-register" in page.text and "Uitkomst vastleggen" in page.text
+    day = date.today().strftime("%d-%m-%Y")
+    form = {**form_tokens(page.text), "vsv_id": str(entry), "uitkomst": "werk", "datum": day,
+            "toelichting": "Werkt bij een bouwbedrijf."}
+    saved = client.post(f"/dossier/{dossier}/vsv-uitkomst", data=form)
+    assert saved.status_code == 200 and "VSV-uitkomst vastgelegd: werk" in saved.text, saved.text[-500:]
+    assert _scalar(web_settings, "SELECT uitkomst FROM vsv_register WHERE id = :e", e=entry) == "werk"
+    assert "uitkomst: werk op" in saved.text and "Werkt bij een bouwbedrijf." in saved.text
+
+    # an entry of another person, or an outcome the register does not know: refused, nothing saved
+    other = _scalar(web_settings, "SELECT min(id) FROM vsv_register WHERE persoonsnummer <> "
+                                  "(SELECT persoonsnummer FROM dossiers WHERE id = :d)", d=dossier)
+    for bad in ({"vsv_id": str(other), "uitkomst": "niet_bereikt"}, {"uitkomst": "op vakantie"}):
+        tokens = form_tokens(client.get(f"/dossier/{dossier}").text)  # a form is posted once
+        refused = client.post(f"/dossier/{dossier}/vsv-uitkomst", data={**form, **tokens, **bad})
+        assert refused.status_code == 400 and "Niet opgeslagen" in refused.text
+    assert _scalar(web_settings, "SELECT uitkomst FROM vsv_register WHERE id = :e", e=entry) == "werk"
+    if other is not None:
+        kept = _scalar(web_settings, "SELECT uitkomst FROM vsv_register WHERE id = :e", e=other)
+        assert kept != "niet_bereikt"
+
+    # the LPA reads the outcome but does not record it: no form, and the route refuses
+    lpa_page = clients["lpa"].get(f"/dossier/{dossier}")
+    assert lpa_page.status_code == 200
+    assert "uitkomst: werk op" in lpa_page.text and "Uitkomst vastleggen" not in lpa_page.text
+    refused = clients["lpa"].post(f"/dossier/{dossier}/vsv-uitkomst", data={
+        **form_tokens(lpa_page.text), "vsv_id": str(entry), "uitkomst": "overig", "datum": day})
+    assert refused.status_code == 403 and "Geen toegang" in refused.text
+    assert _scalar(web_settings, "SELECT uitkomst FROM vsv_register WHERE id = :e", e=entry) == "werk"

@@ -334,3 +334,39 @@ def test_an_rmc_counsellor_works_a_dossier_whose_only_reason_is_an_rmc_melding(p
     registers.dispose()
     assert rmc in seen and lpa not in seen and verzuim not in seen
     assert steps == ["gesprek"]
+
+
+def test_an_rmc_counsellor_records_a_vsv_outcome_under_the_rmc_role(pg_settings, service_login):
+    """inbeeld_rmc may update the outcome columns of vsv_register (docs/privacy.md §2): the dossier's
+    form writes them under the counsellor's own role, row-level security and all."""
+    from registers.case_sync import sync_cases
+    from registers.gebruikers import add_user
+    from tests.web.conftest import form_tokens
+    from web.app import create_app
+    from web.database import Registers
+
+    registers = Registers(pg_settings.register_url, pg_settings.data_dir)
+    with registers.session("test", None) as session:
+        sync_cases(session, PEILDATUM, [{"persoonsnummer": BSNS[6], "gemeentecode": "0363", "signal": "VSV",
+                                         "sinds": date(2026, 6, 1), "peildatum": PEILDATUM,
+                                         "brin": "51AC", "niveau": "MBO2"}], {})
+        session.execute(text("DELETE FROM gebruikers WHERE login = 'rmc'"))
+        add_user(session, "rmc", "R. Visser", "rmc", PASSWORD, ["0363"])
+        dossier_id, entry = session.execute(text(
+            "SELECT c.dossier_id, v.id FROM cases c JOIN vsv_register v "
+            "ON v.persoonsnummer = c.persoonsnummer WHERE c.persoonsnummer = :p AND c.signal = 'VSV'"),
+            {"p": BSNS[6]}).one()
+        session.commit()
+    client = TestClient(create_app(service_login), raise_server_exceptions=False)
+    assert log_in(client, "rmc").status_code == 303
+    page = client.get(f"/dossier/{dossier_id}")
+    assert page.status_code == 200 and "Uitkomst vastleggen" in page.text, page.text[-500:]
+    saved = client.post(f"/dossier/{dossier_id}/vsv-uitkomst", data={
+        **form_tokens(page.text), "vsv_id": str(entry), "uitkomst": "terug_naar_school",
+        "datum": PEILDATUM.strftime("%d-%m-%Y")})
+    assert saved.status_code == 200, saved.text[-500:]
+    assert "VSV-uitkomst vastgelegd: terug naar school" in saved.text
+    with registers.session("test", None) as session:
+        assert session.execute(text("SELECT uitkomst FROM vsv_register WHERE id = :e"),
+                               {"e": entry}).scalar_one() == "terug_naar_school"
+    registers.dispose()
