@@ -116,10 +116,9 @@ def test_the_vsv_page_names_the_schools_as_the_report_does(clients, web_settings
     assert shown and all(shown[brin] == names[brin] for brin in shown), shown
 
 
-def test_the_quarantine_page_says_which_faulty_rows_were_loaded_with_the_field_left_empty(tmp_path):
-    # a BRP delivery with a persoonslijst without BSN (refused) and one with a bad date (loaded with
-    # the field empty): the leveringen list said "1 rij", the quarantine page "2 rijen niet ingelezen"
-    from lxml import html as lxml_html
+def _beheer_after_a_brp_delivery(tmp_path, persons: list[str], loaded_and_refused: tuple[int, int]):
+    """Beheer's client on a staging that holds one LO3 delivery of `persons` (its lines after the
+    header), and that delivery's import."""
     from starlette.testclient import TestClient
 
     from connectors.brp_lo3csv import read_lo3csv
@@ -129,19 +128,28 @@ def test_the_quarantine_page_says_which_faulty_rows_were_loaded_with_the_field_l
     from web.app import create_app
 
     brp = tmp_path / "brp-G0363-20260907.lo3.csv"
-    brp.write_text("\r\n".join([
-        ";01.01.20;01.02.10;01.02.40;01.03.10;08.09.10",
-        "Lg01_1;;Sanne;Vries;20110304;0363",
-        "Lg01_2;999990019;Daan;Jansen;20051399;0363",
-        "Lg01_3;999990020;Eva;Smit;20090101;0363",
-    ]) + "\r\n", encoding="utf-8")
+    brp.write_text("\r\n".join([";01.01.20;01.02.10;01.02.40;01.03.10;08.09.10", *persons]) + "\r\n",
+                   encoding="utf-8")
     with Staging(tmp_path / "staging.duckdb") as store:
         result = store.import_file("brp", brp, read_lo3csv)
-        assert (result.rows_loaded, result.rows_quarantined) == (2, 1), store.quarantine()
+        assert (result.rows_loaded, result.rows_quarantined) == loaded_and_refused, store.quarantine()
     settings = Settings(data_dir=tmp_path, gemeenten=(GEMEENTE,))
     add_one_user(settings, "beheer", "Bea Beheer", "beheer")
     client = TestClient(create_app(settings))
     assert log_in(client, "beheer").status_code == 303
+    return client, result
+
+
+def test_the_quarantine_page_says_which_faulty_rows_were_loaded_with_the_field_left_empty(tmp_path):
+    # a BRP delivery with a persoonslijst without BSN (refused) and one with a bad date (loaded with
+    # the field empty): the leveringen list said "1 rij", the quarantine page "2 rijen niet ingelezen"
+    from lxml import html as lxml_html
+
+    client, result = _beheer_after_a_brp_delivery(tmp_path, [
+        "Lg01_1;;Sanne;Vries;20110304;0363",
+        "Lg01_2;999990019;Daan;Jansen;20051399;0363",
+        "Lg01_3;999990020;Eva;Smit;20090101;0363",
+    ], (2, 1))
     listed = lxml_html.document_fromstring(client.get("/beheer/leveringen").text)
     cell = re.sub(r"\s+", " ", listed.xpath("//tbody/tr[1]/td[last()]")[0].text_content())
     assert cell.startswith("1 rij; 1 regel met veld leeg"), cell
@@ -156,27 +164,11 @@ def test_a_delivery_whose_faults_only_left_a_field_empty_links_to_them(tmp_path)
     # every persoonslijst loaded, one with its bad birth date left empty: the list said "0", with
     # no way to the fault on the screen
     from lxml import html as lxml_html
-    from starlette.testclient import TestClient
 
-    from connectors.brp_lo3csv import read_lo3csv
-    from connectors.staging import Staging
-    from inbeeld.settings import Settings
-    from tests.web.conftest import GEMEENTE, add_one_user, log_in
-    from web.app import create_app
-
-    brp = tmp_path / "brp-G0363-20260907.lo3.csv"
-    brp.write_text("\r\n".join([
-        ";01.01.20;01.02.10;01.02.40;01.03.10;08.09.10",
+    client, result = _beheer_after_a_brp_delivery(tmp_path, [
         "Lg01_1;999990019;Daan;Jansen;20051399;0363",
         "Lg01_2;999990020;Eva;Smit;20090101;0363",
-    ]) + "\r\n", encoding="utf-8")
-    with Staging(tmp_path / "staging.duckdb") as store:
-        result = store.import_file("brp", brp, read_lo3csv)
-        assert (result.rows_loaded, result.rows_quarantined) == (2, 0), store.quarantine()
-    settings = Settings(data_dir=tmp_path, gemeenten=(GEMEENTE,))
-    add_one_user(settings, "beheer", "Bea Beheer", "beheer")
-    client = TestClient(create_app(settings))
-    assert log_in(client, "beheer").status_code == 303
+    ], (2, 0))
     listed = lxml_html.document_fromstring(client.get("/beheer/leveringen").text)
     links = listed.xpath("//tbody/tr[1]/td[last()]/a")
     assert links and links[0].get("href") == f"/beheer/leveringen/{result.import_id}"
