@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import ProgrammingError
 
 from registers.db import downgrade, make_engine, upgrade
+from tests.registers.test_migration_0017 import _may as may_insert
 
 pytestmark = pytest.mark.postgres
 
@@ -64,21 +63,8 @@ def _fill(url: str) -> None:
     engine.dispose()
 
 
-class _Undo(Exception):
-    pass
-
-
-def _may_add_a_step(connection: Connection, case_id: int) -> bool:
-    try:
-        with connection.begin_nested():
-            connection.execute(text(
-                "INSERT INTO case_actions (case_id, action, on_date, by, recorded_at) VALUES "
-                "(:c, 'gesprek', DATE '2026-09-08', 'rmc', TIMESTAMP '2026-09-08 08:00')"), {"c": case_id})
-            raise _Undo
-    except _Undo:
-        return True
-    except ProgrammingError:
-        return False
+STEP = ("INSERT INTO case_actions (case_id, action, on_date, by, recorded_at) VALUES "
+        "(:p, 'gesprek', DATE '2026-09-08', 'rmc', TIMESTAMP '2026-09-08 08:00')")
 
 
 def _seen(url: str, role: str) -> dict[str, list[int]]:
@@ -89,7 +75,7 @@ def _seen(url: str, role: str) -> dict[str, list[int]]:
         connection.execute(text(f"SET LOCAL ROLE {role}"))
         for table, column in TABLES.items():
             seen[table] = sorted(connection.execute(text(f"SELECT {column} FROM {table}")).scalars())
-        seen["step allowed"] = [i for i in CASES if _may_add_a_step(connection, i)]
+        seen["step allowed"] = [i for i in CASES if may_insert(connection, STEP, i)]
     engine.dispose()
     return seen
 
