@@ -38,8 +38,7 @@ def imports(verzoek: Verzoek) -> Response:
         faulty = store.quarantined_lines() if store is not None else {}
     for row in rows:
         row["soort"] = KIND_LABELS.get(row["kind"], row["kind"])
-        # as the quarantine page counts them: a BRP line loaded with its faulty field empty too
-        row["veld_leeg"] = max(faulty.get(row["import_id"], 0) - int(row.get("rows_quarantined") or 0), 0)
+        row["veld_leeg"] = _loaded_with_a_field_empty(row, faulty.get(row["import_id"], 0))
     return verzoek.render("imports.html.j2", titel="Leveringen", imports=rows)
 
 
@@ -50,12 +49,18 @@ def quarantine(verzoek: Verzoek) -> Response:
         if not found:
             raise PaginaFout(404, "Niet gevonden", f"Levering {import_id} bestaat niet.")
         rows = store.quarantine(import_id) if store else []
-    # A BRP persoonslijst with a fault in a field is often loaded with that field empty (docs/spec.md
-    # §6): its lines are in quarantine too, but only `rows_quarantined` of them were not loaded.
-    not_loaded = int(found[0].get("rows_quarantined") or 0)
-    loaded_empty = max(len({row["line"] for row in rows}) - not_loaded, 0)
+    levering = found[0]
     return verzoek.render("quarantaine.html.j2", titel=f"Quarantaine van levering {import_id}",
-                          levering=found[0], rijen=rows, niet_ingelezen=not_loaded, veld_leeg=loaded_empty)
+                          levering=levering, rijen=rows,
+                          niet_ingelezen=int(levering.get("rows_quarantined") or 0),
+                          veld_leeg=_loaded_with_a_field_empty(levering, len({row["line"] for row in rows})))
+
+
+def _loaded_with_a_field_empty(levering: dict, fault_lines: int) -> int:
+    """Of a delivery's `fault_lines` (lines in quarantine), those loaded all the same: a BRP
+    persoonslijst with a fault in a field is often loaded with that field empty (docs/spec.md §6),
+    so only `rows_quarantined` of its lines were not loaded."""
+    return max(fault_lines - int(levering.get("rows_quarantined") or 0), 0)
 
 
 def audit_form(verzoek: Verzoek) -> Response:

@@ -49,6 +49,7 @@ def hand_actions(rol: str) -> list[ActionType]:
     """The steps a user of `rol` records by hand: RMC without the leerplichtambtenaar's (LPA_STEPS)."""
     return [a for a in HAND_ACTIONS if rol != "rmc" or a not in LPA_STEPS]
 
+
 #: The roles that read and register vrijstellingen: leerplicht work, not the RMC's (docs/privacy.md §2:
 #: inbeeld_rmc has no grant on `vrijstellingen`). web.routes guards the form's route with it.
 VRIJSTELLING_ROLLEN = frozenset({"lpa", "administratie"})

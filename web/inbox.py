@@ -37,8 +37,11 @@ def _scope(query, verzoek: Verzoek):
     return query
 
 
-def _count(session: Session, query) -> int:
-    """How many rows `query` gives without the LIMIT: the heading counts them all, the list shows LIMIT."""
+def _count(session: Session, query, shown: list) -> int:
+    """How many rows `query` gives without the LIMIT (the heading counts them all, the list shows
+    LIMIT); asked of the database only when the list is full."""
+    if len(shown) < LIMIT:
+        return len(shown)
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
@@ -47,7 +50,8 @@ def _dossiers(session: Session, verzoek: Verzoek, *conditions) -> tuple[list[Dos
     query = _scope(select(Dossier).where(Dossier.status == CaseStatus.OPEN, *conditions), verzoek)
     shown = (query.options(selectinload(Dossier.reasons))
              .order_by(Dossier.opened_on.desc(), Dossier.id.desc()).limit(LIMIT))
-    return list(session.scalars(shown)), _count(session, query)
+    dossiers = list(session.scalars(shown))
+    return dossiers, _count(session, query, dossiers)
 
 
 def _row(dossier: Dossier, people: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -80,7 +84,7 @@ def page(verzoek: Verzoek) -> Response:
             verzoek)
         meldingen = list(session.scalars(
             nieuwe_meldingen.order_by(Verzuimmelding.begindatum.desc()).limit(LIMIT)))
-        meldingen_totaal = _count(session, nieuwe_meldingen) if len(meldingen) == LIMIT else len(meldingen)
+        meldingen_totaal = _count(session, nieuwe_meldingen, meldingen)
         melding_cases = dict(session.execute(
             select(Case.verzuimmelding_id, Case.dossier_id)
             .where(Case.verzuimmelding_id.in_([m.id for m in meldingen]))).all())
